@@ -1,0 +1,56 @@
+"""Problems found in the content, reported in French, one per line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["erreur", "avertissement"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in one source file. ``line`` is 1-based when known."""
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+    severity: Severity = "erreur"
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        prefix = "" if self.severity == "erreur" else "avertissement : "
+        if self.field:
+            return f"{where}: {prefix}champ « {self.field} » : {self.message}"
+        return f"{where}: {prefix}{self.message}"
+
+
+class ContentError(Exception):
+    """Raised when the content has at least one error; carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems, key=_sort_key)
+        super().__init__(self.report())
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "erreur"]
+
+    def report(self) -> str:
+        lines = [p.format() for p in self.problems]
+        count = len(self.errors)
+        plural = "s" if count > 1 else ""
+        lines.append(
+            f"{count} erreur{plural} dans le contenu : corrigez les fichiers indiqués "
+            "puis relancez (aucun site n'a été écrit)."
+        )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.report()
+
+
+def _sort_key(p: Problem) -> tuple[str, int, str]:
+    return (p.file, p.line or 0, p.field or "")

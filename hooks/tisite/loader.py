@@ -1,0 +1,234 @@
+"""Load every source of the site, validate it all, and build the models.
+
+All problems of all files are collected before stopping: a contributor sees every mistake at
+once. Warnings (declared figures that disagree with the reference…) do not stop the build.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import schema
+from .errors import ContentError, Problem
+from .models import Epci, SiteModel, Territory
+from .reference import load_reference
+from .validation import validate
+from .yamlio import Source, read_yaml
+
+TERRITORIES_DIR = "territoires"
+SITE_FILE = "site.yml"
+TERRITORY_FILES = ("territoire.yml", "priorites.yml", "gouvernance.yml")
+KNOWN_ENTRIES = {*TERRITORY_FILES, "actions", "lettres", "images", "agenda.yml", "README.md"}
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def territory_dirs(root: Path) -> list[Path]:
+    base = root / TERRITORIES_DIR
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read(root: Path, path: Path, problems: list[Problem]) -> Source | None:
+    rel = _rel(root, path)
+    if not path.is_file():
+        problems.append(Problem(rel, None, None, "fichier obligatoire manquant"))
+        return None
+    source, problem = read_yaml(path, rel)
+    if problem:
+        problems.append(problem)
+    return source
+
+
+def load_settings(root: Path, problems: list[Problem]) -> schema.Site | None:
+    source = _read(root, root / SITE_FILE, problems)
+    return validate(schema.Site, source, problems) if source else None
+
+
+def load_site(root: Path, only: str | None = None) -> SiteModel:
+    """Load ``root`` (holding site.yml and territoires/). Raises ContentError on any error.
+
+    ``only`` restricts the build to one territory (fast preview); the others are not read.
+    """
+    root = root.resolve()
+    problems: list[Problem] = []
+    settings = load_settings(root, problems)
+    dirs = territory_dirs(root)
+    if only:
+        dirs = [d for d in dirs if d.name == only]
+        if not dirs:
+            known = ", ".join(d.name for d in territory_dirs(root)) or "aucun"
+            problems.append(
+                Problem(
+                    TERRITORIES_DIR,
+                    None,
+                    None,
+                    f"territoire « {only} » introuvable (connus : {known})",
+                )
+            )
+    elif not dirs:
+        problems.append(
+            Problem(
+                TERRITORIES_DIR, None, None, "aucun territoire : créez un dossier par territoire"
+            )
+        )
+
+    territories = [t for d in dirs if (t := load_territory(root, d, problems))]
+    _check_slugs(territories, problems)
+
+    errors = [p for p in problems if p.severity == "erreur"]
+    if errors or settings is None:
+        raise ContentError(problems)
+    return SiteModel(
+        settings=settings,
+        territories=tuple(sorted(territories, key=lambda t: t.nom)),
+        reference_source=load_reference().source,
+        warnings=tuple(p for p in problems if p.severity == "avertissement"),
+    )
+
+
+def load_territory(root: Path, directory: Path, problems: list[Problem]) -> Territory | None:
+    rel_dir = _rel(root, directory)
+    before = len([p for p in problems if p.severity == "erreur"])
+    if not SLUG_RE.match(directory.name):
+        problems.append(
+            Problem(
+                rel_dir,
+                None,
+                None,
+                "nom de dossier invalide : lettres minuscules sans accent, chiffres et tirets "
+                "seulement (il devient l'adresse du territoire)",
+            )
+        )
+        return None
+    for entry in sorted(directory.iterdir()):
+        if entry.name not in KNOWN_ENTRIES and not entry.name.startswith("."):
+            problems.append(
+                Problem(
+                    _rel(root, entry),
+                    None,
+                    None,
+                    "fichier ou dossier non reconnu, ignoré (attendus : "
+                    + ", ".join(sorted(KNOWN_ENTRIES))
+                    + ")",
+                    "avertissement",
+                )
+            )
+
+    sources = {name: _read(root, directory / name, problems) for name in TERRITORY_FILES}
+    info = _validated(schema.Territoire, sources["territoire.yml"], problems)
+    priorites = _validated(schema.Priorites, sources["priorites.yml"], problems)
+    gouvernance = _validated(schema.Gouvernance, sources["gouvernance.yml"], problems)
+
+    epcis: list[Epci] = []
+    if info is not None and sources["territoire.yml"] is not None:
+        epcis = _resolve_epcis(info, sources["territoire.yml"], problems)
+
+    errors_now = len([p for p in problems if p.severity == "erreur"])
+    if info is None or priorites is None or gouvernance is None or errors_now > before:
+        return None
+    return _build_territory(
+        directory.name,
+        rel_dir,
+        info,
+        priorites,
+        gouvernance,
+        epcis,
+        sources["territoire.yml"],
+        problems,
+    )
+
+
+def _validated(model: type[schema.Strict], source: Source | None, problems: list[Problem]):  # type: ignore[no-untyped-def]
+    return validate(model, source, problems) if source is not None else None
+
+
+def _resolve_epcis(info: schema.Territoire, source: Source, problems: list[Problem]) -> list[Epci]:
+    reference = load_reference()
+    out: list[Epci] = []
+    for index, item in enumerate(info.epci):
+        ref = reference.get(item.siren)
+        if ref is None:
+            problems.append(
+                Problem(
+                    source.rel,
+                    source.line_of(("epci", index, "siren")),
+                    f"epci[{index + 1}].siren",
+                    f"SIREN inconnu du référentiel des EPCI ({reference.source['paquet']}) "
+                    f"(reçu « {item.siren} ») : vérifiez-le sur l'annuaire des entreprises",
+                )
+            )
+            continue
+        out.append(Epci(ref, item.sigle))
+    return out
+
+
+def _build_territory(
+    slug: str,
+    rel_dir: str,
+    info: schema.Territoire,
+    priorites: schema.Priorites,
+    gouvernance: schema.Gouvernance,
+    epcis: list[Epci],
+    source: Source | None,
+    problems: list[Problem],
+) -> Territory:
+    reference = load_reference()
+    nb_communes = sum(len(e.ref.communes) for e in epcis)
+    population = sum(e.ref.population for e in epcis)
+    dept_codes = sorted({d for e in epcis for d in e.ref.departements})
+    region_codes = sorted({r for e in epcis for r in e.ref.regions})
+    if source is not None:
+        paquet = reference.source["paquet"]
+        declared = info.declarations
+        for name, declared_value, computed in (
+            ("communes", declared.communes, nb_communes),
+            ("population", declared.population, population),
+        ):
+            if declared_value is not None and declared_value != computed:
+                problems.append(
+                    Problem(
+                        source.rel,
+                        source.line_of(("declarations", name)),
+                        f"declarations.{name}",
+                        f"valeur déclarée {declared_value} différente du référentiel "
+                        f"({computed} selon {paquet}) : le site affiche la valeur du référentiel",
+                        "avertissement",
+                    )
+                )
+    return Territory(
+        slug=slug,
+        source_dir=rel_dir,
+        info=info,
+        priorites=priorites,
+        gouvernance=gouvernance,
+        epcis=tuple(epcis),
+        departements=tuple((c, reference.departement_name(c)) for c in dept_codes),
+        regions=tuple(reference.region_name(c) for c in region_codes),
+        nb_communes=nb_communes,
+        population=population,
+    )
+
+
+def _check_slugs(territories: list[Territory], problems: list[Problem]) -> None:
+    current = {t.slug for t in territories}
+    for t in territories:
+        for index, former in enumerate(t.info.anciens_identifiants):
+            if former in current:
+                problems.append(
+                    Problem(
+                        f"{t.source_dir}/territoire.yml",
+                        None,
+                        f"anciens_identifiants[{index + 1}]",
+                        f"« {former} » est l'identifiant d'un territoire existant : il ne peut pas "
+                        "rediriger",
+                    )
+                )

@@ -1,0 +1,330 @@
+"""The content schema, written once.
+
+These pydantic models validate the sources, export the JSON Schema used by editors
+(``ti schema``) and document every field (``description``). YAML keys are French.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+)
+
+from . import vocab
+
+
+class Strict(BaseModel):
+    """Base of every content model: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _to_str(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _choice(choices: tuple[str, ...] | dict[str, str]) -> BeforeValidator:
+    return BeforeValidator(lambda v: vocab.canonical(v, choices))
+
+
+def _safe_url(value: str) -> str:
+    if not re.match(r"^(https?://|mailto:)", value, flags=re.I):
+        raise ValueError("doit être une adresse web commençant par https:// (ou http://)")
+    if re.search(r"[\s<>\"']", value):
+        raise ValueError("une adresse web ne peut contenir ni espace, ni guillemet, ni chevron")
+    return value
+
+
+def _partial_date(value: Any) -> str:
+    text = str(value)
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        raise ValueError("doit être une année (AAAA), un mois (AAAA-MM) ou une date (AAAA-MM-JJ)")
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
+        raise ValueError(f"mois inexistant dans « {text} »")
+    if len(parts) == 3:
+        try:
+            dt.date(*parts)
+        except ValueError:
+            raise ValueError(f"cette date n'existe pas : « {text} »") from None
+    return text
+
+
+Text = Annotated[str, Field(min_length=1)]
+Slug = Annotated[
+    str,
+    BeforeValidator(_to_str),
+    Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80),
+]
+Siren = Annotated[str, BeforeValidator(_to_str), Field(pattern=r"^\d{9}$")]
+Url = Annotated[str, AfterValidator(_safe_url)]
+Email = Annotated[str, Field(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-zA-Z]{2,}$")]
+PartialDate = Annotated[str, BeforeValidator(_to_str), AfterValidator(_partial_date)]
+Amount = Annotated[float, Field(ge=0)]
+Count = Annotated[int, Field(ge=0)]
+
+# --------------------------------------------------------------------------------------------
+# Site settings (site.yml)
+
+
+class Personne(Strict):
+    """A person shown by function; the name is optional."""
+
+    fonction: Text = Field(description="Fonction, par exemple « Président ».")
+    nom: Text | None = Field(None, description="Nom (facultatif).")
+    structure: Text | None = Field(None, description="Structure d'appartenance.")
+
+
+class Organisation(Strict):
+    nom: Text = Field(description="Raison sociale ou nom de la structure.")
+    adresse: Text | None = Field(None, description="Adresse postale.")
+    site_web: Url | None = Field(None, description="Adresse du site web.")
+    courriel: Email | None = Field(None, description="Adresse électronique générique.")
+    telephone: Text | None = Field(None, description="Téléphone du standard.")
+    siret: Annotated[str, BeforeValidator(_to_str), Field(pattern=r"^\d{14}$")] | None = None
+
+
+class Accessibilite(Strict):
+    statut: Annotated[
+        Literal["non conforme", "partiellement conforme", "totalement conforme"],
+        _choice(vocab.ACCESSIBILITE),
+    ] = Field(description="État de conformité au RGAA déclaré.")
+    taux_conformite: Annotated[float, Field(ge=0, le=100)] | None = Field(
+        None, description="Taux de conformité mesuré par un audit, en pourcentage."
+    )
+    date_declaration: dt.date = Field(description="Date de la déclaration (AAAA-MM-JJ).")
+    referentiel: Text = Field("RGAA 4.1.2", description="Référentiel utilisé.")
+    audit: Text | None = Field(None, description="Qui a réalisé l'audit, et quand.")
+    contact: Email = Field(description="Adresse pour signaler un défaut d'accessibilité.")
+    non_conformites: list[Text] = Field(default_factory=list)
+
+
+class DonneesPersonnelles(Strict):
+    responsable: Text = Field(description="Responsable de traitement.")
+    contact: Email = Field(description="Adresse pour exercer vos droits.")
+    mesure_audience: Text | None = Field(
+        None, description="Outil de mesure d'audience, s'il y en a un (aucun par défaut)."
+    )
+
+
+class Licence(Strict):
+    nom: Text = "Licence Ouverte 2.0"
+    url: Url = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
+
+class Site(Strict):
+    """Settings of the whole site (site.yml)."""
+
+    titre: Text = Field(description="Titre du site.")
+    description: Text = Field(description="Phrase de présentation du site.")
+    editeur: Organisation = Field(description="Éditeur du site (mentions légales).")
+    directeur_publication: Personne = Field(description="Directeur ou directrice de publication.")
+    hebergeur: Organisation = Field(description="Hébergeur du site.")
+    accessibilite: Accessibilite
+    donnees_personnelles: DonneesPersonnelles
+    licence: Licence = Field(default_factory=Licence)
+    demonstration: bool = Field(
+        False, description="Affiche un bandeau indiquant que le contenu est illustratif."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Territory (territoires/<slug>/territoire.yml)
+
+
+class Epci(Strict):
+    siren: Siren = Field(description="Numéro SIREN de l'intercommunalité (9 chiffres).")
+    sigle: Text | None = Field(None, description="Sigle usuel, par exemple « CAPH ».")
+
+
+class Entreprise(Strict):
+    nom: Text
+    sites: list[Text] = Field(default_factory=list, description="Communes des sites.")
+    emplois_directs: Count | None = None
+    produits: list[Text] = Field(default_factory=list, description="Produits phares.")
+    filiere: Text | None = None
+    site_web: Url | None = None
+
+
+class ChiffreCle(Strict):
+    libelle: Text = Field(description="Ce que mesure le chiffre.")
+    valeur: float = Field(description="Valeur numérique.")
+    unite: Text | None = Field(None, description="Unité affichée après la valeur (« M€ », « % »).")
+    prefixe: Text | None = Field(
+        None, description="Texte avant la valeur (« plus de », « près de »)."
+    )
+    source: Text = Field(description="Source du chiffre (document, organisme).")
+    date: PartialDate = Field(description="Date de la mesure : AAAA, AAAA-MM ou AAAA-MM-JJ.")
+
+
+class EmploiIndustriel(Strict):
+    part: Annotated[float, Field(ge=0, le=100)] = Field(
+        description="Part de l'emploi industriel, en %."
+    )
+    source: Text
+    date: PartialDate
+
+
+class Declarations(Strict):
+    """Figures as the territory states them; compared with the official reference."""
+
+    communes: Count | None = None
+    population: Count | None = None
+
+
+class Label(Strict):
+    nom: Text
+    date: dt.date | None = None
+    description: Text | None = None
+
+
+class Contact(Strict):
+    fonction: Text = Field(description="Fonction à contacter (pas une personne nommée).")
+    structure: Text
+    courriel: Email = Field(description="Adresse générique (pas une adresse personnelle).")
+    telephone: Text | None = None
+    adresse: Text | None = None
+
+
+class Territoire(Strict):
+    """Identity card of a territory."""
+
+    nom: Text = Field(max_length=120, description="Nom du Territoire d'industrie.")
+    resume: Text = Field(max_length=300, description="Présentation en une ou deux phrases.")
+    presentation: Text | None = Field(None, description="Présentation longue (Markdown).")
+    anciens_identifiants: list[Slug] = Field(
+        default_factory=list, description="Anciens noms de dossier : leurs adresses redirigent."
+    )
+    date_identification: dt.date | None = Field(
+        None, description="Date à laquelle le territoire a été identifié Territoire d'industrie."
+    )
+    identification: Text | None = Field(
+        None, description="Instance ou décision de l'identification."
+    )
+    labels: list[Label] = Field(default_factory=list)
+    epci: list[Epci] = Field(min_length=1, description="Intercommunalités membres, par SIREN.")
+    declarations: Declarations = Field(default_factory=Declarations)
+    emploi_industriel: EmploiIndustriel | None = None
+    filieres: list[Text] = Field(default_factory=list, description="Filières industrielles.")
+    entreprises: list[Entreprise] = Field(default_factory=list)
+    entreprises_source: Text | None = None
+    chiffres_cles: list[ChiffreCle] = Field(default_factory=list)
+    contact: Contact | None = Field(None, description="Contact générique du territoire.")
+    linkedin: Url | None = None
+    site_web: Url | None = None
+
+    @field_validator("epci")
+    @classmethod
+    def _unique_epci(cls, value: list[Epci]) -> list[Epci]:
+        seen: set[str] = set()
+        for item in value:
+            if item.siren in seen:
+                raise ValueError(f"le SIREN {item.siren} est listé deux fois")
+            seen.add(item.siren)
+        return value
+
+
+# --------------------------------------------------------------------------------------------
+# Priorities (territoires/<slug>/priorites.yml)
+
+
+class SousObjectif(Strict):
+    titre: Text
+    description: Text | None = None
+
+
+class Objectif(Strict):
+    id: Slug = Field(description="Identifiant stable de l'objectif (lettres, chiffres, tirets).")
+    titre: Text
+    description: Text | None = None
+    priorites: list[Annotated[Literal[tuple(vocab.PRIORITES)], _choice(vocab.PRIORITES)]] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="Priorités nationales 2023-2027 : " + ", ".join(vocab.PRIORITES),
+    )
+    sous_objectifs: list[SousObjectif] = Field(default_factory=list)
+
+
+class Priorites(Strict):
+    ambition: Text | None = Field(None, description="Ambition générale (Markdown).")
+    source: Text | None = None
+    objectifs: list[Objectif] = Field(min_length=1)
+
+    @field_validator("objectifs")
+    @classmethod
+    def _unique_ids(cls, value: list[Objectif]) -> list[Objectif]:
+        ids = [o.id for o in value]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError("identifiant d'objectif en double : " + ", ".join(dupes))
+        return value
+
+
+# --------------------------------------------------------------------------------------------
+# Governance (territoires/<slug>/gouvernance.yml)
+
+
+class Binome(Strict):
+    perimetre: Text | None = Field(None, description="Intercommunalité ou périmètre du binôme.")
+    elu: Personne | None = None
+    industriel: Personne | None = None
+
+
+class Instance(Strict):
+    nom: Text
+    sigle: Text | None = None
+    role: Text
+    frequence: Text | None = Field(None, description="« annuelle », « deux fois par an »…")
+    participants: list[Text] = Field(default_factory=list)
+    animation: Text | None = None
+
+
+class Financement(Strict):
+    financeur: Text
+    montant: Amount
+    periode: Text | None = None
+
+
+class ChefDeProjet(Strict):
+    fonction: Text = "Chef de projet Territoire d'industrie"
+    structure: Text = Field(description="Structure qui porte le poste.")
+    lieu: Text | None = None
+    depuis: dt.date | None = None
+    missions: list[Text] = Field(default_factory=list)
+    financement: list[Financement] = Field(default_factory=list)
+    financement_source: Text | None = None
+
+
+class Membre(Strict):
+    fonction: Text
+    structure: Text
+
+
+class Partenaire(Strict):
+    nom: Text
+    sigle: Text | None = None
+    categorie: Text | None = Field(None, description="État, Région, opérateur, chambre consulaire…")
+    role: Text | None = None
+    site_web: Url | None = None
+
+
+class Gouvernance(Strict):
+    binomes_description: Text | None = None
+    binomes: list[Binome] = Field(default_factory=list)
+    instances: list[Instance] = Field(default_factory=list, description="Comités et réunions.")
+    animation: list[Instance] = Field(
+        default_factory=list, description="Modalités d'animation : permanences, bilans…"
+    )
+    chef_de_projet: ChefDeProjet | None = None
+    equipe: list[Membre] = Field(default_factory=list)
+    signataires: list[Partenaire] = Field(default_factory=list)
+    partenaires: list[Partenaire] = Field(default_factory=list)
+    source: Text | None = None

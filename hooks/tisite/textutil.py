@@ -1,0 +1,80 @@
+"""Escaping and French formatting helpers used by the templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from markupsafe import Markup
+
+LOCALE = "fr_FR"
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|-])")
+_BLOCK_START = re.compile(r"^(\s*)(\d+)([.)])")
+
+
+def md_escape(value: object) -> str:
+    """Escape a plain value so that Markdown shows it as text, never as markup or HTML.
+
+    HTML-sensitive characters become entities; Markdown punctuation is backslash-escaped
+    (including braces, so attr_list can't be used to inject attributes). Line breaks collapse.
+    """
+    if isinstance(value, Markup):
+        return str(value)
+    text = " ".join(str(value).split())
+    text = html.escape(text, quote=True)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _BLOCK_START.sub(r"\1\2\\\3", text)
+
+
+def html_escape(value: object) -> Markup:
+    """Escape for raw HTML contexts (attributes, HTML blocks) inside the Markdown."""
+    return Markup(html.escape(" ".join(str(value).split()), quote=True))
+
+
+def plain(value: object, limit: int | None = None) -> str:
+    """Plain one-line text (for descriptions and meta tags), trimmed at a word boundary."""
+    text = re.sub(r"[*_`#>\[\]]", "", " ".join(str(value).split()))
+    if limit and len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:. ") + "…"
+    return text
+
+
+def number(value: float | int | None, digits: int = 2) -> str:
+    """French number: narrow no-break space for thousands, comma for decimals."""
+    if value is None:
+        return "non renseigné"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    pattern = "#,##0" if isinstance(value, int) else "#,##0." + "#" * digits
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def euros(value: float | int | None) -> str:
+    if value is None:
+        return "non renseigné"
+    if isinstance(value, float) and not value.is_integer():
+        return format_decimal(value, format="#,##0.00", locale=LOCALE) + " €"
+    return number(value) + " €"
+
+
+def long_date(value: dt.date | str | None) -> str:
+    """« 22 novembre 2018 »; partial dates « 2022-06 » give « juin 2022 »."""
+    if value is None or value == "":
+        return "non renseigné"
+    if isinstance(value, str):
+        parts = value.split("-")
+        if len(parts) == 1:
+            return parts[0]
+        if len(parts) == 2:
+            return format_date(dt.date(int(parts[0]), int(parts[1]), 1), "MMMM y", locale=LOCALE)
+        value = dt.date.fromisoformat(value)
+    return format_date(value, "d MMMM y", locale=LOCALE)
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if count <= 1 else (plural_form or singular + "s")
+    return f"{number(count)} {word}"

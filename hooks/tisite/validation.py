@@ -1,0 +1,204 @@
+"""Validate parsed sources against the schema and explain every error in French."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .errors import Problem
+from .yamlio import Source
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate(model: type[M], source: Source, problems: list[Problem]) -> M | None:
+    """Validate ``source.data`` as ``model``; append French problems and return None on error."""
+    data = source.data
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(
+                source.rel,
+                source.line_of(()),
+                None,
+                f"le contenu doit être une liste de champs « clé: valeur » (reçu {_kind(data)})",
+            )
+        )
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            problems.append(to_problem(err, model, source))
+        return None
+
+
+def to_problem(err: ErrorDetails, model: type[BaseModel], source: Source) -> Problem:
+    loc = [p for p in err["loc"] if not _is_internal(p)]
+    field = format_loc(loc)
+    message = _message(err, model, loc)
+    return Problem(source.rel, source.line_of(loc), field or None, message)
+
+
+def _is_internal(part: Any) -> bool:
+    # pydantic adds the name of a function validator or of a union member to the location.
+    return isinstance(part, str) and (
+        part.startswith("function-") or part in {"str", "int", "float", "bool", "list", "dict"}
+    )
+
+
+def format_loc(loc: Sequence[str | int]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _received(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return _kind(value)
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "…"
+    return f"« {text} »"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "une valeur vide"
+    if isinstance(value, dict):
+        return "un ensemble de champs"
+    if isinstance(value, list):
+        return "une liste"
+    if isinstance(value, bool):
+        return "un booléen"
+    if isinstance(value, int | float):
+        return "un nombre"
+    return "un texte"
+
+
+def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    got = f" (reçu {_received(value)})"
+    if kind == "missing":
+        return "champ obligatoire manquant"
+    if kind == "extra_forbidden":
+        known = _fields_at(model, loc[:-1])
+        name = str(loc[-1]) if loc else ""
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f" : vouliez-vous dire « {close[0]} » ?" if close else ""
+        allowed = f" Champs possibles : {', '.join(sorted(known))}." if known and not close else ""
+        return f"champ inconnu{hint}{allowed}".rstrip()
+    if value is None and kind not in {"value_error", "assertion_error"}:
+        return "valeur vide : renseignez ce champ ou supprimez la ligne"
+    if kind in {"string_type"}:
+        return f"doit être un texte{got}"
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return f"doit être un nombre entier{got}"
+    if kind in {"float_type", "float_parsing"}:
+        return f"doit être un nombre, sans espace ni unité{got}"
+    if kind in {"bool_type", "bool_parsing"}:
+        return f"doit valoir true (oui) ou false (non){got}"
+    if kind in {"greater_than_equal", "greater_than"}:
+        bound = ctx.get("ge", ctx.get("gt"))
+        if bound == 0:
+            return f"doit être un nombre positif{got}"
+        return f"doit être supérieur ou égal à {bound}{got}"
+    if kind in {"less_than_equal", "less_than"}:
+        return f"doit être inférieur ou égal à {ctx.get('le', ctx.get('lt'))}{got}"
+    if kind in {
+        "date_type",
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+    }:
+        if isinstance(value, str) and _looks_like_date(value):
+            return f"cette date n'existe pas{got}"
+        return f"doit être une date au format AAAA-MM-JJ{got}"
+    if kind == "datetime_parsing" or kind == "datetime_type":
+        return f"doit être une date et une heure au format AAAA-MM-JJTHH:MM{got}"
+    if kind in {"literal_error", "enum"}:
+        expected = ctx.get("expected", "")
+        return f"valeur non reconnue{got} : valeurs possibles {expected.replace(' or ', ', ')}"
+    if kind == "string_pattern_mismatch":
+        return _pattern_message(loc, got)
+    if kind == "string_too_short":
+        return "ne doit pas être vide"
+    if kind == "string_too_long":
+        return f"trop long : {ctx.get('max_length')} caractères au plus (reçu {len(str(value))})"
+    if kind == "too_short":
+        return f"doit contenir au moins {ctx.get('min_length')} élément(s)"
+    if kind == "too_long":
+        return f"doit contenir au plus {ctx.get('max_length')} élément(s)"
+    if kind == "list_type":
+        return f"doit être une liste (lignes commençant par « - »){got}"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return f"doit être un ensemble de champs « clé: valeur »{got}"
+    if kind in {"value_error", "assertion_error"}:
+        text = str(ctx.get("error", err["msg"]))
+        return text.removeprefix("Value error, ")
+    return f"{err['msg']}{got}"
+
+
+def _looks_like_date(value: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()))
+
+
+def _pattern_message(loc: list[str | int], got: str) -> str:
+    name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    if name == "siren":
+        return f"un SIREN compte exactement 9 chiffres{got}"
+    if name in {"courriel", "contact"}:
+        return f"doit être une adresse électronique valide{got}"
+    if name == "siret":
+        return f"un SIRET compte exactement 14 chiffres{got}"
+    return (
+        f"identifiant invalide : lettres minuscules sans accent, chiffres et tirets seulement{got}"
+    )
+
+
+def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """Names of the fields accepted at ``loc`` inside ``model`` (for suggestions)."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(part)
+            if info is None:
+                return []
+            current = info.annotation
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Optional, list[...] and Annotated down to the model class they hold."""
+    for _ in range(6):
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (list, tuple, set) or origin is typing.Union or origin is types.UnionType:
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            tp = models[0] if models else (args[0] if args else tp)
+        else:
+            break
+    return tp

@@ -1,0 +1,195 @@
+"""Read YAML and Markdown front matter while keeping the source line of every value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .errors import Problem
+
+
+class _Constructor(RoundTripConstructor):
+    """Keeps timestamps as text: the schema parses dates and reports bad ones with their line."""
+
+
+_Constructor.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda self, node: self.construct_scalar(node),
+)
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A parsed source file: plain data, the line-tracking tree, and the Markdown body."""
+
+    path: Path
+    rel: str
+    data: Any
+    tree: Any
+    line_offset: int = 0
+    body: str = ""
+    body_line: int = 1
+
+    def line_of(self, loc: Sequence[str | int]) -> int | None:
+        """1-based line of the value at ``loc`` (or of its closest known parent)."""
+        node = self.tree
+        line: int | None = 1 if node is not None else None
+        for key in loc:
+            if isinstance(node, CommentedMap) and key in node:
+                pos = node.lc.key(key)
+                line = pos[0] + 1
+                node = node[key]
+            elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+                pos = node.lc.item(key)
+                line = pos[0] + 1
+                node = node[key]
+            else:
+                break
+        return None if line is None else line + self.line_offset
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def to_plain(node: Any) -> Any:
+    """Convert ruamel's round-trip containers and scalars into plain Python values."""
+    if isinstance(node, dict):
+        return {str(k): to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node
+
+
+_MESSAGES = [
+    (
+        "found character '\\t' that cannot start any token",
+        "tabulation interdite : indentez avec des espaces",
+    ),
+    (
+        "mapping values are not allowed here",
+        "« : » inattendu : mettez le texte entre guillemets s'il contient « : »",
+    ),
+    ("could not find expected ':'", "« : » manquant après une clé, ou guillemet non refermé"),
+    (
+        "found unexpected end of stream",
+        "fin de fichier inattendue : un guillemet ou un crochet n'est pas refermé",
+    ),
+    ("did not find expected key", "indentation incohérente : alignez les clés d'un même bloc"),
+    ("did not find expected '-' indicator", "élément de liste mal aligné : alignez les « - »"),
+    (
+        "expected <block end>, but found",
+        "indentation incohérente : alignez les clés d'un même bloc",
+    ),
+    ("found undefined alias", "alias « * » inconnu"),
+    ("while scanning a quoted scalar", "guillemet non refermé"),
+]
+
+
+def _translate(exc: YAMLError) -> str:
+    text = str(exc)
+    for english, french in _MESSAGES:
+        if english in text:
+            return french
+    problem = getattr(exc, "problem", None) or text.splitlines()[0]
+    return f"syntaxe YAML invalide ({problem})"
+
+
+def _decode(path: Path, rel: str, raw: bytes) -> tuple[str | None, Problem | None]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, Problem(
+            rel,
+            line,
+            None,
+            f"le fichier n'est pas encodé en UTF-8 (octet 0x{raw[exc.start]:02x} illisible) : "
+            "enregistrez-le en UTF-8 depuis votre éditeur",
+        )
+    if "\x00" in text:
+        return None, Problem(
+            rel, None, None, "le fichier contient des octets nuls : ce n'est pas un fichier texte"
+        )
+    return text, None
+
+
+def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Problem | None]:
+    try:
+        tree = _yaml().load(text)
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark
+        key = re.search(r'found duplicate key "([^"]*)"', str(exc))
+        name = key.group(1) if key else None
+        line = mark.line + 1 + line_offset if mark else None
+        return None, Problem(
+            rel, line, name, "clé en double : supprimez ou renommez l'une des deux"
+        )
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        return None, Problem(rel, line, None, _translate(exc))
+    except YAMLError as exc:
+        return None, Problem(rel, None, None, _translate(exc))
+    return tree, None
+
+
+def read_yaml(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
+    """Parse a YAML file. Returns the source, or a problem explaining why it can't be read."""
+    text, problem = _decode(path, rel, path.read_bytes())
+    if problem or text is None:
+        return None, problem
+    if not text.strip():
+        return None, Problem(rel, None, None, "le fichier est vide")
+    tree, problem = parse_yaml_text(text, rel)
+    if problem:
+        return None, problem
+    return Source(path, rel, to_plain(tree), tree), None
+
+
+def read_markdown(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
+    """Parse a Markdown file with a YAML front matter between two ``---`` lines."""
+    text, problem = _decode(path, rel, path.read_bytes())
+    if problem or text is None:
+        return None, problem
+    if not text.strip():
+        return None, Problem(rel, None, None, "le fichier est vide")
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None, Problem(
+            rel,
+            1,
+            None,
+            "en-tête manquant : le fichier doit commencer par une ligne « --- », les champs "
+            "YAML, puis une autre ligne « --- »",
+        )
+    header = match.group(1)
+    tree, problem = parse_yaml_text(header, rel, line_offset=1)
+    if problem:
+        return None, problem
+    if tree is None:
+        tree = CommentedMap()
+    body = text[match.end() :]
+    body_line = text[: match.end()].count("\n") + 1
+    return Source(path, rel, to_plain(tree), tree, 1, body, body_line), None
