@@ -16,10 +16,10 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 serve: $(STAMP) ## Aperçu local avec rechargement automatique
-	TI_TERRITOIRE=$(TERRITOIRE) $(BIN)/mkdocs serve --livereload --dev-addr $(ADDR)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/ti serve --adresse $(ADDR) $(if $(TERRITOIRE),--territoire $(TERRITOIRE)) $(if $(BROUILLONS),--brouillons)
 
 site: $(STAMP) ## Construit le site public dans site/ (mode strict)
-	TI_TERRITOIRE=$(TERRITOIRE) $(BIN)/ti build
+	NO_MKDOCS_2_WARNING=1 $(BIN)/ti build $(if $(TERRITOIRE),--territoire $(TERRITOIRE))
 
 check: $(STAMP) ## Valide le contenu sans construire le site
 	$(BIN)/ti check
@@ -35,7 +35,7 @@ browser-deps: ## Installe Chromium et son pilote (paquets Debian) si absents
 test: $(STAMP) browser-deps ## Lance toute la suite de tests
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -14,6 +14,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+
 from tisite.build import SiteBuild
 from tisite.errors import ContentError
 
@@ -41,6 +42,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     build: SiteBuild = _state["build"]
     for page in build.pages:
         files.append(File.generated(config, page.path, content=page.content))
+    for path, content in build.assets:
+        files.append(File.generated(config, path, content=content))
     config.nav = build.nav(docs_dir=Path(config.docs_dir))
     return files
 

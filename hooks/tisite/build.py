@@ -25,6 +25,7 @@ class SiteBuild:
     site: SiteModel
     renderer: Renderer
     pages: list[Page]
+    assets: list[tuple[str, str]]
     generated: set[str] = field(default_factory=set)
 
     @classmethod
@@ -34,7 +35,7 @@ class SiteBuild:
         site = load_site(root, only=only)
         renderer = Renderer(site, today=today)
         pages = renderer.pages()
-        return cls(site, renderer, pages, {p.path for p in pages})
+        return cls(site, renderer, pages, renderer.assets(), {p.path for p in pages})
 
     def theme_settings(self, docs_dir: Path) -> dict[str, Any]:
         s = self.site.settings

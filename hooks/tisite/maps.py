@@ -1,4 +1,4 @@
-"""Locator maps drawn at build time as inline SVG (no map library in the browser)."""
+"""Locator maps drawn at build time as SVG files (no map library in the browser)."""
 
 from __future__ import annotations
 
@@ -7,25 +7,34 @@ from collections.abc import Iterable
 from .reference import load_map
 from .textutil import html_escape
 
+OFF = "#dcdcdc"
+ON = "#000091"
+
+
+def map_description(highlight: Iterable[str], label: str) -> str:
+    """Text alternative of the locator map."""
+    depts = load_map()["departements"]
+    names = [depts[c]["nom"] for c in sorted(set(highlight)) if c in depts]
+    where = ", ".join(names) or "aucun département"
+    return f"Carte de France métropolitaine situant {label} : {where} mis en évidence."
+
 
 def locator_map(highlight: Iterable[str], label: str) -> str:
-    """SVG of metropolitan France with the given département codes highlighted."""
+    """Standalone SVG of metropolitan France with the given départements highlighted."""
     data = load_map()
     codes = set(highlight)
-    names = [data["departements"][c]["nom"] for c in sorted(codes) if c in data["departements"]]
-    title = f"Carte de localisation : {label}"
-    desc = "Départements du territoire mis en évidence : " + (", ".join(names) or "aucun")
     paths = []
     for code, dept in data["departements"].items():
-        cls = "ti-map__dept ti-map__dept--on" if code in codes else "ti-map__dept"
-        paths.append(
-            f'<path class="{cls}" d="{dept["d"]}"><title>{html_escape(dept["nom"])}</title></path>'
-        )
+        fill = ON if code in codes else OFF
+        name = html_escape(dept["nom"])
+        paths.append(f'<path fill="{fill}" d="{dept["d"]}"><title>{name}</title></path>')
+    title = html_escape(map_description(codes, label))
     return (
-        f'<svg class="ti-map" viewBox="{data["viewBox"]}" role="img" '
-        f'aria-labelledby="ti-map-title ti-map-desc" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="ti-map-title">{html_escape(title)}</title>'
-        f'<desc id="ti-map-desc">{html_escape(desc)}</desc>' + "".join(paths) + "</svg>"
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg viewBox="{data["viewBox"]}" role="img" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{title}</title>"
+        f'<g stroke="#ffffff" stroke-width="0.5">{"".join(paths)}</g>'
+        "</svg>\n"
     )
 
 

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import textutil, vocab
-from .maps import locator_map, map_attribution
+from .maps import locator_map, map_attribution, map_description
 from .models import SiteModel, Territory
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -83,7 +83,7 @@ def make_env() -> Environment:
     env.globals.update(
         AXES=vocab.AXES,
         PRIORITES=vocab.PRIORITES,
-        locator_map=lambda codes, label: Markup(locator_map(codes, label)),
+        map_description=map_description,
         map_attribution=map_attribution,
     )
     return env
@@ -140,6 +140,16 @@ class Renderer:
         return [
             Page(f"{t.slug}/{sub}index.md", title, self.render(tpl, **ctx))
             for sub, title, tpl in specs
+        ]
+
+    def assets(self) -> list[tuple[str, str]]:
+        """Generated files that are not pages: (path under the site, text content)."""
+        return [
+            (
+                f"{t.slug}/carte-identite/carte.svg",
+                locator_map([code for code, _ in t.departements], t.nom),
+            )
+            for t in self.site.territories
         ]
 
     def nav(self, extra: list[Any] | None = None) -> list[Any]:

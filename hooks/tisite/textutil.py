@@ -14,6 +14,12 @@ LOCALE = "fr_FR"
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|-])")
 _BLOCK_START = re.compile(r"^(\s*)(\d+)([.)])")
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def one_line(value: object) -> str:
+    """Collapse ASCII whitespace only: no-break spaces of French typography are kept."""
+    return _SPACES.sub(" ", str(value)).strip()
 
 
 def md_escape(value: object) -> str:
@@ -24,20 +30,20 @@ def md_escape(value: object) -> str:
     """
     if isinstance(value, Markup):
         return str(value)
-    text = " ".join(str(value).split())
-    text = html.escape(text, quote=True)
+    text = one_line(value)
     text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = html.escape(text, quote=False)
     return _BLOCK_START.sub(r"\1\2\\\3", text)
 
 
 def html_escape(value: object) -> Markup:
     """Escape for raw HTML contexts (attributes, HTML blocks) inside the Markdown."""
-    return Markup(html.escape(" ".join(str(value).split()), quote=True))
+    return Markup(html.escape(one_line(value), quote=True))
 
 
 def plain(value: object, limit: int | None = None) -> str:
     """Plain one-line text (for descriptions and meta tags), trimmed at a word boundary."""
-    text = re.sub(r"[*_`#>\[\]]", "", " ".join(str(value).split()))
+    text = re.sub(r"[*_`#>\[\]]", "", one_line(value))
     if limit and len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:. ") + "…"
     return text

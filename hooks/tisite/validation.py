@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Problem
+from .textutil import number
 from .yamlio import Source
 
 M = TypeVar("M", bound=BaseModel)
@@ -96,9 +97,11 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
         known = _fields_at(model, loc[:-1])
         name = str(loc[-1]) if loc else ""
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        hint = f" : vouliez-vous dire « {close[0]} » ?" if close else ""
-        allowed = f" Champs possibles : {', '.join(sorted(known))}." if known and not close else ""
-        return f"champ inconnu{hint}{allowed}".rstrip()
+        if close:
+            return f"champ inconnu : vouliez-vous dire « {close[0]} » ?"
+        if known:
+            return f"champ inconnu. Champs possibles : {', '.join(sorted(known))}."
+        return "champ inconnu"
     if value is None and kind not in {"value_error", "assertion_error"}:
         return "valeur vide : renseignez ce champ ou supprimez la ligne"
     if kind in {"string_type"}:
@@ -113,9 +116,9 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
         bound = ctx.get("ge", ctx.get("gt"))
         if bound == 0:
             return f"doit être un nombre positif{got}"
-        return f"doit être supérieur ou égal à {bound}{got}"
+        return f"doit être supérieur ou égal à {number(bound)}{got}"
     if kind in {"less_than_equal", "less_than"}:
-        return f"doit être inférieur ou égal à {ctx.get('le', ctx.get('lt'))}{got}"
+        return f"doit être inférieur ou égal à {number(ctx.get('le', ctx.get('lt')))}{got}"
     if kind in {
         "date_type",
         "date_parsing",

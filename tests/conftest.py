@@ -1,0 +1,55 @@
+"""Shared fixtures: copies of the example project in temporary folders, and one built site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ENTRIES = ("mkdocs.yml", "site.yml", "docs", "territoires", "hooks")
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy what a build needs (config, content, hooks, docs) into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_ENTRIES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def run_ti(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "tisite.cli", "--racine", str(cwd), *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh, writable copy of the example project."""
+    return copy_project(tmp_path / "projet")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site, built once per test session with --strict."""
+    root = copy_project(tmp_path_factory.mktemp("exemple") / "projet")
+    result = run_ti("build", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site"

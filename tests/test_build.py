@@ -1,0 +1,175 @@
+"""Full builds of the example site in a temporary folder, checked for their facts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from conftest import run_ti
+
+HDC = "territoires/hainaut-douaisis-cambresis"
+
+
+def page(site: Path, path: str) -> BeautifulSoup:
+    html = (site / path / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    for permalink in soup.select("a.headerlink"):
+        permalink.decompose()
+    return soup
+
+
+def text_of(soup: BeautifulSoup) -> str:
+    article = soup.select_one("article") or soup
+    return re.sub(r"[ \t\r\n]+", " ", article.get_text(" ")).strip()
+
+
+def test_identity_card_of_hdc(built_site: Path) -> None:
+    soup = page(built_site, "hainaut-douaisis-cambresis/carte-identite")
+    text = text_of(soup)
+    table = soup.find("th", string="Intercommunalité").find_parent("table")
+    rows = [
+        [c.get_text(" ", strip=True) for c in tr.find_all("td")] for tr in table.find_all("tr")[1:]
+    ]
+    assert [r[0] for r in rows[:-1]] == [
+        "CA Valenciennes Métropole",
+        "CA de la Porte du Hainaut",
+        "CA Maubeuge Val de Sambre",
+        "CA de Cambrai",
+        "CA du Caudrésis et du Catésis",
+        "CA Douaisis Agglo",
+    ]
+    assert rows[-1] == ["Total", "", "", "261", "765\u202f780"]
+    assert "Découpage administratif (Etalab)" in text and "millésime 2026" in text
+    companies = soup.find("th", string="Entreprise").find_parent("table")
+    company_rows = [
+        [c.get_text(" ", strip=True) for c in tr.find_all("td")]
+        for tr in companies.find_all("tr")[1:]
+    ]
+    assert company_rows[0] == [
+        "Toyota Motor Manufacturing France",
+        "Onnaing",
+        "4\u202f500",
+        "Yaris 4 ; Yaris Cross",
+    ]
+    assert len(company_rows) == 5
+    assert "19,5 %" in text
+    img = soup.select_one("img.ti-map")
+    assert img is not None and img["src"] == "carte.svg"
+    assert "Nord mis en évidence" in img["alt"]
+    svg = (built_site / "hainaut-douaisis-cambresis/carte-identite/carte.svg").read_text(
+        encoding="utf-8"
+    )
+    nord = re.search(r'<path fill="([^"]+)" d="[^"]+"><title>Nord</title>', svg)
+    vienne = re.search(r'<path fill="([^"]+)" d="[^"]+"><title>Vienne</title>', svg)
+    assert nord and nord.group(1) == "#000091"
+    assert vienne and vienne.group(1) == "#dcdcdc"
+    assert "SVG Maps" in text and "CC-BY-4.0" in text
+
+
+def test_territory_home_priorities_and_governance(built_site: Path) -> None:
+    home = text_of(page(built_site, "hainaut-douaisis-cambresis"))
+    assert "Préparer l'industrie du futur" in home
+    assert "765\u202f780 habitants" in home
+    priorites = page(built_site, "hainaut-douaisis-cambresis/priorites")
+    assert priorites.find(id="attractivite") is not None
+    assert "Attractivité des métiers de l'industrie" in text_of(priorites)
+    gouv = text_of(page(built_site, "hainaut-douaisis-cambresis/gouvernance"))
+    for fact in (
+        "Comité local de projet (COPIL)",
+        "annuelle",
+        "Comité technique (COTECH)",
+        "deux fois par an",
+        "trimestrielle",
+        "Permanences sur le territoire",
+        "CCI Grand Hainaut",
+        "74\u202f864,98 €",
+    ):
+        assert fact in gouv, fact
+    gc = text_of(page(built_site, "grand-chatellerault/gouvernance"))
+    assert "Chef de projet Non renseigné." in gc
+
+
+def test_national_home_groups_territories_by_region(built_site: Path) -> None:
+    soup = page(built_site, "")
+    headings = [h.get_text(" ", strip=True) for h in soup.select("article h3")]
+    assert headings == ["Hauts-de-France (1 territoire)", "Nouvelle-Aquitaine (1 territoire)"]
+    links = {a["href"] for a in soup.select("article .grid a")}
+    assert {"hainaut-douaisis-cambresis/", "grand-chatellerault/"} <= links
+
+
+def test_every_page_has_footer_and_legal_links(built_site: Path) -> None:
+    pages = sorted(built_site.rglob("index.html"))
+    assert len(pages) >= 12
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        link = soup.select_one(".ti-footer a")
+        assert link is not None, path
+        assert link.get_text(strip=True) == "Accessibilité : non conforme", path
+        assert soup.html is not None and soup.html.get("lang") == "fr", path
+    legal = text_of(page(built_site, "accessibilite"))
+    assert "non conforme" in legal and "accessibilite@example.org" in legal
+    assert "22 novembre 2026" in legal
+
+
+def test_no_request_to_a_third_party(built_site: Path) -> None:
+    for path in built_site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        soup = BeautifulSoup(html, "html.parser")
+        for tag in soup.find_all(["script", "link", "img", "iframe", "source"]):
+            loads = tag.name != "link" or {"stylesheet", "icon", "preload", "manifest"} & set(
+                tag.get("rel", [])
+            )
+            url = tag.get("src") or tag.get("href") if loads else None
+            if url:
+                assert not re.match(r"^(https?:)?//", url), (path, url)
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+    for css in built_site.rglob("*.css"):
+        assert "@import url(http" not in css.read_text(encoding="utf-8"), css
+
+
+def test_broken_content_fails_without_writing_a_site(project: Path) -> None:
+    ok = run_ti("build", cwd=project)
+    assert ok.returncode == 0, ok.stderr
+    marker = (project / "site" / "index.html").read_text(encoding="utf-8")
+    path = project / HDC / "territoire.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("part: 19.5", "part: dix-neuf"))
+    failed = run_ti("build", cwd=project)
+    assert failed.returncode != 0
+    output = failed.stdout + failed.stderr
+    assert (
+        f"{HDC}/territoire.yml:39: champ « emploi_industriel.part » : doit être un nombre, sans "
+        "espace ni unité (reçu « dix-neuf »)"
+    ) in output
+    assert "Traceback" not in output
+    assert "le site précédent est conservé" in output
+    assert (project / "site" / "index.html").read_text(encoding="utf-8") == marker
+    assert not list(project.glob(".site-*"))
+
+
+def test_check_command_reports_and_exits(project: Path) -> None:
+    ok = run_ti("check", cwd=project)
+    assert ok.returncode == 0
+    assert "Contenu valide : 2 territoire(s)" in ok.stdout
+    assert "avertissement" in ok.stderr
+    (project / "territoires/grand-chatellerault/territoire.yml").write_text(
+        "nom: [", encoding="utf-8"
+    )
+    bad = run_ti("check", cwd=project)
+    assert bad.returncode == 1
+    assert bad.stderr.startswith("territoires/grand-chatellerault/territoire.yml:")
+    assert "Traceback" not in bad.stderr
+
+
+def test_committed_json_schemas_are_up_to_date(tmp_path: Path) -> None:
+    import json
+
+    from tisite.cli import json_schemas
+
+    root = Path(__file__).resolve().parent.parent
+    for name, data in json_schemas().items():
+        committed = json.loads(
+            (root / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
+        )
+        assert committed == data, f"schemas/{name}.schema.json is stale: run `ti schema`"

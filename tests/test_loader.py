@@ -1,0 +1,127 @@
+"""The loader reads every file, reports every problem of every file, then stops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tisite.errors import ContentError
+from tisite.loader import load_site
+
+HDC = "territoires/hainaut-douaisis-cambresis"
+GC = "territoires/grand-chatellerault"
+
+
+def errors_of(root: Path, only: str | None = None) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_site(root, only=only)
+    return [p.format() for p in info.value.errors]
+
+
+def test_example_content_loads_with_derived_figures(project: Path) -> None:
+    site = load_site(project)
+    hdc = site.territory("hainaut-douaisis-cambresis")
+    assert hdc is not None
+    assert len(hdc.epcis) == 6
+    assert hdc.nb_communes == 261
+    assert hdc.population == 765780
+    assert hdc.regions == ("Hauts-de-France",)
+    assert hdc.departements == (("59", "Nord"),)
+    gc = site.territory("grand-chatellerault")
+    assert gc is not None and gc.regions == ("Nouvelle-Aquitaine",) and gc.nb_communes == 47
+    assert [r for r, _ in site.by_region()] == ["Hauts-de-France", "Nouvelle-Aquitaine"]
+
+
+def test_declared_figure_disagreeing_with_reference_is_a_warning(project: Path) -> None:
+    site = load_site(project)
+    (warning,) = site.warnings
+    assert warning.format() == (
+        f"{HDC}/territoire.yml:37: avertissement : champ « declarations.communes » : valeur "
+        "déclarée 260 différente du référentiel (261 selon @etalab/decoupage-administratif "
+        "6.0.0) : le site affiche la valeur du référentiel"
+    )
+
+
+def test_all_errors_of_several_files_are_reported(project: Path) -> None:
+    t = project / HDC / "territoire.yml"
+    t.write_text(t.read_text(encoding="utf-8").replace('siren: "200068500"', 'siren: "999999999"'))
+    p = project / HDC / "priorites.yml"
+    p.write_text(
+        p.read_text(encoding="utf-8").replace("  - id: attractivite", "  - id: Attractivité")
+    )
+    g = project / GC / "gouvernance.yml"
+    g.write_text(g.read_text(encoding="utf-8") + "comite: oui\n")
+    errors = errors_of(project)
+    assert errors == [
+        f"{GC}/gouvernance.yml:15: champ « comite » : champ inconnu. Champs possibles : animation, "
+        "binomes, binomes_description, chef_de_projet, equipe, instances, partenaires, "
+        "signataires, source.",
+        f"{HDC}/priorites.yml:25: champ « objectifs[2].id » : identifiant invalide : lettres "
+        "minuscules sans accent, chiffres et tirets seulement (reçu « Attractivité »)",
+        f"{HDC}/territoire.yml:29: champ « epci[4].siren » : SIREN inconnu du référentiel des EPCI "
+        "(@etalab/decoupage-administratif 6.0.0) (reçu « 999999999 ») : vérifiez-le sur "
+        "l'annuaire des entreprises",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"nom: [unclosed\n", "syntaxe YAML invalide"),
+        (b"nom: X\n\tresume: Y\n", ":2: tabulation interdite : indentez avec des espaces"),
+        (b"nom: X\nnom: Y\n", ":2: champ « nom » : clé en double"),
+        (b"nom: Caf\xe9\n", ":1: le fichier n'est pas encodé en UTF-8 (octet 0xe9 illisible)"),
+        (b"", ": le fichier est vide"),
+        (b"   \n\n", ": le fichier est vide"),
+        (
+            b"- un\n- deux\n",
+            ":1: le contenu doit être une liste de champs « clé: valeur » (reçu une liste)",
+        ),
+        (
+            b"nom: a: b\n",
+            ":1: « : » inattendu : mettez le texte entre guillemets s'il contient « : »",
+        ),
+    ],
+)
+def test_unreadable_files(project: Path, content: bytes, expected: str) -> None:
+    (project / GC / "territoire.yml").write_bytes(content)
+    errors = errors_of(project)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"{GC}/territoire.yml")
+    assert expected in errors[0]
+
+
+def test_utf8_bom_is_accepted(project: Path) -> None:
+    path = project / GC / "territoire.yml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_site(project).territory("grand-chatellerault") is not None
+
+
+def test_missing_file_and_bad_folder_name(project: Path) -> None:
+    (project / GC / "priorites.yml").unlink()
+    (project / "territoires" / "Mon Territoire").mkdir()
+    assert errors_of(project) == [
+        "territoires/Mon Territoire: nom de dossier invalide : lettres minuscules sans accent, "
+        "chiffres et tirets seulement (il devient l'adresse du territoire)",
+        f"{GC}/priorites.yml: fichier obligatoire manquant",
+    ]
+
+
+def test_only_one_territory(project: Path) -> None:
+    (project / GC / "priorites.yml").write_text("cassé: [", encoding="utf-8")
+    site = load_site(project, only="hainaut-douaisis-cambresis")
+    assert [t.slug for t in site.territories] == ["hainaut-douaisis-cambresis"]
+    assert errors_of(project, only="inconnu") == [
+        "territoires: territoire « inconnu » introuvable (connus : grand-chatellerault, "
+        "hainaut-douaisis-cambresis)"
+    ]
+
+
+def test_former_id_may_not_shadow_an_existing_territory(project: Path) -> None:
+    path = project / GC / "territoire.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "anciens_identifiants: [hainaut-douaisis-cambresis]\n"
+    )
+    (error,) = errors_of(project)
+    assert "est l'identifiant d'un territoire existant" in error

@@ -1,0 +1,91 @@
+"""Rendering: golden files of the generated Markdown, and escaping of YAML values.
+
+Regenerate the golden files after an intended change with ``UPDATE_GOLDEN=1 make test``
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from markdown import Markdown
+
+from tisite.build import SiteBuild
+from tisite.textutil import md_escape
+
+GOLDEN = Path(__file__).parent / "golden"
+TODAY = dt.date(2026, 11, 22)
+
+
+def golden_name(path: str) -> str:
+    return path.replace("/", "__")
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    from conftest import copy_project
+
+    root = copy_project(tmp_path_factory.mktemp("golden") / "projet")
+    build = SiteBuild.load(root, today=TODAY)
+    return {p.path: p.content for p in build.pages}
+
+
+GOLDEN_PAGES = [
+    "index.md",
+    "hainaut-douaisis-cambresis/index.md",
+    "hainaut-douaisis-cambresis/carte-identite/index.md",
+    "hainaut-douaisis-cambresis/priorites/index.md",
+    "hainaut-douaisis-cambresis/gouvernance/index.md",
+    "grand-chatellerault/gouvernance/index.md",
+    "accessibilite/index.md",
+    "mentions-legales/index.md",
+]
+
+
+@pytest.mark.parametrize("path", GOLDEN_PAGES)
+def test_golden_markdown(pages: dict[str, str], path: str) -> None:
+    expected_file = GOLDEN / golden_name(path)
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        GOLDEN.mkdir(exist_ok=True)
+        expected_file.write_text(pages[path], encoding="utf-8")
+    assert expected_file.is_file(), f"golden file missing: run UPDATE_GOLDEN=1 ({expected_file})"
+    assert pages[path] == expected_file.read_text(encoding="utf-8")
+
+
+def test_every_page_starts_with_front_matter(pages: dict[str, str]) -> None:
+    for path, content in pages.items():
+        assert content.startswith("---\ntitle: "), path
+        assert "\ndescription: " in content.split("\n---\n", 1)[0], path
+
+
+def to_html(text: str) -> str:
+    return Markdown(extensions=["attr_list", "md_in_html", "tables"]).convert(text)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[lien](javascript:alert(1))",
+        "Titre {: onclick='alert(1)' }",
+        "**gras** _it_ `code` # titre",
+        "1. pas une liste",
+        "a | b | c",
+    ],
+)
+def test_md_escape_renders_values_as_plain_text(value: str) -> None:
+    soup = BeautifulSoup(to_html(f"Texte : {md_escape(value)}"), "html.parser")
+    assert [tag.name for tag in soup.find_all(True)] == ["p"]
+    assert soup.p is not None and soup.p.attrs == {}
+    assert soup.get_text() == f"Texte : {value}"
+
+
+def test_heading_attribute_injection_is_inert() -> None:
+    soup = BeautifulSoup(to_html("# " + md_escape("Titre { onclick=alert(1) }")), "html.parser")
+    assert soup.h1 is not None and soup.h1.attrs == {}
+    assert soup.h1.get_text() == "Titre { onclick=alert(1) }"

@@ -1,0 +1,121 @@
+"""The schema's French error messages, exactly as contributors will read them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tisite import schema
+from tisite.errors import Problem
+from tisite.validation import validate
+from tisite.yamlio import Source, parse_yaml_text, to_plain
+
+BASE = """\
+nom: Exemple
+resume: Un territoire d'exemple.
+epci:
+  - siren: "245901160"
+"""
+
+
+def problems_for(text: str, model: type = schema.Territoire) -> list[str]:
+    tree, problem = parse_yaml_text(text, "t.yml")
+    assert problem is None, problem
+    source = Source(Path("t.yml"), "t.yml", to_plain(tree), tree)
+    found: list[Problem] = []
+    assert validate(model, source, found) is None
+    return [p.format() for p in found]
+
+
+def test_valid_minimal_territory() -> None:
+    tree, _ = parse_yaml_text(BASE, "t.yml")
+    source = Source(Path("t.yml"), "t.yml", to_plain(tree), tree)
+    found: list[Problem] = []
+    model = validate(schema.Territoire, source, found)
+    assert found == []
+    assert model is not None and model.epci[0].siren == "245901160"
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            "filiere: [Automobile]\n",
+            "t.yml:5: champ « filiere » : champ inconnu : vouliez-vous dire « filieres » ?",
+        ),
+        (
+            "emploi_industriel:\n  part: douze\n  source: INSEE\n  date: 2022\n",
+            "t.yml:6: champ « emploi_industriel.part » : doit être un nombre, sans espace ni unité "
+            "(reçu « douze »)",
+        ),
+        (
+            "emploi_industriel:\n  part: 19.5\n  source: INSEE\n  date: 2022-02-30\n",
+            "t.yml:8: champ « emploi_industriel.date » : cette date n'existe pas : « 2022-02-30 »",
+        ),
+        (
+            "emploi_industriel:\n  part: 140\n  source: INSEE\n  date: 2022\n",
+            "t.yml:6: champ « emploi_industriel.part » : doit être inférieur ou égal à 100 "
+            "(reçu « 140 »)",
+        ),
+        (
+            "entreprises:\n  - nom: Usine\n    emplois_directs: -4\n",
+            "t.yml:7: champ « entreprises[1].emplois_directs » : doit être un nombre positif "
+            "(reçu « -4 »)",
+        ),
+        (
+            "contact:\n  fonction: Chef de projet\n  structure: CCI\n  courriel: pas-une-adresse\n",
+            "t.yml:8: champ « contact.courriel » : doit être une adresse électronique valide "
+            "(reçu « pas-une-adresse »)",
+        ),
+        (
+            "site_web: javascript:alert(1)\n",
+            "t.yml:5: champ « site_web » : doit être une adresse web commençant par https:// "
+            "(ou http://)",
+        ),
+        (
+            "anciens_identifiants: [../etc]\n",
+            "t.yml:5: champ « anciens_identifiants[1] » : identifiant invalide : lettres "
+            "minuscules sans accent, chiffres et tirets seulement (reçu « ../etc »)",
+        ),
+    ],
+)
+def test_error_messages(extra: str, expected: str) -> None:
+    assert problems_for(BASE + extra) == [expected]
+
+
+def test_missing_fields_and_wrong_siren() -> None:
+    assert problems_for("nom: X\nepci:\n  - siren: 12345\n") == [
+        "t.yml:1: champ « resume » : champ obligatoire manquant",
+        "t.yml:3: champ « epci[1].siren » : un SIREN compte exactement 9 chiffres (reçu « 12345 »)",
+    ]
+
+
+def test_unknown_key_without_close_match_lists_fields() -> None:
+    (message,) = problems_for(BASE.replace("epci:", "zzz: 1\nepci:"), schema.Territoire)
+    assert message.startswith("t.yml:3: champ « zzz » : champ inconnu. Champs possibles : ")
+    assert "epci" in message
+
+
+def test_priority_vocabulary_accepts_accents_and_case() -> None:
+    text = "objectifs:\n  - id: a\n    titre: A\n    priorites: [Transition-Écologique, foncier]\n"
+    tree, _ = parse_yaml_text(text, "p.yml")
+    source = Source(Path("p.yml"), "p.yml", to_plain(tree), tree)
+    found: list[Problem] = []
+    model = validate(schema.Priorites, source, found)
+    assert found == [] and model is not None
+    assert model.objectifs[0].priorites == ["transition-ecologique", "foncier"]
+
+
+def test_unknown_priority_lists_allowed_values() -> None:
+    text = "objectifs:\n  - id: a\n    titre: A\n    priorites: [numerique]\n"
+    (message,) = problems_for(text, schema.Priorites)
+    assert message.startswith("t.yml:4: champ « objectifs[1].priorites[1] » : valeur non reconnue")
+    assert "'transition-ecologique'" in message and "'foncier'" in message
+
+
+def test_json_schema_export_documents_fields() -> None:
+    exported = schema.Territoire.model_json_schema()
+    assert exported["additionalProperties"] is False
+    assert "SIREN" in exported["$defs"]["Epci"]["properties"]["siren"]["description"]
+    assert "epci" in exported["required"]
