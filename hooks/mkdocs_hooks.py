@@ -28,7 +28,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     only = os.environ.get("TI_TERRITOIRE") or None
     drafts = os.environ.get("TI_BROUILLONS") == "1"
     try:
-        build = SiteBuild.load(root, only=only, drafts=drafts)
+        build = SiteBuild.load(root, only=only, drafts=drafts, site_url=config.site_url)
     except ContentError as exc:
         raise PluginError("contenu invalide :\n" + exc.report()) from None
     for warning in build.site.warnings:

@@ -84,7 +84,7 @@ def test_territory_home_priorities_and_governance(built_site: Path) -> None:
         "trimestrielle",
         "Permanences sur le territoire",
         "CCI Grand Hainaut",
-        "74\u202f864,98 €",
+        "74\u202f864,98\u00a0€",
     ):
         assert fact in gouv, fact
     gc = text_of(page(built_site, "grand-chatellerault/gouvernance"))

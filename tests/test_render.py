@@ -41,6 +41,10 @@ GOLDEN_PAGES = [
     "hainaut-douaisis-cambresis/priorites/index.md",
     "hainaut-douaisis-cambresis/gouvernance/index.md",
     "grand-chatellerault/gouvernance/index.md",
+    "hainaut-douaisis-cambresis/plan-action/index.md",
+    "hainaut-douaisis-cambresis/plan-action/chef-de-projet/index.md",
+    "hainaut-douaisis-cambresis/plan-action/avancement/index.md",
+    "grand-chatellerault/plan-action/volontariat-territorial-entreprise/index.md",
     "accessibilite/index.md",
     "mentions-legales/index.md",
 ]

@@ -30,10 +30,15 @@ class SiteBuild:
 
     @classmethod
     def load(
-        cls, root: Path, only: str | None = None, drafts: bool = False, today: dt.date | None = None
+        cls,
+        root: Path,
+        only: str | None = None,
+        drafts: bool = False,
+        today: dt.date | None = None,
+        site_url: str | None = None,
     ) -> SiteBuild:
-        site = load_site(root, only=only)
-        renderer = Renderer(site, today=today)
+        site = load_site(root, only=only, drafts=drafts)
+        renderer = Renderer(site, today=today, site_url=site_url)
         pages = renderer.pages()
         return cls(site, renderer, pages, renderer.assets(), {p.path for p in pages})
 

@@ -20,6 +20,7 @@ SCHEMAS = {
     "territoire": schema.Territoire,
     "priorites": schema.Priorites,
     "gouvernance": schema.Gouvernance,
+    "action": schema.Action,
 }
 
 

@@ -6,15 +6,16 @@ once. Warnings (declared figures that disagree with the reference…) do not sto
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 from . import schema
 from .errors import ContentError, Problem
-from .models import Epci, SiteModel, Territory
+from .models import ActionItem, Epci, SiteModel, Territory
 from .reference import load_reference
 from .validation import validate
-from .yamlio import Source, read_yaml
+from .yamlio import Source, read_markdown, read_yaml
 
 TERRITORIES_DIR = "territoires"
 SITE_FILE = "site.yml"
@@ -53,7 +54,7 @@ def load_settings(root: Path, problems: list[Problem]) -> schema.Site | None:
     return validate(schema.Site, source, problems) if source else None
 
 
-def load_site(root: Path, only: str | None = None) -> SiteModel:
+def load_site(root: Path, only: str | None = None, drafts: bool = False) -> SiteModel:
     """Load ``root`` (holding site.yml and territoires/). Raises ContentError on any error.
 
     ``only`` restricts the build to one territory (fast preview); the others are not read.
@@ -81,7 +82,7 @@ def load_site(root: Path, only: str | None = None) -> SiteModel:
             )
         )
 
-    territories = [t for d in dirs if (t := load_territory(root, d, problems))]
+    territories = [t for d in dirs if (t := load_territory(root, d, problems, drafts))]
     _check_slugs(territories, problems)
 
     errors = [p for p in problems if p.severity == "erreur"]
@@ -95,7 +96,9 @@ def load_site(root: Path, only: str | None = None) -> SiteModel:
     )
 
 
-def load_territory(root: Path, directory: Path, problems: list[Problem]) -> Territory | None:
+def load_territory(
+    root: Path, directory: Path, problems: list[Problem], drafts: bool = False
+) -> Territory | None:
     rel_dir = _rel(root, directory)
     before = len([p for p in problems if p.severity == "erreur"])
     if not SLUG_RE.match(directory.name):
@@ -134,8 +137,10 @@ def load_territory(root: Path, directory: Path, problems: list[Problem]) -> Terr
 
     errors_now = len([p for p in problems if p.severity == "erreur"])
     if info is None or priorites is None or gouvernance is None or errors_now > before:
+        # Still read the actions, so that their errors are reported in the same run.
+        load_actions(root, directory, None, problems, drafts)
         return None
-    return _build_territory(
+    territory = _build_territory(
         directory.name,
         rel_dir,
         info,
@@ -145,6 +150,110 @@ def load_territory(root: Path, directory: Path, problems: list[Problem]) -> Terr
         sources["territoire.yml"],
         problems,
     )
+    actions = load_actions(root, directory, territory, problems, drafts)
+    return dataclasses.replace(territory, actions=actions)
+
+
+def load_actions(
+    root: Path,
+    directory: Path,
+    territory: Territory | None,
+    problems: list[Problem],
+    drafts: bool,
+) -> tuple[ActionItem, ...]:
+    """Read actions/*.md. Drafts are skipped unless ``drafts`` (local preview)."""
+    folder = directory / "actions"
+    if not folder.is_dir():
+        return ()
+    loaded: list[tuple[ActionItem, Source]] = []
+    for path in sorted(folder.iterdir()):
+        rel = _rel(root, path)
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix != ".md":
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    "fichier ignoré : une action est un fichier .md",
+                    "avertissement",
+                )
+            )
+            continue
+        if not SLUG_RE.match(path.stem):
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    "nom de fichier invalide : lettres minuscules sans accent, chiffres et tirets "
+                    "seulement, suivis de .md (il devient l'adresse de l'action)",
+                )
+            )
+            continue
+        source, problem = read_markdown(path, rel)
+        if problem or source is None:
+            if problem:
+                problems.append(problem)
+            continue
+        action = validate(schema.Action, source, problems)
+        if action is None or (action.brouillon and not drafts):
+            continue
+        item = ActionItem(path.stem, directory.name, action, source.body.strip(), rel)
+        loaded.append((item, source))
+    if territory is not None:
+        _check_actions(territory, loaded, problems)
+    return tuple(item for item, _ in sorted(loaded, key=lambda pair: pair[0].id))
+
+
+def _check_actions(
+    territory: Territory, loaded: list[tuple[ActionItem, Source]], problems: list[Problem]
+) -> None:
+    """Cross-file checks: objective, EPCIs, linked actions and former ids."""
+    ids = {item.id for item, _ in loaded}
+    objectives = [o.id for o in territory.priorites.objectifs]
+    members = {e.siren for e in territory.epcis}
+    former_seen: dict[str, str] = {}
+    for item, source in loaded:
+        data = item.data
+
+        def report(
+            loc: tuple[str | int, ...], field: str, message: str, src: Source = source
+        ) -> None:
+            problems.append(Problem(src.rel, src.line_of(loc), field, message))
+
+        if data.objectif and data.objectif not in objectives:
+            report(
+                ("objectif",),
+                "objectif",
+                f"objectif inconnu (reçu « {data.objectif} ») : identifiants définis dans "
+                f"priorites.yml : {', '.join(objectives)}",
+            )
+        for index, siren in enumerate(data.epci):
+            if siren not in members:
+                report(
+                    ("epci", index),
+                    f"epci[{index + 1}]",
+                    f"l'EPCI {siren} ne fait pas partie du territoire (membres : "
+                    f"{', '.join(sorted(members))})",
+                )
+        for index, other in enumerate(data.actions_liees):
+            if other not in ids or other == item.id:
+                report(
+                    ("actions_liees", index),
+                    f"actions_liees[{index + 1}]",
+                    f"action inconnue (reçu « {other} ») : indiquez le nom d'un fichier de "
+                    "actions/ sans « .md »",
+                )
+        for index, former in enumerate(data.anciens_identifiants):
+            where = ("anciens_identifiants", index)
+            field = f"anciens_identifiants[{index + 1}]"
+            if former in ids:
+                report(where, field, f"« {former} » est l'identifiant d'une action existante")
+            elif former in former_seen:
+                report(where, field, f"« {former} » est déjà déclaré par {former_seen[former]}")
+            former_seen[former] = source.rel
 
 
 def _validated(model: type[schema.Strict], source: Source | None, problems: list[Problem]):  # type: ignore[no-untyped-def]

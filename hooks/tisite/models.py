@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import groupby
 
 from . import schema
@@ -24,6 +26,90 @@ class Epci:
         return self.ref.nom
 
 
+CLOSED = ("Terminé", "Abandonné")
+
+
+def period_end(value: str | None) -> dt.date | None:
+    """Last day covered by a partial date (« 2024 » → 2024-12-31, « 2024-06 » → 2024-06-30)."""
+    if not value:
+        return None
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        return dt.date(*parts)
+    if len(parts) == 2:
+        year, month = parts
+        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return dt.date(parts[0], 12, 31)
+
+
+def period_start(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    return dt.date(parts[0], parts[1], parts[2])
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """A published fiche action with its derived figures."""
+
+    id: str
+    territory_slug: str
+    data: schema.Action
+    description: str
+    source: str
+
+    @property
+    def titre(self) -> str:
+        return self.data.titre
+
+    @property
+    def url(self) -> str:
+        return f"{self.territory_slug}/plan-action/{self.id}/"
+
+    @cached_property
+    def budget_total(self) -> float | None:
+        amounts = [
+            b.montant for b in self.data.budget if b.montant is not None and b.statut != "refusé"
+        ]
+        return round(sum(amounts), 2) if amounts else None
+
+    @cached_property
+    def budget_acquis(self) -> float | None:
+        amounts = [
+            b.montant for b in self.data.budget if b.montant is not None and b.statut == "acquis"
+        ]
+        return round(sum(amounts), 2) if amounts else None
+
+    @cached_property
+    def history(self) -> tuple[schema.Avancement, ...]:
+        return tuple(sorted(self.data.avancement, key=lambda a: a.date))
+
+    @property
+    def current(self) -> schema.Avancement | None:
+        return self.history[-1] if self.history else None
+
+    @property
+    def statut(self) -> str:
+        return self.current.statut if self.current else "Non renseigné"
+
+    @property
+    def phase(self) -> str:
+        return self.current.phase if self.current else "Non renseignée"
+
+    def is_late(self, today: dt.date) -> bool:
+        """Declared late or blocked, or past its end date without being closed."""
+        if self.statut in ("En retard", "Bloqué"):
+            return True
+        end = period_end(self.data.calendrier.fin)
+        return bool(end and end < today and self.statut not in CLOSED)
+
+    def status_at(self, day: dt.date) -> schema.Avancement | None:
+        past = [a for a in self.history if a.date <= day]
+        return past[-1] if past else None
+
+
 @dataclass(frozen=True)
 class Territory:
     slug: str
@@ -36,6 +122,7 @@ class Territory:
     regions: tuple[str, ...]
     nb_communes: int
     population: int
+    actions: tuple[ActionItem, ...] = ()
 
     @property
     def nom(self) -> str:
@@ -49,8 +136,14 @@ class Territory:
     def url(self) -> str:
         return f"{self.slug}/"
 
-    def objective(self, objective_id: str) -> schema.Objectif | None:
+    def objective(self, objective_id: str | None) -> schema.Objectif | None:
         return next((o for o in self.priorites.objectifs if o.id == objective_id), None)
+
+    def action(self, action_id: str) -> ActionItem | None:
+        return next((a for a in self.actions if a.id == action_id), None)
+
+    def epci_by_siren(self, siren: str) -> Epci | None:
+        return next((e for e in self.epcis if e.siren == siren), None)
 
 
 @dataclass(frozen=True)

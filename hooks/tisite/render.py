@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import textutil, vocab
+from . import actionplan, textutil, vocab
+from .charts import bar_chart
 from .maps import locator_map, map_attribution, map_description
 from .models import SiteModel, Territory
 
@@ -80,21 +82,47 @@ def make_env() -> Environment:
         plural=textutil.plural,
     )
     env.tests["contains"] = lambda seq, item: item in seq
+    env.filters["extract"] = lambda k, mapping: mapping[k]
     env.globals.update(
         AXES=vocab.AXES,
         PRIORITES=vocab.PRIORITES,
+        ap=actionplan,
         map_description=map_description,
+        chart=lambda items, title, fmt: Markup(
+            bar_chart(items, title, textutil.euros if fmt == "euros" else textutil.number)
+        ),
         map_attribution=map_attribution,
     )
     return env
 
 
-class Renderer:
-    """Turns a SiteModel into the list of generated pages."""
+# Sections of a territory: (sub-path, navigation title, template). Leaves (one action, one
+# letter) are generated separately and kept out of the navigation tree.
+SECTIONS = (
+    ("", None, "territoire.md.j2"),
+    ("carte-identite/", "Carte d'identité", "carte-identite.md.j2"),
+    ("priorites/", "Priorités", "priorites.md.j2"),
+    ("plan-action/", "Plan d'action", "plan-action.md.j2"),
+    ("plan-action/avancement/", "État d'avancement", "avancement.md.j2"),
+    ("gouvernance/", "Gouvernance", "gouvernance.md.j2"),
+)
 
-    def __init__(self, site: SiteModel, today: dt.date | None = None) -> None:
+
+def relative_url(from_dir: str, to_dir: str) -> str:
+    """Relative URL between two directory URLs of the site (« a/b/ » → « c/ » gives ../../c/)."""
+    rel = posixpath.relpath(to_dir or ".", from_dir or ".")
+    return "./" if rel == "." else rel.rstrip("/") + "/"
+
+
+class Renderer:
+    """Turns a SiteModel into the list of generated pages and files."""
+
+    def __init__(
+        self, site: SiteModel, today: dt.date | None = None, site_url: str | None = None
+    ) -> None:
         self.site = site
         self.today = today or dt.date.today()
+        self.site_url = site_url
         self.env = make_env()
 
     def render(self, template: str, **context: Any) -> str:
@@ -130,41 +158,64 @@ class Renderer:
         return pages
 
     def territory_pages(self, t: Territory) -> list[Page]:
-        ctx = {"t": t}
-        specs = [
-            ("", t.nom, "territoire.md.j2"),
-            ("carte-identite/", "Carte d'identité", "carte-identite.md.j2"),
-            ("priorites/", "Priorités", "priorites.md.j2"),
-            ("gouvernance/", "Gouvernance", "gouvernance.md.j2"),
+        pages = [
+            Page(f"{t.slug}/{sub}index.md", title or t.nom, self.render(tpl, t=t))
+            for sub, title, tpl in SECTIONS
         ]
-        return [
-            Page(f"{t.slug}/{sub}index.md", title, self.render(tpl, **ctx))
-            for sub, title, tpl in specs
-        ]
+        for action in t.actions:
+            pages.append(
+                Page(
+                    f"{action.url}index.md",
+                    action.titre,
+                    self.render("action.md.j2", t=t, a=action),
+                )
+            )
+        return pages
 
     def assets(self) -> list[tuple[str, str]]:
         """Generated files that are not pages: (path under the site, text content)."""
-        return [
-            (
-                f"{t.slug}/carte-identite/carte.svg",
-                locator_map([code for code, _ in t.departements], t.nom),
-            )
-            for t in self.site.territories
-        ]
+        licence = {"nom": self.site.settings.licence.nom, "url": self.site.settings.licence.url}
+        out: list[tuple[str, str]] = []
+        for t in self.site.territories:
+            base = f"{t.slug}/plan-action/"
+            out += [
+                (
+                    f"{t.slug}/carte-identite/carte.svg",
+                    locator_map([c for c, _ in t.departements], t.nom),
+                ),
+                (base + "actions.csv", actionplan.actions_csv(t, self.site_url)),
+                (base + "actions.json", actionplan.actions_json(t, self.site_url, licence)),
+                (base + "projets-territoire.csv", actionplan.projets_territoire_csv(t, self.today)),
+            ]
+        return out + [(f"{src}index.html", html) for src, html in self.redirects()]
+
+    def redirects(self) -> list[tuple[str, str]]:
+        """(former directory URL, redirect page) for declared former ids."""
+        out: list[tuple[str, str]] = []
+        for t in self.site.territories:
+            for former in t.info.anciens_identifiants:
+                for sub, title, _ in SECTIONS:
+                    src, dest = f"{former}/{sub}", f"{t.slug}/{sub}"
+                    out.append((src, self._redirect(src, dest, title or t.nom)))
+                for action in t.actions:
+                    src = f"{former}/plan-action/{action.id}/"
+                    out.append((src, self._redirect(src, action.url, action.titre)))
+            for action in t.actions:
+                for old in action.data.anciens_identifiants:
+                    src = f"{t.slug}/plan-action/{old}/"
+                    out.append((src, self._redirect(src, action.url, action.titre)))
+        return out
+
+    def _redirect(self, src: str, dest: str, title: str) -> str:
+        target_abs = actionplan.absolute(self.site_url, dest) if self.site_url else None
+        return actionplan.redirect_html(relative_url(src, dest), target_abs, title)
 
     def nav(self, extra: list[Any] | None = None) -> list[Any]:
         """MkDocs navigation: one section per territory; leaves stay out of the tree."""
         nav: list[Any] = [{"Accueil": "index.md"}]
         nav.extend(extra or [])
         for t in self.site.territories:
-            nav.append(
-                {
-                    t.nom: [
-                        f"{t.slug}/index.md",
-                        {"Carte d'identité": f"{t.slug}/carte-identite/index.md"},
-                        {"Priorités": f"{t.slug}/priorites/index.md"},
-                        {"Gouvernance": f"{t.slug}/gouvernance/index.md"},
-                    ]
-                }
-            )
+            section: list[Any] = [f"{t.slug}/index.md"]
+            section += [{title: f"{t.slug}/{sub}index.md"} for sub, title, _ in SECTIONS if title]
+            nav.append({t.nom: section})
         return nav

@@ -76,6 +76,7 @@ _TAGS = {
     "option",
     "button",
     "output",
+    "meter",
     # inline SVG (maps, charts)
     "svg",
     "g",
@@ -106,6 +107,7 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "option": {"value", "selected"},
     "button": {"type", "name", "value"},
     "output": {"for"},
+    "meter": {"min", "max", "value", "low", "high", "optimum"},
     "svg": {"viewbox", "viewBox", "xmlns", "width", "height", "focusable", "preserveAspectRatio"},
     "path": {"d", "fill", "stroke", "stroke-width", "transform"},
     "g": {"transform", "fill"},

@@ -328,3 +328,128 @@ class Gouvernance(Strict):
     signataires: list[Partenaire] = Field(default_factory=list)
     partenaires: list[Partenaire] = Field(default_factory=list)
     source: Text | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Fiche action (territoires/<slug>/actions/<id>.md, front matter; the body is the description)
+
+
+def _named(value: Any) -> Any:
+    """Allow « - CCI Grand Hainaut » as a shorthand for « - nom: CCI Grand Hainaut »."""
+    return {"nom": value} if isinstance(value, str) else value
+
+
+class Porteur(Strict):
+    nom: Text = Field(description="Porteur de projet / maître d'ouvrage de l'action.")
+    categorie: Text | None = Field(None, description="EPCI, entreprise, chambre consulaire…")
+    siret: Annotated[str, BeforeValidator(_to_str), Field(pattern=r"^\d{14}$")] | None = None
+
+
+class PartenaireAction(Strict):
+    nom: Text
+    role: Text | None = None
+
+
+class LigneBudget(Strict):
+    financeur: Text = Field(description="Partenaire qui finance.")
+    montant: Amount | None = Field(None, description="Montant en euros ; absent si inconnu.")
+    statut: Annotated[
+        Literal["prévisionnel", "sollicité", "acquis", "refusé"], _choice(vocab.BUDGET_STATUTS)
+    ] = Field(description="prévisionnel, sollicité, acquis ou refusé.")
+    commentaire: Text | None = None
+
+
+class Depense(Strict):
+    poste: Text
+    montant: Amount
+
+
+class Jalon(Strict):
+    date: PartialDate
+    libelle: Text
+    atteint: bool = False
+
+
+class Calendrier(Strict):
+    debut: PartialDate | None = Field(None, description="Début : AAAA, AAAA-MM ou AAAA-MM-JJ.")
+    fin: PartialDate | None = Field(None, description="Fin prévue.")
+    jalons: list[Jalon] = Field(default_factory=list)
+
+
+class Avancement(Strict):
+    date: dt.date = Field(description="Date du point d'avancement (AAAA-MM-JJ).")
+    phase: Annotated[Literal["Idée", "Étude", "Opération"], _choice(vocab.PHASES)] = Field(
+        description="Phase : Idée, Étude ou Opération (schéma « Projets de collectivités »)."
+    )
+    statut: Annotated[
+        Literal["En cours", "En retard", "En pause", "Bloqué", "Abandonné", "Terminé"],
+        _choice(vocab.STATUTS),
+    ] = Field(description="En cours, En retard, En pause, Bloqué, Abandonné ou Terminé.")
+    commentaire: Text | None = None
+
+
+class Indicateur(Strict):
+    nom: Text
+    type: Annotated[Literal["suivi", "résultat", "performance"], _choice(vocab.INDICATEUR_TYPES)]
+    unite: Text | None = None
+    cible: float | None = None
+    valeur: float | None = None
+    date: PartialDate | None = Field(None, description="Date de la dernière valeur mesurée.")
+    source: Text | None = None
+
+
+class Action(Strict):
+    """A fiche action: front matter of territoires/<slug>/actions/<id>.md."""
+
+    titre: Text = Field(max_length=160)
+    resume: Text = Field(max_length=300, description="Résumé en une ou deux phrases.")
+    brouillon: bool = Field(False, description="true : l'action n'est pas publiée.")
+    anciens_identifiants: list[Slug] = Field(
+        default_factory=list, description="Anciens noms de fichier : leurs adresses redirigent."
+    )
+    axe: Annotated[Literal[tuple(vocab.AXES)], _choice(vocab.AXES)] | None = Field(  # type: ignore[valid-type]
+        None, description="Axe du contrat : attirer, recruter, innover ou simplifier."
+    )
+    priorites: list[Annotated[Literal[tuple(vocab.PRIORITES)], _choice(vocab.PRIORITES)]] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="Priorités nationales 2023-2027."
+    )
+    objectif: Slug | None = Field(
+        None, description="Identifiant de l'objectif du territoire servi."
+    )
+    porteur: Annotated[Porteur, BeforeValidator(_named)] | None = None
+    partenaires: list[Annotated[PartenaireAction, BeforeValidator(_named)]] = Field(
+        default_factory=list
+    )
+    diagnostic: Text | None = Field(None, description="Diagnostic de la situation (Markdown).")
+    objectifs: list[Text] = Field(default_factory=list, description="Objectifs de l'action.")
+    budget: list[LigneBudget] = Field(
+        default_factory=list, description="Financement par partenaire."
+    )
+    depenses: list[Depense] = Field(default_factory=list, description="Dépenses prévues.")
+    budget_source: Text | None = None
+    nature_soutien: list[
+        Annotated[
+            Literal[
+                "diagnostic",
+                "étude",
+                "financement",
+                "ingénierie",
+                "investissement",
+                "animation",
+                "mise en réseau",
+                "autre",
+            ],
+            _choice(vocab.NATURES_SOUTIEN),
+        ]
+    ] = Field(default_factory=list, description="Nature du soutien demandé.")
+    calendrier: Calendrier = Field(default_factory=Calendrier)
+    avancement: list[Avancement] = Field(
+        default_factory=list, description="Points d'avancement datés."
+    )
+    indicateurs: list[Indicateur] = Field(default_factory=list)
+    epci: list[Siren] = Field(
+        default_factory=list, description="SIREN des EPCI concernés ; vide : tout le territoire."
+    )
+    filieres: list[Text] = Field(default_factory=list)
+    actions_liees: list[Slug] = Field(default_factory=list)
+    image: Text | None = Field(None, description="Image de partage propre à la page.")

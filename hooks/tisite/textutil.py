@@ -63,8 +63,8 @@ def euros(value: float | int | None) -> str:
     if value is None:
         return "non renseigné"
     if isinstance(value, float) and not value.is_integer():
-        return format_decimal(value, format="#,##0.00", locale=LOCALE) + " €"
-    return number(value) + " €"
+        return format_decimal(value, format="#,##0.00", locale=LOCALE) + "\u00a0€"
+    return number(value) + "\u00a0€"
 
 
 def long_date(value: dt.date | str | None) -> str:

@@ -1,0 +1,64 @@
+/* Filters of the action-plan index. Progressive enhancement: without JavaScript the form stays
+   hidden and every action is listed. Filter state is mirrored in the URL query string so that a
+   filtered view can be shared. */
+(function () {
+  "use strict";
+
+  function setup() {
+    var form = document.querySelector("form.ti-filters");
+    if (!form || form.dataset.ready) return;
+    form.dataset.ready = "1";
+    var cards = Array.prototype.slice.call(document.querySelectorAll(".ti-action-card"));
+    var groups = Array.prototype.slice.call(document.querySelectorAll("[data-group]"));
+    var count = document.querySelector(".ti-filter-count");
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
+
+    function matches(card, name, value) {
+      if (!value) return true;
+      var raw = card.getAttribute("data-" + name) || "";
+      if (name === "epci" && raw === "*") return true; // concerns the whole territory
+      return raw.split(" ").indexOf(value) !== -1 || raw === value;
+    }
+
+    function apply(updateUrl) {
+      var shown = 0;
+      cards.forEach(function (card) {
+        var ok = selects.every(function (s) { return matches(card, s.name, s.value); });
+        card.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      groups.forEach(function (group) {
+        group.hidden = !group.querySelector(".ti-action-card:not([hidden])");
+      });
+      if (count) {
+        count.textContent = shown + (shown > 1 ? " actions affichées" : " action affichée") +
+          " sur " + cards.length + ".";
+      }
+      if (updateUrl && window.history && window.history.replaceState) {
+        var params = new URLSearchParams();
+        selects.forEach(function (s) { if (s.value) params.set(s.name, s.value); });
+        var query = params.toString();
+        window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+      }
+    }
+
+    var initial = new URLSearchParams(window.location.search);
+    selects.forEach(function (s) {
+      var wanted = initial.get(s.name);
+      if (wanted && s.querySelector('option[value="' + CSS.escape(wanted) + '"]')) s.value = wanted;
+      s.addEventListener("change", function () { apply(true); });
+    });
+    form.addEventListener("reset", function () {
+      window.setTimeout(function () { apply(true); }, 0);
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.hidden = false;
+    apply(false);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

@@ -1,0 +1,237 @@
+"""Action plan: model, cross-file validation, pages, exports and redirects."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from frictionless import Resource, Schema
+
+from conftest import ROOT, run_ti
+from tisite import actionplan
+from tisite.errors import ContentError
+from tisite.loader import load_site
+
+HDC = "territoires/hainaut-douaisis-cambresis"
+ACTIONS = f"{HDC}/actions"
+SCHEMA = ROOT / "hooks/tisite/data/projets-territoire.schema.json"
+
+
+def hdc(root: Path):  # type: ignore[no-untyped-def]
+    territory = load_site(root).territory("hainaut-douaisis-cambresis")
+    assert territory is not None
+    return territory
+
+
+def test_model_derives_budget_status_and_lateness(project: Path) -> None:
+    t = hdc(project)
+    assert len(t.actions) == 8
+    chef = t.action("chef-de-projet")
+    assert chef is not None
+    assert chef.budget_total == 74864.98
+    assert chef.budget_acquis == 10833.33
+    assert (chef.statut, chef.phase) == ("En cours", "Opération")
+    assert not chef.is_late(dt.date(2024, 9, 1))
+    assert chef.is_late(dt.date(2024, 9, 15))
+    assert t.action("communication").budget_total is None  # unknown, never invented
+    assert actionplan.budget_known(t.actions) == (74864.98, 1)
+    assert actionplan.status_counts(t.actions) == [("En cours", 8)]
+    quarters = actionplan.changes_by_quarter(t.actions)
+    assert [(q.label, len(c)) for q, c in quarters] == [("3e trimestre 2022", 8)]
+
+
+def test_cross_file_errors_are_reported_with_lines(project: Path) -> None:
+    path = project / ACTIONS / "communication.md"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("objectif: attractivite", "objectif: attractivité-du-territoire")
+    text = text.replace(
+        "axe: attirer", 'axe: attirer\nepci: ["248600413"]\nactions_liees: [inconnue]'
+    )
+    path.write_text(text, encoding="utf-8")
+    (project / ACTIONS / "Mauvais Nom.md").write_text("---\ntitre: x\n---\n", encoding="utf-8")
+    bad_budget = project / ACTIONS / "chef-de-projet.md"
+    bad_budget.write_text(
+        bad_budget.read_text(encoding="utf-8").replace("montant: 9865", "montant: douze mille"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as info:
+        load_site(project)
+    errors = [p.format() for p in info.value.errors]
+    assert errors == [
+        f"{ACTIONS}/Mauvais Nom.md: nom de fichier invalide : lettres minuscules sans accent, "
+        "chiffres et tirets seulement, suivis de .md (il devient l'adresse de l'action)",
+        f"{ACTIONS}/chef-de-projet.md:27: champ « budget[1].montant » : doit être un nombre, sans "
+        "espace ni unité (reçu « douze mille »)",
+        f"{ACTIONS}/communication.md:10: champ « objectif » : identifiant invalide : lettres "
+        "minuscules sans accent, chiffres et tirets seulement (reçu « attractivité-du-territoire »)",
+    ]
+    path.write_text(text.replace("objectif: attractivité-du-territoire", "objectif: inconnu"))
+    bad_budget.write_text(bad_budget.read_text(encoding="utf-8").replace("douze mille", "9865"))
+    (project / ACTIONS / "Mauvais Nom.md").unlink()
+    with pytest.raises(ContentError) as info:
+        load_site(project)
+    assert [p.format() for p in info.value.errors] == [
+        f"{ACTIONS}/communication.md:8: champ « epci[1] » : l'EPCI 248600413 ne fait pas partie "
+        "du territoire (membres : 200030633, 200042190, 200043396, 200044618, 200068500, "
+        "245901160)",
+        f"{ACTIONS}/communication.md:9: champ « actions_liees[1] » : action inconnue (reçu "
+        "« inconnue ») : indiquez le nom d'un fichier de actions/ sans « .md »",
+        f"{ACTIONS}/communication.md:10: champ « objectif » : objectif inconnu (reçu « inconnu ») : "
+        "identifiants définis dans priorites.yml : industrie-du-futur, attractivite, filieres",
+    ]
+
+
+def test_missing_front_matter_and_bad_status(project: Path) -> None:
+    (project / ACTIONS / "sans-entete.md").write_text("# Titre\n\nTexte.\n", encoding="utf-8")
+    path = project / ACTIONS / "communication.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("statut: En cours", "statut: Fini"))
+    with pytest.raises(ContentError) as info:
+        load_site(project)
+    errors = [p.format() for p in info.value.errors]
+    assert errors[0].startswith(
+        f"{ACTIONS}/communication.md:25: champ « avancement[1].statut » : "
+        "valeur non reconnue (reçu « Fini »)"
+    )
+    assert errors[1] == (
+        f"{ACTIONS}/sans-entete.md:1: en-tête manquant : le fichier doit commencer par une ligne "
+        "« --- », les champs YAML, puis une autre ligne « --- »"
+    )
+
+
+def test_drafts_are_not_published(project: Path) -> None:
+    path = project / ACTIONS / "emploi-competences.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("---\n", "---\nbrouillon: true\n", 1))
+    assert hdc(project).action("emploi-competences") is None
+    preview = load_site(project, drafts=True).territory("hainaut-douaisis-cambresis")
+    assert preview is not None and preview.action("emploi-competences") is not None
+    result = run_ti("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    assert not (site / "hainaut-douaisis-cambresis/plan-action/emploi-competences").exists()
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".json", ".csv", ".xml"}:
+            content = path.read_text(encoding="utf-8")
+            assert "emploi-competences" not in content, path
+            assert "Apporter un appui sur l'emploi" not in content, path
+
+
+def test_index_page_lists_groups_filters_and_dashboards(built_site: Path) -> None:
+    html = (built_site / "hainaut-douaisis-cambresis/plan-action/index.html").read_text("utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    groups = [h.get_text(" ", strip=True) for h in soup.select("[data-group] h3")]
+    assert groups == [
+        "Attirer (2 actions)",
+        "Recruter (1 action)",
+        "Innover (2 actions)",
+        "Simplifier (3 actions)",
+    ]
+    cards = soup.select(".ti-action-card")
+    assert len(cards) == 8
+    assert all(card.find("a")["href"].endswith("/") for card in cards)
+    form = soup.select_one("form.ti-filters")
+    assert form is not None and form.has_attr("hidden")  # shown by JavaScript only
+    assert {s["name"] for s in form.select("select")} == {
+        "axe",
+        "priorite",
+        "statut",
+        "porteur",
+        "epci",
+    }
+    assert len(form.select("select[name=epci] option")) == 7
+    charts = soup.select("svg.ti-chart")
+    assert len(charts) == 4 and all(c.find("title") for c in charts)
+    table = soup.select(".ti-chart-data table")[0]
+    assert "CA de Cambrai" in table.get_text() and "10\u202f833,33\u00a0€" in table.get_text()
+    assert {a["href"] for a in soup.select(".ti-links a[download]")} == {
+        "actions.csv",
+        "actions.json",
+        "projets-territoire.csv",
+    }
+
+
+def test_action_page_shows_every_field(built_site: Path) -> None:
+    page = built_site / "hainaut-douaisis-cambresis/plan-action/chef-de-projet/index.html"
+    soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    text = soup.select_one("article").get_text(" ")
+    for fact in (
+        "CCI Grand Hainaut Hauts-de-France",
+        "74\u202f864,98\u00a0€",
+        "acquis",
+        "Salaire et charges",
+        "15 septembre 2022",
+        "14 septembre 2024",
+        "Soutenir les filières industrielles du territoire",
+        "43",
+        "entreprises",
+    ):
+        assert fact in text, fact
+    assert soup.select_one(".ti-action-status .ti-badge--en-cours").get_text() == "En cours"
+    assert soup.select_one("time[datetime='2022-07-06']") is not None
+    unknown = built_site / "hainaut-douaisis-cambresis/plan-action/communication/index.html"
+    assert (
+        "Budget : non renseigné."
+        in BeautifulSoup(unknown.read_text("utf-8"), "html.parser").get_text()
+    )
+
+
+def test_progress_report(built_site: Path) -> None:
+    page = built_site / "hainaut-douaisis-cambresis/plan-action/avancement/index.html"
+    soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    assert soup.find(id="t3-2022") is not None
+    late = soup.find(id="actions-en-retard-ou-bloquees").find_next("ul")
+    assert len(late.find_all("li")) == 8  # end dates of the 2023-2024 roadmap are past
+    assert "échéance du 2024-12 dépassée" in late.get_text()
+
+
+def test_open_data_exports(built_site: Path, tmp_path: Path) -> None:
+    base = built_site / "hainaut-douaisis-cambresis/plan-action"
+    rows = list(csv.DictReader(io.StringIO((base / "actions.csv").read_text("utf-8"))))
+    assert len(rows) == 8
+    chef = next(r for r in rows if r["id"] == "chef-de-projet")
+    assert chef["budget_total"] == "74864.98" and chef["statut"] == "En cours"
+    assert (
+        chef["url"]
+        == "https://territoires-industrie.example.org/hainaut-douaisis-cambresis/plan-action/chef-de-projet/"
+    )
+    doc = json.loads((base / "actions.json").read_text("utf-8"))
+    assert doc["licence"]["nom"] == "Licence Ouverte 2.0"
+    assert len(doc["actions"]) == 8 and "brouillon" not in doc["actions"][0]
+    schema = Schema.from_descriptor(json.loads(SCHEMA.read_text("utf-8")))
+    report = Resource(path="projets-territoire.csv", basepath=str(base), schema=schema).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "note"])
+    # Negative control: the validator does catch a value outside the official vocabulary.
+    broken = tmp_path / "broken.csv"
+    broken.write_text(
+        (base / "projets-territoire.csv").read_text("utf-8").replace(",Idée,", ",Rêve,", 1)
+    )
+    assert not Resource(path="broken.csv", basepath=str(tmp_path), schema=schema).validate().valid
+
+
+def test_renamed_action_redirects(project: Path) -> None:
+    old = project / ACTIONS / "communication.md"
+    new = project / ACTIONS / "communication-linkedin.md"
+    text = old.read_text(encoding="utf-8")
+    new.write_text(
+        text.replace("---\n", "---\nanciens_identifiants: [communication]\n", 1), "utf-8"
+    )
+    old.unlink()
+    result = run_ti("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    redirect = project / "site/hainaut-douaisis-cambresis/plan-action/communication/index.html"
+    soup = BeautifulSoup(redirect.read_text("utf-8"), "html.parser")
+    assert (
+        soup.find("meta", attrs={"http-equiv": "refresh"})["content"]
+        == "0; url=../communication-linkedin/"
+    )
+    assert soup.find("link", rel="canonical")["href"] == (
+        "https://territoires-industrie.example.org/hainaut-douaisis-cambresis/plan-action/"
+        "communication-linkedin/"
+    )
+    assert (
+        project / "site/hainaut-douaisis-cambresis/plan-action/communication-linkedin/index.html"
+    ).is_file()

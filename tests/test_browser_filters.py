@@ -1,0 +1,91 @@
+"""The action-plan filters in headless Chromium: keyboard use, URL state, no-JS fallback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from browser import CHROMIUM_ARGS, chromium_path, static_server
+
+pytestmark = pytest.mark.browser
+INDEX = "hainaut-douaisis-cambresis/plan-action/"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site: Path) -> Iterator[str]:
+    with static_server(built_site) as url:
+        yield url
+
+
+def visible_titles(page: Page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".ti-action-card:not([hidden]) h4", "nodes => nodes.map(n => n.textContent.trim())"
+    )
+
+
+def test_filters_with_the_keyboard(browser: Browser, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(base_url + INDEX)
+    assert page.is_visible("form.ti-filters")
+    assert len(visible_titles(page)) == 8
+    assert page.inner_text(".ti-filter-count") == "8 actions affichées sur 8."
+    # Reach the "axe" select with Tab only, then choose with the arrow keys.
+    page.focus("body")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.id") == "f-axe":
+            break
+    else:
+        pytest.fail("le filtre « Axe » n'est pas atteignable au clavier")
+    page.keyboard.press("ArrowDown")  # first option after « Tous les axes »: Attirer
+    page.wait_for_function("document.querySelector('#f-axe').value === 'attirer'")
+    assert sorted(visible_titles(page)) == [
+        "Accompagner les projets de territoire, dont l'hydrogène",
+        "Réaliser des actions de communication",
+    ]
+    assert page.inner_text(".ti-filter-count") == "2 actions affichées sur 8."
+    assert "axe=attirer" in page.url
+    assert page.is_hidden("#axe-recruter")
+    # Combine with the priority filter, then reset.
+    page.select_option("#f-priorite", "foncier")
+    assert visible_titles(page) == ["Accompagner les projets de territoire, dont l'hydrogène"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "plan-action-filtre.png"), full_page=True)
+    page.click("form.ti-filters button[type=reset]")
+    page.wait_for_function(
+        "document.querySelectorAll('.ti-action-card:not([hidden])').length === 8"
+    )
+    page.close()
+
+
+def test_filter_state_from_url_and_epci(browser: Browser, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(base_url + INDEX + "?statut=en-cours&epci=200068500")
+    assert page.input_value("#f-statut") == "en-cours"
+    # Actions without EPCI concern the whole territory: all stay visible.
+    assert len(visible_titles(page)) == 8
+    page.select_option("#f-porteur", index=1)
+    assert visible_titles(page) == ["Financer le poste de chef de projet Territoire d'industrie"]
+    page.close()
+
+
+def test_without_javascript_every_action_is_listed(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + INDEX)
+    assert not page.is_visible("form.ti-filters")
+    assert page.locator(".ti-action-card").count() == 8
+    assert all(page.locator(".ti-action-card").nth(i).is_visible() for i in range(8))
+    context.close()
