@@ -119,3 +119,15 @@ def test_json_schema_export_documents_fields() -> None:
     assert exported["additionalProperties"] is False
     assert "SIREN" in exported["$defs"]["Epci"]["properties"]["siren"]["description"]
     assert "epci" in exported["required"]
+
+
+def test_field_reference_is_generated_from_the_schema() -> None:
+    from tisite.fieldref import field_docs
+
+    docs = {d.path: d for d in field_docs(schema.Action)}
+    assert docs["titre"].required and docs["titre"].kind == "texte"
+    assert docs["budget[].statut"].kind.startswith("une valeur parmi : « prévisionnel »")
+    assert docs["avancement[].date"].kind == "date AAAA-MM-JJ"
+    assert not docs["brouillon"].required and "Par défaut : False" in docs["brouillon"].description
+    territory = {d.path for d in field_docs(schema.Territoire)}
+    assert {"epci[].siren", "entreprises[].emplois_directs", "contact.courriel"} <= territory

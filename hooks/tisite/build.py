@@ -18,6 +18,7 @@ from .sanitize import sanitize_html
 # Hand-written pages of docs/ that get a place in the navigation, when present.
 DOCS_NAV = [("Le programme", "programme.md")]
 DOCS_NAV_END = [("Contribuer", "contribuer/index.md")]
+FIELD_REFERENCE = "contribuer/reference-des-champs/index.md"
 
 
 @dataclass
@@ -56,7 +57,12 @@ class SiteBuild:
         def present(items: list[tuple[str, str]]) -> list[dict[str, str]]:
             return [{title: path} for title, path in items if (docs_dir / path).is_file()]
 
-        return self.renderer.nav(extra=present(DOCS_NAV)) + present(DOCS_NAV_END)
+        end: list[Any] = present(DOCS_NAV_END)
+        if end:
+            end = [
+                {"Contribuer": ["contribuer/index.md", {"Référence des champs": FIELD_REFERENCE}]}
+            ]
+        return self.renderer.nav(extra=present(DOCS_NAV)) + end
 
     def postprocess_html(self, src_uri: str, html: str) -> str:
         """Sanitise the HTML of generated pages (contributors' Markdown included)."""

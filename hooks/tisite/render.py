@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import actionplan, textutil, vocab
+from . import actionplan, fieldref, textutil, vocab
 from .charts import bar_chart
 from .maps import locator_map, map_attribution, map_description
 from .models import SiteModel, Territory
@@ -153,6 +153,14 @@ class Renderer:
                 self.render("donnees-personnelles.md.j2"),
             ),
         ]
+        files = [(f, m, about, fieldref.field_docs(m)) for f, m, about in fieldref.FILES]
+        pages.append(
+            Page(
+                "contribuer/reference-des-champs/index.md",
+                "Référence des champs",
+                self.render("reference-des-champs.md.j2", files=files),
+            )
+        )
         for territory in self.site.territories:
             pages.extend(self.territory_pages(territory))
         return pages
