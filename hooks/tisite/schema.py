@@ -95,7 +95,7 @@ class Organisation(Strict):
 
 class Accessibilite(Strict):
     statut: Annotated[
-        Literal["non conforme", "partiellement conforme", "totalement conforme"],
+        Literal[vocab.ACCESSIBILITE],  # type: ignore[valid-type]
         _choice(vocab.ACCESSIBILITE),
     ] = Field(description="État de conformité au RGAA déclaré.")
     taux_conformite: Annotated[float, Field(ge=0, le=100)] | None = Field(
@@ -354,7 +354,8 @@ class LigneBudget(Strict):
     financeur: Text = Field(description="Partenaire qui finance.")
     montant: Amount | None = Field(None, description="Montant en euros ; absent si inconnu.")
     statut: Annotated[
-        Literal["prévisionnel", "sollicité", "acquis", "refusé"], _choice(vocab.BUDGET_STATUTS)
+        Literal[vocab.BUDGET_STATUTS],  # type: ignore[valid-type]
+        _choice(vocab.BUDGET_STATUTS),
     ] = Field(description="prévisionnel, sollicité, acquis ou refusé.")
     commentaire: Text | None = None
 
@@ -378,11 +379,11 @@ class Calendrier(Strict):
 
 class Avancement(Strict):
     date: dt.date = Field(description="Date du point d'avancement (AAAA-MM-JJ).")
-    phase: Annotated[Literal["Idée", "Étude", "Opération"], _choice(vocab.PHASES)] = Field(
+    phase: Annotated[Literal[vocab.PHASES], _choice(vocab.PHASES)] = Field(  # type: ignore[valid-type]
         description="Phase : Idée, Étude ou Opération (schéma « Projets de collectivités »)."
     )
     statut: Annotated[
-        Literal["En cours", "En retard", "En pause", "Bloqué", "Abandonné", "Terminé"],
+        Literal[vocab.STATUTS],  # type: ignore[valid-type]
         _choice(vocab.STATUTS),
     ] = Field(description="En cours, En retard, En pause, Bloqué, Abandonné ou Terminé.")
     commentaire: Text | None = None
@@ -390,7 +391,7 @@ class Avancement(Strict):
 
 class Indicateur(Strict):
     nom: Text
-    type: Annotated[Literal["suivi", "résultat", "performance"], _choice(vocab.INDICATEUR_TYPES)]
+    type: Annotated[Literal[vocab.INDICATEUR_TYPES], _choice(vocab.INDICATEUR_TYPES)]  # type: ignore[valid-type]
     unite: Text | None = None
     cible: float | None = None
     valeur: float | None = None
@@ -429,16 +430,7 @@ class Action(Strict):
     budget_source: Text | None = None
     nature_soutien: list[
         Annotated[
-            Literal[
-                "diagnostic",
-                "étude",
-                "financement",
-                "ingénierie",
-                "investissement",
-                "animation",
-                "mise en réseau",
-                "autre",
-            ],
+            Literal[vocab.NATURES_SOUTIEN],  # type: ignore[valid-type]
             _choice(vocab.NATURES_SOUTIEN),
         ]
     ] = Field(default_factory=list, description="Nature du soutien demandé.")

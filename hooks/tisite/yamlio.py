@@ -155,13 +155,21 @@ def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Pro
     return tree, None
 
 
-def read_yaml(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
-    """Parse a YAML file. Returns the source, or a problem explaining why it can't be read."""
+def _read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
+    """Decoded, non-empty text of a file, or the problem that prevents reading it."""
     text, problem = _decode(path, rel, path.read_bytes())
     if problem or text is None:
         return None, problem
     if not text.strip():
         return None, Problem(rel, None, None, "le fichier est vide")
+    return text, None
+
+
+def read_yaml(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
+    """Parse a YAML file. Returns the source, or a problem explaining why it can't be read."""
+    text, problem = _read_text(path, rel)
+    if text is None:
+        return None, problem
     tree, problem = parse_yaml_text(text, rel)
     if problem:
         return None, problem
@@ -170,11 +178,9 @@ def read_yaml(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
 
 def read_markdown(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
     """Parse a Markdown file with a YAML front matter between two ``---`` lines."""
-    text, problem = _decode(path, rel, path.read_bytes())
-    if problem or text is None:
+    text, problem = _read_text(path, rel)
+    if text is None:
         return None, problem
-    if not text.strip():
-        return None, Problem(rel, None, None, "le fichier est vide")
     match = _FRONT_MATTER.match(text)
     if not match:
         return None, Problem(
