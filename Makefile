@@ -24,9 +24,10 @@ site: $(STAMP) ## Construit le site public dans site/ (mode strict)
 check: $(STAMP) ## Valide le contenu sans construire le site
 	$(BIN)/ti check
 
-lint: $(STAMP)
+lint: $(STAMP) ## ruff (lint et format) et mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 browser-deps: ## Installe Chromium et son pilote (paquets Debian) si absents
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
@@ -35,6 +36,7 @@ browser-deps: ## Installe Chromium et son pilote (paquets Debian) si absents
 test: $(STAMP) browser-deps ## Lance toute la suite de tests
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -15,7 +15,7 @@ from . import schema
 from .errors import ContentError
 from .loader import load_site
 
-SCHEMAS = {
+SCHEMAS: dict[str, type[schema.Strict]] = {
     "site": schema.Site,
     "territoire": schema.Territoire,
     "priorites": schema.Priorites,
