@@ -26,7 +26,7 @@ class SiteBuild:
     site: SiteModel
     renderer: Renderer
     pages: list[Page]
-    assets: list[tuple[str, str]]
+    assets: list[tuple[str, str | bytes]]
     generated: set[str] = field(default_factory=set)
 
     @classmethod

@@ -21,6 +21,8 @@ SCHEMAS: dict[str, type[schema.Strict]] = {
     "priorites": schema.Priorites,
     "gouvernance": schema.Gouvernance,
     "action": schema.Action,
+    "lettre": schema.Lettre,
+    "agenda": schema.Agenda,
 }
 
 

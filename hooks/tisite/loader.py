@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import schema
 from .errors import ContentError, Problem
+from .letters import load_agenda, load_letters
 from .models import ActionItem, Epci, SiteModel, Territory
 from .reference import load_reference
 from .validation import validate
@@ -139,6 +140,9 @@ def load_territory(
     if info is None or priorites is None or gouvernance is None or errors_now > before:
         # Still read the actions, so that their errors are reported in the same run.
         load_actions(root, directory, None, problems, drafts)
+        load_agenda(
+            root, directory, load_letters(root, directory, problems, drafts, _rel), problems, _rel
+        )
         return None
     territory = _build_territory(
         directory.name,
@@ -151,7 +155,9 @@ def load_territory(
         problems,
     )
     actions = load_actions(root, directory, territory, problems, drafts)
-    return dataclasses.replace(territory, actions=actions)
+    letters = load_letters(root, directory, problems, drafts, _rel)
+    agenda = load_agenda(root, directory, letters, problems, _rel)
+    return dataclasses.replace(territory, actions=actions, letters=letters, agenda=agenda)
 
 
 def load_actions(

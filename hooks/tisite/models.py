@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import groupby
+from pathlib import Path
 
 from . import schema
 from .errors import Problem
@@ -123,6 +125,8 @@ class Territory:
     nb_communes: int
     population: int
     actions: tuple[ActionItem, ...] = ()
+    letters: tuple[Letter, ...] = ()  # newest first
+    agenda: tuple[AgendaEntry, ...] = ()  # chronological
 
     @property
     def nom(self) -> str:
@@ -141,6 +145,9 @@ class Territory:
 
     def action(self, action_id: str) -> ActionItem | None:
         return next((a for a in self.actions if a.id == action_id), None)
+
+    def letter(self, numero: int) -> Letter | None:
+        return next((x for x in self.letters if x.numero == numero), None)
 
     def epci_by_siren(self, siren: str) -> Epci | None:
         return next((e for e in self.epcis if e.siren == siren), None)
@@ -165,3 +172,59 @@ class SiteModel:
 
     def territory(self, slug: str) -> Territory | None:
         return next((t for t in self.territories if t.slug == slug), None)
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A published newsletter issue."""
+
+    numero: int
+    territory_slug: str
+    data: schema.Lettre
+    body: str
+    source: str
+    folder: Path  # the lettres/ folder, for images placed next to the letter
+    images: tuple[str, ...] = ()  # relative paths referenced by the letter (cover and body)
+
+    @property
+    def titre(self) -> str:
+        return self.data.titre
+
+    @property
+    def date(self) -> dt.date:
+        return self.data.date
+
+    @property
+    def url(self) -> str:
+        return f"{self.territory_slug}/lettres/{self.numero}/"
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """A call for projects (dated by its deadline) or an event, from a letter or agenda.yml."""
+
+    kind: str  # "appel" or "evenement"
+    titre: str
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime | None
+    lieu: str | None
+    lien: str | None
+    description: str | None
+    operateur: str | None
+    letter: int | None
+    territory_slug: str
+
+    @property
+    def day(self) -> dt.date:
+        return self.start.date() if isinstance(self.start, dt.datetime) else self.start
+
+    @property
+    def last_day(self) -> dt.date:
+        end = self.end or self.start
+        return end.date() if isinstance(end, dt.datetime) else end
+
+    @property
+    def uid(self) -> str:
+        origin = f"lettre-{self.letter}" if self.letter is not None else "agenda"
+        digest = hashlib.sha1(self.titre.encode("utf-8")).hexdigest()[:10]
+        return f"{self.territory_slug}-{origin}-{self.kind}-{self.day.isoformat()}-{digest}"

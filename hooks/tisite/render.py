@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import actionplan, fieldref, textutil, vocab
+from . import actionplan, fieldref, publishing, textutil, vocab
 from .charts import bar_chart
 from .maps import locator_map, map_attribution, map_description
 from .models import SiteModel, Territory
@@ -80,6 +80,7 @@ def make_env() -> Environment:
         long_date=textutil.long_date,
         plain=textutil.plain,
         plural=textutil.plural,
+        when=textutil.when,
     )
     env.tests["contains"] = lambda seq, item: item in seq
     env.filters["extract"] = lambda k, mapping: mapping[k]
@@ -105,6 +106,8 @@ SECTIONS = (
     ("plan-action/", "Plan d'action", "plan-action.md.j2"),
     ("plan-action/avancement/", "État d'avancement", "avancement.md.j2"),
     ("gouvernance/", "Gouvernance", "gouvernance.md.j2"),
+    ("lettres/", "Lettres d'information", "lettres.md.j2"),
+    ("agenda/", "Agenda", "agenda.md.j2"),
 )
 
 
@@ -178,13 +181,29 @@ class Renderer:
                     self.render("action.md.j2", t=t, a=action),
                 )
             )
+        letters = t.letters  # newest first
+        for index, letter in enumerate(letters):
+            newer = letters[index - 1] if index > 0 else None
+            older = letters[index + 1] if index + 1 < len(letters) else None
+            content = self.render("lettre.md.j2", t=t, x=letter, newer=newer, older=older)
+            pages.append(Page(f"{letter.url}index.md", letter.titre, content))
         return pages
 
-    def assets(self) -> list[tuple[str, str]]:
-        """Generated files that are not pages: (path under the site, text content)."""
+    def assets(self) -> list[tuple[str, str | bytes]]:
+        """Generated files that are not pages: (path under the site, content)."""
         licence = {"nom": self.site.settings.licence.nom, "url": self.site.settings.licence.url}
-        out: list[tuple[str, str]] = []
+        out: list[tuple[str, str | bytes]] = []
+        stamp = dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=dt.UTC)
+        out += publishing.site_feeds(self.site, self.site_url)
         for t in self.site.territories:
+            out += publishing.territory_feeds(t, self.site_url)
+            out.append(
+                (f"{t.slug}/agenda/agenda.ics", publishing.agenda_ics(t, self.site_url, stamp))
+            )
+            for letter in t.letters:
+                out += publishing.letter_images(letter)
+                html, text = publishing.email_versions(t, letter, self.site.settings, self.site_url)
+                out += [(f"{letter.url}email.html", html), (f"{letter.url}email.txt", text)]
             base = f"{t.slug}/plan-action/"
             out += [
                 (

@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     field_validator,
+    model_validator,
 )
 
 from . import vocab
@@ -445,3 +446,68 @@ class Action(Strict):
     filieres: list[Text] = Field(default_factory=list)
     actions_liees: list[Slug] = Field(default_factory=list)
     image: Text | None = Field(None, description="Image de partage propre à la page.")
+
+
+# --------------------------------------------------------------------------------------------
+# Lettre d'information (territoires/<slug>/lettres/<numero>.md) and agenda (agenda.yml)
+
+
+def _relative_path(value: str) -> str:
+    if re.match(r"^[a-z]+:", value, flags=re.I) or value.startswith(("/", "\\")):
+        raise ValueError("doit être un chemin relatif vers une image placée à côté de la lettre")
+    if ".." in value.replace("\\", "/").split("/"):
+        raise ValueError("le chemin ne peut pas remonter dans les dossiers (« .. » interdit)")
+    if not re.search(r"\.(jpe?g|png|webp|gif)$", value, flags=re.I):
+        raise ValueError("doit désigner une image .jpg, .jpeg, .png, .webp ou .gif")
+    return value
+
+
+ImagePath = Annotated[str, AfterValidator(_relative_path)]
+
+
+class AppelAProjets(Strict):
+    titre: Text
+    operateur: Text | None = Field(None, description="Opérateur : Bpifrance, ADEME, Région…")
+    date_limite: dt.date | None = Field(None, description="Date limite de dépôt (AAAA-MM-JJ).")
+    lien: Url | None = None
+    description: Text | None = None
+
+
+class Evenement(Strict):
+    titre: Text
+    date: dt.datetime | dt.date = Field(
+        description="Date (AAAA-MM-JJ) ou date et heure (AAAA-MM-JJTHH:MM, heure de Paris)."
+    )
+    fin: dt.datetime | dt.date | None = Field(None, description="Fin, si l'événement dure.")
+    lieu: Text | None = None
+    lien: Url | None = None
+    description: Text | None = None
+
+
+class Lettre(Strict):
+    """A newsletter issue: front matter of territoires/<slug>/lettres/<numero>.md."""
+
+    titre: Text = Field(max_length=160)
+    date: dt.date = Field(description="Date de parution (AAAA-MM-JJ).")
+    resume: Text = Field(max_length=400, description="Résumé affiché dans l'archive et les flux.")
+    image: ImagePath | None = Field(None, description="Image de couverture (chemin relatif).")
+    image_alt: Text | None = Field(None, description="Texte alternatif de l'image de couverture.")
+    brouillon: bool = Field(False, description="true : la lettre n'est pas publiée.")
+    appels_a_projets: list[AppelAProjets] = Field(default_factory=list)
+    evenements: list[Evenement] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cover_needs_alt(self) -> Lettre:
+        if self.image and not self.image_alt:
+            raise ValueError(
+                "champ « image_alt » manquant : décrivez l'image de couverture en une phrase "
+                "(texte lu aux personnes aveugles)"
+            )
+        return self
+
+
+class Agenda(Strict):
+    """Optional territoires/<slug>/agenda.yml: entries that are not in a letter."""
+
+    appels_a_projets: list[AppelAProjets] = Field(default_factory=list)
+    evenements: list[Evenement] = Field(default_factory=list)

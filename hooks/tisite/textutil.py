@@ -84,3 +84,16 @@ def long_date(value: dt.date | str | None) -> str:
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     word = singular if count <= 1 else (plural_form or singular + "s")
     return f"{number(count)} {word}"
+
+
+def when(value: dt.date | dt.datetime, end: dt.date | dt.datetime | None = None) -> str:
+    """« 6 juillet 2022 à 18 h 00 », or a span « du 3 au 5 mars 2024 »."""
+    text = long_date(value.date() if isinstance(value, dt.datetime) else value)
+    if isinstance(value, dt.datetime):
+        text += f" à {value.hour} h {value.minute:02d}"
+    if end is not None:
+        end_day = end.date() if isinstance(end, dt.datetime) else end
+        start_day = value.date() if isinstance(value, dt.datetime) else value
+        if end_day != start_day:
+            text = f"du {text} au {long_date(end_day)}"
+    return text
