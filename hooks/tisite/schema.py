@@ -16,8 +16,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 from . import vocab
@@ -465,6 +465,27 @@ def _relative_path(value: str) -> str:
 ImagePath = Annotated[str, AfterValidator(_relative_path)]
 
 
+def _when(value: Any) -> Any:
+    """« 2024-03-05 » gives a date, « 2024-03-05T18:00 » a date and time (Paris time)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2})?", text):
+            return dt.datetime.fromisoformat(text.replace(" ", "T"))
+    except ValueError:
+        raise ValueError(f"cette date n'existe pas (reçu « {text} »)") from None
+    raise ValueError(
+        "doit être une date (AAAA-MM-JJ) ou une date et une heure (AAAA-MM-JJTHH:MM) "
+        f"(reçu « {text} »)"
+    )
+
+
+When = Annotated[dt.datetime | dt.date, BeforeValidator(_when)]
+
+
 class AppelAProjets(Strict):
     titre: Text
     operateur: Text | None = Field(None, description="Opérateur : Bpifrance, ADEME, Région…")
@@ -475,10 +496,10 @@ class AppelAProjets(Strict):
 
 class Evenement(Strict):
     titre: Text
-    date: dt.datetime | dt.date = Field(
+    date: When = Field(
         description="Date (AAAA-MM-JJ) ou date et heure (AAAA-MM-JJTHH:MM, heure de Paris)."
     )
-    fin: dt.datetime | dt.date | None = Field(None, description="Fin, si l'événement dure.")
+    fin: When | None = Field(None, description="Fin, si l'événement dure.")
     lieu: Text | None = None
     lien: Url | None = None
     description: Text | None = None
@@ -490,20 +511,21 @@ class Lettre(Strict):
     titre: Text = Field(max_length=160)
     date: dt.date = Field(description="Date de parution (AAAA-MM-JJ).")
     resume: Text = Field(max_length=400, description="Résumé affiché dans l'archive et les flux.")
-    image: ImagePath | None = Field(None, description="Image de couverture (chemin relatif).")
     image_alt: Text | None = Field(None, description="Texte alternatif de l'image de couverture.")
+    image: ImagePath | None = Field(None, description="Image de couverture (chemin relatif).")
     brouillon: bool = Field(False, description="true : la lettre n'est pas publiée.")
     appels_a_projets: list[AppelAProjets] = Field(default_factory=list)
     evenements: list[Evenement] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _cover_needs_alt(self) -> Lettre:
-        if self.image and not self.image_alt:
+    @field_validator("image")
+    @classmethod
+    def _cover_needs_alt(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value and not info.data.get("image_alt"):
             raise ValueError(
                 "champ « image_alt » manquant : décrivez l'image de couverture en une phrase "
                 "(texte lu aux personnes aveugles)"
             )
-        return self
+        return value
 
 
 class Agenda(Strict):

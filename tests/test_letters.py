@@ -1,0 +1,169 @@
+"""Newsletters: pages, feeds (feedparser), iCalendar (icalendar), email versions, drafts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+from icalendar import Calendar
+from PIL import Image
+
+from conftest import run_ti
+from tisite.errors import ContentError
+from tisite.loader import load_site
+
+HDC = "hainaut-douaisis-cambresis"
+LETTRES = f"territoires/{HDC}/lettres"
+SITE_URL = "https://territoires-industrie.example.org/"
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_archive_issue_pages_and_home(built_site: Path) -> None:
+    archive = soup_of(built_site / HDC / "lettres/index.html")
+    assert [h.find(string=True).strip() for h in archive.select("article h2")] == ["2022"]
+    titles = [a.get_text(strip=True) for a in archive.select(".ti-letter-card h3 a")]
+    assert titles == [
+        "Lettre n°15 : Décarbonation de l'industrie, les dispositifs à connaître",
+        "Lettre n°14 : Bilan France Relance et feuille de route 2023-2024",
+    ]
+    issue = soup_of(built_site / HDC / "lettres/14/index.html")
+    assert issue.select_one("time[datetime='2022-09-20']") is not None
+    assert issue.select_one("a[rel=next]")["href"] == "../15/"
+    assert issue.select_one("a[rel=prev]") is None
+    assert issue.select_one(".ti-cover img")["alt"].startswith("Illustration stylisée")
+    assert "63,5 M€" in issue.get_text()
+    home = soup_of(built_site / HDC / "index.html").get_text(" ")
+    assert "Lettre n°15 : Décarbonation de l'industrie" in home
+
+
+def test_cover_image_is_published_and_resized(built_site: Path) -> None:
+    published = built_site / HDC / "lettres/14/images/couverture-bilan-relance.jpg"
+    source = (
+        Path(__file__).resolve().parent.parent / LETTRES / "images/couverture-bilan-relance.jpg"
+    )
+    with Image.open(published) as img:
+        assert img.size == (1600, 840)
+    with Image.open(source) as img:
+        assert img.size == (2400, 1260)
+
+
+@pytest.mark.parametrize("kind", ["rss.xml", "atom.xml"])
+def test_feeds_parse_with_feedparser(built_site: Path, kind: str) -> None:
+    feed = feedparser.parse((built_site / HDC / "lettres" / kind).read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.title == "Lettres d'information — Hainaut-Douaisis-Cambrésis"
+    entries = feed.entries
+    assert [e.link for e in entries] == [
+        f"{SITE_URL}{HDC}/lettres/15/",
+        f"{SITE_URL}{HDC}/lettres/14/",
+    ]
+    assert entries[1].title == "Lettre n°14 : Bilan France Relance et feuille de route 2023-2024"
+    assert entries[1].summary.startswith("Plus de 60 M€ de subventions")
+    assert entries[1].published_parsed[:3] == (2022, 9, 20)
+    site_feed = feedparser.parse((built_site / kind).read_bytes())
+    assert not site_feed.bozo and len(site_feed.entries) == 2
+
+
+def test_agenda_and_icalendar(built_site: Path) -> None:
+    cal = Calendar.from_ical((built_site / HDC / "agenda/agenda.ics").read_bytes())
+    events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
+    council = events[
+        "Conseil communautaire de la CA du Caudrésis-Catésis (prolongation du programme)"
+    ]
+    start = council.decoded("dtstart")
+    assert (start.year, start.month, start.day, start.hour) == (2022, 7, 6, 18)
+    assert str(council["location"]) == "Salle des fêtes, Montigny-en-Cambrésis"
+    assert len({str(e["uid"]) for e in cal.walk("VEVENT")}) == len(events) == 2
+    page = soup_of(built_site / HDC / "agenda/index.html")
+    upcoming = page.find(id="a-venir").find_next("p").get_text()
+    assert "Aucune entrée" in upcoming
+    assert "Conseil communautaire" in page.find(id="passes").find_next("ul").get_text()
+
+
+def test_upcoming_and_past_split_at_build_date(project: Path) -> None:
+    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    path = project / f"territoires/{HDC}/agenda.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + f"appels_a_projets:\n  - titre: Appel à venir\n    operateur: Bpifrance\n    date_limite: {future}\n",
+        encoding="utf-8",
+    )
+    assert run_ti("build", cwd=project).returncode == 0
+    page = soup_of(project / "site" / HDC / "agenda/index.html")
+    assert "Appel à venir" in page.find(id="a-venir").find_next("ul").get_text()
+    assert "Appel à venir" not in page.find(id="passes").find_next("ul").get_text()
+    cal = Calendar.from_ical((project / "site" / HDC / "agenda/agenda.ics").read_bytes())
+    summaries = [str(e["summary"]) for e in cal.walk("VEVENT")]
+    assert "Date limite : Appel à venir" in summaries
+
+
+def test_email_version(built_site: Path) -> None:
+    html = (built_site / HDC / "lettres/14/email.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("style") is None  # CSS inlined by premailer
+    assert "background" in soup.select_one("td.header")["style"]
+    assert soup.select_one("table.container")["width"] == "600"
+    for tag in soup.find_all(["a", "img"]):
+        url = tag.get("href") or tag.get("src")
+        assert url.startswith(("https://", "mailto:", "[[")), url
+    assert (
+        soup.find("a", string="Lire la version en ligne")["href"] == f"{SITE_URL}{HDC}/lettres/14/"
+    )
+    assert soup.find("a", string="Se désinscrire")["href"] == "[[LIEN_DESINSCRIPTION]]"
+    text = (built_site / HDC / "lettres/14/email.txt").read_text(encoding="utf-8")
+    assert f"Version en ligne : {SITE_URL}{HDC}/lettres/14/" in text
+    assert "ACTUALITÉ NATIONALE" in text and "<" not in text
+
+
+def test_drafts_never_reach_public_outputs(built_site: Path, project: Path) -> None:
+    for path in built_site.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".xml", ".json", ".ics", ".txt", ".csv"}:
+            assert "Lettre en préparation" not in path.read_text(encoding="utf-8"), path
+    assert not (built_site / HDC / "lettres/16").exists()
+    preview = load_site(project, drafts=True).territory(HDC)
+    assert preview is not None and preview.letter(16) is not None
+
+
+def test_letter_errors(project: Path) -> None:
+    folder = project / LETTRES
+    (folder / "quinze.md").write_text("---\ntitre: x\n---\n", encoding="utf-8")
+    (folder / "17.md").write_text(
+        "---\ntitre: Avec image\ndate: 2023-02-30\nresume: r\nimage: images/absente.jpg\n"
+        "evenements:\n  - titre: Réunion\n    date: demain\n---\n![plan](../secret.png)\n",
+        encoding="utf-8",
+    )
+    (folder / "18.md").write_text(
+        "---\ntitre: Sans texte alternatif\ndate: 2023-03-01\nresume: r\n"
+        "image: images/couverture-bilan-relance.jpg\n---\nTexte\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as info:
+        load_site(project)
+    errors = [p.format() for p in info.value.errors]
+    assert errors == [
+        f"{LETTRES}/17.md:3: champ « date » : cette date n'existe pas (reçu « 2023-02-30 »)",
+        f"{LETTRES}/17.md:5: champ « image » : champ « image_alt » manquant : décrivez l'image de couverture en une phrase (texte lu aux personnes aveugles)",
+        f"{LETTRES}/17.md:8: champ « evenements[1].date » : doit être une date (AAAA-MM-JJ) ou une date et une heure (AAAA-MM-JJTHH:MM) (reçu « demain »)",
+        f"{LETTRES}/18.md:5: champ « image » : champ « image_alt » manquant : décrivez l'image de couverture en une phrase (texte lu aux personnes aveugles)",
+        f"{LETTRES}/quinze.md: nom de fichier invalide : une lettre s'appelle par son numéro, par exemple « 14.md » (il devient l'adresse /lettres/14/)",
+    ]
+    (folder / "17.md").write_text(
+        "---\ntitre: Avec image\ndate: 2023-02-03\nresume: r\nimage_alt: Plan\nimage: images/absente.jpg\n---\n"
+        "![plan](images/faux.png)\n",
+        encoding="utf-8",
+    )
+    (folder / "images/faux.png").write_text("pas une image", encoding="utf-8")
+    (folder / "18.md").unlink()
+    (folder / "quinze.md").unlink()
+    with pytest.raises(ContentError) as info:
+        load_site(project)
+    assert [p.format() for p in info.value.errors] == [
+        f"{LETTRES}/17.md: image introuvable : « images/absente.jpg » (placez le fichier dans le dossier lettres/ et vérifiez l'orthographe, majuscules comprises)",
+        f"{LETTRES}/17.md: « images/faux.png » n'est pas une image lisible (JPEG, PNG, WebP ou GIF)",
+    ]
