@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TERRITOIRE ?=
 ADDR ?= 127.0.0.1:8000
+CHECK_ARGS ?=
 
 .PHONY: serve site check test lint bench browser-deps clean
 
@@ -22,7 +23,7 @@ site: $(STAMP) ## Construit le site public dans site/ (mode strict)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/ti build $(if $(TERRITOIRE),--territoire $(TERRITOIRE))
 
 check: $(STAMP) ## Valide le contenu sans construire le site
-	$(BIN)/ti check
+	$(BIN)/ti check $(CHECK_ARGS)
 
 lint: $(STAMP) ## ruff (lint et format) et mypy
 	$(BIN)/ruff check .

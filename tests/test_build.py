@@ -174,3 +174,44 @@ def test_committed_json_schemas_are_up_to_date(tmp_path: Path) -> None:
             (root / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
         )
         assert committed == data, f"schemas/{name}.schema.json is stale: run `ti schema`"
+
+
+def test_check_reports_for_forges(project: Path, tmp_path: Path) -> None:
+    import json
+
+    (project / "territoires/grand-chatellerault/territoire.yml").write_text(
+        "nom: X\nresume: Y\nepci:\n  - siren: 12\n", encoding="utf-8"
+    )
+    report = tmp_path / "gl-code-quality-report.json"
+    result = run_ti("check", "--format", "github", "--rapport-gitlab", str(report), cwd=project)
+    assert result.returncode == 1
+    assert (
+        "::error file=territoires/grand-chatellerault/territoire.yml,line=4,title=Contenu à corriger::"
+        "territoires/grand-chatellerault/territoire.yml:4: champ « epci[1].siren » : un SIREN compte "
+        "exactement 9 chiffres (reçu « 12 »)"
+    ) in result.stdout
+    issues = json.loads(report.read_text(encoding="utf-8"))
+    assert issues[0]["location"] == {
+        "path": "territoires/grand-chatellerault/territoire.yml",
+        "lines": {"begin": 4},
+    }
+    assert issues[0]["severity"] == "major"
+
+
+def test_publication_workflows_validate_then_publish() -> None:
+    from ruamel.yaml import YAML
+
+    root = Path(__file__).resolve().parent.parent
+    github = YAML(typ="safe").load((root / ".github/workflows/site.yml").read_text("utf-8"))
+    steps = [s.get("run", "") for s in github["jobs"]["verifier"]["steps"]]
+    assert 'make check CHECK_ARGS="--format github"' in steps and "make site" in steps
+    assert "pull_request" in github["on"]
+    assert github["jobs"]["publier"]["needs"] == "verifier"
+    assert "pull_request" in github["jobs"]["publier"]["if"]
+    gitlab = YAML(typ="safe").load((root / ".gitlab-ci.yml").read_text("utf-8"))
+    assert gitlab["verifier"]["script"][0].startswith("make check")
+    assert (
+        gitlab["verifier"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    )
+    assert gitlab["pages"]["needs"] == ["verifier"]
+    assert gitlab["pages"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]

@@ -167,3 +167,16 @@ def test_letter_errors(project: Path) -> None:
         f"{LETTRES}/17.md: image introuvable : « images/absente.jpg » (placez le fichier dans le dossier lettres/ et vérifiez l'orthographe, majuscules comprises)",
         f"{LETTRES}/17.md: « images/faux.png » n'est pas une image lisible (JPEG, PNG, WebP ou GIF)",
     ]
+
+
+def test_new_letter_scaffold(project: Path) -> None:
+    result = run_ti("nouvelle-lettre", HDC, "--date", "2023-02-14", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert f"Lettre créée : {LETTRES}/17.md (brouillon, n°17" in result.stdout  # 16 is a draft
+    created = (project / LETTRES / "17.md").read_text(encoding="utf-8")
+    assert "date: 2023-02-14" in created and "## Boîte à outils" in created
+    site = load_site(project, drafts=True).territory(HDC)
+    assert site is not None and site.letter(17) is not None  # valid as generated
+    assert load_site(project).territory(HDC).letter(17) is None  # but a draft
+    bad = run_ti("nouvelle-lettre", "inconnu", cwd=project)
+    assert bad.returncode == 1 and "Territoire « inconnu » introuvable" in bad.stderr

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -12,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from . import schema
-from .errors import ContentError
+from .errors import ContentError, Problem
 from .loader import load_site
 
 SCHEMAS: dict[str, type[schema.Strict]] = {
@@ -39,13 +41,39 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         site = load_site(root, only=args.territoire)
     except ContentError as exc:
+        report_problems(exc.problems, args)
         print(exc.report(), file=sys.stderr)
         return 1
+    report_problems(list(site.warnings), args)
     for warning in site.warnings:
         print(warning.format(), file=sys.stderr)
     names = ", ".join(t.nom for t in site.territories)
     print(f"Contenu valide : {len(site.territories)} territoire(s) ({names}).")
     return 0
+
+
+def report_problems(problems: list[Problem], args: argparse.Namespace) -> None:
+    """Machine-readable copies of the problems for forges (annotations, code quality)."""
+    if args.format == "github":
+        for p in problems:
+            level = "error" if p.severity == "erreur" else "warning"
+            where = f"file={p.file}" + (f",line={p.line}" if p.line else "")
+            text = p.format().replace("%", "%25").replace("\n", "%0A")
+            print(f"::{level} {where},title=Contenu à corriger::{text}")
+    if args.rapport_gitlab:
+        issues = [
+            {
+                "description": p.format(),
+                "check_name": "contenu",
+                "fingerprint": hashlib.sha1(p.format().encode("utf-8")).hexdigest(),
+                "severity": "major" if p.severity == "erreur" else "minor",
+                "location": {"path": p.file, "lines": {"begin": p.line or 1}},
+            }
+            for p in problems
+        ]
+        Path(args.rapport_gitlab).write_text(
+            json.dumps(issues, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -106,6 +134,62 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+LETTER_TEMPLATE = """---
+# yaml-language-server: $schema=../../../schemas/lettre.schema.json
+titre: Titre de la lettre n°{numero}
+date: {date}
+resume: >-
+  Deux ou trois phrases qui résument la lettre (archive, flux et aperçus de partage).
+# Passez à false (ou supprimez la ligne) quand la lettre est prête à être publiée.
+brouillon: true
+# Image de couverture facultative, placée dans le dossier lettres/ :
+# image_alt: Description de l'image en une phrase
+# image: images/couverture-{numero}.jpg
+appels_a_projets: []
+#  - titre: Nom de l'appel à projets
+#    operateur: Bpifrance
+#    date_limite: {date}
+#    lien: https://…
+evenements: []
+#  - titre: Nom de l'événement
+#    date: {date}T09:30
+#    lieu: Ville, salle
+#    lien: https://…
+---
+## Actualité nationale
+
+## Actualités locales
+
+## Actualités des territoires voisins
+
+## Boîte à outils
+"""
+
+
+def cmd_new_letter(args: argparse.Namespace) -> int:
+    root = find_root(Path(args.racine).resolve())
+    folder = root / "territoires" / args.territoire
+    if not folder.is_dir():
+        known = ", ".join(sorted(p.name for p in (root / "territoires").iterdir() if p.is_dir()))
+        print(f"Territoire « {args.territoire} » introuvable (connus : {known}).", file=sys.stderr)
+        return 1
+    letters = folder / "lettres"
+    letters.mkdir(exist_ok=True)
+    numbers = [int(p.stem) for p in letters.glob("*.md") if p.stem.isdigit()]
+    numero = max(numbers, default=0) + 1
+    when = args.date or dt.date.today().isoformat()
+    try:
+        dt.date.fromisoformat(when)
+    except ValueError:
+        print(f"Date invalide « {when} » : utilisez le format AAAA-MM-JJ.", file=sys.stderr)
+        return 1
+    path = letters / f"{numero}.md"
+    path.write_text(LETTER_TEMPLATE.format(numero=numero, date=when), encoding="utf-8")
+    print(f"Lettre créée : {path.relative_to(root)} (brouillon, n°{numero}, datée du {when}).")
+    print("Rédigez-la, passez « brouillon » à false, vérifiez avec `make check`, puis enregistrez.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ti", description="Sites des Territoires d'industrie")
     p.add_argument(
@@ -115,6 +199,15 @@ def parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="valide le contenu sans construire le site")
     check.add_argument("--territoire", help="ne valider qu'un territoire (son dossier)")
+    check.add_argument(
+        "--format",
+        choices=["texte", "github"],
+        default="texte",
+        help="github : annotations affichées sur les lignes concernées d'une pull request",
+    )
+    check.add_argument(
+        "--rapport-gitlab", metavar="FICHIER", help="écrit un rapport Code Quality pour GitLab"
+    )
     check.set_defaults(func=cmd_check)
 
     build = sub.add_parser("build", help="construit le site public (mode strict)")
@@ -127,6 +220,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--brouillons", action="store_true", help="affiche aussi les brouillons")
     serve.add_argument("--adresse", default="127.0.0.1:8000")
     serve.set_defaults(func=cmd_serve)
+
+    new = sub.add_parser("nouvelle-lettre", help="crée la prochaine lettre d'un territoire")
+    new.add_argument(
+        "territoire", help="dossier du territoire, par exemple hainaut-douaisis-cambresis"
+    )
+    new.add_argument("--date", help="date de parution AAAA-MM-JJ (par défaut : aujourd'hui)")
+    new.set_defaults(func=cmd_new_letter)
 
     sch = sub.add_parser("schema", help="écrit les schémas JSON utilisés par les éditeurs")
     sch.set_defaults(func=cmd_schema)
