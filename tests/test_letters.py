@@ -79,7 +79,10 @@ def test_agenda_and_icalendar(built_site: Path) -> None:
     start = council.decoded("dtstart")
     assert (start.year, start.month, start.day, start.hour) == (2022, 7, 6, 18)
     assert str(council["location"]) == "Salle des fêtes, Montigny-en-Cambrésis"
-    assert len({str(e["uid"]) for e in cal.walk("VEVENT")}) == len(events) == 2
+    assert len({str(e["uid"]) for e in cal.walk("VEVENT")}) == len(events) == 3
+    national = events["Rencontre nationale des Territoires d'industrie"]
+    assert national.decoded("dtstart") == dt.date(2019, 6, 12)
+    assert national.decoded("dtend") == dt.date(2019, 6, 13)  # all-day: exclusive end
     page = soup_of(built_site / HDC / "agenda/index.html")
     upcoming = page.find(id="a-venir").find_next("p").get_text()
     assert "Aucune entrée" in upcoming
@@ -128,6 +131,12 @@ def test_drafts_never_reach_public_outputs(built_site: Path, project: Path) -> N
     assert not (built_site / HDC / "lettres/16").exists()
     preview = load_site(project, drafts=True).territory(HDC)
     assert preview is not None and preview.letter(16) is not None
+    # The documented preview option (make serve BROUILLONS=1) goes through the same hook.
+    result = run_ti("build", cwd=project, env={"TI_BROUILLONS": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "Lettre en préparation" in (project / "site" / HDC / "lettres/16/index.html").read_text(
+        "utf-8"
+    )
 
 
 def test_letter_errors(project: Path) -> None:
