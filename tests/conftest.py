@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_ENTRIES = ("mkdocs.yml", "site.yml", "docs", "territoires", "hooks")
+PROJECT_ENTRIES = ("mkdocs.yml", "site.yml", "docs", "territoires", "hooks", "urls-publiees.txt")
 
 
 def copy_project(dest: Path) -> Path:

@@ -104,20 +104,24 @@ def test_missing_front_matter_and_bad_status(project: Path) -> None:
 
 
 def test_drafts_are_not_published(project: Path) -> None:
-    path = project / ACTIONS / "emploi-competences.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("---\n", "---\nbrouillon: true\n", 1))
-    assert hdc(project).action("emploi-competences") is None
+    source = (project / ACTIONS / "emploi-competences.md").read_text(encoding="utf-8")
+    draft = source.replace("---\n", "---\nbrouillon: true\n", 1).replace(
+        "Apporter un appui sur l'emploi", "Action secrète en préparation sur l'emploi"
+    )
+    (project / ACTIONS / "action-secrete.md").write_text(draft, encoding="utf-8")
+    assert hdc(project).action("action-secrete") is None
     preview = load_site(project, drafts=True).territory("hainaut-douaisis-cambresis")
-    assert preview is not None and preview.action("emploi-competences") is not None
+    assert preview is not None and preview.action("action-secrete") is not None
     result = run_ti("build", cwd=project)
     assert result.returncode == 0, result.stderr
     site = project / "site"
-    assert not (site / "hainaut-douaisis-cambresis/plan-action/emploi-competences").exists()
+    assert not (site / "hainaut-douaisis-cambresis/plan-action/action-secrete").exists()
     for path in site.rglob("*"):
-        if path.is_file() and path.suffix in {".html", ".json", ".csv", ".xml"}:
+        if path.is_file() and path.suffix in {".html", ".json", ".csv", ".xml", ".txt", ".ics"}:
             content = path.read_text(encoding="utf-8")
-            assert "emploi-competences" not in content, path
-            assert "Apporter un appui sur l'emploi" not in content, path
+            assert "action-secrete" not in content, path
+            assert "Action secrète" not in content, path
+    assert "action-secrete" not in (project / "urls-publiees.txt").read_text(encoding="utf-8")
 
 
 def test_index_page_lists_groups_filters_and_dashboards(built_site: Path) -> None:

@@ -9,11 +9,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
+from PIL import Image
+
+from .errors import ContentError, Problem
 from .loader import load_site
 from .models import SiteModel
 from .render import Page, Renderer
 from .sanitize import sanitize_html
+from .social import HEIGHT, WIDTH, Card, render_cached
+from .textutil import plain
+
+URL_REGISTRY = "urls-publiees.txt"
+SOCIAL_IMAGE = "partage.png"
 
 # Hand-written pages of docs/ that get a place in the navigation, when present.
 DOCS_NAV = [("Le programme", "programme.md")]
@@ -28,6 +37,9 @@ class SiteBuild:
     pages: list[Page]
     assets: list[tuple[str, str | bytes]]
     generated: set[str] = field(default_factory=set)
+    root: Path | None = None
+    cards: dict[str, Card] = field(default_factory=dict)  # image path under the site → card
+    social_stats: dict[str, int] = field(default_factory=lambda: {"drawn": 0, "cached": 0})
 
     @classmethod
     def load(
@@ -41,7 +53,7 @@ class SiteBuild:
         site = load_site(root, only=only, drafts=drafts)
         renderer = Renderer(site, today=today, site_url=site_url)
         pages = renderer.pages()
-        return cls(site, renderer, pages, renderer.assets(), {p.path for p in pages})
+        return cls(site, renderer, pages, renderer.assets(), {p.path for p in pages}, root)
 
     def theme_settings(self, docs_dir: Path) -> dict[str, Any]:
         s = self.site.settings
@@ -68,6 +80,117 @@ class SiteBuild:
         """Sanitise the HTML of generated pages (contributors' Markdown included)."""
         return sanitize_html(html) if src_uri in self.generated else html
 
+    # --- sharing: Open Graph and social images --------------------------------------------
+
+    def page_by_path(self, src_uri: str) -> Page | None:
+        return next((p for p in self.pages if p.path == src_uri), None)
+
+    def open_graph(
+        self,
+        src_uri: str,
+        page_url: str,
+        title: str,
+        meta: dict[str, Any],
+        canonical: str | None,
+        site_url: str | None,
+        docs_dir: Path,
+    ) -> dict[str, Any]:
+        """One complete set of Open Graph values for a page (rendered by main.html)."""
+        base = (site_url or "/").rstrip("/") + "/"
+        url = canonical or base + page_url
+        generated = self.page_by_path(src_uri)
+        description = plain(meta.get("description") or self.site.settings.description, 200)
+        og: dict[str, Any] = {
+            "title": plain(meta.get("title") or title, 120),
+            "description": description,
+            "url": url,
+            "type": generated.og_type if generated else "website",
+            "site_name": self.site.settings.titre,
+            "locale": "fr_FR",
+            "published": generated.published.isoformat()
+            if generated and generated.published
+            else None,
+            "modified": generated.modified.isoformat()
+            if generated and generated.modified
+            else None,
+        }
+        own = meta.get("image") if not generated else None
+        own_path = (docs_dir / Path(src_uri).parent / own) if own else None
+        if own_path is not None and own_path.is_file():
+            with Image.open(own_path) as img:
+                width, height = img.size
+            og.update(
+                image=urljoin(url, str(own)),
+                image_width=width,
+                image_height=height,
+                image_alt=plain(meta.get("image_alt") or og["title"]),
+            )
+            return og
+        card = (
+            generated.card
+            if generated and generated.card
+            else Card(og["title"], "Territoires d'industrie", None, None, self.site.settings.titre)
+        )
+        image_path = page_url + SOCIAL_IMAGE
+        self.cards[image_path] = card
+        og.update(
+            image=base + image_path,
+            image_width=WIDTH,
+            image_height=HEIGHT,
+            image_alt=f"{card.kind} : {card.title}"
+            + (f" — {card.territory}" if card.territory else ""),
+        )
+        return og
+
+    # --- URLs that never break ------------------------------------------------------------
+
+    def produced_urls(self, page_urls: list[str]) -> set[str]:
+        redirects = {src for src, _, _ in self.renderer.redirects()}
+        pages = {"/" + ("" if u in (".", "./") else u) for u in page_urls}
+        return pages | {"/" + u for u in redirects}
+
+    def check_urls(self, produced: set[str]) -> list[str]:
+        """Published URLs that the build would drop; raises a ContentError if there are any."""
+        if self.root is None or self.only_preview:
+            return []
+        registry = self.root / URL_REGISTRY
+        if not registry.is_file():
+            return []
+        lines = registry.read_text(encoding="utf-8").splitlines()
+        published = [
+            (n, u.strip()) for n, u in enumerate(lines, 1) if u.strip() and not u.startswith("#")
+        ]
+        missing = [(n, u) for n, u in published if u not in produced]
+        if missing:
+            raise ContentError(
+                Problem(
+                    URL_REGISTRY,
+                    n,
+                    None,
+                    f"l'adresse publiée {u} disparaîtrait : si la page a été renommée, déclarez "
+                    "l'ancien identifiant dans « anciens_identifiants » du nouveau fichier (une "
+                    "redirection sera créée) ; si sa suppression est voulue, retirez cette ligne",
+                )
+                for n, u in missing
+            )
+        known = {u for _, u in published}
+        return sorted(produced - known)
+
+    @property
+    def only_preview(self) -> bool:
+        return len(self.site.territories) < len(self._all_territory_dirs())
+
+    def _all_territory_dirs(self) -> list[Path]:
+        from .loader import territory_dirs
+
+        return territory_dirs(self.root) if self.root else []
+
     def write_artefacts(self, site_dir: Path) -> None:
-        """Files that are not pages (feeds, exports…) are written after the build."""
-        return None
+        """Files written after the pages: social images (cached by content hash)."""
+        cache = self.root / ".cache" / "images-partage" if self.root else None
+        for path, card in self.cards.items():
+            data, cached = render_cached(card, cache)
+            self.social_stats["cached" if cached else "drawn"] += 1
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)

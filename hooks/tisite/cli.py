@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from . import schema
+from .build import URL_REGISTRY
 from .errors import ContentError, Problem
 from .loader import load_site
 
@@ -99,7 +100,34 @@ def cmd_build(args: argparse.Namespace) -> int:
     tmp.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     print(f"Site construit dans {target}")
+    if not args.territoire:
+        record_published_urls(root, target)
     return 0
+
+
+def record_published_urls(root: Path, site_dir: Path) -> None:
+    """Add the URLs of this build to urls-publiees.txt (the build refuses to drop them later)."""
+    registry = root / URL_REGISTRY
+    lines = registry.read_text(encoding="utf-8").splitlines() if registry.is_file() else []
+    known = {line.strip() for line in lines}
+    urls = {
+        "/" + p.parent.relative_to(site_dir).as_posix().removeprefix(".") + "/"
+        for p in site_dir.rglob("index.html")
+    }
+    urls = {u.replace("//", "/") for u in urls}
+    new = sorted(urls - known)
+    if not new:
+        return
+    header = (
+        []
+        if lines
+        else [
+            "# Adresses publiées : la construction échoue si l'une disparaît sans redirection.",
+            "# Tenu à jour par `ti build` : enregistrez-le avec vos modifications (git commit).",
+        ]
+    )
+    registry.write_text("\n".join(header + lines + new) + "\n", encoding="utf-8")
+    print(f"{len(new)} nouvelle(s) adresse(s) ajoutée(s) à {URL_REGISTRY} : enregistrez-le.")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from . import actionplan, fieldref, publishing, textutil, vocab
 from .charts import bar_chart
 from .maps import locator_map, map_attribution, map_description
 from .models import SiteModel, Territory
+from .social import Card
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -32,6 +33,10 @@ class Page:
     path: str
     title: str
     content: str
+    card: Card | None = None  # what its social image shows
+    og_type: str = "website"
+    published: dt.date | None = None
+    modified: dt.date | None = None
 
     @property
     def url(self) -> str:
@@ -73,6 +78,7 @@ def make_env() -> Environment:
     )
     env.filters.update(
         html=textutil.html_escape,
+        multiline=textutil.multiline,
         markdown=_markdown,
         yaml_str=_yaml_str,
         number=textutil.number,
@@ -127,6 +133,7 @@ class Renderer:
         self.today = today or dt.date.today()
         self.site_url = site_url
         self.env = make_env()
+        self.env.globals["absolute_url"] = lambda path: publishing.absolute(site_url, path)
 
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(
@@ -137,31 +144,36 @@ class Renderer:
             **context,
         )
 
+    def card(
+        self, title: str, kind: str, t: Territory | None = None, figure: str | None = None
+    ) -> Card:
+        return Card(title, kind, t.nom if t else None, figure, self.site.settings.titre)
+
     def pages(self) -> list[Page]:
+        home = self.site.settings.titre
+        nb = len(self.site.territories)
         pages = [
-            Page("index.md", self.site.settings.titre, self.render("home.md.j2")),
             Page(
-                "mentions-legales/index.md",
-                "Mentions légales",
-                self.render("mentions-legales.md.j2"),
-            ),
-            Page(
-                "accessibilite/index.md",
-                "Déclaration d'accessibilité",
-                self.render("accessibilite.md.j2"),
-            ),
-            Page(
-                "donnees-personnelles/index.md",
-                "Données personnelles",
-                self.render("donnees-personnelles.md.j2"),
+                "index.md",
+                home,
+                self.render("home.md.j2"),
+                self.card(home, "Le réseau", figure=textutil.plural(nb, "territoire")),
             ),
         ]
+        for path, title, template in (
+            ("mentions-legales/index.md", "Mentions légales", "mentions-legales.md.j2"),
+            ("accessibilite/index.md", "Déclaration d'accessibilité", "accessibilite.md.j2"),
+            ("donnees-personnelles/index.md", "Données personnelles", "donnees-personnelles.md.j2"),
+        ):
+            pages.append(Page(path, title, self.render(template), self.card(title, "Informations")))
         files = [(f, m, about, fieldref.field_docs(m)) for f, m, about in fieldref.FILES]
+        title = "Référence des champs"
         pages.append(
             Page(
                 "contribuer/reference-des-champs/index.md",
-                "Référence des champs",
+                title,
                 self.render("reference-des-champs.md.j2", files=files),
+                self.card(title, "Contribuer"),
             )
         )
         for territory in self.site.territories:
@@ -169,16 +181,37 @@ class Renderer:
         return pages
 
     def territory_pages(self, t: Territory) -> list[Page]:
+        population = f"{textutil.number(t.population)} habitants"
         pages = [
-            Page(f"{t.slug}/{sub}index.md", title or t.nom, self.render(tpl, t=t))
+            Page(
+                f"{t.slug}/{sub}index.md",
+                title or t.nom,
+                self.render(tpl, t=t),
+                self.card(
+                    title or t.nom,
+                    title if title else "Territoire d'industrie",
+                    t,
+                    population if sub in ("", "carte-identite/") else None,
+                ),
+            )
             for sub, title, tpl in SECTIONS
         ]
         for action in t.actions:
+            figure = (
+                f"{textutil.euros(action.budget_total)} de budget"
+                if action.budget_total is not None
+                else f"Statut : {action.statut}"
+            )
+            dates = [e.date for e in action.history]
             pages.append(
                 Page(
                     f"{action.url}index.md",
                     action.titre,
                     self.render("action.md.j2", t=t, a=action),
+                    self.card(action.titre, "Fiche action", t, figure),
+                    "article",
+                    min(dates) if dates else None,
+                    max(dates) if dates else None,
                 )
             )
         letters = t.letters  # newest first
@@ -186,7 +219,20 @@ class Renderer:
             newer = letters[index - 1] if index > 0 else None
             older = letters[index + 1] if index + 1 < len(letters) else None
             content = self.render("lettre.md.j2", t=t, x=letter, newer=newer, older=older)
-            pages.append(Page(f"{letter.url}index.md", letter.titre, content))
+            card = self.card(
+                letter.titre, f"Lettre n°{letter.numero}", t, textutil.long_date(letter.date)
+            )
+            pages.append(
+                Page(
+                    f"{letter.url}index.md",
+                    letter.titre,
+                    content,
+                    card,
+                    "article",
+                    letter.date,
+                    letter.date,
+                )
+            )
         return pages
 
     def assets(self) -> list[tuple[str, str | bytes]]:
@@ -214,24 +260,28 @@ class Renderer:
                 (base + "actions.json", actionplan.actions_json(t, self.site_url, licence)),
                 (base + "projets-territoire.csv", actionplan.projets_territoire_csv(t, self.today)),
             ]
-        return out + [(f"{src}index.html", html) for src, html in self.redirects()]
+        redirects = self.redirects()
+        out += [(f"{src}index.html", html) for src, html, _ in redirects]
+        out.append(("_redirects", "".join(f"/{src} /{dest} 301\n" for src, _, dest in redirects)))
+        sitemap = publishing.absolute(self.site_url, "sitemap.xml")
+        out.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"))
+        return out
 
-    def redirects(self) -> list[tuple[str, str]]:
-        """(former directory URL, redirect page) for declared former ids."""
-        out: list[tuple[str, str]] = []
+    def redirects(self) -> list[tuple[str, str, str]]:
+        """(former directory URL, redirect page, new directory URL) for declared former ids."""
+        pairs: list[tuple[str, str, str]] = []
         for t in self.site.territories:
             for former in t.info.anciens_identifiants:
                 for sub, title, _ in SECTIONS:
-                    src, dest = f"{former}/{sub}", f"{t.slug}/{sub}"
-                    out.append((src, self._redirect(src, dest, title or t.nom)))
+                    pairs.append((f"{former}/{sub}", f"{t.slug}/{sub}", title or t.nom))
                 for action in t.actions:
-                    src = f"{former}/plan-action/{action.id}/"
-                    out.append((src, self._redirect(src, action.url, action.titre)))
+                    pairs.append((f"{former}/plan-action/{action.id}/", action.url, action.titre))
+                for letter in t.letters:
+                    pairs.append((f"{former}/lettres/{letter.numero}/", letter.url, letter.titre))
             for action in t.actions:
                 for old in action.data.anciens_identifiants:
-                    src = f"{t.slug}/plan-action/{old}/"
-                    out.append((src, self._redirect(src, action.url, action.titre)))
-        return out
+                    pairs.append((f"{t.slug}/plan-action/{old}/", action.url, action.titre))
+        return [(src, self._redirect(src, dest, title), dest) for src, dest, title in pairs]
 
     def _redirect(self, src: str, dest: str, title: str) -> str:
         target_abs = actionplan.absolute(self.site_url, dest) if self.site_url else None

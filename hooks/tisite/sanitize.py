@@ -77,6 +77,7 @@ _TAGS = {
     "button",
     "output",
     "meter",
+    "textarea",
     # inline SVG (maps, charts)
     "svg",
     "g",
@@ -108,6 +109,7 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "button": {"type", "name", "value"},
     "output": {"for"},
     "meter": {"min", "max", "value", "low", "high", "optimum"},
+    "textarea": {"rows", "cols", "readonly", "name"},
     "svg": {"viewbox", "viewBox", "xmlns", "width", "height", "focusable", "preserveAspectRatio"},
     "path": {"d", "fill", "stroke", "stroke-width", "transform"},
     "g": {"transform", "fill"},

@@ -445,7 +445,6 @@ class Action(Strict):
     )
     filieres: list[Text] = Field(default_factory=list)
     actions_liees: list[Slug] = Field(default_factory=list)
-    image: Text | None = Field(None, description="Image de partage propre à la page.")
 
 
 # --------------------------------------------------------------------------------------------

@@ -41,6 +41,11 @@ def html_escape(value: object) -> Markup:
     return Markup(html.escape(one_line(value), quote=True))
 
 
+def multiline(value: object) -> Markup:
+    """Escape for a raw HTML text block (textarea) keeping line breaks as &#10; entities."""
+    return Markup(html.escape(str(value), quote=True).replace("\n", "&#10;"))
+
+
 def plain(value: object, limit: int | None = None) -> str:
     """Plain one-line text (for descriptions and meta tags), trimmed at a word boundary."""
     text = re.sub(r"[*_`#>\[\]]", "", one_line(value))

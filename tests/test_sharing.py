@@ -1,0 +1,181 @@
+"""Sharing on LinkedIn: Open Graph on every page (read by extruct), social images, URLs that
+never break, sitemap and robots.txt."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import extruct
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from conftest import run_ti
+from tisite.social import Card, draw_card, font, wrap
+
+SITE_URL = "https://territoires-industrie.example.org/"
+REQUIRED = (
+    "og:title", "og:description", "og:url", "og:image", "og:image:width", "og:image:height",
+    "og:image:alt", "og:type", "og:site_name", "og:locale",
+)  # fmt: skip
+HDC = "territoires/hainaut-douaisis-cambresis"
+
+
+def content_pages(site: Path) -> list[Path]:
+    """Pages of the site (not redirects, not email documents, not the 404 page)."""
+    out = []
+    for path in site.rglob("index.html"):
+        html = path.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' not in html:
+            out.append(path)
+    return out
+
+
+def test_every_page_has_one_complete_set_of_open_graph_tags(built_site: Path) -> None:
+    pages = content_pages(built_site)
+    assert len(pages) >= 35
+    seen_images = set()
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        rel = path.parent.relative_to(built_site).as_posix()
+        page_url = SITE_URL + ("" if rel == "." else rel + "/")
+        og = extruct.extract(html, base_url=page_url, syntaxes=["opengraph"], uniform=True)[
+            "opengraph"
+        ]
+        assert len(og) == 1, path
+        tags = og[0]
+        for key in REQUIRED:
+            assert tags.get(key) or (key == "og:type" and tags.get("@type")), (path, key)
+        soup = BeautifulSoup(html, "html.parser")
+        counts = Counter(m.get("property") for m in soup.find_all("meta", property=True))
+        assert all(n == 1 for n in counts.values()), (path, counts)
+        assert tags["og:url"] == page_url == soup.find("link", rel="canonical")["href"]
+        assert tags["og:locale"] == "fr_FR"
+        assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
+        assert "<" not in tags["og:description"] and len(tags["og:description"]) <= 200
+        image_url = tags["og:image"]
+        assert image_url.startswith(SITE_URL), image_url
+        image = built_site / urlsplit(image_url).path.lstrip("/")
+        assert image.is_file(), image
+        assert image.stat().st_size < 5 * 1024 * 1024
+        with Image.open(image) as img:
+            assert img.format == "PNG"
+            assert (
+                img.size
+                == (int(tags["og:image:width"]), int(tags["og:image:height"]))
+                == (1200, 627)
+            )
+        seen_images.add(image_url)
+    assert len(seen_images) == len(pages)  # one image per page
+
+
+def test_letters_and_actions_are_articles_with_dates(built_site: Path) -> None:
+    for rel, published in (
+        ("hainaut-douaisis-cambresis/lettres/14/", "2022-09-20"),
+        ("hainaut-douaisis-cambresis/plan-action/chef-de-projet/", "2022-07-06"),
+    ):
+        html = (built_site / rel / "index.html").read_text(encoding="utf-8")
+        og = extruct.extract(html, base_url=SITE_URL + rel, syntaxes=["opengraph"], uniform=True)
+        tags = og["opengraph"][0]
+        assert tags["@type"] == "article"
+        assert tags["article:published_time"] == published
+        soup = BeautifulSoup(html, "html.parser")
+        assert soup.select_one(f"article time[datetime='{published}']") is not None
+
+
+def test_share_box_without_trackers(built_site: Path) -> None:
+    html = (built_site / "hainaut-douaisis-cambresis/lettres/14/index.html").read_text("utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    link = soup.select_one(".ti-share a.md-button")
+    assert link["href"] == (
+        "https://www.linkedin.com/sharing/share-offsite/?url=https%3A//territoires-industrie"
+        ".example.org/hainaut-douaisis-cambresis/lettres/14/"
+    )
+    assert (
+        soup.select_one("button.ti-copy[data-copy]")["data-copy"]
+        == SITE_URL + "hainaut-douaisis-cambresis/lettres/14/"
+    )
+    text = soup.select_one("textarea.ti-post-text").get_text()
+    lines = text.split("\n")
+    assert lines[0].startswith(
+        "Lettre d'information n°14 du Territoire d'industrie Hainaut-Douaisis-Cambrésis"
+    )
+    assert SITE_URL + "hainaut-douaisis-cambresis/lettres/14/" in lines
+    assert not [s for s in soup.find_all("script", src=True) if "linkedin" in s["src"]]
+
+
+def test_social_images_wrap_long_titles_and_are_cached(project: Path) -> None:
+    title = "Une proposition de titre démesurément longue " * 8
+    lines = wrap(title, font(48, bold=True), 700, 4)
+    assert len(lines) == 4 and lines[-1].endswith("…")
+    assert all(font(48, bold=True).getlength(line) <= 700 for line in lines)
+    with Image.open(__import__("io").BytesIO(draw_card(Card(title, "Fiche action", "X")))) as img:
+        assert img.size == (1200, 627)
+    first = run_ti("build", cwd=project)
+    assert first.returncode == 0, first.stderr
+    assert "Images de partage : 35 dessinée(s), 0 en cache." in first.stderr
+    second = run_ti("build", cwd=project)
+    assert "Images de partage : 0 dessinée(s), 35 en cache." in second.stderr
+    path = project / HDC / "actions/communication.md"
+    path.write_text(
+        path.read_text("utf-8").replace("titre: Réaliser des actions", "titre: Mener des actions")
+    )
+    third = run_ti("build", cwd=project)
+    assert "Images de partage : 1 dessinée(s), 34 en cache." in third.stderr
+
+
+def test_dropping_a_published_url_fails_the_build(project: Path) -> None:
+    (project / HDC / "actions/communication.md").unlink()
+    result = run_ti("build", cwd=project)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert (
+        "l'adresse publiée /hainaut-douaisis-cambresis/plan-action/communication/ disparaîtrait : "
+        "si la page a été renommée, déclarez l'ancien identifiant dans « anciens_identifiants »"
+    ) in output
+    assert "Traceback" not in output
+
+
+def test_renamed_territory_keeps_its_urls(project: Path) -> None:
+    old = project / "territoires/grand-chatellerault"
+    new = project / "territoires/grand-chatellerault-vienne"
+    old.rename(new)
+    text = (new / "territoire.yml").read_text("utf-8")
+    (new / "territoire.yml").write_text(
+        text + "anciens_identifiants: [grand-chatellerault]\n", "utf-8"
+    )
+    result = run_ti("build", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = project / "site"
+    redirect = BeautifulSoup(
+        (site / "grand-chatellerault/plan-action/index.html").read_text("utf-8"), "html.parser"
+    )
+    assert (
+        redirect.find("meta", attrs={"http-equiv": "refresh"})["content"]
+        == "0; url=../../grand-chatellerault-vienne/plan-action/"
+    )
+    redirects = (site / "_redirects").read_text("utf-8").splitlines()
+    assert "/grand-chatellerault/ /grand-chatellerault-vienne/ 301" in redirects
+
+
+def test_site_url_is_required(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace(
+            "site_url: https://territoires-industrie.example.org/\n", ""
+        )
+    )
+    result = run_ti("build", cwd=project)
+    assert result.returncode != 0
+    assert "« site_url » est obligatoire" in result.stdout + result.stderr
+
+
+def test_sitemap_and_robots(built_site: Path) -> None:
+    sitemap = BeautifulSoup((built_site / "sitemap.xml").read_text("utf-8"), "xml")
+    locs = [loc.get_text() for loc in sitemap.find_all("loc")]
+    assert SITE_URL + "hainaut-douaisis-cambresis/plan-action/chef-de-projet/" in locs
+    assert all(loc.startswith(SITE_URL) for loc in locs)
+    robots = (built_site / "robots.txt").read_text("utf-8")
+    assert "User-agent: *\nAllow: /" in robots
+    assert f"Sitemap: {SITE_URL}sitemap.xml" in robots
