@@ -1,0 +1,84 @@
+"""Every kind of page in headless Chromium: axe-core, privacy (no request leaves the local
+server), phone and desktop widths. Screenshots are kept in test-artifacts/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from browser import CHROMIUM_ARGS, chromium_path, static_server
+
+pytestmark = pytest.mark.browser
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+PAGES = {
+    "accueil": "",
+    "territoire": "hainaut-douaisis-cambresis/",
+    "carte-identite": "hainaut-douaisis-cambresis/carte-identite/",
+    "priorites": "hainaut-douaisis-cambresis/priorites/",
+    "gouvernance": "hainaut-douaisis-cambresis/gouvernance/",
+    "plan-action": "hainaut-douaisis-cambresis/plan-action/",
+    "action": "hainaut-douaisis-cambresis/plan-action/chef-de-projet/",
+    "avancement": "hainaut-douaisis-cambresis/plan-action/avancement/",
+    "lettres": "hainaut-douaisis-cambresis/lettres/",
+    "lettre": "hainaut-douaisis-cambresis/lettres/14/",
+    "agenda": "hainaut-douaisis-cambresis/agenda/",
+    "accessibilite": "accessibilite/",
+    "mentions-legales": "mentions-legales/",
+    "donnees-personnelles": "donnees-personnelles/",
+    "contribuer": "contribuer/",
+}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site: Path) -> Iterator[str]:
+    with static_server(built_site) as url:
+        yield url
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_is_accessible_private_and_fits_a_phone(
+    browser: Browser, base_url: str, name: str
+) -> None:
+    outside: list[str] = []
+    for width in (375, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.on(
+            "request",
+            lambda r: (
+                outside.append(r.url)
+                if not r.url.startswith((base_url, "data:", "blob:"))
+                else None
+            ),
+        )
+        page.goto(base_url + PAGES[name], wait_until="networkidle")
+        scroll = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert scroll <= 0, f"{name} : défilement horizontal de {scroll} px à {width} px"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        if width == 1280:
+            page.add_script_tag(content=AXE)
+            result = page.evaluate(
+                "async () => await axe.run(document, {resultTypes: ['violations']})"
+            )
+            serious = [
+                f"{v['id']} ({v['impact']}) : {v['nodes'][0]['target']}"
+                for v in result["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+            assert not serious, f"{name} : " + " ; ".join(serious)
+        page.close()
+    assert not outside, f"{name} : requêtes vers l'extérieur : {outside}"
