@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
-
-from browser import CHROMIUM_ARGS, chromium_path, static_server
+from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 INDEX = "hainaut-douaisis-cambresis/plan-action/"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture(scope="module")
-def base_url(built_site: Path) -> Iterator[str]:
-    with static_server(built_site) as url:
-        yield url
 
 
 def visible_titles(page: Page) -> list[str]:

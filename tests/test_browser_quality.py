@@ -3,13 +3,10 @@ server), phone and desktop widths. Screenshots are kept in test-artifacts/."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
-
-from browser import CHROMIUM_ARGS, chromium_path, static_server
+from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.browser
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
@@ -31,20 +28,6 @@ PAGES = {
     "donnees-personnelles": "donnees-personnelles/",
     "contribuer": "contribuer/",
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture(scope="module")
-def base_url(built_site: Path) -> Iterator[str]:
-    with static_server(built_site) as url:
-        yield url
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser
 
-from browser import CHROMIUM_ARGS, chromium_path, free_port, wait_http
+from browser import free_port, wait_http
 
 pytestmark = pytest.mark.browser
 
 
-def test_live_reload_after_editing_territory(project: Path) -> None:
+def test_live_reload_after_editing_territory(project: Path, browser: Browser) -> None:
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     server = subprocess.Popen(
@@ -38,20 +38,18 @@ def test_live_reload_after_editing_territory(project: Path) -> None:
     url = f"http://127.0.0.1:{port}/grand-chatellerault/"
     try:
         wait_http(url, timeout=90)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            tab = browser.new_page()
-            tab.goto(url)
-            assert "Territoire pilote de Nouvelle-Aquitaine" in tab.inner_text("article")
-            path = project / "territoires/grand-chatellerault/territoire.yml"
-            text = path.read_text(encoding="utf-8")
-            path.write_text(text.replace("Territoire pilote de", "Territoire modifié de"))
-            # No navigation by the test: the page must reload by itself (live reload).
-            tab.wait_for_function(
-                "document.querySelector('article').innerText.includes('Territoire modifié de')",
-                timeout=60_000,
-            )
-            browser.close()
+        tab = browser.new_page()
+        tab.goto(url)
+        assert "Territoire pilote de Nouvelle-Aquitaine" in tab.inner_text("article")
+        path = project / "territoires/grand-chatellerault/territoire.yml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Territoire pilote de", "Territoire modifié de"))
+        # No navigation by the test: the page must reload by itself (live reload).
+        tab.wait_for_function(
+            "document.querySelector('article').innerText.includes('Territoire modifié de')",
+            timeout=60_000,
+        )
+        tab.close()
     finally:
         server.terminate()
         try:
