@@ -7,8 +7,12 @@ STAMP := $(VENV)/.installed
 TERRITOIRE ?=
 ADDR ?= 127.0.0.1:8000
 CHECK_ARGS ?=
+# Nu Html Checker (paquet npm vnu-jar, exécuté par Java) pour les tests de validité HTML.
+VNU_VERSION := 26.9.27
+VNU_JAR := .cache/outils/node_modules/vnu-jar/build/dist/vnu.jar
+APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: serve site check test lint bench browser-deps clean
+.PHONY: serve site check test lint bench browser-deps quality-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,13 +36,22 @@ lint: $(STAMP) ## ruff (lint et format) et mypy
 
 browser-deps: ## Installe Chromium et son pilote (paquets Debian) si absents
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+	  ($(APT_INSTALL) chromium chromium-driver)
 
-test: $(STAMP) browser-deps ## Lance toute la suite de tests
+$(VNU_JAR):
+	@command -v java >/dev/null 2>&1 || ($(APT_INSTALL) default-jre-headless)
+	@command -v npm >/dev/null 2>&1 || ($(APT_INSTALL) npm)
+	npm install --silent --no-save --no-audit --no-fund --ignore-scripts \
+	  --prefix .cache/outils vnu-jar@$(VNU_VERSION)
+	@test -f $@
+
+quality-deps: browser-deps $(VNU_JAR) ## Chromium, Java et le Nu Html Checker
+
+test: $(STAMP) quality-deps ## Lance toute la suite de tests
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
+	NO_MKDOCS_2_WARNING=1 VNU_JAR=$(CURDIR)/$(VNU_JAR) $(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

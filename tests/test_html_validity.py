@@ -1,0 +1,91 @@
+"""HTML validity: the Nu Html Checker on every page of the built example site, and a
+deliberately broken template to prove that the check fails when a template is wrong."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project, run_ti
+from htmlcheck import MATERIAL_ERRORS, check_html, is_material_error, our_errors, vnu_jar
+
+KINDS = (
+    "index.html",
+    "404.html",
+    "hainaut-douaisis-cambresis/index.html",
+    "hainaut-douaisis-cambresis/carte-identite/index.html",
+    "hainaut-douaisis-cambresis/priorites/index.html",
+    "hainaut-douaisis-cambresis/gouvernance/index.html",
+    "hainaut-douaisis-cambresis/plan-action/index.html",
+    "hainaut-douaisis-cambresis/plan-action/chef-de-projet/index.html",
+    "hainaut-douaisis-cambresis/plan-action/avancement/index.html",
+    "hainaut-douaisis-cambresis/lettres/index.html",
+    "hainaut-douaisis-cambresis/lettres/14/index.html",
+    "hainaut-douaisis-cambresis/agenda/index.html",
+    "accessibilite/index.html",
+    "mentions-legales/index.html",
+    "donnees-personnelles/index.html",
+    "contribuer/index.html",
+    "contribuer/reference-des-champs/index.html",
+)
+PLACEHOLDER = "[[LIEN_DESINSCRIPTION]]"
+
+
+def test_every_page_is_valid_html(built_site: Path) -> None:
+    pages = sorted(built_site.rglob("*.html"))
+    pages = [p for p in pages if p.name != "email.html"]
+    found = {p.relative_to(built_site).as_posix() for p in pages}
+    assert set(KINDS) <= found, set(KINDS) - found
+    errors = check_html(pages, built_site)
+    ours = [str(e) for e in errors if not is_material_error(e)]
+    assert not ours, "\n".join(ours)
+    # Material's known errors are still there: if Material fixes them, drop them from the list.
+    for pattern, _, why in MATERIAL_ERRORS:
+        assert any(pattern[1:30] in e.message for e in errors), why
+
+
+def test_email_version_is_valid_apart_from_the_unsubscribe_placeholder(built_site: Path) -> None:
+    emails = sorted(built_site.rglob("email.html"))
+    assert emails
+    errors = our_errors(emails, built_site)
+    unexplained = [str(e) for e in errors if PLACEHOLDER not in e.message]
+    assert not unexplained, "\n".join(unexplained)
+    assert len(errors) == len(emails)  # one per letter: the placeholder the mailing tool fills
+
+
+def test_a_broken_template_fails_the_check(tmp_path: Path) -> None:
+    """Negative control: a page template that repeats an id, a theme template with a bad tag."""
+    root = copy_project(tmp_path / "projet")
+    templates = root / "hooks" / "tisite" / "templates"
+    action = templates / "pages" / "action.md.j2"
+    action.write_text(
+        action.read_text(encoding="utf-8") + '\n<div id="doublon">x</div><p id="doublon"></p>\n',
+        encoding="utf-8",
+    )
+    theme = templates / "theme" / "main.html"
+    theme.write_text(
+        theme.read_text(encoding="utf-8").replace(
+            "{% block extrahead %}", '{% block extrahead %}<meta name="casse">', 1
+        ),
+        encoding="utf-8",
+    )
+    # The copied hooks/ comes first on the path, so the build uses the broken templates.
+    env = {"PYTHONPATH": os.pathsep.join([str(root / "hooks"), os.environ.get("PYTHONPATH", "")])}
+    result = run_ti("build", cwd=root, env=env)
+    assert result.returncode == 0, result.stderr
+    page = root / "site" / "hainaut-douaisis-cambresis" / "plan-action" / "chef-de-projet"
+    messages = [e.message for e in our_errors([page / "index.html"], root / "site")]
+    assert any("Duplicate ID “doublon”" in m for m in messages), messages
+    assert any("Element “meta” is missing one or more" in m for m in messages), messages
+    shutil.rmtree(root / "site")
+
+
+def test_checker_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checker is part of the test tools: a missing jar is an error, never a skip."""
+    assert vnu_jar().stat().st_size > 1_000_000
+    monkeypatch.setenv("VNU_JAR", "/inexistant/vnu.jar")
+    with pytest.raises(RuntimeError, match="make quality-deps"):
+        vnu_jar()
