@@ -68,7 +68,8 @@ def test_all_errors_of_several_files_are_reported(project: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"nom: [unclosed\n", "syntaxe YAML invalide"),
+        (b"nom: [unclosed\n", "liste entre crochets mal formée"),
+        (b"nom: %x\n", ":1: syntaxe YAML invalide : vérifiez l'indentation"),
         (b"nom: X\n\tresume: Y\n", ":2: tabulation interdite : indentez avec des espaces"),
         (b"nom: X\nnom: Y\n", ":2: champ « nom » : clé en double"),
         (b"nom: Caf\xe9\n", ":1: le fichier n'est pas encodé en UTF-8 (octet 0xe9 illisible)"),

@@ -27,6 +27,9 @@ class Problem:
         return f"{where}: {prefix}{self.message}"
 
 
+MAX_PER_FILE = 25
+
+
 class ContentError(Exception):
     """Raised when the content has at least one error; carries every problem found."""
 
@@ -39,7 +42,18 @@ class ContentError(Exception):
         return [p for p in self.problems if p.severity == "erreur"]
 
     def report(self) -> str:
-        lines = [p.format() for p in self.problems]
+        lines: list[str] = []
+        per_file: dict[str, int] = {}
+        for p in self.problems:
+            per_file[p.file] = per_file.get(p.file, 0) + 1
+            if per_file[p.file] <= MAX_PER_FILE:
+                lines.append(p.format())
+        for file, total in per_file.items():
+            if total > MAX_PER_FILE:
+                lines.append(
+                    f"{file}: … et {total - MAX_PER_FILE} autre(s) problème(s) dans ce fichier "
+                    "(corrigez les premiers, puis relancez)"
+                )
         count = len(self.errors)
         plural = "s" if count > 1 else ""
         lines.append(

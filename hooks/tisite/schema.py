@@ -70,7 +70,8 @@ Siren = Annotated[str, BeforeValidator(_to_str), Field(pattern=r"^\d{9}$")]
 Url = Annotated[str, AfterValidator(_safe_url)]
 Email = Annotated[str, Field(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-zA-Z]{2,}$")]
 PartialDate = Annotated[str, BeforeValidator(_to_str), AfterValidator(_partial_date)]
-Amount = Annotated[float, Field(ge=0)]
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Measure = Annotated[float, Field(allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=0)]
 
 # --------------------------------------------------------------------------------------------
@@ -377,6 +378,18 @@ class Calendrier(Strict):
     fin: PartialDate | None = Field(None, description="Fin prévue.")
     jalons: list[Jalon] = Field(default_factory=list)
 
+    @field_validator("fin")
+    @classmethod
+    def _end_after_start(cls, value: str | None, info: ValidationInfo) -> str | None:
+        start = info.data.get("debut")
+        if start and value:
+            size = min(len(start), len(value))
+            if value[:size] < start[:size]:
+                raise ValueError(
+                    f"la fin ({value}) précède le début ({start}) : vérifiez les dates"
+                )
+        return value
+
 
 class Avancement(Strict):
     date: dt.date = Field(description="Date du point d'avancement (AAAA-MM-JJ).")
@@ -394,8 +407,8 @@ class Indicateur(Strict):
     nom: Text
     type: Annotated[Literal[vocab.INDICATEUR_TYPES], _choice(vocab.INDICATEUR_TYPES)]  # type: ignore[valid-type]
     unite: Text | None = None
-    cible: float | None = None
-    valeur: float | None = None
+    cible: Measure | None = None
+    valeur: Measure | None = None
     date: PartialDate | None = Field(None, description="Date de la dernière valeur mesurée.")
     source: Text | None = None
 

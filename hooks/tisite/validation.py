@@ -110,6 +110,8 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
         return f"doit être un nombre entier{got}"
     if kind in {"float_type", "float_parsing"}:
         return f"doit être un nombre, sans espace ni unité{got}"
+    if kind == "finite_number":
+        return f"doit être un nombre fini{got}"
     if kind in {"bool_type", "bool_parsing"}:
         return f"doit valoir true (oui) ou false (non){got}"
     if kind in {"greater_than_equal", "greater_than"}:

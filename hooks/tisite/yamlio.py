@@ -82,6 +82,7 @@ def to_plain(node: Any) -> Any:
     return node
 
 
+_QUOTE = "mettez entre guillemets un texte qui commence par"
 _MESSAGES = [
     (
         "found character '\\t' that cannot start any token",
@@ -103,6 +104,22 @@ _MESSAGES = [
         "indentation incohérente : alignez les clés d'un même bloc",
     ),
     ("found undefined alias", "alias « * » inconnu"),
+    (
+        "expected ',' or ']'",
+        "liste entre crochets mal formée : crochet « ] » manquant ou virgule oubliée ; "
+        "mettez entre guillemets un texte qui commence par « [ »",
+    ),
+    (
+        "expected ',' or '}'",
+        "accolade « } » manquante ou virgule oubliée ; mettez entre guillemets un texte qui "
+        "commence par « { »",
+    ),
+    ("found character '@' that cannot start", f"{_QUOTE} « @ »"),
+    ("found character '`' that cannot start", f"{_QUOTE} « ` »"),
+    ("while parsing a block collection", "élément de liste mal aligné : alignez les « - »"),
+    ("while scanning an alias", f"{_QUOTE} « * »"),
+    ("while scanning an anchor", f"{_QUOTE} « & »"),
+    ("while scanning a tag", f"{_QUOTE} « ! »"),
     ("while scanning a quoted scalar", "guillemet non refermé"),
 ]
 
@@ -112,8 +129,10 @@ def _translate(exc: YAMLError) -> str:
     for english, french in _MESSAGES:
         if english in text:
             return french
-    problem = getattr(exc, "problem", None) or text.splitlines()[0]
-    return f"syntaxe YAML invalide ({problem})"
+    return (
+        "syntaxe YAML invalide : vérifiez l'indentation, les guillemets et les crochets de "
+        "cette ligne et de la précédente"
+    )
 
 
 def _decode(path: Path, rel: str, raw: bytes) -> tuple[str | None, Problem | None]:
@@ -135,8 +154,48 @@ def _decode(path: Path, rel: str, raw: bytes) -> tuple[str | None, Problem | Non
     return text, None
 
 
+_STANDARD_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+def _refused_feature(text: str, rel: str, line_offset: int) -> Problem | None:
+    """Aliases and explicit tags are refused: content is plain data, written by hand.
+
+    An alias can multiply a value exponentially (the "billion laughs" attack) and a tag such as
+    ``!!python/object`` asks for a type this site never builds: both are explained, not loaded.
+    """
+    if "*" not in text and "!" not in text:
+        return None
+    for event in _yaml().parse(text):
+        line = event.start_mark.line + 1 + line_offset if event.start_mark else None
+        if type(event).__name__ == "AliasEvent":
+            return Problem(
+                rel,
+                line,
+                None,
+                f"alias YAML « *{event.anchor} » non pris en charge : recopiez la valeur "
+                "au lieu d'y faire référence",
+            )
+        tag = getattr(event, "tag", None)
+        if tag and tag not in _STANDARD_TAGS:
+            return Problem(
+                rel,
+                line,
+                None,
+                f"étiquette YAML « {tag.replace('tag:yaml.org,2002:', '!!')} » non prise en "
+                "charge : retirez-la (les valeurs sont du texte, des nombres, des dates, des "
+                "listes ou des champs)",
+            )
+    return None
+
+
 def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Problem | None]:
     try:
+        refused = _refused_feature(text, rel, line_offset)
+        if refused:
+            return None, refused
         tree = _yaml().load(text)
     except DuplicateKeyError as exc:
         mark = exc.problem_mark

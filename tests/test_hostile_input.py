@@ -1,0 +1,344 @@
+"""Broken and hostile input, one test per case: each gets a precise French error naming the
+file, the line and the field (and ``ti check`` exits 1 without a traceback), or, for content
+that is valid but dangerous, is rendered inert (see test_hostile_rendering.py)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import run_ti
+from tisite.cli import main
+
+GC = "territoires/grand-chatellerault"
+HDC = "territoires/hainaut-douaisis-cambresis"
+ACTION = f"{GC}/actions/diagnostic-attractivite.md"
+TITLE = "titre: Réaliser un diagnostic d'attractivité"
+LETTER = f"{HDC}/lettres/14.md"
+
+
+def edit(rel: str, old: str, new: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return apply
+
+
+def add_to_action(yaml: str) -> Callable[[Path], None]:
+    """Insert lines in the front matter of the Grand-Châtellerault action, from line 15."""
+    return edit(ACTION, "nature_soutien:", yaml + "\nnature_soutien:")
+
+
+def write(rel: str, content: bytes) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / rel).write_bytes(content)
+
+    return apply
+
+
+def transform(rel: str, change: Callable[[bytes], bytes]) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / rel).write_bytes(change((root / rel).read_bytes()))
+
+    return apply
+
+
+def rename(rel: str, name: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / rel).rename((root / rel).with_name(name))
+
+    return apply
+
+
+def copy(rel: str, name: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        shutil.copy(root / rel, (root / rel).with_name(name))
+
+    return apply
+
+
+@dataclass(frozen=True)
+class Case:
+    setup: Callable[[Path], None]
+    expected: str  # one full line of the report
+
+
+A = ACTION
+CASES: dict[str, Case] = {
+    # Files that cannot be read
+    "yaml-malforme": Case(
+        write(f"{GC}/territoire.yml", b"nom: [Grand-Ch\xc3\xa2tellerault\nresume: x\n"),
+        f"{GC}/territoire.yml:2: liste entre crochets mal formée : crochet « ] » manquant ou "
+        "virgule oubliée ; mettez entre guillemets un texte qui commence par « [ »",
+    ),
+    "deux-points-non-proteges": Case(
+        write(f"{GC}/territoire.yml", b"nom: Territoire : Grand: Ch\n"),
+        f"{GC}/territoire.yml:1: « : » inattendu : mettez le texte entre guillemets s'il "
+        "contient « : »",
+    ),
+    "tabulation": Case(
+        edit(A, "\nobjectif: attirer", "\n\tobjectif: attirer"),
+        f"{A}:9: tabulation interdite : indentez avec des espaces",
+    ),
+    "octets-non-utf8": Case(
+        transform(A, lambda b: b.replace("Réaliser".encode(), "Réaliser".encode("latin-1"))),
+        f"{A}:3: le fichier n'est pas encodé en UTF-8 (octet 0xe9 illisible) : enregistrez-le "
+        "en UTF-8 depuis votre éditeur",
+    ),
+    "octets-nuls": Case(
+        transform(A, lambda b: b.replace(b"CNER", b"CN\x00ER")),
+        f"{A}: le fichier contient des octets nuls : ce n'est pas un fichier texte",
+    ),
+    "fichier-vide": Case(write(A, b""), f"{A}: le fichier est vide"),
+    "fichier-blanc": Case(
+        write(f"{GC}/priorites.yml", b"\n   \n"), f"{GC}/priorites.yml: le fichier est vide"
+    ),
+    "en-tete-absent": Case(
+        write(A, "# Une action sans en-tête\n".encode()),
+        f"{A}:1: en-tête manquant : le fichier doit commencer par une ligne « --- », les champs "
+        "YAML, puis une autre ligne « --- »",
+    ),
+    "en-tete-non-referme": Case(
+        write(A, "---\ntitre: Sans fin d'en-tête\n\nTexte.\n".encode()),
+        f"{A}:1: en-tête manquant : le fichier doit commencer par une ligne « --- », les champs "
+        "YAML, puis une autre ligne « --- »",
+    ),
+    "cle-en-double": Case(
+        add_to_action("axe: innover"),
+        f"{A}:15: champ « axe » : clé en double : supprimez ou renommez l'une des deux",
+    ),
+    "liste-au-lieu-de-champs": Case(
+        write(f"{GC}/gouvernance.yml", b"- binomes\n- instances\n"),
+        f"{GC}/gouvernance.yml:1: le contenu doit être une liste de champs « clé: valeur » "
+        "(reçu une liste)",
+    ),
+    "alias-yaml-exponentiel": Case(
+        add_to_action(
+            "a: &a [x, x, x, x, x, x, x, x, x]\n"
+            "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+            "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]"
+        ),
+        f"{A}:16: alias YAML « *a » non pris en charge : recopiez la valeur au lieu d'y faire "
+        "référence",
+    ),
+    "etiquette-python": Case(
+        edit(A, TITLE, "titre: !!python/object/apply:os.system ['touch /tmp/ti-pirate']"),
+        f"{A}:3: étiquette YAML « !!python/object/apply:os.system » non prise en charge : "
+        "retirez-la (les valeurs sont du texte, des nombres, des dates, des listes ou des champs)",
+    ),
+    # Fields
+    "cle-inconnue-proche": Case(
+        edit(A, "resume:", "resumé:"),
+        f"{A}:4: champ « resumé » : champ inconnu : vouliez-vous dire « resume » ?",
+    ),
+    "cle-inconnue": Case(
+        add_to_action("couleur: bleu"),
+        f"{A}:15: champ « couleur » : champ inconnu. Champs possibles : actions_liees, "
+        "anciens_identifiants, avancement, axe, brouillon, budget, budget_source, calendrier, "
+        "depenses, diagnostic, epci, filieres, indicateurs, nature_soutien, objectif, objectifs, "
+        "partenaires, porteur, priorites, resume, titre.",
+    ),
+    "champ-obligatoire-manquant": Case(
+        edit(A, TITLE + "\n", ""), f"{A}:2: champ « titre » : champ obligatoire manquant"
+    ),
+    "champ-vide": Case(
+        edit(A, TITLE, "titre:"),
+        f"{A}:3: champ « titre » : valeur vide : renseignez ce champ ou supprimez la ligne",
+    ),
+    "liste-au-lieu-de-texte": Case(
+        edit(A, TITLE, "titre: [Diagnostic, attractivité]"),
+        f"{A}:3: champ « titre » : doit être un texte (reçu une liste)",
+    ),
+    "nombre-au-lieu-de-texte": Case(
+        edit(A, TITLE, "titre: 2024"),
+        f"{A}:3: champ « titre » : doit être un texte (reçu « 2024 »)",
+    ),
+    "texte-au-lieu-de-champs": Case(
+        add_to_action("calendrier: 2024"),
+        f"{A}:15: champ « calendrier » : doit être un ensemble de champs « clé: valeur » "
+        "(reçu « 2024 »)",
+    ),
+    "titre-tres-long": Case(
+        edit(A, TITLE, "titre: " + "Diagnostic d'attractivité industrielle " * 8),
+        f"{A}:3: champ « titre » : trop long : 160 caractères au plus (reçu 311)",
+    ),
+    "valeur-hors-vocabulaire": Case(
+        add_to_action("avancement:\n  - date: 2024-01-15\n    phase: Opération\n    statut: Fini"),
+        f"{A}:18: champ « avancement[1].statut » : valeur non reconnue (reçu « Fini ») : valeurs "
+        "possibles 'En cours', 'En retard', 'En pause', 'Bloqué', 'Abandonné', 'Terminé'",
+    ),
+    # Amounts
+    "montant-non-numerique": Case(
+        add_to_action("budget:\n  - financeur: Région\n    montant: beaucoup\n    statut: acquis"),
+        f"{A}:17: champ « budget[1].montant » : doit être un nombre, sans espace ni unité "
+        "(reçu « beaucoup »)",
+    ),
+    "montant-avec-unite": Case(
+        add_to_action("budget:\n  - financeur: Région\n    montant: 12 000 €\n    statut: acquis"),
+        f"{A}:17: champ « budget[1].montant » : doit être un nombre, sans espace ni unité "
+        "(reçu « 12 000 € »)",
+    ),
+    "montant-negatif": Case(
+        add_to_action("budget:\n  - financeur: Région\n    montant: -5000\n    statut: acquis"),
+        f"{A}:17: champ « budget[1].montant » : doit être un nombre positif (reçu « -5000 »)",
+    ),
+    "montant-infini": Case(
+        add_to_action("budget:\n  - financeur: Région\n    montant: 1e400\n    statut: acquis"),
+        f"{A}:17: champ « budget[1].montant » : doit être un nombre fini (reçu « inf »)",
+    ),
+    # Dates
+    "date-inexistante": Case(
+        add_to_action("calendrier:\n  debut: 2023-02-30"),
+        f"{A}:16: champ « calendrier.debut » : cette date n'existe pas : « 2023-02-30 »",
+    ),
+    "mois-inexistant": Case(
+        add_to_action("calendrier:\n  debut: 2023-13"),
+        f"{A}:16: champ « calendrier.debut » : mois inexistant dans « 2023-13 »",
+    ),
+    "29-fevrier-non-bissextile": Case(
+        edit(LETTER, "date: 2022-09-20", "date: 2023-02-29"),
+        f"{LETTER}:4: champ « date » : cette date n'existe pas (reçu « 2023-02-29 »)",
+    ),
+    "heure-inexistante": Case(
+        write(
+            f"{HDC}/agenda.yml",
+            b"evenements:\n  - titre: Comit\xc3\xa9\n    date: 2024-01-01T25:00\n",
+        ),
+        f"{HDC}/agenda.yml:3: champ « evenements[1].date » : cette date n'existe pas "
+        "(reçu « 2024-01-01T25:00 »)",
+    ),
+    "fin-avant-debut": Case(
+        add_to_action("calendrier:\n  debut: 2024-05-01\n  fin: 2023-12"),
+        f"{A}:17: champ « calendrier.fin » : la fin (2023-12) précède le début (2024-05-01) : "
+        "vérifiez les dates",
+    ),
+    # Identifiers and references
+    "siren-inconnu": Case(
+        edit(f"{GC}/territoire.yml", '"248600413"', '"123456789"'),
+        f"{GC}/territoire.yml:15: champ « epci[1].siren » : SIREN inconnu du référentiel des EPCI "
+        "(@etalab/decoupage-administratif 6.0.0) (reçu « 123456789 ») : vérifiez-le sur "
+        "l'annuaire des entreprises",
+    ),
+    "siren-mal-forme": Case(
+        edit(f"{GC}/territoire.yml", '"248600413"', '"2486 004"'),
+        f"{GC}/territoire.yml:15: champ « epci[1].siren » : un SIREN compte exactement 9 chiffres "
+        "(reçu « 2486 004 »)",
+    ),
+    "siren-en-double": Case(
+        edit(f"{GC}/territoire.yml", '  - siren: "248600413"', '  - siren: "248600413"\n' * 2),
+        f"{GC}/territoire.yml:14: champ « epci » : le SIREN 248600413 est listé deux fois",
+    ),
+    "identifiant-en-double": Case(
+        edit(f"{GC}/priorites.yml", "objectifs:", "objectifs:\n  - id: attirer\n    titre: Bis"),
+        f"{GC}/priorites.yml:7: champ « objectifs » : identifiant d'objectif en double : attirer",
+    ),
+    "identifiant-remontant-les-dossiers": Case(
+        edit(A, "objectif: attirer", "objectif: ../../../etc/passwd"),
+        f"{A}:9: champ « objectif » : identifiant invalide : lettres minuscules sans accent, "
+        "chiffres et tirets seulement (reçu « ../../../etc/passwd »)",
+    ),
+    "identifiant-avec-barre-oblique": Case(
+        add_to_action("actions_liees: [plan-action/autre]"),
+        f"{A}:15: champ « actions_liees[1] » : identifiant invalide : lettres minuscules sans "
+        "accent, chiffres et tirets seulement (reçu « plan-action/autre »)",
+    ),
+    "nom-de-fichier-invalide": Case(
+        rename(A, "Diagnostic Été.md"),
+        f"{GC}/actions/Diagnostic Été.md: nom de fichier invalide : lettres minuscules sans "
+        "accent, chiffres et tirets seulement, suivis de .md (il devient l'adresse de l'action)",
+    ),
+    "lettre-mal-nommee": Case(
+        copy(LETTER, "quatorze.md"),
+        f"{HDC}/lettres/quatorze.md: nom de fichier invalide : une lettre s'appelle par son "
+        "numéro, par exemple « 14.md » (il devient l'adresse /lettres/14/)",
+    ),
+    "lettre-numero-en-double": Case(
+        copy(LETTER, "014.md"),
+        f"{HDC}/lettres: deux fichiers portent le numéro 14 (par exemple « 14.md » et "
+        "« 014.md ») : gardez-en un",
+    ),
+    "image-hors-du-dossier": Case(
+        edit(LETTER, "image: images/couverture-bilan-relance.jpg", "image: ../../../site.yml"),
+        f"{LETTER}:8: champ « image » : le chemin ne peut pas remonter dans les dossiers "
+        "(« .. » interdit)",
+    ),
+    # Dangerous values refused at validation
+    "url-javascript": Case(
+        edit(f"{GC}/territoire.yml", "epci:", "site_web: javascript:alert(document.cookie)\nepci:"),
+        f"{GC}/territoire.yml:14: champ « site_web » : doit être une adresse web commençant par "
+        "https:// (ou http://)",
+    ),
+    "url-qui-ferme-l-attribut": Case(
+        edit(
+            f"{GC}/territoire.yml",
+            "epci:",
+            "site_web: 'https://exemple.fr/\"><script>alert(1)</script>'\nepci:",
+        ),
+        f"{GC}/territoire.yml:14: champ « site_web » : une adresse web ne peut contenir ni "
+        "espace, ni guillemet, ni chevron",
+    ),
+    "lien-d-appel-a-projets-data": Case(
+        edit(
+            LETTER,
+            "    description: Pour les entreprises",
+            "    lien: data:text/html,<script>alert(1)</script>\n    description: Pour les "
+            "entreprises",
+        ),
+        f"{LETTER}:12: champ « appels_a_projets[1].lien » : doit être une adresse web commençant "
+        "par https:// (ou http://)",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input_gets_a_precise_french_error(
+    name: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = CASES[name]
+    case.setup(project)
+    assert main(["--racine", str(project), "check"]) == 1
+    err = capsys.readouterr().err
+    assert case.expected in err.splitlines(), err
+    assert "Traceback" not in err
+    assert err.rstrip().endswith("(aucun site n'a été écrit).")
+
+
+def test_the_corpus_is_large_enough() -> None:
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("name", ["octets-non-utf8", "alias-yaml-exponentiel", "url-javascript"])
+def test_build_refuses_bad_input_without_output(name: str, project: Path) -> None:
+    """Through the real build: exit 1, the error, no traceback, no site/ and no temp folder."""
+    CASES[name].setup(project)
+    result = run_ti("build", cwd=project)
+    assert result.returncode == 1
+    assert CASES[name].expected in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (project / "site").exists()
+    assert not list(project.glob(".site-*"))
+    assert not Path("/tmp/ti-pirate").exists()
+
+
+def test_errors_are_capped_per_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Thousands of wrong values give a readable report, not thousands of lines."""
+    items = "\n".join(f"  - porteur{i}: x" for i in range(2000))
+    add_to_action("depenses:\n" + items)(project)
+    assert main(["--racine", str(project), "check"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) < 40
+    assert any("… et " in line and "autre(s) problème(s) dans ce fichier" in line for line in lines)
+
+
+def test_crlf_line_endings_and_bom_are_accepted(project: Path) -> None:
+    path = project / ACTION
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert main(["--racine", str(project), "check"]) == 0
