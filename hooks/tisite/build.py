@@ -6,6 +6,7 @@ The MkDocs hooks call into this object; tests can use it directly.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from .models import SiteModel
 from .render import Page, Renderer
 from .sanitize import sanitize_html
 from .social import HEIGHT, WIDTH, Card, render_cached
-from .textutil import plain
+from .textutil import plain, trim
 
 URL_REGISTRY = "urls-publiees.txt"
 SOCIAL_IMAGE = "partage.png"
@@ -99,9 +100,12 @@ class SiteBuild:
         base = (site_url or "/").rstrip("/") + "/"
         url = canonical or base + page_url
         generated = self.page_by_path(src_uri)
-        description = plain(meta.get("description") or self.site.settings.description, 200)
+        # Generated pages carry HTML-escaped front matter (Material prints it raw): decode it.
+        # main.html escapes every value once.
+        text = (lambda v, n: trim(html.unescape(str(v)), n)) if generated else plain
+        description = text(meta.get("description") or self.site.settings.description, 200)
         og: dict[str, Any] = {
-            "title": plain(meta.get("title") or title, 120),
+            "title": text(meta.get("title") or title, 120),
             "description": description,
             "url": url,
             "type": generated.og_type if generated else "website",

