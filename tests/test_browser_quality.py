@@ -13,6 +13,7 @@ AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PAGES = {
     "accueil": "",
+    "tableau-de-bord": "tableau-de-bord/",
     "territoire": "hainaut-douaisis-cambresis/",
     "carte-identite": "hainaut-douaisis-cambresis/carte-identite/",
     "priorites": "hainaut-douaisis-cambresis/priorites/",

@@ -15,6 +15,7 @@ from htmlcheck import MATERIAL_ERRORS, check_html, is_material_error, our_errors
 KINDS = (
     "index.html",
     "404.html",
+    "tableau-de-bord/index.html",
     "hainaut-douaisis-cambresis/index.html",
     "hainaut-douaisis-cambresis/carte-identite/index.html",
     "hainaut-douaisis-cambresis/priorites/index.html",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from pathlib import Path
@@ -211,6 +212,7 @@ def _body_html(letter: Letter, base: str) -> str:
     )
 
 
+@functools.cache
 def _email_env() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),

@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import actionplan, fieldref, publishing, textutil, vocab
+from . import actionplan, fieldref, national, publishing, textutil, vocab
 from .charts import bar_chart
 from .maps import locator_map, map_attribution, map_description
 from .models import SiteModel, Territory
@@ -103,6 +103,7 @@ def make_env() -> Environment:
         AXES=vocab.AXES,
         PRIORITES=vocab.PRIORITES,
         ap=actionplan,
+        nat=national,
         map_description=map_description,
         chart=lambda items, title, fmt: Markup(
             bar_chart(items, title, textutil.euros if fmt == "euros" else textutil.number)
@@ -111,6 +112,9 @@ def make_env() -> Environment:
     )
     return env
 
+
+DASHBOARD = "tableau-de-bord/index.md"
+NAV_BY_REGION = 12
 
 # Sections of a territory: (sub-path, navigation title, template). Leaves (one action, one
 # letter) are generated separately and kept out of the navigation tree.
@@ -169,6 +173,15 @@ class Renderer:
                 self.card(home, "Le réseau", figure=textutil.plural(nb, "territoire")),
             ),
         ]
+        title = "Tableau de bord national"
+        pages.append(
+            Page(
+                "tableau-de-bord/index.md",
+                title,
+                self.render("tableau-de-bord.md.j2"),
+                self.card(title, "Le réseau", figure=textutil.plural(nb, "territoire")),
+            )
+        )
         for path, title, template in (
             ("mentions-legales/index.md", "Mentions légales", "mentions-legales.md.j2"),
             ("accessibilite/index.md", "Déclaration d'accessibilité", "accessibilite.md.j2"),
@@ -250,6 +263,13 @@ class Renderer:
         out: list[tuple[str, str | bytes]] = []
         stamp = dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=dt.UTC)
         out += publishing.site_feeds(self.site, self.site_url)
+        out.append(
+            (
+                "territoires.json",
+                national.territories_json(self.site, self.site_url, licence, self.today),
+            )
+        )
+        out.append(("territoires.csv", national.territories_csv(self.site, self.site_url)))
         for t in self.site.territories:
             out += publishing.territory_feeds(t, self.site_url)
             out.append(
@@ -297,11 +317,28 @@ class Renderer:
         return actionplan.redirect_html(relative_url(src, dest), target_abs, title)
 
     def nav(self, extra: list[Any] | None = None) -> list[Any]:
-        """MkDocs navigation: one section per territory; leaves stay out of the tree."""
-        nav: list[Any] = [{"Accueil": "index.md"}]
+        """MkDocs navigation: one section per territory; leaves stay out of the tree.
+
+        Past NAV_BY_REGION territories (a regional or national site), territories are grouped
+        by region: with navigation.prune, each page then carries the regions, the territories
+        of its own region and its own sections, not every territory of the country.
+        """
+        nav: list[Any] = [{"Accueil": "index.md"}, {"Tableau de bord national": DASHBOARD}]
         nav.extend(extra or [])
-        for t in self.site.territories:
-            section: list[Any] = [f"{t.slug}/index.md"]
-            section += [{title: f"{t.slug}/{sub}index.md"} for sub, title, _ in SECTIONS if title]
-            nav.append({t.nom: section})
+
+        def section(t: Territory) -> dict[str, Any]:
+            items: list[Any] = [f"{t.slug}/index.md"]
+            items += [{title: f"{t.slug}/{sub}index.md"} for sub, title, _ in SECTIONS if title]
+            return {t.nom: items}
+
+        if len(self.site.territories) <= NAV_BY_REGION:
+            nav.extend(section(t) for t in self.site.territories)
+            return nav
+        seen: set[str] = set()
+        for region, territories in self.site.by_region():
+            # a territory on two regions is listed under the first one only
+            own = [t for t in territories if t.slug not in seen]
+            seen.update(t.slug for t in own)
+            if own:
+                nav.append({region: [section(t) for t in own]})
         return nav

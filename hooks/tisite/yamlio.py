@@ -10,7 +10,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import Problem
@@ -35,14 +35,21 @@ class Source:
     path: Path
     rel: str
     data: Any
-    tree: Any
+    tree: Any  # line-tracking tree; None: parsed from ``yaml_text`` when a line is asked for
     line_offset: int = 0
     body: str = ""
     body_line: int = 1
+    yaml_text: str | None = None
+
+    def _line_tree(self) -> Any:
+        if self.tree is None and self.yaml_text is not None:
+            tree, _ = parse_yaml_text(self.yaml_text, self.rel)
+            object.__setattr__(self, "tree", tree if tree is not None else CommentedMap())
+        return self.tree
 
     def line_of(self, loc: Sequence[str | int]) -> int | None:
         """1-based line of the value at ``loc`` (or of its closest known parent)."""
-        node = self.tree
+        node = self._line_tree()
         line: int | None = 1 if node is not None else None
         for key in loc:
             if isinstance(node, CommentedMap) and key in node:
@@ -56,6 +63,31 @@ class Source:
             else:
                 break
         return None if line is None else line + self.line_offset
+
+
+class _SafeConstructor(SafeConstructor):
+    """Plain values, timestamps kept as text (as in the line-tracking loader)."""
+
+
+_SafeConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda self, node: self.construct_scalar(node),
+)
+
+
+def _fast_load(text: str) -> tuple[bool, Any]:
+    """Plain data through libyaml when available; (False, None) when the text has a problem.
+
+    Lines are only needed to explain a problem, so the slow line-tracking parse runs only then
+    (or when a later check asks for a line).
+    """
+    yaml = YAML(typ="safe")
+    yaml.Constructor = _SafeConstructor
+    yaml.allow_duplicate_keys = False
+    try:
+        return True, yaml.load(text)
+    except (YAMLError, DuplicateKeyError):
+        return False, None
 
 
 def _yaml() -> YAML:
@@ -229,6 +261,10 @@ def read_yaml(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
     text, problem = _read_text(path, rel)
     if text is None:
         return None, problem
+    refused = _refused_feature(text, rel, 0)
+    ok, data = (False, None) if refused else _fast_load(text)
+    if ok:
+        return Source(path, rel, to_plain(data), None, yaml_text=text), None
     tree, problem = parse_yaml_text(text, rel)
     if problem:
         return None, problem
@@ -250,11 +286,16 @@ def read_markdown(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
             "YAML, puis une autre ligne « --- »",
         )
     header = match.group(1)
+    body = text[match.end() :]
+    body_line = text[: match.end()].count("\n") + 1
+    refused = _refused_feature(header, rel, 1)
+    ok, data = (False, None) if refused else _fast_load(header)
+    if ok:
+        plain = to_plain(data) if data is not None else {}
+        return Source(path, rel, plain, None, 1, body, body_line, yaml_text=header), None
     tree, problem = parse_yaml_text(header, rel, line_offset=1)
     if problem:
         return None, problem
     if tree is None:
         tree = CommentedMap()
-    body = text[match.end() :]
-    body_line = text[: match.end()].count("\n") + 1
     return Source(path, rel, to_plain(tree), tree, 1, body, body_line), None

@@ -1,0 +1,113 @@
+"""The national portal: dashboard, JSON/CSV index of territories, navigation by region at
+scale, and the one-territory preview build."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import run_ti
+from synthetic import write_project
+from tisite.loader import load_site
+from tisite.render import Renderer
+
+HDC = "hainaut-douaisis-cambresis"
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_dashboard_consolidates_every_territory(built_site: Path) -> None:
+    page = soup_of(built_site / "tableau-de-bord" / "index.html")
+    article = page.select_one("article")
+    assert article is not None
+    text = " ".join(article.get_text(" ").split())
+    assert "Tableau de bord national" in text
+    assert "10 fiches actions" in text  # 8 in Hainaut-Douaisis-Cambrésis + 2 in Grand-Châtellerault
+    assert "74 864,98 € de budget connu" in text
+    assert "1 action(s) sur 10 ont un budget renseigné" in text
+    matrix = article.select_one("table caption#tableau-priorites").find_parent("table")
+    header = [th.get_text() for th in matrix.select("thead th")]
+    assert header[0] == "Priorité" and header[-1] == "Total" and "En cours" in header
+    rows = {
+        tr.th.get_text(): [td.get_text() for td in tr.select("td")] for tr in matrix.tbody("tr")
+    }
+    assert rows["Recrutement et compétences"][-1] == "3"
+    regions = article.select_one("caption#tableau-regions").find_parent("table")
+    cells = {tr.th.get_text(): [td.get_text() for td in tr("td")] for tr in regions.tbody("tr")}
+    assert cells["Hauts-de-France"] == ["1", "8", "74\u202f864,98\xa0€", "2"]
+    assert cells["Nouvelle-Aquitaine"] == ["1", "2", "non renseigné", "0"]
+    links = {a["href"] for a in article.select("caption#tableau-territoires ~ tbody a")}
+    assert {f"../{HDC}/", "../grand-chatellerault/", f"../{HDC}/plan-action/"} <= links
+    assert "CA de Cambrai" in text  # budget by partner, with its data table
+    home = soup_of(built_site / "index.html")
+    assert home.select_one('a[href="tableau-de-bord/"]') is not None
+    assert home.select_one('a[href="territoires.json"]') is not None
+
+
+def test_territories_json_and_csv(built_site: Path) -> None:
+    doc = json.loads((built_site / "territoires.json").read_text(encoding="utf-8"))
+    assert doc["nombre"] == 2 and doc["licence"]["nom"] == "Licence Ouverte 2.0"
+    by_id = {t["id"]: t for t in doc["territoires"]}
+    hdc = by_id[HDC]
+    assert hdc["population"] == 765780 and hdc["communes"] == 261
+    assert len(hdc["epci"]) == 6 and hdc["regions"] == ["Hauts-de-France"]
+    assert hdc["url"] == f"https://territoires-industrie.example.org/{HDC}/"
+    assert hdc["actions"]["nombre"] == 8 and hdc["actions"]["budget_connu"] == 74864.98
+    assert hdc["lettres"] == {
+        "nombre": 2,
+        "derniere": "2022-11-15",
+        "flux_rss": f"https://territoires-industrie.example.org/{HDC}/lettres/rss.xml",
+    }
+    assert by_id["grand-chatellerault"]["actions"]["budget_connu"] is None
+    assert (built_site / hdc["actions"]["donnees"].split("example.org/")[1]).is_file()
+    text = (built_site / "territoires.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["id"] for r in rows] == ["grand-chatellerault", HDC]
+    assert rows[1]["population"] == "765780" and rows[0]["budget_connu"] == ""
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """20 synthetic territories in several regions, with 2 actions and 1 letter each."""
+    root = write_project(tmp_path_factory.mktemp("national") / "projet", 20, actions=2, letters=1)
+    result = run_ti("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def test_navigation_is_grouped_by_region_at_scale(national: Path) -> None:
+    site = load_site(national)
+    nav = Renderer(site).nav()
+    regions = {region for region, _ in site.by_region()}
+    assert len(regions) > 3
+    top = [next(iter(item)) for item in nav]
+    assert top[:2] == ["Accueil", "Tableau de bord national"]
+    assert set(top[2:]) == regions
+    # With navigation.prune a page lists the regions and only its own region's territories.
+    first = site.territories[0]
+    page = soup_of(national / "site" / first.slug / "carte-identite" / "index.html")
+    nav_text = page.select_one("nav.md-nav--primary").get_text(" ")
+    others = [t for t in site.territories if t.regions[0] != first.regions[0]]
+    assert first.nom in nav_text and others
+    assert not [t.nom for t in others if f"{t.nom} " in nav_text + " "]
+    dashboard = soup_of(national / "site" / "tableau-de-bord" / "index.html").get_text(" ")
+    assert "20 Territoires d'industrie" in " ".join(dashboard.split())
+    doc = json.loads((national / "site" / "territoires.json").read_text(encoding="utf-8"))
+    assert doc["nombre"] == 20 and sum(t["actions"]["nombre"] for t in doc["territoires"]) == 40
+
+
+def test_one_territory_preview_builds_only_that_territory(national: Path, tmp_path: Path) -> None:
+    result = run_ti(
+        "build", "--territoire", "territoire-003", "--site-dir", str(tmp_path / "s"), cwd=national
+    )
+    assert result.returncode == 0, result.stderr
+    built = {p.name for p in (tmp_path / "s").iterdir() if p.is_dir()}
+    assert "territoire-003" in built and "tableau-de-bord" in built
+    assert not {f"territoire-{k:03d}" for k in range(1, 21) if k != 3} & built
