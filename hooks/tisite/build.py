@@ -52,7 +52,7 @@ class SiteBuild:
         site_url: str | None = None,
     ) -> SiteBuild:
         site = load_site(root, only=only, drafts=drafts)
-        renderer = Renderer(site, today=today, site_url=site_url)
+        renderer = Renderer(site, today=today, site_url=site_url, cache_dir=root / ".cache")
         pages = renderer.pages()
         return cls(site, renderer, pages, renderer.assets(), {p.path for p in pages}, root)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import io
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from .textutil import long_date, one_line
 
 PARIS = ZoneInfo("Europe/Paris")
 TEMPLATES = Path(__file__).parent / "templates" / "email"
+EMAIL_TEMPLATES = ("lettre.html.j2", "lettre.txt.j2")
 MAX_SIDE = 1600  # pixels: larger photos are resized at build time
 MAX_BYTES = 800_000
 FEED_LIMIT = 50
@@ -226,9 +229,56 @@ def _email_env() -> Environment:
 
 
 def email_versions(
+    t: Territory,
+    letter: Letter,
+    settings: Any,
+    site_url: str | None,
+    cache_dir: Path | None = None,
+) -> tuple[str, str]:
+    """HTML (CSS inlined) and plain-text versions of a letter, with absolute URLs.
+
+    Both are cached by a hash of everything they are made from (the letter, its territory, the
+    site settings, the templates and the CSS): an unchanged letter costs a file read.
+    """
+    cache = cache_dir / "courriels" if cache_dir else None
+    key = _email_key(t, letter, settings, site_url)
+    path = cache / f"{key}.json" if cache else None
+    if path is not None and path.is_file():
+        html, text = json.loads(path.read_text(encoding="utf-8"))
+        return str(html), str(text)
+    html, text = _render_email(t, letter, settings, site_url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps([html, text], ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    return html, text
+
+
+@functools.cache
+def _templates_digest() -> str:
+    parts = [(TEMPLATES / name).read_text(encoding="utf-8") for name in EMAIL_TEMPLATES]
+    return hashlib.sha256("\n".join([*parts, EMAIL_CSS]).encode("utf-8")).hexdigest()
+
+
+def _email_key(t: Territory, letter: Letter, settings: Any, site_url: str | None) -> str:
+    material = [
+        _templates_digest(),
+        site_url,
+        t.slug,
+        t.info.model_dump(mode="json"),
+        settings.model_dump(mode="json"),
+        letter.numero,
+        letter.data.model_dump(mode="json"),
+        letter.body,
+    ]
+    payload = json.dumps(material, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+def _render_email(
     t: Territory, letter: Letter, settings: Any, site_url: str | None
 ) -> tuple[str, str]:
-    """HTML (CSS inlined) and plain-text versions of a letter, with absolute URLs."""
     from markupsafe import Markup
 
     page_url = absolute(site_url, letter.url)
@@ -256,7 +306,7 @@ def email_versions(
     text = env.get_template("lettre.txt.j2").render(
         **context, body_text=markdown_to_text(letter.body, page_url)
     )
-    return inlined, text
+    return str(inlined), text
 
 
 def markdown_to_text(body: str, base: str) -> str:

@@ -140,11 +140,16 @@ class Renderer:
     """Turns a SiteModel into the list of generated pages and files."""
 
     def __init__(
-        self, site: SiteModel, today: dt.date | None = None, site_url: str | None = None
+        self,
+        site: SiteModel,
+        today: dt.date | None = None,
+        site_url: str | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.site = site
         self.today = today or dt.date.today()
         self.site_url = site_url
+        self.cache_dir = cache_dir  # email versions cached by content hash (.cache/courriels)
         self.env = make_env()
         self.env.globals["absolute_url"] = lambda path: publishing.absolute(site_url, path)
 
@@ -277,7 +282,9 @@ class Renderer:
             )
             for letter in t.letters:
                 out += publishing.letter_images(letter)
-                html, text = publishing.email_versions(t, letter, self.site.settings, self.site_url)
+                html, text = publishing.email_versions(
+                    t, letter, self.site.settings, self.site_url, self.cache_dir
+                )
                 out += [(f"{letter.url}email.html", html), (f"{letter.url}email.txt", text)]
             base = f"{t.slug}/plan-action/"
             out += [

@@ -1,0 +1,323 @@
+"""Benchmark (``make bench``): our build against plain MkDocs + Material builds.
+
+For N synthetic territories (default 10, 60 and 183) it prints pages built, wall time, peak
+memory, mean HTML page size and site size, for our build (cold, then rebuilt with no change,
+then the one-territory preview) and for a plain MkDocs + Material build of the same number of
+ordinary Markdown pages with the same theme settings; then a territory with 1,000 letters
+against Material's blog plugin on the same 1,000 posts. Figures, not pass/fail: the targets are
+printed beside them.
+
+    python scripts/bench.py [--tailles 10,60,183] [--lettres 1000] [--garder DOSSIER]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from synthetic import LOREM, ROOT, write_project
+
+PYTHON = sys.executable
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+# Runs a command and prints the peak resident memory of it and its children, in KiB.
+PEAK = (
+    "import resource, subprocess, sys; "
+    "code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=sys.stderr); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+    "sys.exit(code)"
+)
+
+
+@dataclass
+class Run:
+    wall: float
+    peak_mb: float
+    log: str
+
+
+@dataclass
+class Site:
+    pages: int
+    mean_kb: float
+    size_mb: float
+
+
+def run(command: list[str], cwd: Path) -> Run:
+    start = time.perf_counter()
+    result = subprocess.run(
+        [PYTHON, "-c", PEAK, *command], cwd=cwd, env=ENV, capture_output=True, text=True
+    )
+    wall = time.perf_counter() - start
+    lines = result.stderr.strip().splitlines()
+    if result.returncode != 0:
+        raise SystemExit(f"échec de {' '.join(command)} dans {cwd} :\n{result.stderr[-3000:]}")
+    return Run(wall, int(lines[-1]) / 1024, "\n".join(lines[:-1]))
+
+
+def measure_site(site: Path) -> Site:
+    pages = [p for p in site.rglob("*.html") if p.name == "index.html" or p.name == "404.html"]
+    pages = [p for p in pages if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")]
+    size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    mean = sum(p.stat().st_size for p in pages) / max(len(pages), 1)
+    return Site(len(pages), mean / 1024, size / 1024 / 1024)
+
+
+def ti(root: Path, *args: str) -> list[str]:
+    return [PYTHON, "-m", "tisite.cli", "--racine", str(root), *args]
+
+
+def mkdocs(root: Path) -> list[str]:
+    return [PYTHON, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(root / "mkdocs.yml")]
+
+
+def plain_config(plugins: list[object]) -> dict[str, object]:
+    """Our theme settings, without our hooks, templates or extra files."""
+    import yaml
+
+    ours = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    theme = {k: v for k, v in ours["theme"].items() if k != "custom_dir"}
+    return {
+        "site_name": "Territoires d'industrie (MkDocs seul)",
+        "site_url": ours["site_url"],
+        "theme": theme,
+        "markdown_extensions": ours.get("markdown_extensions", []),
+        "plugins": plugins,
+    }
+
+
+PAGE = """# Page {k} du dossier {folder}
+
+{lorem}
+
+## Chiffres
+
+| Indicateur | Valeur |
+| --- | ---: |
+| Entreprises accompagnées | {k} |
+| Emplois industriels | {jobs} |
+
+## Détails
+
+- {lorem_a}
+- {lorem_b}
+
+{lorem}
+"""
+
+
+def write_plain(dest: Path, pages: int, folders: int) -> None:
+    """``pages`` ordinary Markdown pages spread over ``folders`` folders (one per territory)."""
+    import yaml
+
+    docs = dest / "docs"
+    docs.mkdir(parents=True)
+    (dest / "mkdocs.yml").write_text(
+        yaml.safe_dump(plain_config([{"search": {"lang": "fr"}}]), allow_unicode=True),
+        encoding="utf-8",
+    )
+    (docs / "index.md").write_text("# Accueil\n\n" + LOREM + "\n", encoding="utf-8")
+    for k in range(pages - 1):
+        folder = docs / f"dossier-{k % folders + 1:03d}"
+        folder.mkdir(exist_ok=True)
+        name = "index.md" if k < folders else f"page-{k:05d}.md"
+        (folder / name).write_text(
+            PAGE.format(
+                k=k,
+                folder=k % folders + 1,
+                lorem=LOREM,
+                jobs=k * 7,
+                lorem_a=LOREM[:90],
+                lorem_b=LOREM[90:180],
+            ),
+            encoding="utf-8",
+        )
+
+
+def write_blog(dest: Path, letters_dir: Path) -> None:
+    """The same letters as posts of Material's blog plugin."""
+    import yaml
+
+    docs = dest / "docs"
+    posts = docs / "blog" / "posts"
+    posts.mkdir(parents=True)
+    config = plain_config([{"search": {"lang": "fr"}}, {"blog": {}}])
+    (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    (docs / "index.md").write_text("# Accueil\n", encoding="utf-8")
+    (docs / "blog" / "index.md").write_text("# Lettres d'information\n", encoding="utf-8")
+    for path in sorted(letters_dir.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        head, body = text.split("---\n", 2)[1:]
+        meta = yaml.safe_load(head)
+        post = (
+            f"---\ndate: {meta['date']}\n---\n\n# {meta['titre']}\n\n{meta['resume']}\n\n"
+            f"<!-- more -->\n\n{body}"
+        )
+        (posts / f"{path.stem}.md").write_text(post, encoding="utf-8")
+
+
+def machine() -> str:
+    cpu = "processeur inconnu"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = found.group(1).strip() if found else cpu
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.is_file():
+        found = re.search(r"MemTotal:\s*(\d+)", meminfo.read_text())
+        memory = f", {int(found.group(1)) / 1024 / 1024:.0f} Gio de mémoire" if found else ""
+    import material
+    import mkdocs
+
+    return (
+        f"{cpu}, {os.cpu_count()} cœurs{memory} ; {platform.system()} {platform.release()} ; "
+        f"Python {platform.python_version()}, MkDocs {mkdocs.__version__}, "
+        f"Material {material.__version__}"
+    )
+
+
+def images(log: str) -> str:
+    found = re.search(r"Images de partage : (\d+) dessinée\(s\), (\d+) en cache", log)
+    return f"{found.group(1)} dessinée(s), {found.group(2)} en cache" if found else "?"
+
+
+def row(cells: list[str], widths: list[int]) -> str:
+    pairs = enumerate(zip(cells, widths, strict=False))
+    return "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in pairs)
+
+
+def bench_sizes(sizes: list[int], work: Path) -> list[dict[str, float]]:
+    header = ["build", "N", "pages", "temps (s)", "ms/page", "mémoire (Mo)", "page (Ko)"]
+    header.append("site (Mo)")
+    widths = [34, 4, 6, 10, 8, 13, 10, 10]
+    print(row(header, widths))
+    results = []
+    for n in sizes:
+        root = write_project(work / f"ti-{n}", n)
+        cold = run(ti(root, "build"), root)
+        ours = measure_site(root / "site")
+        warm = run(ti(root, "build"), root)
+        preview_dir = work / f"apercu-{n}"
+        preview = run(
+            ti(root, "build", "--territoire", "territoire-001", "--site-dir", str(preview_dir)),
+            root,
+        )
+        plain_root = work / f"mkdocs-{n}"
+        write_plain(plain_root, ours.pages, n)
+        plain = run(mkdocs(plain_root), plain_root)
+        base = measure_site(plain_root / "site")
+        preview_pages = measure_site(preview_dir).pages
+        label_preview = f"aperçu d'un territoire ({preview_pages} pages)"
+        for label, r, s in (
+            ("ti build (images à dessiner)", cold, ours),
+            (f"ti build sans changement ({images(warm.log)})", warm, ours),
+            ("MkDocs + Material seul", plain, base),
+        ):
+            print(
+                row(
+                    [
+                        label,
+                        str(n),
+                        str(s.pages),
+                        f"{r.wall:.1f}",
+                        f"{1000 * r.wall / s.pages:.1f}",
+                        f"{r.peak_mb:.0f}",
+                        f"{s.mean_kb:.1f}",
+                        f"{s.size_mb:.1f}",
+                    ],
+                    widths,
+                )
+            )
+        print(
+            row(
+                [label_preview, str(n), "", f"{preview.wall:.1f}"],
+                widths[:4],
+            )
+        )
+        results.append(
+            {
+                "n": n,
+                "pages": ours.pages,
+                "cold": cold.wall,
+                "warm": warm.wall,
+                "plain": plain.wall,
+                "preview": preview.wall,
+                "peak": max(cold.peak_mb, warm.peak_mb),
+                "mean_kb": ours.mean_kb,
+                "redrawn": float(images(warm.log).split(" ")[0] or -1),
+            }
+        )
+        shutil.rmtree(plain_root, ignore_errors=True)
+    return results
+
+
+def bench_letters(count: int, work: Path) -> tuple[float, float, float]:
+    root = write_project(work / "lettres", 1, actions=12, letters=count)
+    cold = run(ti(root, "build"), root)
+    warm = run(ti(root, "build"), root)
+    blog_root = work / "blog"
+    write_blog(blog_root, root / "territoires" / "territoire-001" / "lettres")
+    blog = run(mkdocs(blog_root), blog_root)
+    print(f"\n{count} lettres d'un territoire, {measure_site(root / 'site').pages} pages :")
+    print(f"  ti build (images à dessiner)        {cold.wall:7.1f} s  {cold.peak_mb:5.0f} Mo")
+    print(f"  ti build sans changement            {warm.wall:7.1f} s  {warm.peak_mb:5.0f} Mo")
+    print(
+        f"  Material, plugin blog ({measure_site(blog_root / 'site').pages} pages)"
+        f"{blog.wall:10.1f} s  {blog.peak_mb:5.0f} Mo"
+    )
+    return cold.wall, warm.wall, blog.wall
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tailles", default="10,60,183", help="nombres de territoires")
+    parser.add_argument("--lettres", type=int, default=1000, help="0 : pas de comparaison blog")
+    parser.add_argument("--garder", help="dossier de travail conservé (par défaut : temporaire)")
+    args = parser.parse_args()
+    sizes = [int(x) for x in args.tailles.split(",") if x]
+    work = Path(args.garder) if args.garder else Path(tempfile.mkdtemp(prefix="ti-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"Machine : {machine()}\nDossier de travail : {work}\n")
+    try:
+        results = bench_sizes(sizes, work)
+        print("\nRatios et objectifs :")
+        for r in results:
+            print(
+                f"  N={r['n']:>3} : ours/plain = {r['cold'] / r['plain']:.2f} (images à dessiner), "
+                f"{r['warm'] / r['plain']:.2f} (images en cache) — objectif ≤ 1,15 à N=183 ; "
+                f"page moyenne {r['mean_kb']:.1f} Ko (< 60) ; "
+                f"mémoire {r['peak']:.0f} Mo (< 1024) ; "
+                f"aperçu {r['preview']:.1f} s (< 3) ; images redessinées sans changement : "
+                f"{r['redrawn']:.0f} (0)"
+            )
+        if len(results) > 1:
+            first, last = results[0], results[-1]
+            for key, label in (("cold", "images à dessiner"), ("warm", "images en cache")):
+                ratio = (last[key] / last["pages"]) / (first[key] / first["pages"])
+                print(
+                    f"  coût par page N={last['n']} / N={first['n']} ({label}) : {ratio:.2f} "
+                    "(objectif ≤ 1,3)"
+                )
+        if args.lettres:
+            cold, warm, blog = bench_letters(args.lettres, work)
+            print(
+                f"  plugin blog / ti build : {blog / cold:.1f} (images à dessiner), "
+                f"{blog / warm:.1f} (images en cache) — objectif ≥ 3"
+            )
+    finally:
+        if not args.garder:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
