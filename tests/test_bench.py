@@ -1,0 +1,39 @@
+"""`make bench` keeps working: a tiny run prints the table, the ratios and the letter comparison.
+
+The figures themselves are not asserted (speed targets live in the benchmark, not in tests)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_prints_every_figure(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "scripts/bench.py", "--tailles", "2,3", "--lettres", "4"],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    for expected in (
+        "Machine : ",
+        "ti build (images à dessiner)",
+        "ti build sans changement (0 dessinée(s),",
+        "MkDocs + Material seul",
+        "aperçu d'un territoire",
+        "ours/plain = ",
+        "coût par page N=3 / N=2",
+        "4 lettres d'un territoire",
+        "Material, plugin blog",
+        "plugin blog / ti build : ",
+    ):
+        assert expected in out, out
+    assert not list(tmp_path.glob("ti-bench-*")), "le dossier de travail temporaire est supprimé"
