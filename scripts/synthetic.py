@@ -145,7 +145,7 @@ def _letter(rng: random.Random, numero: int, day: dt.date) -> str:
                 "titre": "France 2030 — Industrialisation",
                 "operateur": "Bpifrance",
                 "date_limite": (day + dt.timedelta(days=45)).isoformat(),
-                "lien": "https://www.bpifrance.fr/",
+                "lien": "https://appels-a-projets.example.org/industrialisation",
             }
         ],
         "evenements": [
@@ -236,18 +236,24 @@ def write_territory(
 SHARED = ("mkdocs.yml", "site.yml", "docs", "hooks")
 
 
-def write_project(
-    dest: Path, n: int, actions: int = 12, letters: int = 6, seed: int = 2027
-) -> Path:
-    """A buildable project with ``n`` synthetic territories (and none of the examples)."""
-    rng = random.Random(seed)
+def copy_entries(dest: Path, names: tuple[str, ...]) -> Path:
+    """Copy files and folders of the project root into ``dest`` (caches left behind)."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in SHARED:
+    for name in names:
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src, dest / name)
+    return dest
+
+
+def write_project(
+    dest: Path, n: int, actions: int = 12, letters: int = 6, seed: int = 2027
+) -> Path:
+    """A buildable project with ``n`` synthetic territories (and none of the examples)."""
+    rng = random.Random(seed)
+    copy_entries(dest, SHARED)
     for k, sirens in enumerate(_epci_groups(n, rng)):
         write_territory(
             dest / "territoires" / f"territoire-{k + 1:03d}",

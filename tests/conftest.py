@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,20 +11,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from synthetic import copy_entries
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_ENTRIES = ("mkdocs.yml", "site.yml", "docs", "territoires", "hooks", "urls-publiees.txt")
 
 
 def copy_project(dest: Path) -> Path:
     """Copy what a build needs (config, content, hooks, docs) into ``dest``."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_ENTRIES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dest / name)
-    return dest
+    return copy_entries(dest, PROJECT_ENTRIES)
 
 
 def run_ti(

@@ -10,8 +10,8 @@ from PIL import Image, UnidentifiedImageError
 from . import schema
 from .errors import Problem
 from .models import AgendaEntry, Letter
-from .validation import validate
-from .yamlio import Source, read_markdown, read_yaml
+from .validation import read_published, validate
+from .yamlio import Source, read_yaml
 
 NUMBER_RE = re.compile(r"^\d{1,4}$")
 MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -79,14 +79,10 @@ def load_letters(
                 )
             )
             continue
-        source, problem = read_markdown(path, rel)
-        if source is None:
-            if problem:
-                problems.append(problem)
+        read = read_published(path, rel, schema.Lettre, problems, drafts)
+        if read is None:
             continue
-        data = validate(schema.Lettre, source, problems)
-        if data is None or (data.brouillon and not drafts):
-            continue
+        source, data = read
         wanted = ([data.image] if data.image else []) + body_images(source.body)
         images = tuple(
             dict.fromkeys(i for i in wanted if _check_image(folder, i, source, problems))

@@ -15,8 +15,8 @@ from .errors import ContentError, Problem
 from .letters import load_agenda, load_letters
 from .models import ActionItem, Epci, SiteModel, Territory
 from .reference import load_reference
-from .validation import validate
-from .yamlio import Source, read_markdown, read_yaml
+from .validation import read_published, validate
+from .yamlio import Source, read_yaml
 
 TERRITORIES_DIR = "territoires"
 SITE_FILE = "site.yml"
@@ -198,14 +198,10 @@ def load_actions(
                 )
             )
             continue
-        source, problem = read_markdown(path, rel)
-        if problem or source is None:
-            if problem:
-                problems.append(problem)
+        read = read_published(path, rel, schema.Action, problems, drafts)
+        if read is None:
             continue
-        action = validate(schema.Action, source, problems)
-        if action is None or (action.brouillon and not drafts):
-            continue
+        source, action = read
         item = ActionItem(path.stem, directory.name, action, source.body.strip(), rel)
         loaded.append((item, source))
     if territory is not None:

@@ -6,6 +6,7 @@ import difflib
 import types
 import typing
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -13,7 +14,7 @@ from pydantic_core import ErrorDetails
 
 from .errors import Problem
 from .textutil import number
-from .yamlio import Source
+from .yamlio import Source, read_markdown
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -37,6 +38,21 @@ def validate(model: type[M], source: Source, problems: list[Problem]) -> M | Non
         for err in exc.errors(include_url=False):
             problems.append(to_problem(err, model, source))
         return None
+
+
+def read_published(
+    path: Path, rel: str, model: type[M], problems: list[Problem], drafts: bool
+) -> tuple[Source, M] | None:
+    """A Markdown file with front matter, validated; None if broken or a draft not shown."""
+    source, problem = read_markdown(path, rel)
+    if source is None:
+        if problem:
+            problems.append(problem)
+        return None
+    data = validate(model, source, problems)
+    if data is None or (getattr(data, "brouillon", False) and not drafts):
+        return None
+    return source, data
 
 
 def to_problem(err: ErrorDetails, model: type[BaseModel], source: Source) -> Problem:

@@ -261,14 +261,19 @@ def read_yaml(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
     text, problem = _read_text(path, rel)
     if text is None:
         return None, problem
-    refused = _refused_feature(text, rel, 0)
-    ok, data = (False, None) if refused else _fast_load(text)
-    if ok:
-        return Source(path, rel, to_plain(data), None, yaml_text=text), None
-    tree, problem = parse_yaml_text(text, rel)
+    data, tree, problem = _load(text, rel, 0)
     if problem:
         return None, problem
-    return Source(path, rel, to_plain(tree), tree), None
+    return Source(path, rel, data, tree, yaml_text=text), None
+
+
+def _load(text: str, rel: str, line_offset: int) -> tuple[Any, Any, Problem | None]:
+    """Plain data, the line-tracking tree (None until a line is asked for), or the problem."""
+    ok, data = _fast_load(text) if "*" not in text and "!" not in text else (False, None)
+    if ok:
+        return to_plain(data) if data is not None else None, None, None
+    tree, problem = parse_yaml_text(text, rel, line_offset)
+    return to_plain(tree), tree, problem
 
 
 def read_markdown(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
@@ -288,14 +293,7 @@ def read_markdown(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
     header = match.group(1)
     body = text[match.end() :]
     body_line = text[: match.end()].count("\n") + 1
-    refused = _refused_feature(header, rel, 1)
-    ok, data = (False, None) if refused else _fast_load(header)
-    if ok:
-        plain = to_plain(data) if data is not None else {}
-        return Source(path, rel, plain, None, 1, body, body_line, yaml_text=header), None
-    tree, problem = parse_yaml_text(header, rel, line_offset=1)
+    data, tree, problem = _load(header, rel, 1)
     if problem:
         return None, problem
-    if tree is None:
-        tree = CommentedMap()
-    return Source(path, rel, to_plain(tree), tree, 1, body, body_line), None
+    return Source(path, rel, data or {}, tree, 1, body, body_line, yaml_text=header), None
