@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -17,13 +18,31 @@ from mkdocs.structure.pages import Page
 
 from tisite.build import SiteBuild
 from tisite.errors import ContentError
+from tisite.pagecache import PLACEHOLDER_TEMPLATE
 
 log = logging.getLogger("mkdocs.hooks.territoires")
 _state: dict[str, Any] = {}
 
 
+class _WarningCount(logging.Handler):
+    """Counts warnings of the build: the page cache only keeps pages of a clean build."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    if "warnings" in _state:
+        logging.getLogger("mkdocs").removeHandler(_state["warnings"])
+    if "build" in _state:
+        _state["build"].stop_drawing()
     _state.clear()
+    _state["warnings"] = _WarningCount()
+    logging.getLogger("mkdocs").addHandler(_state["warnings"])
     root = Path(config.config_file_path).parent
     only = os.environ.get("TI_TERRITOIRE") or None
     drafts = os.environ.get("TI_BROUILLONS") == "1"
@@ -46,11 +65,23 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build: SiteBuild = _state["build"]
+    config.nav = build.nav(docs_dir=Path(config.docs_dir))
+    parts = {
+        "mkdocs.yml": Path(config.config_file_path).read_text(encoding="utf-8"),
+        "site_url": config.site_url,
+        "use_directory_urls": config.use_directory_urls,
+        "extra": dict(config.extra),
+        "nav": config.nav,
+    }
+    build.plan_page_cache(
+        parts, [f.url for f in files], enabled=os.environ.get("TI_SANS_CACHE") != "1"
+    )
+    workers = os.environ.get("TI_PROCESSUS_IMAGES", "")
+    build.start_drawing(int(workers) if workers.isdigit() else None)
     for page in build.pages:
-        files.append(File.generated(config, page.path, content=page.content))
+        files.append(File.generated(config, page.path, content=build.markdown_for(page)))
     for path, content in build.assets:
         files.append(File.generated(config, path, content=content))
-    config.nav = build.nav(docs_dir=Path(config.docs_dir))
     page_urls = [f.url for f in files.documentation_pages()]
     try:
         new = build.check_urls(build.produced_urls(page_urls))
@@ -63,10 +94,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    build: SiteBuild = _state["build"]
+    env.bytecode_cache = build.renderer.env.bytecode_cache  # Material's templates, compiled once
+    return env
+
+
 def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
 ) -> dict[str, Any]:
     build: SiteBuild = _state["build"]
+    build.page_order.append(page.url)
     page.meta["ti_og"] = build.open_graph(
         page.file.src_uri,
         page.url,
@@ -81,11 +119,53 @@ def on_page_context(
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     build: SiteBuild = _state["build"]
-    return build.postprocess_html(page.file.src_uri, html)
+    cached = build.cached_page(page.file.src_uri)
+    if cached is None:
+        return build.postprocess_html(page.file.src_uri, html)
+    # Served from the page cache: a trivial template, no search parsing; MkDocs still
+    # validates the anchors this page links to and the anchors other pages link to here.
+    page.meta.update(template=PLACEHOLDER_TEMPLATE, search={"exclude": True})
+    page.present_anchor_ids = set(cached.anchors)
+    page.links_to_anchors = {
+        target: links
+        for uri, links in cached.anchor_links.items()
+        if (target := files.get_file_from_path(uri)) is not None
+    }
+    return ""
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    build: SiteBuild = _state["build"]
+    cached = build.cached_page(page.file.src_uri)
+    if cached is not None:
+        return cached.output
+    build.page_cache.remember(
+        page.file.src_uri,
+        output,
+        page.present_anchor_ids or set(),
+        {f.src_uri: links for f, links in (page.links_to_anchors or {}).items()},
+        page.content or "",
+    )
+    return output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     build: SiteBuild = _state["build"]
+    cache = build.page_cache
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    if (cache.hits or cache.fresh) and index.is_file():
+        text = cache.merge_search_index(index.read_text(encoding="utf-8"), build.page_order)
+        index.write_text(text, encoding="utf-8")
+    warnings: _WarningCount = _state["warnings"]
+    logging.getLogger("mkdocs").removeHandler(warnings)
+    stored = cache.store() if warnings.count == 0 else 0
+    cache.prune()
+    log.info(f"Pages en cache : {len(cache.hits)} reprise(s), {stored} enregistrée(s).")
     build.write_artefacts(Path(config.site_dir))
     stats = build.social_stats
     log.info(f"Images de partage : {stats['drawn']} dessinée(s), {stats['cached']} en cache.")
+
+
+def on_build_error(error: Exception) -> None:
+    if "build" in _state:
+        _state["build"].stop_drawing()

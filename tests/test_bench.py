@@ -25,8 +25,9 @@ def test_bench_prints_every_figure(tmp_path: Path) -> None:
     out = result.stdout
     for expected in (
         "Machine : ",
-        "ti build (images à dessiner)",
-        "ti build sans changement (0 dessinée(s),",
+        "ti build à froid (rien en cache)",
+        "ti build, images en cache",
+        "images en cache, 0 dessinée(s))",
         "MkDocs + Material seul",
         "aperçu d'un territoire",
         "ours/plain = ",

@@ -14,15 +14,16 @@ from urllib.parse import urljoin
 
 from PIL import Image
 
+from . import URL_REGISTRY
 from .errors import ContentError, Problem
 from .loader import load_site
 from .models import SiteModel
+from .pagecache import Entry, PageCache, signature, site_paths
 from .render import Page, Renderer
 from .sanitize import sanitize_html
-from .social import HEIGHT, WIDTH, Card, render_cached
+from .social import HEIGHT, WIDTH, Card, CardPainter, write_cached
 from .textutil import plain, trim
 
-URL_REGISTRY = "urls-publiees.txt"
 SOCIAL_IMAGE = "partage.png"
 
 # Hand-written pages of docs/ that get a place in the navigation, when present.
@@ -41,6 +42,10 @@ class SiteBuild:
     root: Path | None = None
     cards: dict[str, Card] = field(default_factory=dict)  # image path under the site → card
     social_stats: dict[str, int] = field(default_factory=lambda: {"drawn": 0, "cached": 0})
+    page_cache: PageCache = field(default_factory=lambda: PageCache(None, ""))
+    page_order: list[str] = field(default_factory=list)  # page URLs in MkDocs's build order
+    painter: CardPainter | None = None
+    _by_path: dict[str, Page] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -84,7 +89,35 @@ class SiteBuild:
     # --- sharing: Open Graph and social images --------------------------------------------
 
     def page_by_path(self, src_uri: str) -> Page | None:
-        return next((p for p in self.pages if p.path == src_uri), None)
+        if len(self._by_path) != len(self.pages):
+            self._by_path = {p.path: p for p in self.pages}
+        return self._by_path.get(src_uri)
+
+    # --- leaf pages served from the page cache (see pagecache) ------------------------------
+
+    def plan_page_cache(self, parts: dict[str, Any], other_urls: list[str], enabled: bool) -> int:
+        """Decide which leaf pages are served from ``.cache/pages``; returns how many.
+
+        ``parts``: what else the HTML depends on (configuration, navigation, address);
+        ``other_urls``: URLs of the files of the build that are not generated here.
+        """
+        directory = self.root / ".cache" / "pages" if self.root is not None and enabled else None
+        settings = self.site.settings.model_dump(mode="json")
+        self.page_cache = PageCache(directory, signature({**parts, "settings": settings}))
+        if directory is None:
+            return 0
+        existing = site_paths(
+            [*other_urls, *(p.url for p in self.pages), *(path for path, _ in self.assets)]
+        )
+        leaves = [(p.path, p.url, repr(p)) for p in self.pages if p.leaf]
+        return len(self.page_cache.plan(leaves, existing))
+
+    def markdown_for(self, page: Page) -> str:
+        """What MkDocs converts: the page, or an empty placeholder when it is served cached."""
+        return "" if page.path in self.page_cache.hits else page.content
+
+    def cached_page(self, src_uri: str) -> Entry | None:
+        return self.page_cache.hits.get(src_uri)
 
     def open_graph(
         self,
@@ -189,12 +222,31 @@ class SiteBuild:
 
         return territory_dirs(self.root) if self.root else []
 
+    @property
+    def card_cache(self) -> Path | None:
+        return self.root / ".cache" / "images-partage" if self.root else None
+
+    def start_drawing(self, workers: int | None = None) -> None:
+        """Draw the generated pages' missing social images in the background (CardPainter).
+
+        ``workers``: processes to use (by default, one per processor beyond the first).
+        """
+        self.painter = CardPainter(self.card_cache, workers)
+        self.painter.submit([p.card for p in self.pages if p.card is not None])
+
+    def stop_drawing(self) -> None:
+        if self.painter is not None:
+            self.painter.close()
+
     def write_artefacts(self, site_dir: Path) -> None:
         """Files written after the pages: social images (cached by content hash)."""
-        cache = self.root / ".cache" / "images-partage" if self.root else None
+        cache = self.card_cache
+        background: set[str] = set()
+        if self.painter is not None:
+            self.painter.wait()
+            background = self.painter.pending
         for path, card in self.cards.items():
-            data, cached = render_cached(card, cache)
-            self.social_stats["cached" if cached else "drawn"] += 1
             target = site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            cached = write_cached(card, cache, target) and card.digest() not in background
+            self.social_stats["cached" if cached else "drawn"] += 1

@@ -1,4 +1,8 @@
-"""The ``ti`` command: check, build, serve, schemas and scaffolding."""
+"""The ``ti`` command: check, build, serve, schemas and scaffolding.
+
+Heavy modules (models, validation, rendering) are imported by the commands that need them:
+``ti build`` and ``ti serve`` hand over to MkDocs in a child process and start at once.
+"""
 
 from __future__ import annotations
 
@@ -12,21 +16,12 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from . import schema
-from .build import URL_REGISTRY
+from . import URL_REGISTRY
 from .errors import ContentError, Problem
-from .loader import load_site
 
-SCHEMAS: dict[str, type[schema.Strict]] = {
-    "site": schema.Site,
-    "territoire": schema.Territoire,
-    "priorites": schema.Priorites,
-    "gouvernance": schema.Gouvernance,
-    "action": schema.Action,
-    "lettre": schema.Lettre,
-    "agenda": schema.Agenda,
-}
+SCHEMAS = ("site", "territoire", "priorites", "gouvernance", "action", "lettre", "agenda")
 
 
 def find_root(start: Path) -> Path:
@@ -38,6 +33,8 @@ def find_root(start: Path) -> Path:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .loader import load_site
+
     root = find_root(Path(args.racine).resolve())
     try:
         site = load_site(root, only=args.territoire)
@@ -86,6 +83,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     if args.territoire:
         env["TI_TERRITOIRE"] = args.territoire
+    if args.sans_cache:
+        env["TI_SANS_CACHE"] = "1"
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
     command += ["--config-file", str(root / "mkdocs.yml"), "--site-dir", str(tmp)]
     result = subprocess.run(command, env=env, cwd=root, check=False)
@@ -137,13 +136,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         env["TI_TERRITOIRE"] = args.territoire
     if args.brouillons:
         env["TI_BROUILLONS"] = "1"
+    if args.sans_cache:
+        env["TI_SANS_CACHE"] = "1"
     command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", args.adresse]
     return subprocess.call([*command, "--config-file", str(root / "mkdocs.yml")], env=env, cwd=root)
 
 
 def json_schemas() -> dict[str, dict[str, object]]:
+    from . import schema
+
     out = {}
-    for name, model in SCHEMAS.items():
+    for name in SCHEMAS:
+        model: Any = getattr(schema, name.capitalize())
         data = model.model_json_schema(mode="validation")
         data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         data["title"] = f"Territoires d'industrie — {name}.yml"
@@ -241,12 +245,21 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="construit le site public (mode strict)")
     build.add_argument("--territoire", help="ne construire qu'un territoire")
     build.add_argument("--site-dir", help="dossier de sortie (par défaut : site/)")
+    build.add_argument(
+        "--sans-cache",
+        action="store_true",
+        help="refait toutes les pages sans reprendre celles de .cache/pages (le résultat est le "
+        "même, en plus lent)",
+    )
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", help="aperçu local avec rechargement automatique")
     serve.add_argument("--territoire", help="ne prévisualiser qu'un territoire")
     serve.add_argument("--brouillons", action="store_true", help="affiche aussi les brouillons")
     serve.add_argument("--adresse", default="127.0.0.1:8000")
+    serve.add_argument(
+        "--sans-cache", action="store_true", help="refait toutes les pages à chaque rechargement"
+    )
     serve.set_defaults(func=cmd_serve)
 
     new = sub.add_parser("nouvelle-lettre", help="crée la prochaine lettre d'un territoire")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import io
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -22,11 +20,11 @@ from PIL import Image
 from premailer import Premailer
 
 from .models import Letter, SiteModel, Territory
+from .pagecache import memo
 from .textutil import long_date, one_line
 
 PARIS = ZoneInfo("Europe/Paris")
 TEMPLATES = Path(__file__).parent / "templates" / "email"
-EMAIL_TEMPLATES = ("lettre.html.j2", "lettre.txt.j2")
 MAX_SIDE = 1600  # pixels: larger photos are resized at build time
 MAX_BYTES = 800_000
 FEED_LIMIT = 50
@@ -132,7 +130,19 @@ def _ical_value(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
     return value
 
 
-def agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
+def agenda_ics(
+    t: Territory, site_url: str | None, stamp: dt.datetime, cache_dir: Path | None = None
+) -> str:
+    """The territory's agenda as iCalendar; cached like the email versions (``.cache/agendas``).
+
+    A territory with hundreds of letters has thousands of events, slow to serialise.
+    """
+    material = ["agenda", t.slug, t.nom, site_url, stamp, [repr(e) for e in t.agenda]]
+    directory = cache_dir / "agendas" if cache_dir else None
+    return str(memo(directory, material, lambda: _agenda_ics(t, site_url, stamp)))
+
+
+def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
     cal = Calendar()
     cal.add("prodid", "-//Territoires d'industrie//site//FR")
     cal.add("version", "2.0")
@@ -218,6 +228,7 @@ def _body_html(letter: Letter, base: str) -> str:
 @functools.cache
 def _email_env() -> Environment:
     env = Environment(
+        auto_reload=False,  # templates do not change during a build: no stat per render
         loader=FileSystemLoader(str(TEMPLATES)),
         undefined=StrictUndefined,
         autoescape=select_autoescape(["html", "j2"]),
@@ -238,32 +249,10 @@ def email_versions(
     """HTML (CSS inlined) and plain-text versions of a letter, with absolute URLs.
 
     Both are cached by a hash of everything they are made from (the letter, its territory, the
-    site settings, the templates and the CSS): an unchanged letter costs a file read.
+    site settings, the code and templates): an unchanged letter costs a file read.
     """
-    cache = cache_dir / "courriels" if cache_dir else None
-    key = _email_key(t, letter, settings, site_url)
-    path = cache / f"{key}.json" if cache else None
-    if path is not None and path.is_file():
-        html, text = json.loads(path.read_text(encoding="utf-8"))
-        return str(html), str(text)
-    html, text = _render_email(t, letter, settings, site_url)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps([html, text], ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
-    return html, text
-
-
-@functools.cache
-def _templates_digest() -> str:
-    parts = [(TEMPLATES / name).read_text(encoding="utf-8") for name in EMAIL_TEMPLATES]
-    return hashlib.sha256("\n".join([*parts, EMAIL_CSS]).encode("utf-8")).hexdigest()
-
-
-def _email_key(t: Territory, letter: Letter, settings: Any, site_url: str | None) -> str:
     material = [
-        _templates_digest(),
+        "courriel",
         site_url,
         t.slug,
         t.info.model_dump(mode="json"),
@@ -272,8 +261,9 @@ def _email_key(t: Territory, letter: Letter, settings: Any, site_url: str | None
         letter.data.model_dump(mode="json"),
         letter.body,
     ]
-    payload = json.dumps(material, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+    directory = cache_dir / "courriels" if cache_dir else None
+    html, text = memo(directory, material, lambda: _render_email(t, letter, settings, site_url))
+    return str(html), str(text)
 
 
 def _render_email(

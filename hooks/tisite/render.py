@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import actionplan, fieldref, national, publishing, textutil, vocab
@@ -38,6 +38,7 @@ class Page:
     og_type: str = "website"
     published: dt.date | None = None
     modified: dt.date | None = None
+    leaf: bool = False  # a fiche action or a letter: out of the navigation, cacheable
 
     @property
     def url(self) -> str:
@@ -75,6 +76,7 @@ def _meta_text(value: object, limit: int | None = None) -> Markup:
 
 def make_env() -> Environment:
     env = Environment(
+        auto_reload=False,  # templates do not change during a build: no stat per render
         loader=FileSystemLoader(str(TEMPLATES / "pages")),
         undefined=StrictUndefined,
         autoescape=True,
@@ -151,6 +153,9 @@ class Renderer:
         self.site_url = site_url
         self.cache_dir = cache_dir  # email versions cached by content hash (.cache/courriels)
         self.env = make_env()
+        if cache_dir is not None:  # compiled templates kept between builds
+            (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
+            self.env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir / "jinja"))
         self.env.globals["absolute_url"] = lambda path: publishing.absolute(site_url, path)
 
     def render(self, template: str, **context: Any) -> str:
@@ -239,6 +244,7 @@ class Renderer:
                     "article",
                     min(dates) if dates else None,
                     max(dates) if dates else None,
+                    leaf=True,
                 )
             )
         letters = t.letters  # newest first
@@ -258,6 +264,7 @@ class Renderer:
                     "article",
                     letter.date,
                     letter.date,
+                    leaf=True,
                 )
             )
         return pages
@@ -278,7 +285,10 @@ class Renderer:
         for t in self.site.territories:
             out += publishing.territory_feeds(t, self.site_url)
             out.append(
-                (f"{t.slug}/agenda/agenda.ics", publishing.agenda_ics(t, self.site_url, stamp))
+                (
+                    f"{t.slug}/agenda/agenda.ics",
+                    publishing.agenda_ics(t, self.site_url, stamp, self.cache_dir),
+                )
             )
             for letter in t.letters:
                 out += publishing.letter_images(letter)

@@ -7,9 +7,14 @@ are cached by a hash of their content: an unchanged page costs nothing on rebuil
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
+import multiprocessing
+import os
+import shutil
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -92,7 +97,7 @@ def draw_card(card: Card) -> bytes:
     # faster than full RGB.
     out = io.BytesIO()
     image = _draw(card).quantize(palette=_palette(), dither=Image.Dither.NONE)
-    image.save(out, "PNG", compress_level=6)
+    image.save(out, "PNG", compress_level=3)
     return out.getvalue()
 
 
@@ -109,7 +114,9 @@ def _palette() -> Image.Image:
     return _draw(sample).quantize(colors=64, method=Image.Quantize.FASTOCTREE)
 
 
-def _draw(card: Card) -> Image.Image:
+@lru_cache(maxsize=4)
+def _background(site_name: str) -> Image.Image:
+    """What every card of a site shares: the header band with its logo and name, the red line."""
     img = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
     d = ImageDraw.Draw(img)
     d.rectangle([0, 0, WIDTH, 96], fill=BLUE)
@@ -127,8 +134,14 @@ def _draw(card: Card) -> Image.Image:
         (88, 68),
     ]
     d.polygon(factory, fill=WHITE)
-    d.text((108, 48), card.site_name, font=font(30, bold=True), fill=WHITE, anchor="lm")
+    d.text((108, 48), site_name, font=font(30, bold=True), fill=WHITE, anchor="lm")
     d.rectangle([0, HEIGHT - 14, WIDTH, HEIGHT], fill=RED)
+    return img
+
+
+def _draw(card: Card) -> Image.Image:
+    img = _background(card.site_name).copy()
+    d = ImageDraw.Draw(img)
     left, right = 64, WIDTH - 64
     kind_font = font(28, bold=True)
     d.rounded_rectangle(
@@ -155,6 +168,95 @@ def _draw(card: Card) -> Image.Image:
         territory = wrap(f"Territoire d'industrie {card.territory}", font(30), right - left, 1)[0]
         d.text((left, HEIGHT - 64), territory, font=font(30), fill=(58, 58, 58), anchor="ls")
     return img
+
+
+def draw_missing(cards: list[Card], cache_dir: Path) -> int:
+    """Draw into ``cache_dir`` the cards not there yet; returns how many were drawn.
+
+    Runs in worker processes (see CardPainter): each file appears atomically under its name.
+    """
+    drawn = 0
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for card in cards:
+        path = cache_dir / f"{card.digest()}.png"
+        if path.is_file():
+            continue
+        tmp = cache_dir / f".{card.digest()}.{os.getpid()}.tmp"
+        tmp.write_bytes(draw_card(card))
+        tmp.replace(path)
+        drawn += 1
+    return drawn
+
+
+class CardPainter:
+    """Draws the missing cards into the cache in worker processes while MkDocs renders pages.
+
+    With one processor, or without a cache folder, nothing is started: the cards are then drawn
+    when they are written (write_cached).
+    """
+
+    CHUNK = 64
+
+    def __init__(self, cache_dir: Path | None, workers: int | None = None) -> None:
+        self.cache_dir = cache_dir
+        available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        self.workers = max(0, (available - 1) if workers is None else workers)
+        self.pending: set[str] = set()  # digests being drawn in the background
+        self._futures: list[Future[int]] = []
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, cards: list[Card]) -> None:
+        if self.cache_dir is None or self.workers == 0:
+            return
+        todo: dict[str, Card] = {}
+        for card in cards:
+            digest = card.digest()
+            if digest not in self.pending and not (self.cache_dir / f"{digest}.png").is_file():
+                todo[digest] = card
+        if not todo:
+            return
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")  # no fork of a busy MkDocs process
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        self.pending.update(todo)
+        batch = list(todo.values())
+        for start in range(0, len(batch), self.CHUNK):
+            chunk = batch[start : start + self.CHUNK]
+            self._futures.append(self._pool.submit(draw_missing, chunk, self.cache_dir))
+
+    def wait(self) -> None:
+        """Wait for the background drawing; a failed worker leaves its cards to write_cached."""
+        try:
+            for future in self._futures:
+                with contextlib.suppress(Exception):
+                    future.result()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+        self._futures = []
+
+
+def write_cached(card: Card, cache_dir: Path | None, target: Path) -> bool:
+    """Write the card's PNG to ``target``; returns whether it came from the cache.
+
+    A cached card is hard-linked when the file system allows it (no copy), else copied.
+    """
+    if cache_dir is not None:
+        cached = cache_dir / f"{card.digest()}.png"
+        if cached.is_file():
+            target.unlink(missing_ok=True)
+            try:
+                os.link(cached, target)
+            except OSError:
+                shutil.copyfile(cached, target)
+            return True
+    data, _ = render_cached(card, cache_dir)
+    target.write_bytes(data)
+    return False
 
 
 def render_cached(card: Card, cache_dir: Path | None) -> tuple[bytes, bool]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -75,17 +76,23 @@ _SafeConstructor.add_constructor(
 )
 
 
+@functools.cache
+def _safe_yaml() -> YAML:
+    """One libyaml-backed loader, reused: building one costs about as much as a small load."""
+    yaml = YAML(typ="safe")
+    yaml.Constructor = _SafeConstructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
 def _fast_load(text: str) -> tuple[bool, Any]:
     """Plain data through libyaml when available; (False, None) when the text has a problem.
 
     Lines are only needed to explain a problem, so the slow line-tracking parse runs only then
     (or when a later check asks for a line).
     """
-    yaml = YAML(typ="safe")
-    yaml.Constructor = _SafeConstructor
-    yaml.allow_duplicate_keys = False
     try:
-        return True, yaml.load(text)
+        return True, _safe_yaml().load(text)
     except (YAMLError, DuplicateKeyError):
         return False, None
 

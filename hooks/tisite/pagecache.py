@@ -1,0 +1,248 @@
+"""Cache of rendered leaf pages (fiches actions, lettres) between builds.
+
+A territory may publish hundreds of letters and actions, and the pages that did not change are
+the same from one build to the next. A leaf page is cached under a key made of its generated
+Markdown and everything else its HTML depends on (the navigation, the configuration, the site
+settings, the code and templates, the versions of MkDocs and Material). On a hit, MkDocs is
+handed an empty placeholder for the page and the cached HTML is written instead: no Markdown
+conversion, no theme rendering, no search parsing.
+
+What MkDocs would still check on a full render is checked here: every link of a cached page must
+reach a file of the current build (otherwise the page is rendered again, and MkDocs reports the
+broken link); its anchors and anchor links are handed back to MkDocs, which checks anchors once
+every page is built; its search entries go back into the search index where MkDocs would have
+put them. Entries are only stored after a build that logged no warning; entries unused for
+PRUNE_DAYS days are removed. The output is byte for byte that of a full render.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import posixpath
+import re
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+FORMAT = "1"  # bump when the entry layout changes
+PRUNE_DAYS = 30
+PLACEHOLDER_TEMPLATE = "ti-cache.html"
+PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "Jinja2", "nh3", "pymdown-extensions")
+_LINK = re.compile(r"""\s(?:href|src)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+
+
+@dataclass
+class Entry:
+    """One rendered page, as written by MkDocs, with what MkDocs knew about it."""
+
+    output: str
+    search: list[dict[str, Any]] = field(default_factory=list)
+    anchors: list[str] = field(default_factory=list)  # ids present in the page
+    anchor_links: dict[str, dict[str, str]] = field(default_factory=dict)  # src_uri → anchors
+    targets: list[str] = field(default_factory=list)  # site paths its content links to
+
+
+@cache
+def code_digest() -> str:
+    """Our code and templates, and the versions of the libraries that shape the output.
+
+    Computed once per process: ``mkdocs serve`` does not reload the package either.
+    """
+    digest = hashlib.sha256(FORMAT.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    for name in PACKAGES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=absent".encode())
+    return digest.hexdigest()
+
+
+def memo(directory: Path | None, material: Any, produce: Callable[[], Any]) -> Any:
+    """``produce()``, kept on disk under a hash of ``material`` and of the code (JSON values).
+
+    For generated files that are slow to make and depend on few inputs (email versions of a
+    letter, a territory's iCalendar agenda): an unchanged input costs one file read.
+    """
+    if directory is None:
+        return produce()
+    payload = json.dumps([code_digest(), material], sort_keys=True, default=str, ensure_ascii=False)
+    path = directory / f"{hashlib.sha256(payload.encode('utf-8')).hexdigest()[:32]}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass  # absent or unreadable: produced again
+    value = produce()
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+    return value
+
+
+def signature(parts: dict[str, Any]) -> str:
+    """Hash of everything, besides its own Markdown, that a leaf page's HTML depends on."""
+    payload = json.dumps(
+        {"code": code_digest(), **parts}, sort_keys=True, default=str, ensure_ascii=False
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def linked_paths(html: str, page_url: str) -> list[str]:
+    """Site paths (``a/b/`` or ``a/b/file.csv``) that relative links of ``html`` point to."""
+    out: set[str] = set()
+    for raw in _LINK.findall(html):
+        parts = urlsplit(raw)
+        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+            continue
+        joined = posixpath.normpath(posixpath.join(page_url or ".", parts.path))
+        if joined.startswith(".."):
+            out.add("..")  # outside the site: never satisfied, the page is rendered again
+            continue
+        if parts.path.endswith("/") and joined != ".":
+            joined += "/"
+        out.add("" if joined == "." else joined)
+    return sorted(out)
+
+
+def site_paths(urls: list[str]) -> set[str]:
+    """Every path a link may name for the given file URLs (``a/`` also as ``a/index.html``)."""
+    out: set[str] = set()
+    for url in urls:
+        url = "" if url in (".", "./") else url
+        out.add(url)
+        if url == "" or url.endswith("/"):
+            out.add(url + "index.html")
+    return out
+
+
+class PageCache:
+    """Entries on disk (``.cache/pages/<key>.json``) for one build."""
+
+    def __init__(self, directory: Path | None, sig: str) -> None:
+        self.directory = directory
+        self.sig = sig
+        self.keys: dict[str, str] = {}  # src_uri → key, for every cacheable page
+        self.hits: dict[str, Entry] = {}  # src_uri → entry used instead of rendering
+        self.fresh: dict[str, Entry] = {}  # src_uri → entry rendered in this build
+        self.urls: dict[str, str] = {}  # src_uri → page URL
+
+    def key(self, page_repr: str) -> str:
+        return hashlib.sha256((self.sig + "\n" + page_repr).encode("utf-8")).hexdigest()[:32]
+
+    def _path(self, key: str) -> Path | None:
+        return self.directory / f"{key}.json" if self.directory else None
+
+    def plan(self, pages: list[tuple[str, str, str]], existing: set[str]) -> set[str]:
+        """Decide the hits among ``(src_uri, url, repr)``; returns the src_uris served cached.
+
+        A hit needs every path its content links to among ``existing``. Its anchor links are
+        handed back to MkDocs, which checks them once every page is built.
+        """
+        candidates: dict[str, Entry] = {}
+        for src_uri, url, page_repr in pages:
+            key = self.key(page_repr)
+            self.keys[src_uri] = key
+            self.urls[src_uri] = url
+            entry = self._read(key)
+            if entry is not None and all(t in existing for t in entry.targets):
+                candidates[src_uri] = entry
+        self.hits = candidates
+        now = time.time()
+        for src in candidates:
+            path = self._path(self.keys[src])
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    os.utime(path, (now, now))  # recently used: kept by prune()
+        return set(candidates)
+
+    def _read(self, key: str) -> Entry | None:
+        path = self._path(key)
+        if path is None or not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return Entry(**data)
+        except (OSError, ValueError, TypeError):
+            return None  # unreadable or from another layout: rendered again
+
+    def remember(
+        self,
+        src_uri: str,
+        output: str,
+        anchors: set[str],
+        anchor_links: dict[str, dict[str, str]],
+        content: str,
+    ) -> None:
+        """A cacheable page that MkDocs rendered in this build."""
+        if src_uri not in self.keys or src_uri in self.hits:
+            return
+        self.fresh[src_uri] = Entry(
+            output,
+            anchors=sorted(anchors),
+            anchor_links=anchor_links,
+            targets=linked_paths(content, self.urls[src_uri]),
+        )
+
+    def merge_search_index(self, text: str, order: list[str]) -> str:
+        """The search index with the cached pages' entries back in build order.
+
+        ``order`` lists the URL of every page in the order MkDocs built them; the entries of
+        pages rendered in this build are remembered for their cache entries.
+        """
+        data = json.loads(text)
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for doc in data.get("docs", []):
+            groups.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
+        by_url_hit = {self.urls[src]: entry for src, entry in self.hits.items()}
+        by_url_fresh = {self.urls[src]: entry for src, entry in self.fresh.items()}
+        docs: list[dict[str, Any]] = []
+        for url in order:
+            if url in by_url_hit:
+                docs += by_url_hit[url].search
+                continue
+            entries = groups.pop(url, [])
+            if url in by_url_fresh:
+                by_url_fresh[url].search = entries
+            docs += entries
+        for entries in groups.values():  # pages this build did not report: kept as they were
+            docs += entries
+        data["docs"] = docs
+        return json.dumps(data, separators=(",", ":"), default=str)
+
+    def store(self) -> int:
+        """Write the entries rendered in this build; returns how many were written."""
+        if self.directory is None or not self.fresh:
+            return 0
+        self.directory.mkdir(parents=True, exist_ok=True)
+        for src_uri, entry in self.fresh.items():
+            key = self.keys[src_uri]
+            tmp = self.directory / f".{key}.tmp"
+            tmp.write_text(json.dumps(asdict(entry), ensure_ascii=False), encoding="utf-8")
+            tmp.replace(self.directory / f"{key}.json")
+        return len(self.fresh)
+
+    def prune(self, max_age_days: int = PRUNE_DAYS) -> int:
+        """Remove entries unused for ``max_age_days``; returns how many were removed."""
+        if self.directory is None or not self.directory.is_dir():
+            return 0
+        limit = time.time() - max_age_days * 86400
+        removed = 0
+        for path in self.directory.glob("*.json"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+                    removed += 1
+        return removed

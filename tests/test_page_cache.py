@@ -1,0 +1,138 @@
+"""The page cache (.cache/pages): a rebuild serves unchanged fiches and letters from the cache,
+writes exactly the site a full render writes, and still reports every broken link or anchor."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import re
+from pathlib import Path
+
+from conftest import run_ti
+from tisite.pagecache import linked_paths, site_paths
+
+HDC = "hainaut-douaisis-cambresis"
+LETTRES = f"territoires/{HDC}/lettres"
+LEAVES = 12  # fiches actions and letters of the example
+
+
+def build(project: Path, site: str, **env: str) -> str:
+    result = run_ti("build", "--site-dir", str(project / site), cwd=project, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def served(log: str) -> int:
+    found = re.search(r"Pages en cache : (\d+) reprise\(s\), (\d+) enregistrée", log)
+    assert found, log
+    return int(found.group(1))
+
+
+def different_files(a: Path, b: Path) -> list[str]:
+    files_a = sorted(p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file())
+    assert files_a == files_b
+    return [f for f in files_a if not filecmp.cmp(a / f, b / f, shallow=False)]
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_rebuild_serves_leaves_from_cache_with_identical_output(project: Path) -> None:
+    first = build(project, "site-1")
+    assert served(first) == 0
+    assert len(list((project / ".cache" / "pages").glob("*.json"))) == LEAVES
+    second = build(project, "site-2")
+    assert served(second) == LEAVES
+    # Every file, search index and sitemap included, is byte for byte the full render's.
+    assert different_files(project / "site-1", project / "site-2") == []
+    index = json.loads((project / "site-2/search/search_index.json").read_text("utf-8"))
+    assert any(d["location"].startswith(f"{HDC}/lettres/14/") for d in index["docs"])
+    # Without the cache, the same site again, and nothing served from the cache.
+    third = build(project, "site-3", TI_SANS_CACHE="1")
+    assert served(third) == 0
+    assert different_files(project / "site-1", project / "site-3") == []
+
+
+def test_changed_letter_is_rendered_again(project: Path) -> None:
+    build(project, "site")
+    append(
+        project / LETTRES / "14.md", "\n## Dernière minute\n\nUn atelier s'ajoute au programme.\n"
+    )
+    log = build(project, "site")
+    assert served(log) == LEAVES - 1
+    page = (project / f"site/{HDC}/lettres/14/index.html").read_text("utf-8")
+    assert "Un atelier s'ajoute au programme." in page
+    index = (project / "site/search/search_index.json").read_text("utf-8")
+    assert "Un atelier s'ajoute au programme." in index
+    # The site is the one a build without cache writes.
+    build(project, "site-plein", TI_SANS_CACHE="1")
+    assert different_files(project / "site", project / "site-plein") == []
+
+
+def test_draft_is_never_served_from_cache(project: Path) -> None:
+    build(project, "site")
+    letter = project / LETTRES / "15.md"
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text.replace("---\n", "---\nbrouillon: true\n", 1), encoding="utf-8")
+    (project / "urls-publiees.txt").unlink()
+    build(project, "site")
+    assert not (project / f"site/{HDC}/lettres/15").exists()
+    assert "lettres/15/" not in (project / "site/search/search_index.json").read_text("utf-8")
+
+
+def test_cached_page_whose_link_target_disappears_fails_the_build(project: Path) -> None:
+    append(
+        project / LETTRES / "14.md",
+        "\nVoir [la fiche](../../plan-action/communication/index.md).\n",
+    )
+    build(project, "site")
+    (project / f"territoires/{HDC}/actions/communication.md").unlink()
+    (project / "urls-publiees.txt").unlink()
+    result = run_ti("build", cwd=project)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0, out
+    assert f"{HDC}/lettres/14/index.md" in out
+    assert "plan-action/communication/index.md" in out
+
+
+def test_cached_page_whose_anchor_disappears_fails_the_build(project: Path) -> None:
+    append(
+        project / LETTRES / "14.md", "\nVoir [la boîte à outils](../15/index.md#boite-a-outils).\n"
+    )
+    log = build(project, "site")
+    assert served(log) == 0
+    # Letter 15 loses its heading; letter 14 is unchanged, so it is served from the cache, and
+    # MkDocs still checks its anchor link against the new letter 15.
+    letter = project / LETTRES / "15.md"
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text.replace("## Boîte à outils", "## Ressources"), encoding="utf-8")
+    result = run_ti("build", cwd=project)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0, out
+    assert "#boite-a-outils" in out
+    assert "lettres/14/index.md" in out
+
+
+def test_warning_build_stores_nothing(project: Path) -> None:
+    append(project / LETTRES / "14.md", "\nVoir [une page absente](../../absente/index.md).\n")
+    result = run_ti("build", cwd=project)
+    assert result.returncode != 0
+    assert not list((project / ".cache" / "pages").glob("*.json"))
+
+
+def test_link_paths() -> None:
+    html = (
+        '<a href="../15/">15</a> <a href="email.html#x">courriel</a> <img src="images/a.jpg">'
+        ' <a href="https://example.org/">dehors</a> <a href="#haut">haut</a>'
+        ' <a href="../../../../../hors">hors</a> <a href="mailto:a@example.org">m</a>'
+    )
+    assert linked_paths(html, "t/lettres/14/") == [
+        "..",
+        "t/lettres/14/email.html",
+        "t/lettres/14/images/a.jpg",
+        "t/lettres/15/",
+    ]
+    assert linked_paths('<a href="../../">accueil</a>', "t/lettres/") == [""]
+    assert site_paths(["", "t/", "t/x.csv"]) == {"", "index.html", "t/", "t/index.html", "t/x.csv"}
