@@ -16,8 +16,8 @@ LETTRES = f"territoires/{HDC}/lettres"
 LEAVES = 12  # fiches actions and letters of the example
 
 
-def build(project: Path, site: str, **env: str) -> str:
-    result = run_ti("build", "--site-dir", str(project / site), cwd=project, env=env)
+def build(project: Path, site: str, *options: str) -> str:
+    result = run_ti("build", "--site-dir", str(project / site), *options, cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout + result.stderr
 
@@ -50,7 +50,7 @@ def test_rebuild_serves_leaves_from_cache_with_identical_output(project: Path) -
     index = json.loads((project / "site-2/search/search_index.json").read_text("utf-8"))
     assert any(d["location"].startswith(f"{HDC}/lettres/14/") for d in index["docs"])
     # Without the cache, the same site again, and nothing served from the cache.
-    third = build(project, "site-3", TI_SANS_CACHE="1")
+    third = build(project, "site-3", "--sans-cache")
     assert served(third) == 0
     assert different_files(project / "site-1", project / "site-3") == []
 
@@ -67,7 +67,7 @@ def test_changed_letter_is_rendered_again(project: Path) -> None:
     index = (project / "site/search/search_index.json").read_text("utf-8")
     assert "Un atelier s'ajoute au programme." in index
     # The site is the one a build without cache writes.
-    build(project, "site-plein", TI_SANS_CACHE="1")
+    build(project, "site-plein", "--sans-cache")
     assert different_files(project / "site", project / "site-plein") == []
 
 
