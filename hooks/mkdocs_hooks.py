@@ -80,7 +80,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     build.start_drawing(int(workers) if workers.isdigit() else None)
     for page in build.pages:
         files.append(File.generated(config, page.path, content=build.markdown_for(page)))
-    for path, content in build.assets:
+    for path, content in build.mkdocs_assets():
         files.append(File.generated(config, path, content=content))
     page_urls = [f.url for f in files.documentation_pages()]
     try:

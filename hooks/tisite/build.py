@@ -18,7 +18,7 @@ from . import URL_REGISTRY
 from .errors import ContentError, Problem
 from .loader import load_site
 from .models import SiteModel
-from .pagecache import Entry, PageCache, signature, site_paths
+from .pagecache import Entry, PageCache, link_blob, prune_older, signature, site_paths
 from .render import Page, Renderer
 from .sanitize import sanitize_html
 from .social import HEIGHT, WIDTH, Card, CardPainter, write_cached
@@ -30,6 +30,9 @@ SOCIAL_IMAGE = "partage.png"
 DOCS_NAV = [("Le programme", "programme.md")]
 DOCS_NAV_END = [("Contribuer", "contribuer/index.md")]
 FIELD_REFERENCE = "contribuer/reference-des-champs/index.md"
+# Generated files linked from .cache/fichiers after the pages rather than handed to MkDocs: one
+# pair per letter, never the target of a Markdown link (MkDocs does not need to know them).
+LINKED_FILES = ("/email.html", "/email.txt")
 
 
 @dataclass
@@ -238,8 +241,18 @@ class SiteBuild:
         if self.painter is not None:
             self.painter.close()
 
+    def mkdocs_assets(self) -> list[tuple[str, str | bytes]]:
+        """The generated files MkDocs copies; the others are linked by write_artefacts."""
+        return [(p, c) for p, c in self.assets if not p.endswith(LINKED_FILES)]
+
     def write_artefacts(self, site_dir: Path) -> None:
-        """Files written after the pages: social images (cached by content hash)."""
+        """Files written after the pages: email versions and social images (from .cache)."""
+        blobs = self.root / ".cache" / "fichiers" if self.root else None
+        for path, content in self.assets:
+            if path.endswith(LINKED_FILES):
+                link_blob(blobs, content, site_dir / path)
+        if not self.only_preview:
+            prune_older(blobs, "*")
         cache = self.card_cache
         background: set[str] = set()
         if self.painter is not None:

@@ -92,6 +92,47 @@ def memo(directory: Path | None, material: Any, produce: Callable[[], Any]) -> A
     return value
 
 
+def link_blob(directory: Path | None, content: str | bytes, target: Path) -> None:
+    """Write ``content`` to ``target`` as a hard link to a content-addressed copy in ``directory``.
+
+    Creating a file costs far more than linking one on most file systems: the email versions
+    of hundreds of letters are linked from ``.cache/fichiers`` instead of being written again.
+    Falls back to a plain write when there is no cache folder or links are not possible.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if directory is None:
+        target.write_bytes(data)
+        return
+    blob = directory / hashlib.sha256(data).hexdigest()[:40]
+    if not blob.is_file():
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = blob.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(blob)
+    else:
+        with contextlib.suppress(OSError):
+            os.utime(blob)  # recently used: kept by prune_older
+    try:
+        os.link(blob, target)
+    except OSError:
+        target.write_bytes(data)
+
+
+def prune_older(directory: Path | None, pattern: str, max_age_days: int = PRUNE_DAYS) -> int:
+    """Remove the files of ``directory`` matching ``pattern`` unused for ``max_age_days``."""
+    if directory is None or not directory.is_dir():
+        return 0
+    limit = time.time() - max_age_days * 86400
+    removed = 0
+    for path in directory.glob(pattern):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+    return removed
+
+
 def signature(parts: dict[str, Any]) -> str:
     """Hash of everything, besides its own Markdown, that a leaf page's HTML depends on."""
     payload = json.dumps(
@@ -236,13 +277,4 @@ class PageCache:
 
     def prune(self, max_age_days: int = PRUNE_DAYS) -> int:
         """Remove entries unused for ``max_age_days``; returns how many were removed."""
-        if self.directory is None or not self.directory.is_dir():
-            return 0
-        limit = time.time() - max_age_days * 86400
-        removed = 0
-        for path in self.directory.glob("*.json"):
-            with contextlib.suppress(OSError):
-                if path.stat().st_mtime < limit:
-                    path.unlink()
-                    removed += 1
-        return removed
+        return prune_older(self.directory, "*.json", max_age_days)
