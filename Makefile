@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 TERRITOIRE ?=
 ADDR ?= 127.0.0.1:8000
 CHECK_ARGS ?=
+BENCH_ARGS ?=
 # Nu Html Checker (paquet npm vnu-jar, exécuté par Java) pour les tests de validité HTML.
 VNU_VERSION := 26.9.27
 VNU_JAR := .cache/outils/node_modules/vnu-jar/build/dist/vnu.jar
@@ -53,8 +54,8 @@ test: $(STAMP) quality-deps ## Lance toute la suite de tests
 	$(BIN)/mypy
 	NO_MKDOCS_2_WARNING=1 VNU_JAR=$(CURDIR)/$(VNU_JAR) $(BIN)/python -m pytest
 
-bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+bench: $(STAMP) ## Mesures de performance (BENCH_ARGS="--repetitions 2" par exemple)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf site .venv .pytest_cache
