@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from conftest import run_ti
-from tisite.social import Card, draw_card, font, wrap
+from tisite.social import Card, CardPainter, draw_card, font, wrap, write_cached
 
 SITE_URL = "https://territoires-industrie.example.org/"
 REQUIRED = (
@@ -179,3 +179,23 @@ def test_sitemap_and_robots(built_site: Path) -> None:
     robots = (built_site / "robots.txt").read_text("utf-8")
     assert "User-agent: *\nAllow: /" in robots
     assert f"Sitemap: {SITE_URL}sitemap.xml" in robots
+
+
+def test_cards_drawn_in_background_process(tmp_path: Path) -> None:
+    cards = [Card(f"Fiche n°{i}", "Fiche action", "Territoire", None) for i in range(3)]
+    painter = CardPainter(tmp_path / "images", workers=1)
+    painter.submit([*cards, cards[0]])  # duplicates are drawn once
+    painter.wait()
+    assert painter.pending == {c.digest() for c in cards}
+    for card in cards:
+        path = tmp_path / "images" / f"{card.digest()}.png"
+        assert path.read_bytes() == draw_card(card)  # the same PNG as drawn in the build
+    target = tmp_path / "site" / "partage.png"
+    target.parent.mkdir()
+    assert write_cached(cards[1], tmp_path / "images", target) is True
+    assert Image.open(target).size == (1200, 627)
+    # One processor, or no cache folder: nothing runs in the background.
+    idle = CardPainter(None, workers=1)
+    idle.submit(cards)
+    assert idle.pending == set()
+    assert CardPainter(tmp_path / "autres", workers=0).workers == 0
