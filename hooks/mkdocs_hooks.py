@@ -151,16 +151,9 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 def on_post_build(config: MkDocsConfig) -> None:
     build: SiteBuild = _state["build"]
-    cache = build.page_cache
-    index = Path(config.site_dir) / "search" / "search_index.json"
-    if (cache.hits or cache.fresh) and index.is_file():
-        text = cache.merge_search_index(index.read_text(encoding="utf-8"), build.page_order)
-        index.write_text(text, encoding="utf-8")
     warnings: _WarningCount = _state["warnings"]
     logging.getLogger("mkdocs").removeHandler(warnings)
-    stored = cache.store() if warnings.count == 0 else 0
-    cache.prune()
-    log.info(f"Pages en cache : {len(cache.hits)} reprise(s), {stored} enregistrée(s).")
+    log.info(build.finish_page_cache(Path(config.site_dir), clean=warnings.count == 0))
     build.write_artefacts(Path(config.site_dir))
     stats = build.social_stats
     log.info(f"Images de partage : {stats['drawn']} dessinée(s), {stats['cached']} en cache.")

@@ -195,20 +195,18 @@ def machine() -> str:
     )
 
 
+def _cards(log: str) -> tuple[str, str]:
+    """(drawn, cached) social images from a build log."""
+    found = re.search(r"Images de partage : (\d+) dessinée\(s\), (\d+) en cache", log)
+    return (found.group(1), found.group(2)) if found else ("?", "?")
+
+
 def cached(log: str) -> str:
     """« 1012 pages et 1028 images en cache, 0 dessinée(s) » from a build log."""
-    pages = re.search(r"Pages en cache : (\d+) reprise", log)
-    cards = re.search(r"Images de partage : (\d+) dessinée\(s\), (\d+) en cache", log)
-    return (
-        f"{pages.group(1) if pages else '?'} pages et "
-        f"{cards.group(2) if cards else '?'} images en cache, "
-        f"{cards.group(1) if cards else '?'} dessinée(s)"
-    )
-
-
-def images(log: str) -> str:
-    found = re.search(r"Images de partage : (\d+) dessinée\(s\), (\d+) en cache", log)
-    return f"{found.group(1)} dessinée(s), {found.group(2)} en cache" if found else "?"
+    found = re.search(r"Pages en cache : (\d+) reprise", log)
+    pages = found.group(1) if found else "?"
+    drawn, kept = _cards(log)
+    return f"{pages} pages et {kept} images en cache, {drawn} dessinée(s)"
 
 
 def row(cells: list[str], widths: list[int]) -> str:
@@ -278,7 +276,7 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
                 "preview": preview.wall,
                 "peak": max(cold.peak_mb, warm.peak_mb),
                 "mean_kb": ours.mean_kb,
-                "redrawn": float(images(warm.log).split(" ")[0] or -1),
+                "redrawn": float(_cards(warm.log)[0].replace("?", "-1")),
             }
         )
         shutil.rmtree(plain_root, ignore_errors=True)

@@ -48,7 +48,9 @@ class SiteBuild:
     page_cache: PageCache = field(default_factory=lambda: PageCache(None, ""))
     page_order: list[str] = field(default_factory=list)  # page URLs in MkDocs's build order
     painter: CardPainter | None = None
-    _by_path: dict[str, Page] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._by_path = {p.path: p for p in self.pages}
 
     @classmethod
     def load(
@@ -92,8 +94,6 @@ class SiteBuild:
     # --- sharing: Open Graph and social images --------------------------------------------
 
     def page_by_path(self, src_uri: str) -> Page | None:
-        if len(self._by_path) != len(self.pages):
-            self._by_path = {p.path: p for p in self.pages}
         return self._by_path.get(src_uri)
 
     # --- leaf pages served from the page cache (see pagecache) ------------------------------
@@ -121,6 +121,18 @@ class SiteBuild:
 
     def cached_page(self, src_uri: str) -> Entry | None:
         return self.page_cache.hits.get(src_uri)
+
+    def finish_page_cache(self, site_dir: Path, clean: bool) -> str:
+        """Put the cached pages' search entries back, store this build's pages if ``clean``
+        (no warning was logged), prune old entries; returns the line for the build log."""
+        cache = self.page_cache
+        index = site_dir / "search" / "search_index.json"
+        if (cache.hits or cache.fresh) and index.is_file():
+            text = cache.merge_search_index(index.read_text(encoding="utf-8"), self.page_order)
+            index.write_text(text, encoding="utf-8")
+        stored = cache.store() if clean else 0
+        cache.prune()
+        return f"Pages en cache : {len(cache.hits)} reprise(s), {stored} enregistrée(s)."
 
     def open_graph(
         self,

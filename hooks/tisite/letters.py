@@ -57,6 +57,13 @@ def _check_image(folder: Path, relpath: str, source: Source, problems: list[Prob
     return True
 
 
+LETTER_NAME = (
+    NUMBER_RE,
+    "une lettre s'appelle par son numéro, par exemple « 14.md » (il devient l'adresse "
+    "/lettres/14/)",
+)
+
+
 def load_letters(
     root: Path, directory: Path, problems: list[Problem], drafts: bool, rel_of
 ) -> tuple[Letter, ...]:  # type: ignore[no-untyped-def]
@@ -68,18 +75,7 @@ def load_letters(
         if path.is_dir() or path.name.startswith(".") or path.suffix.lower() != ".md":
             continue  # images and other assets placed next to the letters
         rel = rel_of(root, path)
-        if not NUMBER_RE.match(path.stem):
-            problems.append(
-                Problem(
-                    rel,
-                    None,
-                    None,
-                    "nom de fichier invalide : une lettre s'appelle par son numéro, par exemple "
-                    "« 14.md » (il devient l'adresse /lettres/14/)",
-                )
-            )
-            continue
-        read = read_published(path, rel, schema.Lettre, problems, drafts)
+        read = read_published(path, rel, schema.Lettre, problems, drafts, LETTER_NAME)
         if read is None:
             continue
         source, data = read

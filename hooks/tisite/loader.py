@@ -23,6 +23,11 @@ SITE_FILE = "site.yml"
 TERRITORY_FILES = ("territoire.yml", "priorites.yml", "gouvernance.yml")
 KNOWN_ENTRIES = {*TERRITORY_FILES, "actions", "lettres", "images", "agenda.yml", "README.md"}
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ACTION_NAME = (
+    SLUG_RE,
+    "lettres minuscules sans accent, chiffres et tirets seulement, suivis de .md (il devient "
+    "l'adresse de l'action)",
+)
 
 
 def territory_dirs(root: Path) -> list[Path]:
@@ -187,18 +192,7 @@ def load_actions(
                 )
             )
             continue
-        if not SLUG_RE.match(path.stem):
-            problems.append(
-                Problem(
-                    rel,
-                    None,
-                    None,
-                    "nom de fichier invalide : lettres minuscules sans accent, chiffres et tirets "
-                    "seulement, suivis de .md (il devient l'adresse de l'action)",
-                )
-            )
-            continue
-        read = read_published(path, rel, schema.Action, problems, drafts)
+        read = read_published(path, rel, schema.Action, problems, drafts, ACTION_NAME)
         if read is None:
             continue
         source, action = read

@@ -23,6 +23,7 @@ import json
 import os
 import posixpath
 import re
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -48,6 +49,24 @@ class Entry:
     anchors: list[str] = field(default_factory=list)  # ids present in the page
     anchor_links: dict[str, dict[str, str]] = field(default_factory=dict)  # src_uri → anchors
     targets: list[str] = field(default_factory=list)  # site paths its content links to
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``path`` so that readers (other builds, worker processes) never see it half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` as a hard link to ``source`` (no copy) when the file system allows it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 @cache
@@ -85,10 +104,7 @@ def memo(directory: Path | None, material: Any, produce: Callable[[], Any]) -> A
     except (OSError, ValueError):
         pass  # absent or unreadable: produced again
     value = produce()
-    directory.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, json.dumps(value, ensure_ascii=False).encode("utf-8"))
     return value
 
 
@@ -100,23 +116,17 @@ def link_blob(directory: Path | None, content: str | bytes, target: Path) -> Non
     Falls back to a plain write when there is no cache folder or links are not possible.
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
-    target.parent.mkdir(parents=True, exist_ok=True)
     if directory is None:
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         return
     blob = directory / hashlib.sha256(data).hexdigest()[:40]
     if not blob.is_file():
-        directory.mkdir(parents=True, exist_ok=True)
-        tmp = blob.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(blob)
+        atomic_write(blob, data)
     else:
         with contextlib.suppress(OSError):
             os.utime(blob)  # recently used: kept by prune_older
-    try:
-        os.link(blob, target)
-    except OSError:
-        target.write_bytes(data)
+    link_or_copy(blob, target)
 
 
 def prune_older(directory: Path | None, pattern: str, max_age_days: int = PRUNE_DAYS) -> int:
@@ -267,12 +277,9 @@ class PageCache:
         """Write the entries rendered in this build; returns how many were written."""
         if self.directory is None or not self.fresh:
             return 0
-        self.directory.mkdir(parents=True, exist_ok=True)
         for src_uri, entry in self.fresh.items():
-            key = self.keys[src_uri]
-            tmp = self.directory / f".{key}.tmp"
-            tmp.write_text(json.dumps(asdict(entry), ensure_ascii=False), encoding="utf-8")
-            tmp.replace(self.directory / f"{key}.json")
+            data = json.dumps(asdict(entry), ensure_ascii=False).encode("utf-8")
+            atomic_write(self.directory / f"{self.keys[src_uri]}.json", data)
         return len(self.fresh)
 
     def prune(self, max_age_days: int = PRUNE_DAYS) -> int:

@@ -13,13 +13,14 @@ import io
 import json
 import multiprocessing
 import os
-import shutil
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from .pagecache import atomic_write, link_or_copy
 
 WIDTH, HEIGHT = 1200, 627
 FONTS = Path(__file__).parent / "data" / "fonts"
@@ -176,15 +177,11 @@ def draw_missing(cards: list[Card], cache_dir: Path) -> int:
     Runs in worker processes (see CardPainter): each file appears atomically under its name.
     """
     drawn = 0
-    cache_dir.mkdir(parents=True, exist_ok=True)
     for card in cards:
         path = cache_dir / f"{card.digest()}.png"
-        if path.is_file():
-            continue
-        tmp = cache_dir / f".{card.digest()}.{os.getpid()}.tmp"
-        tmp.write_bytes(draw_card(card))
-        tmp.replace(path)
-        drawn += 1
+        if not path.is_file():
+            atomic_write(path, draw_card(card))
+            drawn += 1
     return drawn
 
 
@@ -243,32 +240,15 @@ class CardPainter:
 def write_cached(card: Card, cache_dir: Path | None, target: Path) -> bool:
     """Write the card's PNG to ``target``; returns whether it came from the cache.
 
-    A cached card is hard-linked when the file system allows it (no copy), else copied.
+    The card is drawn into the cache when missing, then hard-linked (no copy) when the file
+    system allows it.
     """
-    if cache_dir is not None:
-        cached = cache_dir / f"{card.digest()}.png"
-        if cached.is_file():
-            target.unlink(missing_ok=True)
-            try:
-                os.link(cached, target)
-            except OSError:
-                shutil.copyfile(cached, target)
-            return True
-    data, _ = render_cached(card, cache_dir)
-    target.write_bytes(data)
-    return False
-
-
-def render_cached(card: Card, cache_dir: Path | None) -> tuple[bytes, bool]:
-    """PNG bytes of the card and whether it came from the cache."""
-    if cache_dir is not None:
-        cached = cache_dir / f"{card.digest()}.png"
-        if cached.is_file():
-            return cached.read_bytes(), True
-    data = draw_card(card)
-    if cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache_dir / f".{card.digest()}.tmp"
-        tmp.write_bytes(data)
-        tmp.replace(cache_dir / f"{card.digest()}.png")
-    return data, False
+    if cache_dir is None:
+        target.write_bytes(draw_card(card))
+        return False
+    cached = cache_dir / f"{card.digest()}.png"
+    hit = cached.is_file()
+    if not hit:
+        atomic_write(cached, draw_card(card))
+    link_or_copy(cached, target)
+    return hit

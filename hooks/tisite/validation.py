@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Sequence
@@ -41,9 +42,20 @@ def validate(model: type[M], source: Source, problems: list[Problem]) -> M | Non
 
 
 def read_published(
-    path: Path, rel: str, model: type[M], problems: list[Problem], drafts: bool
+    path: Path,
+    rel: str,
+    model: type[M],
+    problems: list[Problem],
+    drafts: bool,
+    name: tuple[re.Pattern[str], str] | None = None,
 ) -> tuple[Source, M] | None:
-    """A Markdown file with front matter, validated; None if broken or a draft not shown."""
+    """A Markdown file with front matter, validated; None if broken or a draft not shown.
+
+    ``name``: the pattern the file name (without .md) must match, and what to say otherwise.
+    """
+    if name is not None and not name[0].match(path.stem):
+        problems.append(Problem(rel, None, None, f"nom de fichier invalide : {name[1]}"))
+        return None
     source, problem = read_markdown(path, rel)
     if source is None:
         if problem:
