@@ -109,9 +109,11 @@ def test_upcoming_and_past_split_at_build_date(project: Path) -> None:
 def test_email_version(built_site: Path) -> None:
     html = (built_site / HDC / "lettres/14/email.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
-    assert soup.find("style") is None  # CSS inlined by premailer
+    assert soup.find("style") is None  # CSS inlined by css-inline
     assert "background" in soup.select_one("td.header")["style"]
     assert soup.select_one("table.container")["width"] == "600"
+    assert "border: 1px solid" in soup.select_one("td.content td")["style"]
+    assert soup.select_one("td.content table")["width"] == "100%"
     for tag in soup.find_all(["a", "img"]):
         url = tag.get("href") or tag.get("src")
         assert url.startswith(("https://", "mailto:", "[[")), url

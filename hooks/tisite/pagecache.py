@@ -36,7 +36,17 @@ from urllib.parse import urlsplit
 FORMAT = "1"  # bump when the entry layout changes
 PRUNE_DAYS = 30
 PLACEHOLDER_TEMPLATE = "ti-cache.html"
-PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "Jinja2", "nh3", "pymdown-extensions")
+PACKAGES = (
+    "mkdocs",
+    "mkdocs-material",
+    "Markdown",
+    "Jinja2",
+    "nh3",
+    "pymdown-extensions",
+    "css-inline",
+    "icalendar",
+    "Pillow",
+)
 _LINK = re.compile(r"""\s(?:href|src)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 
 

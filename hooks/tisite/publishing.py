@@ -11,13 +11,13 @@ from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
+import css_inline
 import markdown
 import nh3
 from feedgen.feed import FeedGenerator
 from icalendar import Calendar, Event
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from PIL import Image
-from premailer import Premailer
 
 from .models import Letter, SiteModel, Territory
 from .pagecache import memo
@@ -215,13 +215,28 @@ def _absolutize(base: str):  # type: ignore[no-untyped-def]
 
 def _body_html(letter: Letter, base: str) -> str:
     html = markdown.markdown(letter.body, extensions=["tables", "sane_lists"])
+    # Outlook ignores CSS widths on tables: the attribute keeps them full width
+    html = html.replace("<table>", '<table width="100%">')
     return nh3.clean(
         html,
         tags=set(nh3.ALLOWED_TAGS)
         | {"table", "thead", "tbody", "tr", "td", "th", "img", "h2", "h3", "h4"},
-        attributes={"a": {"href"}, "img": {"src", "alt", "width", "height"}, "*": set()},
+        attributes={
+            "a": {"href"},
+            "img": {"src", "alt", "width", "height"},
+            "table": {"width"},
+            "*": set(),
+        },
         attribute_filter=_absolutize(base),
         url_schemes={"http", "https", "mailto", "tel"},
+    )
+
+
+@functools.cache
+def _inliner() -> css_inline.CSSInliner:
+    """Moves EMAIL_CSS into ``style`` attributes: mail clients ignore or strip ``<style>``."""
+    return css_inline.CSSInliner(
+        extra_css=EMAIL_CSS, keep_style_tags=False, load_remote_stylesheets=False
     )
 
 
@@ -284,15 +299,7 @@ def _render_email(
     }
     env = _email_env()
     html = env.get_template("lettre.html.j2").render(**context)
-    inlined = Premailer(
-        html,
-        css_text=EMAIL_CSS,
-        allow_network=False,
-        remove_classes=False,
-        keep_style_tags=False,
-        strip_important=True,
-        cssutils_logging_level="CRITICAL",
-    ).transform()
+    inlined = _inliner().inline(html)
     text = env.get_template("lettre.txt.j2").render(
         **context, body_text=markdown_to_text(letter.body, page_url)
     )
