@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 
@@ -66,14 +67,26 @@ def number(value: float | int | None, digits: int = 2) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     pattern = "#,##0" if isinstance(value, int) else "#,##0." + "#" * digits
+    return _decimal(value, pattern)
+
+
+# Babel formatting costs tens of microseconds a call and a national site makes tens of
+# thousands of calls with few distinct values: both formatters remember their results.
+@functools.lru_cache(maxsize=8192, typed=True)
+def _decimal(value: float | int, pattern: str) -> str:
     return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+@functools.lru_cache(maxsize=8192)
+def _date(value: dt.date, pattern: str) -> str:
+    return format_date(value, pattern, locale=LOCALE)
 
 
 def euros(value: float | int | None) -> str:
     if value is None:
         return "non renseigné"
     if isinstance(value, float) and not value.is_integer():
-        return format_decimal(value, format="#,##0.00", locale=LOCALE) + "\u00a0€"
+        return _decimal(value, "#,##0.00") + "\u00a0€"
     return number(value) + "\u00a0€"
 
 
@@ -86,9 +99,11 @@ def long_date(value: dt.date | str | None) -> str:
         if len(parts) == 1:
             return parts[0]
         if len(parts) == 2:
-            return format_date(dt.date(int(parts[0]), int(parts[1]), 1), "MMMM y", locale=LOCALE)
+            return _date(dt.date(int(parts[0]), int(parts[1]), 1), "MMMM y")
         value = dt.date.fromisoformat(value)
-    return format_date(value, "d MMMM y", locale=LOCALE)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return _date(value, "d MMMM y")
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
