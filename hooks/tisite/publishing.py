@@ -213,8 +213,14 @@ def _absolutize(base: str):  # type: ignore[no-untyped-def]
     return attribute_filter
 
 
+@functools.cache
+def _email_markdown() -> markdown.Markdown:
+    """One converter for every letter: setting up the extensions costs more than a letter."""
+    return markdown.Markdown(extensions=["tables", "sane_lists"])
+
+
 def _body_html(letter: Letter, base: str) -> str:
-    html = markdown.markdown(letter.body, extensions=["tables", "sane_lists"])
+    html = _email_markdown().reset().convert(letter.body)
     # Outlook ignores CSS widths on tables: the attribute keeps them full width
     html = html.replace("<table>", '<table width="100%">')
     return nh3.clean(
