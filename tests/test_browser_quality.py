@@ -51,6 +51,14 @@ def test_page_is_accessible_private_and_fits_a_phone(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert scroll <= 0, f"{name} : défilement horizontal de {scroll} px à {width} px"
+        # a table caption is read without scrolling the table sideways
+        cut = page.evaluate(
+            """() => [...document.querySelectorAll('caption')]
+                .filter(c => c.getClientRects().length)
+                .filter(c => c.getBoundingClientRect().right > innerWidth + 0.5)
+                .map(c => c.textContent.slice(0, 40))"""
+        )
+        assert not cut, f"{name} : légende de tableau coupée à {width} px : {cut}"
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
         if width == 1280:
