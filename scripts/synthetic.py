@@ -227,10 +227,15 @@ def write_territory(
     if letters:
         (folder / "lettres").mkdir()
         for numero in range(1, letters + 1):
-            day = dt.date(2020, 1, 10) + dt.timedelta(days=61 * (numero - 1))
-            (folder / "lettres" / f"{numero}.md").write_text(
-                _letter(rng, numero, day), encoding="utf-8"
-            )
+            write_letter(folder, numero, rng)
+
+
+def write_letter(folder: Path, numero: int, rng: random.Random) -> Path:
+    """Letter ``numero`` of a territory folder, two months after the previous one."""
+    day = dt.date(2020, 1, 10) + dt.timedelta(days=61 * (numero - 1))
+    path = folder / "lettres" / f"{numero}.md"
+    path.write_text(_letter(rng, numero, day), encoding="utf-8")
+    return path
 
 
 SHARED = ("mkdocs.yml", "site.yml", "docs", "hooks")

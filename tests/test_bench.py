@@ -5,6 +5,7 @@ The figures themselves are not asserted (speed targets live in the benchmark, no
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,13 @@ def test_bench_prints_every_figure(tmp_path: Path) -> None:
         "4 lettres d'un territoire",
         "Material, plugin blog",
         "plugin blog / ti build : ",
+        "(nouvelle lettre) — objectif ≥ 3",
     ):
         assert expected in out, out
+    # one letter more: its page is rendered and its image drawn; the 12 actions and the
+    # older letters but the previous one (its « next » link changes) come from the cache
+    added = next(line for line in out.splitlines() if "après une nouvelle lettre" in line)
+    found = re.search(r"\((\d+) pages et \d+ images en cache, (\d+) dessinée", added)
+    assert found, added
+    assert int(found[1]) >= 12 + 4 - 1 and found[2] == "1", added
     assert not list(tmp_path.glob("ti-bench-*")), "le dossier de travail temporaire est supprimé"
