@@ -147,8 +147,22 @@ def test_index_page_lists_groups_filters_and_dashboards(built_site: Path) -> Non
         "epci",
     }
     assert len(form.select("select[name=epci] option")) == 7
-    charts = soup.select("svg.ti-chart")
-    assert len(charts) == 4 and all(c.find("title") for c in charts)
+    charts = soup.select('.ti-chart[role="img"]')
+    assert len(charts) == 4
+    funders = charts[0]
+    # one image for assistive technologies, named with every figure
+    assert funders["aria-label"].startswith("Financements par partenaire")
+    assert "CA de Cambrai : 10\u202f833,33\u00a0€" in funders["aria-label"]
+    # labels and values are text (readable on a phone); bars in proportion to the largest
+    rows = funders.select(".ti-chart__row")
+    labels = [r.select_one(".ti-chart__label").get_text() for r in rows]
+    assert "CCI Grand Hainaut Hauts-de-France" in labels
+    widths = {
+        r.select_one(".ti-chart__label").get_text(): float(r.select_one("rect")["width"])
+        for r in rows
+    }
+    assert widths["CA de Cambrai"] == 100.0
+    assert widths["CCI Grand Hainaut Hauts-de-France"] == round(100 * 9865 / 10833.33, 1)
     table = soup.select(".ti-chart-data table")[0]
     assert "CA de Cambrai" in table.get_text() and "10\u202f833,33\u00a0€" in table.get_text()
     assert {a["href"] for a in soup.select(".ti-links a[download]")} == {
