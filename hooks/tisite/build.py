@@ -16,7 +16,7 @@ from PIL import Image
 
 from . import URL_REGISTRY
 from .errors import ContentError, Problem
-from .loader import load_site
+from .loader import load_site, territory_dirs
 from .models import SiteModel
 from .pagecache import Entry, PageCache, link_blob, prune_older, signature, site_paths
 from .render import Page, Renderer
@@ -25,6 +25,7 @@ from .social import HEIGHT, WIDTH, Card, CardPainter, write_cached
 from .textutil import plain, trim
 
 SOCIAL_IMAGE = "partage.png"
+CACHE = ".cache"  # kept between builds (the workflows save it): see pagecache
 
 # Hand-written pages of docs/ that get a place in the navigation, when present.
 DOCS_NAV = [("Le programme", "programme.md")]
@@ -62,7 +63,7 @@ class SiteBuild:
         site_url: str | None = None,
     ) -> SiteBuild:
         site = load_site(root, only=only, drafts=drafts)
-        renderer = Renderer(site, today=today, site_url=site_url, cache_dir=root / ".cache")
+        renderer = Renderer(site, today=today, site_url=site_url, cache_dir=root / CACHE)
         pages = renderer.pages()
         return cls(site, renderer, pages, renderer.assets(), {p.path for p in pages}, root)
 
@@ -104,7 +105,7 @@ class SiteBuild:
         ``parts``: what else the HTML depends on (configuration, navigation, address);
         ``other_urls``: URLs of the files of the build that are not generated here.
         """
-        directory = self.root / ".cache" / "pages" if self.root is not None and enabled else None
+        directory = self.cache("pages") if enabled else None
         settings = self.site.settings.model_dump(mode="json")
         self.page_cache = PageCache(directory, signature({**parts, "settings": settings}))
         if directory is None:
@@ -233,13 +234,15 @@ class SiteBuild:
         return len(self.site.territories) < len(self._all_territory_dirs())
 
     def _all_territory_dirs(self) -> list[Path]:
-        from .loader import territory_dirs
-
         return territory_dirs(self.root) if self.root else []
+
+    def cache(self, name: str) -> Path | None:
+        """A folder of the project's .cache/, or None when the build has no project root."""
+        return self.root / CACHE / name if self.root is not None else None
 
     @property
     def card_cache(self) -> Path | None:
-        return self.root / ".cache" / "images-partage" if self.root else None
+        return self.cache("images-partage")
 
     def start_drawing(self, workers: int | None = None) -> None:
         """Draw the generated pages' missing social images in the background (CardPainter).
@@ -259,7 +262,7 @@ class SiteBuild:
 
     def write_artefacts(self, site_dir: Path) -> None:
         """Files written after the pages: email versions and social images (from .cache)."""
-        blobs = self.root / ".cache" / "fichiers" if self.root else None
+        blobs = self.cache("fichiers")
         for path, content in self.assets:
             if path.endswith(LINKED_FILES):
                 link_blob(blobs, content, site_dir / path)

@@ -74,17 +74,25 @@ def report_problems(problems: list[Problem], args: argparse.Namespace) -> None:
         )
 
 
+def mkdocs_env(args: argparse.Namespace) -> dict[str, str]:
+    """The MkDocs child process's environment: the options the hooks read (TI_*)."""
+    env = dict(os.environ)
+    if args.territoire:
+        env["TI_TERRITOIRE"] = args.territoire
+    if getattr(args, "brouillons", False):
+        env["TI_BROUILLONS"] = "1"
+    if args.sans_cache:
+        env["TI_SANS_CACHE"] = "1"
+    return env
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Build into a temporary folder, then swap it in: a failed build leaves the old site."""
     root = find_root(Path(args.racine).resolve())
     target = Path(args.site_dir).resolve() if args.site_dir else root / "site"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
-    env = dict(os.environ)
-    if args.territoire:
-        env["TI_TERRITOIRE"] = args.territoire
-    if args.sans_cache:
-        env["TI_SANS_CACHE"] = "1"
+    env = mkdocs_env(args)
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
     command += ["--config-file", str(root / "mkdocs.yml"), "--site-dir", str(tmp)]
     result = subprocess.run(command, env=env, cwd=root, check=False)
@@ -131,13 +139,7 @@ def record_published_urls(root: Path, site_dir: Path) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     root = find_root(Path(args.racine).resolve())
-    env = dict(os.environ)
-    if args.territoire:
-        env["TI_TERRITOIRE"] = args.territoire
-    if args.brouillons:
-        env["TI_BROUILLONS"] = "1"
-    if args.sans_cache:
-        env["TI_SANS_CACHE"] = "1"
+    env = mkdocs_env(args)
     command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", args.adresse]
     return subprocess.call([*command, "--config-file", str(root / "mkdocs.yml")], env=env, cwd=root)
 

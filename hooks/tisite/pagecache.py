@@ -107,8 +107,7 @@ def memo(directory: Path | None, material: Any, produce: Callable[[], Any]) -> A
     """
     if directory is None:
         return produce()
-    payload = json.dumps([code_digest(), material], sort_keys=True, default=str, ensure_ascii=False)
-    path = directory / f"{hashlib.sha256(payload.encode('utf-8')).hexdigest()[:32]}.json"
+    path = directory / f"{signature({'memo': material})[:32]}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -154,7 +153,10 @@ def prune_older(directory: Path | None, pattern: str, max_age_days: int = PRUNE_
 
 
 def signature(parts: dict[str, Any]) -> str:
-    """Hash of everything, besides its own Markdown, that a leaf page's HTML depends on."""
+    """Hash of ``parts`` (JSON values) and of the code: what a cached output depends on.
+
+    For the page cache, everything besides its own Markdown that a leaf page's HTML depends on.
+    """
     payload = json.dumps(
         {"code": code_digest(), **parts}, sort_keys=True, default=str, ensure_ascii=False
     )

@@ -186,7 +186,7 @@ class Renderer:
         title = "Tableau de bord national"
         pages.append(
             Page(
-                "tableau-de-bord/index.md",
+                DASHBOARD,
                 title,
                 self.render("tableau-de-bord.md.j2"),
                 self.card(title, "Le réseau", figure=textutil.plural(nb, "territoire")),

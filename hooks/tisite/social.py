@@ -246,9 +246,6 @@ def write_cached(card: Card, cache_dir: Path | None, target: Path) -> bool:
     if cache_dir is None:
         target.write_bytes(draw_card(card))
         return False
-    cached = cache_dir / f"{card.digest()}.png"
-    hit = cached.is_file()
-    if not hit:
-        atomic_write(cached, draw_card(card))
-    link_or_copy(cached, target)
+    hit = draw_missing([card], cache_dir) == 0
+    link_or_copy(cache_dir / f"{card.digest()}.png", target)
     return hit
