@@ -16,7 +16,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from tisite.build import SiteBuild
+from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
+from tisite.csp import protect, theme_scripts
 from tisite.errors import ContentError
 from tisite.pagecache import PLACEHOLDER_TEMPLATE
 
@@ -59,6 +60,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for warning in build.site.warnings:
         log.info(warning.format())
     _state["build"] = build
+    build.theme_scripts = theme_scripts(config.theme.dirs)
+    escape_theme_config(config)
     config.extra["ti"] = build.theme_settings(docs_dir=Path(config.docs_dir))
     return config
 
@@ -114,6 +117,7 @@ def on_page_context(
         config.site_url,
         Path(config.docs_dir),
     )
+    escape_page_meta(page.meta, page.title)
     return context
 
 
@@ -121,7 +125,12 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     build: SiteBuild = _state["build"]
     cached = build.cached_page(page.file.src_uri)
     if cached is None:
-        return build.postprocess_html(page.file.src_uri, html)
+        clean = build.postprocess_html(page.file.src_uri, html)
+        if clean.renamed:
+            page.present_anchor_ids = build.rename_anchors(
+                page.toc, page.present_anchor_ids, clean.renamed
+            )
+        return clean.html
     # Served from the page cache: a trivial template, no search parsing; MkDocs still
     # validates the anchors this page links to and the anchors other pages link to here.
     page.meta.update(template=PLACEHOLDER_TEMPLATE, search={"exclude": True})
@@ -139,6 +148,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     cached = build.cached_page(page.file.src_uri)
     if cached is not None:
         return cached.output
+    output = protect(output, build.theme_scripts)
     build.page_cache.remember(
         page.file.src_uri,
         output,
@@ -147,6 +157,11 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         page.content or "",
     )
     return output
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    build: SiteBuild = _state["build"]
+    return protect(output, build.theme_scripts) if template_name.endswith(".html") else output
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -59,7 +59,7 @@ def unsanitised_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sanitize = root / "hooks" / "tisite" / "sanitize.py"
     sanitize.write_text(
         sanitize.read_text(encoding="utf-8")
-        + "\n\ndef sanitize_html(html: str) -> str:  # noqa: F811\n    return html\n",
+        + "\n\ndef sanitize(html: str) -> Sanitized:  # noqa: F811\n    return Sanitized(html)\n",
         encoding="utf-8",
     )
     env = {"PYTHONPATH": os.pathsep.join([str(root / "hooks"), os.environ.get("PYTHONPATH", "")])}
@@ -147,11 +147,30 @@ _TRAP = """Object.defineProperty(window, "__ti_pirate", {
 });"""
 
 
-def _ran(browser: Browser, url: str, search: str | None = None) -> list[str]:
-    """Load a page (and optionally search): what injected code managed to do, if anything."""
+def _ran(
+    browser: Browser,
+    url: str,
+    search: str | None = None,
+    bypass_csp: bool = False,
+    blocked: list[str] | None = None,
+) -> list[str]:
+    """Load a page (and optionally search): what injected code managed to do, if anything.
+
+    ``bypass_csp``: the browser ignores the page's Content-Security-Policy (negative control);
+    ``blocked`` receives the policy violations the browser reported.
+    """
     events: list[str] = []
     origin = url.split("/", 3)[:3]
-    page = browser.new_page()
+    context = browser.new_context(bypass_csp=bypass_csp)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda m: (
+            blocked.append(m.text)
+            if blocked is not None and "Content Security Policy" in m.text
+            else None
+        ),
+    )
     page.expose_function("__ti_signal", lambda what: events.append(what))
     page.add_init_script(_TRAP)
     page.on("dialog", lambda d: (events.append(f"dialogue {d.message}"), d.dismiss()))
@@ -169,7 +188,7 @@ def _ran(browser: Browser, url: str, search: str | None = None) -> list[str]:
         page.keyboard.type(search)
         page.wait_for_selector(".md-search-result__item", timeout=10_000)
         page.wait_for_timeout(300)
-    page.close()
+    context.close()
     return events
 
 
@@ -188,5 +207,20 @@ def test_no_injected_script_runs_from_search_results(browser: Browser, hostile_u
 def test_negative_control_chromium_sees_the_script_run(
     browser: Browser, unsanitised_site: Path
 ) -> None:
+    """Without the sanitiser and without the policy, the payloads run: the trap works."""
     with static_server(unsanitised_site) as url:
-        assert "window.__ti_pirate" in _ran(browser, url + ACTION_PAGE.removesuffix("index.html"))
+        page = url + ACTION_PAGE.removesuffix("index.html")
+        assert "window.__ti_pirate" in _ran(browser, page, bypass_csp=True)
+
+
+@pytest.mark.browser
+def test_the_policy_alone_blocks_injected_scripts(browser: Browser, unsanitised_site: Path) -> None:
+    """Defence in depth: with the sanitiser switched off, the Content-Security-Policy alone
+    stops the injected inline script and event handlers, and the browser reports it."""
+    blocked: list[str] = []
+    with static_server(unsanitised_site) as url:
+        page = url + ACTION_PAGE.removesuffix("index.html")
+        ran = _ran(browser, page, blocked=blocked)
+    # the browser shows its error page in the place of a blocked frame
+    assert [r for r in ran if not r.startswith("navigation vers chrome-error:")] == [], ran
+    assert any("inline script" in b or "script-src" in b for b in blocked), blocked

@@ -276,12 +276,14 @@ def projets_territoire_csv(territory: Territory, today: dt.date) -> str:
 
 def redirect_html(target_rel: str, target_abs: str | None, title: str) -> str:
     """A static page that sends visitors (and crawlers) from a former URL to the new one."""
+    from .csp import STATIC_PAGE, meta_tag
     from .textutil import html_escape
 
     canonical = html_escape(target_abs or target_rel)
     rel = html_escape(target_rel)
     return (
         '<!doctype html>\n<html lang="fr"><head><meta charset="utf-8">'
+        f"{meta_tag(STATIC_PAGE)}"
         f"<title>Page déplacée : {html_escape(title)}</title>"
         f'<link rel="canonical" href="{canonical}">'
         f'<meta http-equiv="refresh" content="0; url={rel}">'

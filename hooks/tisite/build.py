@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from markupsafe import Markup
 from PIL import Image
 
 from . import URL_REGISTRY
@@ -20,7 +22,7 @@ from .loader import load_site, territory_dirs
 from .models import SiteModel
 from .pagecache import Entry, PageCache, link_blob, prune_older, signature, site_paths
 from .render import Page, Renderer
-from .sanitize import sanitize_html
+from .sanitize import Sanitized, sanitize
 from .social import HEIGHT, WIDTH, Card, CardPainter, write_cached
 from .textutil import plain, trim
 
@@ -36,6 +38,46 @@ FIELD_REFERENCE = "contribuer/reference-des-champs/index.md"
 LINKED_FILES = ("/email.html", "/email.txt")
 
 
+def theme_text(value: object) -> Markup:
+    """A value for a MkDocs or Material template, which prints it without escaping.
+
+    Already-escaped text (front matter of generated pages) is not escaped twice. The
+    apostrophe, frequent in French, is kept: the theme quotes its attributes with ``"``.
+    """
+    return Markup(html.escape(html.unescape(str(value)), quote=False).replace('"', "&quot;"))
+
+
+def escape_titles(nav: Any) -> Any:
+    """The navigation with every title escaped: Material prints ``nav_item.title`` raw, and
+    titles come from the content (territory names) and from docs/ pages."""
+    if isinstance(nav, list):
+        return [escape_titles(item) for item in nav]
+    if isinstance(nav, dict):
+        return {theme_text(title): escape_titles(value) for title, value in nav.items()}
+    return nav
+
+
+THEME_CONFIG = ("site_name", "site_description", "site_author", "copyright")
+
+
+def escape_theme_config(config: Any) -> None:
+    """Escape the configuration values Material prints raw (title, description, footer)."""
+    for key in THEME_CONFIG:
+        if config.get(key):
+            config[key] = theme_text(config[key])
+
+
+def escape_page_meta(meta: dict[str, Any], title: str | None) -> None:
+    """Escape the front-matter values Material prints raw (title, description, author); a
+    page without a title in its front matter gets its own (from the navigation or its first
+    heading), so that the theme prints an escaped one."""
+    if title and not meta.get("title"):
+        meta["title"] = title
+    for key in ("title", "description", "author"):
+        if isinstance(meta.get(key), str):
+            meta[key] = theme_text(meta[key])
+
+
 @dataclass
 class SiteBuild:
     site: SiteModel
@@ -49,6 +91,7 @@ class SiteBuild:
     page_cache: PageCache = field(default_factory=lambda: PageCache(None, ""))
     page_order: list[str] = field(default_factory=list)  # page URLs in MkDocs's build order
     painter: CardPainter | None = None
+    theme_scripts: list[re.Pattern[str]] = field(default_factory=list)  # see csp.protect
 
     def __post_init__(self) -> None:
         self._by_path = {p.path: p for p in self.pages}
@@ -68,11 +111,12 @@ class SiteBuild:
         return cls(site, renderer, pages, renderer.assets(), {p.path for p in pages}, root)
 
     def theme_settings(self, docs_dir: Path) -> dict[str, Any]:
+        """Values for the theme's templates, HTML-escaped: MkDocs templates print them raw."""
         s = self.site.settings
         return {
-            "accessibilite_statut": s.accessibilite.statut,
-            "editeur": s.editeur.nom,
-            "licence": s.licence.nom,
+            "accessibilite_statut": theme_text(s.accessibilite.statut),
+            "editeur": theme_text(s.editeur.nom),
+            "licence": theme_text(s.licence.nom),
             "demonstration": s.demonstration,
             "has_contributor_guide": (docs_dir / "contribuer" / "index.md").is_file(),
         }
@@ -86,11 +130,24 @@ class SiteBuild:
             end = [
                 {"Contribuer": ["contribuer/index.md", {"Référence des champs": FIELD_REFERENCE}]}
             ]
-        return self.renderer.nav(extra=present(DOCS_NAV)) + end
+        return escape_titles(self.renderer.nav(extra=present(DOCS_NAV)) + end)
 
-    def postprocess_html(self, src_uri: str, html: str) -> str:
-        """Sanitise the HTML of generated pages (contributors' Markdown included)."""
-        return sanitize_html(html) if src_uri in self.generated else html
+    def postprocess_html(self, src_uri: str, html: str) -> Sanitized:
+        """Sanitise the HTML of every page: generated ones (contributors' Markdown included)
+        and the hand-written pages of docs/, which partners may change by pull request."""
+        return sanitize(html)
+
+    @staticmethod
+    def rename_anchors(toc: Any, anchors: set[str] | None, renamed: dict[str, str]) -> set[str]:
+        """Apply the sanitiser's namespaced identifiers to the table of contents (items with
+        ``id`` and ``children``) and return the page's anchors: the new names, and the former
+        ones, which links written before still use (a script of the site follows them, see
+        ``assets/js/a11y.js``)."""
+        for item in toc or ():
+            item.id = renamed.get(item.id, item.id)
+            SiteBuild.rename_anchors(item.children, None, renamed)
+        anchors = set(anchors or ())
+        return anchors | {renamed.get(a, a) for a in anchors}
 
     # --- sharing: Open Graph and social images --------------------------------------------
 

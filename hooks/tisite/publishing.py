@@ -19,6 +19,7 @@ from icalendar import Calendar, Event
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from PIL import Image
 
+from .csp import static_page
 from .models import Letter, SiteModel, Territory
 from .pagecache import memo
 from .textutil import long_date, one_line
@@ -301,6 +302,7 @@ def _render_email(
         "cover_url": urljoin(page_url, letter.data.image) if letter.data.image else None,
         "body": Markup(_body_html(letter, page_url)),
         "agenda_url": absolute(site_url, f"{t.slug}/agenda/"),
+        "csp": static_page(site_url),
         "archive_url": absolute(site_url, f"{t.slug}/lettres/"),
     }
     env = _email_env()

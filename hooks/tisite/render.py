@@ -22,6 +22,7 @@ from . import actionplan, fieldref, national, publishing, textutil, vocab
 from .charts import bar_chart
 from .maps import locator_map, map_attribution, map_description
 from .models import SiteModel, Territory
+from .sanitize import contributor_block
 from .social import Card
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -54,14 +55,15 @@ def _finalize(value: Any) -> Any:
 
 
 def _markdown(value: str | None, indent: int = 0) -> Markup:
-    """Contributor-written Markdown, kept as Markdown (sanitised after HTML conversion)."""
+    """Contributor-written Markdown, kept as Markdown between the markers of a contributor
+    block: the sanitiser namespaces its identifiers after HTML conversion (see ``sanitize``)."""
     if not value:
         return Markup("")
     text = str(value).replace("\r\n", "\n").strip()
     if indent:
         pad = " " * indent
         text = "\n".join((pad + line) if line.strip() else "" for line in text.split("\n")).lstrip()
-    return Markup(text)
+    return Markup(contributor_block(text, indent))
 
 
 def _yaml_str(value: object) -> Markup:

@@ -1,11 +1,28 @@
-"""Sanitise the HTML of generated pages: whatever a contributor commits, no script runs.
+"""Sanitise the HTML of pages: whatever a contributor commits, no script runs and nothing
+touches the page's machinery.
 
-Runs on the HTML that Markdown produced from our generated pages. It keeps the elements our
-templates use (tables, details, SVG charts and maps, filter forms) and removes scripts, event
-handlers, ``javascript:`` URLs and anything else outside the allow-list.
+Runs on the HTML that Markdown produced from a page. Two passes:
+
+1. nh3 keeps the elements our templates use (tables, details, SVG charts and maps, filter
+   forms) and removes scripts, event handlers, ``javascript:`` URLs, images from another host
+   and anything else outside the allow-list.
+2. A pass over nh3's well-formed output namespaces what contributors wrote. Their Markdown is
+   placed between two marker comments by the ``markdown`` filter of the templates
+   (:func:`contributor_block`); inside, every ``id`` and ``name`` gets the ``uc-`` prefix
+   (GitHub's approach), in-page links and label references are rewritten to match, classes
+   are limited to the admonitions and ``data-*`` attributes are dropped, so that contributed
+   HTML can neither replace nor clobber an element the theme's scripts look for
+   (``__config``, ``__search``…) nor trigger a theme feature that loads a script (``mermaid``).
+   Outside the markers, an identifier starting with ``_`` (the theme's own) is namespaced too:
+   a heading whose title slugifies to ``__config`` can't break the page either.
 """
 
 from __future__ import annotations
+
+import hashlib
+import html as html_lib
+import re
+from dataclasses import dataclass, field
 
 import nh3
 
@@ -123,21 +140,152 @@ _ATTRIBUTES: dict[str, set[str]] = {
 }
 
 
-# The only inline styles kept: column alignment written by Markdown tables. Any other style
-# (for example a fixed block covering the page) is removed.
+# The only inline styles kept by nh3: column alignment written by Markdown tables. The second
+# pass turns them into classes (the Content-Security-Policy forbids inline styles).
 _ALIGN = {f"text-align: {side};" for side in ("left", "right", "center")}
 _VALUES = {"td": {"style": _ALIGN}, "th": {"style": _ALIGN}}
 
+PREFIX = "uc-"
+# Classes contributors may use: admonitions (« !!! note ») and their title.
+_ADMONITIONS = (
+    "note abstract summary tldr info todo tip hint important success check done question help "
+    "faq warning caution attention failure fail missing danger error bug example quote cite"
+)
+CONTRIBUTOR_CLASSES = frozenset({"admonition", "admonition-title", *_ADMONITIONS.split()})
+_IDREF_ATTRIBUTES = {
+    "for",
+    "headers",
+    "list",
+    "aria-activedescendant",
+    "aria-controls",
+    "aria-describedby",
+    "aria-details",
+    "aria-errormessage",
+    "aria-flowto",
+    "aria-labelledby",
+    "aria-owns",
+}
+_START = "ti-uc:"
+_END = "/ti-uc:"
+_TOKEN = re.compile(
+    r"<!--(.*?)-->|<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=>/\"]+(?:=\"[^\"]*\")?)*)\s*(/?)>",
+    re.S,
+)
+_ATTRIBUTE = re.compile(r'([^\s=>/"]+)(?:="([^"]*)")?')
+_STRIPPED = re.compile(r"[\t\n\r]")
 
-def sanitize_html(html: str) -> str:
-    return nh3.clean(
+
+def contributor_block(text: str, indent: int = 0) -> str:
+    """Contributor Markdown between the two marker comments that the second pass looks for.
+
+    The marker carries a digest of the text itself: a contributor cannot write the closing
+    marker of their own block (it would have to contain the digest of the text that holds it).
+    """
+    nonce = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+    pad = " " * indent
+    return f"<!--{_START}{nonce}-->\n\n{pad}{text}\n\n{pad}<!--{_END}{nonce}-->"
+
+
+def _same_site(value: str) -> bool:
+    """A resource address that the visitor's browser fetches from the site itself.
+
+    Browsers ignore tabs and line breaks in URLs and read a backslash as a slash: ``/\\host``
+    and ``/\t/host`` both mean ``//host``, another site.
+    """
+    text = _STRIPPED.sub("", value).strip()
+    if re.match(r"^[/\\]{2}", text):
+        return False
+    return not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", text)
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "src" and not _same_site(value):
+        return None  # images from another host are refused at check time; never loaded
+    return value
+
+
+@dataclass
+class Sanitized:
+    html: str
+    renamed: dict[str, str] = field(default_factory=dict)  # identifiers namespaced: old → new
+
+
+def _namespaced(value: str, inside: bool) -> str:
+    return PREFIX + value if inside or value.startswith("_") else value
+
+
+def _rewrite(tag: str, attributes: str, inside: bool, renamed: dict[str, str]) -> str:
+    out: list[tuple[str, str]] = []
+    classes: list[str] = []
+    for name, raw in _ATTRIBUTE.findall(attributes):
+        value = html_lib.unescape(raw)
+        lower = name.lower()
+        if lower == "class":
+            wanted = value.split()
+            classes += [c for c in wanted if c in CONTRIBUTOR_CLASSES] if inside else wanted
+            continue
+        if lower == "style":
+            match = re.fullmatch(r"text-align: (left|right|center);", value)
+            if match:
+                classes.append(f"ti-align-{match.group(1)}")
+            continue
+        if inside and lower.startswith("data-"):
+            continue
+        if lower in ("id", "name"):
+            new = _namespaced(value, inside)
+            if new != value and lower == "id":
+                renamed[value] = new
+            value = new
+        elif lower in _IDREF_ATTRIBUTES:
+            value = " ".join(_namespaced(v, inside) for v in value.split())
+        elif lower == "href" and value.startswith("#") and len(value) > 1:
+            value = "#" + _namespaced(value[1:], inside)
+        out.append((name, value))
+    if classes:
+        out.insert(0, ("class", " ".join(dict.fromkeys(classes))))
+    text = "".join(f' {n}="{html_lib.escape(v, quote=True)}"' for n, v in out)
+    return f"<{tag}{text}>"
+
+
+def _second_pass(cleaned: str) -> Sanitized:
+    renamed: dict[str, str] = {}
+    parts: list[str] = []
+    position = 0
+    region: str | None = None  # nonce of the contributor block we are in
+    for match in _TOKEN.finditer(cleaned):
+        parts.append(cleaned[position : match.start()])
+        position = match.end()
+        comment, tag, attributes, _ = match.groups()
+        if comment is not None:
+            if region is None and comment.startswith(_START):
+                region = comment[len(_START) :]
+            elif region is not None and comment == _END + region:
+                region = None
+            continue  # comments are never published
+        if not attributes:
+            parts.append(match.group(0))
+            continue
+        parts.append(_rewrite(tag, attributes, region is not None, renamed))
+    parts.append(cleaned[position:])
+    return Sanitized("".join(parts).replace("<p></p>", ""), renamed)
+
+
+def sanitize(html: str) -> Sanitized:
+    """Both passes: the clean HTML and the identifiers that were namespaced."""
+    cleaned = nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         tag_attribute_values=_VALUES,
         generic_attribute_prefixes={"aria-", "data-"},
+        attribute_filter=_attribute_filter,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel=None,
-        strip_comments=True,
+        strip_comments=False,  # the markers of contributor blocks; removed by the second pass
         clean_content_tags={"script", "style"},
     )
+    return _second_pass(cleaned)
+
+
+def sanitize_html(html: str) -> str:
+    return sanitize(html).html
