@@ -23,6 +23,12 @@ from tisite.pagecache import PLACEHOLDER_TEMPLATE
 
 log = logging.getLogger("mkdocs.hooks.territoires")
 _state: dict[str, Any] = {}
+_command = {"preview": False}  # set once per process by on_startup
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    # `mkdocs serve` injects an inline live-reload script: the preview's policy allows it.
+    _command["preview"] = command == "serve"
 
 
 class _WarningCount(logging.Handler):
@@ -147,8 +153,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     build: SiteBuild = _state["build"]
     cached = build.cached_page(page.file.src_uri)
     if cached is not None:
-        return cached.output
-    output = protect(output, build.theme_scripts)
+        return protect(cached.output, build.theme_scripts, _command["preview"])
     build.page_cache.remember(
         page.file.src_uri,
         output,
@@ -156,12 +161,14 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         {f.src_uri: links for f, links in (page.links_to_anchors or {}).items()},
         page.content or "",
     )
-    return output
+    return protect(output, build.theme_scripts, _command["preview"])
 
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
     build: SiteBuild = _state["build"]
-    return protect(output, build.theme_scripts) if template_name.endswith(".html") else output
+    if not template_name.endswith(".html"):
+        return output
+    return protect(output, build.theme_scripts, _command["preview"])
 
 
 def on_post_build(config: MkDocsConfig) -> None:

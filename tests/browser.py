@@ -12,6 +12,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from playwright.sync_api import Browser
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -73,3 +75,53 @@ def static_server(directory: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+_TRAP = """Object.defineProperty(window, "__ti_pirate", {
+  set(value) { window.__ti_signal("window.__ti_pirate"); }, configurable: true
+});"""
+
+
+def injected_script_events(
+    browser: Browser,
+    url: str,
+    search: str | None = None,
+    bypass_csp: bool = False,
+    blocked: list[str] | None = None,
+) -> list[str]:
+    """Load a page (and optionally search): what injected code managed to do, if anything.
+
+    ``bypass_csp``: the browser ignores the page's Content-Security-Policy (negative control);
+    ``blocked`` receives the policy violations the browser reported.
+    """
+    events: list[str] = []
+    origin = url.split("/", 3)[:3]
+    context = browser.new_context(bypass_csp=bypass_csp)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda m: (
+            blocked.append(m.text)
+            if blocked is not None and "Content Security Policy" in m.text
+            else None
+        ),
+    )
+    page.expose_function("__ti_signal", lambda what: events.append(what))
+    page.add_init_script(_TRAP)
+    page.on("dialog", lambda d: (events.append(f"dialogue {d.message}"), d.dismiss()))
+    page.on(
+        "framenavigated",
+        lambda f: (
+            events.append(f"navigation vers {f.url}")
+            if f.url.split("/", 3)[:3] != origin and not f.url.startswith("about:")
+            else None
+        ),
+    )
+    page.goto(url, wait_until="networkidle")
+    if search:
+        page.keyboard.press("s")
+        page.keyboard.type(search)
+        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        page.wait_for_timeout(300)
+    context.close()
+    return events

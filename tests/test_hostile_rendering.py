@@ -19,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
-from browser import static_server
+from browser import injected_script_events, static_server
 from conftest import copy_project, run_ti
 from hostile import ICS_INJECTION, MARKDOWN_PAYLOADS, YAML_PAYLOADS, live_injections, make_hostile
 
@@ -142,65 +142,15 @@ def hostile_url(hostile_site: Path) -> Iterator[str]:
         yield url
 
 
-_TRAP = """Object.defineProperty(window, "__ti_pirate", {
-  set(value) { window.__ti_signal("window.__ti_pirate"); }, configurable: true
-});"""
-
-
-def _ran(
-    browser: Browser,
-    url: str,
-    search: str | None = None,
-    bypass_csp: bool = False,
-    blocked: list[str] | None = None,
-) -> list[str]:
-    """Load a page (and optionally search): what injected code managed to do, if anything.
-
-    ``bypass_csp``: the browser ignores the page's Content-Security-Policy (negative control);
-    ``blocked`` receives the policy violations the browser reported.
-    """
-    events: list[str] = []
-    origin = url.split("/", 3)[:3]
-    context = browser.new_context(bypass_csp=bypass_csp)
-    page = context.new_page()
-    page.on(
-        "console",
-        lambda m: (
-            blocked.append(m.text)
-            if blocked is not None and "Content Security Policy" in m.text
-            else None
-        ),
-    )
-    page.expose_function("__ti_signal", lambda what: events.append(what))
-    page.add_init_script(_TRAP)
-    page.on("dialog", lambda d: (events.append(f"dialogue {d.message}"), d.dismiss()))
-    page.on(
-        "framenavigated",
-        lambda f: (
-            events.append(f"navigation vers {f.url}")
-            if f.url.split("/", 3)[:3] != origin and not f.url.startswith("about:")
-            else None
-        ),
-    )
-    page.goto(url, wait_until="networkidle")
-    if search:
-        page.keyboard.press("s")
-        page.keyboard.type(search)
-        page.wait_for_selector(".md-search-result__item", timeout=10_000)
-        page.wait_for_timeout(300)
-    context.close()
-    return events
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("page", [p for p in PAGES if not p.endswith("email.html")])
 def test_no_injected_script_runs_in_chromium(browser: Browser, hostile_url: str, page: str) -> None:
-    assert _ran(browser, hostile_url + page.removesuffix("index.html")) == []
+    assert injected_script_events(browser, hostile_url + page.removesuffix("index.html")) == []
 
 
 @pytest.mark.browser
 def test_no_injected_script_runs_from_search_results(browser: Browser, hostile_url: str) -> None:
-    assert _ran(browser, hostile_url, search="piégé") == []
+    assert injected_script_events(browser, hostile_url, search="piégé") == []
 
 
 @pytest.mark.browser
@@ -210,7 +160,7 @@ def test_negative_control_chromium_sees_the_script_run(
     """Without the sanitiser and without the policy, the payloads run: the trap works."""
     with static_server(unsanitised_site) as url:
         page = url + ACTION_PAGE.removesuffix("index.html")
-        assert "window.__ti_pirate" in _ran(browser, page, bypass_csp=True)
+        assert "window.__ti_pirate" in injected_script_events(browser, page, bypass_csp=True)
 
 
 @pytest.mark.browser
@@ -220,7 +170,7 @@ def test_the_policy_alone_blocks_injected_scripts(browser: Browser, unsanitised_
     blocked: list[str] = []
     with static_server(unsanitised_site) as url:
         page = url + ACTION_PAGE.removesuffix("index.html")
-        ran = _ran(browser, page, blocked=blocked)
+        ran = injected_script_events(browser, page, blocked=blocked)
     # the browser shows its error page in the place of a blocked frame
     assert [r for r in ran if not r.startswith("navigation vers chrome-error:")] == [], ran
     assert any("inline script" in b or "script-src" in b for b in blocked), blocked

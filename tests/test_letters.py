@@ -175,8 +175,8 @@ def test_letter_errors(project: Path) -> None:
     with pytest.raises(ContentError) as info:
         load_site(project)
     assert [p.format() for p in info.value.errors] == [
-        f"{LETTRES}/17.md: image introuvable : « images/absente.jpg » (placez le fichier dans le dossier lettres/ et vérifiez l'orthographe, majuscules comprises)",
-        f"{LETTRES}/17.md: « images/faux.png » n'est pas une image lisible (JPEG, PNG, WebP ou GIF)",
+        f"{LETTRES}/17.md:6: champ « image » : image introuvable : « images/absente.jpg » (placez le fichier dans le dossier lettres/ et vérifiez l'orthographe, majuscules comprises)",
+        f"{LETTRES}/17.md:8: « images/faux.png » n'est pas une image lisible (JPEG, PNG, WebP ou GIF)",
     ]
 
 

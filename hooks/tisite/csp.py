@@ -76,12 +76,15 @@ def _hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def policy(script_hashes: Iterable[str]) -> str:
+def policy(script_hashes: Iterable[str], preview: bool = False) -> str:
+    """The policy; ``preview`` (``ti serve`` only, never a published page): inline scripts are
+    allowed, for the live-reload script that MkDocs injects into every page it serves."""
+    scripts = ["'unsafe-inline'"] if preview else sorted(set(script_hashes))
     parts = []
     for name, value in DIRECTIVES:
         parts.append(f"{name} {value}")
         if name == "default-src":
-            parts.append(" ".join(["script-src 'self'", *sorted(set(script_hashes))]))
+            parts.append(" ".join(["script-src 'self'", *scripts]))
     return "; ".join(parts)
 
 
@@ -89,14 +92,14 @@ def meta_tag(content: str) -> str:
     return f'<meta http-equiv="Content-Security-Policy" content="{content}">'
 
 
-def protect(output: str, known: list[re.Pattern[str]]) -> str:
+def protect(output: str, known: list[re.Pattern[str]], preview: bool = False) -> str:
     """The page with its policy: the theme's inline scripts found in it are allowed by hash."""
     hashes = [
         _hash(body)
         for body in _INLINE_SCRIPT.findall(output)
         if any(p.fullmatch(body) for p in known)
     ]
-    return with_policy(output, policy(hashes))
+    return with_policy(output, policy(hashes, preview))
 
 
 def with_policy(output: str, content: str) -> str:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
-from . import schema
+from . import images, remote, schema
 from .errors import Problem
 from .models import AgendaEntry, Letter
 from .validation import read_published, validate
@@ -22,37 +20,40 @@ def body_images(body: str) -> list[str]:
     return [m for m in MD_IMAGE_RE.findall(body) if not re.match(r"^[a-z]+:|^/|^#", m, re.I)]
 
 
-def _check_image(folder: Path, relpath: str, source: Source, problems: list[Problem]) -> bool:
+def _image_line(source: Source, relpath: str, cover: bool) -> int | None:
+    """Line of the reference to ``relpath``: the ``image`` field, or its first use in the body."""
+    if cover:
+        return source.line_of(("image",))
+    index = source.body.find(relpath)
+    return source.body_line + source.body[:index].count("\n") if index >= 0 else None
+
+
+def _check_image(
+    folder: Path, relpath: str, source: Source, problems: list[Problem], cover: bool
+) -> bool:
     rel = relpath.replace("\\", "/")
+    line = _image_line(source, relpath, cover)
+    field = "image" if cover else None
     path = (folder / rel).resolve()
     if folder.resolve() not in path.parents:
         problems.append(
-            Problem(source.rel, None, None, f"image « {relpath} » hors du dossier lettres/")
+            Problem(source.rel, line, field, f"image « {relpath} » hors du dossier lettres/")
         )
         return False
     if not path.is_file():
         problems.append(
             Problem(
                 source.rel,
-                None,
-                None,
+                line,
+                field,
                 f"image introuvable : « {relpath} » (placez le fichier dans le dossier lettres/ "
                 "et vérifiez l'orthographe, majuscules comprises)",
             )
         )
         return False
-    try:
-        with Image.open(path) as img:
-            img.verify()
-    except (UnidentifiedImageError, OSError):
-        problems.append(
-            Problem(
-                source.rel,
-                None,
-                None,
-                f"« {relpath} » n'est pas une image lisible (JPEG, PNG, WebP ou GIF)",
-            )
-        )
+    refused = images.problem(path, relpath)
+    if refused:
+        problems.append(Problem(source.rel, line, field, refused))
         return False
     return True
 
@@ -79,12 +80,16 @@ def load_letters(
         if read is None:
             continue
         source, data = read
-        wanted = ([data.image] if data.image else []) + body_images(source.body)
-        images = tuple(
-            dict.fromkeys(i for i in wanted if _check_image(folder, i, source, problems))
+        problems += remote.problems_in(source.body, rel, source.body_line, None, True, True)
+        wanted = [(data.image, True)] if data.image else []
+        wanted += [(i, False) for i in body_images(source.body)]
+        found = tuple(
+            dict.fromkeys(
+                i for i, cover in wanted if _check_image(folder, i, source, problems, cover)
+            )
         )
         letters.append(
-            Letter(int(path.stem), directory.name, data, source.body.strip(), rel, folder, images)
+            Letter(int(path.stem), directory.name, data, source.body.strip(), rel, folder, found)
         )
     numbers = [x.numero for x in letters]
     for dup in sorted({n for n in numbers if numbers.count(n) > 1}):

@@ -10,12 +10,13 @@ import dataclasses
 import re
 from pathlib import Path
 
-from . import schema
+from . import remote, schema
 from .errors import ContentError, Problem
 from .letters import load_agenda, load_letters
 from .models import ActionItem, Epci, SiteModel, Territory
 from .reference import load_reference
-from .validation import read_published, validate
+from .safety import unsafe_entries
+from .validation import format_loc, read_published, validate
 from .yamlio import Source, read_yaml
 
 TERRITORIES_DIR = "territoires"
@@ -66,6 +67,9 @@ def load_site(root: Path, only: str | None = None, drafts: bool = False) -> Site
     ``only`` restricts the build to one territory (fast preview); the others are not read.
     """
     root = root.resolve()
+    unsafe = unsafe_entries(root)
+    if unsafe:  # nothing is read before: a link may point to a device or a secret
+        raise ContentError(unsafe)
     problems: list[Problem] = []
     settings = load_settings(root, problems)
     dirs = territory_dirs(root)
@@ -141,6 +145,7 @@ def load_territory(
     if info is not None and sources["territoire.yml"] is not None:
         epcis = _resolve_epcis(info, sources["territoire.yml"], problems)
 
+    problems += _remote_in_fields(info, priorites, gouvernance, sources)
     errors_now = len([p for p in problems if p.severity == "erreur"])
     if info is None or priorites is None or gouvernance is None or errors_now > before:
         # Still read the actions, so that their errors are reported in the same run.
@@ -196,6 +201,10 @@ def load_actions(
         if read is None:
             continue
         source, action = read
+        problems += remote.problems_in(source.body, rel, source.body_line, None, body=True)
+        problems += remote.problems_in(
+            action.diagnostic, rel, source.line_of(("diagnostic",)), "diagnostic"
+        )
         item = ActionItem(path.stem, directory.name, action, source.body.strip(), rel)
         loaded.append((item, source))
     if territory is not None:
@@ -250,6 +259,36 @@ def _check_actions(
             elif former in former_seen:
                 report(where, field, f"« {former} » est déjà déclaré par {former_seen[former]}")
             former_seen[former] = source.rel
+
+
+def _remote_in_fields(
+    info: schema.Territoire | None,
+    priorites: schema.Priorites | None,
+    gouvernance: schema.Gouvernance | None,
+    sources: dict[str, Source | None],
+) -> list[Problem]:
+    """Remote resources in the Markdown fields of the territory's YAML files."""
+    fields: list[tuple[str, tuple[str | int, ...], str | None]] = []
+    if info is not None:
+        fields.append(("territoire.yml", ("presentation",), info.presentation))
+    if priorites is not None:
+        fields.append(("priorites.yml", ("ambition",), priorites.ambition))
+        for i, o in enumerate(priorites.objectifs):
+            fields.append(("priorites.yml", ("objectifs", i, "description"), o.description))
+            for j, sub in enumerate(o.sous_objectifs):
+                sub_loc: tuple[str | int, ...] = ("objectifs", i, "sous_objectifs", j)
+                fields.append(("priorites.yml", (*sub_loc, "description"), sub.description))
+    if gouvernance is not None:
+        fields.append(
+            ("gouvernance.yml", ("binomes_description",), gouvernance.binomes_description)
+        )
+    out: list[Problem] = []
+    for name, loc, text in fields:
+        source = sources[name]
+        if text and source is not None:
+            line = source.line_of(loc)
+            out += remote.problems_in(text, source.rel, line, format_loc(list(loc)))
+    return out
 
 
 def _validated(model: type[schema.Strict], source: Source | None, problems: list[Problem]):  # type: ignore[no-untyped-def]

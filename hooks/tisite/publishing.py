@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
+import html as html_lib
 import re
+from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
@@ -16,9 +17,9 @@ import markdown
 import nh3
 from feedgen.feed import FeedGenerator
 from icalendar import Calendar, Event
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from PIL import Image
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from . import images
 from .csp import static_page
 from .models import Letter, SiteModel, Territory
 from .pagecache import memo
@@ -26,8 +27,6 @@ from .textutil import long_date, one_line
 
 PARIS = ZoneInfo("Europe/Paris")
 TEMPLATES = Path(__file__).parent / "templates" / "email"
-MAX_SIDE = 1600  # pixels: larger photos are resized at build time
-MAX_BYTES = 800_000
 FEED_LIMIT = 50
 
 
@@ -42,26 +41,13 @@ def absolute(site_url: str | None, path: str) -> str:
 # --- images -------------------------------------------------------------------------------
 
 
-def published_image(path: Path) -> bytes:
-    """The image as published: unchanged when small, resized and recompressed when large."""
-    raw = path.read_bytes()
-    with Image.open(io.BytesIO(raw)) as img:
-        if max(img.size) <= MAX_SIDE and len(raw) <= MAX_BYTES:
-            return raw
-        fmt = img.format or "JPEG"
-        img.thumbnail((MAX_SIDE, MAX_SIDE))
-        out = io.BytesIO()
-        if fmt == "JPEG":
-            img.convert("RGB").save(out, "JPEG", quality=82, optimize=True, progressive=True)
-        elif fmt == "PNG":
-            img.save(out, "PNG", optimize=True)
-        else:
-            img.save(out, fmt)
-        return out.getvalue()
-
-
-def letter_images(letter: Letter) -> list[tuple[str, bytes]]:
-    return [(f"{letter.url}{rel}", published_image(letter.folder / rel)) for rel in letter.images]
+def letter_images(letter: Letter, cache_dir: Path | None = None) -> list[tuple[str, bytes]]:
+    """The letter's images as published: encoded again, without metadata (see ``images``)."""
+    cache = cache_dir / "images" if cache_dir else None
+    return [
+        (f"{letter.url}{rel}", images.published(letter.folder / rel, cache))
+        for rel in letter.images
+    ]
 
 
 # --- feeds --------------------------------------------------------------------------------
@@ -79,23 +65,30 @@ def feeds(
     fg.load_extension("dc", atom=False, rss=True)
     fg.id(absolute(site_url, home))
     fg.title(title)
-    fg.subtitle(subtitle)
+    # RSS descriptions are HTML for feed readers: the plain text is escaped once more there
+    fg.subtitle(html_lib.escape(subtitle, quote=False))
     fg.language("fr")
     fg.link(href=absolute(site_url, home), rel="alternate")
     fg.link(href=absolute(site_url, base + "atom.xml"), rel="self")
     fg.author({"name": title})
     updated = max((x.date for x in letters), default=dt.date(2000, 1, 1))
     fg.updated(_paris_midday(updated))
+    entries = []
     for letter in reversed(letters[:FEED_LIMIT]):  # feedgen prepends entries
         entry = fg.add_entry()
+        entries.append((entry, letter))
         url = absolute(site_url, letter.url)
         entry.id(url)
         entry.title(f"Lettre n°{letter.numero} : {letter.titre}")
         entry.link(href=url)
-        entry.summary(letter.data.resume)
+        entry.summary(html_lib.escape(letter.data.resume, quote=False))
         entry.published(_paris_midday(letter.date))
         entry.updated(_paris_midday(letter.date))
     rss = fg.rss_str(pretty=True).decode("utf-8")
+    # Atom summaries and subtitles without a type are plain text: unescaped
+    fg.subtitle(subtitle)
+    for entry, letter in entries:
+        entry.summary(letter.data.resume)
     fg.link(href=absolute(site_url, base + "atom.xml"), rel="self", replace=True)
     atom = fg.atom_str(pretty=True).decode("utf-8")
     return rss, atom
@@ -248,12 +241,14 @@ def _inliner() -> css_inline.CSSInliner:
 
 
 @functools.cache
-def _email_env() -> Environment:
+def _email_env(html: bool) -> Environment:
+    """Templates of the HTML version (escaped) or of the text version (plain text: nothing is
+    escaped, an entity would show as such in the reader's mail client)."""
     env = Environment(
         auto_reload=False,  # templates do not change during a build: no stat per render
         loader=FileSystemLoader(str(TEMPLATES)),
         undefined=StrictUndefined,
-        autoescape=select_autoescape(["html", "j2"]),
+        autoescape=html,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -305,23 +300,92 @@ def _render_email(
         "csp": static_page(site_url),
         "archive_url": absolute(site_url, f"{t.slug}/lettres/"),
     }
-    env = _email_env()
-    html = env.get_template("lettre.html.j2").render(**context)
+    html = _email_env(True).get_template("lettre.html.j2").render(**context)
     inlined = _inliner().inline(html)
-    text = env.get_template("lettre.txt.j2").render(
-        **context, body_text=markdown_to_text(letter.body, page_url)
+    text = (
+        _email_env(False)
+        .get_template("lettre.txt.j2")
+        .render(**context, body_text=html_to_text(str(context["body"])))
     )
     return str(inlined), text
 
 
-def markdown_to_text(body: str, base: str) -> str:
-    """Plain-text rendering of a letter body: links become « text (url) »."""
-    text = re.sub(r"!\[([^\]]*)\]\(([^)\s]+)[^)]*\)", r"[image : \1]", body)
-    text = re.sub(
-        r"\[([^\]]+)\]\(([^)\s]+)[^)]*\)",
-        lambda m: f"{m.group(1)} ({urljoin(base, m.group(2))})",
-        text,
-    )
-    text = re.sub(r"^#{1,6}\s*(.+)$", lambda m: m.group(1).upper(), text, flags=re.M)
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    return text.strip()
+class _TextVersion(HTMLParser):
+    """Plain text of the sanitised email body: what the HTML version shows, nothing else (no
+    comment, no entity); links become « text (address) », headings capitals, images their
+    description, list items « - »."""
+
+    _BLOCKS: ClassVar[set[str]] = {
+        "p",
+        "div",
+        "table",
+        "ul",
+        "ol",
+        "blockquote",
+        "pre",
+        "h1",
+        "h2",
+        "h3",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._href: list[str | None] = []
+        self._link_text: list[str] = []
+        self._upper = 0
+        self._cells = 0
+
+    def _emit(self, text: str) -> None:
+        if self._href and self._href[-1] is not None:
+            self._link_text.append(text)
+        else:
+            self.parts.append(text.upper() if self._upper else text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in self._BLOCKS or tag in ("h4", "h5", "h6"):
+            self.parts.append("\n\n")
+        if tag in ("h1", "h2", "h3"):
+            self._upper += 1
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in ("br", "tr"):
+            self.parts.append("\n")
+            self._cells = 0
+        elif tag in ("td", "th"):
+            self.parts.append(" | " if self._cells else "")
+            self._cells += 1
+        elif tag == "img":
+            self._emit(f"[image : {values.get('alt') or ''}]")
+        elif tag == "a":
+            self._href.append(values.get("href"))
+            self._link_text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h1", "h2", "h3") and self._upper:
+            self._upper -= 1
+        if tag == "a" and self._href:
+            href = self._href.pop()
+            text = "".join(self._link_text).strip()
+            if href and href != text:
+                self._emit(f"{text} ({href})" if text else href)
+            else:
+                self._emit(text)
+        if tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        self._emit(re.sub(r"[ \t\r\n]+", " ", data))
+
+    def text(self) -> str:
+        raw = "".join(self.parts)
+        lines = [re.sub(r" {2,}", " ", line).strip() for line in raw.split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def html_to_text(html: str) -> str:
+    parser = _TextVersion()
+    parser.feed(html)
+    parser.close()
+    return parser.text()

@@ -293,7 +293,7 @@ class Renderer:
                 )
             )
             for letter in t.letters:
-                out += publishing.letter_images(letter)
+                out += publishing.letter_images(letter, self.cache_dir)
                 html, text = publishing.email_versions(
                     t, letter, self.site.settings, self.site_url, self.cache_dir
                 )

@@ -146,12 +146,15 @@ _ALIGN = {f"text-align: {side};" for side in ("left", "right", "center")}
 _VALUES = {"td": {"style": _ALIGN}, "th": {"style": _ALIGN}}
 
 PREFIX = "uc-"
-# Classes contributors may use: admonitions (« !!! note ») and their title.
+# Classes kept in contributed HTML: admonitions (« !!! note »), their title, and the section
+# links that Markdown adds to headings.
 _ADMONITIONS = (
     "note abstract summary tldr info todo tip hint important success check done question help "
     "faq warning caution attention failure fail missing danger error bug example quote cite"
 )
-CONTRIBUTOR_CLASSES = frozenset({"admonition", "admonition-title", *_ADMONITIONS.split()})
+CONTRIBUTOR_CLASSES = frozenset(
+    {"admonition", "admonition-title", "headerlink", *_ADMONITIONS.split()}
+)
 _IDREF_ATTRIBUTES = {
     "for",
     "headers",
@@ -186,7 +189,7 @@ def contributor_block(text: str, indent: int = 0) -> str:
     return f"<!--{_START}{nonce}-->\n\n{pad}{text}\n\n{pad}<!--{_END}{nonce}-->"
 
 
-def _same_site(value: str) -> bool:
+def same_site(value: str) -> bool:
     """A resource address that the visitor's browser fetches from the site itself.
 
     Browsers ignore tabs and line breaks in URLs and read a backslash as a slash: ``/\\host``
@@ -199,7 +202,7 @@ def _same_site(value: str) -> bool:
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    if attribute == "src" and not _same_site(value):
+    if attribute == "src" and not same_site(value):
         return None  # images from another host are refused at check time; never loaded
     return value
 

@@ -1,0 +1,113 @@
+"""Images contributors place next to their letters: checked, then published clean.
+
+Every published image is decoded and encoded again: what reaches the site holds pixels only,
+never the EXIF block of a phone photo (GPS position, device, author), XMP packets, ICC profile
+descriptions, JPEG comments or PNG text chunks. Large images are reduced; an image whose
+header announces more pixels than any photo needs (a "decompression bomb", a few kilobytes that
+would take gigabytes to decode) is refused before it is decoded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError, __version__
+
+from .pagecache import atomic_write
+
+MAX_SIDE = 1600  # pixels: larger images are reduced at build time
+MAX_PIXELS = 40_000_000  # a 40-megapixel photo; beyond, the image is refused
+MAX_FILE = 30_000_000  # bytes
+FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+ENCODER = "1"  # change when the encoding below changes: cached images are made again
+
+
+def problem(path: Path, label: str | None = None) -> str | None:
+    """Why ``path`` can't be published as an image (French), or None.
+
+    Reads the header only: the size is known before anything is decoded.
+    """
+    name = label or path.name
+    if path.stat().st_size > MAX_FILE:
+        return (
+            f"« {name} » pèse plus de {MAX_FILE // 1_000_000} Mo : réduisez-la avant de "
+            "l'ajouter (1 600 pixels de large suffisent)"
+        )
+    try:
+        fmt, (width, height) = _header(path)
+        if fmt not in FORMATS:
+            return f"« {name} » est au format {fmt} : utilisez JPEG, PNG, WebP ou GIF"
+        if width * height > MAX_PIXELS:
+            return (
+                f"« {name} » mesure {width} × {height} pixels, plus que les "
+                f"{MAX_PIXELS // 1_000_000} millions de pixels acceptés : réduisez-la "
+                "(1 600 pixels de large suffisent)"
+            )
+        with Image.open(path) as img:
+            img.verify()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return f"« {name} » n'est pas une image lisible (JPEG, PNG, WebP ou GIF)"
+    return None
+
+
+def _header(path: Path) -> tuple[str | None, tuple[int, int]]:
+    """Format and size read from the header, without Pillow's own bomb check (which raises
+    before telling the size): nothing is decoded here."""
+    limit = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        with Image.open(path) as img:
+            return img.format, img.size
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+
+
+def _reduced(frame: Image.Image) -> Image.Image:
+    frame = frame.copy()
+    frame.thumbnail((MAX_SIDE, MAX_SIDE))
+    return frame
+
+
+def clean(raw: bytes) -> bytes:
+    """The image encoded again from its pixels only, reduced to MAX_SIDE."""
+    with Image.open(io.BytesIO(raw)) as img:
+        fmt = img.format or "JPEG"
+        out = io.BytesIO()
+        if getattr(img, "n_frames", 1) > 1 and fmt in ("GIF", "WEBP"):
+            frames = [_reduced(f.convert("RGBA")) for f in ImageSequence.Iterator(img)]
+            durations = img.info.get("duration", 100)
+            frames[0].save(
+                out, fmt, save_all=True, append_images=frames[1:], duration=durations, loop=0
+            )
+            return out.getvalue()
+        upright = ImageOps.exif_transpose(img)  # the photo as seen, before its EXIF goes
+        pixels = _reduced(upright)
+        # no text chunk, profile, comment or EXIF is carried over; transparency is pixels
+        pixels.info = {k: v for k, v in upright.info.items() if k == "transparency"}
+        if fmt == "JPEG":
+            pixels.convert("RGB").save(out, "JPEG", quality=85, optimize=True, progressive=True)
+        elif fmt == "PNG":
+            pixels.save(out, "PNG", optimize=True)
+        elif fmt == "WEBP":
+            pixels.save(out, "WEBP", quality=85)
+        else:
+            pixels.save(out, fmt)
+        return out.getvalue()
+
+
+def published(path: Path, cache: Path | None) -> bytes:
+    """``clean`` of the file at ``path``, kept in ``cache`` under a hash of its bytes."""
+    raw = path.read_bytes()
+    if cache is None:
+        return clean(raw)
+    digest = hashlib.sha256(raw + f"{ENCODER} {__version__}".encode()).hexdigest()[:40]
+    stored = cache / digest
+    try:
+        return stored.read_bytes()
+    except OSError:
+        pass
+    data = clean(raw)
+    atomic_write(stored, data)
+    return data

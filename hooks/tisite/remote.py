@@ -1,0 +1,149 @@
+"""Contributor Markdown that would make visitors' browsers call another host.
+
+An image, a frame, a video or a style taken from another site tells that site who reads the
+page (a tracking pixel) and breaks when it goes away. The sanitiser never lets such an address
+through; this check explains it beforehand, at ``ti check`` time, with the file and line, so
+that the contributor places the file next to the letter instead.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from html.parser import HTMLParser
+
+import markdown
+
+from .errors import Problem
+from .sanitize import same_site
+
+# Elements and attributes through which a page loads something.
+_LOADS = {
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "audio": ("src",),
+    "video": ("src", "poster"),
+    "track": ("src",),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "input": ("src",),
+    "script": ("src",),
+    "link": ("href",),
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
+    "body": ("background",),
+    "table": ("background",),
+    "td": ("background",),
+}
+_KINDS = {
+    "img": "image",
+    "source": "image ou vidéo",
+    "audio": "son",
+    "video": "vidéo",
+    "track": "sous-titres",
+    "iframe": "cadre (iframe)",
+    "frame": "cadre",
+    "embed": "contenu intégré",
+    "object": "contenu intégré",
+    "script": "script",
+    "link": "feuille de style",
+}
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")\s]+)", re.I)
+_IMPORT = re.compile(r"@import\s+['\"]([^'\"]+)", re.I)
+
+
+class _Finder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in _LOADS.get(tag, ()):
+                urls = [u.split()[0] for u in value.split(",") if u.strip()]
+                if name != "srcset":
+                    urls = [value]
+                self.found += [(_KINDS.get(tag, "ressource"), u) for u in urls]
+            elif name == "style":
+                self.found += [("style", u) for u in _CSS_URL.findall(value)]
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            urls = _CSS_URL.findall(data) + _IMPORT.findall(data)
+            self.found += [("style", u) for u in urls]
+
+
+@cache
+def _converter() -> markdown.Markdown:
+    # The extensions of mkdocs.yml that change what HTML a text gives.
+    return markdown.Markdown(extensions=["tables", "attr_list", "md_in_html", "def_list"])
+
+
+def remote_resources(text: str) -> list[tuple[str, str]]:
+    """(kind, address) of every resource ``text`` would load from another host."""
+    if "![" not in text and "<" not in text:
+        return []  # neither an image nor HTML: nothing can be loaded
+    finder = _Finder()
+    finder.feed(_converter().reset().convert(text))
+    finder.close()
+    return [(kind, url) for kind, url in finder.found if _elsewhere(url)]
+
+
+def _elsewhere(url: str) -> bool:
+    """An address on another host; data: and script addresses load nothing from a host (the
+    sanitiser removes them)."""
+    if same_site(url):
+        return False
+    return not re.match(r"^\s*(data|javascript|vbscript|blob|about|mailto|tel):", url, re.I)
+
+
+def line_in(text: str, needle: str, first_line: int) -> int:
+    """Line of the first occurrence of ``needle`` in ``text`` (which starts at ``first_line``)."""
+    index = text.find(needle)
+    return first_line + (text[:index].count("\n") if index >= 0 else 0)
+
+
+def problems_in(
+    text: str | None,
+    rel: str,
+    line: int | None,
+    field: str | None,
+    next_to_letter: bool = False,
+    body: bool = False,
+) -> list[Problem]:
+    """One problem per remote resource of ``text``; ``body``: ``line`` is the text's first
+    line and each problem gets the line of its address."""
+    if not text:
+        return []
+    return [
+        Problem(
+            rel,
+            line_in(text, url, line) if body and line else line,
+            field,
+            message(kind, url, next_to_letter),
+        )
+        for kind, url in remote_resources(text)
+    ]
+
+
+def message(kind: str, url: str, next_to_letter: bool) -> str:
+    shown = url if len(url) <= 80 else url[:77] + "…"
+    fix = (
+        "enregistrez le fichier dans le dossier lettres/ et indiquez son nom, par exemple "
+        "![description](images/photo.jpg)"
+        if next_to_letter and kind == "image"
+        else "remplacez-la par un lien [texte](adresse) vers la page qui la montre"
+    )
+    return (
+        f"{kind} chargée depuis un autre site (« {shown} ») : le site ne fait rien charger "
+        f"d'ailleurs à ses visiteurs ; {fix}"
+    )

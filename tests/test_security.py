@@ -1,0 +1,527 @@
+"""The threat model of the README (« Sécurité »), one class of attack per test, each with a
+negative control that shows the test fails when the protection is removed.
+
+- a payload in every text field of every schema (and in site.yml and mkdocs.yml) is inert in
+  every output, statically and in Chromium;
+- contributed HTML can't replace the theme's elements (``__config``…);
+- every page carries a Content-Security-Policy;
+- the build reads only the repository (links, special files);
+- published images carry no metadata, and decompression bombs are refused;
+- a resource from another host is refused by ``check`` with its file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import struct
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import icalendar
+import pytest
+from bs4 import BeautifulSoup
+from PIL import Image
+from playwright.sync_api import Browser
+from pydantic import BaseModel, ValidationError
+
+from browser import injected_script_events, static_server
+from conftest import copy_project, run_ti
+from hostile import RUN, live_injections, make_hostile
+from tisite import schema
+from tisite.yamlio import _yaml
+
+GC = "territoires/grand-chatellerault"
+HDC = "territoires/hainaut-douaisis-cambresis"
+LETTER = f"{HDC}/lettres/14.md"
+PAYLOAD = f'<script>{RUN}</script><img src=x onerror="{RUN}">"\'&'
+
+# --- a payload in every field ---------------------------------------------------------------
+
+MODELS: dict[str, type[BaseModel]] = {
+    "site.yml": schema.Site,
+    "territoire.yml": schema.Territoire,
+    "priorites.yml": schema.Priorites,
+    "gouvernance.yml": schema.Gouvernance,
+    "agenda.yml": schema.Agenda,
+}
+
+
+def _leaves(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _leaves(value, (*path, index))
+    elif isinstance(node, str):
+        yield path
+
+
+def _get(node: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        node = node[part]
+    return node
+
+
+def _set(node: Any, path: tuple[Any, ...], value: Any) -> None:
+    _get(node, path[:-1])[path[-1]] = value
+
+
+def _poison(tree: Any, model: type[BaseModel], counter: list[int]) -> int:
+    """Put PAYLOAD in every string of ``tree`` that ``model`` still accepts; returns how many."""
+    from tisite.yamlio import to_plain
+
+    changed = 0
+    for path in list(_leaves(tree)):
+        old = _get(tree, path)
+        counter[0] += 1
+        _set(tree, path, f"P{counter[0]} {PAYLOAD}")
+        try:
+            model.model_validate(to_plain(tree))
+            changed += 1
+        except ValidationError:
+            _set(tree, path, old)
+    return changed
+
+
+def poison_everything(root: Path) -> dict[str, int]:
+    """Every text field of every content file (and the site's title in mkdocs.yml)."""
+    yaml = _yaml()
+    counter = [0]
+    counts: dict[str, int] = {}
+    files = [root / "site.yml", *sorted((root / "territoires").rglob("*.yml"))]
+    files += sorted((root / "territoires").rglob("*.md"))
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".md":
+            _, header, body = text.split("---\n", 2)
+            model: type[BaseModel] = schema.Action if "actions" in path.parts else schema.Lettre
+            tree = yaml.load(header)
+            counts[path.name] = _poison(tree, model, counter)
+            out = io.StringIO()
+            yaml.dump(tree, out)
+            path.write_text(
+                f"---\n{out.getvalue()}---\n{body}\n\nCorps {PAYLOAD}\n", encoding="utf-8"
+            )
+        else:
+            tree = yaml.load(text)
+            counts[path.name] = _poison(tree, MODELS[path.name], counter)
+            out = io.StringIO()
+            yaml.dump(tree, out)
+            path.write_text(out.getvalue(), encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "site_name: Territoires d'industrie",
+            'site_name: "Site <script>window.__ti_pirate=1</script>"',
+        ),
+        encoding="utf-8",
+    )
+    return counts
+
+
+@pytest.fixture(scope="module")
+def poisoned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    root = copy_project(tmp_path_factory.mktemp("partout") / "projet")
+    counts = poison_everything(root)
+    result = run_ti("build", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site", counts
+
+
+def test_the_payload_reached_every_kind_of_file(poisoned: tuple[Path, dict[str, int]]) -> None:
+    _, counts = poisoned
+    for name in ("site.yml", "territoire.yml", "priorites.yml", "gouvernance.yml", "14.md"):
+        assert counts.get(name, 0) >= 3, counts
+    assert sum(counts.values()) > 150, counts
+
+
+def test_every_html_output_is_inert(poisoned: tuple[Path, dict[str, int]]) -> None:
+    site, _ = poisoned
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 30
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert not live_injections(html), (page, live_injections(html))
+
+
+def test_navigation_and_footer_show_the_payload_as_text(
+    poisoned: tuple[Path, dict[str, int]],
+) -> None:
+    site, _ = poisoned
+    soup = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    nav = soup.select_one("nav.md-nav--primary")
+    assert nav is not None and "<script>" in nav.get_text(), "titre de territoire non affiché"
+    footer = soup.select_one(".ti-footer")
+    assert footer is not None and "<script>" in footer.get_text()
+    assert soup.title is not None and "<script>" in soup.title.get_text()
+
+
+def test_feeds_calendars_exports_and_search_are_inert(
+    poisoned: tuple[Path, dict[str, int]],
+) -> None:
+    site, _ = poisoned
+    for feed in [*site.rglob("rss.xml"), *site.rglob("atom.xml")]:
+        parsed = feedparser.parse(feed.read_bytes())
+        assert not parsed.bozo, feed
+        for entry in parsed.entries:
+            # what a feed reader renders as HTML holds no live tag
+            if entry.summary_detail.type == "text/html":
+                assert not live_injections(entry.summary), feed
+    for ics in site.rglob("*.ics"):
+        calendar = icalendar.Calendar.from_ical(ics.read_bytes())
+        for event in calendar.walk("VEVENT"):
+            assert "\n" not in str(event["SUMMARY"])
+    for path in site.rglob("*.csv"):
+        text = path.read_text(encoding="utf-8-sig")
+        for row in csv.reader(io.StringIO(text)):
+            for cell in row:
+                for part in re.split(r"[;\n]", cell):
+                    assert not part.lstrip().startswith(("=", "+", "-", "@")) or re.match(
+                        r"^-?\d", part.lstrip()
+                    ), (path, cell)
+    for path in site.rglob("*.json"):
+        json.loads(path.read_text(encoding="utf-8"))
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        assert not live_injections(doc["text"]), doc["location"]
+        assert not live_injections(doc["title"]), doc["location"]
+    for text_version in site.rglob("email.txt"):
+        content = text_version.read_text(encoding="utf-8")
+        assert "&lt;" not in content and "&#39;" not in content, text_version
+
+
+@pytest.mark.browser
+def test_no_payload_runs_in_chromium(
+    browser: Browser, poisoned: tuple[Path, dict[str, int]]
+) -> None:
+    site, _ = poisoned
+    pages = [
+        "",
+        "tableau-de-bord/",
+        "hainaut-douaisis-cambresis/",
+        "hainaut-douaisis-cambresis/carte-identite/",
+        "hainaut-douaisis-cambresis/priorites/",
+        "hainaut-douaisis-cambresis/gouvernance/",
+        "hainaut-douaisis-cambresis/plan-action/",
+        "hainaut-douaisis-cambresis/plan-action/chef-de-projet/",
+        "hainaut-douaisis-cambresis/plan-action/avancement/",
+        "hainaut-douaisis-cambresis/lettres/",
+        "hainaut-douaisis-cambresis/lettres/14/",
+        "hainaut-douaisis-cambresis/agenda/",
+        "mentions-legales/",
+    ]
+    with static_server(site) as url:
+        for page in pages:
+            assert injected_script_events(browser, url + page) == [], page
+        assert injected_script_events(browser, url, search="P1") == []
+
+
+# --- contributed HTML and the theme's machinery ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("machinerie") / "projet")
+    make_hostile(root)
+    result = run_ti("build", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site"
+
+
+def _ids(html: str) -> list[str]:
+    return [str(e["id"]) for e in BeautifulSoup(html, "html.parser").find_all(id=True)]
+
+
+def test_contributed_identifiers_are_namespaced(hostile_site: Path) -> None:
+    html = (hostile_site / "grand-chatellerault/lettres/1/index.html").read_text(encoding="utf-8")
+    ids = _ids(html)
+    assert ids.count("__config") == 1 and ids.count("__search") == 1  # the theme's own
+    assert "uc-__config" in ids and "uc-__search" in ids and "uc-__drawer" in ids
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find(id="__config").name == "script"
+    assert soup.find(attrs={"name": "getElementById"}) is None  # no clobbering of document
+    article = soup.select_one("article")
+    assert article is not None
+    for element in article.select(".mermaid, [data-md-component]"):
+        raise AssertionError(f"classe ou attribut du thème conservé : {element}")
+    # in-page links of the contributor follow their target
+    assert not [a for a in article.select('a[href^="#"]') if a["href"] == "#__config"]
+
+
+def test_headings_keep_working_anchors(built_site: Path) -> None:
+    """Contributors' headings are namespaced; the table of contents points to them."""
+    html = (built_site / "hainaut-douaisis-cambresis/lettres/14/index.html").read_text(
+        encoding="utf-8"
+    )
+    soup = BeautifulSoup(html, "html.parser")
+    ids = set(_ids(html))
+    toc = [a["href"][1:] for a in soup.select("nav.md-nav--secondary a[href^='#']")]
+    assert toc and all(target in ids for target in toc), toc
+    assert "uc-actualite-nationale" in ids
+
+
+def test_negative_control_without_namespaces_the_theme_is_replaced(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    make_hostile(root)
+    sanitize = root / "hooks" / "tisite" / "sanitize.py"
+    sanitize.write_text(
+        sanitize.read_text(encoding="utf-8")
+        + "\n\ndef _second_pass(cleaned: str) -> Sanitized:  # noqa: F811\n"
+        "    return Sanitized(cleaned)\n",
+        encoding="utf-8",
+    )
+    env = {"PYTHONPATH": os.pathsep.join([str(root / "hooks"), os.environ.get("PYTHONPATH", "")])}
+    result = run_ti("build", cwd=root, env=env)
+    assert result.returncode == 0, result.stderr
+    html = (root / "site/grand-chatellerault/lettres/1/index.html").read_text(encoding="utf-8")
+    first = BeautifulSoup(html, "html.parser").find(id="__config")
+    assert first is not None and first.name == "div"  # the attack works without the pass
+
+
+@pytest.mark.browser
+def test_search_still_works_on_a_page_that_tries_to_replace_it(
+    browser: Browser, hostile_site: Path
+) -> None:
+    with static_server(hostile_site) as url:
+        page = browser.new_page()
+        page.goto(url + "grand-chatellerault/lettres/1/", wait_until="networkidle")
+        page.keyboard.press("s")
+        page.keyboard.type("chaudronnerie")
+        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        page.close()
+
+
+# --- Content-Security-Policy --------------------------------------------------------------
+
+_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+def test_every_page_has_a_strict_policy(built_site: Path) -> None:
+    pages = sorted(built_site.rglob("*.html"))
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        policies = _POLICY.findall(html)
+        assert len(policies) == 1, page
+        head = html[: html.index("</head>")]
+        assert head.index("Content-Security-Policy") < head.find("<script") or "<script" not in (
+            head
+        ), page
+        policy = policies[0]
+        assert "'unsafe-inline'" not in policy.split("style-src")[0], page
+        assert "object-src 'none'" in policy or "default-src 'none'" in policy, page
+        assert "base-uri" in policy and "form-action" in policy, page
+        for match in re.finditer(r"https?://", policy):
+            assert policy[match.start() :].startswith("https://territoires-industrie"), page
+
+
+# --- the build reads only the repository --------------------------------------------------
+
+
+def _links(root: Path, secret: Path) -> None:
+    (root / "docs" / "x.txt").symlink_to(secret)
+    (root / GC / "actions" / "piege.md").symlink_to(root / ".." / "secret.md")
+    (root / GC / "lettres").mkdir()
+    (root / GC / "lettres" / "2.md").symlink_to(root / "hooks" / "mkdocs_hooks.py")
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_links_leaving_the_repository_are_refused(tmp_path: Path, command: str) -> None:
+    root = copy_project(tmp_path / "projet")
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitre: SECRET-DU-CI\n---\nSECRET-DU-CI\n", encoding="utf-8")
+    _links(root, secret)
+    os.mkfifo(root / GC / "tube")
+    result = run_ti(command, cwd=root)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    assert f"docs/x.txt: lien symbolique vers « {secret} », hors des dossiers" in output
+    assert f"{GC}/actions/piege.md: lien symbolique" in output
+    assert f"{GC}/lettres/2.md: lien symbolique vers « {root / 'hooks'}" in output
+    assert f"{GC}/tube: fichier spécial" in output
+    assert not (root / "site").exists()
+
+
+def test_negative_control_without_the_guard_the_secret_is_published(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-DU-CI", encoding="utf-8")
+    (root / "docs" / "x.txt").symlink_to(secret)
+    loader = root / "hooks" / "tisite" / "loader.py"
+    loader.write_text(
+        loader.read_text(encoding="utf-8") + "\n\ndef unsafe_entries(root):  # noqa: F811\n"
+        "    return []\n",
+        encoding="utf-8",
+    )
+    env = {"PYTHONPATH": os.pathsep.join([str(root / "hooks"), os.environ.get("PYTHONPATH", "")])}
+    result = run_ti("build", cwd=root, env=env)
+    assert result.returncode == 0, result.stderr
+    assert (root / "site" / "x.txt").read_text(encoding="utf-8") == "SECRET-DU-CI"
+
+
+def test_links_inside_the_content_are_accepted(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    (root / "docs" / "programme-bis.md").symlink_to(root / "docs" / "programme.md")
+    result = run_ti("check", cwd=root)
+    assert result.returncode == 0, result.stderr
+
+
+# --- images -------------------------------------------------------------------------------
+
+GPS_MARK = "LatitudeSecrete"
+
+
+def _photo_with_metadata() -> bytes:
+    img = Image.new("RGB", (2400, 1600), (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "Fabricant-Secret"  # Make
+    exif[0x013B] = "Auteur-Secret"  # Artist
+    exif[0x8825] = {1: "N", 2: (50.0, 21.0, 0.0)}  # GPS IFD
+    exif[0x9286] = GPS_MARK  # UserComment
+    out = io.BytesIO()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">XMP-Secret</x:xmpmeta>'
+    img.save(out, "JPEG", exif=exif, comment=b"Commentaire-Secret", xmp=xmp)
+    return out.getvalue()
+
+
+def _png_with_text() -> bytes:
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Author", "Auteur-Secret")
+    info.add_itxt("Comment", "Commentaire-Secret")
+    out = io.BytesIO()
+    Image.new("RGBA", (300, 200), (0, 0, 145, 255)).save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def _bomb(width: int = 20_000, height: int = 20_000) -> bytes:
+    """A PNG whose header announces 400 million pixels, in a few kilobytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * (width // 8 + 1) * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
+
+
+SECRETS = [b"Fabricant-Secret", b"Auteur-Secret", b"XMP-Secret", b"Commentaire-Secret", b"GPS"]
+
+
+def _with_images(root: Path) -> None:
+    folder = root / HDC / "lettres" / "images"
+    (folder / "photo.jpg").write_bytes(_photo_with_metadata())
+    (folder / "schema.png").write_bytes(_png_with_text())
+    letter = root / LETTER
+    letter.write_text(
+        letter.read_text(encoding="utf-8")
+        + "\n\n![Une photo](images/photo.jpg)\n\n![Un schéma](images/schema.png)\n",
+        encoding="utf-8",
+    )
+
+
+def test_published_images_carry_no_metadata(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    _with_images(root)
+    originals = b"".join(p.read_bytes() for p in (root / HDC / "lettres" / "images").iterdir())
+    assert all(secret in originals for secret in SECRETS[:4])  # negative control
+    result = run_ti("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    published = sorted((root / "site").rglob("images/*"))
+    assert {p.name for p in published} >= {"photo.jpg", "schema.png"}
+    for path in published:
+        data = path.read_bytes()
+        for secret in SECRETS:
+            assert secret not in data, (path, secret)
+        for marker in (b"Exif\x00\x00", b"tEXt", b"iTXt", b"zTXt", b"http://ns.adobe.com"):
+            assert marker not in data, (path, marker)
+        with Image.open(path) as img:
+            assert max(img.size) <= 1600
+    for path in (root / ".cache").rglob("*"):
+        if path.is_file():
+            assert not any(s in path.read_bytes() for s in SECRETS[:4]), path
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_decompression_bomb_is_refused_with_its_line(tmp_path: Path, command: str) -> None:
+    root = copy_project(tmp_path / "projet")
+    (root / HDC / "lettres" / "images" / "bombe.png").write_bytes(_bomb())
+    letter = root / LETTER
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text + "\n\n![Bombe](images/bombe.png)\n", encoding="utf-8")
+    line = len((text + "\n\n").splitlines()) + 1
+    result = run_ti(command, cwd=root)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in output, output
+    assert (
+        f"{LETTER}:{line}: « images/bombe.png » mesure 20000 × 20000 pixels, plus que les 40 millions"
+        in output
+    ), output
+
+
+# --- resources from another host ----------------------------------------------------------
+
+REMOTE = {
+    "image": ("![p](https://tracker.example/p.gif)", "image chargée depuis un autre site"),
+    "protocole-relatif": ("![p](//tracker.example/p.gif)", "image chargée"),
+    "barre-oblique-inverse": ('<img src="/\\tracker.example/p.gif" alt="p">', "image chargée"),
+    # reported on the line of the definition, where the address is
+    "reference": ("[c]: https://tracker.example/c.png\n\n![c][c]", "image chargée"),
+    "srcset": ('<img src="a.png" srcset="https://t.example/a.png 2x" alt="a">', "image"),
+    "video": ('<video poster="https://t.example/p.jpg"></video>', "vidéo chargée"),
+    "iframe": ('<iframe src="https://t.example/"></iframe>', "cadre (iframe) chargée"),
+    "style": ('<p style="background: url(https://t.example/p.gif)">x</p>', "style chargée"),
+}
+
+
+@pytest.mark.parametrize("name", REMOTE)
+def test_remote_resources_are_refused_by_check(tmp_path: Path, name: str) -> None:
+    root = copy_project(tmp_path / "projet")
+    letter = root / LETTER
+    text = letter.read_text(encoding="utf-8")
+    markdown, expected = REMOTE[name]
+    letter.write_text(text + "\n\nAvant.\n\n" + markdown + "\n", encoding="utf-8")
+    line = len((text + "\n\nAvant.\n\n").splitlines()) + 1
+    result = run_ti("check", cwd=root)
+    assert result.returncode == 1, result.stdout
+    assert f"{LETTER}:{line}: {expected}" in result.stderr, result.stderr
+    assert (
+        "placez" in result.stderr
+        or "remplacez" in result.stderr
+        or "enregistrez" in (result.stderr)
+    )
+
+
+def test_remote_image_in_a_yaml_markdown_field(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    path = root / GC / "priorites.yml"
+    text = path.read_text(encoding="utf-8")
+    old = "  Comme les autres territoires pilotes,"
+    assert old in text
+    path.write_text(text.replace(old, "  ![carte](https://t.example/c.png) " + old.strip()))
+    result = run_ti("check", cwd=root)
+    assert result.returncode == 1
+    expected = f"{GC}/priorites.yml:2: champ « ambition » : image chargée depuis un autre site"
+    assert expected in result.stderr, result.stderr
+
+
+def test_the_sanitiser_never_keeps_a_remote_image() -> None:
+    """Defence in depth, below the check: the address is dropped from the page."""
+    from tisite.sanitize import sanitize_html
+
+    for src in ("https://t.example/p.gif", "//t.example/p.gif", "/\\t.example/p.gif", "/\t/t.ex"):
+        html = sanitize_html(f'<p><img src="{src}" alt="p"></p>')
+        assert "t.ex" not in html, html
+    assert 'src="images/a.png"' in sanitize_html('<img src="images/a.png" alt="a">')
