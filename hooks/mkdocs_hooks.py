@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
+from tisite.buildlog import french
 from tisite.csp import protect, theme_scripts
 from tisite.errors import ContentError
 from tisite.pagecache import PLACEHOLDER_TEMPLATE
@@ -29,6 +30,25 @@ _command = {"preview": False}  # set once per process by on_startup
 def on_startup(*, command: str, dirty: bool) -> None:
     # `mkdocs serve` injects an inline live-reload script: the preview's policy allows it.
     _command["preview"] = command == "serve"
+
+
+class _French(logging.Filter):
+    """MkDocs' messages about the links of a page, in French, naming the source file and line.
+
+    The record keeps its level: a broken link still fails a strict build.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        build: SiteBuild | None = _state.get("build")
+        if build is not None:
+            text = french(record.getMessage(), build.locate)
+            if text is not None:
+                record.msg, record.args = text, ()
+        return True
+
+
+_FRENCH = _French()
+logging.getLogger("mkdocs.structure.pages").addFilter(_FRENCH)
 
 
 class _WarningCount(logging.Handler):

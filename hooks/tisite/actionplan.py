@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import unicodedata
 import uuid
 from collections import Counter, defaultdict
@@ -187,13 +188,16 @@ def export_rows(territory: Territory, site_url: str | None) -> list[dict[str, An
     return rows
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell starting with one of these as a formula. Values joined in one cell
+# (« CCI; =HYPERLINK(…) ») are guarded part by part: opened with « ; » as the separator (the
+# default of French spreadsheets), each part becomes a cell of its own.
+_FORMULA = re.compile(r"(^|[;,|\n\r\t])(\s*)(?=[=+\-@\t\r])")
 
 
 def _cell(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        return _FORMULA.sub(lambda m: m.group(1) + m.group(2) + "'", value)
     return value
 
 

@@ -149,6 +149,25 @@ class SiteBuild:
         anchors = set(anchors or ())
         return anchors | {renamed.get(a, a) for a in anchors}
 
+    def locate(self, src_uri: str, text: str) -> tuple[str, int | None]:
+        """The source file of a page and the line where ``text`` appears in it (for messages
+        about a link of a generated page: contributors edit sources, not generated pages)."""
+        page = self.page_by_path(src_uri)
+        rel = (page.source or "site.yml") if page is not None else f"docs/{src_uri}"
+        if self.root is None:
+            return rel, None
+        base = self.root / rel
+        candidates = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
+        for path in candidates:
+            try:
+                content = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            index = content.find(text)
+            if index >= 0:
+                return path.relative_to(self.root).as_posix(), content[:index].count("\n") + 1
+        return rel, None
+
     # --- sharing: Open Graph and social images --------------------------------------------
 
     def page_by_path(self, src_uri: str) -> Page | None:

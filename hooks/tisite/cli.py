@@ -11,7 +11,9 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -33,9 +35,17 @@ def find_root(start: Path) -> Path:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """Validate the content, then build the site for nothing (into a temporary folder, with
+    the same hooks, cache and strict mode as ``ti build``): « valide » means the build passes.
+    ``--rapide`` stops after the content."""
     from .loader import load_site
 
     root = find_root(Path(args.racine).resolve())
+    config = config_problem(root)
+    if config is not None:
+        report_problems([config], args)
+        print(config.format(), file=sys.stderr)
+        return 1
     try:
         site = load_site(root, only=args.territoire)
     except ContentError as exc:
@@ -45,9 +55,107 @@ def cmd_check(args: argparse.Namespace) -> int:
     report_problems(list(site.warnings), args)
     for warning in site.warnings:
         print(warning.format(), file=sys.stderr)
+    if not args.rapide:
+        problems = dry_build(root, args)
+        if problems:
+            report_problems(problems, args)
+            for problem in problems:
+                print(problem.format(), file=sys.stderr)
+            count = len(problems)
+            print(
+                f"{count} erreur{'s' if count > 1 else ''} à la construction : le contenu est "
+                "valide fichier par fichier, mais le site ne peut pas être construit ; "
+                "corrigez les lignes indiquées.",
+                file=sys.stderr,
+            )
+            return 1
     names = ", ".join(t.nom for t in site.territories)
     print(f"Contenu valide : {len(site.territories)} territoire(s) ({names}).")
+    if not args.rapide:
+        print("Construction vérifiée : le site se construit sans erreur (rien n'a été publié).")
     return 0
+
+
+_PROBLEM_LINE = re.compile(r"^(?P<file>[^\s:][^:]*?)(?::(?P<line>\d+))?: (?P<message>.+)$", re.S)
+
+
+def _as_problem(text: str) -> Problem:
+    """A French message of the build as a Problem (file and line when the message names them)."""
+    match = _PROBLEM_LINE.match(text)
+    if match and ("/" in match["file"] or match["file"].endswith((".yml", ".md", ".txt"))):
+        line = int(match["line"]) if match["line"] else None
+        return Problem(match["file"], line, None, match["message"])
+    return Problem("mkdocs.yml", None, None, text)
+
+
+def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
+    """Build the site into a temporary folder, in this process; the problems it reports."""
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from .buildlog import console_line, crash_message
+
+    class Collect(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.WARNING)
+            self.messages: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            shown = console_line(record.getMessage())
+            if shown:
+                self.messages.append(shown)
+
+    env = mkdocs_env(args)
+    saved = {k: os.environ.get(k) for k in env if k.startswith(("TI_", "NO_MKDOCS"))}
+    os.environ.update({k: v for k, v in env.items() if k in saved})
+    logger = logging.getLogger("mkdocs")
+    collect = Collect()
+    logger.addHandler(collect)
+    propagate, logger.propagate = logger.propagate, False
+    problems: list[Problem] = []
+    with tempfile.TemporaryDirectory(prefix=".verification-") as tmp:
+        try:
+            config = load_config(str(root / "mkdocs.yml"), site_dir=tmp, strict=True)
+            build(config)
+        except MkDocsException as exc:
+            problems += _problems_in(str(exc))
+        except Exception as exc:
+            problems.append(Problem("mkdocs.yml", None, None, crash_message(repr(exc))))
+        finally:
+            logger.removeHandler(collect)
+            logger.propagate = propagate
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+    for message in collect.messages:
+        problems += _problems_in(message)
+    return list(dict.fromkeys(problems))
+
+
+def _problems_in(message: str) -> list[Problem]:
+    """The problems of a message of the build (one per line; headings and counts dropped)."""
+    from .buildlog import console_line
+
+    out = []
+    for line in message.splitlines():
+        text = (console_line(line) or "").removeprefix("avertissement : ")
+        if text.endswith(" :") or re.match(r"^\d+ erreurs? dans le contenu", text):
+            continue  # a heading (« adresses publiées : ») or the count line
+        if text and not text.startswith("Construction interrompue"):
+            out.append(_as_problem(text.replace(": avertissement : ", ": ", 1)))
+    return out
+
+
+def config_problem(root: Path) -> Problem | None:
+    """A syntax error in mkdocs.yml, in French with its line (MkDocs would say it in English)."""
+    from .yamlio import config_syntax_problem
+
+    return config_syntax_problem(root / "mkdocs.yml", "mkdocs.yml")
 
 
 def report_problems(problems: list[Problem], args: argparse.Namespace) -> None:
@@ -55,9 +163,8 @@ def report_problems(problems: list[Problem], args: argparse.Namespace) -> None:
     if args.format == "github":
         for p in problems:
             level = "error" if p.severity == "erreur" else "warning"
-            where = f"file={p.file}" + (f",line={p.line}" if p.line else "")
-            text = p.format().replace("%", "%25").replace("\n", "%0A")
-            print(f"::{level} {where},title=Contenu à corriger::{text}")
+            where = f"file={_property(p.file)}" + (f",line={p.line}" if p.line else "")
+            print(f"::{level} {where},title=Contenu à corriger::{_data(p.format())}")
     if args.rapport_gitlab:
         issues = [
             {
@@ -74,14 +181,25 @@ def report_problems(problems: list[Problem], args: argparse.Namespace) -> None:
         )
 
 
+def _data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub's runner expects: a file name or a value
+    can't end the command and start another one (``::set-env``, ``::add-mask``…)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    """A workflow command's property (file, title): data escaping, plus « : » and « , »."""
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def mkdocs_env(args: argparse.Namespace) -> dict[str, str]:
     """The MkDocs child process's environment: the options the hooks read (TI_*)."""
-    env = dict(os.environ)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # no English banner about MkDocs 2
     if args.territoire:
         env["TI_TERRITOIRE"] = args.territoire
     if getattr(args, "brouillons", False):
         env["TI_BROUILLONS"] = "1"
-    if args.sans_cache:
+    if getattr(args, "sans_cache", False):
         env["TI_SANS_CACHE"] = "1"
     return env
 
@@ -89,27 +207,103 @@ def mkdocs_env(args: argparse.Namespace) -> dict[str, str]:
 def cmd_build(args: argparse.Namespace) -> int:
     """Build into a temporary folder, then swap it in: a failed build leaves the old site."""
     root = find_root(Path(args.racine).resolve())
+    config = config_problem(root)
+    if config is not None:
+        print(config.format(), file=sys.stderr)
+        print("Échec de la construction : le site précédent est conservé.", file=sys.stderr)
+        return 1
     target = Path(args.site_dir).resolve() if args.site_dir else root / "site"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(target.parent)
+        tmp = Path(tempfile.mkdtemp(prefix=f".site-{os.getpid()}-", dir=target.parent))
+    except OSError as exc:
+        print(
+            f"Impossible d'écrire le site dans {target.parent} : {_os_error(exc)}.",
+            file=sys.stderr,
+        )
+        return 1
     env = mkdocs_env(args)
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
     command += ["--config-file", str(root / "mkdocs.yml"), "--site-dir", str(tmp)]
-    result = subprocess.run(command, env=env, cwd=root, check=False)
-    if result.returncode != 0:
+    code = run_mkdocs(command, env, root)
+    if code != 0:
         shutil.rmtree(tmp, ignore_errors=True)
         print("Échec de la construction : le site précédent est conservé.", file=sys.stderr)
-        return result.returncode or 1
+        return code or 1
     old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    tmp.rename(target)
+    try:
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            target.rename(old)
+        tmp.rename(target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        print(f"Impossible de remplacer {target} : {_os_error(exc)}.", file=sys.stderr)
+        return 1
     shutil.rmtree(old, ignore_errors=True)
     print(f"Site construit dans {target}")
     if not args.territoire:
         record_published_urls(root, target)
     return 0
+
+
+def _os_error(exc: OSError) -> str:
+    from .buildlog import crash_message
+
+    return (
+        crash_message(f"[Errno {exc.errno}] {exc.strerror} '{exc.filename or ''}'")
+        .rstrip(".")
+        .removeprefix("La construction a échoué : ")
+    )
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Remove the temporary folders of builds that were interrupted (their process is gone)."""
+    for leftover in folder.glob(".site-*"):
+        match = re.match(r"\.site-(\d+)-", leftover.name)
+        if match and _alive(int(match.group(1))):
+            continue  # another build is running in this folder
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def run_mkdocs(command: list[str], env: dict[str, str], cwd: Path) -> int:
+    """Run MkDocs, showing its output in French (English noise hidden, no traceback)."""
+    from .buildlog import console_line, crash_message
+
+    process = subprocess.Popen(
+        command,
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    assert process.stdout is not None
+    captured: list[str] = []
+    crashed = False
+    for line in process.stdout:
+        captured.append(line)
+        crashed = crashed or line.startswith("Traceback (most recent call last)")
+        shown = None if crashed else console_line(line)
+        if shown is not None:
+            print(shown, file=sys.stderr, flush=True)
+    code = process.wait()
+    if code != 0 and crashed:
+        print(crash_message("".join(captured)), file=sys.stderr)
+    return code
 
 
 def record_published_urls(root: Path, site_dir: Path) -> None:
@@ -141,7 +335,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     root = find_root(Path(args.racine).resolve())
     env = mkdocs_env(args)
     command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", args.adresse]
-    return subprocess.call([*command, "--config-file", str(root / "mkdocs.yml")], env=env, cwd=root)
+    command += ["--config-file", str(root / "mkdocs.yml")]
+    child = subprocess.Popen(command, env=env, cwd=root)
+    # Stopped by a signal (a terminal closed, a test ending), ``ti serve`` stops its server too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        return child.wait()
+    finally:
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 def json_schemas() -> dict[str, dict[str, object]]:
@@ -209,7 +415,7 @@ def cmd_new_letter(args: argparse.Namespace) -> int:
         return 1
     letters = folder / "lettres"
     letters.mkdir(exist_ok=True)
-    numbers = [int(p.stem) for p in letters.glob("*.md") if p.stem.isdigit()]
+    numbers = [int(p.stem) for p in letters.glob("*.md") if re.fullmatch(r"[0-9]{1,4}", p.stem)]
     numero = max(numbers, default=0) + 1
     when = args.date or dt.date.today().isoformat()
     try:
@@ -233,6 +439,12 @@ def parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="valide le contenu sans construire le site")
     check.add_argument("--territoire", help="ne valider qu'un territoire (son dossier)")
+    check.add_argument(
+        "--rapide",
+        action="store_true",
+        help="valide le contenu sans construire le site pour rien (les liens entre pages, "
+        "les adresses publiées et la configuration ne sont alors pas vérifiés)",
+    )
     check.add_argument(
         "--format",
         choices=["texte", "github"],

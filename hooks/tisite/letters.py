@@ -11,7 +11,7 @@ from .models import AgendaEntry, Letter
 from .validation import read_published, validate
 from .yamlio import Source, read_yaml
 
-NUMBER_RE = re.compile(r"^\d{1,4}$")
+NUMBER_RE = re.compile(r"[0-9]{1,4}")  # ASCII digits only: « １７ » or « ١٧ » is not 17
 MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 

@@ -23,7 +23,7 @@ TERRITORIES_DIR = "territoires"
 SITE_FILE = "site.yml"
 TERRITORY_FILES = ("territoire.yml", "priorites.yml", "gouvernance.yml")
 KNOWN_ENTRIES = {*TERRITORY_FILES, "actions", "lettres", "images", "agenda.yml", "README.md"}
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # always used with fullmatch
 ACTION_NAME = (
     SLUG_RE,
     "lettres minuscules sans accent, chiffres et tirets seulement, suivis de .md (il devient "
@@ -93,7 +93,7 @@ def load_site(root: Path, only: str | None = None, drafts: bool = False) -> Site
         )
 
     territories = [t for d in dirs if (t := load_territory(root, d, problems, drafts))]
-    _check_slugs(territories, problems)
+    _check_across(root, territories, problems)
 
     errors = [p for p in problems if p.severity == "erreur"]
     if errors or settings is None:
@@ -111,7 +111,7 @@ def load_territory(
 ) -> Territory | None:
     rel_dir = _rel(root, directory)
     before = len([p for p in problems if p.severity == "erreur"])
-    if not SLUG_RE.match(directory.name):
+    if not SLUG_RE.fullmatch(directory.name):
         problems.append(
             Problem(
                 rel_dir,
@@ -222,6 +222,16 @@ def _check_actions(
     former_seen: dict[str, str] = {}
     for item, source in loaded:
         data = item.data
+        if item.id in RESERVED_ACTIONS:
+            problems.append(
+                Problem(
+                    source.rel,
+                    None,
+                    None,
+                    f"« {item.id} » est l'adresse d'une page du plan d'action "
+                    f"(plan-action/{item.id}/) : renommez le fichier",
+                )
+            )
 
         def report(
             loc: tuple[str | int, ...], field: str, message: str, src: Source = source
@@ -256,6 +266,8 @@ def _check_actions(
             field = f"anciens_identifiants[{index + 1}]"
             if former in ids:
                 report(where, field, f"« {former} » est l'identifiant d'une action existante")
+            elif former in RESERVED_ACTIONS:
+                report(where, field, f"« {former} » est l'adresse d'une page du plan d'action")
             elif former in former_seen:
                 report(where, field, f"« {former} » est déjà déclaré par {former_seen[former]}")
             former_seen[former] = source.rel
@@ -362,17 +374,112 @@ def _build_territory(
     )
 
 
-def _check_slugs(territories: list[Territory], problems: list[Problem]) -> None:
+# First segments of the site's own pages and folders: a territory (or its former identifier)
+# can't take them, or its pages would replace the legal notices, the search or the theme.
+RESERVED = frozenset(
+    {
+        "tableau-de-bord",
+        "mentions-legales",
+        "accessibilite",
+        "donnees-personnelles",
+        "contribuer",
+        "programme",
+        "assets",
+        "search",
+        "actions",
+        "admin",
+        "territoires",
+        "lettres",
+    }
+)
+# Pages of a territory's action plan that an action (or its former identifier) can't take.
+RESERVED_ACTIONS = frozenset({"avancement"})
+
+
+def reserved_names(root: Path) -> set[str]:
+    """RESERVED and the top-level entries of docs/ (hand-written pages and assets)."""
+    docs = root / "docs"
+    own = (
+        {p.stem if p.suffix == ".md" else p.name for p in docs.iterdir()}
+        if docs.is_dir()
+        else set()
+    )
+    return set(RESERVED) | own
+
+
+def _line_of_text(root: Path, rel: str, needle: str) -> int | None:
+    try:
+        text = (root / rel).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    index = text.find(needle)
+    return text[:index].count("\n") + 1 if index >= 0 else None
+
+
+def _check_across(root: Path, territories: list[Territory], problems: list[Problem]) -> None:
+    """Checks between territories: names, EPCIs, identifiers and former identifiers."""
+    reserved = reserved_names(root)
     current = {t.slug for t in territories}
+    names: dict[str, Territory] = {}
+    members: dict[str, Territory] = {}
     for t in territories:
+        rel = f"{t.source_dir}/territoire.yml"
+        if t.slug in reserved:
+            problems.append(
+                Problem(
+                    t.source_dir,
+                    None,
+                    None,
+                    f"« {t.slug} » est l'adresse d'une page du site (/{t.slug}/) : renommez le "
+                    "dossier du territoire",
+                )
+            )
+        key = t.nom.casefold()
+        if key in names:
+            problems.append(
+                Problem(
+                    rel,
+                    _line_of_text(root, rel, "nom:"),
+                    "nom",
+                    f"« {t.nom} » est déjà le nom du territoire {names[key].source_dir} : deux "
+                    "territoires ne peuvent pas porter le même nom",
+                )
+            )
+        names.setdefault(key, t)
+        for epci in t.epcis:
+            siren = epci.ref.siren
+            if siren in members:
+                problems.append(
+                    Problem(
+                        rel,
+                        _line_of_text(root, rel, siren),
+                        "epci",
+                        f"l'EPCI {siren} ({epci.ref.nom}) appartient déjà au territoire "
+                        f"{members[siren].source_dir} : une intercommunalité n'est comptée "
+                        "que dans un territoire",
+                    )
+                )
+            members.setdefault(siren, t)
         for index, former in enumerate(t.info.anciens_identifiants):
+            field = f"anciens_identifiants[{index + 1}]"
+            line = _line_of_text(root, rel, former)
             if former in current:
                 problems.append(
                     Problem(
-                        f"{t.source_dir}/territoire.yml",
-                        None,
-                        f"anciens_identifiants[{index + 1}]",
+                        rel,
+                        line,
+                        field,
                         f"« {former} » est l'identifiant d'un territoire existant : il ne peut pas "
                         "rediriger",
+                    )
+                )
+            elif former in reserved:
+                problems.append(
+                    Problem(
+                        rel,
+                        line,
+                        field,
+                        f"« {former} » est l'adresse d'une page du site (/{former}/) : une "
+                        "redirection la remplacerait ; retirez cet identifiant",
                     )
                 )

@@ -40,6 +40,7 @@ class Page:
     published: dt.date | None = None
     modified: dt.date | None = None
     leaf: bool = False  # a fiche action or a letter: out of the navigation, cacheable
+    source: str | None = None  # the file (or territory folder) it is made from, for messages
 
     @property
     def url(self) -> str:
@@ -227,6 +228,7 @@ class Renderer:
                     t,
                     population if sub in ("", "carte-identite/") else None,
                 ),
+                source=t.source_dir,
             )
             for sub, title, tpl in SECTIONS
         ]
@@ -247,6 +249,7 @@ class Renderer:
                     min(dates) if dates else None,
                     max(dates) if dates else None,
                     leaf=True,
+                    source=action.source,
                 )
             )
         letters = t.letters  # newest first
@@ -267,6 +270,7 @@ class Renderer:
                     letter.date,
                     letter.date,
                     leaf=True,
+                    source=letter.source,
                 )
             )
         return pages

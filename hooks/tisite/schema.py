@@ -47,9 +47,10 @@ def _safe_url(value: str) -> str:
 
 def _partial_date(value: Any) -> str:
     text = str(value)
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+    if not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", text):
         raise ValueError("doit être une année (AAAA), un mois (AAAA-MM) ou une date (AAAA-MM-JJ)")
     parts = [int(p) for p in text.split("-")]
+    _year_in_range(parts[0], text)
     if len(parts) >= 2 and not 1 <= parts[1] <= 12:
         raise ValueError(f"mois inexistant dans « {text} »")
     if len(parts) == 3:
@@ -60,19 +61,50 @@ def _partial_date(value: Any) -> str:
     return text
 
 
-Text = Annotated[str, Field(min_length=1)]
+YEARS = (1900, 2100)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _year_in_range(year: int, text: object) -> None:
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise ValueError(
+            f"année {year} hors de la période acceptée ({YEARS[0]}-{YEARS[1]}) : vérifiez "
+            f"la date (reçu « {text} »)"
+        )
+
+
+def _day(value: dt.date) -> dt.date:
+    _year_in_range(value.year, value.isoformat())
+    return value
+
+
+def _no_control(value: str) -> str:
+    match = _CONTROL.search(value)
+    if match:
+        raise ValueError(
+            f"caractère de contrôle invisible (code {ord(match.group()):#04x}) en position "
+            f"{match.start() + 1} : retapez le texte à cet endroit (il vient souvent d'un "
+            "copier-coller)"
+        )
+    return value
+
+
+Text = Annotated[str, Field(min_length=1), AfterValidator(_no_control)]
+Day = Annotated[dt.date, AfterValidator(_day)]
 Slug = Annotated[
     str,
     BeforeValidator(_to_str),
     Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80),
 ]
-Siren = Annotated[str, BeforeValidator(_to_str), Field(pattern=r"^\d{9}$")]
+Siren = Annotated[str, BeforeValidator(_to_str), Field(pattern=r"^[0-9]{9}$")]
 Url = Annotated[str, AfterValidator(_safe_url)]
 Email = Annotated[str, Field(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-zA-Z]{2,}$")]
 PartialDate = Annotated[str, BeforeValidator(_to_str), AfterValidator(_partial_date)]
-Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Measure = Annotated[float, Field(allow_inf_nan=False)]
-Count = Annotated[int, Field(ge=0)]
+# Above 10^15 (a million billion euros), a figure is a typing mistake, not a budget.
+LARGEST = 1e15
+Amount = Annotated[float, Field(ge=0, le=LARGEST, allow_inf_nan=False)]
+Measure = Annotated[float, Field(ge=-LARGEST, le=LARGEST, allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=0, le=10**9)]
 
 # --------------------------------------------------------------------------------------------
 # Site settings (site.yml)
@@ -92,7 +124,7 @@ class Organisation(Strict):
     site_web: Url | None = Field(None, description="Adresse du site web.")
     courriel: Email | None = Field(None, description="Adresse électronique générique.")
     telephone: Text | None = Field(None, description="Téléphone du standard.")
-    siret: Annotated[str, BeforeValidator(_to_str), Field(pattern=r"^\d{14}$")] | None = None
+    siret: Annotated[str, BeforeValidator(_to_str), Field(pattern=r"^[0-9]{14}$")] | None = None
 
 
 class Accessibilite(Strict):
@@ -103,7 +135,7 @@ class Accessibilite(Strict):
     taux_conformite: Annotated[float, Field(ge=0, le=100)] | None = Field(
         None, description="Taux de conformité mesuré par un audit, en pourcentage."
     )
-    date_declaration: dt.date = Field(description="Date de la déclaration (AAAA-MM-JJ).")
+    date_declaration: Day = Field(description="Date de la déclaration (AAAA-MM-JJ).")
     referentiel: Text = Field("RGAA 4.1.2", description="Référentiel utilisé.")
     audit: Text | None = Field(None, description="Qui a réalisé l'audit, et quand.")
     contact: Email = Field(description="Adresse pour signaler un défaut d'accessibilité.")
@@ -159,7 +191,7 @@ class Entreprise(Strict):
 
 class ChiffreCle(Strict):
     libelle: Text = Field(description="Ce que mesure le chiffre.")
-    valeur: float = Field(description="Valeur numérique.")
+    valeur: Measure = Field(description="Valeur numérique.")
     unite: Text | None = Field(None, description="Unité affichée après la valeur (« M€ », « % »).")
     prefixe: Text | None = Field(
         None, description="Texte avant la valeur (« plus de », « près de »)."
@@ -185,7 +217,7 @@ class Declarations(Strict):
 
 class Label(Strict):
     nom: Text
-    date: dt.date | None = None
+    date: Day | None = None
     description: Text | None = None
 
 
@@ -206,7 +238,7 @@ class Territoire(Strict):
     anciens_identifiants: list[Slug] = Field(
         default_factory=list, description="Anciens noms de dossier : leurs adresses redirigent."
     )
-    date_identification: dt.date | None = Field(
+    date_identification: Day | None = Field(
         None, description="Date à laquelle le territoire a été identifié Territoire d'industrie."
     )
     identification: Text | None = Field(
@@ -299,7 +331,7 @@ class ChefDeProjet(Strict):
     fonction: Text = "Chef de projet Territoire d'industrie"
     structure: Text = Field(description="Structure qui porte le poste.")
     lieu: Text | None = None
-    depuis: dt.date | None = None
+    depuis: Day | None = None
     missions: list[Text] = Field(default_factory=list)
     financement: list[Financement] = Field(default_factory=list)
     financement_source: Text | None = None
@@ -344,7 +376,7 @@ def _named(value: Any) -> Any:
 class Porteur(Strict):
     nom: Text = Field(description="Porteur de projet / maître d'ouvrage de l'action.")
     categorie: Text | None = Field(None, description="EPCI, entreprise, chambre consulaire…")
-    siret: Annotated[str, BeforeValidator(_to_str), Field(pattern=r"^\d{14}$")] | None = None
+    siret: Annotated[str, BeforeValidator(_to_str), Field(pattern=r"^[0-9]{14}$")] | None = None
 
 
 class PartenaireAction(Strict):
@@ -392,7 +424,7 @@ class Calendrier(Strict):
 
 
 class Avancement(Strict):
-    date: dt.date = Field(description="Date du point d'avancement (AAAA-MM-JJ).")
+    date: Day = Field(description="Date du point d'avancement (AAAA-MM-JJ).")
     phase: Annotated[Literal[vocab.PHASES], _choice(vocab.PHASES)] = Field(  # type: ignore[valid-type]
         description="Phase : Idée, Étude ou Opération (schéma « Projets de collectivités »)."
     )
@@ -407,7 +439,7 @@ class Indicateur(Strict):
     nom: Text
     type: Annotated[Literal[vocab.INDICATEUR_TYPES], _choice(vocab.INDICATEUR_TYPES)]  # type: ignore[valid-type]
     unite: Text | None = None
-    cible: Measure | None = None
+    cible: Amount | None = Field(None, description="Valeur visée (positive ou nulle).")
     valeur: Measure | None = None
     date: PartialDate | None = Field(None, description="Date de la dernière valeur mesurée.")
     source: Text | None = None
@@ -483,9 +515,9 @@ def _when(value: Any) -> Any:
         return value
     text = value.strip()
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
             return dt.date.fromisoformat(text)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2})?", text):
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?", text):
             return dt.datetime.fromisoformat(text.replace(" ", "T"))
     except ValueError:
         raise ValueError(f"cette date n'existe pas (reçu « {text} »)") from None
@@ -495,13 +527,18 @@ def _when(value: Any) -> Any:
     )
 
 
-When = Annotated[dt.datetime | dt.date, BeforeValidator(_when)]
+def _when_in_range(value: dt.date) -> dt.date:
+    _year_in_range(value.year, value.isoformat())
+    return value
+
+
+When = Annotated[dt.datetime | dt.date, BeforeValidator(_when), AfterValidator(_when_in_range)]
 
 
 class AppelAProjets(Strict):
     titre: Text
     operateur: Text | None = Field(None, description="Opérateur : Bpifrance, ADEME, Région…")
-    date_limite: dt.date | None = Field(None, description="Date limite de dépôt (AAAA-MM-JJ).")
+    date_limite: Day | None = Field(None, description="Date limite de dépôt (AAAA-MM-JJ).")
     lien: Url | None = None
     description: Text | None = None
 
@@ -521,7 +558,7 @@ class Lettre(Strict):
     """A newsletter issue: front matter of territoires/<slug>/lettres/<numero>.md."""
 
     titre: Text = Field(max_length=160)
-    date: dt.date = Field(description="Date de parution (AAAA-MM-JJ).")
+    date: Day = Field(description="Date de parution (AAAA-MM-JJ).")
     resume: Text = Field(max_length=400, description="Résumé affiché dans l'archive et les flux.")
     image_alt: Text | None = Field(None, description="Texte alternatif de l'image de couverture.")
     image: ImagePath | None = Field(None, description="Image de couverture (chemin relatif).")

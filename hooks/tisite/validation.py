@@ -53,7 +53,7 @@ def read_published(
 
     ``name``: the pattern the file name (without .md) must match, and what to say otherwise.
     """
-    if name is not None and not name[0].match(path.stem):
+    if name is not None and not name[0].fullmatch(path.stem):
         problems.append(Problem(rel, None, None, f"nom de fichier invalide : {name[1]}"))
         return None
     source, problem = read_markdown(path, rel)
@@ -62,9 +62,25 @@ def read_published(
             problems.append(problem)
         return None
     data = validate(model, source, problems)
+    control = _CONTROL.search(source.body)
+    if control:
+        line = source.body_line + source.body[: control.start()].count("\n")
+        problems.append(
+            Problem(
+                rel,
+                line,
+                None,
+                f"caractère de contrôle invisible (code {ord(control.group()):#04x}) dans le "
+                "texte : retapez la ligne (il vient souvent d'un copier-coller)",
+            )
+        )
+        return None
     if data is None or (getattr(data, "brouillon", False) and not drafts):
         return None
     return source, data
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def to_problem(err: ErrorDetails, model: type[BaseModel], source: Source) -> Problem:

@@ -93,8 +93,8 @@ def _fast_load(text: str) -> tuple[bool, Any]:
     """
     try:
         return True, _safe_yaml().load(text)
-    except (YAMLError, DuplicateKeyError):
-        return False, None
+    except (YAMLError, DuplicateKeyError, ValueError, RecursionError):
+        return False, None  # explained by the line-tracking parse
 
 
 def _yaml() -> YAML:
@@ -250,7 +250,53 @@ def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Pro
         return None, Problem(rel, line, None, _translate(exc))
     except YAMLError as exc:
         return None, Problem(rel, None, None, _translate(exc))
+    except RecursionError:
+        return None, _too_deep(rel, text, line_offset)
+    except ValueError:  # an integer of thousands of digits (Python refuses to convert it)
+        match = _LONG_NUMBER.search(text)
+        line = text[: match.start()].count("\n") + 1 + line_offset if match else None
+        return None, Problem(
+            rel,
+            line,
+            None,
+            "nombre beaucoup trop long : un nombre du contenu compte au plus 15 chiffres",
+        )
     return tree, None
+
+
+_LONG_NUMBER = re.compile(r"\d{100,}")
+MAX_DEPTH = 20  # the deepest field of the schema is 5 levels down
+
+
+def _too_deep(rel: str, text: str, line_offset: int = 0) -> Problem:
+    lines = text.split("\n")
+    levels = [
+        (len(line) - len(line.lstrip(" -")) // 2 + line.count("[") + line.count("{"), index)
+        for index, line in enumerate(lines)
+    ]
+    deepest = max(levels)[1] + 1 + line_offset if levels else None
+    return Problem(
+        rel,
+        deepest,
+        None,
+        f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux de listes ou de champs) : "
+        "le contenu n'en demande jamais autant ; vérifiez l'indentation et les crochets",
+    )
+
+
+def depth(data: Any) -> int:
+    """Nesting depth of plain data (lists and mappings), computed without recursion."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_DEPTH:
+                break
+            values = node.values() if isinstance(node, dict) else node
+            stack.extend((v, level + 1) for v in values)
+    return deepest
 
 
 def _read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
@@ -278,8 +324,12 @@ def _load(text: str, rel: str, line_offset: int) -> tuple[Any, Any, Problem | No
     """Plain data, the line-tracking tree (None until a line is asked for), or the problem."""
     ok, data = _fast_load(text) if "*" not in text and "!" not in text else (False, None)
     if ok:
+        if depth(data) > MAX_DEPTH:
+            return None, None, _too_deep(rel, text, line_offset)
         return to_plain(data) if data is not None else None, None, None
     tree, problem = parse_yaml_text(text, rel, line_offset)
+    if problem is None and depth(tree) > MAX_DEPTH:
+        return None, None, _too_deep(rel, text, line_offset)
     return to_plain(tree), tree, problem
 
 
@@ -304,3 +354,24 @@ def read_markdown(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
     if problem:
         return None, problem
     return Source(path, rel, data or {}, tree, 1, body, body_line, yaml_text=header), None
+
+
+def config_syntax_problem(path: Path, rel: str) -> Problem | None:
+    """A YAML syntax error in a configuration file (mkdocs.yml), in French with its line.
+
+    Tags are allowed there (``!ENV``, ``!!python/name``): only the syntax is checked.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Problem(rel, None, None, "fichier de configuration introuvable")
+    except (OSError, UnicodeDecodeError):
+        return Problem(rel, None, None, "fichier illisible : enregistrez-le en UTF-8")
+    try:
+        YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return Problem(rel, mark.line + 1 if mark else None, None, _translate(exc))
+    except (YAMLError, DuplicateKeyError) as exc:
+        return Problem(rel, None, None, _translate(exc))
+    return None

@@ -1,0 +1,144 @@
+"""MkDocs speaks English and names generated pages; contributors read French and edit source
+files. This module turns MkDocs' messages into French ones that name the source file and line,
+and recognises the messages that say nothing useful to a contributor (hidden).
+
+No MkDocs import: it works on message strings, for the hooks (log records of a build) and for
+``ti build`` (the lines its MkDocs process prints).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# where(page src_uri, text to look for) -> (source file, line or None)
+Locate = Callable[[str, str], tuple[str, int | None]]
+
+_MISSING_TARGET = re.compile(
+    r"Doc file '(?P<page>[^']*)' contains a link '(?P<link>[^']*)', but the target "
+    r"'(?P<target>[^']*)' is not found among documentation files\."
+)
+_MISSING_ANCHOR = re.compile(
+    r"Doc file '(?P<page>[^']*)' contains a link '(?P<link>[^']*)', but there is no such "
+    r"anchor on this page\."
+)
+_MISSING_ANCHOR_ELSEWHERE = re.compile(
+    r"Doc file '(?P<page>[^']*)' contains a link '(?P<link>[^']*)', but the doc "
+    r"'(?P<target>[^']*)' does not contain an anchor '(?P<anchor>[^']*)'\."
+)
+_UNRECOGNIZED = re.compile(
+    r"Doc file '(?P<page>[^']*)' contains an unrecognized relative link '(?P<link>[^']*)', "
+    r"it was left as is\."
+)
+_ABSOLUTE = re.compile(
+    r"Doc file '(?P<page>[^']*)' contains an absolute link '(?P<link>[^']*)', it was left as "
+    r"is\.(?: Did you mean '(?P<hint>[^']*)'\?)?"
+)
+
+
+def _where(locate: Locate, page: str, link: str) -> str:
+    source, line = locate(page, link)
+    return f"{source}:{line}" if line else source
+
+
+def french(message: str, locate: Locate) -> str | None:
+    """The French version of a MkDocs message about a page's links, or None if it is another
+    message."""
+    if m := _MISSING_TARGET.fullmatch(message):
+        return (
+            f"{_where(locate, m['page'], m['link'])}: lien vers « {m['link']} » : la page ou le "
+            f"fichier visé n'existe pas ({m['target']}) ; vérifiez le chemin (une fiche action : "
+            "../../plan-action/<identifiant>/index.md ; une image : placée dans le dossier "
+            "lettres/, nom et majuscules compris)"
+        )
+    if m := _MISSING_ANCHOR.fullmatch(message):
+        return (
+            f"{_where(locate, m['page'], m['link'])}: lien vers « {m['link']} » : aucune "
+            "section de cette page ne porte cet identifiant ; l'identifiant d'un titre s'écrit "
+            "en minuscules sans accent, avec des tirets à la place des espaces"
+        )
+    if m := _MISSING_ANCHOR_ELSEWHERE.fullmatch(message):
+        return (
+            f"{_where(locate, m['page'], m['link'])}: lien vers « {m['link']} » : la page "
+            f"{m['target']} n'a pas de section « {m['anchor']} »"
+        )
+    if m := _UNRECOGNIZED.fullmatch(message):
+        return (
+            f"{_where(locate, m['page'], m['link'])}: lien « {m['link']} » non reconnu, laissé "
+            "tel quel (une adresse web commence par https://)"
+        )
+    if m := _ABSOLUTE.fullmatch(message):
+        return (
+            f"{_where(locate, m['page'], m['link'])}: lien absolu « {m['link']} » laissé tel "
+            "quel : préférez un chemin relatif vers le fichier .md"
+        )
+    return None
+
+
+# Lines of a MkDocs run that say nothing to a contributor (English, about MkDocs itself).
+NOISE = re.compile(
+    r"^(?:INFO\s+-\s+)?(?:"
+    r"Cleaning site directory"
+    r"|Building documentation to directory: .*"
+    r"|The following pages exist in the docs directory, but are not included in the "
+    r'"nav" configuration:'
+    r"|Aborted with a BuildError!"
+    r"|Documentation built in .*"
+    r")$"
+)
+_CONFIG_VALUE = re.compile(r"^(?:ERROR\s+-\s+)?Config value '(?P<key>[^']+)': (?P<message>.*)$")
+_CONFIG_ABORT = re.compile(r"^Aborted with (?:\d+ configuration errors|a configuration error)!$")
+_STRICT = re.compile(r"^Aborted with (\d+) warnings? in strict mode!$")
+_LEVEL = re.compile(r"^(INFO|WARNING|ERROR|DEBUG)\s+-\s+")
+_LEVELS = {"INFO": "", "DEBUG": "", "WARNING": "avertissement : ", "ERROR": "erreur : "}
+_ERRNO = {
+    "28": "plus de place sur le disque : libérez de l'espace, puis relancez",
+    "13": "permission refusée : le dossier de sortie n'est pas accessible en écriture",
+    "30": "système de fichiers en lecture seule : choisissez un autre dossier de sortie",
+    "122": "quota de disque dépassé : libérez de l'espace, puis relancez",
+}
+
+
+def console_line(line: str) -> str | None:
+    """A line printed by MkDocs, as ``ti`` shows it: French prefixes, noise hidden (None)."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", line).rstrip()
+    if NOISE.match(text) or re.match(r"^\s+- \S+\.md$", text):
+        return None
+    if m := _CONFIG_VALUE.match(text):
+        return (
+            f"mkdocs.yml: réglage « {m['key']} » invalide : {m['message']} (message de MkDocs, "
+            "en anglais) ; comparez avec le mkdocs.yml du projet d'origine"
+        )
+    if _CONFIG_ABORT.match(text):
+        return None  # the invalid settings were listed just before
+    if m := _STRICT.match(text):
+        count = int(m.group(1))
+        s = "s" if count > 1 else ""
+        return (
+            f"Construction interrompue : {count} avertissement{s} en mode strict (voir "
+            "ci-dessus) ; corrigez-les puis relancez."
+        )
+    if m := _LEVEL.match(text):
+        prefix, rest = _LEVELS[m.group(1)], text[m.end() :]
+        located = re.match(r"^([^\s:]+/[^\s:]+(?::\d+)?): ", rest)
+        if prefix and located and not rest[located.end() :].startswith(prefix):
+            return f"{located.group(1)}: {prefix}{rest[located.end() :]}"
+        return prefix + rest
+    return text
+
+
+def crash_message(output: str) -> str:
+    """French explanation of a build that ended with a Python exception (the traceback is not
+    shown: it says nothing to a contributor)."""
+    last = [line for line in output.splitlines() if line.strip()][-1:] or [""]
+    error = last[0].strip()
+    number = re.search(r"\[Errno (\d+)\]", error)
+    if number and number.group(1) in _ERRNO:
+        path = re.search(r"'([^']+)'", error)
+        where = f" ({path.group(1)})" if path else ""
+        return f"La construction a échoué : {_ERRNO[number.group(1)]}{where}."
+    return (
+        "La construction a échoué sur une erreur interne : "
+        f"{error or 'inconnue'}. Relancez avec `ti build --sans-cache` ; si l'erreur persiste, "
+        "signalez-la aux mainteneurs du projet avec ce message."
+    )
