@@ -295,6 +295,100 @@ CASES: dict[str, Case] = {
         f"{LETTER}:12: champ « appels_a_projets[1].lien » : doit être une adresse web commençant "
         "par https:// (ou http://)",
     ),
+    # Values that passed check and crashed the build: refused with file, line and field
+    "annee-9999": Case(
+        add_to_action("calendrier:\n  debut: 9999"),
+        f"{A}:16: champ « calendrier.debut » : année 9999 hors de la période acceptée "
+        "(1900-2100) : vérifiez la date (reçu « 9999 »)",
+    ),
+    "annee-0000": Case(
+        add_to_action("calendrier:\n  debut: 2024-01\n  fin: 0000-01-01"),
+        f"{A}:17: champ « calendrier.fin » : année 0 hors de la période acceptée (1900-2100) : "
+        "vérifiez la date (reçu « 0000-01-01 »)",
+    ),
+    "agenda-9999-12-31": Case(
+        edit(f"{HDC}/agenda.yml", "    date: 2022-09-15", "    date: 9999-12-31"),
+        f"{HDC}/agenda.yml:9: champ « evenements[2].date » : année 9999 hors de la période "
+        "acceptée (1900-2100) : vérifiez la date (reçu « 9999-12-31 »)",
+    ),
+    "montant-1e308": Case(
+        add_to_action("budget:\n  - financeur: Région\n    montant: 1e308\n    statut: acquis"),
+        f"{A}:17: champ « budget[1].montant » : doit être inférieur ou égal à "
+        "1\u202f000\u202f000\u202f000\u202f000\u202f000 (reçu « 1e+308 »)",
+    ),
+    "indicateur-infini": Case(
+        add_to_action("indicateurs:\n  - nom: Emplois\n    type: résultat\n    valeur: .inf"),
+        f"{A}:18: champ « indicateurs[1].valeur » : doit être un nombre fini (reçu « inf »)",
+    ),
+    "cible-negative": Case(
+        add_to_action("indicateurs:\n  - nom: Emplois\n    type: résultat\n    cible: -5"),
+        f"{A}:18: champ « indicateurs[1].cible » : doit être un nombre positif (reçu « -5 »)",
+    ),
+    "caractere-de-controle": Case(
+        edit(A, TITLE, 'titre: "Réaliser\\b un diagnostic"'),
+        f"{A}:3: champ « titre » : caractère de contrôle invisible (code 0x08) en position 9 : "
+        "retapez le texte à cet endroit (il vient souvent d'un copier-coller)",
+    ),
+    "caractere-de-controle-dans-le-texte": Case(
+        edit(A, "Action d'exemple :", "Action\x1b[31m d'exemple :"),
+        f"{A}:17: caractère de contrôle invisible (code 0x1b) dans le texte : retapez la ligne "
+        "(il vient souvent d'un copier-coller)",
+    ),
+    "imbrication-profonde": Case(
+        add_to_action("filieres: " + "[" * 300 + "]" * 300),
+        f"{A}:15: imbrication trop profonde (plus de 20 niveaux de listes ou de champs) : le "
+        "contenu n'en demande jamais autant ; vérifiez l'indentation et les crochets",
+    ),
+    "nombre-de-5000-chiffres": Case(
+        add_to_action("depenses:\n  - poste: Étude\n    montant: " + "9" * 5000),
+        f"{A}:17: nombre beaucoup trop long : un nombre du contenu compte au plus 15 chiffres",
+    ),
+    "lettre-chiffres-arabes": Case(
+        copy(LETTER, "\u0661\u0667.md"),
+        f"{HDC}/lettres/\u0661\u0667.md: nom de fichier invalide : une lettre s'appelle par son "
+        "numéro, par exemple « 14.md » (il devient l'adresse /lettres/14/)",
+    ),
+    "lettre-chiffres-pleine-chasse": Case(
+        copy(LETTER, "\uff11\uff17.md"),
+        f"{HDC}/lettres/\uff11\uff17.md: nom de fichier invalide : une lettre s'appelle par son "
+        "numéro, par exemple « 14.md » (il devient l'adresse /lettres/14/)",
+    ),
+    "lettre-nom-avec-retour-a-la-ligne": Case(
+        copy(LETTER, "17\n.md"),
+        f"{HDC}/lettres/17\\n.md: nom de fichier invalide : une lettre s'appelle par son "
+        "numéro, par exemple « 14.md » (il devient l'adresse /lettres/14/)",
+    ),
+    "action-nommee-avancement": Case(
+        copy(A, "avancement.md"),
+        f"{GC}/actions/avancement.md: « avancement » est l'adresse d'une page du plan d'action "
+        "(plan-action/avancement/) : renommez le fichier",
+    ),
+    "ancien-identifiant-sur-une-page-du-site": Case(
+        edit(f"{GC}/territoire.yml", "epci:", "anciens_identifiants: [mentions-legales]\nepci:"),
+        f"{GC}/territoire.yml:14: champ « anciens_identifiants[1] » : « mentions-legales » est "
+        "l'adresse d'une page du site (/mentions-legales/) : une redirection la remplacerait ; "
+        "retirez cet identifiant",
+    ),
+    "territoire-sur-une-page-du-site": Case(
+        rename(GC, "search"),
+        "territoires/search: « search » est l'adresse d'une page du site (/search/) : renommez "
+        "le dossier du territoire",
+    ),
+    "meme-nom-deux-territoires": Case(
+        edit(f"{GC}/territoire.yml", "nom: Grand-Châtellerault", "nom: Hainaut-Douaisis-Cambrésis"),
+        f"{HDC}/territoire.yml:4: champ « nom » : « Hainaut-Douaisis-Cambrésis » est déjà le nom "
+        f"du territoire {GC} : deux territoires ne peuvent pas porter le même nom",
+    ),
+    "meme-epci-deux-territoires": Case(
+        edit(
+            f"{GC}/territoire.yml",
+            '  - siren: "248600413"',
+            '  - siren: "248600413"\n  - siren: "245901160"',
+        ),
+        f"{HDC}/territoire.yml:23: champ « epci » : l'EPCI 245901160 (CA Valenciennes "
+        f"Métropole) appartient déjà au territoire {GC} : une intercommunalité n'est comptée "
+        "que dans un territoire",
+    ),
 }
 
 
@@ -309,6 +403,17 @@ def test_bad_input_gets_a_precise_french_error(
     assert case.expected in err.splitlines(), err
     assert "Traceback" not in err
     assert err.rstrip().endswith("(aucun site n'a été écrit).")
+
+
+def test_values_at_the_limits_are_accepted(project: Path) -> None:
+    """Negative control of the limits above: the largest accepted values build."""
+    add_to_action(
+        "calendrier:\n  debut: 1900\n  fin: 2100-12-31\n"
+        "budget:\n  - financeur: Région\n    montant: 1e15\n    statut: acquis\n"
+        "indicateurs:\n  - nom: Emplois\n    type: résultat\n    cible: 0\n    valeur: -3\n"
+        "filieres: [Métallurgie, Chimie]"
+    )(project)
+    assert main(["--racine", str(project), "check", "--rapide"]) == 0
 
 
 def test_the_corpus_is_large_enough() -> None:

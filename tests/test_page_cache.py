@@ -93,7 +93,8 @@ def test_cached_page_whose_link_target_disappears_fails_the_build(project: Path)
     result = run_ti("build", cwd=project)
     out = result.stdout + result.stderr
     assert result.returncode != 0, out
-    assert f"{HDC}/lettres/14/index.md" in out
+    # named by its source file and line, in French
+    assert f"territoires/{HDC}/lettres/14.md:" in out and "la page ou le fichier visé" in out
     assert "plan-action/communication/index.md" in out
 
 
@@ -112,7 +113,7 @@ def test_cached_page_whose_anchor_disappears_fails_the_build(project: Path) -> N
     out = result.stdout + result.stderr
     assert result.returncode != 0, out
     assert "#boite-a-outils" in out
-    assert "lettres/14/index.md" in out
+    assert f"territoires/{HDC}/lettres/14.md:" in out
 
 
 def test_warning_build_stores_nothing(project: Path) -> None:

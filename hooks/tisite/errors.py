@@ -20,11 +20,21 @@ class Problem:
     severity: Severity = "erreur"
 
     def format(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        file = _visible(self.file)
+        where = f"{file}:{self.line}" if self.line else file
         prefix = "" if self.severity == "erreur" else "avertissement : "
         if self.field:
             return f"{where}: {prefix}champ « {self.field} » : {self.message}"
         return f"{where}: {prefix}{self.message}"
+
+
+def _visible(text: str) -> str:
+    """A file name as shown in a report: a line break or a control character in it is written
+    as an escape (« 17\\n.md »), so that one problem stays on one line."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
 
 
 MAX_PER_FILE = 25
