@@ -525,3 +525,156 @@ def test_the_sanitiser_never_keeps_a_remote_image() -> None:
         html = sanitize_html(f'<p><img src="{src}" alt="p"></p>')
         assert "t.ex" not in html, html
     assert 'src="images/a.png"' in sanitize_html('<img src="images/a.png" alt="a">')
+
+
+# --- nothing private is published ------------------------------------------------------------
+
+
+def test_drafts_comments_and_metadata_never_reach_site_or_cache(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    _with_images(root)
+    letter = root / LETTER
+    letter.write_text(
+        letter.read_text(encoding="utf-8")
+        + "\n<!-- COMMENTAIRE-PRIVE : appeler M. X au 06 00 00 00 00 -->\n",
+        encoding="utf-8",
+    )
+    draft = root / HDC / "lettres" / "16.md"
+    draft.write_text(
+        "---\ntitre: BROUILLON-PRIVE\ndate: 2023-01-01\nresume: BROUILLON-PRIVE\n"
+        "brouillon: true\n---\nBROUILLON-PRIVE\n",
+        encoding="utf-8",
+    )
+    result = run_ti("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    markers = [b"COMMENTAIRE-PRIVE", b"BROUILLON-PRIVE", *SECRETS[:4]]
+    assert markers[0] in letter.read_bytes()  # negative control: the marker is in the source
+    for folder in (root / "site", root / ".cache"):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                found = [m for m in markers if m in data]
+                assert not found, (path, found)
+
+
+# --- smaller breaches ---------------------------------------------------------------------------
+
+
+def test_joined_csv_values_are_guarded_one_by_one() -> None:
+    from tisite.actionplan import to_csv
+
+    value = 'CCI; =HYPERLINK("https://pirate.example/","x"), @SUM(1)'
+    assert not value.startswith(("=", "+", "-", "@"))  # negative control: the old guard passed
+    text = to_csv([{"partenaires": value}], ["partenaires"])
+    cell = next(csv.DictReader(io.StringIO(text)))["partenaires"]
+    for part in re.split(r"[;,]", cell):
+        assert not part.strip().startswith(("=", "+", "-", "@")), cell
+
+
+def test_github_annotations_cannot_inject_workflow_commands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    from tisite.cli import report_problems
+    from tisite.errors import Problem
+
+    name = "territoires/x/a.md\n::add-mask::secret,title=x:y"
+    report_problems(
+        [Problem(name, 3, "titre", "ligne 1\n::set-env name=X::1 100%")],
+        argparse.Namespace(format="github", rapport_gitlab=None),
+    )
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith("::error "), out
+    assert "\n::" not in out.rstrip("\n")
+    assert "file=territoires/x/a.md%0A%3A%3Aadd-mask%3A%3Asecret%2Ctitle=x%3Ay,line=3" in out
+    assert "100%25" in out
+
+
+def test_unwritable_output_gets_a_french_message(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    blocker = tmp_path / "fichier"
+    blocker.write_text("x", encoding="utf-8")
+    result = run_ti("build", "--site-dir", str(blocker / "site"), cwd=root)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in output, output
+    assert f"Impossible d'écrire le site dans {blocker}" in output, output
+
+
+def test_disk_full_is_explained() -> None:
+    from tisite.buildlog import crash_message
+
+    trace = "Traceback (most recent call last):\n  …\nOSError: [Errno 28] No space left on device: '/s/x'"
+    assert crash_message(trace) == (
+        "La construction a échoué : plus de place sur le disque : libérez de l'espace, puis "
+        "relancez (/s/x)."
+    )
+
+
+def test_leftover_temporary_folders_are_removed(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    stale = root / ".site-999999-abcd"  # a build whose process is gone
+    (stale / "x").mkdir(parents=True)
+    old_style = root / ".site-k2j3h4"
+    old_style.mkdir()
+    result = run_ti("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert not stale.exists() and not old_style.exists()
+    assert not list(root.glob(".site-*"))
+
+
+def test_english_noise_and_banner_are_hidden(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = copy_project(tmp_path / "projet")
+    env = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}
+    result = subprocess.run(
+        [sys.executable, "-m", "tisite.cli", "--racine", str(root), "build"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    for english in ("Cleaning site directory", "Building documentation", "end of life", '"nav"'):
+        assert english not in output, output
+
+
+@pytest.mark.browser
+def test_no_page_of_the_site_breaks_its_policy_or_calls_another_host(
+    browser: Browser, built_site: Path, base_url: str
+) -> None:
+    """Every HTML file of the example site (pages, email copies, 404), with a search."""
+    pages = sorted(p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html"))
+    assert len(pages) > 30
+    blocked: list[str] = []
+    outside: list[str] = []
+    for path in pages:
+        page = browser.new_page()
+        page.on(
+            "console",
+            lambda m, path=path: (
+                blocked.append(f"{path} : {m.text}")
+                if "Content Security Policy" in m.text
+                else None
+            ),
+        )
+        page.on(
+            "request",
+            lambda r, path=path: (
+                outside.append(f"{path} : {r.url}")
+                if not r.url.startswith((base_url, "data:", "blob:"))
+                and not r.url.startswith("https://territoires-industrie.example.org/")
+                else None
+            ),
+        )
+        page.goto(base_url + path, wait_until="networkidle")
+        if path == "index.html":
+            page.keyboard.press("s")
+            page.keyboard.type("industrie")
+            page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        page.close()
+    assert not blocked, blocked
+    assert not outside, outside

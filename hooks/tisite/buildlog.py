@@ -96,6 +96,10 @@ _ERRNO = {
     "13": "permission refusée : le dossier de sortie n'est pas accessible en écriture",
     "30": "système de fichiers en lecture seule : choisissez un autre dossier de sortie",
     "122": "quota de disque dépassé : libérez de l'espace, puis relancez",
+    "2": "dossier introuvable : vérifiez le chemin du dossier de sortie",
+    "17": "un fichier porte déjà ce nom : choisissez un autre dossier de sortie",
+    "20": "un élément du chemin est un fichier, pas un dossier : choisissez un autre dossier de "
+    "sortie",
 }
 
 
