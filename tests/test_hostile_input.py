@@ -369,6 +369,14 @@ CASES: dict[str, Case] = {
         "l'adresse d'une page du site (/mentions-legales/) : une redirection la remplacerait ; "
         "retirez cet identifiant",
     ),
+    "meme-ancien-identifiant-deux-territoires": Case(
+        lambda root: (
+            edit(f"{GC}/territoire.yml", "epci:", "anciens_identifiants: [ancien]\nepci:")(root),
+            edit(f"{HDC}/territoire.yml", "epci:", "anciens_identifiants: [ancien]\nepci:")(root),
+        ),
+        f"{HDC}/territoire.yml:22: champ « anciens_identifiants[1] » : « ancien » est déjà un "
+        f"ancien identifiant du territoire {GC} : une adresse ne redirige que vers une page",
+    ),
     "territoire-sur-une-page-du-site": Case(
         rename(GC, "search"),
         "territoires/search: « search » est l'adresse d'une page du site (/search/) : renommez "

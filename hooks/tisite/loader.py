@@ -422,6 +422,7 @@ def _check_across(root: Path, territories: list[Territory], problems: list[Probl
     current = {t.slug for t in territories}
     names: dict[str, Territory] = {}
     members: dict[str, Territory] = {}
+    formers: dict[str, Territory] = {}
     for t in territories:
         rel = f"{t.source_dir}/territoire.yml"
         if t.slug in reserved:
@@ -463,6 +464,7 @@ def _check_across(root: Path, territories: list[Territory], problems: list[Probl
         for index, former in enumerate(t.info.anciens_identifiants):
             field = f"anciens_identifiants[{index + 1}]"
             line = _line_of_text(root, rel, former)
+            formers.setdefault(former, t)
             if former in current:
                 problems.append(
                     Problem(
@@ -471,6 +473,16 @@ def _check_across(root: Path, territories: list[Territory], problems: list[Probl
                         field,
                         f"« {former} » est l'identifiant d'un territoire existant : il ne peut pas "
                         "rediriger",
+                    )
+                )
+            elif former in formers and formers[former] is not t:
+                problems.append(
+                    Problem(
+                        rel,
+                        line,
+                        field,
+                        f"« {former} » est déjà un ancien identifiant du territoire "
+                        f"{formers[former].source_dir} : une adresse ne redirige que vers une page",
                     )
                 )
             elif former in reserved:
