@@ -678,3 +678,17 @@ def test_no_page_of_the_site_breaks_its_policy_or_calls_another_host(
         page.close()
     assert not blocked, blocked
     assert not outside, outside
+
+
+@pytest.mark.browser
+def test_table_alignment_survives_the_policy(browser: Browser, base_url: str) -> None:
+    """Inline styles are forbidden by the policy: Markdown's column alignment is a class."""
+    page = browser.new_page()
+    page.goto(base_url + "hainaut-douaisis-cambresis/carte-identite/", wait_until="networkidle")
+    aligned = page.evaluate(
+        "[...document.querySelectorAll('td.ti-align-right')].map(e => getComputedStyle(e).textAlign)"
+    )
+    inline = page.evaluate("document.querySelectorAll('article [style]').length")
+    page.close()
+    assert aligned and set(aligned) == {"right"}, aligned
+    assert inline == 0
