@@ -7,6 +7,7 @@ once. Warnings (declared figures that disagree with the reference…) do not sto
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from pathlib import Path
 
@@ -203,7 +204,7 @@ def load_actions(
         source, action = read
         problems += remote.problems_in(source.body, rel, source.body_line, None, body=True)
         problems += remote.problems_in(
-            action.diagnostic, rel, source.line_of(("diagnostic",)), "diagnostic"
+            action.diagnostic, rel, functools.partial(source.line_of, ("diagnostic",)), "diagnostic"
         )
         item = ActionItem(path.stem, directory.name, action, source.body.strip(), rel)
         loaded.append((item, source))
@@ -298,8 +299,9 @@ def _remote_in_fields(
     for name, loc, text in fields:
         source = sources[name]
         if text and source is not None:
-            line = source.line_of(loc)
-            out += remote.problems_in(text, source.rel, line, format_loc(list(loc)))
+            out += remote.problems_in(
+                text, source.rel, functools.partial(source.line_of, loc), format_loc(list(loc))
+            )
     return out
 
 

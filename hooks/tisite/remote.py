@@ -9,6 +9,7 @@ that the contributor places the file next to the letter instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from html.parser import HTMLParser
 
@@ -115,23 +116,26 @@ def line_in(text: str, needle: str, first_line: int) -> int:
 def problems_in(
     text: str | None,
     rel: str,
-    line: int | None,
+    line: int | Callable[[], int | None] | None,
     field: str | None,
     next_to_letter: bool = False,
     body: bool = False,
 ) -> list[Problem]:
     """One problem per remote resource of ``text``; ``body``: ``line`` is the text's first
-    line and each problem gets the line of its address."""
-    if not text:
+    line and each problem gets the line of its address. ``line`` may be a function: finding a
+    line in YAML costs a second parse, done only when there is a problem to report."""
+    found = remote_resources(text) if text else []
+    if not found or not text:
         return []
+    first = line() if callable(line) else line
     return [
         Problem(
             rel,
-            line_in(text, url, line) if body and line else line,
+            line_in(text, url, first) if body and first else first,
             field,
             message(kind, url, next_to_letter),
         )
-        for kind, url in remote_resources(text)
+        for kind, url in found
     ]
 
 
