@@ -4,8 +4,8 @@ touches the page's machinery.
 Runs on the HTML that Markdown produced from a page. Two passes:
 
 1. nh3 keeps the elements our templates use (tables, details, SVG charts and maps, filter
-   forms) and removes scripts, event handlers, ``javascript:`` URLs, images from another host
-   and anything else outside the allow-list.
+   forms) and removes scripts, event handlers, ``javascript:`` URLs and anything else outside
+   the allow-list.
 2. A pass over nh3's well-formed output namespaces what contributors wrote. Their Markdown is
    placed between two marker comments by the ``markdown`` filter of the templates
    (:func:`contributor_block`); inside, every ``id`` and ``name`` gets the ``uc-`` prefix
@@ -14,7 +14,8 @@ Runs on the HTML that Markdown produced from a page. Two passes:
    HTML can neither replace nor clobber an element the theme's scripts look for
    (``__config``, ``__search``…) nor trigger a theme feature that loads a script (``mermaid``).
    Outside the markers, an identifier starting with ``_`` (the theme's own) is namespaced too:
-   a heading whose title slugifies to ``__config`` can't break the page either.
+   a heading whose title slugifies to ``__config`` can't break the page either. Everywhere,
+   an image from another host loses its address, and table alignment becomes a class.
 """
 
 from __future__ import annotations
@@ -175,6 +176,8 @@ _TOKEN = re.compile(
     re.S,
 )
 _ATTRIBUTE = re.compile(r'([^\s=>/"]+)(?:="([^"]*)")?')
+# Outside contributor blocks, only these attributes are changed (see _rewrite).
+_OUTSIDE_CHANGES = re.compile(r' (?:style|src)="|="#?_')
 _STRIPPED = re.compile(r"[\t\n\r]")
 
 
@@ -199,12 +202,6 @@ def same_site(value: str) -> bool:
     if re.match(r"^[/\\]{2}", text):
         return False
     return not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", text)
-
-
-def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    if attribute == "src" and not same_site(value):
-        return None  # images from another host are refused at check time; never loaded
-    return value
 
 
 @dataclass
@@ -234,6 +231,8 @@ def _rewrite(tag: str, attributes: str, inside: bool, renamed: dict[str, str]) -
             continue
         if inside and lower.startswith("data-"):
             continue
+        if lower == "src" and not same_site(value):
+            continue  # images from another host are refused at check time; never loaded
         if lower in ("id", "name"):
             new = _namespaced(value, inside)
             if new != value and lower == "id":
@@ -265,8 +264,8 @@ def _second_pass(cleaned: str) -> Sanitized:
             elif region is not None and comment == _END + region:
                 region = None
             continue  # comments are never published
-        if not attributes:
-            parts.append(match.group(0))
+        if not attributes or (region is None and not _OUTSIDE_CHANGES.search(attributes)):
+            parts.append(match.group(0))  # nothing to change: most tags of a page
             continue
         parts.append(_rewrite(tag, attributes, region is not None, renamed))
     parts.append(cleaned[position:])
@@ -281,7 +280,6 @@ def sanitize(html: str) -> Sanitized:
         attributes=_ATTRIBUTES,
         tag_attribute_values=_VALUES,
         generic_attribute_prefixes={"aria-", "data-"},
-        attribute_filter=_attribute_filter,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel=None,
         strip_comments=False,  # the markers of contributor blocks; removed by the second pass
