@@ -27,7 +27,7 @@ serve: $(STAMP) ## Aperçu local avec rechargement automatique
 site: $(STAMP) ## Construit le site public dans site/ (mode strict)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/ti build $(if $(TERRITOIRE),--territoire $(TERRITOIRE))
 
-check: $(STAMP) ## Valide le contenu sans construire le site
+check: $(STAMP) ## Valide le contenu, puis vérifie que le site se construit (rien n'est publié)
 	$(BIN)/ti check $(CHECK_ARGS)
 
 lint: $(STAMP) ## ruff (lint et format) et mypy
