@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Browser
 
@@ -125,3 +126,16 @@ def injected_script_events(
         page.wait_for_timeout(300)
     context.close()
     return events
+
+
+def wait_until(page: Any, expression: str, timeout: float = 10) -> None:
+    """Wait until ``expression`` is true in the page.
+
+    Playwright's ``wait_for_function`` evaluates a string with ``eval`` inside the page, which
+    the site's Content-Security-Policy forbids; ``evaluate`` is run by the browser itself.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(expression)
+        page.wait_for_timeout(50)

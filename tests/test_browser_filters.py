@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
+from browser import wait_until
+
 pytestmark = pytest.mark.browser
 INDEX = "hainaut-douaisis-cambresis/plan-action/"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -33,7 +35,7 @@ def test_filters_with_the_keyboard(browser: Browser, base_url: str) -> None:
     else:
         pytest.fail("le filtre « Axe » n'est pas atteignable au clavier")
     page.keyboard.press("ArrowDown")  # first option after « Tous les axes »: Attirer
-    page.wait_for_function("document.querySelector('#f-axe').value === 'attirer'")
+    wait_until(page, "document.querySelector('#f-axe').value === 'attirer'")
     assert sorted(visible_titles(page)) == [
         "Accompagner les projets de territoire, dont l'hydrogène",
         "Réaliser des actions de communication",
@@ -47,9 +49,7 @@ def test_filters_with_the_keyboard(browser: Browser, base_url: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "plan-action-filtre.png"), full_page=True)
     page.click("form.ti-filters button[type=reset]")
-    page.wait_for_function(
-        "document.querySelectorAll('.ti-action-card:not([hidden])').length === 8"
-    )
+    wait_until(page, "document.querySelectorAll('.ti-action-card:not([hidden])').length === 8")
     page.close()
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from browser import wait_until
+
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 ACTION = "hainaut-douaisis-cambresis/plan-action/chef-de-projet/"
@@ -20,10 +22,10 @@ def test_french_search_finds_an_action_by_a_word_of_its_description(
     """The description says « qui l'héberge »: French elisions must split words."""
     page = browser.new_page()
     page.goto(base_url, wait_until="networkidle")
-    page.wait_for_function(READY)
+    wait_until(page, READY)
     page.focus("body")
     page.keyboard.press("/")  # Material's shortcut: opens the search dialog
-    page.wait_for_function("document.activeElement.matches('input.md-search__input')")
+    wait_until(page, "document.activeElement.matches('input.md-search__input')")
     page.keyboard.type("héberge")
     page.wait_for_selector(".md-search-result__item")
     links = page.eval_on_selector_all(
@@ -49,12 +51,13 @@ def test_french_search_finds_an_action_by_a_word_of_its_description(
 def test_search_for_an_unknown_word_says_so(browser: Browser, base_url: str) -> None:
     page = browser.new_page()
     page.goto(base_url, wait_until="networkidle")
-    page.wait_for_function(READY)
+    wait_until(page, READY)
     page.keyboard.press("/")
     page.keyboard.type("zzyzxq")
-    page.wait_for_function(
+    wait_until(
+        page,
         "document.querySelector('.md-search-result__meta')"
-        " && document.querySelector('.md-search-result__meta').textContent.trim() !== ''"
+        " && document.querySelector('.md-search-result__meta').textContent.trim() !== ''",
     )
     assert "Aucun" in page.inner_text(".md-search-result__meta")
     page.keyboard.press("Escape")
