@@ -23,6 +23,7 @@ from tisite.errors import ContentError
 from tisite.pagecache import PLACEHOLDER_TEMPLATE
 
 log = logging.getLogger("mkdocs.hooks.territoires")
+IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 _state: dict[str, Any] = {}
 _command = {"preview": False}  # set once per process by on_startup
 
@@ -111,6 +112,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, page.path, content=build.markdown_for(page)))
     for path, content in build.mkdocs_assets():
         files.append(File.generated(config, path, content=content))
+    for image in [
+        f for f in files if f.generated_by is None and f.src_uri.lower().endswith(IMAGES)
+    ]:
+        files.remove(image)  # published encoded again, without its metadata
+        content = build.clean_docs_image(Path(image.abs_src_path or ""))
+        files.append(File.generated(config, image.src_uri, content=content))
     page_urls = [f.url for f in files.documentation_pages()]
     try:
         new = build.check_urls(build.produced_urls(page_urls))
@@ -152,6 +159,8 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     cached = build.cached_page(page.file.src_uri)
     if cached is None:
         clean = build.postprocess_html(page.file.src_uri, html)
+        if not clean.intact:  # published fail-closed, and the strict build stops
+            log.warning(build.swallowed_message(page.file.src_uri))
         if clean.renamed:
             page.present_anchor_ids = build.rename_anchors(
                 page.toc, page.present_anchor_ids, clean.renamed

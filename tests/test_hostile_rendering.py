@@ -59,7 +59,8 @@ def unsanitised_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sanitize = root / "hooks" / "tisite" / "sanitize.py"
     sanitize.write_text(
         sanitize.read_text(encoding="utf-8")
-        + "\n\ndef sanitize(html: str) -> Sanitized:  # noqa: F811\n    return Sanitized(html)\n",
+        + "\n\ndef sanitize(html: str, blocks: tuple[str, ...] = ()) -> Sanitized:  # noqa: F811\n"
+        "    return Sanitized(html)\n",
         encoding="utf-8",
     )
     env = {"PYTHONPATH": os.pathsep.join([str(root / "hooks"), os.environ.get("PYTHONPATH", "")])}

@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+import shutil
 import struct
 import zlib
 from collections.abc import Iterator
@@ -274,7 +275,7 @@ def test_negative_control_without_namespaces_the_theme_is_replaced(tmp_path: Pat
     sanitize = root / "hooks" / "tisite" / "sanitize.py"
     sanitize.write_text(
         sanitize.read_text(encoding="utf-8")
-        + "\n\ndef _second_pass(cleaned: str) -> Sanitized:  # noqa: F811\n"
+        + "\n\ndef _second_pass(cleaned: str, blocks: tuple[str, ...]) -> Sanitized:  # noqa: F811\n"
         "    return Sanitized(cleaned)\n",
         encoding="utf-8",
     )
@@ -344,9 +345,9 @@ def test_links_leaving_the_repository_are_refused(tmp_path: Path, command: str) 
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "Traceback" not in output
-    assert f"docs/x.txt: lien symbolique vers « {secret} », hors des dossiers" in output
+    assert f"docs/x.txt: lien symbolique (vers « {secret} ») refusé" in output
     assert f"{GC}/actions/piege.md: lien symbolique" in output
-    assert f"{GC}/lettres/2.md: lien symbolique vers « {root / 'hooks'}" in output
+    assert f"{GC}/lettres/2.md: lien symbolique (vers « {root / 'hooks'}" in output
     assert f"{GC}/tube: fichier spécial" in output
     assert not (root / "site").exists()
 
@@ -368,11 +369,27 @@ def test_negative_control_without_the_guard_the_secret_is_published(tmp_path: Pa
     assert (root / "site" / "x.txt").read_text(encoding="utf-8") == "SECRET-DU-CI"
 
 
-def test_links_inside_the_content_are_accepted(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "link",
+    [
+        ("docs/programme-bis.md", "docs/programme.md"),  # inside: would publish it twice
+        ("docs/apercu.md", f"{HDC}/lettres/14.md"),  # a letter (or a draft) on another page
+        ("docs-lien", "docs"),  # the content folder itself
+    ],
+)
+def test_every_link_is_refused_even_inside_the_repository(tmp_path: Path, link: Any) -> None:
     root = copy_project(tmp_path / "projet")
-    (root / "docs" / "programme-bis.md").symlink_to(root / "docs" / "programme.md")
+    name, target = link
+    if name == "docs-lien":
+        (root / "vrai-docs").mkdir()
+        shutil.move(str(root / "docs"), str(root / "vrai-docs" / "docs"))
+        (root / "docs").symlink_to(root / "vrai-docs" / "docs")
+        name = "docs"
+    else:
+        (root / name).symlink_to(root / target)
     result = run_ti("check", cwd=root)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stdout
+    assert f"{name}: lien symbolique" in result.stderr, result.stderr
 
 
 # --- images -------------------------------------------------------------------------------
@@ -693,3 +710,163 @@ def test_table_alignment_survives_the_policy(browser: Browser, base_url: str) ->
     page.close()
     assert aligned and set(aligned) == {"right"}, aligned
     assert inline == 0
+
+
+# --- found by the outside review: docs/, swallowed markers, email pixels, deep HTML ----------
+
+
+def test_docs_front_matter_holds_only_the_keys_the_site_uses(tmp_path: Path) -> None:
+    """Material prints « subtitle » and « status » raw in the navigation of every page."""
+    root = copy_project(tmp_path / "projet")
+    page = root / "docs" / "programme.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(
+        text.replace(
+            "---\ntitle:", '---\nsubtitle: "<script src=/assets/js/x.js></script>"\ntitle:', 1
+        ),
+        encoding="utf-8",
+    )
+    result = run_ti("check", cwd=root)
+    assert result.returncode == 1
+    assert "docs/programme.md:2: champ « subtitle » : champ inconnu" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("name", ["x.js", "evil.html", "evil.svg", "sous/page.htm", "a.css"])
+def test_docs_publishes_only_pages_and_raster_images(tmp_path: Path, name: str) -> None:
+    root = copy_project(tmp_path / "projet")
+    path = root / "docs" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<script>{RUN}</script>", encoding="utf-8")
+    for command in ("check", "build"):
+        result = run_ti(command, cwd=root)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, output
+        assert f"docs/{name}: fichier refusé dans docs/" in output, output
+
+
+def test_docs_share_image_must_be_next_to_the_page(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    page = root / "docs" / "programme.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(
+        text.replace("---\ntitle:", "---\nimage: ../mkdocs.yml\nimage_alt: x\ntitle:", 1),
+        encoding="utf-8",
+    )
+    result = run_ti("check", cwd=root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "docs/programme.md:2: champ « image » : le chemin ne peut pas remonter" in (
+        result.stderr
+    ), result.stderr
+
+
+def test_docs_images_are_published_without_metadata(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    (root / "docs" / "photo.jpg").write_bytes(_photo_with_metadata())
+    result = run_ti("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    data = (root / "site" / "photo.jpg").read_bytes()
+    assert not [s for s in SECRETS if s in data]
+
+
+def test_animated_gif_loses_its_comment(tmp_path: Path) -> None:
+    from tisite.images import clean
+
+    frames = [Image.new("RGB", (40, 40), color) for color in ((200, 0, 0), (0, 0, 200))]
+    out = io.BytesIO()
+    frames[0].save(
+        out, "GIF", save_all=True, append_images=frames[1:], comment=b"Auteur-Secret", loop=0
+    )
+    assert b"Auteur-Secret" in out.getvalue()  # negative control
+    cleaned = clean(out.getvalue())
+    assert b"Auteur-Secret" not in cleaned
+    with Image.open(io.BytesIO(cleaned)) as img:
+        assert img.n_frames == 2
+
+
+def _two_blocks(root: Path, description: str, diagnostic: str) -> None:
+    path = root / HDC / "actions" / "chef-de-projet.md"
+    text = path.read_text(encoding="utf-8")
+    head, _, _ = text.partition("\n---\n")
+    head = re.sub(r"\ndiagnostic: >-\n(?:  .*\n)+", "\n", head + "\n").rstrip("\n")
+    path.write_text(
+        f"{head}\ndiagnostic: {json.dumps(diagnostic)}\n---\n{description}\n", encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize("opener", ["<!-- ouvert", "<textarea>", "<script>", "<style>", "<xmp>"])
+def test_a_tag_left_open_cannot_end_a_contributor_block(tmp_path: Path, opener: str) -> None:
+    """A contributor leaves a tag open in one block (it swallows the block's closing marker)
+    and writes that marker, whose digest they can compute, in the next block."""
+    import hashlib
+
+    root = copy_project(tmp_path / "projet")
+    description = f"Texte de description.\n\n{opener}"
+    nonce = hashlib.sha256(description.encode()).hexdigest()[:24]
+    closer = {"<!-- ouvert": "", "<textarea>": "</textarea>", "<script>": "</script>"}
+    closer |= {"<style>": "</style>", "<xmp>": "</xmp>"}
+    diagnostic = (
+        f"{closer[opener]}<!--/ti-uc:{nonce}-->\n\n"
+        '<textarea id="ti-post-text">Pirate</textarea>\n\n<pre class="mermaid">graph</pre>'
+    )
+    _two_blocks(root, description, diagnostic)
+    for command in ("check", "build"):
+        result = run_ti(command, cwd=root)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, output
+        assert f"{HDC}/actions/chef-de-projet.md: " in output, output
+        assert "une balise HTML ouverte et jamais refermée" in output, output
+
+
+def test_the_block_sequence_check_has_a_negative_control() -> None:
+    """Without the expected sequence, the forged marker would close the block: the ids after
+    it would keep their names."""
+    from tisite.sanitize import _second_pass, block_nonce
+
+    nonce = block_nonce("x")
+    html = (
+        f"<!--ti-uc:{nonce}--><p>a</p><!--/ti-uc:{nonce}-->"
+        '<textarea id="ti-post-text">Pirate</textarea>'
+    )
+    trusting = _second_pass(html, (nonce,))  # as the page said: one block, then the template
+    assert 'id="ti-post-text"' in trusting.html and trusting.intact
+    checked = _second_pass(html, ())  # the page has no contributor block: forged markers
+    assert not checked.intact and 'id="uc-ti-post-text"' in checked.html
+
+
+def test_attribute_names_nobody_reads_the_same_way_are_dropped() -> None:
+    from tisite.sanitize import sanitize
+
+    out = sanitize('<pre id="__config" hidden data-a"b="1">{}</pre>', ())
+    assert 'id="uc-__config"' in out.html and "data-a" not in out.html
+
+
+def test_email_version_never_loads_a_remote_image(tmp_path: Path) -> None:
+    """``{ src=… }`` shows a local image on the page and the remote one in the email."""
+    root = copy_project(tmp_path / "projet")
+    letter = root / LETTER
+    text = letter.read_text(encoding="utf-8")
+    pixel = '![logo](https://t.example/pixel.png){ src="images/couverture-bilan-relance.jpg" }'
+    letter.write_text(text + "\n\n" + pixel + "\n", encoding="utf-8")
+    result = run_ti("check", cwd=root)
+    assert result.returncode == 1
+    assert "image chargée depuis un autre site (« https://t.example/pixel.png »)" in (
+        result.stderr
+    ), result.stderr
+    from tisite.publishing import _body_html
+
+    class FakeLetter:
+        body = pixel
+
+    html = _body_html(FakeLetter(), "https://territoires-industrie.example.org/l/14/")  # type: ignore[arg-type]
+    assert "t.example" not in html, html
+
+
+def test_absurdly_nested_html_gets_a_french_message(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    letter = root / LETTER
+    deep = '<div markdown="1">\n' * 500 + "x\n" + "</div>\n" * 500
+    letter.write_text(letter.read_text(encoding="utf-8") + "\n\n" + deep, encoding="utf-8")
+    result = run_ti("check", cwd=root)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in output, output[-2000:]
+    assert f"{LETTER}:" in output and "HTML imbriqué beaucoup trop profondément" in output

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 from markupsafe import Markup
 from PIL import Image
 
-from . import URL_REGISTRY
+from . import URL_REGISTRY, images
 from .errors import ContentError, Problem
 from .loader import load_site, territory_dirs
 from .models import SiteModel
@@ -27,6 +27,7 @@ from .social import HEIGHT, WIDTH, Card, CardPainter, write_cached
 from .textutil import plain, trim
 
 SOCIAL_IMAGE = "partage.png"
+THEME_ASSETS = Path(__file__).parent / "assets"  # published under assets/
 CACHE = ".cache"  # kept between builds (the workflows save it): see pagecache
 
 # Hand-written pages of docs/ that get a place in the navigation, when present.
@@ -73,7 +74,7 @@ def escape_page_meta(meta: dict[str, Any], title: str | None) -> None:
     heading), so that the theme prints an escaped one."""
     if title and not meta.get("title"):
         meta["title"] = title
-    for key in ("title", "description", "author"):
+    for key in ("title", "description", "author", "subtitle", "status"):
         if isinstance(meta.get(key), str):
             meta[key] = theme_text(meta[key])
 
@@ -135,7 +136,18 @@ class SiteBuild:
     def postprocess_html(self, src_uri: str, html: str) -> Sanitized:
         """Sanitise the HTML of every page: generated ones (contributors' Markdown included)
         and the hand-written pages of docs/, which partners may change by pull request."""
-        return sanitize(html)
+        page = self.page_by_path(src_uri)
+        return sanitize(html, page.blocks if page is not None else ())
+
+    def swallowed_message(self, src_uri: str) -> str:
+        """The French warning for a page whose contributor text left a tag open."""
+        page = self.page_by_path(src_uri)
+        source = (page.source or src_uri) if page is not None else f"docs/{src_uri}"
+        return (
+            f"{source}: une balise HTML ouverte et jamais refermée (commentaire « <!-- », "
+            "<script>, <textarea>, <style>…) englobe la suite de la page, ou le texte contient "
+            "un marqueur réservé « ti-uc: » : refermez la balise ou retirez-la"
+        )
 
     @staticmethod
     def rename_anchors(toc: Any, anchors: set[str] | None, renamed: dict[str, str]) -> set[str]:
@@ -244,8 +256,9 @@ class SiteBuild:
             else None,
         }
         own = meta.get("image") if not generated else None
-        own_path = (docs_dir / Path(src_uri).parent / own) if own else None
-        if own_path is not None and own_path.is_file():
+        own_path = (docs_dir / Path(src_uri).parent / own).resolve() if own else None
+        inside = own_path is not None and docs_dir.resolve() in own_path.parents
+        if own_path is not None and inside and own_path.is_file():
             with Image.open(own_path) as img:
                 width, height = img.size
             og.update(
@@ -333,8 +346,18 @@ class SiteBuild:
             self.painter.close()
 
     def mkdocs_assets(self) -> list[tuple[str, str | bytes]]:
-        """The generated files MkDocs copies; the others are linked by write_artefacts."""
-        return [(p, c) for p, c in self.assets if not p.endswith(LINKED_FILES)]
+        """The generated files MkDocs copies (the others are linked by write_artefacts), and the
+        site's own styles, scripts and icon: code of the project, kept out of docs/ (content)."""
+        own = [
+            (f"assets/{p.relative_to(THEME_ASSETS).as_posix()}", p.read_bytes())
+            for p in sorted(THEME_ASSETS.rglob("*"))
+            if p.is_file()
+        ]
+        return own + [(p, c) for p, c in self.assets if not p.endswith(LINKED_FILES)]
+
+    def clean_docs_image(self, path: Path) -> bytes:
+        """An image of docs/ as published: encoded again, without metadata (see images)."""
+        return images.published(path, self.cache("images"))
 
     def write_artefacts(self, site_dir: Path) -> None:
         """Files written after the pages: email versions and social images (from .cache)."""

@@ -21,7 +21,7 @@ MAX_SIDE = 1600  # pixels: larger images are reduced at build time
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; beyond, the image is refused
 MAX_FILE = 30_000_000  # bytes
 FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
-ENCODER = "1"  # change when the encoding below changes: cached images are made again
+ENCODER = "2"  # change when the encoding below changes: cached images are made again
 
 
 def problem(path: Path, label: str | None = None) -> str | None:
@@ -77,6 +77,8 @@ def clean(raw: bytes) -> bytes:
         out = io.BytesIO()
         if getattr(img, "n_frames", 1) > 1 and fmt in ("GIF", "WEBP"):
             frames = [_reduced(f.convert("RGBA")) for f in ImageSequence.Iterator(img)]
+            for frame in frames:
+                frame.info = {}  # a GIF comment or a WebP EXIF block would be written back
             durations = img.info.get("duration", 100)
             frames[0].save(
                 out, fmt, save_all=True, append_images=frames[1:], duration=durations, loop=0

@@ -11,14 +11,14 @@ import functools
 import re
 from pathlib import Path
 
-from . import remote, schema
+from . import images, remote, schema
 from .errors import ContentError, Problem
 from .letters import load_agenda, load_letters
 from .models import ActionItem, Epci, SiteModel, Territory
 from .reference import load_reference
 from .safety import unsafe_entries
 from .validation import format_loc, read_published, validate
-from .yamlio import Source, read_yaml
+from .yamlio import Source, read_markdown, read_yaml
 
 TERRITORIES_DIR = "territoires"
 SITE_FILE = "site.yml"
@@ -94,6 +94,7 @@ def load_site(root: Path, only: str | None = None, drafts: bool = False) -> Site
         )
 
     territories = [t for d in dirs if (t := load_territory(root, d, problems, drafts))]
+    load_docs(root, problems)
     _check_across(root, territories, problems)
 
     errors = [p for p in problems if p.severity == "erreur"]
@@ -105,6 +106,71 @@ def load_site(root: Path, only: str | None = None, drafts: bool = False) -> Site
         reference_source=load_reference().source,
         warnings=tuple(p for p in problems if p.severity == "avertissement"),
     )
+
+
+DOCS_DIR = "docs"
+DOCS_IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+
+
+def load_docs(root: Path, problems: list[Problem]) -> None:
+    """Check the hand-written pages of docs/: only Markdown pages and raster images are
+    published from there (an HTML page, a script or an SVG image would run code on the site's
+    origin), their front matter holds only the keys the site uses, their images are readable
+    and next to them, and nothing is loaded from another host."""
+    base = root / DOCS_DIR
+    if not base.is_dir():
+        return
+    for path in sorted(p for p in base.rglob("*") if p.is_file()):
+        if any(part.startswith(".") for part in path.relative_to(base).parts):
+            continue  # MkDocs publishes no hidden file
+        rel = _rel(root, path)
+        suffix = path.suffix.lower()
+        if suffix in DOCS_IMAGES:
+            refused = images.problem(path, rel)
+            if refused:
+                problems.append(Problem(rel, None, None, refused))
+        elif suffix == ".md":
+            _check_docs_page(root, path, rel, problems)
+        else:
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    "fichier refusé dans docs/ : seules des pages .md et des images (JPEG, PNG, "
+                    "WebP, GIF) y sont publiées ; une page HTML, un script ou une image SVG "
+                    "pourrait exécuter du code sur le site. Retirez-le",
+                )
+            )
+
+
+def _check_docs_page(root: Path, path: Path, rel: str, problems: list[Problem]) -> None:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if text.startswith("---"):
+        source, problem = read_markdown(path, rel)
+        if source is None:
+            if problem:
+                problems.append(problem)
+            return
+        page = validate(schema.PageDocs, source, problems)
+        if page is not None and page.image:
+            target = (path.parent / page.image).resolve()
+            line = source.line_of(("image",))
+            if not target.is_file() or (root / DOCS_DIR).resolve() not in target.parents:
+                problems.append(
+                    Problem(
+                        rel,
+                        line,
+                        "image",
+                        f"image introuvable à côté de la page : « {page.image} »",
+                    )
+                )
+            elif refused := images.problem(target, page.image):
+                problems.append(Problem(rel, line, "image", refused))
+        body, first = source.body, source.body_line
+    else:
+        body, first = text, 1
+    problems.extend(remote.problems_in(body, rel, first, None, body=True))
 
 
 def load_territory(

@@ -23,6 +23,7 @@ from . import images
 from .csp import static_page
 from .models import Letter, SiteModel, Territory
 from .pagecache import memo
+from .sanitize import same_site
 from .textutil import long_date, one_line
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -199,7 +200,9 @@ body { margin: 0; padding: 0; background: #f2f2f2; font-family: Arial, Helvetica
 
 
 def _absolutize(base: str):  # type: ignore[no-untyped-def]
-    def attribute_filter(tag: str, attr: str, value: str) -> str:
+    def attribute_filter(tag: str, attr: str, value: str) -> str | None:
+        if attr == "src" and not same_site(value):
+            return None  # a tracking pixel of another site: mail clients apply no policy
         if attr in ("href", "src") and not re.match(r"^[a-z][a-z0-9+.-]*:|^#", value, re.I):
             return urljoin(base, value)
         return value

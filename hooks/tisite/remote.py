@@ -84,19 +84,34 @@ class _Finder(HTMLParser):
 
 
 @cache
-def _converter() -> markdown.Markdown:
-    # The extensions of mkdocs.yml that change what HTML a text gives.
-    return markdown.Markdown(extensions=["tables", "attr_list", "md_in_html", "def_list"])
+def _converter(pages: bool) -> markdown.Markdown:
+    """The text as the pages read it (the extensions of mkdocs.yml that change the HTML), or as
+    the email version reads it (no attribute lists: ``![x](https://…){ src="local.jpg" }``
+    shows a local image on the page and the remote one in the email)."""
+    if pages:
+        return markdown.Markdown(extensions=["tables", "attr_list", "md_in_html", "def_list"])
+    return markdown.Markdown(extensions=["tables", "sane_lists"])
+
+
+class TooDeep(ValueError):
+    """HTML nested so deeply that converting it exhausts Python's recursion limit."""
 
 
 def remote_resources(text: str) -> list[tuple[str, str]]:
-    """(kind, address) of every resource ``text`` would load from another host."""
+    """(kind, address) of every resource ``text`` would load from another host, on the page or
+    in the email version. Raises TooDeep for absurdly nested HTML."""
     if "![" not in text and "<" not in text:
         return []  # neither an image nor HTML: nothing can be loaded
-    finder = _Finder()
-    finder.feed(_converter().reset().convert(text))
-    finder.close()
-    return [(kind, url) for kind, url in finder.found if _elsewhere(url)]
+    found: dict[tuple[str, str], None] = {}
+    for pages in (True, False):
+        finder = _Finder()
+        try:
+            finder.feed(_converter(pages).reset().convert(text))
+        except RecursionError:
+            raise TooDeep from None
+        finder.close()
+        found.update(dict.fromkeys(finder.found))
+    return [(kind, url) for kind, url in found if _elsewhere(url)]
 
 
 def _elsewhere(url: str) -> bool:
@@ -124,7 +139,19 @@ def problems_in(
     """One problem per remote resource of ``text``; ``body``: ``line`` is the text's first
     line and each problem gets the line of its address. ``line`` may be a function: finding a
     line in YAML costs a second parse, done only when there is a problem to report."""
-    found = remote_resources(text) if text else []
+    try:
+        found = remote_resources(text) if text else []
+    except TooDeep:
+        first = line() if callable(line) else line
+        return [
+            Problem(
+                rel,
+                first,
+                field,
+                "HTML imbriqué beaucoup trop profondément (des centaines de balises ouvertes les "
+                "unes dans les autres) : simplifiez ce passage",
+            )
+        ]
     if not found or not text:
         return []
     first = line() if callable(line) else line

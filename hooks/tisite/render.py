@@ -11,6 +11,7 @@ import datetime as dt
 import html
 import json
 import posixpath
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,19 @@ from . import actionplan, fieldref, national, publishing, textutil, vocab
 from .charts import bar_chart
 from .maps import locator_map, map_attribution, map_description
 from .models import SiteModel, Territory
-from .sanitize import contributor_block
+from .sanitize import block_nonce, contributor_block
 from .social import Card
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+class Rendered(str):
+    """A rendered page's Markdown, with the digests of its contributor blocks, in order."""
+
+    blocks: tuple[str, ...] = ()
+
+
+_BLOCKS: ContextVar[list[str] | None] = ContextVar("contributor_blocks", default=None)
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,11 @@ class Page:
     def url(self) -> str:
         return self.path.removesuffix("index.md")
 
+    @property
+    def blocks(self) -> tuple[str, ...]:
+        """Digests of the contributor blocks of the page (see ``sanitize``)."""
+        return getattr(self.content, "blocks", ())
+
 
 def _finalize(value: Any) -> Any:
     if isinstance(value, Markup):
@@ -64,6 +79,9 @@ def _markdown(value: str | None, indent: int = 0) -> Markup:
     if indent:
         pad = " " * indent
         text = "\n".join((pad + line) if line.strip() else "" for line in text.split("\n")).lstrip()
+    collected = _BLOCKS.get()
+    if collected is not None:
+        collected.append(block_nonce(text))
     return Markup(contributor_block(text, indent))
 
 
@@ -161,14 +179,22 @@ class Renderer:
             self.env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir / "jinja"))
         self.env.globals["absolute_url"] = lambda path: publishing.absolute(site_url, path)
 
-    def render(self, template: str, **context: Any) -> str:
-        return self.env.get_template(template).render(
-            site=self.site,
-            settings=self.site.settings,
-            reference=self.site.reference_source,
-            today=self.today,
-            **context,
-        )
+    def render(self, template: str, **context: Any) -> Rendered:
+        collected: list[str] = []
+        token = _BLOCKS.set(collected)
+        try:
+            text = self.env.get_template(template).render(
+                site=self.site,
+                settings=self.site.settings,
+                reference=self.site.reference_source,
+                today=self.today,
+                **context,
+            )
+        finally:
+            _BLOCKS.reset(token)
+        out = Rendered(text)
+        out.blocks = tuple(collected)
+        return out
 
     def card(
         self, title: str, kind: str, t: Territory | None = None, figure: str | None = None

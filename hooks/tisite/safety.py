@@ -1,10 +1,10 @@
 """The build reads only the repository: links and special files in the content are refused.
 
 A symbolic link committed in ``territoires/`` or ``docs/`` (a letter, an image, a whole
-territory) would otherwise publish whatever it points to: ``/proc/self/environ`` (the build's
-environment, secrets included in CI), ``.git/config`` (where CI checkouts keep their token), a
-file of the home folder. A link is accepted only when it stays inside the content folders and
-out of hidden folders; a pipe, socket or device file is never read (it would hang the build).
+territory, the folder itself) would otherwise publish whatever it points to:
+``/proc/self/environ`` (the build's environment, secrets included in CI), ``.git/config``
+(where CI checkouts keep their token), a file of the home folder, a draft. No link is accepted;
+a pipe, socket or device file is never read (it would hang the build).
 """
 
 from __future__ import annotations
@@ -26,33 +26,20 @@ def _rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def _link_problem(root: Path, path: Path) -> Problem | None:
-    rel = _rel(root, path)
+def _link_problem(root: Path, path: Path) -> Problem:
+    """Every symbolic link is refused: content is files, and a link, even one that stays in the
+    repository, can publish what was never meant to be (a draft, ``.git/config``)."""
     try:
-        target = path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return Problem(
-            rel,
-            None,
-            None,
-            f"lien symbolique cassé ou en boucle (vers « {os.readlink(path)} ») : remplacez-le "
-            "par le fichier lui-même",
-        )
-    allowed = [(root / folder).resolve() for folder in CONTENT_FOLDERS]
-    inside = next((base for base in allowed if target == base or base in target.parents), None)
-    hidden = inside is not None and any(
-        part.startswith(".") for part in target.relative_to(inside).parts
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return Problem(
+        _rel(root, path),
+        None,
+        None,
+        f"lien symbolique (vers « {target} ») refusé : le contenu du site est fait de fichiers "
+        "ordinaires ; remplacez le lien par une copie du fichier",
     )
-    if inside is None or hidden:
-        return Problem(
-            rel,
-            None,
-            None,
-            f"lien symbolique vers « {os.readlink(path)} », hors des dossiers de contenu du dépôt "
-            f"({', '.join(CONTENT_FOLDERS)}) : il publierait un fichier qui n'est pas dans le "
-            "dépôt ; remplacez le lien par une copie du fichier",
-        )
-    return None
 
 
 def _special_problem(root: Path, path: Path, mode: int) -> Problem | None:
@@ -68,10 +55,8 @@ def _special_problem(root: Path, path: Path, mode: int) -> Problem | None:
 
 
 def unsafe_entries(root: Path) -> list[Problem]:
-    """Problems for every link leaving the content folders and every special file under them.
-
-    Links are not followed while walking: a linked folder is judged by its target.
-    """
+    """Problems for every link and every special file in the content folders (and for the
+    folders and root files themselves). Links are never followed."""
     root = root.resolve()
     problems: list[Problem] = []
     paths = [root / name for name in ROOT_FILES]
@@ -80,6 +65,8 @@ def unsafe_entries(root: Path) -> list[Problem]:
         if not base.exists() and not base.is_symlink():
             continue
         paths.append(base)
+        if base.is_symlink():
+            continue
         for directory, dirs, files in os.walk(base, followlinks=False):
             here = Path(directory)
             paths += [here / name for name in dirs + files]
@@ -88,10 +75,9 @@ def unsafe_entries(root: Path) -> list[Problem]:
             mode = os.lstat(path).st_mode
         except FileNotFoundError:
             continue
-        if stat.S_ISLNK(mode):
-            problem = _link_problem(root, path)
-        else:
-            problem = _special_problem(root, path, mode)
+        problem = (
+            _link_problem(root, path) if stat.S_ISLNK(mode) else _special_problem(root, path, mode)
+        )
         if problem is not None:
             problems.append(problem)
     return problems

@@ -109,7 +109,34 @@ _TAGS = {
     "title",
     "desc",
 }
-_COMMON = {"class", "id", "title", "lang", "role", "hidden", "tabindex"}
+# aria-* and data-* attributes are listed one by one: a prefix would also let through names
+# that no HTML tokenizer reads the same way (« data-a"b »).
+_COMMON = {
+    "class",
+    "id",
+    "title",
+    "lang",
+    "role",
+    "hidden",
+    "tabindex",
+    "aria-label",
+    "aria-labelledby",
+    "aria-describedby",
+    "aria-current",
+    "aria-live",
+    "aria-hidden",
+    "aria-expanded",
+    "aria-controls",
+    # the action-plan filters and the share box (docs/assets/js)
+    "data-group",
+    "data-axe",
+    "data-epci",
+    "data-porteur",
+    "data-priorite",
+    "data-statut",
+    "data-copy",
+    "data-copy-target",
+}
 _ATTRIBUTES: dict[str, set[str]] = {
     "*": _COMMON,
     "a": {"href", "hreflang", "rel", "target", "download", "type"},
@@ -175,19 +202,29 @@ _TOKEN = re.compile(
     r"<!--(.*?)-->|<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=>/\"]+(?:=\"[^\"]*\")?)*)\s*(/?)>",
     re.S,
 )
+_MARKER = re.compile(r"<!--(/?ti-uc:[0-9a-f]*)-->")
+# After the second pass, every « <letter » starts a tag it has read (text has « &lt; »).
+_UNREAD_TAG = re.compile(
+    r"<(?![a-zA-Z][a-zA-Z0-9-]*(?:\s+[^\s=>/\"]+(?:=\"[^\"]*\")?)*\s*/?>)[a-zA-Z][^>]*>?"
+)
 _ATTRIBUTE = re.compile(r'([^\s=>/"]+)(?:="([^"]*)")?')
 # Outside contributor blocks, only these attributes are changed (see _rewrite).
 _OUTSIDE_CHANGES = re.compile(r' (?:style|src)="|="#?_')
 _STRIPPED = re.compile(r"[\t\n\r]")
 
 
+def block_nonce(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
 def contributor_block(text: str, indent: int = 0) -> str:
     """Contributor Markdown between the two marker comments that the second pass looks for.
 
-    The marker carries a digest of the text itself: a contributor cannot write the closing
-    marker of their own block (it would have to contain the digest of the text that holds it).
+    The markers carry a digest of the text. The renderer records the digests of a page's blocks
+    and the second pass requires exactly that sequence of markers (see ``_intact``): a marker
+    written by a contributor, or one swallowed by a tag they left open, is detected.
     """
-    nonce = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+    nonce = block_nonce(text)
     pad = " " * indent
     return f"<!--{_START}{nonce}-->\n\n{pad}{text}\n\n{pad}<!--{_END}{nonce}-->"
 
@@ -208,6 +245,7 @@ def same_site(value: str) -> bool:
 class Sanitized:
     html: str
     renamed: dict[str, str] = field(default_factory=dict)  # identifiers namespaced: old → new
+    intact: bool = True  # False: a contributor block swallowed what followed it (see _intact)
 
 
 def _namespaced(value: str, inside: bool) -> str:
@@ -249,19 +287,40 @@ def _rewrite(tag: str, attributes: str, inside: bool, renamed: dict[str, str]) -
     return f"<{tag}{text}>"
 
 
-def _second_pass(cleaned: str) -> Sanitized:
+def _markers(cleaned: str) -> list[str]:
+    """Every marker comment of ``cleaned``, in order (« ti-uc:N », « /ti-uc:N »)."""
+    return [m.group(1) for m in _MARKER.finditer(cleaned)]
+
+
+def _intact(cleaned: str, blocks: tuple[str, ...]) -> bool:
+    """Whether the contributor blocks came out of HTML parsing as they went in.
+
+    Each block must give exactly its opening and closing markers, in order, and no marker text
+    may be anywhere else. A tag left open by a contributor (a comment, ``<script>``,
+    ``<textarea>``…) swallows the closing marker of its block; a marker written by a
+    contributor is one too many: in both cases the sequence differs.
+    """
+    expected = [f"{_START}{n}" if i % 2 == 0 else f"{_END}{n}" for n in blocks for i in (0, 1)]
+    if _markers(cleaned) != expected:
+        return False
+    return cleaned.count("ti-uc:") == len(expected)
+
+
+def _second_pass(cleaned: str, blocks: tuple[str, ...]) -> Sanitized:
+    intact = _intact(cleaned, blocks)
     renamed: dict[str, str] = {}
     parts: list[str] = []
     position = 0
-    region: str | None = None  # nonce of the contributor block we are in
+    # Not intact: the whole page is treated as contributed (fail closed).
+    region: str | None = None if intact else "*"
     for match in _TOKEN.finditer(cleaned):
         parts.append(cleaned[position : match.start()])
         position = match.end()
         comment, tag, attributes, _ = match.groups()
         if comment is not None:
-            if region is None and comment.startswith(_START):
+            if intact and region is None and comment.startswith(_START):
                 region = comment[len(_START) :]
-            elif region is not None and comment == _END + region:
+            elif intact and region is not None and comment == _END + region:
                 region = None
             continue  # comments are never published
         if not attributes or (region is None and not _OUTSIDE_CHANGES.search(attributes)):
@@ -269,23 +328,32 @@ def _second_pass(cleaned: str) -> Sanitized:
             continue
         parts.append(_rewrite(tag, attributes, region is not None, renamed))
     parts.append(cleaned[position:])
-    return Sanitized("".join(parts).replace("<p></p>", ""), renamed)
+    html = "".join(parts).replace("<p></p>", "")
+    if _UNREAD_TAG.search(html):
+        # a tag this pass could not read: never published as it is
+        html = _UNREAD_TAG.sub(lambda m: html_lib.escape(m.group(0)), html)
+        intact = False
+    return Sanitized(html, renamed, intact)
 
 
-def sanitize(html: str) -> Sanitized:
-    """Both passes: the clean HTML and the identifiers that were namespaced."""
+def sanitize(html: str, blocks: tuple[str, ...] = ()) -> Sanitized:
+    """Both passes: the clean HTML and the identifiers that were namespaced.
+
+    ``blocks``: the nonces of the contributor blocks of the page, in order (see
+    :func:`contributor_block`).
+    """
     cleaned = nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         tag_attribute_values=_VALUES,
-        generic_attribute_prefixes={"aria-", "data-"},
+        generic_attribute_prefixes=set(),
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel=None,
         strip_comments=False,  # the markers of contributor blocks; removed by the second pass
         clean_content_tags={"script", "style"},
     )
-    return _second_pass(cleaned)
+    return _second_pass(cleaned, blocks)
 
 
 def sanitize_html(html: str) -> str:

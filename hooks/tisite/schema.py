@@ -582,3 +582,28 @@ class Agenda(Strict):
 
     appels_a_projets: list[AppelAProjets] = Field(default_factory=list)
     evenements: list[Evenement] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Hand-written pages (docs/**/*.md, front matter): only the keys the site uses. The theme
+# prints other keys (« subtitle », « status »…) as raw HTML in the navigation of every page.
+
+
+class Recherche(Strict):
+    exclude: bool = Field(False, description="true : la page n'apparaît pas dans la recherche.")
+    boost: Annotated[float, Field(ge=0, le=10)] | None = None
+
+
+class PageDocs(Strict):
+    """Front matter of a hand-written page of docs/."""
+
+    title: Text | None = Field(None, max_length=160, description="Titre de la page.")
+    description: Text | None = Field(
+        None, max_length=300, description="Résumé (moteurs de recherche, aperçus de partage)."
+    )
+    image: ImagePath | None = Field(None, description="Image de partage, à côté de la page.")
+    image_alt: Text | None = Field(None, description="Texte alternatif de l'image de partage.")
+    hide: list[Literal["navigation", "toc", "footer"]] = Field(
+        default_factory=list, description="Parties de la page à masquer."
+    )
+    search: Recherche | None = None
