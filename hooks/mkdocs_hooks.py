@@ -161,10 +161,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         clean = build.postprocess_html(page.file.src_uri, html)
         if not clean.intact:  # published fail-closed, and the strict build stops
             log.warning(build.swallowed_message(page.file.src_uri))
+        build.clean_toc(page.toc, clean.renamed)
         if clean.renamed:
-            page.present_anchor_ids = build.rename_anchors(
-                page.toc, page.present_anchor_ids, clean.renamed
-            )
+            page.present_anchor_ids = build.renamed_anchors(page.present_anchor_ids, clean.renamed)
         return clean.html
     # Served from the page cache: a trivial template, no search parsing; MkDocs still
     # validates the anchors this page links to and the anchors other pages link to here.

@@ -275,7 +275,7 @@ def test_negative_control_without_namespaces_the_theme_is_replaced(tmp_path: Pat
     sanitize = root / "hooks" / "tisite" / "sanitize.py"
     sanitize.write_text(
         sanitize.read_text(encoding="utf-8")
-        + "\n\ndef _second_pass(cleaned: str, blocks: tuple[str, ...]) -> Sanitized:  # noqa: F811\n"
+        + "\n\ndef _second_pass(cleaned, blocks, contributed=False):  # noqa: F811\n"
         "    return Sanitized(cleaned)\n",
         encoding="utf-8",
     )
@@ -354,9 +354,9 @@ def test_links_leaving_the_repository_are_refused(tmp_path: Path, command: str) 
 
 def test_negative_control_without_the_guard_the_secret_is_published(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
-    secret = tmp_path / "secret.txt"
+    secret = tmp_path / "secret.md"  # a page: the docs/ allow-list accepts it
     secret.write_text("SECRET-DU-CI", encoding="utf-8")
-    (root / "docs" / "x.txt").symlink_to(secret)
+    (root / "docs" / "x.md").symlink_to(secret)
     loader = root / "hooks" / "tisite" / "loader.py"
     loader.write_text(
         loader.read_text(encoding="utf-8") + "\n\ndef unsafe_entries(root):  # noqa: F811\n"
@@ -366,7 +366,7 @@ def test_negative_control_without_the_guard_the_secret_is_published(tmp_path: Pa
     env = {"PYTHONPATH": os.pathsep.join([str(root / "hooks"), os.environ.get("PYTHONPATH", "")])}
     result = run_ti("build", cwd=root, env=env)
     assert result.returncode == 0, result.stderr
-    assert (root / "site" / "x.txt").read_text(encoding="utf-8") == "SECRET-DU-CI"
+    assert "SECRET-DU-CI" in (root / "site" / "x" / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -870,3 +870,98 @@ def test_absurdly_nested_html_gets_a_french_message(tmp_path: Path) -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "Traceback" not in output, output[-2000:]
     assert f"{LETTER}:" in output and "HTML imbriqué beaucoup trop profondément" in output
+
+
+# --- found by the second outside review ----------------------------------------------------
+
+TOC_TRAPS = (
+    "## Titre <!--><img src=/x.png onerror=alert(1) title=<>--> fin\n\n"
+    "## Trois <!--><meta http-equiv=refresh content=3;url=https://evil.example/ x=<>--> fin\n"
+)
+
+
+def test_table_of_contents_titles_are_text(tmp_path: Path) -> None:
+    """Markdown strips the tags of a heading for the table of contents with an expression of
+    its own, which crafted HTML gets through; the theme prints the titles raw."""
+    root = copy_project(tmp_path / "projet")
+    for rel in (LETTER, "docs/programme.md"):
+        path = root / rel
+        path.write_text(path.read_text(encoding="utf-8") + "\n\n" + TOC_TRAPS, encoding="utf-8")
+    result = run_ti("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    for page in ("hainaut-douaisis-cambresis/lettres/14/index.html", "programme/index.html"):
+        soup = BeautifulSoup((root / "site" / page).read_text(encoding="utf-8"), "html.parser")
+        toc = soup.select_one("nav.md-nav--secondary")
+        assert toc is not None and "Trois" in toc.get_text()
+        assert not toc.find_all(["img", "meta", "script"]), page
+        assert not soup.find("meta", attrs={"http-equiv": "refresh"}), page
+        assert not live_injections(str(soup)), (page, live_injections(str(soup)))
+
+
+def test_docs_pages_are_contributed_content(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    (root / "docs" / "essai.md").write_text(
+        "---\ntitle: Essai\n---\n"
+        '<div id="ti-post-text" class="mermaid ti-share">y</div>\n\n'
+        '<select id="f-axe" name="axe"><option value="a">a</option></select>\n\n'
+        '<pre class="mermaid">graph TD; A-->B</pre>\n',
+        encoding="utf-8",
+    )
+    result = run_ti("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    html = (root / "site" / "essai" / "index.html").read_text(encoding="utf-8")
+    ids = _ids(html)
+    assert "ti-post-text" not in ids and "f-axe" not in ids, ids
+    assert "uc-ti-post-text" in ids and "uc-f-axe" in ids
+    assert "mermaid" not in html and "ti-share" not in html
+
+
+def test_a_url_field_cannot_add_markdown_attributes(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    letter = root / HDC / "lettres" / "15.md"
+    text = letter.read_text(encoding="utf-8")
+    old = "  - titre: Zones industrielles bas carbone (ZIBAC)\n"
+    assert old in text
+    letter.write_text(
+        text.replace(old, old + "    lien: https://a.fr/x){#ti-post-text}\n", 1),
+        encoding="utf-8",
+    )
+    result = run_ti("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    html = (root / "site" / HDC.removeprefix("territoires/") / "lettres/15/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert _ids(html).count("ti-post-text") == 1  # the share box's own textarea only
+    soup = BeautifulSoup(html, "html.parser")
+    link = soup.find("a", href=re.compile("a.fr"))
+    assert link is not None and link["href"] == "https://a.fr/x%29%7B#ti-post-text%7D"
+
+
+def test_markdown_files_with_a_capital_extension_are_refused(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    (root / "docs" / "Notes.MD").write_text("# X\n<!-- SECRET -->\n", encoding="utf-8")
+    result = run_ti("check", cwd=root)
+    assert result.returncode == 1
+    assert "docs/Notes.MD: extension « .MD » : écrivez « .md » en minuscules" in result.stderr
+
+
+def test_negative_controls_for_the_table_of_contents_and_urls() -> None:
+    import markdown
+
+    from tisite.build import SiteBuild
+    from tisite.textutil import html_escape, md_url
+
+    md = markdown.Markdown(extensions=["toc"])
+    md.convert(TOC_TRAPS)
+    raw = [t["name"] for t in md.toc_tokens]  # type: ignore[attr-defined]
+    assert any("<meta" in name for name in raw), raw  # what the theme would print
+
+    class Item:
+        def __init__(self, title: str) -> None:
+            self.title, self.id, self.children = title, "x", []
+
+    items = [Item(name) for name in raw]
+    SiteBuild.clean_toc(items, {})
+    assert not [i.title for i in items if "<" in str(i.title)]
+    url = "https://a.fr/x){#ti-post-text}"
+    assert "){#" in html_escape(url) and "){#" not in md_url(url)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+import nh3
 from markupsafe import Markup
 from PIL import Image
 
@@ -137,7 +138,19 @@ class SiteBuild:
         """Sanitise the HTML of every page: generated ones (contributors' Markdown included)
         and the hand-written pages of docs/, which partners may change by pull request."""
         page = self.page_by_path(src_uri)
-        return sanitize(html, page.blocks if page is not None else ())
+        if page is None:  # a page of docs/: contributed as a whole
+            return sanitize(html, contributed=True)
+        return sanitize(html, page.blocks)
+
+    @staticmethod
+    def clean_toc(toc: Any, renamed: dict[str, str]) -> None:
+        """The table of contents as the theme prints it (raw): titles reduced to escaped text,
+        identifiers renamed like the page's. Markdown makes the titles from the headings with a
+        tag-stripping expression of its own, which crafted HTML gets through."""
+        for item in toc or ():
+            item.title = Markup(nh3.clean(str(item.title), tags=set()))
+            item.id = renamed.get(item.id, item.id)
+            SiteBuild.clean_toc(item.children, renamed)
 
     def swallowed_message(self, src_uri: str) -> str:
         """The French warning for a page whose contributor text left a tag open."""
@@ -150,14 +163,9 @@ class SiteBuild:
         )
 
     @staticmethod
-    def rename_anchors(toc: Any, anchors: set[str] | None, renamed: dict[str, str]) -> set[str]:
-        """Apply the sanitiser's namespaced identifiers to the table of contents (items with
-        ``id`` and ``children``) and return the page's anchors: the new names, and the former
-        ones, which links written before still use (a script of the site follows them, see
-        ``assets/js/a11y.js``)."""
-        for item in toc or ():
-            item.id = renamed.get(item.id, item.id)
-            SiteBuild.rename_anchors(item.children, None, renamed)
+    def renamed_anchors(anchors: set[str] | None, renamed: dict[str, str]) -> set[str]:
+        """The page's anchors: the new names, and the former ones, which links written before
+        still use (a script of the site follows them, see ``assets/js/a11y.js``)."""
         anchors = set(anchors or ())
         return anchors | {renamed.get(a, a) for a in anchors}
 

@@ -129,8 +129,18 @@ def load_docs(root: Path, problems: list[Problem]) -> None:
             refused = images.problem(path, rel)
             if refused:
                 problems.append(Problem(rel, None, None, refused))
-        elif suffix == ".md":
+        elif path.suffix == ".md":
             _check_docs_page(root, path, rel, problems)
+        elif suffix == ".md":
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    f"extension « {path.suffix} » : écrivez « .md » en minuscules (sinon le "
+                    "fichier serait publié tel quel, sans être mis en page ni nettoyé)",
+                )
+            )
         else:
             problems.append(
                 Problem(

@@ -108,6 +108,7 @@ def make_env() -> Environment:
     )
     env.filters.update(
         html=textutil.html_escape,
+        md_url=textutil.md_url,
         multiline=textutil.multiline,
         markdown=_markdown,
         yaml_str=_yaml_str,

@@ -306,13 +306,13 @@ def _intact(cleaned: str, blocks: tuple[str, ...]) -> bool:
     return cleaned.count("ti-uc:") == len(expected)
 
 
-def _second_pass(cleaned: str, blocks: tuple[str, ...]) -> Sanitized:
+def _second_pass(cleaned: str, blocks: tuple[str, ...], contributed: bool = False) -> Sanitized:
     intact = _intact(cleaned, blocks)
     renamed: dict[str, str] = {}
     parts: list[str] = []
     position = 0
     # Not intact: the whole page is treated as contributed (fail closed).
-    region: str | None = None if intact else "*"
+    region: str | None = None if intact and not contributed else "*"
     for match in _TOKEN.finditer(cleaned):
         parts.append(cleaned[position : match.start()])
         position = match.end()
@@ -336,11 +336,12 @@ def _second_pass(cleaned: str, blocks: tuple[str, ...]) -> Sanitized:
     return Sanitized(html, renamed, intact)
 
 
-def sanitize(html: str, blocks: tuple[str, ...] = ()) -> Sanitized:
+def sanitize(html: str, blocks: tuple[str, ...] = (), contributed: bool = False) -> Sanitized:
     """Both passes: the clean HTML and the identifiers that were namespaced.
 
     ``blocks``: the nonces of the contributor blocks of the page, in order (see
-    :func:`contributor_block`).
+    :func:`contributor_block`); ``contributed``: the whole page is contributed (a page of
+    docs/): everything is namespaced as in a block.
     """
     cleaned = nh3.clean(
         html,
@@ -353,7 +354,7 @@ def sanitize(html: str, blocks: tuple[str, ...] = ()) -> Sanitized:
         strip_comments=False,  # the markers of contributor blocks; removed by the second pass
         clean_content_tags={"script", "style"},
     )
-    return _second_pass(cleaned, blocks)
+    return _second_pass(cleaned, blocks, contributed)
 
 
 def sanitize_html(html: str) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import html
 import re
+from urllib.parse import quote
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -40,6 +41,14 @@ def md_escape(value: object) -> str:
 def html_escape(value: object) -> Markup:
     """Escape for raw HTML contexts (attributes, HTML blocks) inside the Markdown."""
     return Markup(html.escape(one_line(value), quote=True))
+
+
+def md_url(value: object) -> Markup:
+    """A URL for a Markdown link destination ``[text](…)``: characters that would end the
+    destination or open an attribute list (``) {#id}``) are percent-encoded, then the URL is
+    escaped for HTML like any attribute value."""
+    encoded = quote(one_line(value), safe="/:?#@!$&=+,;%-._~*")
+    return Markup(html.escape(encoded, quote=True))
 
 
 def multiline(value: object) -> Markup:
