@@ -965,3 +965,26 @@ def test_negative_controls_for_the_table_of_contents_and_urls() -> None:
     assert not [i.title for i in items if "<" in str(i.title)]
     url = "https://a.fr/x){#ti-post-text}"
     assert "){#" in html_escape(url) and "){#" not in md_url(url)
+
+
+def test_negative_control_unescaped_navigation_runs_the_payload(tmp_path: Path) -> None:
+    """Without the escaping at the boundary with the theme, a territory's name is a script in
+    the navigation of every page (Material prints navigation titles raw)."""
+    root = copy_project(tmp_path / "projet")
+    path = root / GC / "territoire.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("nom: Grand-Châtellerault", f"nom: {json.dumps('GC ' + PAYLOAD)}", 1),
+        encoding="utf-8",
+    )
+    build_module = root / "hooks" / "tisite" / "build.py"
+    build_module.write_text(
+        build_module.read_text(encoding="utf-8")
+        + "\n\ndef escape_titles(nav):  # noqa: F811\n    return nav\n",
+        encoding="utf-8",
+    )
+    env = {"PYTHONPATH": os.pathsep.join([str(root / "hooks"), os.environ.get("PYTHONPATH", "")])}
+    result = run_ti("build", cwd=root, env=env)
+    assert result.returncode == 0, result.stderr
+    html = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<script> injecté" in live_injections(html)
