@@ -59,7 +59,7 @@ def unsanitised_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sanitize = root / "hooks" / "tisite" / "sanitize.py"
     sanitize.write_text(
         sanitize.read_text(encoding="utf-8")
-        + "\n\ndef sanitize(html: str, blocks: tuple[str, ...] = ()) -> Sanitized:  # noqa: F811\n"
+        + "\n\ndef sanitize(html, blocks=(), contributed=False):  # noqa: F811\n"
         "    return Sanitized(html)\n",
         encoding="utf-8",
     )

@@ -88,6 +88,9 @@ NOISE = re.compile(
 )
 _CONFIG_VALUE = re.compile(r"^(?:ERROR\s+-\s+)?Config value '(?P<key>[^']+)': (?P<message>.*)$")
 _CONFIG_ABORT = re.compile(r"^Aborted with (?:\d+ configuration errors|a configuration error)!$")
+_PAGE_ERROR = re.compile(
+    r"^(?:ERROR\s+-\s+)?Error (?:reading|building) page '(?P<page>[^']*)': (?P<message>.*)$"
+)
 _STRICT = re.compile(r"^Aborted with (\d+) warnings? in strict mode!$")
 _LEVEL = re.compile(r"^(INFO|WARNING|ERROR|DEBUG)\s+-\s+")
 _LEVELS = {"INFO": "", "DEBUG": "", "WARNING": "avertissement : ", "ERROR": "erreur : "}
@@ -115,6 +118,8 @@ def console_line(line: str) -> str | None:
         )
     if _CONFIG_ABORT.match(text):
         return None  # the invalid settings were listed just before
+    if m := _PAGE_ERROR.match(text):
+        return f"{m['page']}: la page n'a pas pu être construite ({m['message']})"
     if m := _STRICT.match(text):
         count = int(m.group(1))
         s = "s" if count > 1 else ""
