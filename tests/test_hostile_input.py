@@ -358,6 +358,11 @@ CASES: dict[str, Case] = {
         f"{HDC}/lettres/17\\n.md: nom de fichier invalide : une lettre s'appelle par son "
         "numéro, par exemple « 14.md » (il devient l'adresse /lettres/14/)",
     ),
+    "dossier-nomme-comme-une-lettre": Case(
+        lambda root: (root / HDC / "lettres" / "17.md").mkdir(),
+        f"{HDC}/lettres/17.md: ce dossier porte un nom de lettre : une lettre est un fichier "
+        ".md ; renommez ou supprimez le dossier",
+    ),
     "action-nommee-avancement": Case(
         copy(A, "avancement.md"),
         f"{GC}/actions/avancement.md: « avancement » est l'adresse d'une page du plan d'action "

@@ -73,6 +73,17 @@ def load_letters(
         return ()
     letters: list[Letter] = []
     for path in sorted(folder.iterdir()):
+        if path.is_dir() and path.suffix.lower() == ".md":
+            problems.append(
+                Problem(
+                    rel_of(root, path),
+                    None,
+                    None,
+                    "ce dossier porte un nom de lettre : une lettre est un fichier .md ; "
+                    "renommez ou supprimez le dossier",
+                )
+            )
+            continue
         if path.is_dir() or path.name.startswith(".") or path.suffix.lower() != ".md":
             continue  # images and other assets placed next to the letters
         rel = rel_of(root, path)
