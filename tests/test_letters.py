@@ -68,6 +68,17 @@ def test_feeds_parse_with_feedparser(built_site: Path, kind: str) -> None:
     assert entries[1].published_parsed[:3] == (2022, 9, 20)
     site_feed = feedparser.parse((built_site / kind).read_bytes())
     assert not site_feed.bozo and len(site_feed.entries) == 2
+    # the feed points to its archive page and to itself (not to the other format)
+    links = {link.rel: link.href for link in feed.feed.links}
+    assert links["alternate"] == f"{SITE_URL}{HDC}/lettres/"
+    assert links["self"] == f"{SITE_URL}{HDC}/lettres/{kind}"
+    assert feed.feed.link == f"{SITE_URL}{HDC}/lettres/"
+
+
+def test_a_feed_without_letters_is_dated_by_the_build(built_site: Path) -> None:
+    feed = feedparser.parse((built_site / "grand-chatellerault/lettres/atom.xml").read_bytes())
+    assert not feed.bozo and feed.entries == []
+    assert feed.feed.updated_parsed.tm_year >= 2026  # not the year 2000 placeholder
 
 
 def test_agenda_and_icalendar(built_site: Path) -> None:

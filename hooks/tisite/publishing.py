@@ -59,9 +59,17 @@ def _paris_midday(day: dt.date) -> dt.datetime:
 
 
 def feeds(
-    title: str, subtitle: str, home: str, letters: list[Letter], site_url: str | None, base: str
+    title: str,
+    subtitle: str,
+    home: str,
+    letters: list[Letter],
+    site_url: str | None,
+    base: str,
+    today: dt.date | None = None,
 ) -> tuple[str, str]:
-    """RSS 2.0 and Atom documents for ``letters`` (newest first). ``base``: feed folder."""
+    """RSS 2.0 and Atom documents for ``letters`` (newest first). ``base``: feed folder;
+    ``home``: the archive page both feeds link to; ``today``: the date of a feed without
+    letter (the build's)."""
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.id(absolute(site_url, home))
@@ -69,10 +77,11 @@ def feeds(
     # RSS descriptions are HTML for feed readers: the plain text is escaped once more there
     fg.subtitle(html_lib.escape(subtitle, quote=False))
     fg.language("fr")
+    # feedgen writes the last link as the RSS <link>: the archive page comes after "self"
+    fg.link(href=absolute(site_url, base + "rss.xml"), rel="self")
     fg.link(href=absolute(site_url, home), rel="alternate")
-    fg.link(href=absolute(site_url, base + "atom.xml"), rel="self")
     fg.author({"name": title})
-    updated = max((x.date for x in letters), default=dt.date(2000, 1, 1))
+    updated = max((x.date for x in letters), default=today or dt.date.today())
     fg.updated(_paris_midday(updated))
     entries = []
     for letter in reversed(letters[:FEED_LIMIT]):  # feedgen prepends entries
@@ -91,11 +100,14 @@ def feeds(
     for entry, letter in entries:
         entry.summary(letter.data.resume)
     fg.link(href=absolute(site_url, base + "atom.xml"), rel="self", replace=True)
+    fg.link(href=absolute(site_url, home), rel="alternate")
     atom = fg.atom_str(pretty=True).decode("utf-8")
     return rss, atom
 
 
-def territory_feeds(t: Territory, site_url: str | None) -> list[tuple[str, str]]:
+def territory_feeds(
+    t: Territory, site_url: str | None, today: dt.date | None = None
+) -> list[tuple[str, str]]:
     base = f"{t.slug}/lettres/"
     rss, atom = feeds(
         f"Lettres d'information — {t.nom}",
@@ -104,15 +116,20 @@ def territory_feeds(t: Territory, site_url: str | None) -> list[tuple[str, str]]
         list(t.letters),
         site_url,
         base,
+        today,
     )
     return [(base + "rss.xml", rss), (base + "atom.xml", atom)]
 
 
-def site_feeds(site: SiteModel, site_url: str | None) -> list[tuple[str, str]]:
+def site_feeds(
+    site: SiteModel, site_url: str | None, today: dt.date | None = None
+) -> list[tuple[str, str]]:
     letters = sorted(
         (x for t in site.territories for x in t.letters), key=lambda x: x.date, reverse=True
     )
-    rss, atom = feeds(site.settings.titre, site.settings.description, "", letters, site_url, "")
+    rss, atom = feeds(
+        site.settings.titre, site.settings.description, "", letters, site_url, "", today
+    )
     return [("rss.xml", rss), ("atom.xml", atom)]
 
 

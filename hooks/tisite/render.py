@@ -307,7 +307,7 @@ class Renderer:
         licence = {"nom": self.site.settings.licence.nom, "url": self.site.settings.licence.url}
         out: list[tuple[str, str | bytes]] = []
         stamp = dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=dt.UTC)
-        out += publishing.site_feeds(self.site, self.site_url)
+        out += publishing.site_feeds(self.site, self.site_url, self.today)
         out.append(
             (
                 "territoires.json",
@@ -316,7 +316,7 @@ class Renderer:
         )
         out.append(("territoires.csv", national.territories_csv(self.site, self.site_url)))
         for t in self.site.territories:
-            out += publishing.territory_feeds(t, self.site_url)
+            out += publishing.territory_feeds(t, self.site_url, self.today)
             out.append(
                 (
                     f"{t.slug}/agenda/agenda.ics",
