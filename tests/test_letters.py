@@ -81,6 +81,24 @@ def test_a_feed_without_letters_is_dated_by_the_build(built_site: Path) -> None:
     assert feed.feed.updated_parsed.tm_year >= 2026  # not the year 2000 placeholder
 
 
+def test_calendars_describe_their_time_zone(built_site: Path) -> None:
+    """RFC 5545: a TZID used by an event is defined by a VTIMEZONE of the file; a calendar
+    holds at least one component, even without event."""
+    for territory in (HDC, "grand-chatellerault"):
+        cal = Calendar.from_ical((built_site / territory / "agenda/agenda.ics").read_bytes())
+        zones = [z for z in cal.walk("VTIMEZONE")]
+        assert [str(z["TZID"]) for z in zones] == ["Europe/Paris"], territory
+        assert cal.subcomponents, territory
+        for event in cal.walk("VEVENT"):
+            tzid = event["DTSTART"].params.get("TZID")
+            assert tzid in (None, "Europe/Paris")
+    timed = Calendar.from_ical((built_site / HDC / "agenda/agenda.ics").read_bytes())
+    start = next(e for e in timed.walk("VEVENT") if "TZID" in e["DTSTART"].params).decoded(
+        "dtstart"
+    )
+    assert start.utcoffset() is not None and start.utcoffset().total_seconds() == 7200  # July
+
+
 def test_agenda_and_icalendar(built_site: Path) -> None:
     cal = Calendar.from_ical((built_site / HDC / "agenda/agenda.ics").read_bytes())
     events = {str(e["summary"]): e for e in cal.walk("VEVENT")}

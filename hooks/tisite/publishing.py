@@ -16,7 +16,7 @@ import css_inline
 import markdown
 import nh3
 from feedgen.feed import FeedGenerator
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import images
@@ -154,11 +154,26 @@ def agenda_ics(
     return str(memo(directory, material, lambda: _agenda_ics(t, site_url, stamp)))
 
 
+def _day_of(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
     cal = Calendar()
     cal.add("prodid", "-//Territoires d'industrie//site//FR")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"Agenda — {t.nom}")
+    cal.add("x-wr-timezone", "Europe/Paris")
+    # The time zone of the events, described in the file (RFC 5545: clients must not guess it);
+    # always present, so that a calendar without event still holds a component.
+    days = [_day_of(e.start) for e in t.agenda] + [stamp.date()]
+    zone = Timezone.from_tzid(
+        "Europe/Paris",
+        first_date=dt.date(min(days).year - 1, 1, 1),
+        last_date=dt.date(max(days).year + 2, 1, 1),
+    )
+    zone.pop("COMMENT", None)  # the library's English note on the covered years
+    cal.add_component(zone)
     for entry in t.agenda:
         event = Event()
         event.add("uid", f"{entry.uid}@territoires-industrie")
