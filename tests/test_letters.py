@@ -139,6 +139,9 @@ def test_email_version(built_site: Path) -> None:
     html = (built_site / HDC / "lettres/14/email.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find("style") is None  # CSS inlined by css-inline
+    # the web copy is not indexed on its own: it points to the letter's page
+    assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert soup.find("link", rel="canonical")["href"] == f"{SITE_URL}{HDC}/lettres/14/"
     assert "background" in soup.select_one("td.header")["style"]
     assert soup.select_one("table.container")["width"] == "600"
     assert "border: 1px solid" in soup.select_one("td.content td")["style"]
