@@ -22,6 +22,20 @@ def copy_project(dest: Path) -> Path:
     return copy_entries(dest, PROJECT_ENTRIES)
 
 
+def copied_hooks_env(root: Path) -> dict[str, str]:
+    """The environment that makes a build use the hooks copied into ``root`` (changed by a
+    negative control) rather than the project's."""
+    return {"PYTHONPATH": os.pathsep.join([str(root / "hooks"), os.environ.get("PYTHONPATH", "")])}
+
+
+def override_in_copy(root: Path, module: str, code: str) -> dict[str, str]:
+    """Negative controls: append ``code`` (a function that switches a protection off) to
+    ``hooks/tisite/<module>.py`` of the copy at ``root``; returns copied_hooks_env(root)."""
+    path = root / "hooks" / "tisite" / f"{module}.py"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n" + code, encoding="utf-8")
+    return copied_hooks_env(root)
+
+
 def run_ti(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
 from browser import injected_script_events, static_server
-from conftest import copy_project, run_ti
+from conftest import copy_project, override_in_copy, run_ti
 from hostile import ICS_INJECTION, MARKDOWN_PAYLOADS, YAML_PAYLOADS, live_injections, make_hostile
 
 GC = "grand-chatellerault"
@@ -56,14 +55,12 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def unsanitised_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Negative control: the same content built with a sanitiser that lets everything through."""
     root = copy_project(tmp_path_factory.mktemp("sans-filtre") / "projet")
-    sanitize = root / "hooks" / "tisite" / "sanitize.py"
-    sanitize.write_text(
-        sanitize.read_text(encoding="utf-8")
-        + "\n\ndef sanitize(html, blocks=(), contributed=False):  # noqa: F811\n"
+    env = override_in_copy(
+        root,
+        "sanitize",
+        "def sanitize(html, blocks=(), contributed=False):  # noqa: F811\n"
         "    return Sanitized(html)\n",
-        encoding="utf-8",
     )
-    env = {"PYTHONPATH": os.pathsep.join([str(root / "hooks"), os.environ.get("PYTHONPATH", "")])}
     return _build(root, env)
 
 

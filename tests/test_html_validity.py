@@ -3,13 +3,12 @@ deliberately broken template to prove that the check fails when a template is wr
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, run_ti
+from conftest import copied_hooks_env, copy_project, run_ti
 from htmlcheck import MATERIAL_ERRORS, check_html, is_material_error, our_errors, vnu_jar
 
 KINDS = (
@@ -74,7 +73,7 @@ def test_a_broken_template_fails_the_check(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     # The copied hooks/ comes first on the path, so the build uses the broken templates.
-    env = {"PYTHONPATH": os.pathsep.join([str(root / "hooks"), os.environ.get("PYTHONPATH", "")])}
+    env = copied_hooks_env(root)
     result = run_ti("build", cwd=root, env=env)
     assert result.returncode == 0, result.stderr
     page = root / "site" / "hainaut-douaisis-cambresis" / "plan-action" / "chef-de-projet"

@@ -33,7 +33,7 @@ from playwright.sync_api import Browser
 from pydantic import BaseModel, ValidationError
 
 from browser import injected_script_events, static_server
-from conftest import copy_project, run_ti
+from conftest import copy_project, override_in_copy, run_ti
 from hostile import RUN, live_injections, make_hostile
 from tisite import schema
 from tisite.yamlio import _yaml
@@ -272,14 +272,12 @@ def test_headings_keep_working_anchors(built_site: Path) -> None:
 def test_negative_control_without_namespaces_the_theme_is_replaced(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     make_hostile(root)
-    sanitize = root / "hooks" / "tisite" / "sanitize.py"
-    sanitize.write_text(
-        sanitize.read_text(encoding="utf-8")
-        + "\n\ndef _second_pass(cleaned, blocks, contributed=False):  # noqa: F811\n"
+    env = override_in_copy(
+        root,
+        "sanitize",
+        "def _second_pass(cleaned, blocks, contributed=False):  # noqa: F811\n"
         "    return Sanitized(cleaned)\n",
-        encoding="utf-8",
     )
-    env = {"PYTHONPATH": os.pathsep.join([str(root / "hooks"), os.environ.get("PYTHONPATH", "")])}
     result = run_ti("build", cwd=root, env=env)
     assert result.returncode == 0, result.stderr
     html = (root / "site/grand-chatellerault/lettres/1/index.html").read_text(encoding="utf-8")
@@ -357,13 +355,9 @@ def test_negative_control_without_the_guard_the_secret_is_published(tmp_path: Pa
     secret = tmp_path / "secret.md"  # a page: the docs/ allow-list accepts it
     secret.write_text("SECRET-DU-CI", encoding="utf-8")
     (root / "docs" / "x.md").symlink_to(secret)
-    loader = root / "hooks" / "tisite" / "loader.py"
-    loader.write_text(
-        loader.read_text(encoding="utf-8") + "\n\ndef unsafe_entries(root):  # noqa: F811\n"
-        "    return []\n",
-        encoding="utf-8",
+    env = override_in_copy(
+        root, "loader", "def unsafe_entries(root):  # noqa: F811\n    return []\n"
     )
-    env = {"PYTHONPATH": os.pathsep.join([str(root / "hooks"), os.environ.get("PYTHONPATH", "")])}
     result = run_ti("build", cwd=root, env=env)
     assert result.returncode == 0, result.stderr
     assert "SECRET-DU-CI" in (root / "site" / "x" / "index.html").read_text(encoding="utf-8")
@@ -977,13 +971,7 @@ def test_negative_control_unescaped_navigation_runs_the_payload(tmp_path: Path) 
         text.replace("nom: Grand-Châtellerault", f"nom: {json.dumps('GC ' + PAYLOAD)}", 1),
         encoding="utf-8",
     )
-    build_module = root / "hooks" / "tisite" / "build.py"
-    build_module.write_text(
-        build_module.read_text(encoding="utf-8")
-        + "\n\ndef escape_titles(nav):  # noqa: F811\n    return nav\n",
-        encoding="utf-8",
-    )
-    env = {"PYTHONPATH": os.pathsep.join([str(root / "hooks"), os.environ.get("PYTHONPATH", "")])}
+    env = override_in_copy(root, "build", "def escape_titles(nav):  # noqa: F811\n    return nav\n")
     result = run_ti("build", cwd=root, env=env)
     assert result.returncode == 0, result.stderr
     html = (root / "site" / "index.html").read_text(encoding="utf-8")

@@ -154,8 +154,7 @@ class SiteBuild:
 
     def swallowed_message(self, src_uri: str) -> str:
         """The French warning for a page whose contributor text left a tag open."""
-        page = self.page_by_path(src_uri)
-        source = (page.source or src_uri) if page is not None else f"docs/{src_uri}"
+        source = self.source_of(src_uri)
         return (
             f"{source}: une balise HTML ouverte et jamais refermée (commentaire « <!-- », "
             "<script>, <textarea>, <style>…) englobe la suite de la page, ou le texte contient "
@@ -169,11 +168,15 @@ class SiteBuild:
         anchors = set(anchors or ())
         return anchors | {renamed.get(a, a) for a in anchors}
 
+    def source_of(self, src_uri: str) -> str:
+        """The file (or territory folder) a page is made from, as messages name it."""
+        page = self.page_by_path(src_uri)
+        return (page.source or "site.yml") if page is not None else f"docs/{src_uri}"
+
     def locate(self, src_uri: str, text: str) -> tuple[str, int | None]:
         """The source file of a page and the line where ``text`` appears in it (for messages
         about a link of a generated page: contributors edit sources, not generated pages)."""
-        page = self.page_by_path(src_uri)
-        rel = (page.source or "site.yml") if page is not None else f"docs/{src_uri}"
+        rel = self.source_of(src_uri)
         if self.root is None:
             return rel, None
         base = self.root / rel

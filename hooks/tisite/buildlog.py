@@ -136,16 +136,23 @@ def console_line(line: str) -> str | None:
     return text
 
 
+def os_error(errno: int | None, path: str | None) -> str | None:
+    """French explanation of an operating-system error met while writing, or None."""
+    if str(errno) not in _ERRNO:
+        return None
+    return _ERRNO[str(errno)] + (f" ({path})" if path else "")
+
+
 def crash_message(output: str) -> str:
     """French explanation of a build that ended with a Python exception (the traceback is not
     shown: it says nothing to a contributor)."""
     last = [line for line in output.splitlines() if line.strip()][-1:] or [""]
     error = last[0].strip()
     number = re.search(r"\[Errno (\d+)\]", error)
-    if number and number.group(1) in _ERRNO:
-        path = re.search(r"'([^']+)'", error)
-        where = f" ({path.group(1)})" if path else ""
-        return f"La construction a échoué : {_ERRNO[number.group(1)]}{where}."
+    path = re.search(r"'([^']+)'", error)
+    explained = os_error(int(number.group(1)), path and path.group(1)) if number else None
+    if explained:
+        return f"La construction a échoué : {explained}."
     return (
         "La construction a échoué sur une erreur interne : "
         f"{error or 'inconnue'}. Relancez avec `ti build --sans-cache` ; si l'erreur persiste, "

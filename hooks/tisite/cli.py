@@ -249,13 +249,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _os_error(exc: OSError) -> str:
-    from .buildlog import crash_message
+    from .buildlog import os_error
 
-    return (
-        crash_message(f"[Errno {exc.errno}] {exc.strerror} '{exc.filename or ''}'")
-        .rstrip(".")
-        .removeprefix("La construction a échoué : ")
-    )
+    path = str(exc.filename) if exc.filename else None
+    return os_error(exc.errno, path) or f"{exc.strerror} ({path or 'chemin inconnu'})"
 
 
 def remove_leftovers(folder: Path) -> None:

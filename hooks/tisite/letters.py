@@ -8,6 +8,7 @@ from pathlib import Path
 from . import images, remote, schema
 from .errors import Problem
 from .models import AgendaEntry, Letter
+from .textutil import line_of
 from .validation import read_published, validate
 from .yamlio import Source, read_yaml
 
@@ -24,8 +25,7 @@ def _image_line(source: Source, relpath: str, cover: bool) -> int | None:
     """Line of the reference to ``relpath``: the ``image`` field, or its first use in the body."""
     if cover:
         return source.line_of(("image",))
-    index = source.body.find(relpath)
-    return source.body_line + source.body[:index].count("\n") if index >= 0 else None
+    return line_of(source.body, relpath, source.body_line)
 
 
 def _check_image(

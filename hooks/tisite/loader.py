@@ -17,6 +17,7 @@ from .letters import load_agenda, load_letters
 from .models import ActionItem, Epci, SiteModel, Territory
 from .reference import load_reference
 from .safety import unsafe_entries
+from .textutil import line_of
 from .validation import format_loc, read_published, validate
 from .yamlio import Source, read_markdown, read_yaml
 
@@ -487,11 +488,9 @@ def reserved_names(root: Path) -> set[str]:
 
 def _line_of_text(root: Path, rel: str, needle: str) -> int | None:
     try:
-        text = (root / rel).read_text(encoding="utf-8")
+        return line_of((root / rel).read_text(encoding="utf-8"), needle)
     except OSError:
         return None
-    index = text.find(needle)
-    return text[:index].count("\n") + 1 if index >= 0 else None
 
 
 def _check_across(root: Path, territories: list[Territory], problems: list[Problem]) -> None:

@@ -17,6 +17,7 @@ import markdown
 
 from .errors import Problem
 from .sanitize import same_site
+from .textutil import line_of
 
 # Elements and attributes through which a page loads something.
 _LOADS = {
@@ -122,12 +123,6 @@ def _elsewhere(url: str) -> bool:
     return not re.match(r"^\s*(data|javascript|vbscript|blob|about|mailto|tel):", url, re.I)
 
 
-def line_in(text: str, needle: str, first_line: int) -> int:
-    """Line of the first occurrence of ``needle`` in ``text`` (which starts at ``first_line``)."""
-    index = text.find(needle)
-    return first_line + (text[:index].count("\n") if index >= 0 else 0)
-
-
 def problems_in(
     text: str | None,
     rel: str,
@@ -158,7 +153,7 @@ def problems_in(
     return [
         Problem(
             rel,
-            line_in(text, url, first) if body and first else first,
+            (line_of(text, url, first) or first) if body and first else first,
             field,
             message(kind, url, next_to_letter),
         )

@@ -62,7 +62,7 @@ def _partial_date(value: Any) -> str:
 
 
 YEARS = (1900, 2100)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _year_in_range(year: int, text: object) -> None:
@@ -74,12 +74,13 @@ def _year_in_range(year: int, text: object) -> None:
 
 
 def _day(value: dt.date) -> dt.date:
+    """A date (or a date and time) within YEARS."""
     _year_in_range(value.year, value.isoformat())
     return value
 
 
 def _no_control(value: str) -> str:
-    match = _CONTROL.search(value)
+    match = CONTROL_CHARACTERS.search(value)
     if match:
         raise ValueError(
             f"caractère de contrôle invisible (code {ord(match.group()):#04x}) en position "
@@ -527,12 +528,7 @@ def _when(value: Any) -> Any:
     )
 
 
-def _when_in_range(value: dt.date) -> dt.date:
-    _year_in_range(value.year, value.isoformat())
-    return value
-
-
-When = Annotated[dt.datetime | dt.date, BeforeValidator(_when), AfterValidator(_when_in_range)]
+When = Annotated[dt.datetime | dt.date, BeforeValidator(_when), AfterValidator(_day)]
 
 
 class AppelAProjets(Strict):

@@ -43,6 +43,13 @@ def html_escape(value: object) -> Markup:
     return Markup(html.escape(one_line(value), quote=True))
 
 
+def line_of(text: str, needle: str, first_line: int = 1) -> int | None:
+    """Line of the first occurrence of ``needle`` in ``text`` (whose first line is
+    ``first_line``), or None when it is absent: to point a message at what the file says."""
+    index = text.find(needle)
+    return first_line + text[:index].count("\n") if index >= 0 else None
+
+
 def md_url(value: object) -> Markup:
     """A URL for a Markdown link destination ``[text](…)``: characters that would end the
     destination or open an attribute list (``) {#id}``) are percent-encoded, then the URL is

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Problem
+from .schema import CONTROL_CHARACTERS
 from .textutil import number
 from .yamlio import Source, read_markdown
 
@@ -62,7 +63,7 @@ def read_published(
             problems.append(problem)
         return None
     data = validate(model, source, problems)
-    control = _CONTROL.search(source.body)
+    control = CONTROL_CHARACTERS.search(source.body)
     if control:
         line = source.body_line + source.body[: control.start()].count("\n")
         problems.append(
@@ -78,9 +79,6 @@ def read_published(
     if data is None or (getattr(data, "brouillon", False) and not drafts):
         return None
     return source, data
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def to_problem(err: ErrorDetails, model: type[BaseModel], source: Source) -> Problem:
