@@ -976,3 +976,24 @@ def test_negative_control_unescaped_navigation_runs_the_payload(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     html = (root / "site" / "index.html").read_text(encoding="utf-8")
     assert "<script> injecté" in live_injections(html)
+
+
+@pytest.mark.browser
+def test_an_anchor_shared_before_the_prefix_still_reaches_its_section(
+    browser: Browser, base_url: str
+) -> None:
+    """Links to « #actualites-locales » published before the « uc- » prefix keep working."""
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(base_url + "hainaut-douaisis-cambresis/lettres/14/", wait_until="networkidle")
+    assert page.evaluate("scrollY") == 0  # negative control: no section is aimed at
+    assert page.evaluate("document.getElementById('actualites-locales')") is None
+    page.goto(
+        base_url + "hainaut-douaisis-cambresis/lettres/14/#actualites-locales",
+        wait_until="networkidle",
+    )
+    page.wait_for_timeout(200)
+    top = page.evaluate(
+        "document.getElementById('uc-actualites-locales').getBoundingClientRect().top"
+    )
+    page.close()
+    assert 40 <= top <= 120, top  # at the top of the screen, under the theme's header
