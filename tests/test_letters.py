@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import feedparser
@@ -10,12 +11,15 @@ import pytest
 from bs4 import BeautifulSoup
 from icalendar import Calendar
 from PIL import Image
+from pydantic import ValidationError
 
 from conftest import run_ti
+from tisite import publishing, schema
 from tisite.errors import ContentError
 from tisite.loader import load_site
 
 HDC = "hainaut-douaisis-cambresis"
+GC = "grand-chatellerault"
 LETTRES = f"territoires/{HDC}/lettres"
 SITE_URL = "https://territoires-industrie.example.org/"
 
@@ -38,6 +42,9 @@ def test_archive_issue_pages_and_home(built_site: Path) -> None:
     assert issue.select_one("a[rel=prev]") is None
     assert issue.select_one(".ti-cover img")["alt"].startswith("Illustration stylisée")
     assert "63,5 M€" in issue.get_text()
+    # subscribing: the mailing tool's sign-up page, beside the feeds, on the letter and archive
+    for page in (issue, archive):
+        assert page.find("a", href="https://lettres.example.org/subscription/form"), page.title
     home = soup_of(built_site / HDC / "index.html").get_text(" ")
     assert "Lettre n°15 : Décarbonation de l'industrie" in home
 
@@ -138,24 +145,89 @@ def test_upcoming_and_past_split_at_build_date(project: Path) -> None:
 def test_email_version(built_site: Path) -> None:
     html = (built_site / HDC / "lettres/14/email.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
-    assert soup.find("style") is None  # CSS inlined by css-inline
+    # CSS inlined by css-inline; only the phone layout stays in a <style> block
+    (style,) = soup.find_all("style")
+    assert style.get_text().strip().startswith("@media")
     # the web copy is not indexed on its own: it points to the letter's page
     assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     assert soup.find("link", rel="canonical")["href"] == f"{SITE_URL}{HDC}/lettres/14/"
     assert "background" in soup.select_one("td.header")["style"]
-    assert soup.select_one("table.container")["width"] == "600"
+    container = soup.select_one("table.container")
+    assert container["width"] == "100%" and "max-width: 600px" in container["style"]
+    assert "<!--[if mso]><table" in html  # Outlook for Windows ignores max-width: 600 px there
     assert "border: 1px solid" in soup.select_one("td.content td")["style"]
     assert soup.select_one("td.content table")["width"] == "100%"
     for tag in soup.find_all(["a", "img"]):
         url = tag.get("href") or tag.get("src")
-        assert url.startswith(("https://", "mailto:", "[[")), url
+        assert url.startswith(("https://", "mailto:")), url
     assert (
         soup.find("a", string="Lire la version en ligne")["href"] == f"{SITE_URL}{HDC}/lettres/14/"
     )
-    assert soup.find("a", string="Se désinscrire")["href"] == "[[LIEN_DESINSCRIPTION]]"
+    # no unsubscribe link on the web copy (it would lead nowhere), a sentence instead
+    assert soup.find("a", string="Se désinscrire") is None
+    assert "suivez le lien « Se désinscrire » du courriel reçu" in soup.get_text()
+    assert soup.find("a", string="S'abonner")["href"] == SUBSCRIBE
     text = (built_site / HDC / "lettres/14/email.txt").read_text(encoding="utf-8")
     assert f"Version en ligne : {SITE_URL}{HDC}/lettres/14/" in text
-    assert "ACTUALITÉ NATIONALE" in text and "<" not in text
+    assert "ACTUALITÉ NATIONALE" in text and "<" not in text and "&#" not in text
+
+
+SUBSCRIBE = "https://lettres.example.org/subscription/form"
+
+
+def test_email_to_send_carries_the_tools_unsubscribe_tag(built_site: Path) -> None:
+    soup = BeautifulSoup(
+        (built_site / HDC / "lettres/14/envoi.html").read_text("utf-8"), "html.parser"
+    )
+    assert soup.find("a", string="Se désinscrire")["href"] == "{{ UnsubscribeURL }}"
+    assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    text = (built_site / HDC / "lettres/14/envoi.txt").read_text(encoding="utf-8")
+    assert "Se désinscrire : {{ UnsubscribeURL }}" in text
+    # a territory without a declared tool: no tag, no dead link, no placeholder
+    for path in (built_site / GC / "lettres").rglob("envoi.*"):
+        content = path.read_text(encoding="utf-8")
+        assert "Se désinscrire" not in content and "[[" not in content, path
+
+
+@pytest.mark.parametrize(
+    ("diffusion", "tag"),
+    [
+        ({"outil": "Brevo"}, "{{ unsubscribe }}"),
+        ({"outil": "mailchimp"}, "*|UNSUB|*"),
+        ({"outil": "listmonk"}, "{{ UnsubscribeURL }}"),
+        ({"outil": "autre", "balise_desinscription": "[unsubscribe]"}, "[unsubscribe]"),
+    ],
+)
+def test_unsubscribe_tag_presets(diffusion: dict[str, str], tag: str) -> None:
+    assert schema.Diffusion(**diffusion).unsubscribe_tag == tag
+
+
+@pytest.mark.parametrize(
+    ("diffusion", "message"),
+    [
+        ({"outil": "autre"}, "indiquez « balise_desinscription: »"),
+        ({"outil": "brevo", "balise_desinscription": "[x]"}, "la balise de brevo est connue"),
+        ({"balise_desinscription": "[x]"}, "ajoutez « outil: autre »"),
+        ({"outil": "autre", "balise_desinscription": '"><script>'}, "String should match"),
+        ({"outil": "sendgrid"}, "Input should be"),
+    ],
+)
+def test_unsubscribe_settings_refused(diffusion: dict[str, str], message: str) -> None:
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        schema.Diffusion(**diffusion)
+
+
+def test_email_links_to_pages_resolve_like_the_web_page(built_site: Path) -> None:
+    """A letter's Markdown link to a fiche action (…/index.md) is the action's page address in
+    every version, never the source file."""
+    action = f"{SITE_URL}{HDC}/plan-action/industrie-bas-carbone/"
+    for name in ("email.html", "email.txt", "envoi.html", "envoi.txt"):
+        content = (built_site / HDC / "lettres/15" / name).read_text(encoding="utf-8")
+        assert action in content, name
+        assert "index.md" not in content, name
+    assert publishing.page_link("https://x.org/a/b.md#c") == "https://x.org/a/b/#c"
+    assert publishing.page_link("https://x.org/a/README.md") == "https://x.org/a/"
+    assert publishing.page_link("https://x.org/a/b.pdf") == "https://x.org/a/b.pdf"
 
 
 def test_drafts_never_reach_public_outputs(built_site: Path, project: Path) -> None:

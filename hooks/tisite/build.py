@@ -17,7 +17,7 @@ import nh3
 from markupsafe import Markup
 from PIL import Image
 
-from . import URL_REGISTRY, images
+from . import URL_REGISTRY, images, publishing
 from .errors import ContentError, Problem
 from .loader import load_site, territory_dirs
 from .models import SiteModel
@@ -35,9 +35,9 @@ CACHE = ".cache"  # kept between builds (the workflows save it): see pagecache
 DOCS_NAV = [("Le programme", "programme.md")]
 DOCS_NAV_END = [("Contribuer", "contribuer/index.md")]
 FIELD_REFERENCE = "contribuer/reference-des-champs/index.md"
-# Generated files linked from .cache/fichiers after the pages rather than handed to MkDocs: one
-# pair per letter, never the target of a Markdown link (MkDocs does not need to know them).
-LINKED_FILES = ("/email.html", "/email.txt")
+# Generated files linked from .cache/fichiers after the pages rather than handed to MkDocs: the
+# email documents of each letter, never the target of a Markdown link (MkDocs need not know them).
+LINKED_FILES = tuple(f"/{name}" for name in publishing.EMAIL_FILES)
 
 
 def theme_text(value: object) -> Markup:

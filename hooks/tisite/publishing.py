@@ -9,7 +9,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import css_inline
@@ -213,14 +213,14 @@ def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
 EMAIL_CSS = """
 body { margin: 0; padding: 0; background: #f2f2f2; font-family: Arial, Helvetica, sans-serif; }
 .wrapper { width: 100%; background: #f2f2f2; }
-.container { width: 600px; max-width: 600px; background: #ffffff; }
+.container { width: 100%; max-width: 600px; background: #ffffff; }
 .header { background: #000091; color: #ffffff; padding: 20px 24px; }
 .header h1 { margin: 0; font-size: 22px; line-height: 28px; color: #ffffff; }
 .header p { margin: 4px 0 0; font-size: 14px; color: #ffffff; }
 .content { padding: 8px 24px 16px; font-size: 15px; line-height: 23px; color: #1e1e1e; }
 .content h2 { font-size: 19px; line-height: 25px; color: #000091; margin: 24px 0 8px; }
 .content h3 { font-size: 16px; margin: 16px 0 6px; }
-.content a { color: #000091; }
+.content a { color: #000091; word-break: break-word; }
 .content img { max-width: 100%; height: auto; }
 .content table { border-collapse: collapse; width: 100%; }
 .content td, .content th { border: 1px solid #dddddd; padding: 6px; font-size: 14px; }
@@ -228,7 +228,28 @@ body { margin: 0; padding: 0; background: #f2f2f2; font-family: Arial, Helvetica
 .footer { padding: 16px 24px; font-size: 12px; line-height: 18px; color: #595959; }
 .footer a { color: #595959; }
 .web { font-size: 12px; color: #595959; padding: 10px 24px; }
+/* Kept in a <style> block (mail clients that read it): a phone gets the whole width. */
+@media only screen and (max-width: 620px) {
+  .container { width: 100% !important; }
+  .header, .content, .footer, .web {
+    padding-left: 14px !important; padding-right: 14px !important;
+  }
+  .header h1 { font-size: 20px !important; line-height: 26px !important; }
+  .content table { display: block !important; overflow-x: auto !important; }
+}
 """
+
+
+def page_link(url: str) -> str:
+    """The published address of a link to a Markdown page, as MkDocs resolves it on the web
+    page (``x/index.md`` → ``x/``, ``x/y.md`` → ``x/y/``); any other address is unchanged."""
+    parts = urlsplit(url)
+    folder, _, name = parts.path.rpartition("/")
+    if not name.lower().endswith(".md"):
+        return url
+    stem = name[:-3]
+    path = f"{folder}/" if stem.lower() in ("index", "readme") else f"{folder}/{stem}/"
+    return urlunsplit(parts._replace(path=path))
 
 
 def _absolutize(base: str):  # type: ignore[no-untyped-def]
@@ -236,7 +257,8 @@ def _absolutize(base: str):  # type: ignore[no-untyped-def]
         if attr == "src" and not same_site(value):
             return None  # a tracking pixel of another site: mail clients apply no policy
         if attr in ("href", "src") and not re.match(r"^[a-z][a-z0-9+.-]*:|^#", value, re.I):
-            return urljoin(base, value)
+            # relative to the letter's source file (lettres/<n>/index.md), like the web page
+            return page_link(urljoin(base, value)) if attr == "href" else urljoin(base, value)
         return value
 
     return attribute_filter
@@ -271,7 +293,10 @@ def _body_html(letter: Letter, base: str) -> str:
 def _inliner() -> css_inline.CSSInliner:
     """Moves EMAIL_CSS into ``style`` attributes: mail clients ignore or strip ``<style>``."""
     return css_inline.CSSInliner(
-        extra_css=EMAIL_CSS, keep_style_tags=False, load_remote_stylesheets=False
+        extra_css=EMAIL_CSS,
+        keep_style_tags=False,
+        keep_at_rules=True,  # the phone layout stays in a <style> block, beside inline styles
+        load_remote_stylesheets=False,
     )
 
 
@@ -291,16 +316,22 @@ def _email_env(html: bool) -> Environment:
     return env
 
 
+EMAIL_FILES = ("email.html", "email.txt", "envoi.html", "envoi.txt")
+
+
 def email_versions(
     t: Territory,
     letter: Letter,
     settings: Any,
     site_url: str | None,
     cache_dir: Path | None = None,
-) -> tuple[str, str]:
-    """HTML (CSS inlined) and plain-text versions of a letter, with absolute URLs.
+) -> list[tuple[str, str]]:
+    """The letter as email, with absolute URLs: (file name in the letter's folder, content).
 
-    Both are cached by a hash of everything they are made from (the letter, its territory, the
+    ``email.html`` and ``email.txt`` are the web copies linked from the letter's page (no
+    unsubscribe link: it would lead nowhere on the web); ``envoi.html`` and ``envoi.txt`` are
+    what the chef de projet pastes into the mailing tool, with that tool's unsubscribe tag.
+    All are cached by a hash of everything they are made from (the letter, its territory, the
     site settings, the code and templates): an unchanged letter costs a file read.
     """
     material = [
@@ -314,16 +345,17 @@ def email_versions(
         letter.body,
     ]
     directory = cache_dir / "courriels" if cache_dir else None
-    html, text = memo(directory, material, lambda: _render_email(t, letter, settings, site_url))
-    return str(html), str(text)
+    documents = memo(directory, material, lambda: _render_email(t, letter, settings, site_url))
+    return list(zip(EMAIL_FILES, (str(d) for d in documents), strict=True))
 
 
 def _render_email(
     t: Territory, letter: Letter, settings: Any, site_url: str | None
-) -> tuple[str, str]:
+) -> tuple[str, ...]:
     from markupsafe import Markup
 
     page_url = absolute(site_url, letter.url)
+    diffusion = t.info.diffusion
     context = {
         "t": t,
         "letter": letter,
@@ -334,15 +366,23 @@ def _render_email(
         "agenda_url": absolute(site_url, f"{t.slug}/agenda/"),
         "csp": static_page(site_url),
         "archive_url": absolute(site_url, f"{t.slug}/lettres/"),
+        "subscribe_url": diffusion.inscription if diffusion else None,
     }
-    html = _email_env(True).get_template("lettre.html.j2").render(**context)
-    inlined = _inliner().inline(html)
-    text = (
-        _email_env(False)
-        .get_template("lettre.txt.j2")
-        .render(**context, body_text=html_to_text(str(context["body"])))
-    )
-    return str(inlined), text
+    body_text = html_to_text(str(context["body"]))
+    out: list[str] = []
+    for web, tag in ((True, None), (False, diffusion.unsubscribe_tag if diffusion else None)):
+        html = (
+            _email_env(True)
+            .get_template("lettre.html.j2")
+            .render(**context, web_copy=web, unsubscribe=tag)
+        )
+        text = (
+            _email_env(False)
+            .get_template("lettre.txt.j2")
+            .render(**context, web_copy=web, unsubscribe=tag, body_text=body_text)
+        )
+        out += [str(_inliner().inline(html)), text]
+    return tuple(out)
 
 
 class _TextVersion(HTMLParser):

@@ -325,10 +325,12 @@ class Renderer:
             )
             for letter in t.letters:
                 out += publishing.letter_images(letter, self.cache_dir)
-                html, text = publishing.email_versions(
-                    t, letter, self.site.settings, self.site_url, self.cache_dir
-                )
-                out += [(f"{letter.url}email.html", html), (f"{letter.url}email.txt", text)]
+                out += [
+                    (letter.url + name, document)
+                    for name, document in publishing.email_versions(
+                        t, letter, self.site.settings, self.site_url, self.cache_dir
+                    )
+                ]
             base = f"{t.slug}/plan-action/"
             out += [
                 (

@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from . import vocab
@@ -99,7 +100,7 @@ Slug = Annotated[
 ]
 Siren = Annotated[str, BeforeValidator(_to_str), Field(pattern=r"^[0-9]{9}$")]
 Url = Annotated[str, AfterValidator(_safe_url)]
-Email = Annotated[str, Field(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-zA-Z]{2,}$")]
+Email = Annotated[str, Field(pattern="^[^@\\s<>\"']+@[^@\\s<>\"']+\\.[a-zA-Z]{2,}$")]
 PartialDate = Annotated[str, BeforeValidator(_to_str), AfterValidator(_partial_date)]
 # Above 10^15 (a million billion euros), a figure is a typing mistake, not a budget.
 LARGEST = 1e15
@@ -230,6 +231,61 @@ class Contact(Strict):
     adresse: Text | None = None
 
 
+# JSON Schema patterns are ECMAScript regexes with the « u » flag (editors use Ajv): no
+# escaped quote, which is an error there.
+MERGE_TAG = "^[^\\s<>\"'&][^<>\"'&\\n]{0,78}[^\\s<>\"'&]$"
+
+
+class Diffusion(Strict):
+    """How the territory sends its letter (the tool's unsubscribe tag, its sign-up page)."""
+
+    outil: (
+        Annotated[
+            Literal[(*vocab.OUTILS_ENVOI, "autre")],  # type: ignore[valid-type]
+            _choice((*vocab.OUTILS_ENVOI, "autre")),
+        ]
+        | None
+    ) = Field(
+        None,
+        description="Outil d'envoi de la lettre : listmonk, brevo, mailchimp ou autre (la "
+        "balise de désinscription de la version à envoyer en dépend).",
+    )
+    balise_desinscription: (
+        Annotated[str, Field(pattern=MERGE_TAG), AfterValidator(_no_control)] | None
+    ) = Field(
+        None,
+        description="Avec « outil: autre » : la balise que l'outil remplace par le lien de "
+        "désinscription de chaque destinataire (voir l'aide de l'outil).",
+    )
+    inscription: Url | None = Field(
+        None, description="Page d'inscription à la lettre (formulaire de l'outil d'envoi)."
+    )
+
+    @model_validator(mode="after")
+    def _tag_for_other_tool(self) -> Diffusion:
+        if self.outil == "autre" and not self.balise_desinscription:
+            raise ValueError(
+                "avec « outil: autre », indiquez « balise_desinscription: » (la balise de "
+                "désinscription donnée par l'aide de votre outil d'envoi)"
+            )
+        if self.balise_desinscription and self.outil != "autre":
+            raise ValueError(
+                "« balise_desinscription » ne sert qu'avec « outil: autre » : "
+                + (
+                    f"la balise de {self.outil} est connue, retirez cette ligne"
+                    if self.outil
+                    else "ajoutez « outil: autre »"
+                )
+            )
+        return self
+
+    @property
+    def unsubscribe_tag(self) -> str | None:
+        if self.outil == "autre":
+            return self.balise_desinscription
+        return vocab.OUTILS_ENVOI.get(self.outil or "")
+
+
 class Territoire(Strict):
     """Identity card of a territory."""
 
@@ -256,6 +312,9 @@ class Territoire(Strict):
     contact: Contact | None = Field(None, description="Contact générique du territoire.")
     linkedin: Url | None = None
     site_web: Url | None = None
+    diffusion: Diffusion | None = Field(
+        None, description="Envoi de la lettre par courriel : outil d'envoi, page d'inscription."
+    )
 
     @field_validator("epci")
     @classmethod

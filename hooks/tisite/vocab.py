@@ -56,3 +56,12 @@ def canonical(value: object, choices: tuple[str, ...] | dict[str, str]) -> objec
         if fold(key).replace("-", " ") == wanted:
             return key
     return value
+
+
+# Mailing tools whose unsubscribe merge tag is known (read in each tool's documentation);
+# any other tool: « autre » with its own tag.
+OUTILS_ENVOI: dict[str, str] = {
+    "listmonk": "{{ UnsubscribeURL }}",
+    "brevo": "{{ unsubscribe }}",
+    "mailchimp": "*|UNSUB|*",
+}
