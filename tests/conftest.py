@@ -17,6 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT_ENTRIES = ("mkdocs.yml", "site.yml", "docs", "territoires", "hooks", "urls-publiees.txt")
 
 
+def flat(text: str) -> str:
+    """Text with French no-break spaces (see tisite.typography) as plain spaces, for tests
+    that read a phrase."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def copy_project(dest: Path) -> Path:
     """Copy what a build needs (config, content, hooks, docs) into ``dest``."""
     return copy_entries(dest, PROJECT_ENTRIES)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from conftest import run_ti
+from conftest import flat, run_ti
 
 HDC = "territoires/hainaut-douaisis-cambresis"
 
@@ -27,7 +27,7 @@ def text_of(soup: BeautifulSoup) -> str:
 
 def test_identity_card_of_hdc(built_site: Path) -> None:
     soup = page(built_site, "hainaut-douaisis-cambresis/carte-identite")
-    text = text_of(soup)
+    text = flat(text_of(soup))
     table = soup.find("th", string="Intercommunalité").find_parent("table")
     rows = [
         [c.get_text(" ", strip=True) for c in tr.find_all("td")] for tr in table.find_all("tr")[1:]
@@ -51,7 +51,7 @@ def test_identity_card_of_hdc(built_site: Path) -> None:
         "Toyota Motor Manufacturing France",
         "Onnaing",
         "4\u202f500",
-        "Yaris 4 ; Yaris Cross",
+        "Yaris 4\u202f; Yaris Cross",
     ]
     assert len(company_rows) == 5
     assert "19,5 %" in text
@@ -108,7 +108,7 @@ def test_every_page_has_footer_and_legal_links(built_site: Path) -> None:
         assert link is not None, path
         assert link.get_text(strip=True) == "Accessibilité : non conforme", path
         assert soup.html is not None and soup.html.get("lang") == "fr", path
-    legal = text_of(page(built_site, "accessibilite"))
+    legal = flat(text_of(page(built_site, "accessibilite")))
     assert "non conforme" in legal and "accessibilite@example.org" in legal
     assert "22 novembre 2026" in legal
 

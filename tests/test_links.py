@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -14,8 +15,8 @@ def collect(site: Path) -> tuple[dict[str, set[str]], list[tuple[str, str]]]:
     ids: dict[str, set[str]] = {}
     links: list[tuple[str, str]] = []
     for path in site.rglob("*.html"):
-        if path.name == "email.html":
-            continue  # a document for mailing tools, checked in test_letters.py
+        if path.name == "envoi.html":
+            continue  # the document to send: its links are those of email.html + the merge tag
         rel = path.relative_to(site).as_posix()
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         ids[rel] = {tag["id"] for tag in soup.find_all(id=True)}
@@ -37,10 +38,28 @@ def resolve(site: Path, page: str, link: str) -> tuple[str | None, str]:
     return (target if (site / target).is_file() else None), parts.fragment
 
 
+SITE_URL = "https://territoires-industrie.example.org/"  # the example's site_url
+
+
+def text_links(site: Path) -> list[tuple[str, str]]:
+    """Addresses of the plain-text email versions (« texte (adresse) » or alone on a line)."""
+    found = []
+    for path in site.rglob("email.txt"):
+        rel = path.relative_to(site).as_posix()
+        for url in re.findall(r"https?://[^\s)]+", path.read_text(encoding="utf-8")):
+            found.append((rel, url.rstrip(".,;")))
+    return found
+
+
 def test_internal_links_and_anchors_resolve(built_site: Path) -> None:
+    """A crawl of every page and every email version (HTML and text): the site's own absolute
+    addresses (emails use them) must resolve too."""
     ids, links = collect(built_site)
+    links += text_links(built_site)
     broken, external = [], set()
     for page, link in links:
+        if link.startswith(SITE_URL):
+            link = "/" + link.removeprefix(SITE_URL)
         scheme = urlsplit(link).scheme
         if scheme in {"http", "https"}:
             external.add(link)

@@ -42,7 +42,7 @@ def test_dashboard_consolidates_every_territory(built_site: Path) -> None:
     regions = article.select_one("caption#tableau-regions").find_parent("table")
     cells = {tr.th.get_text(): [td.get_text() for td in tr("td")] for tr in regions.tbody("tr")}
     assert cells["Hauts-de-France"] == ["1", "8", "74\u202f864,98\xa0€", "2"]
-    assert cells["Nouvelle-Aquitaine"] == ["1", "2", "non renseigné", "0"]
+    assert cells["Nouvelle-Aquitaine"] == ["1", "2", "non\u00a0renseigné", "0"]
     links = {a["href"] for a in article.select("caption#tableau-territoires ~ tbody a")}
     assert {f"../{HDC}/", "../grand-chatellerault/", f"../{HDC}/plan-action/"} <= links
     assert "CA de Cambrai" in text  # budget by partner, with its data table

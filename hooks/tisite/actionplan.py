@@ -15,6 +15,7 @@ from typing import Any
 
 from . import vocab
 from .models import ActionItem, Territory, period_start
+from .textutil import long_date
 
 STATUS_ORDER = (*vocab.STATUTS, "Non renseigné")
 SCHEMA_FIELDS = (
@@ -142,7 +143,7 @@ def late_actions(actions: tuple[ActionItem, ...], today: dt.date) -> list[Action
 def lateness(action: ActionItem, today: dt.date) -> str:
     if action.statut in ("En retard", "Bloqué"):
         return f"déclarée « {action.statut} »"
-    return f"échéance du {action.data.calendrier.fin} dépassée sans point final"
+    return f"échéance dépassée ({long_date(action.data.calendrier.fin)}) sans point final"
 
 
 # --- exports ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ The MkDocs hooks call into this object; tests can use it directly.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import re
@@ -25,7 +26,9 @@ from .pagecache import Entry, PageCache, link_blob, prune_older, signature, site
 from .render import Page, Renderer
 from .sanitize import Sanitized, sanitize
 from .social import HEIGHT, WIDTH, Card, CardPainter, write_cached
+from .tables import stack_on_phones
 from .textutil import plain, trim
+from .typography import french_html
 
 SOCIAL_IMAGE = "partage.png"
 THEME_ASSETS = Path(__file__).parent / "assets"  # published under assets/
@@ -138,9 +141,10 @@ class SiteBuild:
         """Sanitise the HTML of every page: generated ones (contributors' Markdown included)
         and the hand-written pages of docs/, which partners may change by pull request."""
         page = self.page_by_path(src_uri)
-        if page is None:  # a page of docs/: contributed as a whole
-            return sanitize(html, contributed=True)
-        return sanitize(html, page.blocks)
+        # a page of docs/ is contributed as a whole
+        clean = sanitize(html, contributed=True) if page is None else sanitize(html, page.blocks)
+        # then phone tables and French typography, on the clean HTML
+        return dataclasses.replace(clean, html=french_html(stack_on_phones(clean.html)))
 
     @staticmethod
     def clean_toc(toc: Any, renamed: dict[str, str]) -> None:

@@ -25,6 +25,7 @@ from .models import Letter, SiteModel, Territory
 from .pagecache import memo
 from .sanitize import same_site
 from .textutil import long_date, one_line
+from .typography import french_html, french_text
 
 PARIS = ZoneInfo("Europe/Paris")
 TEMPLATES = Path(__file__).parent / "templates" / "email"
@@ -381,8 +382,25 @@ def _render_email(
             .get_template("lettre.txt.j2")
             .render(**context, web_copy=web, unsubscribe=tag, body_text=body_text)
         )
-        out += [str(_inliner().inline(html)), text]
+        out += [_policy_first(str(_inliner().inline(french_html(html)))), french_text(text)]
     return tuple(out)
+
+
+_STYLE_BLOCK = re.compile(r"<style>.*?</style>", re.S)
+_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>')
+
+
+def _policy_first(document: str) -> str:
+    """The inliner puts the kept ``<style>`` block first in ``<head>``: the security policy must
+    come before any style, so the block moves after it."""
+    style = _STYLE_BLOCK.search(document)
+    policy = _POLICY.search(document)
+    if style is None or policy is None or policy.start() < style.start():
+        return document
+    document = document[: style.start()] + document[style.end() :]
+    policy = _POLICY.search(document)
+    assert policy is not None
+    return document[: policy.end()] + "\n" + style.group(0) + document[policy.end() :]
 
 
 class _TextVersion(HTMLParser):

@@ -524,9 +524,12 @@ class Action(Strict):
         None, description="Identifiant de l'objectif du territoire servi."
     )
     porteur: Annotated[Porteur, BeforeValidator(_named)] | None = None
-    partenaires: list[Annotated[PartenaireAction, BeforeValidator(_named)]] = Field(
-        default_factory=list
-    )
+    partenaires: list[
+        Annotated[
+            PartenaireAction,
+            BeforeValidator(_named, json_schema_input_type=Text | PartenaireAction),
+        ]
+    ] = Field(default_factory=list)
     diagnostic: Text | None = Field(None, description="Diagnostic de la situation (Markdown).")
     objectifs: list[Text] = Field(default_factory=list, description="Objectifs de l'action.")
     budget: list[LigneBudget] = Field(
@@ -587,7 +590,13 @@ def _when(value: Any) -> Any:
     )
 
 
-When = Annotated[dt.datetime | dt.date, BeforeValidator(_when), AfterValidator(_day)]
+WHEN_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?$"
+When = Annotated[
+    dt.datetime | dt.date,
+    # editors see what the build reads: a date, or a date and a time without time zone
+    BeforeValidator(_when, json_schema_input_type=Annotated[str, Field(pattern=WHEN_PATTERN)]),
+    AfterValidator(_day),
+]
 
 
 class AppelAProjets(Strict):

@@ -1,0 +1,45 @@
+"""French typography on published text: no line break where French forbids one.
+
+A no-break space (U+00A0) before « : » and inside « guillemets », a narrow no-break space
+(U+202F) before « ; ! ? », a no-break space between a number and its unit, and a few phrases
+kept on one line. Only spaces that are there are changed (nothing is added), only in text:
+tags, attributes, comments, code and scripts are left as they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # (a text node may start with the space: « <a>lien</a> : suite »)
+    (re.compile(r"(?:(?<=\S)|^)[ \u00a0](?=[;!?](?:\s|$|[»)\]]))"), NNBSP),
+    (re.compile(r"(?:(?<=\S)|^) (?=:(?:\s|$))"), NBSP),
+    (re.compile(r"« "), "«" + NBSP),
+    (re.compile(r" »"), NBSP + "»"),
+    (re.compile(r"(?<=\d) (?=(?:%|€|M€|k€|Md€|ha|km|m²)(?!\w))"), NBSP),
+    (re.compile(r"\b(non|n°|p\.) (?=\w)"), r"\1" + NBSP),
+)
+_PIECES = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
+_VERBATIM = re.compile(r"<(/?)(pre|code|kbd|samp|script|style|textarea)\b", re.I)
+
+
+def french_text(text: str) -> str:
+    for pattern, replacement in _RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def french_html(html: str) -> str:
+    """``french_text`` on the text nodes of ``html``, outside code and scripts."""
+    pieces = _PIECES.split(html)
+    verbatim = 0
+    for i, piece in enumerate(pieces):
+        if i % 2:  # a tag or a comment
+            tag = _VERBATIM.match(piece)
+            if tag:
+                verbatim = max(0, verbatim + (-1 if tag.group(1) else 1))
+        elif not verbatim and piece.strip():
+            pieces[i] = french_text(piece)
+    return "".join(pieces)

@@ -1,0 +1,73 @@
+"""French typography (no-break spaces) and phone tables (labelled cells), on the built pages and
+on crafted input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from tisite.tables import stack_on_phones
+from tisite.typography import NBSP, NNBSP, french_html, french_text
+
+HDC = "hainaut-douaisis-cambresis"
+
+
+def test_french_spaces_in_text_only() -> None:
+    assert french_text("Quoi ? Oui ! a ; b : c") == f"Quoi{NNBSP}? Oui{NNBSP}! a{NNBSP}; b{NBSP}: c"
+    assert french_text("« Bonjour »") == f"«{NBSP}Bonjour{NBSP}»"
+    assert french_text("60 M€, 15 %, non renseigné") == f"60{NBSP}M€, 15{NBSP}%, non{NBSP}renseigné"
+    # nothing is added, addresses and times are left alone
+    for text in ("http://x.org/?a=1&b=2", "18:00", "a:b", "Quoi?"):
+        assert french_text(text) == text
+    # tags, attributes, comments and code keep their spaces
+    html = '<a title="x : y">z : w</a> <code>a : b</code><!-- c : d --><pre>e ; f</pre> g ; h'
+    assert french_html(html) == (
+        f'<a title="x : y">z{NBSP}: w</a> <code>a : b</code><!-- c : d --><pre>e ; f</pre> '
+        f"g{NNBSP}; h"
+    )
+    # a text node that starts with the space (after a link)
+    assert french_html("<a>lien</a> : suite") == f"<a>lien</a>{NBSP}: suite"
+
+
+def test_built_pages_and_email_use_french_spaces(built_site: Path) -> None:
+    action = (built_site / HDC / "plan-action/chef-de-projet/index.html").read_text("utf-8")
+    assert f"Dernier point{NBSP}:" in action and "Dernier point :" not in action
+    report = (built_site / HDC / "plan-action/avancement/index.html").read_text("utf-8")
+    assert "échéance dépassée (décembre 2024)" in report
+    assert "échéance du 20" not in report  # never a raw ISO date
+    text = (built_site / HDC / "lettres/15/email.txt").read_text("utf-8")
+    assert f"Version en ligne{NBSP}: https://" in text
+
+
+def test_tables_get_labels_for_phones() -> None:
+    html = (
+        "<table><thead><tr><th>EPCI</th><th>Communes &amp; x</th></tr></thead>"
+        "<tbody><tr><td>CAPH</td><td>46</td></tr>"
+        '<tr><th scope="row">Total</th><td class="ti-align-right">1</td></tr></tbody></table>'
+    )
+    soup = BeautifulSoup(stack_on_phones(html), "html.parser")
+    assert soup.table.has_attr("data-stack")
+    labels = [td["data-label"] for td in soup.find_all("td")]
+    assert labels == ["EPCI", "Communes & x", "Communes & x"]
+    # a header with a quote or markup cannot break out of the attribute
+    crafted = '<table><thead><tr><th>"><img src=x onerror=alert(1)></th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>'
+    out = stack_on_phones(crafted.replace("<img src=x onerror=alert(1)>", "&lt;b&gt;&quot;"))
+    assert '<td data-label="&quot;&gt;&lt;b&gt;&quot;">' in out
+    # merged cells, nested tables, no header: left as they are (they scroll, see a11y.js)
+    for kept in (
+        '<table><thead><tr><th colspan="2">a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>',
+        "<table><tbody><tr><td>1</td></tr></tbody></table>",
+    ):
+        assert stack_on_phones(kept) == kept
+
+
+def test_key_tables_of_built_pages_stack(built_site: Path) -> None:
+    for page, header in (
+        (f"{HDC}/carte-identite/index.html", "Population"),
+        (f"{HDC}/plan-action/chef-de-projet/index.html", "Montant"),
+        ("tableau-de-bord/index.html", "Total"),
+    ):
+        soup = BeautifulSoup((built_site / page).read_text("utf-8"), "html.parser")
+        labelled = soup.select(f'table[data-stack] td[data-label="{header}"]')
+        assert labelled, page
