@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tisite import schema
+from tisite import schema, vocab
 from tisite.errors import Problem
 from tisite.validation import validate
 from tisite.yamlio import Source, parse_yaml_text, to_plain
@@ -131,3 +133,34 @@ def test_field_reference_is_generated_from_the_schema() -> None:
     assert not docs["brouillon"].required and "Par défaut : False" in docs["brouillon"].description
     territory = {d.path for d in field_docs(schema.Territoire)}
     assert {"epci[].siren", "entreprises[].emplois_directs", "contact.courriel"} <= territory
+
+
+@given(
+    st.sampled_from(vocab.STATUTS),
+    st.lists(st.sampled_from(["upper", "lower", "plain", "strip-accent", "dash"]), max_size=3),
+    st.text(alphabet="eé -_xÉ'", max_size=2),
+)
+def test_schema_choice_patterns_accept_what_the_build_accepts(
+    choice: str, changes: list[str], noise: str
+) -> None:
+    """The editors' pattern for a controlled vocabulary (ECMAScript, checked here with Python's
+    engine on the same syntax) and ``vocab.canonical`` agree, for spellings and near misses."""
+    import re
+    import unicodedata
+
+    value = choice
+    for change in changes:
+        if change == "upper":
+            value = value.upper()
+        elif change == "lower":
+            value = value.lower()
+        elif change == "strip-accent":
+            value = "".join(
+                c for c in unicodedata.normalize("NFD", value) if not unicodedata.combining(c)
+            )
+        elif change == "dash":
+            value = value.replace(" ", "-")
+    for candidate in (value, value + noise):
+        pattern = schema.loose_pattern(tuple(vocab.STATUTS))
+        accepted = vocab.canonical(candidate, tuple(vocab.STATUTS)) in vocab.STATUTS
+        assert bool(re.match(pattern, candidate)) == accepted, candidate

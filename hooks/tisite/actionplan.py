@@ -202,8 +202,14 @@ def _cell(value: Any) -> Any:
     return value
 
 
+BOM = "\ufeff"
+
+
 def to_csv(rows: list[dict[str, Any]], fields: tuple[str, ...] | list[str]) -> str:
+    """CSV in UTF-8 with a byte order mark: French Excel reads the accents right only with it
+    (open-data tools and Python's ``utf-8-sig`` skip it)."""
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.DictWriter(buffer, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
     writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)

@@ -30,6 +30,7 @@ from .typography import french_html, french_text
 PARIS = ZoneInfo("Europe/Paris")
 TEMPLATES = Path(__file__).parent / "templates" / "email"
 FEED_LIMIT = 50
+TIMED_EVENT_LENGTH = dt.timedelta(hours=1)
 
 
 def site_base(site_url: str | None) -> str:
@@ -190,6 +191,10 @@ def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
             event.add("dtend", end)
         elif not isinstance(start, dt.datetime):
             event.add("dtend", start + dt.timedelta(days=1))
+        else:
+            # an event at a given time and without end: an hour in calendars (RFC 5545 would
+            # make it end when it starts, and some clients then hide it)
+            event.add("dtend", start + TIMED_EVENT_LENGTH)
         if entry.lieu:
             event.add("location", one_line(entry.lieu))
         details = [entry.description or ""]

@@ -7,6 +7,7 @@ These pydantic models validate the sources, export the JSON Schema used by edito
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Any, Literal
 
@@ -34,8 +35,42 @@ def _to_str(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+_REGEX_SYNTAX = set("^$\\.*+?()[]{}|/")
+
+
+@functools.cache
+def _variants(letter: str) -> str:
+    """Every Latin letter (with or without accent, either case) that folds to ``letter``."""
+    found = {letter, letter.upper()}
+    for code in range(0xC0, 0x250):
+        if vocab.fold(chr(code)) == letter:
+            found.add(chr(code))
+    return "".join(sorted(found))
+
+
+def loose_pattern(choices: tuple[str, ...]) -> str:
+    """An ECMAScript pattern that accepts what ``vocab.canonical`` maps to one of ``choices``:
+    any case, accents or not, « - », « _ » or a space between words."""
+
+    def one(choice: str) -> str:
+        out = []
+        for char in vocab.fold(choice):
+            if char in " -_":
+                out.append("[ _-]")
+            elif char.isalpha():
+                out.append(f"[{_variants(char)}]")
+            else:
+                out.append("\\" + char if char in _REGEX_SYNTAX else char)
+        return "".join(out)
+
+    return "^\\s*(" + "|".join(one(c) for c in choices) + ")\\s*$"
+
+
 def _choice(choices: tuple[str, ...] | dict[str, str]) -> BeforeValidator:
-    return BeforeValidator(lambda v: vocab.canonical(v, choices))
+    keys = tuple(choices)
+    # editors offer the canonical spellings, and accept every spelling the build accepts
+    accepted = Literal[keys] | Annotated[str, Field(pattern=loose_pattern(keys))]  # type: ignore[valid-type]
+    return BeforeValidator(lambda v: vocab.canonical(v, choices), json_schema_input_type=accepted)
 
 
 def _safe_url(value: str) -> str:
@@ -93,15 +128,41 @@ def _no_control(value: str) -> str:
 
 Text = Annotated[str, Field(min_length=1), AfterValidator(_no_control)]
 Day = Annotated[dt.date, AfterValidator(_day)]
+
+
+def _digits(n: int) -> Any:
+    """What the build reads for an identifier of ``n`` digits: text, or a YAML number (which
+    loses leading zeros, so only one of exactly ``n`` digits)."""
+    return (
+        Annotated[str, Field(pattern=f"^[0-9]{{{n}}}$")]
+        | Annotated[int, Field(ge=10 ** (n - 1), lt=10**n)]
+    )
+
+
+def _number_or_text(value: Any) -> Any:
+    """Schema of a value given as text, whose YAML number form the build also accepts."""
+    return BeforeValidator(_to_str, json_schema_input_type=value)
+
+
 Slug = Annotated[
     str,
-    BeforeValidator(_to_str),
+    _number_or_text(str | Annotated[int, Field(ge=0)]),
     Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80),
 ]
-Siren = Annotated[str, BeforeValidator(_to_str), Field(pattern=r"^[0-9]{9}$")]
+Siren = Annotated[
+    str, BeforeValidator(_to_str, json_schema_input_type=_digits(9)), Field(pattern=r"^[0-9]{9}$")
+]
 Url = Annotated[str, AfterValidator(_safe_url)]
 Email = Annotated[str, Field(pattern="^[^@\\s<>\"']+@[^@\\s<>\"']+\\.[a-zA-Z]{2,}$")]
-PartialDate = Annotated[str, BeforeValidator(_to_str), AfterValidator(_partial_date)]
+PartialDate = Annotated[
+    str,
+    BeforeValidator(
+        _to_str,
+        json_schema_input_type=Annotated[str, Field(pattern="^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
+        | Annotated[int, Field(ge=1900, le=2100)],
+    ),
+    AfterValidator(_partial_date),
+]
 # Above 10^15 (a million billion euros), a figure is a typing mistake, not a budget.
 LARGEST = 1e15
 Amount = Annotated[float, Field(ge=0, le=LARGEST, allow_inf_nan=False)]
@@ -126,7 +187,14 @@ class Organisation(Strict):
     site_web: Url | None = Field(None, description="Adresse du site web.")
     courriel: Email | None = Field(None, description="Adresse électronique générique.")
     telephone: Text | None = Field(None, description="Téléphone du standard.")
-    siret: Annotated[str, BeforeValidator(_to_str), Field(pattern=r"^[0-9]{14}$")] | None = None
+    siret: (
+        Annotated[
+            str,
+            BeforeValidator(_to_str, json_schema_input_type=_digits(14)),
+            Field(pattern=r"^[0-9]{14}$"),
+        ]
+        | None
+    ) = None
 
 
 class Accessibilite(Strict):
@@ -436,7 +504,14 @@ def _named(value: Any) -> Any:
 class Porteur(Strict):
     nom: Text = Field(description="Porteur de projet / maître d'ouvrage de l'action.")
     categorie: Text | None = Field(None, description="EPCI, entreprise, chambre consulaire…")
-    siret: Annotated[str, BeforeValidator(_to_str), Field(pattern=r"^[0-9]{14}$")] | None = None
+    siret: (
+        Annotated[
+            str,
+            BeforeValidator(_to_str, json_schema_input_type=_digits(14)),
+            Field(pattern=r"^[0-9]{14}$"),
+        ]
+        | None
+    ) = None
 
 
 class PartenaireAction(Strict):
@@ -612,7 +687,11 @@ class Evenement(Strict):
     date: When = Field(
         description="Date (AAAA-MM-JJ) ou date et heure (AAAA-MM-JJTHH:MM, heure de Paris)."
     )
-    fin: When | None = Field(None, description="Fin, si l'événement dure.")
+    fin: When | None = Field(
+        None,
+        description="Fin, si l'événement dure (sans fin, un événement à heure fixe dure une "
+        "heure dans les agendas).",
+    )
     lieu: Text | None = None
     lien: Url | None = None
     description: Text | None = None

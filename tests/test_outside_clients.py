@@ -1,0 +1,154 @@
+"""Outputs and schemas checked by tools nobody on the project wrote: check-jsonschema (ECMAScript
+regexes, as editors' Ajv), feedparser, two iCalendar parsers (icalendar and vobject) and
+frictionless. Each protection has its negative control."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import pytest
+import vobject
+from frictionless import Resource
+from icalendar import Calendar
+from ruamel.yaml import YAML
+
+from conftest import ROOT, copy_project, run_ti
+from synthetic import write_project
+
+SCHEMAS = ROOT / "schemas"
+CHECK = [sys.executable, "-m", "check_jsonschema"]
+# which schema validates which file of a territory (the modelines say the same to editors)
+KINDS = {
+    "territoire.yml": "territoire",
+    "priorites.yml": "priorites",
+    "gouvernance.yml": "gouvernance",
+    "agenda.yml": "agenda",
+}
+
+
+def content_documents(project: Path, out: Path) -> dict[str, list[Path]]:
+    """Every content file of ``project`` as JSON-ready YAML, grouped by schema (the front
+    matter of Markdown files is extracted, as editors do)."""
+    yaml = YAML(typ="safe")
+    groups: dict[str, list[Path]] = {}
+
+    def add(kind: str, source: Path, text: str) -> None:
+        target = out / kind / source.relative_to(project).as_posix().replace("/", "__")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.with_suffix(".yml").write_text(text, encoding="utf-8")
+        groups.setdefault(kind, []).append(target.with_suffix(".yml"))
+
+    add("site", project / "site.yml", (project / "site.yml").read_text("utf-8"))
+    for folder in sorted((project / "territoires").iterdir()):
+        for name, kind in KINDS.items():
+            if (folder / name).is_file():
+                add(kind, folder / name, (folder / name).read_text("utf-8"))
+        for sub, kind in (("actions", "action"), ("lettres", "lettre")):
+            for path in sorted((folder / sub).glob("*.md")):
+                front = path.read_text("utf-8").split("---\n")[1]
+                yaml.load(front)  # valid YAML, or the test says where
+                add(kind, path, front)
+    return groups
+
+
+def check_jsonschema(schema: Path, files: list[Path]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CHECK, "--schemafile", str(schema), *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_schemas_compile_with_ecmascript_regexes() -> None:
+    """Editors (VS Code's YAML extension, Ajv) compile patterns as ECMAScript with the « u »
+    flag: check-jsonschema checks every schema that way (regress engine)."""
+    schemas = sorted(SCHEMAS.glob("*.schema.json"))
+    assert len(schemas) == 7
+    result = subprocess.run(
+        [*CHECK, "--check-metaschema", *map(str, schemas)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_python_only_regex_is_caught(tmp_path: Path) -> None:
+    """Negative control: the former e-mail pattern (an escaped quote, fine in Python, an error
+    with the « u » flag) fails the same check."""
+    schema = json.loads((SCHEMAS / "territoire.schema.json").read_text("utf-8"))
+    schema["$defs"]["Contact"]["properties"]["courriel"]["pattern"] = (
+        "^[^@\\s<>\\\"']+@[^@\\s<>\\\"']+\\.[a-zA-Z]{2,}$"
+    )
+    bad = tmp_path / "territoire.schema.json"
+    bad.write_text(json.dumps(schema), encoding="utf-8")
+    result = subprocess.run(
+        [*CHECK, "--check-metaschema", str(bad)], capture_output=True, text=True
+    )
+    assert result.returncode == 1 and "is not a 'regex'" in result.stdout
+
+
+@pytest.mark.parametrize("source", ["exemples", "synthétique"])
+def test_every_content_file_matches_its_schema(tmp_path: Path, source: str) -> None:
+    """What the build accepts, the editors' schemas accept: the example territories and a
+    synthetic project (every field the generator writes)."""
+    project = copy_project(tmp_path / "p") if source == "exemples" else tmp_path / "p"
+    if source != "exemples":
+        write_project(project, 2, actions=4, letters=3)
+    groups = content_documents(project, tmp_path / "documents")
+    assert {"site", "territoire", "priorites", "gouvernance", "action", "lettre"} <= set(groups)
+    for kind, files in groups.items():
+        result = check_jsonschema(SCHEMAS / f"{kind}.schema.json", files)
+        assert result.returncode == 0, f"{kind} : {result.stdout}{result.stderr}"
+
+
+def test_an_invalid_file_is_refused_by_schema_and_check(project: Path, tmp_path: Path) -> None:
+    """Negative control: one mistake, refused by the editors' schema and by « ti check »."""
+    action = next((project / "territoires/hainaut-douaisis-cambresis/actions").glob("*.md"))
+    text = action.read_text("utf-8")
+    assert "\npartenaires:\n" in text
+    action.write_text(text.replace("\npartenaires:\n", "\npartenaires:\n  - 12\n", 1), "utf-8")
+    groups = content_documents(project, tmp_path / "documents")
+    result = check_jsonschema(SCHEMAS / "action.schema.json", groups["action"])
+    assert result.returncode == 1 and "12" in result.stdout
+    checked = run_ti("check", "--rapide", cwd=project)
+    assert checked.returncode == 1 and action.name in checked.stdout + checked.stderr
+
+
+def test_every_feed_reads_in_feedparser(built_site: Path) -> None:
+    feeds = sorted(built_site.rglob("rss.xml")) + sorted(built_site.rglob("atom.xml"))
+    assert len(feeds) == 6  # national + two territories, RSS and Atom
+    for path in feeds:
+        feed = feedparser.parse(path.read_bytes())
+        assert not feed.bozo, (path, feed.get("bozo_exception"))
+        assert feed.feed.get("link", "").endswith("/lettres/") or path.parent == built_site
+        assert feed.feed.get("updated_parsed"), path
+
+
+def test_every_calendar_reads_in_two_parsers(built_site: Path) -> None:
+    calendars = sorted(built_site.rglob("*.ics"))
+    assert len(calendars) == 2
+    for path in calendars:
+        data = path.read_bytes()
+        events = Calendar.from_ical(data).walk("VEVENT")
+        parsed = vobject.readOne(data.decode("utf-8"))
+        assert len(parsed.contents.get("vevent", [])) == len(events), path
+        assert parsed.vtimezone.tzid.value == "Europe/Paris"
+        for event in parsed.contents.get("vevent", []):
+            # every event ends (RFC 5545 makes an event without end last no time at all)
+            assert "dtend" in event.contents or "duration" in event.contents, path
+            assert event.dtend.value > event.dtstart.value, event.summary.value
+
+
+def test_every_csv_is_valid_for_frictionless_and_excel(built_site: Path) -> None:
+    csvs = sorted(built_site.rglob("*.csv"))
+    assert len(csvs) == 5
+    for path in csvs:
+        report = Resource(path=path.name, basepath=str(path.parent)).validate()
+        assert report.valid, (path, report.flatten(["rowNumber", "fieldName", "type"]))
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), path  # BOM: French Excel reads the accents
+        header = raw[3:].split(b"\n", 1)[0].decode("utf-8")
+        assert not header.startswith("\ufeff"), path  # one BOM, not two
