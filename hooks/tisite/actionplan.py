@@ -10,6 +10,7 @@ import re
 import unicodedata
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -247,15 +248,22 @@ def _iso_datetime(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def projets_territoire_csv(territory: Territory, today: dt.date) -> str:
-    """Rows conforming to the published schema « Projets de collectivités »."""
+def projets_territoire_csv(
+    territory: Territory,
+    today: dt.date,
+    changed: Callable[[ActionItem], dt.date | None] = lambda a: None,
+) -> str:
+    """Rows conforming to the published schema « Projets de collectivités ». Dates come from
+    the progress entries, else from ``changed`` (the file's last commit), the build's date
+    only when nothing else is known (the schema requires them)."""
     rows = []
     for a in territory.actions:
         d = a.data
         dates = [e.date for e in a.history]
         start = period_start(d.calendrier.debut)
-        created = min(dates) if dates else (start or today)
-        updated = max(dates) if dates else today
+        known = changed(a)
+        created = min(dates) if dates else (known or start or today)
+        updated = max(dates) if dates else (known or today)
         rows.append(
             {
                 "id": action_uuid(a),

@@ -18,7 +18,7 @@ import nh3
 from markupsafe import Markup
 from PIL import Image
 
-from . import URL_REGISTRY, images, publishing
+from . import URL_REGISTRY, history, images, publishing
 from .errors import ContentError, Problem
 from .loader import load_site, territory_dirs
 from .models import SiteModel
@@ -111,7 +111,13 @@ class SiteBuild:
         site_url: str | None = None,
     ) -> SiteBuild:
         site = load_site(root, only=only, drafts=drafts)
-        renderer = Renderer(site, today=today, site_url=site_url, cache_dir=root / CACHE)
+        renderer = Renderer(
+            site,
+            today=today,
+            site_url=site_url,
+            cache_dir=root / CACHE,
+            file_dates=history.file_dates(root),
+        )
         pages = renderer.pages()
         return cls(site, renderer, pages, renderer.assets(), {p.path for p in pages}, root)
 
@@ -237,6 +243,21 @@ class SiteBuild:
         stored = cache.store() if clean else 0
         cache.prune()
         return f"Pages en cache : {len(cache.hits)} reprise(s), {stored} enregistrée(s)."
+
+    def modified(self, src_uri: str, docs_dir: Path) -> str | None:
+        """When a page's content last changed (ISO date): the generated page's own date, the
+        last commit of a docs/ page; None when unknown (never the build's date)."""
+        page = self.page_by_path(src_uri)
+        if page is not None:
+            return page.modified.isoformat() if page.modified else None
+        if self.root is None:
+            return None
+        try:
+            source = (docs_dir / src_uri).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return None
+        day = self.renderer.file_dates.get(source)
+        return day.isoformat() if day else None
 
     def open_graph(
         self,

@@ -19,10 +19,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import actionplan, fieldref, national, publishing, textutil, vocab
+from . import actionplan, fieldref, history, national, publishing, textutil, vocab
 from .charts import bar_chart
 from .maps import locator_map, map_attribution, map_description
-from .models import SiteModel, Territory
+from .models import ActionItem, SiteModel, Territory
 from .sanitize import block_nonce, contributor_block
 from .social import Card
 
@@ -169,8 +169,10 @@ class Renderer:
         today: dt.date | None = None,
         site_url: str | None = None,
         cache_dir: Path | None = None,
+        file_dates: dict[str, dt.date] | None = None,
     ) -> None:
         self.site = site
+        self.file_dates = file_dates or {}  # last commit of each source file (see history)
         self.today = today or dt.date.today()
         self.site_url = site_url
         self.cache_dir = cache_dir  # email versions cached by content hash (.cache/courriels)
@@ -197,6 +199,38 @@ class Renderer:
         out.blocks = tuple(collected)
         return out
 
+    def action_date(self, action: ActionItem) -> dt.date | None:
+        """When a fiche action last changed: its newest progress entry, else its file's last
+        commit."""
+        dates = [e.date for e in action.history]
+        return max(dates) if dates else self.file_dates.get(action.source)
+
+    def section_dates(self, t: Territory) -> dict[str, dt.date | None]:
+        """When each page of a territory last changed, from the content it shows."""
+
+        def of(name: str) -> dt.date | None:
+            return self.file_dates.get(f"{t.source_dir}/{name}")
+
+        actions = history.newest(*(self.action_date(a) for a in t.actions))
+        letters = t.letters[0].date if t.letters else None
+        dates: dict[str, dt.date | None] = {
+            "carte-identite/": of("territoire.yml"),
+            "priorites/": of("priorites.yml"),
+            "plan-action/": actions,
+            "plan-action/avancement/": actions,
+            "gouvernance/": of("gouvernance.yml"),
+            "lettres/": letters,
+            "agenda/": history.newest(of("agenda.yml"), letters),
+        }
+        dates[""] = history.newest(*dates.values())
+        return dates
+
+    def site_date(self) -> dt.date | None:
+        return history.newest(
+            *(self.section_dates(t)[""] for t in self.site.territories),
+            self.file_dates.get("site.yml"),
+        )
+
     def card(
         self, title: str, kind: str, t: Territory | None = None, figure: str | None = None
     ) -> Card:
@@ -205,12 +239,14 @@ class Renderer:
     def pages(self) -> list[Page]:
         home = self.site.settings.titre
         nb = len(self.site.territories)
+        everything = self.site_date()
         pages = [
             Page(
                 "index.md",
                 home,
                 self.render("home.md.j2"),
                 self.card(home, "Le réseau", figure=textutil.plural(nb, "territoire")),
+                modified=everything,
             ),
         ]
         title = "Tableau de bord national"
@@ -220,6 +256,7 @@ class Renderer:
                 title,
                 self.render("tableau-de-bord.md.j2"),
                 self.card(title, "Le réseau", figure=textutil.plural(nb, "territoire")),
+                modified=everything,
             )
         )
         for path, title, template in (
@@ -227,7 +264,15 @@ class Renderer:
             ("accessibilite/index.md", "Déclaration d'accessibilité", "accessibilite.md.j2"),
             ("donnees-personnelles/index.md", "Données personnelles", "donnees-personnelles.md.j2"),
         ):
-            pages.append(Page(path, title, self.render(template), self.card(title, "Informations")))
+            pages.append(
+                Page(
+                    path,
+                    title,
+                    self.render(template),
+                    self.card(title, "Informations"),
+                    modified=self.file_dates.get("site.yml"),
+                )
+            )
         files = [(f, m, about, fieldref.field_docs(m)) for f, m, about in fieldref.FILES]
         title = "Référence des champs"
         pages.append(
@@ -244,6 +289,7 @@ class Renderer:
 
     def territory_pages(self, t: Territory) -> list[Page]:
         population = f"{textutil.number(t.population)} habitants"
+        changed = self.section_dates(t)
         pages = [
             Page(
                 f"{t.slug}/{sub}index.md",
@@ -255,6 +301,7 @@ class Renderer:
                     t,
                     population if sub in ("", "carte-identite/") else None,
                 ),
+                modified=changed[sub],
                 source=t.source_dir,
             )
             for sub, title, tpl in SECTIONS
@@ -274,7 +321,7 @@ class Renderer:
                     self.card(action.titre, "Fiche action", t, figure),
                     "article",
                     min(dates) if dates else None,
-                    max(dates) if dates else None,
+                    self.action_date(action),
                     leaf=True,
                     source=action.source,
                 )
@@ -339,7 +386,10 @@ class Renderer:
                 ),
                 (base + "actions.csv", actionplan.actions_csv(t, self.site_url)),
                 (base + "actions.json", actionplan.actions_json(t, self.site_url, licence)),
-                (base + "projets-territoire.csv", actionplan.projets_territoire_csv(t, self.today)),
+                (
+                    base + "projets-territoire.csv",
+                    actionplan.projets_territoire_csv(t, self.today, self.action_date),
+                ),
             ]
         redirects = self.redirects()
         out += [(f"{src}index.html", html) for src, html, _ in redirects]

@@ -1,0 +1,73 @@
+"""Dates of the sitemap and the open data come from the content (letters, progress entries) or
+from the last commit of the source file, never from the day of the build."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from conftest import run_ti
+
+HDC = "hainaut-douaisis-cambresis"
+SITE = "https://territoires-industrie.example.org/"
+
+
+def lastmods(project: Path) -> dict[str, str | None]:
+    xml = (project / "site/sitemap.xml").read_text("utf-8")
+    found: dict[str, str | None] = {}
+    for block in re.findall(r"<url>(.*?)</url>", xml, re.S):
+        loc = re.search(r"<loc>(.*?)</loc>", block)
+        mod = re.search(r"<lastmod>(.*?)</lastmod>", block)
+        assert loc is not None
+        found[loc.group(1).removeprefix(SITE)] = mod.group(1) if mod else None
+    return found
+
+
+def commit_all(project: Path, day: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": f"{day}T12:00:00+01:00",
+        "GIT_COMMITTER_DATE": f"{day}T12:00:00+01:00",
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+    }
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "contenu"]):
+        subprocess.run(["git", *command], cwd=project, env=env, check=True)
+
+
+def test_sitemap_and_open_data_dates_come_from_the_content(project: Path) -> None:
+    commit_all(project, "2025-03-14")
+    result = run_ti("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    dates = lastmods(project)
+    today = dt.date.today().isoformat()
+    assert today not in dates.values() or today == "2025-03-14"
+    assert dates[f"{HDC}/lettres/15/"] == "2022-11-15"  # the letter's date
+    assert dates[f"{HDC}/lettres/"] == "2022-11-15"  # its newest letter
+    assert dates[f"{HDC}/plan-action/chef-de-projet/"] == "2022-07-06"  # last progress entry
+    assert dates[f"{HDC}/carte-identite/"] == "2025-03-14"  # territoire.yml's last commit
+    assert dates["contribuer/"] == "2025-03-14"  # a page of docs/
+    rows = list(
+        csv.DictReader(
+            (project / f"site/{HDC}/plan-action/projets-territoire.csv").open(encoding="utf-8-sig")
+        )
+    )
+    assert {r["updatedAt"][:10] for r in rows} <= {"2022-07-06", "2025-03-14"}
+    assert today not in {r["updatedAt"][:10] for r in rows} or today == "2025-03-14"
+
+
+def test_without_history_a_page_has_no_date_rather_than_a_false_one(project: Path) -> None:
+    """Negative control: outside a repository, a page without content date gets no lastmod
+    (MkDocs would write the build date), a letter keeps its own."""
+    result = run_ti("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    dates = lastmods(project)
+    assert dates[f"{HDC}/carte-identite/"] is None
+    assert dates[f"{HDC}/lettres/15/"] == "2022-11-15"
+    assert dt.date.today().isoformat() not in dates.values()
