@@ -12,7 +12,21 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from conftest import run_ti
-from tisite.social import Card, CardPainter, draw_card, font, wrap, write_cached
+from tisite.social import (
+    TITLE_SIZES,
+    Card,
+    CardPainter,
+    alt_text,
+    draw_card,
+    drawable,
+    fit_title,
+    font,
+    graphemes,
+    layout,
+    wrap,
+    write_cached,
+)
+from tisite.textutil import share_title
 
 SITE_URL = "https://territoires-industrie.example.org/"
 REQUIRED = (
@@ -199,3 +213,53 @@ def test_cards_drawn_in_background_process(tmp_path: Path) -> None:
     idle.submit(cards)
     assert idle.pending == set()
     assert CardPainter(tmp_path / "autres", workers=0).workers == 0
+
+
+TITLE_BOX = 692  # width of the title beside a key figure (see social._draw)
+
+
+def test_card_titles_shrink_before_breaking_a_word() -> None:
+    for name in ("Grand-Châtellerault", "Hainaut-Douaisis-Cambrésis"):
+        fnt, lines = fit_title(name, TITLE_BOX, 300)
+        assert lines == [name], (name, fnt.size, lines)
+    # negative control: at the largest size, the name does not fit whole
+    wide = layout("Hainaut-Douaisis-Cambrésis", font(max(TITLE_SIZES), True), TITLE_BOX, 4)
+    assert wide.split_word and not wide.cut_word  # broken after a hyphen, never twice
+    assert not any(line.endswith("--") for line in wide.lines)
+    # a word too long for any size is cut between letters, never inside a letter and its accent
+    word = "e\u0301" * 60
+    fnt, lines = fit_title(word, TITLE_BOX, 300)
+    assert len(lines) > 1 and all(line.endswith("-") for line in lines[:-1])
+    for line in lines:
+        assert graphemes(line)[0][0] == "é"
+    # legible in LinkedIn's small preview (400 × 209): at least 13 px of title
+    assert min(TITLE_SIZES) * 400 / 1200 >= 13
+
+
+def test_card_text_never_draws_boxes_or_runaway_marks() -> None:
+    assert drawable("🏭 Industrie 🚀 verte ✅", bold=True) == "Industrie verte"
+    assert drawable("Cambre\u0301sis") == "Cambrésis"  # composed, same as typed with é
+    zalgo = "Z" + "\u0301\u0300\u0302\u0303\u0304" + "a"
+    assert drawable(zalgo) == "\u0179\u0300a"  # two marks kept on a letter (Ź + grave)
+    assert drawable("a\u200bb\u202ec") == "abc"  # invisible format characters
+    # the card is drawn, the same size, whatever the title
+    with Image.open(__import__("io").BytesIO(draw_card(Card("🏭🚀", "Fiche action", "X")))) as im:
+        assert im.size == (1200, 627)
+
+
+def test_share_titles_and_alt_texts(built_site: Path) -> None:
+    assert share_title("Un titre court — Territoire") == "Un titre court — Territoire"
+    long = "Lettre n°15 : Décarbonation de l'industrie, les dispositifs à connaître — Hainaut"
+    assert share_title(long) == "Lettre n°15 : Décarbonation de l'industrie, les dispositifs à…"
+    assert alt_text(Card("Agenda", "Agenda", "HDC")) == "Agenda — Territoire d'industrie HDC"
+    assert (
+        alt_text(Card("HDC", "Territoire d'industrie", "HDC", "765 780 habitants"))
+        == "Territoire d'industrie — HDC — 765 780 habitants"
+    )
+    for path in content_pages(built_site):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        title = soup.find("meta", property="og:title")["content"]
+        assert len(title) <= 70, (path, title)
+        alt = soup.find("meta", property="og:image:alt")["content"]
+        parts = [p.strip().casefold() for p in alt.replace(" : ", " — ").split(" — ")]
+        assert len(parts) == len(set(parts)), (path, alt)

@@ -25,9 +25,9 @@ from .models import SiteModel
 from .pagecache import Entry, PageCache, link_blob, prune_older, signature, site_paths
 from .render import Page, Renderer
 from .sanitize import Sanitized, sanitize
-from .social import HEIGHT, WIDTH, Card, CardPainter, write_cached
+from .social import HEIGHT, WIDTH, Card, CardPainter, alt_text, write_cached
 from .tables import stack_on_phones
-from .textutil import plain, trim
+from .textutil import plain, share_title, trim
 from .typography import french_html
 
 SOCIAL_IMAGE = "partage.png"
@@ -278,7 +278,7 @@ class SiteBuild:
         text = (lambda v, n: trim(html.unescape(str(v)), n)) if generated else plain
         description = text(meta.get("description") or self.site.settings.description, 200)
         og: dict[str, Any] = {
-            "title": text(meta.get("title") or title, 120),
+            "title": share_title(text(meta.get("title") or title, 200)),
             "description": description,
             "url": url,
             "type": generated.og_type if generated else "website",
@@ -315,8 +315,7 @@ class SiteBuild:
             image=base + image_path,
             image_width=WIDTH,
             image_height=HEIGHT,
-            image_alt=f"{card.kind} : {card.title}"
-            + (f" — {card.territory}" if card.territory else ""),
+            image_alt=alt_text(card),
         )
         return og
 

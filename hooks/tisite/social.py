@@ -13,6 +13,8 @@ import io
 import json
 import multiprocessing
 import os
+import re
+import unicodedata
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -28,7 +30,7 @@ BLUE = (0, 0, 145)
 RED = (201, 25, 30)
 WHITE = (255, 255, 255)
 SOFT = (227, 227, 253)
-VERSION = "1"  # bump when the drawing changes, to refresh cached cards
+VERSION = "2"  # bump when the drawing changes, to refresh cached cards
 
 
 @dataclass(frozen=True)
@@ -52,44 +54,161 @@ def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONTS / name), size)
 
 
-def wrap(text: str, fnt: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:
-    """Word-wrap to a pixel width; the last line is ellipsised when the text is too long."""
-    words, lines, current = text.split(), [], ""
-    for word in words:
+# --- text the font can draw ---------------------------------------------------------------
+
+MAX_MARKS = 2  # combining marks kept on one letter (more climb out of the title box)
+
+
+def _extends(char: str) -> bool:
+    """Whether ``char`` belongs to the cluster before it: combining mark, joiner, variation
+    selector, skin tone, tag."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Mn", "Me", "Mc")
+        or char in "\u200d\ufe0e\ufe0f"
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+    )
+
+
+def graphemes(text: str) -> list[str]:
+    """User-perceived characters (letter + marks, emoji sequences): never cut inside one."""
+    clusters: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        if clusters and (_extends(char) or clusters[-1].endswith("\u200d")):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    return clusters
+
+
+@lru_cache(maxsize=2)
+def _missing_mask(bold: bool) -> bytes:
+    return _mask(font(40, bold), "\U0010fffd")  # a code point no font draws
+
+
+def _mask(fnt: ImageFont.FreeTypeFont, char: str) -> bytes:
+    mask = fnt.getmask(char)
+    return repr(mask.size).encode() + bytes(mask)
+
+
+@lru_cache(maxsize=8192)
+def has_glyph(char: str, bold: bool = False) -> bool:
+    """Whether the bundled font draws ``char`` (else FreeType draws its empty box)."""
+    return char.isspace() or _mask(font(40, bold), char) != _missing_mask(bold)
+
+
+def drawable(text: str, bold: bool = False) -> str:
+    """``text`` as the card can show it: clusters whose base the font lacks (emoji, rare
+    scripts) are left out rather than drawn as boxes, at most MAX_MARKS marks per letter,
+    no invisible format character, spaces collapsed. The page's own title keeps everything."""
+    kept = []
+    for cluster in graphemes(text):
+        cluster = unicodedata.normalize("NFD", cluster)  # « é » counts as e + one mark
+        base = cluster[0]
+        if unicodedata.category(base) in ("Cf", "Cc") or not has_glyph(base, bold):
+            continue
+        marks = [c for c in cluster[1:] if unicodedata.category(c) in ("Mn", "Me", "Mc")]
+        marks = [m for m in marks if has_glyph(m, bold)][:MAX_MARKS]
+        kept.append(unicodedata.normalize("NFC", base + "".join(marks)))
+    return " ".join("".join(kept).split())
+
+
+# --- wrapping -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    lines: list[str]
+    split_word: bool  # a word spans two lines (after one of its hyphens, or cut)
+    cut_word: bool  # a word was cut where it has no hyphen
+    ellipsis: bool  # the text did not fit
+
+
+def _pieces(word: str) -> list[str]:
+    """A word's break opportunities: after each hyphen (« Hainaut-Douaisis-Cambrésis »)."""
+    parts = [p for p in re.split(r"(?<=-)", word) if p]
+    return parts or [word]
+
+
+def layout(text: str, fnt: ImageFont.FreeTypeFont, width: int, max_lines: int) -> Layout:
+    """Word-wrap to a pixel width, breaking long words after their hyphens first, cutting a
+    word (between graphemes, with a hyphen) only when one piece is wider than the line; the
+    last line is ellipsised when the text is too long."""
+    lines: list[str] = []
+    current = ""
+    cut = split = False
+    for word in text.split():
         candidate = f"{current} {word}".strip()
         if fnt.getlength(candidate) <= width:
             current = candidate
             continue
-        if current:
-            lines.append(current)
-        current = word
-        while fnt.getlength(current) > width:  # a single word wider than the line
-            cut = len(current)
-            while cut > 1 and fnt.getlength(current[:cut] + "-") > width:
-                cut -= 1
-            lines.append(current[:cut] + "-")
-            current = current[cut:]
+        for index, piece in enumerate(_pieces(word)):
+            joined = (current + piece) if index else f"{current} {piece}".strip()
+            if fnt.getlength(joined) <= width:
+                current = joined
+                continue
+            if current:
+                lines.append(current)
+                split = split or index > 0
+            current = piece
+            while fnt.getlength(current) > width:  # one piece wider than the line
+                clusters = graphemes(current)
+                n = len(clusters) - 1
+                while n > 1 and fnt.getlength("".join(clusters[:n]) + "-") > width:
+                    n -= 1
+                lines.append("".join(clusters[:n]) + "-")
+                current = "".join(clusters[n:])
+                cut = split = True
     if current:
         lines.append(current)
-    if len(lines) > max_lines:
+    ellipsis = len(lines) > max_lines
+    if ellipsis:
         lines = lines[:max_lines]
         last = lines[-1]
         while last and fnt.getlength(last + " …") > width:
-            last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
-        lines[-1] = last.rstrip(",;:") + " …"
-    return lines
+            last = last.rsplit(" ", 1)[0] if " " in last else "".join(graphemes(last)[:-1])
+        lines[-1] = last.rstrip(",;:-") + " …"
+    return Layout(lines, split, cut, ellipsis)
+
+
+def wrap(text: str, fnt: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:
+    return layout(text, fnt, width, max_lines).lines
+
+
+TITLE_SIZES = range(64, 39, -4)  # 40 px at least: 13 px in a 400 px wide thumbnail
 
 
 def fit_title(text: str, width: int, height: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
-    """The largest title size (64 → 34 px) whose wrapped lines fit in the box."""
-    for size in range(64, 33, -4):
+    """The largest title size whose lines fit in the box with every word whole; else the
+    largest that only breaks compound words after a hyphen; else the largest that fits with
+    a cut word; else the smallest, ellipsised."""
+    layouts = []
+    for size in TITLE_SIZES:
         fnt = font(size, bold=True)
-        line_height = int(size * 1.25)
-        max_lines = max(1, height // line_height)
-        lines = wrap(text, fnt, width, max_lines)
-        if not lines[-1].endswith("…") or size == 36:
-            return fnt, lines
-    return font(36, bold=True), wrap(text, font(36, bold=True), width, height // 45)
+        layouts.append((fnt, layout(text, fnt, width, max(1, height // int(size * 1.25)))))
+    for acceptable in (
+        lambda r: not r.split_word,
+        lambda r: not r.cut_word,
+        lambda r: True,
+    ):
+        for fnt, result in layouts:
+            if not result.ellipsis and acceptable(result):
+                return fnt, result.lines
+    fnt, result = layouts[-1]
+    return fnt, result.lines
+
+
+def alt_text(card: Card) -> str:
+    """What the card shows, each thing once (« Agenda », not « Agenda : Agenda »)."""
+    title = card.title.casefold()
+    parts = [] if card.kind.casefold() in title else [card.kind]
+    parts.append(card.title)
+    if card.figure:
+        parts.append(card.figure)
+    if card.territory and card.territory.casefold() not in title:
+        parts.append(f"Territoire d'industrie {card.territory}")
+    return " — ".join(parts)
 
 
 def draw_card(card: Card) -> bytes:
@@ -148,11 +267,11 @@ def _draw(card: Card) -> Image.Image:
     d.rounded_rectangle(
         [left, 130, left + int(kind_font.getlength(card.kind)) + 32, 178], radius=8, fill=SOFT
     )
-    d.text((left + 16, 154), card.kind, font=kind_font, fill=BLUE, anchor="lm")
+    d.text((left + 16, 154), drawable(card.kind, bold=True), font=kind_font, fill=BLUE, anchor="lm")
     figure_w = 0
     if card.figure:
         ffont = font(34, bold=True)
-        figure_lines = wrap(card.figure, ffont, 300, 3)
+        figure_lines = wrap(drawable(card.figure, bold=True), ffont, 300, 3)
         figure_w = 340
         box_top = 220
         box_h = 30 + 46 * len(figure_lines)
@@ -161,12 +280,13 @@ def _draw(card: Card) -> Image.Image:
         for i, line in enumerate(figure_lines):
             d.text((right - figure_w + 28, box_top + 20 + 46 * i), line, font=ffont, fill=BLUE)
     title_w = right - left - (figure_w + 40 if figure_w else 0)
-    tfont, lines = fit_title(card.title, title_w, 300)
+    tfont, lines = fit_title(drawable(card.title, bold=True) or card.kind, title_w, 300)
     line_h = int(tfont.size * 1.25)
     for i, line in enumerate(lines):
         d.text((left, 215 + i * line_h), line, font=tfont, fill=(22, 22, 22))
     if card.territory:
-        territory = wrap(f"Territoire d'industrie {card.territory}", font(30), right - left, 1)[0]
+        name = drawable(f"Territoire d'industrie {card.territory}")
+        territory = wrap(name, font(30), right - left, 1)[0]
         d.text((left, HEIGHT - 64), territory, font=font(30), fill=(58, 58, 58), anchor="ls")
     return img
 

@@ -71,6 +71,17 @@ def trim(value: object, limit: int | None = None) -> str:
     return text
 
 
+SHARE_TITLE = 70  # LinkedIn and search engines cut longer titles themselves
+
+
+def share_title(title: str, limit: int = SHARE_TITLE) -> str:
+    """A page title for previews: the trailing « — territory » dropped when too long, then
+    cut at a word with an ellipsis."""
+    if len(title) > limit and " — " in title:
+        title = title.rsplit(" — ", 1)[0]
+    return trim(title, limit)
+
+
 def plain(value: object, limit: int | None = None) -> str:
     """Like ``trim``, for hand-written Markdown: emphasis, heading and link marks removed."""
     return trim(re.sub(r"[*_`#>\[\]]", "", one_line(value)), limit)
