@@ -207,7 +207,7 @@ def test_progress_report(built_site: Path) -> None:
 
 def test_open_data_exports(built_site: Path, tmp_path: Path) -> None:
     base = built_site / "hainaut-douaisis-cambresis/plan-action"
-    rows = list(csv.DictReader(io.StringIO((base / "actions.csv").read_text("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((base / "actions.csv").read_text("utf-8-sig"))))
     assert len(rows) == 8
     chef = next(r for r in rows if r["id"] == "chef-de-projet")
     assert chef["budget_total"] == "74864.98" and chef["statut"] == "En cours"

@@ -82,6 +82,34 @@ def test_page_is_accessible_private_and_fits_a_phone(
                 .map(c => c.textContent.trim().slice(0, 30))"""
         )
         assert not hidden, f"{name} : cellules hors de l'écran à {width} px : {hidden[:5]}"
+        # buttons never touch: a thumb hits one at a time (4 px apart at least)
+        touching = page.evaluate(
+            """() => {
+                const r = [...document.querySelectorAll('.md-typeset .md-button, .md-typeset button')]
+                    .filter(e => e.getClientRects().length).map(e => e.getBoundingClientRect());
+                const out = [];
+                for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) {
+                    const a = r[i], b = r[j];
+                    const gapX = Math.max(b.left - a.right, a.left - b.right);
+                    const gapY = Math.max(b.top - a.bottom, a.top - b.bottom);
+                    if (Math.max(gapX, gapY) < 4) out.push([i, j]);
+                }
+                return out;
+            }"""
+        )
+        assert not touching, f"{name} : boutons qui se touchent à {width} px : {touching}"
+        # no heading ends with an empty line (the theme's ¶ link wrapped alone on a phone)
+        lonely = page.evaluate(
+            """() => [...document.querySelectorAll('.md-typeset .headerlink')]
+                .filter(a => a.getClientRects().length)
+                .filter(a => {
+                    const h = a.parentElement.getClientRects();
+                    return a.getBoundingClientRect().top >= h[h.length - 1].top + 4
+                        && a.getBoundingClientRect().left <= h[0].left + 1;
+                })
+                .map(a => a.parentElement.textContent.slice(0, 30))"""
+        )
+        assert not lonely, f"{name} : titre suivi d'une ligne vide à {width} px : {lonely}"
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
         # axe at both widths, every impact (minor included)
@@ -126,3 +154,21 @@ def test_a_table_that_still_scrolls_is_reachable_and_says_so(
     after = page.evaluate(f"async () => (await axe.run('#large', {rule})).violations.length")
     assert after == 0
     page.close()
+
+
+@pytest.mark.parametrize("document", ["email.html", "envoi.html"])
+def test_email_version_fits_a_phone(browser: Browser, base_url: str, document: str) -> None:
+    """The email layout is fluid: 600 px at most, the whole width of a 320-375 px phone, no
+    sideways scroll (the web copy's browser stands in for a mail client that reads <style>)."""
+    for width in (320, 375, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.goto(f"{base_url}hainaut-douaisis-cambresis/lettres/15/{document}")
+        scroll = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert scroll <= 0, f"{document} : défilement horizontal de {scroll} px à {width} px"
+        box = page.evaluate("document.querySelector('table.container').getBoundingClientRect()")
+        assert box["width"] <= 600 and box["width"] >= min(width, 600) - 1, box
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{document}-{width}.png"), full_page=True)
+        page.close()

@@ -67,7 +67,7 @@ def test_territories_json_and_csv(built_site: Path) -> None:
     }
     assert by_id["grand-chatellerault"]["actions"]["budget_connu"] is None
     assert (built_site / hdc["actions"]["donnees"].split("example.org/")[1]).is_file()
-    text = (built_site / "territoires.csv").read_text(encoding="utf-8")
+    text = (built_site / "territoires.csv").read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["id"] for r in rows] == ["grand-chatellerault", HDC]
     assert rows[1]["population"] == "765780" and rows[0]["budget_connu"] == ""

@@ -36,6 +36,9 @@ def test_built_pages_and_email_use_french_spaces(built_site: Path) -> None:
     report = (built_site / HDC / "plan-action/avancement/index.html").read_text("utf-8")
     assert "échéance dépassée (décembre 2024)" in report
     assert "échéance du 20" not in report  # never a raw ISO date
+    # contributors' Markdown too (a letter's heading and text)
+    letter = (built_site / HDC / "lettres/15/index.html").read_text("utf-8")
+    assert f"Focus{NBSP}: Enterprise Europe Network" in letter
     text = (built_site / HDC / "lettres/15/email.txt").read_text("utf-8")
     assert f"Version en ligne{NBSP}: https://" in text
 
