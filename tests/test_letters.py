@@ -210,6 +210,7 @@ def test_unsubscribe_tag_presets(diffusion: dict[str, str], tag: str) -> None:
         ({"balise_desinscription": "[x]"}, "ajoutez « outil: autre »"),
         ({"outil": "autre", "balise_desinscription": '"><script>'}, "String should match"),
         ({"outil": "sendgrid"}, "Input should be"),
+        ({"outil": "autre", "balise_desinscription": "javascript:alert(1)"}, "« javascript: »"),
     ],
 )
 def test_unsubscribe_settings_refused(diffusion: dict[str, str], message: str) -> None:

@@ -329,6 +329,17 @@ class Diffusion(Strict):
         None, description="Page d'inscription à la lettre (formulaire de l'outil d'envoi)."
     )
 
+    @field_validator("balise_desinscription")
+    @classmethod
+    def _no_script_scheme(cls, value: str | None) -> str | None:
+        scheme = re.match(r"^\s*([a-z][a-z0-9+.-]*):", value or "", flags=re.I)
+        if scheme and scheme.group(1).lower() not in ("http", "https"):
+            raise ValueError(
+                f"une balise de désinscription ne peut pas commencer par « {scheme.group(1)}: » "
+                "(seules les adresses https:// sont admises) : recopiez la balise de votre outil"
+            )
+        return value
+
     @model_validator(mode="after")
     def _tag_for_other_tool(self) -> Diffusion:
         if self.outil == "autre" and not self.balise_desinscription:
