@@ -74,3 +74,21 @@ def test_key_tables_of_built_pages_stack(built_site: Path) -> None:
         soup = BeautifulSoup((built_site / page).read_text("utf-8"), "html.parser")
         labelled = soup.select(f'table[data-stack] td[data-label="{header}"]')
         assert labelled, page
+
+
+def test_no_page_shows_a_raw_iso_date(built_site: Path) -> None:
+    """Dates are written in words (« décembre 2024 »), never « 2024-12 » (code aside)."""
+    import re
+
+    found = []
+    for path in built_site.rglob("index.html"):
+        soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        article = soup.select_one("article") or soup
+        for tag in article(["script", "style", "code", "pre", "textarea"]):
+            tag.decompose()
+        text = article.get_text(" ")
+        found += [
+            f"{path.relative_to(built_site)} : {m.group(0)}"
+            for m in re.finditer(r"\b(?:19|20)[0-9]{2}-[0-9]{2}(?:-[0-9]{2})?\b", text)
+        ]
+    assert not found, found
