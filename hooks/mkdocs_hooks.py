@@ -156,8 +156,9 @@ def on_page_context(
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     build: SiteBuild = _state["build"]
-    # the sitemap's <lastmod> (written before the pages): when the content changed, or nothing
-    page.update_date = build.modified(page.file.src_uri, Path(config.docs_dir)) or ""
+    # the sitemap's <lastmod> (written before the pages, templates/theme/sitemap.xml): when the
+    # content changed, or nothing (MkDocs would write the build's date)
+    page.meta["ti_lastmod"] = build.modified(page.file.src_uri, Path(config.docs_dir))
     cached = build.cached_page(page.file.src_uri)
     if cached is None:
         clean = build.postprocess_html(page.file.src_uri, html)

@@ -239,13 +239,19 @@ def write_letter(folder: Path, numero: int, rng: random.Random) -> Path:
 
 
 SHARED = ("mkdocs.yml", "site.yml", "docs", "hooks")
+# Content that a territory's fork changes: tests and benchmarks take it from a frozen copy of
+# the examples (tests/fixtures/exemple), never from the live folders, so that a fork keeps a
+# green suite. Code, configuration and the guide come from the project.
+FIXTURE = ROOT / "tests" / "fixtures" / "exemple"
+CONTENT = ("site.yml", "territoires", "urls-publiees.txt")
 
 
 def copy_entries(dest: Path, names: tuple[str, ...]) -> Path:
-    """Copy files and folders of the project root into ``dest`` (caches left behind)."""
+    """Copy files and folders of the project into ``dest`` (caches left behind): content
+    from the fixture, the rest from the project root."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in names:
-        src = ROOT / name
+        src = (FIXTURE if name in CONTENT else ROOT) / name
         if src.is_dir():
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:

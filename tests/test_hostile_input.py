@@ -224,8 +224,8 @@ CASES: dict[str, Case] = {
     "siren-inconnu": Case(
         edit(f"{GC}/territoire.yml", '"248600413"', '"123456789"'),
         f"{GC}/territoire.yml:15: champ « epci[1].siren » : SIREN inconnu du référentiel des EPCI "
-        "(@etalab/decoupage-administratif 6.0.0) (reçu « 123456789 ») : vérifiez-le sur "
-        "l'annuaire des entreprises",
+        "(@etalab/decoupage-administratif 6.0.0) (reçu « 123456789 ») : cherchez l'intercommunalité "
+        "par son nom avec « ti epci <nom> » (par exemple « ti epci Châtellerault »)",
     ),
     "siren-mal-forme": Case(
         edit(f"{GC}/territoire.yml", '"248600413"', '"2486 004"'),

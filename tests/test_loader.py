@@ -60,8 +60,8 @@ def test_all_errors_of_several_files_are_reported(project: Path) -> None:
         f"{HDC}/priorites.yml:25: champ « objectifs[2].id » : identifiant invalide : lettres "
         "minuscules sans accent, chiffres et tirets seulement (reçu « Attractivité »)",
         f"{HDC}/territoire.yml:29: champ « epci[4].siren » : SIREN inconnu du référentiel des EPCI "
-        "(@etalab/decoupage-administratif 6.0.0) (reçu « 999999999 ») : vérifiez-le sur "
-        "l'annuaire des entreprises",
+        "(@etalab/decoupage-administratif 6.0.0) (reçu « 999999999 ») : cherchez l'intercommunalité "
+        "par son nom avec « ti epci <nom> » (par exemple « ti epci Châtellerault »)",
     ]
 
 

@@ -427,6 +427,97 @@ def cmd_new_letter(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_epci(args: argparse.Namespace) -> int:
+    from .reference import load_reference
+    from .scaffold import epci_line
+
+    text = " ".join(args.texte)
+    found = load_reference().search(text, limit=args.nombre)
+    if not found:
+        print(f"Aucune intercommunalité ne correspond à « {text} ».", file=sys.stderr)
+        return 1
+    for e in found:
+        print(epci_line(e))
+    return 0
+
+
+def _ask(question: str) -> str:
+    try:
+        return input(question).strip()
+    except EOFError:
+        return ""
+
+
+def cmd_new_territory(args: argparse.Namespace) -> int:
+    from .scaffold import (
+        NewTerritory,
+        ScaffoldError,
+        check_slug,
+        epci_line,
+        find_epci,
+        write_territory,
+    )
+
+    root = find_root(Path(args.racine).resolve())
+    interactive = sys.stdin.isatty()
+    try:
+        check_slug(root, args.identifiant)
+        nom = args.nom or (_ask("Nom du territoire : ") if interactive else "")
+        if not nom:
+            raise ScaffoldError("indiquez le nom du territoire : --nom « Lacq-Pau-Tarbes »")
+        wanted = list(args.epci)
+        if not wanted and interactive:
+            print("Intercommunalités membres (nom ou SIREN), une par ligne ; ligne vide : fin")
+            while line := _ask("  EPCI : "):
+                wanted.append(line)
+        if not wanted:
+            raise ScaffoldError(
+                "indiquez au moins une intercommunalité : --epci « CC de Lacq-Orthez » (ou son "
+                "SIREN ; cherchez-la avec ti epci <nom>)"
+            )
+        epcis = []
+        for text in wanted:
+            e = find_epci(text)
+            if e in epcis:
+                raise ScaffoldError(f"« {e.nom} » est indiquée deux fois")
+            epcis.append(e)
+        written = write_territory(root, NewTerritory(args.identifiant, nom, tuple(epcis)))
+    except ScaffoldError as error:
+        print(f"Territoire non créé : {error}", file=sys.stderr)
+        return 1
+    print(f"Territoire « {nom} » créé dans territoires/{args.identifiant}/ :")
+    for path in written:
+        print(f"  {path.relative_to(root)}")
+    for e in epcis:
+        print(f"  EPCI : {epci_line(e)}")
+    print(
+        "Complétez « resume » et les objectifs, ajoutez des fiches actions dans actions/, "
+        "puis vérifiez avec `make check` et regardez le site avec `make serve`."
+    )
+    return 0
+
+
+def cmd_remove_examples(args: argparse.Namespace) -> int:
+    from .scaffold import remove_examples
+
+    root = find_root(Path(args.racine).resolve())
+    folders, urls = remove_examples(root)
+    if not folders and not urls:
+        print("Aucun territoire d'exemple à retirer.")
+        return 0
+    for folder in folders:
+        print(f"Retiré : {folder}")
+    print(f"{len(urls)} adresse(s) des exemples retirée(s) de {URL_REGISTRY}.")
+    territories = root / "territoires"
+    if not any(p.is_dir() for p in territories.iterdir()) if territories.is_dir() else True:
+        print(
+            "Le site n'a plus de territoire : créez le vôtre avec "
+            "`ti nouveau-territoire <identifiant>` avant `make check`."
+        )
+    print("Vérifiez avec `make check`, puis enregistrez (git add -A && git commit).")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ti", description="Sites des Territoires d'industrie")
     p.add_argument(
@@ -479,6 +570,30 @@ def parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--date", help="date de parution AAAA-MM-JJ (par défaut : aujourd'hui)")
     new.set_defaults(func=cmd_new_letter)
+
+    epci = sub.add_parser("epci", help="cherche une intercommunalité par son nom ou son SIREN")
+    epci.add_argument("texte", nargs="+", help="mots du nom (accents et majuscules indifférents)")
+    epci.add_argument("--nombre", type=int, default=10, help="nombre de résultats (10)")
+    epci.set_defaults(func=cmd_epci)
+
+    nt = sub.add_parser(
+        "nouveau-territoire",
+        help="crée un territoire (territoire.yml, priorites.yml, gouvernance.yml)",
+    )
+    nt.add_argument("identifiant", help="adresse du territoire, par exemple lacq-pau-tarbes")
+    nt.add_argument("--nom", help="nom du territoire (demandé s'il manque)")
+    nt.add_argument(
+        "--epci",
+        action="append",
+        default=[],
+        help="une intercommunalité membre, par nom ou SIREN (à répéter ; demandées si absentes)",
+    )
+    nt.set_defaults(func=cmd_new_territory)
+
+    rx = sub.add_parser(
+        "retirer-exemples", help="retire les territoires d'exemple et leurs adresses publiées"
+    )
+    rx.set_defaults(func=cmd_remove_examples)
 
     sch = sub.add_parser("schema", help="écrit les schémas JSON utilisés par les éditeurs")
     sch.set_defaults(func=cmd_schema)

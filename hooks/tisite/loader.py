@@ -392,13 +392,22 @@ def _resolve_epcis(info: schema.Territoire, source: Source, problems: list[Probl
     for index, item in enumerate(info.epci):
         ref = reference.get(item.siren)
         if ref is None:
+            near = reference.near_sirens(item.siren)
+            hint = (
+                "vouliez-vous dire "
+                + " ou ".join(f"{e.siren} ({e.nom})" for e in near)
+                + " ? Sinon, cherchez"
+                if near
+                else "cherchez"
+            )
             problems.append(
                 Problem(
                     source.rel,
                     source.line_of(("epci", index, "siren")),
                     f"epci[{index + 1}].siren",
                     f"SIREN inconnu du référentiel des EPCI ({reference.source['paquet']}) "
-                    f"(reçu « {item.siren} ») : vérifiez-le sur l'annuaire des entreprises",
+                    f"(reçu « {item.siren} ») : {hint} l'intercommunalité par son nom avec "
+                    "« ti epci <nom> » (par exemple « ti epci Châtellerault »)",
                 )
             )
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +50,42 @@ class Reference:
             regions=tuple(raw["regions"]),
             communes=tuple(Commune(c[0], c[1], int(c[2])) for c in raw["communes"]),
         )
+
+    def search(self, text: str, limit: int = 10) -> list[EpciRef]:
+        """EPCIs whose name holds every word of ``text`` (case and accents ignored), or whose
+        SIREN starts with it; exact names first, then the most populated."""
+        from .vocab import fold
+
+        query = fold(text).replace("-", " ").split()
+        digits = re.sub(r"[\s.]", "", text)
+        found = []
+        for siren, raw in self.epci.items():
+            name = fold(raw["nom"]).replace("-", " ")
+            words = name.split()
+            if (digits.isdigit() and siren.startswith(digits)) or (
+                query and all(any(w.startswith(q) for w in words) or q in name for q in query)
+            ):
+                exact = name == " ".join(query)
+                found.append((not exact, -int(raw["population"]), siren))
+        return [e for e in (self.get(s) for *_, s in sorted(found)[:limit]) if e is not None]
+
+    def near_sirens(self, siren: str, limit: int = 3) -> list[EpciRef]:
+        """EPCIs whose SIREN differs from ``siren`` by one digit or two swapped digits: the
+        usual typing mistakes."""
+        digits = re.sub(r"\D", "", siren)
+        if len(digits) != 9:
+            return []
+        near = []
+        for known in self.epci:
+            diff = [i for i in range(9) if known[i] != digits[i]]
+            if len(diff) == 1 or (
+                len(diff) == 2
+                and diff[1] == diff[0] + 1
+                and known[diff[0]] == digits[diff[1]]
+                and known[diff[1]] == digits[diff[0]]
+            ):
+                near.append(known)
+        return [e for e in (self.get(s) for s in sorted(near)[:limit]) if e is not None]
 
     def departement_name(self, code: str) -> str:
         return self.departements.get(code, {}).get("nom", code)

@@ -1,0 +1,165 @@
+"""Start a territory, find an EPCI, remove the example territories: what a chef de projet does
+first, without knowing the files by heart (``ti nouveau-territoire``, ``ti epci``,
+``ti retirer-exemples``)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import URL_REGISTRY
+from .loader import RESERVED, SLUG_RE, reserved_names
+from .reference import EpciRef, load_reference
+from .textutil import number
+
+# The territories shipped as examples (removed by ``ti retirer-exemples``).
+EXAMPLES = ("grand-chatellerault", "hainaut-douaisis-cambresis")
+
+
+class ScaffoldError(Exception):
+    """A French message for the person at the terminal (no traceback)."""
+
+
+def epci_line(e: EpciRef) -> str:
+    reference = load_reference()
+    departements = ", ".join(f"{reference.departement_name(c)} ({c})" for c in e.departements)
+    return (
+        f"{e.siren}  {e.nom} — {e.type}, {departements}, {number(len(e.communes))} communes, "
+        f"{number(e.population)} habitants"
+    )
+
+
+def find_epci(text: str) -> EpciRef:
+    """One EPCI from a SIREN or an unambiguous name; else a message listing the candidates."""
+    reference = load_reference()
+    digits = "".join(text.split())
+    if digits.isdigit() and len(digits) == 9:
+        found = reference.get(digits)
+        if found is None:
+            raise ScaffoldError(f"SIREN {digits} inconnu du référentiel des EPCI.")
+        return found
+    matches = reference.search(text, limit=8)
+    exact = [e for e in matches if _same(e.nom, text)]
+    if len(exact) == 1 or len(matches) == 1:
+        return exact[0] if exact else matches[0]
+    if not matches:
+        raise ScaffoldError(
+            f"aucune intercommunalité ne correspond à « {text} » : essayez un autre mot du nom "
+            "(ti epci <mot>)."
+        )
+    listed = "\n".join("  " + epci_line(e) for e in matches)
+    raise ScaffoldError(
+        f"plusieurs intercommunalités correspondent à « {text} » ; indiquez le SIREN de la "
+        f"vôtre :\n{listed}"
+    )
+
+
+def _same(a: str, b: str) -> bool:
+    from .vocab import fold
+
+    return fold(a).replace("-", " ") == fold(b).replace("-", " ")
+
+
+def _quoted(value: str) -> str:
+    """A YAML scalar on one line, always quoted (a name like « Oui » or « 2024 » stays text)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class NewTerritory:
+    slug: str
+    nom: str
+    epcis: tuple[EpciRef, ...]
+
+
+def check_slug(root: Path, slug: str) -> None:
+    if not SLUG_RE.fullmatch(slug) or len(slug) > 80:
+        raise ScaffoldError(
+            f"identifiant « {slug} » invalide : lettres minuscules sans accent, chiffres et "
+            "tirets (par exemple « lacq-pau-tarbes ») ; il devient l'adresse du territoire"
+        )
+    if slug in RESERVED or slug in reserved_names(root):
+        raise ScaffoldError(
+            f"« {slug} » est déjà l'adresse d'une page du site (/{slug}/) : choisissez un autre "
+            "identifiant"
+        )
+    if (root / "territoires" / slug).exists():
+        raise ScaffoldError(f"le territoire « {slug} » existe déjà (territoires/{slug}/)")
+
+
+def write_territory(root: Path, new: NewTerritory) -> list[Path]:
+    """The three required files of a territory, every required field filled in, with the
+    editor modelines and short French comments. Returns the files written."""
+    check_slug(root, new.slug)
+    folder = root / "territoires" / new.slug
+    folder.mkdir(parents=True)
+    epcis = "\n".join(
+        f'  - siren: "{e.siren}"  # {e.nom} ({number(e.population)} habitants)' for e in new.epcis
+    )
+    files = {
+        "territoire.yml": f"""# yaml-language-server: $schema=../../schemas/territoire.schema.json
+# Carte d'identité du territoire. Champs : page « Référence des champs » du guide.
+nom: {_quoted(new.nom)}
+# Présentation en une ou deux phrases (300 caractères au plus) : elle s'affiche sous le nom et
+# dans les aperçus LinkedIn.
+resume: >-
+  À compléter : le territoire, ses filières, son ambition industrielle.
+# Intercommunalités membres, par SIREN : les communes et la population en sont tirées.
+epci:
+{epcis}
+# Contact générique (une fonction, pas une personne nommée), par exemple :
+# contact:
+#   fonction: Chef de projet Territoire d'industrie
+#   structure: …
+#   courriel: territoire-industrie@…
+""",
+        "priorites.yml": """# yaml-language-server: $schema=../../schemas/priorites.schema.json
+# Objectifs du territoire et priorités nationales auxquelles ils répondent
+# (transition-ecologique, innovation, competences, foncier).
+objectifs:
+  - id: objectif-1  # identifiant stable : les fiches actions y renvoient
+    titre: À compléter
+    priorites: [competences]
+""",
+        "gouvernance.yml": """# yaml-language-server: $schema=../../schemas/gouvernance.schema.json
+# Gouvernance : binôme élu-industriel, instances, chef de projet, partenaires. Tout est
+# facultatif ; décommentez et complétez, par exemple :
+# binomes:
+#   - elu:
+#       fonction: Président de …
+#     industriel:
+#       fonction: Directeur du site …
+partenaires: []
+""",
+    }
+    written = []
+    for name, text in files.items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    for sub in ("actions", "lettres"):
+        (folder / sub).mkdir()
+    return written
+
+
+def remove_examples(root: Path) -> tuple[list[str], list[str]]:
+    """Remove the example territories and their published URLs; returns (folders, URLs)."""
+    removed = []
+    for slug in EXAMPLES:
+        folder = root / "territoires" / slug
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)
+            removed.append(f"territoires/{slug}/")
+    urls: list[str] = []
+    registry = root / URL_REGISTRY
+    if registry.is_file():
+        kept = []
+        for line in registry.read_text(encoding="utf-8").splitlines():
+            if any(line.strip().startswith(f"/{slug}/") for slug in EXAMPLES):
+                urls.append(line.strip())
+            else:
+                kept.append(line)
+        registry.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return removed, urls

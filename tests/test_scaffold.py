@@ -1,0 +1,98 @@
+"""Starting a territory without knowing the files: ti epci, ti nouveau-territoire,
+ti retirer-exemples, and the SIREN message that points to them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_ti
+from tisite.reference import load_reference
+
+
+def test_epci_search_ignores_accents_case_and_hyphens(project: Path) -> None:
+    reference = load_reference()
+    assert [e.siren for e in reference.search("chatellerault")] == ["248600413"]
+    assert next(e.siren for e in reference.search("LACQ orthez")) == "200039204"
+    assert [e.siren for e in reference.search("porte du hainaut")] == ["200042190"]
+    assert reference.search("200042190")[0].nom == "CA de la Porte du Hainaut"
+    result = run_ti("epci", "Châtellerault", cwd=project)
+    assert result.returncode == 0
+    assert result.stdout.startswith("248600413  CA Grand Châtellerault — CA, Vienne (86),")
+    assert "habitants" in result.stdout
+    missing = run_ti("epci", "zzzz", cwd=project)
+    assert missing.returncode == 1 and "Aucune intercommunalité" in missing.stderr
+
+
+def test_a_mistyped_siren_gets_the_closest_epci_and_the_search_command(project: Path) -> None:
+    path = project / "territoires/grand-chatellerault/territoire.yml"
+    path.write_text(path.read_text("utf-8").replace("248600413", "248600431"), "utf-8")
+    result = run_ti("check", "--rapide", cwd=project)
+    assert result.returncode == 1
+    assert "vouliez-vous dire 248600413 (CA Grand Châtellerault) ?" in result.stderr
+    assert "ti epci <nom>" in result.stderr
+
+
+def test_new_territory_is_valid_at_once_and_builds(project: Path) -> None:
+    result = run_ti(
+        "nouveau-territoire",
+        "lacq-pau-tarbes",
+        "--nom",
+        "Lacq-Pau-Tarbes",
+        "--epci",
+        "CC de Lacq-Orthez",
+        "--epci",
+        "200067254",
+        "--epci",
+        "tarbes lourdes",
+        cwd=project,
+    )
+    assert result.returncode == 0, result.stderr
+    folder = project / "territoires/lacq-pau-tarbes"
+    for name in ("territoire.yml", "priorites.yml", "gouvernance.yml"):
+        text = (folder / name).read_text("utf-8")
+        assert text.startswith(f"# yaml-language-server: $schema=../../schemas/{name[:-4]}")
+    assert '"200039204"' in (folder / "territoire.yml").read_text("utf-8")
+    checked = run_ti("check", cwd=project)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "Lacq-Pau-Tarbes" in checked.stdout
+
+
+def test_new_territory_refusals(project: Path) -> None:
+    cases = {
+        ("grand-chatellerault", "--nom", "X", "--epci", "pau"): "existe déjà",
+        ("Lacq", "--nom", "X", "--epci", "pau"): "identifiant « Lacq » invalide",
+        ("search", "--nom", "X", "--epci", "pau"): "déjà l'adresse d'une page du site",
+        ("x", "--nom", "X", "--epci", "communauté"): "indiquez le SIREN de la vôtre",
+        ("x", "--nom", "X", "--epci", "zzzz"): "aucune intercommunalité ne correspond",
+        ("x", "--nom", "X"): "indiquez au moins une intercommunalité",
+        ("x", "--epci", "pau"): "indiquez le nom du territoire",
+        ("x", "--nom", "X", "--epci", "pau", "--epci", "200067254"): "indiquée deux fois",
+    }
+    for args, message in cases.items():
+        result = run_ti("nouveau-territoire", *args, cwd=project)
+        assert result.returncode == 1, args
+        assert result.stderr.startswith("Territoire non créé : ") and message in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (project / "territoires/x").exists()
+
+
+def test_removing_the_examples_leaves_a_site_that_checks_and_builds(project: Path) -> None:
+    result = run_ti("retirer-exemples", cwd=project)
+    assert result.returncode == 0
+    assert "Retiré : territoires/grand-chatellerault/" in result.stdout
+    assert "28 adresse(s) des exemples retirée(s)" in result.stdout
+    assert "ti nouveau-territoire" in result.stdout
+    registry = (project / "urls-publiees.txt").read_text("utf-8")
+    assert "/grand-chatellerault/" not in registry and "/contribuer/" in registry
+    created = run_ti(
+        "nouveau-territoire", "mon-territoire", "--nom", "Mon territoire", "--epci", "pau",
+        cwd=project,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    checked = run_ti("check", cwd=project)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    built = run_ti("build", cwd=project)
+    assert built.returncode == 0, built.stderr
+    assert (project / "site/mon-territoire/index.html").is_file()
+    again = run_ti("retirer-exemples", cwd=project)
+    assert again.stdout.strip() == "Aucun territoire d'exemple à retirer."
