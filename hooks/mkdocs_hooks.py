@@ -21,6 +21,7 @@ from tisite.buildlog import french
 from tisite.csp import protect, theme_scripts
 from tisite.errors import ContentError
 from tisite.pagecache import PLACEHOLDER_TEMPLATE
+from tisite.textutil import agree
 
 log = logging.getLogger("mkdocs.hooks.territoires")
 IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
@@ -141,6 +142,11 @@ def on_page_context(
 ) -> dict[str, Any]:
     build: SiteBuild = _state["build"]
     build.page_order.append(page.url)
+    # the footer's previous / next links stay within the page's territory (or guide)
+    for side in ("previous_page", "next_page"):
+        other = getattr(page, side, None)
+        if other is not None and build.section_of(other.url) != build.section_of(page.url):
+            setattr(page, side, None)
     page.meta["ti_og"] = build.open_graph(
         page.file.src_uri,
         page.url,
@@ -209,7 +215,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     log.info(build.finish_page_cache(Path(config.site_dir), clean=warnings.count == 0))
     build.write_artefacts(Path(config.site_dir))
     stats = build.social_stats
-    log.info(f"Images de partage : {stats['drawn']} dessinée(s), {stats['cached']} en cache.")
+    drawn = agree(stats["drawn"], "dessinée")
+    log.info(f"Images de partage : {stats['drawn']} {drawn}, {stats['cached']} en cache.")
 
 
 def on_build_error(error: Exception) -> None:

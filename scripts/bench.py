@@ -207,16 +207,17 @@ def machine() -> str:
 
 def _cards(log: str) -> tuple[str, str]:
     """(drawn, cached) social images from a build log."""
-    found = re.search(r"Images de partage : (\d+) dessinée\(s\), (\d+) en cache", log)
+    found = re.search(r"Images de partage : (\d+) dessinées?, (\d+) en cache", log)
     return (found.group(1), found.group(2)) if found else ("?", "?")
 
 
 def cached(log: str) -> str:
-    """« 1012 pages et 1028 images en cache, 0 dessinée(s) » from a build log."""
+    """« 1012 pages et 1028 images en cache, 0 dessinée » from a build log."""
     found = re.search(r"Pages en cache : (\d+) reprise", log)
     pages = found.group(1) if found else "?"
     drawn, kept = _cards(log)
-    return f"{pages} pages et {kept} images en cache, {drawn} dessinée(s)"
+    drawn_word = "dessinées" if drawn.isdigit() and int(drawn) > 1 else "dessinée"
+    return f"{pages} pages et {kept} images en cache, {drawn} {drawn_word}"
 
 
 def row(cells: list[str], widths: list[int]) -> str:

@@ -28,7 +28,7 @@ def test_bench_prints_every_figure(tmp_path: Path) -> None:
         "Machine : ",
         "ti build à froid (rien en cache)",
         "ti build, images en cache",
-        "images en cache, 0 dessinée(s))",
+        "images en cache, 0 dessinée)",
         "MkDocs + Material seul",
         "aperçu d'un territoire",
         "ours/plain = ",

@@ -152,7 +152,7 @@ def test_broken_content_fails_without_writing_a_site(project: Path) -> None:
 def test_check_command_reports_and_exits(project: Path) -> None:
     ok = run_ti("check", cwd=project)
     assert ok.returncode == 0
-    assert "Contenu valide : 2 territoire(s)" in ok.stdout
+    assert "Contenu valide : 2 territoires" in ok.stdout
     assert "avertissement" in ok.stderr
     (project / "territoires/grand-chatellerault/territoire.yml").write_text(
         "nom: [", encoding="utf-8"

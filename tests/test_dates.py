@@ -37,7 +37,9 @@ def commit_all(project: Path, day: str) -> None:
         "GIT_COMMITTER_NAME": "Test",
         "GIT_COMMITTER_EMAIL": "test@example.org",
     }
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "contenu"]):
+    if not (project / ".git").exists():
+        subprocess.run(["git", "init", "-q"], cwd=project, env=env, check=True)
+    for command in (["add", "-A"], ["commit", "-q", "-m", "contenu"]):
         subprocess.run(["git", *command], cwd=project, env=env, check=True)
 
 
@@ -71,3 +73,25 @@ def test_without_history_a_page_has_no_date_rather_than_a_false_one(project: Pat
     assert dates[f"{HDC}/carte-identite/"] is None
     assert dates[f"{HDC}/lettres/15/"] == "2022-11-15"
     assert dt.date.today().isoformat() not in dates.values()
+
+
+def test_history_gives_no_false_date(tmp_path: Path) -> None:
+    """A shallow clone (CI's default) and a commit dated in the future give no date; a file
+    changed on a merged branch is dated by the merge (first parent)."""
+    from tisite.history import file_dates
+
+    repo = tmp_path / "depot"
+    (repo / "territoires").mkdir(parents=True)
+    (repo / "territoires/a.yml").write_text("a\n", "utf-8")
+    commit_all(repo, "2024-01-10")
+    (repo / "territoires/b.yml").write_text("b\n", "utf-8")
+    commit_all(repo, "2099-06-01")  # an author's clock in the future
+    dates = file_dates(repo, today=dt.date(2026, 11, 23))
+    assert dates["territoires/a.yml"] == dt.date(2024, 1, 10)
+    assert "territoires/b.yml" not in dates
+    shallow = tmp_path / "copie"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True
+    )
+    assert file_dates(shallow) == {}  # only the last commit: nothing is dated
+    assert file_dates(tmp_path / "nulle-part") == {}

@@ -17,6 +17,7 @@ from conftest import flat, run_ti
 from tisite import publishing, schema
 from tisite.errors import ContentError
 from tisite.loader import load_site
+from tisite.typography import french_html
 
 HDC = "hainaut-douaisis-cambresis"
 GC = "grand-chatellerault"
@@ -211,6 +212,10 @@ def test_unsubscribe_tag_presets(diffusion: dict[str, str], tag: str) -> None:
         ({"outil": "autre", "balise_desinscription": '"><script>'}, "String should match"),
         ({"outil": "sendgrid"}, "Input should be"),
         ({"outil": "autre", "balise_desinscription": "javascript:alert(1)"}, "« javascript: »"),
+        # browsers drop a tab inside an address: still javascript:
+        ({"outil": "autre", "balise_desinscription": "java\tscript:alert(1)"}, "String should"),
+        ({"outil": "autre", "balise_desinscription": " javascript:alert(1)"}, "« javascript: »"),
+        ({"outil": "brevo", "inscription": "https://x.fr/\x00"}, "ni espace"),
     ],
 )
 def test_unsubscribe_settings_refused(diffusion: dict[str, str], message: str) -> None:
@@ -229,6 +234,13 @@ def test_email_links_to_pages_resolve_like_the_web_page(built_site: Path) -> Non
     assert publishing.page_link("https://x.org/a/b.md#c") == "https://x.org/a/b/#c"
     assert publishing.page_link("https://x.org/a/README.md") == "https://x.org/a/"
     assert publishing.page_link("https://x.org/a/b.pdf") == "https://x.org/a/b.pdf"
+    # a Markdown file on another site stays what it is (the web page keeps it too)
+    absolutize = publishing._absolutize(f"{SITE_URL}{HDC}/lettres/15/")
+    assert absolutize("a", "href", "//autre.example/README.md") == "https://autre.example/README.md"
+    assert absolutize("a", "href", "../14/index.md") == f"{SITE_URL}{HDC}/lettres/14/"
+    # the text version keeps code as written (French spaces only in prose)
+    text = publishing.html_to_text(french_html("<p><code>a ; b</code> c ; d</p>"))
+    assert "a ; b" in text and "c\u202f; d" in text
 
 
 def test_drafts_never_reach_public_outputs(built_site: Path, project: Path) -> None:

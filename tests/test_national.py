@@ -31,7 +31,7 @@ def test_dashboard_consolidates_every_territory(built_site: Path) -> None:
     assert "Tableau de bord national" in text
     assert "10 fiches actions" in text  # 8 in Hainaut-Douaisis-Cambrésis + 2 in Grand-Châtellerault
     assert "74 864,98 € de budget connu" in text
-    assert "1 action(s) sur 10 ont un budget renseigné" in text
+    assert "1 action sur 10 a un budget renseigné" in text
     matrix = article.select_one("table caption#tableau-priorites").find_parent("table")
     header = [th.get_text() for th in matrix.select("thead th")]
     assert header[0] == "Priorité" and header[-1] == "Total" and "En cours" in header

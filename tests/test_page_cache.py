@@ -23,7 +23,7 @@ def build(project: Path, site: str, *options: str) -> str:
 
 
 def served(log: str) -> int:
-    found = re.search(r"Pages en cache : (\d+) reprise\(s\), (\d+) enregistrée", log)
+    found = re.search(r"Pages en cache : (\d+) reprises?, (\d+) enregistrée", log)
     assert found, log
     return int(found.group(1))
 

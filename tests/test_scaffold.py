@@ -80,7 +80,7 @@ def test_removing_the_examples_leaves_a_site_that_checks_and_builds(project: Pat
     result = run_ti("retirer-exemples", cwd=project)
     assert result.returncode == 0
     assert "Retiré : territoires/grand-chatellerault/" in result.stdout
-    assert "28 adresse(s) des exemples retirée(s)" in result.stdout
+    assert "28 adresses des exemples retirées" in result.stdout
     assert "ti nouveau-territoire" in result.stdout
     registry = (project / "urls-publiees.txt").read_text("utf-8")
     assert "/grand-chatellerault/" not in registry and "/contribuer/" in registry

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from .render import Page, Renderer
 from .sanitize import Sanitized, sanitize
 from .social import HEIGHT, WIDTH, Card, CardPainter, alt_text, write_cached
 from .tables import stack_on_phones
-from .textutil import plain, share_title, trim
+from .textutil import agree, plain, share_title, trim
 from .typography import french_html
 
 SOCIAL_IMAGE = "partage.png"
@@ -116,7 +117,7 @@ class SiteBuild:
             today=today,
             site_url=site_url,
             cache_dir=root / CACHE,
-            file_dates=history.file_dates(root),
+            file_dates=history.file_dates(root, today),
         )
         pages = renderer.pages()
         return cls(site, renderer, pages, renderer.assets(), {p.path for p in pages}, root)
@@ -225,6 +226,27 @@ class SiteBuild:
         leaves = [(p.path, p.url, repr(p)) for p in self.pages if p.leaf]
         return len(self.page_cache.plan(leaves, existing))
 
+    def label_search_index(self, text: str) -> str:
+        """Search results name their territory: « Priorités — Hainaut-Douaisis-Cambrésis »,
+        not one « Priorités » per territory."""
+        names = {t.slug: t.nom for t in self.site.territories}
+        data = json.loads(text)
+        for doc in data.get("docs", []):
+            location = str(doc.get("location", ""))
+            name = names.get(location.split("/", 1)[0])
+            title = str(doc.get("title", ""))
+            if name and "#" not in location and html.escape(name) not in title:
+                doc["title"] = f"{title} — {html.escape(name)}"
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    def section_of(self, url: str) -> str:
+        """The part of the site a page belongs to: its territory, the guide, or the national
+        pages. The footer's previous/next links never leave it."""
+        first = url.strip("/").split("/", 1)[0]
+        if first in {t.slug for t in self.site.territories}:
+            return first
+        return "contribuer" if first == "contribuer" else ""
+
     def markdown_for(self, page: Page) -> str:
         """What MkDocs converts: the page, or an empty placeholder when it is served cached."""
         return "" if page.path in self.page_cache.hits else page.content
@@ -237,12 +259,18 @@ class SiteBuild:
         (no warning was logged), prune old entries; returns the line for the build log."""
         cache = self.page_cache
         index = site_dir / "search" / "search_index.json"
-        if (cache.hits or cache.fresh) and index.is_file():
-            text = cache.merge_search_index(index.read_text(encoding="utf-8"), self.page_order)
-            index.write_text(text, encoding="utf-8")
+        if index.is_file():
+            text = index.read_text(encoding="utf-8")
+            if cache.hits or cache.fresh:
+                text = cache.merge_search_index(text, self.page_order)
+            index.write_text(self.label_search_index(text), encoding="utf-8")
         stored = cache.store() if clean else 0
         cache.prune()
-        return f"Pages en cache : {len(cache.hits)} reprise(s), {stored} enregistrée(s)."
+        hits = len(cache.hits)
+        return (
+            f"Pages en cache : {hits} {agree(hits, 'reprise')}, "
+            f"{stored} {agree(stored, 'enregistrée')}."
+        )
 
     def modified(self, src_uri: str, docs_dir: Path) -> str | None:
         """When a page's content last changed (ISO date): the generated page's own date, the

@@ -22,6 +22,7 @@ from typing import Any
 
 from . import URL_REGISTRY
 from .errors import ContentError, Problem
+from .textutil import agree, plural
 
 SCHEMAS = ("site", "territoire", "priorites", "gouvernance", "action", "lettre", "agenda")
 
@@ -70,7 +71,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             )
             return 1
     names = ", ".join(t.nom for t in site.territories)
-    print(f"Contenu valide : {len(site.territories)} territoire(s) ({names}).")
+    print(f"Contenu valide : {plural(len(site.territories), 'territoire')} ({names}).")
     if not args.rapide:
         print("Construction vérifiée : le site se construit sans erreur (rien n'a été publié).")
     return 0
@@ -325,7 +326,8 @@ def record_published_urls(root: Path, site_dir: Path) -> None:
         ]
     )
     registry.write_text("\n".join(header + lines + new) + "\n", encoding="utf-8")
-    print(f"{len(new)} nouvelle(s) adresse(s) ajoutée(s) à {URL_REGISTRY} : enregistrez-le.")
+    added = agree(len(new), "nouvelle adresse ajoutée", "nouvelles adresses ajoutées")
+    print(f"{len(new)} {added} à {URL_REGISTRY} : enregistrez-le.")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -507,7 +509,8 @@ def cmd_remove_examples(args: argparse.Namespace) -> int:
         return 0
     for folder in folders:
         print(f"Retiré : {folder}")
-    print(f"{len(urls)} adresse(s) des exemples retirée(s) de {URL_REGISTRY}.")
+    removed = agree(len(urls), "adresse des exemples retirée", "adresses des exemples retirées")
+    print(f"{len(urls)} {removed} de {URL_REGISTRY}.")
     territories = root / "territoires"
     if not any(p.is_dir() for p in territories.iterdir()) if territories.is_dir() else True:
         print(

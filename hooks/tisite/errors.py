@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from .textutil import plural
+
 Severity = Literal["erreur", "avertissement"]
 
 
@@ -60,14 +62,13 @@ class ContentError(Exception):
                 lines.append(p.format())
         for file, total in per_file.items():
             if total > MAX_PER_FILE:
+                more = plural(total - MAX_PER_FILE, "autre problème", "autres problèmes")
                 lines.append(
-                    f"{file}: … et {total - MAX_PER_FILE} autre(s) problème(s) dans ce fichier "
-                    "(corrigez les premiers, puis relancez)"
+                    f"{file}: … et {more} dans ce fichier (corrigez les premiers, puis relancez)"
                 )
         count = len(self.errors)
-        plural = "s" if count > 1 else ""
         lines.append(
-            f"{count} erreur{plural} dans le contenu : corrigez les fichiers indiqués "
+            f"{plural(count, 'erreur')} dans le contenu : corrigez les fichiers indiqués "
             "puis relancez (aucun site n'a été écrit)."
         )
         return "\n".join(lines)

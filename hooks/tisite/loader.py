@@ -17,7 +17,7 @@ from .letters import load_agenda, load_letters
 from .models import ActionItem, Epci, SiteModel, Territory
 from .reference import load_reference
 from .safety import unsafe_entries
-from .textutil import line_of
+from .textutil import french_sorted, line_of
 from .validation import format_loc, read_published, validate
 from .yamlio import Source, read_markdown, read_yaml
 
@@ -103,7 +103,7 @@ def load_site(root: Path, only: str | None = None, drafts: bool = False) -> Site
         raise ContentError(problems)
     return SiteModel(
         settings=settings,
-        territories=tuple(sorted(territories, key=lambda t: t.nom)),
+        territories=tuple(french_sorted(territories, "nom")),
         reference_source=load_reference().source,
         warnings=tuple(p for p in problems if p.severity == "avertissement"),
     )

@@ -263,8 +263,11 @@ def _absolutize(base: str):  # type: ignore[no-untyped-def]
         if attr == "src" and not same_site(value):
             return None  # a tracking pixel of another site: mail clients apply no policy
         if attr in ("href", "src") and not re.match(r"^[a-z][a-z0-9+.-]*:|^#", value, re.I):
-            # relative to the letter's source file (lettres/<n>/index.md), like the web page
-            return page_link(urljoin(base, value)) if attr == "href" else urljoin(base, value)
+            # relative to the letter's source file (lettres/<n>/index.md), like the web page;
+            # only the site's own pages are Markdown files turned into addresses
+            joined = urljoin(base, value)
+            own = urlsplit(joined).netloc == urlsplit(base).netloc
+            return page_link(joined) if attr == "href" and own else joined
         return value
 
     return attribute_filter
@@ -374,7 +377,10 @@ def _render_email(
         "archive_url": absolute(site_url, f"{t.slug}/lettres/"),
         "subscribe_url": diffusion.inscription if diffusion else None,
     }
-    body_text = html_to_text(str(context["body"]))
+    # the text version's body comes from the HTML's, French spaces included (code untouched);
+    # the template's own text gets them too, but neither the body nor the mailing tool's tag
+    # (kept aside as placeholders) is changed twice
+    body_text = html_to_text(french_html(str(context["body"])))
     out: list[str] = []
     for web, tag in ((True, None), (False, diffusion.unsubscribe_tag if diffusion else None)):
         html = (
@@ -382,15 +388,23 @@ def _render_email(
             .get_template("lettre.html.j2")
             .render(**context, web_copy=web, unsubscribe=tag)
         )
-        text = (
+        text = french_text(
             _email_env(False)
             .get_template("lettre.txt.j2")
-            .render(**context, web_copy=web, unsubscribe=tag, body_text=body_text)
+            .render(
+                **context,
+                web_copy=web,
+                unsubscribe=_TAG_SLOT if tag else None,
+                body_text=_BODY_SLOT,
+            )
         )
-        out += [_policy_first(str(_inliner().inline(french_html(html)))), french_text(text)]
+        text = text.replace(_BODY_SLOT, body_text).replace(_TAG_SLOT, tag or "")
+        out += [_policy_first(str(_inliner().inline(french_html(html)))), text]
     return tuple(out)
 
 
+_BODY_SLOT = "\x00corps\x00"
+_TAG_SLOT = "\x00balise\x00"
 _STYLE_BLOCK = re.compile(r"<style>.*?</style>", re.S)
 _POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>')
 

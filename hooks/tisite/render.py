@@ -123,7 +123,12 @@ def make_env() -> Environment:
     )
     env.tests["contains"] = lambda seq, item: item in seq
     env.filters["extract"] = lambda k, mapping: mapping[k]
+    env.filters["french_sort"] = textutil.french_sorted
     env.globals.update(
+        plural=textutil.plural,
+        agree=textutil.agree,
+        licence_phrase=textutil.licence_phrase,
+        of_name=textutil.of_name,
         AXES=vocab.AXES,
         PRIORITES=vocab.PRIORITES,
         ap=actionplan,

@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -33,6 +34,12 @@ class Strict(BaseModel):
 
 def _to_str(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _identifier(value: Any) -> Any:
+    """A SIREN or SIRET as text, spaces removed (« 200 067 254 » as printed on documents)."""
+    value = _to_str(value)
+    return re.sub(r"[ \u00a0\u202f]", "", value) if isinstance(value, str) else value
 
 
 _REGEX_SYNTAX = set("^$\\.*+?()[]{}|/")
@@ -76,7 +83,7 @@ def _choice(choices: tuple[str, ...] | dict[str, str]) -> BeforeValidator:
 def _safe_url(value: str) -> str:
     if not re.match(r"^(https?://|mailto:)", value, flags=re.I):
         raise ValueError("doit être une adresse web commençant par https:// (ou http://)")
-    if re.search(r"[\s<>\"']", value):
+    if re.search(r"[\s<>\"'\x00-\x1f\x7f-\x9f]", value):
         raise ValueError("une adresse web ne peut contenir ni espace, ni guillemet, ni chevron")
     return value
 
@@ -126,6 +133,28 @@ def _no_control(value: str) -> str:
     return value
 
 
+_FRENCH_BOOLEANS = {"oui": True, "non": False, "vrai": True, "faux": False}
+
+
+def _french_bool(value: Any) -> Any:
+    """« oui » and « non » (what a French contributor writes) as true and false."""
+    if isinstance(value, str) and value.strip().lower() in _FRENCH_BOOLEANS:
+        return _FRENCH_BOOLEANS[value.strip().lower()]
+    return value
+
+
+_FRENCH_BOOLEAN_PATTERN = (
+    "^\\s*("
+    + "|".join("".join(f"[{c}{c.upper()}]" for c in word) for word in _FRENCH_BOOLEANS)
+    + ")\\s*$"
+)
+Flag = Annotated[
+    bool,
+    BeforeValidator(
+        _french_bool,
+        json_schema_input_type=bool | Annotated[str, Field(pattern=_FRENCH_BOOLEAN_PATTERN)],
+    ),
+]
 Text = Annotated[str, Field(min_length=1), AfterValidator(_no_control)]
 Day = Annotated[dt.date, AfterValidator(_day)]
 
@@ -134,7 +163,8 @@ def _digits(n: int) -> Any:
     """What the build reads for an identifier of ``n`` digits: text, or a YAML number (which
     loses leading zeros, so only one of exactly ``n`` digits)."""
     return (
-        Annotated[str, Field(pattern=f"^[0-9]{{{n}}}$")]
+        # spaces allowed, as on printed documents (« 200 067 254 »)
+        Annotated[str, Field(pattern=f"^[0-9](?:[ \u00a0\u202f]?[0-9]){{{n - 1}}}$")]
         | Annotated[int, Field(ge=10 ** (n - 1), lt=10**n)]
     )
 
@@ -150,9 +180,20 @@ Slug = Annotated[
     Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80),
 ]
 Siren = Annotated[
-    str, BeforeValidator(_to_str, json_schema_input_type=_digits(9)), Field(pattern=r"^[0-9]{9}$")
+    str,
+    BeforeValidator(_identifier, json_schema_input_type=_digits(9)),
+    Field(pattern=r"^[0-9]{9}$"),
 ]
-Url = Annotated[str, AfterValidator(_safe_url)]
+URL_PATTERN = (
+    "^(?:[Hh][Tt][Tt][Pp][Ss]?://|[Mm][Aa][Ii][Ll][Tt][Oo]:)"
+    "[^\\s<>\"'\\u0000-\\u001f\\u007f-\\u009f]+$"
+)
+# the editors' schema says what _safe_url accepts
+Url = Annotated[
+    str,
+    AfterValidator(_safe_url),
+    WithJsonSchema({"type": "string", "pattern": URL_PATTERN}, mode="validation"),
+]
 Email = Annotated[str, Field(pattern="^[^@\\s<>\"']+@[^@\\s<>\"']+\\.[a-zA-Z]{2,}$")]
 PartialDate = Annotated[
     str,
@@ -190,7 +231,7 @@ class Organisation(Strict):
     siret: (
         Annotated[
             str,
-            BeforeValidator(_to_str, json_schema_input_type=_digits(14)),
+            BeforeValidator(_identifier, json_schema_input_type=_digits(14)),
             Field(pattern=r"^[0-9]{14}$"),
         ]
         | None
@@ -228,7 +269,7 @@ class Licence(Strict):
 class Site(Strict):
     """Settings of the whole site (site.yml)."""
 
-    titre: Text = Field(description="Titre du site.")
+    titre: Text = Field(max_length=120, description="Titre du site.")
     description: Text = Field(description="Phrase de présentation du site.")
     editeur: Organisation = Field(description="Éditeur du site (mentions légales).")
     directeur_publication: Personne = Field(description="Directeur ou directrice de publication.")
@@ -236,7 +277,7 @@ class Site(Strict):
     accessibilite: Accessibilite
     donnees_personnelles: DonneesPersonnelles
     licence: Licence = Field(default_factory=Licence)
-    demonstration: bool = Field(
+    demonstration: Flag = Field(
         False, description="Affiche un bandeau indiquant que le contenu est illustratif."
     )
 
@@ -301,7 +342,7 @@ class Contact(Strict):
 
 # JSON Schema patterns are ECMAScript regexes with the « u » flag (editors use Ajv): no
 # escaped quote, which is an error there.
-MERGE_TAG = "^[^\\s<>\"'&][^<>\"'&\\n]{0,78}[^\\s<>\"'&]$"
+MERGE_TAG = "^[^\\s<>\"'&][^<>\"'&\\u0000-\\u001f\\u007f-\\u009f]{0,78}[^\\s<>\"'&]$"
 
 
 class Diffusion(Strict):
@@ -332,7 +373,9 @@ class Diffusion(Strict):
     @field_validator("balise_desinscription")
     @classmethod
     def _no_script_scheme(cls, value: str | None) -> str | None:
-        scheme = re.match(r"^\s*([a-z][a-z0-9+.-]*):", value or "", flags=re.I)
+        # browsers drop tabs and line breaks from addresses: « java\tscript: » is javascript:
+        compact = re.sub(r"[\x00-\x20\x7f-\x9f]", "", value or "")
+        scheme = re.match(r"^([a-z][a-z0-9+.-]*):", compact, flags=re.I)
         if scheme and scheme.group(1).lower() not in ("http", "https"):
             raise ValueError(
                 f"une balise de désinscription ne peut pas commencer par « {scheme.group(1)}: » "
@@ -518,7 +561,7 @@ class Porteur(Strict):
     siret: (
         Annotated[
             str,
-            BeforeValidator(_to_str, json_schema_input_type=_digits(14)),
+            BeforeValidator(_identifier, json_schema_input_type=_digits(14)),
             Field(pattern=r"^[0-9]{14}$"),
         ]
         | None
@@ -548,7 +591,7 @@ class Depense(Strict):
 class Jalon(Strict):
     date: PartialDate
     libelle: Text
-    atteint: bool = False
+    atteint: Flag = False
 
 
 class Calendrier(Strict):
@@ -596,7 +639,7 @@ class Action(Strict):
 
     titre: Text = Field(max_length=160)
     resume: Text = Field(max_length=300, description="Résumé en une ou deux phrases.")
-    brouillon: bool = Field(False, description="true : l'action n'est pas publiée.")
+    brouillon: Flag = Field(False, description="true : l'action n'est pas publiée.")
     anciens_identifiants: list[Slug] = Field(
         default_factory=list, description="Anciens noms de fichier : leurs adresses redirigent."
     )
@@ -716,7 +759,7 @@ class Lettre(Strict):
     resume: Text = Field(max_length=400, description="Résumé affiché dans l'archive et les flux.")
     image_alt: Text | None = Field(None, description="Texte alternatif de l'image de couverture.")
     image: ImagePath | None = Field(None, description="Image de couverture (chemin relatif).")
-    brouillon: bool = Field(False, description="true : la lettre n'est pas publiée.")
+    brouillon: Flag = Field(False, description="true : la lettre n'est pas publiée.")
     appels_a_projets: list[AppelAProjets] = Field(default_factory=list)
     evenements: list[Evenement] = Field(default_factory=list)
 
@@ -744,7 +787,7 @@ class Agenda(Strict):
 
 
 class Recherche(Strict):
-    exclude: bool = Field(False, description="true : la page n'apparaît pas dans la recherche.")
+    exclude: Flag = Field(False, description="true : la page n'apparaît pas dans la recherche.")
     boost: Annotated[float, Field(ge=0, le=10)] | None = None
 
 

@@ -139,6 +139,8 @@ def layout(text: str, fnt: ImageFont.FreeTypeFont, width: int, max_lines: int) -
     current = ""
     cut = split = False
     for word in text.split():
+        if len(lines) > max_lines:
+            break  # enough to know the text does not fit
         candidate = f"{current} {word}".strip()
         if fnt.getlength(candidate) <= width:
             current = candidate
@@ -152,13 +154,18 @@ def layout(text: str, fnt: ImageFont.FreeTypeFont, width: int, max_lines: int) -
                 lines.append(current)
                 split = split or index > 0
             current = piece
-            while fnt.getlength(current) > width:  # one piece wider than the line
+            while fnt.getlength(current) > width and len(lines) <= max_lines:
+                # one piece wider than the line: the longest head that fits, by bisection
                 clusters = graphemes(current)
-                n = len(clusters) - 1
-                while n > 1 and fnt.getlength("".join(clusters[:n]) + "-") > width:
-                    n -= 1
-                lines.append("".join(clusters[:n]) + "-")
-                current = "".join(clusters[n:])
+                low, high = 1, len(clusters) - 1
+                while low < high:
+                    middle = (low + high + 1) // 2
+                    if fnt.getlength("".join(clusters[:middle]) + "-") <= width:
+                        low = middle
+                    else:
+                        high = middle - 1
+                lines.append("".join(clusters[:low]) + "-")
+                current = "".join(clusters[low:])
                 cut = split = True
     if current:
         lines.append(current)

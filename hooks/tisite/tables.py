@@ -20,8 +20,12 @@ _TAG = re.compile(r"<[^>]*>")
 _SPAN = re.compile(r"\b(?:colspan|rowspan)=", re.I)
 
 
+LABEL_LIMIT = 80  # a header copied into every cell: a long one would swell the page
+
+
 def _text(fragment: str) -> str:
-    return " ".join(html_lib.unescape(_TAG.sub(" ", fragment)).split())
+    text = " ".join(html_lib.unescape(_TAG.sub(" ", fragment)).split())
+    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1].rstrip() + "…"
 
 
 def _labelled_rows(section: str, labels: list[str]) -> str:

@@ -6,11 +6,13 @@ import datetime as dt
 import functools
 import html
 import re
+from typing import Any
 from urllib.parse import quote
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
+from pyuca import Collator
 
 LOCALE = "fr_FR"
 
@@ -133,9 +135,15 @@ def long_date(value: dt.date | str | None) -> str:
     return _date(value, "d MMMM y")
 
 
+def agree(count: int, singular: str, plural_form: str | None = None) -> str:
+    """The word for ``count`` things, in French (0 and 1 take the singular)."""
+    return singular if count <= 1 else (plural_form or singular + "s")
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    word = singular if count <= 1 else (plural_form or singular + "s")
-    return f"{number(count)} {word}"
+    """« 1 action », « 3 actions », « 2 lettres d'information » (``plural_form`` when the plural
+    is not the singular with an s)."""
+    return f"{number(count)} {agree(count, singular, plural_form)}"
 
 
 def when(value: dt.date | dt.datetime, end: dt.date | dt.datetime | None = None) -> str:
@@ -149,3 +157,44 @@ def when(value: dt.date | dt.datetime, end: dt.date | dt.datetime | None = None)
         if end_day != start_day:
             text = f"du {text} au {long_date(end_day)}"
     return text
+
+
+def licence_phrase(licence: object) -> Markup:
+    """« sous Licence Ouverte 2.0 » linked, never « licence Licence Ouverte »: the word licence
+    is only added when the licence's name does not start with it."""
+    name = str(getattr(licence, "nom", ""))
+    url = str(getattr(licence, "url", ""))
+    words = "" if name.casefold().startswith("licence") else "licence "
+    return Markup('sous {}<a href="{}">{}</a>').format(words, url, name)
+
+
+@functools.cache
+def _collator() -> Collator:
+    return Collator()
+
+
+def collation_key(text: str) -> tuple[int, ...]:
+    """Sort key of French alphabetical order: accents and case count after the letters
+    (« Bésingrand » < « Boumourt » < « Bourg », « Élancourt » among the E)."""
+    return tuple(_collator().sort_key(str(text)))
+
+
+def french_sorted(items: Any, attribute: str | None = None) -> list[Any]:
+    """``items`` in French alphabetical order (of ``attribute`` when given)."""
+    return sorted(items, key=lambda x: collation_key(getattr(x, attribute) if attribute else x))
+
+
+_FEMININE = ("ca ", "cc ", "cu ", "communauté", "métropole", "metropole", "agglomération")
+
+
+def of_name(name: str) -> str:
+    """« de » before an intercommunality's name, in French: « de la CC de Lacq-Orthez »,
+    « de l'Eurométropole de Strasbourg », « d'Orléans Métropole », « de Grand Paris Sud »."""
+    folded = name.strip().lower()
+    if folded.startswith(_FEMININE):
+        return f"de la {name}"
+    if folded.startswith("eurométropole"):
+        return f"de l'{name}"
+    if folded[:1] in "aeiouyàâéèêëîïôöùûüœh":
+        return f"d'{name}"
+    return f"de {name}"

@@ -15,8 +15,8 @@ from pydantic_core import ErrorDetails
 
 from .errors import Problem
 from .schema import CONTROL_CHARACTERS
-from .textutil import number
-from .yamlio import Source, read_markdown
+from .textutil import number, plural
+from .yamlio import DottedThousands, Source, read_markdown
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -34,12 +34,38 @@ def validate(model: type[M], source: Source, problems: list[Problem]) -> M | Non
             )
         )
         return None
+    dotted = list(_dotted_thousands(data, ()))
+    for loc, value in dotted:
+        problems.append(
+            Problem(
+                source.rel,
+                source.line_of(loc),
+                format_loc(loc) or None,
+                f"« {value.text} » se lit {number(float(value))} (le point sépare les décimales) : "
+                f"pour {value.text.replace('.', ' ')}, écrivez {value.text.replace('.', '')}, "
+                "sans séparateur de milliers",
+            )
+        )
+    if dotted:
+        return None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             problems.append(to_problem(err, model, source))
         return None
+
+
+def _dotted_thousands(node: Any, loc: tuple[str | int, ...]) -> Any:
+    """(location, value) of every number written like « 15.000 » (see yamlio)."""
+    if isinstance(node, DottedThousands):
+        yield loc, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _dotted_thousands(value, (*loc, str(key)))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _dotted_thousands(value, (*loc, index))
 
 
 def read_published(
@@ -148,14 +174,14 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
         return "valeur vide : renseignez ce champ ou supprimez la ligne"
     if kind in {"string_type"}:
         return f"doit être un texte{got}"
-    if kind in {"int_type", "int_parsing", "int_from_float"}:
+    if kind in {"int_type", "int_from_float"}:
         return f"doit être un nombre entier{got}"
-    if kind in {"float_type", "float_parsing"}:
-        return f"doit être un nombre, sans espace ni unité{got}"
+    if kind in {"float_type", "float_parsing", "int_parsing"}:
+        return _number_message(value, got, kind)
     if kind == "finite_number":
         return f"doit être un nombre fini{got}"
     if kind in {"bool_type", "bool_parsing"}:
-        return f"doit valoir true (oui) ou false (non){got}"
+        return f"doit valoir oui (true) ou non (false){got}"
     if kind in {"greater_than_equal", "greater_than"}:
         bound = ctx.get("ge", ctx.get("gt"))
         if bound == 0:
@@ -184,9 +210,9 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
     if kind == "string_too_long":
         return f"trop long : {ctx.get('max_length')} caractères au plus (reçu {len(str(value))})"
     if kind == "too_short":
-        return f"doit contenir au moins {ctx.get('min_length')} élément(s)"
+        return f"doit contenir au moins {plural(int(ctx.get('min_length', 1)), 'élément')}"
     if kind == "too_long":
-        return f"doit contenir au plus {ctx.get('max_length')} élément(s)"
+        return f"doit contenir au plus {plural(int(ctx.get('max_length', 1)), 'élément')}"
     if kind == "list_type":
         return f"doit être une liste (lignes commençant par « - »){got}"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
@@ -195,6 +221,25 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
         text = str(ctx.get("error", err["msg"]))
         return text.removeprefix("Value error, ")
     return f"{err['msg']}{got}"
+
+
+_THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(?:[ .\u00a0\u202f'][0-9]{3})+(?:,[0-9]+)?$")
+
+
+def _number_message(value: Any, got: str, kind: str) -> str:
+    """What to write instead of a French-looking number."""
+    text = str(value).strip() if isinstance(value, str) else ""
+    whole = "un nombre entier" if kind == "int_parsing" else "un nombre"
+    if _THOUSANDS.match(text):
+        digits = re.sub(r"[^0-9,+-]", "", text).replace(",", ".")
+        return (
+            f"doit être {whole} écrit sans séparateur de milliers{got} : écrivez {digits} "
+            "(le point sépare les décimales, pas les milliers)"
+        )
+    if re.fullmatch(r"[+-]?[0-9]+,[0-9]+", text):
+        point = text.replace(",", ".")
+        return f"doit être {whole}{got} : la virgule décimale s'écrit avec un point, {point}"
+    return f"doit être {whole}, sans espace ni unité{got}"
 
 
 def _looks_like_date(value: str) -> bool:

@@ -66,8 +66,38 @@ class Source:
         return None if line is None else line + self.line_offset
 
 
+class DottedThousands(float):
+    """A YAML number like « 15.000 »: YAML reads 15, a French writer meant fifteen thousand.
+    Kept apart so that validation refuses it (see validation.validate)."""
+
+    text: str = ""
+
+
+_DOTTED_THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(?:\.[0-9]{3})+$")
+
+
+def _float(default: Any) -> Any:
+    def construct(self: Any, node: Any) -> Any:
+        value = default(self, node)
+        if isinstance(node.value, str) and _DOTTED_THOUSANDS.match(node.value.strip()):
+            marked = DottedThousands(value)
+            marked.text = node.value.strip()
+            return marked
+        return value
+
+    return construct
+
+
 class _SafeConstructor(SafeConstructor):
     """Plain values, timestamps kept as text (as in the line-tracking loader)."""
+
+
+_SafeConstructor.add_constructor(
+    "tag:yaml.org,2002:float", _float(SafeConstructor.construct_yaml_float)
+)
+_Constructor.add_constructor(
+    "tag:yaml.org,2002:float", _float(RoundTripConstructor.construct_yaml_float)
+)
 
 
 _SafeConstructor.add_constructor(
@@ -116,6 +146,8 @@ def to_plain(node: Any) -> Any:
         return bool(node)
     if isinstance(node, int):
         return int(node)
+    if isinstance(node, DottedThousands):
+        return node
     if isinstance(node, float):
         return float(node)
     return node

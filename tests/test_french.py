@@ -1,0 +1,87 @@
+"""French that reads as written by a person: plurals, alphabetical order, articles, numbers and
+booleans as French contributors write them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from conftest import run_ti
+from tisite import schema, textutil
+
+HDC = "hainaut-douaisis-cambresis"
+ACTION = f"territoires/{HDC}/actions/chef-de-projet.md"
+
+
+def test_plurals_order_and_articles() -> None:
+    assert textutil.plural(0, "action") == "0 action"
+    assert textutil.plural(1, "action") == "1 action"
+    assert textutil.plural(2, "lettre d'information", "lettres d'information") == (
+        "2 lettres d'information"
+    )
+    assert textutil.french_sorted(["Boumourt", "Bésingrand", "Bourg", "Élancourt", "Eysus"]) == [
+        "Bésingrand",
+        "Boumourt",
+        "Bourg",
+        "Élancourt",
+        "Eysus",
+    ]
+    assert sorted(["Boumourt", "Bésingrand"]) == ["Boumourt", "Bésingrand"]  # the trap
+    assert textutil.of_name("CC de Lacq-Orthez") == "de la CC de Lacq-Orthez"
+    assert textutil.of_name("Eurométropole de Strasbourg") == "de l'Eurométropole de Strasbourg"
+    assert textutil.of_name("Orléans Métropole") == "d'Orléans Métropole"
+    assert textutil.of_name("Grand Paris Sud") == "de Grand Paris Sud"
+    phrase = textutil.licence_phrase(schema.Licence())
+    assert phrase.startswith("sous <a") and "licence Licence" not in phrase
+
+
+def test_built_pages_read_as_french(built_site: Path) -> None:
+    soup = BeautifulSoup(
+        (built_site / HDC / "carte-identite/index.html").read_text("utf-8"), "html.parser"
+    )
+    summaries = [s.get_text() for s in soup.select(".ti-communes summary")]
+    assert "Les 35 communes de la CA Valenciennes Métropole" in summaries
+    for details in soup.select(".ti-communes p"):
+        names = [n.strip() for n in details.get_text().rstrip(".").split(",")]
+        assert names == textutil.french_sorted(names)
+    home = (built_site / "index.html").read_text("utf-8")
+    assert "population municipale en vigueur en 2026" in home
+    for path in built_site.rglob("index.html"):
+        text = BeautifulSoup(path.read_text("utf-8"), "html.parser").get_text(" ")
+        assert not re.search(r"\w\(s\)", text), path  # « action(s) »: never
+        assert "licence Licence" not in text, path
+
+
+def test_numbers_and_booleans_as_french_contributors_write_them(project: Path) -> None:
+    path = project / ACTION
+    original = path.read_text("utf-8")
+    cases = {
+        "15.000": "« 15.000 » se lit 15 (le point sépare les décimales) : pour 15 000, écrivez "
+        "15000, sans séparateur de milliers",
+        "15 000": "doit être un nombre écrit sans séparateur de milliers (reçu « 15 000 ») : "
+        "écrivez 15000",
+        "15,5": "doit être un nombre (reçu « 15,5 ») : la virgule décimale s'écrit avec un "
+        "point, 15.5",
+    }
+    for written, message in cases.items():
+        path.write_text(original.replace("montant: 9865", f"montant: {written}", 1), "utf-8")
+        result = run_ti("check", "--rapide", cwd=project)
+        assert result.returncode == 1, written
+        assert f"{ACTION}:27: champ « budget[1].montant » : {message}" in result.stderr
+    path.write_text(original, "utf-8")
+    # a SIREN as printed on documents, and « oui »/« non » where true/false is expected
+    territory = project / f"territoires/{HDC}/territoire.yml"
+    text = territory.read_text("utf-8")
+    territory.write_text(text.replace('"200042190"', '"200 042 190"'), "utf-8")
+    letter = project / f"territoires/{HDC}/lettres/16.md"  # a draft (brouillon: true)
+    draft = letter.read_text("utf-8")
+    letter.write_text(draft.replace("brouillon: true", "brouillon: Oui"), "utf-8")
+    built = run_ti("build", cwd=project)
+    assert built.returncode == 0, built.stderr
+    assert not (project / "site" / HDC / "lettres/16").exists()  # « Oui » is true
+    letter.write_text(draft.replace("brouillon: true", "brouillon: non"), "utf-8")
+    built = run_ti("build", cwd=project)
+    assert built.returncode == 0, built.stderr
+    assert (project / "site" / HDC / "lettres/16/index.html").is_file()
