@@ -111,3 +111,34 @@ def test_one_territory_preview_builds_only_that_territory(national: Path, tmp_pa
     built = {p.name for p in (tmp_path / "s").iterdir() if p.is_dir()}
     assert "territoire-003" in built and "tableau-de-bord" in built
     assert not {f"territoire-{k:03d}" for k in range(1, 21) if k != 3} & built
+
+
+def test_an_interregional_territory_is_listed_in_each_region_and_counted_once(
+    project: Path,
+) -> None:
+    """CA Moulins Communauté spans Allier (Auvergne-Rhône-Alpes) and Nièvre
+    (Bourgogne-Franche-Comté): added to Hainaut-Douaisis-Cambrésis, the territory lies in three
+    regions, is listed in each with the others named, and every total counts it once."""
+    path = project / "territoires/hainaut-douaisis-cambresis/territoire.yml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("epci:\n", 'epci:\n  - siren: "200071140"\n', 1), "utf-8")
+    result = run_ti("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    home = soup_of(site / "index.html").select_one("article")
+    listed = [a for a in home.select(".grid.cards a") if a["href"].startswith(HDC)]
+    assert len(listed) == 3  # Hauts-de-France, Auvergne-Rhône-Alpes, Bourgogne-Franche-Comté
+    home_text = " ".join(home.get_text(" ").split())
+    assert "Aussi en Auvergne-Rhône-Alpes et Bourgogne-Franche-Comté" in home_text
+    assert "2 Territoires d'industrie" in home_text
+    dashboard = soup_of(site / "tableau-de-bord/index.html").select_one("article")
+    regions = dashboard.select_one("caption#tableau-regions").find_parent("table")
+    cells = {tr.th.get_text(): [td.get_text() for td in tr("td")] for tr in regions.tbody("tr")}
+    assert cells["Auvergne-Rhône-Alpes"][2] == "74\u202f864,98\xa0€"
+    # the total counts each territory, action and euro once, whatever the regions
+    assert cells["Total (chaque territoire une fois)"] == ["2", "10", "74\u202f864,98\xa0€", "2"]
+    assert "figure dans chacune" in regions.caption.get_text()
+    data = json.loads((site / "territoires.json").read_text("utf-8"))
+    assert len(data["territoires"]) == 2
+    rows = list(csv.DictReader(io.StringIO((site / "territoires.csv").read_text("utf-8-sig"))))
+    assert len(rows) == 2

@@ -46,22 +46,32 @@ def budget_by_partner(site: SiteModel, top: int = 12) -> list[tuple[str, float]]
     return [*head, (f"{OTHERS} ({len(tail)})", round(sum(v for _, v in tail), 2))]
 
 
+TOTAL_ROW = "Total (chaque territoire une fois)"
+
+
+def _row(label: str, territories: list[Territory]) -> dict[str, Any]:
+    actions = tuple(a for t in territories for a in t.actions)
+    total, known = actionplan.budget_known(actions)
+    return {
+        "region": label,
+        "territoires": len(territories),
+        "actions": len(actions),
+        "budget_connu": total,
+        "actions_budget_connu": known,
+        "lettres": sum(len(t.letters) for t in territories),
+    }
+
+
 def region_rows(site: SiteModel) -> list[dict[str, Any]]:
-    rows = []
-    for region, territories in site.by_region():
-        actions = tuple(a for t in territories for a in t.actions)
-        total, known = actionplan.budget_known(actions)
-        rows.append(
-            {
-                "region": region,
-                "territoires": len(territories),
-                "actions": len(actions),
-                "budget_connu": total,
-                "actions_budget_connu": known,
-                "lettres": sum(len(t.letters) for t in territories),
-            }
-        )
+    """One row per region (a territory on several regions is in each), then the national
+    total, where each territory counts once: the rows may add up to more than the total."""
+    rows = [_row(region, territories) for region, territories in site.by_region()]
+    rows.append(_row(TOTAL_ROW, list(site.territories)))
     return rows
+
+
+def interregional(site: SiteModel) -> list[Territory]:
+    return [t for t in site.territories if len(t.regions) > 1]
 
 
 def _latest_letter(t: Territory) -> dt.date | None:
