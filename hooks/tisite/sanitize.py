@@ -135,6 +135,7 @@ _COMMON = {
     "data-priorite",
     "data-statut",
     "data-copy",
+    "data-fin",
     "data-copy-target",
 }
 _ATTRIBUTES: dict[str, set[str]] = {
