@@ -164,3 +164,18 @@ def test_schema_choice_patterns_accept_what_the_build_accepts(
         pattern = schema.loose_pattern(tuple(vocab.STATUTS))
         accepted = vocab.canonical(candidate, tuple(vocab.STATUTS)) in vocab.STATUTS
         assert bool(re.match(pattern, candidate)) == accepted, candidate
+
+
+def test_field_reference_covers_every_file_and_describes_every_field() -> None:
+    from tisite import fieldref
+
+    models = {model for _, model, _ in fieldref.FILES}
+    assert {schema.Lettre, schema.Agenda, schema.Action, schema.Site} <= models
+    undescribed = [
+        f"{model.__name__}.{doc.path}"
+        for _, model, _ in fieldref.FILES
+        for doc in fieldref.field_docs(model)
+        if not doc.description.strip() or doc.description.startswith("Par défaut")
+    ]
+    assert not undescribed, undescribed
+    assert fieldref.kind_of(list[schema.Partenaire]) == "liste d'ensembles de champs"
