@@ -21,7 +21,8 @@ from tisite.buildlog import french
 from tisite.csp import protect, theme_scripts
 from tisite.errors import ContentError
 from tisite.pagecache import PLACEHOLDER_TEMPLATE
-from tisite.textutil import agree
+from tisite.preview import preview_error_page
+from tisite.textutil import agree, plural
 
 log = logging.getLogger("mkdocs.hooks.territoires")
 IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
@@ -78,6 +79,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
         build = SiteBuild.load(root, only=only, drafts=drafts, site_url=config.site_url)
     except ContentError as exc:
+        if _command["preview"]:
+            # the preview shows the problems in the browser and waits for the fix (see
+            # preview_error_page); a build for publication stops here
+            _state["errors"] = exc.report()
+            config.theme.static_templates.clear()  # no theme page: the site can't be built
+            return config
         raise PluginError("contenu invalide :\n" + exc.report()) from None
     if not config.site_url:
         raise PluginError(
@@ -95,6 +102,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    if "errors" in _state:
+        return Files([])  # the error page only, written after the build
     build: SiteBuild = _state["build"]
     config.nav = build.nav(docs_dir=Path(config.docs_dir))
     parts = {
@@ -123,15 +132,23 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     try:
         new = build.check_urls(build.produced_urls(page_urls))
     except ContentError as exc:
+        if _command["preview"]:
+            _state["errors"] = exc.report()
+            config.theme.static_templates.clear()
+            build.stop_drawing()
+            return Files([])
         raise PluginError("adresses publiées :\n" + exc.report()) from None
     if new:
         log.info(
-            f"{len(new)} adresse(s) pas encore dans urls-publiees.txt (ajoutées par `ti build`)."
+            f"{plural(len(new), 'adresse')} pas encore dans urls-publiees.txt (ajoutées par "
+            "`ti build`)."
         )
     return files
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    if "errors" in _state:
+        return env
     build: SiteBuild = _state["build"]
     env.bytecode_cache = build.renderer.env.bytecode_cache  # Material's templates, compiled once
     return env
@@ -202,6 +219,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    if "errors" in _state:
+        return output
     build: SiteBuild = _state["build"]
     if not template_name.endswith(".html"):
         return output
@@ -209,6 +228,15 @@ def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> s
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    if "errors" in _state:
+        report = _state["errors"]
+        for line in report.splitlines():
+            log.info(line)  # a warning would stop the (strict) preview build: no page at all
+        page = preview_error_page(report)
+        site = Path(config.site_dir)
+        for name in ("index.html", "404.html"):
+            (site / name).write_text(page, encoding="utf-8")
+        return
     build: SiteBuild = _state["build"]
     warnings: _WarningCount = _state["warnings"]
     logging.getLogger("mkdocs").removeHandler(warnings)

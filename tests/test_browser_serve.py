@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser
@@ -51,10 +52,59 @@ def test_live_reload_after_editing_territory(project: Path, browser: Browser) ->
         while "Territoire modifié de" not in tab.inner_text("article"):
             assert time.monotonic() < deadline, "la page ne s'est pas rechargée"
             tab.wait_for_timeout(250)
+        # Broken content: the open page becomes the French list of problems, by itself...
+        path.write_text(text.replace("nom: Grand-Châtellerault", "nom: [", 1), encoding="utf-8")
+        wait_for_text(tab, "h1", "Le site ne peut pas être construit")
+        problems = tab.inner_text("main ul")
+        assert "territoires/grand-chatellerault/territoire.yml:" in problems
+        assert "syntaxe YAML invalide" in problems
+        # ... any address of the preview says the same (not a page stuck on the old site)...
+        other = browser.new_page()
+        other.goto(f"http://127.0.0.1:{port}/grand-chatellerault/priorites/")
+        assert "contenu à corriger" in other.inner_text("h1")
+        other.close()
+        # ... and the repaired site comes back without a click.
+        path.write_text(text, encoding="utf-8")
+        wait_for_text(tab, "article", "Territoire pilote de Nouvelle-Aquitaine")
         tab.close()
     finally:
         server.terminate()
         try:
-            server.wait(timeout=10)
+            output, _ = server.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+            output, _ = server.communicate()
+    # the terminal says the same in French, and nothing of MkDocs' English
+    assert "territoires/grand-chatellerault/territoire.yml:" in output
+    assert "Aperçu sur http://127.0.0.1:" in output
+    for english in ("Aborted", "appear stuck", "Building documentation", "Serving on", "INFO"):
+        assert english not in output, english
+
+
+def wait_for_text(tab: Any, selector: str, text: str, timeout: float = 60) -> None:
+    """Poll from the test (the page's policy forbids evaluating strings in the page)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if text in tab.inner_text(selector, timeout=1000):
+                return
+        except Exception:  # the page is reloading: its element is not there yet
+            pass
+        assert time.monotonic() < deadline, f"« {text} » n'apparaît pas dans {selector}"
+        tab.wait_for_timeout(250)
+
+
+def test_a_busy_port_gets_the_next_free_one() -> None:
+    import socket
+
+    from tisite.cli import free_address
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        address, note = free_address(f"127.0.0.1:{port}")
+    assert address != f"127.0.0.1:{port}" and note is not None
+    assert note.startswith(f"Le port {port} est déjà utilisé")
+    free, none = free_address(address)
+    assert free == address and none is None

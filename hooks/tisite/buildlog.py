@@ -136,6 +136,37 @@ def console_line(line: str) -> str | None:
     return text
 
 
+_SERVE = (
+    (re.compile(r"^Serving on (\S+)$"), "Aperçu sur {0} (Ctrl+C pour arrêter)"),
+    (re.compile(r"^Building documentation\.\.\.$"), "Construction de l'aperçu…"),
+    (re.compile(r"^Detected file changes$"), "Modification détectée : nouvelle construction…"),
+    (re.compile(r"^Reloading browsers$"), "Aperçu à jour : la page ouverte se recharge."),
+    (re.compile(r"^Shutting down\.\.\.$"), "Arrêt de l'aperçu."),
+    (
+        re.compile(r"^An error happened during the rebuild\..*"),
+        "La construction a échoué (voir ci-dessus) : corrigez le fichier indiqué, l'aperçu "
+        "repart de lui-même.",
+    ),
+)
+_SERVE_NOISE = re.compile(
+    r"^(?:Watching paths for changes: .*|Browser (?:connected|disconnected): .*"
+    r"|Waiting for file changes to stop happening"
+    r'|"(?:GET|HEAD) \S+ HTTP/[0-9.]+" code \d+)$'
+)
+
+
+def serve_line(line: str) -> str | None:
+    """A line of ``mkdocs serve``, as ``ti serve`` shows it (French, noise hidden)."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", line).rstrip()
+    bare = re.sub(r"^(?:INFO|DEBUG|WARNING|ERROR)\s+-\s+(?:\[\d\d:\d\d:\d\d\]\s+)?", "", text)
+    if _SERVE_NOISE.match(bare):
+        return None
+    for pattern, french_text in _SERVE:
+        if m := pattern.match(bare):
+            return french_text.format(*m.groups())
+    return console_line(line)
+
+
 def os_error(errno: int | None, path: str | None) -> str | None:
     """French explanation of an operating-system error met while writing, or None."""
     if str(errno) not in _ERRNO:

@@ -330,15 +330,69 @@ def record_published_urls(root: Path, site_dir: Path) -> None:
     print(f"{len(new)} {added} à {URL_REGISTRY} : enregistrez-le.")
 
 
+def free_address(address: str) -> tuple[str, str | None]:
+    """``address`` (host:port), or the next free port with a French note when it is taken."""
+    import socket
+
+    host, _, port_text = address.rpartition(":")
+    if not port_text.isdigit():
+        return address, None
+    port = int(port_text)
+    for candidate in range(port, min(port + 50, 65536)):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host or "127.0.0.1", candidate))
+            except OSError:
+                continue
+        if candidate == port:
+            return address, None
+        return (
+            f"{host}:{candidate}",
+            f"Le port {port} est déjà utilisé (un autre aperçu est-il ouvert ?) : l'aperçu "
+            f"utilise le port {candidate}.",
+        )
+    return address, f"Les ports {port} à {port + 49} sont tous utilisés : fermez un aperçu."
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .buildlog import serve_line
+
     root = find_root(Path(args.racine).resolve())
     env = mkdocs_env(args)
-    command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", args.adresse]
+    address, note = free_address(args.adresse)
+    if note:
+        print(note, file=sys.stderr, flush=True)
+    command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", address]
     command += ["--config-file", str(root / "mkdocs.yml")]
-    child = subprocess.Popen(command, env=env, cwd=root)
+    child = subprocess.Popen(
+        command,
+        env=env,
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
     # Stopped by a signal (a terminal closed, a test ending), ``ti serve`` stops its server too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
+        assert child.stdout is not None
+        traceback_lines = 0
+        for line in child.stdout:
+            # a rebuild that crashes prints a Python traceback: one French line instead
+            if line.startswith("Traceback (most recent call last)"):
+                traceback_lines = 1
+                continue
+            if traceback_lines:
+                if line.startswith((" ", "\t")) or not line.strip():
+                    continue
+                traceback_lines = 0
+                print(f"Erreur interne pendant la construction : {line.strip()}", file=sys.stderr)
+                continue
+            shown = serve_line(line)
+            if shown is not None:
+                print(shown, file=sys.stderr, flush=True)
         return child.wait()
     finally:
         if child.poll() is None:
