@@ -95,6 +95,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for warning in build.site.warnings:
         log.info(warning.format())
     _state["build"] = build
+    # one name for the site, the one of site.yml (the tab title, the header, the feeds)
+    config.site_name = build.site.settings.titre
     build.theme_scripts = theme_scripts(config.theme.dirs)
     escape_theme_config(config)
     config.extra["ti"] = build.theme_settings(docs_dir=Path(config.docs_dir))

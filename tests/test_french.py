@@ -85,3 +85,64 @@ def test_numbers_and_booleans_as_french_contributors_write_them(project: Path) -
     built = run_ti("build", cwd=project)
     assert built.returncode == 0, built.stderr
     assert (project / "site" / HDC / "lettres/16/index.html").is_file()
+
+
+def test_every_number_problem_of_a_file_at_once_and_units_explained(project: Path) -> None:
+    path = project / ACTION
+    text = path.read_text("utf-8")
+    text = text.replace("montant: 9865", "montant: 15.000", 1)
+    text = text.replace("montant: 10833.33", "montant: 15k€", 1)
+    text = text.replace("montant: 10833.33", "montant: 15 000 €", 1)
+    path.write_text(text, "utf-8")
+    result = run_ti("check", "--rapide", cwd=project)
+    assert result.returncode == 1
+    assert "« 15.000 » se lit 15" in result.stderr
+    assert "(reçu « 15k€ ») : écrivez 15000" in result.stderr
+    assert "(reçu « 15 000 € ») : écrivez 15000" in result.stderr
+
+
+def test_the_new_letter_template_is_valid_with_its_examples_uncommented(project: Path) -> None:
+    created = run_ti("nouvelle-lettre", HDC, "--date", "2026-01-15", cwd=project)
+    assert created.returncode == 0, created.stderr
+    path = project / f"territoires/{HDC}/lettres/17.md"  # after the draft n°16
+    assert "lettres/17.md" in created.stdout
+    text = path.read_text("utf-8")
+    # the site adds « Lettre n°17 : » itself, and says so instead of suggesting to type it
+    assert "titre: Titre de la lettre\n" in text and "ne le répétez pas" in text
+    uncommented = re.sub(r"^# ((?:appels_a_projets|evenements):|  [- ] )", r"\1", text, flags=re.M)
+    assert "appels_a_projets:\n  - titre:" in uncommented
+    path.write_text(uncommented, "utf-8")
+    checked = run_ti("check", "--rapide", cwd=project)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_a_link_to_a_folder_is_an_error_for_check(project: Path) -> None:
+    letter = project / f"territoires/{HDC}/lettres/15.md"
+    letter.write_text(
+        letter.read_text("utf-8") + "\nVoir le [plan d'action](../plan-action/).\n", "utf-8"
+    )
+    result = run_ti("check", cwd=project)
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert f"territoires/{HDC}/lettres/15.md:" in output
+    assert (
+        "lien « ../plan-action/ » non reconnu : un lien vers une page du site vise son " in output
+    )
+    assert "Construction vérifiée" not in output
+
+
+def test_home_title_is_not_repeated(built_site: Path) -> None:
+    soup = BeautifulSoup((built_site / "index.html").read_text("utf-8"), "html.parser")
+    assert soup.title.get_text() == "Territoires d'industrie"
+
+
+def test_an_unclosed_quote_is_reported_on_its_own_line() -> None:
+    from tisite.yamlio import parse_yaml_text
+
+    text = 'nom: "Lacq-Pau-Tarbes\nresume: >-\n  texte\nepci:\n  - siren: "200039204"\n'
+    _, problem = parse_yaml_text(text, "territoire.yml")
+    assert problem is not None and problem.line == 1  # YAML itself blames line 5
+    assert problem.message.startswith("guillemet ouvert mais pas refermé")
+    # a quoted value over two lines is not an unclosed quote
+    data, none = parse_yaml_text('a: "sur deux\n  lignes"\nb: 1\n', "t.yml")
+    assert none is None and data["a"] == "sur deux lignes"

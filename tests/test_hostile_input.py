@@ -183,8 +183,8 @@ CASES: dict[str, Case] = {
     ),
     "montant-avec-unite": Case(
         add_to_action("budget:\n  - financeur: Région\n    montant: 12 000 €\n    statut: acquis"),
-        f"{A}:17: champ « budget[1].montant » : doit être un nombre, sans espace ni unité "
-        "(reçu « 12 000 € »)",
+        f"{A}:17: champ « budget[1].montant » : doit être un nombre, sans unité "
+        "(reçu « 12 000 € ») : écrivez 12000",
     ),
     "montant-negatif": Case(
         add_to_action("budget:\n  - financeur: Région\n    montant: -5000\n    statut: acquis"),

@@ -130,7 +130,10 @@ def test_field_reference_is_generated_from_the_schema() -> None:
     assert docs["titre"].required and docs["titre"].kind == "texte"
     assert docs["budget[].statut"].kind.startswith("une valeur parmi : « prévisionnel »")
     assert docs["avancement[].date"].kind == "date AAAA-MM-JJ"
-    assert not docs["brouillon"].required and "Par défaut : False" in docs["brouillon"].description
+    assert (
+        not docs["brouillon"].required
+        and "Par défaut : non (false)" in docs["brouillon"].description
+    )
     territory = {d.path for d in field_docs(schema.Territoire)}
     assert {"epci[].siren", "entreprises[].emplois_directs", "contact.courriel"} <= territory
 

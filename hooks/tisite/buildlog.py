@@ -64,8 +64,10 @@ def french(message: str, locate: Locate) -> str | None:
         )
     if m := _UNRECOGNIZED.fullmatch(message):
         return (
-            f"{_where(locate, m['page'], m['link'])}: lien « {m['link']} » non reconnu, laissé "
-            "tel quel (une adresse web commence par https://)"
+            f"{_where(locate, m['page'], m['link'])}: lien « {m['link']} » non reconnu : un "
+            "lien vers une page du site vise son fichier .md (une fiche action depuis une "
+            "lettre : ../../plan-action/<identifiant>/index.md ; la page d'un territoire : "
+            "../../priorites/index.md) ; une adresse web commence par https://"
         )
     if m := _ABSOLUTE.fullmatch(message):
         return (
@@ -140,7 +142,7 @@ _SERVE = (
     (re.compile(r"^Serving on (\S+)$"), "Aperçu sur {0} (Ctrl+C pour arrêter)"),
     (re.compile(r"^Building documentation\.\.\.$"), "Construction de l'aperçu…"),
     (re.compile(r"^Detected file changes$"), "Modification détectée : nouvelle construction…"),
-    (re.compile(r"^Reloading browsers$"), "Aperçu à jour : la page ouverte se recharge."),
+    (re.compile(r"^Reloading browsers$"), "La page ouverte dans le navigateur se recharge."),
     (re.compile(r"^Shutting down\.\.\.$"), "Arrêt de l'aperçu."),
     (
         re.compile(r"^An error happened during the rebuild\..*"),

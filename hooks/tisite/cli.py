@@ -429,7 +429,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 LETTER_TEMPLATE = """---
 # yaml-language-server: $schema=../../../schemas/lettre.schema.json
-titre: Titre de la lettre n°{numero}
+# Le site écrit « Lettre n°{numero} : » devant le titre : ne le répétez pas.
+titre: Titre de la lettre
 date: {date}
 resume: >-
   Deux ou trois phrases qui résument la lettre (archive, flux et aperçus de partage).
@@ -438,16 +439,18 @@ brouillon: true
 # Image de couverture facultative, placée dans le dossier lettres/ :
 # image_alt: Description de l'image en une phrase
 # image: images/couverture-{numero}.jpg
-appels_a_projets: []
-#  - titre: Nom de l'appel à projets
-#    operateur: Bpifrance
-#    date_limite: {date}
-#    lien: https://…
-evenements: []
-#  - titre: Nom de l'événement
-#    date: {date}T09:30
-#    lieu: Ville, salle
-#    lien: https://…
+# Appels à projets et événements annoncés (facultatifs) : enlevez les « # » des lignes
+# voulues, en gardant l'alignement.
+# appels_a_projets:
+#   - titre: Nom de l'appel à projets
+#     operateur: Bpifrance
+#     date_limite: {date}
+#     lien: https://…
+# evenements:
+#   - titre: Nom de l'événement
+#     date: {date}T09:30
+#     lieu: Ville, salle
+#     lien: https://…
 ---
 ## Actualité nationale
 

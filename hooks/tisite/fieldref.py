@@ -179,8 +179,9 @@ def field_docs(model: type[BaseModel], prefix: str = "") -> list[FieldDoc]:
         default = info.default
         if default not in (PydanticUndefined, None, [], ()) and not isinstance(default, BaseModel):
             doc = out[-1]
+            shown = {True: "oui (true)", False: "non (false)"}.get(default, default)
             out[-1] = FieldDoc(
-                path, doc.kind, False, f"{doc.description} Par défaut : {default}.".strip()
+                path, doc.kind, False, f"{doc.description} Par défaut : {shown}.".strip()
             )
         nested = _model_in(info.annotation)
         if nested is not None:

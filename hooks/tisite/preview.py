@@ -33,10 +33,11 @@ _RELOAD = """
 def preview_error_page(report: str) -> str:
     """A standalone page (no theme: the site could not be built) listing ``report``'s lines."""
     lines = [line for line in report.splitlines() if line.strip()]
+    # the report's last line (« … puis relancez ») is for the terminal: the preview needs
+    # no relaunch
     problems = [line for line in lines if ": " in line and not line[0].isdigit()]
-    summary = [line for line in lines if line not in problems]
     items = "\n".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
-    footer = "".join(f"<p>{html.escape(line)}</p>" for line in summary)
+    footer = ""
     return f"""<!DOCTYPE html>
 <html lang="fr">
 <head>

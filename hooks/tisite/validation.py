@@ -46,14 +46,13 @@ def validate(model: type[M], source: Source, problems: list[Problem]) -> M | Non
                 "sans séparateur de milliers",
             )
         )
-    if dotted:
-        return None
     try:
-        return model.model_validate(data)
+        valid = model.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             problems.append(to_problem(err, model, source))
         return None
+    return None if dotted else valid  # every problem of the file is listed at once
 
 
 def _dotted_thousands(node: Any, loc: tuple[str | int, ...]) -> Any:
@@ -224,12 +223,26 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
 
 
 _THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(?:[ .\u00a0\u202f'][0-9]{3})+(?:,[0-9]+)?$")
+_UNIT = re.compile(r"\s*(?P<unit>€|euros?|eur|k€|m€|%)$", re.I)
+_SCALE = {"k€": 1_000, "m€": 1_000_000}
 
 
 def _number_message(value: Any, got: str, kind: str) -> str:
     """What to write instead of a French-looking number."""
     text = str(value).strip() if isinstance(value, str) else ""
     whole = "un nombre entier" if kind == "int_parsing" else "un nombre"
+    unit = _UNIT.search(text)
+    if unit and text[: unit.start()].strip():
+        figure = text[: unit.start()].strip()
+        digits = re.sub(r"[ \u00a0\u202f.']", "", figure) if _THOUSANDS.match(figure) else figure
+        digits = digits.replace(",", ".")
+        scale = _SCALE.get(unit["unit"].lower(), 1)
+        try:
+            amount = float(digits) * scale
+        except ValueError:
+            return f"doit être {whole}, sans espace ni unité{got}"
+        shown = f"{amount:.2f}".rstrip("0").rstrip(".")
+        return f"doit être {whole}, sans unité{got} : écrivez {shown}"
     if _THOUSANDS.match(text):
         digits = re.sub(r"[^0-9,+-]", "", text).replace(",", ".")
         return (

@@ -279,6 +279,14 @@ def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Pro
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
+        unclosed = _unclosed_quote(text, mark.line if mark else None)
+        if unclosed is not None:
+            return None, Problem(
+                rel,
+                unclosed + 1 + line_offset,
+                None,
+                "guillemet ouvert mais pas refermé : ajoutez le guillemet de fin sur cette ligne",
+            )
         return None, Problem(rel, line, None, _translate(exc))
     except YAMLError as exc:
         return None, Problem(rel, None, None, _translate(exc))
@@ -294,6 +302,34 @@ def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Pro
             "nombre beaucoup trop long : un nombre du contenu compte au plus 15 chiffres",
         )
     return tree, None
+
+
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w-]+:(?:\s|$)")
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*:\s+)?(["'])(.*)$""")
+
+
+def _unclosed_quote(text: str, error_line: int | None) -> int | None:
+    """The 0-based line, at or before the one YAML complains about, of a value that opens a
+    quote and never closes it (YAML then reports a later line with an unrelated cause)."""
+    lines = text.splitlines()
+    last = len(lines) - 1 if error_line is None else min(error_line, len(lines) - 1)
+    for index in range(last, -1, -1):
+        match = _QUOTED_VALUE.match(lines[index])
+        if match is None:
+            continue
+        quote, rest = match.groups()
+        body = rest.replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        if quote not in body:
+            # a quoted value may go on over indented lines; the next key at the same level
+            # (or a file that ends) means it was never closed
+            indent = len(lines[index]) - len(lines[index].lstrip())
+            nxt = lines[index + 1] if index + 1 < len(lines) else ""
+            if not nxt.strip() and index + 1 >= len(lines):
+                return index
+            nxt_indent = len(nxt) - len(nxt.lstrip())
+            if _KEY_LINE.match(nxt) and nxt_indent <= indent:
+                return index
+    return None
 
 
 _LONG_NUMBER = re.compile(r"\d{100,}")
