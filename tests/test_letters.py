@@ -308,3 +308,14 @@ def test_new_letter_scaffold(project: Path) -> None:
     assert load_site(project).territory(HDC).letter(17) is None  # but a draft
     bad = run_ti("nouvelle-lettre", "inconnu", cwd=project)
     assert bad.returncode == 1 and "Territoire « inconnu » introuvable" in bad.stderr
+
+
+def test_feed_discovery_does_not_trigger_the_themes_sitemap_fetch(built_site: Path) -> None:
+    """Feed readers find the feeds (rel tokens « alternate feed »); Material's script fetches a
+    sitemap.xml beside every link whose rel is exactly « alternate » (its language versions): a
+    404 beside a feed, the whole national sitemap on the home page. None is left."""
+    for path in (built_site / "index.html", built_site / HDC / "lettres/14/index.html"):
+        soup = soup_of(path)
+        feeds = soup.find_all("link", type="application/rss+xml")
+        assert feeds and all(f["rel"] == ["alternate", "feed"] for f in feeds), path
+        assert not [link for link in soup.find_all("link") if link.get("rel") == ["alternate"]]
