@@ -14,6 +14,7 @@ from PIL import Image
 from pydantic import ValidationError
 
 from conftest import flat, run_ti
+from synthetic import FIXTURE
 from tisite import publishing, schema
 from tisite.errors import ContentError
 from tisite.loader import load_site
@@ -52,9 +53,7 @@ def test_archive_issue_pages_and_home(built_site: Path) -> None:
 
 def test_cover_image_is_published_and_resized(built_site: Path) -> None:
     published = built_site / HDC / "lettres/14/images/couverture-bilan-relance.jpg"
-    source = (
-        Path(__file__).resolve().parent.parent / LETTRES / "images/couverture-bilan-relance.jpg"
-    )
+    source = FIXTURE / LETTRES / "images/couverture-bilan-relance.jpg"  # never the live content
     with Image.open(published) as img:
         assert img.size == (1600, 840)
     with Image.open(source) as img:
