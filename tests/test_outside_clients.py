@@ -152,3 +152,26 @@ def test_every_csv_is_valid_for_frictionless_and_excel(built_site: Path) -> None
         assert raw.startswith(b"\xef\xbb\xbf"), path  # BOM: French Excel reads the accents
         header = raw[3:].split(b"\n", 1)[0].decode("utf-8")
         assert not header.startswith("\ufeff"), path  # one BOM, not two
+
+
+@pytest.mark.parametrize(
+    ("diffusion", "valid"),
+    [
+        ('  outil: Autre\n  balise_desinscription: "[unsubscribe]"\n', True),
+        ('  outil: listmonk\n  balise_desinscription: "[unsubscribe]"\n', False),
+        ("  outil: autre\n", False),
+        ('  balise_desinscription: "[unsubscribe]"\n', False),
+    ],
+)
+def test_unsubscribe_rule_is_the_same_for_schema_and_check(
+    project: Path, tmp_path: Path, diffusion: str, valid: bool
+) -> None:
+    path = project / "territoires/hainaut-douaisis-cambresis/territoire.yml"
+    text = path.read_text("utf-8")
+    start = text.index("diffusion:\n")
+    path.write_text(text[:start] + "diffusion:\n" + diffusion, "utf-8")
+    groups = content_documents(project, tmp_path / "documents")
+    schema_ok = check_jsonschema(SCHEMAS / "territoire.schema.json", groups["territoire"])
+    build_ok = run_ti("check", "--rapide", cwd=project)
+    assert (schema_ok.returncode == 0) == valid, schema_ok.stdout
+    assert (build_ok.returncode == 0) == valid, build_ok.stderr

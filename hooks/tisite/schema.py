@@ -345,8 +345,22 @@ class Contact(Strict):
 MERGE_TAG = "^[^\\s<>\"'&][^<>\"'&\\u0000-\\u001f\\u007f-\\u009f]{0,78}[^\\s<>\"'&]$"
 
 
+def _tag_rule(schema: dict[str, Any]) -> None:
+    """The editors' schema says what _tag_for_other_tool says: a tag with « autre », and with
+    « autre » only."""
+    other = {"properties": {"outil": {"pattern": loose_pattern(("autre",))}}, "required": ["outil"]}
+    schema["allOf"] = [
+        {"if": other, "then": {"required": ["balise_desinscription"]}},
+        {"if": {"required": ["balise_desinscription"]}, "then": other},
+    ]
+
+
 class Diffusion(Strict):
     """How the territory sends its letter (the tool's unsubscribe tag, its sign-up page)."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, json_schema_extra=_tag_rule
+    )
 
     outil: (
         Annotated[
