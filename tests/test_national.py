@@ -142,3 +142,21 @@ def test_an_interregional_territory_is_listed_in_each_region_and_counted_once(
     assert len(data["territoires"]) == 2
     rows = list(csv.DictReader(io.StringIO((site / "territoires.csv").read_text("utf-8-sig"))))
     assert len(rows) == 2
+
+
+def test_national_map_and_its_list_by_departement(built_site: Path) -> None:
+    """The home page's map is a picture (no script, no tile, nothing from another host); the
+    list beside it names each département and links its territories."""
+    svg = (built_site / "carte-territoires.svg").read_text("utf-8")
+    assert "<title>Nord : 1</title>" in svg and "<title>Vienne : 1</title>" in svg
+    assert "<title>Ain : 0</title>" in svg
+    assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")
+    home = soup_of(built_site / "index.html").select_one("article")
+    img = home.select_one("figure.ti-national-map img")
+    assert img["src"] == "carte-territoires.svg" and "la liste par département suit" in img["alt"]
+    items = {
+        li.strong.get_text(): [a["href"] for a in li("a")]
+        for li in home.select(".ti-departements li")
+    }
+    assert items["Nord (59)"] == [f"{HDC}/"]
+    assert items["Vienne (86)"] == ["grand-chatellerault/"]

@@ -41,3 +41,31 @@ def locator_map(highlight: Iterable[str], label: str) -> str:
 def map_attribution() -> str:
     source = load_map()["source"]
     return f"{source['nom']}, licence {source['licence']}"
+
+
+# Shades of the national map: départements with 0, 1, 2, 3 or more territories.
+SHADES = ("#dcdcdc", "#6a6af4", "#3a3aad", "#000091")  # 3:1 at least against the grey
+
+
+def national_map(counts: dict[str, int]) -> str:
+    """Standalone SVG of metropolitan France, each département shaded by its number of
+    Territoires d'industrie (the page beside it lists them: the map is a picture)."""
+    data = load_map()
+    paths = []
+    for code, dept in data["departements"].items():
+        count = counts.get(code, 0)
+        fill = SHADES[min(count, len(SHADES) - 1)]
+        name = html_escape(dept["nom"])
+        paths.append(f'<path fill="{fill}" d="{dept["d"]}"><title>{name} : {count}</title></path>')
+    covered = sum(1 for c in data["departements"] if counts.get(c))
+    title = html_escape(
+        f"Carte de France métropolitaine des Territoires d'industrie : {covered} départements "
+        "concernés, d'autant plus foncés qu'ils comptent de territoires."
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg viewBox="{data["viewBox"]}" role="img" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{title}</title>"
+        f'<g stroke="#ffffff" stroke-width="0.5">{"".join(paths)}</g>'
+        "</svg>\n"
+    )

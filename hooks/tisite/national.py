@@ -170,3 +170,13 @@ def territories_csv(site: SiteModel, site_url: str | None) -> str:
             }
         )
     return actionplan.to_csv(rows, CSV_FIELDS)
+
+
+def by_departement(site: SiteModel) -> list[tuple[str, str, list[Territory]]]:
+    """(code, name, territories) of every département with at least one territory, in
+    département order; a territory spread over several départements is in each."""
+    found: dict[str, tuple[str, list[Territory]]] = {}
+    for t in site.territories:
+        for code, name in t.departements:
+            found.setdefault(code, (name, []))[1].append(t)
+    return [(code, name, ts) for code, (name, ts) in sorted(found.items())]

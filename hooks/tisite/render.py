@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from . import actionplan, fieldref, history, national, publishing, textutil, vocab
 from .charts import bar_chart
-from .maps import locator_map, map_attribution, map_description
+from .maps import locator_map, map_attribution, map_description, national_map
 from .models import ActionItem, SiteModel, Territory
 from .sanitize import block_nonce, contributor_block
 from .social import Card
@@ -360,6 +360,8 @@ class Renderer:
         out: list[tuple[str, str | bytes]] = []
         stamp = dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=dt.UTC)
         out += publishing.site_feeds(self.site, self.site_url, self.today)
+        counts = {code: len(ts) for code, _, ts in national.by_departement(self.site)}
+        out.append(("carte-territoires.svg", national_map(counts)))
         out.append(
             (
                 "territoires.json",
