@@ -275,11 +275,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def run_mkdocs(command: list[str], env: dict[str, str], cwd: Path) -> int:
-    """Run MkDocs, showing its output in French (English noise hidden, no traceback)."""
-    from .buildlog import console_line, crash_message
-
-    process = subprocess.Popen(
+def _mkdocs_process(command: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    """MkDocs in a child process whose output (both streams) ``ti`` reads line by line."""
+    return subprocess.Popen(
         command,
         env=env,
         cwd=cwd,
@@ -289,6 +287,13 @@ def run_mkdocs(command: list[str], env: dict[str, str], cwd: Path) -> int:
         encoding="utf-8",
         errors="replace",
     )
+
+
+def run_mkdocs(command: list[str], env: dict[str, str], cwd: Path) -> int:
+    """Run MkDocs, showing its output in French (English noise hidden, no traceback)."""
+    from .buildlog import console_line, crash_message
+
+    process = _mkdocs_process(command, env, cwd)
     assert process.stdout is not None
     captured: list[str] = []
     crashed = False
@@ -364,16 +369,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(note, file=sys.stderr, flush=True)
     command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", address]
     command += ["--config-file", str(root / "mkdocs.yml")]
-    child = subprocess.Popen(
-        command,
-        env=env,
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-    )
+    child = _mkdocs_process(command, env, root)
     # Stopped by a signal (a terminal closed, a test ending), ``ti serve`` stops its server too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .reference import load_map
 from .textutil import html_escape
@@ -19,22 +19,31 @@ def map_description(highlight: Iterable[str], label: str) -> str:
     return f"Carte de France métropolitaine situant {label} : {where} mis en évidence."
 
 
-def locator_map(highlight: Iterable[str], label: str) -> str:
-    """Standalone SVG of metropolitan France with the given départements highlighted."""
+def _france(title: str, fill: Callable[[str], str], label: Callable[[str, str], str]) -> str:
+    """Standalone SVG of metropolitan France: each département filled by ``fill(code)`` and
+    named by ``label(code, name)``; ``title`` describes the whole map. Text is escaped here."""
     data = load_map()
-    codes = set(highlight)
-    paths = []
-    for code, dept in data["departements"].items():
-        fill = ON if code in codes else OFF
-        name = html_escape(dept["nom"])
-        paths.append(f'<path fill="{fill}" d="{dept["d"]}"><title>{name}</title></path>')
-    title = html_escape(map_description(codes, label))
+    paths = [
+        f'<path fill="{fill(code)}" d="{dept["d"]}">'
+        f"<title>{html_escape(label(code, dept['nom']))}</title></path>"
+        for code, dept in data["departements"].items()
+    ]
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg viewBox="{data["viewBox"]}" role="img" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>{title}</title>"
+        f"<title>{html_escape(title)}</title>"
         f'<g stroke="#ffffff" stroke-width="0.5">{"".join(paths)}</g>'
         "</svg>\n"
+    )
+
+
+def locator_map(highlight: Iterable[str], label: str) -> str:
+    """Metropolitan France with the given départements highlighted."""
+    codes = set(highlight)
+    return _france(
+        map_description(codes, label),
+        lambda code: ON if code in codes else OFF,
+        lambda _, name: name,
     )
 
 
@@ -48,24 +57,12 @@ SHADES = ("#dcdcdc", "#6a6af4", "#3a3aad", "#000091")  # 3:1 at least against th
 
 
 def national_map(counts: dict[str, int]) -> str:
-    """Standalone SVG of metropolitan France, each département shaded by its number of
-    Territoires d'industrie (the page beside it lists them: the map is a picture)."""
-    data = load_map()
-    paths = []
-    for code, dept in data["departements"].items():
-        count = counts.get(code, 0)
-        fill = SHADES[min(count, len(SHADES) - 1)]
-        name = html_escape(dept["nom"])
-        paths.append(f'<path fill="{fill}" d="{dept["d"]}"><title>{name} : {count}</title></path>')
-    covered = sum(1 for c in data["departements"] if counts.get(c))
-    title = html_escape(
+    """Metropolitan France, each département shaded by its number of Territoires d'industrie
+    (the page beside it lists them: the map is a picture)."""
+    covered = sum(1 for code in load_map()["departements"] if counts.get(code))
+    return _france(
         f"Carte de France métropolitaine des Territoires d'industrie : {covered} départements "
-        "concernés, d'autant plus foncés qu'ils comptent de territoires."
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<svg viewBox="{data["viewBox"]}" role="img" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>{title}</title>"
-        f'<g stroke="#ffffff" stroke-width="0.5">{"".join(paths)}</g>'
-        "</svg>\n"
+        "concernés, d'autant plus foncés qu'ils comptent de territoires.",
+        lambda code: SHADES[min(counts.get(code, 0), len(SHADES) - 1)],
+        lambda code, name: f"{name} : {counts.get(code, 0)}",
     )

@@ -189,6 +189,11 @@ URL_PATTERN = (
     "[^\\s<>\"'\\u0000-\\u001f\\u007f-\\u009f]+$"
 )
 # the editors' schema says what _safe_url accepts
+Siret = Annotated[
+    str,
+    BeforeValidator(_identifier, json_schema_input_type=_digits(14)),
+    Field(pattern=r"^[0-9]{14}$"),
+]
 Url = Annotated[
     str,
     AfterValidator(_safe_url),
@@ -228,14 +233,7 @@ class Organisation(Strict):
     site_web: Url | None = Field(None, description="Adresse du site web.")
     courriel: Email | None = Field(None, description="Adresse électronique générique.")
     telephone: Text | None = Field(None, description="Téléphone du standard.")
-    siret: (
-        Annotated[
-            str,
-            BeforeValidator(_identifier, json_schema_input_type=_digits(14)),
-            Field(pattern=r"^[0-9]{14}$"),
-        ]
-        | None
-    ) = None
+    siret: Siret | None = None
 
 
 class Accessibilite(Strict):
@@ -572,14 +570,7 @@ def _named(value: Any) -> Any:
 class Porteur(Strict):
     nom: Text = Field(description="Porteur de projet / maître d'ouvrage de l'action.")
     categorie: Text | None = Field(None, description="EPCI, entreprise, chambre consulaire…")
-    siret: (
-        Annotated[
-            str,
-            BeforeValidator(_identifier, json_schema_input_type=_digits(14)),
-            Field(pattern=r"^[0-9]{14}$"),
-        ]
-        | None
-    ) = None
+    siret: Siret | None = None
 
 
 class PartenaireAction(Strict):
