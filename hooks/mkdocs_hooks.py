@@ -22,6 +22,7 @@ from tisite.csp import protect, theme_scripts
 from tisite.errors import ContentError
 from tisite.pagecache import PLACEHOLDER_TEMPLATE
 from tisite.preview import preview_error_page
+from tisite.searchindex import index_site
 from tisite.textutil import agree, plural
 
 log = logging.getLogger("mkdocs.hooks.territoires")
@@ -160,7 +161,6 @@ def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
 ) -> dict[str, Any]:
     build: SiteBuild = _state["build"]
-    build.page_order.append(page.url)
     # the footer's previous / next links stay within the page's territory (or guide)
     for side in ("previous_page", "next_page"):
         other = getattr(page, side, None)
@@ -176,6 +176,7 @@ def on_page_context(
         Path(config.docs_dir),
     )
     escape_page_meta(page.meta, page.title)
+    page.meta["ti_recherche"] = build.search_facets(page.file.src_uri)  # main.html
     return context
 
 
@@ -193,9 +194,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         if clean.renamed:
             page.present_anchor_ids = build.renamed_anchors(page.present_anchor_ids, clean.renamed)
         return clean.html
-    # Served from the page cache: a trivial template, no search parsing; MkDocs still
-    # validates the anchors this page links to and the anchors other pages link to here.
-    page.meta.update(template=PLACEHOLDER_TEMPLATE, search={"exclude": True})
+    # Served from the page cache: a trivial template; MkDocs still validates the anchors this
+    # page links to and the anchors other pages link to here.
+    page.meta.update(template=PLACEHOLDER_TEMPLATE)
     page.present_anchor_ids = set(cached.anchors)
     page.links_to_anchors = {
         target: links
@@ -242,8 +243,12 @@ def on_post_build(config: MkDocsConfig) -> None:
     build: SiteBuild = _state["build"]
     warnings: _WarningCount = _state["warnings"]
     logging.getLogger("mkdocs").removeHandler(warnings)
-    log.info(build.finish_page_cache(Path(config.site_dir), clean=warnings.count == 0))
+    log.info(build.finish_page_cache(clean=warnings.count == 0))
     build.write_artefacts(Path(config.site_dir))
+    try:  # the search index, made from the pages as written (see tisite/searchindex)
+        log.info(index_site(Path(config.site_dir)).line())
+    except ContentError as exc:
+        raise PluginError(exc.report()) from None
     stats = build.social_stats
     drawn = agree(stats["drawn"], "dessinée")
     log.info(f"Images de partage : {stats['drawn']} {drawn}, {stats['cached']} en cache.")

@@ -19,7 +19,7 @@ import nh3
 from markupsafe import Markup
 from PIL import Image
 
-from . import URL_REGISTRY, history, images, publishing
+from . import URL_REGISTRY, history, images, publishing, searchindex
 from .errors import ContentError, Problem
 from .loader import load_site, territory_dirs
 from .models import SiteModel
@@ -95,7 +95,6 @@ class SiteBuild:
     cards: dict[str, Card] = field(default_factory=dict)  # image path under the site → card
     social_stats: dict[str, int] = field(default_factory=lambda: {"drawn": 0, "cached": 0})
     page_cache: PageCache = field(default_factory=lambda: PageCache(None, ""))
-    page_order: list[str] = field(default_factory=list)  # page URLs in MkDocs's build order
     painter: CardPainter | None = None
     theme_scripts: list[re.Pattern[str]] = field(default_factory=list)  # see csp.protect
 
@@ -226,18 +225,21 @@ class SiteBuild:
         leaves = [(p.path, p.url, repr(p)) for p in self.pages if p.leaf]
         return len(self.page_cache.plan(leaves, existing))
 
-    def label_search_index(self, text: str) -> str:
-        """Search results name their territory: « Priorités — Hainaut-Douaisis-Cambrésis »,
-        not one « Priorités » per territory."""
-        names = {t.slug: t.nom for t in self.site.territories}
-        data = json.loads(text)
-        for doc in data.get("docs", []):
-            location = str(doc.get("location", ""))
-            name = names.get(location.split("/", 1)[0])
-            title = str(doc.get("title", ""))
-            if name and "#" not in location and html.escape(name) not in title:
-                doc["title"] = f"{title} — {html.escape(name)}"
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    def search_facets(self, src_uri: str) -> dict[str, Any]:
+        """What the search index files a page under (filters) and shows of it (details), for
+        main.html: a generated page's facets, « Page » for the national and docs/ pages."""
+        page = self.page_by_path(src_uri)
+        facets = page.facets if page is not None and page.facets else (("type", searchindex.PAGE),)
+        first = dict(reversed(facets))  # the first value of each filter
+        details = [("type", first["type"])]
+        if "territoire" in first:
+            details.append(("territoire", first["territoire"]))
+        details += page.details if page is not None else ()
+        return {
+            "indexe": page is None or page.indexed,
+            "filtres": list(facets),
+            "details": details,
+        }
 
     def section_of(self, url: str) -> str:
         """The part of the site a page belongs to: its territory, the guide, or the national
@@ -254,16 +256,10 @@ class SiteBuild:
     def cached_page(self, src_uri: str) -> Entry | None:
         return self.page_cache.hits.get(src_uri)
 
-    def finish_page_cache(self, site_dir: Path, clean: bool) -> str:
-        """Put the cached pages' search entries back, store this build's pages if ``clean``
-        (no warning was logged), prune old entries; returns the line for the build log."""
+    def finish_page_cache(self, clean: bool) -> str:
+        """Store this build's pages if ``clean`` (no warning was logged), prune old entries;
+        returns the line for the build log."""
         cache = self.page_cache
-        index = site_dir / "search" / "search_index.json"
-        if index.is_file():
-            text = index.read_text(encoding="utf-8")
-            if cache.hits or cache.fresh:
-                text = cache.merge_search_index(text, self.page_order)
-            index.write_text(self.label_search_index(text), encoding="utf-8")
         stored = cache.store() if clean else 0
         cache.prune()
         hits = len(cache.hits)

@@ -84,7 +84,9 @@ def policy(script_hashes: Iterable[str], preview: bool = False) -> str:
     for name, value in DIRECTIVES:
         parts.append(f"{name} {value}")
         if name == "default-src":
-            parts.append(" ".join(["script-src 'self'", *scripts]))
+            # 'wasm-unsafe-eval': the search (Pagefind) runs a WebAssembly module of the site;
+            # it allows compiling WebAssembly, not eval() or inline scripts
+            parts.append(" ".join(["script-src 'self' 'wasm-unsafe-eval'", *scripts]))
     return "; ".join(parts)
 
 

@@ -5,13 +5,13 @@ the same from one build to the next. A leaf page is cached under a key made of i
 Markdown and everything else its HTML depends on (the navigation, the configuration, the site
 settings, the code and templates, the versions of MkDocs and Material). On a hit, MkDocs is
 handed an empty placeholder for the page and the cached HTML is written instead: no Markdown
-conversion, no theme rendering, no search parsing.
+conversion, no theme rendering. (The search index is made from the written HTML, after the
+build: cached pages are indexed like the others.)
 
 What MkDocs would still check on a full render is checked here: every link of a cached page must
 reach a file of the current build (otherwise the page is rendered again, and MkDocs reports the
 broken link); its anchors and anchor links are handed back to MkDocs, which checks anchors once
-every page is built; its search entries go back into the search index where MkDocs would have
-put them. Entries are only stored after a build that logged no warning; entries unused for
+every page is built. Entries are only stored after a build that logged no warning; entries unused for
 PRUNE_DAYS days are removed. The output is byte for byte that of a full render.
 """
 
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-FORMAT = "1"  # bump when the entry layout changes
+FORMAT = "2"  # bump when the entry layout changes
 PRUNE_DAYS = 30
 PLACEHOLDER_TEMPLATE = "ti-cache.html"
 PACKAGES = (
@@ -55,7 +55,6 @@ class Entry:
     """One rendered page, as written by MkDocs, with what MkDocs knew about it."""
 
     output: str
-    search: list[dict[str, Any]] = field(default_factory=list)
     anchors: list[str] = field(default_factory=list)  # ids present in the page
     anchor_links: dict[str, dict[str, str]] = field(default_factory=dict)  # src_uri → anchors
     targets: list[str] = field(default_factory=list)  # site paths its content links to
@@ -258,32 +257,6 @@ class PageCache:
             anchor_links=anchor_links,
             targets=linked_paths(content, self.urls[src_uri]),
         )
-
-    def merge_search_index(self, text: str, order: list[str]) -> str:
-        """The search index with the cached pages' entries back in build order.
-
-        ``order`` lists the URL of every page in the order MkDocs built them; the entries of
-        pages rendered in this build are remembered for their cache entries.
-        """
-        data = json.loads(text)
-        groups: dict[str, list[dict[str, Any]]] = {}
-        for doc in data.get("docs", []):
-            groups.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
-        by_url_hit = {self.urls[src]: entry for src, entry in self.hits.items()}
-        by_url_fresh = {self.urls[src]: entry for src, entry in self.fresh.items()}
-        docs: list[dict[str, Any]] = []
-        for url in order:
-            if url in by_url_hit:
-                docs += by_url_hit[url].search
-                continue
-            entries = groups.pop(url, [])
-            if url in by_url_fresh:
-                by_url_fresh[url].search = entries
-            docs += entries
-        for entries in groups.values():  # pages this build did not report: kept as they were
-            docs += entries
-        data["docs"] = docs
-        return json.dumps(data, separators=(",", ":"), default=str)
 
     def store(self) -> int:
         """Write the entries rendered in this build; returns how many were written."""

@@ -19,7 +19,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import actionplan, fieldref, history, national, publishing, textutil, vocab
+from . import actionplan, fieldref, finder, history, national, publishing, searchindex, textutil, vocab
 from .charts import bar_chart
 from .maps import locator_map, map_attribution, map_description, national_map
 from .models import ActionItem, SiteModel, Territory
@@ -51,6 +51,9 @@ class Page:
     modified: dt.date | None = None
     leaf: bool = False  # a fiche action or a letter: out of the navigation, cacheable
     source: str | None = None  # the file (or territory folder) it is made from, for messages
+    facets: searchindex.Facets = ()  # what the search index files it under (see searchindex)
+    details: searchindex.Facets = ()  # what search results show of it beyond its kind
+    indexed: bool = True  # found by the site's search (the finder's lists are not)
 
     @property
     def url(self) -> str:
@@ -288,8 +291,53 @@ class Renderer:
                 self.card(title, "Contribuer"),
             )
         )
+        pages.extend(self.finder_pages())
         for territory in self.site.territories:
             pages.extend(self.territory_pages(territory))
+        return pages
+
+    def finder_pages(self) -> list[Page]:
+        """The national action finder and its pages by facet (see finder)."""
+        values = finder.facet_values(self.site)
+        total = sum(len(t.actions) for t in self.site.territories)
+        everything = self.site_date()
+        title = "Toutes les fiches actions"
+        pages = [
+            Page(
+                finder.ROOT + "index.md",
+                title,
+                self.render(
+                    "actions.md.j2",
+                    total=total,
+                    facets=finder.FACETS,
+                    paged=finder.PAGED,
+                    values=values,
+                    root=finder.ROOT,
+                    groups=finder.grouped(self.site),
+                ),
+                self.card(title, "Le réseau", figure=textutil.plural(total, "fiche action")),
+                modified=everything,
+            )
+        ]
+        for v in finder.facet_pages(self.site):
+            groups = finder.grouped(self.site, v.facet, v.label)
+            title = f"Fiches actions — {finder.TITLES[v.facet]}{v.label}"
+            pages.append(
+                Page(
+                    v.path,
+                    title,
+                    self.render(
+                        "actions-facette.md.j2",
+                        title=title,
+                        v=v,
+                        groups=groups,
+                        territories=sum(len(g.territories) for g in groups),
+                    ),
+                    self.card(title, "Le réseau", figure=textutil.plural(v.count, "fiche action")),
+                    modified=everything,
+                    indexed=False,
+                )
+            )
         return pages
 
     def territory_pages(self, t: Territory) -> list[Page]:
@@ -308,6 +356,7 @@ class Renderer:
                 ),
                 modified=changed[sub],
                 source=t.source_dir,
+                facets=searchindex.territory_facets(t, searchindex.TERRITORY),
             )
             for sub, title, tpl in SECTIONS
         ]
@@ -329,6 +378,8 @@ class Renderer:
                     self.action_date(action),
                     leaf=True,
                     source=action.source,
+                    facets=searchindex.action_facets(t, action),
+                    details=(("resume", action.data.resume), ("statut", action.statut)),
                 )
             )
         letters = t.letters  # newest first
@@ -350,6 +401,7 @@ class Renderer:
                     letter.date,
                     leaf=True,
                     source=letter.source,
+                    facets=searchindex.territory_facets(t, searchindex.LETTER),
                 )
             )
         return pages
@@ -432,7 +484,11 @@ class Renderer:
         by region: with navigation.prune, each page then carries the regions, the territories
         of its own region and its own sections, not every territory of the country.
         """
-        nav: list[Any] = [{"Accueil": "index.md"}, {"Tableau de bord national": DASHBOARD}]
+        nav: list[Any] = [
+            {"Accueil": "index.md"},
+            {"Tableau de bord national": DASHBOARD},
+            {"Toutes les fiches actions": finder.ROOT + "index.md"},
+        ]
         nav.extend(extra or [])
 
         def section(t: Territory) -> dict[str, Any]:

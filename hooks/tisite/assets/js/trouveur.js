@@ -1,0 +1,153 @@
+/* The national action finder (/actions/, tisite/finder.py): filters every fiche action of
+   every territory by words, region, territory, priority, axis and status, from the search
+   index (Pagefind's filters). The choices live in the address (?region=…&q=…), so that a
+   filtered list can be shared. Without JavaScript the page offers one list per facet instead. */
+(function () {
+  "use strict";
+  var PAGE = 20;
+
+  function setup() {
+    var form = document.getElementById("ti-trouveur");
+    var search = window.tiRecherche;
+    if (!form || !search) return;
+    var status = document.getElementById("ti-trouveur-etat");
+    var list = document.getElementById("ti-trouveur-resultats");
+    var more = document.getElementById("ti-trouveur-plus");
+    var text = form.querySelector("input[name=q]");
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
+    var labels = new Map(); // the options' first labels, « Occitanie (12) »
+    var results = [];
+    var shown = 0;
+    var asked = 0;
+    var timer = null;
+
+    selects.forEach(function (select) {
+      Array.prototype.forEach.call(select.options, function (option) {
+        labels.set(option, option.textContent);
+      });
+    });
+
+    var params = new URLSearchParams(window.location.search);
+    text.value = params.get("q") || "";
+    selects.forEach(function (select) {
+      var wanted = params.get(select.name);
+      if (wanted && Array.prototype.some.call(select.options, function (o) { return o.value === wanted; })) {
+        select.value = wanted;
+      }
+    });
+    form.hidden = false;
+    list.hidden = false;
+
+    function filters() {
+      var out = { type: "Fiche action" };
+      selects.forEach(function (select) { if (select.value) out[select.name] = select.value; });
+      return out;
+    }
+
+    function remember() {
+      var next = new URLSearchParams();
+      if (text.value.trim()) next.set("q", text.value.trim());
+      selects.forEach(function (select) { if (select.value) next.set(select.name, select.value); });
+      var query = next.toString();
+      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    }
+
+    // The number of actions each choice would leave, given the other choices.
+    function counts(found) {
+      selects.forEach(function (select) {
+        if (select.value) return; // the chosen facet keeps its own counts
+        var numbers = (found.filters || {})[select.name] || {};
+        Array.prototype.forEach.call(select.options, function (option) {
+          if (!option.value) return;
+          var n = numbers[option.value] || 0;
+          option.textContent = option.value + " (" + n.toLocaleString("fr-FR") + ")";
+        });
+      });
+    }
+
+    function card(data) {
+      var href = search.link(data.url);
+      if (!href) return null;
+      var meta = data.meta || {};
+      var li = document.createElement("li");
+      li.className = "ti-finder__result";
+      var title = document.createElement("a");
+      title.href = href;
+      title.className = "ti-finder__title";
+      title.textContent = meta.title || href;
+      var where = document.createElement("p");
+      where.className = "ti-finder__meta";
+      where.textContent = [meta.territoire, meta.statut].filter(Boolean).join(" · ");
+      var about = document.createElement("p");
+      if (text.value.trim()) search.excerpt(data.excerpt, about);
+      else about.textContent = meta.resume || "";
+      li.appendChild(title);
+      li.appendChild(where);
+      li.appendChild(about);
+      return li;
+    }
+
+    function showMore(focus) {
+      var batch = results.slice(shown, shown + PAGE);
+      shown += batch.length;
+      var ticket = asked;
+      return Promise.all(batch.map(function (r) { return r.data(); })).then(function (all) {
+        if (ticket !== asked) return;
+        var first = null;
+        all.forEach(function (data) {
+          var li = card(data);
+          if (li) { list.appendChild(li); first = first || li.querySelector("a"); }
+        });
+        more.hidden = shown >= results.length;
+        if (focus && first) first.focus();
+      });
+    }
+
+    function run() {
+      asked += 1;
+      var ticket = asked;
+      var words = text.value.trim();
+      remember();
+      status.textContent = "Recherche en cours…";
+      search
+        .load()
+        .then(function (pagefind) { return pagefind.search(words || null, { filters: filters() }); })
+        .then(function (found) {
+          if (ticket !== asked) return;
+          results = found.results;
+          shown = 0;
+          list.replaceChildren();
+          counts(found);
+          status.textContent = results.length
+            ? search.plural(results.length, "fiche action", "fiches actions") + (words ? " pour « " + words + " »" : "")
+            : "Aucune fiche action ne correspond : retirez un filtre ou essayez un autre mot.";
+          return showMore(false);
+        })
+        .catch(function () {
+          status.textContent = "La recherche n'a pas pu être chargée : les listes par région, priorité, axe et statut ci-dessous restent disponibles.";
+        });
+    }
+
+    text.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, 250);
+    });
+    selects.forEach(function (select) { select.addEventListener("change", run); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+    form.addEventListener("reset", function () {
+      window.setTimeout(function () {
+        selects.forEach(function (select) {
+          Array.prototype.forEach.call(select.options, function (option) {
+            option.textContent = labels.get(option);
+          });
+        });
+        run();
+      }, 0);
+    });
+    more.addEventListener("click", function () { showMore(true); });
+    run();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
+})();
