@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path

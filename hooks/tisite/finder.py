@@ -69,9 +69,7 @@ class RegionGroup:
 
 
 def _pairs(site: SiteModel) -> list[tuple[Territory, ActionItem, searchindex.Facets]]:
-    return [
-        (t, a, searchindex.action_facets(t, a)) for t in site.territories for a in t.actions
-    ]
+    return [(t, a, searchindex.action_facets(t, a)) for t in site.territories for a in t.actions]
 
 
 def facet_values(site: SiteModel) -> dict[str, list[FacetValue]]:
@@ -84,11 +82,7 @@ def facet_values(site: SiteModel) -> dict[str, list[FacetValue]]:
     for name, _, _ in FACETS:
         values = counts.get(name, {})
         order = _ORDER.get(name)
-        labels = (
-            [v for v in order if v in values]
-            if order
-            else textutil.french_sorted(values)
-        )
+        labels = [v for v in order if v in values] if order else textutil.french_sorted(values)
         out[name] = [FacetValue(name, label, values[label]) for label in labels]
     return out
 

@@ -11,8 +11,8 @@ build: cached pages are indexed like the others.)
 What MkDocs would still check on a full render is checked here: every link of a cached page must
 reach a file of the current build (otherwise the page is rendered again, and MkDocs reports the
 broken link); its anchors and anchor links are handed back to MkDocs, which checks anchors once
-every page is built. Entries are only stored after a build that logged no warning; entries unused for
-PRUNE_DAYS days are removed. The output is byte for byte that of a full render.
+every page is built. Entries are only stored after a build that logged no warning; entries
+unused for PRUNE_DAYS days are removed. The output is byte for byte that of a full render.
 """
 
 from __future__ import annotations

@@ -19,7 +19,17 @@ from typing import Any
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import actionplan, fieldref, finder, history, national, publishing, searchindex, textutil, vocab
+from . import (
+    actionplan,
+    fieldref,
+    finder,
+    history,
+    national,
+    publishing,
+    searchindex,
+    textutil,
+    vocab,
+)
 from .charts import bar_chart
 from .maps import locator_map, map_attribution, map_description, national_map
 from .models import ActionItem, SiteModel, Territory

@@ -102,9 +102,7 @@ def index_site(site_dir: Path) -> IndexReport:
             path.unlink()
     pages = re.search(r"Indexed (\d+) pages?", done.stdout)
     words = re.search(r"Indexed (\d+) words?", done.stdout)
-    return IndexReport(
-        int(pages.group(1)) if pages else 0, int(words.group(1)) if words else 0
-    )
+    return IndexReport(int(pages.group(1)) if pages else 0, int(words.group(1)) if words else 0)
 
 
 def _failure(detail: str) -> ContentError:
