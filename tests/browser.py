@@ -122,7 +122,7 @@ def injected_script_events(
     if search:
         page.keyboard.press("s")
         page.keyboard.type(search)
-        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        page.wait_for_selector(".ti-recherche__resultats li", timeout=10_000)
         page.wait_for_timeout(300)
     context.close()
     return events

@@ -62,6 +62,10 @@ MARKDOWN_PAYLOADS = {
     "titre-config": "#### __config",
     "clobber-nom": '<img name="getElementById" alt="clobber">',
     "mermaid": '<pre class="mermaid md-typeset" data-md-component="search">graph TD; A--&gt;B</pre>',
+    # the search index: a page that files itself under another territory, renames itself in
+    # results, or hides from the search
+    "pagefind": '<span data-pagefind-filter="territoire">Territoire pirate</span>'
+    '<p data-pagefind-meta="title">Titre pirate</p><div data-pagefind-ignore="all">caché</div>',
 }
 
 

@@ -1,44 +1,68 @@
-"""Material's search in headless Chromium, with the keyboard only, on the example site."""
+"""The site's search (Pagefind) in headless Chromium, with the keyboard only, on the example
+site: French words and their inflections, filters, results that name their territory, and
+nothing loaded before the visitor searches."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
 from browser import wait_until
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 ACTION = "hainaut-douaisis-cambresis/plan-action/chef-de-projet/"
-# The search index is loaded by a worker; Material then invites to type.
-READY = "document.querySelector('.md-search-result__meta').textContent.includes('Taper')"
+STATUS = "document.querySelector('.ti-recherche__etat').textContent"
+DONE = f"/résultat|Aucun/.test({STATUS})"
+OPEN = "document.activeElement.matches('input.ti-recherche__texte')"
 
 
-def test_french_search_finds_an_action_by_a_word_of_its_description(
+def search(page: Page, words: str) -> list[str]:
+    """Open the search with « / », type ``words``; the result links."""
+    page.focus("body")
+    page.keyboard.press("/")
+    wait_until(page, OPEN)
+    page.keyboard.type(words)
+    wait_until(page, DONE)
+    return page.eval_on_selector_all(
+        ".ti-recherche__resultats a", "nodes => nodes.map(n => n.getAttribute('href'))"
+    )
+
+
+def opened(browser: Browser, url: str) -> tuple[Page, list[str]]:
+    """A page and the list of the URLs it requests from now on."""
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url, wait_until="networkidle")
+    return page, requests
+
+
+def test_a_page_view_loads_nothing_of_the_search(browser: Browser, base_url: str) -> None:
+    page, requests = opened(browser, base_url + ACTION)
+    page.wait_for_timeout(300)
+    assert not [r for r in requests if "/pagefind/" in r]
+    # control: the same page loads the index as soon as the visitor types
+    search(page, "chef")
+    assert [r for r in requests if "/pagefind/" in r]
+    assert all(r.startswith(base_url) for r in requests), requests
+    page.close()
+
+
+def test_a_word_of_a_description_finds_the_action_and_enter_opens_it(
     browser: Browser, base_url: str
 ) -> None:
-    """The description says « qui l'héberge »: French elisions must split words."""
-    page = browser.new_page()
-    page.goto(base_url, wait_until="networkidle")
-    wait_until(page, READY)
-    page.focus("body")
-    page.keyboard.press("/")  # Material's shortcut: opens the search dialog
-    wait_until(page, "document.activeElement.matches('input.md-search__input')")
-    page.keyboard.type("héberge")
-    page.wait_for_selector(".md-search-result__item")
-    links = page.eval_on_selector_all(
-        ".md-search-result__item > a", "nodes => nodes.map(n => n.getAttribute('href'))"
-    )
+    """The description says « qui l'héberge »: French elisions split words."""
+    page, _ = opened(browser, base_url)
+    links = search(page, "héberge")
     assert any(ACTION in href for href in links), links
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "recherche.png"))
-    # Walk down the results with the arrow keys and open the action with Enter.
     for _ in range(len(links)):
         page.keyboard.press("ArrowDown")
-        focused = page.evaluate("document.activeElement.getAttribute('href') || ''")
-        if ACTION in focused:
+        if ACTION in page.evaluate("document.activeElement.getAttribute('href') || ''"):
             break
     else:
         pytest.fail(f"la fiche action n'est pas atteignable au clavier : {links}")
@@ -48,18 +72,58 @@ def test_french_search_finds_an_action_by_a_word_of_its_description(
     page.close()
 
 
-def test_search_for_an_unknown_word_says_so(browser: Browser, base_url: str) -> None:
-    page = browser.new_page()
-    page.goto(base_url, wait_until="networkidle")
-    wait_until(page, READY)
-    page.keyboard.press("/")
-    page.keyboard.type("zzyzxq")
-    wait_until(
-        page,
-        "document.querySelector('.md-search-result__meta')"
-        " && document.querySelector('.md-search-result__meta').textContent.trim() !== ''",
+def test_an_inflected_form_finds_the_word_and_results_name_their_territory(
+    browser: Browser, base_url: str
+) -> None:
+    """« financements » finds the action whose text says « financement » (French stemming)."""
+    page, _ = opened(browser, base_url)
+    links = search(page, "financements")
+    assert any(ACTION in href for href in links), links
+    first = page.locator(".ti-recherche__resultats li", has=page.locator(f'a[href$="{ACTION}"]'))
+    assert first.locator(".ti-recherche__genre").inner_text().lower() == (
+        "fiche action · hainaut-douaisis-cambrésis"
     )
-    assert "Aucun" in page.inner_text(".md-search-result__meta")
-    page.keyboard.press("Escape")
-    assert not page.evaluate("document.activeElement.matches('input.md-search__input')")
+    assert first.locator("mark").count() >= 1  # the words found are highlighted
     page.close()
+
+
+def test_filters_narrow_the_results(browser: Browser, base_url: str) -> None:
+    page, _ = opened(browser, base_url)
+    everything = search(page, "financement")
+    page.click(".ti-recherche__filtres summary")
+    page.select_option(".ti-recherche__filtres select[name=type]", "Fiche action")
+    wait_until(
+        page, f"document.querySelectorAll('.ti-recherche__resultats a').length < {len(everything)}"
+    )
+    kinds = page.eval_on_selector_all(
+        ".ti-recherche__genre", "nodes => nodes.map(n => n.textContent)"
+    )
+    assert kinds and all(k.startswith("Fiche action") for k in kinds), kinds
+    page.select_option(".ti-recherche__filtres select[name=territoire]", "Grand-Châtellerault")
+    wait_until(page, f"!{STATUS}.startsWith('Recherche')")
+    kinds = page.eval_on_selector_all(
+        ".ti-recherche__genre", "nodes => nodes.map(n => n.textContent)"
+    )
+    assert all("Grand-Châtellerault" in k for k in kinds), kinds
+    page.close()
+
+
+def test_an_unknown_word_says_so_and_escape_gives_the_focus_back(
+    browser: Browser, base_url: str
+) -> None:
+    page, _ = opened(browser, base_url)
+    search(page, "zzyzxq")
+    assert "Aucun résultat" in page.evaluate(STATUS)
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.getElementById('ti-recherche').open")
+    assert page.evaluate("document.activeElement.matches('.ti-recherche__ouvrir')")
+    page.close()
+
+
+def test_without_javascript_no_dead_search_button(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url)
+    assert not page.is_visible(".ti-recherche__ouvrir")
+    assert not page.is_visible("#ti-recherche")
+    context.close()

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ValidationError
 from browser import injected_script_events, static_server
 from conftest import copy_project, override_in_copy, run_ti
 from hostile import RUN, live_injections, make_hostile
+from pagefind_index import indexed_pages
 from tisite import schema
 from tisite.yamlio import _yaml
 
@@ -190,10 +191,9 @@ def test_feeds_calendars_exports_and_search_are_inert(
                     ), (path, cell)
     for path in site.rglob("*.json"):
         json.loads(path.read_text(encoding="utf-8"))
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    for doc in index["docs"]:
-        assert not live_injections(doc["text"]), doc["location"]
-        assert not live_injections(doc["title"]), doc["location"]
+    # The search index holds the pages' text as it reads (« <script> » included): results
+    # are written as text, see test_search_results_show_hostile_text_as_text.
+    assert any(live_injections(r["content"]) for r in indexed_pages(site).values())
     for text_version in site.rglob("email.txt"):
         content = text_version.read_text(encoding="utf-8")
         assert "&lt;" not in content and "&#39;" not in content, text_version
@@ -223,6 +223,36 @@ def test_no_payload_runs_in_chromium(
         for page in pages:
             assert injected_script_events(browser, url + page) == [], page
         assert injected_script_events(browser, url, search="P1") == []
+
+
+@pytest.mark.browser
+def test_search_results_show_hostile_text_as_text(
+    browser: Browser, poisoned: tuple[Path, dict[str, int]]
+) -> None:
+    site, _ = poisoned
+    with static_server(site) as url:
+        page = browser.new_page()
+        page.goto(url, wait_until="networkidle")
+        page.keyboard.press("s")
+        page.keyboard.type("P1")
+        page.wait_for_selector(".ti-recherche__resultats li", timeout=10_000)
+        results = page.locator(".ti-recherche__resultats")
+        assert "<script>" in results.inner_text()  # the payload, shown as text
+        assert results.locator("script, img, [onerror]").count() == 0
+        # control: the titles and details Pagefind returns (its excerpts are escaped) are
+        # live HTML if written as HTML
+        live = page.evaluate(
+            """() => window.tiRecherche.load()
+                .then(pf => pf.search("P1"))
+                .then(s => Promise.all(s.results.map(r => r.data())))
+                .then(all => all.some(d => Object.values(d.meta).some(value => {
+                  const box = document.createElement("template");
+                  box.innerHTML = value;
+                  return box.content.querySelector("script, img") !== null;
+                })))"""
+        )
+        assert live
+        page.close()
 
 
 # --- contributed HTML and the theme's machinery ------------------------------------------
@@ -255,6 +285,35 @@ def test_contributed_identifiers_are_namespaced(hostile_site: Path) -> None:
         raise AssertionError(f"classe ou attribut du thème conservé : {element}")
     # in-page links of the contributor follow their target
     assert not [a for a in article.select('a[href^="#"]') if a["href"] == "#__config"]
+
+
+def foreign_index_marks(html: str) -> list[str]:
+    """Pagefind attributes outside the theme's own hidden list (see main.html)."""
+    soup = BeautifulSoup(html, "html.parser")
+    own = soup.select_one("[data-pagefind-body] > [data-pagefind-ignore][hidden]")
+    found = []
+    for element in soup.find_all(True):
+        marks = [a for a in element.attrs if a.startswith("data-pagefind")]
+        if marks == ["data-pagefind-body"] and element.name == "div":
+            continue
+        if marks and (own is None or (element is not own and own not in element.parents)):
+            found.append(str(element)[:120])
+    return found
+
+
+def test_contributors_cannot_steer_the_search_index(hostile_site: Path) -> None:
+    html = hostile_site / "grand-chatellerault/plan-action/diagnostic-attractivite/index.html"
+    assert foreign_index_marks(html.read_text(encoding="utf-8")) == []
+    record = indexed_pages(hostile_site)[
+        "/grand-chatellerault/plan-action/diagnostic-attractivite/"
+    ]
+    assert record["filters"]["territoire"] == ["Grand-Châtellerault"]
+    assert record["meta"]["title"] != "Titre pirate" and "caché" in record["content"]
+    # control: the check finds the marks when they get through
+    leaked = html.read_text(encoding="utf-8").replace(
+        "<p>Paragraphe pagefind", '<p data-pagefind-meta="title">Paragraphe pagefind', 1
+    )
+    assert foreign_index_marks(leaked)
 
 
 def test_headings_keep_working_anchors(built_site: Path) -> None:
@@ -294,7 +353,7 @@ def test_search_still_works_on_a_page_that_tries_to_replace_it(
         page.goto(url + "grand-chatellerault/lettres/1/", wait_until="networkidle")
         page.keyboard.press("s")
         page.keyboard.type("chaudronnerie")
-        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        page.wait_for_selector(".ti-recherche__resultats li", timeout=10_000)
         page.close()
 
 
@@ -686,7 +745,7 @@ def test_no_page_of_the_site_breaks_its_policy_or_calls_another_host(
         if path == "index.html":
             page.keyboard.press("s")
             page.keyboard.type("industrie")
-            page.wait_for_selector(".md-search-result__item", timeout=10_000)
+            page.wait_for_selector(".ti-recherche__resultats li", timeout=10_000)
         page.close()
     assert not blocked, blocked
     assert not outside, outside

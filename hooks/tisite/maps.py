@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sized
 
 from .reference import load_map
-from .textutil import html_escape
+from .textutil import html_escape, plural
 
 OFF = "#dcdcdc"
 ON = "#000091"
@@ -65,4 +66,31 @@ def national_map(counts: dict[str, int]) -> str:
         "concernés, d'autant plus foncés qu'ils comptent de territoires.",
         lambda code: SHADES[min(counts.get(code, 0), len(SHADES) - 1)],
         lambda code, name: f"{name} : {counts.get(code, 0)}",
+    )
+
+
+_DECIMALS = re.compile(r"(\d+\.\d)\d+")
+
+
+def national_links(departements: Iterable[tuple[str, str, Sized]]) -> str:
+    """The clickable layer over the national map: one link per département that has
+    territories, to its line of the list beside the map (« #departement-59 »), named with its
+    number of territories. Keyboard users reach each one with Tab; the picture underneath is
+    the file drawn by ``national_map``. Coordinates keep one decimal (about a tenth of a pixel)."""
+    data = load_map()
+    links = []
+    for code, name, territories in departements:
+        shape = data["departements"].get(code)
+        if shape is None:  # overseas: listed, not drawn
+            continue
+        label = f"{name} : {plural(len(territories), 'territoire')}"
+        outline = _DECIMALS.sub(r"\1", shape["d"])
+        links.append(
+            f'<a href="#departement-{html_escape(code)}" aria-label="{html_escape(label)}">'
+            f'<path d="{outline}"></path></a>'
+        )
+    return (
+        f'<svg class="ti-map-links" viewBox="{data["viewBox"]}" role="group" '
+        'aria-label="Départements ayant au moins un Territoire d\'industrie">'
+        f"{''.join(links)}</svg>"
     )

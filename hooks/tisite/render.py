@@ -31,7 +31,7 @@ from . import (
     vocab,
 )
 from .charts import bar_chart
-from .maps import locator_map, map_attribution, map_description, national_map
+from .maps import locator_map, map_attribution, map_description, national_links, national_map
 from .models import ActionItem, SiteModel, Territory
 from .sanitize import block_nonce, contributor_block
 from .social import Card
@@ -151,6 +151,7 @@ def make_env() -> Environment:
             bar_chart(items, title, textutil.euros if fmt == "euros" else textutil.number)
         ),
         map_attribution=map_attribution,
+        national_links=lambda rows: Markup(national_links(rows)),
     )
     return env
 

@@ -248,6 +248,11 @@
       if (first) first.click();
     });
     dialog.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { // even from the search field, which would only clear itself
+        event.preventDefault();
+        close();
+        return;
+      }
       if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
       var links = Array.prototype.slice.call(list.querySelectorAll("a"));
       if (!links.length) return;
