@@ -1,5 +1,10 @@
 """Benchmark (``make bench``): our build against plain MkDocs + Material builds.
 
+The search is measured too: size of the index on disk, bytes a visitor's browser downloads
+(driven in Chromium against a local server) for a page view, a first query and four queries,
+against Material's search on the plain site; and Pagefind's indexing time against the time
+Material's search plugin adds to the same build.
+
 For N synthetic territories (default 10, 60 and 183) it prints pages built, wall time, peak
 memory, mean HTML page size and site size, for our build (cold, then rebuilt with no change,
 then the one-territory preview) and for a plain MkDocs + Material build of the same number of
@@ -276,6 +281,7 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
                 widths[:4],
             )
         )
+        searched = bench_search(n, root, plain_root, repetitions)
         results.append(
             {
                 "n": n,
@@ -288,10 +294,146 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
                 "peak": max(cold.peak_mb, warm.peak_mb),
                 "mean_kb": ours.mean_kb,
                 "redrawn": float(_cards(warm.log)[0].replace("?", "-1")),
+                **searched,
             }
         )
         shutil.rmtree(plain_root, ignore_errors=True)
     return results
+
+
+QUERIES = ("industrie", "foncier", "financements", "recrutement")
+# What the browser fetches for Material's search: its worker, lunr and the index.
+MATERIAL_SEARCH = re.compile(r"^(search/|assets/javascripts/(workers|lunr)/)")
+OUR_SEARCH = re.compile(r"^pagefind/")
+
+
+@dataclass
+class Transfer:
+    page: int  # every file of a first page view, search files included
+    page_search: int  # the search files of that page view
+    first_query: int  # search files fetched by the first query
+    four_queries: int  # by the first four queries
+
+    @staticmethod
+    def kb(size: int) -> str:
+        return f"{size / 1024:,.0f}".replace(",", " ")
+
+
+def _sizes(site: Path, base: str, urls: list[str]) -> list[tuple[str, int]]:
+    """(path under the site, size on disk) of every file requested from the local server."""
+    out = []
+    for url in urls:
+        if not url.startswith(base):
+            continue
+        path = url[len(base) :].split("?", 1)[0].split("#", 1)[0]
+        file = site / path
+        if file.is_dir() or not path:
+            file = file / "index.html"
+        if file.is_file():
+            out.append((path, file.stat().st_size))
+    return out
+
+
+def transfer(site: Path, page_path: str, ours: bool) -> Transfer:
+    """Bytes a new visitor's browser downloads on ``page_path``, then searching (files as
+    served by a plain static server: no compression)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM_ARGS, chromium_path, static_server, wait_until
+
+    search = OUR_SEARCH if ours else MATERIAL_SEARCH
+    with static_server(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        urls: list[str] = []
+        page.on("requestfinished", lambda r: urls.append(r.url))
+        page.goto(base + page_path, wait_until="networkidle")
+        page.wait_for_timeout(500)
+        viewed = _sizes(site, base, urls)
+        seen = len(urls)
+        counts = []
+        for query in QUERIES:
+            if ours:
+                if not page.evaluate("document.getElementById('ti-recherche').open"):
+                    page.keyboard.press("/")
+                page.fill(".ti-recherche__texte", query)
+                wait_until(
+                    page,
+                    "/résultat|Aucun/.test(document.querySelector('.ti-recherche__etat')"
+                    ".textContent)",
+                )
+            else:
+                page.keyboard.press("/")
+                page.fill("input.md-search__input", query)
+                page.wait_for_selector(".md-search-result__meta")
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(300)
+            counts.append(
+                sum(n for path, n in _sizes(site, base, urls[seen:]) if search.match(path))
+            )
+        browser.close()
+    return Transfer(
+        sum(n for _, n in viewed),
+        sum(n for path, n in viewed if search.match(path)),
+        counts[0],
+        counts[-1],
+    )
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else 0
+
+
+def with_material_search(root: Path) -> Run:
+    """Our build with Material's search plugin added (Pagefind still runs): what the plugin
+    costs on the same pages."""
+    config = root / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original.replace("plugins: []", "plugins:\n  - search"), encoding="utf-8")
+    try:
+        return run(ti(root, "build"), root, {"TI_SANS_CACHE": "1"})
+    finally:
+        config.write_text(original, encoding="utf-8")
+
+
+def _pagefind_seconds(log: str) -> float:
+    found = re.search(r"Recherche : .* en ([\d,]+) s", log)
+    return float(found.group(1).replace(",", ".")) if found else float("nan")
+
+
+def bench_search(n: int, root: Path, plain_root: Path, repetitions: int) -> dict[str, float]:
+    """Index size, bytes transferred and indexing time for one size (see module docstring)."""
+    page = "territoire-001/plan-action/"
+    ours = transfer(root / "site", page, ours=True)
+    plain_page = "dossier-001/"
+    plain = transfer(plain_root / "site", plain_page, ours=False)
+    # the same build (no page cache, images drawn) with and without Material's plugin, in turn
+    alone, both = [], []
+    for _ in range(max(2, repetitions)):
+        alone.append(run(ti(root, "build"), root, {"TI_SANS_CACHE": "1"}))
+        both.append(with_material_search(root))
+    fastest = min(alone, key=lambda r: r.wall)
+    pagefind = _pagefind_seconds(fastest.log)
+    material = min(r.wall for r in both) - fastest.wall
+    kb = Transfer.kb
+    print(
+        f"  recherche N={n} : index {kb(folder_size(root / 'site' / 'pagefind'))} Ko sur disque "
+        f"(Material : {kb(folder_size(plain_root / 'site' / 'search'))} Ko) ; "
+        f"visite d'une page {kb(ours.page)} Ko dont {kb(ours.page_search)} Ko de recherche "
+        f"(Material : {kb(plain.page)} Ko dont {kb(plain.page_search)} Ko) ; "
+        f"première requête {kb(ours.first_query)} Ko, quatre requêtes {kb(ours.four_queries)} Ko "
+        f"(Material : {kb(plain.first_query + plain.page_search)} Ko dès la première) ; "
+        f"indexation Pagefind {pagefind:.1f} s, plugin de recherche de Material "
+        f"+{material:.1f} s"
+    )
+    return {
+        "search_page": ours.page_search,
+        "first_query": ours.first_query,
+        "four_queries": ours.four_queries,
+        "pagefind_s": pagefind,
+        "material_s": material,
+    }
 
 
 def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, float]:
@@ -362,6 +504,12 @@ def main() -> int:
                 f"mémoire {r['peak']:.0f} Mo (< 1024) ; "
                 f"aperçu {r['preview']:.1f} s (< 3) ; images redessinées sans changement : "
                 f"{r['redrawn']:.0f} (0)"
+            )
+            print(
+                f"         recherche : {r['search_page']:.0f} octet sur une page vue (0) ; "
+                f"première requête {r['first_query'] / 1024:.0f} Ko (≤ 200 à N=183) ; "
+                f"indexation {r['pagefind_s']:.1f} s contre +{r['material_s']:.1f} s pour le "
+                "plugin de Material (pas plus lente)"
             )
         if len(results) > 1:
             first, last = results[0], results[-1]

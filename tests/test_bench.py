@@ -37,6 +37,9 @@ def test_bench_prints_every_figure(tmp_path: Path) -> None:
         "Material, plugin blog",
         "plugin blog / ti build : ",
         "(nouvelle lettre) — objectif ≥ 3",
+        "recherche N=3 : index ",
+        "octet sur une page vue (0)",
+        "plugin de recherche de Material +",
     ):
         assert expected in out, out
     # one letter more: its page is rendered and its image drawn; the 12 actions and the

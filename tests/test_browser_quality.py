@@ -28,6 +28,8 @@ PAGES = {
     "mentions-legales": "mentions-legales/",
     "donnees-personnelles": "donnees-personnelles/",
     "contribuer": "contribuer/",
+    "actions": "actions/",
+    "actions-facette": "actions/priorite/foncier-industriel/",
 }
 
 

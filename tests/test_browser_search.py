@@ -15,7 +15,6 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 ACTION = "hainaut-douaisis-cambresis/plan-action/chef-de-projet/"
 STATUS = "document.querySelector('.ti-recherche__etat').textContent"
-DONE = f"/résultat|Aucun/.test({STATUS})"
 OPEN = "document.activeElement.matches('input.ti-recherche__texte')"
 
 
@@ -25,7 +24,12 @@ def search(page: Page, words: str) -> list[str]:
     page.keyboard.press("/")
     wait_until(page, OPEN)
     page.keyboard.type(words)
-    wait_until(page, DONE)
+    # the status names the whole query once its results are written (or says there are none)
+    wait_until(
+        page,
+        f"{STATUS}.includes('« {words} »') && "
+        "(document.querySelector('.ti-recherche__resultats li') || /Aucun/.test(" + STATUS + "))",
+    )
     return page.eval_on_selector_all(
         ".ti-recherche__resultats a", "nodes => nodes.map(n => n.getAttribute('href'))"
     )

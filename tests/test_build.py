@@ -94,7 +94,11 @@ def test_territory_home_priorities_and_governance(built_site: Path) -> None:
 def test_national_home_groups_territories_by_region(built_site: Path) -> None:
     soup = page(built_site, "")
     headings = [h.get_text(" ", strip=True) for h in soup.select("article h3")]
-    assert headings == ["Hauts-de-France (1 territoire)", "Nouvelle-Aquitaine (1 territoire)"]
+    assert headings == [
+        "Les territoires par département",
+        "Hauts-de-France (1 territoire)",
+        "Nouvelle-Aquitaine (1 territoire)",
+    ]
     links = {a["href"] for a in soup.select("article .grid a")}
     assert {"hainaut-douaisis-cambresis/", "grand-chatellerault/"} <= links
 

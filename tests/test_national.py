@@ -88,8 +88,8 @@ def test_navigation_is_grouped_by_region_at_scale(national: Path) -> None:
     regions = {region for region, _ in site.by_region()}
     assert len(regions) > 3
     top = [next(iter(item)) for item in nav]
-    assert top[:2] == ["Accueil", "Tableau de bord national"]
-    assert set(top[2:]) == regions
+    assert top[:3] == ["Accueil", "Tableau de bord national", "Toutes les fiches actions"]
+    assert set(top[3:]) == regions
     # With navigation.prune a page lists the regions and only its own region's territories.
     first = site.territories[0]
     page = soup_of(national / "site" / first.slug / "carte-identite" / "index.html")
@@ -145,15 +145,22 @@ def test_an_interregional_territory_is_listed_in_each_region_and_counted_once(
 
 
 def test_national_map_and_its_list_by_departement(built_site: Path) -> None:
-    """The home page's map is a picture (no script, no tile, nothing from another host); the
-    list beside it names each département and links its territories."""
+    """The home page's map is a picture (no script, no tile, nothing from another host) with a
+    named link per département over it; the list beside it names each département and links
+    its territories."""
     svg = (built_site / "carte-territoires.svg").read_text("utf-8")
     assert "<title>Nord : 1</title>" in svg and "<title>Vienne : 1</title>" in svg
     assert "<title>Ain : 0</title>" in svg
     assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")
     home = soup_of(built_site / "index.html").select_one("article")
     img = home.select_one("figure.ti-national-map img")
-    assert img["src"] == "carte-territoires.svg" and "la liste par département suit" in img["alt"]
+    assert img["src"] == "carte-territoires.svg" and "un lien vers sa ligne" in img["alt"]
+    links = home.select("figure.ti-national-map svg.ti-map-links a")
+    assert [(a["href"], a["aria-label"]) for a in links] == [
+        ("#departement-59", "Nord : 1 territoire"),
+        ("#departement-86", "Vienne : 1 territoire"),
+    ]
+    assert home.select_one("#departement-59") is not None
     items = {
         li.strong.get_text(): [a["href"] for a in li("a")]
         for li in home.select(".ti-departements li")

@@ -35,6 +35,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 GOLDEN_PAGES = [
+    "actions/index.md",
+    "actions/priorite/foncier-industriel/index.md",
     "index.md",
     "hainaut-douaisis-cambresis/index.md",
     "hainaut-douaisis-cambresis/carte-identite/index.md",

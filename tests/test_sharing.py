@@ -128,15 +128,15 @@ def test_social_images_wrap_long_titles_and_are_cached(project: Path) -> None:
         assert img.size == (1200, 627)
     first = run_ti("build", cwd=project)
     assert first.returncode == 0, first.stderr
-    assert "Images de partage : 36 dessinées, 0 en cache." in first.stderr
+    assert "Images de partage : 49 dessinées, 0 en cache." in first.stderr
     second = run_ti("build", cwd=project)
-    assert "Images de partage : 0 dessinée, 36 en cache." in second.stderr
+    assert "Images de partage : 0 dessinée, 49 en cache." in second.stderr
     path = project / HDC / "actions/communication.md"
     path.write_text(
         path.read_text("utf-8").replace("titre: Réaliser des actions", "titre: Mener des actions")
     )
     third = run_ti("build", cwd=project)
-    assert "Images de partage : 1 dessinée, 35 en cache." in third.stderr
+    assert "Images de partage : 1 dessinée, 48 en cache." in third.stderr
 
 
 def test_dropping_a_published_url_fails_the_build(project: Path) -> None:

@@ -474,6 +474,7 @@ RESERVED = frozenset(
         "programme",
         "assets",
         "search",
+        "pagefind",
         "actions",
         "admin",
         "territoires",

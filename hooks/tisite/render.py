@@ -179,6 +179,10 @@ def relative_url(from_dir: str, to_dir: str) -> str:
     return "./" if rel == "." else rel.rstrip("/") + "/"
 
 
+def _actions(count: int) -> str:
+    return textutil.plural(count, "fiche action", "fiches actions")
+
+
 class Renderer:
     """Turns a SiteModel into the list of generated pages and files."""
 
@@ -326,7 +330,7 @@ class Renderer:
                     root=finder.ROOT,
                     groups=finder.grouped(self.site),
                 ),
-                self.card(title, "Le réseau", figure=textutil.plural(total, "fiche action")),
+                self.card(title, "Le réseau", figure=_actions(total)),
                 modified=everything,
             )
         ]
@@ -344,7 +348,7 @@ class Renderer:
                         groups=groups,
                         territories=sum(len(g.territories) for g in groups),
                     ),
-                    self.card(title, "Le réseau", figure=textutil.plural(v.count, "fiche action")),
+                    self.card(title, "Le réseau", figure=_actions(v.count)),
                     modified=everything,
                     indexed=False,
                 )

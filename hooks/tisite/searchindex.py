@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,9 +71,11 @@ def action_facets(t: Territory, action: ActionItem) -> Facets:
 class IndexReport:
     pages: int
     words: int
+    seconds: float
 
     def line(self) -> str:
-        return f"Recherche : {self.pages} pages indexées ({self.words} mots distincts)."
+        took = f"{self.seconds:.1f}".replace(".", ",")
+        return f"Recherche : {self.pages} pages indexées ({self.words} mots distincts) en {took} s."
 
 
 def index_site(site_dir: Path) -> IndexReport:
@@ -91,6 +94,7 @@ def index_site(site_dir: Path) -> IndexReport:
         "--exclude-selectors",
         ".headerlink",
     ]
+    start = time.perf_counter()
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -102,7 +106,11 @@ def index_site(site_dir: Path) -> IndexReport:
             path.unlink()
     pages = re.search(r"Indexed (\d+) pages?", done.stdout)
     words = re.search(r"Indexed (\d+) words?", done.stdout)
-    return IndexReport(int(pages.group(1)) if pages else 0, int(words.group(1)) if words else 0)
+    return IndexReport(
+        int(pages.group(1)) if pages else 0,
+        int(words.group(1)) if words else 0,
+        time.perf_counter() - start,
+    )
 
 
 def _failure(detail: str) -> ContentError:

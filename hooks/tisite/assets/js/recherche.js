@@ -32,7 +32,8 @@
     if (!loading) {
       var root = siteRoot();
       loading = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
-        return pagefind.options({ baseUrl: root.pathname, excerptLength: 24 }).then(function () {
+        // noWorker: the search runs in the page; a worker would download Pagefind's code twice
+        return pagefind.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true }).then(function () {
           pagefind.init();
           return pagefind;
         });
@@ -231,10 +232,13 @@
           results = search.results;
           shown = 0;
           list.replaceChildren();
-          status.textContent = results.length
-            ? plural(results.length, "résultat", "résultats") + (text ? " pour « " + text + " »" : "")
-            : "Aucun résultat" + (text ? " pour « " + text + " »" : "") + ". Essayez un autre mot ou retirez un filtre.";
-          return showMore();
+          // the count is announced once the results it counts are there
+          return showMore().then(function () {
+            if (ticket !== asked) return;
+            status.textContent = results.length
+              ? plural(results.length, "résultat", "résultats") + (text ? " pour « " + text + " »" : "")
+              : "Aucun résultat" + (text ? " pour « " + text + " »" : "") + ". Essayez un autre mot ou retirez un filtre.";
+          });
         })
         .catch(function () {
           status.textContent = "La recherche n'a pas pu être chargée. Rechargez la page pour réessayer.";

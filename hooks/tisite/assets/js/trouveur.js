@@ -118,10 +118,12 @@
           shown = 0;
           list.replaceChildren();
           counts(found);
-          status.textContent = results.length
-            ? search.plural(results.length, "fiche action", "fiches actions") + (words ? " pour « " + words + " »" : "")
-            : "Aucune fiche action ne correspond : retirez un filtre ou essayez un autre mot.";
-          return showMore(false);
+          return showMore(false).then(function () {
+            if (ticket !== asked) return;
+            status.textContent = results.length
+              ? search.plural(results.length, "fiche action", "fiches actions") + (words ? " pour « " + words + " »" : "")
+              : "Aucune fiche action ne correspond : retirez un filtre ou essayez un autre mot.";
+          });
         })
         .catch(function () {
           status.textContent = "La recherche n'a pas pu être chargée : les listes par région, priorité, axe et statut ci-dessous restent disponibles.";

@@ -1,0 +1,138 @@
+"""The national action finder (/actions/) with and without JavaScript, the search dialog under
+axe, and the national map with the keyboard, in headless Chromium on the example site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from browser import wait_until
+
+pytestmark = pytest.mark.browser
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+STATUS = "document.getElementById('ti-trouveur-etat').textContent"
+READY = f"/fiche|Aucune/.test({STATUS}) && !{STATUS}.startsWith('Recherche')"
+HDC, GC = "Hainaut-Douaisis-Cambrésis", "Grand-Châtellerault"
+
+
+def finder(browser: Browser, base_url: str, query: str = "") -> Page:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "actions/" + query, wait_until="networkidle")
+    wait_until(page, READY)
+    return page
+
+
+def results(page: Page) -> list[tuple[str, str]]:
+    """(title, « territory · status ») of every result shown."""
+    return page.eval_on_selector_all(
+        ".ti-finder__result",
+        "nodes => nodes.map(n => [n.querySelector('a').textContent,"
+        " n.querySelector('.ti-finder__meta').textContent])",
+    )
+
+
+def settle(page: Page) -> None:
+    page.wait_for_timeout(100)
+    wait_until(page, READY)
+
+
+def test_the_finder_filters_across_territories(browser: Browser, base_url: str) -> None:
+    page = finder(browser, base_url)
+    everything = results(page)
+    assert {meta.split(" · ")[0] for _, meta in everything} == {HDC, GC}
+    assert page.evaluate(STATUS).startswith(f"{len(everything)}")
+    page.select_option("#t-region", "Nouvelle-Aquitaine")
+    settle(page)
+    shown = results(page)
+    assert shown and all(meta.startswith(GC) for _, meta in shown), shown
+    assert len(shown) < len(everything)
+    assert "region=Nouvelle-Aquitaine" in page.url  # the filtered list can be shared
+    # the other facets now count what is left
+    counts = page.eval_on_selector_all("#t-territoire option", "o => o.map(x => x.textContent)")
+    assert f"{HDC} (0)" in counts, counts
+    page.click("button[type=reset]")
+    settle(page)
+    assert len(results(page)) == len(everything)
+    page.fill("#t-texte", "robotique")
+    wait_until(page, f"{STATUS}.includes('« robotique »')")
+    shown = results(page)
+    assert [t for t, _ in shown] and all(m.startswith(HDC) for _, m in shown), shown
+    assert len(shown) < len(everything)
+    page.click(".ti-finder__result a")
+    page.wait_for_url("**/plan-action/**")
+    page.close()
+
+
+def test_a_shared_address_opens_the_finder_filtered(browser: Browser, base_url: str) -> None:
+    page = finder(browser, base_url, "?priorite=Foncier+industriel")
+    assert page.eval_on_selector("#t-priorite", "s => s.value") == "Foncier industriel"
+    shown = results(page)
+    page.goto(base_url + "actions/priorite/foncier-industriel/")
+    listed = page.eval_on_selector_all(".ti-facet-list a", "a => a.map(x => x.textContent)")
+    assert sorted(t for t, _ in shown) == sorted(listed) and listed
+    page.close()
+
+
+def test_without_javascript_each_facet_has_its_list(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "actions/")
+    assert not page.is_visible("#ti-trouveur")  # no form that would do nothing
+    page.click("#ti-trouveur-parcourir a:text-is('Nouvelle-Aquitaine')")
+    assert page.url.endswith("/actions/region/nouvelle-aquitaine/")
+    assert page.inner_text("h1").startswith("Fiches actions — Nouvelle-Aquitaine")
+    territories = page.eval_on_selector_all("h3 a", "a => a.map(x => x.textContent)")
+    assert territories == [GC]
+    page.go_back()
+    page.click("#ti-trouveur-parcourir a:text-is('En cours')")
+    territories = page.eval_on_selector_all("h3 a", "a => a.map(x => x.textContent)")
+    assert territories  # across territories
+    for href in page.eval_on_selector_all(".ti-facet-list a", "a => a.map(x => x.href)"):
+        assert "/plan-action/" in href
+    context.close()
+
+
+def test_the_search_dialog_passes_axe(browser: Browser, base_url: str) -> None:
+    for width in (375, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.add_init_script(path=str(AXE))
+        page.goto(base_url, wait_until="networkidle")
+        page.keyboard.press("/")
+        page.keyboard.type("industrie")
+        page.wait_for_selector(".ti-recherche__resultats li")
+        page.click(".ti-recherche__filtres summary")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"recherche-{width}.png"))
+        found = page.evaluate(
+            "async () => (await axe.run('#ti-recherche', {resultTypes: ['violations']}))"
+            ".violations.map(v => v.id + ' : ' + v.nodes.map(n => n.target).join(', '))"
+        )
+        assert not found, f"{width} px : {found}"
+        page.close()
+
+
+def test_the_national_map_works_with_the_keyboard(browser: Browser, base_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url, wait_until="networkidle")
+    names = page.eval_on_selector_all(
+        ".ti-map-links a", "a => a.map(x => x.getAttribute('aria-label'))"
+    )
+    assert names == ["Nord : 1 territoire", "Vienne : 1 territoire"]
+    page.focus(".ti-recherche__ouvrir")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('.ti-map-links')"):
+            break
+    else:
+        pytest.fail("aucun département de la carte n'est atteignable avec Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#departement-59")
+    assert page.evaluate("document.querySelector(':target').textContent").startswith("Nord (59)")
+    page.keyboard.press("Tab")  # from the map's link to the next link of the page
+    page.goto(base_url + "#departement-86")
+    page.click("#departement-86 a")
+    page.wait_for_url("**/grand-chatellerault/")
+    page.close()
