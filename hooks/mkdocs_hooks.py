@@ -22,7 +22,7 @@ from tisite.csp import protect, theme_scripts
 from tisite.errors import ContentError
 from tisite.pagecache import PLACEHOLDER_TEMPLATE
 from tisite.preview import preview_error_page
-from tisite.searchindex import index_site
+from tisite.searchindex import Indexing, missing_from_index
 from tisite.textutil import agree, plural
 
 log = logging.getLogger("mkdocs.hooks.territoires")
@@ -244,11 +244,21 @@ def on_post_build(config: MkDocsConfig) -> None:
     warnings: _WarningCount = _state["warnings"]
     logging.getLogger("mkdocs").removeHandler(warnings)
     log.info(build.finish_page_cache(clean=warnings.count == 0))
-    build.write_artefacts(Path(config.site_dir))
-    try:  # the search index, made from the pages as written (see tisite/searchindex)
-        log.info(index_site(Path(config.site_dir)).line())
+    # the search index, made from the pages as written (see tisite/searchindex), while the
+    # other files are written
+    indexing = Indexing(Path(config.site_dir))
+    try:
+        build.write_artefacts(Path(config.site_dir))
+    except BaseException:
+        indexing.stop()
+        raise
+    try:
+        report = indexing.finish()
     except ContentError as exc:
         raise PluginError(exc.report()) from None
+    log.info(report.line())
+    if report.pages != build.to_index:  # a page Pagefind could not read: the build fails
+        log.warning(missing_from_index(report.pages, build.to_index))
     stats = build.social_stats
     drawn = agree(stats["drawn"], "dessinée")
     log.info(f"Images de partage : {stats['drawn']} {drawn}, {stats['cached']} en cache.")

@@ -131,3 +131,36 @@ def test_without_javascript_no_dead_search_button(browser: Browser, base_url: st
     assert not page.is_visible(".ti-recherche__ouvrir")
     assert not page.is_visible("#ti-recherche")
     context.close()
+
+
+def test_results_only_link_to_the_site(browser: Browser, base_url: str) -> None:
+    """A page name such as « \\autre.example » gives the address « /\\autre.example/ », which
+    the browser reads as another host: such a result gets no link."""
+    page, _ = opened(browser, base_url)
+    tricky = "/\\autre.example/"
+    # control: the browser does send that address elsewhere
+    assert page.evaluate("u => new URL(u, location.href).host", tricky) == "autre.example"
+    assert page.evaluate("u => window.tiRecherche.link(u)", tricky) is None
+    assert page.evaluate("u => window.tiRecherche.link(u)", "//autre.example/") is None
+    assert page.evaluate("u => window.tiRecherche.link(u)", "https://autre.example/") is None
+    assert page.evaluate("u => window.tiRecherche.link(u)", "/") == base_url
+    page.close()
+
+
+def test_the_single_key_shortcuts_can_be_turned_off(browser: Browser, base_url: str) -> None:
+    """WCAG 2.1.4: a box of the dialog turns « / » and « s » off, remembered in the browser."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url, wait_until="networkidle")
+    page.keyboard.press("s")
+    wait_until(page, OPEN)
+    page.uncheck(".ti-recherche__raccourcis input")
+    page.keyboard.press("Escape")
+    page.goto(base_url + "tableau-de-bord/", wait_until="networkidle")
+    page.focus("body")
+    page.keyboard.press("s")
+    page.wait_for_timeout(200)
+    assert not page.evaluate("document.getElementById('ti-recherche').open")
+    page.click(".ti-recherche__ouvrir")  # the button still opens it
+    wait_until(page, OPEN)
+    context.close()

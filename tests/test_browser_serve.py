@@ -52,6 +52,12 @@ def test_live_reload_after_editing_territory(project: Path, browser: Browser) ->
         while "Territoire modifié de" not in tab.inner_text("article"):
             assert time.monotonic() < deadline, "la page ne s'est pas rechargée"
             tab.wait_for_timeout(250)
+        # the preview's search is made again with its pages (Pagefind after each rebuild)
+        tab.keyboard.press("/")
+        tab.keyboard.type("modifié")
+        tab.wait_for_selector(".ti-recherche__resultats li", timeout=20_000)
+        assert "Grand-Châtellerault" in tab.inner_text(".ti-recherche__resultats")
+        tab.keyboard.press("Escape")
         # Broken content: the open page becomes the French list of problems, by itself...
         path.write_text(text.replace("nom: Grand-Châtellerault", "nom: [", 1), encoding="utf-8")
         wait_for_text(tab, "h1", "Le site ne peut pas être construit")

@@ -38,6 +38,7 @@ def add_to_action(yaml: str) -> Callable[[Path], None]:
 
 def write(rel: str, content: bytes) -> Callable[[Path], None]:
     def apply(root: Path) -> None:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(content)
 
     return apply
@@ -401,6 +402,33 @@ CASES: dict[str, Case] = {
         f"{HDC}/territoire.yml:23: champ « epci » : l'EPCI 245901160 (CA Valenciennes "
         f"Métropole) appartient déjà au territoire {GC} : une intercommunalité n'est comptée "
         "que dans un territoire",
+    ),
+    # Names of docs/ files become addresses: a backslash would send a search result to another
+    # host, the site's own folders would be replaced (Pagefind hangs on a folder named like its
+    # script)
+    "docs-nom-barre-inverse": Case(
+        write("docs/\\evil.example.md", b"# Page\n\nTexte.\n"),
+        "docs/\\evil.example.md: nom de fichier refusé dans docs/ : il devient une adresse du "
+        "site, qui ne doit contenir que des lettres sans accent, des chiffres, « - », « _ » et "
+        "« . » (une espace, un « # », un « ? » ou une barre oblique inverse donnent une adresse "
+        "cassée ou qui mène ailleurs). Renommez-le, par exemple « evil.example.md »",
+    ),
+    "docs-adresse-du-site": Case(
+        write("docs/pagefind/pagefind.js/index.md", b"# Page\n"),
+        "docs/pagefind/pagefind.js/index.md: « pagefind » est une adresse que le site produit "
+        "lui-même (/pagefind/) : une page de docs/ à cet endroit la remplacerait ou serait "
+        "écrasée. Choisissez un autre nom",
+    ),
+    # The same name written with a combining accent is the same name (search filters, finder)
+    "nom-territoire-decompose": Case(
+        edit(
+            f"{HDC}/territoire.yml",
+            "nom: Hainaut-Douaisis-Cambrésis",
+            'nom: "Grand-Cha\\u0302tellerault"',
+        ),
+        f"{HDC}/territoire.yml:4: champ « nom » : « Grand-Cha\u0302tellerault » est déjà le nom "
+        "du territoire territoires/grand-chatellerault : deux territoires ne peuvent pas porter "
+        "le même nom",
     ),
 }
 

@@ -83,6 +83,15 @@ def escape_page_meta(meta: dict[str, Any], title: str | None) -> None:
             meta[key] = theme_text(meta[key])
 
 
+def published_urls(root: Path) -> list[tuple[int, str]]:
+    """(line, address) of every address of urls-publiees.txt (none if there is no file)."""
+    registry = root / URL_REGISTRY
+    if not registry.is_file():
+        return []
+    lines = registry.read_text(encoding="utf-8").splitlines()
+    return [(n, u.strip()) for n, u in enumerate(lines, 1) if u.strip() and not u.startswith("#")]
+
+
 @dataclass
 class SiteBuild:
     site: SiteModel
@@ -96,6 +105,7 @@ class SiteBuild:
     page_cache: PageCache = field(default_factory=lambda: PageCache(None, ""))
     painter: CardPainter | None = None
     theme_scripts: list[re.Pattern[str]] = field(default_factory=list)  # see csp.protect
+    to_index: int = 0  # pages marked for the search index in this build (see search_facets)
 
     def __post_init__(self) -> None:
         self._by_path = {p.path: p for p in self.pages}
@@ -116,6 +126,7 @@ class SiteBuild:
             site_url=site_url,
             cache_dir=root / CACHE,
             file_dates=history.file_dates(root, today),
+            published=frozenset(u for _, u in published_urls(root)),
         )
         pages = renderer.pages()
         return cls(site, renderer, pages, renderer.assets(), {p.path for p in pages}, root)
@@ -234,8 +245,10 @@ class SiteBuild:
         if "territoire" in first:
             details.append(("territoire", first["territoire"]))
         details += page.details if page is not None else ()
+        indexed = page is None or page.indexed
+        self.to_index += indexed
         return {
-            "indexe": page is None or page.indexed,
+            "indexe": indexed,
             "filtres": list(facets),
             "details": details,
         }
@@ -353,13 +366,9 @@ class SiteBuild:
         """Published URLs that the build would drop; raises a ContentError if there are any."""
         if self.root is None or self.only_preview:
             return []
-        registry = self.root / URL_REGISTRY
-        if not registry.is_file():
+        published = published_urls(self.root)
+        if not published:
             return []
-        lines = registry.read_text(encoding="utf-8").splitlines()
-        published = [
-            (n, u.strip()) for n, u in enumerate(lines, 1) if u.strip() and not u.startswith("#")
-        ]
         missing = [(n, u) for n, u in published if u not in produced]
         if missing:
             raise ContentError(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from . import actionplan, searchindex, textutil, vocab
 from .models import ActionItem, SiteModel, Territory
+from .reference import load_reference
 
 ROOT = "actions/"
 # Facets of the finder, in the order of its form: (index filter, label, label of « all »).
@@ -110,7 +111,26 @@ def grouped(
     return regions
 
 
-def facet_pages(site: SiteModel) -> list[FacetValue]:
-    """The facet values that get a page of their own."""
+def _universe(facet: str) -> list[str]:
+    """Every value a paged facet can take (regions: those of the reference data)."""
+    if facet == "region":
+        return list(load_reference().regions.values())
+    return _ORDER[facet]
+
+
+def facet_pages(site: SiteModel, published: frozenset[str] = frozenset()) -> list[FacetValue]:
+    """The facet values that get a page of their own: those of at least one action, and those
+    whose page was published before (``published``: the addresses of urls-publiees.txt), so
+    that an address shared once keeps working when its last action changes status, priority or
+    axis (the page then says there is none)."""
     values = facet_values(site)
-    return [v for name in PAGED for v in values[name]]
+    out = []
+    for name in PAGED:
+        present = {v.label for v in values[name]}
+        former = [
+            FacetValue(name, label, 0)
+            for label in _universe(name)
+            if label not in present and "/" + FacetValue(name, label, 0).url in published
+        ]
+        out += values[name] + former
+    return out

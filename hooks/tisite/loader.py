@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import unicodedata
 from pathlib import Path
 
 from . import images, remote, schema
@@ -113,6 +114,20 @@ DOCS_DIR = "docs"
 DOCS_IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 
 
+# Names of docs/ files: they become addresses (see load_docs).
+DOCS_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*")
+
+
+def _suggest_name(inside: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", inside)
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    parts = [
+        re.sub(r"[^A-Za-z0-9._-]+", "-", part).strip("-.") or "page"
+        for part in ascii_only.split("/")
+    ]
+    return "/".join(parts)
+
+
 def load_docs(root: Path, problems: list[Problem]) -> None:
     """Check the hand-written pages of docs/: only Markdown pages and raster images are
     published from there (an HTML page, a script or an SVG image would run code on the site's
@@ -126,6 +141,34 @@ def load_docs(root: Path, problems: list[Problem]) -> None:
             continue  # MkDocs publishes no hidden file
         rel = _rel(root, path)
         suffix = path.suffix.lower()
+        inside = path.relative_to(base).as_posix()
+        first = inside.split("/", 1)[0].removesuffix(".md")
+        if not DOCS_NAME.fullmatch(inside):
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    "nom de fichier refusé dans docs/ : il devient une adresse du site, qui ne "
+                    "doit contenir que des lettres sans accent, des chiffres, « - », « _ » et "
+                    "« . » (une espace, un « # », un « ? » ou une barre oblique inverse donnent "
+                    "une adresse cassée ou qui mène ailleurs). Renommez-le, par exemple "
+                    f"« {_suggest_name(inside)} »",
+                )
+            )
+            continue
+        if first in GENERATED_TOP:
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    f"« {first} » est une adresse que le site produit lui-même (/{first}/) : "
+                    "une page de docs/ à cet endroit la remplacerait ou serait écrasée. "
+                    "Choisissez un autre nom",
+                )
+            )
+            continue
         if suffix in DOCS_IMAGES:
             refused = images.problem(path, rel)
             if refused:
@@ -481,6 +524,9 @@ RESERVED = frozenset(
         "lettres",
     }
 )
+# Top-level addresses the site makes itself, which a page of docs/ can't take either (docs/ has
+# its own « contribuer », « programme » and « assets »).
+GENERATED_TOP = RESERVED - {"contribuer", "programme", "assets"}
 # Pages of a territory's action plan that an action (or its former identifier) can't take.
 RESERVED_ACTIONS = frozenset({"avancement"})
 
@@ -522,7 +568,9 @@ def _check_across(root: Path, territories: list[Territory], problems: list[Probl
                     "dossier du territoire",
                 )
             )
-        key = t.nom.casefold()
+        # the same name however it is written: composed or not, with invisible characters
+        normal = unicodedata.normalize("NFKC", t.nom)
+        key = "".join(c for c in normal if unicodedata.category(c) != "Cf").casefold()
         if key in names:
             problems.append(
                 Problem(

@@ -193,8 +193,10 @@ class Renderer:
         site_url: str | None = None,
         cache_dir: Path | None = None,
         file_dates: dict[str, dt.date] | None = None,
+        published: frozenset[str] = frozenset(),
     ) -> None:
         self.site = site
+        self.published = published  # addresses already published (urls-publiees.txt)
         self.file_dates = file_dates or {}  # last commit of each source file (see history)
         self.today = today or dt.date.today()
         self.site_url = site_url
@@ -334,7 +336,7 @@ class Renderer:
                 modified=everything,
             )
         ]
-        for v in finder.facet_pages(self.site):
+        for v in finder.facet_pages(self.site, self.published):
             groups = finder.grouped(self.site, v.facet, v.label)
             title = f"Fiches actions — {finder.TITLES[v.facet]}{v.label}"
             pages.append(

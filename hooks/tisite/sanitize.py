@@ -268,7 +268,8 @@ def _rewrite(tag: str, attributes: str, inside: bool, renamed: dict[str, str]) -
             if match:
                 classes.append(f"ti-align-{match.group(1)}")
             continue
-        if inside and lower.startswith("data-"):
+        if inside and (lower.startswith("data-") or lower == "hidden"):
+            # hidden: text only the search index would read (and rank) is shown instead
             continue
         if lower == "src" and not same_site(value):
             continue  # images from another host are refused at check time; never loaded

@@ -27,6 +27,7 @@ from .errors import ContentError, Problem
 from .models import ActionItem, Territory
 
 BUNDLE = "pagefind"  # folder of the site where the index goes
+TIMEOUT = 300  # seconds; the national site of 183 territories takes about 10
 LANGUAGE = "fr"
 
 # Kinds of page, as results and the « Type » filter name them.
@@ -78,38 +79,75 @@ class IndexReport:
         return f"Recherche : {self.pages} pages indexées ({self.words} mots distincts) en {took} s."
 
 
-def index_site(site_dir: Path) -> IndexReport:
-    """Index the built site into ``site_dir/pagefind``; a French error if Pagefind fails."""
-    command = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(site_dir),
-        "--output-subdir",
-        BUNDLE,
-        "--force-language",
-        LANGUAGE,
-        # the « ¶ » links of headings are not words of the page
-        "--exclude-selectors",
-        ".headerlink",
-    ]
-    start = time.perf_counter()
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise _failure(str(exc)) from None
-    if done.returncode != 0:
-        raise _failure((done.stderr or done.stdout).strip()[-2000:])
-    for path in (site_dir / BUNDLE).iterdir():
-        if UNUSED.match(path.name):
-            path.unlink()
-    pages = re.search(r"Indexed (\d+) pages?", done.stdout)
-    words = re.search(r"Indexed (\d+) words?", done.stdout)
-    return IndexReport(
-        int(pages.group(1)) if pages else 0,
-        int(words.group(1)) if words else 0,
-        time.perf_counter() - start,
+class Indexing:
+    """Pagefind indexing the built site into ``site_dir/pagefind``, in a process of its own:
+    started once the pages are written, it runs while the build writes its other files
+    (images, email copies); :meth:`finish` waits for it."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.start = time.perf_counter()
+        command = [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(site_dir),
+            "--output-subdir",
+            BUNDLE,
+            "--force-language",
+            LANGUAGE,
+            # the « ¶ » links of headings are not words of the page
+            "--exclude-selectors",
+            ".headerlink",
+        ]
+        try:
+            self.process: subprocess.Popen[str] | None = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            self.error = ""
+        except OSError as exc:
+            self.process, self.error = None, str(exc)
+
+    def finish(self) -> IndexReport:
+        """The figures of the index; a French error (ContentError) if Pagefind failed."""
+        if self.process is None:
+            raise _failure(self.error)
+        try:
+            out, err = self.process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.communicate()
+            raise _failure(
+                f"Pagefind ne s'est pas arrêté en {TIMEOUT} secondes (un fichier ou un dossier "
+                f"du site porte-t-il le nom « {BUNDLE} » ?)"
+            ) from None
+        if self.process.returncode != 0:
+            raise _failure((err or out).strip()[-2000:])
+        for path in (self.site_dir / BUNDLE).iterdir():
+            if UNUSED.match(path.name):
+                path.unlink()
+        pages = re.search(r"Indexed (\d+) pages?", out)
+        words = re.search(r"Indexed (\d+) words?", out)
+        return IndexReport(
+            int(pages.group(1)) if pages else 0,
+            int(words.group(1)) if words else 0,
+            time.perf_counter() - self.start,
+        )
+
+    def stop(self) -> None:
+        """End it (the build failed meanwhile)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+def missing_from_index(indexed: int, expected: int) -> str:
+    return (
+        f"index de recherche : {indexed} pages indexées sur {expected} attendues ; une page "
+        "dont l'adresse contient un caractère inattendu ne peut pas être trouvée par la "
+        "recherche. Relancez avec `ti build --sans-cache` ; si l'écart persiste, signalez-le "
+        "aux mainteneurs du projet"
     )
 
 
@@ -122,8 +160,8 @@ def _failure(detail: str) -> ContentError:
                 None,
                 "l'index de recherche n'a pas pu être construit (Pagefind) : "
                 + (detail or "erreur inconnue")
-                + ". Réinstallez les dépendances avec `make test` ou "
-                "`pip install -e .` (le paquet pagefind[bin] contient le programme)",
+                + ". Si le programme manque, réinstallez les dépendances (`make site` le fait ; "
+                "le paquet pagefind[bin] le contient)",
             )
         ]
     )

@@ -43,15 +43,10 @@
     return loading;
   }
 
-  // Pagefind's excerpt: the page's text (escaped) with <mark> around the words found. Its
-  // character references are decoded here; nothing of it is ever parsed as HTML.
-  var NAMED = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0" };
+  // Pagefind's excerpt: the page's text with < and > escaped (nothing else) and <mark> around
+  // the words found. Those two are decoded here; nothing of it is ever parsed as HTML.
   function decode(text) {
-    return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, function (whole, name) {
-      if (name[0] !== "#") return NAMED[name.toLowerCase()] || whole;
-      var code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : whole;
-    });
+    return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
   }
   function excerpt(text, into) {
     var marked = false;
@@ -70,9 +65,16 @@
     });
   }
 
-  // A result's address, if it is one of the site's pages (an absolute path).
+  // A result's address, if it is one of the site's pages: a path of this site (a name such as
+  // « /\\autre.example » would be read by the browser as another host).
   function link(url) {
-    return typeof url === "string" && /^\/(?!\/)/.test(url) ? url : null;
+    if (typeof url !== "string" || !/^\/(?![\/\\])/.test(url)) return null;
+    try {
+      var target = new URL(url, window.location.href);
+      return target.origin === window.location.origin ? target.href : null;
+    } catch (e) {
+      return null;
+    }
   }
 
   function plural(n, one, many) {
@@ -113,8 +115,16 @@
     dialog.addEventListener("click", function (event) {
       if (event.target === dialog) close(); // a click on the backdrop
     });
+    // The « / » and « s » keys open the search; a box of the dialog turns them off (kept in
+    // this browser only), for those whose tools type single letters (WCAG 2.1.4).
+    var shortcuts = dialog.querySelector(".ti-recherche__raccourcis input");
+    var STORE = "ti-recherche-raccourcis";
+    try { shortcuts.checked = window.localStorage.getItem(STORE) !== "non"; } catch (e) { /* private mode */ }
+    shortcuts.addEventListener("change", function () {
+      try { window.localStorage.setItem(STORE, shortcuts.checked ? "oui" : "non"); } catch (e) { /* private mode */ }
+    });
     document.addEventListener("keydown", function (event) {
-      if (dialog.open || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (!shortcuts.checked || dialog.open || event.ctrlKey || event.metaKey || event.altKey) return;
       if (event.key !== "/" && event.key !== "s") return;
       var target = event.target;
       if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;

@@ -1,0 +1,74 @@
+"""What the search index and the action finder are made from (no browser): contributed text
+can't hide from readers while talking to the index, and the finder's addresses outlive the
+data that made them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from conftest import run_ti
+from pagefind_index import indexed_pages
+from tisite import finder
+from tisite.loader import load_site
+from tisite.sanitize import sanitize
+
+GC = "territoires/grand-chatellerault"
+GONE = "/actions/statut/non-renseigne/"
+
+
+def test_hidden_contributed_text_is_shown_not_only_indexed() -> None:
+    html = '<div hidden>mot caché</div><p data-pagefind-weight="10">texte</p>'
+    clean = sanitize(html, contributed=True).html
+    assert "hidden" not in clean and "data-pagefind" not in clean and "mot caché" in clean
+    # control: the site's own markup keeps its hidden elements (filters without JavaScript)
+    assert "hidden" in sanitize('<form hidden class="ti-filters"></form>').html
+
+
+def set_status(root: Path) -> None:
+    """Both Grand-Châtellerault actions get a dated status: none is « Non renseigné » any more."""
+    for path in (root / GC / "actions").glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace(
+            "\n---\n",
+            "\navancement:\n  - date: 2024-01-01\n    phase: Opération\n    statut: En cours\n---\n",
+            1,
+        )
+        path.write_text(text, encoding="utf-8")
+
+
+def test_a_shared_finder_address_survives_its_last_action(project: Path) -> None:
+    first = run_ti("build", cwd=project)
+    assert first.returncode == 0, first.stderr
+    assert GONE in (project / "urls-publiees.txt").read_text(encoding="utf-8")
+    set_status(project)
+    # control: without the published address, no action leaves the page to be made
+    site = load_site(project)
+    assert not [v for v in finder.facet_pages(site) if "/" + v.url == GONE]
+    assert [
+        v.count for v in finder.facet_pages(site, frozenset({GONE})) if "/" + v.url == GONE
+    ] == [0]
+    second = run_ti("build", cwd=project)
+    assert second.returncode == 0, second.stdout + second.stderr
+    page = BeautifulSoup(
+        (project / "site" / GONE.strip("/") / "index.html").read_text(encoding="utf-8"),
+        "html.parser",
+    )
+    assert "Aucune fiche action ne correspond pour l'instant" in page.get_text()
+    assert "/actions/statut/non-renseigne/" not in indexed_pages(project / "site")
+
+
+def test_a_failed_indexing_says_so_in_french(tmp_path: Path) -> None:
+    from tisite.errors import ContentError
+    from tisite.searchindex import Indexing
+
+    (tmp_path / "site").write_text("pas un dossier", encoding="utf-8")
+    try:
+        Indexing(tmp_path / "site").finish()
+    except ContentError as exc:
+        report = exc.report()
+    else:
+        raise AssertionError("Pagefind a accepté un site qui n'est pas un dossier")
+    assert "l'index de recherche n'a pas pu être construit (Pagefind)" in report
+    assert "Traceback" not in report
