@@ -53,9 +53,10 @@ def test_live_reload_after_editing_territory(project: Path, browser: Browser) ->
             assert time.monotonic() < deadline, "la page ne s'est pas rechargée"
             tab.wait_for_timeout(250)
         # the preview's search is made again with its pages (Pagefind after each rebuild)
-        tab.keyboard.press("/")
-        tab.keyboard.type("modifié")
-        tab.wait_for_selector(".ti-recherche__resultats li", timeout=20_000)
+        tab.wait_for_load_state("load")  # the reload's scripts are set up
+        tab.click(".ti-recherche__ouvrir", timeout=20_000)
+        tab.fill(".ti-recherche__texte", "modifié")
+        tab.wait_for_selector(".ti-recherche__resultats li", timeout=40_000)
         assert "Grand-Châtellerault" in tab.inner_text(".ti-recherche__resultats")
         tab.keyboard.press("Escape")
         # Broken content: the open page becomes the French list of problems, by itself...
