@@ -12,8 +12,13 @@ BENCH_ARGS ?=
 VNU_VERSION := 26.9.27
 VNU_JAR := .cache/outils/node_modules/vnu-jar/build/dist/vnu.jar
 APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+# Éditeur web (Decap CMS, versions et empreintes dans scripts/installer_editeur.py) et son
+# serveur local (decap-server), qui enregistre dans les fichiers du dépôt.
+EDITEUR := .cache/editeur/versions.txt
+DECAP_SERVER_VERSION := 3.11.3
+DECAP_SERVER := .cache/serveur-editeur/node_modules/decap-server/dist/index.js
 
-.PHONY: serve site check test lint bench browser-deps quality-deps clean
+.PHONY: serve site check test lint bench browser-deps quality-deps editeur editeur-local clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +26,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-serve: $(STAMP) ## Aperçu local avec rechargement automatique
+serve: $(STAMP) $(EDITEUR) ## Aperçu local avec rechargement automatique (et l'éditeur sur /admin/)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/ti serve --adresse $(ADDR) $(if $(TERRITOIRE),--territoire $(TERRITOIRE)) $(if $(BROUILLONS),--brouillons)
 
 site: $(STAMP) ## Construit le site public dans site/ (mode strict)
@@ -35,6 +40,22 @@ lint: $(STAMP) ## ruff (lint et format) et mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+$(EDITEUR): scripts/installer_editeur.py | $(STAMP)
+	@command -v npm >/dev/null 2>&1 || ($(APT_INSTALL) npm)
+	$(BIN)/python scripts/installer_editeur.py
+
+editeur: $(STAMP) $(EDITEUR) ## Installe l'éditeur web (Decap CMS, depuis npm, versions vérifiées)
+
+$(DECAP_SERVER):
+	@command -v npm >/dev/null 2>&1 || ($(APT_INSTALL) npm)
+	npm install --silent --no-save --no-audit --no-fund --ignore-scripts \
+	  --prefix .cache/serveur-editeur decap-server@$(DECAP_SERVER_VERSION)
+	@test -f $@
+
+editeur-local: $(DECAP_SERVER) ## Serveur local de l'éditeur : /admin/ de `make serve` enregistre dans vos fichiers
+	@echo "Éditeur local : ouvrez http://$(ADDR)/admin/ (après make serve), Ctrl+C pour arrêter."
+	PORT=8081 BIND_HOST=127.0.0.1 GIT_REPO_DIRECTORY=$(CURDIR) node $(DECAP_SERVER)
+
 browser-deps: ## Installe Chromium et son pilote (paquets Debian) si absents
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
 	  ($(APT_INSTALL) chromium chromium-driver)
@@ -46,7 +67,7 @@ $(VNU_JAR):
 	  --prefix .cache/outils vnu-jar@$(VNU_VERSION)
 	@test -f $@
 
-quality-deps: browser-deps $(VNU_JAR) ## Chromium, Java et le Nu Html Checker
+quality-deps: browser-deps $(VNU_JAR) $(EDITEUR) $(DECAP_SERVER) ## Chromium, Java, le Nu Html Checker et l'éditeur web
 
 test: $(STAMP) quality-deps ## Lance toute la suite de tests
 	$(BIN)/ruff check .

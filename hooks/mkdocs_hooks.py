@@ -249,6 +249,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     indexing = Indexing(Path(config.site_dir))
     try:
         build.write_artefacts(Path(config.site_dir))
+        log.info(build.write_editor(Path(config.site_dir), config.site_url, _command["preview"]))
+    except ContentError as exc:
+        indexing.stop()
+        raise PluginError(exc.report()) from None
     except BaseException:
         indexing.stop()
         raise

@@ -18,11 +18,19 @@ import nh3
 from markupsafe import Markup
 from PIL import Image
 
-from . import URL_REGISTRY, history, images, publishing, searchindex
+from . import URL_REGISTRY, cms, history, images, publishing, schema, searchindex
 from .errors import ContentError, Problem
 from .loader import load_site, territory_dirs
 from .models import SiteModel
-from .pagecache import Entry, PageCache, link_blob, prune_older, signature, site_paths
+from .pagecache import (
+    Entry,
+    PageCache,
+    link_blob,
+    link_or_copy,
+    prune_older,
+    signature,
+    site_paths,
+)
 from .render import Page, Renderer
 from .sanitize import Sanitized, sanitize
 from .social import HEIGHT, WIDTH, Card, CardPainter, alt_text, write_cached
@@ -425,6 +433,44 @@ class SiteBuild:
     def clean_docs_image(self, path: Path) -> bytes:
         """An image of docs/ as published: encoded again, without metadata (see images)."""
         return images.published(path, self.cache("images"))
+
+    def write_editor(self, site_dir: Path, site_url: str | None, preview: bool) -> str:
+        """The web editor's files under admin/ (see cms); returns the line the build prints.
+
+        The preview always has it, signed in through the local server (`make editeur-local`);
+        a published site has it when site.yml's « edition » says where the repository is.
+        """
+        edition = self.site.settings.edition
+        if self.root is None or (edition is None and not preview):
+            return (
+                "Éditeur web : non activé. Pour l'activer, ajoutez à site.yml le bloc "
+                "« edition » (forge, depot, et application_id ou url_authentification) ; "
+                f"{schema.GUIDE_EDITOR}."
+            )
+        if not cms.installed(self.root):
+            message = (
+                "l'éditeur web (Decap CMS) n'est pas installé dans .cache/editeur : lancez "
+                "`make editeur` (il le télécharge depuis npm, à une version vérifiée)"
+            )
+            if preview:
+                return f"Éditeur web : absent de l'aperçu ({message})."
+            raise ContentError([Problem("site.yml", None, "edition", message)])
+        for path, content in cms.admin_files(self.site, self.root, site_url, local=preview):
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, Path):
+                target.unlink(missing_ok=True)
+                link_or_copy(content, target)
+            else:
+                target.write_bytes(content)
+        if preview:
+            return (
+                "Éditeur web : /admin/, enregistre dans vos fichiers par le serveur local "
+                "(`make editeur-local` dans un autre terminal)."
+            )
+        assert edition is not None
+        mode = "demandes de fusion" if edition.workflow_editorial else "publication directe"
+        return f"Éditeur web : /admin/ ({edition.forge}, {edition.depot}, {mode})."
 
     def write_artefacts(self, site_dir: Path) -> None:
         """Files written after the pages: email versions and social images (from .cache)."""

@@ -18,13 +18,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from . import URL_REGISTRY
 from .errors import ContentError, Problem
 from .textutil import agree, plural
-
-SCHEMAS = ("site", "territoire", "priorites", "gouvernance", "action", "lettre", "agenda")
 
 
 def find_root(start: Path) -> Path:
@@ -317,6 +314,7 @@ def record_published_urls(root: Path, site_dir: Path) -> None:
     urls = {
         "/" + p.parent.relative_to(site_dir).as_posix().removeprefix(".") + "/"
         for p in site_dir.rglob("index.html")
+        if p.relative_to(site_dir).parts[0] != "admin"  # the editor: not a page of the site
     }
     urls = {u.replace("//", "/") for u in urls}
     new = sorted(urls - known)
@@ -399,24 +397,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 child.kill()
 
 
-def json_schemas() -> dict[str, dict[str, object]]:
+def cmd_schema(args: argparse.Namespace) -> int:
     from . import schema
 
-    out = {}
-    for name in SCHEMAS:
-        model: Any = getattr(schema, name.capitalize())
-        data = model.model_json_schema(mode="validation")
-        data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        data["title"] = f"Territoires d'industrie — {name}.yml"
-        out[name] = data
-    return out
-
-
-def cmd_schema(args: argparse.Namespace) -> int:
     root = find_root(Path(args.racine).resolve())
     folder = root / "schemas"
     folder.mkdir(exist_ok=True)
-    for name, data in json_schemas().items():
+    for name, data in schema.json_schemas().items():
         path = folder / f"{name}.schema.json"
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"Écrit : {path.relative_to(root)}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 from typing import Annotated, Any, Literal
 
@@ -25,11 +26,149 @@ from pydantic import (
 
 from . import vocab
 
+# French labels of the YAML keys: the JSON Schema's « title » (shown by code editors) and the
+# web editor's field labels. A key missing here is labelled from its name (« date_limite » →
+# « Date limite »); a test requires every key of the schema to be listed.
+LABELS = {
+    "accessibilite": "Accessibilité",
+    "actions_liees": "Actions liées",
+    "adresse": "Adresse",
+    "ambition": "Ambition",
+    "anciens_identifiants": "Anciens identifiants",
+    "animation": "Animation",
+    "application_id": "Identifiant de l'application GitLab",
+    "appels_a_projets": "Appels à projets",
+    "atteint": "Atteint",
+    "audit": "Audit",
+    "avancement": "Avancement",
+    "axe": "Axe du contrat",
+    "balise_desinscription": "Balise de désinscription",
+    "binomes": "Binômes élu-industriel",
+    "branche": "Branche publiée",
+    "binomes_description": "Présentation des binômes",
+    "brouillon": "Brouillon",
+    "budget": "Budget",
+    "budget_source": "Source du budget",
+    "calendrier": "Calendrier",
+    "categorie": "Catégorie",
+    "chef_de_projet": "Chef de projet",
+    "chiffres_cles": "Chiffres clés",
+    "cible": "Cible",
+    "commentaire": "Commentaire",
+    "communes": "Communes",
+    "contact": "Contact",
+    "courriel": "Courriel",
+    "date": "Date",
+    "date_declaration": "Date de la déclaration",
+    "date_identification": "Date d'identification",
+    "date_limite": "Date limite",
+    "debut": "Début",
+    "declarations": "Chiffres déclarés",
+    "demonstration": "Site de démonstration",
+    "depenses": "Dépenses",
+    "depot": "Dépôt",
+    "depuis": "Depuis",
+    "description": "Description",
+    "diagnostic": "Diagnostic",
+    "diffusion": "Diffusion de la lettre",
+    "directeur_publication": "Direction de la publication",
+    "donnees_personnelles": "Données personnelles",
+    "editeur": "Éditeur du site",
+    "edition": "Éditeur web",
+    "elu": "Élu ou élue",
+    "emploi_industriel": "Emploi industriel",
+    "emplois_directs": "Emplois directs",
+    "entreprises": "Entreprises",
+    "entreprises_source": "Source des entreprises",
+    "epci": "Intercommunalités (EPCI)",
+    "equipe": "Équipe",
+    "evenements": "Événements",
+    "filiere": "Filière",
+    "filieres": "Filières",
+    "fin": "Fin",
+    "financement": "Financement",
+    "financement_source": "Source du financement",
+    "financeur": "Financeur",
+    "fonction": "Fonction",
+    "forge": "Forge",
+    "frequence": "Fréquence",
+    "hebergeur": "Hébergeur",
+    "id": "Identifiant",
+    "identification": "Identification",
+    "image": "Image",
+    "image_alt": "Texte alternatif de l'image",
+    "indicateurs": "Indicateurs",
+    "industriel": "Industriel ou industrielle",
+    "inscription": "Page d'inscription",
+    "instances": "Instances",
+    "jalons": "Jalons",
+    "labels": "Labels",
+    "libelle": "Libellé",
+    "licence": "Licence",
+    "lien": "Lien",
+    "lieu": "Lieu",
+    "linkedin": "LinkedIn",
+    "mesure_audience": "Mesure d'audience",
+    "missions": "Missions",
+    "montant": "Montant (€)",
+    "nature_soutien": "Nature du soutien",
+    "nom": "Nom",
+    "non_conformites": "Non-conformités",
+    "objectif": "Objectif du territoire",
+    "objectifs": "Objectifs",
+    "operateur": "Opérateur",
+    "outil": "Outil d'envoi",
+    "part": "Part (%)",
+    "partenaires": "Partenaires",
+    "participants": "Participants",
+    "perimetre": "Périmètre",
+    "periode": "Période",
+    "phase": "Phase",
+    "population": "Population",
+    "porteur": "Porteur",
+    "poste": "Poste",
+    "prefixe": "Préfixe",
+    "presentation": "Présentation",
+    "priorites": "Priorités nationales",
+    "produits": "Produits",
+    "referentiel": "Référentiel",
+    "responsable": "Responsable",
+    "resume": "Résumé",
+    "role": "Rôle",
+    "sigle": "Sigle",
+    "signataires": "Signataires",
+    "siren": "SIREN",
+    "siret": "SIRET",
+    "site_web": "Site web",
+    "sites": "Sites",
+    "source": "Source",
+    "sous_objectifs": "Sous-objectifs",
+    "statut": "Statut",
+    "structure": "Structure",
+    "taux_conformite": "Taux de conformité (%)",
+    "telephone": "Téléphone",
+    "titre": "Titre",
+    "type": "Type",
+    "unite": "Unité",
+    "url": "Adresse",
+    "url_authentification": "Client OAuth GitHub",
+    "url_forge": "Adresse de la forge",
+    "valeur": "Valeur",
+    "workflow_editorial": "Relecture par demande de fusion",
+}
+
+
+def label(name: str, *_: object) -> str:
+    """The French label of a YAML key."""
+    return LABELS.get(name) or name.replace("_", " ").capitalize()
+
 
 class Strict(BaseModel):
     """Base of every content model: unknown keys are errors, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, field_title_generator=label
+    )
 
 
 def _to_str(value: Any) -> Any:
@@ -264,6 +403,73 @@ class Licence(Strict):
     url: Url = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
 
+GUIDE_EDITOR = "voyez le guide des contributeurs, « Publier depuis le navigateur »"
+
+
+def _https(value: str | None) -> str | None:
+    if value is not None and not value.lower().startswith("https://"):
+        raise ValueError(f"doit commencer par https:// (reçu « {value} »)")
+    return value
+
+
+class Edition(Strict):
+    """The web editor at /admin/: the forge holding the repository, and how to sign in."""
+
+    forge: Literal["gitlab", "github"] = Field(
+        description="Forge qui héberge le dépôt du site : gitlab ou github."
+    )
+    depot: Annotated[
+        str, Field(pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$", max_length=200)
+    ] = Field(description="Dépôt : groupe/projet (GitLab) ou compte/dépôt (GitHub).")
+    branche: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")] = Field(
+        "main", description="Branche d'où le site est publié."
+    )
+    url_forge: Annotated[Url, AfterValidator(_https)] | None = Field(
+        None,
+        description="Adresse de la forge si ce n'est ni gitlab.com ni github.com (GitLab d'une "
+        "administration, GitHub Enterprise), par exemple https://gitlab.example.org.",
+    )
+    application_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$", max_length=200)] | None = (
+        Field(
+            None,
+            description="GitLab : identifiant (« Application ID ») de l'application OAuth de "
+            "l'éditeur.",
+        )
+    )
+    url_authentification: Annotated[Url, AfterValidator(_https)] | None = Field(
+        None,
+        description="GitHub : adresse du client OAuth qui connecte l'éditeur à GitHub.",
+    )
+    workflow_editorial: Flag = Field(
+        True,
+        description="true : chaque modification devient une demande de fusion, vérifiée par la "
+        "CI avant publication ; false : elle est publiée directement sur la branche.",
+    )
+
+    @model_validator(mode="after")
+    def _sign_in(self) -> Edition:
+        if self.forge == "gitlab" and not self.application_id:
+            raise ValueError(
+                "avec « forge: gitlab », indiquez « application_id: », l'identifiant de "
+                "l'application OAuth créée dans GitLab (Préférences > Applications : portée "
+                "« api », case « Confidentielle » décochée, adresse de redirection : l'adresse du "
+                f"site suivie de admin/) ; {GUIDE_EDITOR}"
+            )
+        if self.forge == "github" and not self.url_authentification:
+            raise ValueError(
+                "avec « forge: github », indiquez « url_authentification: », l'adresse du client "
+                "OAuth qui connecte l'éditeur à GitHub (GitHub n'accepte pas de connexion sans "
+                f"lui) ; {GUIDE_EDITOR}"
+            )
+        if self.forge == "github" and self.application_id:
+            raise ValueError("« application_id » ne sert qu'avec GitLab : retirez cette ligne")
+        if self.forge == "gitlab" and self.url_authentification:
+            raise ValueError(
+                "« url_authentification » ne sert qu'avec GitHub : retirez cette ligne"
+            )
+        return self
+
+
 class Site(Strict):
     """Settings of the whole site (site.yml)."""
 
@@ -277,6 +483,11 @@ class Site(Strict):
     licence: Licence = Field(default_factory=Licence)
     demonstration: Flag = Field(
         False, description="Affiche un bandeau indiquant que le contenu est illustratif."
+    )
+    edition: Edition | None = Field(
+        None,
+        description="Éditeur web du site, à l'adresse /admin/ (facultatif) : forge, dépôt et "
+        "connexion.",
     )
 
 
@@ -357,7 +568,11 @@ class Diffusion(Strict):
     """How the territory sends its letter (the tool's unsubscribe tag, its sign-up page)."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, json_schema_extra=_tag_rule
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        json_schema_extra=_tag_rule,
+        field_title_generator=label,
     )
 
     outil: (
@@ -657,7 +872,9 @@ class Action(Strict):
     objectif: Slug | None = Field(
         None, description="Identifiant de l'objectif du territoire servi."
     )
-    porteur: Annotated[Porteur, BeforeValidator(_named)] | None = None
+    porteur: (
+        Annotated[Porteur, BeforeValidator(_named, json_schema_input_type=Text | Porteur)] | None
+    ) = None
     partenaires: list[
         Annotated[
             PartenaireAction,
@@ -762,8 +979,14 @@ class Lettre(Strict):
     titre: Text = Field(max_length=160)
     date: Day = Field(description="Date de parution (AAAA-MM-JJ).")
     resume: Text = Field(max_length=400, description="Résumé affiché dans l'archive et les flux.")
-    image_alt: Text | None = Field(None, description="Texte alternatif de l'image de couverture.")
-    image: ImagePath | None = Field(None, description="Image de couverture (chemin relatif).")
+    image_alt: Text | None = Field(
+        None,
+        description="Texte alternatif de l'image de couverture, obligatoire avec une image : "
+        "une phrase qui la décrit.",
+    )
+    image: ImagePath | None = Field(
+        None, description="Image de couverture, à côté de la lettre (images/couverture.jpg)."
+    )
     brouillon: Flag = Field(False, description="true : la lettre n'est pas publiée.")
     appels_a_projets: list[AppelAProjets] = Field(default_factory=list)
     evenements: list[Evenement] = Field(default_factory=list)
@@ -809,3 +1032,23 @@ class PageDocs(Strict):
         default_factory=list, description="Parties de la page à masquer."
     )
     search: Recherche | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# JSON Schemas of the files (schemas/*.schema.json, `ti schema`; the web editor's forms)
+
+SCHEMAS = ("site", "territoire", "priorites", "gouvernance", "action", "lettre", "agenda")
+
+
+@functools.cache
+def _json_schema(name: str) -> str:
+    model: Any = globals()[name.capitalize()]
+    data = model.model_json_schema(mode="validation")
+    data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    data["title"] = f"Territoires d'industrie — {name}.yml"
+    return json.dumps(data, ensure_ascii=False)
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """The JSON Schema of every kind of file, by name (a fresh copy each call)."""
+    return {name: json.loads(_json_schema(name)) for name in SCHEMAS}

@@ -1,0 +1,22 @@
+// The site's web editor: Decap CMS with the configuration generated from the content schema
+// (config.json, written by the build: see tisite/cms.py) and our file formats (ti-formats.js).
+import { format } from "./ti-formats.js";
+
+async function start() {
+  const response = await fetch("config.json", { cache: "no-cache" });
+  if (!response.ok) throw new Error(`config.json : ${response.status}`);
+  const { decap, formats } = await response.json();
+  for (const [name, spec] of Object.entries(formats)) {
+    window.CMS.registerCustomFormat(name, spec.extension, format(spec));
+  }
+  window.CMS.init({ config: decap });
+}
+
+start().catch((error) => {
+  const message = document.createElement("p");
+  message.className = "ti-editeur-sans-js";
+  message.textContent =
+    "L'éditeur n'a pas pu démarrer (" + error.message + ") : rechargez la page ; si le " +
+    "problème continue, signalez-le à l'équipe du site.";
+  document.body.append(message);
+});

@@ -1,0 +1,117 @@
+// How the web editor reads and writes the site's files (see ti-editeur.js, which registers one
+// format per kind of file, as described by « formats » in config.json, from tisite/cms.py):
+// - the modeline (« # yaml-language-server: $schema=… ») stays the first line;
+// - keys follow the schema's order;
+// - empty values are left out (the schema refuses an empty text: a cleared field is absent);
+// - « - Nom » shorthands are shown as their « nom » field, and written back short when alone;
+// - editor-only fields (the letter's number, which names the file) are not written.
+// YAML is read and written by the npm library « yaml » (installed by `make editeur`).
+import { Document, parse, visit } from "./yaml/index.js";
+
+const LINE_WIDTH = 100;
+const LONG_TEXT = 80; // longer texts are written folded (« >- »), as in the guide
+
+function isObject(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+// Empty texts, lists and objects are dropped; false and 0 are values.
+function clean(value) {
+  if (Array.isArray(value)) {
+    const items = value.map(clean).filter((v) => v !== undefined);
+    return items.length ? items : undefined;
+  }
+  if (isObject(value)) {
+    const out = {};
+    for (const [key, item] of Object.entries(value)) {
+      const kept = clean(item);
+      if (kept !== undefined) out[key] = kept;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === "string" && value.trim() === "") return undefined;
+  return value;
+}
+
+// Applies fn to every value found at a path such as « partenaires[] » or « calendrier.jalons[] ».
+function mapPath(data, path, fn) {
+  const steps = path.split(".");
+  const walk = (node, index) => {
+    if (!isObject(node)) return node;
+    let key = steps[index];
+    const each = key.endsWith("[]");
+    if (each) key = key.slice(0, -2);
+    if (!(key in node)) return node;
+    const last = index === steps.length - 1;
+    const apply = (v) => (last ? fn(v) : walk(v, index + 1));
+    const value = node[key];
+    const changed = each && Array.isArray(value) ? value.map(apply) : each ? value : apply(value);
+    return { ...node, [key]: changed };
+  };
+  return walk(data, 0);
+}
+
+function expand(data, shorthands) {
+  return shorthands.reduce(
+    (d, path) => mapPath(d, path, (v) => (typeof v === "string" ? { nom: v } : v)),
+    data,
+  );
+}
+
+function shorten(data, shorthands) {
+  return shorthands.reduce(
+    (d, path) =>
+      mapPath(d, path, (v) =>
+        isObject(v) && Object.keys(v).length === 1 && typeof v.nom === "string" ? v.nom : v,
+      ),
+    data,
+  );
+}
+
+function ordered(data, keys) {
+  const out = {};
+  for (const key of keys) if (key in data) out[key] = data[key];
+  for (const key of Object.keys(data)) if (!(key in out)) out[key] = data[key];
+  return out;
+}
+
+function toYaml(data, spec) {
+  const doc = new Document(data);
+  visit(doc, {
+    Scalar(key, node) {
+      if (key === "key" || typeof node.value !== "string") return;
+      if (node.value.includes("\n")) node.type = "BLOCK_LITERAL";
+      else if (node.value.length > LONG_TEXT) node.type = "BLOCK_FOLDED";
+    },
+  });
+  const text = doc.toString({ lineWidth: LINE_WIDTH, minContentWidth: 40 });
+  return `# ${spec.modeline}\n${text}`;
+}
+
+const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+
+export function format(spec) {
+  return {
+    fromFile(content) {
+      let meta = content;
+      let body = "";
+      if (spec.frontmatter) {
+        const match = FRONT_MATTER.exec(content);
+        meta = match ? match[1] : "";
+        body = match ? match[2] : content;
+      }
+      const data = expand(parse(meta) || {}, spec.shorthands);
+      return spec.frontmatter ? { ...data, body } : data;
+    },
+    toFile(data, sortedKeys = []) {
+      const { body, ...meta } = data;
+      for (const key of spec.editor_only) delete meta[key];
+      const kept = shorten(clean(meta) || {}, spec.shorthands);
+      const yaml = toYaml(ordered(kept, sortedKeys), spec);
+      if (!spec.frontmatter) return yaml;
+      const text = (body || "").replace(/\s+$/, "");
+      return `---\n${yaml}---\n${text ? `${text}\n` : ""}`;
+    },
+  };
+}

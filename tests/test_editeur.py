@@ -1,0 +1,422 @@
+"""The web editor (/admin/, Decap CMS): configuration generated from the schema, files written
+as the guide shows them, sign-in settings, and what a build publishes.
+
+The browser tests (Decap driven in Chromium against decap-server) are in
+test_browser_editeur.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import Field, ValidationError
+
+from conftest import ROOT, copy_project, run_ti
+from tisite import cms, schema
+from tisite.loader import load_site
+
+EDITOR = ROOT / cms.EDITOR_DIR
+needs_editor = pytest.mark.skipif(
+    not cms.installed(ROOT) and not os.environ.get("CI"),
+    reason="éditeur non installé : make editeur",
+)
+
+
+def _walk_schema(name: str) -> list[tuple[str, dict[str, Any], bool]]:
+    """Every (path, node, required) of a JSON Schema, objects and lists of objects entered."""
+    data = schema.json_schemas()[name]
+    defs = data.get("$defs", {})
+    out: list[tuple[str, dict[str, Any], bool]] = []
+
+    def walk(model: dict[str, Any], prefix: str) -> None:
+        required = set(model.get("required", []))
+        for key, node in model.get("properties", {}).items():
+            path = f"{prefix}{key}"
+            out.append((path, node, key in required))
+            branches, _ = cms._branches(node, defs)
+            for b in branches:
+                if b.get("type") == "array":
+                    item_branches, _ = cms._branches(b.get("items", {}), defs)
+                    b = next((i for i in item_branches if "properties" in i), {})
+                if b.get("type") == "object" and "properties" in b:
+                    walk(b, f"{path}.")
+
+    walk(data, "")
+    return out
+
+
+def _walk_fields(fields: list[dict[str, Any]], prefix: str = "") -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for f in fields:
+        path = f"{prefix}{f['name']}"
+        out[path] = f
+        if "fields" in f:
+            out.update(_walk_fields(f["fields"], f"{path}."))
+    return out
+
+
+@pytest.mark.parametrize("name", [k.schema for k in cms.KINDS.values()])
+def test_editor_fields_are_the_schema(name: str) -> None:
+    """Same fields, same order, same required flags, labels, choices and patterns: the editor
+    can't diverge from the schema (a field added, removed or renamed there shows here)."""
+    fields = _walk_fields(cms.schema_fields(name))
+    nodes = _walk_schema(name)
+    assert [p for p, _, _ in nodes] == list(fields)
+    defs = schema.json_schemas()[name].get("$defs", {})
+    for path, node, required in nodes:
+        field = fields[path]
+        assert field["required"] is required, path
+        key = path.rsplit(".", 1)[-1]
+        assert field["label"] == node.get("title", schema.label(key)) == schema.label(key), path
+        branches, _ = cms._branches(node, defs)
+        enums = [b["enum"] for b in branches if "enum" in b]
+        arrays = [b for b in branches if b.get("type") == "array"]
+        if arrays:
+            items, _ = cms._branches(arrays[0].get("items", {}), defs)
+            enums = enums or [b["enum"] for b in items if "enum" in b]
+        if enums:
+            values = [o["value"] if isinstance(o, dict) else o for o in field["options"]]
+            assert values == enums[0], path
+        patterns = [b["pattern"] for b in branches if b.get("type") == "string" and "pattern" in b]
+        if patterns and field["widget"] in ("string", "text"):
+            assert field["pattern"][0] == patterns[0], path
+
+
+def test_every_key_has_a_french_label() -> None:
+    keys = {p.rsplit(".", 1)[-1] for k in schema.SCHEMAS for p, _, _ in _walk_schema(k)}
+    assert sorted(keys - set(schema.LABELS)) == []
+    fields = _walk_fields(cms.schema_fields("lettre"))
+    assert fields["resume"]["label"] == "Résumé"
+    assert fields["appels_a_projets.date_limite"]["label"] == "Date limite"
+    assert fields["resume"]["hint"] == "Résumé affiché dans l'archive et les flux."
+    assert fields["resume"]["widget"] == "text"  # a few sentences: a text area
+    assert fields["evenements.date"]["pattern"][0] == schema.WHEN_PATTERN
+
+
+def test_a_field_added_to_the_schema_appears_in_the_editor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No hand edit: a new key of the schema is a new field of the form, labelled and
+    explained; a list of choices becomes a menu."""
+    from typing import Literal
+
+    monkeypatch.setitem(schema.LABELS, "redaction", "Rédaction")
+
+    class Lettre(schema.Lettre):
+        redaction: schema.Text | None = Field(None, description="Qui a rédigé la lettre.")
+        ton: Literal["sobre", "enjoué"] = "sobre"
+
+    assert "redaction" not in _walk_fields(cms.schema_fields("lettre"))
+    schema._json_schema.cache_clear()
+    monkeypatch.setattr(schema, "Lettre", Lettre)
+    try:
+        fields = _walk_fields(cms.schema_fields("lettre"))
+    finally:
+        schema._json_schema.cache_clear()
+    assert fields["redaction"] == {
+        "name": "redaction",
+        "label": "Rédaction",
+        "required": False,
+        "hint": "Qui a rédigé la lettre.",
+        "widget": "string",
+    }
+    assert fields["ton"]["widget"] == "select"
+    assert fields["ton"]["options"] == ["sobre", "enjoué"]
+    assert fields["ton"]["default"] == "sobre"
+
+
+def test_collections_per_territory_with_its_own_vocabularies(project: Path) -> None:
+    site = load_site(project)
+    config = cms.editor_config(site, project, "https://exemple.org/", local=True)["decap"]
+    names = [c["name"] for c in config["collections"]]
+    assert names == [
+        f"{kind}-{slug}"
+        for slug in ("grand-chatellerault", "hainaut-douaisis-cambresis")
+        for kind in ("lettres", "actions", "territoire")
+    ]
+    by_name = {c["name"]: c for c in config["collections"]}
+    letters = by_name["lettres-hainaut-douaisis-cambresis"]
+    assert letters["folder"] == "territoires/hainaut-douaisis-cambresis/lettres"
+    assert letters["slug"] == "{{fields.numero}}"
+    assert (letters["media_folder"], letters["public_folder"]) == ("images", "images")
+    fields = {f["name"]: f for f in letters["fields"]}
+    numbers = [int(p.stem) for p in (project / letters["folder"]).glob("*.md") if p.stem.isdigit()]
+    assert fields["numero"]["default"] == max(numbers) + 1  # the next letter's number
+    assert fields["brouillon"]["default"] is True  # a new letter starts as a draft
+    assert fields["date"]["default"] == "{{now}}"
+    assert fields["image"]["widget"] == "image"
+    assert fields["body"]["default"].startswith("## Actualité nationale\n")
+    actions = {f["name"]: f for f in by_name["actions-hainaut-douaisis-cambresis"]["fields"]}
+    territory = next(t for t in site.territories if t.slug == "hainaut-douaisis-cambresis")
+    assert [o["value"] for o in actions["objectif"]["options"]] == [
+        str(o.id) for o in territory.priorites.objectifs
+    ]
+    assert [o["value"] for o in actions["epci"]["options"]] == [e.siren for e in territory.epcis]
+    assert actions["epci"]["multiple"] is True
+    on_disk = sorted(p.stem for p in (project / letters["folder"]).parent.glob("actions/*.md"))
+    assert [o["value"] for o in actions["actions_liees"]["options"]] == on_disk
+    assert {"label": "Foncier industriel", "value": "foncier"} in actions["priorites"]["options"]
+    statut = next(f for f in actions["avancement"]["fields"] if f["name"] == "statut")
+    assert "Terminé" in statut["options"]
+    files = {f["name"]: f for f in by_name["territoire-hainaut-douaisis-cambresis"]["files"]}
+    assert files["agenda"]["file"] == "territoires/hainaut-douaisis-cambresis/agenda.yml"
+    # an agenda.yml the territory doesn't have is not offered (Decap can't open it)
+    other = by_name["territoire-grand-chatellerault"]["files"]
+    assert [f["name"] for f in other] == ["territoire", "priorites", "gouvernance"]
+
+
+EDITION = {
+    "gitlab": {
+        "forge": "gitlab",
+        "depot": "territoires/mon-territoire",
+        "application_id": "0a1b2c3d",
+    },
+    "github": {
+        "forge": "github",
+        "depot": "territoire/site",
+        "url_authentification": "https://auth.exemple.org",
+    },
+}
+
+
+def _site_with(project: Path, edition: dict[str, Any] | None) -> Any:
+    path = project / "site.yml"
+    text = path.read_text(encoding="utf-8")
+    if edition is not None:
+        lines = ["edition:"] + [f"  {k}: {v}" for k, v in edition.items()]
+        path.write_text(text + "\n".join(lines) + "\n", encoding="utf-8")
+    return load_site(project)
+
+
+def test_gitlab_sign_in_with_pkce_and_merge_requests(project: Path) -> None:
+    site = _site_with(project, EDITION["gitlab"])
+    config = cms.editor_config(site, project, "https://exemple.org/", local=False)["decap"]
+    assert config["backend"] == {
+        "name": "gitlab",
+        "repo": "territoires/mon-territoire",
+        "branch": "main",
+        "auth_type": "pkce",
+        "app_id": "0a1b2c3d",
+        "base_url": "https://gitlab.com",
+        "api_root": "https://gitlab.com/api/v4",
+    }
+    assert config["publish_mode"] == "editorial_workflow"
+    assert config["locale"] == "fr"
+    policy = cms.content_security_policy(cms.backend(site, local=False).origins)
+    assert "connect-src 'self' blob: https://gitlab.com;" in policy
+    assert "127.0.0.1" not in policy  # the local server is the preview's only
+    # the preview writes into the files through the local server, without merge requests
+    preview = cms.editor_config(site, project, None, local=True)["decap"]
+    assert preview["backend"]["name"] == "proxy"
+    assert "publish_mode" not in preview
+
+
+def test_github_sign_in_through_an_oauth_client(project: Path) -> None:
+    site = _site_with(project, {**EDITION["github"], "workflow_editorial": "non"})
+    config = cms.editor_config(site, project, None, local=False)["decap"]
+    assert config["backend"]["name"] == "github"
+    assert config["backend"]["base_url"] == "https://auth.exemple.org"
+    assert config["backend"]["api_root"] == "https://api.github.com"
+    assert "publish_mode" not in config  # « workflow_editorial: non »
+    policy = cms.content_security_policy(cms.backend(site, local=False).origins)
+    # GitHub's status page (githubstatus.com, which Decap asks) is not allowed: no
+    # third-party request beyond the forge's API
+    assert re.search(r"connect-src 'self' blob: https://api\.github\.com;", policy)
+
+
+@pytest.mark.parametrize(
+    ("edition", "expected"),
+    [
+        ({"forge": "gitlab", "depot": "a/b"}, "indiquez « application_id: »"),
+        ({"forge": "github", "depot": "a/b"}, "indiquez « url_authentification: »"),
+        (
+            {**EDITION["gitlab"], "url_forge": "http://gitlab.exemple.org"},
+            "doit commencer par https://",
+        ),
+        ({**EDITION["gitlab"], "depot": "pas un dépôt"}, "depot"),
+        ({"forge": "forgejo", "depot": "a/b"}, "forge"),
+    ],
+)
+def test_site_yml_says_what_the_editor_needs(
+    project: Path, edition: dict[str, str], expected: str
+) -> None:
+    with pytest.raises(Exception) as info:
+        _site_with(project, edition)
+    assert expected in str(info.value)
+    result = run_ti("check", cwd=project)
+    assert result.returncode == 1
+    assert "site.yml" in result.stderr + result.stdout
+    assert expected in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_edition_block_is_valid_in_the_schema() -> None:
+    with pytest.raises(ValidationError):
+        schema.Edition(forge="gitlab", depot="a/b")
+    ok = schema.Edition(forge="gitlab", depot="a/b", application_id="x")
+    assert ok.workflow_editorial is True and ok.branche == "main"
+
+
+# --- files written by the editor --------------------------------------------------------
+
+
+def _node() -> str:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node est introuvable : lancez `make editeur` (il installe npm et Node.js)")
+    return node
+
+
+ROUND_TRIP = """
+import { readFileSync, writeFileSync } from "node:fs";
+import { format } from "./ti-formats.js";
+const jobs = JSON.parse(readFileSync(process.argv[2], "utf8"));
+for (const job of jobs) {
+  const f = format(job.spec);
+  const data = f.fromFile(readFileSync(job.path, "utf8"));
+  for (const [key, value] of Object.entries(job.change || {})) data[key] = value;
+  writeFileSync(job.path, f.toFile(data, job.keys));
+}
+"""
+
+
+def _round_trip(tmp: Path, jobs: list[dict[str, Any]]) -> None:
+    work = tmp / "formats"
+    work.mkdir()
+    shutil.copy(cms.TEMPLATES / "ti-formats.js", work)
+    (work / "yaml").symlink_to(EDITOR / "yaml")
+    (work / "package.json").write_text('{"type": "module"}', encoding="utf-8")
+    (work / "run.js").write_text(ROUND_TRIP, encoding="utf-8")
+    (work / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
+    done = subprocess.run(
+        [_node(), "run.js", "jobs.json"], cwd=work, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def _jobs(project: Path, change: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    site = load_site(project)
+    config = cms.editor_config(site, project, None, local=True)
+    formats = config["formats"]
+    jobs = []
+    for collection in config["decap"]["collections"]:
+        keys = [f["name"] for f in collection.get("fields", [])]
+        if "folder" in collection:
+            for path in sorted((project / collection["folder"]).glob("*.md")):
+                spec = formats[collection["format"]]
+                jobs.append({"path": str(path), "spec": spec, "keys": keys, "change": change})
+        for file in collection.get("files", []):
+            keys = [f["name"] for f in file["fields"]]
+            path = project / file["file"]
+            jobs.append({"path": str(path), "spec": formats[file["format"]], "keys": keys})
+    return jobs
+
+
+@needs_editor
+def test_every_file_saved_by_the_editor_passes_ti_check(project: Path, tmp_path: Path) -> None:
+    """Each letter, action and single file of the example read and written back by the
+    editor's formats (in Node, with the editor's YAML library): the modeline stays first, the
+    keys keep the schema's order, « - Nom » shorthands stay short, and `ti check` accepts the
+    whole project with the same content as before."""
+    before = load_site(project)
+    jobs = _jobs(project)
+    assert len(jobs) >= 20
+    _round_trip(tmp_path, jobs)
+    for job in jobs:
+        text = Path(job["path"]).read_text(encoding="utf-8")
+        first = text.split("\n", 2)[1 if job["spec"]["frontmatter"] else 0]
+        assert first == f"# {job['spec']['modeline']}", job["path"]
+        keys = re.findall(r"^([a-z_]+):", text, flags=re.M)
+        order = [k for k in job["keys"] if k in keys]
+        assert keys[: len(order)] == order, job["path"]
+    action = (
+        project / "territoires/hainaut-douaisis-cambresis/actions/ateliers-intercommunalites.md"
+    )
+    assert "partenaires:\n  - Intercommunalités du territoire\n" in action.read_text("utf-8")
+    after = load_site(project)
+    assert after.territories == before.territories  # same content, read by the build
+    result = run_ti("check", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contenu valide" in result.stdout
+
+
+@needs_editor
+def test_cleared_fields_are_left_out_not_written_empty(project: Path, tmp_path: Path) -> None:
+    """A field emptied in a form comes back as "" from Decap; the schema refuses an empty text,
+    so the format leaves the key out. Control: written as "", `ti check` fails."""
+    path = project / "territoires/hainaut-douaisis-cambresis/lettres/15.md"
+    job = next(j for j in _jobs(project) if j["path"] == str(path))
+    _round_trip(tmp_path, [{**job, "change": {"image_alt": "", "numero": 15}}])
+    text = path.read_text(encoding="utf-8")
+    assert "image_alt" not in text and "numero" not in text  # numero names the file only
+    assert run_ti("check", cwd=project).returncode == 0
+    path.write_text(text.replace("resume:", 'image_alt: ""\nresume:', 1), encoding="utf-8")
+    control = run_ti("check", cwd=project)
+    assert control.returncode == 1
+    assert "image_alt" in control.stdout + control.stderr
+
+
+# --- what a build publishes --------------------------------------------------------------
+
+
+def _with_editor(project: Path) -> None:
+    (project / ".cache").mkdir(exist_ok=True)
+    (project / cms.EDITOR_DIR).symlink_to(EDITOR)
+
+
+@needs_editor
+def test_published_site_has_the_editor_out_of_search_sitemap_and_registry(
+    tmp_path: Path,
+) -> None:
+    project = copy_project(tmp_path / "projet")
+    _with_editor(project)
+    _site_with(project, EDITION["gitlab"])
+    result = run_ti("build", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Éditeur web : /admin/ (gitlab, territoires/mon-territoire, demandes de fusion)" in (
+        result.stdout + result.stderr
+    )
+    site = project / "site"
+    page = (site / "admin/index.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    assert '<html lang="fr">' in page
+    assert "https://gitlab.com" in page  # the policy allows the forge's API...
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page)  # ... and no inline script
+    config = json.loads((site / "admin/config.json").read_text(encoding="utf-8"))
+    assert config["decap"]["backend"]["name"] == "gitlab"
+    assert (site / "admin" / cms.DECAP_FILE).stat().st_size > 1_000_000
+    assert "/admin/" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "admin" not in (project / "urls-publiees.txt").read_text(encoding="utf-8")
+    indexed = " ".join(
+        p.read_text(encoding="utf-8", errors="ignore") for p in (site / "pagefind").rglob("*.json")
+    )
+    assert "admin/" not in indexed
+    for html in site.rglob("*.html"):  # no page links to the editor
+        if "admin" not in html.parts:
+            assert 'href="admin/' not in html.read_text(encoding="utf-8", errors="ignore")
+
+
+def test_published_site_without_edition_has_no_editor(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "projet")
+    result = run_ti("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert not (project / "site/admin").exists()
+    assert "Éditeur web : non activé" in result.stdout + result.stderr
+    assert "ajoutez à site.yml le bloc « edition »" in result.stdout + result.stderr
+
+
+def test_edition_without_the_installed_editor_fails_in_french(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "projet")
+    _site_with(project, EDITION["gitlab"])
+    result = run_ti("check", cwd=project)
+    assert result.returncode == 1
+    assert "lancez `make editeur`" in result.stdout + result.stderr
+    assert "Contenu valide" not in result.stdout
+    assert "Traceback" not in result.stderr
