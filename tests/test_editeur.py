@@ -311,11 +311,26 @@ def _jobs(project: Path, change: dict[str, Any] | None = None) -> list[dict[str,
         if "folder" in collection:
             for path in sorted((project / collection["folder"]).glob("*.md")):
                 spec = formats[collection["format"]]
-                jobs.append({"path": str(path), "spec": spec, "keys": keys, "change": change})
+                jobs.append(
+                    {
+                        "path": str(path),
+                        "spec": spec,
+                        "keys": keys,
+                        "change": change,
+                        "modeline": spec["modeline"],
+                    }
+                )
         for file in collection.get("files", []):
             keys = [f["name"] for f in file["fields"]]
-            path = project / file["file"]
-            jobs.append({"path": str(path), "spec": formats[file["format"]], "keys": keys})
+            kind = cms.KINDS[file["name"]]
+            jobs.append(
+                {
+                    "path": str(project / file["file"]),
+                    "spec": formats[collection["format"]],  # told by the names of the fields
+                    "keys": keys,
+                    "modeline": kind.modeline,
+                }
+            )
     return jobs
 
 
@@ -332,7 +347,7 @@ def test_every_file_saved_by_the_editor_passes_ti_check(project: Path, tmp_path:
     for job in jobs:
         text = Path(job["path"]).read_text(encoding="utf-8")
         first = text.split("\n", 2)[1 if job["spec"]["frontmatter"] else 0]
-        assert first == f"# {job['spec']['modeline']}", job["path"]
+        assert first == f"# {job['modeline']}", job["path"]
         keys = re.findall(r"^([a-z_]+):", text, flags=re.M)
         order = [k for k in job["keys"] if k in keys]
         assert keys[: len(order)] == order, job["path"]

@@ -36,6 +36,7 @@ LETTER_SECTIONS = (
     "Actualités des territoires voisins",
     "Boîte à outils",
 )
+SINGLE_FILES = "ti-fichier"  # format of territoire.yml, priorites.yml, gouvernance.yml, agenda.yml
 # Vocabularies whose values have a label (« competences » reads « Recrutement et compétences »).
 NAMED_VALUES = (vocab.AXES, vocab.PRIORITES)
 # Where each file's JSON Schema lies, seen from the file (the modeline the guide shows).
@@ -221,7 +222,7 @@ def _fields(
             field["hint"] = hint
         widget = _widget(node, defs, path, choices)
         if widget["widget"] == "string" and _markdown(hint):
-            widget = {"widget": "markdown", "modes": ["raw", "rich_text"]}
+            widget = {"widget": "markdown", "modes": ["raw"]}
         elif widget["widget"] == "string" and _long(node, defs):
             widget = {**widget, "widget": "text"}
         field.update(widget)
@@ -315,7 +316,7 @@ def territory_collections(territory: Territory, root: Path) -> list[dict[str, An
                     "name": "body",
                     "label": "Texte de la lettre",
                     "widget": "markdown",
-                    "modes": ["raw", "rich_text"],
+                    "modes": ["raw"],
                     "default": letter_body(),
                     "required": False,
                     "hint": body_hint,
@@ -342,7 +343,7 @@ def territory_collections(territory: Territory, root: Path) -> list[dict[str, An
                     "name": "body",
                     "label": "Description de l'action",
                     "widget": "markdown",
-                    "modes": ["raw", "rich_text"],
+                    "modes": ["raw"],
                     "required": False,
                     "hint": body_hint,
                 },
@@ -352,12 +353,14 @@ def territory_collections(territory: Territory, root: Path) -> list[dict[str, An
             "name": f"territoire-{slug}",
             "label": f"Territoire — {nom}",
             "label_singular": "Fichier",
+            # one format for the collection (Decap reads no format per file): it tells each
+            # file by the names of its fields (see formats and ti-formats.js)
+            "format": SINGLE_FILES,
             "files": [
                 {
                     "name": kind,
                     "label": label,
                     "file": f"{folder}/{kind}.yml",
-                    "format": KINDS[kind].format,
                     "fields": schema_fields(kind),
                 }
                 for kind, label in (
@@ -397,8 +400,8 @@ def _shorthands(name: str) -> list[str]:
 
 
 def formats() -> dict[str, dict[str, Any]]:
-    """How ti-editeur.js reads and writes each kind of file (see its header)."""
-    return {
+    """How ti-formats.js reads and writes each kind of file (see its header)."""
+    out = {
         kind.format: {
             "extension": "md" if kind.frontmatter else "yml",
             "frontmatter": kind.frontmatter,
@@ -407,7 +410,21 @@ def formats() -> dict[str, dict[str, Any]]:
             "editor_only": ["numero"] if kind.schema == "lettre" else [],
         }
         for kind in KINDS.values()
+        if kind.frontmatter
     }
+    singles = [k for k in KINDS.values() if not k.frontmatter]
+    out[SINGLE_FILES] = {
+        "extension": "yml",
+        "frontmatter": False,
+        "modeline": None,
+        # Decap hands the names of the file's fields to the format: they tell which file it is
+        "modelines": {
+            ",".join(f["name"] for f in schema_fields(k.schema)): k.modeline for k in singles
+        },
+        "shorthands": sorted({p for k in singles for p in _shorthands(k.schema)}),
+        "editor_only": [],
+    }
+    return out
 
 
 # --- the whole configuration -----------------------------------------------------------------

@@ -12,6 +12,21 @@ async function start() {
   window.CMS.init({ config: decap });
 }
 
+// Names Decap leaves out (axe: frame-title, aria-input-field-name): the preview frame and the
+// Markdown text boxes get one, in French.
+function nameUnnamed() {
+  const preview = document.getElementById("preview-pane");
+  if (preview && !preview.title) preview.title = "Aperçu de la page";
+  for (const box of document.querySelectorAll('[role="textbox"]:not([aria-label])')) {
+    const field = box.closest('[aria-label$=" field"]')?.previousElementSibling;
+    box.setAttribute("aria-label", field?.textContent?.trim() || "Texte en Markdown");
+  }
+}
+new MutationObserver(nameUnnamed).observe(document.documentElement, {
+  childList: true,
+  subtree: true,
+});
+
 start().catch((error) => {
   const message = document.createElement("p");
   message.className = "ti-editeur-sans-js";

@@ -1,6 +1,7 @@
 // How the web editor reads and writes the site's files (see ti-editeur.js, which registers one
 // format per kind of file, as described by « formats » in config.json, from tisite/cms.py):
-// - the modeline (« # yaml-language-server: $schema=… ») stays the first line;
+// - the modeline (« # yaml-language-server: $schema=… ») stays the first line (for the files of
+//   a « files » collection, which share one format, told apart by the names of their fields);
 // - keys follow the schema's order;
 // - empty values are left out (the schema refuses an empty text: a cleared field is absent);
 // - « - Nom » shorthands are shown as their « nom » field, and written back short when alone;
@@ -76,7 +77,7 @@ function ordered(data, keys) {
   return out;
 }
 
-function toYaml(data, spec) {
+function toYaml(data, modeline) {
   const doc = new Document(data);
   visit(doc, {
     Scalar(key, node) {
@@ -86,7 +87,7 @@ function toYaml(data, spec) {
     },
   });
   const text = doc.toString({ lineWidth: LINE_WIDTH, minContentWidth: 40 });
-  return `# ${spec.modeline}\n${text}`;
+  return modeline ? `# ${modeline}\n${text}` : text;
 }
 
 const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
@@ -108,7 +109,8 @@ export function format(spec) {
       const { body, ...meta } = data;
       for (const key of spec.editor_only) delete meta[key];
       const kept = shorten(clean(meta) || {}, spec.shorthands);
-      const yaml = toYaml(ordered(kept, sortedKeys), spec);
+      const modeline = spec.modeline || (spec.modelines || {})[sortedKeys.join(",")];
+      const yaml = toYaml(ordered(kept, sortedKeys), modeline);
       if (!spec.frontmatter) return yaml;
       const text = (body || "").replace(/\s+$/, "");
       return `---\n${yaml}---\n${text ? `${text}\n` : ""}`;

@@ -1,0 +1,377 @@
+"""The web editor for real: Decap CMS in Chromium, served by `ti serve` (the preview of
+`make serve`), saving through decap-server (`make editeur-local`) into a copy of the example.
+
+A chef de projet creates a letter with a cover image and publishes it, edits the status of a
+fiche action and adds an agenda event; each time the file written is checked, `ti check`
+accepts the project and the preview shows the change. axe reads the editor's pages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser, Page
+
+from browser import free_port, wait_http
+from conftest import ROOT, copy_project, flat, run_ti
+from tisite import cms
+
+pytestmark = pytest.mark.browser
+
+DECAP_SERVER = ROOT / ".cache/serveur-editeur/node_modules/decap-server/dist/index.js"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+TERRITORY = "hainaut-douaisis-cambresis"
+LOCAL = cms.LOCAL_BACKEND.rsplit("/api", 1)[0]
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.terminate()
+    try:
+        output, _ = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return output or ""
+
+
+@pytest.fixture(scope="module")
+def editor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A copy of the example previewed by `ti serve`, with decap-server writing into it."""
+    for needed, command in (
+        (DECAP_SERVER, "make quality-deps"),
+        (ROOT / cms.EDITOR_DIR, "make editeur"),
+    ):
+        if not needed.exists():
+            pytest.fail(f"{needed.relative_to(ROOT)} manque : lancez `{command}`")
+    local_port = int(LOCAL.rsplit(":", 1)[1])
+    assert _port_free(local_port), f"le port {local_port} du serveur local de l'éditeur est pris"
+    project = copy_project(tmp_path_factory.mktemp("editeur") / "projet")
+    (project / ".cache").mkdir()
+    (project / cms.EDITOR_DIR).symlink_to(ROOT / cms.EDITOR_DIR)
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    serve = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tisite.cli",
+            "--racine",
+            str(project),
+            "serve",
+            "--adresse",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    local = subprocess.Popen(
+        ["node", str(DECAP_SERVER)],
+        cwd=project,
+        env={
+            **env,
+            "PORT": str(local_port),
+            "BIND_HOST": "127.0.0.1",
+            "GIT_REPO_DIRECTORY": str(project),
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_http(url + "admin/", timeout=120)
+        yield {"project": project, "url": url}
+    finally:
+        logs = _stop(serve), _stop(local)
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "editeur-serve.log").write_text("\n".join(logs), encoding="utf-8")
+
+
+def _open(browser: Browser, url: str, width: int = 1280) -> tuple[Page, list[str], list[str]]:
+    """The editor, signed in through the local server; requests and console errors recorded."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(url + "admin/")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector("text=Lettres — Hainaut-Douaisis-Cambrésis", timeout=30_000)
+    return page, requests, errors
+
+
+def _outside(requests: list[str], url: str) -> list[str]:
+    return [r for r in requests if not r.startswith((url, LOCAL + "/", "blob:", "data:"))]
+
+
+def _publish(page: Page) -> None:
+    page.get_by_role("button", name="Publier").click()
+    page.get_by_text("Publier maintenant").click()
+    page.wait_for_selector("text=MODIFICATIONS ENREGISTRÉES", timeout=30_000)
+
+
+def _wait_for_page(page: Page, url: str, text: str, timeout: float = 90) -> str:
+    """The preview rebuilt after the editor's save shows ``text`` at ``url``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = page.request.get(url)
+        body = response.text() if response.ok else ""
+        if text in flat(body):
+            return body
+        assert time.monotonic() < deadline, f"{url} ne montre pas « {text} »"
+        time.sleep(1)
+
+
+def _check(project: Path) -> None:
+    result = run_ti("check", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contenu valide" in result.stdout
+
+
+def test_a_letter_with_a_cover_image_written_in_the_browser(
+    browser: Browser, editor: dict[str, Any], tmp_path: Path
+) -> None:
+    project, url = editor["project"], editor["url"]
+    letters = project / "territoires" / TERRITORY / "lettres"
+    numero = max(int(p.stem) for p in letters.glob("*.md")) + 1
+    cover = tmp_path / "usine-au-lever-du-jour.png"
+    Image.new("RGB", (1200, 630), (0, 0, 145)).save(cover)
+    page, requests, errors = _open(browser, url)
+    page.goto(url + f"admin/#/collections/lettres-{TERRITORY}/new")
+    assert page.get_by_label("Numéro (optionnel)").input_value() == str(numero)
+    page.get_by_label("Titre", exact=True).fill("Une lettre écrite dans le navigateur")
+    page.get_by_label("Résumé").fill("La première lettre rédigée dans l'éditeur du site.")
+    page.get_by_role("button", name="Choisir une image").click()
+    page.set_input_files("input[type=file]", str(cover))
+    page.get_by_role("button", name="Choisir les éléments sélectionnés").click()
+    page.get_by_label("Texte alternatif de l'image (optionnel)").fill(
+        "Façade bleue d'une usine au lever du jour."
+    )
+    body = page.locator("[contenteditable=true]").last  # the letter's Markdown (raw mode)
+    assert body.inner_text().startswith("## Actualité nationale")
+    body.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Un atelier **industrie du futur** à Douai.")
+    assert page.get_by_label("Brouillon (optionnel)").is_checked()  # a new letter is a draft
+    page.get_by_label("Brouillon (optionnel)").click()  # published: unticked
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "editeur-lettre-1280.png"))
+    _publish(page)
+    path = letters / f"{numero}.md"
+    deadline = time.monotonic() + 30
+    while not path.is_file():
+        assert time.monotonic() < deadline, f"{path.name} n'a pas été écrit"
+        time.sleep(0.5)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(
+        "---\n# yaml-language-server: $schema=../../../schemas/lettre.schema.json\n"
+        "titre: Une lettre écrite dans le navigateur\n"
+        f"date: {time.strftime('%Y-%m-%d')}\n"
+        "resume: La première lettre rédigée dans l'éditeur du site.\n"
+        "image_alt: Façade bleue d'une usine au lever du jour.\n"
+        "image: images/usine-au-lever-du-jour.png\n"
+        "brouillon: false\n---\n## Actualité nationale\n"
+    ), text
+    assert "numero" not in text  # the number names the file only
+    saved = letters / "images" / "usine-au-lever-du-jour.png"
+    assert saved.read_bytes() == cover.read_bytes()
+    _check(project)
+    html = _wait_for_page(
+        page, f"{url}{TERRITORY}/lettres/{numero}/", "Une lettre écrite dans le navigateur"
+    )
+    assert "industrie du futur" in html
+    cover_html = re.search(r'<figure class="ti-cover"><img [^>]+>', html)
+    assert cover_html is not None
+    assert "usine-au-lever-du-jour" in cover_html.group(0)
+    assert "Façade bleue d" in cover_html.group(0)  # the alt text
+    assert not _outside(requests, url), _outside(requests, url)
+    assert not [e for e in errors if "Content Security Policy" in e and "inline" not in e], errors
+    page.context.close()
+
+
+def _choose(page: Page, field: Any, value: str) -> None:
+    """A Decap menu (react-select): open it, pick the option."""
+    field.click()
+    page.get_by_role("option", name=value, exact=True).click()
+
+
+def test_an_action_status_changed_in_the_browser(browser: Browser, editor: dict[str, Any]) -> None:
+    project, url = editor["project"], editor["url"]
+    path = project / "territoires" / TERRITORY / "actions" / "ateliers-intercommunalites.md"
+    before = path.read_text(encoding="utf-8")
+    page, requests, _ = _open(browser, url)
+    page.goto(url + f"admin/#/collections/actions-{TERRITORY}/entries/ateliers-intercommunalites")
+    page.get_by_role("button", name="Ajouter avancement").click()
+    page.locator("input[id^='date-field']").last.fill("2026-11-20")
+    _choose(page, page.locator("input[id^='phase-field']").last, "Opération")
+    _choose(page, page.locator("input[id^='statut-field']").last, "Terminé")
+    page.locator("input[id^='commentaire-field']").last.fill("Douze intercommunalités formées.")
+    page.screenshot(path=str(ARTIFACTS / "editeur-action-1280.png"))
+    _publish(page)
+    deadline = time.monotonic() + 30
+    while path.read_text(encoding="utf-8") == before:
+        assert time.monotonic() < deadline, "la fiche action n'a pas été enregistrée"
+        time.sleep(0.5)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(
+        "---\n# yaml-language-server: $schema=../../../schemas/action.schema.json\ntitre: "
+    )
+    assert (
+        "  - date: 2026-11-20\n    phase: Opération\n    statut: Terminé\n"
+        "    commentaire: Douze intercommunalités formées.\n"
+    ) in text, text
+    assert "partenaires:\n  - Intercommunalités du territoire\n" in text  # short form kept
+    assert text.split("\n---\n", 1)[1] == before.split("\n---\n", 1)[1]  # description intact
+    _check(project)
+    _wait_for_page(page, f"{url}{TERRITORY}/plan-action/ateliers-intercommunalites/", "Terminé")
+    assert not _outside(requests, url), _outside(requests, url)
+    page.context.close()
+
+
+def test_an_agenda_event_added_in_the_browser(browser: Browser, editor: dict[str, Any]) -> None:
+    project, url = editor["project"], editor["url"]
+    path = project / "territoires" / TERRITORY / "agenda.yml"
+    before = path.read_text(encoding="utf-8")
+    page, requests, _ = _open(browser, url)
+    page.goto(url + f"admin/#/collections/territoire-{TERRITORY}/entries/agenda")
+    page.get_by_role("button", name="Ajouter événements").click()
+    page.locator("input[id^='titre-field']").last.fill("Matinale de l'industrie à Valenciennes")
+    page.locator("input[id^='date-field']").last.fill("2027-02-04T08:30")
+    page.locator("input[id^='lieu-field']").last.fill("Valenciennes, CCI Grand Hainaut")
+    _publish(page)
+    deadline = time.monotonic() + 30
+    while path.read_text(encoding="utf-8") == before:
+        assert time.monotonic() < deadline, "agenda.yml n'a pas été enregistré"
+        time.sleep(0.5)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/agenda.schema.json\n")
+    assert (
+        "  - titre: Matinale de l'industrie à Valenciennes\n"
+        "    date: 2027-02-04T08:30\n"
+        "    lieu: Valenciennes, CCI Grand Hainaut\n"
+    ) in text, text
+    _check(project)
+    _wait_for_page(page, f"{url}{TERRITORY}/agenda/", "Matinale de l'industrie à Valenciennes")
+    assert not _outside(requests, url), _outside(requests, url)
+    page.context.close()
+
+
+def test_the_editor_pages_read_by_axe(browser: Browser, editor: dict[str, Any]) -> None:
+    """axe on the sign-in page, a collection and a letter's form, at 375 and 1280 px. What
+    our page owns (language, title, viewport, our styles' contrast) must pass; Decap's own
+    findings are written to test-artifacts/editeur-axe.json and listed in the guide."""
+    url = editor["url"]
+    report: dict[str, list[str]] = {}
+    # ours: the page around Decap, and what ti-editeur.css and ti-editeur.js fix in Decap
+    ours = {
+        "html-has-lang",
+        "html-lang-valid",
+        "document-title",
+        "meta-viewport",
+        "color-contrast",
+        "frame-title",
+        "aria-input-field-name",
+    }
+    for width in (375, 1280):
+        context = browser.new_context(
+            viewport={"width": width, "height": 800}, locale="fr-FR", bypass_csp=True
+        )
+        page = context.new_page()
+        page.goto(url + "admin/")
+        page.get_by_role("button", name="Se connecter").wait_for()
+        views = [("connexion", None)]
+        views += [("collection", f"admin/#/collections/lettres-{TERRITORY}")]
+        views += [("lettre", f"admin/#/collections/lettres-{TERRITORY}/entries/15")]
+        for name, address in views:
+            if address is None:
+                page.screenshot(path=str(ARTIFACTS / f"editeur-connexion-{width}.png"))
+            else:
+                if name == "collection":
+                    page.get_by_role("button", name="Se connecter").click()
+                page.goto(url + address)
+                page.wait_for_timeout(1500)
+                page.screenshot(path=str(ARTIFACTS / f"editeur-{name}-{width}.png"))
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate(
+                "async () => await axe.run(document, {resultTypes: ['violations']})"
+            )
+            found = [f"{v['id']} ({v['impact']}, {len(v['nodes'])})" for v in result["violations"]]
+            report[f"{name}-{width}"] = found
+            mine = [v["id"] for v in result["violations"] if v["id"] in ours]
+            assert not mine, f"{name} à {width} px : {mine}"
+        # control: without our stylesheet, Decap's grey texts fail the contrast rule
+        page.evaluate("document.querySelector('link[href=\"ti-editeur.css\"]').remove()")
+        page.goto(url + f"admin/#/collections/lettres-{TERRITORY}")
+        page.wait_for_timeout(1000)
+        control = page.evaluate(
+            "async () => (await axe.run(document, {runOnly: ['color-contrast']})).violations"
+        )
+        assert control, "sans ti-editeur.css, axe devrait trouver des contrastes insuffisants"
+        context.close()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "editeur-axe.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+
+
+def test_gitlab_sign_in_goes_to_the_forge_with_pkce(browser: Browser, tmp_path: Path) -> None:
+    """The published editor, with site.yml's « edition » for GitLab: « Se connecter » leads
+    to the forge's authorisation page with a PKCE challenge and the site's /admin/ as return
+    address; the page asks nothing of any other host before."""
+    from browser import static_server
+
+    project = copy_project(tmp_path / "projet")
+    (project / ".cache").mkdir()
+    (project / cms.EDITOR_DIR).symlink_to(ROOT / cms.EDITOR_DIR)
+    with (project / "site.yml").open("a", encoding="utf-8") as f:
+        f.write(
+            "edition:\n  forge: gitlab\n  depot: territoires/mon-site\n"
+            "  application_id: abc123\n  url_forge: https://gitlab.exemple.org\n"
+        )
+    result = run_ti("build", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with static_server(project / "site") as url:
+        context = browser.new_context(locale="fr-FR")
+        page = context.new_page()
+        seen: list[str] = []
+        page.on("request", lambda r: seen.append(r.url))
+        authorise: list[str] = []
+
+        def forge(route: Any) -> None:
+            authorise.append(route.request.url)
+            route.fulfill(status=200, body="forge", content_type="text/plain")
+
+        context.route("https://gitlab.exemple.org/**", forge)
+        page.goto(url + "admin/")
+        page.get_by_role("button", name="Se connecter avec GitLab").click()
+        page.wait_for_timeout(1500)
+        assert authorise, seen
+        assert authorise[0].startswith("https://gitlab.exemple.org/oauth/authorize?")
+        assert "client_id=abc123" in authorise[0]
+        assert "code_challenge_method=S256" in authorise[0]
+        assert "code_challenge=" in authorise[0]
+        before = seen[: seen.index(authorise[0])] if authorise[0] in seen else seen
+        assert not [r for r in before if not r.startswith(url)], before
+        context.close()
