@@ -26,13 +26,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-serve: $(STAMP) $(EDITEUR) ## Aperçu local avec rechargement automatique (et l'éditeur sur /admin/)
+serve: $(STAMP) ## Aperçu local avec rechargement automatique (et l'éditeur web sur /admin/)
+	@$(MAKE) --no-print-directory $(EDITEUR) || \
+	  echo "Éditeur web non installé (npm indisponible) : l'aperçu est servi sans /admin/."
 	NO_MKDOCS_2_WARNING=1 $(BIN)/ti serve --adresse $(ADDR) $(if $(TERRITOIRE),--territoire $(TERRITOIRE)) $(if $(BROUILLONS),--brouillons)
 
+# Avec le bloc « edition » de site.yml, le site publié contient l'éditeur web : il est installé.
+EDITEUR_SI_ACTIVE = @if grep -q '^edition:' site.yml 2>/dev/null; then $(MAKE) --no-print-directory $(EDITEUR); fi
+
 site: $(STAMP) ## Construit le site public dans site/ (mode strict)
+	$(EDITEUR_SI_ACTIVE)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/ti build $(if $(TERRITOIRE),--territoire $(TERRITOIRE))
 
 check: $(STAMP) ## Valide le contenu, puis vérifie que le site se construit (rien n'est publié)
+	$(EDITEUR_SI_ACTIVE)
 	$(BIN)/ti check $(CHECK_ARGS)
 
 lint: $(STAMP) ## ruff (lint et format) et mypy

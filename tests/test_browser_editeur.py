@@ -375,3 +375,88 @@ def test_gitlab_sign_in_goes_to_the_forge_with_pkce(browser: Browser, tmp_path: 
         before = seen[: seen.index(authorise[0])] if authorise[0] in seen else seen
         assert not [r for r in before if not r.startswith(url)], before
         context.close()
+
+
+HOSTILE = (
+    '<img src="x" onerror="window.tiPwned=1">\n\n<script>window.tiPwned = 2</script>\n\n'
+    "[lien](javascript:window.tiPwned=3)\n"
+)
+
+
+def _pwned(page: Page) -> list[Any]:
+    return [f.evaluate("() => window.tiPwned") for f in page.frames if f.url != "about:srcdoc"] + [
+        f.evaluate("() => window.tiPwned") for f in page.frames if f.url == "about:srcdoc"
+    ]
+
+
+def _hostile_preview(browser: Browser, url: str, bypass_csp: bool, sanitize: bool) -> list[Any]:
+    context = browser.new_context(bypass_csp=bypass_csp, locale="fr-FR")
+    if not sanitize:
+
+        def unsanitized(route: Any) -> None:
+            body = (
+                route.fetch()
+                .text()
+                .replace('"sanitize_preview": true', '"sanitize_preview": false')
+            )
+            route.fulfill(body=body, content_type="application/json")
+
+        context.route("**/admin/config.json", unsanitized)
+    page = context.new_page()
+    page.goto(url + "admin/")
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(url + f"admin/#/collections/lettres-{TERRITORY}/entries/16")
+    page.wait_for_selector("#preview-pane", timeout=30_000)
+    page.wait_for_timeout(1500)
+    links = page.frame_locator("#preview-pane").locator("a")
+    for i in range(links.count()):  # a javascript: link runs only if clicked
+        links.nth(i).click(timeout=5000)
+    page.wait_for_timeout(500)
+    seen = [s for s in _pwned(page) if s is not None]
+    context.close()
+    return seen
+
+
+def test_hostile_markdown_stays_inert_in_the_editor_preview(
+    browser: Browser, editor: dict[str, Any]
+) -> None:
+    """A letter opened in the editor with script in its Markdown (a partner's pull request):
+    the preview runs none of it. Two layers, each shown alone: Decap's sanitiser
+    (« sanitize_preview », set on every Markdown field) and the page's policy (no inline
+    script). Control: with both off, the same letter runs its script."""
+    project, url = editor["project"], editor["url"]
+    path = project / "territoires" / TERRITORY / "lettres" / "16.md"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.rstrip("\n") + "\n\n" + HOSTILE, encoding="utf-8")
+    try:
+        assert _hostile_preview(browser, url, bypass_csp=False, sanitize=True) == []
+        assert _hostile_preview(browser, url, bypass_csp=True, sanitize=True) == []
+        assert _hostile_preview(browser, url, bypass_csp=False, sanitize=False) == []
+        control = _hostile_preview(browser, url, bypass_csp=True, sanitize=False)
+        assert control, "contrôle : sans politique ni nettoyage, le script devrait s'exécuter"
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+def test_the_editor_does_not_start_in_a_frame(
+    browser: Browser, editor: dict[str, Any], tmp_path: Path
+) -> None:
+    """Another site can't show the editor in a frame and steer clicks on it (the hosts send
+    no frame-ancestors header). Control: the same page opened directly starts."""
+    from browser import static_server
+
+    url = editor["url"]
+    (tmp_path / "index.html").write_text(
+        f'<!doctype html><title>Autre site</title><iframe src="{url}admin/"></iframe>',
+        encoding="utf-8",
+    )
+    with static_server(tmp_path) as other:  # another origin: another port
+        context = browser.new_context(locale="fr-FR")
+        page = context.new_page()
+        page.goto(other)
+        frame = page.frame_locator("iframe")
+        frame.locator("text=l'éditeur ne s'ouvre pas dans un cadre").wait_for(timeout=30_000)
+        assert frame.get_by_role("button", name="Se connecter").count() == 0
+        page.goto(url + "admin/")
+        page.get_by_role("button", name="Se connecter").wait_for(timeout=30_000)
+        context.close()

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from . import URL_REGISTRY
 from .errors import ContentError, Problem
@@ -71,7 +72,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"Contenu valide : {plural(len(site.territories), 'territoire')} ({names}).")
     if not args.rapide:
         print("Construction vérifiée : le site se construit sans erreur (rien n'a été publié).")
+    print(editor_status(site.settings.edition))
     return 0
+
+
+def editor_status(edition: Any) -> str:
+    """What `ti check` says of the web editor (/admin/), and what it needs when it is off."""
+    from .schema import GUIDE_EDITOR
+
+    if edition is None:
+        return (
+            "Éditeur web (/admin/) : non activé. Pour l'activer, ajoutez à site.yml le bloc "
+            "« edition » (forge, depot, et application_id pour GitLab ou url_authentification "
+            f"pour GitHub) ; {GUIDE_EDITOR}."
+        )
+    mode = "demandes de fusion" if edition.workflow_editorial else "publication directe"
+    return f"Éditeur web (/admin/) : {edition.forge}, {edition.depot}, {mode}."
 
 
 _PROBLEM_LINE = re.compile(r"^(?P<file>[^\s:][^:]*?)(?::(?P<line>\d+))?: (?P<message>.+)$", re.S)

@@ -222,7 +222,7 @@ def _fields(
             field["hint"] = hint
         widget = _widget(node, defs, path, choices)
         if widget["widget"] == "string" and _markdown(hint):
-            widget = {"widget": "markdown", "modes": ["raw"]}
+            widget = {"widget": "markdown", "modes": ["raw"], "sanitize_preview": True}
         elif widget["widget"] == "string" and _long(node, defs):
             widget = {**widget, "widget": "text"}
         field.update(widget)
@@ -288,8 +288,9 @@ def territory_collections(territory: Territory, root: Path) -> list[dict[str, An
         "min": 1,
         "default": nxt,
         "required": False,
-        "hint": f"Numéro de la nouvelle lettre (proposé : {nxt}). Il donne le nom du fichier "
-        f"({nxt}.md) et l'adresse de la lettre ; il ne change plus ensuite.",
+        "hint": f"Pour une nouvelle lettre : {nxt} est proposé. Le numéro donne le nom du "
+        f"fichier ({nxt}.md) et l'adresse de la lettre ; il ne change plus ensuite (sans effet "
+        "sur une lettre déjà créée).",
     }
     body_hint = "Texte en Markdown : « ## » devant un intertitre, « - » devant un élément de liste."
     return [
@@ -317,6 +318,7 @@ def territory_collections(territory: Territory, root: Path) -> list[dict[str, An
                     "label": "Texte de la lettre",
                     "widget": "markdown",
                     "modes": ["raw"],
+                    "sanitize_preview": True,
                     "default": letter_body(),
                     "required": False,
                     "hint": body_hint,
@@ -344,6 +346,7 @@ def territory_collections(territory: Territory, root: Path) -> list[dict[str, An
                     "label": "Description de l'action",
                     "widget": "markdown",
                     "modes": ["raw"],
+                    "sanitize_preview": True,
                     "required": False,
                     "hint": body_hint,
                 },
@@ -437,7 +440,7 @@ class Backend:
 
 
 def _origin(url: str) -> str:
-    match = re.match(r"^(https?://[^/?#]+)", url)
+    match = re.match(r"^(https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?)", url)
     return match.group(1) if match else ""
 
 

@@ -406,9 +406,16 @@ class Licence(Strict):
 GUIDE_EDITOR = "voyez le guide des contributeurs, « Publier depuis le navigateur »"
 
 
+FORGE_URL = r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*/?$"
+
+
 def _https(value: str | None) -> str | None:
     if value is not None and not value.lower().startswith("https://"):
         raise ValueError(f"doit commencer par https:// (reçu « {value} »)")
+    if value is not None and not re.fullmatch(FORGE_URL, value):
+        raise ValueError(
+            f"adresse de serveur attendue, comme https://gitlab.example.org (reçu « {value} »)"
+        )
     return value
 
 

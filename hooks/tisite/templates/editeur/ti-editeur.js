@@ -3,6 +3,8 @@
 import { format } from "./ti-formats.js";
 
 async function start() {
+  // framed by another page, the editor could be clicked without the user seeing it
+  if (window.top !== window.self) throw new Error("l'éditeur ne s'ouvre pas dans un cadre");
   const response = await fetch("config.json", { cache: "no-cache" });
   if (!response.ok) throw new Error(`config.json : ${response.status}`);
   const { decap, formats } = await response.json();
