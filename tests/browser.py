@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
@@ -81,6 +82,36 @@ def static_server(directory: Path) -> Iterator[str]:
 _TRAP = """Object.defineProperty(window, "__ti_pirate", {
   set(value) { window.__ti_signal("window.__ti_pirate"); }, configurable: true
 });"""
+
+
+def start_process(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Any:
+    """A background process (a preview, a local server) whose output the test reads at the end
+    (see stop_process)."""
+    return subprocess.Popen(
+        args,
+        cwd=cwd,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def start_preview(project: Path, port: int) -> Any:
+    """`ti serve` of ``project`` on 127.0.0.1:``port`` (what `make serve` runs)."""
+    command = [sys.executable, "-m", "tisite.cli", "--racine", str(project), "serve"]
+    return start_process([*command, "--adresse", f"127.0.0.1:{port}"], cwd=project)
+
+
+def stop_process(process: Any) -> str:
+    """Stop a process of start_process; returns what it printed."""
+    process.terminate()
+    try:
+        output, _ = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return str(output or "")
 
 
 def injected_script_events(

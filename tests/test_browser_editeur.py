@@ -8,12 +8,10 @@ accepts the project and the preview shows the change. axe reads the editor's pag
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import re
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +21,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page
 
-from browser import free_port, wait_http
+from browser import free_port, start_preview, start_process, stop_process, wait_http
 from conftest import ROOT, copy_project, flat, run_ti
 from tisite import cms
 
@@ -41,16 +39,6 @@ def _port_free(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) != 0
 
 
-def _stop(process: subprocess.Popen[str]) -> str:
-    process.terminate()
-    try:
-        output, _ = process.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    return output or ""
-
-
 @pytest.fixture(scope="module")
 def editor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A copy of the example previewed by `ti serve`, with decap-server writing into it."""
@@ -60,51 +48,44 @@ def editor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     ):
         if not needed.exists():
             pytest.fail(f"{needed.relative_to(ROOT)} manque : lancez `{command}`")
-    local_port = int(LOCAL.rsplit(":", 1)[1])
-    assert _port_free(local_port), f"le port {local_port} du serveur local de l'éditeur est pris"
-    project = copy_project(tmp_path_factory.mktemp("editeur") / "projet")
+    project = _project_with_editor(tmp_path_factory.mktemp("editeur") / "projet")
+    with _servers(project) as url:
+        yield {"project": project, "url": url}
+
+
+def _project_with_editor(dest: Path) -> Path:
+    project = copy_project(dest)
     (project / ".cache").mkdir()
     (project / cms.EDITOR_DIR).symlink_to(ROOT / cms.EDITOR_DIR)
+    return project
+
+
+@contextlib.contextmanager
+def _servers(project: Path, mode: str = "fs") -> Iterator[str]:
+    """`ti serve` of ``project``, and decap-server writing into it (« fs » mode, as `make
+    editeur-local`; « git » mode: saves on branches, as a forge's merge requests)."""
+    local_port = int(LOCAL.rsplit(":", 1)[1])
+    assert _port_free(local_port), f"le port {local_port} du serveur local de l'éditeur est pris"
     port = free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    serve = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tisite.cli",
-            "--racine",
-            str(project),
-            "serve",
-            "--adresse",
-            f"127.0.0.1:{port}",
-        ],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    local = subprocess.Popen(
+    serve = start_preview(project, port)
+    local = start_process(
         ["node", str(DECAP_SERVER)],
         cwd=project,
         env={
-            **env,
+            "MODE": mode,
             "PORT": str(local_port),
             "BIND_HOST": "127.0.0.1",
             "GIT_REPO_DIRECTORY": str(project),
         },
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
     )
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_http(url + "admin/", timeout=120)
-        yield {"project": project, "url": url}
+        yield url
     finally:
-        logs = _stop(serve), _stop(local)
+        logs = stop_process(serve), stop_process(local)
         ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / "editeur-serve.log").write_text("\n".join(logs), encoding="utf-8")
+        (ARTIFACTS / f"editeur-{mode}.log").write_text("\n".join(logs), encoding="utf-8")
 
 
 def _open(browser: Browser, url: str, width: int = 1280) -> tuple[Page, list[str], list[str]]:
@@ -143,6 +124,15 @@ def _wait_for_page(page: Page, url: str, text: str, timeout: float = 90) -> str:
         time.sleep(1)
 
 
+def _written(path: Path, before: str | None, timeout: float = 30) -> str:
+    """The file once the editor's save reached the disk (created, or changed from ``before``)."""
+    deadline = time.monotonic() + timeout
+    while not path.is_file() or path.read_text(encoding="utf-8") == before:
+        assert time.monotonic() < deadline, f"{path.name} n'a pas été enregistré"
+        time.sleep(0.5)
+    return path.read_text(encoding="utf-8")
+
+
 def _check(project: Path) -> None:
     result = run_ti("check", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -165,6 +155,14 @@ def test_a_letter_with_a_cover_image_written_in_the_browser(
     page.get_by_role("button", name="Choisir une image").click()
     page.set_input_files("input[type=file]", str(cover))
     page.get_by_role("button", name="Choisir les éléments sélectionnés").click()
+    # an image without its alt text is refused before the save, in French (schema's
+    # « dependentRequired »), not only by the CI afterwards
+    page.get_by_role("button", name="Publier").click()
+    page.get_by_text("Publier maintenant").click()
+    page.get_by_text("« Texte alternatif de l'image » est obligatoire avec « Image »").wait_for(
+        timeout=15_000
+    )
+    assert not list(letters.glob(f"{numero}.md"))
     page.get_by_label("Texte alternatif de l'image (optionnel)").fill(
         "Façade bleue d'une usine au lever du jour."
     )
@@ -180,11 +178,7 @@ def test_a_letter_with_a_cover_image_written_in_the_browser(
     page.screenshot(path=str(ARTIFACTS / "editeur-lettre-1280.png"))
     _publish(page)
     path = letters / f"{numero}.md"
-    deadline = time.monotonic() + 30
-    while not path.is_file():
-        assert time.monotonic() < deadline, f"{path.name} n'a pas été écrit"
-        time.sleep(0.5)
-    text = path.read_text(encoding="utf-8")
+    text = _written(path, None)
     assert text.startswith(
         "---\n# yaml-language-server: $schema=../../../schemas/lettre.schema.json\n"
         "titre: Une lettre écrite dans le navigateur\n"
@@ -230,11 +224,7 @@ def test_an_action_status_changed_in_the_browser(browser: Browser, editor: dict[
     page.locator("input[id^='commentaire-field']").last.fill("Douze intercommunalités formées.")
     page.screenshot(path=str(ARTIFACTS / "editeur-action-1280.png"))
     _publish(page)
-    deadline = time.monotonic() + 30
-    while path.read_text(encoding="utf-8") == before:
-        assert time.monotonic() < deadline, "la fiche action n'a pas été enregistrée"
-        time.sleep(0.5)
-    text = path.read_text(encoding="utf-8")
+    text = _written(path, before)
     assert text.startswith(
         "---\n# yaml-language-server: $schema=../../../schemas/action.schema.json\ntitre: "
     )
@@ -261,11 +251,7 @@ def test_an_agenda_event_added_in_the_browser(browser: Browser, editor: dict[str
     page.locator("input[id^='date-field']").last.fill("2027-02-04T08:30")
     page.locator("input[id^='lieu-field']").last.fill("Valenciennes, CCI Grand Hainaut")
     _publish(page)
-    deadline = time.monotonic() + 30
-    while path.read_text(encoding="utf-8") == before:
-        assert time.monotonic() < deadline, "agenda.yml n'a pas été enregistré"
-        time.sleep(0.5)
-    text = path.read_text(encoding="utf-8")
+    text = _written(path, before)
     assert text.startswith("# yaml-language-server: $schema=../../schemas/agenda.schema.json\n")
     assert (
         "  - titre: Matinale de l'industrie à Valenciennes\n"

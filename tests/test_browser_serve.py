@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -12,31 +9,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from browser import free_port, wait_http
+from browser import free_port, start_preview, stop_process, wait_http
 
 pytestmark = pytest.mark.browser
 
 
 def test_live_reload_after_editing_territory(project: Path, browser: Browser) -> None:
     port = free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tisite.cli",
-            "--racine",
-            str(project),
-            "serve",
-            "--adresse",
-            f"127.0.0.1:{port}",
-        ],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server = start_preview(project, port)
     url = f"http://127.0.0.1:{port}/grand-chatellerault/"
     try:
         wait_http(url, timeout=90)
@@ -75,12 +55,7 @@ def test_live_reload_after_editing_territory(project: Path, browser: Browser) ->
         wait_for_text(tab, "article", "Territoire pilote de Nouvelle-Aquitaine")
         tab.close()
     finally:
-        server.terminate()
-        try:
-            output, _ = server.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            output, _ = server.communicate()
+        output = stop_process(server)
     # the terminal says the same in French, and nothing of MkDocs' English
     assert "territoires/grand-chatellerault/territoire.yml:" in output
     assert "Aperçu sur http://127.0.0.1:" in output

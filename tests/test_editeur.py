@@ -435,3 +435,13 @@ def test_edition_without_the_installed_editor_fails_in_french(tmp_path: Path) ->
     assert "lancez `make editeur`" in result.stdout + result.stderr
     assert "Contenu valide" not in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_fields_required_together_come_from_the_schema() -> None:
+    """The letter's rule « an image needs its alt text » is in the JSON Schema
+    (dependentRequired, read by code editors too) and in the editor's check before saving."""
+    assert schema.json_schemas()["lettre"]["dependentRequired"] == {"image": ["image_alt"]}
+    spec = cms.formats()["ti-lettre"]
+    assert spec["together"] == {"image": ["image_alt"]}
+    assert spec["labels"] == {"image": "Image", "image_alt": "Texte alternatif de l'image"}
+    assert cms.formats()["ti-action"]["together"] == {}

@@ -402,6 +402,13 @@ def _shorthands(name: str) -> list[str]:
     return found
 
 
+def _together(name: str) -> dict[str, list[str]]:
+    """The schema's « dependentRequired »: fields that need others (an image, its alt text),
+    checked by the editor before it saves (see ti-editeur.js)."""
+    rules = schema.json_schemas()[name].get("dependentRequired", {})
+    return {field: list(others) for field, others in rules.items()}
+
+
 def formats() -> dict[str, dict[str, Any]]:
     """How ti-formats.js reads and writes each kind of file (see its header)."""
     out = {
@@ -411,6 +418,9 @@ def formats() -> dict[str, dict[str, Any]]:
             "modeline": kind.modeline,
             "shorthands": _shorthands(kind.schema),
             "editor_only": ["numero"] if kind.schema == "lettre" else [],
+            "together": _together(kind.schema),
+            "labels": {k: schema.label(k) for k in _together(kind.schema)}
+            | {o: schema.label(o) for v in _together(kind.schema).values() for o in v},
         }
         for kind in KINDS.values()
         if kind.frontmatter
@@ -426,6 +436,8 @@ def formats() -> dict[str, dict[str, Any]]:
         },
         "shorthands": sorted({p for k in singles for p in _shorthands(k.schema)}),
         "editor_only": [],
+        "together": {},
+        "labels": {},
     }
     return out
 

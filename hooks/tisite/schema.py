@@ -983,6 +983,9 @@ class Evenement(Strict):
 class Lettre(Strict):
     """A newsletter issue: front matter of territoires/<slug>/lettres/<numero>.md."""
 
+    # the rule of _cover_needs_alt, for editors that read the JSON Schema (and the web editor)
+    model_config = ConfigDict(json_schema_extra={"dependentRequired": {"image": ["image_alt"]}})
+
     titre: Text = Field(max_length=160)
     date: Day = Field(description="Date de parution (AAAA-MM-JJ).")
     resume: Text = Field(max_length=400, description="Résumé affiché dans l'archive et les flux.")

@@ -2,6 +2,24 @@
 // (config.json, written by the build: see tisite/cms.py) and our file formats (ti-formats.js).
 import { format } from "./ti-formats.js";
 
+// Fields the schema requires together (« dependentRequired », an image and its alt text):
+// refused before the save, with the fields' French labels, rather than by the CI afterwards.
+function checkTogether(entry, decap, formats) {
+  const collection = decap.collections.find((c) => c.name === entry.get("collection"));
+  const spec = formats[collection?.format];
+  if (!spec) return;
+  const data = entry.get("data").toJS();
+  const present = (v) => v !== undefined && v !== null && String(v).trim() !== "";
+  for (const [field, others] of Object.entries(spec.together)) {
+    if (!present(data[field])) continue;
+    const missing = others.filter((other) => !present(data[other]));
+    if (missing.length) {
+      const names = missing.map((m) => `« ${spec.labels[m]} »`).join(", ");
+      throw new Error(`${names} est obligatoire avec « ${spec.labels[field]} »`);
+    }
+  }
+}
+
 async function start() {
   // framed by another page, the editor could be clicked without the user seeing it
   if (window.top !== window.self) throw new Error("l'éditeur ne s'ouvre pas dans un cadre");
@@ -11,6 +29,10 @@ async function start() {
   for (const [name, spec] of Object.entries(formats)) {
     window.CMS.registerCustomFormat(name, spec.extension, format(spec));
   }
+  window.CMS.registerEventListener({
+    name: "preSave",
+    handler: ({ entry }) => checkTogether(entry, decap, formats),
+  });
   window.CMS.init({ config: decap });
 }
 
