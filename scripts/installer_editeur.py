@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,10 @@ PACKAGES = (
     ),
 )
 STAMP = TARGET / "versions.txt"
+# SHA-256 of every installed file, committed: the build checks the files against it before
+# publishing them (tisite/cms.py), so a changed cache can't slip code into /admin/.
+# `python scripts/installer_editeur.py --empreintes` writes it after a version change.
+MANIFEST = ROOT / "hooks" / "tisite" / "data" / "editeur-empreintes.json"
 
 
 def wanted() -> str:
@@ -82,8 +87,23 @@ def extract(archive: Path, prefix: str, suffixes: tuple[str, ...], target: Path)
     return count
 
 
+def digests(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "versions.txt"
+    }
+
+
 def main() -> int:
-    if STAMP.is_file() and STAMP.read_text(encoding="utf-8") == wanted():
+    write_manifest = "--empreintes" in sys.argv[1:]
+    if (
+        not write_manifest
+        and STAMP.is_file()
+        and STAMP.read_text(encoding="utf-8") == wanted()
+        and MANIFEST.is_file()
+        and digests(TARGET) == json.loads(MANIFEST.read_text(encoding="utf-8"))
+    ):
         print("Éditeur web déjà installé (.cache/editeur).")
         return 0
     staging = TARGET.with_name("editeur.nouveau")
@@ -101,6 +121,16 @@ def main() -> int:
                 )
             count = extract(archive, prefix, suffixes, staging / folder)
             print(f"{name}@{version} : {count} fichiers, empreinte vérifiée.")
+    found = digests(staging)
+    if write_manifest:
+        MANIFEST.write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
+        print(f"Empreintes écrites : {MANIFEST.relative_to(ROOT)} ({len(found)} fichiers).")
+    elif found != json.loads(MANIFEST.read_text(encoding="utf-8")):
+        shutil.rmtree(staging)
+        sys.exit(
+            "les fichiers installés ne correspondent pas aux empreintes de "
+            f"{MANIFEST.relative_to(ROOT)} : rien n'est installé."
+        )
     (staging / "versions.txt").write_text(wanted(), encoding="utf-8")
     shutil.rmtree(TARGET, ignore_errors=True)
     staging.rename(TARGET)

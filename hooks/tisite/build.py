@@ -26,7 +26,6 @@ from .pagecache import (
     Entry,
     PageCache,
     link_blob,
-    link_or_copy,
     prune_older,
     signature,
     site_paths,
@@ -455,14 +454,9 @@ class SiteBuild:
             if preview:
                 return f"Éditeur web : absent de l'aperçu ({message})."
             raise ContentError([Problem("site.yml", None, "edition", message)])
+        blobs = self.cache("fichiers")
         for path, content in cms.admin_files(self.site, self.root, site_url, local=preview):
-            target = site_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, Path):
-                target.unlink(missing_ok=True)
-                link_or_copy(content, target)
-            else:
-                target.write_bytes(content)
+            link_blob(blobs, content, site_dir / path)
         if preview:
             return (
                 "Éditeur web : /admin/, enregistre dans vos fichiers par le serveur local "
@@ -470,7 +464,10 @@ class SiteBuild:
             )
         assert edition is not None
         mode = "demandes de fusion" if edition.workflow_editorial else "publication directe"
-        return f"Éditeur web : /admin/ ({edition.forge}, {edition.depot}, {mode})."
+        shared = cms.shared_origin(site_url)
+        return f"Éditeur web : /admin/ ({edition.forge}, {edition.depot}, {mode})." + (
+            f"\n{shared}." if shared else ""
+        )
 
     def write_artefacts(self, site_dir: Path) -> None:
         """Files written after the pages: email versions and social images (from .cache)."""

@@ -72,12 +72,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"Contenu valide : {plural(len(site.territories), 'territoire')} ({names}).")
     if not args.rapide:
         print("Construction vérifiée : le site se construit sans erreur (rien n'a été publié).")
-    print(editor_status(site.settings.edition))
+    print(editor_status(site.settings.edition, site_url(root)))
     return 0
 
 
-def editor_status(edition: Any) -> str:
+def site_url(root: Path) -> str | None:
+    """« site_url » of mkdocs.yml (its syntax is checked by config_problem)."""
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    match = re.search(r"^site_url:[ \t]*['\"]?([^'\"\s#]+)", text, flags=re.M)
+    return match.group(1) if match else None
+
+
+def editor_status(edition: Any, url: str | None = None) -> str:
     """What `ti check` says of the web editor (/admin/), and what it needs when it is off."""
+    from .cms import shared_origin
     from .schema import GUIDE_EDITOR
 
     if edition is None:
@@ -87,7 +95,9 @@ def editor_status(edition: Any) -> str:
             f"pour GitHub) ; {GUIDE_EDITOR}."
         )
     mode = "demandes de fusion" if edition.workflow_editorial else "publication directe"
-    return f"Éditeur web (/admin/) : {edition.forge}, {edition.depot}, {mode}."
+    shared = shared_origin(url)
+    line = f"Éditeur web (/admin/) : {edition.forge}, {edition.depot}, {mode}."
+    return line + (f"\n{shared}." if shared else "")
 
 
 _PROBLEM_LINE = re.compile(r"^(?P<file>[^\s:][^:]*?)(?::(?P<line>\d+))?: (?P<message>.+)$", re.S)

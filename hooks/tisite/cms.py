@@ -12,16 +12,20 @@ checked) into ``.cache/editeur/``; the build copies them to ``admin/`` with the 
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from . import fieldref, schema, vocab
+from .errors import ContentError, Problem
 from .models import SiteModel, Territory
 
 EDITOR_DIR = Path(".cache") / "editeur"  # under the project root, see scripts/editeur.py
@@ -36,6 +40,8 @@ LETTER_SECTIONS = (
     "Actualités des territoires voisins",
     "Boîte à outils",
 )
+# Fields of a fiche action whose menu lists the territory's own objectives, EPCIs and actions.
+TERRITORY_CHOICES = ("objectif", "epci", "actions_liees")
 SINGLE_FILES = "ti-fichier"  # format of territoire.yml, priorites.yml, gouvernance.yml, agenda.yml
 # Vocabularies whose values have a label (« competences » reads « Recrutement et compétences »).
 NAMED_VALUES = (vocab.AXES, vocab.PRIORITES)
@@ -68,10 +74,40 @@ KINDS = {
 }
 
 
+MANIFEST = Path(__file__).parent / "data" / "editeur-empreintes.json"
+
+
 def installed(root: Path) -> bool:
     """True when the editor's files were installed by the project's setup."""
     base = root / EDITOR_DIR
     return (base / DECAP_FILE).is_file() and (base / YAML_FILE).is_file()
+
+
+def editor_library(root: Path) -> list[tuple[str, bytes]]:
+    """Decap's and YAML's files as installed, each checked against its committed SHA-256
+    (MANIFEST): a cache changed after `make editeur` can't slip code into /admin/."""
+    base = root / EDITOR_DIR
+    expected: dict[str, str] = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    out, wrong = [], []
+    for name, digest in expected.items():
+        path = base / name
+        data = path.read_bytes() if path.is_file() and not path.is_symlink() else b""
+        if hashlib.sha256(data).hexdigest() != digest:
+            wrong.append(name)
+        out.append((name, data))
+    if wrong:
+        raise ContentError(
+            [
+                Problem(
+                    str(EDITOR_DIR / wrong[0]),
+                    None,
+                    None,
+                    f"{len(wrong)} fichier(s) de l'éditeur web absent(s) ou différent(s) de la "
+                    "version vérifiée : relancez `make editeur` (il les réinstalle depuis npm)",
+                )
+            ]
+        )
+    return out
 
 
 # --- fields from the JSON Schema ------------------------------------------------------------
@@ -123,7 +159,11 @@ def _long(node: dict[str, Any], defs: dict[str, Any]) -> bool:
 
 
 def _widget(
-    node: dict[str, Any], defs: dict[str, Any], path: str, choices: Choices
+    node: dict[str, Any],
+    defs: dict[str, Any],
+    path: str,
+    choices: Choices,
+    optional: bool = False,
 ) -> dict[str, Any]:
     """The Decap widget options of one value of the schema (without name and label)."""
     branches, _ = _branches(node, defs)
@@ -140,11 +180,13 @@ def _widget(
             return {"widget": "select", "options": options}
         return {"widget": "select", "options": values}
     objects = [b for b in branches if b.get("type") == "object" and "properties" in b]
-    if objects:  # « - nom » shorthands are read as objects (see ti-editeur.js)
+    if objects:  # « - nom » shorthands are read as objects (see ti-formats.js)
+        # an optional group (« porteur ») left empty must not block the save: its fields
+        # are optional in the form (the build still requires them once the group is there)
         return {
             "widget": "object",
             "collapsed": False,
-            "fields": _fields(objects[0], defs, f"{path}.", choices),
+            "fields": _fields(objects[0], defs, f"{path}.", choices, optional),
         }
     if "boolean" in kinds:
         return {"widget": "boolean"}
@@ -206,9 +248,13 @@ def _hint(node: dict[str, Any], path: str, name: str) -> str:
 
 
 def _fields(
-    model: dict[str, Any], defs: dict[str, Any], prefix: str, choices: Choices
+    model: dict[str, Any],
+    defs: dict[str, Any],
+    prefix: str,
+    choices: Choices,
+    optional: bool = False,
 ) -> list[dict[str, Any]]:
-    required = set(model.get("required", []))
+    required = set() if optional else set(model.get("required", []))
     out = []
     for name, node in model.get("properties", {}).items():
         path = f"{prefix}{name}"
@@ -220,14 +266,15 @@ def _fields(
         }
         if hint:
             field["hint"] = hint
-        widget = _widget(node, defs, path, choices)
+        widget = _widget(node, defs, path, choices, optional or name not in required)
         if widget["widget"] == "string" and _markdown(hint):
             widget = {"widget": "markdown", "modes": ["raw"], "sanitize_preview": True}
         elif widget["widget"] == "string" and _long(node, defs):
             widget = {**widget, "widget": "text"}
         field.update(widget)
         default = node.get("default")
-        if default not in (None, [], {}) and not isinstance(default, dict):
+        # no default inside a list's items: Decap would add an item to every new entry
+        if default not in (None, [], {}) and not isinstance(default, dict) and "[]" not in prefix:
             field["default"] = default
         out.append(field)
     return out
@@ -402,6 +449,41 @@ def _shorthands(name: str) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class ValuePaths:
+    """Where a file holds vocabulary values, yes/no flags, and identifiers the territory's menus
+    show as text (paths as « avancement[].statut »), read from the JSON Schema."""
+
+    choices: dict[str, list[str]]
+    flags: list[str]
+    texts: list[str]
+
+
+def _value_paths(name: str) -> ValuePaths:
+    data = schema.json_schemas()[name]
+    defs = data.get("$defs", {})
+    out = ValuePaths({}, [], [])
+
+    def walk(node: dict[str, Any], path: str) -> None:
+        branches, _ = _branches(node, defs)
+        arrays = any(b.get("type") == "array" for b in branches)
+        if path.removesuffix("[]") in TERRITORY_CHOICES and not arrays:
+            out.texts.append(path)
+        for b in branches:
+            if "enum" in b and path:
+                out.choices[path] = list(b["enum"])
+            elif b.get("type") == "boolean" and path:
+                out.flags.append(path)
+            elif b.get("type") == "array":
+                walk(_resolve(b.get("items", {}), defs), f"{path}[]")
+            elif b.get("type") == "object":
+                for key, sub in b.get("properties", {}).items():
+                    walk(sub, f"{path}.{key}" if path else key)
+
+    walk(data, "")
+    return out
+
+
 def _together(name: str) -> dict[str, list[str]]:
     """The schema's « dependentRequired »: fields that need others (an image, its alt text),
     checked by the editor before it saves (see ti-editeur.js)."""
@@ -419,6 +501,7 @@ def formats() -> dict[str, dict[str, Any]]:
             "shorthands": _shorthands(kind.schema),
             "editor_only": ["numero"] if kind.schema == "lettre" else [],
             "together": _together(kind.schema),
+            **dataclasses.asdict(_value_paths(kind.schema)),
             "labels": {k: schema.label(k) for k in _together(kind.schema)}
             | {o: schema.label(o) for v in _together(kind.schema).values() for o in v},
         }
@@ -438,6 +521,9 @@ def formats() -> dict[str, dict[str, Any]]:
         "editor_only": [],
         "together": {},
         "labels": {},
+        "choices": {p: v for k in singles for p, v in _value_paths(k.schema).choices.items()},
+        "flags": sorted({p for k in singles for p in _value_paths(k.schema).flags}),
+        "texts": [],
     }
     return out
 
@@ -480,16 +566,19 @@ def backend(site: SiteModel, local: bool) -> Backend:
     api = (
         f"{edition.url_forge.rstrip('/')}/api/v3" if edition.url_forge else "https://api.github.com"
     )
-    return Backend(
-        {
-            "name": "github",
-            "repo": edition.depot,
-            "branch": edition.branche,
-            "base_url": edition.url_authentification,
-            "api_root": api,
-        },
-        (_origin(api),),
-    )
+    # Decap takes the sign-in window's answer only from base_url's origin: a path goes to
+    # auth_endpoint
+    auth = urlsplit(edition.url_authentification or "")
+    config = {
+        "name": "github",
+        "repo": edition.depot,
+        "branch": edition.branche,
+        "base_url": f"{auth.scheme}://{auth.netloc}",
+        "api_root": api,
+    }
+    if auth.path.strip("/"):
+        config["auth_endpoint"] = f"{auth.path.strip('/')}/auth"
+    return Backend(config, (_origin(api),))
 
 
 def editor_config(site: SiteModel, root: Path, site_url: str | None, local: bool) -> dict[str, Any]:
@@ -519,6 +608,25 @@ def editor_config(site: SiteModel, root: Path, site_url: str | None, local: bool
 # --- the files of /admin/ -----------------------------------------------------------------
 
 
+SHARED_HOSTS = re.compile(r"^https?://[^/]+\.(github\.io|gitlab\.io)/[^/?#]+", re.I)
+
+
+def shared_origin(site_url: str | None) -> str | None:
+    """A warning when the site's address is a folder of a github.io or gitlab.io host: the
+    other sites of the same account share its origin, and could read the editor's sign-in key
+    (Decap keeps it in the browser's storage for the origin)."""
+    match = SHARED_HOSTS.match(site_url or "")
+    if match is None:
+        return None
+    return (
+        f"avertissement : le site est publié à {site_url}, une adresse que les autres sites du "
+        f"même compte sur {match.group(1)} partagent : chacun d'eux pourrait lire la clé de "
+        "connexion de l'éditeur web. Publiez le site à une adresse à lui (domaine "
+        "personnalisé sur GitHub, « domaine unique » des Pages sur GitLab), puis indiquez-la "
+        "dans « site_url » de mkdocs.yml"
+    )
+
+
 def content_security_policy(origins: tuple[str, ...]) -> str:
     """The editor's own policy: its scripts compile their validators (``'unsafe-eval'``, the
     editor page only) and inject styles; it connects to the forge's API and nothing else."""
@@ -545,9 +653,8 @@ def admin_files(
     root: Path,
     site_url: str | None,
     local: bool,
-) -> Iterator[tuple[str, bytes | Path]]:
-    """Every file of /admin/ (path under the site, content or file to copy)."""
-    base = root / EDITOR_DIR
+) -> Iterator[tuple[str, bytes]]:
+    """Every file of /admin/ (path under the site, content)."""
     config = editor_config(site, root, site_url, local)
     policy = content_security_policy(backend(site, local).origins)
     title = f"Éditeur — {site.settings.titre}"
@@ -556,6 +663,5 @@ def admin_files(
     for name in OWN_FILES:
         yield f"admin/{name}", (TEMPLATES / name).read_bytes()
     yield "admin/logo.svg", (Path(__file__).parent / "assets" / "favicon.svg").read_bytes()
-    for path in sorted(base.rglob("*")):
-        if path.is_file():
-            yield f"admin/{path.relative_to(base).as_posix()}", path
+    for name, data in editor_library(root):
+        yield f"admin/{name}", data

@@ -5,7 +5,9 @@
 // - keys follow the schema's order;
 // - empty values are left out (the schema refuses an empty text: a cleared field is absent);
 // - « - Nom » shorthands are shown as their « nom » field, and written back short when alone;
-// - editor-only fields (the letter's number, which names the file) are not written.
+// - editor-only fields (the letter's number, which names the file) are not written;
+// - values the build reads loosely (« Innovation », « non ») are shown and written canonical;
+// - texts that YAML readers could take for something else are written in quotes.
 // YAML is read and written by the npm library « yaml » (installed by `make editeur`).
 import { Document, parse, visit } from "./yaml/index.js";
 
@@ -53,6 +55,35 @@ function mapPath(data, path, fn) {
   return walk(data, 0);
 }
 
+// The build accepts « Innovation » for « innovation » and « non » for false: the forms show
+// the canonical value (a menu can't show another), and write it back.
+const fold = (text) =>
+  text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .trim()
+    .toLowerCase()
+    .replace(/[_-]/g, " ");
+const FRENCH_BOOLEANS = { oui: true, vrai: true, non: false, faux: false };
+
+function canonical(data, spec) {
+  let out = data;
+  for (const [path, values] of Object.entries(spec.choices)) {
+    out = mapPath(out, path, (v) =>
+      typeof v === "string" ? (values.find((c) => fold(c) === fold(v)) ?? v) : v,
+    );
+  }
+  for (const path of spec.flags) {
+    out = mapPath(out, path, (v) =>
+      typeof v === "string" && fold(v) in FRENCH_BOOLEANS ? FRENCH_BOOLEANS[fold(v)] : v,
+    );
+  }
+  for (const path of spec.texts) {
+    out = mapPath(out, path, (v) => (typeof v === "number" ? String(v) : v));
+  }
+  return out;
+}
+
 function expand(data, shorthands) {
   return shorthands.reduce(
     (d, path) => mapPath(d, path, (v) => (typeof v === "string" ? { nom: v } : v)),
@@ -82,7 +113,9 @@ function toYaml(data, modeline) {
   visit(doc, {
     Scalar(key, node) {
       if (key === "key" || typeof node.value !== "string") return;
-      if (node.value.includes("\n")) node.type = "BLOCK_LITERAL";
+      if (SEPARATORS.test(node.value) || AMBIGUOUS.test(node.value.trim())) {
+        node.type = "QUOTE_DOUBLE";
+      } else if (node.value.includes("\n")) node.type = "BLOCK_LITERAL";
       else if (node.value.length > LONG_TEXT) node.type = "BLOCK_FOLDED";
     },
   });
@@ -90,19 +123,25 @@ function toYaml(data, modeline) {
   return modeline ? `# ${modeline}\n${text}` : text;
 }
 
-const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+// as the build reads it (tisite/yamlio.py): the closing « --- » starts a line
+const FRONT_MATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+// texts that other YAML readers (YAML 1.1, the build's) take for numbers, dates or merge keys,
+// and line separators that a block can't hold: written in double quotes
+const AMBIGUOUS =
+  /^(?:=|<<|~|[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-f_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[0-9_]*\.?[0-9_]+(?:e[-+]?[0-9]+)?|\.inf|\.nan)|y|n|yes|no|on|off)$/i;
+const SEPARATORS = /[\u0085\u2028\u2029]/;
 
 export function format(spec) {
   return {
     fromFile(content) {
-      let meta = content;
+      let meta = content.replace(/^\uFEFF/, "");
       let body = "";
       if (spec.frontmatter) {
-        const match = FRONT_MATTER.exec(content);
-        meta = match ? match[1] : "";
-        body = match ? match[2] : content;
+        const match = FRONT_MATTER.exec(meta);
+        body = match ? match[2] : meta;
+        meta = match ? match[1] || "" : "";
       }
-      const data = expand(parse(meta) || {}, spec.shorthands);
+      const data = canonical(expand(parse(meta) || {}, spec.shorthands), spec);
       return spec.frontmatter ? { ...data, body } : data;
     },
     toFile(data, sortedKeys = []) {
