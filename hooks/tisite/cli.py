@@ -77,10 +77,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def site_url(root: Path) -> str | None:
-    """« site_url » of mkdocs.yml (its syntax is checked by config_problem)."""
-    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    match = re.search(r"^site_url:[ \t]*['\"]?([^'\"\s#]+)", text, flags=re.M)
-    return match.group(1) if match else None
+    """« site_url » of mkdocs.yml (read as config_problem checks it: tags allowed)."""
+    from ruamel.yaml import YAML
+
+    config = YAML(typ="rt").load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    value = config.get("site_url") if isinstance(config, dict) else None
+    return str(value) if value else None
 
 
 def editor_status(edition: Any, url: str | None = None) -> str:

@@ -425,50 +425,30 @@ def territory_collections(territory: Territory, root: Path) -> list[dict[str, An
     ]
 
 
-def _shorthands(name: str) -> list[str]:
-    """Paths where « - Nom » stands for « - nom: Nom » (the schema accepts both)."""
-    data = schema.json_schemas()[name]
-    defs = data.get("$defs", {})
-    found: list[str] = []
-
-    def walk(node: dict[str, Any], path: str) -> None:
-        branches, _ = _branches(node, defs)
-        kinds = {b.get("type") for b in branches}
-        if "array" in kinds:
-            array = next(b for b in branches if b.get("type") == "array")
-            walk(_resolve(array.get("items", {}), defs), f"{path}[]")
-            return
-        objects = [b for b in branches if b.get("type") == "object" and "properties" in b]
-        if objects and "string" in kinds and path:
-            found.append(path)
-        for obj in objects:
-            for key, sub in obj["properties"].items():
-                walk(sub, f"{path}.{key}" if path else key)
-
-    walk(data, "")
-    return found
-
-
 @dataclass(frozen=True)
 class ValuePaths:
-    """Where a file holds vocabulary values, yes/no flags, and identifiers the territory's menus
-    show as text (paths as « avancement[].statut »), read from the JSON Schema."""
+    """What ti-formats.js normalises where, read from the JSON Schema (paths such as
+    « avancement[].statut »): vocabulary values, yes/no flags, identifiers the territory's menus
+    show as text, and « - Nom » short forms of « - nom: Nom » (the schema accepts both)."""
 
     choices: dict[str, list[str]]
     flags: list[str]
     texts: list[str]
+    shorthands: list[str]
 
 
 def _value_paths(name: str) -> ValuePaths:
     data = schema.json_schemas()[name]
     defs = data.get("$defs", {})
-    out = ValuePaths({}, [], [])
+    out = ValuePaths({}, [], [], [])
 
     def walk(node: dict[str, Any], path: str) -> None:
         branches, _ = _branches(node, defs)
-        arrays = any(b.get("type") == "array" for b in branches)
-        if path.removesuffix("[]") in TERRITORY_CHOICES and not arrays:
+        kinds = {b.get("type") for b in branches}
+        if path.removesuffix("[]") in TERRITORY_CHOICES and "array" not in kinds:
             out.texts.append(path)
+        if path and "string" in kinds and any("properties" in b for b in branches):
+            out.shorthands.append(path)
         for b in branches:
             if "enum" in b and path:
                 out.choices[path] = list(b["enum"])
@@ -491,39 +471,42 @@ def _together(name: str) -> dict[str, list[str]]:
     return {field: list(others) for field, others in rules.items()}
 
 
+def _format(kind: FileKind) -> dict[str, Any]:
+    together = _together(kind.schema)
+    named = set(together) | {other for others in together.values() for other in others}
+    return {
+        "extension": "md" if kind.frontmatter else "yml",
+        "frontmatter": kind.frontmatter,
+        "modeline": kind.modeline,
+        "editor_only": ["numero"] if kind.schema == "lettre" else [],
+        "together": together,
+        "labels": {key: schema.label(key) for key in sorted(named)},
+        **dataclasses.asdict(_value_paths(kind.schema)),
+    }
+
+
 def formats() -> dict[str, dict[str, Any]]:
     """How ti-formats.js reads and writes each kind of file (see its header)."""
-    out = {
-        kind.format: {
-            "extension": "md" if kind.frontmatter else "yml",
-            "frontmatter": kind.frontmatter,
-            "modeline": kind.modeline,
-            "shorthands": _shorthands(kind.schema),
-            "editor_only": ["numero"] if kind.schema == "lettre" else [],
-            "together": _together(kind.schema),
-            **dataclasses.asdict(_value_paths(kind.schema)),
-            "labels": {k: schema.label(k) for k in _together(kind.schema)}
-            | {o: schema.label(o) for v in _together(kind.schema).values() for o in v},
-        }
-        for kind in KINDS.values()
-        if kind.frontmatter
-    }
-    singles = [k for k in KINDS.values() if not k.frontmatter]
+    out = {kind.format: _format(kind) for kind in KINDS.values() if kind.frontmatter}
+    # the single files share one format (Decap reads no format per file): their rules merged
+    singles = [_format(k) for k in KINDS.values() if not k.frontmatter]
     out[SINGLE_FILES] = {
         "extension": "yml",
         "frontmatter": False,
         "modeline": None,
         # Decap hands the names of the file's fields to the format: they tell which file it is
         "modelines": {
-            ",".join(f["name"] for f in schema_fields(k.schema)): k.modeline for k in singles
+            ",".join(f["name"] for f in schema_fields(k.schema)): k.modeline
+            for k in KINDS.values()
+            if not k.frontmatter
         },
-        "shorthands": sorted({p for k in singles for p in _shorthands(k.schema)}),
         "editor_only": [],
         "together": {},
         "labels": {},
-        "choices": {p: v for k in singles for p, v in _value_paths(k.schema).choices.items()},
-        "flags": sorted({p for k in singles for p in _value_paths(k.schema).flags}),
+        "choices": {p: v for f in singles for p, v in f["choices"].items()},
+        "flags": sorted({p for f in singles for p in f["flags"]}),
         "texts": [],
+        "shorthands": sorted({p for f in singles for p in f["shorthands"]}),
     }
     return out
 
