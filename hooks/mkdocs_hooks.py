@@ -1,4 +1,4 @@
-"""MkDocs hooks: wire the ``tisite`` core into a MkDocs build. Thin on purpose.
+"""MkDocs hooks: wire the ``tisite`` core into a MkDocs (or ProperDocs) build. Thin on purpose.
 
 Hook modules stay loaded across ``mkdocs serve`` rebuilds: all state is reset in on_config.
 """
@@ -6,16 +6,17 @@ Hook modules stay loaded across ``mkdocs serve`` rebuilds: all state is reset in
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
+import mkdocs
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from tisite import settings
 from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
 from tisite.buildlog import french
 from tisite.csp import protect, theme_scripts
@@ -25,7 +26,9 @@ from tisite.preview import preview_error_page
 from tisite.searchindex import Indexing, missing_from_index
 from tisite.textutil import agree, plural
 
-log = logging.getLogger("mkdocs.hooks.territoires")
+# « mkdocs » is ProperDocs' own package under ProperDocs (see tisite.engine): its loggers too
+ENGINE = mkdocs.__name__
+log = logging.getLogger(f"{ENGINE}.hooks.territoires")
 IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 _state: dict[str, Any] = {}
 _command = {"preview": False}  # set once per process by on_startup
@@ -52,7 +55,7 @@ class _French(logging.Filter):
 
 
 _FRENCH = _French()
-logging.getLogger("mkdocs.structure.pages").addFilter(_FRENCH)
+logging.getLogger(f"{ENGINE}.structure.pages").addFilter(_FRENCH)
 
 
 class _WarningCount(logging.Handler):
@@ -68,17 +71,18 @@ class _WarningCount(logging.Handler):
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if "warnings" in _state:
-        logging.getLogger("mkdocs").removeHandler(_state["warnings"])
+        logging.getLogger(ENGINE).removeHandler(_state["warnings"])
     if "build" in _state:
         _state["build"].stop_drawing()
     _state.clear()
     _state["warnings"] = _WarningCount()
-    logging.getLogger("mkdocs").addHandler(_state["warnings"])
+    logging.getLogger(ENGINE).addHandler(_state["warnings"])
     root = Path(config.config_file_path).parent
-    only = os.environ.get("TI_TERRITOIRE") or None
-    drafts = os.environ.get("TI_BROUILLONS") == "1"
     try:
-        build = SiteBuild.load(root, only=only, drafts=drafts, site_url=config.site_url)
+        options = settings.for_build(config.extra)
+        build = SiteBuild.load(
+            root, only=options.territoire, drafts=options.brouillons, site_url=config.site_url
+        )
     except ContentError as exc:
         if _command["preview"]:
             # the preview shows the problems in the browser and waits for the fix (see
@@ -96,6 +100,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for warning in build.site.warnings:
         log.info(warning.format())
     _state["build"] = build
+    _state["options"] = options
     # one name for the site, the one of site.yml (the tab title, the header, the feeds)
     config.site_name = build.site.settings.titre
     build.theme_scripts = theme_scripts(config.theme.dirs)
@@ -116,11 +121,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         "extra": dict(config.extra),
         "nav": config.nav,
     }
-    build.plan_page_cache(
-        parts, [f.url for f in files], enabled=os.environ.get("TI_SANS_CACHE") != "1"
-    )
-    workers = os.environ.get("TI_PROCESSUS_IMAGES", "")
-    build.start_drawing(int(workers) if workers.isdigit() else None)
+    options: settings.BuildSettings = _state["options"]
+    build.plan_page_cache(parts, [f.url for f in files], enabled=options.cache_pages)
+    build.start_drawing(options.processus_images)
     for page in build.pages:
         files.append(File.generated(config, page.path, content=build.markdown_for(page)))
     for path, content in build.mkdocs_assets():
@@ -242,7 +245,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         return
     build: SiteBuild = _state["build"]
     warnings: _WarningCount = _state["warnings"]
-    logging.getLogger("mkdocs").removeHandler(warnings)
+    logging.getLogger(ENGINE).removeHandler(warnings)
     log.info(build.finish_page_cache(clean=warnings.count == 0))
     # the search index, made from the pages as written (see tisite/searchindex), while the
     # other files are written

@@ -240,7 +240,7 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
         root = write_project(work / f"ti-{n}", n)
         cold = best_cold(root, repetitions)
         ours = measure_site(root / "site")
-        pages_only = run(ti(root, "build"), root, {"TI_SANS_CACHE": "1"})
+        pages_only = run(ti(root, "build", "--sans-cache"), root)
         warm = best(ti(root, "build"), root, repetitions)
         preview_dir = work / f"apercu-{n}"
         preview_command = ti(
@@ -392,7 +392,7 @@ def with_material_search(root: Path) -> Run:
     original = config.read_text(encoding="utf-8")
     config.write_text(original.replace("plugins: []", "plugins:\n  - search"), encoding="utf-8")
     try:
-        return run(ti(root, "build"), root, {"TI_SANS_CACHE": "1"})
+        return run(ti(root, "build", "--sans-cache"), root)
     finally:
         config.write_text(original, encoding="utf-8")
 
@@ -411,7 +411,7 @@ def bench_search(n: int, root: Path, plain_root: Path, repetitions: int) -> dict
     # the same build (no page cache, images drawn) with and without Material's plugin, in turn
     alone, both = [], []
     for _ in range(max(2, repetitions)):
-        alone.append(run(ti(root, "build"), root, {"TI_SANS_CACHE": "1"}))
+        alone.append(run(ti(root, "build", "--sans-cache"), root))
         both.append(with_material_search(root))
     fastest = min(alone, key=lambda r: r.wall)
     pagefind = _pagefind_seconds(fastest.log)
@@ -449,7 +449,7 @@ def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, float]:
     write_blog(blog_root, folder / "lettres")
     blog = best(mkdocs(blog_root), blog_root, repetitions)
     cold = best_cold(root, repetitions)
-    pages_only = run(ti(root, "build"), root, {"TI_SANS_CACHE": "1"})
+    pages_only = run(ti(root, "build", "--sans-cache"), root)
     warm = best(ti(root, "build"), root, repetitions)
     rng = random.Random(count)
     added = []

@@ -249,12 +249,14 @@ def test_drafts_never_reach_public_outputs(built_site: Path, project: Path) -> N
     assert not (built_site / HDC / "lettres/16").exists()
     preview = load_site(project, drafts=True).territory(HDC)
     assert preview is not None and preview.letter(16) is not None
-    # The documented preview option (make serve BROUILLONS=1) goes through the same hook.
-    result = run_ti("build", cwd=project, env={"TI_BROUILLONS": "1"})
+    # The documented preview option (make serve BROUILLONS=1) goes through the same settings.
+    result = run_ti("build", "--brouillons", cwd=project)
     assert result.returncode == 0, result.stderr
     assert "Lettre en préparation" in (project / "site" / HDC / "lettres/16/index.html").read_text(
         "utf-8"
     )
+    # a draft's address is not a published one: urls-publiees.txt does not take it
+    assert f"/{HDC}/lettres/16/" not in (project / "urls-publiees.txt").read_text()
 
 
 def test_letter_errors(project: Path) -> None:

@@ -118,11 +118,11 @@ def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
     """Build the site into a temporary folder, in this process; the problems it reports."""
     import logging
 
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
+    from . import engine
     from .buildlog import console_line, crash_message
+
+    engine.select(args.moteur)
+    from mkdocs.exceptions import MkDocsException
 
     class Collect(logging.Handler):
         def __init__(self) -> None:
@@ -134,18 +134,15 @@ def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
             if shown:
                 self.messages.append(shown)
 
-    env = mkdocs_env(args)
-    saved = {k: os.environ.get(k) for k in env if k.startswith(("TI_", "NO_MKDOCS"))}
-    os.environ.update({k: v for k, v in env.items() if k in saved})
-    logger = logging.getLogger("mkdocs")
+    os.environ.update(engine.environment())  # no English banner
+    logger = logging.getLogger(args.moteur)
     collect = Collect()
     logger.addHandler(collect)
     propagate, logger.propagate = logger.propagate, False
     problems: list[Problem] = []
     with tempfile.TemporaryDirectory(prefix=".verification-") as tmp:
         try:
-            config = load_config(str(root / "mkdocs.yml"), site_dir=tmp, strict=True)
-            build(config)
+            engine.build(root, Path(tmp), args.moteur, **build_options(args))
         except MkDocsException as exc:
             problems += _problems_in(str(exc))
         except Exception as exc:
@@ -153,11 +150,6 @@ def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
         finally:
             logger.removeHandler(collect)
             logger.propagate = propagate
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
     for message in collect.messages:
         problems += _problems_in(message)
     return list(dict.fromkeys(problems))
@@ -218,16 +210,18 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def mkdocs_env(args: argparse.Namespace) -> dict[str, str]:
-    """The MkDocs child process's environment: the options the hooks read (TI_*)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # no English banner about MkDocs 2
+def build_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The build settings (tisite.settings) that ``ti``'s options ask for."""
+    options: dict[str, Any] = {}
     if args.territoire:
-        env["TI_TERRITOIRE"] = args.territoire
+        options["territoire"] = args.territoire
     if getattr(args, "brouillons", False):
-        env["TI_BROUILLONS"] = "1"
+        options["brouillons"] = True
     if getattr(args, "sans_cache", False):
-        env["TI_SANS_CACHE"] = "1"
-    return env
+        options["cache_pages"] = False
+    if getattr(args, "processus_images", None):
+        options["processus_images"] = args.processus_images
+    return options
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -249,10 +243,12 @@ def cmd_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    env = mkdocs_env(args)
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
-    command += ["--config-file", str(root / "mkdocs.yml"), "--site-dir", str(tmp)]
-    code = run_mkdocs(command, env, root)
+    from . import engine
+
+    arguments = ["build", "--strict", "--clean", "--config-file", str(root / "mkdocs.yml")]
+    arguments += ["--site-dir", str(tmp)]
+    command = engine.command(args.moteur, build_options(args), arguments)
+    code = run_mkdocs(command, engine.environment(), root)
     if code != 0:
         shutil.rmtree(tmp, ignore_errors=True)
         print("Échec de la construction : le site précédent est conservé.", file=sys.stderr)
@@ -269,7 +265,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     shutil.rmtree(old, ignore_errors=True)
     print(f"Site construit dans {target}")
-    if not args.territoire:
+    if not args.territoire and not args.brouillons:  # drafts are not published addresses
         record_published_urls(root, target)
     return 0
 
@@ -386,16 +382,17 @@ def free_address(address: str) -> tuple[str, str | None]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from . import engine
     from .buildlog import serve_line
 
     root = find_root(Path(args.racine).resolve())
-    env = mkdocs_env(args)
     address, note = free_address(args.adresse)
     if note:
         print(note, file=sys.stderr, flush=True)
-    command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", address]
-    command += ["--config-file", str(root / "mkdocs.yml")]
-    child = _mkdocs_process(command, env, root)
+    arguments = ["serve", "--livereload", "--dev-addr", address]
+    arguments += ["--config-file", str(root / "mkdocs.yml")]
+    command = engine.command(args.moteur, build_options(args), arguments)
+    child = _mkdocs_process(command, engine.environment(), root)
     # Stopped by a signal (a terminal closed, a test ending), ``ti serve`` stops its server too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
@@ -589,6 +586,18 @@ def cmd_remove_examples(args: argparse.Namespace) -> int:
     return 0
 
 
+def engine_option(command: argparse.ArgumentParser) -> None:
+    from .engine import DEFAULT, ENGINES
+
+    command.add_argument(
+        "--moteur",
+        choices=ENGINES,
+        default=DEFAULT,
+        help="moteur qui écrit les pages : MkDocs 1.6 (par défaut) ou ProperDocs 1.6, sa "
+        "continuation maintenue ; le site produit est le même",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ti", description="Sites des Territoires d'industrie")
     p.add_argument(
@@ -613,6 +622,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--rapport-gitlab", metavar="FICHIER", help="écrit un rapport Code Quality pour GitLab"
     )
+    engine_option(check)
     check.set_defaults(func=cmd_check)
 
     build = sub.add_parser("build", help="construit le site public (mode strict)")
@@ -624,6 +634,19 @@ def parser() -> argparse.ArgumentParser:
         help="refait toutes les pages sans reprendre celles de .cache/pages (le résultat est le "
         "même, en plus lent)",
     )
+    build.add_argument(
+        "--brouillons",
+        action="store_true",
+        help="publie aussi les brouillons (pour relire un site complet, jamais pour le publier)",
+    )
+    build.add_argument(
+        "--processus-images",
+        type=int,
+        metavar="N",
+        help="processus qui dessinent les images de partage (par défaut : un par processeur "
+        "au-delà du premier)",
+    )
+    engine_option(build)
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", help="aperçu local avec rechargement automatique")
@@ -633,6 +656,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--sans-cache", action="store_true", help="refait toutes les pages à chaque rechargement"
     )
+    engine_option(serve)
     serve.set_defaults(func=cmd_serve)
 
     new = sub.add_parser("nouvelle-lettre", help="crée la prochaine lettre d'un territoire")

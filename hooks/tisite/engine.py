@@ -1,0 +1,80 @@
+"""The engine that turns the generated source into HTML: MkDocs 1.6 (by default) or ProperDocs
+1.6 (its maintained continuation), both with Material for MkDocs and the same hooks.
+
+With ``hooks/mkdocs_hooks.py``, the only code of the project that imports an engine, and only
+inside the functions below: the rest of ``tisite`` is the engine-free core.
+
+``ti build`` and ``ti serve`` run ``python -m tisite.engine <moteur> <options JSON> <arguments
+of the engine's own command>``: the options become the build settings of that process
+(``tisite.settings``), then the engine's command line runs as if typed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from . import settings
+
+ENGINES = ("mkdocs", "properdocs")
+DEFAULT = "mkdocs"
+
+
+def available(engine: str) -> bool:
+    return importlib.util.find_spec(engine) is not None
+
+
+def command(engine: str, options: Mapping[str, Any], arguments: list[str]) -> list[str]:
+    """The command line of an engine's process that builds with these options."""
+    given = json.dumps(dict(options), ensure_ascii=False)
+    return [sys.executable, "-m", "tisite.engine", engine, given, *arguments]
+
+
+def environment() -> dict[str, str]:
+    """The engines' process environment: without their English banners (MkDocs 2, ProperDocs)."""
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def select(engine: str) -> None:
+    """Make ``import mkdocs`` (ours, Material's) the chosen engine. ProperDocs answers the
+    ``mkdocs.*`` imports itself once its ``replacement`` module is imported."""
+    if engine not in ENGINES:
+        raise SystemExit(f"moteur inconnu « {engine} » : {' ou '.join(ENGINES)}")
+    if engine == "properdocs":
+        import properdocs.replacement  # noqa: F401
+
+
+def build(root: Path, site_dir: Path, engine: str = DEFAULT, **options: Any) -> None:
+    """One strict build of the project at ``root`` into ``site_dir``, in this process.
+
+    ProperDocs replaces ``mkdocs`` for the whole process: use it in a process of its own.
+    """
+    select(engine)
+    from mkdocs.commands.build import build as build_site
+    from mkdocs.config import load_config
+
+    with settings.given(**options):
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+        build_site(config)
+
+
+def main(argv: list[str] | None = None) -> None:
+    arguments = sys.argv[1:] if argv is None else argv
+    if len(arguments) < 2:
+        raise SystemExit("usage : python -m tisite.engine <moteur> <options JSON> <arguments>")
+    engine, options, *rest = arguments
+    select(engine)
+    settings.give(json.loads(options))
+    os.environ.update({k: v for k, v in environment().items() if "MKDOCS_2" in k})
+    from mkdocs.__main__ import cli
+
+    cli.main(args=rest, prog_name=engine)
+
+
+if __name__ == "__main__":
+    main()
