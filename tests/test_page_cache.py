@@ -4,10 +4,13 @@ writes exactly the site a full render writes, and still reports every broken lin
 from __future__ import annotations
 
 import filecmp
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
-from conftest import run_ti
+from conftest import copied_hooks_env, copy_project, run_ti
 from pagefind_index import indexed_pages
 from tisite.pagecache import linked_paths, site_paths
 
@@ -145,3 +148,50 @@ def test_link_paths() -> None:
     ]
     assert linked_paths('<a href="../../">accueil</a>', "t/lettres/") == [""]
     assert site_paths(["", "t/", "t/x.csv"]) == {"", "index.html", "t/", "t/index.html", "t/x.csv"}
+
+
+# Two builds in one process, as `ti serve` rebuilds: the theme and an email template are edited
+# between them. ``{controle}`` switches the per-build refresh off (negative control).
+TWO_BUILDS = """
+import sys
+from pathlib import Path
+from tisite import engine, pagecache, publishing
+if {controle}:
+    pagecache.new_build = publishing.new_build = lambda: None
+root = Path(sys.argv[1])
+engine.build(root, root / "site-1")
+footer = root / "hooks/tisite/templates/theme/partials/copyright.html"
+footer.write_text(footer.read_text("utf-8").replace("Site généré", "Site modifié"), "utf-8")
+email = root / "hooks/tisite/templates/email/lettre.txt.j2"
+email.write_text(email.read_text("utf-8") + "Pied modifié\\n", "utf-8")
+engine.build(root, root / "site-2")
+"""
+
+
+def _two_builds(project: Path, control: bool) -> tuple[list[Path], list[Path]]:
+    code = TWO_BUILDS.format(controle=control)
+    env = {**copied_hooks_env(project), "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(project)],
+        cwd=project,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    site = project / "site-2"
+    pages = [p for p in site.rglob("index.html") if "Site généré" in p.read_text("utf-8")]
+    emails = [p for p in site.rglob("email.txt") if "Pied modifié" not in p.read_text("utf-8")]
+    return pages, emails
+
+
+def test_a_rebuild_in_the_same_process_sees_edited_templates(project: Path) -> None:
+    stale_pages, stale_emails = _two_builds(project, control=False)
+    assert stale_pages == [] and stale_emails == []
+    assert len(list((project / "site-2").rglob("email.txt"))) >= 2
+    # Control: the code read once per process, the cached pages and emails are stale.
+    again = project.parent / "controle"
+    copy_project(again)
+    stale_pages, stale_emails = _two_builds(again, control=True)
+    assert len(stale_pages) >= LEAVES and len(stale_emails) >= 2

@@ -18,7 +18,7 @@ import nh3
 from markupsafe import Markup
 from PIL import Image
 
-from . import URL_REGISTRY, cms, history, images, publishing, schema, searchindex
+from . import URL_REGISTRY, cms, history, images, pagecache, publishing, schema, searchindex
 from .errors import ContentError, Problem
 from .loader import load_site, territory_dirs
 from .models import SiteModel
@@ -126,6 +126,8 @@ class SiteBuild:
         today: dt.date | None = None,
         site_url: str | None = None,
     ) -> SiteBuild:
+        pagecache.new_build()  # code and templates are read again: one may have changed
+        publishing.new_build()
         site = load_site(root, only=only, drafts=drafts)
         renderer = Renderer(
             site,

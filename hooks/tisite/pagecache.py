@@ -82,7 +82,8 @@ def link_or_copy(source: Path, target: Path) -> None:
 def code_digest() -> str:
     """Our code and templates, and the versions of the libraries that shape the output.
 
-    Computed once per process: ``mkdocs serve`` does not reload the package either.
+    Computed once per build (``new_build`` forgets it): a template edited while ``ti serve``
+    runs changes the key of every page at the next rebuild.
     """
     digest = hashlib.sha256(FORMAT.encode())
     package = Path(__file__).parent
@@ -96,6 +97,11 @@ def code_digest() -> str:
         except metadata.PackageNotFoundError:
             digest.update(f"{name}=absent".encode())
     return digest.hexdigest()
+
+
+def new_build() -> None:
+    """Forget what was read of the code and templates: a build starts (see code_digest)."""
+    code_digest.cache_clear()
 
 
 def memo(directory: Path | None, material: Any, produce: Callable[[], Any]) -> Any:

@@ -309,6 +309,11 @@ def _inliner() -> css_inline.CSSInliner:
     )
 
 
+def new_build() -> None:
+    """Read the email templates again: a build starts (one edited during ``ti serve`` counts)."""
+    _email_env.cache_clear()
+
+
 @functools.cache
 def _email_env(html: bool) -> Environment:
     """Templates of the HTML version (escaped) or of the text version (plain text: nothing is
