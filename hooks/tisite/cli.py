@@ -422,6 +422,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 child.kill()
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """The generated source as a plain docs folder, for an engine without hooks (Zensical)."""
+    from .export import export
+
+    root = find_root(Path(args.racine).resolve())
+    config = config_problem(root)
+    if config is not None:
+        print(config.format(), file=sys.stderr)
+        return 1
+    url = site_url(root)
+    if not url:
+        print("mkdocs.yml : « site_url » est obligatoire pour l'export.", file=sys.stderr)
+        return 1
+    try:
+        lines = export(root, Path(args.dossier).resolve(), url)
+    except ContentError as exc:
+        print(exc.report(), file=sys.stderr)
+        print("Export interrompu : rien n'a été écrit.", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Impossible d'écrire l'export : {_os_error(exc)}.", file=sys.stderr)
+        return 1
+    for line in lines:
+        print(line)
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from . import schema
 
@@ -689,6 +716,14 @@ def parser() -> argparse.ArgumentParser:
         "retirer-exemples", help="retire les territoires d'exemple et leurs adresses publiées"
     )
     rx.set_defaults(func=cmd_remove_examples)
+
+    ex = sub.add_parser(
+        "exporter",
+        help="écrit le site généré en dossier docs/ ordinaire, pour un moteur sans hooks "
+        "(Zensical)",
+    )
+    ex.add_argument("dossier", help="dossier de l'export (vide, nouveau ou export précédent)")
+    ex.set_defaults(func=cmd_export)
 
     sch = sub.add_parser("schema", help="écrit les schémas JSON utilisés par les éditeurs")
     sch.set_defaults(func=cmd_schema)

@@ -1,0 +1,123 @@
+"""`ti exporter`: the generated source as a plain docs folder that an engine without our hooks
+builds into the same pages, inert whatever the content."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import run_ti
+from hostile import SCRIPT, live_injections, make_hostile
+from tisite import export
+
+# Pages whose headings sit inside a block: the engine's table of contents misses them there.
+TOC_INSIDE_BLOCKS = {"actions/index.html"}
+
+
+def plain_build(folder: Path) -> Path:
+    """The export built by MkDocs with no hook of ours (as Zensical would: see README)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    build(load_config(str(folder / "mkdocs.yml"), site_dir=str(folder / "site")))
+    return folder / "site"
+
+
+def pages(site: Path) -> dict[str, BeautifulSoup]:
+    out = {}
+    for path in sorted(site.rglob("index.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        if soup.select_one("article") is not None:  # not a redirect page
+            out[path.relative_to(site).as_posix()] = soup
+    return out
+
+
+def _view(soup: BeautifulSoup) -> dict[str, object]:
+    article = soup.select_one("article")
+    assert article is not None
+    return {
+        "texte": article.get_text(" ", strip=True),
+        "liens": [a.get("href") for a in article.select("a")],
+        "images": [(i.get("src"), i.get("alt")) for i in article.select("img")],
+        "partage": [(m.get("property"), m.get("content")) for m in soup.select("meta[property]")],
+        "titre": soup.title.string if soup.title else None,
+        # the site's navigation (the page's own table of contents, inside it, is compared apart)
+        "navigation": [
+            a.get("href")
+            for a in soup.select("nav.md-nav--primary a")
+            if not str(a.get("href")).startswith("#")
+        ],
+    }
+
+
+def test_export_builds_without_hooks_into_the_same_pages(
+    built_site: Path, project: Path, tmp_path: Path
+) -> None:
+    result = run_ti("exporter", str(tmp_path / "export"), cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "pages générées" in result.stdout
+    config = (tmp_path / "export/mkdocs.yml").read_text(encoding="utf-8")
+    assert "\nhooks:" not in config and "custom_dir: theme" in config
+    site = plain_build(tmp_path / "export")
+    ours, theirs = pages(built_site), pages(site)
+    assert sorted(ours) == sorted(theirs)
+    for name, soup in ours.items():
+        assert _view(theirs[name]) == _view(soup), name
+        toc = [a.get("href") for a in soup.select("nav.md-nav--secondary a")]
+        other = [a.get("href") for a in theirs[name].select("nav.md-nav--secondary a")]
+        assert other == ([] if name in TOC_INSIDE_BLOCKS else toc), name
+    # the other files (feeds, calendars, exports, email versions, social images, redirects) are
+    # in the export as the build writes them; the theme's own (Material's icon) as the engine
+    # copies them, and the sitemap is the engine's (dated by the build)
+    docs = tmp_path / "export/docs"
+    for path in built_site.rglob("*"):
+        rel = path.relative_to(built_site).as_posix()
+        if path.is_file() and not rel.endswith(".html") and not rel.startswith("pagefind/"):
+            assert (site / rel).is_file(), rel
+            if (docs / rel).is_file():
+                assert (site / rel).read_bytes() == path.read_bytes(), rel
+    assert len([p for p in docs.rglob("*") if p.suffix not in {".md", ""}]) > 80
+
+
+def test_export_of_hostile_content_is_inert(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_hostile(project)
+    docs = project / "docs" / "programme.md"
+    docs.write_text(
+        f"---\ntitle: '</title>{SCRIPT}'\n---\n" + docs.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    lines = export.export(project, tmp_path / "export", "https://exemple.org/")
+    assert lines
+    site = plain_build(tmp_path / "export")
+    built = pages(site)
+    assert len(built) > 40
+    alive = {name: found for name, soup in built.items() if (found := live_injections(str(soup)))}
+    assert alive == {}
+    # Control: the generated Markdown handed over as it is, the engine publishes the payloads.
+    monkeypatch.setattr(export, "page_html", lambda build, path, body, config: body)
+    export.export(project, tmp_path / "brut", "https://exemple.org/")
+    raw = pages(plain_build(tmp_path / "brut"))
+    assert any(live_injections(str(soup)) for soup in raw.values())
+
+
+def test_export_never_replaces_another_folder(project: Path, tmp_path: Path) -> None:
+    other = tmp_path / "travail"
+    other.mkdir()
+    (other / "notes.txt").write_text("à garder", encoding="utf-8")
+    refused = run_ti("exporter", str(other), cwd=project)
+    assert refused.returncode == 1
+    assert "n'est pas un export précédent" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert [p.name for p in other.iterdir()] == ["notes.txt"]
+    # a previous export is replaced whole
+    target = tmp_path / "export"
+    assert run_ti("exporter", str(target), cwd=project).returncode == 0
+    (target / "docs" / "reste.md").write_text("ancien", encoding="utf-8")
+    assert run_ti("exporter", str(target), cwd=project).returncode == 0
+    assert not (target / "docs" / "reste.md").exists()
