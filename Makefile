@@ -18,7 +18,7 @@ EDITEUR := .cache/editeur/versions.txt
 DECAP_SERVER_VERSION := 3.11.3
 DECAP_SERVER := .cache/serveur-editeur/node_modules/decap-server/dist/index.js
 
-.PHONY: serve site check test lint bench browser-deps quality-deps editeur editeur-local clean
+.PHONY: serve site check test test-rapide lint bench browser-deps quality-deps editeur editeur-local clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -81,6 +81,9 @@ test: $(STAMP) quality-deps ## Lance toute la suite de tests
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	NO_MKDOCS_2_WARNING=1 VNU_JAR=$(CURDIR)/$(VNU_JAR) $(BIN)/python -m pytest
+
+test-rapide: $(STAMP) ## Les tests rapides (moins d'une minute) : sans navigateur, sans mesure, sans les tests lents
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -q -m "not browser and not bench and not lent"
 
 bench: $(STAMP) ## Mesures de performance (BENCH_ARGS="--repetitions 2" par exemple)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python scripts/bench.py $(BENCH_ARGS)

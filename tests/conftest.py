@@ -84,10 +84,69 @@ def base_url(built_site: Path) -> Iterator[str]:
         yield url
 
 
+def build_site(root: Path, **options: object) -> Path:
+    """A strict build of the project at ``root`` into ``root/site``, in this process (the
+    settings of tisite.settings as keywords); the CLI's own behaviour is tested with run_ti."""
+    from tisite import engine
+
+    engine.build(root, root / "site", **options)
+    return root / "site"
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example site, built once per test session with --strict."""
-    root = copy_project(tmp_path_factory.mktemp("exemple") / "projet")
-    result = run_ti("build", cwd=root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root / "site"
+    return build_site(copy_project(tmp_path_factory.mktemp("exemple") / "projet"))
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example with every payload of tests/hostile.py, built once per test session."""
+    from hostile import make_hostile
+
+    root = copy_project(tmp_path_factory.mktemp("hostile") / "projet")
+    make_hostile(root)
+    return build_site(root)
+
+
+# --- tiers: `make test-rapide` leaves out the browser, the benchmark and the slow tests -------
+# A test is slow when its last measured run took half a second or more (its own call, not the shared
+# fixtures it uses):
+# every run of the suite records its durations in .cache/durees-tests.json; a fresh clone uses
+# the copy committed in tests/durees.json (a new test counts as quick until measured).
+SLOW_SECONDS = 0.5
+MEASURED = ROOT / ".cache" / "durees-tests.json"
+COMMITTED = ROOT / "tests" / "durees.json"
+_durations: dict[str, float] = {}
+
+
+def _known_durations() -> dict[str, float]:
+    import json
+
+    for path in (MEASURED, COMMITTED):
+        if path.is_file():
+            return {k: float(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+    return {}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    known = _known_durations()
+    for item in items:
+        if known.get(item.nodeid, 0.0) >= SLOW_SECONDS:
+            item.add_marker(pytest.mark.lent)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # the test's own time: a shared fixture's (one built site for many tests) is not its own
+    if report.when == "call":
+        _durations[report.nodeid] = report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    import json
+
+    if not _durations:
+        return
+    merged = {**_known_durations(), **{k: round(v, 2) for k, v in _durations.items()}}
+    MEASURED.parent.mkdir(parents=True, exist_ok=True)
+    MEASURED.write_text(json.dumps(merged, indent=0, sort_keys=True), encoding="utf-8")

@@ -10,7 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.bench  # left out of `make test-rapide`
 
 
 def test_bench_prints_every_figure(tmp_path: Path) -> None:

@@ -47,11 +47,6 @@ def _build(root: Path, env: dict[str, str] | None = None) -> Path:
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _build(copy_project(tmp_path_factory.mktemp("hostile") / "projet"))
-
-
-@pytest.fixture(scope="module")
 def unsanitised_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Negative control: the same content built with a sanitiser that lets everything through."""
     root = copy_project(tmp_path_factory.mktemp("sans-filtre") / "projet")

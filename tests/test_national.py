@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import run_ti
+from conftest import build_site, run_ti
 from synthetic import write_project
 from tisite.loader import load_site
 from tisite.render import Renderer
@@ -77,8 +77,7 @@ def test_territories_json_and_csv(built_site: Path) -> None:
 def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """20 synthetic territories in several regions, with 2 actions and 1 letter each."""
     root = write_project(tmp_path_factory.mktemp("national") / "projet", 20, actions=2, letters=1)
-    result = run_ti("build", cwd=root)
-    assert result.returncode == 0, result.stderr
+    build_site(root)
     return root
 
 

@@ -33,7 +33,7 @@ from playwright.sync_api import Browser
 from pydantic import BaseModel, ValidationError
 
 from browser import injected_script_events, static_server
-from conftest import copy_project, override_in_copy, run_ti
+from conftest import build_site, copy_project, override_in_copy, run_ti
 from hostile import RUN, live_injections, make_hostile
 from pagefind_index import indexed_pages
 from tisite import schema
@@ -133,9 +133,7 @@ def poison_everything(root: Path) -> dict[str, int]:
 def poisoned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
     root = copy_project(tmp_path_factory.mktemp("partout") / "projet")
     counts = poison_everything(root)
-    result = run_ti("build", cwd=root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root / "site", counts
+    return build_site(root), counts
 
 
 def test_the_payload_reached_every_kind_of_file(poisoned: tuple[Path, dict[str, int]]) -> None:
@@ -256,15 +254,6 @@ def test_search_results_show_hostile_text_as_text(
 
 
 # --- contributed HTML and the theme's machinery ------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("machinerie") / "projet")
-    make_hostile(root)
-    result = run_ti("build", cwd=root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root / "site"
 
 
 def _ids(html: str) -> list[str]:

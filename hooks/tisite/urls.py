@@ -1,0 +1,114 @@
+"""Every address of the site in one table: pages, sections, feeds, exports, files.
+
+An address is relative to the site's root: a page ends with « / » (``lettres/14/``), a file
+does not (``lettres/rss.xml``). Adding a section or a file is one line here; a test checks
+that the example site produces every entry (tests/test_urls.py).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import string
+from urllib.parse import urljoin
+
+# name → address pattern; {t}: a territory's folder name, {id}: a fiche action's identifier,
+# {numero}: a letter's number, {facette}/{valeur}: a list of the action finder.
+TABLE: dict[str, str] = {
+    # national pages
+    "accueil": "",
+    "tableau-de-bord": "tableau-de-bord/",
+    "actions": "actions/",
+    "actions-liste": "actions/{facette}/{valeur}/",
+    "mentions-legales": "mentions-legales/",
+    "accessibilite": "accessibilite/",
+    "donnees-personnelles": "donnees-personnelles/",
+    "reference-des-champs": "contribuer/reference-des-champs/",
+    # a territory's pages
+    "territoire": "{t}/",
+    "carte-identite": "{t}/carte-identite/",
+    "priorites": "{t}/priorites/",
+    "plan-action": "{t}/plan-action/",
+    "avancement": "{t}/plan-action/avancement/",
+    "fiche": "{t}/plan-action/{id}/",
+    "gouvernance": "{t}/gouvernance/",
+    "lettres": "{t}/lettres/",
+    "lettre": "{t}/lettres/{numero}/",
+    "agenda": "{t}/agenda/",
+    # a territory's files
+    "carte-territoire": "{t}/carte-identite/carte.svg",
+    "actions-csv": "{t}/plan-action/actions.csv",
+    "actions-json": "{t}/plan-action/actions.json",
+    "projets-csv": "{t}/plan-action/projets-territoire.csv",
+    "lettres-rss": "{t}/lettres/rss.xml",
+    "lettres-atom": "{t}/lettres/atom.xml",
+    "agenda-ics": "{t}/agenda/agenda.ics",
+    # national files
+    "rss": "rss.xml",
+    "atom": "atom.xml",
+    "territoires-json": "territoires.json",
+    "territoires-csv": "territoires.csv",
+    "carte-territoires": "carte-territoires.svg",
+    "plan-du-site": "sitemap.xml",
+    "robots": "robots.txt",
+    "redirections": "_redirects",
+}
+
+# The pages of a territory in the order of its navigation: (name, navigation title).
+TERRITORY_SECTIONS = (
+    ("territoire", None),
+    ("carte-identite", "Carte d'identité"),
+    ("priorites", "Priorités"),
+    ("plan-action", "Plan d'action"),
+    ("avancement", "État d'avancement"),
+    ("gouvernance", "Gouvernance"),
+    ("lettres", "Lettres d'information"),
+    ("agenda", "Agenda"),
+)
+SHARING_IMAGE = "partage.png"  # beside every page (its Open Graph image)
+EDITOR = "admin/"  # the web editor: not a page of the site
+
+
+def parameters(name: str) -> set[str]:
+    """The parameters an entry's pattern takes."""
+    return {field for _, field, _, _ in string.Formatter().parse(TABLE[name]) if field}
+
+
+def url_to(name: str, **params: object) -> str:
+    """The address of an entry of the table, relative to the site's root."""
+    missing = parameters(name) - set(params)
+    if missing:
+        raise KeyError(f"{name} : paramètres manquants {sorted(missing)}")
+    return TABLE[name].format(**{k: str(v) for k, v in params.items()})
+
+
+def section(sub_name: str, territory: str) -> str:
+    """A territory page's address below the territory (« priorites/ », « » for its home)."""
+    return url_to(sub_name, t=territory).removeprefix(f"{territory}/")
+
+
+def page_file(address: str) -> str:
+    """The generated Markdown file of a page (« a/b/ » → « a/b/index.md »)."""
+    return f"{address}index.md"
+
+
+def absolute(site_url: str | None, address: str) -> str:
+    """The full address (feeds, emails, sharing, exports); the root-relative one with no
+    site_url."""
+    return urljoin((site_url or "/").rstrip("/") + "/", address.lstrip("/"))
+
+
+def relative(from_page: str, address: str) -> str:
+    """``address`` as a link written on the page at ``from_page`` (both root-relative): a page
+    as its folder (« ../priorites/ »), a file as itself (« ../lettres/rss.xml »)."""
+    folder = address if address.endswith("/") or not address else posixpath.dirname(address)
+    rel = posixpath.relpath(folder or ".", from_page.rstrip("/") or ".")
+    if address.endswith("/") or not address:
+        return "./" if rel == "." else rel + "/"
+    name = posixpath.basename(address)
+    return name if rel == "." else f"{rel}/{name}"
+
+
+def source_link(from_page: str, address: str) -> str:
+    """A link to a page as a Markdown source writes it (its .md file, checked by the engine)."""
+    target = relative(from_page, address)
+    return (target if target != "./" else "") + "index.md"
