@@ -1,5 +1,17 @@
 """MkDocs hooks: wire the ``tisite`` core into a MkDocs (or ProperDocs) build. Thin on purpose.
 
+The build, in the order the engine calls these events:
+
+1. on_startup: remember whether this is the preview (``serve``);
+2. on_config: load and validate the content, generate every page and file (SiteBuild.load);
+3. on_files: hand the generated pages and files to the engine, plan the page cache, start
+   drawing the social images, check that no published address disappears;
+4. on_env: share the compiled templates' cache with the theme;
+5. per page: on_page_context (sharing tags, escaped metadata, search filters), then
+   on_page_content (the HTML cleaned), then on_post_page (security policy, page cache);
+6. on_post_template: security policy of the theme's own pages (404, sitemap);
+7. on_post_build: linked files, social images, web editor, search index.
+
 Hook modules stay loaded across ``mkdocs serve`` rebuilds: all state is reset in on_config.
 """
 
@@ -35,6 +47,7 @@ _command = {"preview": False}  # set once per process by on_startup
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
+    """Once per process: the preview allows the live-reload script."""
     # `mkdocs serve` injects an inline live-reload script: the preview's policy allows it.
     _command["preview"] = command == "serve"
 
@@ -70,6 +83,7 @@ class _WarningCount(logging.Handler):
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Load, validate and generate the whole site (SiteBuild.load), with the settings."""
     if "warnings" in _state:
         logging.getLogger(ENGINE).removeHandler(_state["warnings"])
     if "build" in _state:
@@ -110,6 +124,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Hand the generated pages and files to the engine; the navigation; the page cache."""
     if "errors" in _state:
         return Files([])  # the error page only, written after the build
     build: SiteBuild = _state["build"]
@@ -153,6 +168,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    """The theme's templates use the compiled templates' cache of .cache/jinja."""
     if "errors" in _state:
         return env
     build: SiteBuild = _state["build"]
@@ -163,6 +179,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
 def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
 ) -> dict[str, Any]:
+    """Sharing tags (Open Graph), escaped metadata and search filters of the page."""
     build: SiteBuild = _state["build"]
     # the footer's previous / next links stay within the page's territory (or guide)
     for side in ("previous_page", "next_page"):
@@ -184,6 +201,7 @@ def on_page_context(
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """The page's HTML cleaned (sanitiser, phone tables, typography), or the cached page."""
     build: SiteBuild = _state["build"]
     # the sitemap's <lastmod> (written before the pages, templates/theme/sitemap.xml): when the
     # content changed, or nothing (MkDocs would write the build's date)
@@ -210,6 +228,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """The page's security policy; the page kept for the page cache."""
     build: SiteBuild = _state["build"]
     cached = build.cached_page(page.file.src_uri)
     if cached is not None:
@@ -225,6 +244,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    """The security policy of the theme's own pages (404)."""
     if "errors" in _state:
         return output
     build: SiteBuild = _state["build"]
@@ -234,6 +254,7 @@ def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> s
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    """Files linked from the cache, social images, web editor, search index, build log."""
     if "errors" in _state:
         report = _state["errors"]
         for line in report.splitlines():
@@ -272,5 +293,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def on_build_error(error: Exception) -> None:
+    """A failed build stops the background drawing of social images."""
     if "build" in _state:
         _state["build"].stop_drawing()
+        _state["build"].page_cache.store(keep=False)  # nothing of a failed build is kept

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import vocab
+from . import urls, vocab
 from .models import ActionItem, Territory, period_start
 from .textutil import long_date
 
@@ -154,10 +154,6 @@ def action_uuid(action: ActionItem) -> str:
     return str(uuid.uuid5(UUID_NAMESPACE, f"{action.territory_slug}/{action.id}"))
 
 
-def absolute(site_url: str | None, path: str) -> str:
-    return (site_url.rstrip("/") + "/" + path) if site_url else "/" + path
-
-
 def export_rows(territory: Territory, site_url: str | None) -> list[dict[str, Any]]:
     rows = []
     for a in territory.actions:
@@ -184,7 +180,7 @@ def export_rows(territory: Territory, site_url: str | None) -> list[dict[str, An
                 "nature_soutien": ";".join(d.nature_soutien),
                 "epci": ";".join(d.epci),
                 "filieres": ";".join(d.filieres),
-                "url": absolute(site_url, a.url),
+                "url": urls.absolute(site_url, a.url),
             }
         )
     return rows
@@ -229,7 +225,7 @@ def actions_json(territory: Territory, site_url: str | None, licence: dict[str, 
         data = a.data.model_dump(mode="json", exclude={"brouillon"})
         data.update(
             id=a.id,
-            url=absolute(site_url, a.url),
+            url=urls.absolute(site_url, a.url),
             statut=a.statut,
             phase=a.phase,
             budget_total=a.budget_total,

@@ -18,7 +18,7 @@ import nh3
 from markupsafe import Markup
 from PIL import Image
 
-from . import URL_REGISTRY, cms, history, images, pagecache, publishing, schema, searchindex
+from . import URL_REGISTRY, cms, history, images, pagecache, publishing, schema, searchindex, urls
 from .errors import ContentError, Problem
 from .loader import load_site, territory_dirs
 from .models import SiteModel
@@ -37,7 +37,7 @@ from .tables import stack_on_phones
 from .textutil import agree, plain, share_title, trim
 from .typography import french_html
 
-SOCIAL_IMAGE = "partage.png"
+SOCIAL_IMAGE = urls.SHARING_IMAGE
 THEME_ASSETS = Path(__file__).parent / "assets"  # published under assets/
 CACHE = ".cache"  # kept between builds (the workflows save it): see pagecache
 
@@ -281,7 +281,7 @@ class SiteBuild:
         """Store this build's pages if ``clean`` (no warning was logged), prune old entries;
         returns the line for the build log."""
         cache = self.page_cache
-        stored = cache.store() if clean else 0
+        stored = cache.store(keep=clean)
         cache.prune()
         hits = len(cache.hits)
         return (

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import URL_REGISTRY
+from . import URL_REGISTRY, urls
 from .errors import ContentError, Problem
 from .textutil import agree, plural
 
@@ -335,13 +335,13 @@ def record_published_urls(root: Path, site_dir: Path) -> None:
     registry = root / URL_REGISTRY
     lines = registry.read_text(encoding="utf-8").splitlines() if registry.is_file() else []
     known = {line.strip() for line in lines}
-    urls = {
+    editor = urls.EDITOR.strip("/")  # the web editor: not a page of the site
+    found = {
         "/" + p.parent.relative_to(site_dir).as_posix().removeprefix(".") + "/"
         for p in site_dir.rglob("index.html")
-        if p.relative_to(site_dir).parts[0] != "admin"  # the editor: not a page of the site
+        if p.relative_to(site_dir).parts[0] != editor
     }
-    urls = {u.replace("//", "/") for u in urls}
-    new = sorted(urls - known)
+    new = sorted({u.replace("//", "/") for u in found} - known)
     if not new:
         return
     header = (

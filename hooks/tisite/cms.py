@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from . import fieldref, schema, vocab
+from . import fieldref, schema, urls, vocab
 from .errors import ContentError, Problem
 from .models import SiteModel, Territory
 
@@ -641,10 +641,11 @@ def admin_files(
     config = editor_config(site, root, site_url, local)
     policy = content_security_policy(backend(site, local).origins)
     title = f"Éditeur — {site.settings.titre}"
-    yield "admin/index.html", _page(title, policy).encode("utf-8")
-    yield "admin/config.json", json.dumps(config, ensure_ascii=False, indent=1).encode("utf-8")
+    yield urls.EDITOR + "index.html", _page(title, policy).encode("utf-8")
+    settings = json.dumps(config, ensure_ascii=False, indent=1)
+    yield urls.EDITOR + "config.json", settings.encode("utf-8")
     for name in OWN_FILES:
-        yield f"admin/{name}", (TEMPLATES / name).read_bytes()
-    yield "admin/logo.svg", (Path(__file__).parent / "assets" / "favicon.svg").read_bytes()
+        yield urls.EDITOR + name, (TEMPLATES / name).read_bytes()
+    yield urls.EDITOR + "logo.svg", (Path(__file__).parent / "assets" / "favicon.svg").read_bytes()
     for name, data in editor_library(root):
-        yield f"admin/{name}", data
+        yield urls.EDITOR + name, data

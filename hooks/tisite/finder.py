@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from . import actionplan, searchindex, textutil, vocab
+from . import actionplan, searchindex, textutil, urls, vocab
 from .models import ActionItem, SiteModel, Territory
 from .reference import load_reference
 
-ROOT = "actions/"
+ROOT = urls.url_to("actions")
 # Facets of the finder, in the order of its form: (index filter, label, label of « all »).
 FACETS = (
     ("region", "Région", "Toutes les régions"),
@@ -46,11 +46,11 @@ class FacetValue:
 
     @property
     def url(self) -> str:
-        return f"{ROOT}{self.facet}/{actionplan.key(self.label)}/"
+        return urls.url_to("actions-liste", facette=self.facet, valeur=actionplan.key(self.label))
 
     @property
     def path(self) -> str:
-        return self.url + "index.md"
+        return urls.page_file(self.url)
 
 
 @dataclass(frozen=True)

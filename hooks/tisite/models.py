@@ -9,7 +9,7 @@ from functools import cached_property
 from itertools import groupby
 from pathlib import Path
 
-from . import schema
+from . import schema, urls
 from .errors import Problem
 from .reference import EpciRef
 
@@ -68,7 +68,7 @@ class ActionItem:
 
     @property
     def url(self) -> str:
-        return f"{self.territory_slug}/plan-action/{self.id}/"
+        return urls.url_to("fiche", t=self.territory_slug, id=self.id)
 
     @cached_property
     def budget_total(self) -> float | None:
@@ -138,7 +138,7 @@ class Territory:
 
     @property
     def url(self) -> str:
-        return f"{self.slug}/"
+        return urls.url_to("territoire", t=self.slug)
 
     def objective(self, objective_id: str | None) -> schema.Objectif | None:
         return next((o for o in self.priorites.objectifs if o.id == objective_id), None)
@@ -196,7 +196,7 @@ class Letter:
 
     @property
     def url(self) -> str:
-        return f"{self.territory_slug}/lettres/{self.numero}/"
+        return urls.url_to("lettre", t=self.territory_slug, numero=self.numero)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from . import actionplan, vocab
+from . import actionplan, urls, vocab
 from .models import ActionItem, SiteModel, Territory
 
 OTHERS = "Autres financeurs"
@@ -80,7 +80,7 @@ def _latest_letter(t: Territory) -> dt.date | None:
 
 def territory_summary(t: Territory, site_url: str | None) -> dict[str, Any]:
     """One territory as published in territoires.json (public data only)."""
-    url = actionplan.absolute(site_url, t.url)
+    url = urls.absolute(site_url, t.url)
     total, known = actionplan.budget_known(t.actions)
     info = t.info
     latest = _latest_letter(t)
@@ -107,14 +107,14 @@ def territory_summary(t: Territory, site_url: str | None) -> dict[str, Any]:
             "par_priorite": dict(actionplan.count_by_priority(t.actions)),
             "budget_connu": total if known else None,
             "actions_budget_connu": known,
-            "donnees": actionplan.absolute(site_url, f"{t.slug}/plan-action/actions.json"),
+            "donnees": urls.absolute(site_url, urls.url_to("actions-json", t=t.slug)),
         },
         "lettres": {
             "nombre": len(t.letters),
             "derniere": latest.isoformat() if latest else None,
-            "flux_rss": actionplan.absolute(site_url, f"{t.slug}/lettres/rss.xml"),
+            "flux_rss": urls.absolute(site_url, urls.url_to("lettres-rss", t=t.slug)),
         },
-        "agenda_ics": actionplan.absolute(site_url, f"{t.slug}/agenda/agenda.ics"),
+        "agenda_ics": urls.absolute(site_url, urls.url_to("agenda-ics", t=t.slug)),
     }
 
 
@@ -166,7 +166,7 @@ def territories_csv(site: SiteModel, site_url: str | None) -> str:
                 "budget_connu": total if known else "",
                 "lettres": len(t.letters),
                 "derniere_lettre": latest.isoformat() if latest else "",
-                "url": actionplan.absolute(site_url, t.url),
+                "url": urls.absolute(site_url, t.url),
             }
         )
     return actionplan.to_csv(rows, CSV_FIELDS)

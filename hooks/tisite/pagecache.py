@@ -204,7 +204,7 @@ class PageCache:
         self.sig = sig
         self.keys: dict[str, str] = {}  # src_uri → key, for every cacheable page
         self.hits: dict[str, Entry] = {}  # src_uri → entry used instead of rendering
-        self.fresh: dict[str, Entry] = {}  # src_uri → entry rendered in this build
+        self.fresh: set[str] = set()  # src_uris rendered in this build, staged on disk
         self.urls: dict[str, str] = {}  # src_uri → page URL
 
     def key(self, page_repr: str) -> str:
@@ -254,25 +254,47 @@ class PageCache:
         anchor_links: dict[str, dict[str, str]],
         content: str,
     ) -> None:
-        """A cacheable page that MkDocs rendered in this build."""
-        if src_uri not in self.keys or src_uri in self.hits:
+        """A cacheable page that MkDocs rendered in this build: written at once to a staging
+        folder (the pages of a national build would not fit in memory), kept by ``store``."""
+        if src_uri not in self.keys or src_uri in self.hits or self.directory is None:
             return
-        self.fresh[src_uri] = Entry(
+        entry = Entry(
             output,
             anchors=sorted(anchors),
             anchor_links=anchor_links,
             targets=linked_paths(content, self.urls[src_uri]),
         )
+        data = json.dumps(asdict(entry), ensure_ascii=False).encode("utf-8")
+        atomic_write(self.staging / f"{self.keys[src_uri]}.json", data)
+        self.fresh.add(src_uri)
 
-    def store(self) -> int:
-        """Write the entries rendered in this build; returns how many were written."""
-        if self.directory is None or not self.fresh:
+    @property
+    def staging(self) -> Path:
+        assert self.directory is not None
+        return self.directory / f".en-cours-{os.getpid()}"
+
+    def store(self, keep: bool = True) -> int:
+        """Keep the entries rendered in this build (``keep``) or drop them; returns how many
+        were kept."""
+        if self.directory is None:
             return 0
-        for src_uri, entry in self.fresh.items():
-            data = json.dumps(asdict(entry), ensure_ascii=False).encode("utf-8")
-            atomic_write(self.directory / f"{self.keys[src_uri]}.json", data)
-        return len(self.fresh)
+        kept = 0
+        for src_uri in self.fresh:
+            name = f"{self.keys[src_uri]}.json"
+            if keep:
+                with contextlib.suppress(OSError):
+                    (self.staging / name).replace(self.directory / name)
+                    kept += 1
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.fresh.clear()
+        return kept
 
     def prune(self, max_age_days: int = PRUNE_DAYS) -> int:
-        """Remove entries unused for ``max_age_days``; returns how many were removed."""
+        """Remove entries unused for ``max_age_days``, and the staging folders of builds
+        interrupted a day ago or more; returns how many entries were removed."""
+        if self.directory is not None and self.directory.is_dir():
+            for folder in self.directory.glob(".en-cours-*"):
+                with contextlib.suppress(OSError):
+                    if time.time() - folder.stat().st_mtime > 86400:
+                        shutil.rmtree(folder, ignore_errors=True)
         return prune_older(self.directory, "*.json", max_age_days)

@@ -19,7 +19,7 @@ from feedgen.feed import FeedGenerator
 from icalendar import Calendar, Event, Timezone
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from . import images
+from . import images, urls
 from .csp import static_page
 from .models import Letter, SiteModel, Territory
 from .pagecache import memo
@@ -37,8 +37,7 @@ def site_base(site_url: str | None) -> str:
     return (site_url or "/").rstrip("/") + "/"
 
 
-def absolute(site_url: str | None, path: str) -> str:
-    return urljoin(site_base(site_url), path)
+absolute = urls.absolute
 
 
 # --- images -------------------------------------------------------------------------------
@@ -66,12 +65,13 @@ def feeds(
     home: str,
     letters: list[Letter],
     site_url: str | None,
-    base: str,
+    addresses: tuple[str, str],
     today: dt.date | None = None,
 ) -> tuple[str, str]:
-    """RSS 2.0 and Atom documents for ``letters`` (newest first). ``base``: feed folder;
-    ``home``: the archive page both feeds link to; ``today``: the date of a feed without
-    letter (the build's)."""
+    """RSS 2.0 and Atom documents for ``letters`` (newest first). ``addresses``: of the RSS
+    and Atom files; ``home``: the archive page both feeds link to; ``today``: the date of a
+    feed without letter (the build's)."""
+    rss_address, atom_address = addresses
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.id(absolute(site_url, home))
@@ -80,7 +80,7 @@ def feeds(
     fg.subtitle(html_lib.escape(subtitle, quote=False))
     fg.language("fr")
     # feedgen writes the last link as the RSS <link>: the archive page comes after "self"
-    fg.link(href=absolute(site_url, base + "rss.xml"), rel="self")
+    fg.link(href=absolute(site_url, rss_address), rel="self")
     fg.link(href=absolute(site_url, home), rel="alternate")
     fg.author({"name": title})
     updated = max((x.date for x in letters), default=today or dt.date.today())
@@ -101,7 +101,7 @@ def feeds(
     fg.subtitle(subtitle)
     for entry, letter in entries:
         entry.summary(letter.data.resume)
-    fg.link(href=absolute(site_url, base + "atom.xml"), rel="self", replace=True)
+    fg.link(href=absolute(site_url, atom_address), rel="self", replace=True)
     fg.link(href=absolute(site_url, home), rel="alternate")
     atom = fg.atom_str(pretty=True).decode("utf-8")
     return rss, atom
@@ -110,17 +110,17 @@ def feeds(
 def territory_feeds(
     t: Territory, site_url: str | None, today: dt.date | None = None
 ) -> list[tuple[str, str]]:
-    base = f"{t.slug}/lettres/"
+    addresses = (urls.url_to("lettres-rss", t=t.slug), urls.url_to("lettres-atom", t=t.slug))
     rss, atom = feeds(
         f"Lettres d'information — {t.nom}",
         f"Lettres d'information du Territoire d'industrie {t.nom}",
-        base,
+        urls.url_to("lettres", t=t.slug),
         list(t.letters),
         site_url,
-        base,
+        addresses,
         today,
     )
-    return [(base + "rss.xml", rss), (base + "atom.xml", atom)]
+    return list(zip(addresses, (rss, atom), strict=True))
 
 
 def site_feeds(
@@ -129,10 +129,12 @@ def site_feeds(
     letters = sorted(
         (x for t in site.territories for x in t.letters), key=lambda x: x.date, reverse=True
     )
+    addresses = (urls.url_to("rss"), urls.url_to("atom"))
+    home = urls.url_to("accueil")
     rss, atom = feeds(
-        site.settings.titre, site.settings.description, "", letters, site_url, "", today
+        site.settings.titre, site.settings.description, home, letters, site_url, addresses, today
     )
-    return [("rss.xml", rss), ("atom.xml", atom)]
+    return list(zip(addresses, (rss, atom), strict=True))
 
 
 # --- iCalendar ----------------------------------------------------------------------------
@@ -205,7 +207,7 @@ def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
                 "Annoncé dans la lettre n°"
                 + str(entry.letter)
                 + " : "
-                + absolute(site_url, f"{t.slug}/lettres/{entry.letter}/")
+                + absolute(site_url, urls.url_to("lettre", t=t.slug, numero=entry.letter))
             )
         event.add("description", "\n".join(d for d in details if d))
         if entry.lien:
@@ -377,9 +379,9 @@ def _render_email(
         "page_url": page_url,
         "cover_url": urljoin(page_url, letter.data.image) if letter.data.image else None,
         "body": Markup(_body_html(letter, page_url)),
-        "agenda_url": absolute(site_url, f"{t.slug}/agenda/"),
+        "agenda_url": absolute(site_url, urls.url_to("agenda", t=t.slug)),
         "csp": static_page(site_url),
-        "archive_url": absolute(site_url, f"{t.slug}/lettres/"),
+        "archive_url": absolute(site_url, urls.url_to("lettres", t=t.slug)),
         "subscribe_url": diffusion.inscription if diffusion else None,
     }
     # the text version's body comes from the HTML's, French spaces included (code untouched);

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import posixpath
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from . import (
     publishing,
     searchindex,
     textutil,
+    urls,
     vocab,
 )
 from .charts import bar_chart
@@ -152,31 +152,31 @@ def make_env() -> Environment:
         ),
         map_attribution=map_attribution,
         national_links=lambda rows: Markup(national_links(rows)),
+        # links between pages, from the address table (``ici``: the page being rendered)
+        url_to=urls.url_to,
+        lien=urls.link,
+        adresse=urls.href,
     )
     return env
 
 
-DASHBOARD = "tableau-de-bord/index.md"
+DASHBOARD = urls.page_file(urls.url_to("tableau-de-bord"))
 NAV_BY_REGION = 12
 
-# Sections of a territory: (sub-path, navigation title, template). Leaves (one action, one
-# letter) are generated separately and kept out of the navigation tree.
-SECTIONS = (
-    ("", None, "territoire.md.j2"),
-    ("carte-identite/", "Carte d'identité", "carte-identite.md.j2"),
-    ("priorites/", "Priorités", "priorites.md.j2"),
-    ("plan-action/", "Plan d'action", "plan-action.md.j2"),
-    ("plan-action/avancement/", "État d'avancement", "avancement.md.j2"),
-    ("gouvernance/", "Gouvernance", "gouvernance.md.j2"),
-    ("lettres/", "Lettres d'information", "lettres.md.j2"),
-    ("agenda/", "Agenda", "agenda.md.j2"),
+# Sections of a territory: (address below the territory, navigation title, template), in the
+# order of urls.TERRITORY_SECTIONS. Leaves (one action, one letter) are generated separately
+# and kept out of the navigation tree.
+TEMPLATES_OF = {"territoire": "territoire.md.j2", "avancement": "avancement.md.j2"}
+SECTIONS = tuple(
+    (urls.section(name), title, TEMPLATES_OF.get(name, f"{name}.md.j2"))
+    for name, title in urls.TERRITORY_SECTIONS
 )
-
-
-def relative_url(from_dir: str, to_dir: str) -> str:
-    """Relative URL between two directory URLs of the site (« a/b/ » → « c/ » gives ../../c/)."""
-    rel = posixpath.relpath(to_dir or ".", from_dir or ".")
-    return "./" if rel == "." else rel.rstrip("/") + "/"
+# The national pages written from site.yml: (name in urls.TABLE, title, template).
+INFORMATION_PAGES = (
+    ("mentions-legales", "Mentions légales", "mentions-legales.md.j2"),
+    ("accessibilite", "Déclaration d'accessibilité", "accessibilite.md.j2"),
+    ("donnees-personnelles", "Données personnelles", "donnees-personnelles.md.j2"),
+)
 
 
 def _actions(count: int) -> str:
@@ -205,13 +205,15 @@ class Renderer:
         if cache_dir is not None:  # compiled templates kept between builds
             (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
             self.env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir / "jinja"))
-        self.env.globals["absolute_url"] = lambda path: publishing.absolute(site_url, path)
+        self.env.globals["absolute_url"] = lambda path: urls.absolute(site_url, path)
 
-    def render(self, template: str, **context: Any) -> Rendered:
+    def render(self, template: str, ici: str, **context: Any) -> Rendered:
+        """A page's Markdown; ``ici``: its address (links are written relative to it)."""
         collected: list[str] = []
         token = _BLOCKS.set(collected)
         try:
             text = self.env.get_template(template).render(
+                ici=ici,
                 site=self.site,
                 settings=self.site.settings,
                 reference=self.site.reference_source,
@@ -239,13 +241,13 @@ class Renderer:
         actions = history.newest(*(self.action_date(a) for a in t.actions))
         letters = t.letters[0].date if t.letters else None
         dates: dict[str, dt.date | None] = {
-            "carte-identite/": of("territoire.yml"),
-            "priorites/": of("priorites.yml"),
-            "plan-action/": actions,
-            "plan-action/avancement/": actions,
-            "gouvernance/": of("gouvernance.yml"),
-            "lettres/": letters,
-            "agenda/": history.newest(of("agenda.yml"), letters),
+            urls.section("carte-identite"): of("territoire.yml"),
+            urls.section("priorites"): of("priorites.yml"),
+            urls.section("plan-action"): actions,
+            urls.section("avancement"): actions,
+            urls.section("gouvernance"): of("gouvernance.yml"),
+            urls.section("lettres"): letters,
+            urls.section("agenda"): history.newest(of("agenda.yml"), letters),
         }
         dates[""] = history.newest(*dates.values())
         return dates
@@ -269,7 +271,7 @@ class Renderer:
             Page(
                 "index.md",
                 home,
-                self.render("home.md.j2"),
+                self.render("home.md.j2", urls.url_to("accueil")),
                 self.card(home, "Le réseau", figure=textutil.plural(nb, "territoire")),
                 modified=everything,
             ),
@@ -279,21 +281,17 @@ class Renderer:
             Page(
                 DASHBOARD,
                 title,
-                self.render("tableau-de-bord.md.j2"),
+                self.render("tableau-de-bord.md.j2", urls.url_to("tableau-de-bord")),
                 self.card(title, "Le réseau", figure=textutil.plural(nb, "territoire")),
                 modified=everything,
             )
         )
-        for path, title, template in (
-            ("mentions-legales/index.md", "Mentions légales", "mentions-legales.md.j2"),
-            ("accessibilite/index.md", "Déclaration d'accessibilité", "accessibilite.md.j2"),
-            ("donnees-personnelles/index.md", "Données personnelles", "donnees-personnelles.md.j2"),
-        ):
+        for name, title, template in INFORMATION_PAGES:
             pages.append(
                 Page(
-                    path,
+                    urls.page_file(urls.url_to(name)),
                     title,
-                    self.render(template),
+                    self.render(template, urls.url_to(name)),
                     self.card(title, "Informations"),
                     modified=self.file_dates.get("site.yml"),
                 )
@@ -302,9 +300,11 @@ class Renderer:
         title = "Référence des champs"
         pages.append(
             Page(
-                "contribuer/reference-des-champs/index.md",
+                urls.page_file(urls.url_to("reference-des-champs")),
                 title,
-                self.render("reference-des-champs.md.j2", files=files),
+                self.render(
+                    "reference-des-champs.md.j2", urls.url_to("reference-des-champs"), files=files
+                ),
                 self.card(title, "Contribuer"),
             )
         )
@@ -321,10 +321,11 @@ class Renderer:
         title = "Toutes les fiches actions"
         pages = [
             Page(
-                finder.ROOT + "index.md",
+                urls.page_file(finder.ROOT),
                 title,
                 self.render(
                     "actions.md.j2",
+                    finder.ROOT,
                     total=total,
                     facets=finder.FACETS,
                     paged=finder.PAGED,
@@ -345,6 +346,7 @@ class Renderer:
                     title,
                     self.render(
                         "actions-facette.md.j2",
+                        v.url,
                         title=title,
                         v=v,
                         groups=groups,
@@ -362,14 +364,16 @@ class Renderer:
         changed = self.section_dates(t)
         pages = [
             Page(
-                f"{t.slug}/{sub}index.md",
+                urls.page_file(f"{t.slug}/{sub}"),
                 title or t.nom,
-                self.render(tpl, t=t),
+                self.render(tpl, f"{t.slug}/{sub}", t=t),
                 self.card(
                     title or t.nom,
                     title if title else "Territoire d'industrie",
                     t,
-                    population if sub in ("", "carte-identite/") else None,
+                    population
+                    if sub in (urls.section("territoire"), urls.section("carte-identite"))
+                    else None,
                 ),
                 modified=changed[sub],
                 source=t.source_dir,
@@ -386,9 +390,9 @@ class Renderer:
             dates = [e.date for e in action.history]
             pages.append(
                 Page(
-                    f"{action.url}index.md",
+                    urls.page_file(action.url),
                     action.titre,
-                    self.render("action.md.j2", t=t, a=action),
+                    self.render("action.md.j2", action.url, t=t, a=action),
                     self.card(action.titre, "Fiche action", t, figure),
                     "article",
                     min(dates) if dates else None,
@@ -403,13 +407,15 @@ class Renderer:
         for index, letter in enumerate(letters):
             newer = letters[index - 1] if index > 0 else None
             older = letters[index + 1] if index + 1 < len(letters) else None
-            content = self.render("lettre.md.j2", t=t, x=letter, newer=newer, older=older)
+            content = self.render(
+                "lettre.md.j2", letter.url, t=t, x=letter, newer=newer, older=older
+            )
             card = self.card(
                 letter.titre, f"Lettre n°{letter.numero}", t, textutil.long_date(letter.date)
             )
             pages.append(
                 Page(
-                    f"{letter.url}index.md",
+                    urls.page_file(letter.url),
                     letter.titre,
                     content,
                     card,
@@ -430,19 +436,21 @@ class Renderer:
         stamp = dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=dt.UTC)
         out += publishing.site_feeds(self.site, self.site_url, self.today)
         counts = {code: len(ts) for code, _, ts in national.by_departement(self.site)}
-        out.append(("carte-territoires.svg", national_map(counts)))
+        out.append((urls.url_to("carte-territoires"), national_map(counts)))
         out.append(
             (
-                "territoires.json",
+                urls.url_to("territoires-json"),
                 national.territories_json(self.site, self.site_url, licence, self.today),
             )
         )
-        out.append(("territoires.csv", national.territories_csv(self.site, self.site_url)))
+        out.append(
+            (urls.url_to("territoires-csv"), national.territories_csv(self.site, self.site_url))
+        )
         for t in self.site.territories:
             out += publishing.territory_feeds(t, self.site_url, self.today)
             out.append(
                 (
-                    f"{t.slug}/agenda/agenda.ics",
+                    urls.url_to("agenda-ics", t=t.slug),
                     publishing.agenda_ics(t, self.site_url, stamp, self.cache_dir),
                 )
             )
@@ -454,24 +462,31 @@ class Renderer:
                         t, letter, self.site.settings, self.site_url, self.cache_dir
                     )
                 ]
-            base = f"{t.slug}/plan-action/"
             out += [
                 (
-                    f"{t.slug}/carte-identite/carte.svg",
+                    urls.url_to("carte-territoire", t=t.slug),
                     locator_map([c for c, _ in t.departements], t.nom),
                 ),
-                (base + "actions.csv", actionplan.actions_csv(t, self.site_url)),
-                (base + "actions.json", actionplan.actions_json(t, self.site_url, licence)),
+                (urls.url_to("actions-csv", t=t.slug), actionplan.actions_csv(t, self.site_url)),
                 (
-                    base + "projets-territoire.csv",
+                    urls.url_to("actions-json", t=t.slug),
+                    actionplan.actions_json(t, self.site_url, licence),
+                ),
+                (
+                    urls.url_to("projets-csv", t=t.slug),
                     actionplan.projets_territoire_csv(t, self.today, self.action_date),
                 ),
             ]
         redirects = self.redirects()
         out += [(f"{src}index.html", html) for src, html, _ in redirects]
-        out.append(("_redirects", "".join(f"/{src} /{dest} 301\n" for src, _, dest in redirects)))
-        sitemap = publishing.absolute(self.site_url, "sitemap.xml")
-        out.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"))
+        out.append(
+            (
+                urls.url_to("redirections"),
+                "".join(f"/{src} /{dest} 301\n" for src, _, dest in redirects),
+            )
+        )
+        sitemap = urls.absolute(self.site_url, urls.url_to("plan-du-site"))
+        out.append((urls.url_to("robots"), f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"))
         return out
 
     def redirects(self) -> list[tuple[str, str, str]]:
@@ -479,20 +494,24 @@ class Renderer:
         pairs: list[tuple[str, str, str]] = []
         for t in self.site.territories:
             for former in t.info.anciens_identifiants:
-                for sub, title, _ in SECTIONS:
-                    pairs.append((f"{former}/{sub}", f"{t.slug}/{sub}", title or t.nom))
+                for name, title in urls.TERRITORY_SECTIONS:
+                    new = urls.url_to(name, t=t.slug)
+                    pairs.append((urls.url_to(name, t=former), new, title or t.nom))
                 for action in t.actions:
-                    pairs.append((f"{former}/plan-action/{action.id}/", action.url, action.titre))
+                    old = urls.url_to("fiche", t=former, id=action.id)
+                    pairs.append((old, action.url, action.titre))
                 for letter in t.letters:
-                    pairs.append((f"{former}/lettres/{letter.numero}/", letter.url, letter.titre))
+                    old = urls.url_to("lettre", t=former, numero=letter.numero)
+                    pairs.append((old, letter.url, letter.titre))
             for action in t.actions:
-                for old in action.data.anciens_identifiants:
-                    pairs.append((f"{t.slug}/plan-action/{old}/", action.url, action.titre))
+                for former_id in action.data.anciens_identifiants:
+                    old = urls.url_to("fiche", t=t.slug, id=former_id)
+                    pairs.append((old, action.url, action.titre))
         return [(src, self._redirect(src, dest, title), dest) for src, dest, title in pairs]
 
     def _redirect(self, src: str, dest: str, title: str) -> str:
-        target_abs = actionplan.absolute(self.site_url, dest) if self.site_url else None
-        return actionplan.redirect_html(relative_url(src, dest), target_abs, title)
+        target_abs = urls.absolute(self.site_url, dest) if self.site_url else None
+        return actionplan.redirect_html(urls.relative(src, dest), target_abs, title)
 
     def nav(self, extra: list[Any] | None = None) -> list[Any]:
         """MkDocs navigation: one section per territory; leaves stay out of the tree.
@@ -502,15 +521,19 @@ class Renderer:
         of its own region and its own sections, not every territory of the country.
         """
         nav: list[Any] = [
-            {"Accueil": "index.md"},
+            {"Accueil": urls.page_file(urls.url_to("accueil"))},
             {"Tableau de bord national": DASHBOARD},
-            {"Toutes les fiches actions": finder.ROOT + "index.md"},
+            {"Toutes les fiches actions": urls.page_file(finder.ROOT)},
         ]
         nav.extend(extra or [])
 
         def section(t: Territory) -> dict[str, Any]:
-            items: list[Any] = [f"{t.slug}/index.md"]
-            items += [{title: f"{t.slug}/{sub}index.md"} for sub, title, _ in SECTIONS if title]
+            items: list[Any] = [urls.page_file(urls.url_to("territoire", t=t.slug))]
+            items += [
+                {title: urls.page_file(urls.url_to(name, t=t.slug))}
+                for name, title in urls.TERRITORY_SECTIONS
+                if title
+            ]
             return {t.nom: items}
 
         if len(self.site.territories) <= NAV_BY_REGION:

@@ -7,9 +7,12 @@ that the example site produces every entry (tests/test_urls.py).
 
 from __future__ import annotations
 
+import html
 import posixpath
 import string
 from urllib.parse import urljoin
+
+from markupsafe import Markup
 
 # name → address pattern; {t}: a territory's folder name, {id}: a fiche action's identifier,
 # {numero}: a letter's number, {facette}/{valeur}: a list of the action finder.
@@ -23,6 +26,7 @@ TABLE: dict[str, str] = {
     "accessibilite": "accessibilite/",
     "donnees-personnelles": "donnees-personnelles/",
     "reference-des-champs": "contribuer/reference-des-champs/",
+    "contribuer": "contribuer/",  # docs/contribuer/index.md, written by hand
     # a territory's pages
     "territoire": "{t}/",
     "carte-identite": "{t}/carte-identite/",
@@ -33,6 +37,8 @@ TABLE: dict[str, str] = {
     "gouvernance": "{t}/gouvernance/",
     "lettres": "{t}/lettres/",
     "lettre": "{t}/lettres/{numero}/",
+    "lettre-courriel": "{t}/lettres/{numero}/email.html",
+    "lettre-texte": "{t}/lettres/{numero}/email.txt",
     "agenda": "{t}/agenda/",
     # a territory's files
     "carte-territoire": "{t}/carte-identite/carte.svg",
@@ -81,9 +87,9 @@ def url_to(name: str, **params: object) -> str:
     return TABLE[name].format(**{k: str(v) for k, v in params.items()})
 
 
-def section(sub_name: str, territory: str) -> str:
+def section(name: str) -> str:
     """A territory page's address below the territory (« priorites/ », « » for its home)."""
-    return url_to(sub_name, t=territory).removeprefix(f"{territory}/")
+    return TABLE[name].removeprefix("{t}/")
 
 
 def page_file(address: str) -> str:
@@ -106,6 +112,16 @@ def relative(from_page: str, address: str) -> str:
         return "./" if rel == "." else rel + "/"
     name = posixpath.basename(address)
     return name if rel == "." else f"{rel}/{name}"
+
+
+def link(from_page: str, name: str, **params: object) -> Markup:
+    """For templates: a link to a page as its Markdown source (the engine checks it)."""
+    return Markup(html.escape(source_link(from_page, url_to(name, **params))))
+
+
+def href(from_page: str, name: str, **params: object) -> Markup:
+    """For templates: an address relative to the page, for a ``href`` or ``src`` attribute."""
+    return Markup(html.escape(relative(from_page, url_to(name, **params))))
 
 
 def source_link(from_page: str, address: str) -> str:

@@ -1,0 +1,64 @@
+"""One table of addresses (tisite.urls): every entry is produced, and changing one is one edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tisite import urls
+from tisite.build import SiteBuild
+
+HDC = "hainaut-douaisis-cambresis"
+EXAMPLE = {
+    "t": HDC,
+    "id": "communication",
+    "numero": 15,
+    "facette": "axe",
+    "valeur": "attirer",
+}
+
+
+def test_every_entry_of_the_table_is_produced(built_site: Path) -> None:
+    for name in urls.TABLE:
+        address = urls.url_to(name, **{k: EXAMPLE[k] for k in urls.parameters(name)})
+        produced = built_site / (
+            address + "index.html" if address.endswith("/") or not address else address
+        )
+        assert produced.is_file(), (name, address)
+
+
+def test_relative_addresses() -> None:
+    assert urls.relative("a/plan-action/x/", "a/priorites/") == "../../priorites/"
+    assert urls.relative("a/", "a/") == "./"
+    assert urls.relative("", "a/") == "a/"
+    assert urls.relative("a/lettres/", "a/lettres/rss.xml") == "rss.xml"
+    assert urls.relative("a/lettres/15/", "a/lettres/rss.xml") == "../rss.xml"
+    assert urls.relative("tableau-de-bord/", "territoires.json") == "../territoires.json"
+    assert urls.source_link("a/lettres/15/", "a/priorites/") == "../../priorites/index.md"
+    assert urls.source_link("a/", "a/") == "index.md"
+    assert urls.absolute("https://x.org/ti/", "a/b/") == "https://x.org/ti/a/b/"
+    assert urls.absolute(None, "a/") == "/a/"
+    with pytest.raises(KeyError):
+        urls.url_to("lettre", t=HDC)
+
+
+def test_an_address_changed_in_the_table_changes_pages_links_and_files(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(urls.TABLE, "lettre", "{t}/bulletins/{numero}/")
+    monkeypatch.setitem(urls.TABLE, "lettre-courriel", "{t}/bulletins/{numero}/email.html")
+    monkeypatch.setitem(urls.TABLE, "lettre-texte", "{t}/bulletins/{numero}/email.txt")
+    build = SiteBuild.load(project, site_url="https://exemple.org/")
+    paths = {page.path for page in build.pages}
+    assert f"{HDC}/bulletins/15/index.md" in paths
+    assert f"{HDC}/lettres/15/index.md" not in paths
+    home = next(p for p in build.pages if p.path == f"{HDC}/index.md").content
+    assert "(bulletins/15/index.md)" in home and "(lettres/15/index.md)" not in home
+    letter = next(p for p in build.pages if p.path == f"{HDC}/bulletins/15/index.md").content
+    assert 'href="../../lettres/rss.xml"' in letter and 'href="email.html"' in letter
+    assert 'href="../14/"' in letter  # the previous letter, at its new address too
+    files = {path for path, _ in build.assets}
+    assert f"{HDC}/bulletins/15/email.html" in files
+    feed = dict(build.assets)[f"{HDC}/lettres/rss.xml"]
+    assert "https://exemple.org/hainaut-douaisis-cambresis/bulletins/15/" in str(feed)
