@@ -107,7 +107,12 @@
       input.focus();
       input.select();
     }
-    function close() { if (dialog.open) dialog.close(); }
+    // the focus goes back to the button at once (the dialog's close event comes a task later)
+    function close() {
+      if (!dialog.open) return;
+      dialog.close();
+      opener.focus();
+    }
 
     opener.addEventListener("click", open);
     dialog.querySelector(".ti-recherche__fermer").addEventListener("click", close);
