@@ -26,12 +26,16 @@ def golden_name(path: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
     from conftest import copy_project
 
     root = copy_project(tmp_path_factory.mktemp("golden") / "projet")
-    build = SiteBuild.load(root, today=TODAY)
-    return {p.path: p.content for p in build.pages}
+    return SiteBuild.load(root, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def pages(built: SiteBuild) -> dict[str, str]:
+    return {p.path: p.content for p in built.pages}
 
 
 GOLDEN_PAGES = [
@@ -49,7 +53,36 @@ GOLDEN_PAGES = [
     "grand-chatellerault/plan-action/volontariat-territorial-entreprise/index.md",
     "accessibilite/index.md",
     "mentions-legales/index.md",
+    "donnees-personnelles/index.md",
+    "contribuer/reference-des-champs/index.md",
+    "tableau-de-bord/index.md",
+    "hainaut-douaisis-cambresis/lettres/index.md",
+    "hainaut-douaisis-cambresis/lettres/15/index.md",
+    "hainaut-douaisis-cambresis/agenda/index.md",
 ]
+# One file per kind of artefact the templates and the feed and calendar writers make: both
+# email templates (web copy and the copy sent), one feed, one calendar.
+GOLDEN_FILES = [
+    "hainaut-douaisis-cambresis/lettres/15/email.html",
+    "hainaut-douaisis-cambresis/lettres/15/email.txt",
+    "hainaut-douaisis-cambresis/lettres/15/envoi.txt",
+    "hainaut-douaisis-cambresis/lettres/atom.xml",
+    "hainaut-douaisis-cambresis/agenda/agenda.ics",
+]
+TEMPLATES = Path(__file__).resolve().parent.parent / "hooks" / "tisite" / "templates"
+
+
+def test_every_page_template_has_a_golden_file(built: SiteBuild) -> None:
+    """Each page template renders at least one page that has a golden file (control: a
+    template without a golden page is named)."""
+    covered = {page.template for page in built.pages if page.path in GOLDEN_PAGES}
+    templates = {
+        t.name for t in (TEMPLATES / "pages").glob("*.md.j2") if not t.name.startswith("_")
+    }
+    assert templates - covered == set(), "modèles de page sans fichier de référence"
+    assert {"lettre.html.j2", "lettre.txt.j2"} == {
+        t.name for t in (TEMPLATES / "email").glob("*.j2")
+    }
 
 
 @pytest.mark.parametrize("path", GOLDEN_PAGES)
@@ -60,6 +93,16 @@ def test_golden_markdown(pages: dict[str, str], path: str) -> None:
         expected_file.write_text(pages[path], encoding="utf-8")
     assert expected_file.is_file(), f"golden file missing: run UPDATE_GOLDEN=1 ({expected_file})"
     assert pages[path] == expected_file.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", GOLDEN_FILES)
+def test_golden_files(built: SiteBuild, path: str) -> None:
+    files = {p: c for p, c in built.assets if isinstance(c, str)}
+    expected_file = GOLDEN / golden_name(path)
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        expected_file.write_text(files[path], encoding="utf-8", newline="")
+    assert expected_file.is_file(), f"golden file missing: run UPDATE_GOLDEN=1 ({expected_file})"
+    assert files[path] == expected_file.read_bytes().decode("utf-8")
 
 
 def test_every_page_starts_with_front_matter(pages: dict[str, str]) -> None:

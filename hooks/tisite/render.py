@@ -40,9 +40,11 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 class Rendered(str):
-    """A rendered page's Markdown, with the digests of its contributor blocks, in order."""
+    """A rendered page's Markdown, with the digests of its contributor blocks, in order, and
+    the template it was rendered from."""
 
     blocks: tuple[str, ...] = ()
+    template: str = ""
 
 
 _BLOCKS: ContextVar[list[str] | None] = ContextVar("contributor_blocks", default=None)
@@ -73,6 +75,11 @@ class Page:
     def blocks(self) -> tuple[str, ...]:
         """Digests of the contributor blocks of the page (see ``sanitize``)."""
         return getattr(self.content, "blocks", ())
+
+    @property
+    def template(self) -> str:
+        """The page template it was rendered from."""
+        return getattr(self.content, "template", "")
 
 
 def _finalize(value: Any) -> Any:
@@ -224,6 +231,7 @@ class Renderer:
             _BLOCKS.reset(token)
         out = Rendered(text)
         out.blocks = tuple(collected)
+        out.template = template
         return out
 
     def action_date(self, action: ActionItem) -> dt.date | None:
