@@ -28,6 +28,7 @@ from . import (
     searchindex,
     textutil,
     urls,
+    views,
     vocab,
 )
 from .charts import bar_chart
@@ -144,6 +145,7 @@ def make_env() -> Environment:
     env.tests["contains"] = lambda seq, item: item in seq
     env.filters["extract"] = lambda k, mapping: mapping[k]
     env.filters["french_sort"] = textutil.french_sorted
+    env.filters["key"] = actionplan.key  # « En cours » → « en-cours » (CSS classes, filters)
     env.globals.update(
         plural=textutil.plural,
         agree=textutil.agree,
@@ -151,8 +153,6 @@ def make_env() -> Environment:
         of_name=textutil.of_name,
         AXES=vocab.AXES,
         PRIORITES=vocab.PRIORITES,
-        ap=actionplan,
-        nat=national,
         map_description=map_description,
         chart=lambda items, title, fmt: Markup(
             bar_chart(items, title, textutil.euros if fmt == "euros" else textutil.number)
@@ -174,6 +174,8 @@ NAV_BY_REGION = 12
 # order of urls.TERRITORY_SECTIONS. Leaves (one action, one letter) are generated separately
 # and kept out of the navigation tree.
 TEMPLATES_OF = {"territoire": "territoire.md.j2", "avancement": "avancement.md.j2"}
+# The sections whose template lays out a view computed here (see views).
+VIEWS_OF = {urls.section("plan-action"): views.plan, urls.section("avancement"): views.progress}
 SECTIONS = tuple(
     (urls.section(name), title, TEMPLATES_OF.get(name, f"{name}.md.j2"))
     for name, title in urls.TERRITORY_SECTIONS
@@ -234,6 +236,11 @@ class Renderer:
         out.template = template
         return out
 
+    def view_of(self, section: str, t: Territory) -> dict[str, Any]:
+        """The view a territory section's template lays out, if it has one."""
+        builder = VIEWS_OF.get(section)
+        return {"view": builder(t, self.today)} if builder else {}
+
     def action_date(self, action: ActionItem) -> dt.date | None:
         """When a fiche action last changed: its newest progress entry, else its file's last
         commit."""
@@ -279,7 +286,11 @@ class Renderer:
             Page(
                 "index.md",
                 home,
-                self.render("home.md.j2", urls.url_to("accueil")),
+                self.render(
+                    "home.md.j2",
+                    urls.url_to("accueil"),
+                    view=views.home(self.site, self.site.reference_source["millesime"]),
+                ),
                 self.card(home, "Le réseau", figure=textutil.plural(nb, "territoire")),
                 modified=everything,
             ),
@@ -289,7 +300,11 @@ class Renderer:
             Page(
                 DASHBOARD,
                 title,
-                self.render("tableau-de-bord.md.j2", urls.url_to("tableau-de-bord")),
+                self.render(
+                    "tableau-de-bord.md.j2",
+                    urls.url_to("tableau-de-bord"),
+                    view=views.dashboard(self.site),
+                ),
                 self.card(title, "Le réseau", figure=textutil.plural(nb, "territoire")),
                 modified=everything,
             )
@@ -374,7 +389,7 @@ class Renderer:
             Page(
                 urls.page_file(f"{t.slug}/{sub}"),
                 title or t.nom,
-                self.render(tpl, f"{t.slug}/{sub}", t=t),
+                self.render(tpl, f"{t.slug}/{sub}", t=t, **self.view_of(sub, t)),
                 self.card(
                     title or t.nom,
                     title if title else "Territoire d'industrie",
