@@ -36,6 +36,7 @@ from tisite.errors import ContentError
 from tisite.pagecache import PLACEHOLDER_TEMPLATE
 from tisite.preview import preview_error_page
 from tisite.searchindex import Indexing, missing_from_index
+from tisite.sharing import SharedPage
 from tisite.textutil import agree, plural
 
 # « mkdocs » is ProperDocs' own package under ProperDocs (see tisite.engine): its loggers too
@@ -186,15 +187,10 @@ def on_page_context(
         other = getattr(page, side, None)
         if other is not None and build.section_of(other.url) != build.section_of(page.url):
             setattr(page, side, None)
-    page.meta["ti_og"] = build.open_graph(
-        page.file.src_uri,
-        page.url,
-        page.title or "",
-        page.meta,
-        page.canonical_url,
-        config.site_url,
-        Path(config.docs_dir),
+    shared = SharedPage(
+        page.file.src_uri, page.url, page.title or "", page.meta, page.canonical_url
     )
+    page.meta["ti_og"] = build.share(shared, config.site_url, Path(config.docs_dir))
     escape_page_meta(page.meta, page.title)
     page.meta["ti_recherche"] = build.search_facets(page.file.src_uri)  # main.html
     return context

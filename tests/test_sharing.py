@@ -263,3 +263,26 @@ def test_share_titles_and_alt_texts(built_site: Path) -> None:
         alt = soup.find("meta", property="og:image:alt")["content"]
         parts = [p.strip().casefold() for p in alt.replace(" : ", " — ").split(" — ")]
         assert len(parts) == len(set(parts)), (path, alt)
+
+
+def test_open_graph_returns_the_card_and_records_nothing(tmp_path: Path) -> None:
+    """tisite.sharing is pure: the card comes back with the tags; a page's own image is used
+    only inside docs/ (control: the same image inside docs/ is taken)."""
+    from PIL import Image
+
+    from tisite import sharing
+
+    docs = tmp_path / "docs"
+    (docs / "guide").mkdir(parents=True)
+    Image.new("RGB", (640, 320)).save(tmp_path / "dehors.png")
+    site = sharing.SharedSite("Réseau", "Description", "https://exemple.fr/", docs)
+    outside = sharing.SharedPage("guide/index.md", "guide/", "Guide", {"image": "../../dehors.png"})
+    shared = sharing.open_graph(outside, site)
+    assert shared.card_path == "guide/partage.png" and shared.card is not None
+    assert shared.tags["image"] == "https://exemple.fr/guide/partage.png"
+    assert sharing.open_graph(outside, site) == shared  # same input, same answer
+    Image.new("RGB", (640, 320)).save(docs / "guide" / "dedans.png")
+    inside = sharing.SharedPage("guide/index.md", "guide/", "Guide", {"image": "dedans.png"})
+    own = sharing.open_graph(inside, site)
+    assert own.card is None and own.tags["image"] == "https://exemple.fr/guide/dedans.png"
+    assert (own.tags["image_width"], own.tags["image_height"]) == (640, 320)

@@ -12,13 +12,21 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 import nh3
 from markupsafe import Markup
-from PIL import Image
 
-from . import URL_REGISTRY, cms, history, images, pagecache, publishing, schema, searchindex, urls
+from . import (
+    URL_REGISTRY,
+    cms,
+    history,
+    images,
+    pagecache,
+    publishing,
+    schema,
+    searchindex,
+    sharing,
+)
 from .errors import ContentError, Problem
 from .loader import load_site, territory_dirs
 from .models import SiteModel
@@ -32,12 +40,11 @@ from .pagecache import (
 )
 from .render import Page, Renderer
 from .sanitize import Sanitized, sanitize
-from .social import HEIGHT, WIDTH, Card, CardPainter, alt_text, write_cached
+from .social import Card, CardPainter, write_cached
 from .tables import stack_on_phones
-from .textutil import agree, plain, share_title, trim
+from .textutil import agree
 from .typography import french_html
 
-SOCIAL_IMAGE = urls.SHARING_IMAGE
 THEME_ASSETS = Path(__file__).parent / "assets"  # published under assets/
 CACHE = ".cache"  # kept between builds (the workflows save it): see pagecache
 
@@ -304,65 +311,20 @@ class SiteBuild:
         day = self.renderer.file_dates.get(source)
         return day.isoformat() if day else None
 
-    def open_graph(
-        self,
-        src_uri: str,
-        page_url: str,
-        title: str,
-        meta: dict[str, Any],
-        canonical: str | None,
-        site_url: str | None,
-        docs_dir: Path,
+    def share(
+        self, page: sharing.SharedPage, site_url: str | None, docs_dir: Path
     ) -> dict[str, Any]:
-        """One complete set of Open Graph values for a page (rendered by main.html)."""
-        base = (site_url or "/").rstrip("/") + "/"
-        url = canonical or base + page_url
-        generated = self.page_by_path(src_uri)
-        # Generated pages carry HTML-escaped front matter (Material prints it raw): decode it.
-        # main.html escapes every value once.
-        text = (lambda v, n: trim(html.unescape(str(v)), n)) if generated else plain
-        description = text(meta.get("description") or self.site.settings.description, 200)
-        og: dict[str, Any] = {
-            "title": share_title(text(meta.get("title") or title, 200)),
-            "description": description,
-            "url": url,
-            "type": generated.og_type if generated else "website",
-            "site_name": self.site.settings.titre,
-            "locale": "fr_FR",
-            "published": generated.published.isoformat()
-            if generated and generated.published
-            else None,
-            "modified": generated.modified.isoformat()
-            if generated and generated.modified
-            else None,
-        }
-        own = meta.get("image") if not generated else None
-        own_path = (docs_dir / Path(src_uri).parent / own).resolve() if own else None
-        inside = own_path is not None and docs_dir.resolve() in own_path.parents
-        if own_path is not None and inside and own_path.is_file():
-            with Image.open(own_path) as img:
-                width, height = img.size
-            og.update(
-                image=urljoin(url, str(own)),
-                image_width=width,
-                image_height=height,
-                image_alt=plain(meta.get("image_alt") or og["title"]),
-            )
-            return og
-        card = (
-            generated.card
-            if generated and generated.card
-            else Card(og["title"], "Territoires d'industrie", None, None, self.site.settings.titre)
+        """A page's Open Graph values (see sharing); the card it needs is recorded here, to be
+        drawn with the others after the pages (write_artefacts)."""
+        site = sharing.SharedSite(
+            self.site.settings.titre, self.site.settings.description, site_url, docs_dir
         )
-        image_path = page_url + SOCIAL_IMAGE
-        self.cards[image_path] = card
-        og.update(
-            image=base + image_path,
-            image_width=WIDTH,
-            image_height=HEIGHT,
-            image_alt=alt_text(card),
+        shared = sharing.open_graph(
+            dataclasses.replace(page, generated=self.page_by_path(page.src_uri)), site
         )
-        return og
+        if shared.card_path is not None and shared.card is not None:
+            self.cards[shared.card_path] = shared.card
+        return shared.tags
 
     # --- URLs that never break ------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from ruamel.yaml import YAML
 from .build import SiteBuild, escape_page_meta
 from .errors import ContentError, Problem
 from .pagecache import PLACEHOLDER_TEMPLATE
+from .sharing import SharedPage
 from .social import write_cached
 from .textutil import md_escape, plain
 
@@ -299,7 +300,7 @@ def _write(
         own = YAML(typ="safe", pure=True).load(head) or {}
         heading = re.search(r"^#\s+(.+?)\s*#*$", body, re.MULTILINE)
         title = str(own.get("title") or (heading[1] if heading else rel))
-        og = build.open_graph(rel, page_address(rel), title, own, None, site_url, docs)
+        og = build.share(SharedPage(rel, page_address(rel), title, own), site_url, docs)
         # the theme prints these raw: escaped as the hooks escape them (escape_page_meta)
         meta: dict[str, Any] = {k: json_value(v) for k, v in own.items()}
         escape_page_meta(meta, plain(title))
@@ -312,7 +313,7 @@ def _write(
     for page in build.pages:
         head, body = _split(page.content)
         own = YAML(typ="safe", pure=True).load(head) or {}
-        og = build.open_graph(page.path, page.url, page.title, own, None, site_url, docs)
+        og = build.share(SharedPage(page.path, page.url, page.title, own), site_url, docs)
         given: dict[str, Any] = {"ti_og": og, "ti_recherche": build.search_facets(page.path)}
         if page.modified:
             given["ti_lastmod"] = page.modified.isoformat()
