@@ -155,9 +155,9 @@ def test_link_paths() -> None:
 TWO_BUILDS = """
 import sys
 from pathlib import Path
-from tisite import engine, pagecache, publishing
+from tisite import diskcache, engine, publishing
 if {controle}:
-    pagecache.new_build = publishing.new_build = lambda: None
+    diskcache.new_build = publishing.new_build = lambda: None
 root = Path(sys.argv[1])
 engine.build(root, root / "site-1")
 footer = root / "hooks/tisite/templates/theme/partials/copyright.html"

@@ -19,25 +19,19 @@ from markupsafe import Markup
 from . import (
     URL_REGISTRY,
     cms,
+    diskcache,
     history,
     images,
-    pagecache,
     publishing,
     schema,
     searchindex,
     sharing,
 )
+from .diskcache import link_blob, prune_older, signature
 from .errors import ContentError, Problem
 from .loader import load_site, territory_dirs
 from .models import SiteModel
-from .pagecache import (
-    Entry,
-    PageCache,
-    link_blob,
-    prune_older,
-    signature,
-    site_paths,
-)
+from .pagecache import Entry, PageCache, site_paths
 from .render import Page, Renderer
 from .sanitize import Sanitized, sanitize
 from .social import Card, CardPainter, write_cached
@@ -133,7 +127,7 @@ class SiteBuild:
         today: dt.date | None = None,
         site_url: str | None = None,
     ) -> SiteBuild:
-        pagecache.new_build()  # code and templates are read again: one may have changed
+        diskcache.new_build()  # code and templates are read again: one may have changed
         publishing.new_build()
         site = load_site(root, only=only, drafts=drafts)
         renderer = Renderer(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError, __version__
 
-from .pagecache import atomic_write
+from .diskcache import kept
 
 MAX_SIDE = 1600  # pixels: larger images are reduced at build time
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; beyond, the image is refused
@@ -102,14 +102,5 @@ def clean(raw: bytes) -> bytes:
 def published(path: Path, cache: Path | None) -> bytes:
     """``clean`` of the file at ``path``, kept in ``cache`` under a hash of its bytes."""
     raw = path.read_bytes()
-    if cache is None:
-        return clean(raw)
     digest = hashlib.sha256(raw + f"{ENCODER} {__version__}".encode()).hexdigest()[:40]
-    stored = cache / digest
-    try:
-        return stored.read_bytes()
-    except OSError:
-        pass
-    data = clean(raw)
-    atomic_write(stored, data)
-    return data
+    return kept(cache, digest, lambda: clean(raw))

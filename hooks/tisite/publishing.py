@@ -21,8 +21,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import images, urls
 from .csp import static_page
+from .diskcache import memo
 from .models import Letter, SiteModel, Territory
-from .pagecache import memo
 from .sanitize import same_site
 from .textutil import long_date, one_line
 from .typography import french_html, french_text

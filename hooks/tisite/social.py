@@ -22,7 +22,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .pagecache import atomic_write, link_or_copy
+from .diskcache import atomic_write, link_or_copy
 
 WIDTH, HEIGHT = 1200, 627
 FONTS = Path(__file__).parent / "data" / "fonts"
