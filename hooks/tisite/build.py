@@ -18,10 +18,10 @@ from markupsafe import Markup
 
 from . import (
     URL_REGISTRY,
+    assets,
     cms,
     diskcache,
     history,
-    images,
     publishing,
     schema,
     searchindex,
@@ -139,7 +139,8 @@ class SiteBuild:
             published=frozenset(u for _, u in published_urls(root)),
         )
         pages = renderer.pages()
-        return cls(site, renderer, pages, renderer.assets(), {p.path for p in pages}, root)
+        files = renderer.assets() + assets.site_images(site, root / CACHE / "images")
+        return cls(site, renderer, pages, files, {p.path for p in pages}, root)
 
     def theme_settings(self, docs_dir: Path) -> dict[str, Any]:
         """Values for the theme's templates, HTML-escaped: MkDocs templates print them raw."""
@@ -389,7 +390,7 @@ class SiteBuild:
 
     def clean_docs_image(self, path: Path) -> bytes:
         """An image of docs/ as published: encoded again, without metadata (see images)."""
-        return images.published(path, self.cache("images"))
+        return assets.docs_image(path, self.cache("images"))
 
     def write_editor(self, site_dir: Path, site_url: str | None, preview: bool) -> str:
         """The web editor's files under admin/ (see cms); returns the line the build prints.

@@ -1,4 +1,4 @@
-"""Newsletter outputs that are not pages: feeds, email versions, iCalendar, published images."""
+"""Newsletter outputs that are not pages: feeds, email versions, iCalendar (images: assets)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from feedgen.feed import FeedGenerator
 from icalendar import Calendar, Event, Timezone
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from . import images, urls
+from . import urls
 from .csp import static_page
 from .diskcache import memo
 from .models import Letter, SiteModel, Territory
@@ -38,18 +38,6 @@ def site_base(site_url: str | None) -> str:
 
 
 absolute = urls.absolute
-
-
-# --- images -------------------------------------------------------------------------------
-
-
-def letter_images(letter: Letter, cache_dir: Path | None = None) -> list[tuple[str, bytes]]:
-    """The letter's images as published: encoded again, without metadata (see ``images``)."""
-    cache = cache_dir / "images" if cache_dir else None
-    return [
-        (f"{letter.url}{rel}", images.published(letter.folder / rel, cache))
-        for rel in letter.images
-    ]
 
 
 # --- feeds --------------------------------------------------------------------------------

@@ -478,7 +478,6 @@ class Renderer:
                 )
             )
             for letter in t.letters:
-                out += publishing.letter_images(letter, self.cache_dir)
                 out += [
                     (letter.url + name, document)
                     for name, document in publishing.email_versions(
