@@ -17,12 +17,12 @@ import nh3
 from markupsafe import Markup
 
 from . import (
-    URL_REGISTRY,
     assets,
     cms,
     diskcache,
     history,
     publishing,
+    registry,
     schema,
     searchindex,
     sharing,
@@ -91,15 +91,6 @@ def escape_page_meta(meta: dict[str, Any], title: str | None) -> None:
             meta[key] = theme_text(meta[key])
 
 
-def published_urls(root: Path) -> list[tuple[int, str]]:
-    """(line, address) of every address of urls-publiees.txt (none if there is no file)."""
-    registry = root / URL_REGISTRY
-    if not registry.is_file():
-        return []
-    lines = registry.read_text(encoding="utf-8").splitlines()
-    return [(n, u.strip()) for n, u in enumerate(lines, 1) if u.strip() and not u.startswith("#")]
-
-
 @dataclass
 class SiteBuild:
     site: SiteModel
@@ -136,7 +127,7 @@ class SiteBuild:
             site_url=site_url,
             cache_dir=root / CACHE,
             file_dates=history.file_dates(root, today),
-            published=frozenset(u for _, u in published_urls(root)),
+            published=frozenset(u for _, u in registry.published(root)),
         )
         pages = renderer.pages()
         files = renderer.assets() + assets.site_images(site, root / CACHE / "images")
@@ -329,27 +320,11 @@ class SiteBuild:
         return pages | {"/" + u for u in redirects}
 
     def check_urls(self, produced: set[str]) -> list[str]:
-        """Published URLs that the build would drop; raises a ContentError if there are any."""
+        """The new addresses of this build (see registry); raises a ContentError if it drops a
+        published one. A preview of one territory checks nothing."""
         if self.root is None or self.only_preview:
             return []
-        published = published_urls(self.root)
-        if not published:
-            return []
-        missing = [(n, u) for n, u in published if u not in produced]
-        if missing:
-            raise ContentError(
-                Problem(
-                    URL_REGISTRY,
-                    n,
-                    None,
-                    f"l'adresse publiée {u} disparaîtrait : si la page a été renommée, déclarez "
-                    "l'ancien identifiant dans « anciens_identifiants » du nouveau fichier (une "
-                    "redirection sera créée) ; si sa suppression est voulue, retirez cette ligne",
-                )
-                for n, u in missing
-            )
-        known = {u for _, u in published}
-        return sorted(produced - known)
+        return registry.check(self.root, produced)
 
     @property
     def only_preview(self) -> bool:

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import URL_REGISTRY, urls
+from . import URL_REGISTRY, registry
 from .errors import ContentError, Problem
 from .textutil import agree, plural
 
@@ -332,29 +332,10 @@ def run_mkdocs(command: list[str], env: dict[str, str], cwd: Path) -> int:
 
 def record_published_urls(root: Path, site_dir: Path) -> None:
     """Add the URLs of this build to urls-publiees.txt (the build refuses to drop them later)."""
-    registry = root / URL_REGISTRY
-    lines = registry.read_text(encoding="utf-8").splitlines() if registry.is_file() else []
-    known = {line.strip() for line in lines}
-    editor = urls.EDITOR.strip("/")  # the web editor: not a page of the site
-    found = {
-        "/" + p.parent.relative_to(site_dir).as_posix().removeprefix(".") + "/"
-        for p in site_dir.rglob("index.html")
-        if p.relative_to(site_dir).parts[0] != editor
-    }
-    new = sorted({u.replace("//", "/") for u in found} - known)
-    if not new:
-        return
-    header = (
-        []
-        if lines
-        else [
-            "# Adresses publiées : la construction échoue si l'une disparaît sans redirection.",
-            "# Tenu à jour par `ti build` : enregistrez-le avec vos modifications (git commit).",
-        ]
-    )
-    registry.write_text("\n".join(header + lines + new) + "\n", encoding="utf-8")
-    added = agree(len(new), "nouvelle adresse ajoutée", "nouvelles adresses ajoutées")
-    print(f"{len(new)} {added} à {URL_REGISTRY} : enregistrez-le.")
+    new = registry.record(root, site_dir)
+    if new:
+        added = agree(len(new), "nouvelle adresse ajoutée", "nouvelles adresses ajoutées")
+        print(f"{len(new)} {added} à {URL_REGISTRY} : enregistrez-le.")
 
 
 def free_address(address: str) -> tuple[str, str | None]:

@@ -9,7 +9,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import URL_REGISTRY
+from . import registry
 from .loader import RESERVED, SLUG_RE, reserved_names
 from .reference import EpciRef, load_reference
 from .textutil import number
@@ -152,14 +152,4 @@ def remove_examples(root: Path) -> tuple[list[str], list[str]]:
         if folder.is_dir() and not folder.is_symlink():
             shutil.rmtree(folder)
             removed.append(f"territoires/{slug}/")
-    urls: list[str] = []
-    registry = root / URL_REGISTRY
-    if registry.is_file():
-        kept = []
-        for line in registry.read_text(encoding="utf-8").splitlines():
-            if any(line.strip().startswith(f"/{slug}/") for slug in EXAMPLES):
-                urls.append(line.strip())
-            else:
-                kept.append(line)
-        registry.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    return removed, urls
+    return removed, registry.forget(root, tuple(f"/{slug}/" for slug in EXAMPLES))
