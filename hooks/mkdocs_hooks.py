@@ -27,6 +27,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 
 from tisite import settings
 from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
@@ -72,17 +73,6 @@ _FRENCH = _French()
 logging.getLogger(f"{ENGINE}.structure.pages").addFilter(_FRENCH)
 
 
-class _WarningCount(logging.Handler):
-    """Counts warnings of the build: the page cache only keeps pages of a clean build."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Load, validate and generate the whole site (SiteBuild.load), with the settings."""
     if "warnings" in _state:
@@ -90,7 +80,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if "build" in _state:
         _state["build"].stop_drawing()
     _state.clear()
-    _state["warnings"] = _WarningCount()
+    # MkDocs' own counter of the build's warnings: the page cache keeps pages of a clean build
+    _state["warnings"] = CountHandler(level=logging.WARNING)
     logging.getLogger(ENGINE).addHandler(_state["warnings"])
     root = Path(config.config_file_path).parent
     try:
@@ -261,9 +252,9 @@ def on_post_build(config: MkDocsConfig) -> None:
             (site / name).write_text(page, encoding="utf-8")
         return
     build: SiteBuild = _state["build"]
-    warnings: _WarningCount = _state["warnings"]
+    warnings: CountHandler = _state["warnings"]
     logging.getLogger(ENGINE).removeHandler(warnings)
-    log.info(build.finish_page_cache(clean=warnings.count == 0))
+    log.info(build.finish_page_cache(clean=not warnings.get_counts()))
     # the search index, made from the pages as written (see tisite/searchindex), while the
     # other files are written
     indexing = Indexing(Path(config.site_dir))
