@@ -9,7 +9,9 @@ For N synthetic territories (default 10, 60 and 183) it prints pages built, wall
 memory, mean HTML page size and site size, for our build (cold, then rebuilt with no change,
 then the one-territory preview) and for a plain MkDocs + Material build like for like: ordinary
 Markdown pages at the same addresses, with the same navigation (regions → territories →
-sections, fiches and letters out of the tree) and the same theme settings; then a territory
+sections, fiches and letters out of the tree) and the same theme settings, and plain
+MkDocs + Material building the very Markdown our core generates (same pages, same
+extensions, same navigation, none of our hooks); then a territory
 with 1,000 letters against Material's blog plugin on the same 1,000 posts. Figures, not
 pass/fail: the targets are printed beside them.
 
@@ -140,6 +142,38 @@ PAGE = """# Page {k} du dossier {folder}
 """
 
 
+def write_plain_same(dest: Path, root: Path) -> int:
+    """Plain MkDocs + Material building our own content: the Markdown our core generates for
+    ``root`` (every page, as handed to MkDocs) and the hand-written pages, with our Markdown
+    extensions, theme settings and navigation, but none of our hooks (no sanitiser, no
+    typography, no social images, no Pagefind, no checks). What the engine alone costs on the
+    same pages: the difference with our build is our own work. Returns the number of pages."""
+    import yaml
+
+    from tisite.build import SiteBuild
+
+    docs = dest / "docs"
+    build = SiteBuild.load(root, site_url="https://exemple.org/")
+    for page in build.pages:
+        target = docs / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.content, encoding="utf-8")
+    shutil.copytree(root / "docs", docs, dirs_exist_ok=True)
+    config = plain_config([{"search": {"lang": "fr"}}])
+    config["nav"] = json_plain(build.nav(docs_dir=docs))
+    (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return len(build.pages) + len(list((root / "docs").rglob("*.md")))
+
+
+def json_plain(value: object) -> object:
+    """The navigation's escaped titles as plain text (for a YAML file)."""
+    if isinstance(value, list):
+        return [json_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_plain(v) for k, v in value.items()}
+    return str(value)
+
+
 def write_plain_like(dest: Path, root: Path) -> int:
     """Plain MkDocs + Material with our pages' addresses and our navigation (regions →
     territories → sections, fiches and letters out of the tree, navigation.prune): the same
@@ -166,16 +200,8 @@ def write_plain_like(dest: Path, root: Path) -> int:
             lorem_b=LOREM[90:180],
         )
         target.write_text(text, encoding="utf-8")
-
-    def plain(value: object) -> object:  # the navigation's escaped titles as plain text
-        if isinstance(value, list):
-            return [plain(v) for v in value]
-        if isinstance(value, dict):
-            return {str(k): plain(v) for k, v in value.items()}
-        return str(value)
-
     config = plain_config([{"search": {"lang": "fr"}}])
-    config["nav"] = plain(build.nav(docs_dir=docs))
+    config["nav"] = json_plain(build.nav(docs_dir=docs))
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return len(paths)
 
@@ -265,13 +291,18 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
         write_plain_like(plain_root, root)
         plain = best(mkdocs(plain_root), plain_root, repetitions)
         base = measure_site(plain_root / "site")
+        same_root = work / f"mkdocs-memes-pages-{n}"
+        write_plain_same(same_root, root)
+        same = best(mkdocs(same_root), same_root, repetitions)
+        same_site = measure_site(same_root / "site")
         preview_pages = measure_site(preview_dir).pages
         label_preview = f"aperçu d'un territoire ({preview_pages} pages)"
         for label, r, s in (
             ("ti build à froid (rien en cache)", cold, ours),
             ("ti build, images en cache", pages_only, ours),
             (f"ti build sans changement ({cached(warm.log)})", warm, ours),
-            ("MkDocs + Material seul", plain, base),
+            ("MkDocs + Material seul, pages ordinaires", plain, base),
+            ("MkDocs + Material seul, notre Markdown généré", same, same_site),
         ):
             print(
                 row(
@@ -303,6 +334,8 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
                 "warm": warm.wall,
                 "pages_only": pages_only.wall,
                 "plain": plain.wall,
+                "same": same.wall,
+                "plain_peak": plain.peak_mb,
                 "preview": preview.wall,
                 "peak": max(cold.peak_mb, warm.peak_mb),
                 "mean_kb": ours.mean_kb,
@@ -311,6 +344,7 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
             }
         )
         shutil.rmtree(plain_root, ignore_errors=True)
+        shutil.rmtree(same_root, ignore_errors=True)
     return results
 
 
@@ -513,6 +547,8 @@ def main() -> int:
                 f"  N={r['n']:>3} : ours/plain = {r['cold'] / r['plain']:.2f} (à froid, ≤ 1,3), "
                 f"{r['pages_only'] / r['plain']:.2f} (images en cache, ≤ 1,1), "
                 f"{r['warm'] / r['plain']:.2f} (sans changement) ; "
+                f"contre MkDocs seul sur notre Markdown : {r['cold'] / r['same']:.2f} (à froid), "
+                f"{r['pages_only'] / r['same']:.2f} (images en cache) ; "
                 f"page moyenne {r['mean_kb']:.1f} Ko (< 60) ; "
                 f"mémoire {r['peak']:.0f} Mo (< 500 à N=183) ; "
                 f"aperçu {r['preview']:.1f} s (< 1,5) ; images redessinées sans changement : "
