@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,8 +143,6 @@ def make_env() -> Environment:
         plural=textutil.plural,
         when=textutil.when,
     )
-    env.tests["contains"] = lambda seq, item: item in seq
-    env.filters["extract"] = lambda k, mapping: mapping[k]
     env.filters["french_sort"] = textutil.french_sorted
     env.filters["key"] = actionplan.key  # « En cours » → « en-cours » (CSS classes, filters)
     env.globals.update(
@@ -151,9 +150,9 @@ def make_env() -> Environment:
         agree=textutil.agree,
         licence_phrase=textutil.licence_phrase,
         of_name=textutil.of_name,
+        suggested_post=textutil.suggested_post,
         AXES=vocab.AXES,
         PRIORITES=vocab.PRIORITES,
-        map_description=map_description,
         chart=lambda items, title, fmt: Markup(
             bar_chart(items, title, textutil.euros if fmt == "euros" else textutil.number)
         ),
@@ -174,8 +173,6 @@ NAV_BY_REGION = 12
 # order of urls.TERRITORY_SECTIONS. Leaves (one action, one letter) are generated separately
 # and kept out of the navigation tree.
 TEMPLATES_OF = {"territoire": "territoire.md.j2", "avancement": "avancement.md.j2"}
-# The sections whose template lays out a view computed here (see views).
-VIEWS_OF = {urls.section("plan-action"): views.plan, urls.section("avancement"): views.progress}
 SECTIONS = tuple(
     (urls.section(name), title, TEMPLATES_OF.get(name, f"{name}.md.j2"))
     for name, title in urls.TERRITORY_SECTIONS
@@ -237,9 +234,26 @@ class Renderer:
         return out
 
     def view_of(self, section: str, t: Territory) -> dict[str, Any]:
-        """The view a territory section's template lays out, if it has one."""
-        builder = VIEWS_OF.get(section)
-        return {"view": builder(t, self.today)} if builder else {}
+        """The view a territory section's template lays out (see views)."""
+        builders: dict[str, Callable[[], object]] = {
+            urls.section("territoire"): lambda: views.territory(t, self.millesime),
+            urls.section("carte-identite"): lambda: map_description(
+                [code for code, _ in t.departements], t.nom
+            ),
+            urls.section("priorites"): lambda: views.priority_links(t),
+            urls.section("plan-action"): lambda: views.plan(t, self.today),
+            urls.section("avancement"): lambda: views.progress(t, self.today),
+            urls.section("gouvernance"): lambda: views.chef_funding_total(t),
+            urls.section("lettres"): lambda: views.letters_by_year(t),
+            urls.section("agenda"): lambda: views.agenda(t, self.today),
+        }
+        builder = builders.get(section)
+        return {"view": builder()} if builder else {}
+
+    @property
+    def millesime(self) -> str:
+        """The year of the population figures (reference data)."""
+        return self.site.reference_source["millesime"]
 
     def action_date(self, action: ActionItem) -> dt.date | None:
         """When a fiche action last changed: its newest progress entry, else its file's last
@@ -289,7 +303,7 @@ class Renderer:
                 self.render(
                     "home.md.j2",
                     urls.url_to("accueil"),
-                    view=views.home(self.site, self.site.reference_source["millesime"]),
+                    view=views.home(self.site, self.millesime),
                 ),
                 self.card(home, "Le réseau", figure=textutil.plural(nb, "territoire")),
                 modified=everything,
@@ -415,7 +429,9 @@ class Renderer:
                 Page(
                     urls.page_file(action.url),
                     action.titre,
-                    self.render("action.md.j2", action.url, t=t, a=action),
+                    self.render(
+                        "action.md.j2", action.url, t=t, a=action, view=views.action(action)
+                    ),
                     self.card(action.titre, "Fiche action", t, figure),
                     "article",
                     min(dates) if dates else None,

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from . import actionplan, national, textutil, vocab
 from .actionplan import Change, Quarter
-from .models import ActionItem, Letter, SiteModel, Territory
+from .models import ActionItem, AgendaEntry, Letter, SiteModel, Territory
 
 Series = tuple[tuple[str, float], ...]  # a chart's bars: (label, value)
 
@@ -328,4 +328,100 @@ def home(site: SiteModel, millesime: str) -> HomeView:
             (region, tuple(TerritoryCard(t, _elsewhere(t, region)) for t in territories))
             for region, territories in regions
         ),
+    )
+
+
+# --- a territory's home, identity card, priorities and agenda --------------------------------
+
+
+def territory(t: Territory, millesime: str) -> tuple[Figure, ...]:
+    """The key figures of a territory's home page."""
+    count = len(t.epcis)
+    figures = [
+        Figure(textutil.number(count), "intercommunalités" if count > 1 else "intercommunalité"),
+        Figure(textutil.number(t.nb_communes), "communes"),
+        Figure(
+            textutil.number(t.population),
+            "habitants",
+            f"population municipale en vigueur en {millesime}",
+        ),
+    ]
+    emploi = t.info.emploi_industriel
+    if emploi:
+        figures.append(
+            Figure(
+                f"{textutil.number(emploi.part)} %", "des emplois sont industriels", emploi.source
+            )
+        )
+    return tuple(figures)
+
+
+@dataclass(frozen=True)
+class PriorityLink:
+    """A national priority and the territory's objectives attached to it."""
+
+    label: str
+    objectives: tuple[Any, ...]  # schema.Objectif
+
+
+def priority_links(t: Territory) -> tuple[PriorityLink, ...]:
+    return tuple(
+        PriorityLink(label, tuple(o for o in t.priorites.objectifs if key in o.priorites))
+        for key, label in vocab.PRIORITES.items()
+    )
+
+
+@dataclass(frozen=True)
+class AgendaView:
+    """The agenda split at the build's date (agenda.js moves entries that pass later)."""
+
+    upcoming: tuple[AgendaEntry, ...]  # chronological
+    past: tuple[AgendaEntry, ...]  # newest first
+
+
+def agenda(t: Territory, today: dt.date) -> AgendaView:
+    return AgendaView(
+        tuple(e for e in t.agenda if e.last_day >= today),
+        tuple(reversed([e for e in t.agenda if e.last_day < today])),
+    )
+
+
+# --- one fiche action ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """What a fiche action's page computes: its priorities by name, its milestones in order
+    and the total of its planned expenses."""
+
+    priorites: tuple[str, ...]
+    jalons: tuple[Any, ...]  # schema.Jalon, by date
+    depenses_total: float
+
+
+def action(a: ActionItem) -> ActionView:
+    d = a.data
+    return ActionView(
+        priorites=tuple(vocab.PRIORITES[p] for p in d.priorites),
+        jalons=tuple(sorted(d.calendrier.jalons, key=lambda j: str(j.date))),
+        depenses_total=sum(x.montant for x in d.depenses),
+    )
+
+
+def chef_funding_total(t: Territory) -> float | None:
+    """The total of the chef de projet's funding lines (gouvernance page), if any."""
+    chef = t.gouvernance.chef_de_projet
+    if chef is None or not chef.financement:
+        return None
+    return sum(f.montant for f in chef.financement)
+
+
+def letters_by_year(t: Territory) -> tuple[tuple[int, tuple[Letter, ...]], ...]:
+    """The letters archive: years newest first, each year's letters newest first."""
+    years: dict[int, list[Letter]] = {}
+    for letter in t.letters:
+        years.setdefault(letter.date.year, []).append(letter)
+    return tuple(
+        (year, tuple(sorted(years[year], key=lambda x: x.date, reverse=True)))
+        for year in sorted(years, reverse=True)
     )
