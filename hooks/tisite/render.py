@@ -367,7 +367,6 @@ class Renderer:
                     facets=finder.FACETS,
                     paged=finder.PAGED,
                     values=values,
-                    root=finder.ROOT,
                     groups=finder.grouped(self.site),
                 ),
                 self.card(title, "Le réseau", figure=_actions(total)),
