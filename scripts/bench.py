@@ -269,6 +269,36 @@ def row(cells: list[str], widths: list[int]) -> str:
     return "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in pairs)
 
 
+# `ti serve` rebuilds in the process that already built once (modules imported, theme read):
+# the time of such a rebuild of one territory, the best of two after a first build.
+SERVE_REBUILD = """
+import sys, time
+from pathlib import Path
+from tisite import engine
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+times = []
+for _ in range(3):
+    start = time.perf_counter()
+    engine.build(root, out, territoire="territoire-001")
+    times.append(time.perf_counter() - start)
+print(min(times[1:]))
+"""
+
+
+def serve_rebuild(root: Path, out: Path) -> float:
+    """Seconds of a one-territory rebuild inside a running process (as in `ti serve`)."""
+    env = {**ENV, "PYTHONPATH": str(root / "hooks")}
+    done = subprocess.run(
+        [PYTHON, "-c", SERVE_REBUILD, str(root), str(out)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str, float]]:
     header = ["build", "N", "pages", "temps (s)", "ms/page", "mémoire (Mo)", "page (Ko)"]
     header.append("site (Mo)")
@@ -287,6 +317,7 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
         )
         run(preview_command, root)  # the first preview fills the page cache for this view
         preview = best(preview_command, root, repetitions)
+        rebuild = serve_rebuild(root, work / f"apercu-serve-{n}")
         plain_root = work / f"mkdocs-{n}"
         write_plain_like(plain_root, root)
         plain = best(mkdocs(plain_root), plain_root, repetitions)
@@ -325,6 +356,17 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
                 widths[:4],
             )
         )
+        print(
+            row(
+                [
+                    "  le même, reconstruit dans ti serve (processus déjà lancé)",
+                    str(n),
+                    "",
+                    f"{rebuild:.1f}",
+                ],
+                widths[:4],
+            )
+        )
         searched = bench_search(n, root, plain_root, repetitions)
         results.append(
             {
@@ -337,6 +379,7 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
                 "same": same.wall,
                 "plain_peak": plain.peak_mb,
                 "preview": preview.wall,
+                "rebuild": rebuild,
                 "peak": max(cold.peak_mb, warm.peak_mb),
                 "mean_kb": ours.mean_kb,
                 "redrawn": float(_cards(warm.log)[0].replace("?", "-1")),
@@ -551,7 +594,8 @@ def main() -> int:
                 f"{r['pages_only'] / r['same']:.2f} (images en cache) ; "
                 f"page moyenne {r['mean_kb']:.1f} Ko (< 60) ; "
                 f"mémoire {r['peak']:.0f} Mo (< 500 à N=183) ; "
-                f"aperçu {r['preview']:.1f} s (< 1,5) ; images redessinées sans changement : "
+                f"aperçu {r['preview']:.1f} s (< 1,5), reconstruit dans ti serve "
+                f"{r['rebuild']:.1f} s ; images redessinées sans changement : "
                 f"{r['redrawn']:.0f} (0)"
             )
             print(
