@@ -190,19 +190,26 @@ def fit_title(text: str, width: int, height: int) -> tuple[ImageFont.FreeTypeFon
     """The largest title size whose lines fit in the box with every word whole; else the
     largest that only breaks compound words after a hyphen; else the largest that fits with
     a cut word; else the smallest, ellipsised."""
-    layouts = []
-    for size in TITLE_SIZES:
-        fnt = font(size, bold=True)
-        layouts.append((fnt, layout(text, fnt, width, max(1, height // int(size * 1.25)))))
+    layouts: dict[int, tuple[ImageFont.FreeTypeFont, Layout]] = {}
+
+    def at(size: int) -> tuple[ImageFont.FreeTypeFont, Layout]:
+        """The layout at ``size``, computed once and only when asked: most titles fit at the
+        largest size, and measuring text is most of the cost of a card."""
+        if size not in layouts:
+            fnt = font(size, bold=True)
+            layouts[size] = fnt, layout(text, fnt, width, max(1, height // int(size * 1.25)))
+        return layouts[size]
+
     for acceptable in (
         lambda r: not r.split_word,
         lambda r: not r.cut_word,
         lambda r: True,
     ):
-        for fnt, result in layouts:
+        for size in TITLE_SIZES:
+            fnt, result = at(size)
             if not result.ellipsis and acceptable(result):
                 return fnt, result.lines
-    fnt, result = layouts[-1]
+    fnt, result = at(TITLE_SIZES[-1])
     return fnt, result.lines
 
 
