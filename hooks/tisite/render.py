@@ -27,6 +27,7 @@ from . import (
     national,
     publishing,
     searchindex,
+    sharing,
     textutil,
     urls,
     views,
@@ -150,7 +151,7 @@ def make_env() -> Environment:
         agree=textutil.agree,
         licence_phrase=textutil.licence_phrase,
         of_name=textutil.of_name,
-        suggested_post=textutil.suggested_post,
+        suggested_post=sharing.suggested_post,
         AXES=vocab.AXES,
         PRIORITES=vocab.PRIORITES,
         chart=lambda items, title, fmt: Markup(

@@ -1,5 +1,5 @@
 """Sharing: the Open Graph values of a page (title, description, image and dates LinkedIn
-shows), and the social image (card) to draw for it.
+shows), the social image (card) to draw for it, and the text a page offers for a post.
 
 Pure: the card is returned with the tags, never recorded here; the build decides what to
 draw (see ``SiteBuild.share``).
@@ -10,15 +10,17 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from PIL import Image
 
 from . import urls
-from .render import Page
 from .social import HEIGHT, WIDTH, Card, alt_text
 from .textutil import plain, share_title, trim
+
+if TYPE_CHECKING:  # render uses suggested_post: no import cycle at run time
+    from .render import Page
 
 SOCIAL_IMAGE = urls.SHARING_IMAGE  # next to each page's index.html
 
@@ -110,3 +112,10 @@ def open_graph(page: SharedPage, site: SharedSite) -> Sharing:
         image_alt=alt_text(card),
     )
     return Sharing(tags, card_path, card)
+
+
+def suggested_post(title: str, summary: object, url: str, territory: str) -> str:
+    """The text a page offers for a LinkedIn post: its title, its summary cut at 260
+    characters, its address and the programme's and the territory's hashtags."""
+    tag = territory.replace("-", "").replace(" ", "").replace("'", "")
+    return f"{title}\n\n{trim(summary, 260)}\n\n{url}\n\n#TerritoiresDIndustrie #{tag}"

@@ -65,13 +65,6 @@ def multiline(value: object) -> Markup:
     return Markup(html.escape(str(value), quote=True).replace("\n", "&#10;"))
 
 
-def suggested_post(title: str, summary: object, url: str, territory: str) -> str:
-    """The text a page offers for a LinkedIn post: its title, its summary cut at 260
-    characters, its address and the programme's and the territory's hashtags."""
-    tag = territory.replace("-", "").replace(" ", "").replace("'", "")
-    return f"{title}\n\n{trim(summary, 260)}\n\n{url}\n\n#TerritoiresDIndustrie #{tag}"
-
-
 def trim(value: object, limit: int | None = None) -> str:
     """One-line text, cut at a word boundary with an ellipsis when longer than ``limit``."""
     text = one_line(value)
