@@ -111,7 +111,35 @@ def make_hostile(root: Path) -> None:
         f"identification: {_yaml_string(p['sortie-d-attribut'] + ' Phase pilote')}\n"
         "# identification d'origine : Phase pilote",
     )
+    text += (
+        "emploi_industriel:\n"
+        "  part: 99.99\n"
+        f"  source: {_yaml_string(p['balise-script'])}\n"
+        '  date: "2022"\n'
+    )
     territory.write_text(text, encoding="utf-8")
+
+    # fields read by the views: the chef de projet's funding (a total), an objective's title
+    # (the priorities page lists the objectives under each national priority)
+    governance = root / GC / "gouvernance.yml"
+    governance.write_text(
+        governance.read_text(encoding="utf-8") + "chef_de_projet:\n"
+        f"  structure: {_yaml_string(p['sortie-d-attribut'])}\n"
+        "  financement:\n"
+        f"    - financeur: {_yaml_string(p['gestionnaire-evenement'])}\n"
+        "      montant: 999999999999.99\n"
+        f"      periode: {_yaml_string(p['lien-markdown-javascript'])}\n"
+        "    - financeur: Région\n"
+        "      montant: 0.01\n",
+        encoding="utf-8",
+    )
+    priorities = root / GC / "priorites.yml"
+    priorities.write_text(
+        priorities.read_text(encoding="utf-8").replace(
+            "titre: Recruter", f"titre: {_yaml_string(p['sortie-d-attribut'] + ' Recruter')}", 1
+        ),
+        encoding="utf-8",
+    )
 
     letters = root / GC / "lettres"
     letters.mkdir()

@@ -36,6 +36,10 @@ PAGES = (
     LETTER_PAGE,
     f"{GC}/lettres/1/email.html",
     f"{GC}/agenda/index.html",
+    f"{GC}/priorites/index.html",
+    f"{GC}/gouvernance/index.html",
+    "tableau-de-bord/index.html",
+    "actions/index.html",
 )
 
 
@@ -85,6 +89,32 @@ def test_yaml_payload_is_shown_as_typed(hostile_site: Path, name: str) -> None:
     )
     expected = " ".join(YAML_PAYLOADS[name].split())
     assert expected in " ".join(text.split())
+
+
+def test_values_the_views_compute_from_stay_text(hostile_site: Path) -> None:
+    """The pages laid out from views (tisite.views) show hostile values as typed, in text
+    and in attributes, and compute with odd numbers (a huge and a tiny amount)."""
+
+    def soup_of(page: str) -> BeautifulSoup:
+        return BeautifulSoup((hostile_site / page).read_text(encoding="utf-8"), "html.parser")
+
+    def text_of(page: str) -> str:
+        return " ".join(flat(soup_of(page).get_text(" ")).split())
+
+    governance = text_of(f"{GC}/gouvernance/index.html")
+    assert YAML_PAYLOADS["gestionnaire-evenement"] in governance
+    assert "1 000 000 000 000 €" in governance  # 999 999 999 999,99 € + 0,01 €
+    assert YAML_PAYLOADS["sortie-d-attribut"] + " Recruter" in text_of(f"{GC}/priorites/index.html")
+    assert YAML_PAYLOADS["balise-script"] in text_of(f"{GC}/index.html")
+    assert "99,99 %" in text_of(f"{GC}/index.html")
+    plan = soup_of(f"{GC}/plan-action/index.html")
+    porteurs = [o.get_text() for o in plan.select("select[name=porteur] option")]
+    assert YAML_PAYLOADS["formule-tableur"] in porteurs
+    card = next(c for c in plan.select("article.ti-action-card") if "Piégé" in c.get_text())
+    assert card["data-porteur"] == "hyperlink-https-pirate-example-cliquez"
+    assert card.find("a")["href"] == "diagnostic-attractivite/"
+    share = soup_of(ACTION_PAGE).select_one("textarea.ti-post-text")
+    assert share is not None and share.get_text().startswith(YAML_PAYLOADS["balise-script"])
 
 
 def test_social_tags_and_title_keep_the_text(hostile_site: Path) -> None:
