@@ -281,6 +281,9 @@ def test_open_graph_returns_the_card_and_records_nothing(tmp_path: Path) -> None
     assert shared.card_path == "guide/partage.png" and shared.card is not None
     assert shared.tags["image"] == "https://exemple.fr/guide/partage.png"
     assert sharing.open_graph(outside, site) == shared  # same input, same answer
+    (docs / "guide" / "lien.png").symlink_to(tmp_path / "dehors.png")  # a link out of docs/
+    linked = sharing.SharedPage("guide/index.md", "guide/", "Guide", {"image": "lien.png"})
+    assert sharing.open_graph(linked, site).card is not None
     Image.new("RGB", (640, 320)).save(docs / "guide" / "dedans.png")
     inside = sharing.SharedPage("guide/index.md", "guide/", "Guide", {"image": "dedans.png"})
     own = sharing.open_graph(inside, site)
