@@ -17,6 +17,7 @@ Hook modules stay loaded across ``mkdocs serve`` rebuilds: all state is reset in
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,9 @@ log = logging.getLogger(f"{ENGINE}.hooks.territoires")
 IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 _state: dict[str, Any] = {}
 _command = {"preview": False}  # set once per process by on_startup
+# This file as it was loaded (the engine loads a hooks file once per process): the page cache's
+# key, with the engine's name and version, so that no page rendered by other code is served
+ADAPTER_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -122,6 +126,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     build: SiteBuild = _state["build"]
     config.nav = build.nav(docs_dir=Path(config.docs_dir))
     parts = {
+        # the engine that renders (MkDocs or ProperDocs, its version: the generator tag) and
+        # this adapter, read again at each build: an edit of either makes every page again
+        "moteur": f"{ENGINE} {mkdocs.__version__}",
+        "adaptateur": ADAPTER_DIGEST,
         "mkdocs.yml": Path(config.config_file_path).read_text(encoding="utf-8"),
         "site_url": config.site_url,
         "use_directory_urls": config.use_directory_urls,

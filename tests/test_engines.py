@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -52,6 +53,39 @@ def test_core_generates_the_site_without_any_engine(project: Path) -> None:
     ):
         blocked = python(NO_ENGINE + "from pathlib import Path\n" + code)
         assert blocked.returncode != 0 and "absent de ce test" in blocked.stderr, code
+
+
+ENGINE_PACKAGES = {"mkdocs", "material", "properdocs"}
+ADAPTERS = {"engine.py"}  # the core's only door to an engine (with hooks/mkdocs_hooks.py)
+
+
+def engine_imports(source: str) -> list[int]:
+    """Lines of ``source`` that import an engine, at any depth (inside functions too)."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names = [node.module or ""]
+        else:
+            continue
+        if any(name.split(".")[0] in ENGINE_PACKAGES for name in names):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_only_the_adapters_import_an_engine() -> None:
+    core = sorted((ROOT / "hooks" / "tisite").rglob("*.py"))
+    assert len(core) >= 30
+    found = {
+        path.relative_to(ROOT).as_posix(): lines
+        for path in core
+        if path.name not in ADAPTERS and (lines := engine_imports(path.read_text("utf-8")))
+    }
+    assert found == {}
+    # Control: an import inside a function is found, as is the adapter's own.
+    assert engine_imports("def f():\n    from mkdocs.exceptions import X\n") == [2]
+    assert engine_imports((ROOT / "hooks" / "tisite" / "engine.py").read_text("utf-8"))
 
 
 def _normalised(site: Path) -> dict[str, str]:

@@ -195,3 +195,72 @@ def test_a_rebuild_in_the_same_process_sees_edited_templates(project: Path) -> N
     copy_project(again)
     stale_pages, stale_emails = _two_builds(again, control=True)
     assert len(stale_pages) >= LEAVES and len(stale_emails) >= 2
+
+
+# The adapter and the engine shape every page: a cache keyed without them serves stale pages.
+ADAPTER = "hooks/mkdocs_hooks.py"
+ADAPTER_KEY = '        "adaptateur": ADAPTER_DIGEST,\n'
+ENGINE_KEY = '        "moteur": f"{ENGINE} {mkdocs.__version__}",\n'
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _pages_without(site: Path, text: str) -> list[str]:
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("index.html")
+        if "http-equiv" in (html := p.read_text("utf-8")) and text not in html
+    )
+
+
+def _adapter_edited_between_builds(project: Path) -> list[str]:
+    from conftest import build_site
+
+    build_site(project)
+    assert len(list((project / ".cache" / "pages").glob("*.json"))) == LEAVES
+    # the adapter (not the core) changes what it returns for every page; the engine loads a
+    # hooks file once per process: the next build is as a new process's
+    from mkdocs.config.config_options import Hooks
+
+    Hooks._load_hook.cache_clear()
+    _edit(
+        project / ADAPTER,
+        "        return clean.html\n",
+        '        return clean.html + "<p>ADAPT-2</p>"\n',
+    )
+    return _pages_without(build_site(project), "ADAPT-2")
+
+
+def test_an_edited_adapter_renders_every_page_again(project: Path) -> None:
+    assert _adapter_edited_between_builds(project) == []
+    # Control: without the adapter in the key, the cached leaves keep the former output.
+    control = copy_project(project.parent / "controle")
+    _edit(control / ADAPTER, ADAPTER_KEY, "")
+    stale = _adapter_edited_between_builds(control)
+    assert len(stale) == LEAVES, stale
+
+
+def _engine_switched(project: Path) -> list[str]:
+    from conftest import build_site
+
+    build_site(project)
+    # ProperDocs replaces MkDocs for a whole process: a process of its own
+    result = run_ti("build", "--moteur", "properdocs", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return sorted(
+        p.relative_to(project / "site").as_posix()
+        for p in (project / "site").rglob("index.html")
+        if 'content="mkdocs-1.6' in p.read_text("utf-8")
+    )
+
+
+def test_switching_engine_leaves_no_page_of_the_former_one(project: Path) -> None:
+    assert _engine_switched(project) == []
+    # Control: without the engine in the key, the cached leaves name MkDocs under ProperDocs.
+    control = copy_project(project.parent / "controle")
+    _edit(control / ADAPTER, ENGINE_KEY, "")
+    assert len(_engine_switched(control)) == LEAVES

@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import html
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,7 @@ def escape_theme_config(config: Any) -> None:
             config[key] = theme_text(config[key])
 
 
-def escape_page_meta(meta: dict[str, Any], title: str | None) -> None:
+def escape_page_meta(meta: MutableMapping[str, Any], title: str | None) -> None:
     """Escape the front-matter values Material prints raw (title, description, author); a
     page without a title in its front matter gets its own (from the navigation or its first
     heading), so that the theme prints an escaped one."""

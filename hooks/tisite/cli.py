@@ -121,9 +121,6 @@ def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
     from . import engine
     from .buildlog import console_line, crash_message
 
-    engine.select(args.moteur)
-    from mkdocs.exceptions import MkDocsException
-
     class Collect(logging.Handler):
         def __init__(self) -> None:
             super().__init__(logging.WARNING)
@@ -143,7 +140,7 @@ def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
     with tempfile.TemporaryDirectory(prefix=".verification-") as tmp:
         try:
             engine.build(root, Path(tmp), args.moteur, **build_options(args))
-        except MkDocsException as exc:
+        except engine.BuildAborted as exc:
             problems += _problems_in(str(exc))
         except Exception as exc:
             problems.append(Problem("mkdocs.yml", None, None, crash_message(repr(exc))))

@@ -52,7 +52,7 @@ _JINJA_STATEMENT = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.S)
 _CHARSET = '<meta charset="utf-8">'
 
 
-def theme_scripts(theme_dirs: Iterable[Path]) -> list[re.Pattern[str]]:
+def theme_scripts(theme_dirs: Iterable[str | Path]) -> list[re.Pattern[str]]:
     """Patterns of the inline scripts the theme writes, read from its templates.
 
     A Jinja expression inside a script (the page's base URL) matches a relative URL only.

@@ -49,18 +49,27 @@ def select(engine: str) -> None:
         import properdocs.replacement  # noqa: F401
 
 
+class BuildAborted(Exception):
+    """The engine stopped the build (its message: ours, in French, or the engine's own)."""
+
+
 def build(root: Path, site_dir: Path, engine: str = DEFAULT, **options: Any) -> None:
-    """One strict build of the project at ``root`` into ``site_dir``, in this process.
+    """One strict build of the project at ``root`` into ``site_dir``, in this process; raises
+    BuildAborted when the engine stops it.
 
     ProperDocs replaces ``mkdocs`` for the whole process: use it in a process of its own.
     """
     select(engine)
     from mkdocs.commands.build import build as build_site
     from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
 
     with settings.given(**options):
-        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
-        build_site(config)
+        try:
+            config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+            build_site(config)
+        except MkDocsException as exc:
+            raise BuildAborted(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,6 +8,7 @@ draw (see ``SiteBuild.share``).
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +43,7 @@ class SharedPage:
     src_uri: str
     url: str
     title: str
-    meta: dict[str, Any]
+    meta: Mapping[str, Any]
     canonical: str | None = None
     generated: Page | None = None  # the generated page it comes from, if any
 
