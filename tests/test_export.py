@@ -10,8 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import run_ti
-from hostile import SCRIPT, live_injections, make_hostile
-from tisite import export
+from hostile import RUN, SCRIPT, live_injections, make_hostile
+from tisite import csp, export
 
 # Pages whose headings sit inside a block: the engine's table of contents misses them there.
 TOC_INSIDE_BLOCKS = {"actions/index.html"}
@@ -83,10 +83,40 @@ def test_export_builds_without_hooks_into_the_same_pages(
     assert len([p for p in docs.rglob("*") if p.suffix not in {".md", ""}]) > 80
 
 
+def all_html(site: Path) -> dict[str, str]:
+    """Every HTML file of a built site (the theme's own pages and redirects included)."""
+    return {
+        p.relative_to(site).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(site.rglob("*.html"))
+    }
+
+
+def uncovered_scripts(html: str) -> list[str]:
+    """The page's inline scripts that its Content-Security-Policy does not allow (all of them
+    when it has none): what the browser would refuse, or run unchecked without a policy."""
+    soup = BeautifulSoup(html, "html.parser")
+    tag = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    policy = str(tag.get("content")) if tag else ""
+    scripts = [
+        s.string or ""
+        for s in soup.find_all("script")
+        if not s.get("src") and s.get("type", "text/javascript") == "text/javascript"
+    ]
+    hashes = {csp._hash(body) for body in scripts}
+    return [h for h in hashes if h not in policy] if tag else ["aucune politique", *hashes]
+
+
 def test_export_of_hostile_content_is_inert(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_hostile(project)
+    site_yml = project / "site.yml"
+    site_yml.write_text(
+        site_yml.read_text(encoding="utf-8").replace(
+            "titre: Territoires d'industrie", f"titre: '<img src=x onerror=\"{RUN}\">'", 1
+        ),
+        encoding="utf-8",
+    )
     docs = project / "docs" / "programme.md"
     docs.write_text(
         f"---\ntitle: '</title>{SCRIPT}'\n---\n" + docs.read_text(encoding="utf-8"),
@@ -99,11 +129,27 @@ def test_export_of_hostile_content_is_inert(
     assert len(built) > 40
     alive = {name: found for name, soup in built.items() if (found := live_injections(str(soup)))}
     assert alive == {}
+    # every HTML file (the theme's 404 included) is inert and carries the policy, which allows
+    # the theme's own inline scripts and nothing else
+    every = all_html(site)
+    assert "404.html" in every and len(every) > len(built)
+    alive = {name: live_injections(html) for name, html in every.items()}
+    assert {name: found for name, found in alive.items() if found} == {}
+    uncovered = {name: uncovered_scripts(html) for name, html in every.items()}
+    assert {name: bad for name, bad in uncovered.items() if bad} == {}
+    assert "&lt;img src=x onerror" in every["404.html"]
     # Control: the generated Markdown handed over as it is, the engine publishes the payloads.
     monkeypatch.setattr(export, "page_html", lambda build, path, body, config: body)
     export.export(project, tmp_path / "brut", "https://exemple.org/")
     raw = pages(plain_build(tmp_path / "brut"))
     assert any(live_injections(str(soup)) for soup in raw.values())
+    # Controls: the title as site.yml gives it, and no policy from the theme, as before.
+    monkeypatch.setattr(export, "escape_theme_config", lambda config: None)
+    monkeypatch.setattr(export, "static_policy", lambda dirs, bases: "")
+    export.export(project, tmp_path / "sans", "https://exemple.org/")
+    unprotected = all_html(plain_build(tmp_path / "sans"))
+    assert live_injections(unprotected["404.html"])
+    assert uncovered_scripts(unprotected["404.html"])[0] == "aucune politique"
 
 
 def test_export_never_replaces_another_folder(project: Path, tmp_path: Path) -> None:

@@ -71,6 +71,32 @@ def theme_scripts(theme_dirs: Iterable[str | Path]) -> list[re.Pattern[str]]:
     return patterns
 
 
+def theme_folders(custom_dir: Path) -> list[Path]:
+    """The theme's template folders without importing the engine: our overrides, then Material's
+    own templates (found where the package is installed, read as files)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("material")
+    found = [custom_dir]
+    if spec is not None and spec.origin:
+        found.append(Path(spec.origin).parent / "templates")
+    return found
+
+
+def static_policy(theme_dirs: Iterable[str | Path], base_urls: Iterable[str]) -> str:
+    """The policy of a site built by an engine that runs none of our code (``ti exporter``):
+    one policy for every page, written by the theme itself, that allows the theme's inline
+    scripts as they are at each of the given base URLs (a script holds its page's base URL)."""
+    bodies: set[str] = set()
+    for folder in theme_dirs:
+        for template in sorted((Path(folder) / "partials" / "javascripts").glob("*.html")):
+            text = _JINJA_STATEMENT.sub("", template.read_text(encoding="utf-8"))
+            for body in _INLINE_SCRIPT.findall(text):
+                parts = _JINJA_EXPRESSION.split(body)
+                bodies.update(base.join(parts) for base in base_urls)
+    return policy(_hash(body) for body in bodies)
+
+
 def _hash(script: str) -> str:
     digest = hashlib.sha256(script.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"

@@ -33,7 +33,8 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 from ruamel.yaml import YAML
 
-from .build import SiteBuild, escape_page_meta
+from .build import THEME_CONFIG, SiteBuild, escape_page_meta, escape_theme_config
+from .csp import static_policy, theme_folders
 from .errors import ContentError, Problem
 from .pagecache import PLACEHOLDER_TEMPLATE
 from .sharing import SharedPage
@@ -216,15 +217,35 @@ def _configuration(root: Path, build: SiteBuild, docs: Path) -> str:
     config["theme"]["custom_dir"] = "theme"
     config["nav"] = _plain(build.nav(docs_dir=docs))
     extra = config.setdefault("extra", {})
-    extra["ti"] = _plain(build.theme_settings(docs_dir=docs))
+    theme = build.theme_settings(docs_dir=docs)
+    # no hook adds the security policy: the theme writes it in every page (main.html), 404 too
+    theme["politique"] = static_policy(
+        theme_folders(Path(__file__).parent / "templates" / "theme"), _base_urls(build, docs)
+    )
+    extra["ti"] = _plain(theme)
     extra.pop("ti_construction", None)
+    # the theme prints these raw: escaped as the hooks escape them (escape_theme_config)
     config["site_name"] = build.site.settings.titre
+    escape_theme_config(config)
+    for key in THEME_CONFIG:
+        if key in config:
+            config[key] = _plain(config[key])
     out = io.StringIO()
     yaml.dump(config, out)
     lines = out.getvalue().splitlines(keepends=True)
     while lines and lines[0].startswith("#"):
         lines.pop(0)  # the project's own header
     return HEADER + "".join(lines)
+
+
+def _base_urls(build: SiteBuild, docs: Path) -> list[str]:
+    """Every base URL a page of the export has: ``.``, ``..``, ``../..``… down to its deepest
+    page, and the site's own path for the error page (see MkDocs' build of 404.html)."""
+    addresses = [p.url for p in build.pages]
+    addresses += [page_address(p.relative_to(docs).as_posix()) for p in docs.rglob("*.md")]
+    deepest = max((len([s for s in a.split("/") if s]) for a in addresses), default=0)
+    relative = [".", *("/".join([".."] * depth) for depth in range(1, deepest + 1))]
+    return [*relative, urlsplit(build.renderer.site_url or "/").path or "/"]
 
 
 HEADER = (
