@@ -28,14 +28,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
 from tisite import settings
 from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
-from tisite.buildlog import french
 from tisite.csp import protect, theme_scripts
 from tisite.errors import ContentError
-from tisite.pagecache import PLACEHOLDER_TEMPLATE
+from tisite.pagehtml import Ready
 from tisite.preview import preview_error_page
 from tisite.searchindex import Indexing, missing_from_index
 from tisite.sharing import SharedPage
@@ -56,25 +56,6 @@ def on_startup(*, command: str, dirty: bool) -> None:
     """Once per process: the preview allows the live-reload script."""
     # `mkdocs serve` injects an inline live-reload script: the preview's policy allows it.
     _command["preview"] = command == "serve"
-
-
-class _French(logging.Filter):
-    """MkDocs' messages about the links of a page, in French, naming the source file and line.
-
-    The record keeps its level: a broken link still fails a strict build.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        build: SiteBuild | None = _state.get("build")
-        if build is not None:
-            text = french(record.getMessage(), build.locate)
-            if text is not None:
-                record.msg, record.args = text, ()
-        return True
-
-
-_FRENCH = _French()
-logging.getLogger(f"{ENGINE}.structure.pages").addFilter(_FRENCH)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -137,10 +118,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         "nav": config.nav,
     }
     options: settings.BuildSettings = _state["options"]
-    build.plan_page_cache(parts, [f.url for f in files], enabled=options.cache_pages)
+    build.plan_page_cache(parts, enabled=options.cache_pages)
     build.start_drawing(options.processus_images)
     for page in build.pages:
-        files.append(File.generated(config, page.path, content=build.markdown_for(page)))
+        files.append(File.generated(config, page.path, content=""))
     for path, content in build.mkdocs_assets():
         files.append(File.generated(config, path, content=content))
     for image in [
@@ -149,22 +130,86 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.remove(image)  # published encoded again, without its metadata
         content = build.clean_docs_image(Path(image.abs_src_path or ""))
         files.append(File.generated(config, image.src_uri, content=content))
+    docs_dir = Path(config.docs_dir)
+    pages = {f.src_uri for f in files.documentation_pages()}
+    try:
+        # every page's HTML, made by the core; every link and anchor of the site checked
+        build.make_html(docs_dir, [f.src_uri for f in files if f.src_uri not in pages])
+    except ContentError as exc:
+        return _refused(exc, "contenu invalide", config)
+    for note in build.notes:
+        log.info(note.format())
+    titles = _nav_titles(config.nav)
+    for file in files.documentation_pages():
+        ready = build.html[file.src_uri]
+        ReadyPage(
+            titles.get(file.src_uri),
+            file,
+            config,
+            ready,
+            build.meta_of(file.src_uri, ready, docs_dir),
+        )
     page_urls = [f.url for f in files.documentation_pages()]
     try:
         new = build.check_urls(build.produced_urls(page_urls))
     except ContentError as exc:
-        if _command["preview"]:
-            _state["errors"] = exc.report()
-            config.theme.static_templates.clear()
-            build.stop_drawing()
-            return Files([])
-        raise PluginError("adresses publiées :\n" + exc.report()) from None
+        return _refused(exc, "adresses publiées", config)
     if new:
         log.info(
             f"{plural(len(new), 'adresse')} pas encore dans urls-publiees.txt (ajoutées par "
             "`ti build`)."
         )
     return files
+
+
+class ReadyPage(Page):
+    """A page whose HTML the core made (see tisite.pagehtml): the engine reads no file, parses
+    no Markdown and checks no link (the core did); it applies the theme and navigation."""
+
+    def __init__(
+        self,
+        title: str | None,
+        file: File,
+        config: MkDocsConfig,
+        ready: Ready,
+        meta: dict[str, Any],
+    ) -> None:
+        super().__init__(title, file, config)
+        self.ready, self.ready_meta = ready, meta
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.markdown, self.meta = "", dict(self.ready_meta)
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = self.ready.html if "template" not in self.meta else ""
+        self.toc = get_toc(self.ready.toc)  # type: ignore[arg-type]
+        self._title_from_render = self.ready.heading
+        self.present_anchor_ids = set(self.ready.anchors)
+        self.links_to_anchors = {}
+
+
+def _nav_titles(nav: Any) -> dict[str, str]:
+    """Page file → its title in the navigation (already escaped, see SiteBuild.nav)."""
+    found: dict[str, str] = {}
+    for item in nav if isinstance(nav, list) else [nav]:
+        if isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, str):
+                    found[value] = title
+                else:
+                    found.update(_nav_titles(value))
+    return found
+
+
+def _refused(exc: ContentError, heading: str, config: MkDocsConfig) -> Files:
+    """Content the build refuses: the preview shows the problems in the browser and waits for
+    the fix (see preview_error_page); a build for publication stops here."""
+    if _command["preview"]:
+        _state["errors"] = exc.report()
+        config.theme.static_templates.clear()
+        _state["build"].stop_drawing()
+        return Files([])
+    raise PluginError(f"{heading} :\n" + exc.report()) from None
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
@@ -195,46 +240,13 @@ def on_page_context(
     return context
 
 
-def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """The page's HTML cleaned (sanitiser, phone tables, typography), or the cached page."""
-    build: SiteBuild = _state["build"]
-    # the sitemap's <lastmod> (written before the pages, templates/theme/sitemap.xml): when the
-    # content changed, or nothing (MkDocs would write the build's date)
-    page.meta["ti_lastmod"] = build.modified(page.file.src_uri, Path(config.docs_dir))
-    cached = build.cached_page(page.file.src_uri)
-    if cached is None:
-        clean = build.postprocess_html(page.file.src_uri, html)
-        if not clean.intact:  # published fail-closed, and the strict build stops
-            log.warning(build.swallowed_message(page.file.src_uri))
-        build.clean_toc(page.toc, clean.renamed)
-        if clean.renamed:
-            page.present_anchor_ids = build.renamed_anchors(page.present_anchor_ids, clean.renamed)
-        return clean.html
-    # Served from the page cache: a trivial template; MkDocs still validates the anchors this
-    # page links to and the anchors other pages link to here.
-    page.meta.update(template=PLACEHOLDER_TEMPLATE)
-    page.present_anchor_ids = set(cached.anchors)
-    page.links_to_anchors = {
-        target: links
-        for uri, links in cached.anchor_links.items()
-        if (target := files.get_file_from_path(uri)) is not None
-    }
-    return ""
-
-
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """The page's security policy; the page kept for the page cache."""
     build: SiteBuild = _state["build"]
     cached = build.cached_page(page.file.src_uri)
     if cached is not None:
         return protect(cached.output, build.theme_scripts, _command["preview"])
-    build.page_cache.remember(
-        page.file.src_uri,
-        output,
-        page.present_anchor_ids or set(),
-        {f.src_uri: links for f, links in (page.links_to_anchors or {}).items()},
-        page.content or "",
-    )
+    build.page_cache.remember(page.file.src_uri, output)
     return protect(output, build.theme_scripts, _command["preview"])
 
 

@@ -139,7 +139,7 @@ def test_export_of_hostile_content_is_inert(
     assert {name: bad for name, bad in uncovered.items() if bad} == {}
     assert "&lt;img src=x onerror" in every["404.html"]
     # Control: the generated Markdown handed over as it is, the engine publishes the payloads.
-    monkeypatch.setattr(export, "page_html", lambda build, path, body, config: body)
+    monkeypatch.setattr(export, "page_html", lambda build, path, body: body)
     export.export(project, tmp_path / "brut", "https://exemple.org/")
     raw = pages(plain_build(tmp_path / "brut"))
     assert any(live_injections(str(soup)) for soup in raw.values())

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from conftest import copied_hooks_env, copy_project, run_ti
 from pagefind_index import indexed_pages
-from tisite.pagecache import linked_paths, site_paths
 
 HDC = "hainaut-douaisis-cambresis"
 LETTRES = f"territoires/{HDC}/lettres"
@@ -134,22 +133,6 @@ def test_warning_build_stores_nothing(project: Path) -> None:
     assert not list((project / ".cache" / "pages").glob("*.json"))
 
 
-def test_link_paths() -> None:
-    html = (
-        '<a href="../15/">15</a> <a href="email.html#x">courriel</a> <img src="images/a.jpg">'
-        ' <a href="https://example.org/">dehors</a> <a href="#haut">haut</a>'
-        ' <a href="../../../../../hors">hors</a> <a href="mailto:a@example.org">m</a>'
-    )
-    assert linked_paths(html, "t/lettres/14/") == [
-        "..",
-        "t/lettres/14/email.html",
-        "t/lettres/14/images/a.jpg",
-        "t/lettres/15/",
-    ]
-    assert linked_paths('<a href="../../">accueil</a>', "t/lettres/") == [""]
-    assert site_paths(["", "t/", "t/x.csv"]) == {"", "index.html", "t/", "t/index.html", "t/x.csv"}
-
-
 # Two builds in one process, as `ti serve` rebuilds: the theme and an email template are edited
 # between them. ``{controle}`` switches the per-build refresh off (negative control).
 TWO_BUILDS = """
@@ -229,8 +212,8 @@ def _adapter_edited_between_builds(project: Path) -> list[str]:
     Hooks._load_hook.cache_clear()
     _edit(
         project / ADAPTER,
-        "        return clean.html\n",
-        '        return clean.html + "<p>ADAPT-2</p>"\n',
+        "self.content = self.ready.html if",
+        'self.content = self.ready.html + "<p>ADAPT-2</p>" if',
     )
     return _pages_without(build_site(project), "ADAPT-2")
 

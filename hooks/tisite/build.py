@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nh3
 from markupsafe import Markup
 
 from . import (
@@ -28,17 +27,16 @@ from . import (
     searchindex,
     sharing,
 )
+from .convert import Converter, markdown_settings
 from .diskcache import link_blob, prune_older, signature
 from .errors import ContentError, Problem
 from .loader import load_site, territory_dirs
 from .models import SiteModel
-from .pagecache import Entry, PageCache, site_paths
+from .pagecache import PLACEHOLDER_TEMPLATE, Entry, PageCache
+from .pagehtml import Ready, check_links, ready_page
 from .render import Page, Renderer
-from .sanitize import Sanitized, sanitize
 from .social import Card, CardPainter, write_cached
-from .tables import stack_on_phones
 from .textutil import agree
-from .typography import french_html
 
 THEME_ASSETS = Path(__file__).parent / "assets"  # published under assets/
 CACHE = ".cache"  # kept between builds (the workflows save it): see pagecache
@@ -106,6 +104,8 @@ class SiteBuild:
     painter: CardPainter | None = None
     theme_scripts: list[re.Pattern[str]] = field(default_factory=list)  # see csp.protect
     to_index: int = 0  # pages marked for the search index in this build (see search_facets)
+    html: dict[str, Ready] = field(default_factory=dict)  # page file → its finished HTML
+    notes: list[Problem] = field(default_factory=list)  # what the build reports, not an error
 
     def __post_init__(self) -> None:
         self._by_path = {p.path: p for p in self.pages}
@@ -156,40 +156,46 @@ class SiteBuild:
             ]
         return escape_titles(self.renderer.nav(extra=present(DOCS_NAV)) + end)
 
-    def postprocess_html(self, src_uri: str, html: str) -> Sanitized:
-        """Sanitise the HTML of every page: generated ones (contributors' Markdown included)
-        and the hand-written pages of docs/, which partners may change by pull request."""
-        page = self.page_by_path(src_uri)
-        # a page of docs/ is contributed as a whole
-        clean = sanitize(html, contributed=True) if page is None else sanitize(html, page.blocks)
-        # then phone tables and French typography, on the clean HTML
-        return dataclasses.replace(clean, html=french_html(stack_on_phones(clean.html)))
+    def docs_pages(self, docs_dir: Path) -> list[str]:
+        """The hand-written pages of docs/ (their paths there), as the engine publishes them."""
+        if not docs_dir.is_dir():
+            return []
+        found = (p.relative_to(docs_dir) for p in docs_dir.rglob("*.md") if p.is_file())
+        return sorted(p.as_posix() for p in found if not any(x.startswith(".") for x in p.parts))
 
-    @staticmethod
-    def clean_toc(toc: Any, renamed: dict[str, str]) -> None:
-        """The table of contents as the theme prints it (raw): titles reduced to escaped text,
-        identifiers renamed like the page's. Markdown makes the titles from the headings with a
-        tag-stripping expression of its own, which crafted HTML gets through."""
-        for item in toc or ():
-            item.title = Markup(nh3.clean(str(item.title), tags=set()))
-            item.id = renamed.get(item.id, item.id)
-            SiteBuild.clean_toc(item.children, renamed)
+    def make_html(self, docs_dir: Path, other_files: list[str]) -> None:
+        """Every page's finished HTML (generated pages and docs/), made by the core once: the
+        engine parses nothing. Then every link and anchor of the site is checked; raises a
+        ContentError with all the broken ones (and a page whose contributor text swallowed
+        the rest). ``other_files``: paths of the site's files that are not pages."""
+        root = self.root if self.root is not None else docs_dir.parent
+        names, options = markdown_settings(root)
+        converter = Converter(names, options)
+        cache, settings = self.cache("html"), [names, options]
+        self.html = {
+            page.path: ready_page(cache, settings, converter, page.path, page.content, page.blocks)
+            for page in self.pages
+        }
+        for rel in self.docs_pages(docs_dir):
+            text = (docs_dir / rel).read_text(encoding="utf-8-sig")
+            self.html[rel] = ready_page(cache, settings, converter, rel, text, contributed=True)
+        problems = [
+            Problem(self.source_of(path), None, None, self.swallowed_message(path))
+            for path, ready in self.html.items()
+            if not ready.intact
+        ]
+        files = [*other_files, *(p for p, _ in self.assets)]
+        errors, self.notes = check_links(self.html, files, self.locate)
+        if problems or errors:
+            raise ContentError(problems + errors)
 
     def swallowed_message(self, src_uri: str) -> str:
         """The French warning for a page whose contributor text left a tag open."""
-        source = self.source_of(src_uri)
         return (
-            f"{source}: une balise HTML ouverte et jamais refermée (commentaire « <!-- », "
+            "une balise HTML ouverte et jamais refermée (commentaire « <!-- », "
             "<script>, <textarea>, <style>…) englobe la suite de la page, ou le texte contient "
             "un marqueur réservé « ti-uc: » : refermez la balise ou retirez-la"
         )
-
-    @staticmethod
-    def renamed_anchors(anchors: set[str] | None, renamed: dict[str, str]) -> set[str]:
-        """The page's anchors: the new names, and the former ones, which links written before
-        still use (a script of the site follows them, see ``assets/js/a11y.js``)."""
-        anchors = set(anchors or ())
-        return anchors | {renamed.get(a, a) for a in anchors}
 
     def source_of(self, src_uri: str) -> str:
         """The file (or territory folder) a page is made from, as messages name it."""
@@ -221,22 +227,17 @@ class SiteBuild:
 
     # --- leaf pages served from the page cache (see pagecache) ------------------------------
 
-    def plan_page_cache(self, parts: dict[str, Any], other_urls: list[str], enabled: bool) -> int:
+    def plan_page_cache(self, parts: dict[str, Any], enabled: bool) -> int:
         """Decide which leaf pages are served from ``.cache/pages``; returns how many.
 
-        ``parts``: what else the HTML depends on (configuration, navigation, address);
-        ``other_urls``: URLs of the files of the build that are not generated here.
+        ``parts``: what else the HTML depends on (configuration, navigation, address, engine).
         """
         directory = self.cache("pages") if enabled else None
         settings = self.site.settings.model_dump(mode="json")
         self.page_cache = PageCache(directory, signature({**parts, "settings": settings}))
         if directory is None:
             return 0
-        existing = site_paths(
-            [*other_urls, *(p.url for p in self.pages), *(path for path, _ in self.assets)]
-        )
-        leaves = [(p.path, p.url, repr(p)) for p in self.pages if p.leaf]
-        return len(self.page_cache.plan(leaves, existing))
+        return len(self.page_cache.plan([(p.path, repr(p)) for p in self.pages if p.leaf]))
 
     def search_facets(self, src_uri: str) -> dict[str, Any]:
         """What the search index files a page under (filters) and shows of it (details), for
@@ -264,10 +265,6 @@ class SiteBuild:
             return first
         return "contribuer" if first == "contribuer" else ""
 
-    def markdown_for(self, page: Page) -> str:
-        """What MkDocs converts: the page, or an empty placeholder when it is served cached."""
-        return "" if page.path in self.page_cache.hits else page.content
-
     def cached_page(self, src_uri: str) -> Entry | None:
         return self.page_cache.hits.get(src_uri)
 
@@ -282,6 +279,15 @@ class SiteBuild:
             f"Pages en cache : {hits} {agree(hits, 'reprise')}, "
             f"{stored} {agree(stored, 'enregistrée')}."
         )
+
+    def meta_of(self, src_uri: str, ready: Ready, docs_dir: Path) -> dict[str, Any]:
+        """A page's metadata for the theme: its front matter, when its content last changed
+        (the sitemap's <lastmod>; MkDocs would write the build's date), and for a page served
+        from the page cache, the trivial template that stands for it."""
+        meta = {**ready.meta, "ti_lastmod": self.modified(src_uri, docs_dir)}
+        if src_uri in self.page_cache.hits:
+            meta["template"] = PLACEHOLDER_TEMPLATE
+        return meta
 
     def modified(self, src_uri: str, docs_dir: Path) -> str | None:
         """When a page's content last changed (ISO date): the generated page's own date, the

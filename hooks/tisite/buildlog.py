@@ -1,6 +1,7 @@
-"""MkDocs speaks English and names generated pages; contributors read French and edit source
-files. This module turns MkDocs' messages into French ones that name the source file and line,
-and recognises the messages that say nothing useful to a contributor (hidden).
+"""MkDocs speaks English; contributors read French. This module turns the engine's messages
+into French ones and recognises those that say nothing useful to a contributor (hidden). (The
+engine checks no link: the core does, in French, naming the source file and line, see
+pagehtml.check_links.)
 
 No MkDocs import: it works on message strings, for the hooks (log records of a build) and for
 ``ti build`` (the lines its MkDocs process prints).
@@ -9,73 +10,6 @@ No MkDocs import: it works on message strings, for the hooks (log records of a b
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-
-# where(page src_uri, text to look for) -> (source file, line or None)
-Locate = Callable[[str, str], tuple[str, int | None]]
-
-_MISSING_TARGET = re.compile(
-    r"Doc file '(?P<page>[^']*)' contains a link '(?P<link>[^']*)', but the target "
-    r"'(?P<target>[^']*)' is not found among documentation files\."
-)
-_MISSING_ANCHOR = re.compile(
-    r"Doc file '(?P<page>[^']*)' contains a link '(?P<link>[^']*)', but there is no such "
-    r"anchor on this page\."
-)
-_MISSING_ANCHOR_ELSEWHERE = re.compile(
-    r"Doc file '(?P<page>[^']*)' contains a link '(?P<link>[^']*)', but the doc "
-    r"'(?P<target>[^']*)' does not contain an anchor '(?P<anchor>[^']*)'\."
-)
-_UNRECOGNIZED = re.compile(
-    r"Doc file '(?P<page>[^']*)' contains an unrecognized relative link '(?P<link>[^']*)', "
-    r"it was left as is\."
-)
-_ABSOLUTE = re.compile(
-    r"Doc file '(?P<page>[^']*)' contains an absolute link '(?P<link>[^']*)', it was left as "
-    r"is\.(?: Did you mean '(?P<hint>[^']*)'\?)?"
-)
-
-
-def _where(locate: Locate, page: str, link: str) -> str:
-    source, line = locate(page, link)
-    return f"{source}:{line}" if line else source
-
-
-def french(message: str, locate: Locate) -> str | None:
-    """The French version of a MkDocs message about a page's links, or None if it is another
-    message."""
-    if m := _MISSING_TARGET.fullmatch(message):
-        return (
-            f"{_where(locate, m['page'], m['link'])}: lien vers « {m['link']} » : la page ou le "
-            f"fichier visé n'existe pas ({m['target']}) ; vérifiez le chemin (une fiche action : "
-            "../../plan-action/<identifiant>/index.md ; une image : placée dans le dossier "
-            "lettres/, nom et majuscules compris)"
-        )
-    if m := _MISSING_ANCHOR.fullmatch(message):
-        return (
-            f"{_where(locate, m['page'], m['link'])}: lien vers « {m['link']} » : aucune "
-            "section de cette page ne porte cet identifiant ; l'identifiant d'un titre s'écrit "
-            "en minuscules sans accent, avec des tirets à la place des espaces"
-        )
-    if m := _MISSING_ANCHOR_ELSEWHERE.fullmatch(message):
-        return (
-            f"{_where(locate, m['page'], m['link'])}: lien vers « {m['link']} » : la page "
-            f"{m['target']} n'a pas de section « {m['anchor']} »"
-        )
-    if m := _UNRECOGNIZED.fullmatch(message):
-        return (
-            f"{_where(locate, m['page'], m['link'])}: lien « {m['link']} » non reconnu : un "
-            "lien vers une page du site vise son fichier .md (une fiche action depuis une "
-            "lettre : ../../plan-action/<identifiant>/index.md ; la page d'un territoire : "
-            "../../priorites/index.md) ; une adresse web commence par https://"
-        )
-    if m := _ABSOLUTE.fullmatch(message):
-        return (
-            f"{_where(locate, m['page'], m['link'])}: lien absolu « {m['link']} » laissé tel "
-            "quel : préférez un chemin relatif vers le fichier .md"
-        )
-    return None
-
 
 # Lines of a MkDocs run that say nothing to a contributor (English, about MkDocs itself).
 NOISE = re.compile(

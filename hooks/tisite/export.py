@@ -17,23 +17,18 @@ from __future__ import annotations
 
 import io
 import json
-import posixpath
 import re
 import shutil
 import tempfile
-import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-import markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import AMP_SUBSTITUTE
 from ruamel.yaml import YAML
 
 from .build import THEME_CONFIG, SiteBuild, escape_page_meta, escape_theme_config
+from .convert import page_address
 from .csp import static_policy, theme_folders
 from .errors import ContentError, Problem
 from .pagecache import PLACEHOLDER_TEMPLATE
@@ -42,65 +37,7 @@ from .social import write_cached
 from .textutil import md_escape, plain
 
 MARK = ".export-territoires"  # written in every export: only such a folder is replaced
-ENGINE_DEFAULTS = ["toc", "tables", "fenced_code"]  # what MkDocs always adds
 DROPPED = ("hooks", "watch")  # the exported configuration runs no code of ours
-
-
-def page_address(target: str) -> str:
-    """The directory URL of a page file (``a/index.md`` → ``a/``, ``a/b.md`` → ``a/b/``)."""
-    if target.endswith("index.md"):
-        return target.removesuffix("index.md")
-    return target.removesuffix(".md") + "/"
-
-
-class _PageLinks(Treeprocessor):
-    """Relative links and images from the page file's folder to its address (as MkDocs writes
-    them); a link to a ``.md`` file becomes that page's address."""
-
-    def __init__(self, md: markdown.Markdown, page_path: str) -> None:
-        super().__init__(md)
-        self.page_path = page_path
-
-    def run(self, root: ET.Element) -> None:
-        for tag, attribute in (("a", "href"), ("img", "src")):
-            for element in root.iter(tag):
-                value = element.get(attribute)
-                # an e-mail address, its letters turned into entities by Markdown (placeholders)
-                if value and AMP_SUBSTITUTE not in value:
-                    element.set(attribute, self.relative(value))
-
-    def relative(self, url: str) -> str:
-        parts = urlsplit(url)
-        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
-            return url
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(self.page_path), parts.path))
-        if target.endswith(".md"):
-            target = page_address(target) or "."
-        relative = posixpath.relpath(target, page_address(self.page_path) or ".")
-        if target.endswith("/") or target == ".":
-            relative = "./" if relative == "." else relative + "/"
-        return urlunsplit(("", "", relative, parts.query, parts.fragment))
-
-
-class _Links(Extension):
-    def __init__(self, page_path: str) -> None:
-        super().__init__()
-        self.page_path = page_path
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(_PageLinks(md, self.page_path), "ti_liens", 0)
-
-
-def _extensions(config: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
-    names: list[str] = list(ENGINE_DEFAULTS)
-    settings: dict[str, Any] = {}
-    for entry in config.get("markdown_extensions") or []:
-        name, options = (entry, None) if isinstance(entry, str) else next(iter(entry.items()))
-        if name not in names:
-            names.append(name)
-        if options:
-            settings[name] = dict(options)
-    return names, settings
 
 
 def _split(content: str) -> tuple[str, str]:
@@ -111,17 +48,10 @@ def _split(content: str) -> tuple[str, str]:
     return "", content
 
 
-def page_html(build: SiteBuild, path: str, body: str, config: dict[str, Any]) -> str:
-    """A generated page's body as HTML, cleaned as the hooks clean it."""
-    names, settings = _extensions(config)
-    converter = markdown.Markdown(
-        extensions=[*names, _Links(path)], extension_configs=settings, output_format="html"
-    )
-    clean = build.postprocess_html(path, converter.convert(body))
-    if not clean.intact:
-        message = build.swallowed_message(path).split(": ", 1)[1]
-        raise ContentError([Problem(build.source_of(path), None, None, message)])
-    return with_markdown_headings(clean.html)
+def page_html(build: SiteBuild, path: str, body: str) -> str:
+    """A page's body as the core made it (see pagehtml), headings as Markdown for the engine's
+    table of contents. ``body``: its Markdown (unused: the core converted it once)."""
+    return with_markdown_headings(build.html[path].html)
 
 
 class _TopHeadings(HTMLParser):
@@ -310,8 +240,15 @@ def _write(
     site_url: str,
 ) -> None:
     docs = dest / "docs"
+    other = [path for path, _ in build.mkdocs_assets()]
     if source_docs.is_dir():
         shutil.copytree(source_docs, docs)
+        other += [
+            p.relative_to(source_docs).as_posix()
+            for p in source_docs.rglob("*")
+            if p.is_file() and p.suffix != ".md"
+        ]
+    build.make_html(source_docs, other)  # every page as HTML, every link checked
     for image in docs.rglob("*"):
         if image.is_file() and image.suffix.lower() in {".jpg", ".jpeg", ".png", ".webp", ".gif"}:
             image.write_bytes(build.clean_docs_image(source_docs / image.relative_to(docs)))
@@ -329,7 +266,7 @@ def _write(
         lastmod = build.modified(rel, source_docs)
         if lastmod:
             meta["ti_lastmod"] = lastmod
-        text = _front_matter("", meta) + "\n" + page_html(build, rel, body, settings)
+        text = _front_matter("", meta) + "\n" + page_html(build, rel, body)
         source.write_text(text, encoding="utf-8")
     for page in build.pages:
         head, body = _split(page.content)
@@ -338,7 +275,7 @@ def _write(
         given: dict[str, Any] = {"ti_og": og, "ti_recherche": build.search_facets(page.path)}
         if page.modified:
             given["ti_lastmod"] = page.modified.isoformat()
-        text = _front_matter(head, given) + "\n" + page_html(build, page.path, body, settings)
+        text = _front_matter(head, given) + "\n" + page_html(build, page.path, body)
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")

@@ -2,17 +2,16 @@
 
 A territory may publish hundreds of letters and actions, and the pages that did not change are
 the same from one build to the next. A leaf page is cached under a key made of its generated
-Markdown and everything else its HTML depends on (the navigation, the configuration, the site
-settings, the code and templates, the versions of MkDocs and Material). On a hit, MkDocs is
-handed an empty placeholder for the page and the cached HTML is written instead: no Markdown
-conversion, no theme rendering. (The search index is made from the written HTML, after the
+source and everything else its HTML depends on (the navigation, the configuration, the site
+settings, the code and templates, the engine, the adapter, the versions of the libraries). On
+a hit, the engine is handed an empty placeholder for the page and the cached HTML is written
+instead: no theme rendering. (The search index is made from the written HTML, after the
 build: cached pages are indexed like the others.)
 
-What MkDocs would still check on a full render is checked here: every link of a cached page must
-reach a file of the current build (otherwise the page is rendered again, and MkDocs reports the
-broken link); its anchors and anchor links are handed back to MkDocs, which checks anchors once
-every page is built. Entries are only stored after a build that logged no warning; entries
-unused for PRUNE_DAYS days are removed. The output is byte for byte that of a full render.
+Nothing is checked here: the core checks every link and anchor of every page, cached or not,
+before the engine runs (see pagehtml.check_links). Entries are only stored after a build that
+logged no warning; entries unused for PRUNE_DAYS days are removed. The output is byte for byte
+that of a full render.
 """
 
 from __future__ import annotations
@@ -21,56 +20,21 @@ import contextlib
 import hashlib
 import json
 import os
-import posixpath
-import re
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .diskcache import PRUNE_DAYS, atomic_write, prune_older
 
 PLACEHOLDER_TEMPLATE = "ti-cache.html"
-_LINK = re.compile(r"""\s(?:href|src)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 
 
 @dataclass
 class Entry:
-    """One rendered page, as written by MkDocs, with what MkDocs knew about it."""
+    """One rendered page, as written by the engine."""
 
     output: str
-    anchors: list[str] = field(default_factory=list)  # ids present in the page
-    anchor_links: dict[str, dict[str, str]] = field(default_factory=dict)  # src_uri → anchors
-    targets: list[str] = field(default_factory=list)  # site paths its content links to
-
-
-def linked_paths(html: str, page_url: str) -> list[str]:
-    """Site paths (``a/b/`` or ``a/b/file.csv``) that relative links of ``html`` point to."""
-    out: set[str] = set()
-    for raw in _LINK.findall(html):
-        parts = urlsplit(raw)
-        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
-            continue
-        joined = posixpath.normpath(posixpath.join(page_url or ".", parts.path))
-        if joined.startswith(".."):
-            out.add("..")  # outside the site: never satisfied, the page is rendered again
-            continue
-        if parts.path.endswith("/") and joined != ".":
-            joined += "/"
-        out.add("" if joined == "." else joined)
-    return sorted(out)
-
-
-def site_paths(urls: list[str]) -> set[str]:
-    """Every path a link may name for the given file URLs (``a/`` also as ``a/index.html``)."""
-    out: set[str] = set()
-    for url in urls:
-        url = "" if url in (".", "./") else url
-        out.add(url)
-        if url == "" or url.endswith("/"):
-            out.add(url + "index.html")
-    return out
 
 
 class PageCache:
@@ -82,7 +46,6 @@ class PageCache:
         self.keys: dict[str, str] = {}  # src_uri → key, for every cacheable page
         self.hits: dict[str, Entry] = {}  # src_uri → entry used instead of rendering
         self.fresh: set[str] = set()  # src_uris rendered in this build, staged on disk
-        self.urls: dict[str, str] = {}  # src_uri → page URL
 
     def key(self, page_repr: str) -> str:
         return hashlib.sha256((self.sig + "\n" + page_repr).encode("utf-8")).hexdigest()[:32]
@@ -90,19 +53,14 @@ class PageCache:
     def _path(self, key: str) -> Path | None:
         return self.directory / f"{key}.json" if self.directory else None
 
-    def plan(self, pages: list[tuple[str, str, str]], existing: set[str]) -> set[str]:
-        """Decide the hits among ``(src_uri, url, repr)``; returns the src_uris served cached.
-
-        A hit needs every path its content links to among ``existing``. Its anchor links are
-        handed back to MkDocs, which checks them once every page is built.
-        """
+    def plan(self, pages: list[tuple[str, str]]) -> set[str]:
+        """Decide the hits among ``(src_uri, repr)``; returns the src_uris served cached."""
         candidates: dict[str, Entry] = {}
-        for src_uri, url, page_repr in pages:
+        for src_uri, page_repr in pages:
             key = self.key(page_repr)
             self.keys[src_uri] = key
-            self.urls[src_uri] = url
             entry = self._read(key)
-            if entry is not None and all(t in existing for t in entry.targets):
+            if entry is not None:
                 candidates[src_uri] = entry
         self.hits = candidates
         now = time.time()
@@ -123,25 +81,13 @@ class PageCache:
         except (OSError, ValueError, TypeError):
             return None  # unreadable or from another layout: rendered again
 
-    def remember(
-        self,
-        src_uri: str,
-        output: str,
-        anchors: set[str],
-        anchor_links: dict[str, dict[str, str]],
-        content: str,
-    ) -> None:
-        """A cacheable page that MkDocs rendered in this build: written at once to a staging
-        folder (the pages of a national build would not fit in memory), kept by ``store``."""
+    def remember(self, src_uri: str, output: str) -> None:
+        """A cacheable page that the engine rendered in this build: written at once to a
+        staging folder (the pages of a national build would not fit in memory), kept by
+        ``store``."""
         if src_uri not in self.keys or src_uri in self.hits or self.directory is None:
             return
-        entry = Entry(
-            output,
-            anchors=sorted(anchors),
-            anchor_links=anchor_links,
-            targets=linked_paths(content, self.urls[src_uri]),
-        )
-        data = json.dumps(asdict(entry), ensure_ascii=False).encode("utf-8")
+        data = json.dumps(asdict(Entry(output)), ensure_ascii=False).encode("utf-8")
         atomic_write(self.staging / f"{self.keys[src_uri]}.json", data)
         self.fresh.add(src_uri)
 

@@ -1,0 +1,230 @@
+"""Every page of the site as finished HTML, made by the core before the engine sees it.
+
+For each page, generated or hand-written (docs/): its front matter, its Markdown converted once
+(see convert), then finished in one pass (sanitiser, tables for phones, French typography), its
+table of contents with titles reduced to text and identifiers renamed like the page's, the
+anchors it holds and the links it makes. Kept on disk under a digest of its Markdown, its
+address, the Markdown settings and the code (diskcache.memo): an unchanged page costs one read.
+
+Then ``check_links`` checks every link and anchor of every page against the site's files: the
+engine, which receives HTML, checks nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nh3
+from ruamel.yaml import YAML
+
+from .convert import Converter, Link
+from .errors import Problem
+from .sanitize import sanitize
+from .tables import stack_on_phones
+from .typography import french_html
+
+_ID = re.compile(r"""\s(?:id|name)="([^"]*)\"""")
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A page as the engine receives it."""
+
+    html: str  # the finished body
+    meta: dict[str, Any]  # its front matter
+    toc: list[dict[str, Any]] = field(default_factory=list)  # tokens: level, id, name, children
+    anchors: tuple[str, ...] = ()  # identifiers a link may point to
+    links: tuple[Link, ...] = ()
+    intact: bool = True  # see sanitize: False when a contributor block swallowed the rest
+
+    @property
+    def heading(self) -> str | None:
+        """The text of its first level-1 heading (the title of a page without one)."""
+        for token in self.toc:
+            if token["level"] == 1:
+                return str(token["name"])
+        return None
+
+    def as_json(self) -> dict[str, Any]:
+        return {**dataclasses.asdict(self), "links": [dataclasses.astuple(x) for x in self.links]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Ready:
+        links = tuple(Link(*x) for x in data.pop("links"))
+        return cls(**{**data, "anchors": tuple(data["anchors"]), "links": links})
+
+
+def split_front_matter(content: str) -> tuple[dict[str, Any], str]:
+    """(front matter, body) of a page. Generated pages write one JSON value a line (fast to
+    read); a hand-written page may use any YAML."""
+    if not content.startswith("---\n"):
+        return {}, content
+    end = content.find("\n---\n", 3)
+    if end < 0:
+        return {}, content
+    head, body = content[4:end], content[end + 5 :]
+    meta: dict[str, Any] = {}
+    try:
+        for line in head.splitlines():
+            key, _, value = line.partition(": ")
+            meta[key] = json.loads(value)
+    except ValueError:
+        yaml = YAML(typ="safe", pure=True)
+        meta = dict(yaml.load(head) or {})
+    return meta, body
+
+
+def _clean_toc(tokens: list[dict[str, Any]], renamed: dict[str, str]) -> list[dict[str, Any]]:
+    """Titles reduced to escaped text (the theme prints them raw; Markdown makes them with a
+    tag-stripping expression of its own, which crafted HTML gets through), identifiers renamed
+    like the page's."""
+    return [
+        {
+            "level": t["level"],
+            "id": renamed.get(t["id"], t["id"]),
+            "name": nh3.clean(str(t["name"]), tags=set()),
+            "children": _clean_toc(t.get("children") or [], renamed),
+        }
+        for t in tokens
+    ]
+
+
+def finish(html: str, blocks: tuple[str, ...] = (), contributed: bool = False) -> Any:
+    """One pass over a page's HTML: sanitiser, then tables for phones and French typography
+    on the clean HTML (see sanitize: ``blocks`` are the digests of its contributor blocks;
+    ``contributed``: the whole page is a contributor's, as a page of docs/)."""
+    clean = sanitize(html, blocks, contributed=contributed)
+    return dataclasses.replace(clean, html=french_html(stack_on_phones(clean.html)))
+
+
+def make_ready(
+    converter: Converter,
+    path: str,
+    content: str,
+    blocks: tuple[str, ...] = (),
+    contributed: bool = False,
+) -> Ready:
+    meta, body = split_front_matter(content)
+    converted = converter.convert(path, body)
+    clean = finish(converted.html, blocks, contributed)
+    anchors = set(_ID.findall(clean.html)) | set(clean.renamed)
+    return Ready(
+        clean.html,
+        meta,
+        _clean_toc(converted.toc, clean.renamed),
+        tuple(sorted(anchors)),
+        tuple(converted.links),
+        clean.intact,
+    )
+
+
+def ready_page(
+    cache: Path | None,
+    settings: Any,
+    converter: Converter,
+    path: str,
+    content: str,
+    blocks: tuple[str, ...] = (),
+    contributed: bool = False,
+) -> Ready:
+    """``make_ready``, kept on disk (see diskcache.memo) under everything the page is made of."""
+    from .diskcache import memo
+
+    material = {
+        "page": path,
+        "md": content,
+        "blocks": blocks,
+        "docs": contributed,
+        "settings": settings,
+    }
+    data = memo(
+        cache,
+        material,
+        lambda: make_ready(converter, path, content, blocks, contributed).as_json(),
+    )
+    return Ready.from_json(dict(data))
+
+
+# --- links ---------------------------------------------------------------------------------
+
+HINT_TARGET = (
+    "vérifiez le chemin (une fiche action : ../../plan-action/<identifiant>/index.md ; une "
+    "image : placée dans le dossier lettres/, nom et majuscules compris)"
+)
+
+
+def missing_target(link: str, target: str) -> str:
+    return (
+        f"lien vers « {link} » : la page ou le fichier visé n'existe pas ({target}) ; {HINT_TARGET}"
+    )
+
+
+def missing_anchor_here(link: str) -> str:
+    return (
+        f"lien vers « {link} » : aucune section de cette page ne porte cet identifiant ; "
+        "l'identifiant d'un titre s'écrit en minuscules sans accent, avec des tirets à la "
+        "place des espaces"
+    )
+
+
+def missing_anchor_there(link: str, target: str, anchor: str) -> str:
+    return f"lien vers « {link} » : la page {target} n'a pas de section « {anchor} »"
+
+
+def unrecognized(link: str) -> str:
+    return (
+        f"lien « {link} » non reconnu : un lien vers une page du site vise son fichier .md (une "
+        "fiche action depuis une lettre : ../../plan-action/<identifiant>/index.md ; la page "
+        "d'un territoire : ../../priorites/index.md) ; une adresse web commence par https://"
+    )
+
+
+def absolute(link: str) -> str:
+    return (
+        f"lien absolu « {link} » laissé tel quel : préférez un chemin relatif vers le fichier .md"
+    )
+
+
+Locate = Callable[[str, str], tuple[str, int | None]]
+
+
+def check_links(
+    pages: dict[str, Ready], files: Iterable[str], locate: Locate
+) -> tuple[list[Problem], list[Problem]]:
+    """(errors, notes) about the links of ``pages`` (page file → Ready): every relative link
+    leads to a page or a file of the site (``files``: the site's other files), every anchor to
+    an identifier of its page. ``locate``: the source file and line of a link's text."""
+    known = set(files) | set(pages)
+    errors: list[Problem] = []
+    notes: list[Problem] = []
+
+    def report(into: list[Problem], path: str, raw: str, message: str) -> None:
+        source, line = locate(path, raw)
+        into.append(Problem(source, line, None, message))
+
+    for path, ready in pages.items():
+        for link in ready.links:
+            if link.kind == "absolute":
+                report(notes, path, link.raw, absolute(link.raw))
+                continue
+            if link.kind == "self":
+                if link.anchor not in ready.anchors:
+                    report(errors, path, link.raw, missing_anchor_here(link.raw))
+                continue
+            target = link.target or ""
+            if target not in known:
+                if "." not in target.rsplit("/", 1)[-1] and target not in known:
+                    report(errors, path, link.raw, unrecognized(link.raw))
+                else:
+                    report(errors, path, link.raw, missing_target(link.raw, target))
+                continue
+            other = pages.get(target)
+            if link.anchor and other is not None and link.anchor not in other.anchors:
+                report(errors, path, link.raw, missing_anchor_there(link.raw, target, link.anchor))
+    return errors, notes

@@ -1,0 +1,58 @@
+"""The core's Markdown conversion: one link resolver for the whole site, the table of contents,
+and the anchors and links every page is checked with (see tisite.convert, tisite.pagehtml)."""
+
+from __future__ import annotations
+
+from tisite.convert import Converter, Link, page_address, resolve
+from tisite.pagehtml import check_links, make_ready
+
+PAGE = "t/lettres/14/index.md"
+
+
+def test_links_are_resolved_from_the_page_file_to_addresses() -> None:
+    assert resolve(PAGE, "../15/index.md") == (
+        "../15/",
+        Link("../15/index.md", "page", "t/lettres/15/index.md"),
+    )
+    assert resolve(PAGE, "../../plan-action/x/index.md#budget")[0] == "../../plan-action/x/#budget"
+    assert resolve(PAGE, "images/a.jpg") == (
+        "images/a.jpg",
+        Link("images/a.jpg", "file", "t/lettres/14/images/a.jpg"),
+    )
+    assert resolve("programme.md", "contribuer/index.md")[0] == "../contribuer/"
+    assert resolve("programme.md", "img/x.png")[0] == "../img/x.png"
+    assert resolve(PAGE, "#haut") == ("#haut", Link("#haut", "self", None, "haut"))
+    assert resolve(PAGE, "/ailleurs/") == ("/ailleurs/", Link("/ailleurs/", "absolute"))
+    for outside in ("https://exemple.org/a.md", "mailto:a@exemple.org", "//hote/x"):
+        assert resolve(PAGE, outside) == (outside, None)
+    assert page_address("a/index.md") == "a/" and page_address("a/b.md") == "a/b/"
+    assert page_address("index.md") == ""
+
+
+def _ready(path: str, text: str):  # type: ignore[no-untyped-def]
+    converter = Converter(["toc", "tables", "attr_list"], {"toc": {"permalink": True}})
+    return make_ready(converter, path, text, contributed=True)
+
+
+def test_every_link_and_anchor_is_checked() -> None:
+    pages = {
+        "a/index.md": _ready(
+            "a/index.md",
+            "# A\n\n## Budget\n\n[b](../b/index.md#calendrier) [c](../c/index.md) [ici](#budget) [là](#nulle-part) [dossier](../b/) [img](x.png) [abs](/b/)\n",
+        ),
+        "b/index.md": _ready("b/index.md", "# B\n\n## Budget\n"),
+    }
+    assert pages["a/index.md"].heading == "A"
+    assert [t["id"] for t in pages["a/index.md"].toc[0]["children"]] == ["uc-budget"]
+    errors, notes = check_links(pages, ["a/x.png"], lambda page, text: (page, 3))
+    messages = [p.message for p in errors]
+    assert messages == [
+        "lien vers « ../b/index.md#calendrier » : la page b/index.md n'a pas de section « calendrier »",
+        "lien vers « ../c/index.md » : la page ou le fichier visé n'existe pas (c/index.md) ; vérifiez le chemin (une fiche action : ../../plan-action/<identifiant>/index.md ; une image : placée dans le dossier lettres/, nom et majuscules compris)",
+        "lien vers « #nulle-part » : aucune section de cette page ne porte cet identifiant ; l'identifiant d'un titre s'écrit en minuscules sans accent, avec des tirets à la place des espaces",
+        "lien « ../b/ » non reconnu : un lien vers une page du site vise son fichier .md (une fiche action depuis une lettre : ../../plan-action/<identifiant>/index.md ; la page d'un territoire : ../../priorites/index.md) ; une adresse web commence par https://",
+    ]
+    assert all(p.file == "a/index.md" and p.line == 3 for p in errors)
+    assert [p.message.split(" :")[0] for p in notes] == ["lien absolu « /b/ » laissé tel quel"]
+    # Control: with the pages' anchors and every file known, nothing is reported.
+    assert check_links({"b/index.md": pages["b/index.md"]}, [], lambda p, t: (p, None)) == ([], [])
