@@ -21,8 +21,10 @@ GOLDEN = Path(__file__).parent / "golden"
 TODAY = dt.date(2026, 11, 22)
 
 
-def golden_name(path: str) -> str:
-    return path.replace("/", "__")
+def golden_name(path: str, html: bool = False) -> str:
+    """The golden file of a page or file: a page rendered from an HTML template is HTML."""
+    name = path.replace("/", "__")
+    return name.removesuffix(".md") + ".html" if html else name
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +36,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
 
 
 @pytest.fixture(scope="module")
-def pages(built: SiteBuild) -> dict[str, str]:
-    return {p.path: p.content for p in built.pages}
+def pages(built: SiteBuild) -> dict[str, tuple[str, bool]]:
+    return {p.path: (p.content, p.is_html) for p in built.pages}
 
 
 GOLDEN_PAGES = [
@@ -76,9 +78,7 @@ def test_every_page_template_has_a_golden_file(built: SiteBuild) -> None:
     """Each page template renders at least one page that has a golden file (control: a
     template without a golden page is named)."""
     covered = {page.template for page in built.pages if page.path in GOLDEN_PAGES}
-    templates = {
-        t.name for t in (TEMPLATES / "pages").glob("*.md.j2") if not t.name.startswith("_")
-    }
+    templates = {t.name for t in (TEMPLATES / "pages").glob("*.j2") if not t.name.startswith("_")}
     assert templates - covered == set(), "modèles de page sans fichier de référence"
     assert {"lettre.html.j2", "lettre.txt.j2"} == {
         t.name for t in (TEMPLATES / "email").glob("*.j2")
@@ -86,13 +86,14 @@ def test_every_page_template_has_a_golden_file(built: SiteBuild) -> None:
 
 
 @pytest.mark.parametrize("path", GOLDEN_PAGES)
-def test_golden_markdown(pages: dict[str, str], path: str) -> None:
-    expected_file = GOLDEN / golden_name(path)
+def test_golden_pages(pages: dict[str, tuple[str, bool]], path: str) -> None:
+    content, html = pages[path]
+    expected_file = GOLDEN / golden_name(path, html)
     if os.environ.get("UPDATE_GOLDEN") == "1":
         GOLDEN.mkdir(exist_ok=True)
-        expected_file.write_text(pages[path], encoding="utf-8")
+        expected_file.write_text(content, encoding="utf-8")
     assert expected_file.is_file(), f"golden file missing: run UPDATE_GOLDEN=1 ({expected_file})"
-    assert pages[path] == expected_file.read_text(encoding="utf-8")
+    assert content == expected_file.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("path", GOLDEN_FILES)
@@ -105,8 +106,8 @@ def test_golden_files(built: SiteBuild, path: str) -> None:
     assert files[path] == expected_file.read_bytes().decode("utf-8")
 
 
-def test_every_page_starts_with_front_matter(pages: dict[str, str]) -> None:
-    for path, content in pages.items():
+def test_every_page_starts_with_front_matter(pages: dict[str, tuple[str, bool]]) -> None:
+    for path, (content, _) in pages.items():
         assert content.startswith("---\ntitle: "), path
         assert "\ndescription: " in content.split("\n---\n", 1)[0], path
 

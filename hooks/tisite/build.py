@@ -27,7 +27,7 @@ from . import (
     searchindex,
     sharing,
 )
-from .convert import Converter, markdown_settings
+from .convert import markdown_settings
 from .diskcache import link_blob, prune_older, signature
 from .errors import ContentError, Problem
 from .loader import load_site, territory_dirs
@@ -129,6 +129,7 @@ class SiteBuild:
             cache_dir=root / CACHE,
             file_dates=history.file_dates(root, today),
             published=frozenset(u for _, u in registry.published(root)),
+            markdown_options=markdown_settings(root),
         )
         pages = renderer.pages()
         files = renderer.assets() + assets.site_images(site, root / CACHE / "images")
@@ -168,12 +169,18 @@ class SiteBuild:
         engine parses nothing. Then every link and anchor of the site is checked; raises a
         ContentError with all the broken ones (and a page whose contributor text swallowed
         the rest). ``other_files``: paths of the site's files that are not pages."""
-        root = self.root if self.root is not None else docs_dir.parent
-        names, options = markdown_settings(root)
-        converter = Converter(names, options)
-        cache, settings = self.cache("html"), [names, options]
+        converter = self.renderer.converter
+        cache, settings = self.cache("html"), [converter.extensions, converter.options]
         self.html = {
-            page.path: ready_page(cache, settings, converter, page.path, page.content, page.blocks)
+            page.path: ready_page(
+                cache,
+                settings,
+                converter,
+                page.path,
+                page.content,
+                page.blocks,
+                links=page.links if page.is_html else None,
+            )
             for page in self.pages
         }
         for rel in self.docs_pages(docs_dir):

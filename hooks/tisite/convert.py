@@ -110,12 +110,14 @@ class _LinksExtension(Extension):
         md.treeprocessors.register(_Links(md, self.converter), "ti_liens", 0)
 
 
-def markdown_settings(root: Path) -> tuple[list[str], dict[str, dict[str, Any]]]:
+def markdown_settings(root: Path | None) -> tuple[list[str], dict[str, dict[str, Any]]]:
     """The Markdown extensions of mkdocs.yml and their options, read as the engine reads them
-    (its own defaults first)."""
-    yaml = YAML(typ="safe", pure=True)
-    yaml.constructor.add_constructor(None, lambda loader, node: None)  # tags: not needed here
-    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    (its own defaults first); the engine's defaults alone without a project."""
+    config: dict[str, Any] = {}
+    if root is not None:
+        yaml = YAML(typ="safe", pure=True)
+        yaml.constructor.add_constructor(None, lambda loader, node: None)  # tags: unused here
+        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
     names: list[str] = list(ENGINE_DEFAULTS)
     options: dict[str, dict[str, Any]] = {}
     for entry in config.get("markdown_extensions") or []:
@@ -134,6 +136,7 @@ class Converter:
     def __init__(self, extensions: list[str], options: dict[str, dict[str, Any]]) -> None:
         self.page_path = ""
         self.links: list[Link] = []
+        self.extensions, self.options = extensions, options
         self.md = markdown.Markdown(
             extensions=[*extensions, _LinksExtension(self)],
             extension_configs=options,
@@ -146,3 +149,8 @@ class Converter:
         self.page_path, self.links = page_path, []
         html = self.md.convert(text)
         return Converted(html, list(getattr(self.md, "toc_tokens", [])), self.links)
+
+    @property
+    def permalink_title(self) -> str:
+        """The title of a heading's link to itself (mkdocs.yml, toc: permalink_title)."""
+        return str(self.options.get("toc", {}).get("permalink_title", "Permanent link"))

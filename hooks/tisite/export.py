@@ -20,7 +20,6 @@ import json
 import re
 import shutil
 import tempfile
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +31,7 @@ from .convert import page_address
 from .csp import static_policy, theme_folders
 from .errors import ContentError, Problem
 from .pagecache import PLACEHOLDER_TEMPLATE
+from .pagehtml import top_headings
 from .sharing import SharedPage
 from .social import write_cached
 from .textutil import md_escape, plain
@@ -54,68 +54,11 @@ def page_html(build: SiteBuild, path: str, body: str) -> str:
     return with_markdown_headings(build.html[path].html)
 
 
-class _TopHeadings(HTMLParser):
-    """Where the headings of the page's top level that the table of contents lists (those with
-    a permalink) are: (start, end, level, id, text)."""
-
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines = [0]
-        for line in source.splitlines(keepends=True):
-            self.lines.append(self.lines[-1] + len(line))
-        self.depth = 0
-        self.open: tuple[int, int, str] | None = None
-        self.text: list[str] = []
-        self.in_link = False
-        self.listed = False
-        self.found: list[tuple[int, int, int, str, str]] = []
-
-    def where(self) -> int:
-        line, column = self.getpos()
-        return self.lines[line - 1] + column
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID:
-            return
-        if self.depth == 0 and re.fullmatch(r"h[1-6]", tag):
-            self.open = (self.where(), int(tag[1]), dict(attrs).get("id") or "")
-            self.text = []
-            self.listed = False
-        if tag == "a" and ("class", "headerlink") in attrs:
-            self.in_link = True
-            if self.open is not None:  # a heading of the table of contents
-                self.listed = True
-        self.depth += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID:
-            return
-        self.depth -= 1
-        if tag == "a":
-            self.in_link = False
-        if self.depth == 0 and self.open is not None:
-            start, level, ident = self.open
-            end = self.rawdata.index(">", self.where()) + 1
-            if self.listed:
-                self.found.append((start, end, level, ident, "".join(self.text).strip()))
-            self.open = None
-
-    def handle_data(self, data: str) -> None:
-        if self.open is not None and not self.in_link:
-            self.text.append(data)
-
-
-_VOID = {"br", "hr", "img", "input", "meta", "link", "source", "wbr", "col", "area"}
-
-
 def with_markdown_headings(page: str) -> str:
     """The page's HTML with its top-level headings written as Markdown headings, so that the
     engine builds the table of contents from them (it does not look inside raw HTML)."""
-    parser = _TopHeadings(page)
-    parser.feed(page)
-    parser.close()
     out, position = [], 0
-    for start, end, level, ident, text in parser.found:
+    for start, end, level, ident, text in top_headings(page):
         out.append(page[position:start])
         anchor = f" {{#{ident}}}" if re.fullmatch(r"[\w-]+", ident) else ""
         out.append(f"\n\n{'#' * level} {md_escape(text)}{anchor}\n\n")

@@ -17,10 +17,12 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import nh3
+from markdown.extensions.toc import nest_toc_tokens
 from ruamel.yaml import YAML
 
 from .convert import Converter, Link
@@ -58,6 +60,69 @@ class Ready:
     def from_json(cls, data: dict[str, Any]) -> Ready:
         links = tuple(Link(*x) for x in data.pop("links"))
         return cls(**{**data, "anchors": tuple(data["anchors"]), "links": links})
+
+
+class _TopHeadings(HTMLParser):
+    """Where the headings of the page's top level that the table of contents lists (those with
+    a permalink) are: (start, end, level, id, text)."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines = [0]
+        for line in source.splitlines(keepends=True):
+            self.lines.append(self.lines[-1] + len(line))
+        self.depth = 0
+        self.open: tuple[int, int, str] | None = None
+        self.text: list[str] = []
+        self.in_link = False
+        self.listed = False
+        self.found: list[tuple[int, int, int, str, str]] = []
+
+    def where(self) -> int:
+        line, column = self.getpos()
+        return self.lines[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        if self.depth == 0 and re.fullmatch(r"h[1-6]", tag):
+            self.open = (self.where(), int(tag[1]), dict(attrs).get("id") or "")
+            self.text = []
+            self.listed = False
+        if tag == "a" and ("class", "headerlink") in attrs:
+            self.in_link = True
+            if self.open is not None:  # a heading of the table of contents
+                self.listed = True
+        self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        self.depth -= 1
+        if tag == "a":
+            self.in_link = False
+        if self.depth == 0 and self.open is not None:
+            start, level, ident = self.open
+            end = self.rawdata.index(">", self.where()) + 1
+            if self.listed:
+                self.found.append((start, end, level, ident, "".join(self.text).strip()))
+            self.open = None
+
+    def handle_data(self, data: str) -> None:
+        if self.open is not None and not self.in_link:
+            self.text.append(data)
+
+
+_VOID = {"br", "hr", "img", "input", "meta", "link", "source", "wbr", "col", "area"}
+
+
+def top_headings(page: str) -> list[tuple[int, int, int, str, str]]:
+    """The headings of the page's top level that carry a link to themselves (those the table
+    of contents lists): (start, end, level, id, text)."""
+    parser = _TopHeadings(page)
+    parser.feed(page)
+    parser.close()
+    return parser.found
 
 
 def split_front_matter(content: str) -> tuple[dict[str, Any], str]:
@@ -103,14 +168,32 @@ def finish(html: str, blocks: tuple[str, ...] = (), contributed: bool = False) -
     return dataclasses.replace(clean, html=french_html(stack_on_phones(clean.html)))
 
 
+def html_ready(meta: dict[str, Any], body: str, links: tuple[Link, ...]) -> Ready:
+    """A page rendered from an HTML template: its values were escaped by the template and its
+    contributor fields converted and sanitised one by one (render._markdown_html); finished
+    with tables for phones and French typography. Its table of contents lists its top-level
+    headings."""
+    html = french_html(stack_on_phones(body))
+    flat = [
+        {"level": level, "id": ident, "name": nh3.clean(text, tags=set()), "children": []}
+        for _, _, level, ident, text in top_headings(html)
+    ]
+    return Ready(html, meta, nest_toc_tokens(flat), tuple(sorted(set(_ID.findall(html)))), links)
+
+
 def make_ready(
     converter: Converter,
     path: str,
     content: str,
     blocks: tuple[str, ...] = (),
     contributed: bool = False,
+    links: tuple[Link, ...] | None = None,
 ) -> Ready:
+    """A page's Ready: ``links`` given (those of its contributor fields) for a page rendered
+    from an HTML template, None for Markdown (converted here)."""
     meta, body = split_front_matter(content)
+    if links is not None:
+        return html_ready(meta, body, links)
     converted = converter.convert(path, body)
     clean = finish(converted.html, blocks, contributed)
     anchors = set(_ID.findall(clean.html)) | set(clean.renamed)
@@ -132,6 +215,7 @@ def ready_page(
     content: str,
     blocks: tuple[str, ...] = (),
     contributed: bool = False,
+    links: tuple[Link, ...] | None = None,
 ) -> Ready:
     """``make_ready``, kept on disk (see diskcache.memo) under everything the page is made of."""
     from .diskcache import memo
@@ -142,11 +226,12 @@ def ready_page(
         "blocks": blocks,
         "docs": contributed,
         "settings": settings,
+        "links": None if links is None else [dataclasses.astuple(x) for x in links],
     }
     data = memo(
         cache,
         material,
-        lambda: make_ready(converter, path, content, blocks, contributed).as_json(),
+        lambda: make_ready(converter, path, content, blocks, contributed, links).as_json(),
     )
     return Ready.from_json(dict(data))
 

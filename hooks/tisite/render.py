@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from markdown.extensions.toc import slugify as toc_slugify
+from markdown.extensions.toc import unique as toc_unique
 from markupsafe import Markup
 
 from . import (
@@ -34,23 +36,43 @@ from . import (
     vocab,
 )
 from .charts import bar_chart
+from .convert import Converter, Link, markdown_settings
 from .maps import locator_map, map_attribution, map_description, national_links, national_map
 from .models import ActionItem, SiteModel, Territory
-from .sanitize import block_nonce, contributor_block
+from .sanitize import block_nonce, contributor_block, sanitize
 from .social import Card
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 class Rendered(str):
-    """A rendered page's Markdown, with the digests of its contributor blocks, in order, and
-    the template it was rendered from."""
+    """A rendered page: Markdown (a ``.md.j2`` template) with the digests of its contributor
+    blocks, in order, or HTML (a ``.html.j2`` template) with the links its contributor fields
+    make; and the template it was rendered from."""
 
     blocks: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
     template: str = ""
+
+    @property
+    def is_html(self) -> bool:
+        return self.template.endswith(".html.j2")
 
 
 _BLOCKS: ContextVar[list[str] | None] = ContextVar("contributor_blocks", default=None)
+
+
+@dataclass
+class _Rendering:
+    """What an HTML template's filters need of the page being rendered."""
+
+    page_path: str  # its file (links of contributor Markdown are written from it)
+    converter: Converter
+    links: list[Link]
+    ids: set[str]  # heading identifiers already given on the page
+
+
+_RENDERING: ContextVar[_Rendering | None] = ContextVar("rendering", default=None)
 
 
 @dataclass(frozen=True)
@@ -84,6 +106,15 @@ class Page:
         """The page template it was rendered from."""
         return getattr(self.content, "template", "")
 
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """Links of its contributor fields (an HTML page; see ``_markdown_html``)."""
+        return getattr(self.content, "links", ())
+
+    @property
+    def is_html(self) -> bool:
+        return bool(getattr(self.content, "is_html", False))
+
 
 def _finalize(value: Any) -> Any:
     if isinstance(value, Markup):
@@ -108,6 +139,47 @@ def _markdown(value: str | None, indent: int = 0) -> Markup:
     return Markup(contributor_block(text, indent))
 
 
+def _html_finalize(value: Any) -> Any:
+    """An HTML template's value: « non renseigné » for nothing, the rest escaped by the
+    environment (autoescape), on one line."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("non renseigné")
+    return textutil.one_line(value) if isinstance(value, str) else value
+
+
+def _markdown_html(value: str | None) -> Markup:
+    """Contributor-written Markdown in an HTML template: converted once by the core with the
+    site's extensions, its links resolved from the page's file and recorded for the link
+    check, and sanitised as a contributor's (identifiers namespaced « uc- »)."""
+    if not value:
+        return Markup("")
+    rendering = _RENDERING.get()
+    assert rendering is not None, "une page HTML se rend par Renderer.render"
+    text = str(value).replace("\r\n", "\n").strip()
+    converted = rendering.converter.convert(rendering.page_path, text)
+    rendering.links.extend(converted.links)
+    return Markup(sanitize(converted.html, contributed=True).html)
+
+
+def _heading(level: int, text: object, ident: str | None = None) -> Markup:
+    """A heading of an HTML page, as the Markdown ``toc`` extension writes one: an identifier
+    made from its text (unique on the page) and a link to itself. The page's table of
+    contents lists the headings written at its top level (see pagehtml)."""
+    rendering = _RENDERING.get()
+    assert rendering is not None, "une page HTML se rend par Renderer.render"
+    label = textutil.one_line(text)
+    wanted = ident or toc_slugify(html.unescape(label), "-")
+    ident = toc_unique(wanted, rendering.ids)
+    escaped = html.escape(label, quote=False)
+    return Markup(
+        f'<h{level} id="{html.escape(ident)}">{escaped}<a class="headerlink" '
+        f'href="#{html.escape(ident)}" title="{html.escape(rendering.converter.permalink_title)}">'
+        f"&para;</a></h{level}>"
+    )
+
+
 def _yaml_str(value: object) -> Markup:
     return Markup(json.dumps(textutil.one_line(value), ensure_ascii=False))
 
@@ -118,13 +190,15 @@ def _meta_text(value: object, limit: int | None = None) -> Markup:
     return Markup(json.dumps(text, ensure_ascii=False))
 
 
-def make_env() -> Environment:
+def make_env(html_pages: bool = False) -> Environment:
+    """The templates' environment: Markdown pages (values escaped for Markdown), or with
+    ``html_pages``, HTML pages (values escaped for HTML, contributor Markdown converted)."""
     env = Environment(
         auto_reload=False,  # templates do not change during a build: no stat per render
         loader=FileSystemLoader(str(TEMPLATES / "pages")),
         undefined=StrictUndefined,
         autoescape=True,
-        finalize=_finalize,
+        finalize=_html_finalize if html_pages else _finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -133,7 +207,7 @@ def make_env() -> Environment:
         html=textutil.html_escape,
         md_url=textutil.md_url,
         multiline=textutil.multiline,
-        markdown=_markdown,
+        markdown=_markdown_html if html_pages else _markdown,
         yaml_str=_yaml_str,
         meta_text=_meta_text,
         trim=textutil.trim,
@@ -161,8 +235,9 @@ def make_env() -> Environment:
         national_links=lambda rows: Markup(national_links(rows)),
         # links between pages, from the address table (``ici``: the page being rendered)
         url_to=urls.url_to,
-        lien=urls.link,
+        lien=urls.href if html_pages else urls.link,
         adresse=urls.href,
+        titre=_heading,
     )
     return env
 
@@ -201,6 +276,7 @@ class Renderer:
         cache_dir: Path | None = None,
         file_dates: dict[str, dt.date] | None = None,
         published: frozenset[str] = frozenset(),
+        markdown_options: tuple[list[str], dict[str, dict[str, Any]]] | None = None,
     ) -> None:
         self.site = site
         self.published = published  # addresses already published (urls-publiees.txt)
@@ -209,17 +285,24 @@ class Renderer:
         self.site_url = site_url
         self.cache_dir = cache_dir  # email versions cached by content hash (.cache/courriels)
         self.env = make_env()
-        if cache_dir is not None:  # compiled templates kept between builds
-            (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
-            self.env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir / "jinja"))
-        self.env.globals["absolute_url"] = lambda path: urls.absolute(site_url, path)
+        self.html_env = make_env(html_pages=True)
+        self.converter = Converter(*(markdown_options or markdown_settings(None)))
+        for env in (self.env, self.html_env):
+            if cache_dir is not None:  # compiled templates kept between builds
+                (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
+                env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir / "jinja"))
+            env.globals["absolute_url"] = lambda path: urls.absolute(site_url, path)
 
     def render(self, template: str, ici: str, **context: Any) -> Rendered:
-        """A page's Markdown; ``ici``: its address (links are written relative to it)."""
+        """A page's Markdown or HTML (by its template's name); ``ici``: its address (links are
+        written relative to it)."""
         collected: list[str] = []
+        rendering = _Rendering(urls.page_file(ici), self.converter, [], set())
+        env = self.html_env if template.endswith(".html.j2") else self.env
         token = _BLOCKS.set(collected)
+        token_html = _RENDERING.set(rendering)
         try:
-            text = self.env.get_template(template).render(
+            text = env.get_template(template).render(
                 ici=ici,
                 site=self.site,
                 settings=self.site.settings,
@@ -229,8 +312,10 @@ class Renderer:
             )
         finally:
             _BLOCKS.reset(token)
+            _RENDERING.reset(token_html)
         out = Rendered(text)
         out.blocks = tuple(collected)
+        out.links = tuple(rendering.links)
         out.template = template
         return out
 
@@ -430,7 +515,7 @@ class Renderer:
                     urls.page_file(action.url),
                     action.titre,
                     self.render(
-                        "action.md.j2", action.url, t=t, a=action, view=views.action(action)
+                        "action.html.j2", action.url, t=t, a=action, view=views.action(action)
                     ),
                     self.card(action.titre, "Fiche action", t, figure),
                     "article",
