@@ -140,6 +140,8 @@ def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
     with tempfile.TemporaryDirectory(prefix=".verification-") as tmp:
         try:
             engine.build(root, Path(tmp), args.moteur, **build_options(args))
+        except ContentError as exc:  # refused before the engine ran (links, addresses)
+            problems += exc.problems
         except engine.BuildAborted as exc:
             problems += _problems_in(str(exc))
         except Exception as exc:
