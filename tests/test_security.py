@@ -835,13 +835,15 @@ def _two_blocks(root: Path, description: str, diagnostic: str) -> None:
     )
 
 
-@pytest.mark.parametrize("opener", ["<!-- ouvert", "<textarea>", "<script>", "<style>", "<xmp>"])
-def test_a_tag_left_open_cannot_end_a_contributor_block(tmp_path: Path, opener: str) -> None:
-    """A contributor leaves a tag open in one block (it swallows the block's closing marker)
-    and writes that marker, whose digest they can compute, in the next block."""
+OPENERS = ["<!-- ouvert", "<textarea>", "<script>", "<style>", "<xmp>"]
+
+
+def _left_open(root: Path, opener: str) -> str:
+    """A contributor leaves a tag open in one field of a fiche action and, in the next field,
+    writes what would close it, then elements that take the page's own names (the share
+    box's textarea, a diagram hook). Returns the built page."""
     import hashlib
 
-    root = copy_project(tmp_path / "projet")
     description = f"Texte de description.\n\n{opener}"
     nonce = hashlib.sha256(description.encode()).hexdigest()[:24]
     closer = {"<!-- ouvert": "", "<textarea>": "</textarea>", "<script>": "</script>"}
@@ -851,12 +853,41 @@ def test_a_tag_left_open_cannot_end_a_contributor_block(tmp_path: Path, opener: 
         '<textarea id="ti-post-text">Pirate</textarea>\n\n<pre class="mermaid">graph</pre>'
     )
     _two_blocks(root, description, diagnostic)
-    for command in ("check", "build"):
-        result = run_ti(command, cwd=root)
-        output = result.stdout + result.stderr
-        assert result.returncode == 1, output
-        assert f"{HDC}/actions/chef-de-projet.md: " in output, output
-        assert "une balise HTML ouverte et jamais refermée" in output, output
+    site = build_site(root)
+    return (site / "hainaut-douaisis-cambresis/plan-action/chef-de-projet/index.html").read_text(
+        encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize("opener", OPENERS)
+def test_a_tag_left_open_stays_in_its_field(tmp_path: Path, opener: str) -> None:
+    """Each contributor field of an HTML page is converted and sanitised on its own: a tag left
+    open ends with its field, and nothing in the next field takes the page's own names."""
+    root = copy_project(tmp_path / "projet")
+    page = BeautifulSoup(_left_open(root, opener), "html.parser")
+    article = page.select_one("article")
+    assert article is not None
+    # the page's own textarea (share box) only; the contributor's is namespaced
+    named = [t.get("id") for t in article.select("textarea") if t.get("id")]
+    assert named == ["uc-ti-post-text", "ti-post-text"]
+    assert article.select("aside.ti-share #ti-post-text")
+    assert not article.select(".mermaid") and not live_injections(str(article))
+    # the rest of the page is there: the field did not swallow it
+    assert "Budget prévisionnel" in article.get_text()
+    assert run_ti("check", cwd=root).returncode == 0  # check and build agree
+
+
+def test_a_field_left_open_has_a_negative_control(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Control: without the per-field sanitiser, the contributor's elements keep the page's
+    names."""
+    from tisite import render
+    from tisite.sanitize import Sanitized
+
+    monkeypatch.setattr(render, "sanitize", lambda html, contributed=False: Sanitized(html))
+    page = BeautifulSoup(_left_open(copy_project(tmp_path / "projet"), "<xmp>"), "html.parser")
+    assert len(page.select("#ti-post-text")) == 2 or page.select(".mermaid")
 
 
 def test_the_block_sequence_check_has_a_negative_control() -> None:
@@ -990,21 +1021,15 @@ def test_markdown_files_with_a_capital_extension_are_refused(tmp_path: Path) -> 
 def test_negative_controls_for_the_table_of_contents_and_urls() -> None:
     import markdown
 
-    from tisite.build import SiteBuild
+    from tisite.pagehtml import _clean_toc
     from tisite.textutil import html_escape, md_url
 
     md = markdown.Markdown(extensions=["toc"])
     md.convert(TOC_TRAPS)
-    raw = [t["name"] for t in md.toc_tokens]  # type: ignore[attr-defined]
-    assert any("<meta" in name for name in raw), raw  # what the theme would print
-
-    class Item:
-        def __init__(self, title: str) -> None:
-            self.title, self.id, self.children = title, "x", []
-
-    items = [Item(name) for name in raw]
-    SiteBuild.clean_toc(items, {})
-    assert not [i.title for i in items if "<" in str(i.title)]
+    raw = md.toc_tokens  # type: ignore[attr-defined]
+    assert any("<meta" in t["name"] for t in raw), raw  # what the theme would print
+    cleaned = _clean_toc(raw, {})
+    assert not [t["name"] for t in cleaned if "<" in t["name"]]
     url = "https://a.fr/x){#ti-post-text}"
     assert "){#" in html_escape(url) and "){#" not in md_url(url)
 
