@@ -488,3 +488,136 @@ def test_crlf_line_endings_and_bom_are_accepted(project: Path) -> None:
     path = project / ACTION
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     assert main(["--racine", str(project), "check"]) == 0
+
+
+# --- the command line itself: help, usage and errors in French ---------------------------------
+# argparse's own English (its gettext sentences), as it would print them
+ARGPARSE_ENGLISH = (
+    "usage:",
+    "positional arguments",
+    "options:",
+    "show this help message",
+    "unrecognized arguments",
+    "invalid choice",
+    "choose from",
+    "the following arguments are required",
+    "expected one argument",
+    "invalid int value",
+    "ambiguous option",
+    "error:",
+)
+COMMANDS = (
+    "check",
+    "build",
+    "serve",
+    "nouvelle-lettre",
+    "epci",
+    "nouveau-territoire",
+    "retirer-exemples",
+    "exporter",
+    "schema",
+)
+WRONG_COMMAND_LINES = {
+    ("build", "--inconnue"): "ti build : erreur : option inconnue « --inconnue »",
+    ("build", "--sans-cahce"): "vouliez-vous dire « --sans-cache » ?",
+    ("build", "--moteur", "mkdoc"): (
+        "ti build : erreur : --moteur : choix inconnu (reçu « mkdoc ») : vouliez-vous dire "
+        "« mkdocs » ? Choix possibles : « mkdocs », « properdocs »"
+    ),
+    ("biuld",): "commande inconnue (reçu « biuld ») : vouliez-vous dire « build » ?",
+    (): "ti : erreur : il manque : COMMANDE",
+    ("epci",): "ti epci : erreur : il manque : texte",
+    ("epci", "Douai", "--nombre"): "ti epci : erreur : --nombre : il manque sa valeur",
+    ("epci", "Douai", "--nombre", "dix"): (
+        "--nombre : doit être un nombre entier supérieur ou égal à 1 (reçu « dix »)"
+    ),
+    ("build", "--s"): "option ambiguë « --s » : écrivez-la en entier",
+    ("build", "--processus-images", "0"): "doit être un nombre entier de 1 à 64 (reçu « 0 »)",
+}
+
+
+def _command_line_output(project: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """Everything ``ti`` prints for every command's help and for the wrong command lines."""
+    printed = []
+    for args in [("--help",), *((command, "--help") for command in COMMANDS)]:
+        assert main(["--racine", str(project), *args]) == 0, args
+        out = capsys.readouterr()
+        printed.append(out.out + out.err)
+    for args in WRONG_COMMAND_LINES:
+        assert main(["--racine", str(project), *args]) == 1, args
+        out = capsys.readouterr()
+        printed.append(out.out + out.err)
+    return "\n".join(printed)
+
+
+def test_the_command_line_speaks_french(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    output = _command_line_output(project, capsys)
+    for english in ARGPARSE_ENGLISH:
+        assert english not in output, english
+    assert "Utilisation : ti build [-h]" in output and "affiche cette aide" in output
+    assert "commandes :" in output and "options :" in output
+    for expected in WRONG_COMMAND_LINES.values():
+        assert expected in output, expected
+    assert "Corrigez la commande ; la liste de ses options : ti build --help" in output
+    assert "Traceback" not in output
+
+
+def test_plain_argparse_prints_english(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Negative control: without the French catalogue and parser, argparse's English shows."""
+    import argparse
+    import contextlib
+
+    import tisite.cli
+
+    monkeypatch.setattr(tisite.cli, "french", contextlib.nullcontext)
+    monkeypatch.setattr(tisite.cli, "FrenchParser", argparse.ArgumentParser)
+    printed = []
+    for args in [("--help",), ("build", "--help"), ("build", "--x"), ("build", "--moteur", "x")]:
+        main(["--racine", str(project), *args])
+        out = capsys.readouterr()
+        printed.append(out.out + out.err)
+    output = "\n".join(printed)
+    for english in ("usage:", "show this help message", "unrecognized arguments", "choose from"):
+        assert english in output, english
+
+
+def test_every_sentence_of_argparse_has_its_french() -> None:
+    """A new Python may add sentences to argparse: each must be in the catalogue."""
+    import argparse
+    import ast
+
+    from tisite.argparse_fr import CATALOGUE
+
+    tree = ast.parse(Path(argparse.__file__).read_text(encoding="utf-8"))
+    sentences = {
+        arg.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in {"_", "ngettext"}
+        for arg in node.args
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+    }
+    assert len(sentences) > 30
+    assert sentences <= set(CATALOGUE), sentences - set(CATALOGUE)
+
+
+@pytest.mark.parametrize("count", ["-1", "0"])
+def test_epci_refuses_a_number_of_results_below_one(
+    count: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tisite.reference import load_reference
+
+    assert main(["--racine", str(project), "epci", "Douai", "--nombre", count]) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"ti epci : erreur : --nombre : doit être un nombre entier supérieur ou égal à 1 (reçu "
+        f"« {count} »)"
+    ) in err
+    assert "Aucune intercommunalité" not in err
+    # negative control: such a number finds nothing, although Douai exists
+    assert load_reference().search("Douai", limit=int(count)) == []
+    assert main(["--racine", str(project), "epci", "Douai", "--nombre", "1"]) == 0
+    assert "Douaisis" in capsys.readouterr().out
