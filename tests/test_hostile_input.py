@@ -174,7 +174,8 @@ CASES: dict[str, Case] = {
     "valeur-hors-vocabulaire": Case(
         add_to_action("avancement:\n  - date: 2024-01-15\n    phase: Opération\n    statut: Fini"),
         f"{A}:18: champ « avancement[1].statut » : valeur non reconnue (reçu « Fini ») : valeurs "
-        "possibles 'En cours', 'En retard', 'En pause', 'Bloqué', 'Abandonné', 'Terminé'",
+        "possibles : « En cours », « En retard », « En pause », « Bloqué », « Abandonné », "
+        "« Terminé »",
     ),
     # Amounts
     "montant-non-numerique": Case(
@@ -520,6 +521,9 @@ COMMANDS = (
 WRONG_COMMAND_LINES = {
     ("build", "--inconnue"): "ti build : erreur : option inconnue « --inconnue »",
     ("build", "--sans-cahce"): "vouliez-vous dire « --sans-cache » ?",
+    ("nouveau-territoire", "x", "--nmo", "X"): (
+        "ti nouveau-territoire : erreur : option inconnue « --nmo » : vouliez-vous dire « --nom » ?\n"
+    ),
     ("build", "--moteur", "mkdoc"): (
         "ti build : erreur : --moteur : choix inconnu (reçu « mkdoc ») : vouliez-vous dire "
         "« mkdocs » ? Choix possibles : « mkdocs », « properdocs »"

@@ -150,7 +150,12 @@ class FrenchParser(argparse.ArgumentParser):
                 command = action.choices[getattr(parsed, action.dest)]
         options = [o for a in command._actions for o in a.option_strings]
         lines = []
+        after_unknown = False
         for extra in extras:
+            if not extra.startswith("-") and after_unknown:
+                after_unknown = False  # the value of the unknown option: not said twice
+                continue
+            after_unknown = extra.startswith("-")
             if extra.startswith("-"):
                 name = extra.split("=", 1)[0]
                 close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)

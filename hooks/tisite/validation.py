@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 import types
@@ -200,8 +201,7 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
     if kind == "datetime_parsing" or kind == "datetime_type":
         return f"doit être une date et une heure au format AAAA-MM-JJTHH:MM{got}"
     if kind in {"literal_error", "enum"}:
-        expected = ctx.get("expected", "")
-        return f"valeur non reconnue{got} : valeurs possibles {expected.replace(' or ', ', ')}"
+        return _choice_message(str(ctx.get("expected", "")), value, got)
     if kind == "string_pattern_mismatch":
         return _pattern_message(loc, got)
     if kind == "string_too_short":
@@ -220,6 +220,27 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
         text = str(ctx.get("error", err["msg"]))
         return text.removeprefix("Value error, ")
     return f"{err['msg']}{got}"
+
+
+_EXPECTED = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
+
+
+def _choice_message(expected: str, value: Any, got: str) -> str:
+    """A value outside a vocabulary: the close match (« competance » → « competences »), then
+    every value, in French quotes. ``expected`` is pydantic's list (« 'a', 'b' or 'c' »)."""
+    from .vocab import fold
+
+    choices = [ast.literal_eval(m.group()) for m in _EXPECTED.finditer(expected)]
+    listed = ", ".join(f"« {c} »" for c in choices) or expected
+    folded = {fold(str(c)).replace("-", " "): str(c) for c in choices}
+    wanted = fold(str(value)).replace("-", " ") if isinstance(value, str) else ""
+    close = difflib.get_close_matches(wanted, list(folded), n=1, cutoff=0.6)
+    if close:
+        return (
+            f"valeur non reconnue{got} : vouliez-vous dire « {folded[close[0]]} » ? Valeurs "
+            f"possibles : {listed}"
+        )
+    return f"valeur non reconnue{got} : valeurs possibles : {listed}"
 
 
 _THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(?:[ .\u00a0\u202f'][0-9]{3})+(?:,[0-9]+)?$")
