@@ -199,22 +199,55 @@ CASES: dict[str, Case] = {
     # Dates
     "date-inexistante": Case(
         add_to_action("calendrier:\n  debut: 2023-02-30"),
-        f"{A}:16: champ « calendrier.debut » : cette date n'existe pas : « 2023-02-30 »",
+        f"{A}:16: champ « calendrier.debut » : le 30 février 2023 n'existe pas (février 2023 "
+        "n'a que 28 jours) : vérifiez le jour et le mois (reçu « 2023-02-30 »)",
     ),
     "mois-inexistant": Case(
         add_to_action("calendrier:\n  debut: 2023-13"),
-        f"{A}:16: champ « calendrier.debut » : mois inexistant dans « 2023-13 »",
+        f"{A}:16: champ « calendrier.debut » : il n'y a pas de mois 13 (les mois vont de 01 à "
+        "12) (reçu « 2023-13 »)",
     ),
     "29-fevrier-non-bissextile": Case(
         edit(LETTER, "date: 2022-09-20", "date: 2023-02-29"),
-        f"{LETTER}:4: champ « date » : cette date n'existe pas (reçu « 2023-02-29 »)",
+        f"{LETTER}:4: champ « date » : le 29 février 2023 n'existe pas (février 2023 n'a que "
+        "28 jours) : vérifiez le jour et le mois (reçu « 2023-02-29 »)",
+    ),
+    "31-fevrier": Case(
+        edit(LETTER, "date: 2022-09-20", "date: 2026-02-31"),
+        f"{LETTER}:4: champ « date » : le 31 février 2026 n'existe pas (février 2026 n'a que "
+        "28 jours) : vérifiez le jour et le mois (reçu « 2026-02-31 »)",
+    ),
+    "date-a-la-francaise": Case(
+        edit(LETTER, "date: 2022-09-20", "date: 20/09/2022"),
+        f"{LETTER}:4: champ « date » : doit être une date au format AAAA-MM-JJ (reçu "
+        "« 20/09/2022 ») : écrivez 2022-09-20",
+    ),
+    "date-a-la-francaise-inexistante": Case(
+        edit(LETTER, "date: 2022-09-20", "date: 31/02/2026"),
+        f"{LETTER}:4: champ « date » : doit être une date au format AAAA-MM-JJ (reçu "
+        "« 31/02/2026 ») : écrivez 2026-02-31 ; attention, le 31 février 2026 n'existe pas "
+        "(février 2026 n'a que 28 jours)",
+    ),
+    "date-partielle-a-la-francaise": Case(
+        add_to_action("calendrier:\n  debut: 15/03/2026"),
+        f"{A}:16: champ « calendrier.debut » : doit être une date au format AAAA-MM-JJ (reçu "
+        "« 15/03/2026 ») : écrivez 2026-03-15",
+    ),
+    "evenement-a-la-francaise": Case(
+        write(
+            f"{HDC}/agenda.yml",
+            "evenements:\n  - titre: Comité\n    date: 15/03/2026 à 9h30\n".encode(),
+        ),
+        f"{HDC}/agenda.yml:3: champ « evenements[1].date » : doit être une date au format "
+        "AAAA-MM-JJ ou AAAA-MM-JJTHH:MM (reçu « 15/03/2026 à 9h30 ») : écrivez "
+        "2026-03-15T09:30",
     ),
     "heure-inexistante": Case(
         write(
             f"{HDC}/agenda.yml",
             b"evenements:\n  - titre: Comit\xc3\xa9\n    date: 2024-01-01T25:00\n",
         ),
-        f"{HDC}/agenda.yml:3: champ « evenements[1].date » : cette date n'existe pas "
+        f"{HDC}/agenda.yml:3: champ « evenements[1].date » : l'heure 25:00 n'existe pas "
         "(reçu « 2024-01-01T25:00 »)",
     ),
     "fin-avant-debut": Case(

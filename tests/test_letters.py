@@ -276,7 +276,7 @@ def test_letter_errors(project: Path) -> None:
         load_site(project)
     errors = [p.format() for p in info.value.errors]
     assert errors == [
-        f"{LETTRES}/17.md:3: champ « date » : cette date n'existe pas (reçu « 2023-02-30 »)",
+        f"{LETTRES}/17.md:3: champ « date » : le 30 février 2023 n'existe pas (février 2023 n'a que 28 jours) : vérifiez le jour et le mois (reçu « 2023-02-30 »)",
         f"{LETTRES}/17.md:5: champ « image » : champ « image_alt » manquant : décrivez l'image de couverture en une phrase (texte lu aux personnes aveugles)",
         f"{LETTRES}/17.md:8: champ « evenements[1].date » : doit être une date (AAAA-MM-JJ) ou une date et une heure (AAAA-MM-JJTHH:MM) (reçu « demain »)",
         f"{LETTRES}/18.md:5: champ « image » : champ « image_alt » manquant : décrivez l'image de couverture en une phrase (texte lu aux personnes aveugles)",
@@ -309,6 +309,26 @@ def test_new_letter_scaffold(project: Path) -> None:
     assert load_site(project).territory(HDC).letter(17) is None  # but a draft
     bad = run_ti("nouvelle-lettre", "inconnu", cwd=project)
     assert bad.returncode == 1 and "Territoire « inconnu » introuvable" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [
+        ("2026-02-31", "le 31 février 2026 n'existe pas (février 2026 n'a que 28 jours)"),
+        ("31/03/2026", "doit être une date au format AAAA-MM-JJ (reçu « 31/03/2026 ») : écrivez "
+         "2026-03-31"),
+    ],
+)  # fmt: skip
+def test_new_letter_with_a_wrong_date_says_why_and_writes_nothing(
+    date: str, message: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tisite.cli import main
+
+    before = sorted((project / LETTRES).iterdir())
+    assert main(["--racine", str(project), "nouvelle-lettre", HDC, "--date", date]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Lettre non créée : --date : ") and message in err, err
+    assert sorted((project / LETTRES).iterdir()) == before
 
 
 def test_feed_discovery_does_not_trigger_the_themes_sitemap_fetch(built_site: Path) -> None:

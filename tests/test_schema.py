@@ -53,7 +53,8 @@ def test_valid_minimal_territory() -> None:
         ),
         (
             "emploi_industriel:\n  part: 19.5\n  source: INSEE\n  date: 2022-02-30\n",
-            "t.yml:8: champ « emploi_industriel.date » : cette date n'existe pas : « 2022-02-30 »",
+            "t.yml:8: champ « emploi_industriel.date » : le 30 février 2022 n'existe pas (février "
+            "2022 n'a que 28 jours) : vérifiez le jour et le mois (reçu « 2022-02-30 »)",
         ),
         (
             "emploi_industriel:\n  part: 140\n  source: INSEE\n  date: 2022\n",

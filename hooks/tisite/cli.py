@@ -495,7 +495,10 @@ def cmd_new_letter(args: argparse.Namespace) -> int:
     try:
         dt.date.fromisoformat(when)
     except ValueError:
-        print(f"Date invalide « {when} » : utilisez le format AAAA-MM-JJ.", file=sys.stderr)
+        from .schema import date_advice
+
+        advice = date_advice(when) or f"doit être une date au format AAAA-MM-JJ (reçu « {when} »)"
+        print(f"Lettre non créée : --date : {advice}.", file=sys.stderr)
         return 1
     path = letters / f"{numero}.md"
     path.write_text(LETTER_TEMPLATE.format(numero=numero, date=when), encoding="utf-8")

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Problem
-from .schema import CONTROL_CHARACTERS
+from .schema import CONTROL_CHARACTERS, date_advice
 from .textutil import number, plural
 from .yamlio import DottedThousands, Source, read_markdown
 
@@ -195,11 +195,11 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
         "date_from_datetime_parsing",
         "date_from_datetime_inexact",
     }:
-        if isinstance(value, str) and _looks_like_date(value):
-            return f"cette date n'existe pas{got}"
-        return f"doit être une date au format AAAA-MM-JJ{got}"
+        advice = date_advice(value) if isinstance(value, str) else None
+        return advice or f"doit être une date au format AAAA-MM-JJ{got}"
     if kind == "datetime_parsing" or kind == "datetime_type":
-        return f"doit être une date et une heure au format AAAA-MM-JJTHH:MM{got}"
+        advice = date_advice(value, time=True) if isinstance(value, str) else None
+        return advice or f"doit être une date et une heure au format AAAA-MM-JJTHH:MM{got}"
     if kind in {"literal_error", "enum"}:
         return _choice_message(str(ctx.get("expected", "")), value, got)
     if kind == "string_pattern_mismatch":
@@ -274,12 +274,6 @@ def _number_message(value: Any, got: str, kind: str) -> str:
         point = text.replace(",", ".")
         return f"doit être {whole}{got} : la virgule décimale s'écrit avec un point, {point}"
     return f"doit être {whole}, sans espace ni unité{got}"
-
-
-def _looks_like_date(value: str) -> bool:
-    import re
-
-    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()))
 
 
 def _pattern_message(loc: list[str | int], got: str) -> str:
