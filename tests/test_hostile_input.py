@@ -658,3 +658,38 @@ def test_epci_refuses_a_number_of_results_below_one(
     assert load_reference().search("Douai", limit=int(count)) == []
     assert main(["--racine", str(project), "epci", "Douai", "--nombre", "1"]) == 0
     assert "Douaisis" in capsys.readouterr().out
+
+
+def test_a_broken_action_still_exists_for_the_actions_that_link_to_it(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An action missing « resume » is one error, in its own file: the action that links to it
+    gets no « action inconnue » (the file is there)."""
+    from tisite import loader
+
+    target = f"{HDC}/actions/projets-de-territoire.md"
+    path = project / target
+    text = path.read_text(encoding="utf-8")
+    start = text.index("resume: >-")
+    path.write_text(text[:start] + text[text.index("axe:", start) :], encoding="utf-8")
+    assert "projets-de-territoire" in (
+        project / HDC / "actions/industrie-bas-carbone.md"
+    ).read_text(encoding="utf-8")
+    assert main(["--racine", str(project), "check", "--rapide"]) == 1
+    errors = [
+        line for line in capsys.readouterr().err.splitlines() if ": avertissement" not in line
+    ]
+    assert errors == [
+        f"{target}:2: champ « resume » : champ obligatoire manquant",
+        "1 erreur dans le contenu : corrigez les fichiers indiqués puis relancez (aucun site n'a "
+        "été écrit).",
+    ]
+    # negative control: without the broken actions counted, the false second error comes back
+    original = loader._check_actions
+    monkeypatch.setattr(
+        loader,
+        "_check_actions",
+        lambda t, loaded, problems, broken: original(t, loaded, problems, set()),
+    )
+    assert main(["--racine", str(project), "check", "--rapide"]) == 1
+    assert "action inconnue (reçu « projets-de-territoire »)" in capsys.readouterr().err
