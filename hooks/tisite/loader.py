@@ -12,7 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import images, remote, schema
+from . import images, registry, remote, schema
 from .errors import ContentError, Problem
 from .letters import load_agenda, load_letters
 from .models import ActionItem, Epci, SiteModel, Territory
@@ -558,13 +558,16 @@ def _line_of_text(root: Path, rel: str, needle: str) -> int | None:
 
 
 def _check_across(root: Path, territories: list[Territory], problems: list[Problem]) -> None:
-    """Checks between territories: names, EPCIs, identifiers and former identifiers."""
+    """Checks between territories: names, EPCIs, identifiers and former identifiers. When two
+    territories clash, the problem is reported in the newer one's file: a territory whose
+    address is not yet published (urls-publiees.txt) comes after those already published."""
     reserved = reserved_names(root)
     current = {t.slug for t in territories}
     names: dict[str, Territory] = {}
     members: dict[str, Territory] = {}
     formers: dict[str, Territory] = {}
-    for t in territories:
+    homes = {address for _, address in registry.published(root)}
+    for t in sorted(territories, key=lambda t: f"/{t.slug}/" not in homes):
         rel = f"{t.source_dir}/territoire.yml"
         if t.slug in reserved:
             problems.append(
