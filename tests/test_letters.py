@@ -249,12 +249,36 @@ def test_drafts_never_reach_public_outputs(built_site: Path, project: Path) -> N
     assert not (built_site / HDC / "lettres/16").exists()
     preview = load_site(project, drafts=True).territory(HDC)
     assert preview is not None and preview.letter(16) is not None
+    actions = project / "territoires" / HDC / "actions"
+    draft_action = (
+        (actions / "communication.md")
+        .read_text("utf-8")
+        .replace("\ntitre:", "\nbrouillon: true\ntitre:", 1)
+    )
+    (actions / "action-en-preparation.md").write_text(draft_action, "utf-8")
     # The documented preview option (make serve BROUILLONS=1) goes through the same settings.
     result = run_ti("build", "--brouillons", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert "Lettre en préparation" in (project / "site" / HDC / "lettres/16/index.html").read_text(
-        "utf-8"
-    )
+    site = project / "site" / HDC
+    assert "Lettre en préparation" in (site / "lettres/16/index.html").read_text("utf-8")
+    # a draft is marked « Brouillon » in words wherever the preview shows it
+    mark = '<strong class="ti-badge ti-badge--brouillon">Brouillon</strong>'
+    home = soup_of(site / "index.html")
+    (latest,) = [p for p in home.find_all("p") if "Lettre n°16" in p.get_text()]
+    assert mark in str(latest)
+    letters = soup_of(site / "lettres/index.html").find_all("h3")
+    assert [flat(h.get_text(" ", strip=True)) for h in letters if "Brouillon" in h.get_text()] == [
+        "Lettre n°16 : Lettre en préparation Brouillon"
+    ]
+    assert mark in (site / "lettres/16/index.html").read_text("utf-8")
+    assert mark not in (site / "lettres/15/index.html").read_text("utf-8")  # published: none
+    plan = soup_of(site / "plan-action/index.html").find_all("h4")
+    assert [h.a["href"] for h in plan if "Brouillon" in h.get_text()] == ["action-en-preparation/"]
+    assert mark in (site / "plan-action/action-en-preparation/index.html").read_text("utf-8")
+    assert mark not in (site / "plan-action/communication/index.html").read_text("utf-8")
+    # negative control: the public site has no mark at all (no draft in it)
+    for path in built_site.rglob("*.html"):
+        assert "ti-badge--brouillon" not in path.read_text(encoding="utf-8"), path
     # a draft's address is not a published one: urls-publiees.txt does not take it
     assert f"/{HDC}/lettres/16/" not in (project / "urls-publiees.txt").read_text()
 
