@@ -27,7 +27,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import CountHandler
+from mkdocs.utils import CountHandler, clean_directory
 
 from tisite import settings
 from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
@@ -73,16 +73,31 @@ _FRENCH = _French()
 logging.getLogger(f"{ENGINE}.structure.pages").addFilter(_FRENCH)
 
 
+class _Collect(logging.Handler):
+    """The build's warnings (a broken link…), in French: in the preview, errors that replace the
+    site by the error page, as in a strict build."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Load, validate and generate the whole site (SiteBuild.load), with the settings."""
-    if "warnings" in _state:
-        logging.getLogger(ENGINE).removeHandler(_state["warnings"])
+    for handler in ("warnings", "collect"):
+        if handler in _state:
+            logging.getLogger(ENGINE).removeHandler(_state[handler])
     if "build" in _state:
         _state["build"].stop_drawing()
     _state.clear()
     # MkDocs' own counter of the build's warnings: the page cache keeps pages of a clean build
     _state["warnings"] = CountHandler(level=logging.WARNING)
     logging.getLogger(ENGINE).addHandler(_state["warnings"])
+    _state["collect"] = _Collect()
+    logging.getLogger(ENGINE).addHandler(_state["collect"])
     root = Path(config.config_file_path).parent
     try:
         options = settings.for_build(config.extra)
@@ -240,18 +255,44 @@ def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> s
     return protect(output, build.theme_scripts, _command["preview"])
 
 
+def _preview_errors(config: MkDocsConfig, report: str, terminal: bool) -> None:
+    """The preview's error page at every address (the site's pages removed): what a strict
+    build would stop on. ``terminal``: the report is also printed (else MkDocs printed it)."""
+    if terminal:
+        for line in report.splitlines():
+            log.info(line)  # a warning would stop the (strict) preview build: no page at all
+    page = preview_error_page(report)
+    site = Path(config.site_dir)
+    clean_directory(str(site))  # the preview's own temporary folder (see cmd_serve)
+    for name in ("index.html", "404.html"):
+        (site / name).write_text(page, encoding="utf-8")
+
+
+def _build_errors() -> str | None:
+    """The errors the build logged (links, anchors…), as the preview's report; None if none."""
+    collect: _Collect = _state["collect"]
+    if not collect.lines:
+        return None
+    count = len(collect.lines)
+    summary = (
+        f"{plural(count, 'erreur')} à la construction : l'aperçu en affiche la liste jusqu'à la "
+        "correction (ti check et ti build s'arrêtent aussi)."
+    )
+    log.info(summary)
+    return "\n".join(collect.lines)
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     """Files linked from the cache, social images, web editor, search index, build log."""
     if "errors" in _state:
-        report = _state["errors"]
-        for line in report.splitlines():
-            log.info(line)  # a warning would stop the (strict) preview build: no page at all
-        page = preview_error_page(report)
-        site = Path(config.site_dir)
-        for name in ("index.html", "404.html"):
-            (site / name).write_text(page, encoding="utf-8")
+        _preview_errors(config, _state["errors"], terminal=True)
         return
     build: SiteBuild = _state["build"]
+    if _command["preview"] and (report := _build_errors()) is not None:
+        build.stop_drawing()
+        build.page_cache.store(keep=False)  # nothing of a failed build is kept
+        _preview_errors(config, report, terminal=False)
+        return
     warnings: CountHandler = _state["warnings"]
     logging.getLogger(ENGINE).removeHandler(warnings)
     log.info(build.finish_page_cache(clean=not warnings.get_counts()))
@@ -277,6 +318,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     stats = build.social_stats
     drawn = agree(stats["drawn"], "dessinée")
     log.info(f"Images de partage : {stats['drawn']} {drawn}, {stats['cached']} en cache.")
+    if _command["preview"] and (late := _build_errors()) is not None:
+        _preview_errors(config, late, terminal=False)  # a page missing from the search index
 
 
 def on_build_error(error: Exception) -> None:

@@ -163,11 +163,11 @@ def _problems_in(message: str) -> list[Problem]:
 
     out = []
     for line in message.splitlines():
-        text = (console_line(line) or "").removeprefix("avertissement : ")
+        text = (console_line(line) or "").removeprefix("erreur : ")
         if text.endswith(" :") or re.match(r"^\d+ erreurs? dans le contenu", text):
             continue  # a heading (« adresses publiées : ») or the count line
         if text and not text.startswith("Construction interrompue"):
-            out.append(_as_problem(text.replace(": avertissement : ", ": ", 1)))
+            out.append(_as_problem(text.replace(": erreur : ", ": ", 1)))
     return out
 
 
@@ -372,7 +372,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     address, note = free_address(args.adresse)
     if note:
         print(note, file=sys.stderr, flush=True)
-    arguments = ["serve", "--livereload", "--dev-addr", address]
+    # not strict: a broken link shows the preview's error page (mkdocs_hooks.on_post_build)
+    # instead of stopping the build, which would leave the preview unanswering until the fix
+    arguments = ["serve", "--livereload", "--no-strict", "--dev-addr", address]
     arguments += ["--config-file", str(root / "mkdocs.yml")]
     command = engine.command(args.moteur, build_options(args), arguments)
     child = _mkdocs_process(command, engine.environment(), root)
