@@ -32,7 +32,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import CountHandler
+from mkdocs.utils import CountHandler, clean_directory
 
 from tisite import pipeline, settings
 from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
@@ -41,6 +41,7 @@ from tisite.errors import ContentError
 from tisite.pagehtml import Ready
 from tisite.preview import preview_error_page
 from tisite.sharing import SharedPage
+from tisite.textutil import plural
 
 # « mkdocs » is ProperDocs' own package under ProperDocs (see tisite.engine): its loggers too
 ENGINE = mkdocs.__name__
@@ -59,18 +60,33 @@ def on_startup(*, command: str, dirty: bool) -> None:
     _command["preview"] = command == "serve"
 
 
+class _Collect(logging.Handler):
+    """The build's warnings, in French: in the preview (not strict, see cmd_serve), errors that
+    replace the site by the error page, as a strict build would stop on them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """The site the pipeline prepared (``ti build``, tests), or prepared here when the engine
     runs by hand (``mkdocs build``, ``mkdocs serve``): loaded, validated, every page's HTML
     made and every link checked (pipeline.prepare)."""
-    if "warnings" in _state:
-        logging.getLogger(ENGINE).removeHandler(_state["warnings"])
+    for handler in ("warnings", "collect"):
+        if handler in _state:
+            logging.getLogger(ENGINE).removeHandler(_state[handler])
     if "prepared" in _state and _state["by_hand"]:
         _state["prepared"].build.stop_drawing()
     _state.clear()
     # MkDocs' own counter of the build's warnings: the page cache keeps pages of a clean build
     _state["warnings"] = CountHandler(level=logging.WARNING)
     logging.getLogger(ENGINE).addHandler(_state["warnings"])
+    _state["collect"] = _Collect()
+    logging.getLogger(ENGINE).addHandler(_state["collect"])
     prepared = pipeline.handed()
     _state["by_hand"] = prepared is None
     if prepared is None:
@@ -225,20 +241,48 @@ def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> s
     return protect(output, build.theme_scripts, _command["preview"])
 
 
-def on_post_build(config: MkDocsConfig) -> None:
-    """By hand (``mkdocs build``, ``mkdocs serve``): the publication (pipeline.publish: files,
-    social images, web editor, search index); under the pipeline, ``pipeline.build`` does it."""
-    if "errors" in _state:
-        report = _state["errors"]
+def _preview_errors(config: MkDocsConfig, report: str, terminal: bool) -> None:
+    """The preview's error page at every address (the site's pages removed): what a strict
+    build would stop on. ``terminal``: the report is also printed (else the engine printed it)."""
+    if terminal:
         for line in report.splitlines():
             log.info(line)  # a warning would stop the (strict) preview build: no page at all
-        page = preview_error_page(report)
-        site = Path(config.site_dir)
-        for name in ("index.html", "404.html"):
-            (site / name).write_text(page, encoding="utf-8")
+    page = preview_error_page(report)
+    site = Path(config.site_dir)
+    clean_directory(str(site))  # the preview's own temporary folder (see cmd_serve)
+    for name in ("index.html", "404.html"):
+        (site / name).write_text(page, encoding="utf-8")
+
+
+def _build_errors() -> str | None:
+    """The errors the build logged, as the preview's report; None if none."""
+    collect: _Collect = _state["collect"]
+    if not collect.lines:
+        return None
+    count = len(collect.lines)
+    log.info(
+        f"{plural(count, 'erreur')} à la construction : l'aperçu en affiche la liste jusqu'à la "
+        "correction (ti check et ti build s'arrêtent aussi)."
+    )
+    return "\n".join(collect.lines)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """By hand (``mkdocs build``, ``mkdocs serve``): the publication (pipeline.publish: files,
+    social images, web editor, search index); under the pipeline, ``pipeline.build`` does it.
+    The preview shows its error page when the build logged an error."""
+    if "errors" in _state:
+        _preview_errors(config, _state["errors"], terminal=True)
         return
+    build: SiteBuild = _state["build"]
+    if _command["preview"] and (report := _build_errors()) is not None:
+        build.stop_drawing()
+        build.page_cache.store(keep=False)  # nothing of a failed build is kept
+        _preview_errors(config, report, terminal=False)
+        return
+    for handler in ("warnings", "collect"):
+        logging.getLogger(ENGINE).removeHandler(_state[handler])
     warnings: CountHandler = _state["warnings"]
-    logging.getLogger(ENGINE).removeHandler(warnings)
     _state["clean"] = not warnings.get_counts()
     if not _state["by_hand"]:
         return
@@ -256,6 +300,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         log.info(line)
     for problem in problems:
         log.warning(problem)
+    if _command["preview"] and problems:
+        _preview_errors(config, "\n".join(problems), terminal=False)  # missing from the index
 
 
 def on_build_error(error: Exception) -> None:

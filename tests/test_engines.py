@@ -133,6 +133,10 @@ def test_properdocs_messages_are_french_and_name_the_source(project: Path) -> No
         assert f"{HDC}/lettres/14.md:{lines}: " in output
         assert "lien vers « ../../plan-action/absente.md » : la page ou le fichier visé" in output
         assert "Traceback" not in output and "WARNING" not in output
+        assert "avertissement : lien" not in output  # an error, as the preview says too
+        if command == ("build",):
+            assert f"14.md:{lines}: erreur : lien vers" in output
+            assert "Construction interrompue : 1 erreur (voir ci-dessus)" in output
 
 
 def test_build_settings_come_from_ti_or_mkdocs_yml(project: Path, tmp_path: Path) -> None:

@@ -249,12 +249,36 @@ def test_drafts_never_reach_public_outputs(built_site: Path, project: Path) -> N
     assert not (built_site / HDC / "lettres/16").exists()
     preview = load_site(project, drafts=True).territory(HDC)
     assert preview is not None and preview.letter(16) is not None
+    actions = project / "territoires" / HDC / "actions"
+    draft_action = (
+        (actions / "communication.md")
+        .read_text("utf-8")
+        .replace("\ntitre:", "\nbrouillon: true\ntitre:", 1)
+    )
+    (actions / "action-en-preparation.md").write_text(draft_action, "utf-8")
     # The documented preview option (make serve BROUILLONS=1) goes through the same settings.
     result = run_ti("build", "--brouillons", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert "Lettre en préparation" in (project / "site" / HDC / "lettres/16/index.html").read_text(
-        "utf-8"
-    )
+    site = project / "site" / HDC
+    assert "Lettre en préparation" in (site / "lettres/16/index.html").read_text("utf-8")
+    # a draft is marked « Brouillon » in words wherever the preview shows it
+    mark = '<strong class="ti-badge ti-badge--brouillon">Brouillon</strong>'
+    home = soup_of(site / "index.html")
+    (latest,) = [p for p in home.find_all("p") if "Lettre n°16" in p.get_text()]
+    assert mark in str(latest)
+    letters = soup_of(site / "lettres/index.html").find_all("h3")
+    assert [flat(h.get_text(" ", strip=True)) for h in letters if "Brouillon" in h.get_text()] == [
+        "Lettre n°16 : Lettre en préparation Brouillon"
+    ]
+    assert mark in (site / "lettres/16/index.html").read_text("utf-8")
+    assert mark not in (site / "lettres/15/index.html").read_text("utf-8")  # published: none
+    plan = soup_of(site / "plan-action/index.html").find_all("h4")
+    assert [h.a["href"] for h in plan if "Brouillon" in h.get_text()] == ["action-en-preparation/"]
+    assert mark in (site / "plan-action/action-en-preparation/index.html").read_text("utf-8")
+    assert mark not in (site / "plan-action/communication/index.html").read_text("utf-8")
+    # negative control: the public site has no mark at all (no draft in it)
+    for path in built_site.rglob("*.html"):
+        assert "ti-badge--brouillon" not in path.read_text(encoding="utf-8"), path
     # a draft's address is not a published one: urls-publiees.txt does not take it
     assert f"/{HDC}/lettres/16/" not in (project / "urls-publiees.txt").read_text()
 
@@ -276,7 +300,7 @@ def test_letter_errors(project: Path) -> None:
         load_site(project)
     errors = [p.format() for p in info.value.errors]
     assert errors == [
-        f"{LETTRES}/17.md:3: champ « date » : cette date n'existe pas (reçu « 2023-02-30 »)",
+        f"{LETTRES}/17.md:3: champ « date » : le 30 février 2023 n'existe pas (février 2023 n'a que 28 jours) : vérifiez le jour et le mois (reçu « 2023-02-30 »)",
         f"{LETTRES}/17.md:5: champ « image » : champ « image_alt » manquant : décrivez l'image de couverture en une phrase (texte lu aux personnes aveugles)",
         f"{LETTRES}/17.md:8: champ « evenements[1].date » : doit être une date (AAAA-MM-JJ) ou une date et une heure (AAAA-MM-JJTHH:MM) (reçu « demain »)",
         f"{LETTRES}/18.md:5: champ « image » : champ « image_alt » manquant : décrivez l'image de couverture en une phrase (texte lu aux personnes aveugles)",
@@ -309,6 +333,26 @@ def test_new_letter_scaffold(project: Path) -> None:
     assert load_site(project).territory(HDC).letter(17) is None  # but a draft
     bad = run_ti("nouvelle-lettre", "inconnu", cwd=project)
     assert bad.returncode == 1 and "Territoire « inconnu » introuvable" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [
+        ("2026-02-31", "le 31 février 2026 n'existe pas (février 2026 n'a que 28 jours)"),
+        ("31/03/2026", "doit être une date au format AAAA-MM-JJ (reçu « 31/03/2026 ») : écrivez "
+         "2026-03-31"),
+    ],
+)  # fmt: skip
+def test_new_letter_with_a_wrong_date_says_why_and_writes_nothing(
+    date: str, message: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tisite.cli import main
+
+    before = sorted((project / LETTRES).iterdir())
+    assert main(["--racine", str(project), "nouvelle-lettre", HDC, "--date", date]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Lettre non créée : --date : ") and message in err, err
+    assert sorted((project / LETTRES).iterdir()) == before
 
 
 def test_feed_discovery_does_not_trigger_the_themes_sitemap_fetch(built_site: Path) -> None:

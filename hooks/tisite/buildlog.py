@@ -29,7 +29,10 @@ _PAGE_ERROR = re.compile(
 )
 _STRICT = re.compile(r"^Aborted with (\d+) warnings? in strict mode!$")
 _LEVEL = re.compile(r"^(INFO|WARNING|ERROR|DEBUG)\s+-\s+")
-_LEVELS = {"INFO": "", "DEBUG": "", "WARNING": "avertissement : ", "ERROR": "erreur : "}
+# Every build is strict (ti build, ti check; the preview shows its error page): a warning of
+# MkDocs stops it, so it is an error, one word for one thing (the content's own warnings, which
+# do not stop the build, are logged as information and say « avertissement » themselves).
+_LEVELS = {"INFO": "", "DEBUG": "", "WARNING": "erreur : ", "ERROR": "erreur : "}
 _ERRNO = {
     "28": "plus de place sur le disque : libérez de l'espace, puis relancez",
     "13": "permission refusée : le dossier de sortie n'est pas accessible en écriture",
@@ -60,8 +63,8 @@ def console_line(line: str) -> str | None:
         count = int(m.group(1))
         s = "s" if count > 1 else ""
         return (
-            f"Construction interrompue : {count} avertissement{s} en mode strict (voir "
-            "ci-dessus) ; corrigez-les puis relancez."
+            f"Construction interrompue : {count} erreur{s} (voir ci-dessus) ; corrigez-les "
+            "puis relancez."
         )
     if m := _LEVEL.match(text):
         prefix, rest = _LEVELS[m.group(1)], text[m.end() :]

@@ -17,10 +17,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from . import URL_REGISTRY, registry
+from .argparse_fr import FrenchParser, french
 from .errors import ContentError, Problem
 from .textutil import agree, plural
 
@@ -160,11 +162,11 @@ def _problems_in(message: str) -> list[Problem]:
 
     out = []
     for line in message.splitlines():
-        text = (console_line(line) or "").removeprefix("avertissement : ")
+        text = (console_line(line) or "").removeprefix("erreur : ")
         if text.endswith(" :") or re.match(r"^\d+ erreurs? dans le contenu", text):
             continue  # a heading (« adresses publiées : ») or the count line
         if text and not text.startswith("Construction interrompue"):
-            out.append(_as_problem(text.replace(": avertissement : ", ": ", 1)))
+            out.append(_as_problem(text.replace(": erreur : ", ": ", 1)))
     return out
 
 
@@ -369,7 +371,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     address, note = free_address(args.adresse)
     if note:
         print(note, file=sys.stderr, flush=True)
-    arguments = ["serve", "--livereload", "--dev-addr", address]
+    # not strict: a broken link shows the preview's error page (mkdocs_hooks.on_post_build)
+    # instead of stopping the build, which would leave the preview unanswering until the fix
+    arguments = ["serve", "--livereload", "--no-strict", "--dev-addr", address]
     arguments += ["--config-file", str(root / "mkdocs.yml")]
     command = engine.command(args.moteur, build_options(args), arguments)
     child = _mkdocs_process(command, engine.environment(), root)
@@ -492,7 +496,10 @@ def cmd_new_letter(args: argparse.Namespace) -> int:
     try:
         dt.date.fromisoformat(when)
     except ValueError:
-        print(f"Date invalide « {when} » : utilisez le format AAAA-MM-JJ.", file=sys.stderr)
+        from .schema import date_advice
+
+        advice = date_advice(when) or f"doit être une date au format AAAA-MM-JJ (reçu « {when} »)"
+        print(f"Lettre non créée : --date : {advice}.", file=sys.stderr)
         return 1
     path = letters / f"{numero}.md"
     path.write_text(LETTER_TEMPLATE.format(numero=numero, date=when), encoding="utf-8")
@@ -606,11 +613,14 @@ def engine_option(command: argparse.ArgumentParser) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ti", description="Sites des Territoires d'industrie")
+    p = FrenchParser(prog="ti", description="Sites des Territoires d'industrie")
     p.add_argument(
-        "--racine", default=".", help="dossier du projet (par défaut : le dossier courant)"
+        "--racine",
+        default=".",
+        metavar="DOSSIER",
+        help="dossier du projet (par défaut : le dossier courant)",
     )
-    sub = p.add_subparsers(dest="commande", required=True)
+    sub = p.add_subparsers(dest="commande", required=True, title="commandes", metavar="COMMANDE")
 
     check = sub.add_parser("check", help="valide le contenu sans construire le site")
     check.add_argument("--territoire", help="ne valider qu'un territoire (son dossier)")
@@ -634,7 +644,9 @@ def parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="construit le site public (mode strict)")
     build.add_argument("--territoire", help="ne construire qu'un territoire")
-    build.add_argument("--site-dir", help="dossier de sortie (par défaut : site/)")
+    build.add_argument(
+        "--site-dir", metavar="DOSSIER", help="dossier de sortie (par défaut : site/)"
+    )
     build.add_argument(
         "--sans-cache",
         action="store_true",
@@ -648,7 +660,7 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--processus-images",
-        type=int,
+        type=whole_number(1, 64),
         metavar="N",
         help="processus qui dessinent les images de partage (par défaut : un par processeur "
         "au-delà du premier)",
@@ -659,7 +671,12 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="aperçu local avec rechargement automatique")
     serve.add_argument("--territoire", help="ne prévisualiser qu'un territoire")
     serve.add_argument("--brouillons", action="store_true", help="affiche aussi les brouillons")
-    serve.add_argument("--adresse", default="127.0.0.1:8000")
+    serve.add_argument(
+        "--adresse",
+        default="127.0.0.1:8000",
+        metavar="HÔTE:PORT",
+        help="adresse de l'aperçu (par défaut : 127.0.0.1:8000 ; le port suivant s'il est pris)",
+    )
     serve.add_argument(
         "--sans-cache", action="store_true", help="refait toutes les pages à chaque rechargement"
     )
@@ -675,7 +692,7 @@ def parser() -> argparse.ArgumentParser:
 
     epci = sub.add_parser("epci", help="cherche une intercommunalité par son nom ou son SIREN")
     epci.add_argument("texte", nargs="+", help="mots du nom (accents et majuscules indifférents)")
-    epci.add_argument("--nombre", type=int, default=10, help="nombre de résultats (10)")
+    epci.add_argument("--nombre", type=whole_number(1), default=10, help="nombre de résultats (10)")
     epci.set_defaults(func=cmd_epci)
 
     nt = sub.add_parser(
@@ -710,8 +727,28 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An option's type: a whole number from ``low`` (to ``high``), else a French refusal."""
+
+    def read(text: str) -> int:
+        span = f"de {low} à {high}" if high is not None else f"supérieur ou égal à {low}"
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"doit être un nombre entier {span} (reçu « {text} »)")
+        return value
+
+    return read
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    try:
+        with french():  # help, usage and errors of the command line in French
+            args = parser().parse_args(argv)
+    except SystemExit as stop:  # --help (0) or a wrong command (1)
+        return stop.code if isinstance(stop.code, int) else 1
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import images, remote, schema
+from . import images, registry, remote, schema
 from .errors import ContentError, Problem
 from .letters import load_agenda, load_letters
 from .models import ActionItem, Epci, SiteModel, Territory
@@ -303,6 +303,7 @@ def load_actions(
     if not folder.is_dir():
         return ()
     loaded: list[tuple[ActionItem, Source]] = []
+    broken: set[str] = set()  # actions with errors of their own: they exist all the same
     for path in sorted(folder.iterdir()):
         rel = _rel(root, path)
         if path.name.startswith(".") or path.is_dir():
@@ -318,8 +319,11 @@ def load_actions(
                 )
             )
             continue
+        errors_before = sum(p.severity == "erreur" for p in problems)
         read = read_published(path, rel, schema.Action, problems, drafts, ACTION_NAME)
         if read is None:
+            if sum(p.severity == "erreur" for p in problems) > errors_before:
+                broken.add(path.stem)  # reported once, in its own file: no error elsewhere
             continue
         source, action = read
         problems += remote.problems_in(source.body, rel, source.body_line, None, body=True)
@@ -329,15 +333,19 @@ def load_actions(
         item = ActionItem(path.stem, directory.name, action, source.body.strip(), rel)
         loaded.append((item, source))
     if territory is not None:
-        _check_actions(territory, loaded, problems)
+        _check_actions(territory, loaded, problems, broken)
     return tuple(item for item, _ in sorted(loaded, key=lambda pair: pair[0].id))
 
 
 def _check_actions(
-    territory: Territory, loaded: list[tuple[ActionItem, Source]], problems: list[Problem]
+    territory: Territory,
+    loaded: list[tuple[ActionItem, Source]],
+    problems: list[Problem],
+    broken: set[str],
 ) -> None:
-    """Cross-file checks: objective, EPCIs, linked actions and former ids."""
-    ids = {item.id for item, _ in loaded}
+    """Cross-file checks: objective, EPCIs, linked actions and former ids. ``broken``: the
+    actions whose own errors are reported; a link to one of them is not an error too."""
+    ids = {item.id for item, _ in loaded} | broken
     objectives = [o.id for o in territory.priorites.objectifs]
     members = {e.siren for e in territory.epcis}
     former_seen: dict[str, str] = {}
@@ -550,13 +558,16 @@ def _line_of_text(root: Path, rel: str, needle: str) -> int | None:
 
 
 def _check_across(root: Path, territories: list[Territory], problems: list[Problem]) -> None:
-    """Checks between territories: names, EPCIs, identifiers and former identifiers."""
+    """Checks between territories: names, EPCIs, identifiers and former identifiers. When two
+    territories clash, the problem is reported in the newer one's file: a territory whose
+    address is not yet published (urls-publiees.txt) comes after those already published."""
     reserved = reserved_names(root)
     current = {t.slug for t in territories}
     names: dict[str, Territory] = {}
     members: dict[str, Territory] = {}
     formers: dict[str, Territory] = {}
-    for t in territories:
+    homes = {address for _, address in registry.published(root)}
+    for t in sorted(territories, key=lambda t: f"/{t.slug}/" not in homes):
         rel = f"{t.source_dir}/territoire.yml"
         if t.slug in reserved:
             problems.append(
