@@ -5,13 +5,21 @@ never the EXIF block of a phone photo (GPS position, device, author), XMP packet
 descriptions, JPEG comments or PNG text chunks. Large images are reduced; an image whose
 header announces more pixels than any photo needs (a "decompression bomb", a few kilobytes that
 would take gigabytes to decode) is refused before it is decoded.
+
+The name must say the real type, read from the file's content by Pillow: a JPEG photo named
+``x.png`` is refused (« le fichier x.png est en réalité une image JPEG : renommez-le x.jpg »),
+not encoded again as a PNG. Hosts serve a file with the type its name says; encoding it to
+that type would quietly turn a photo into a PNG five times heavier (or a PNG into a JPEG
+without its transparency), and the file in the repository would go on lying about its type to
+the editor and to the next person who opens it. Renaming costs the contributor one step and
+changes nothing in the picture.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError, __version__
 
@@ -21,6 +29,9 @@ MAX_SIDE = 1600  # pixels: larger images are reduced at build time
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; beyond, the image is refused
 MAX_FILE = 30_000_000  # bytes
 FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# The name a format is written with (the first suffix is the one suggested), and how it is said.
+SUFFIXES = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",), "WEBP": (".webp",), "GIF": (".gif",)}
+SAID = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 ENCODER = "2"  # change when the encoding below changes: cached images are made again
 
 
@@ -49,7 +60,21 @@ def problem(path: Path, label: str | None = None) -> str | None:
             img.verify()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return f"« {name} » n'est pas une image lisible (JPEG, PNG, WebP ou GIF)"
-    return None
+    return misnamed(name, fmt)
+
+
+def misnamed(name: str, fmt: str) -> str | None:
+    """Why the file ``name`` holding an image in ``fmt`` is wrongly named, or None."""
+    suffix = PurePosixPath(name.replace("\\", "/")).suffix
+    if suffix.lower() in SUFFIXES[fmt]:
+        return None
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    right = stem + SUFFIXES[fmt][0]
+    return (
+        f"le fichier « {name} » est en réalité une image {SAID[fmt]} : renommez-le « {right} » "
+        "(et écrivez ce nom là où la page l'indique) ; le site publie chaque image sous le "
+        "type que dit son nom"
+    )
 
 
 def _header(path: Path) -> tuple[str | None, tuple[int, int]]:
