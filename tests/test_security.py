@@ -42,7 +42,9 @@ from tisite.yamlio import _yaml
 GC = "territoires/grand-chatellerault"
 HDC = "territoires/hainaut-douaisis-cambresis"
 LETTER = f"{HDC}/lettres/14.md"
-PAYLOAD = f'<script>{RUN}</script><img src=x onerror="{RUN}">"\'&'
+# « <svg onload> » runs without loading anything: an <img src=x> is refused by check in a
+# Markdown field (not a file the build publishes), so it would stop the build, not test it
+PAYLOAD = f'<script>{RUN}</script><svg onload="{RUN}"></svg>"\'&'
 
 # --- a payload in every field ---------------------------------------------------------------
 
