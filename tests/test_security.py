@@ -653,6 +653,12 @@ UNPUBLISHED = {
         '<img src="../territoire.yml" alt="t">',
         "image « ../territoire.yml » hors du dossier lettres/",
     ),
+    # a file of lettres/, but the browser reads the path from the letter's page, a folder below
+    "remonte-et-revient": (
+        LETTER,
+        "![x](../lettres/images/couverture-bilan-relance.jpg)",
+        "image « ../lettres/images/couverture-bilan-relance.jpg » hors du dossier lettres/",
+    ),
     "data": (
         LETTER,
         "![image](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
@@ -694,6 +700,18 @@ def test_every_image_is_a_file_the_build_publishes(
 
     monkeypatch.setattr(remote, "_not_published", lambda url, place: None)
     assert not any(e.startswith(f"{rel}:{line}: {expected}") for e in _content_errors(root))
+
+
+def test_an_image_name_must_match_capitals_included(tmp_path: Path) -> None:
+    """A Mac or Windows disk opens « Photo.JPG » for « photo.jpg »; the web server does not."""
+    from tisite.images import named_as_written
+
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "Photo.JPG").write_bytes(b"x")
+    assert named_as_written(tmp_path, "images/Photo.JPG")
+    assert named_as_written(tmp_path, "./images/../images/Photo.JPG")
+    assert not named_as_written(tmp_path, "images/photo.jpg")
+    assert not named_as_written(tmp_path, "Images/Photo.JPG")
 
 
 def test_a_docs_image_in_html_on_an_index_page_and_in_markdown_is_accepted(tmp_path: Path) -> None:

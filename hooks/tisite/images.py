@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import posixpath
 from pathlib import Path, PurePosixPath
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError, __version__
@@ -75,6 +77,25 @@ def misnamed(name: str, fmt: str) -> str | None:
         "(et écrivez ce nom là où la page l'indique) ; le site publie chaque image sous le "
         "type que dit son nom"
     )
+
+
+def named_as_written(base: Path, rel: str) -> bool:
+    """Whether the file ``rel`` under ``base`` has exactly that name, capitals included: on a
+    contributor's Mac or Windows machine « Photo.JPG » opens « photo.jpg », on the web server
+    it does not."""
+    folder = base
+    for part in PurePosixPath(posixpath.normpath(rel)).parts:
+        if part == "..":
+            folder = folder.parent
+            continue
+        try:
+            names = {entry.name for entry in os.scandir(folder)}
+        except OSError:
+            return False
+        if part not in names:
+            return False
+        folder = folder / part
+    return True
 
 
 def _header(path: Path) -> tuple[str | None, tuple[int, int]]:

@@ -21,9 +21,11 @@ def letter_image(folder: Path, relpath: str) -> tuple[str | None, str | None]:
     the letter's page (lettres/<numero>/index.md) as from its file (lettres/<numero>.md)."""
     rel = relpath.replace("\\", "/")
     path = (folder / rel).resolve()
-    if folder.resolve() not in path.parents:
+    # « ../lettres/x.png » names a file of lettres/, but from the letter's page (one folder
+    # further down) the browser looks for it elsewhere: the path may not climb at all
+    if folder.resolve() not in path.parents or posixpath.normpath(rel).startswith("../"):
         return f"image « {relpath} » hors du dossier lettres/", None
-    if not path.is_file():
+    if not path.is_file() or not images.named_as_written(folder, rel):
         return (
             f"image introuvable : « {relpath} » (placez le fichier dans le dossier lettres/ "
             "et vérifiez l'orthographe, majuscules comprises)",

@@ -243,7 +243,8 @@ def _docs_place(root: Path, page: Path, raw: set[str]) -> remote.Place:
         if docs not in target.parents:
             return f"image « {url} » hors du dossier docs/ : placez le fichier à côté de la page"
         inside = target.relative_to(docs).as_posix()
-        if not target.is_file() or any(p.startswith(".") for p in inside.split("/")):
+        hidden = any(p.startswith(".") for p in inside.split("/"))
+        if not target.is_file() or hidden or not images.named_as_written(docs, inside):
             html = (
                 " (une balise <img> se lit depuis l'adresse de la page)"
                 if base != page.parent
