@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
@@ -415,6 +416,28 @@ def test_an_image_named_for_another_type_is_refused(
     monkeypatch.setattr(images, "misnamed", lambda name, fmt: None)
     assert _errors(project) == []
     assert images.clean((folder / "images" / "photo.png").read_bytes())[:3] == b"\xff\xd8\xff"
+
+
+def test_a_phone_photo_with_a_second_picture_is_a_jpeg(project: Path) -> None:
+    """Pillow reads a JPEG followed by another picture (MPO: depth map, second view) as its
+    own format: it is a JPEG to browsers, accepted under .jpg and published as a plain JPEG."""
+    from tisite import images
+
+    out = io.BytesIO()
+    first, second = (Image.new("RGB", (30, 20), c) for c in ((200, 0, 0), (0, 0, 200)))
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    folder = project / LETTRES / "images"
+    (folder / "portrait.jpg").write_bytes(out.getvalue())
+    with Image.open(folder / "portrait.jpg") as img:
+        assert img.format == "MPO"  # the case this test is about
+    _add(project, f"{LETTRES}/14.md", "![Un portrait](images/portrait.jpg)")
+    assert _errors(project) == []
+    with Image.open(io.BytesIO(images.clean(out.getvalue()))) as img:
+        assert img.format == "JPEG" and getattr(img, "n_frames", 1) == 1
+    # named .png, it is refused as the JPEG it is
+    (folder / "portrait.jpg").rename(folder / "portrait.png")
+    _add(project, f"{LETTRES}/14.md", "![Un portrait](images/portrait.png)")
+    assert any("est en réalité une image JPEG" in e for e in _errors(project))
 
 
 def test_new_letter_scaffold(project: Path) -> None:

@@ -7,7 +7,10 @@ negative control that shows the test fails when the protection is removed.
 - every page carries a Content-Security-Policy;
 - the build reads only the repository (links, special files);
 - published images carry no metadata, and decompression bombs are refused;
-- a resource from another host is refused by ``check`` with its file and line.
+- a resource from another host is refused by ``check`` with its file and line (the line where
+  the address is written, even spelt with character references);
+- every image is a file the build publishes (no broken image: missing file, absolute path,
+  ``data:``), refused otherwise with its file and line, by ``check`` and ``build`` alike.
 """
 
 from __future__ import annotations

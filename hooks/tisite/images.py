@@ -31,6 +31,9 @@ MAX_SIDE = 1600  # pixels: larger images are reduced at build time
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; beyond, the image is refused
 MAX_FILE = 30_000_000  # bytes
 FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# A JPEG followed by more pictures (a phone's depth map, a camera's second view): Pillow names
+# it MPO, browsers show its first picture, and it is published as a JPEG of that picture.
+JPEG_LIKE = {"MPO": "JPEG"}
 # The name a format is written with (the first suffix is the one suggested), and how it is said.
 SUFFIXES = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",), "WEBP": (".webp",), "GIF": (".gif",)}
 SAID = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
@@ -50,6 +53,7 @@ def problem(path: Path, label: str | None = None) -> str | None:
         )
     try:
         fmt, (width, height) = _header(path)
+        fmt = JPEG_LIKE.get(fmt or "", fmt)
         if fmt not in FORMATS:
             return f"« {name} » est au format {fmt} : utilisez JPEG, PNG, WebP ou GIF"
         if width * height > MAX_PIXELS:
@@ -119,7 +123,7 @@ def _reduced(frame: Image.Image) -> Image.Image:
 def clean(raw: bytes) -> bytes:
     """The image encoded again from its pixels only, reduced to MAX_SIDE."""
     with Image.open(io.BytesIO(raw)) as img:
-        fmt = img.format or "JPEG"
+        fmt = JPEG_LIKE.get(img.format or "JPEG", img.format or "JPEG")
         out = io.BytesIO()
         if getattr(img, "n_frames", 1) > 1 and fmt in ("GIF", "WEBP"):
             frames = [_reduced(f.convert("RGBA")) for f in ImageSequence.Iterator(img)]
