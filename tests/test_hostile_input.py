@@ -305,6 +305,65 @@ CASES: dict[str, Case] = {
         f"{LETTER}:8: champ « image » : le chemin ne peut pas remonter dans les dossiers "
         "(« .. » interdit)",
     ),
+    # Images: each one a file the build publishes, of the type its name says, with alt text
+    "image-html-introuvable": Case(
+        edit(
+            LETTER,
+            "## Actualités locales\n",
+            '## Actualités locales\n<img src="images/plan.png"\n  alt="Plan">\n',
+        ),
+        f"{LETTER}:23: image introuvable : « images/plan.png » (placez le fichier dans le "
+        "dossier lettres/ et vérifiez l'orthographe, majuscules comprises)",
+    ),
+    "image-chemin-absolu": Case(
+        edit(LETTER, "## Actualités locales\n", "## Actualités locales\n![c](/etc/passwd)\n"),
+        f"{LETTER}:23: image « /etc/passwd » : chemin absolu (il ne mène pas à un fichier du "
+        "dépôt et dépend de l'adresse où le site est publié) ; indiquez le chemin du fichier "
+        "à partir du fichier de la page, par exemple images/photo.jpg pour un fichier "
+        "photo.jpg placé dans un dossier images/ à côté de lui",
+    ),
+    "image-jpeg-nommee-png": Case(
+        lambda root: (
+            copy(f"{HDC}/lettres/images/couverture-bilan-relance.jpg", "couverture.png")(root),
+            edit(
+                LETTER, "image: images/couverture-bilan-relance.jpg", "image: images/couverture.png"
+            )(root),
+        ),
+        f"{LETTER}:8: champ « image » : le fichier « images/couverture.png » est en réalité une "
+        "image JPEG : renommez-le « images/couverture.jpg » (et écrivez ce nom là où la page "
+        "l'indique) ; le site publie chaque image sous le type que dit son nom",
+    ),
+    "image-docs-png-nommee-jpg": Case(
+        copy("docs/contribuer/images/editeur-lettre.png", "capture.jpg"),
+        "docs/contribuer/images/capture.jpg: le fichier « docs/contribuer/images/capture.jpg » "
+        "est en réalité une image PNG : renommez-le « docs/contribuer/images/capture.png » (et "
+        "écrivez ce nom là où la page l'indique) ; le site publie chaque image sous le type "
+        "que dit son nom",
+    ),
+    "image-sans-texte-de-remplacement": Case(
+        edit(
+            LETTER,
+            "## Actualités locales\n",
+            "## Actualités locales\n![](images/couverture-bilan-relance.jpg)\n",
+        ),
+        f"{LETTER}:23: image sans texte de remplacement (« images/couverture-bilan-relance.jpg ») : "
+        "décrivez-la en une phrase, lue aux personnes aveugles et affichée si l'image ne se "
+        "charge pas : ![Description de l'image](images/couverture-bilan-relance.jpg) en "
+        'Markdown, alt="Description de l\'image" dans une balise <img>. Une image purement '
+        "décorative, qui n'apporte rien au texte, s'écrit <img "
+        'src="images/couverture-bilan-relance.jpg" alt="" role="presentation">',
+    ),
+    # the address written with a character reference is found where it is written
+    "image-distante-en-entites": Case(
+        edit(
+            LETTER,
+            "## Actualités locales\n",
+            '## Actualités locales\n<img alt="p"\n  src="&#104;ttps://evil.example/x.png">\n',
+        ),
+        f"{LETTER}:24: image chargée depuis un autre site (« https://evil.example/x.png ») : le "
+        "site ne fait rien charger d'ailleurs à ses visiteurs ; enregistrez le fichier dans le "
+        "dossier lettres/ et indiquez son nom, par exemple ![description](images/photo.jpg)",
+    ),
     # Dangerous values refused at validation
     "url-javascript": Case(
         edit(f"{GC}/territoire.yml", "epci:", "site_web: javascript:alert(document.cookie)\nepci:"),

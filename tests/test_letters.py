@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from icalendar import Calendar
 from PIL import Image
 from pydantic import ValidationError
 
-from conftest import flat, run_ti
+from conftest import build_site, flat, run_ti
 from synthetic import FIXTURE
 from tisite import publishing, schema
 from tisite.errors import ContentError
@@ -320,6 +321,147 @@ def test_letter_errors(project: Path) -> None:
         f"{LETTRES}/17.md:6: champ « image » : image introuvable : « images/absente.jpg » (placez le fichier dans le dossier lettres/ et vérifiez l'orthographe, majuscules comprises)",
         f"{LETTRES}/17.md:8: « images/faux.png » n'est pas une image lisible (JPEG, PNG, WebP ou GIF)",
     ]
+
+
+COVER = "images/couverture-bilan-relance.jpg"  # an image of the example, next to the letters
+NO_ALT = "image sans texte de remplacement"
+
+
+def _errors(root: Path) -> list[str]:
+    try:
+        load_site(root)
+    except ContentError as exc:
+        return [p.format() for p in exc.errors]
+    return []
+
+
+def _add(root: Path, rel: str, text: str) -> int:
+    """Append ``text`` to the file ``rel``; the line where it starts."""
+    path = root / rel
+    before = path.read_text(encoding="utf-8") + "\n\nAvant.\n\n"
+    path.write_text(before + text + "\n", encoding="utf-8")
+    return len(before.splitlines()) + 1
+
+
+# An image without a text alternative, in every kind of text: (file, text, field)
+WITHOUT_ALT = {
+    "lettre-markdown": (f"{LETTRES}/14.md", f"![]({COVER})", None),
+    "lettre-html": (f"{LETTRES}/14.md", f'<img src="{COVER}">', None),
+    "lettre-html-alt-vide": (f"{LETTRES}/14.md", f'<img src="{COVER}" alt=" ">', None),
+    "lettre-attributs-seulement-sur-la-page": (
+        f"{LETTRES}/14.md",
+        f'![]({COVER}){{: role="presentation" }}',  # the email version has no attribute list
+        None,
+    ),
+    "action": (f"territoires/{GC}/actions/diagnostic-attractivite.md", "![](x.png)", None),
+    "docs": ("docs/contribuer/index.md", "![](images/editeur-lettre.png)", None),
+}
+
+
+@pytest.mark.parametrize("name", WITHOUT_ALT)
+def test_an_image_without_a_text_alternative_is_refused(
+    project: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    rel, text, _ = WITHOUT_ALT[name]
+    line = _add(project, rel, text)
+    errors = _errors(project)
+    refused = [e for e in errors if e.startswith(f"{rel}:{line}: {NO_ALT}")]
+    assert len(refused) == 1, errors
+    # the message says what to write, and how to mark a decorative image
+    assert "![Description de l'image](" in refused[0] and 'alt="" role="presentation"' in refused[0]
+    # negative control: without the check, the image is accepted as it is
+    from tisite import remote
+
+    monkeypatch.setattr(remote, "_without_alt", lambda ref: None)
+    assert not [e for e in _errors(project) if NO_ALT in e]
+
+
+def test_an_image_without_alt_in_a_yaml_markdown_field(project: Path) -> None:
+    path = project / f"territoires/{GC}/priorites.yml"
+    text = path.read_text(encoding="utf-8")
+    old = "  Comme les autres territoires pilotes,"
+    path.write_text(text.replace(old, "  ![](carte.png) " + old.strip()), encoding="utf-8")
+    errors = _errors(project)
+    where = f"territoires/{GC}/priorites.yml:2: champ « ambition » : "
+    assert any(e.startswith(where + NO_ALT) for e in errors), errors
+    assert any(
+        e.startswith(where + "image « carte.png » : aucune image n'est publiée") for e in errors
+    )
+
+
+def test_body_images_in_html_and_decorative_images_are_published(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An <img> written in HTML is published like a Markdown image (it was left out, and
+    showed broken); a decorative image is published with an empty alt."""
+    folder = project / LETTRES
+    (folder / "images" / "html.jpg").write_bytes((folder / COVER).read_bytes())
+    Image.new("RGB", (40, 4), (0, 90, 160)).save(folder / "images" / "filet.png")
+    _add(project, f"{LETTRES}/14.md", '<img src="images/html.jpg" alt="La même vue, en HTML">')
+    _add(project, f"{LETTRES}/14.md", '<img src="images/filet.png" alt="" role="presentation">')
+    site = load_site(project)
+    letter = site.territory(HDC).letter(14)
+    assert letter is not None
+    assert letter.images == (COVER, "images/html.jpg", "images/filet.png")
+    # negative control: images found without being recorded are not published
+    from tisite import letters
+
+    monkeypatch.setattr(letters, "_body_place", lambda folder, found: lambda url: None)
+    assert load_site(project).territory(HDC).letter(14).images == (COVER,)  # type: ignore[union-attr]
+    monkeypatch.undo()
+    built = build_site(project)
+    page = soup_of(built / HDC / "lettres/14/index.html")
+    assert page.find("img", src="images/html.jpg")["alt"] == "La même vue, en HTML"
+    decorative = page.find("img", src="images/filet.png")
+    assert decorative["alt"] == "" and decorative["role"] == "presentation"
+    for name in ("html.jpg", "filet.png"):
+        with Image.open(built / HDC / "lettres/14/images" / name) as img:
+            assert img.size[0] > 0
+    email = soup_of(built / HDC / "lettres/14/email.html")
+    assert email.find("img", src=f"{SITE_URL}{HDC}/lettres/14/images/filet.png")["alt"] == ""
+
+
+def test_an_image_named_for_another_type_is_refused(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JPEG named .png would be published as a PNG file holding a JPEG: refused, with the
+    real type and the name to give it."""
+    folder = project / LETTRES
+    (folder / "images" / "photo.png").write_bytes((folder / COVER).read_bytes())
+    line = _add(project, f"{LETTRES}/14.md", "![Une photo](images/photo.png)")
+    expected = (
+        f"{LETTRES}/14.md:{line}: le fichier « images/photo.png » est en réalité une image "
+        "JPEG : renommez-le « images/photo.jpg »"
+    )
+    assert any(e.startswith(expected) for e in _errors(project)), _errors(project)
+    # negative control: without the check, the file named .png is published as a JPEG
+    from tisite import images
+
+    monkeypatch.setattr(images, "misnamed", lambda name, fmt: None)
+    assert _errors(project) == []
+    assert images.clean((folder / "images" / "photo.png").read_bytes())[:3] == b"\xff\xd8\xff"
+
+
+def test_a_phone_photo_with_a_second_picture_is_a_jpeg(project: Path) -> None:
+    """Pillow reads a JPEG followed by another picture (MPO: depth map, second view) as its
+    own format: it is a JPEG to browsers, accepted under .jpg and published as a plain JPEG."""
+    from tisite import images
+
+    out = io.BytesIO()
+    first, second = (Image.new("RGB", (30, 20), c) for c in ((200, 0, 0), (0, 0, 200)))
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    folder = project / LETTRES / "images"
+    (folder / "portrait.jpg").write_bytes(out.getvalue())
+    with Image.open(folder / "portrait.jpg") as img:
+        assert img.format == "MPO"  # the case this test is about
+    _add(project, f"{LETTRES}/14.md", "![Un portrait](images/portrait.jpg)")
+    assert _errors(project) == []
+    with Image.open(io.BytesIO(images.clean(out.getvalue()))) as img:
+        assert img.format == "JPEG" and getattr(img, "n_frames", 1) == 1
+    # named .png, it is refused as the JPEG it is
+    (folder / "portrait.jpg").rename(folder / "portrait.png")
+    _add(project, f"{LETTRES}/14.md", "![Un portrait](images/portrait.png)")
+    assert any("est en réalité une image JPEG" in e for e in _errors(project))
 
 
 def test_new_letter_scaffold(project: Path) -> None:

@@ -224,7 +224,41 @@ def _check_docs_page(root: Path, path: Path, rel: str, problems: list[Problem]) 
         body, first = source.body, source.body_line
     else:
         body, first = text, 1
-    problems.extend(remote.problems_in(body, rel, first, None, body=True))
+    place = _docs_place(root, path, remote.raw_image_addresses(body))
+    problems.extend(remote.problems_in(body, rel, first, None, body=True, place=place))
+
+
+def _docs_place(root: Path, page: Path, raw: set[str]) -> remote.Place:
+    """Images of a page of docs/: image files of docs/, which MkDocs publishes at their own
+    path. A Markdown image is relative to the page's file (MkDocs rewrites it for the page's
+    address); an ``<img>`` written in HTML is left as written, so the browser reads it from the
+    page's address: « docs/a/b.md » is published as « /a/b/ »."""
+    docs = (root / DOCS_DIR).resolve()
+
+    def place(url: str) -> str | None:
+        base = page.parent
+        if url in raw and page.name != "index.md":
+            base = page.parent / page.stem
+        target = (base / url.replace("\\", "/")).resolve()
+        if docs not in target.parents:
+            return f"image « {url} » hors du dossier docs/ : placez le fichier à côté de la page"
+        inside = target.relative_to(docs).as_posix()
+        hidden = any(p.startswith(".") for p in inside.split("/"))
+        if not target.is_file() or hidden or not images.named_as_written(docs, inside):
+            html = (
+                " (une balise <img> se lit depuis l'adresse de la page)"
+                if base != page.parent
+                else ""
+            )
+            return (
+                f"image introuvable : « {url} », cherchée en docs/{inside}{html} : placez le "
+                "fichier à côté de la page et vérifiez l'orthographe, majuscules comprises"
+            )
+        if target.suffix.lower() not in DOCS_IMAGES:
+            return f"« {url} » n'est pas une image JPEG, PNG, WebP ou GIF (.jpg, .png, .webp, .gif)"
+        return None  # the image itself is checked as a file of docs/ (load_docs)
+
+    return place
 
 
 def load_territory(
