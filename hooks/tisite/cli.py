@@ -7,6 +7,7 @@ Heavy modules (models, validation, rendering) are imported by the commands that 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -16,7 +17,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     for warning in site.warnings:
         print(warning.format(), file=sys.stderr)
     if not args.rapide:
-        problems = dry_build(root, args)
+        from . import workspace
+        from .buildlog import os_error_text
+
+        try:
+            with workspace.project_lock(root):
+                problems = dry_build(root, args)
+        except OSError as exc:
+            print(f"La construction a échoué : {os_error_text(exc)}.", file=sys.stderr)
+            print("Vérification interrompue : le site n'a pas pu être construit.", file=sys.stderr)
+            return 1
         if problems:
             report_problems(problems, args)
             for problem in problems:
@@ -115,10 +124,11 @@ def _as_problem(text: str) -> Problem:
 
 
 def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
-    """Build the site into a temporary folder, in this process; the problems it reports."""
+    """Build the site into a temporary folder, in this process; the problems it reports (an
+    OSError, the disk's, is raised)."""
     import logging
 
-    from . import engine
+    from . import engine, workspace
     from .buildlog import console_line, crash_message
 
     engine.select(args.moteur)
@@ -140,16 +150,19 @@ def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
     logger.addHandler(collect)
     propagate, logger.propagate = logger.propagate, False
     problems: list[Problem] = []
-    with tempfile.TemporaryDirectory(prefix=".verification-") as tmp:
-        try:
-            engine.build(root, Path(tmp), args.moteur, **build_options(args))
-        except MkDocsException as exc:
-            problems += _problems_in(str(exc))
-        except Exception as exc:
-            problems.append(Problem("mkdocs.yml", None, None, crash_message(repr(exc))))
-        finally:
-            logger.removeHandler(collect)
-            logger.propagate = propagate
+    tmp = workspace.temporary_folder(root, root, "verification")
+    try:
+        engine.build(root, tmp, args.moteur, **build_options(args))
+    except MkDocsException as exc:
+        problems += _problems_in(str(exc))
+    except OSError:
+        raise  # the disk, not the content: one French sentence (cmd_check)
+    except Exception as exc:
+        problems.append(Problem("mkdocs.yml", None, None, crash_message(repr(exc))))
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+        shutil.rmtree(tmp, ignore_errors=True)
     for message in collect.messages:
         problems += _problems_in(message)
     return list(dict.fromkeys(problems))
@@ -225,7 +238,12 @@ def build_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Build into a temporary folder, then swap it in: a failed build leaves the old site."""
+    """Build into a temporary folder, then swap it in: a failed build leaves the old site.
+    One command at a time per project (workspace.project_lock); only a folder that an earlier
+    build wrote (workspace.SITE_MARK) is ever replaced."""
+    from . import workspace
+    from .buildlog import os_error_text
+
     root = find_root(Path(args.racine).resolve())
     config = config_problem(root)
     if config is not None:
@@ -233,67 +251,72 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("Échec de la construction : le site précédent est conservé.", file=sys.stderr)
         return 1
     target = Path(args.site_dir).resolve() if args.site_dir else root / "site"
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(target.parent)
-        tmp = Path(tempfile.mkdtemp(prefix=f".site-{os.getpid()}-", dir=target.parent))
-    except OSError as exc:
-        print(
-            f"Impossible d'écrire le site dans {target.parent} : {_os_error(exc)}.",
-            file=sys.stderr,
+    with workspace.project_lock(root):
+        refused = workspace.destination_problem(
+            root, target, workspace.SITE_MARK, "ti build", docs_dir(root)
         )
-        return 1
+        if refused:
+            option = "--site-dir " if args.site_dir else ""
+            print(f"{option}{workspace.shown(root, target)} : {refused}.", file=sys.stderr)
+            return 1
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = workspace.temporary_folder(root, target.parent, "site")
+        except OSError as exc:
+            print(
+                f"Impossible d'écrire le site dans {target.parent} : {os_error_text(exc)}.",
+                file=sys.stderr,
+            )
+            return 1
+        try:
+            code = _build_into(tmp, root, args)
+            if code != 0:
+                print("Échec de la construction : le site précédent est conservé.", file=sys.stderr)
+                return code
+            try:
+                (tmp / workspace.SITE_MARK).write_text(SITE_MARK_TEXT, encoding="utf-8")
+                workspace.replace_folder(tmp, target)
+            except OSError as exc:
+                print(
+                    f"Impossible de remplacer {target} : {os_error_text(exc)}. Le site "
+                    "précédent est conservé.",
+                    file=sys.stderr,
+                )
+                return 1
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        print(f"Site construit dans {target}")
+        if not args.territoire and not args.brouillons:  # drafts are not published addresses
+            record_published_urls(root, target)
+    return 0
+
+
+SITE_MARK_TEXT = (
+    "Site construit par `ti build` : ce dossier est remplacé en entier à chaque construction.\n"
+)
+
+
+def _build_into(tmp: Path, root: Path, args: argparse.Namespace) -> int:
+    """The engine's strict build into ``tmp``, in a child process; its exit code (never 0
+    after a failure)."""
     from . import engine
 
     arguments = ["build", "--strict", "--clean", "--config-file", str(root / "mkdocs.yml")]
     arguments += ["--site-dir", str(tmp)]
     command = engine.command(args.moteur, build_options(args), arguments)
-    code = run_mkdocs(command, engine.environment(), root)
-    if code != 0:
-        shutil.rmtree(tmp, ignore_errors=True)
-        print("Échec de la construction : le site précédent est conservé.", file=sys.stderr)
-        return code or 1
-    old = target.with_name(target.name + ".old")
+    return run_mkdocs(command, engine.environment(), root) or 0
+
+
+def docs_dir(root: Path) -> str:
+    """« docs_dir » of mkdocs.yml (docs by default)."""
+    from ruamel.yaml import YAML
+
     try:
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            target.rename(old)
-        tmp.rename(target)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        print(f"Impossible de remplacer {target} : {_os_error(exc)}.", file=sys.stderr)
-        return 1
-    shutil.rmtree(old, ignore_errors=True)
-    print(f"Site construit dans {target}")
-    if not args.territoire and not args.brouillons:  # drafts are not published addresses
-        record_published_urls(root, target)
-    return 0
-
-
-def _os_error(exc: OSError) -> str:
-    from .buildlog import os_error
-
-    path = str(exc.filename) if exc.filename else None
-    return os_error(exc.errno, path) or f"{exc.strerror} ({path or 'chemin inconnu'})"
-
-
-def remove_leftovers(folder: Path) -> None:
-    """Remove the temporary folders of builds that were interrupted (their process is gone)."""
-    for leftover in folder.glob(".site-*"):
-        match = re.match(r"\.site-(\d+)-", leftover.name)
-        if match and _alive(int(match.group(1))):
-            continue  # another build is running in this folder
-        shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        config = YAML(typ="rt").load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    except Exception:  # config_problem reports a broken file
+        return "docs"
+    value = config.get("docs_dir") if isinstance(config, dict) else None
+    return str(value).strip("/") if value else "docs"
 
 
 def _mkdocs_process(command: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
@@ -405,6 +428,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """The generated source as a plain docs folder, for an engine without hooks (Zensical)."""
+    from . import workspace
+    from .buildlog import os_error_text
     from .export import export
 
     root = find_root(Path(args.racine).resolve())
@@ -416,14 +441,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not url:
         print("mkdocs.yml : « site_url » est obligatoire pour l'export.", file=sys.stderr)
         return 1
+    dest = Path(args.dossier).resolve()
     try:
-        lines = export(root, Path(args.dossier).resolve(), url)
+        with workspace.project_lock(root):
+            lines = export(root, dest, url)
     except ContentError as exc:
         print(exc.report(), file=sys.stderr)
         print("Export interrompu : rien n'a été écrit.", file=sys.stderr)
         return 1
+    except workspace.Refused as exc:
+        print(exc, file=sys.stderr)
+        return 1
     except OSError as exc:
-        print(f"Impossible d'écrire l'export : {_os_error(exc)}.", file=sys.stderr)
+        print(
+            f"Impossible d'écrire l'export dans {dest} : {os_error_text(exc)}. Rien n'a été "
+            "remplacé.",
+            file=sys.stderr,
+        )
         return 1
     for line in lines:
         print(line)
@@ -573,10 +607,12 @@ def cmd_new_territory(args: argparse.Namespace) -> int:
 
 
 def cmd_remove_examples(args: argparse.Namespace) -> int:
+    from . import workspace
     from .scaffold import remove_examples
 
     root = find_root(Path(args.racine).resolve())
-    folders, urls = remove_examples(root)
+    with workspace.project_lock(root):
+        folders, urls = remove_examples(root)
     if not folders and not urls:
         print("Aucun territoire d'exemple à retirer.")
         return 0
@@ -712,11 +748,23 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from . import workspace
+    from .buildlog import os_error_text
+
     args = parser().parse_args(argv)
     try:
+        # what interrupted commands left; outside a project, the command says so if it needs one
+        with contextlib.suppress(SystemExit):
+            workspace.clean(find_root(Path(args.racine).resolve()))
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
+    except workspace.Busy as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"La commande a échoué : {os_error_text(exc)}.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

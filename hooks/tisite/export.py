@@ -20,7 +20,6 @@ import json
 import posixpath
 import re
 import shutil
-import tempfile
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -33,6 +32,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 from ruamel.yaml import YAML
 
+from . import workspace
 from .build import SiteBuild, escape_page_meta
 from .errors import ContentError, Problem
 from .pagecache import PLACEHOLDER_TEMPLATE
@@ -244,33 +244,22 @@ def _plain(value: Any) -> Any:
 
 def export(root: Path, dest: Path, site_url: str) -> list[str]:
     """Write the export of the project at ``root`` into ``dest``; returns the report lines."""
-    if dest.exists() and any(dest.iterdir()) and not (dest / MARK).is_file():
-        raise ContentError(
-            [
-                Problem(
-                    str(dest),
-                    None,
-                    None,
-                    "ce dossier existe et n'est pas un export précédent : choisissez un dossier "
-                    "vide ou nouveau (rien n'a été écrit)",
-                )
-            ]
-        )
+    docs_dir = str(_settings(root).get("docs_dir") or "docs").strip("/")
+    refused = workspace.destination_problem(
+        root, dest, MARK, "ti exporter", docs_dir, example="../export/"
+    )
+    if refused:
+        raise workspace.Refused(f"{workspace.shown(root, dest)} : {refused}.")
     build = SiteBuild.load(root, site_url=site_url)
-    config = YAML(typ="safe", pure=True)
-    config.constructor.add_constructor(None, lambda loader, node: None)  # tags: not needed here
-    settings = config.load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    settings = _settings(root)
     source_docs = root / str(settings.get("docs_dir") or "docs")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
+    tmp = workspace.temporary_folder(root, dest.parent, "export")
     try:
         _write(build, root, source_docs, tmp, settings, site_url)
-        if dest.exists():
-            shutil.rmtree(dest)
-        tmp.rename(dest)
-    except BaseException:
+        workspace.replace_folder(tmp, dest)
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
     pages = len(build.pages)
     return [
         f"Export écrit dans {dest} : {pages} pages générées, {len(build.assets)} fichiers, "
@@ -278,6 +267,13 @@ def export(root: Path, dest: Path, site_url: str) -> list[str]:
         f"Construire : cd {dest} && zensical build (ou mkdocs build), puis "
         "python -m pagefind --site site pour la recherche.",
     ]
+
+
+def _settings(root: Path) -> dict[str, Any]:
+    """mkdocs.yml as plain values (its tags are not needed here)."""
+    config = YAML(typ="safe", pure=True)
+    config.constructor.add_constructor(None, lambda loader, node: None)
+    return config.load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
 
 
 def _write(
