@@ -29,7 +29,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from tisite import settings
+from tisite import settings, workspace
 from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
 from tisite.buildlog import french
 from tisite.csp import protect, theme_scripts
@@ -46,6 +46,7 @@ log = logging.getLogger(f"{ENGINE}.hooks.territoires")
 IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 _state: dict[str, Any] = {}
 _command = {"preview": False}  # set once per process by on_startup
+_held: dict[str, Any] = {}  # the project's lock, held by a preview's rebuild (see on_config)
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -84,6 +85,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state["warnings"] = CountHandler(level=logging.WARNING)
     logging.getLogger(ENGINE).addHandler(_state["warnings"])
     root = Path(config.config_file_path).parent
+    if _command["preview"]:
+        _hold_project(root)
     try:
         options = settings.for_build(config.extra)
         build = SiteBuild.load(
@@ -240,8 +243,35 @@ def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> s
     return protect(output, build.theme_scripts, _command["preview"])
 
 
+def _hold_project(root: Path) -> None:
+    """A rebuild of the preview writes the project's cache: it holds the project's lock, as
+    ``ti build`` and ``ti check`` do (waiting for them, saying so), until it ends. The
+    publication build runs in ``ti build``, which holds the lock itself."""
+    if "lock" in _held:
+        return  # a rebuild whose configuration failed: still held
+    lock = workspace.project_lock(root, announce=log.info)
+    try:
+        lock.__enter__()
+    except workspace.Busy as exc:
+        raise PluginError(str(exc)) from None
+    _held["lock"] = lock
+
+
+def _release_project() -> None:
+    lock = _held.pop("lock", None)
+    if lock is not None:
+        lock.__exit__(None, None, None)
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     """Files linked from the cache, social images, web editor, search index, build log."""
+    try:
+        _post_build(config)
+    finally:
+        _release_project()
+
+
+def _post_build(config: MkDocsConfig) -> None:
     if "errors" in _state:
         report = _state["errors"]
         for line in report.splitlines():
@@ -281,6 +311,9 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def on_build_error(error: Exception) -> None:
     """A failed build stops the background drawing of social images."""
-    if "build" in _state:
-        _state["build"].stop_drawing()
-        _state["build"].page_cache.store(keep=False)  # nothing of a failed build is kept
+    try:
+        if "build" in _state:
+            _state["build"].stop_drawing()
+            _state["build"].page_cache.store(keep=False)  # nothing of a failed build is kept
+    finally:
+        _release_project()

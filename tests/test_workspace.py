@@ -229,6 +229,51 @@ def test_two_builds_at_once_in_one_project(project: Path) -> None:
     assert not any((project / workspace.TMP).iterdir())
 
 
+def _start_serve(root: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    from browser import free_port
+
+    address = f"127.0.0.1:{free_port()}"
+    return subprocess.Popen(
+        [sys.executable, "-m", "tisite.cli", "--racine", str(root), "serve", "--adresse", address],
+        cwd=root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+@pytest.mark.parametrize("locked", [True, False])
+def test_a_preview_rebuild_waits_for_a_build_and_holds_the_lock_only_while_building(
+    project: Path, locked: bool
+) -> None:
+    """The preview's rebuilds write the cache: they wait for a running build. Negative
+    control (``locked`` False): the lock switched off, the preview does not wait."""
+    env = None if locked else override_in_copy(project, "workspace", NO_LOCK)
+    (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(project / workspace.LOCK)
+    lock.acquire()  # a build that is running
+    server = _start_serve(project, env)
+    try:
+        lines = _wait_for_line(server, "attente" if locked else "Aperçu sur")
+        assert any(workspace.WAITING in line for line in lines) is locked, lines
+        assert any("Aperçu sur" in line for line in lines) is not locked, lines
+        lock.release()
+        if locked:
+            lines += _wait_for_line(server, "Aperçu sur")
+            assert "Aperçu sur" in lines[-1], lines
+        # the preview is up and idle: it does not keep the project from a build
+        lock.acquire(timeout=0)
+        lock.release()
+    finally:
+        if lock.is_locked:
+            lock.release()
+        os.killpg(server.pid, signal.SIGTERM)
+        server.communicate(timeout=30)
+    assert "Traceback" not in "".join(lines)
+
+
 @pytest.mark.parametrize(
     "command", [("build",), ("check",), ("exporter", "../export"), ("retirer-exemples",)]
 )
