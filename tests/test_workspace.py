@@ -443,3 +443,31 @@ def test_a_full_disk_is_said_alike_by_check_and_build(
     # Control: the exception as `ti check` reported it before (its repr) is an internal error.
     error = OSError(errno.ENOSPC, "No space left on device")
     assert "erreur interne" in crash_message(repr(error))
+
+
+def test_a_preview_crash_and_an_unreadable_configuration_are_said_in_french(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tisite.buildlog import serve_crash
+    from tisite.yamlio import config_syntax_problem
+
+    line = "PermissionError: [Errno 1] Operation not permitted: '/projet/.cache/pages'\n"
+    assert serve_crash(line) == (
+        "La construction a échoué : permission refusée (/projet/.cache/pages) : vérifiez les "
+        "droits sur ce fichier ou dossier, ou choisissez-en un autre."
+    )
+    assert serve_crash("KeyError: 'x'").startswith("Erreur interne pendant la construction")
+    real = Path.read_text
+
+    def denied(self: Path, *args: object, **kwargs: object) -> str:
+        if self.name == "mkdocs.yml":
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", denied)
+    problem = config_syntax_problem(project / "mkdocs.yml", "mkdocs.yml")
+    assert problem is not None
+    assert problem.format() == (
+        f"mkdocs.yml: fichier illisible : permission refusée ({project / 'mkdocs.yml'}) : "
+        "vérifiez les droits sur ce fichier ou dossier, ou choisissez-en un autre"
+    )

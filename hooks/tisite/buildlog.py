@@ -235,3 +235,11 @@ def crash_message(output: str) -> str:
         f"{error or 'inconnue'}. Relancez avec `ti build --sans-cache` ; si l'erreur persiste, "
         "signalez-la aux mainteneurs du projet avec ce message."
     )
+
+
+def serve_crash(line: str) -> str:
+    """The last line of a traceback of a preview's rebuild, as ``ti serve`` shows it: a system
+    error (the disk, the rights) in French, anything else as an internal error."""
+    if re.search(r"\[Errno \d+\]", line):
+        return crash_message(line)
+    return f"Erreur interne pendant la construction : {line.strip()}"

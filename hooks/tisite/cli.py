@@ -387,7 +387,7 @@ def free_address(address: str) -> tuple[str, str | None]:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from . import engine
-    from .buildlog import serve_line
+    from .buildlog import serve_crash, serve_line
 
     root = find_root(Path(args.racine).resolve())
     address, note = free_address(args.adresse)
@@ -411,7 +411,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 if line.startswith((" ", "\t")) or not line.strip():
                     continue
                 traceback_lines = 0
-                print(f"Erreur interne pendant la construction : {line.strip()}", file=sys.stderr)
+                print(serve_crash(line), file=sys.stderr)
                 continue
             shown = serve_line(line)
             if shown is not None:
