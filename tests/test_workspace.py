@@ -26,7 +26,7 @@ import contextlib as _contextlib
 
 
 @_contextlib.contextmanager
-def project_lock(root, announce=None):  # negative control: no lock at all
+def project_lock(root, wait=None, announce=None):  # negative control: no lock at all
     yield
 """
 
@@ -287,12 +287,12 @@ def test_a_command_gives_up_in_french_when_the_project_stays_busy(
     before = tree(project.parent)
     (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
     with FileLock(project / workspace.LOCK):
-        result = run_ti(*command, cwd=project, env={workspace.WAIT_VARIABLE: "0.2"})
+        result = run_ti("--attente", "0.2", *command, cwd=project)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert workspace.WAITING in output
     assert "Une autre construction occupe ce projet depuis plus de 0.2 s" in output
-    assert "TI_ATTENTE_VERROU" in output and "Traceback" not in output
+    assert "l'option --attente règle cette attente" in output and "Traceback" not in output
     assert tree(project.parent) == before
 
 
@@ -302,7 +302,7 @@ def test_without_the_lock_removing_the_examples_runs_over_a_build(project: Path)
     env = override_in_copy(project, "workspace", NO_LOCK)
     (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
     with FileLock(project / workspace.LOCK):
-        result = run_ti("retirer-exemples", cwd=project, env={**env, "TI_ATTENTE_VERROU": "0"})
+        result = run_ti("--attente", "0", "retirer-exemples", cwd=project, env=env)
     assert result.returncode == 0, result.stderr
     assert not (project / "territoires/hainaut-douaisis-cambresis").exists()
 

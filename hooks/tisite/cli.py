@@ -23,6 +23,7 @@ from typing import Any
 from . import URL_REGISTRY, registry
 from .errors import ContentError, Problem
 from .textutil import agree, plural
+from .workspace import DEFAULT_WAIT
 
 
 def find_root(start: Path) -> Path:
@@ -59,7 +60,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from .buildlog import os_error_text
 
         try:
-            with workspace.project_lock(root):
+            with workspace.project_lock(root, args.attente):
                 problems = dry_build(root, args)
         except OSError as exc:
             print(f"La construction a échoué : {os_error_text(exc)}.", file=sys.stderr)
@@ -251,7 +252,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("Échec de la construction : le site précédent est conservé.", file=sys.stderr)
         return 1
     target = Path(args.site_dir).resolve() if args.site_dir else root / "site"
-    with workspace.project_lock(root):
+    with workspace.project_lock(root, args.attente):
         refused = workspace.destination_problem(
             root, target, workspace.SITE_MARK, "ti build", docs_dir(root)
         )
@@ -443,7 +444,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     dest = Path(args.dossier).resolve()
     try:
-        with workspace.project_lock(root):
+        with workspace.project_lock(root, args.attente):
             lines = export(root, dest, url)
     except ContentError as exc:
         print(exc.report(), file=sys.stderr)
@@ -611,7 +612,7 @@ def cmd_remove_examples(args: argparse.Namespace) -> int:
     from .scaffold import remove_examples
 
     root = find_root(Path(args.racine).resolve())
-    with workspace.project_lock(root):
+    with workspace.project_lock(root, args.attente):
         folders, urls = remove_examples(root)
     if not folders and not urls:
         print("Aucun territoire d'exemple à retirer.")
@@ -646,6 +647,14 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ti", description="Sites des Territoires d'industrie")
     p.add_argument(
         "--racine", default=".", help="dossier du projet (par défaut : le dossier courant)"
+    )
+    p.add_argument(
+        "--attente",
+        type=float,
+        default=DEFAULT_WAIT,
+        metavar="SECONDES",
+        help="durée d'attente maximale quand une autre commande (construction, vérification, "
+        "export) écrit dans le projet (par défaut : 1800)",
     )
     sub = p.add_subparsers(dest="commande", required=True)
 

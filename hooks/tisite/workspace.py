@@ -24,8 +24,7 @@ from pathlib import Path
 LOCK = Path(".cache") / "verrou"
 TMP = Path(".cache") / "tmp"
 SITE_MARK = ".ti-site"  # written into every site `ti build` makes: only such a folder is replaced
-WAIT_VARIABLE = "TI_ATTENTE_VERROU"  # seconds a command waits for another one (default below)
-DEFAULT_WAIT = 1800
+DEFAULT_WAIT = 1800.0  # seconds a command waits for another one (`ti --attente`)
 WAITING = "Une autre construction est en cours dans ce projet ; attente…"
 # Folders of a project that hold its sources, tools or history: never an output.
 SOURCE_FOLDERS = (
@@ -54,21 +53,16 @@ class Refused(Exception):
     """A destination that must not be written (French, naming it and what to choose)."""
 
 
-def wait_seconds() -> float:
-    try:
-        return max(0.0, float(os.environ.get(WAIT_VARIABLE, DEFAULT_WAIT)))
-    except ValueError:
-        return DEFAULT_WAIT
-
-
 def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
 @contextmanager
-def project_lock(root: Path, announce: Callable[[str], None] = _say) -> Iterator[None]:
+def project_lock(
+    root: Path, wait: float = DEFAULT_WAIT, announce: Callable[[str], None] = _say
+) -> Iterator[None]:
     """Hold the project's lock: wait (saying so) while another command holds it; raise Busy
-    after ``TI_ATTENTE_VERROU`` seconds. A project where nothing can be written (read-only
+    after ``wait`` seconds. A project where nothing can be written (read-only
     checkout) runs unlocked: there is no shared state to protect."""
     from filelock import FileLock, Timeout
 
@@ -80,15 +74,14 @@ def project_lock(root: Path, announce: Callable[[str], None] = _say) -> Iterator
             lock.acquire(timeout=0)
         except Timeout:
             announce(WAITING)
-            waited = wait_seconds()
             try:
-                lock.acquire(timeout=waited)
+                lock.acquire(timeout=max(0.0, wait))
             except Timeout:
                 raise Busy(
-                    f"Une autre construction occupe ce projet depuis plus de {waited:g} s "
+                    f"Une autre construction occupe ce projet depuis plus de {wait:g} s "
                     f"(verrou {LOCK.as_posix()}) : rien n'a été fait. Attendez qu'elle finisse "
-                    "ou arrêtez-la (Ctrl+C dans son terminal), puis relancez ; la variable "
-                    f"{WAIT_VARIABLE} règle cette attente, en secondes."
+                    "ou arrêtez-la (Ctrl+C dans son terminal), puis relancez ; l'option --attente "
+                    "règle cette attente, en secondes (ti --attente 3600 build)."
                 ) from None
     except OSError:
         lock = None
