@@ -366,6 +366,27 @@ def test_an_interrupted_build_leaves_nothing_in_sight(project: Path) -> None:
     assert [p.name for p in (project / workspace.TMP).iterdir()] == [alive.name]
 
 
+def test_temporary_folders_beside_the_site_stay_in_sight_after_kill(project: Path) -> None:
+    """Negative control: the build's folder beside the site (as before), ``kill -9`` leaves it
+    among the project's files."""
+    env = override_in_copy(
+        project,
+        "workspace",
+        "def temporary_folder(root, near, kind):  # beside the destination\n"
+        "    return Path(tempfile.mkdtemp(prefix=f'.ti-{kind}-{os.getpid()}-', dir=near))\n",
+    )
+    entries = sorted(p.name for p in project.iterdir())
+    process = _start_build(project, env)
+    own = f".ti-site-{process.pid}-"
+    deadline = time.monotonic() + 60
+    while not _has(project, own) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate(timeout=60)
+    left = sorted(p.name for p in project.iterdir() if p.name != ".cache")
+    assert left != entries and any(name.startswith(own) for name in left)
+
+
 # --- 5. system errors in French, 7. one wording for check and build ---------------------------
 
 
