@@ -66,7 +66,8 @@ def project_lock(
     checkout) runs unlocked: there is no shared state to protect."""
     from filelock import FileLock, Timeout
 
-    lock: FileLock | None = FileLock(root / LOCK)
+    # not per thread: a preview takes it in one thread and may release it in another
+    lock: FileLock | None = FileLock(root / LOCK, thread_local=False)
     try:
         (root / LOCK).parent.mkdir(parents=True, exist_ok=True)
         assert lock is not None
