@@ -34,7 +34,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, clean_directory
 
-from tisite import pipeline, settings
+from tisite import pipeline, settings, workspace
 from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
 from tisite.csp import protect, theme_scripts
 from tisite.errors import ContentError
@@ -52,6 +52,7 @@ _command = {"preview": False}  # set once per process by on_startup
 # This file as it was loaded (the engine loads a hooks file once per process): the page cache's
 # key, with the engine's name and version, so that no page rendered by other code is served
 ADAPTER_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+_held: dict[str, Any] = {}  # the project's lock, held by a preview's rebuild (see on_config)
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -91,6 +92,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state["by_hand"] = prepared is None
     if prepared is None:
         root = Path(config.config_file_path).parent
+        if _command["preview"]:
+            _hold_project(root)
         try:
             options = settings.for_build(config.extra)
             prepared = pipeline.prepare(root, options, config.site_url, Path(config.docs_dir))
@@ -267,10 +270,37 @@ def _build_errors() -> str | None:
     return "\n".join(collect.lines)
 
 
+def _hold_project(root: Path) -> None:
+    """A rebuild of the preview writes the project's cache: it holds the project's lock, as
+    ``ti build`` and ``ti check`` do (waiting for them, saying so), until it ends. The
+    publication build runs in ``ti build``, which holds the lock itself."""
+    if "lock" in _held:
+        return  # a rebuild whose configuration failed: still held
+    lock = workspace.project_lock(root, announce=log.info)
+    try:
+        lock.__enter__()
+    except workspace.Busy as exc:
+        raise PluginError(str(exc)) from None
+    _held["lock"] = lock
+
+
+def _release_project() -> None:
+    lock = _held.pop("lock", None)
+    if lock is not None:
+        lock.__exit__(None, None, None)
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     """By hand (``mkdocs build``, ``mkdocs serve``): the publication (pipeline.publish: files,
     social images, web editor, search index); under the pipeline, ``pipeline.build`` does it.
     The preview shows its error page when the build logged an error."""
+    try:
+        _post_build(config)
+    finally:
+        _release_project()
+
+
+def _post_build(config: MkDocsConfig) -> None:
     if "errors" in _state:
         _preview_errors(config, _state["errors"], terminal=True)
         return
@@ -307,7 +337,10 @@ def on_post_build(config: MkDocsConfig) -> None:
 def on_build_error(error: Exception) -> None:
     """A failed build keeps nothing; by hand, it stops the background drawing of social images
     (under the pipeline, ``pipeline.build`` does)."""
-    if "build" in _state:
-        if _state["by_hand"]:
-            _state["build"].stop_drawing()
-        _state["build"].page_cache.store(keep=False)  # nothing of a failed build is kept
+    try:
+        if "build" in _state:
+            if _state["by_hand"]:
+                _state["build"].stop_drawing()
+            _state["build"].page_cache.store(keep=False)  # nothing of a failed build is kept
+    finally:
+        _release_project()

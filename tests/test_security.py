@@ -828,8 +828,8 @@ def test_disk_full_is_explained() -> None:
 
     trace = "Traceback (most recent call last):\n  …\nOSError: [Errno 28] No space left on device: '/s/x'"
     assert crash_message(trace) == (
-        "La construction a échoué : plus de place sur le disque : libérez de l'espace, puis "
-        "relancez (/s/x)."
+        "La construction a échoué : plus de place sur le disque (/s/x) : libérez de l'espace, "
+        "puis relancez."
     )
 
 

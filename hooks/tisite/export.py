@@ -19,17 +19,16 @@ import io
 import json
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from ruamel.yaml import YAML
 
+from . import workspace
 from .build import THEME_CONFIG, SiteBuild, escape_page_meta, escape_theme_config
 from .convert import page_address
 from .csp import static_policy, theme_folders
-from .errors import ContentError, Problem
 from .pagecache import PLACEHOLDER_TEMPLATE
 from .pagehtml import top_headings
 from .pipeline import prepare
@@ -140,34 +139,24 @@ def _plain(value: Any) -> Any:
 
 def export(root: Path, dest: Path, site_url: str) -> list[str]:
     """Write the export of the project at ``root`` into ``dest``; returns the report lines."""
-    if dest.exists() and any(dest.iterdir()) and not (dest / MARK).is_file():
-        raise ContentError(
-            [
-                Problem(
-                    str(dest),
-                    None,
-                    None,
-                    "ce dossier existe et n'est pas un export précédent : choisissez un dossier "
-                    "vide ou nouveau (rien n'a été écrit)",
-                )
-            ]
-        )
     settings = engine_config(root)
-    source_docs = root / settings["docs_dir"]
+    docs_dir = settings["docs_dir"].strip("/")
+    refused = workspace.destination_problem(
+        root, dest, MARK, "ti exporter", docs_dir, example="../export/"
+    )
+    if refused:
+        raise workspace.Refused(f"{workspace.shown(root, dest)} : {refused}.")
+    source_docs = root / docs_dir
     # the pipeline's stages up to the engine: every page's HTML made, every link checked
     prepared = prepare(root, for_build(settings["extra"]), site_url, source_docs)
     build = prepared.build
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
+    tmp = workspace.temporary_folder(root, dest.parent, "export")
     try:
         _write(build, root, source_docs, tmp, site_url)
-        if dest.exists():
-            shutil.rmtree(dest)
-        tmp.rename(dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        workspace.replace_folder(tmp, dest)
     finally:
+        shutil.rmtree(tmp, ignore_errors=True)
         build.stop_drawing()
     pages = len(build.pages)
     return [
