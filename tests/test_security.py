@@ -34,7 +34,7 @@ from pydantic import BaseModel, ValidationError
 
 from browser import injected_script_events, static_server
 from conftest import build_site, copy_project, override_in_copy, run_ti
-from hostile import RUN, live_injections, make_hostile
+from hostile import LOOKALIKE_NAME, RUN, USERINFO_LINK, live_injections, make_hostile, make_tricky
 from pagefind_index import indexed_pages
 from tisite import schema
 from tisite.yamlio import _yaml
@@ -723,6 +723,49 @@ def test_negative_control_raw_markdown_in_open_data_leaks_the_comment(
     assert SECRET not in actionplan.actions_json(territory, None, licence)
     monkeypatch.setattr(actionplan, "markdown_text", lambda text: text)
     assert SECRET in actionplan.actions_json(territory, None, licence)
+
+
+# --- text that misleads the eye ----------------------------------------------------------------
+
+
+def test_misleading_text_is_refused_with_its_file_line_and_field(tmp_path: Path) -> None:
+    from tisite.errors import ContentError
+    from tisite.loader import load_site
+
+    root = copy_project(tmp_path / "projet")
+    make_tricky(root)
+    with pytest.raises(ContentError) as refused:
+        load_site(root)
+    report = str(refused.value)
+    assert "diagnostic-attractivite.md:3: champ « titre » : U+202E" in report
+    assert "hainaut-douaisis-cambresis/territoire.yml:4: champ « nom » : le nom mêle" in report
+    assert (
+        "hainaut-douaisis-cambresis/territoire.yml:131: champ « diffusion.inscription » : "
+        "l'adresse contient « brevo.com@ »" in report
+    )
+
+
+def test_negative_control_without_the_checks_misleading_text_is_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the checks switched off, the same content builds: the reversed title reaches
+    page after page, the look-alike name is published beside the real one, and the sign-up
+    link leads to evil.example."""
+    from tisite import validation
+
+    for module in (schema, validation):
+        monkeypatch.setattr(module, "invisible_character", lambda *_, **__: None)
+    monkeypatch.setattr(schema, "mixed_scripts", lambda _: None)
+    monkeypatch.setattr(schema, "confusable_key", lambda name: name)
+    monkeypatch.setattr(schema, "url_problem", lambda _: None)
+    root = copy_project(tmp_path / "projet")
+    make_tricky(root)
+    site = build_site(root)
+    files = [p for p in site.rglob("*") if p.is_file() and p.suffix != ".png"]
+    reversed_title = [p for p in files if "\u202e".encode() in p.read_bytes()]
+    assert len(reversed_title) >= 10, reversed_title
+    assert any(LOOKALIKE_NAME.encode() in p.read_bytes() for p in files)
+    assert any(USERINFO_LINK.encode() in p.read_bytes() for p in site.rglob("*.html"))
 
 
 # --- smaller breaches ---------------------------------------------------------------------------
