@@ -194,6 +194,7 @@ ACCEPTED_URLS = [
     "https://exemple.fr",
     "HTTPS://EXEMPLE.FR/Page?a=1&b=2#suite",
     "https://www.région.fr/aides",
+    "https://россия.рф/",  # one script (Cyrillic)
     "https://exemple.fr:8443/",
     "https://[2001:db8::1]/",
     # http only on this computer, for a local trial
@@ -225,6 +226,7 @@ REFUSED_URLS = {
     "https://exemple..fr/": "nom de site invalide",
     "https://exemple.fr/\u202e": "U+202E, caractère invisible qui inverse le sens du texte",
     'https://exemple.fr/"><script>': "ni guillemet, ni chevron",
+    "https://p\u0430ypal.example/": "mêle plusieurs écritures",  # a Cyrillic « а »
 }
 
 
@@ -260,7 +262,8 @@ def test_editors_url_pattern_refuses_the_tricks() -> None:
     for url in ACCEPTED_URLS:
         assert pattern.fullmatch(url), url
     for url in REFUSED_URLS:
-        if not any(k in REFUSED_URLS[url] for k in ("port", "nom de site", "U+202E")):
+        finer = ("port", "nom de site", "U+202E", "écritures")
+        if not any(k in REFUSED_URLS[url] for k in finer):
             assert not pattern.fullmatch(url), url
 
 

@@ -283,6 +283,12 @@ def url_problem(value: str) -> str | None:
     hostname = parts.hostname or ""
     if not _valid_host(hostname):
         return f"nom de site invalide : « {hostname} » (reçu « {_shown(value)} »)"
+    if not hostname.isascii() and mixed_scripts(hostname):
+        return (
+            f"le nom de site « {hostname} » mêle plusieurs écritures (une lettre d'un autre "
+            "alphabet y imite une lettre latine) : recopiez l'adresse depuis la barre d'adresse "
+            "du navigateur, sur le site lui-même"
+        )
     if name == "http" and not _loopback(hostname):
         return (
             f"{HTTPS} (reçu « {_shown(value)} ») : http:// n'est admis que pour un essai sur cet "
