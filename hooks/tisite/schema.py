@@ -563,7 +563,7 @@ def confusable_key(name: str) -> str:
 def _one_script(value: str) -> str:
     problem = mixed_scripts(value)
     if problem:
-        raise ValueError(f"{problem} (reçu « {value} »)")
+        raise ValueError(f"{problem} (reçu « {_shown(value)} »)")
     return value
 
 
@@ -690,15 +690,16 @@ def _https(value: str) -> str:
     """The address of a forge or of its sign-in client: https only, even for a trial."""
     if not value.lower().startswith("https://"):
         raise ValueError(
-            f"doit commencer par https:// (reçu « {value} ») : l'éditeur ne joint une forge "
-            "qu'en https://, même pour un essai"
+            f"doit commencer par https:// (reçu « {_shown(value)} ») : l'éditeur ne joint une "
+            "forge qu'en https://, même pour un essai"
         )
     problem = url_problem(value)
     if problem:
         raise ValueError(problem)
     if not re.fullmatch(FORGE_URL, value):
         raise ValueError(
-            f"adresse de serveur attendue, comme https://gitlab.example.org (reçu « {value} »)"
+            "adresse de serveur attendue, comme https://gitlab.example.org (reçu "
+            f"« {_shown(value)} »)"
         )
     return value
 
@@ -720,24 +721,24 @@ def _repository(value: str) -> str:
     if len(segments) < 2:
         raise ValueError(
             f"doit avoir la forme groupe/projet (GitLab) ou compte/dépôt (GitHub) (reçu "
-            f"« {value} »)"
+            f"« {_shown(value)} »)"
         )
     for segment in segments:
         if segment in ("", ".", ".."):
             raise ValueError(
                 f"segment « {segment} » interdit : le dépôt s'écrit groupe/projet, sans « / » "
-                f"en trop ni « . » ou « .. » (reçu « {value} »)"
+                f"en trop ni « . » ou « .. » (reçu « {_shown(value)} »)"
             )
         if not REPOSITORY_SEGMENT.fullmatch(segment):
             raise ValueError(
                 f"segment « {segment} » invalide : lettres sans accent, chiffres, « _ », « . » "
-                f"et « - » seulement, sans « - » au début (reçu « {value} »)"
+                f"et « - » seulement, sans « - » au début (reçu « {_shown(value)} »)"
             )
     if value.lower().endswith((".git", ".atom")):
         raise ValueError(
-            f"écrivez le dépôt sans « .git » à la fin, par exemple « {value[:-4]} »"
+            f"écrivez le dépôt sans « .git » à la fin, par exemple « {_shown(value[:-4])} »"
             if value.lower().endswith(".git")
-            else f"un projet ne se termine pas par « .atom » (reçu « {value} »)"
+            else f"un projet ne se termine pas par « .atom » (reçu « {_shown(value)} »)"
         )
     return value
 
@@ -798,7 +799,7 @@ def _branch(value: str) -> str:
     problem = branch_problem(value)
     if problem:
         raise ValueError(
-            f"{problem} (reçu « {value} ») : écrivez le nom de la branche, par exemple main"
+            f"{problem} (reçu « {_shown(value)} ») : écrivez le nom de la branche, par exemple main"
         )
     return value
 
