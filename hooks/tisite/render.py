@@ -250,6 +250,9 @@ NAV_BY_REGION = 12
 # and kept out of the navigation tree.
 TEMPLATES_OF = {
     "territoire": "territoire.html.j2",
+    "carte-identite": "carte-identite.html.j2",
+    "priorites": "priorites.html.j2",
+    "gouvernance": "gouvernance.html.j2",
     "avancement": "avancement.md.j2",
 }
 SECTIONS = tuple(
