@@ -7,6 +7,7 @@ the ``markdown`` filter and is sanitised after conversion (see ``sanitize``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import json
@@ -159,8 +160,16 @@ def _markdown_html(value: str | None) -> Markup:
     assert rendering is not None, "une page HTML se rend par Renderer.render"
     text = str(value).replace("\r\n", "\n").strip()
     converted = rendering.converter.convert(rendering.page_path, text)
-    rendering.links.extend(converted.links)
-    return Markup(sanitize(converted.html, contributed=True).html)
+    clean = sanitize(converted.html, contributed=True)
+    # the sanitiser namespaced the block's identifiers and its links to them (« #x » →
+    # « #uc-x », the headings' own links included): the links recorded follow them
+    rendering.links.extend(
+        dataclasses.replace(link, anchor=clean.renamed.get(link.anchor, link.anchor))
+        if link.kind == "self"
+        else link
+        for link in converted.links
+    )
+    return Markup(clean.html)
 
 
 def _heading(level: int, text: object, ident: str | None = None) -> Markup:
@@ -217,6 +226,7 @@ def make_env(html_pages: bool = False) -> Environment:
         plain=textutil.plain,
         plural=textutil.plural,
         when=textutil.when,
+        when_html=textutil.when_html,
     )
     env.filters["french_sort"] = textutil.french_sorted
     env.filters["key"] = actionplan.key  # « En cours » → « en-cours » (CSS classes, filters)
@@ -248,7 +258,12 @@ NAV_BY_REGION = 12
 # Sections of a territory: (address below the territory, navigation title, template), in the
 # order of urls.TERRITORY_SECTIONS. Leaves (one action, one letter) are generated separately
 # and kept out of the navigation tree.
-TEMPLATES_OF = {"territoire": "territoire.md.j2", "avancement": "avancement.md.j2"}
+TEMPLATES_OF = {
+    "territoire": "territoire.md.j2",
+    "avancement": "avancement.md.j2",
+    "lettres": "lettres.html.j2",
+    "agenda": "agenda.html.j2",
+}
 SECTIONS = tuple(
     (urls.section(name), title, TEMPLATES_OF.get(name, f"{name}.md.j2"))
     for name, title in urls.TERRITORY_SECTIONS
@@ -532,7 +547,7 @@ class Renderer:
             newer = letters[index - 1] if index > 0 else None
             older = letters[index + 1] if index + 1 < len(letters) else None
             content = self.render(
-                "lettre.md.j2", letter.url, t=t, x=letter, newer=newer, older=older
+                "lettre.html.j2", letter.url, t=t, x=letter, newer=newer, older=older
             )
             card = self.card(
                 letter.titre, f"Lettre n°{letter.numero}", t, textutil.long_date(letter.date)
