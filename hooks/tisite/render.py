@@ -270,9 +270,9 @@ SECTIONS = tuple(
 )
 # The national pages written from site.yml: (name in urls.TABLE, title, template).
 INFORMATION_PAGES = (
-    ("mentions-legales", "Mentions légales", "mentions-legales.md.j2"),
-    ("accessibilite", "Déclaration d'accessibilité", "accessibilite.md.j2"),
-    ("donnees-personnelles", "Données personnelles", "donnees-personnelles.md.j2"),
+    ("mentions-legales", "Mentions légales", "mentions-legales.html.j2"),
+    ("accessibilite", "Déclaration d'accessibilité", "accessibilite.html.j2"),
+    ("donnees-personnelles", "Données personnelles", "donnees-personnelles.html.j2"),
 )
 
 
@@ -441,7 +441,7 @@ class Renderer:
                 urls.page_file(urls.url_to("reference-des-champs")),
                 title,
                 self.render(
-                    "reference-des-champs.md.j2", urls.url_to("reference-des-champs"), files=files
+                    "reference-des-champs.html.j2", urls.url_to("reference-des-champs"), files=files
                 ),
                 self.card(title, "Contribuer"),
             )
