@@ -1284,6 +1284,26 @@ def test_table_of_contents_titles_are_text(tmp_path: Path) -> None:
         assert not live_injections(str(soup)), (page, live_injections(str(soup)))
 
 
+def test_html_page_table_of_contents_titles_are_escaped_text(built_site: Path) -> None:
+    """An HTML page's table of contents takes its titles from its headings' text, escaped (the
+    theme prints them raw): « <territoire> » shows as written, a tag never becomes markup."""
+    import nh3
+
+    from tisite.pagehtml import html_ready
+
+    soup = BeautifulSoup(
+        (built_site / "contribuer/reference-des-champs/index.html").read_text(encoding="utf-8"),
+        "html.parser",
+    )
+    toc = [a.get_text(strip=True) for a in soup.select("nav.md-nav--secondary a")]
+    assert "territoires/<territoire>/territoire.yml" in toc, toc
+    heading = '<h2 id="x">a &lt;img src=x onerror=alert(1)&gt; b<a class="headerlink" href="#x">¶</a></h2>'
+    (token,) = html_ready({}, heading, ()).toc
+    assert token["name"] == "a &lt;img src=x onerror=alert(1)&gt; b"
+    # control: stripping tags from the unescaped text (as before) loses the words
+    assert nh3.clean("a <img src=x onerror=alert(1)> b", tags=set()) == "a  b"
+
+
 def test_docs_pages_are_contributed_content(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     (root / "docs" / "essai.md").write_text(
@@ -1320,7 +1340,8 @@ def test_a_url_field_cannot_add_markdown_attributes(tmp_path: Path) -> None:
     assert _ids(html).count("ti-post-text") == 1  # the share box's own textarea only
     soup = BeautifulSoup(html, "html.parser")
     link = soup.find("a", href=re.compile("a.fr"))
-    assert link is not None and link["href"] == "https://a.fr/x%29%7B#ti-post-text%7D"
+    # the letter page is HTML: the address is an attribute's text, « {#…} » in it is inert
+    assert link is not None and link["href"] == "https://a.fr/x){#ti-post-text}"
 
 
 def test_markdown_files_with_a_capital_extension_are_refused(tmp_path: Path) -> None:
