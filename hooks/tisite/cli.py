@@ -299,14 +299,54 @@ SITE_MARK_TEXT = (
 
 
 def _build_into(tmp: Path, root: Path, args: argparse.Namespace) -> int:
-    """The engine's strict build into ``tmp``, in a child process; its exit code (never 0
-    after a failure)."""
-    from . import engine
+    """The pipeline (tisite.pipeline.build) into ``tmp``, in this process, its report in French
+    on the error stream; 0, or 1 after a failure."""
+    import logging
 
-    arguments = ["build", "--strict", "--clean", "--config-file", str(root / "mkdocs.yml")]
-    arguments += ["--site-dir", str(tmp)]
-    command = engine.command(args.moteur, build_options(args), arguments)
-    return run_mkdocs(command, engine.environment(), root) or 0
+    from . import engine, pipeline
+    from .buildlog import console_line, crash_message, os_error_text
+
+    engine.select(args.moteur)  # before anything imports the engine (ProperDocs replaces it)
+    os.environ.update(engine.environment())  # no English banner
+
+    class Show(logging.Handler):
+        """The engine's own messages (warnings, errors), as ``ti`` shows them."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            shown = console_line(f"{record.levelname} - {record.getMessage()}")
+            if shown:
+                print(shown, file=sys.stderr, flush=True)
+
+    logger = logging.getLogger(args.moteur)
+    show = Show(logging.WARNING)
+    logger.addHandler(show)
+    propagate, logger.propagate = logger.propagate, False
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    try:
+        result = pipeline.build(root, tmp, args.moteur, **build_options(args))
+    except ContentError as exc:
+        say("erreur : contenu invalide :\n" + exc.report())
+        return 1
+    except engine.BuildAborted as exc:
+        for line in str(exc).splitlines():
+            if (shown := console_line(line)) is not None:
+                say(shown)
+        return 1
+    except OSError as exc:
+        say(f"La construction a échoué : {os_error_text(exc)}.")
+        return 1
+    except Exception as exc:  # never a traceback: what to do, in French
+        say(crash_message(f"{type(exc).__name__}: {exc}"))
+        return 1
+    finally:
+        logger.removeHandler(show)
+        logger.propagate = propagate
+    for line in result.lines:
+        say(line)
+    return 0
 
 
 def docs_dir(root: Path) -> str:
