@@ -276,7 +276,6 @@ def cmd_build(args: argparse.Namespace) -> int:
                 print("Échec de la construction : le site précédent est conservé.", file=sys.stderr)
                 return code
             try:
-                (tmp / workspace.SITE_MARK).write_text(SITE_MARK_TEXT, encoding="utf-8")
                 workspace.replace_folder(tmp, target)
             except OSError as exc:
                 print(
@@ -291,11 +290,6 @@ def cmd_build(args: argparse.Namespace) -> int:
         if not args.territoire and not args.brouillons:  # drafts are not published addresses
             record_published_urls(root, target)
     return 0
-
-
-SITE_MARK_TEXT = (
-    "Site construit par `ti build` : ce dossier est remplacé en entier à chaque construction.\n"
-)
 
 
 def _build_into(tmp: Path, root: Path, args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import settings
+from . import settings, workspace
 from .build import SiteBuild
 from .convert import page_address
 from .errors import ContentError, Problem
@@ -87,6 +87,8 @@ def publish(
     lines.append(report.line())
     if report.pages != build.to_index:  # a page Pagefind could not read: the build fails
         warnings.append(missing_from_index(report.pages, build.to_index))
+    # the mark of a folder a build made: the only kind a later build replaces (see workspace)
+    (site_dir / workspace.SITE_MARK).write_text(workspace.SITE_MARK_TEXT, encoding="utf-8")
     stats = build.social_stats
     drawn = agree(stats["drawn"], "dessinée")
     lines.append(f"Images de partage : {stats['drawn']} {drawn}, {stats['cached']} en cache.")

@@ -24,6 +24,9 @@ from pathlib import Path
 LOCK = Path(".cache") / "verrou"
 TMP = Path(".cache") / "tmp"
 SITE_MARK = ".ti-site"  # written into every site `ti build` makes: only such a folder is replaced
+SITE_MARK_TEXT = (
+    "Site construit par `ti build` : ce dossier est remplacé en entier à chaque construction.\n"
+)
 DEFAULT_WAIT = 1800.0  # seconds a command waits for another one (`ti --attente`)
 WAITING = "Une autre construction est en cours dans ce projet ; attente…"
 # Folders of a project that hold its sources, tools or history: never an output.
