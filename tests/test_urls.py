@@ -49,12 +49,14 @@ def test_an_address_changed_in_the_table_changes_pages_links_and_files(
     monkeypatch.setitem(urls.TABLE, "lettre", "{t}/bulletins/{numero}/")
     monkeypatch.setitem(urls.TABLE, "lettre-courriel", "{t}/bulletins/{numero}/email.html")
     monkeypatch.setitem(urls.TABLE, "lettre-texte", "{t}/bulletins/{numero}/email.txt")
+    monkeypatch.setitem(urls.TABLE, "lettre-envoi-html", "{t}/bulletins/{numero}/envoi.html")
+    monkeypatch.setitem(urls.TABLE, "lettre-envoi-texte", "{t}/bulletins/{numero}/envoi.txt")
     build = SiteBuild.load(project, site_url="https://exemple.org/")
     paths = {page.path for page in build.pages}
     assert f"{HDC}/bulletins/15/index.md" in paths
     assert f"{HDC}/lettres/15/index.md" not in paths
     home = next(p for p in build.pages if p.path == f"{HDC}/index.md").content
-    assert "(bulletins/15/index.md)" in home and "(lettres/15/index.md)" not in home
+    assert 'href="bulletins/15/"' in home and 'href="lettres/15/"' not in home
     letter = next(p for p in build.pages if p.path == f"{HDC}/bulletins/15/index.md").content
     assert 'href="../../lettres/rss.xml"' in letter and 'href="email.html"' in letter
     assert 'href="../14/"' in letter  # the previous letter, at its new address too

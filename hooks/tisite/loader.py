@@ -12,7 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import images, registry, remote, schema
+from . import images, registry, remote, schema, urls
 from .errors import ContentError, Problem
 from .letters import load_agenda, load_letters
 from .models import ActionItem, Epci, SiteModel, Territory
@@ -550,30 +550,15 @@ def _build_territory(
     )
 
 
-# First segments of the site's own pages and folders: a territory (or its former identifier)
-# can't take them, or its pages would replace the legal notices, the search or the theme.
-RESERVED = frozenset(
-    {
-        "tableau-de-bord",
-        "mentions-legales",
-        "accessibilite",
-        "donnees-personnelles",
-        "contribuer",
-        "programme",
-        "assets",
-        "search",
-        "pagefind",
-        "actions",
-        "admin",
-        "territoires",
-        "lettres",
-    }
-)
+# First segments of the site's own pages and folders, from the address table: a territory (or
+# its former identifier) can't take them, or its pages would replace the legal notices, the
+# search or the theme.
+RESERVED = urls.reserved_top()
 # Top-level addresses the site makes itself, which a page of docs/ can't take either (docs/ has
-# its own « contribuer », « programme » and « assets »).
-GENERATED_TOP = RESERVED - {"contribuer", "programme", "assets"}
+# its own « contribuer » and « assets »).
+GENERATED_TOP = RESERVED - {"contribuer", "assets"}
 # Pages of a territory's action plan that an action (or its former identifier) can't take.
-RESERVED_ACTIONS = frozenset({"avancement"})
+RESERVED_ACTIONS = urls.reserved_in_plan()
 
 
 def reserved_names(root: Path) -> set[str]:

@@ -320,7 +320,7 @@ def _email_env(html: bool) -> Environment:
     return env
 
 
-EMAIL_FILES = ("email.html", "email.txt", "envoi.html", "envoi.txt")
+EMAIL_FILES = urls.email_files()  # email.html, email.txt, envoi.html, envoi.txt
 
 
 def email_versions(

@@ -39,6 +39,8 @@ TABLE: dict[str, str] = {
     "lettre": "{t}/lettres/{numero}/",
     "lettre-courriel": "{t}/lettres/{numero}/email.html",
     "lettre-texte": "{t}/lettres/{numero}/email.txt",
+    "lettre-envoi-html": "{t}/lettres/{numero}/envoi.html",  # to paste in a mailing tool
+    "lettre-envoi-texte": "{t}/lettres/{numero}/envoi.txt",
     "agenda": "{t}/agenda/",
     # a territory's files
     "carte-territoire": "{t}/carte-identite/carte.svg",
@@ -72,6 +74,41 @@ TERRITORY_SECTIONS = (
 )
 SHARING_IMAGE = "partage.png"  # beside every page (its Open Graph image)
 EDITOR = "admin/"  # the web editor: not a page of the site
+# Folders of the site that no entry of the table names: the site's and the theme's own files,
+# the search index, the web editor; and first segments kept for national pages to come.
+SITE_FOLDERS = ("assets", "search", "pagefind", EDITOR.rstrip("/"), "territoires", "lettres")
+# The email versions of a letter, beside its page (entries of the table and the copy to send).
+EMAIL_NAMES = ("lettre-courriel", "lettre-texte", "lettre-envoi-html", "lettre-envoi-texte")
+
+
+def reserved_top() -> frozenset[str]:
+    """First segments of the site's own addresses (national pages and files, its folders): a
+    territory's folder name (or a page of docs/) can't take one, or its pages would replace
+    them. Derived from the table."""
+    firsts = {
+        TABLE[name].split("/", 1)[0].split(".", 1)[0]
+        for name in TABLE
+        if TABLE[name] and not TABLE[name].startswith("{")
+    }
+    return frozenset(firsts | set(SITE_FOLDERS))
+
+
+def reserved_in_plan() -> frozenset[str]:
+    """Pages of a territory's action plan besides the fiches (« avancement »): a fiche action
+    (or its former identifier) can't take their name. Derived from the table."""
+    prefix = "{t}/plan-action/"
+    return frozenset(
+        rest.split("/", 1)[0]
+        for pattern in TABLE.values()
+        if pattern.startswith(prefix)
+        and (rest := pattern[len(prefix) :]).endswith("/")
+        and not rest.startswith("{")
+    )
+
+
+def email_files() -> tuple[str, ...]:
+    """The file names of a letter's email versions (``email.html``…), from the table."""
+    return tuple(TABLE[name].rsplit("/", 1)[1] for name in EMAIL_NAMES)
 
 
 def parameters(name: str) -> set[str]:
