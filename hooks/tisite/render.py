@@ -248,7 +248,11 @@ NAV_BY_REGION = 12
 # Sections of a territory: (address below the territory, navigation title, template), in the
 # order of urls.TERRITORY_SECTIONS. Leaves (one action, one letter) are generated separately
 # and kept out of the navigation tree.
-TEMPLATES_OF = {"territoire": "territoire.md.j2", "avancement": "avancement.md.j2"}
+TEMPLATES_OF = {
+    "territoire": "territoire.md.j2",
+    "plan-action": "plan-action.html.j2",
+    "avancement": "avancement.html.j2",
+}
 SECTIONS = tuple(
     (urls.section(name), title, TEMPLATES_OF.get(name, f"{name}.md.j2"))
     for name, title in urls.TERRITORY_SECTIONS
