@@ -391,7 +391,7 @@ class Renderer:
                 "index.md",
                 home,
                 self.render(
-                    "home.md.j2",
+                    "home.html.j2",
                     urls.url_to("accueil"),
                     view=views.home(self.site, self.millesime),
                 ),
@@ -405,7 +405,7 @@ class Renderer:
                 DASHBOARD,
                 title,
                 self.render(
-                    "tableau-de-bord.md.j2",
+                    "tableau-de-bord.html.j2",
                     urls.url_to("tableau-de-bord"),
                     view=views.dashboard(self.site),
                 ),
