@@ -451,7 +451,7 @@ class Renderer:
                 urls.page_file(finder.ROOT),
                 title,
                 self.render(
-                    "actions.md.j2",
+                    "actions.html.j2",
                     finder.ROOT,
                     total=total,
                     facets=finder.FACETS,
@@ -471,7 +471,7 @@ class Renderer:
                     v.path,
                     title,
                     self.render(
-                        "actions-facette.md.j2",
+                        "actions-facette.html.j2",
                         v.url,
                         title=title,
                         v=v,
