@@ -1,16 +1,19 @@
-"""MkDocs hooks: wire the ``tisite`` core into a MkDocs (or ProperDocs) build. Thin on purpose.
+"""MkDocs hooks: the engine adapter of the ``tisite`` pipeline (tisite/pipeline.py). Thin on
+purpose: the engine wraps each page's ready HTML in the theme and the navigation.
 
-The build, in the order the engine calls these events:
+In the order the engine calls these events:
 
 1. on_startup: remember whether this is the preview (``serve``);
-2. on_config: load and validate the content, generate every page and file (SiteBuild.load);
-3. on_files: hand the generated pages and files to the engine, plan the page cache, start
-   drawing the social images, check that no published address disappears;
+2. on_config: take the site the pipeline prepared, or prepare it here when the engine runs by
+   hand (pipeline.prepare: load, validate, model, every page's HTML, links and addresses
+   checked); the theme's values escaped;
+3. on_files: hand the ready pages (ReadyPage: no file read, no Markdown, no link check) and the
+   generated files to the engine, the navigation; plan the page cache;
 4. on_env: share the compiled templates' cache with the theme;
-5. per page: on_page_context (sharing tags, escaped metadata, search filters), then
-   on_page_content (the HTML cleaned), then on_post_page (security policy, page cache);
-6. on_post_template: security policy of the theme's own pages (404, sitemap);
-7. on_post_build: linked files, social images, web editor, search index.
+5. per page: on_page_context (sharing tags, escaped metadata, search filters), then on_post_page
+   (finish: security policy; the page cache);
+6. on_post_template: security policy of the theme's own pages (404);
+7. on_post_build: by hand, the publication (pipeline.publish); under the pipeline, nothing.
 
 Hook modules stay loaded across ``mkdocs serve`` rebuilds: all state is reset in on_config.
 """
@@ -29,17 +32,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import CountHandler
+from mkdocs.utils import CountHandler, clean_directory
 
-from tisite import settings
+from tisite import pipeline, settings, workspace
 from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
 from tisite.csp import protect, theme_scripts
 from tisite.errors import ContentError
 from tisite.pagehtml import Ready
 from tisite.preview import preview_error_page
-from tisite.searchindex import Indexing, missing_from_index
 from tisite.sharing import SharedPage
-from tisite.textutil import agree, plural
+from tisite.textutil import plural
 
 # « mkdocs » is ProperDocs' own package under ProperDocs (see tisite.engine): its loggers too
 ENGINE = mkdocs.__name__
@@ -50,6 +52,7 @@ _command = {"preview": False}  # set once per process by on_startup
 # This file as it was loaded (the engine loads a hooks file once per process): the page cache's
 # key, with the engine's name and version, so that no page rendered by other code is served
 ADAPTER_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+_held: dict[str, Any] = {}  # the project's lock, held by a preview's rebuild (see on_config)
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -58,40 +61,55 @@ def on_startup(*, command: str, dirty: bool) -> None:
     _command["preview"] = command == "serve"
 
 
+class _Collect(logging.Handler):
+    """The build's warnings, in French: in the preview (not strict, see cmd_serve), errors that
+    replace the site by the error page, as a strict build would stop on them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Load, validate and generate the whole site (SiteBuild.load), with the settings."""
-    if "warnings" in _state:
-        logging.getLogger(ENGINE).removeHandler(_state["warnings"])
-    if "build" in _state:
-        _state["build"].stop_drawing()
+    """The site the pipeline prepared (``ti build``, tests), or prepared here when the engine
+    runs by hand (``mkdocs build``, ``mkdocs serve``): loaded, validated, every page's HTML
+    made and every link checked (pipeline.prepare)."""
+    for handler in ("warnings", "collect"):
+        if handler in _state:
+            logging.getLogger(ENGINE).removeHandler(_state[handler])
+    if "prepared" in _state and _state["by_hand"]:
+        _state["prepared"].build.stop_drawing()
     _state.clear()
     # MkDocs' own counter of the build's warnings: the page cache keeps pages of a clean build
     _state["warnings"] = CountHandler(level=logging.WARNING)
     logging.getLogger(ENGINE).addHandler(_state["warnings"])
-    root = Path(config.config_file_path).parent
-    try:
-        options = settings.for_build(config.extra)
-        build = SiteBuild.load(
-            root, only=options.territoire, drafts=options.brouillons, site_url=config.site_url
-        )
-    except ContentError as exc:
+    _state["collect"] = _Collect()
+    logging.getLogger(ENGINE).addHandler(_state["collect"])
+    prepared = pipeline.handed()
+    _state["by_hand"] = prepared is None
+    if prepared is None:
+        root = Path(config.config_file_path).parent
         if _command["preview"]:
-            # the preview shows the problems in the browser and waits for the fix (see
-            # preview_error_page); a build for publication stops here
-            _state["errors"] = exc.report()
-            config.theme.static_templates.clear()  # no theme page: the site can't be built
-            return config
-        raise PluginError("contenu invalide :\n" + exc.report()) from None
-    if not config.site_url:
-        raise PluginError(
-            "mkdocs.yml : « site_url » est obligatoire : indiquez l'adresse publique du site "
-            "(par exemple https://mon-territoire.example.org/). Elle sert aux aperçus LinkedIn, "
-            "aux flux RSS, aux versions courriel et au plan du site."
-        )
-    for warning in build.site.warnings:
-        log.info(warning.format())
+            _hold_project(root)
+        try:
+            options = settings.for_build(config.extra)
+            prepared = pipeline.prepare(root, options, config.site_url, Path(config.docs_dir))
+        except ContentError as exc:
+            if _command["preview"]:
+                # the preview shows the problems in the browser and waits for the fix (see
+                # preview_error_page); a build for publication stops here
+                _state["errors"] = exc.report()
+                config.theme.static_templates.clear()  # no theme page: the site can't be built
+                return config
+            raise PluginError("contenu invalide :\n" + exc.report()) from None
+        for line in prepared.lines:
+            log.info(line)
+    _state["prepared"] = prepared
+    build = prepared.build
     _state["build"] = build
-    _state["options"] = options
     # one name for the site, the one of site.yml (the tab title, the header, the feeds)
     config.site_name = build.site.settings.titre
     build.theme_scripts = theme_scripts(config.theme.dirs)
@@ -101,14 +119,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Hand the generated pages and files to the engine; the navigation; the page cache."""
+    """Hand the ready pages and the generated files to the engine; the navigation; the page
+    cache (the engine's own output, kept)."""
     if "errors" in _state:
         return Files([])  # the error page only, written after the build
     build: SiteBuild = _state["build"]
     config.nav = build.nav(docs_dir=Path(config.docs_dir))
     parts = {
         # the engine that renders (MkDocs or ProperDocs, its version: the generator tag) and
-        # this adapter, read again at each build: an edit of either makes every page again
+        # this adapter as loaded: an edit of either makes every page again
         "moteur": f"{ENGINE} {mkdocs.__version__}",
         "adaptateur": ADAPTER_DIGEST,
         "mkdocs.yml": Path(config.config_file_path).read_text(encoding="utf-8"),
@@ -117,9 +136,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         "extra": dict(config.extra),
         "nav": config.nav,
     }
-    options: settings.BuildSettings = _state["options"]
+    options: settings.BuildSettings = _state["prepared"].options
     build.plan_page_cache(parts, enabled=options.cache_pages)
-    build.start_drawing(options.processus_images)
     for page in build.pages:
         files.append(File.generated(config, page.path, content=""))
     for path, content in build.mkdocs_assets():
@@ -130,35 +148,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.remove(image)  # published encoded again, without its metadata
         content = build.clean_docs_image(Path(image.abs_src_path or ""))
         files.append(File.generated(config, image.src_uri, content=content))
-    docs_dir = Path(config.docs_dir)
-    pages = {f.src_uri for f in files.documentation_pages()}
-    try:
-        # every page's HTML, made by the core; every link and anchor of the site checked
-        build.make_html(docs_dir, [f.src_uri for f in files if f.src_uri not in pages])
-    except ContentError as exc:
-        return _refused(exc, "contenu invalide", config)
-    for note in build.notes:
-        log.info(note.format())
     titles = _nav_titles(config.nav)
+    docs_dir = Path(config.docs_dir)
     for file in files.documentation_pages():
         ready = build.html[file.src_uri]
-        ReadyPage(
-            titles.get(file.src_uri),
-            file,
-            config,
-            ready,
-            build.meta_of(file.src_uri, ready, docs_dir),
-        )
-    page_urls = [f.url for f in files.documentation_pages()]
-    try:
-        new = build.check_urls(build.produced_urls(page_urls))
-    except ContentError as exc:
-        return _refused(exc, "adresses publiées", config)
-    if new:
-        log.info(
-            f"{plural(len(new), 'adresse')} pas encore dans urls-publiees.txt (ajoutées par "
-            "`ti build`)."
-        )
+        meta = build.meta_of(file.src_uri, ready, docs_dir)
+        ReadyPage(titles.get(file.src_uri), file, config, ready, meta)
     return files
 
 
@@ -199,17 +194,6 @@ def _nav_titles(nav: Any) -> dict[str, str]:
                 else:
                     found.update(_nav_titles(value))
     return found
-
-
-def _refused(exc: ContentError, heading: str, config: MkDocsConfig) -> Files:
-    """Content the build refuses: the preview shows the problems in the browser and waits for
-    the fix (see preview_error_page); a build for publication stops here."""
-    if _command["preview"]:
-        _state["errors"] = exc.report()
-        config.theme.static_templates.clear()
-        _state["build"].stop_drawing()
-        return Files([])
-    raise PluginError(f"{heading} :\n" + exc.report()) from None
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
@@ -260,47 +244,103 @@ def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> s
     return protect(output, build.theme_scripts, _command["preview"])
 
 
-def on_post_build(config: MkDocsConfig) -> None:
-    """Files linked from the cache, social images, web editor, search index, build log."""
-    if "errors" in _state:
-        report = _state["errors"]
+def _preview_errors(config: MkDocsConfig, report: str, terminal: bool) -> None:
+    """The preview's error page at every address (the site's pages removed): what a strict
+    build would stop on. ``terminal``: the report is also printed (else the engine printed it)."""
+    if terminal:
         for line in report.splitlines():
             log.info(line)  # a warning would stop the (strict) preview build: no page at all
-        page = preview_error_page(report)
-        site = Path(config.site_dir)
-        for name in ("index.html", "404.html"):
-            (site / name).write_text(page, encoding="utf-8")
+    page = preview_error_page(report)
+    site = Path(config.site_dir)
+    clean_directory(str(site))  # the preview's own temporary folder (see cmd_serve)
+    for name in ("index.html", "404.html"):
+        (site / name).write_text(page, encoding="utf-8")
+
+
+def _build_errors() -> str | None:
+    """The errors the build logged, as the preview's report; None if none."""
+    collect: _Collect = _state["collect"]
+    if not collect.lines:
+        return None
+    count = len(collect.lines)
+    log.info(
+        f"{plural(count, 'erreur')} à la construction : l'aperçu en affiche la liste jusqu'à la "
+        "correction (ti check et ti build s'arrêtent aussi)."
+    )
+    return "\n".join(collect.lines)
+
+
+def _hold_project(root: Path) -> None:
+    """A rebuild of the preview writes the project's cache: it holds the project's lock, as
+    ``ti build`` and ``ti check`` do (waiting for them, saying so), until it ends. The
+    publication build runs in ``ti build``, which holds the lock itself."""
+    if "lock" in _held:
+        return  # a rebuild whose configuration failed: still held
+    lock = workspace.project_lock(root, announce=log.info)
+    try:
+        lock.__enter__()
+    except workspace.Busy as exc:
+        raise PluginError(str(exc)) from None
+    _held["lock"] = lock
+
+
+def _release_project() -> None:
+    lock = _held.pop("lock", None)
+    if lock is not None:
+        lock.__exit__(None, None, None)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """By hand (``mkdocs build``, ``mkdocs serve``): the publication (pipeline.publish: files,
+    social images, web editor, search index); under the pipeline, ``pipeline.build`` does it.
+    The preview shows its error page when the build logged an error."""
+    try:
+        _post_build(config)
+    finally:
+        _release_project()
+
+
+def _post_build(config: MkDocsConfig) -> None:
+    if "errors" in _state:
+        _preview_errors(config, _state["errors"], terminal=True)
         return
     build: SiteBuild = _state["build"]
+    if _command["preview"] and (report := _build_errors()) is not None:
+        build.stop_drawing()
+        build.page_cache.store(keep=False)  # nothing of a failed build is kept
+        _preview_errors(config, report, terminal=False)
+        return
+    for handler in ("warnings", "collect"):
+        logging.getLogger(ENGINE).removeHandler(_state[handler])
     warnings: CountHandler = _state["warnings"]
-    logging.getLogger(ENGINE).removeHandler(warnings)
-    log.info(build.finish_page_cache(clean=not warnings.get_counts()))
-    # the search index, made from the pages as written (see tisite/searchindex), while the
-    # other files are written
-    indexing = Indexing(Path(config.site_dir))
+    _state["clean"] = not warnings.get_counts()
+    if not _state["by_hand"]:
+        return
     try:
-        build.write_artefacts(Path(config.site_dir))
-        log.info(build.write_editor(Path(config.site_dir), config.site_url, _command["preview"]))
-    except ContentError as exc:
-        indexing.stop()
-        raise PluginError(exc.report()) from None
-    except BaseException:
-        indexing.stop()
-        raise
-    try:
-        report = indexing.finish()
+        lines, problems = pipeline.publish(
+            _state["prepared"],
+            Path(config.site_dir),
+            config.site_url,
+            _command["preview"],
+            _state["clean"],
+        )
     except ContentError as exc:
         raise PluginError(exc.report()) from None
-    log.info(report.line())
-    if report.pages != build.to_index:  # a page Pagefind could not read: the build fails
-        log.warning(missing_from_index(report.pages, build.to_index))
-    stats = build.social_stats
-    drawn = agree(stats["drawn"], "dessinée")
-    log.info(f"Images de partage : {stats['drawn']} {drawn}, {stats['cached']} en cache.")
+    for line in lines:
+        log.info(line)
+    for problem in problems:
+        log.warning(problem)
+    if _command["preview"] and problems:
+        _preview_errors(config, "\n".join(problems), terminal=False)  # missing from the index
 
 
 def on_build_error(error: Exception) -> None:
-    """A failed build stops the background drawing of social images."""
-    if "build" in _state:
-        _state["build"].stop_drawing()
-        _state["build"].page_cache.store(keep=False)  # nothing of a failed build is kept
+    """A failed build keeps nothing; by hand, it stops the background drawing of social images
+    (under the pipeline, ``pipeline.build`` does)."""
+    try:
+        if "build" in _state:
+            if _state["by_hand"]:
+                _state["build"].stop_drawing()
+            _state["build"].page_cache.store(keep=False)  # nothing of a failed build is kept
+    finally:
+        _release_project()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image
+
 GC = "territoires/grand-chatellerault"
 ACTION = f"{GC}/actions/diagnostic-attractivite.md"
 TITLE = "titre: Réaliser un diagnostic d'attractivité"
@@ -38,11 +40,11 @@ ICS_INJECTION = "Réunion\r\nBEGIN:VEVENT\r\nSUMMARY:injecté"
 MARKDOWN_PAYLOADS = {
     "script": SCRIPT,
     "script-svg": f"<svg><script>{RUN}</script></svg>",
-    "img-onerror": f'<img src="x" onerror="{RUN}">',
+    # an image without an address: it loads nothing, so any text may hold it
+    "img-onerror": f'<img alt="image piégée" onerror="{RUN}">',
     "a-javascript": f'<a href="javascript:{RUN}">lien html</a>',
     "a-javascript-masque": f'<a href="jav&#x09;ascript:{RUN}">lien masqué</a>',
     "lien-markdown-javascript": f"[lien markdown](javascript:{RUN})",
-    "image-data": "![image](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
     "lien-data": f"[data](data:text/html,<script>{RUN}</script>)",
     # frames and objects of the site itself (those of another site are refused by check)
     "iframe": '<iframe src="cadre.html"></iframe>',
@@ -69,8 +71,16 @@ MARKDOWN_PAYLOADS = {
 }
 
 
-def _markdown_body() -> str:
-    blocks = [f"Paragraphe {name} :\n\n{payload}\n" for name, payload in MARKDOWN_PAYLOADS.items()]
+# Payloads only a letter can hold: an image must be a file published next to its text (an
+# image that is not, such as « data: », is refused by check: see test_security).
+LETTER_IMAGE = "images/piege.png"
+LETTER_PAYLOADS = {
+    "img-onload": f'<img src="{LETTER_IMAGE}" alt="image piégée" onload="{RUN}">',
+}
+
+
+def _markdown_body(payloads: dict[str, str] = MARKDOWN_PAYLOADS) -> str:
+    blocks = [f"Paragraphe {name} :\n\n{payload}\n" for name, payload in payloads.items()]
     return "Mot-repère : chaudronnerie.\n\n" + "\n".join(blocks)
 
 
@@ -155,9 +165,11 @@ def make_hostile(root: Path) -> None:
         f"  - titre: {_yaml_string(ICS_INJECTION)}\n"
         "    date: 2099-01-15T10:00\n"
         f"    lieu: {_yaml_string(p['balise-script'])}\n"
-        "---\n" + _markdown_body(),
+        "---\n" + _markdown_body({**MARKDOWN_PAYLOADS, **LETTER_PAYLOADS}),
         encoding="utf-8",
     )
+    (letters / LETTER_IMAGE).parent.mkdir()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(letters / LETTER_IMAGE)
 
 
 _DANGEROUS_SCHEMES = ("javascript:", "data:", "vbscript:")

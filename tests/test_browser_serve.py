@@ -53,12 +53,32 @@ def test_live_reload_after_editing_territory(project: Path, browser: Browser) ->
         # ... and the repaired site comes back without a click.
         path.write_text(text, encoding="utf-8")
         wait_for_text(tab, "article", "Territoire pilote de Nouvelle-Aquitaine")
+        # A link to a fiche action that does not exist: the same error page at once (the
+        # preview keeps answering), then the site again once the link is fixed.
+        letter = project / "territoires/hainaut-douaisis-cambresis/lettres/14.md"
+        letter_text = letter.read_text(encoding="utf-8")
+        broken = "\nVoir [la fiche](../../plan-action/inexistante/index.md).\n"
+        letter.write_text(letter_text + broken, encoding="utf-8")
+        wait_for_text(tab, "h1", "Le site ne peut pas être construit")
+        problems = tab.inner_text("main ul")
+        assert "territoires/hainaut-douaisis-cambresis/lettres/14.md:" in problems
+        assert "lien vers « ../../plan-action/inexistante/index.md »" in problems
+        other = browser.new_page()
+        other.goto(f"http://127.0.0.1:{port}/hainaut-douaisis-cambresis/lettres/14/")
+        assert "contenu à corriger" in other.inner_text("h1")
+        other.close()
+        letter.write_text(letter_text, encoding="utf-8")
+        wait_for_text(tab, "article", "Territoire pilote de Nouvelle-Aquitaine")
         tab.close()
     finally:
         output = stop_process(server)
     # the terminal says the same in French, and nothing of MkDocs' English
     assert "territoires/grand-chatellerault/territoire.yml:" in output
     assert "Aperçu sur http://127.0.0.1:" in output
+    # the broken link is an error, as ti check and ti build say (one word for one thing)
+    assert "lettres/14.md:" in output and ": erreur : lien vers « ../../plan-action/" in output
+    assert "1 erreur à la construction : l'aperçu en affiche la liste" in output
+    assert ": avertissement : lien" not in output
     for english in ("Aborted", "appear stuck", "Building documentation", "Serving on", "INFO"):
         assert english not in output, english
 

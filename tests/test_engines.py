@@ -111,6 +111,7 @@ def test_properdocs_builds_the_same_site(built_site: Path, project: Path) -> Non
         r'name="generator" content="([^"]*)"', (theirs / "index.html").read_text()
     )
     assert generator and generator[1].startswith("mkdocs-ProperDocs 1.6"), generator
+    (theirs / ".ti-site").unlink()  # the mark of `ti build` (the in-process build has none)
     ours, other = _normalised(built_site), _normalised(theirs)
     assert sorted(ours) == sorted(other)
     assert [k for k in ours if ours[k] != other[k]] == []
@@ -133,6 +134,10 @@ def test_properdocs_messages_are_french_and_name_the_source(project: Path) -> No
         assert f"{HDC}/lettres/14.md:{lines}: " in output
         assert "lien vers « ../../plan-action/absente.md » : la page ou le fichier visé" in output
         assert "Traceback" not in output and "WARNING" not in output
+        assert "avertissement : lien" not in output  # an error, as the preview says too
+        if command == ("build",):
+            assert f"14.md:{lines}: erreur : lien vers" in output
+            assert "Construction interrompue : 1 erreur (voir ci-dessus)" in output
 
 
 def test_build_settings_come_from_ti_or_mkdocs_yml(project: Path, tmp_path: Path) -> None:

@@ -155,7 +155,8 @@ def test_export_never_replaces_another_folder(project: Path, tmp_path: Path) -> 
     (other / "notes.txt").write_text("à garder", encoding="utf-8")
     refused = run_ti("exporter", str(other), cwd=project)
     assert refused.returncode == 1
-    assert "n'est pas un export précédent" in refused.stderr
+    assert refused.stderr.startswith(f"{other} : ce dossier existe, n'est pas vide et n'a pas")
+    assert "(il n'a pas de fichier .export-territoires)" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert [p.name for p in other.iterdir()] == ["notes.txt"]
     # a previous export is replaced whole

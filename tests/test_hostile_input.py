@@ -174,7 +174,8 @@ CASES: dict[str, Case] = {
     "valeur-hors-vocabulaire": Case(
         add_to_action("avancement:\n  - date: 2024-01-15\n    phase: Opération\n    statut: Fini"),
         f"{A}:18: champ « avancement[1].statut » : valeur non reconnue (reçu « Fini ») : valeurs "
-        "possibles 'En cours', 'En retard', 'En pause', 'Bloqué', 'Abandonné', 'Terminé'",
+        "possibles : « En cours », « En retard », « En pause », « Bloqué », « Abandonné », "
+        "« Terminé »",
     ),
     # Amounts
     "montant-non-numerique": Case(
@@ -198,22 +199,55 @@ CASES: dict[str, Case] = {
     # Dates
     "date-inexistante": Case(
         add_to_action("calendrier:\n  debut: 2023-02-30"),
-        f"{A}:16: champ « calendrier.debut » : cette date n'existe pas : « 2023-02-30 »",
+        f"{A}:16: champ « calendrier.debut » : le 30 février 2023 n'existe pas (février 2023 "
+        "n'a que 28 jours) : vérifiez le jour et le mois (reçu « 2023-02-30 »)",
     ),
     "mois-inexistant": Case(
         add_to_action("calendrier:\n  debut: 2023-13"),
-        f"{A}:16: champ « calendrier.debut » : mois inexistant dans « 2023-13 »",
+        f"{A}:16: champ « calendrier.debut » : il n'y a pas de mois 13 (les mois vont de 01 à "
+        "12) (reçu « 2023-13 »)",
     ),
     "29-fevrier-non-bissextile": Case(
         edit(LETTER, "date: 2022-09-20", "date: 2023-02-29"),
-        f"{LETTER}:4: champ « date » : cette date n'existe pas (reçu « 2023-02-29 »)",
+        f"{LETTER}:4: champ « date » : le 29 février 2023 n'existe pas (février 2023 n'a que "
+        "28 jours) : vérifiez le jour et le mois (reçu « 2023-02-29 »)",
+    ),
+    "31-fevrier": Case(
+        edit(LETTER, "date: 2022-09-20", "date: 2026-02-31"),
+        f"{LETTER}:4: champ « date » : le 31 février 2026 n'existe pas (février 2026 n'a que "
+        "28 jours) : vérifiez le jour et le mois (reçu « 2026-02-31 »)",
+    ),
+    "date-a-la-francaise": Case(
+        edit(LETTER, "date: 2022-09-20", "date: 20/09/2022"),
+        f"{LETTER}:4: champ « date » : doit être une date au format AAAA-MM-JJ (reçu "
+        "« 20/09/2022 ») : écrivez 2022-09-20",
+    ),
+    "date-a-la-francaise-inexistante": Case(
+        edit(LETTER, "date: 2022-09-20", "date: 31/02/2026"),
+        f"{LETTER}:4: champ « date » : doit être une date au format AAAA-MM-JJ (reçu "
+        "« 31/02/2026 ») : écrivez 2026-02-31 ; attention, le 31 février 2026 n'existe pas "
+        "(février 2026 n'a que 28 jours)",
+    ),
+    "date-partielle-a-la-francaise": Case(
+        add_to_action("calendrier:\n  debut: 15/03/2026"),
+        f"{A}:16: champ « calendrier.debut » : doit être une date au format AAAA-MM-JJ (reçu "
+        "« 15/03/2026 ») : écrivez 2026-03-15",
+    ),
+    "evenement-a-la-francaise": Case(
+        write(
+            f"{HDC}/agenda.yml",
+            "evenements:\n  - titre: Comité\n    date: 15/03/2026 à 9h30\n".encode(),
+        ),
+        f"{HDC}/agenda.yml:3: champ « evenements[1].date » : doit être une date au format "
+        "AAAA-MM-JJ ou AAAA-MM-JJTHH:MM (reçu « 15/03/2026 à 9h30 ») : écrivez "
+        "2026-03-15T09:30",
     ),
     "heure-inexistante": Case(
         write(
             f"{HDC}/agenda.yml",
             b"evenements:\n  - titre: Comit\xc3\xa9\n    date: 2024-01-01T25:00\n",
         ),
-        f"{HDC}/agenda.yml:3: champ « evenements[1].date » : cette date n'existe pas "
+        f"{HDC}/agenda.yml:3: champ « evenements[1].date » : l'heure 25:00 n'existe pas "
         "(reçu « 2024-01-01T25:00 »)",
     ),
     "fin-avant-debut": Case(
@@ -270,6 +304,65 @@ CASES: dict[str, Case] = {
         edit(LETTER, "image: images/couverture-bilan-relance.jpg", "image: ../../../site.yml"),
         f"{LETTER}:8: champ « image » : le chemin ne peut pas remonter dans les dossiers "
         "(« .. » interdit)",
+    ),
+    # Images: each one a file the build publishes, of the type its name says, with alt text
+    "image-html-introuvable": Case(
+        edit(
+            LETTER,
+            "## Actualités locales\n",
+            '## Actualités locales\n<img src="images/plan.png"\n  alt="Plan">\n',
+        ),
+        f"{LETTER}:23: image introuvable : « images/plan.png » (placez le fichier dans le "
+        "dossier lettres/ et vérifiez l'orthographe, majuscules comprises)",
+    ),
+    "image-chemin-absolu": Case(
+        edit(LETTER, "## Actualités locales\n", "## Actualités locales\n![c](/etc/passwd)\n"),
+        f"{LETTER}:23: image « /etc/passwd » : chemin absolu (il ne mène pas à un fichier du "
+        "dépôt et dépend de l'adresse où le site est publié) ; indiquez le chemin du fichier "
+        "à partir du fichier de la page, par exemple images/photo.jpg pour un fichier "
+        "photo.jpg placé dans un dossier images/ à côté de lui",
+    ),
+    "image-jpeg-nommee-png": Case(
+        lambda root: (
+            copy(f"{HDC}/lettres/images/couverture-bilan-relance.jpg", "couverture.png")(root),
+            edit(
+                LETTER, "image: images/couverture-bilan-relance.jpg", "image: images/couverture.png"
+            )(root),
+        ),
+        f"{LETTER}:8: champ « image » : le fichier « images/couverture.png » est en réalité une "
+        "image JPEG : renommez-le « images/couverture.jpg » (et écrivez ce nom là où la page "
+        "l'indique) ; le site publie chaque image sous le type que dit son nom",
+    ),
+    "image-docs-png-nommee-jpg": Case(
+        copy("docs/contribuer/images/editeur-lettre.png", "capture.jpg"),
+        "docs/contribuer/images/capture.jpg: le fichier « docs/contribuer/images/capture.jpg » "
+        "est en réalité une image PNG : renommez-le « docs/contribuer/images/capture.png » (et "
+        "écrivez ce nom là où la page l'indique) ; le site publie chaque image sous le type "
+        "que dit son nom",
+    ),
+    "image-sans-texte-de-remplacement": Case(
+        edit(
+            LETTER,
+            "## Actualités locales\n",
+            "## Actualités locales\n![](images/couverture-bilan-relance.jpg)\n",
+        ),
+        f"{LETTER}:23: image sans texte de remplacement (« images/couverture-bilan-relance.jpg ») : "
+        "décrivez-la en une phrase, lue aux personnes aveugles et affichée si l'image ne se "
+        "charge pas : ![Description de l'image](images/couverture-bilan-relance.jpg) en "
+        'Markdown, alt="Description de l\'image" dans une balise <img>. Une image purement '
+        "décorative, qui n'apporte rien au texte, s'écrit <img "
+        'src="images/couverture-bilan-relance.jpg" alt="" role="presentation">',
+    ),
+    # the address written with a character reference is found where it is written
+    "image-distante-en-entites": Case(
+        edit(
+            LETTER,
+            "## Actualités locales\n",
+            '## Actualités locales\n<img alt="p"\n  src="&#104;ttps://evil.example/x.png">\n',
+        ),
+        f"{LETTER}:24: image chargée depuis un autre site (« https://evil.example/x.png ») : le "
+        "site ne fait rien charger d'ailleurs à ses visiteurs ; enregistrez le fichier dans le "
+        "dossier lettres/ et indiquez son nom, par exemple ![description](images/photo.jpg)",
     ),
     # Dangerous values refused at validation
     "url-javascript": Case(
@@ -488,3 +581,174 @@ def test_crlf_line_endings_and_bom_are_accepted(project: Path) -> None:
     path = project / ACTION
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     assert main(["--racine", str(project), "check"]) == 0
+
+
+# --- the command line itself: help, usage and errors in French ---------------------------------
+# argparse's own English (its gettext sentences), as it would print them
+ARGPARSE_ENGLISH = (
+    "usage:",
+    "positional arguments",
+    "options:",
+    "show this help message",
+    "unrecognized arguments",
+    "invalid choice",
+    "choose from",
+    "the following arguments are required",
+    "expected one argument",
+    "invalid int value",
+    "ambiguous option",
+    "error:",
+)
+COMMANDS = (
+    "check",
+    "build",
+    "serve",
+    "nouvelle-lettre",
+    "epci",
+    "nouveau-territoire",
+    "retirer-exemples",
+    "exporter",
+    "schema",
+)
+WRONG_COMMAND_LINES = {
+    ("build", "--inconnue"): "ti build : erreur : option inconnue « --inconnue »",
+    ("build", "--sans-cahce"): "vouliez-vous dire « --sans-cache » ?",
+    ("nouveau-territoire", "x", "--nmo", "X"): (
+        "ti nouveau-territoire : erreur : option inconnue « --nmo » : vouliez-vous dire « --nom » ?\n"
+    ),
+    ("build", "--moteur", "mkdoc"): (
+        "ti build : erreur : --moteur : choix inconnu (reçu « mkdoc ») : vouliez-vous dire "
+        "« mkdocs » ? Choix possibles : « mkdocs », « properdocs »"
+    ),
+    ("biuld",): "commande inconnue (reçu « biuld ») : vouliez-vous dire « build » ?",
+    (): "ti : erreur : il manque : COMMANDE",
+    ("epci",): "ti epci : erreur : il manque : texte",
+    ("epci", "Douai", "--nombre"): "ti epci : erreur : --nombre : il manque sa valeur",
+    ("epci", "Douai", "--nombre", "dix"): (
+        "--nombre : doit être un nombre entier supérieur ou égal à 1 (reçu « dix »)"
+    ),
+    ("build", "--s"): "option ambiguë « --s » : écrivez-la en entier",
+    ("build", "--processus-images", "0"): "doit être un nombre entier de 1 à 64 (reçu « 0 »)",
+}
+
+
+def _command_line_output(project: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """Everything ``ti`` prints for every command's help and for the wrong command lines."""
+    printed = []
+    for args in [("--help",), *((command, "--help") for command in COMMANDS)]:
+        assert main(["--racine", str(project), *args]) == 0, args
+        out = capsys.readouterr()
+        printed.append(out.out + out.err)
+    for args in WRONG_COMMAND_LINES:
+        assert main(["--racine", str(project), *args]) == 1, args
+        out = capsys.readouterr()
+        printed.append(out.out + out.err)
+    return "\n".join(printed)
+
+
+def test_the_command_line_speaks_french(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    output = _command_line_output(project, capsys)
+    for english in ARGPARSE_ENGLISH:
+        assert english not in output, english
+    assert "Utilisation : ti build [-h]" in output and "affiche cette aide" in output
+    assert "commandes :" in output and "options :" in output
+    for expected in WRONG_COMMAND_LINES.values():
+        assert expected in output, expected
+    assert "Corrigez la commande ; la liste de ses options : ti build --help" in output
+    assert "Traceback" not in output
+
+
+def test_plain_argparse_prints_english(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Negative control: without the French catalogue and parser, argparse's English shows."""
+    import argparse
+    import contextlib
+
+    import tisite.cli
+
+    monkeypatch.setattr(tisite.cli, "french", contextlib.nullcontext)
+    monkeypatch.setattr(tisite.cli, "FrenchParser", argparse.ArgumentParser)
+    printed = []
+    for args in [("--help",), ("build", "--help"), ("build", "--x"), ("build", "--moteur", "x")]:
+        main(["--racine", str(project), *args])
+        out = capsys.readouterr()
+        printed.append(out.out + out.err)
+    output = "\n".join(printed)
+    for english in ("usage:", "show this help message", "unrecognized arguments", "choose from"):
+        assert english in output, english
+
+
+def test_every_sentence_of_argparse_has_its_french() -> None:
+    """A new Python may add sentences to argparse: each must be in the catalogue."""
+    import argparse
+    import ast
+
+    from tisite.argparse_fr import CATALOGUE
+
+    tree = ast.parse(Path(argparse.__file__).read_text(encoding="utf-8"))
+    sentences = {
+        arg.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in {"_", "ngettext"}
+        for arg in node.args
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+    }
+    assert len(sentences) > 30
+    assert sentences <= set(CATALOGUE), sentences - set(CATALOGUE)
+
+
+@pytest.mark.parametrize("count", ["-1", "0"])
+def test_epci_refuses_a_number_of_results_below_one(
+    count: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tisite.reference import load_reference
+
+    assert main(["--racine", str(project), "epci", "Douai", "--nombre", count]) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"ti epci : erreur : --nombre : doit être un nombre entier supérieur ou égal à 1 (reçu "
+        f"« {count} »)"
+    ) in err
+    assert "Aucune intercommunalité" not in err
+    # negative control: such a number finds nothing, although Douai exists
+    assert load_reference().search("Douai", limit=int(count)) == []
+    assert main(["--racine", str(project), "epci", "Douai", "--nombre", "1"]) == 0
+    assert "Douaisis" in capsys.readouterr().out
+
+
+def test_a_broken_action_still_exists_for_the_actions_that_link_to_it(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An action missing « resume » is one error, in its own file: the action that links to it
+    gets no « action inconnue » (the file is there)."""
+    from tisite import loader
+
+    target = f"{HDC}/actions/projets-de-territoire.md"
+    path = project / target
+    text = path.read_text(encoding="utf-8")
+    start = text.index("resume: >-")
+    path.write_text(text[:start] + text[text.index("axe:", start) :], encoding="utf-8")
+    assert "projets-de-territoire" in (
+        project / HDC / "actions/industrie-bas-carbone.md"
+    ).read_text(encoding="utf-8")
+    assert main(["--racine", str(project), "check", "--rapide"]) == 1
+    errors = [
+        line for line in capsys.readouterr().err.splitlines() if ": avertissement" not in line
+    ]
+    assert errors == [
+        f"{target}:2: champ « resume » : champ obligatoire manquant",
+        "1 erreur dans le contenu : corrigez les fichiers indiqués puis relancez (aucun site n'a "
+        "été écrit).",
+    ]
+    # negative control: without the broken actions counted, the false second error comes back
+    original = loader._check_actions
+    monkeypatch.setattr(
+        loader,
+        "_check_actions",
+        lambda t, loaded, problems, broken: original(t, loaded, problems, set()),
+    )
+    assert main(["--racine", str(project), "check", "--rapide"]) == 1
+    assert "action inconnue (reçu « projets-de-territoire »)" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from icalendar import Calendar
 from PIL import Image
 from pydantic import ValidationError
 
-from conftest import flat, run_ti
+from conftest import build_site, flat, run_ti
 from synthetic import FIXTURE
 from tisite import publishing, schema
 from tisite.errors import ContentError
@@ -249,12 +250,36 @@ def test_drafts_never_reach_public_outputs(built_site: Path, project: Path) -> N
     assert not (built_site / HDC / "lettres/16").exists()
     preview = load_site(project, drafts=True).territory(HDC)
     assert preview is not None and preview.letter(16) is not None
+    actions = project / "territoires" / HDC / "actions"
+    draft_action = (
+        (actions / "communication.md")
+        .read_text("utf-8")
+        .replace("\ntitre:", "\nbrouillon: true\ntitre:", 1)
+    )
+    (actions / "action-en-preparation.md").write_text(draft_action, "utf-8")
     # The documented preview option (make serve BROUILLONS=1) goes through the same settings.
     result = run_ti("build", "--brouillons", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert "Lettre en préparation" in (project / "site" / HDC / "lettres/16/index.html").read_text(
-        "utf-8"
-    )
+    site = project / "site" / HDC
+    assert "Lettre en préparation" in (site / "lettres/16/index.html").read_text("utf-8")
+    # a draft is marked « Brouillon » in words wherever the preview shows it
+    mark = '<strong class="ti-badge ti-badge--brouillon">Brouillon</strong>'
+    home = soup_of(site / "index.html")
+    (latest,) = [p for p in home.find_all("p") if "Lettre n°16" in p.get_text()]
+    assert mark in str(latest)
+    letters = soup_of(site / "lettres/index.html").find_all("h3")
+    assert [flat(h.get_text(" ", strip=True)) for h in letters if "Brouillon" in h.get_text()] == [
+        "Lettre n°16 : Lettre en préparation Brouillon"
+    ]
+    assert mark in (site / "lettres/16/index.html").read_text("utf-8")
+    assert mark not in (site / "lettres/15/index.html").read_text("utf-8")  # published: none
+    plan = soup_of(site / "plan-action/index.html").find_all("h4")
+    assert [h.a["href"] for h in plan if "Brouillon" in h.get_text()] == ["action-en-preparation/"]
+    assert mark in (site / "plan-action/action-en-preparation/index.html").read_text("utf-8")
+    assert mark not in (site / "plan-action/communication/index.html").read_text("utf-8")
+    # negative control: the public site has no mark at all (no draft in it)
+    for path in built_site.rglob("*.html"):
+        assert "ti-badge--brouillon" not in path.read_text(encoding="utf-8"), path
     # a draft's address is not a published one: urls-publiees.txt does not take it
     assert f"/{HDC}/lettres/16/" not in (project / "urls-publiees.txt").read_text()
 
@@ -276,7 +301,7 @@ def test_letter_errors(project: Path) -> None:
         load_site(project)
     errors = [p.format() for p in info.value.errors]
     assert errors == [
-        f"{LETTRES}/17.md:3: champ « date » : cette date n'existe pas (reçu « 2023-02-30 »)",
+        f"{LETTRES}/17.md:3: champ « date » : le 30 février 2023 n'existe pas (février 2023 n'a que 28 jours) : vérifiez le jour et le mois (reçu « 2023-02-30 »)",
         f"{LETTRES}/17.md:5: champ « image » : champ « image_alt » manquant : décrivez l'image de couverture en une phrase (texte lu aux personnes aveugles)",
         f"{LETTRES}/17.md:8: champ « evenements[1].date » : doit être une date (AAAA-MM-JJ) ou une date et une heure (AAAA-MM-JJTHH:MM) (reçu « demain »)",
         f"{LETTRES}/18.md:5: champ « image » : champ « image_alt » manquant : décrivez l'image de couverture en une phrase (texte lu aux personnes aveugles)",
@@ -298,6 +323,147 @@ def test_letter_errors(project: Path) -> None:
     ]
 
 
+COVER = "images/couverture-bilan-relance.jpg"  # an image of the example, next to the letters
+NO_ALT = "image sans texte de remplacement"
+
+
+def _errors(root: Path) -> list[str]:
+    try:
+        load_site(root)
+    except ContentError as exc:
+        return [p.format() for p in exc.errors]
+    return []
+
+
+def _add(root: Path, rel: str, text: str) -> int:
+    """Append ``text`` to the file ``rel``; the line where it starts."""
+    path = root / rel
+    before = path.read_text(encoding="utf-8") + "\n\nAvant.\n\n"
+    path.write_text(before + text + "\n", encoding="utf-8")
+    return len(before.splitlines()) + 1
+
+
+# An image without a text alternative, in every kind of text: (file, text, field)
+WITHOUT_ALT = {
+    "lettre-markdown": (f"{LETTRES}/14.md", f"![]({COVER})", None),
+    "lettre-html": (f"{LETTRES}/14.md", f'<img src="{COVER}">', None),
+    "lettre-html-alt-vide": (f"{LETTRES}/14.md", f'<img src="{COVER}" alt=" ">', None),
+    "lettre-attributs-seulement-sur-la-page": (
+        f"{LETTRES}/14.md",
+        f'![]({COVER}){{: role="presentation" }}',  # the email version has no attribute list
+        None,
+    ),
+    "action": (f"territoires/{GC}/actions/diagnostic-attractivite.md", "![](x.png)", None),
+    "docs": ("docs/contribuer/index.md", "![](images/editeur-lettre.png)", None),
+}
+
+
+@pytest.mark.parametrize("name", WITHOUT_ALT)
+def test_an_image_without_a_text_alternative_is_refused(
+    project: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    rel, text, _ = WITHOUT_ALT[name]
+    line = _add(project, rel, text)
+    errors = _errors(project)
+    refused = [e for e in errors if e.startswith(f"{rel}:{line}: {NO_ALT}")]
+    assert len(refused) == 1, errors
+    # the message says what to write, and how to mark a decorative image
+    assert "![Description de l'image](" in refused[0] and 'alt="" role="presentation"' in refused[0]
+    # negative control: without the check, the image is accepted as it is
+    from tisite import remote
+
+    monkeypatch.setattr(remote, "_without_alt", lambda ref: None)
+    assert not [e for e in _errors(project) if NO_ALT in e]
+
+
+def test_an_image_without_alt_in_a_yaml_markdown_field(project: Path) -> None:
+    path = project / f"territoires/{GC}/priorites.yml"
+    text = path.read_text(encoding="utf-8")
+    old = "  Comme les autres territoires pilotes,"
+    path.write_text(text.replace(old, "  ![](carte.png) " + old.strip()), encoding="utf-8")
+    errors = _errors(project)
+    where = f"territoires/{GC}/priorites.yml:2: champ « ambition » : "
+    assert any(e.startswith(where + NO_ALT) for e in errors), errors
+    assert any(
+        e.startswith(where + "image « carte.png » : aucune image n'est publiée") for e in errors
+    )
+
+
+def test_body_images_in_html_and_decorative_images_are_published(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An <img> written in HTML is published like a Markdown image (it was left out, and
+    showed broken); a decorative image is published with an empty alt."""
+    folder = project / LETTRES
+    (folder / "images" / "html.jpg").write_bytes((folder / COVER).read_bytes())
+    Image.new("RGB", (40, 4), (0, 90, 160)).save(folder / "images" / "filet.png")
+    _add(project, f"{LETTRES}/14.md", '<img src="images/html.jpg" alt="La même vue, en HTML">')
+    _add(project, f"{LETTRES}/14.md", '<img src="images/filet.png" alt="" role="presentation">')
+    site = load_site(project)
+    letter = site.territory(HDC).letter(14)
+    assert letter is not None
+    assert letter.images == (COVER, "images/html.jpg", "images/filet.png")
+    # negative control: images found without being recorded are not published
+    from tisite import letters
+
+    monkeypatch.setattr(letters, "_body_place", lambda folder, found: lambda url: None)
+    assert load_site(project).territory(HDC).letter(14).images == (COVER,)  # type: ignore[union-attr]
+    monkeypatch.undo()
+    built = build_site(project)
+    page = soup_of(built / HDC / "lettres/14/index.html")
+    assert page.find("img", src="images/html.jpg")["alt"] == "La même vue, en HTML"
+    decorative = page.find("img", src="images/filet.png")
+    assert decorative["alt"] == "" and decorative["role"] == "presentation"
+    for name in ("html.jpg", "filet.png"):
+        with Image.open(built / HDC / "lettres/14/images" / name) as img:
+            assert img.size[0] > 0
+    email = soup_of(built / HDC / "lettres/14/email.html")
+    assert email.find("img", src=f"{SITE_URL}{HDC}/lettres/14/images/filet.png")["alt"] == ""
+
+
+def test_an_image_named_for_another_type_is_refused(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JPEG named .png would be published as a PNG file holding a JPEG: refused, with the
+    real type and the name to give it."""
+    folder = project / LETTRES
+    (folder / "images" / "photo.png").write_bytes((folder / COVER).read_bytes())
+    line = _add(project, f"{LETTRES}/14.md", "![Une photo](images/photo.png)")
+    expected = (
+        f"{LETTRES}/14.md:{line}: le fichier « images/photo.png » est en réalité une image "
+        "JPEG : renommez-le « images/photo.jpg »"
+    )
+    assert any(e.startswith(expected) for e in _errors(project)), _errors(project)
+    # negative control: without the check, the file named .png is published as a JPEG
+    from tisite import images
+
+    monkeypatch.setattr(images, "misnamed", lambda name, fmt: None)
+    assert _errors(project) == []
+    assert images.clean((folder / "images" / "photo.png").read_bytes())[:3] == b"\xff\xd8\xff"
+
+
+def test_a_phone_photo_with_a_second_picture_is_a_jpeg(project: Path) -> None:
+    """Pillow reads a JPEG followed by another picture (MPO: depth map, second view) as its
+    own format: it is a JPEG to browsers, accepted under .jpg and published as a plain JPEG."""
+    from tisite import images
+
+    out = io.BytesIO()
+    first, second = (Image.new("RGB", (30, 20), c) for c in ((200, 0, 0), (0, 0, 200)))
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    folder = project / LETTRES / "images"
+    (folder / "portrait.jpg").write_bytes(out.getvalue())
+    with Image.open(folder / "portrait.jpg") as img:
+        assert img.format == "MPO"  # the case this test is about
+    _add(project, f"{LETTRES}/14.md", "![Un portrait](images/portrait.jpg)")
+    assert _errors(project) == []
+    with Image.open(io.BytesIO(images.clean(out.getvalue()))) as img:
+        assert img.format == "JPEG" and getattr(img, "n_frames", 1) == 1
+    # named .png, it is refused as the JPEG it is
+    (folder / "portrait.jpg").rename(folder / "portrait.png")
+    _add(project, f"{LETTRES}/14.md", "![Un portrait](images/portrait.png)")
+    assert any("est en réalité une image JPEG" in e for e in _errors(project))
+
+
 def test_new_letter_scaffold(project: Path) -> None:
     result = run_ti("nouvelle-lettre", HDC, "--date", "2023-02-14", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -309,6 +475,26 @@ def test_new_letter_scaffold(project: Path) -> None:
     assert load_site(project).territory(HDC).letter(17) is None  # but a draft
     bad = run_ti("nouvelle-lettre", "inconnu", cwd=project)
     assert bad.returncode == 1 and "Territoire « inconnu » introuvable" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [
+        ("2026-02-31", "le 31 février 2026 n'existe pas (février 2026 n'a que 28 jours)"),
+        ("31/03/2026", "doit être une date au format AAAA-MM-JJ (reçu « 31/03/2026 ») : écrivez "
+         "2026-03-31"),
+    ],
+)  # fmt: skip
+def test_new_letter_with_a_wrong_date_says_why_and_writes_nothing(
+    date: str, message: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tisite.cli import main
+
+    before = sorted((project / LETTRES).iterdir())
+    assert main(["--racine", str(project), "nouvelle-lettre", HDC, "--date", date]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Lettre non créée : --date : ") and message in err, err
+    assert sorted((project / LETTRES).iterdir()) == before
 
 
 def test_feed_discovery_does_not_trigger_the_themes_sitemap_fetch(built_site: Path) -> None:

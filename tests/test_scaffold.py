@@ -3,7 +3,10 @@ ti retirer-exemples, and the SIREN message that points to them."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+
+import pytest
 
 from conftest import run_ti
 from tisite.reference import load_reference
@@ -96,3 +99,70 @@ def test_removing_the_examples_leaves_a_site_that_checks_and_builds(project: Pat
     assert (project / "site/mon-territoire/index.html").is_file()
     again = run_ti("retirer-exemples", cwd=project)
     assert again.stdout.strip() == "Aucun territoire d'exemple à retirer."
+
+
+def test_new_territory_is_validated_as_ti_check_does_before_anything_is_written(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name ti check refuses, or an EPCI of another territory: nothing is written, the
+    message names the would-be file, line and field (in the new territory's file, not in the
+    older territory's) and the option to correct."""
+    from tisite import scaffold
+    from tisite.cli import main
+
+    before = sorted(p.name for p in (project / "territoires").iterdir())
+    long_name = "N" * 100_000
+    for args, expected in (
+        (
+            ("--nom", long_name, "--epci", "pau"),
+            "  territoires/neuf/territoire.yml:3: champ « nom » : trop long : 120 caractères au "
+            "plus (reçu 100000)\nCorrigez --nom et relancez.",
+        ),
+        (
+            ("--nom", "Neuf", "--epci", "248600413"),
+            "  territoires/neuf/territoire.yml:10: champ « epci » : l'EPCI 248600413 (CA Grand "
+            "Châtellerault) appartient déjà au territoire territoires/grand-chatellerault : une "
+            "intercommunalité n'est comptée que dans un territoire\nCorrigez --epci et relancez.",
+        ),
+    ):
+        assert main(["--racine", str(project), "nouveau-territoire", "neuf", *args]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(
+            "Territoire non créé : ti check refuserait ses fichiers, rien n'a été écrit :\n"
+        )
+        assert expected in err, err
+        assert len(err) < 2_000 and "Traceback" not in err  # the long name is not printed back
+        assert sorted(p.name for p in (project / "territoires").iterdir()) == before
+    # negative control: without the validation, the territory is written and ti check refuses it
+    monkeypatch.setattr(scaffold, "problems_of_new_territory", lambda *args: [])
+    args = ["--racine", str(project), "nouveau-territoire", "neuf", "--nom", "Neuf"]
+    assert main([*args, "--epci", "248600413"]) == 0
+    capsys.readouterr()
+    assert main(["--racine", str(project), "check", "--rapide"]) == 1
+    assert (
+        "territoires/neuf/territoire.yml:10: champ « epci » : l'EPCI 248600413 (CA Grand "
+        "Châtellerault) appartient déjà au territoire territoires/grand-chatellerault"
+    ) in capsys.readouterr().err
+
+
+def test_ti_check_blames_the_territory_not_yet_published(project: Path) -> None:
+    """Two territories with the same EPCI: the error is in the file of the one whose address is
+    not yet in urls-publiees.txt, even when its name comes first."""
+    from tisite.errors import ContentError
+    from tisite.loader import load_site
+
+    shutil.copytree(project / "territoires/grand-chatellerault", project / "territoires/aaa")
+    path = project / "territoires/aaa/territoire.yml"
+    path.write_text(path.read_text("utf-8").replace("nom: Grand-", "nom: Autre-"), "utf-8")
+    with pytest.raises(ContentError) as info:
+        load_site(project)
+    (error,) = [p for p in info.value.errors if p.field == "epci"]
+    assert error.file == "territoires/aaa/territoire.yml"
+    assert "appartient déjà au territoire territoires/grand-chatellerault" in error.message
+    # negative control: once « aaa » is published too, the names' order decides
+    registry = project / "urls-publiees.txt"
+    registry.write_text(registry.read_text("utf-8") + "/aaa/\n", "utf-8")
+    with pytest.raises(ContentError) as info:
+        load_site(project)
+    (error,) = [p for p in info.value.errors if p.field == "epci"]
+    assert error.file == "territoires/grand-chatellerault/territoire.yml"

@@ -53,7 +53,8 @@ def test_valid_minimal_territory() -> None:
         ),
         (
             "emploi_industriel:\n  part: 19.5\n  source: INSEE\n  date: 2022-02-30\n",
-            "t.yml:8: champ « emploi_industriel.date » : cette date n'existe pas : « 2022-02-30 »",
+            "t.yml:8: champ « emploi_industriel.date » : le 30 février 2022 n'existe pas (février "
+            "2022 n'a que 28 jours) : vérifiez le jour et le mois (reçu « 2022-02-30 »)",
         ),
         (
             "emploi_industriel:\n  part: 140\n  source: INSEE\n  date: 2022\n",
@@ -113,7 +114,23 @@ def test_unknown_priority_lists_allowed_values() -> None:
     text = "objectifs:\n  - id: a\n    titre: A\n    priorites: [numerique]\n"
     (message,) = problems_for(text, schema.Priorites)
     assert message.startswith("t.yml:4: champ « objectifs[1].priorites[1] » : valeur non reconnue")
-    assert "'transition-ecologique'" in message and "'foncier'" in message
+    assert "« transition-ecologique »" in message and "« foncier »" in message
+    assert "'" not in message  # French quotes, not Python's
+    assert "vouliez-vous dire" not in message  # « numerique » is close to none of them
+
+
+def test_a_misspelled_vocabulary_word_gets_the_close_match() -> None:
+    text = "objectifs:\n  - id: a\n    titre: A\n    priorites: [competance]\n"
+    (message,) = problems_for(text, schema.Priorites)
+    assert message == (
+        "t.yml:4: champ « objectifs[1].priorites[1] » : valeur non reconnue (reçu « competance ») "
+        ": vouliez-vous dire « competences » ? Valeurs possibles : « transition-ecologique », "
+        "« innovation », « competences », « foncier »"
+    )
+    text = "avancement:\n  - date: 2024-01-15\n    phase: Etudes\n    statut: En cour\n"
+    messages = problems_for(text, schema.Action)
+    assert any("(reçu « Etudes ») : vouliez-vous dire « Étude » ?" in m for m in messages)
+    assert any("(reçu « En cour ») : vouliez-vous dire « En cours » ?" in m for m in messages)
 
 
 def test_json_schema_export_documents_fields() -> None:

@@ -7,7 +7,10 @@ negative control that shows the test fails when the protection is removed.
 - every page carries a Content-Security-Policy;
 - the build reads only the repository (links, special files);
 - published images carry no metadata, and decompression bombs are refused;
-- a resource from another host is refused by ``check`` with its file and line.
+- a resource from another host is refused by ``check`` with its file and line (the line where
+  the address is written, even spelt with character references);
+- every image is a file the build publishes (no broken image: missing file, absolute path,
+  ``data:``), refused otherwise with its file and line, by ``check`` and ``build`` alike.
 """
 
 from __future__ import annotations
@@ -42,7 +45,9 @@ from tisite.yamlio import _yaml
 GC = "territoires/grand-chatellerault"
 HDC = "territoires/hainaut-douaisis-cambresis"
 LETTER = f"{HDC}/lettres/14.md"
-PAYLOAD = f'<script>{RUN}</script><img src=x onerror="{RUN}">"\'&'
+# « <svg onload> » runs without loading anything: an <img src=x> is refused by check in a
+# Markdown field (not a file the build publishes), so it would stop the build, not test it
+PAYLOAD = f'<script>{RUN}</script><svg onload="{RUN}"></svg>"\'&'
 
 # --- a payload in every field ---------------------------------------------------------------
 
@@ -585,6 +590,163 @@ def test_the_sanitiser_never_keeps_a_remote_image() -> None:
         html = sanitize_html(f'<p><img src="{src}" alt="p"></p>')
         assert "t.ex" not in html, html
     assert 'src="images/a.png"' in sanitize_html('<img src="images/a.png" alt="a">')
+    # an image that is not a file (refused by check) loses its address too
+    assert "data:" not in sanitize_html('<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="d">')
+
+
+def _content_errors(root: Path) -> list[str]:
+    """The errors of the content at ``root``, as ``ti check`` prints them (in this process)."""
+    from tisite.errors import ContentError
+    from tisite.loader import load_site
+
+    try:
+        load_site(root)
+    except ContentError as exc:
+        return [p.format() for p in exc.errors]
+    return []
+
+
+def _append(root: Path, rel: str, markdown: str) -> int:
+    """Add ``markdown`` at the end of the file ``rel``; the line where it starts."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8") + "\n\nAvant.\n\n"
+    path.write_text(text + markdown + "\n", encoding="utf-8")
+    return len(text.splitlines()) + 1
+
+
+ENCODED = '<img alt="p" src="&#104;ttps://evil.example/x.png">'
+SPREAD = '<img\n  alt="p"\n  class="large"\n  src="&#x68;ttps://evil.example/y.png">'
+
+
+def test_an_entity_encoded_remote_image_is_reported_at_its_own_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The address is found where it is written, spelt with character references, and not
+    at the first line of the body; on a tag spread over lines, at the line of ``src``."""
+    root = copy_project(tmp_path / "projet")
+    first = _append(root, LETTER, ENCODED)
+    second = _append(root, LETTER, SPREAD) + 3
+    expected = [
+        f"{LETTER}:{first}: image chargée depuis un autre site (« https://evil.example/x.png »)",
+        f"{LETTER}:{second}: image chargée depuis un autre site (« https://evil.example/y.png »)",
+    ]
+    errors = _content_errors(root)
+    for line in expected:
+        assert any(e.startswith(line) for e in errors), (line, errors)
+    # negative control: the former search, for the address as the browser reads it, finds
+    # neither and falls back on the first line of the body
+    from tisite import remote
+    from tisite.textutil import line_of
+
+    monkeypatch.setattr(remote, "line_in", lambda t, ref, f: line_of(t, ref.url, f) or f)
+    errors = _content_errors(root)
+    assert not any(e.startswith(line) for line in expected for e in errors), errors
+
+
+# Images that would show as broken: each refused with its file and line, and what to write.
+UNPUBLISHED = {
+    "html-absente": (
+        LETTER,
+        '<img src="images/absente.png" alt="Plan">',
+        "image introuvable : « images/absente.png » (placez le fichier dans le dossier lettres/",
+    ),
+    "chemin-absolu": (LETTER, "![c](/etc/passwd)", "image « /etc/passwd » : chemin absolu"),
+    "html-hors-du-dossier": (
+        LETTER,
+        '<img src="../territoire.yml" alt="t">',
+        "image « ../territoire.yml » hors du dossier lettres/",
+    ),
+    # a file of lettres/, but the browser reads the path from the letter's page, a folder below
+    "remonte-et-revient": (
+        LETTER,
+        "![x](../lettres/images/couverture-bilan-relance.jpg)",
+        "image « ../lettres/images/couverture-bilan-relance.jpg » hors du dossier lettres/",
+    ),
+    "data": (
+        LETTER,
+        "![image](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+        "image qui n'est pas un fichier (« data:image/svg+xml;base64,",
+    ),
+    "src-vide": (LETTER, '<img src="" alt="vide">', "image sans adresse (src vide)"),
+    "action": (
+        f"{GC}/actions/diagnostic-attractivite.md",
+        "![Plan](images/plan.png)",
+        "image « images/plan.png » : aucune image n'est publiée avec ce texte",
+    ),
+    # raw HTML is read from the page's address (/programme/), Markdown from its file
+    "docs-html": (
+        "docs/programme.md",
+        '<img src="images/editeur-lettre.png" alt="x">',
+        "image introuvable : « images/editeur-lettre.png », cherchée en "
+        "docs/programme/images/editeur-lettre.png (une balise <img> se lit depuis l'adresse",
+    ),
+    "docs-markdown": (
+        "docs/contribuer/index.md",
+        "![Capture](captures/absente.png)",
+        "image introuvable : « captures/absente.png », cherchée en "
+        "docs/contribuer/captures/absente.png : placez",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", UNPUBLISHED)
+def test_every_image_is_a_file_the_build_publishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    root = copy_project(tmp_path / "projet")
+    rel, markdown, expected = UNPUBLISHED[name]
+    line = _append(root, rel, markdown)
+    errors = _content_errors(root)
+    assert any(e.startswith(f"{rel}:{line}: {expected}") for e in errors), errors
+    # negative control: without the check, the image goes through (the page shows it broken)
+    from tisite import remote
+
+    monkeypatch.setattr(remote, "_not_published", lambda url, place: None)
+    assert not any(e.startswith(f"{rel}:{line}: {expected}") for e in _content_errors(root))
+
+
+def test_an_image_name_must_match_capitals_included(tmp_path: Path) -> None:
+    """A Mac or Windows disk opens « Photo.JPG » for « photo.jpg »; the web server does not."""
+    from tisite.images import named_as_written
+
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "Photo.JPG").write_bytes(b"x")
+    assert named_as_written(tmp_path, "images/Photo.JPG")
+    assert named_as_written(tmp_path, "./images/../images/Photo.JPG")
+    assert not named_as_written(tmp_path, "images/photo.jpg")
+    assert not named_as_written(tmp_path, "Images/Photo.JPG")
+
+
+def test_a_docs_image_in_html_on_an_index_page_and_in_markdown_is_accepted(tmp_path: Path) -> None:
+    """Negative control of the docs/ cases above: the same images, where they are published."""
+    root = copy_project(tmp_path / "projet")
+    _append(root, "docs/contribuer/index.md", '<img src="images/editeur-lettre.png" alt="x">')
+    _append(root, "docs/programme.md", "![x](contribuer/images/editeur-lettre.png)")
+    assert _content_errors(root) == []
+
+
+def test_check_and_build_refuse_a_broken_image_and_keep_the_previous_site(
+    tmp_path: Path,
+) -> None:
+    """The command line: both refuse with the same lines, exit 1, and the site stays whole."""
+    root = copy_project(tmp_path / "projet")
+    ok = run_ti("build", cwd=root)
+    assert ok.returncode == 0, ok.stderr
+    before = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    first = _append(root, LETTER, '<img src="images/absente.png" alt="Plan">')
+    second = _append(root, LETTER, "![c](/etc/passwd)")
+    expected = [
+        f"{LETTER}:{first}: image introuvable : « images/absente.png »",
+        f"{LETTER}:{second}: image « /etc/passwd » : chemin absolu",
+    ]
+    for command in ("check", "build"):
+        result = run_ti(command, cwd=root)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in output, output
+        for line in expected:
+            assert line in output, (command, output)
+    after = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    assert after == before
 
 
 # --- nothing private is published ------------------------------------------------------------
@@ -666,8 +828,8 @@ def test_disk_full_is_explained() -> None:
 
     trace = "Traceback (most recent call last):\n  …\nOSError: [Errno 28] No space left on device: '/s/x'"
     assert crash_message(trace) == (
-        "La construction a échoué : plus de place sur le disque : libérez de l'espace, puis "
-        "relancez (/s/x)."
+        "La construction a échoué : plus de place sur le disque (/s/x) : libérez de l'espace, "
+        "puis relancez."
     )
 
 
@@ -835,13 +997,15 @@ def _two_blocks(root: Path, description: str, diagnostic: str) -> None:
     )
 
 
-@pytest.mark.parametrize("opener", ["<!-- ouvert", "<textarea>", "<script>", "<style>", "<xmp>"])
-def test_a_tag_left_open_cannot_end_a_contributor_block(tmp_path: Path, opener: str) -> None:
-    """A contributor leaves a tag open in one block (it swallows the block's closing marker)
-    and writes that marker, whose digest they can compute, in the next block."""
+OPENERS = ["<!-- ouvert", "<textarea>", "<script>", "<style>", "<xmp>"]
+
+
+def _left_open(root: Path, opener: str) -> str:
+    """A contributor leaves a tag open in one field of a fiche action and, in the next field,
+    writes what would close it, then elements that take the page's own names (the share
+    box's textarea, a diagram hook). Returns the built page."""
     import hashlib
 
-    root = copy_project(tmp_path / "projet")
     description = f"Texte de description.\n\n{opener}"
     nonce = hashlib.sha256(description.encode()).hexdigest()[:24]
     closer = {"<!-- ouvert": "", "<textarea>": "</textarea>", "<script>": "</script>"}
@@ -851,12 +1015,41 @@ def test_a_tag_left_open_cannot_end_a_contributor_block(tmp_path: Path, opener: 
         '<textarea id="ti-post-text">Pirate</textarea>\n\n<pre class="mermaid">graph</pre>'
     )
     _two_blocks(root, description, diagnostic)
-    for command in ("check", "build"):
-        result = run_ti(command, cwd=root)
-        output = result.stdout + result.stderr
-        assert result.returncode == 1, output
-        assert f"{HDC}/actions/chef-de-projet.md: " in output, output
-        assert "une balise HTML ouverte et jamais refermée" in output, output
+    site = build_site(root)
+    return (site / "hainaut-douaisis-cambresis/plan-action/chef-de-projet/index.html").read_text(
+        encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize("opener", OPENERS)
+def test_a_tag_left_open_stays_in_its_field(tmp_path: Path, opener: str) -> None:
+    """Each contributor field of an HTML page is converted and sanitised on its own: a tag left
+    open ends with its field, and nothing in the next field takes the page's own names."""
+    root = copy_project(tmp_path / "projet")
+    page = BeautifulSoup(_left_open(root, opener), "html.parser")
+    article = page.select_one("article")
+    assert article is not None
+    # the page's own textarea (share box) only; the contributor's is namespaced
+    named = [t.get("id") for t in article.select("textarea") if t.get("id")]
+    assert named == ["uc-ti-post-text", "ti-post-text"]
+    assert article.select("aside.ti-share #ti-post-text")
+    assert not article.select(".mermaid") and not live_injections(str(article))
+    # the rest of the page is there: the field did not swallow it
+    assert "Budget prévisionnel" in article.get_text()
+    assert run_ti("check", cwd=root).returncode == 0  # check and build agree
+
+
+def test_a_field_left_open_has_a_negative_control(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Control: without the per-field sanitiser, the contributor's elements keep the page's
+    names."""
+    from tisite import render
+    from tisite.sanitize import Sanitized
+
+    monkeypatch.setattr(render, "sanitize", lambda html, contributed=False: Sanitized(html))
+    page = BeautifulSoup(_left_open(copy_project(tmp_path / "projet"), "<xmp>"), "html.parser")
+    assert len(page.select("#ti-post-text")) == 2 or page.select(".mermaid")
 
 
 def test_the_block_sequence_check_has_a_negative_control() -> None:
@@ -990,21 +1183,15 @@ def test_markdown_files_with_a_capital_extension_are_refused(tmp_path: Path) -> 
 def test_negative_controls_for_the_table_of_contents_and_urls() -> None:
     import markdown
 
-    from tisite.build import SiteBuild
+    from tisite.pagehtml import _clean_toc
     from tisite.textutil import html_escape, md_url
 
     md = markdown.Markdown(extensions=["toc"])
     md.convert(TOC_TRAPS)
-    raw = [t["name"] for t in md.toc_tokens]  # type: ignore[attr-defined]
-    assert any("<meta" in name for name in raw), raw  # what the theme would print
-
-    class Item:
-        def __init__(self, title: str) -> None:
-            self.title, self.id, self.children = title, "x", []
-
-    items = [Item(name) for name in raw]
-    SiteBuild.clean_toc(items, {})
-    assert not [i.title for i in items if "<" in str(i.title)]
+    raw = md.toc_tokens  # type: ignore[attr-defined]
+    assert any("<meta" in t["name"] for t in raw), raw  # what the theme would print
+    cleaned = _clean_toc(raw, {})
+    assert not [t["name"] for t in cleaned if "<" in t["name"]]
     url = "https://a.fr/x){#ti-post-text}"
     assert "){#" in html_escape(url) and "){#" not in md_url(url)
 

@@ -164,6 +164,18 @@ class SiteBuild:
         found = (p.relative_to(docs_dir) for p in docs_dir.rglob("*.md") if p.is_file())
         return sorted(p.as_posix() for p in found if not any(x.startswith(".") for x in p.parts))
 
+    def other_files(self, docs_dir: Path) -> list[str]:
+        """Paths of the site's files that are not pages (what a link may lead to besides a
+        page): the files of docs/, the site's own assets and every generated file."""
+        found: list[str] = []
+        if docs_dir.is_dir():
+            for path in docs_dir.rglob("*"):
+                rel = path.relative_to(docs_dir)
+                hidden = any(part.startswith(".") for part in rel.parts)
+                if path.is_file() and path.suffix != ".md" and not hidden:
+                    found.append(rel.as_posix())
+        return found + [path for path, _ in self.mkdocs_assets()]
+
     def make_html(self, docs_dir: Path, other_files: list[str]) -> None:
         """Every page's finished HTML (generated pages and docs/), made by the core once: the
         engine parses nothing. Then every link and anchor of the site is checked; raises a
@@ -180,6 +192,7 @@ class SiteBuild:
                 page.content,
                 page.blocks,
                 links=page.links if page.is_html else None,
+                former=page.former,
             )
             for page in self.pages
         }

@@ -9,6 +9,7 @@ No MkDocs import: it works on message strings, for the hooks (log records of a b
 
 from __future__ import annotations
 
+import errno
 import re
 
 # Lines of a MkDocs run that say nothing to a contributor (English, about MkDocs itself).
@@ -29,17 +30,35 @@ _PAGE_ERROR = re.compile(
 )
 _STRICT = re.compile(r"^Aborted with (\d+) warnings? in strict mode!$")
 _LEVEL = re.compile(r"^(INFO|WARNING|ERROR|DEBUG)\s+-\s+")
-_LEVELS = {"INFO": "", "DEBUG": "", "WARNING": "avertissement : ", "ERROR": "erreur : "}
+# Every build is strict (ti build, ti check; the preview shows its error page): a warning of
+# MkDocs stops it, so it is an error, one word for one thing (the content's own warnings, which
+# do not stop the build, are logged as information and say « avertissement » themselves).
+_LEVELS = {"INFO": "", "DEBUG": "", "WARNING": "erreur : ", "ERROR": "erreur : "}
+# The system errors a contributor meets, in French with what to do (by errno name: the numbers
+# differ between systems); the others are named « erreur système ELOOP ».
 _ERRNO = {
-    "28": "plus de place sur le disque : libérez de l'espace, puis relancez",
-    "13": "permission refusée : le dossier de sortie n'est pas accessible en écriture",
-    "30": "système de fichiers en lecture seule : choisissez un autre dossier de sortie",
-    "122": "quota de disque dépassé : libérez de l'espace, puis relancez",
-    "2": "dossier introuvable : vérifiez le chemin du dossier de sortie",
-    "17": "un fichier porte déjà ce nom : choisissez un autre dossier de sortie",
-    "20": "un élément du chemin est un fichier, pas un dossier : choisissez un autre dossier de "
-    "sortie",
+    "ENOSPC": ("plus de place sur le disque", "libérez de l'espace, puis relancez"),
+    "EDQUOT": ("quota de disque dépassé", "libérez de l'espace, puis relancez"),
+    "EACCES": (
+        "permission refusée",
+        "vérifiez les droits sur ce fichier ou dossier, ou choisissez-en un autre",
+    ),
+    "EROFS": (
+        "système de fichiers en lecture seule",
+        "choisissez un dossier sur un disque où l'on peut écrire",
+    ),
+    "ENOENT": ("fichier ou dossier introuvable", "vérifiez le chemin"),
+    "EISDIR": ("c'est un dossier, pas un fichier", "vérifiez le chemin"),
+    "ENOTDIR": ("un élément du chemin est un fichier, pas un dossier", "vérifiez le chemin"),
+    "EEXIST": (
+        "un fichier ou un dossier porte déjà ce nom",
+        "choisissez un autre nom, ou supprimez-le",
+    ),
+    "ENOTEMPTY": ("le dossier n'est pas vide", "choisissez un dossier vide ou nouveau"),
+    "ENAMETOOLONG": ("nom de fichier trop long", "raccourcissez le chemin"),
+    "EMFILE": ("trop de fichiers ouverts à la fois", "relancez"),
 }
+_ERRNO["EPERM"] = _ERRNO["EACCES"]
 
 
 def console_line(line: str) -> str | None:
@@ -55,13 +74,13 @@ def console_line(line: str) -> str | None:
     if _CONFIG_ABORT.match(text):
         return None  # the invalid settings were listed just before
     if m := _PAGE_ERROR.match(text):
-        return f"{m['page']}: la page n'a pas pu être construite ({m['message']})"
+        return f"{m['page']}: la page n'a pas pu être construite ({_system(m['message'])})"
     if m := _STRICT.match(text):
         count = int(m.group(1))
         s = "s" if count > 1 else ""
         return (
-            f"Construction interrompue : {count} avertissement{s} en mode strict (voir "
-            "ci-dessus) ; corrigez-les puis relancez."
+            f"Construction interrompue : {count} erreur{s} (voir ci-dessus) ; corrigez-les "
+            "puis relancez."
         )
     if m := _LEVEL.match(text):
         prefix, rest = _LEVELS[m.group(1)], text[m.end() :]
@@ -103,11 +122,39 @@ def serve_line(line: str) -> str | None:
     return console_line(line)
 
 
-def os_error(errno: int | None, path: str | None) -> str | None:
-    """French explanation of an operating-system error met while writing, or None."""
-    if str(errno) not in _ERRNO:
-        return None
-    return _ERRNO[str(errno)] + (f" ({path})" if path else "")
+def os_error(number: int | None, path: str | None) -> str:
+    """French explanation of an operating-system error (its errno number) and what to do,
+    naming ``path``: the common ones in words, the others by their errno name."""
+    name = errno.errorcode.get(number or 0)
+    where = f" ({path})" if path else ""
+    if name in _ERRNO:
+        what, fix = _ERRNO[name]
+        return f"{what}{where} : {fix}"
+    return f"erreur système {name}{where}" if name else f"erreur système{where}"
+
+
+def os_error_text(exc: OSError) -> str:
+    """The French text of an OSError that reaches the user (never the system's English words);
+    one function for every command. A copy that failed (shutil.Error: no errno) names its first
+    file."""
+    path = exc.filename
+    if exc.errno is None and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        first = exc.args[0][0]  # shutil.Error: [(source, destination, reason), ...]
+        if isinstance(first, tuple) and len(first) == 3:
+            number = re.search(r"\[Errno (\d+)\]", str(first[2]))
+            return os_error(int(number[1]) if number else None, str(first[1]))
+    if exc.filename2:
+        path = f"{exc.filename} → {exc.filename2}"
+    return os_error(exc.errno, str(path) if path else None)
+
+
+_SYSTEM = re.compile(r"\[Errno (\d+)\] [^:']*(?:: '([^']*)')?")
+
+
+def _system(message: str) -> str:
+    """A message with a system error in English (« [Errno 28] No space left on device: 'x' »)
+    written in French."""
+    return _SYSTEM.sub(lambda m: os_error(int(m[1]), m[2]), message)
 
 
 def crash_message(output: str) -> str:
@@ -117,11 +164,19 @@ def crash_message(output: str) -> str:
     error = last[0].strip()
     number = re.search(r"\[Errno (\d+)\]", error)
     path = re.search(r"'([^']+)'", error)
-    explained = os_error(int(number.group(1)), path and path.group(1)) if number else None
-    if explained:
+    if number:
+        explained = os_error(int(number.group(1)), path and path.group(1))
         return f"La construction a échoué : {explained}."
     return (
         "La construction a échoué sur une erreur interne : "
         f"{error or 'inconnue'}. Relancez avec `ti build --sans-cache` ; si l'erreur persiste, "
         "signalez-la aux mainteneurs du projet avec ce message."
     )
+
+
+def serve_crash(line: str) -> str:
+    """The last line of a traceback of a preview's rebuild, as ``ti serve`` shows it: a system
+    error (the disk, the rights) in French, anything else as an internal error."""
+    if re.search(r"\[Errno \d+\]", line):
+        return crash_message(line)
+    return f"Erreur interne pendant la construction : {line.strip()}"

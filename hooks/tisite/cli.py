@@ -7,6 +7,7 @@ Heavy modules (models, validation, rendering) are imported by the commands that 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -16,13 +17,15 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from . import URL_REGISTRY, registry
+from .argparse_fr import FrenchParser, french
 from .errors import ContentError, Problem
 from .textutil import agree, plural
+from .workspace import DEFAULT_WAIT
 
 
 def find_root(start: Path) -> Path:
@@ -55,7 +58,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     for warning in site.warnings:
         print(warning.format(), file=sys.stderr)
     if not args.rapide:
-        problems = dry_build(root, args)
+        from . import workspace
+        from .buildlog import os_error_text
+
+        try:
+            with workspace.project_lock(root, args.attente):
+                problems = dry_build(root, args)
+        except OSError as exc:
+            print(f"La construction a échoué : {os_error_text(exc)}.", file=sys.stderr)
+            print("Vérification interrompue : le site n'a pas pu être construit.", file=sys.stderr)
+            return 1
         if problems:
             report_problems(problems, args)
             for problem in problems:
@@ -115,10 +127,11 @@ def _as_problem(text: str) -> Problem:
 
 
 def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
-    """Build the site into a temporary folder, in this process; the problems it reports."""
+    """Build the site into a temporary folder, in this process; the problems it reports (an
+    OSError, the disk's, is raised)."""
     import logging
 
-    from . import engine
+    from . import engine, workspace
     from .buildlog import console_line, crash_message
 
     class Collect(logging.Handler):
@@ -137,16 +150,21 @@ def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
     logger.addHandler(collect)
     propagate, logger.propagate = logger.propagate, False
     problems: list[Problem] = []
-    with tempfile.TemporaryDirectory(prefix=".verification-") as tmp:
-        try:
-            engine.build(root, Path(tmp), args.moteur, **build_options(args))
-        except engine.BuildAborted as exc:
-            problems += _problems_in(str(exc))
-        except Exception as exc:
-            problems.append(Problem("mkdocs.yml", None, None, crash_message(repr(exc))))
-        finally:
-            logger.removeHandler(collect)
-            logger.propagate = propagate
+    tmp = workspace.temporary_folder(root, root, "verification")
+    try:
+        engine.build(root, tmp, args.moteur, **build_options(args))
+    except ContentError as exc:  # refused before the engine ran (links, addresses)
+        problems += exc.problems
+    except engine.BuildAborted as exc:
+        problems += _problems_in(str(exc))
+    except OSError:
+        raise  # the disk, not the content: one French sentence (cmd_check)
+    except Exception as exc:
+        problems.append(Problem("mkdocs.yml", None, None, crash_message(repr(exc))))
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+        shutil.rmtree(tmp, ignore_errors=True)
     for message in collect.messages:
         problems += _problems_in(message)
     return list(dict.fromkeys(problems))
@@ -158,11 +176,11 @@ def _problems_in(message: str) -> list[Problem]:
 
     out = []
     for line in message.splitlines():
-        text = (console_line(line) or "").removeprefix("avertissement : ")
+        text = (console_line(line) or "").removeprefix("erreur : ")
         if text.endswith(" :") or re.match(r"^\d+ erreurs? dans le contenu", text):
             continue  # a heading (« adresses publiées : ») or the count line
         if text and not text.startswith("Construction interrompue"):
-            out.append(_as_problem(text.replace(": avertissement : ", ": ", 1)))
+            out.append(_as_problem(text.replace(": erreur : ", ": ", 1)))
     return out
 
 
@@ -222,7 +240,12 @@ def build_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Build into a temporary folder, then swap it in: a failed build leaves the old site."""
+    """Build into a temporary folder, then swap it in: a failed build leaves the old site.
+    One command at a time per project (workspace.project_lock); only a folder that an earlier
+    build wrote (workspace.SITE_MARK) is ever replaced."""
+    from . import workspace
+    from .buildlog import os_error_text
+
     root = find_root(Path(args.racine).resolve())
     config = config_problem(root)
     if config is not None:
@@ -230,67 +253,72 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("Échec de la construction : le site précédent est conservé.", file=sys.stderr)
         return 1
     target = Path(args.site_dir).resolve() if args.site_dir else root / "site"
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(target.parent)
-        tmp = Path(tempfile.mkdtemp(prefix=f".site-{os.getpid()}-", dir=target.parent))
-    except OSError as exc:
-        print(
-            f"Impossible d'écrire le site dans {target.parent} : {_os_error(exc)}.",
-            file=sys.stderr,
+    with workspace.project_lock(root, args.attente):
+        refused = workspace.destination_problem(
+            root, target, workspace.SITE_MARK, "ti build", docs_dir(root)
         )
-        return 1
+        if refused:
+            option = "--site-dir " if args.site_dir else ""
+            print(f"{option}{workspace.shown(root, target)} : {refused}.", file=sys.stderr)
+            return 1
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = workspace.temporary_folder(root, target.parent, "site")
+        except OSError as exc:
+            print(
+                f"Impossible d'écrire le site dans {target.parent} : {os_error_text(exc)}.",
+                file=sys.stderr,
+            )
+            return 1
+        try:
+            code = _build_into(tmp, root, args)
+            if code != 0:
+                print("Échec de la construction : le site précédent est conservé.", file=sys.stderr)
+                return code
+            try:
+                (tmp / workspace.SITE_MARK).write_text(SITE_MARK_TEXT, encoding="utf-8")
+                workspace.replace_folder(tmp, target)
+            except OSError as exc:
+                print(
+                    f"Impossible de remplacer {target} : {os_error_text(exc)}. Le site "
+                    "précédent est conservé.",
+                    file=sys.stderr,
+                )
+                return 1
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        print(f"Site construit dans {target}")
+        if not args.territoire and not args.brouillons:  # drafts are not published addresses
+            record_published_urls(root, target)
+    return 0
+
+
+SITE_MARK_TEXT = (
+    "Site construit par `ti build` : ce dossier est remplacé en entier à chaque construction.\n"
+)
+
+
+def _build_into(tmp: Path, root: Path, args: argparse.Namespace) -> int:
+    """The engine's strict build into ``tmp``, in a child process; its exit code (never 0
+    after a failure)."""
     from . import engine
 
     arguments = ["build", "--strict", "--clean", "--config-file", str(root / "mkdocs.yml")]
     arguments += ["--site-dir", str(tmp)]
     command = engine.command(args.moteur, build_options(args), arguments)
-    code = run_mkdocs(command, engine.environment(), root)
-    if code != 0:
-        shutil.rmtree(tmp, ignore_errors=True)
-        print("Échec de la construction : le site précédent est conservé.", file=sys.stderr)
-        return code or 1
-    old = target.with_name(target.name + ".old")
+    return run_mkdocs(command, engine.environment(), root) or 0
+
+
+def docs_dir(root: Path) -> str:
+    """« docs_dir » of mkdocs.yml (docs by default)."""
+    from ruamel.yaml import YAML
+
     try:
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            target.rename(old)
-        tmp.rename(target)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        print(f"Impossible de remplacer {target} : {_os_error(exc)}.", file=sys.stderr)
-        return 1
-    shutil.rmtree(old, ignore_errors=True)
-    print(f"Site construit dans {target}")
-    if not args.territoire and not args.brouillons:  # drafts are not published addresses
-        record_published_urls(root, target)
-    return 0
-
-
-def _os_error(exc: OSError) -> str:
-    from .buildlog import os_error
-
-    path = str(exc.filename) if exc.filename else None
-    return os_error(exc.errno, path) or f"{exc.strerror} ({path or 'chemin inconnu'})"
-
-
-def remove_leftovers(folder: Path) -> None:
-    """Remove the temporary folders of builds that were interrupted (their process is gone)."""
-    for leftover in folder.glob(".site-*"):
-        match = re.match(r"\.site-(\d+)-", leftover.name)
-        if match and _alive(int(match.group(1))):
-            continue  # another build is running in this folder
-        shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        config = YAML(typ="rt").load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    except Exception:  # config_problem reports a broken file
+        return "docs"
+    value = config.get("docs_dir") if isinstance(config, dict) else None
+    return str(value).strip("/") if value else "docs"
 
 
 def _mkdocs_process(command: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
@@ -361,13 +389,15 @@ def free_address(address: str) -> tuple[str, str | None]:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from . import engine
-    from .buildlog import serve_line
+    from .buildlog import serve_crash, serve_line
 
     root = find_root(Path(args.racine).resolve())
     address, note = free_address(args.adresse)
     if note:
         print(note, file=sys.stderr, flush=True)
-    arguments = ["serve", "--livereload", "--dev-addr", address]
+    # not strict: a broken link shows the preview's error page (mkdocs_hooks.on_post_build)
+    # instead of stopping the build, which would leave the preview unanswering until the fix
+    arguments = ["serve", "--livereload", "--no-strict", "--dev-addr", address]
     arguments += ["--config-file", str(root / "mkdocs.yml")]
     command = engine.command(args.moteur, build_options(args), arguments)
     child = _mkdocs_process(command, engine.environment(), root)
@@ -385,7 +415,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 if line.startswith((" ", "\t")) or not line.strip():
                     continue
                 traceback_lines = 0
-                print(f"Erreur interne pendant la construction : {line.strip()}", file=sys.stderr)
+                print(serve_crash(line), file=sys.stderr)
                 continue
             shown = serve_line(line)
             if shown is not None:
@@ -402,6 +432,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """The generated source as a plain docs folder, for an engine without hooks (Zensical)."""
+    from . import workspace
+    from .buildlog import os_error_text
     from .export import export
 
     root = find_root(Path(args.racine).resolve())
@@ -413,14 +445,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not url:
         print("mkdocs.yml : « site_url » est obligatoire pour l'export.", file=sys.stderr)
         return 1
+    dest = Path(args.dossier).resolve()
     try:
-        lines = export(root, Path(args.dossier).resolve(), url)
+        with workspace.project_lock(root, args.attente):
+            lines = export(root, dest, url)
     except ContentError as exc:
         print(exc.report(), file=sys.stderr)
         print("Export interrompu : rien n'a été écrit.", file=sys.stderr)
         return 1
+    except workspace.Refused as exc:
+        print(exc, file=sys.stderr)
+        return 1
     except OSError as exc:
-        print(f"Impossible d'écrire l'export : {_os_error(exc)}.", file=sys.stderr)
+        print(
+            f"Impossible d'écrire l'export dans {dest} : {os_error_text(exc)}. Rien n'a été "
+            "remplacé.",
+            file=sys.stderr,
+        )
         return 1
     for line in lines:
         print(line)
@@ -490,7 +531,10 @@ def cmd_new_letter(args: argparse.Namespace) -> int:
     try:
         dt.date.fromisoformat(when)
     except ValueError:
-        print(f"Date invalide « {when} » : utilisez le format AAAA-MM-JJ.", file=sys.stderr)
+        from .schema import date_advice
+
+        advice = date_advice(when) or f"doit être une date au format AAAA-MM-JJ (reçu « {when} »)"
+        print(f"Lettre non créée : --date : {advice}.", file=sys.stderr)
         return 1
     path = letters / f"{numero}.md"
     path.write_text(LETTER_TEMPLATE.format(numero=numero, date=when), encoding="utf-8")
@@ -570,10 +614,12 @@ def cmd_new_territory(args: argparse.Namespace) -> int:
 
 
 def cmd_remove_examples(args: argparse.Namespace) -> int:
+    from . import workspace
     from .scaffold import remove_examples
 
     root = find_root(Path(args.racine).resolve())
-    folders, urls = remove_examples(root)
+    with workspace.project_lock(root, args.attente):
+        folders, urls = remove_examples(root)
     if not folders and not urls:
         print("Aucun territoire d'exemple à retirer.")
         return 0
@@ -604,11 +650,22 @@ def engine_option(command: argparse.ArgumentParser) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ti", description="Sites des Territoires d'industrie")
+    p = FrenchParser(prog="ti", description="Sites des Territoires d'industrie")
     p.add_argument(
-        "--racine", default=".", help="dossier du projet (par défaut : le dossier courant)"
+        "--racine",
+        default=".",
+        metavar="DOSSIER",
+        help="dossier du projet (par défaut : le dossier courant)",
     )
-    sub = p.add_subparsers(dest="commande", required=True)
+    p.add_argument(
+        "--attente",
+        type=float,
+        default=DEFAULT_WAIT,
+        metavar="SECONDES",
+        help="durée d'attente maximale quand une autre commande (construction, vérification, "
+        "export) écrit dans le projet (par défaut : 1800)",
+    )
+    sub = p.add_subparsers(dest="commande", required=True, title="commandes", metavar="COMMANDE")
 
     check = sub.add_parser("check", help="valide le contenu sans construire le site")
     check.add_argument("--territoire", help="ne valider qu'un territoire (son dossier)")
@@ -632,7 +689,9 @@ def parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="construit le site public (mode strict)")
     build.add_argument("--territoire", help="ne construire qu'un territoire")
-    build.add_argument("--site-dir", help="dossier de sortie (par défaut : site/)")
+    build.add_argument(
+        "--site-dir", metavar="DOSSIER", help="dossier de sortie (par défaut : site/)"
+    )
     build.add_argument(
         "--sans-cache",
         action="store_true",
@@ -646,7 +705,7 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--processus-images",
-        type=int,
+        type=whole_number(1, 64),
         metavar="N",
         help="processus qui dessinent les images de partage (par défaut : un par processeur "
         "au-delà du premier)",
@@ -657,7 +716,12 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="aperçu local avec rechargement automatique")
     serve.add_argument("--territoire", help="ne prévisualiser qu'un territoire")
     serve.add_argument("--brouillons", action="store_true", help="affiche aussi les brouillons")
-    serve.add_argument("--adresse", default="127.0.0.1:8000")
+    serve.add_argument(
+        "--adresse",
+        default="127.0.0.1:8000",
+        metavar="HÔTE:PORT",
+        help="adresse de l'aperçu (par défaut : 127.0.0.1:8000 ; le port suivant s'il est pris)",
+    )
     serve.add_argument(
         "--sans-cache", action="store_true", help="refait toutes les pages à chaque rechargement"
     )
@@ -673,7 +737,7 @@ def parser() -> argparse.ArgumentParser:
 
     epci = sub.add_parser("epci", help="cherche une intercommunalité par son nom ou son SIREN")
     epci.add_argument("texte", nargs="+", help="mots du nom (accents et majuscules indifférents)")
-    epci.add_argument("--nombre", type=int, default=10, help="nombre de résultats (10)")
+    epci.add_argument("--nombre", type=whole_number(1), default=10, help="nombre de résultats (10)")
     epci.set_defaults(func=cmd_epci)
 
     nt = sub.add_parser(
@@ -708,12 +772,44 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An option's type: a whole number from ``low`` (to ``high``), else a French refusal."""
+
+    def read(text: str) -> int:
+        span = f"de {low} à {high}" if high is not None else f"supérieur ou égal à {low}"
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"doit être un nombre entier {span} (reçu « {text} »)")
+        return value
+
+    return read
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    from . import workspace
+    from .buildlog import os_error_text
+
     try:
+        with french():  # help, usage and errors of the command line in French
+            args = parser().parse_args(argv)
+    except SystemExit as stop:  # --help (0) or a wrong command (1)
+        return stop.code if isinstance(stop.code, int) else 1
+    try:
+        # what interrupted commands left; outside a project, the command says so if it needs one
+        with contextlib.suppress(SystemExit):
+            workspace.clean(find_root(Path(args.racine).resolve()))
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
+    except workspace.Busy as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"La commande a échoué : {os_error_text(exc)}.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

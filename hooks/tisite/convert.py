@@ -22,7 +22,6 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
-from ruamel.yaml import YAML
 
 from . import urls
 
@@ -113,11 +112,9 @@ class _LinksExtension(Extension):
 def markdown_settings(root: Path | None) -> tuple[list[str], dict[str, dict[str, Any]]]:
     """The Markdown extensions of mkdocs.yml and their options, read as the engine reads them
     (its own defaults first); the engine's defaults alone without a project."""
-    config: dict[str, Any] = {}
-    if root is not None:
-        yaml = YAML(typ="safe", pure=True)
-        yaml.constructor.add_constructor(None, lambda loader, node: None)  # tags: unused here
-        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    from .settings import engine_config
+
+    config = engine_config(root) if root is not None else {}
     names: list[str] = list(ENGINE_DEFAULTS)
     options: dict[str, dict[str, Any]] = {}
     for entry in config.get("markdown_extensions") or []:

@@ -54,22 +54,40 @@ class BuildAborted(Exception):
 
 
 def build(root: Path, site_dir: Path, engine: str = DEFAULT, **options: Any) -> None:
-    """One strict build of the project at ``root`` into ``site_dir``, in this process; raises
-    BuildAborted when the engine stops it.
+    """One strict build of the project at ``root`` into ``site_dir``, in this process: the
+    pipeline (tisite.pipeline.build); raises BuildAborted when the engine stops it and
+    ContentError when the content is refused.
 
     ProperDocs replaces ``mkdocs`` for the whole process: use it in a process of its own.
     """
+    from .pipeline import build as run
+
+    run(root, site_dir, engine, **options)
+
+
+def render(root: Path, site_dir: Path, engine: str = DEFAULT) -> bool:
+    """The engine's stage of the pipeline: a strict build of the prepared site by MkDocs or
+    ProperDocs (their hooks take it from tisite.pipeline); returns whether it logged no
+    warning. Raises BuildAborted when the engine stops."""
+    import logging
+
     select(engine)
     from mkdocs.commands.build import build as build_site
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
+    from mkdocs.utils import CountHandler
 
-    with settings.given(**options):
-        try:
-            config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
-            build_site(config)
-        except MkDocsException as exc:
-            raise BuildAborted(str(exc)) from None
+    counter = CountHandler(level=logging.WARNING)
+    logger = logging.getLogger(engine)
+    logger.addHandler(counter)
+    try:
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+        build_site(config)
+    except MkDocsException as exc:
+        raise BuildAborted(str(exc)) from None
+    finally:
+        logger.removeHandler(counter)
+    return not counter.get_counts()
 
 
 def main(argv: list[str] | None = None) -> None:

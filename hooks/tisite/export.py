@@ -19,19 +19,20 @@ import io
 import json
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from ruamel.yaml import YAML
 
+from . import workspace
 from .build import THEME_CONFIG, SiteBuild, escape_page_meta, escape_theme_config
 from .convert import page_address
 from .csp import static_policy, theme_folders
-from .errors import ContentError, Problem
 from .pagecache import PLACEHOLDER_TEMPLATE
 from .pagehtml import top_headings
+from .pipeline import prepare
+from .settings import engine_config, for_build
 from .sharing import SharedPage
 from .social import write_cached
 from .textutil import md_escape, plain
@@ -138,33 +139,25 @@ def _plain(value: Any) -> Any:
 
 def export(root: Path, dest: Path, site_url: str) -> list[str]:
     """Write the export of the project at ``root`` into ``dest``; returns the report lines."""
-    if dest.exists() and any(dest.iterdir()) and not (dest / MARK).is_file():
-        raise ContentError(
-            [
-                Problem(
-                    str(dest),
-                    None,
-                    None,
-                    "ce dossier existe et n'est pas un export précédent : choisissez un dossier "
-                    "vide ou nouveau (rien n'a été écrit)",
-                )
-            ]
-        )
-    build = SiteBuild.load(root, site_url=site_url)
-    config = YAML(typ="safe", pure=True)
-    config.constructor.add_constructor(None, lambda loader, node: None)  # tags: not needed here
-    settings = config.load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
-    source_docs = root / str(settings.get("docs_dir") or "docs")
+    settings = engine_config(root)
+    docs_dir = settings["docs_dir"].strip("/")
+    refused = workspace.destination_problem(
+        root, dest, MARK, "ti exporter", docs_dir, example="../export/"
+    )
+    if refused:
+        raise workspace.Refused(f"{workspace.shown(root, dest)} : {refused}.")
+    source_docs = root / docs_dir
+    # the pipeline's stages up to the engine: every page's HTML made, every link checked
+    prepared = prepare(root, for_build(settings["extra"]), site_url, source_docs)
+    build = prepared.build
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
+    tmp = workspace.temporary_folder(root, dest.parent, "export")
     try:
-        _write(build, root, source_docs, tmp, settings, site_url)
-        if dest.exists():
-            shutil.rmtree(dest)
-        tmp.rename(dest)
-    except BaseException:
+        _write(build, root, source_docs, tmp, site_url)
+        workspace.replace_folder(tmp, dest)
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        build.stop_drawing()
     pages = len(build.pages)
     return [
         f"Export écrit dans {dest} : {pages} pages générées, {len(build.assets)} fichiers, "
@@ -179,19 +172,11 @@ def _write(
     root: Path,
     source_docs: Path,
     dest: Path,
-    settings: dict[str, Any],
     site_url: str,
 ) -> None:
     docs = dest / "docs"
-    other = [path for path, _ in build.mkdocs_assets()]
     if source_docs.is_dir():
         shutil.copytree(source_docs, docs)
-        other += [
-            p.relative_to(source_docs).as_posix()
-            for p in source_docs.rglob("*")
-            if p.is_file() and p.suffix != ".md"
-        ]
-    build.make_html(source_docs, other)  # every page as HTML, every link checked
     for image in docs.rglob("*"):
         if image.is_file() and image.suffix.lower() in {".jpg", ".jpeg", ".png", ".webp", ".gif"}:
             image.write_bytes(build.clean_docs_image(source_docs / image.relative_to(docs)))

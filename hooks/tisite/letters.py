@@ -2,60 +2,51 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
 from . import images, remote, schema
 from .errors import Problem
 from .models import AgendaEntry, Letter
-from .textutil import line_of
 from .validation import read_published, validate
-from .yamlio import Source, read_yaml
+from .yamlio import read_yaml
 
 NUMBER_RE = re.compile(r"[0-9]{1,4}")  # ASCII digits only: « １７ » or « ١٧ » is not 17
-MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
-def body_images(body: str) -> list[str]:
-    """Relative image paths referenced by Markdown images in a letter body."""
-    return [m for m in MD_IMAGE_RE.findall(body) if not re.match(r"^[a-z]+:|^/|^#", m, re.I)]
-
-
-def _image_line(source: Source, relpath: str, cover: bool) -> int | None:
-    """Line of the reference to ``relpath``: the ``image`` field, or its first use in the body."""
-    if cover:
-        return source.line_of(("image",))
-    return line_of(source.body, relpath, source.body_line)
-
-
-def _check_image(
-    folder: Path, relpath: str, source: Source, problems: list[Problem], cover: bool
-) -> bool:
+def letter_image(folder: Path, relpath: str) -> tuple[str | None, str | None]:
+    """(why ``relpath`` is not published, where it is published under the letter's address):
+    a readable image inside the ``lettres/`` folder, published at the same relative path from
+    the letter's page (lettres/<numero>/index.md) as from its file (lettres/<numero>.md)."""
     rel = relpath.replace("\\", "/")
-    line = _image_line(source, relpath, cover)
-    field = "image" if cover else None
     path = (folder / rel).resolve()
-    if folder.resolve() not in path.parents:
-        problems.append(
-            Problem(source.rel, line, field, f"image « {relpath} » hors du dossier lettres/")
+    # « ../lettres/x.png » names a file of lettres/, but from the letter's page (one folder
+    # further down) the browser looks for it elsewhere: the path may not climb at all
+    if folder.resolve() not in path.parents or posixpath.normpath(rel).startswith("../"):
+        return f"image « {relpath} » hors du dossier lettres/", None
+    if not path.is_file() or not images.named_as_written(folder, rel):
+        return (
+            f"image introuvable : « {relpath} » (placez le fichier dans le dossier lettres/ "
+            "et vérifiez l'orthographe, majuscules comprises)",
+            None,
         )
-        return False
-    if not path.is_file():
-        problems.append(
-            Problem(
-                source.rel,
-                line,
-                field,
-                f"image introuvable : « {relpath} » (placez le fichier dans le dossier lettres/ "
-                "et vérifiez l'orthographe, majuscules comprises)",
-            )
-        )
-        return False
     refused = images.problem(path, relpath)
     if refused:
-        problems.append(Problem(source.rel, line, field, refused))
-        return False
-    return True
+        return refused, None
+    return None, posixpath.normpath(rel)
+
+
+def _body_place(folder: Path, found: list[str]) -> remote.Place:
+    """Images of a letter's body: next to the letter; those published are added to ``found``."""
+
+    def place(url: str) -> str | None:
+        refused, published = letter_image(folder, url)
+        if published:
+            found.append(published)
+        return refused
+
+    return place
 
 
 LETTER_NAME = (
@@ -91,16 +82,21 @@ def load_letters(
         if read is None:
             continue
         source, data = read
-        problems += remote.problems_in(source.body, rel, source.body_line, None, True, True)
-        wanted = [(data.image, True)] if data.image else []
-        wanted += [(i, False) for i in body_images(source.body)]
-        found = tuple(
-            dict.fromkeys(
-                i for i, cover in wanted if _check_image(folder, i, source, problems, cover)
-            )
+        found: list[str] = []
+        if data.image:
+            refused, cover = letter_image(folder, data.image)
+            if refused:
+                problems.append(Problem(rel, source.line_of(("image",)), "image", refused))
+            else:
+                found.append(str(cover))
+        problems += remote.problems_in(
+            source.body, rel, source.body_line, None, True, True, _body_place(folder, found)
         )
+        found = list(dict.fromkeys(found))
         letters.append(
-            Letter(int(path.stem), directory.name, data, source.body.strip(), rel, folder, found)
+            Letter(
+                int(path.stem), directory.name, data, source.body.strip(), rel, folder, tuple(found)
+            )
         )
     numbers = [x.numero for x in letters]
     for dup in sorted({n for n in numbers if numbers.count(n) > 1}):

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import images, remote, schema
+from . import images, registry, remote, schema
 from .errors import ContentError, Problem
 from .letters import load_agenda, load_letters
 from .models import ActionItem, Epci, SiteModel, Territory
@@ -224,7 +224,41 @@ def _check_docs_page(root: Path, path: Path, rel: str, problems: list[Problem]) 
         body, first = source.body, source.body_line
     else:
         body, first = text, 1
-    problems.extend(remote.problems_in(body, rel, first, None, body=True))
+    place = _docs_place(root, path, remote.raw_image_addresses(body))
+    problems.extend(remote.problems_in(body, rel, first, None, body=True, place=place))
+
+
+def _docs_place(root: Path, page: Path, raw: set[str]) -> remote.Place:
+    """Images of a page of docs/: image files of docs/, which MkDocs publishes at their own
+    path. A Markdown image is relative to the page's file (MkDocs rewrites it for the page's
+    address); an ``<img>`` written in HTML is left as written, so the browser reads it from the
+    page's address: « docs/a/b.md » is published as « /a/b/ »."""
+    docs = (root / DOCS_DIR).resolve()
+
+    def place(url: str) -> str | None:
+        base = page.parent
+        if url in raw and page.name != "index.md":
+            base = page.parent / page.stem
+        target = (base / url.replace("\\", "/")).resolve()
+        if docs not in target.parents:
+            return f"image « {url} » hors du dossier docs/ : placez le fichier à côté de la page"
+        inside = target.relative_to(docs).as_posix()
+        hidden = any(p.startswith(".") for p in inside.split("/"))
+        if not target.is_file() or hidden or not images.named_as_written(docs, inside):
+            html = (
+                " (une balise <img> se lit depuis l'adresse de la page)"
+                if base != page.parent
+                else ""
+            )
+            return (
+                f"image introuvable : « {url} », cherchée en docs/{inside}{html} : placez le "
+                "fichier à côté de la page et vérifiez l'orthographe, majuscules comprises"
+            )
+        if target.suffix.lower() not in DOCS_IMAGES:
+            return f"« {url} » n'est pas une image JPEG, PNG, WebP ou GIF (.jpg, .png, .webp, .gif)"
+        return None  # the image itself is checked as a file of docs/ (load_docs)
+
+    return place
 
 
 def load_territory(
@@ -303,6 +337,7 @@ def load_actions(
     if not folder.is_dir():
         return ()
     loaded: list[tuple[ActionItem, Source]] = []
+    broken: set[str] = set()  # actions with errors of their own: they exist all the same
     for path in sorted(folder.iterdir()):
         rel = _rel(root, path)
         if path.name.startswith(".") or path.is_dir():
@@ -318,8 +353,11 @@ def load_actions(
                 )
             )
             continue
+        errors_before = sum(p.severity == "erreur" for p in problems)
         read = read_published(path, rel, schema.Action, problems, drafts, ACTION_NAME)
         if read is None:
+            if sum(p.severity == "erreur" for p in problems) > errors_before:
+                broken.add(path.stem)  # reported once, in its own file: no error elsewhere
             continue
         source, action = read
         problems += remote.problems_in(source.body, rel, source.body_line, None, body=True)
@@ -329,15 +367,19 @@ def load_actions(
         item = ActionItem(path.stem, directory.name, action, source.body.strip(), rel)
         loaded.append((item, source))
     if territory is not None:
-        _check_actions(territory, loaded, problems)
+        _check_actions(territory, loaded, problems, broken)
     return tuple(item for item, _ in sorted(loaded, key=lambda pair: pair[0].id))
 
 
 def _check_actions(
-    territory: Territory, loaded: list[tuple[ActionItem, Source]], problems: list[Problem]
+    territory: Territory,
+    loaded: list[tuple[ActionItem, Source]],
+    problems: list[Problem],
+    broken: set[str],
 ) -> None:
-    """Cross-file checks: objective, EPCIs, linked actions and former ids."""
-    ids = {item.id for item, _ in loaded}
+    """Cross-file checks: objective, EPCIs, linked actions and former ids. ``broken``: the
+    actions whose own errors are reported; a link to one of them is not an error too."""
+    ids = {item.id for item, _ in loaded} | broken
     objectives = [o.id for o in territory.priorites.objectifs]
     members = {e.siren for e in territory.epcis}
     former_seen: dict[str, str] = {}
@@ -550,13 +592,16 @@ def _line_of_text(root: Path, rel: str, needle: str) -> int | None:
 
 
 def _check_across(root: Path, territories: list[Territory], problems: list[Problem]) -> None:
-    """Checks between territories: names, EPCIs, identifiers and former identifiers."""
+    """Checks between territories: names, EPCIs, identifiers and former identifiers. When two
+    territories clash, the problem is reported in the newer one's file: a territory whose
+    address is not yet published (urls-publiees.txt) comes after those already published."""
     reserved = reserved_names(root)
     current = {t.slug for t in territories}
     names: dict[str, Territory] = {}
     members: dict[str, Territory] = {}
     formers: dict[str, Territory] = {}
-    for t in territories:
+    homes = {address for _, address in registry.published(root)}
+    for t in sorted(territories, key=lambda t: f"/{t.slug}/" not in homes):
         rel = f"{t.source_dir}/territoire.yml"
         if t.slug in reserved:
             problems.append(

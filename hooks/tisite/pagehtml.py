@@ -168,7 +168,9 @@ def finish(html: str, blocks: tuple[str, ...] = (), contributed: bool = False) -
     return dataclasses.replace(clean, html=french_html(stack_on_phones(clean.html)))
 
 
-def html_ready(meta: dict[str, Any], body: str, links: tuple[Link, ...]) -> Ready:
+def html_ready(
+    meta: dict[str, Any], body: str, links: tuple[Link, ...], former: tuple[str, ...] = ()
+) -> Ready:
     """A page rendered from an HTML template: its values were escaped by the template and its
     contributor fields converted and sanitised one by one (render._markdown_html); finished
     with tables for phones and French typography. Its table of contents lists its top-level
@@ -178,7 +180,8 @@ def html_ready(meta: dict[str, Any], body: str, links: tuple[Link, ...]) -> Read
         {"level": level, "id": ident, "name": nh3.clean(text, tags=set()), "children": []}
         for _, _, level, ident, text in top_headings(html)
     ]
-    return Ready(html, meta, nest_toc_tokens(flat), tuple(sorted(set(_ID.findall(html)))), links)
+    anchors = tuple(sorted(set(_ID.findall(html)) | set(former)))
+    return Ready(html, meta, nest_toc_tokens(flat), anchors, links)
 
 
 def make_ready(
@@ -188,12 +191,13 @@ def make_ready(
     blocks: tuple[str, ...] = (),
     contributed: bool = False,
     links: tuple[Link, ...] | None = None,
+    former: tuple[str, ...] = (),
 ) -> Ready:
     """A page's Ready: ``links`` given (those of its contributor fields) for a page rendered
     from an HTML template, None for Markdown (converted here)."""
     meta, body = split_front_matter(content)
     if links is not None:
-        return html_ready(meta, body, links)
+        return html_ready(meta, body, links, former)
     converted = converter.convert(path, body)
     clean = finish(converted.html, blocks, contributed)
     anchors = set(_ID.findall(clean.html)) | set(clean.renamed)
@@ -216,6 +220,7 @@ def ready_page(
     blocks: tuple[str, ...] = (),
     contributed: bool = False,
     links: tuple[Link, ...] | None = None,
+    former: tuple[str, ...] = (),
 ) -> Ready:
     """``make_ready``, kept on disk (see diskcache.memo) under everything the page is made of."""
     from .diskcache import memo
@@ -227,11 +232,12 @@ def ready_page(
         "docs": contributed,
         "settings": settings,
         "links": None if links is None else [dataclasses.astuple(x) for x in links],
+        "former": former,
     }
     data = memo(
         cache,
         material,
-        lambda: make_ready(converter, path, content, blocks, contributed, links).as_json(),
+        lambda: make_ready(converter, path, content, blocks, contributed, links, former).as_json(),
     )
     return Ready.from_json(dict(data))
 

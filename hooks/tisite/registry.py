@@ -6,6 +6,7 @@ example territories removes their lines.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from . import URL_REGISTRY, urls
@@ -66,8 +67,19 @@ def record(root: Path, site_dir: Path) -> list[str]:
     new = sorted(built_addresses(site_dir) - {line.strip() for line in lines})
     if new:
         header = [] if lines else list(HEADER)
-        registry.write_text("\n".join(header + lines + new) + "\n", encoding="utf-8")
+        _write(registry, "\n".join(header + lines + new) + "\n")
     return new
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace ``path`` at once: a reader (another command, an editor) never sees it half
+    written, and a failed write (full disk) leaves the previous file whole."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def forget(root: Path, prefixes: tuple[str, ...]) -> list[str]:
@@ -79,5 +91,5 @@ def forget(root: Path, prefixes: tuple[str, ...]) -> list[str]:
     kept: list[str] = []
     for line in registry.read_text(encoding="utf-8").splitlines():
         (removed if line.strip().startswith(prefixes) else kept).append(line)
-    registry.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    _write(registry, "\n".join(kept) + "\n")
     return [line.strip() for line in removed]

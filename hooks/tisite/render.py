@@ -12,7 +12,7 @@ import html
 import json
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ class Rendered(str):
 
     blocks: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
+    former: tuple[str, ...] = ()  # contributors' identifiers renamed « uc-… » (still anchors)
     template: str = ""
 
     @property
@@ -70,6 +71,7 @@ class _Rendering:
     converter: Converter
     links: list[Link]
     ids: set[str]  # heading identifiers already given on the page
+    former: set[str] = field(default_factory=set)  # contributors' identifiers, renamed
 
 
 _RENDERING: ContextVar[_Rendering | None] = ContextVar("rendering", default=None)
@@ -110,6 +112,11 @@ class Page:
     def links(self) -> tuple[Link, ...]:
         """Links of its contributor fields (an HTML page; see ``_markdown_html``)."""
         return getattr(self.content, "links", ())
+
+    @property
+    def former(self) -> tuple[str, ...]:
+        """Contributors' identifiers its HTML renamed (links written before still use them)."""
+        return getattr(self.content, "former", ())
 
     @property
     def is_html(self) -> bool:
@@ -160,7 +167,9 @@ def _markdown_html(value: str | None) -> Markup:
     text = str(value).replace("\r\n", "\n").strip()
     converted = rendering.converter.convert(rendering.page_path, text)
     rendering.links.extend(converted.links)
-    return Markup(sanitize(converted.html, contributed=True).html)
+    clean = sanitize(converted.html, contributed=True)
+    rendering.former.update(clean.renamed)
+    return Markup(clean.html)
 
 
 def _heading(level: int, text: object, ident: str | None = None) -> Markup:
@@ -320,6 +329,7 @@ class Renderer:
         out = Rendered(text)
         out.blocks = tuple(collected)
         out.links = tuple(rendering.links)
+        out.former = tuple(sorted(rendering.former))
         out.template = template
         return out
 

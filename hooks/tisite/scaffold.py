@@ -6,11 +6,22 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import registry
-from .loader import RESERVED, SLUG_RE, reserved_names
+from . import URL_REGISTRY, registry
+from .errors import ContentError, Problem
+from .loader import (
+    RESERVED,
+    SITE_FILE,
+    SLUG_RE,
+    TERRITORIES_DIR,
+    TERRITORY_FILES,
+    load_site,
+    reserved_names,
+    territory_dirs,
+)
 from .reference import EpciRef, load_reference
 from .textutil import number
 
@@ -91,14 +102,82 @@ def check_slug(root: Path, slug: str) -> None:
 
 def write_territory(root: Path, new: NewTerritory) -> list[Path]:
     """The three required files of a territory, every required field filled in, with the
-    editor modelines and short French comments. Returns the files written."""
+    editor modelines and short French comments. Returns the files written.
+
+    Nothing is written when ``ti check`` would refuse the new territory (ScaffoldError)."""
     check_slug(root, new.slug)
-    folder = root / "territoires" / new.slug
+    files = territory_files(new)
+    refused = problems_of_new_territory(root, new.slug, files)
+    if refused:
+        lines = "\n".join(f"  {_shown(p)}" for p in refused)
+        fields = {(p.field or "").split(".")[0].split("[")[0] for p in refused}
+        options = [f"--{f}" for f in ("nom", "epci") if f in fields]
+        fix = f"Corrigez {' et '.join(options)}" if options else "Corrigez la commande"
+        raise ScaffoldError(
+            f"ti check refuserait ses fichiers, rien n'a été écrit :\n{lines}\n{fix} et relancez."
+        )
+    folder = root / TERRITORIES_DIR / new.slug
     folder.mkdir(parents=True)
+    written = []
+    for name, text in files.items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    for sub in ("actions", "lettres"):
+        (folder / sub).mkdir()
+    return written
+
+
+def _shown(problem: Problem) -> str:
+    """A problem as the scaffold reports it: the value received cut short (a name of 100,000
+    characters is not printed back)."""
+    line = problem.format()
+    return line if len(line) <= 400 else line[:399] + "…"
+
+
+def problems_of_new_territory(root: Path, slug: str, files: dict[str, str]) -> list[Problem]:
+    """The errors ``ti check`` would report once ``files`` are written in territoires/<slug>/,
+    and not before: the same loader runs on a temporary copy of what the checks between
+    territories read (site.yml, urls-publiees.txt, every territory's own files), without then
+    with the new territory. Nothing is written in ``root``."""
+    with tempfile.TemporaryDirectory(prefix="ti-nouveau-territoire-") as tmp:
+        copy = Path(tmp)
+        for name in (SITE_FILE, URL_REGISTRY):
+            _copy_file(root / name, copy / name)
+        (copy / TERRITORIES_DIR).mkdir()
+        for folder in territory_dirs(root):
+            if folder.is_symlink():
+                continue
+            (copy / TERRITORIES_DIR / folder.name).mkdir()
+            for name in TERRITORY_FILES:
+                _copy_file(folder / name, copy / TERRITORIES_DIR / folder.name / name)
+        before = _errors(copy)
+        folder = copy / TERRITORIES_DIR / slug
+        folder.mkdir()
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        return [p for p in _errors(copy) if p not in before]
+
+
+def _copy_file(source: Path, target: Path) -> None:
+    if source.is_file() and not source.is_symlink():  # a link is refused by ti check anyway
+        shutil.copyfile(source, target)
+
+
+def _errors(root: Path) -> list[Problem]:
+    try:
+        load_site(root)
+    except ContentError as exc:
+        return exc.errors
+    return []
+
+
+def territory_files(new: NewTerritory) -> dict[str, str]:
+    """The text of the three required files of a new territory, by file name."""
     epcis = "\n".join(
         f'  - siren: "{e.siren}"  # {e.nom} ({number(e.population)} habitants)' for e in new.epcis
     )
-    files = {
+    return {
         "territoire.yml": f"""# yaml-language-server: $schema=../../schemas/territoire.schema.json
 # Carte d'identité du territoire. Champs : page « Référence des champs » du guide.
 nom: {_quoted(new.nom)}
@@ -134,14 +213,6 @@ objectifs:
 partenaires: []
 """,
     }
-    written = []
-    for name, text in files.items():
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    for sub in ("actions", "lettres"):
-        (folder / sub).mkdir()
-    return written
 
 
 def remove_examples(root: Path) -> tuple[list[str], list[str]]:

@@ -227,19 +227,104 @@ def _safe_url(value: str) -> str:
     return value
 
 
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+_ISO_DAY = re.compile(
+    r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"
+    r"(?:[T ](?P<hh>[0-9]{1,2}):(?P<mm>[0-9]{2})(?::[0-9]{2})?)?"
+)
+# 31/02/2026, 31-02-2026, 31.02.2026 (day first, as written in France), 2026/02/31; a time
+# after it (« 9:30 », « 9h30 », « à 9h30 »)
+_OTHER_DAY = (
+    re.compile(r"(?P<d>[0-9]{1,2})([/.-])(?P<m>[0-9]{1,2})\2(?P<y>[0-9]{4})"),
+    re.compile(r"(?P<y>[0-9]{4})([/.])(?P<m>[0-9]{1,2})\2(?P<d>[0-9]{1,2})"),
+)
+_TIME_AFTER = re.compile(r"(?:[T ]|\s+(?:à\s+)?)(?P<hh>[0-9]{1,2})[:h](?P<mm>[0-9]{2})")
+
+
+def missing_day(year: int, month: int, day: int) -> str | None:
+    """Why a day does not exist (« le 31 février 2026 n'existe pas… »), None if it does."""
+    import calendar
+
+    if not 1 <= month <= 12:
+        return f"il n'y a pas de mois {month} (les mois vont de 01 à 12)"
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return (
+            f"le {day} {MONTHS[month - 1]} {year} n'existe pas ({MONTHS[month - 1]} {year} "
+            f"n'a que {last} jours)"
+        )
+    return None
+
+
+def date_advice(text: str, time: bool = False) -> str | None:
+    """What is wrong with ``text`` as a date (AAAA-MM-JJ; a time allowed when ``time``) and how
+    to write it, in French, ending with what was received; None when it can't tell."""
+    text = text.strip()
+    got = f" (reçu « {text[:57] + '…' if len(text) > 60 else text} »)"
+    form = "AAAA-MM-JJ" + (" ou AAAA-MM-JJTHH:MM" if time else "")
+    found, iso = _ISO_DAY.fullmatch(text), True
+    hour: tuple[int, int] | None = None
+    if found is None:
+        iso = False
+        for pattern in _OTHER_DAY:
+            found = pattern.match(text)
+            if found is not None:
+                rest = text[found.end() :]
+                clock = _TIME_AFTER.fullmatch(rest) if rest and time else None
+                if rest and clock is None:
+                    found = None
+                    continue
+                if clock is not None:
+                    hour = int(clock["hh"]), int(clock["mm"])
+                break
+    elif found["hh"] is not None:
+        hour = int(found["hh"]), int(found["mm"])
+    if found is None:
+        return None
+    year, month, day = int(found["y"]), int(found["m"]), int(found["d"])
+    missing = missing_day(year, month, day)
+    wrong_hour = hour is not None and (hour[0] > 23 or hour[1] > 59)
+    if iso and (missing or wrong_hour):
+        if missing:
+            return f"{missing} : vérifiez le jour et le mois{got}"
+        return f"l'heure {found['hh']}:{found['mm']} n'existe pas{got}"
+    written = f"{year:04d}-{month:02d}-{day:02d}"
+    if hour is not None:
+        written += f"T{hour[0]:02d}:{hour[1]:02d}"
+    if iso and written == text.replace(" ", "T"):
+        return None  # a real date (the caller's check failed for another reason)
+    advice = f"doit être une date au format {form}{got} : écrivez {written}"
+    return advice + (f" ; attention, {missing}" if missing else "")
+
+
 def _partial_date(value: Any) -> str:
     text = str(value)
     if not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", text):
-        raise ValueError("doit être une année (AAAA), un mois (AAAA-MM) ou une date (AAAA-MM-JJ)")
+        advice = date_advice(text)
+        raise ValueError(
+            advice or "doit être une année (AAAA), un mois (AAAA-MM) ou une date (AAAA-MM-JJ)"
+        )
     parts = [int(p) for p in text.split("-")]
     _year_in_range(parts[0], text)
     if len(parts) >= 2 and not 1 <= parts[1] <= 12:
-        raise ValueError(f"mois inexistant dans « {text} »")
-    if len(parts) == 3:
-        try:
-            dt.date(*parts)
-        except ValueError:
-            raise ValueError(f"cette date n'existe pas : « {text} »") from None
+        raise ValueError(
+            f"il n'y a pas de mois {parts[1]} (les mois vont de 01 à 12) (reçu « {text} »)"
+        )
+    if len(parts) == 3 and (missing := missing_day(*parts)):
+        raise ValueError(f"{missing} : vérifiez le jour et le mois (reçu « {text} »)")
     return text
 
 
@@ -941,9 +1026,10 @@ def _when(value: Any) -> Any:
         if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?", text):
             return dt.datetime.fromisoformat(text.replace(" ", "T"))
     except ValueError:
-        raise ValueError(f"cette date n'existe pas (reçu « {text} »)") from None
+        pass
     raise ValueError(
-        "doit être une date (AAAA-MM-JJ) ou une date et une heure (AAAA-MM-JJTHH:MM) "
+        date_advice(text, time=True)
+        or "doit être une date (AAAA-MM-JJ) ou une date et une heure (AAAA-MM-JJTHH:MM) "
         f"(reçu « {text} »)"
     )
 

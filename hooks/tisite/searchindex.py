@@ -107,7 +107,9 @@ class Indexing:
             )
             self.error = ""
         except OSError as exc:
-            self.process, self.error = None, str(exc)
+            from .buildlog import os_error_text
+
+            self.process, self.error = None, os_error_text(exc)
 
     def finish(self) -> IndexReport:
         """The figures of the index; a French error (ContentError) if Pagefind failed."""

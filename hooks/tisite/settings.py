@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -65,6 +66,23 @@ def given(**options: Any) -> Iterator[None]:
     finally:
         _given.clear()
         _given.update(saved)
+
+
+def engine_config(root: Path) -> dict[str, Any]:
+    """What the core reads of mkdocs.yml (the engine's configuration): ``docs_dir``,
+    ``site_url``, ``extra`` and ``markdown_extensions``, read as plain YAML (the engine's own
+    tags, such as ``!!python/name``, are not needed here)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.constructor.add_constructor(None, lambda loader, node: None)
+    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    return {
+        "docs_dir": str(config.get("docs_dir") or "docs"),
+        "site_url": config.get("site_url") or None,
+        "extra": config.get("extra") or {},
+        "markdown_extensions": config.get("markdown_extensions") or [],
+    }
 
 
 def for_build(extra: Mapping[str, Any] | None) -> BuildSettings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 import types
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Problem
-from .schema import CONTROL_CHARACTERS
+from .schema import CONTROL_CHARACTERS, date_advice
 from .textutil import number, plural
 from .yamlio import DottedThousands, Source, read_markdown
 
@@ -194,14 +195,13 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
         "date_from_datetime_parsing",
         "date_from_datetime_inexact",
     }:
-        if isinstance(value, str) and _looks_like_date(value):
-            return f"cette date n'existe pas{got}"
-        return f"doit être une date au format AAAA-MM-JJ{got}"
+        advice = date_advice(value) if isinstance(value, str) else None
+        return advice or f"doit être une date au format AAAA-MM-JJ{got}"
     if kind == "datetime_parsing" or kind == "datetime_type":
-        return f"doit être une date et une heure au format AAAA-MM-JJTHH:MM{got}"
+        advice = date_advice(value, time=True) if isinstance(value, str) else None
+        return advice or f"doit être une date et une heure au format AAAA-MM-JJTHH:MM{got}"
     if kind in {"literal_error", "enum"}:
-        expected = ctx.get("expected", "")
-        return f"valeur non reconnue{got} : valeurs possibles {expected.replace(' or ', ', ')}"
+        return _choice_message(str(ctx.get("expected", "")), value, got)
     if kind == "string_pattern_mismatch":
         return _pattern_message(loc, got)
     if kind == "string_too_short":
@@ -220,6 +220,27 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
         text = str(ctx.get("error", err["msg"]))
         return text.removeprefix("Value error, ")
     return f"{err['msg']}{got}"
+
+
+_EXPECTED = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
+
+
+def _choice_message(expected: str, value: Any, got: str) -> str:
+    """A value outside a vocabulary: the close match (« competance » → « competences »), then
+    every value, in French quotes. ``expected`` is pydantic's list (« 'a', 'b' or 'c' »)."""
+    from .vocab import fold
+
+    choices = [ast.literal_eval(m.group()) for m in _EXPECTED.finditer(expected)]
+    listed = ", ".join(f"« {c} »" for c in choices) or expected
+    folded = {fold(str(c)).replace("-", " "): str(c) for c in choices}
+    wanted = fold(str(value)).replace("-", " ") if isinstance(value, str) else ""
+    close = difflib.get_close_matches(wanted, list(folded), n=1, cutoff=0.6)
+    if close:
+        return (
+            f"valeur non reconnue{got} : vouliez-vous dire « {folded[close[0]]} » ? Valeurs "
+            f"possibles : {listed}"
+        )
+    return f"valeur non reconnue{got} : valeurs possibles : {listed}"
 
 
 _THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(?:[ .\u00a0\u202f'][0-9]{3})+(?:,[0-9]+)?$")
@@ -253,12 +274,6 @@ def _number_message(value: Any, got: str, kind: str) -> str:
         point = text.replace(",", ".")
         return f"doit être {whole}{got} : la virgule décimale s'écrit avec un point, {point}"
     return f"doit être {whole}, sans espace ni unité{got}"
-
-
-def _looks_like_date(value: str) -> bool:
-    import re
-
-    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()))
 
 
 def _pattern_message(loc: list[str | int], got: str) -> str:

@@ -433,7 +433,11 @@ def config_syntax_problem(path: Path, rel: str) -> Problem | None:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Problem(rel, None, None, "fichier de configuration introuvable")
-    except (OSError, UnicodeDecodeError):
+    except OSError as exc:
+        from .buildlog import os_error_text
+
+        return Problem(rel, None, None, f"fichier illisible : {os_error_text(exc)}")
+    except UnicodeDecodeError:
         return Problem(rel, None, None, "fichier illisible : enregistrez-le en UTF-8")
     try:
         YAML(typ="rt").load(text)

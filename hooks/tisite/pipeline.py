@@ -1,0 +1,140 @@
+"""The build of a site, top to bottom: the one function every entry point goes through.
+
+    load → validate → model → generate HTML → check → render (engine) → finish → publish
+
+``build`` reads in that order. The stages before the engine (``prepare``) and after it
+(``publish``) are the core's; the engine adapter (``tisite.engine`` and the MkDocs/ProperDocs
+hooks, ``hooks/mkdocs_hooks.py``) only wraps each page's ready HTML in the theme and the
+navigation, and finishes each page it writes (security policy, ``csp.protect``). When MkDocs
+is run by hand (``mkdocs build``, ``mkdocs serve``), the hooks call ``prepare`` and
+``publish`` themselves; when ``ti`` or a test runs ``build``, the hooks take the prepared site
+from here (``handed``) and leave the publication to ``build``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import settings
+from .build import SiteBuild
+from .convert import page_address
+from .errors import ContentError, Problem
+from .searchindex import Indexing, missing_from_index
+from .textutil import agree, plural
+
+SITE_URL_MISSING = (
+    "« site_url » est obligatoire : indiquez l'adresse publique du site (par exemple "
+    "https://mon-territoire.example.org/). Elle sert aux aperçus LinkedIn, aux flux RSS, aux "
+    "versions courriel et au plan du site."
+)
+
+
+@dataclass
+class Prepared:
+    """A site ready for the engine: every page's HTML made and checked."""
+
+    build: SiteBuild
+    options: settings.BuildSettings
+    lines: list[str] = field(default_factory=list)  # what the build reports (information)
+
+
+def prepare(
+    root: Path, options: settings.BuildSettings, site_url: str | None, docs_dir: Path
+) -> Prepared:
+    """Load and validate the content, model it, generate every page's HTML and every file,
+    check every link, anchor and published address. Raises ContentError with all problems."""
+    build = SiteBuild.load(
+        root, only=options.territoire, drafts=options.brouillons, site_url=site_url
+    )
+    if not site_url:
+        raise ContentError([Problem("mkdocs.yml", None, "site_url", SITE_URL_MISSING)])
+    lines = [w.format() for w in build.site.warnings]
+    build.make_html(docs_dir, build.other_files(docs_dir))
+    lines += [note.format() for note in build.notes]
+    pages = [p.url for p in build.pages] + [page_address(p) for p in build.docs_pages(docs_dir)]
+    new = build.check_urls(build.produced_urls(pages))
+    if new:
+        lines.append(
+            f"{plural(len(new), 'adresse')} pas encore dans urls-publiees.txt (ajoutées par "
+            "`ti build`)."
+        )
+    build.start_drawing(options.processus_images)  # social images, in the background
+    return Prepared(build, options, lines)
+
+
+def publish(
+    prepared: Prepared, site_dir: Path, site_url: str | None, preview: bool, clean: bool
+) -> tuple[list[str], list[str]]:
+    """After the engine wrote the pages: the page cache kept (``clean``: no warning in this
+    build), linked files and social images written, the web editor, the search index.
+    Returns (information, warnings); raises ContentError when a file cannot be published."""
+    build = prepared.build
+    lines = [build.finish_page_cache(clean=clean)]
+    warnings: list[str] = []
+    indexing = Indexing(site_dir)  # made from the pages as written, while the files are written
+    try:
+        build.write_artefacts(site_dir)
+        lines.append(build.write_editor(site_dir, site_url, preview))
+    except BaseException:
+        indexing.stop()
+        raise
+    report = indexing.finish()
+    lines.append(report.line())
+    if report.pages != build.to_index:  # a page Pagefind could not read: the build fails
+        warnings.append(missing_from_index(report.pages, build.to_index))
+    stats = build.social_stats
+    drawn = agree(stats["drawn"], "dessinée")
+    lines.append(f"Images de partage : {stats['drawn']} {drawn}, {stats['cached']} en cache.")
+    return lines, warnings
+
+
+_HANDED: ContextVar[Prepared | None] = ContextVar("prepared_site", default=None)
+
+
+def handed() -> Prepared | None:
+    """The site ``build`` prepared for the engine it runs (None: the engine runs by hand)."""
+    return _HANDED.get()
+
+
+@contextlib.contextmanager
+def handing(prepared: Prepared) -> Iterator[None]:
+    token = _HANDED.set(prepared)
+    try:
+        yield
+    finally:
+        _HANDED.reset(token)
+
+
+@dataclass
+class Result:
+    prepared: Prepared
+    lines: list[str]
+
+
+def build(root: Path, site_dir: Path, engine: str = "mkdocs", **given: Any) -> Result:
+    """One build of the project at ``root`` into ``site_dir``: the whole pipeline, in order.
+
+    ``given``: the build settings (tisite.settings). Raises ContentError (content refused, with
+    every problem) or engine.BuildAborted (the engine stopped).
+    """
+    from . import engine as adapter
+
+    config = settings.engine_config(root)
+    with settings.given(**given):
+        options = settings.for_build(config["extra"])
+    docs_dir = root / config["docs_dir"]
+    prepared = prepare(root, options, config["site_url"], docs_dir)  # load … check
+    try:
+        with handing(prepared):
+            clean = adapter.render(root, site_dir, engine)  # theme, navigation, finish
+        lines, warnings = publish(prepared, site_dir, config["site_url"], False, clean)
+    finally:
+        prepared.build.stop_drawing()
+    if warnings:
+        raise adapter.BuildAborted("\n".join(warnings))
+    return Result(prepared, prepared.lines + lines)

@@ -1,0 +1,248 @@
+"""What the ``ti`` commands write in a project, and where.
+
+- One command at a time writes a project's shared state (the site, urls-publiees.txt, .cache):
+  ``project_lock`` (a file lock under .cache/, released by the system when a process dies);
+  a second command waits for the first, saying so in French, or gives up after a while.
+- Temporary folders live under .cache/tmp/, out of the user's sight; their name carries the
+  process id, and those of processes that are gone are removed by the next command.
+- A destination (``ti build --site-dir``, ``ti exporter``) is never the project, a folder
+  holding it, a git repository or a source folder; an existing folder is replaced only when an
+  earlier run of the same command wrote it (a mark file inside it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+LOCK = Path(".cache") / "verrou"
+TMP = Path(".cache") / "tmp"
+SITE_MARK = ".ti-site"  # written into every site `ti build` makes: only such a folder is replaced
+DEFAULT_WAIT = 1800.0  # seconds a command waits for another one (`ti --attente`)
+WAITING = "Une autre construction est en cours dans ce projet ; attente…"
+# Folders of a project that hold its sources, tools or history: never an output.
+SOURCE_FOLDERS = (
+    "territoires",
+    "docs",
+    "hooks",
+    "tests",
+    "schemas",
+    "scripts",
+    ".cache",
+    ".git",
+    ".github",
+    ".gitlab",
+    ".ci",
+    ".venv",
+    ".vscode",
+)
+_OWNED = re.compile(r"^(?:\.ti-)?[a-z]+-(\d+)-")  # kind-<pid>-… (see temporary_folder)
+
+
+class Busy(Exception):
+    """Another command held the project's lock for longer than the wait allowed (French)."""
+
+
+class Refused(Exception):
+    """A destination that must not be written (French, naming it and what to choose)."""
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def project_lock(
+    root: Path, wait: float = DEFAULT_WAIT, announce: Callable[[str], None] = _say
+) -> Iterator[None]:
+    """Hold the project's lock: wait (saying so) while another command holds it; raise Busy
+    after ``wait`` seconds. A project where nothing can be written (read-only
+    checkout) runs unlocked: there is no shared state to protect."""
+    from filelock import FileLock, Timeout
+
+    # not per thread: a preview takes it in one thread and may release it in another
+    lock: FileLock | None = FileLock(root / LOCK, thread_local=False)
+    try:
+        (root / LOCK).parent.mkdir(parents=True, exist_ok=True)
+        assert lock is not None
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            announce(WAITING)
+            try:
+                lock.acquire(timeout=max(0.0, wait))
+            except Timeout:
+                raise Busy(
+                    f"Une autre construction occupe ce projet depuis plus de {wait:g} s "
+                    f"(verrou {LOCK.as_posix()}) : rien n'a été fait. Attendez qu'elle finisse "
+                    "ou arrêtez-la (Ctrl+C dans son terminal), puis relancez ; l'option --attente "
+                    "règle cette attente, en secondes (ti --attente 3600 build)."
+                ) from None
+    except OSError:
+        lock = None
+    try:
+        remove_stale(root / TMP)
+        yield
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(folder: Path, hidden_only: bool = False) -> None:
+    """Remove the temporary folders in ``folder`` whose process is gone (a build stopped by
+    Ctrl+C, ``kill -9`` or a power cut); ``hidden_only``: only ``.ti-…`` ones (a folder beside
+    a destination, where other files live)."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if hidden_only and not entry.name.startswith(".ti-"):
+            continue
+        match = _OWNED.match(entry.name)
+        if match is None or not _alive(int(match[1])):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+def remove_legacy(root: Path) -> None:
+    """Temporary folders of earlier versions of ``ti build`` (``.site-<pid>-…`` in the project)."""
+    for leftover in root.glob(".site-*"):
+        match = re.match(r"\.site-(\d+)-", leftover.name)
+        if match and _alive(int(match[1])):
+            continue  # a build of an earlier version is running
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def clean(root: Path) -> None:
+    """What any command does first: remove what interrupted commands left behind."""
+    remove_stale(root / TMP)
+    remove_legacy(root)
+
+
+def temporary_folder(root: Path, near: Path, kind: str) -> Path:
+    """A new empty folder for a command's output, renamed into ``near`` at the end: under
+    .cache/tmp/; beside the destination (hidden, ``.ti-…``) when that is on another disk (a
+    folder cannot be renamed from one disk to another)."""
+    prefix = f"{kind}-{os.getpid()}-"
+    base = root / TMP
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        if base.stat().st_dev == near.stat().st_dev:
+            return Path(tempfile.mkdtemp(prefix=prefix, dir=base))
+    except OSError:
+        pass
+    remove_stale(near, hidden_only=True)
+    return Path(tempfile.mkdtemp(prefix=f".ti-{prefix}", dir=near))
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put ``new`` (a temporary folder) in place of ``target`` (a checked destination): the
+    previous one is moved beside ``new``, then deleted; if the last step fails, it is put back."""
+    old = new.with_name(new.name + "-ancien")
+    moved = False
+    if target.exists():
+        target.rename(old)
+        moved = True
+    try:
+        new.rename(target)
+    except OSError:
+        if moved:
+            old.rename(target)
+        raise
+    if moved:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def shown(root: Path, path: Path) -> str:
+    """A path as messages show it: relative to the project when inside it."""
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+    return "." if rel == "." else rel + "/"
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def destination_problem(
+    root: Path,
+    dest: Path,
+    mark: str,
+    command: str,
+    docs_dir: str = "docs",
+    example: str = "site/",
+) -> str | None:
+    """Why the resolved folder ``dest`` cannot receive the output of ``command`` (« ti build »),
+    in French with what to write instead; None when it can (missing, empty, or written by an
+    earlier run, with ``mark`` inside)."""
+    fix = (
+        f"choisissez un dossier vide ou nouveau hors des sources, par exemple {example} ; "
+        "rien n'a été écrit ni effacé"
+    )
+    if dest == root:
+        return (
+            f"c'est le dossier du projet : {command} le remplacerait en entier (sources et "
+            f"historique git compris) ; {fix}"
+        )
+    if root in dest.parents:
+        sources = {f.parts[0] for f in (Path(s) for s in (*SOURCE_FOLDERS, docs_dir))}
+        for name in sorted(sources):
+            folder = root / name
+            if _inside(dest, folder):
+                where = "c'est le" if dest == folder else "ce dossier est dans le"
+                return (
+                    f"{where} dossier {name}/ du projet : {command} effacerait ce qu'il "
+                    f"contient ; {fix}"
+                )
+        nested = root / docs_dir
+        if dest in nested.parents:
+            return (
+                f"ce dossier contient le dossier des pages {docs_dir}/ : {command} "
+                f"l'effacerait ; {fix}"
+            )
+    elif dest in root.parents:
+        return (
+            f"ce dossier contient le projet : {command} l'effacerait avec tout ce que ce dossier "
+            f"contient ; {fix}"
+        )
+    if (dest / ".git").exists():
+        return f"ce dossier est un dépôt git (il contient .git) : {command} l'effacerait ; {fix}"
+    if dest.exists() and not dest.is_dir():
+        return f"c'est un fichier, pas un dossier ; {fix}"
+    if dest.is_dir() and any(dest.iterdir()) and not (dest / mark).is_file():
+        message = (
+            f"ce dossier existe, n'est pas vide et n'a pas été écrit par {command} (il n'a pas "
+            f"de fichier {mark}) : choisissez un dossier vide ou nouveau, ou supprimez "
+            "celui-ci s'il ne contient rien à garder ; rien n'a été écrit ni effacé"
+        )
+        if mark == SITE_MARK and dest == root / "site":
+            message += (
+                ". Un site/ construit avant cette protection n'a pas ce fichier : supprimez-le "
+                "(rm -r site), puis relancez `make site`"
+            )
+        return message
+    return None

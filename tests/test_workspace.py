@@ -1,0 +1,494 @@
+"""What the commands write, and where: destinations that are never the project's own files,
+one command at a time per project, temporary folders out of sight, system errors in French."""
+
+from __future__ import annotations
+
+import errno
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from conftest import override_in_copy, run_ti
+from tisite import cli, export, registry, workspace
+from tisite.buildlog import os_error_text
+
+URL = "https://exemple.org/"
+NO_LOCK = """
+import contextlib as _contextlib
+
+
+@_contextlib.contextmanager
+def project_lock(root, wait=None, announce=None):  # negative control: no lock at all
+    yield
+"""
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file of ``folder`` and its content (to show that nothing changed)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".cache" not in p.relative_to(folder).parts
+    }
+
+
+def ti(root: Path, *args: str) -> int:
+    """``ti`` in this process (a refusal comes before any build: nothing slow)."""
+    return cli.main(["--racine", str(root), *args])
+
+
+# --- 1. destinations of `ti build` ------------------------------------------------------------
+
+REFUSED = [
+    (".", "c'est le dossier du projet"),
+    ("..", "ce dossier contient le projet"),
+    ("territoires", "c'est le dossier territoires/ du projet"),
+    ("docs", "c'est le dossier docs/ du projet"),
+    (
+        "territoires/hainaut-douaisis-cambresis/lettres/x",
+        "ce dossier est dans le dossier territoires/",
+    ),
+    ("docs/sortie", "ce dossier est dans le dossier docs/ du projet"),
+    ("hooks", "c'est le dossier hooks/ du projet"),
+    (".cache/site", "ce dossier est dans le dossier .cache/ du projet"),
+]
+
+
+@pytest.mark.parametrize(("folder", "reason"), REFUSED)
+def test_build_never_writes_over_the_project(
+    project: Path, folder: str, reason: str, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    monkeypatch.chdir(project)
+    before = tree(project.parent)
+    assert ti(project, "build", "--site-dir", folder) == 1
+    err = capsys.readouterr().err
+    shown = workspace.shown(project, (project / folder).resolve())
+    assert err.startswith(f"--site-dir {shown} : {reason}"), err
+    assert "choisissez un dossier vide ou nouveau hors des sources" in err
+    assert "Traceback" not in err
+    assert tree(project.parent) == before
+
+
+def test_build_replaces_only_a_site_it_wrote(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a folder of the user's, a git repository, a file: refused, untouched
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a-garder.txt").write_text("à garder", encoding="utf-8")
+    repo = tmp_path / "depot"
+    (repo / ".git").mkdir(parents=True)
+    afile = tmp_path / "fichier"
+    afile.write_text("x", encoding="utf-8")
+    for folder, reason in (
+        (notes, "n'a pas été écrit par ti build (il n'a pas de fichier .ti-site) : choisissez"),
+        (repo, "ce dossier est un dépôt git"),
+        (afile, "c'est un fichier, pas un dossier"),
+    ):
+        assert ti(project, "build", "--site-dir", str(folder)) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"--site-dir {folder} : ") and reason in err, err
+    assert [p.name for p in notes.iterdir()] == ["a-garder.txt"]
+    assert [p.name for p in repo.iterdir()] == [".git"]
+    # a site/ from before the mark: refused, and the message says how to go on
+    old = project / "site"
+    old.mkdir()
+    (old / "index.html").write_text("ancien", encoding="utf-8")
+    assert ti(project, "build") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("site/ : ce dossier existe, n'est pas vide") and "rm -r site" in err
+    assert (old / "index.html").read_text(encoding="utf-8") == "ancien"
+    # an empty folder is fine; a site that a build wrote is replaced whole
+    shutil.rmtree(old)
+    old.mkdir()
+    assert ti(project, "build") == 0, capsys.readouterr().err
+    assert (old / workspace.SITE_MARK).is_file() and (old / "index.html").is_file()
+    (old / "reste.html").write_text("ancien", encoding="utf-8")
+    assert ti(project, "build", "--territoire", "grand-chatellerault") == 0
+    assert not (old / "reste.html").exists() and (old / workspace.SITE_MARK).is_file()
+    assert not list(project.glob(".site-*")) and not list(project.glob("site.old"))
+    assert not any((project / workspace.TMP).iterdir())
+
+
+def test_without_the_destination_rule_a_build_deletes_the_content(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Negative control: what `ti build --site-dir territoires` did before the rule."""
+    monkeypatch.setattr(workspace, "destination_problem", lambda *args, **kwargs: None)
+    assert ti(project, "build", "--site-dir", str(project / "territoires")) == 0
+    assert not (project / "territoires/hainaut-douaisis-cambresis/territoire.yml").exists()
+    assert (project / "territoires/index.html").is_file()  # the site took its place
+
+
+# --- 2. destinations of `ti exporter`, 6. its message names the path --------------------------
+
+
+@pytest.mark.parametrize(
+    "folder", ["territoires/hainaut-douaisis-cambresis/lettres/x", "docs/sortie", "."]
+)
+def test_export_never_writes_into_the_sources(
+    project: Path, folder: str, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    monkeypatch.chdir(project)
+    before = tree(project)
+    assert ti(project, "exporter", folder) == 1
+    err = capsys.readouterr().err
+    shown = workspace.shown(project, (project / folder).resolve())
+    assert err.startswith(f"{shown} : "), err
+    assert "../export/" in err and "rien n'a été écrit ni effacé" in err
+    assert "None" not in err and "chemin inconnu" not in err and "Traceback" not in err
+    assert tree(project) == before
+
+
+def test_without_the_rule_an_export_writes_into_the_sources(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Negative control: the export lands among the letters of a territory."""
+    monkeypatch.setattr(workspace, "destination_problem", lambda *args, **kwargs: None)
+    letters = project / "territoires/hainaut-douaisis-cambresis/lettres"
+    export.export(project, letters / "x", URL)
+    assert (letters / "x" / "mkdocs.yml").is_file()
+
+
+# --- 3. one command at a time ----------------------------------------------------------------
+
+
+def _start_build(root: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tisite.cli", "--racine", str(root), "build"],
+        cwd=root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _wait_for_line(process: subprocess.Popen[str], text: str, seconds: float = 60) -> list[str]:
+    """The lines the process printed until one holds ``text`` (or it ended)."""
+    assert process.stdout is not None
+    lines: list[str] = []
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and selector.select(deadline - time.monotonic()):
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if text in line:
+                break
+    return lines
+
+
+def test_a_second_build_waits_for_the_first(project: Path) -> None:
+    lock = FileLock(project / workspace.LOCK)
+    (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
+    with lock:  # a build that is running
+        process = _start_build(project)
+        lines = _wait_for_line(process, "attente")
+        assert any(workspace.WAITING in line for line in lines), lines
+        assert process.poll() is None and not (project / "site").exists()
+    out = "".join(lines) + process.communicate(timeout=300)[0]
+    assert process.returncode == 0, out
+    assert "Traceback" not in out
+    assert (project / "site" / workspace.SITE_MARK).is_file()
+
+
+def test_without_the_lock_a_second_build_does_not_wait(project: Path) -> None:
+    """Negative control: the lock switched off, a build runs over one that holds it."""
+    env = override_in_copy(project, "workspace", NO_LOCK)
+    (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(project / workspace.LOCK):
+        process = _start_build(project, env)
+        out = process.communicate(timeout=300)[0]
+    assert process.returncode == 0, out
+    assert workspace.WAITING not in out
+
+
+def test_two_builds_at_once_in_one_project(project: Path) -> None:
+    registry_before = (project / "urls-publiees.txt").read_text(encoding="utf-8")
+    first, second = _start_build(project), _start_build(project)
+    outputs = [p.communicate(timeout=600)[0] for p in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    assert not any("Traceback" in out or "Error" in out for out in outputs), outputs
+    assert sum(workspace.WAITING in out for out in outputs) == 1, outputs
+    site = project / "site"
+    assert (site / workspace.SITE_MARK).is_file() and (site / "index.html").is_file()
+    assert (site / "hainaut-douaisis-cambresis/index.html").is_file()
+    assert (project / "urls-publiees.txt").read_text(encoding="utf-8") == registry_before
+    assert not any((project / workspace.TMP).iterdir())
+
+
+def _start_serve(root: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    from browser import free_port
+
+    address = f"127.0.0.1:{free_port()}"
+    return subprocess.Popen(
+        [sys.executable, "-m", "tisite.cli", "--racine", str(root), "serve", "--adresse", address],
+        cwd=root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+@pytest.mark.parametrize("locked", [True, False])
+def test_a_preview_rebuild_waits_for_a_build_and_holds_the_lock_only_while_building(
+    project: Path, locked: bool
+) -> None:
+    """The preview's rebuilds write the cache: they wait for a running build. Negative
+    control (``locked`` False): the lock switched off, the preview does not wait."""
+    env = None if locked else override_in_copy(project, "workspace", NO_LOCK)
+    (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(project / workspace.LOCK)
+    lock.acquire()  # a build that is running
+    server = _start_serve(project, env)
+    try:
+        lines = _wait_for_line(server, "attente" if locked else "Aperçu sur")
+        assert any(workspace.WAITING in line for line in lines) is locked, lines
+        assert any("Aperçu sur" in line for line in lines) is not locked, lines
+        lock.release()
+        if locked:
+            lines += _wait_for_line(server, "Aperçu sur")
+            assert "Aperçu sur" in lines[-1], lines
+        # the preview is up and idle: it does not keep the project from a build
+        lock.acquire(timeout=0)
+        lock.release()
+    finally:
+        if lock.is_locked:
+            lock.release()
+        os.killpg(server.pid, signal.SIGTERM)
+        server.communicate(timeout=30)
+    assert "Traceback" not in "".join(lines)
+
+
+@pytest.mark.parametrize(
+    "command", [("build",), ("check",), ("exporter", "../export"), ("retirer-exemples",)]
+)
+def test_a_command_gives_up_in_french_when_the_project_stays_busy(
+    project: Path, command: tuple[str, ...]
+) -> None:
+    site = project / "site"
+    site.mkdir()
+    (site / workspace.SITE_MARK).write_text("", encoding="utf-8")
+    (site / "index.html").write_text("précédent", encoding="utf-8")
+    before = tree(project.parent)
+    (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(project / workspace.LOCK):
+        result = run_ti("--attente", "0.2", *command, cwd=project)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert workspace.WAITING in output
+    assert "Une autre construction occupe ce projet depuis plus de 0.2 s" in output
+    assert "l'option --attente règle cette attente" in output and "Traceback" not in output
+    assert tree(project.parent) == before
+
+
+def test_without_the_lock_removing_the_examples_runs_over_a_build(project: Path) -> None:
+    """Negative control: the lock switched off, `ti retirer-exemples` changes the registry
+    and the content while a build holds the project."""
+    env = override_in_copy(project, "workspace", NO_LOCK)
+    (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(project / workspace.LOCK):
+        result = run_ti("--attente", "0", "retirer-exemples", cwd=project, env=env)
+    assert result.returncode == 0, result.stderr
+    assert not (project / "territoires/hainaut-douaisis-cambresis").exists()
+
+
+def test_the_registry_is_replaced_whole_or_not_at_all(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = project / "urls-publiees.txt"
+    before = path.read_text(encoding="utf-8")
+    site = tmp_path / "site"
+    (site / "nouvelle").mkdir(parents=True)
+    (site / "nouvelle/index.html").write_text("x", encoding="utf-8")
+    real_write = Path.write_text
+
+    def disk_full(self: Path, text: str, *args: object, **kwargs: object) -> int:
+        real_write(self, text[: len(text) // 2], encoding="utf-8")  # half, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    with pytest.raises(OSError):
+        registry.record(project, site)
+    assert path.read_text(encoding="utf-8") == before
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
+    # Control: written in place, the same failure leaves half a registry.
+    monkeypatch.setattr(registry, "_write", lambda p, text: p.write_text(text, encoding="utf-8"))
+    with pytest.raises(OSError):
+        registry.record(project, site)
+    assert path.read_text(encoding="utf-8") != before
+
+
+# --- 4. temporary folders --------------------------------------------------------------------
+
+
+def _has(folder: Path, prefix: str) -> bool:
+    return folder.is_dir() and any(p.name.startswith(prefix) for p in folder.iterdir())
+
+
+def test_an_interrupted_build_leaves_nothing_in_sight(project: Path) -> None:
+    entries = sorted(p.name for p in project.iterdir())
+    for stop in (signal.SIGKILL, signal.SIGINT):
+        process = _start_build(project)
+        tmp = project / workspace.TMP
+        own = f"site-{process.pid}-"
+        deadline = time.monotonic() + 60
+        while not _has(tmp, own) and time.monotonic() < deadline:
+            time.sleep(0.05)  # the build's folder appears (a file state, not a timing guess)
+        assert _has(tmp, own)
+        os.killpg(process.pid, stop)
+        out = process.communicate(timeout=60)[0]
+        assert "Traceback" not in out, out
+        assert sorted(p.name for p in project.iterdir() if p.name != ".cache") == entries
+        if stop == signal.SIGINT:  # Ctrl+C: the build removes its folder itself
+            assert process.returncode == 130 and not any(tmp.iterdir()), out
+    # kill -9 leaves the folder under .cache/; the next command, whatever it is, removes it,
+    # but not the folder of a process that is alive
+    alive = project / workspace.TMP / f"site-{os.getpid()}-en-cours"
+    alive.mkdir(parents=True)
+    dead = project / workspace.TMP / "site-999999-abcd"
+    dead.mkdir()
+    assert run_ti("epci", "Lacq", cwd=project).returncode == 0
+    assert [p.name for p in (project / workspace.TMP).iterdir()] == [alive.name]
+
+
+def test_temporary_folders_beside_the_site_stay_in_sight_after_kill(project: Path) -> None:
+    """Negative control: the build's folder beside the site (as before), ``kill -9`` leaves it
+    among the project's files."""
+    env = override_in_copy(
+        project,
+        "workspace",
+        "def temporary_folder(root, near, kind):  # beside the destination\n"
+        "    return Path(tempfile.mkdtemp(prefix=f'.ti-{kind}-{os.getpid()}-', dir=near))\n",
+    )
+    entries = sorted(p.name for p in project.iterdir())
+    process = _start_build(project, env)
+    own = f".ti-site-{process.pid}-"
+    deadline = time.monotonic() + 60
+    while not _has(project, own) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate(timeout=60)
+    left = sorted(p.name for p in project.iterdir() if p.name != ".cache")
+    assert left != entries and any(name.startswith(own) for name in left)
+
+
+# --- 5. system errors in French, 7. one wording for check and build ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "french"),
+    [
+        (errno.EACCES, "permission refusée"),
+        (errno.EPERM, "permission refusée"),
+        (errno.ENOSPC, "plus de place sur le disque"),
+        (errno.EROFS, "système de fichiers en lecture seule"),
+        (errno.ENOENT, "fichier ou dossier introuvable"),
+        (errno.EISDIR, "c'est un dossier, pas un fichier"),
+        (errno.ENOTDIR, "un élément du chemin est un fichier, pas un dossier"),
+        (errno.EEXIST, "un fichier ou un dossier porte déjà ce nom"),
+        (errno.ELOOP, "erreur système ELOOP"),
+    ],
+)
+def test_system_errors_are_said_in_french(number: int, french: str) -> None:
+    text = os_error_text(OSError(number, os.strerror(number), "/projet/site"))
+    assert text.startswith(f"{french} (/projet/site)"), text
+    assert os.strerror(number) not in text
+
+
+def test_a_failed_copy_names_its_file() -> None:
+    failed = shutil.Error([("/a/docs/x.md", "/b/docs/x.md", "[Errno 13] Permission denied")])
+    assert os_error_text(failed).startswith("permission refusée (/b/docs/x.md) : ")
+    assert os_error_text(OSError("?")) == "erreur système"
+
+
+def test_an_unwritable_destination_is_said_in_french(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(root: Path, near: Path, kind: str) -> Path:
+        raise PermissionError(errno.EPERM, "Operation not permitted", str(near))
+
+    monkeypatch.setattr(workspace, "temporary_folder", refused)
+    assert ti(project, "build") == 1
+    err = capsys.readouterr().err
+    assert f"Impossible d'écrire le site dans {project} : permission refusée ({project})" in err
+    assert "Operation not permitted" not in err
+    assert ti(project, "exporter", str(project.parent / "export")) == 1
+    err = capsys.readouterr().err
+    assert "Impossible d'écrire l'export dans" in err and "permission refusée" in err, err
+    assert "Operation not permitted" not in err
+
+
+FULL_DISK = "La construction a échoué : plus de place sur le disque ("
+
+
+def test_a_full_disk_is_said_alike_by_check_and_build(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tisite.build import SiteBuild
+    from tisite.buildlog import crash_message
+
+    def full(self: SiteBuild, site_dir: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(site_dir / "rss.xml"))
+
+    monkeypatch.setattr(SiteBuild, "write_artefacts", full)
+    assert ti(project, "check") == 1
+    checked = capsys.readouterr().err
+    assert FULL_DISK in checked and "libérez de l'espace, puis relancez." in checked, checked
+    assert "erreur interne" not in checked and "No space left" not in checked
+    env = override_in_copy(
+        project,
+        "build",
+        "def _full(self, site_dir):\n"
+        "    raise OSError(28, 'No space left on device', str(site_dir / 'rss.xml'))\n\n\n"
+        "SiteBuild.write_artefacts = _full\n",
+    )
+    built = run_ti("build", cwd=project, env=env)
+    assert built.returncode == 1
+    assert FULL_DISK in built.stderr and "libérez de l'espace, puis relancez." in built.stderr
+    assert "erreur interne" not in built.stderr and "No space left" not in built.stderr
+    # Control: the exception as `ti check` reported it before (its repr) is an internal error.
+    error = OSError(errno.ENOSPC, "No space left on device")
+    assert "erreur interne" in crash_message(repr(error))
+
+
+def test_a_preview_crash_and_an_unreadable_configuration_are_said_in_french(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tisite.buildlog import serve_crash
+    from tisite.yamlio import config_syntax_problem
+
+    line = "PermissionError: [Errno 1] Operation not permitted: '/projet/.cache/pages'\n"
+    assert serve_crash(line) == (
+        "La construction a échoué : permission refusée (/projet/.cache/pages) : vérifiez les "
+        "droits sur ce fichier ou dossier, ou choisissez-en un autre."
+    )
+    assert serve_crash("KeyError: 'x'").startswith("Erreur interne pendant la construction")
+    real = Path.read_text
+
+    def denied(self: Path, *args: object, **kwargs: object) -> str:
+        if self.name == "mkdocs.yml":
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", denied)
+    problem = config_syntax_problem(project / "mkdocs.yml", "mkdocs.yml")
+    assert problem is not None
+    assert problem.format() == (
+        f"mkdocs.yml: fichier illisible : permission refusée ({project / 'mkdocs.yml'}) : "
+        "vérifiez les droits sur ce fichier ou dossier, ou choisissez-en un autre"
+    )
