@@ -65,7 +65,7 @@ def test_a_broken_template_fails_the_check(tmp_path: Path) -> None:
     """Negative control: a page template that repeats an id, a theme template with a bad tag."""
     root = copy_project(tmp_path / "projet")
     templates = root / "hooks" / "tisite" / "templates"
-    action = templates / "pages" / "action.md.j2"
+    action = templates / "pages" / "action.html.j2"
     action.write_text(
         action.read_text(encoding="utf-8") + '\n<div id="doublon">x</div><p id="doublon"></p>\n',
         encoding="utf-8",
