@@ -22,6 +22,9 @@ DECAP_SERVER := .cache/serveur-editeur/node_modules/decap-server/dist/index.js
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# PyICU (noms sosies, Unicode TR39) se compile avec la bibliothèque ICU du système
+	@pkg-config --exists icu-uc icu-i18n 2>/dev/null && command -v g++ >/dev/null 2>&1 || \
+	  ($(APT_INSTALL) libicu-dev pkg-config g++)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)

@@ -204,3 +204,26 @@ def live_injections(html: str) -> list[str]:
             if attribute == "style" and "position:fixed" in squashed:
                 found.append("style couvrant la page")
     return found
+
+
+# Text that misleads the eye rather than the browser: a title shown in another order, a
+# territory named like another one with a Cyrillic « а », a sign-up link that names one site
+# and leads to another (refused by the checks; see test_security.py for the negative control).
+BIDI_TITLE = "Réaliser\u202e un diagnostic"
+LOOKALIKE_NAME = "Grand-Ch\u0430tellerault"
+USERINFO_LINK = "https://brevo.com@evil.example/x"
+
+
+def make_tricky(root: Path) -> None:
+    """Put the misleading values above in the example project at ``root``."""
+    action = root / ACTION
+    text = action.read_text(encoding="utf-8")
+    action.write_text(text.replace(TITLE, f"titre: {_yaml_string(BIDI_TITLE)}"), encoding="utf-8")
+    territory = root / "territoires/hainaut-douaisis-cambresis/territoire.yml"
+    text = territory.read_text(encoding="utf-8")
+    text = text.replace("nom: Hainaut-Douaisis-Cambrésis", f"nom: {LOOKALIKE_NAME}")
+    text = text.replace(
+        "  inscription: https://lettres.example.org/subscription/form",
+        f"  inscription: {USERINFO_LINK}",
+    )
+    territory.write_text(text, encoding="utf-8")

@@ -33,6 +33,8 @@ def test_agenda_entries_move_to_past_in_the_browser(browser: Browser, project: P
         page.goto(url)
         assert "Appel bientôt clos" in page.inner_text("#ti-a-venir")
         assert page.is_hidden("#ti-a-venir + .ti-agenda-vide")
+        day = page.get_attribute(".ti-agenda-jour", "datetime")
+        assert day == dt.date.today().isoformat()
         page.close()
         # two months later, without a rebuild: the entry has moved, newest first
         page = browser.new_page()
@@ -48,4 +50,6 @@ def test_agenda_entries_move_to_past_in_the_browser(browser: Browser, project: P
         )
         expected = f"{later.day} {months.split()[later.month - 1]} {later.year}"
         assert page.inner_text(".ti-agenda-jour") == expected
+        # the machine-readable date follows the text (<time datetime>)
+        assert page.get_attribute(".ti-agenda-jour", "datetime") == later.date().isoformat()
         page.close()

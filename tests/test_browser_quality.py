@@ -174,3 +174,48 @@ def test_email_version_fits_a_phone(browser: Browser, base_url: str, document: s
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{document}-{width}.png"), full_page=True)
         page.close()
+
+
+# Each total of a <tfoot> (its text) and the header of the column it must sit under.
+MISPLACED_TOTALS = """() => {
+    const wrong = [];
+    for (const table of document.querySelectorAll('article table')) {
+        const heads = [...table.querySelectorAll('thead th')];
+        for (const row of table.querySelectorAll('tfoot tr')) {
+            [...row.children].forEach((cell, i) => {
+                const text = cell.textContent.trim();
+                if (!text || cell.tagName === 'TH') return;
+                const r = cell.getBoundingClientRect(), h = heads[i].getBoundingClientRect();
+                const middle = r.left + r.width / 2;
+                if (middle < h.left || middle > h.right) wrong.push(text);
+            });
+        }
+    }
+    return wrong;
+}"""
+
+
+def test_totals_sit_under_their_own_header(browser: Browser, base_url: str) -> None:
+    """On a wide screen every total of a table (its <tfoot>) is drawn under its own header
+    (the identity card's 261 communes under « Communes », the funding totals under
+    « Montant »). Negative control: the rule that hid empty cells at every width moves the
+    totals one or two columns to the left."""
+    pages = {
+        "hainaut-douaisis-cambresis/carte-identite/": 2,
+        "hainaut-douaisis-cambresis/gouvernance/": 1,
+        "hainaut-douaisis-cambresis/plan-action/chef-de-projet/": 3,
+    }
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    for path, count in pages.items():
+        page.goto(base_url + path, wait_until="networkidle")
+        totals = page.locator("article table tfoot td:not(:empty)")
+        assert totals.count() == count, path
+        assert page.evaluate(MISPLACED_TOTALS) == [], path
+    page.goto(base_url + "hainaut-douaisis-cambresis/carte-identite/", wait_until="networkidle")
+    # the former rule, applied cell by cell (the page's policy refuses an inline stylesheet)
+    page.evaluate(
+        """() => document.querySelectorAll('table[data-stack] td[data-label]:empty')
+            .forEach((cell) => { cell.style.display = 'none'; })"""
+    )
+    assert page.evaluate(MISPLACED_TOTALS) == ["261", "765\u202f780"]
+    page.close()

@@ -76,8 +76,8 @@ def test_live_reload_after_editing_territory(project: Path, browser: Browser) ->
     assert "territoires/grand-chatellerault/territoire.yml:" in output
     assert "Aperçu sur http://127.0.0.1:" in output
     # the broken link is an error, as ti check and ti build say (one word for one thing)
-    assert "lettres/14.md:" in output and ": erreur : lien vers « ../../plan-action/" in output
-    assert "1 erreur à la construction : l'aperçu en affiche la liste" in output
+    assert "lettres/14.md:" in output and ": lien vers « ../../plan-action/" in output
+    assert "1 erreur dans le contenu" in output
     assert ": avertissement : lien" not in output
     for english in ("Aborted", "appear stuck", "Building documentation", "Serving on", "INFO"):
         assert english not in output, english

@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 
 from conftest import run_ti
 from hostile import RUN, SCRIPT, live_injections, make_hostile
-from tisite import csp, export
+from tisite import csp, export, render
+from tisite.sanitize import Sanitized
 
 
 def plain_build(folder: Path) -> Path:
@@ -135,8 +136,10 @@ def test_export_of_hostile_content_is_inert(
     uncovered = {name: uncovered_scripts(html) for name, html in every.items()}
     assert {name: bad for name, bad in uncovered.items() if bad} == {}
     assert "&lt;img src=x onerror" in every["404.html"]
-    # Control: the generated Markdown handed over as it is, the engine publishes the payloads.
+    # Control: the generated pages handed over as they are (Markdown unconverted, contributor
+    # fields of HTML pages unsanitised), the engine publishes the payloads.
     monkeypatch.setattr(export, "page_html", lambda build, path, body: body)
+    monkeypatch.setattr(render, "sanitize", lambda html, *a, **k: Sanitized(html))
     export.export(project, tmp_path / "brut", "https://exemple.org/")
     raw = pages(plain_build(tmp_path / "brut"))
     assert any(live_injections(str(soup)) for soup in raw.values())

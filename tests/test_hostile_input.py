@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_ti
+from conftest import build_site, run_ti
 from tisite.cli import main
 
 GC = "territoires/grand-chatellerault"
@@ -72,6 +72,8 @@ class Case:
 
 
 A = ACTION
+# an « edition » block in site.yml (lines 9 to 12), for the web editor's settings
+EDITION = "demonstration: true\nedition:\n  forge: gitlab\n  depot: {depot}\n  application_id: abc"
 CASES: dict[str, Case] = {
     # Files that cannot be read
     "yaml-malforme": Case(
@@ -368,7 +370,7 @@ CASES: dict[str, Case] = {
     "url-javascript": Case(
         edit(f"{GC}/territoire.yml", "epci:", "site_web: javascript:alert(document.cookie)\nepci:"),
         f"{GC}/territoire.yml:14: champ « site_web » : doit être une adresse web commençant par "
-        "https:// (ou http://)",
+        "https:// (reçu une adresse « javascript: »)",
     ),
     "url-qui-ferme-l-attribut": Case(
         edit(
@@ -387,7 +389,7 @@ CASES: dict[str, Case] = {
             "entreprises",
         ),
         f"{LETTER}:12: champ « appels_a_projets[1].lien » : doit être une adresse web commençant "
-        "par https:// (ou http://)",
+        "par https:// (reçu une adresse « data: »)",
     ),
     # Values that passed check and crashed the build: refused with file, line and field
     "annee-9999": Case(
@@ -523,6 +525,144 @@ CASES: dict[str, Case] = {
         "du territoire territoires/grand-chatellerault : deux territoires ne peuvent pas porter "
         "le même nom",
     ),
+    # Invisible characters: a bidirectional control shows the text in another order (and
+    # reached 20 outputs), a zero-width character hides a difference between two names
+    "inversion-du-sens-dans-un-titre": Case(
+        edit(A, TITLE, 'titre: "Réaliser\\u202e un diagnostic"'),
+        f"{A}:3: champ « titre » : U+202E, caractère invisible qui inverse le sens du texte, en "
+        "position 9 : retapez le texte à cet endroit (il vient souvent d'un copier-coller)",
+    ),
+    "espace-invisible-dans-un-nom": Case(
+        edit(
+            f"{GC}/territoire.yml", "nom: Grand-Châtellerault", 'nom: "Grand-\\u200bChâtellerault"'
+        ),
+        f"{GC}/territoire.yml:4: champ « nom » : U+200B, espace invisible de largeur nulle, en "
+        "position 7 : retapez le texte à cet endroit (il vient souvent d'un copier-coller)",
+    ),
+    "trait-d-union-conditionnel-dans-un-nom": Case(
+        edit(
+            f"{GC}/territoire.yml", "nom: Grand-Châtellerault", 'nom: "Grand-Châtel\\u00adlerault"'
+        ),
+        f"{GC}/territoire.yml:4: champ « nom » : U+00AD, trait d'union conditionnel invisible, en "
+        "position 13 : retapez le texte à cet endroit (il vient souvent d'un copier-coller)",
+    ),
+    "isolement-bidi-dans-le-texte": Case(
+        edit(A, "Action d'exemple :", "Action\u2067 d'exemple :"),
+        f"{A}:17: U+2067, caractère invisible qui isole un passage dans un autre sens de lecture, "
+        "dans le texte : retapez la ligne (il vient souvent d'un copier-coller)",
+    ),
+    "inversion-du-sens-dans-un-champ-markdown": Case(
+        add_to_action('diagnostic: "Un diagnostic \\u202e inversé"'),
+        f"{A}:15: champ « diagnostic » : U+202E, caractère invisible qui inverse le sens du "
+        "texte, en position 15 : retapez le texte à cet endroit (il vient souvent d'un "
+        "copier-coller)",
+    ),
+    "caractere-de-format-generique": Case(
+        edit(A, TITLE, 'titre: "Réaliser un diagnostic\\U000e0041"'),
+        f"{A}:3: champ « titre » : U+E0041, caractère invisible (format Unicode), en position "
+        "23 : retapez le texte à cet endroit (il vient souvent d'un copier-coller)",
+    ),
+    # Look-alike names: another script, or the skeleton of another territory's name (TR39)
+    "nom-a-l-alphabet-mele": Case(
+        edit(f"{GC}/territoire.yml", "nom: Grand-Châtellerault", "nom: Grand-Chаtellerault"),
+        f"{GC}/territoire.yml:4: champ « nom » : le nom mêle les écritures latine et cyrillique : "
+        "« а » en position 9 appartient à l'écriture cyrillique et peut imiter un caractère de "
+        "l'écriture latine ; retapez le nom au clavier, dans une seule écriture (reçu "
+        "« Grand-Chаtellerault »)",
+    ),
+    "entreprise-a-l-alphabet-mele": Case(
+        edit(f"{HDC}/territoire.yml", "  - nom: Stellantis", "  - nom: Stellаntis"),
+        f"{HDC}/territoire.yml:66: champ « entreprises[4].nom » : le nom mêle les écritures "
+        "latine et cyrillique : « а » en position 6 appartient à l'écriture cyrillique et peut "
+        "imiter un caractère de l'écriture latine ; retapez le nom au clavier, dans une seule "
+        "écriture (reçu « Stellаntis »)",
+    ),
+    "nom-sosie-d-un-autre-territoire": Case(
+        edit(
+            f"{HDC}/territoire.yml", "nom: Hainaut-Douaisis-Cambrésis", "nom: Grand-ChâteIlerault"
+        ),
+        f"{HDC}/territoire.yml:4: champ « nom » : « Grand-ChâteIlerault » ressemble à s'y "
+        "méprendre au nom du territoire « Grand-Châtellerault » "
+        f"({GC}/territoire.yml) : choisissez un nom qui s'en distingue à l'œil (les lettres "
+        "d'une autre écriture, « I » pour « l » ou « 0 » pour « O » ne suffisent pas)",
+    ),
+    # Addresses that leave by a trick
+    "adresse-sans-schema": Case(
+        edit(f"{GC}/territoire.yml", "epci:", "site_web: //evil.example/u\nepci:"),
+        f"{GC}/territoire.yml:14: champ « site_web » : doit être une adresse web commençant par "
+        "https:// : une adresse qui commence par « / » mène, selon la page, vers un autre site ; "
+        "écrivez l'adresse complète, https://… (reçu « //evil.example/u »)",
+    ),
+    "adresse-avec-utilisateur": Case(
+        edit(
+            f"{HDC}/territoire.yml",
+            "  inscription: https://lettres.example.org/subscription/form",
+            "  inscription: https://brevo.com@evil.example/x",
+        ),
+        f"{HDC}/territoire.yml:131: champ « diffusion.inscription » : l'adresse contient "
+        "« brevo.com@ » avant le nom du site : elle mène en réalité vers « evil.example » ; "
+        "retirez ce qui précède « @ » (reçu « https://brevo.com@evil.example/x »)",
+    ),
+    "balise-de-desinscription-sans-schema": Case(
+        edit(
+            f"{HDC}/territoire.yml",
+            "  outil: listmonk",
+            "  outil: autre\n  balise_desinscription: //evil.example/u",
+        ),
+        f"{HDC}/territoire.yml:131: champ « diffusion.balise_desinscription » : une balise de "
+        "désinscription ne peut pas commencer par « / » (« //… » mène vers un autre site) : "
+        "recopiez la balise de votre outil, ou une adresse complète https://…",
+    ),
+    "adresse-en-http": Case(
+        edit(
+            LETTER,
+            "    description: Pour les entreprises",
+            "    lien: http://exemple.fr/aap\n    description: Pour les entreprises",
+        ),
+        f"{LETTER}:12: champ « appels_a_projets[1].lien » : doit être une adresse web commençant "
+        "par https:// (reçu « http://exemple.fr/aap ») : http:// n'est admis que pour un essai "
+        "sur cet ordinateur (localhost, 127.0.0.1 ou [::1])",
+    ),
+    "adresse-port-hors-limites": Case(
+        edit(f"{GC}/territoire.yml", "epci:", "site_web: https://exemple.fr:99999/\nepci:"),
+        f"{GC}/territoire.yml:14: champ « site_web » : port invalide dans « exemple.fr:99999 » : "
+        "un numéro de port va de 1 à 65535",
+    ),
+    "adresse-mailto": Case(
+        edit(f"{GC}/territoire.yml", "epci:", "site_web: mailto:contact@exemple.fr\nepci:"),
+        f"{GC}/territoire.yml:14: champ « site_web » : doit être une adresse web commençant par "
+        "https:// (reçu une adresse « mailto: »)",
+    ),
+    # The web editor's repository, branch and forge
+    "depot-remontant-les-dossiers": Case(
+        edit("site.yml", "demonstration: true", EDITION.format(depot="../../admin")),
+        "site.yml:11: champ « edition.depot » : segment « .. » interdit : le dépôt s'écrit "
+        "groupe/projet, sans « / » en trop ni « . » ou « .. » (reçu « ../../admin »)",
+    ),
+    "branche-remontant-les-dossiers": Case(
+        edit("site.yml", "demonstration: true", EDITION.format(depot="a/b") + "\n  branche: ../.."),
+        "site.yml:13: champ « edition.branche » : un nom de branche ne contient pas « .. » (reçu "
+        "« ../.. ») : écrivez le nom de la branche, par exemple main",
+    ),
+    "forge-port-hors-limites": Case(
+        edit(
+            "site.yml",
+            "demonstration: true",
+            EDITION.format(depot="a/b") + "\n  url_forge: https://gitlab.exemple.org:99999",
+        ),
+        "site.yml:13: champ « edition.url_forge » : port invalide dans « gitlab.exemple.org:99999 » "
+        ": un numéro de port va de 1 à 65535",
+    ),
+    "forge-en-http": Case(
+        edit(
+            "site.yml",
+            "demonstration: true",
+            EDITION.format(depot="a/b") + "\n  url_forge: http://gitlab.exemple.org",
+        ),
+        "site.yml:13: champ « edition.url_forge » : doit commencer par https:// (reçu "
+        "« http://gitlab.exemple.org ») : l'éditeur ne joint une forge qu'en https://, même pour "
+        "un essai",
+    ),
 }
 
 
@@ -565,6 +705,48 @@ def test_build_refuses_bad_input_without_output(name: str, project: Path) -> Non
     assert not (project / "site").exists()
     assert not list(project.glob(".site-*"))
     assert not Path("/tmp/ti-pirate").exists()
+
+
+# The refusals of invisible characters, look-alike names, tricked addresses and editor
+# settings, together in one project: check and build list the same lines and exit 1, and the
+# build leaves the previous site as it was.
+TOGETHER = (
+    "inversion-du-sens-dans-un-titre",
+    "isolement-bidi-dans-le-texte",
+    "nom-sosie-d-un-autre-territoire",
+    "adresse-en-http",
+    "depot-remontant-les-dossiers",
+)
+
+
+def test_check_and_build_agree_and_keep_the_previous_site(project: Path) -> None:
+    build_site(project)  # the previous site, in site/
+    before = {
+        p.relative_to(project).as_posix(): p.read_bytes()
+        for p in (project / "site").rglob("*")
+        if p.is_file()
+    }
+    for name in TOGETHER:
+        CASES[name].setup(project)
+    check = run_ti("check", cwd=project)
+    build = run_ti("build", cwd=project)
+    for result in (check, build):
+        assert result.returncode == 1
+        assert "Traceback" not in result.stdout + result.stderr
+        for name in TOGETHER:
+            assert CASES[name].expected in result.stderr.splitlines(), (name, result.stderr)
+    problems = [
+        line for line in check.stderr.splitlines() if line.startswith(("territoires/", "site"))
+    ]
+    assert problems == [line for line in build.stderr.splitlines() if line in problems]
+    assert "le site précédent est conservé" in build.stdout + build.stderr
+    after = {
+        p.relative_to(project).as_posix(): p.read_bytes()
+        for p in (project / "site").rglob("*")
+        if p.is_file()
+    }
+    assert after == before
+    assert not list(project.glob(".site-*"))
 
 
 def test_errors_are_capped_per_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

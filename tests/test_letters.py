@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -506,3 +507,92 @@ def test_feed_discovery_does_not_trigger_the_themes_sitemap_fetch(built_site: Pa
         feeds = soup.find_all("link", type="application/rss+xml")
         assert feeds and all(f["rel"] == ["alternate", "feed"] for f in feeds), path
         assert not [link for link in soup.find_all("link") if link.get("rel") == ["alternate"]]
+
+
+LETTER_16 = """---
+titre: Une lettre complète
+date: 2023-03-01
+resume: Tout ce qu'une lettre peut contenir.
+image: images/couverture-bilan-relance.jpg
+image_alt: Illustration « industrie » en bleu.
+appels_a_projets:
+  - titre: Appel daté
+    operateur: ADEME
+    date_limite: 2023-04-15
+    lien: https://example.org/appel
+evenements:
+  - titre: Matinale
+    date: 2023-03-05T08:30
+  - titre: Salon
+    date: 2023-03-07
+    fin: 2023-03-09
+---
+## Les chiffres
+
+![Carte du territoire](images/couverture-bilan-relance.jpg)
+
+Voir [plus bas](#les-chiffres) et [la section suivante](#suite).
+
+## Suite
+
+Fin.
+"""
+
+
+def test_letter_page_html(project: Path) -> None:
+    """A letter's page: cover and body images keep their alt text and resolve to the published
+    file; dates in <time datetime>; the body's headings and links to them namespaced « uc- »,
+    and checked as published."""
+    (project / LETTRES / "16.md").write_text(LETTER_16, encoding="utf-8")
+    site = build_site(project)
+    page_dir = site / HDC / "lettres/16"
+    page = soup_of(page_dir / "index.html")
+    article = page.select_one("article")
+    images = [(i["src"], i["alt"]) for i in article.select("img")]
+    assert images == [
+        ("images/couverture-bilan-relance.jpg", "Illustration « industrie » en bleu."),
+        ("images/couverture-bilan-relance.jpg", "Carte du territoire"),
+    ]
+    assert (page_dir / "images/couverture-bilan-relance.jpg").is_file()
+    times = {t["datetime"]: flat(t.get_text()) for t in article.select("time")}
+    assert times == {
+        "2023-03-01": "1 mars 2023",
+        "2023-04-15": "15 avril 2023",
+        "2023-03-05T08:30": "5 mars 2023 à 8 h 30",
+        "2023-03-07": "7 mars 2023",
+        "2023-03-09": "9 mars 2023",
+    }
+    salon = next(li for li in article.select("li") if "Salon" in li.get_text())
+    assert flat(salon.get_text()).startswith("du 7 mars 2023 au 9 mars 2023 : Salon")
+    called = article.find("a", href="https://example.org/appel")
+    assert called is not None and called.get_text() == "Appel daté"
+    assert article.find(id="uc-les-chiffres") and article.find(id="uc-suite")
+    hrefs = [a["href"] for a in article.select("p a") if a["href"].startswith("#")]
+    assert hrefs == ["#uc-les-chiffres", "#uc-suite"]
+
+
+def test_letter_links_are_checked_as_published(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The link check follows the body's links to its headings as the sanitiser renamed them
+    (« #x » → « #uc-x »): they pass, a link to nothing is an error; control: without the
+    renaming, the letter's own valid links fail."""
+    from tisite import render
+    from tisite.errors import ContentError
+
+    folder = project / LETTRES
+    (folder / "16.md").write_text(LETTER_16.replace("(#suite)", "(#absente)"), encoding="utf-8")
+    with pytest.raises(ContentError) as refused:
+        build_site(project)
+    assert f"{LETTRES}/16.md:23: lien vers « #absente » : aucune section" in str(refused.value)
+    assert "1 erreur dans le contenu" in str(refused.value)
+    (folder / "16.md").write_text(LETTER_16, encoding="utf-8")
+    real = render.sanitize
+    monkeypatch.setattr(
+        render, "sanitize", lambda *a, **k: dataclasses.replace(real(*a, **k), renamed={})
+    )
+    with pytest.raises(ContentError) as control:
+        build_site(project)
+    assert "lien vers « #les-chiffres »" in str(control.value)
+    monkeypatch.undo()
+    assert (build_site(project) / HDC / "lettres/16/index.html").is_file()

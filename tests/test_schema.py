@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from tisite import schema, vocab
 from tisite.errors import Problem
@@ -74,7 +78,7 @@ def test_valid_minimal_territory() -> None:
         (
             "site_web: javascript:alert(1)\n",
             "t.yml:5: champ « site_web » : doit être une adresse web commençant par https:// "
-            "(ou http://)",
+            "(reçu une adresse « javascript: »)",
         ),
         (
             "anciens_identifiants: [../etc]\n",
@@ -199,3 +203,262 @@ def test_field_reference_covers_every_file_and_describes_every_field() -> None:
     ]
     assert not undescribed, undescribed
     assert fieldref.kind_of(list[schema.Partenaire]) == "liste d'ensembles de champs"
+
+
+# --- addresses: one validator for every URL field -----------------------------------------
+
+ACCEPTED_URLS = [
+    "https://exemple.fr",
+    "HTTPS://EXEMPLE.FR/Page?a=1&b=2#suite",
+    "https://www.région.fr/aides",
+    "https://россия.рф/",  # one script (Cyrillic)
+    "https://exemple.fr:8443/",
+    "https://[2001:db8::1]/",
+    # http only on this computer, for a local trial
+    "http://localhost:8000/",
+    "http://127.0.0.1/",
+    "http://127.8.9.10:8080/x",
+    "http://[::1]:8000/",
+]
+REFUSED_URLS = {
+    "//evil.example/u": "une adresse qui commence par « / »",
+    "/\\evil.example/u": "une adresse qui commence par « / »",
+    "https://brevo.com@evil.example/x": "elle mène en réalité vers « evil.example »",
+    "https://user:mdp@exemple.fr/": "elle mène en réalité vers « exemple.fr »",
+    "https:evil.example": "suivi du nom du site",
+    "https:///evil.example": "suivi du nom du site",
+    "https:\\\\evil.example": "barre oblique inverse",
+    "https://exemple.fr\\@evil.example": "barre oblique inverse",
+    "http://exemple.fr/": "http:// n'est admis que pour un essai sur cet ordinateur",
+    "http://localhost.evil.example/": "http:// n'est admis que pour un essai",
+    "http://128.0.0.1/": "http:// n'est admis que pour un essai",
+    "mailto:contact@exemple.fr": "(reçu une adresse « mailto: »)",
+    "javascript:alert(1)": "(reçu une adresse « javascript: »)",
+    "ftp://exemple.fr/": "(reçu une adresse « ftp: »)",
+    "exemple.fr": "écrivez l'adresse complète",
+    "https://exemple.fr:99999/": "un numéro de port va de 1 à 65535",
+    "https://exemple.fr:0/": "un numéro de port va de 1 à 65535",
+    "https://0x7f.1/": "nom de site invalide",
+    "https://2130706433/": "nom de site invalide",
+    "https://exemple..fr/": "nom de site invalide",
+    "https://exemple.fr/\u202e": "U+202E, caractère invisible qui inverse le sens du texte",
+    'https://exemple.fr/"><script>': "ni guillemet, ni chevron",
+    "https://p\u0430ypal.example/": "mêle plusieurs écritures",  # a Cyrillic « а »
+}
+
+
+@pytest.mark.parametrize("url", ACCEPTED_URLS)
+def test_addresses_accepted(url: str) -> None:
+    assert schema.url_problem(url) is None
+    assert schema.Partenaire(nom="CCI", site_web=url).site_web == url
+
+
+@pytest.mark.parametrize("url", REFUSED_URLS)
+def test_addresses_refused_everywhere(url: str) -> None:
+    """Every URL field refuses the same addresses with the same message: site, links of
+    letters and agenda, sign-up page, licence, companies and partners."""
+    problem = schema.url_problem(url)
+    assert problem is not None and REFUSED_URLS[url] in problem
+    for model, data in (
+        (schema.Partenaire, {"nom": "CCI", "site_web": url}),
+        (schema.Entreprise, {"nom": "Usine", "site_web": url}),
+        (schema.Evenement, {"titre": "Réunion", "date": "2024-01-01", "lien": url}),
+        (schema.AppelAProjets, {"titre": "AAP", "lien": url}),
+        (schema.Diffusion, {"inscription": url}),
+        (schema.Licence, {"url": url}),
+        (schema.Organisation, {"nom": "Éditeur", "site_web": url}),
+    ):
+        with pytest.raises(ValidationError, match=re.escape(REFUSED_URLS[url])):
+            model.model_validate(data)
+
+
+def test_editors_url_pattern_refuses_the_tricks() -> None:
+    """The JSON Schema (editors, web editor) refuses what the build refuses, but the finer
+    checks of the host and port."""
+    pattern = re.compile(schema.URL_PATTERN)
+    for url in ACCEPTED_URLS:
+        assert pattern.fullmatch(url), url
+    for url in REFUSED_URLS:
+        finer = ("port", "nom de site", "U+202E", "écritures")
+        if not any(k in REFUSED_URLS[url] for k in finer):
+            assert not pattern.fullmatch(url), url
+
+
+def test_negative_control_the_former_check_let_the_tricks_through() -> None:
+    """The check this one replaced (a scheme prefix, no space) accepted these addresses."""
+    former = re.compile(r"^(https?://|mailto:)[^\s<>\"']+$", flags=re.I)
+    tricks = ["https://brevo.com@evil.example/x", "http://exemple.fr/", "https://x.fr:99999"]
+    assert all(former.match(url) for url in tricks)
+    assert all(schema.url_problem(url) for url in tricks)
+
+
+def test_unsubscribe_tag_that_is_an_address_follows_the_same_rules() -> None:
+    for tag in ("//evil.example/u", "\\\\evil.example/u", "https://brevo.com@evil.example/x"):
+        with pytest.raises(ValidationError):
+            schema.Diffusion(outil="autre", balise_desinscription=tag)
+    for tag in ("[unsubscribe]", "{{ UnsubscribeURL }}", "https://x.fr/d?id={{ id }}"):
+        assert schema.Diffusion(outil="autre", balise_desinscription=tag).unsubscribe_tag == tag
+
+
+# --- the web editor's repository and branch ----------------------------------------------
+
+BRANCHES = [
+    "main",
+    "feature/x",
+    "v1.0",
+    "été",
+    "a@b",
+    "a/b.lockx",
+    "../..",
+    "a..b",
+    ".cachee",
+    "a/.b",
+    "a.lock",
+    "a.lock/b",
+    "a/",
+    "/a",
+    "a//b",
+    "a.",
+    "HEAD",
+    "-x",
+    "a@{b",
+    "a b",
+    "a~1",
+    "a^",
+    "a:b",
+    "a?",
+    "a*",
+    "a[b",
+    "a\\b",
+    "a\x7fb",
+    "a\tb",
+]
+
+
+@pytest.mark.parametrize("name", BRANCHES)
+def test_branch_names_follow_git(name: str) -> None:
+    """branch_problem is git's check-ref-format --branch (compared with git itself when it is
+    installed), and the editors' pattern says the same."""
+    ours = schema.branch_problem(name) is None
+    assert bool(re.fullmatch(schema.BRANCH_PATTERN, name)) == ours
+    if shutil.which("git"):
+        result = subprocess.run(
+            ["git", "check-ref-format", f"refs/heads/{name}"], capture_output=True, check=False
+        )
+        git = result.returncode == 0 and not name.startswith("-") and name != "HEAD"
+        assert ours == git, (name, schema.branch_problem(name))
+
+
+def test_branch_refusals_beyond_git() -> None:
+    """Stricter than git, on purpose: « @ » (git reads it as HEAD) and invisible characters."""
+    assert schema.branch_problem("@") is not None
+    assert "U+202E" in (schema.branch_problem("main\u202e") or "")
+
+
+@pytest.mark.parametrize(
+    ("depot", "expected"),
+    [
+        ("groupe/projet", None),
+        ("groupe/sous-groupe/projet", None),
+        ("compte/.github", None),
+        ("compte/mon_depot.v2", None),
+        ("../../admin", "segment « .. » interdit"),
+        ("groupe/./projet", "segment « . » interdit"),
+        ("groupe//projet", "segment «  » interdit"),
+        ("groupe/projet/", "segment «  » interdit"),
+        ("projet", "doit avoir la forme groupe/projet"),
+        ("-groupe/projet", "segment « -groupe » invalide"),
+        ("groupe/projét", "segment « projét » invalide"),
+        ("groupe/projet.git", "sans « .git » à la fin, par exemple « groupe/projet »"),
+    ],
+)
+def test_repository_paths(depot: str, expected: str | None) -> None:
+    base = {"forge": "gitlab", "application_id": "abc"}
+    assert bool(re.fullmatch(schema.REPOSITORY_PATTERN, depot)) == (expected is None)
+    if expected is None:
+        assert schema.Edition(**base, depot=depot).depot == depot
+    else:
+        with pytest.raises(ValidationError, match=re.escape(expected)):
+            schema.Edition(**base, depot=depot)
+
+
+# --- invisible characters and look-alike names -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown", "expected"),
+    [
+        ("Réunion\u00a0: 14\u202fh", False, None),  # French no-break spaces are visible
+        ("a\u202eb", False, "U+202E, caractère invisible qui inverse le sens du texte,"),
+        ("a\u202eb", True, "U+202E, caractère invisible qui inverse le sens du texte,"),
+        ("a\u2066b", True, "U+2066, caractère invisible qui isole un passage"),
+        ("a\u200bb", False, "U+200B, espace invisible de largeur nulle,"),
+        ("a\ufeffb", False, "U+FEFF, espace insécable invisible (indicateur d'ordre des octets),"),
+        ("a\u2061b", False, "U+2061, caractère invisible (format Unicode),"),
+        ("a\x08b", False, "caractère de contrôle invisible (code 0x08)"),
+        # in Markdown, a soft hyphen (where a long word may break) and an emoji's joiner
+        ("anti\u00adconstitutionnel", True, None),
+        ("anti\u00adconstitutionnel", False, "U+00AD, trait d'union conditionnel invisible,"),
+        ("\U0001f469\u200d\U0001f4bb", True, None),
+        ("a\u200db", True, "U+200D, caractère invisible liant,"),
+    ],
+)
+def test_invisible_characters(text: str, markdown: bool, expected: str | None) -> None:
+    found = schema.invisible_character(text, markdown)
+    assert (found and found[1].startswith(expected)) if expected else found is None, found
+
+
+def test_every_format_character_is_refused_in_a_name() -> None:
+    """Every character of Unicode's category Cf, named or not (the list is Unicode's, not
+    ours): none passes in a one-line field."""
+    import sys
+    import unicodedata
+
+    formats = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    assert len(formats) > 150
+    for char in formats:
+        assert schema.invisible_character(f"Nom{char}"), hex(ord(char))
+
+
+@pytest.mark.parametrize(
+    ("name", "mixed"),
+    [
+        ("Grand-Châtellerault", False),
+        ("L'Œuvre & Cie — 3D (71)", False),
+        ("Société d’Équipement", False),
+        ("Αθήνα", False),  # one script, Greek
+        ("東京タワー Tokyo", False),  # Han, Katakana and Latin are written together (TR39)
+        ("Grand-Chаtellerault", True),  # a Cyrillic « а »
+        ("Alpha Ωmega", True),
+        ("CAРH", True),  # a Cyrillic « Р »
+        ("Usine 1٣", True),  # digits of two systems
+    ],
+)
+def test_mixed_scripts(name: str, mixed: bool) -> None:
+    assert (schema.mixed_scripts(name) is not None) == mixed
+
+
+def test_confusable_names_share_a_skeleton() -> None:
+    key = schema.confusable_key
+    assert key("Grand-ChâteIlerault") == key("Grand-Châtellerault")  # capital I for l
+    assert key("GRAND-CHATELLERAULT") == key("Grand-Châtellerault")
+    assert key("Grand-Chаtellerault") == key("Grand-Châtellerault")  # Cyrillic а
+    assert key("Hainaut-Douaisis-Cambrésis") != key("Grand-Châtellerault")
+
+
+def test_negative_control_the_former_patterns_let_the_paths_through() -> None:
+    """The patterns these checks replaced accepted a repository and a branch that climb the
+    folders, and any port."""
+    former_depot = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$")
+    former_branch = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
+    former_forge = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*/?$")
+    assert former_depot.fullmatch("../../admin") and former_branch.fullmatch("../..")
+    assert former_forge.fullmatch("https://gitlab.exemple.org:99999")
+    base = {"forge": "gitlab", "application_id": "abc"}
+    for wrong in (
+        {"depot": "../../admin"},
+        {"depot": "a/b", "branche": "../.."},
+        {"depot": "a/b", "url_forge": "https://gitlab.exemple.org:99999"},
+    ):
+        with pytest.raises(ValidationError):
+            schema.Edition(**base, **wrong)

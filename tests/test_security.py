@@ -37,7 +37,7 @@ from pydantic import BaseModel, ValidationError
 
 from browser import injected_script_events, static_server
 from conftest import build_site, copy_project, override_in_copy, run_ti
-from hostile import RUN, live_injections, make_hostile
+from hostile import LOOKALIKE_NAME, RUN, USERINFO_LINK, live_injections, make_hostile, make_tricky
 from pagefind_index import indexed_pages
 from tisite import schema
 from tisite.yamlio import _yaml
@@ -779,6 +779,157 @@ def test_drafts_comments_and_metadata_never_reach_site_or_cache(tmp_path: Path) 
                 assert not found, (path, found)
 
 
+SECRET = "SECRET-MARKER"
+SECRET_COMMENT = f"<!-- {SECRET} : appeler M. X au 06 00 00 00 00 -->"
+
+
+def _is_markdown(annotation: Any) -> bool:
+    """A field the schema declares as Markdown (schema.MarkdownText)."""
+    import typing
+
+    for meta in getattr(annotation, "__metadata__", ()):
+        if getattr(meta, "func", None) is schema._no_control_markdown:
+            return True
+    return any(_is_markdown(arg) for arg in typing.get_args(annotation))
+
+
+def _comment_markdown(node: Any, model: Any) -> int:
+    """Append SECRET_COMMENT to every Markdown field of ``node`` (validated as ``model``)."""
+    from tisite.validation import _unwrap
+
+    count = 0
+    if isinstance(node, list):
+        return sum(_comment_markdown(item, model) for item in node)
+    if not isinstance(node, dict) or not isinstance(model, type):
+        return 0
+    for key, value in node.items():
+        info = model.model_fields.get(key)
+        if info is None:
+            continue
+        if isinstance(value, str) and _is_markdown(info.annotation):
+            node[key] = f"{value}\n\n{SECRET_COMMENT}\n\nSuite du texte."
+            count += 1
+        else:
+            count += _comment_markdown(value, _unwrap(info.annotation))
+    return count
+
+
+def comment_every_markdown(root: Path) -> int:
+    """A private comment in every Markdown field and body of the project at ``root`` (its
+    hand-written pages included); returns how many."""
+    yaml = _yaml()
+    count = 0
+    files = sorted((root / "territoires").rglob("*.yml")) + sorted(root.rglob("*.md"))
+    for path in files:
+        if "site" in path.relative_to(root).parts[:1] or path.name == "README.md":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".yml":
+            tree = yaml.load(text)
+            count += _comment_markdown(tree, MODELS[path.name])
+            out = io.StringIO()
+            yaml.dump(tree, out)
+            path.write_text(out.getvalue(), encoding="utf-8")
+            continue
+        if text.startswith("---\n"):
+            _, header, body = text.split("---\n", 2)
+            if "territoires" in path.parts:
+                model = schema.Action if "actions" in path.parts else schema.Lettre
+                tree = yaml.load(header)
+                count += _comment_markdown(tree, model)
+                out = io.StringIO()
+                yaml.dump(tree, out)
+                header = out.getvalue()
+            text = f"---\n{header}---\n{body}"
+        path.write_text(f"{text}\n\n{SECRET_COMMENT}\n\nFin du texte.\n", encoding="utf-8")
+        count += 1
+    return count
+
+
+def test_no_comment_of_any_markdown_reaches_any_output(tmp_path: Path) -> None:
+    """A comment in a Markdown field or body is private: no file of the built site (pages,
+    open data, feeds, calendars, emails, search index, finder data) carries it."""
+    root = copy_project(tmp_path / "projet")
+    count = comment_every_markdown(root)
+    assert count >= 30, count  # every action, letter and docs page, and the YAML fields
+    for name in ("presentation", "ambition", "diagnostic", "binomes_description"):
+        assert any(
+            SECRET in p.read_text(encoding="utf-8") and f"{name}:" in p.read_text(encoding="utf-8")
+            for p in (root / "territoires").rglob("*.*")
+            if p.suffix in (".yml", ".md")
+        ), name
+    site = build_site(root)
+    files = [p for p in site.rglob("*") if p.is_file()]
+    assert len(files) > 100
+    leaks = [p.relative_to(site).as_posix() for p in files if SECRET.encode() in p.read_bytes()]
+    assert leaks == []
+    # the text around the comment is published: the fields were read, only the comment left
+    data = json.loads(
+        (site / "hainaut-douaisis-cambresis/plan-action/actions.json").read_text(encoding="utf-8")
+    )
+    assert all("Suite du texte." in (a["diagnostic"] or "Suite du texte.") for a in data["actions"])
+    assert all("Fin du texte." in a["description"] for a in data["actions"])
+
+
+def test_negative_control_raw_markdown_in_open_data_leaks_the_comment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the conversion to text, actions.json carries the source and its comment."""
+    from tisite import actionplan
+    from tisite.loader import load_site
+
+    root = copy_project(tmp_path / "projet")
+    comment_every_markdown(root)
+    territory = next(t for t in load_site(root).territories if t.slug in HDC)
+    licence = {"nom": "Licence", "url": "https://exemple.fr/"}
+    assert SECRET not in actionplan.actions_json(territory, None, licence)
+    monkeypatch.setattr(actionplan, "markdown_text", lambda text: text)
+    assert SECRET in actionplan.actions_json(territory, None, licence)
+
+
+# --- text that misleads the eye ----------------------------------------------------------------
+
+
+def test_misleading_text_is_refused_with_its_file_line_and_field(tmp_path: Path) -> None:
+    from tisite.errors import ContentError
+    from tisite.loader import load_site
+
+    root = copy_project(tmp_path / "projet")
+    make_tricky(root)
+    with pytest.raises(ContentError) as refused:
+        load_site(root)
+    report = str(refused.value)
+    assert "diagnostic-attractivite.md:3: champ « titre » : U+202E" in report
+    assert "hainaut-douaisis-cambresis/territoire.yml:4: champ « nom » : le nom mêle" in report
+    assert (
+        "hainaut-douaisis-cambresis/territoire.yml:131: champ « diffusion.inscription » : "
+        "l'adresse contient « brevo.com@ »" in report
+    )
+
+
+def test_negative_control_without_the_checks_misleading_text_is_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the checks switched off, the same content builds: the reversed title reaches
+    page after page, the look-alike name is published beside the real one, and the sign-up
+    link leads to evil.example."""
+    from tisite import validation
+
+    for module in (schema, validation):
+        monkeypatch.setattr(module, "invisible_character", lambda *_, **__: None)
+    monkeypatch.setattr(schema, "mixed_scripts", lambda _: None)
+    monkeypatch.setattr(schema, "confusable_key", lambda name: name)
+    monkeypatch.setattr(schema, "url_problem", lambda _: None)
+    root = copy_project(tmp_path / "projet")
+    make_tricky(root)
+    site = build_site(root)
+    files = [p for p in site.rglob("*") if p.is_file() and p.suffix != ".png"]
+    reversed_title = [p for p in files if "\u202e".encode() in p.read_bytes()]
+    assert len(reversed_title) >= 10, reversed_title
+    assert any(LOOKALIKE_NAME.encode() in p.read_bytes() for p in files)
+    assert any(USERINFO_LINK.encode() in p.read_bytes() for p in site.rglob("*.html"))
+
+
 # --- smaller breaches ---------------------------------------------------------------------------
 
 
@@ -1133,6 +1284,26 @@ def test_table_of_contents_titles_are_text(tmp_path: Path) -> None:
         assert not live_injections(str(soup)), (page, live_injections(str(soup)))
 
 
+def test_html_page_table_of_contents_titles_are_escaped_text(built_site: Path) -> None:
+    """An HTML page's table of contents takes its titles from its headings' text, escaped (the
+    theme prints them raw): « <territoire> » shows as written, a tag never becomes markup."""
+    import nh3
+
+    from tisite.pagehtml import html_ready
+
+    soup = BeautifulSoup(
+        (built_site / "contribuer/reference-des-champs/index.html").read_text(encoding="utf-8"),
+        "html.parser",
+    )
+    toc = [a.get_text(strip=True) for a in soup.select("nav.md-nav--secondary a")]
+    assert "territoires/<territoire>/territoire.yml" in toc, toc
+    heading = '<h2 id="x">a &lt;img src=x onerror=alert(1)&gt; b<a class="headerlink" href="#x">¶</a></h2>'
+    (token,) = html_ready({}, heading, ()).toc
+    assert token["name"] == "a &lt;img src=x onerror=alert(1)&gt; b"
+    # control: stripping tags from the unescaped text (as before) loses the words
+    assert nh3.clean("a <img src=x onerror=alert(1)> b", tags=set()) == "a  b"
+
+
 def test_docs_pages_are_contributed_content(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     (root / "docs" / "essai.md").write_text(
@@ -1169,7 +1340,8 @@ def test_a_url_field_cannot_add_markdown_attributes(tmp_path: Path) -> None:
     assert _ids(html).count("ti-post-text") == 1  # the share box's own textarea only
     soup = BeautifulSoup(html, "html.parser")
     link = soup.find("a", href=re.compile("a.fr"))
-    assert link is not None and link["href"] == "https://a.fr/x%29%7B#ti-post-text%7D"
+    # the letter page is HTML: the address is an attribute's text, « {#…} » in it is inert
+    assert link is not None and link["href"] == "https://a.fr/x){#ti-post-text}"
 
 
 def test_markdown_files_with_a_capital_extension_are_refused(tmp_path: Path) -> None:

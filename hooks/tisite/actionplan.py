@@ -16,6 +16,7 @@ from typing import Any
 
 from . import urls, vocab
 from .models import ActionItem, Territory, period_start
+from .publishing import markdown_text
 from .textutil import long_date
 
 STATUS_ORDER = (*vocab.STATUTS, "Non renseigné")
@@ -223,13 +224,15 @@ def actions_json(territory: Territory, site_url: str | None, licence: dict[str, 
     items = []
     for a in territory.actions:
         data = a.data.model_dump(mode="json", exclude={"brouillon"})
+        # Markdown fields as the text the page shows: never the source (comments, raw HTML)
         data.update(
             id=a.id,
             url=urls.absolute(site_url, a.url),
             statut=a.statut,
             phase=a.phase,
             budget_total=a.budget_total,
-            description=a.description,
+            diagnostic=markdown_text(a.data.diagnostic),
+            description=markdown_text(a.description),
         )
         items.append(data)
     doc = {

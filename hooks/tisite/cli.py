@@ -499,12 +499,12 @@ brouillon: true
 #   - titre: Nom de l'appel à projets
 #     operateur: Bpifrance
 #     date_limite: {date}
-#     lien: https://…
+#     lien: https://www.exemple.fr/appel-a-projets
 # evenements:
 #   - titre: Nom de l'événement
 #     date: {date}T09:30
 #     lieu: Ville, salle
-#     lien: https://…
+#     lien: https://www.exemple.fr/evenement
 ---
 ## Actualité nationale
 

@@ -19,7 +19,7 @@ from .models import ActionItem, Epci, SiteModel, Territory
 from .reference import load_reference
 from .safety import unsafe_entries
 from .textutil import french_sorted, line_of
-from .validation import format_loc, read_published, validate
+from .validation import body_invisible, format_loc, read_published, validate
 from .yamlio import Source, read_markdown, read_yaml
 
 TERRITORIES_DIR = "territoires"
@@ -224,6 +224,9 @@ def _check_docs_page(root: Path, path: Path, rel: str, problems: list[Problem]) 
         body, first = source.body, source.body_line
     else:
         body, first = text, 1
+    invisible = body_invisible(body, rel, first)
+    if invisible:
+        problems.append(invisible)
     place = _docs_place(root, path, remote.raw_image_addresses(body))
     problems.extend(remote.problems_in(body, rel, first, None, body=True, place=place))
 
@@ -598,6 +601,7 @@ def _check_across(root: Path, territories: list[Territory], problems: list[Probl
     reserved = reserved_names(root)
     current = {t.slug for t in territories}
     names: dict[str, Territory] = {}
+    looks: dict[str, Territory] = {}
     members: dict[str, Territory] = {}
     formers: dict[str, Territory] = {}
     homes = {address for _, address in registry.published(root)}
@@ -627,6 +631,23 @@ def _check_across(root: Path, territories: list[Territory], problems: list[Probl
                 )
             )
         names.setdefault(key, t)
+        # a name that looks like another one (Unicode TR39 skeletons): « Grand-ChâteIlerault »
+        # with a capital I, or written in another script
+        look = schema.confusable_key(t.nom)
+        twin = looks.get(look)
+        if twin is not None and names.get(key) is not twin:
+            problems.append(
+                Problem(
+                    rel,
+                    _line_of_text(root, rel, "nom:"),
+                    "nom",
+                    f"« {t.nom} » ressemble à s'y méprendre au nom du territoire « {twin.nom} » "
+                    f"({twin.source_dir}/territoire.yml) : choisissez un nom qui s'en distingue "
+                    "à l'œil (les lettres d'une autre écriture, « I » pour « l » ou « 0 » pour "
+                    "« O » ne suffisent pas)",
+                )
+            )
+        looks.setdefault(look, t)
         for epci in t.epcis:
             siren = epci.ref.siren
             if siren in members:

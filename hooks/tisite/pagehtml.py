@@ -13,6 +13,7 @@ engine, which receives HTML, checks nothing.
 from __future__ import annotations
 
 import dataclasses
+import html as html_lib
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -176,8 +177,9 @@ def html_ready(
     with tables for phones and French typography. Its table of contents lists its top-level
     headings."""
     html = french_html(stack_on_phones(body))
+    # titles as escaped text (the theme prints them raw): « <territoire> » in a title is text
     flat = [
-        {"level": level, "id": ident, "name": nh3.clean(text, tags=set()), "children": []}
+        {"level": level, "id": ident, "name": html_lib.escape(text, quote=False), "children": []}
         for _, _, level, ident, text in top_headings(html)
     ]
     anchors = tuple(sorted(set(_ID.findall(html)) | set(former)))

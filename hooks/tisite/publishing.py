@@ -496,3 +496,18 @@ def html_to_text(html: str) -> str:
     parser.feed(html)
     parser.close()
     return parser.text()
+
+
+def markdown_text(text: str | None) -> str | None:
+    """Plain text of contributor Markdown for open data (actions.json…): converted and
+    sanitised like the email body, then read as text. A comment (« <!-- … --> »), a script or
+    raw HTML of the source never reaches the published data."""
+    if not text:
+        return text
+    html = _email_markdown().reset().convert(text)
+    return html_to_text(
+        nh3.clean(html, tags=_TEXT_TAGS, attributes={"a": {"href"}, "img": {"alt"}})
+    )
+
+
+_TEXT_TAGS = set(nh3.ALLOWED_TAGS) | {"table", "thead", "tbody", "tr", "td", "th", "img"}

@@ -7,6 +7,7 @@ the ``markdown`` filter and is sanitised after conversion (see ``sanitize``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import json
@@ -166,9 +167,16 @@ def _markdown_html(value: str | None) -> Markup:
     assert rendering is not None, "une page HTML se rend par Renderer.render"
     text = str(value).replace("\r\n", "\n").strip()
     converted = rendering.converter.convert(rendering.page_path, text)
-    rendering.links.extend(converted.links)
     clean = sanitize(converted.html, contributed=True)
     rendering.former.update(clean.renamed)
+    # the sanitiser namespaced the block's identifiers and its links to them (« #x » →
+    # « #uc-x », the headings' own links included): the links recorded follow them
+    rendering.links.extend(
+        dataclasses.replace(link, anchor=clean.renamed.get(link.anchor, link.anchor))
+        if link.kind == "self"
+        else link
+        for link in converted.links
+    )
     return Markup(clean.html)
 
 
@@ -226,6 +234,7 @@ def make_env(html_pages: bool = False) -> Environment:
         plain=textutil.plain,
         plural=textutil.plural,
         when=textutil.when,
+        when_html=textutil.when_html,
     )
     env.filters["french_sort"] = textutil.french_sorted
     env.filters["key"] = actionplan.key  # « En cours » → « en-cours » (CSS classes, filters)
@@ -258,9 +267,14 @@ NAV_BY_REGION = 12
 # order of urls.TERRITORY_SECTIONS. Leaves (one action, one letter) are generated separately
 # and kept out of the navigation tree.
 TEMPLATES_OF = {
-    "territoire": "territoire.md.j2",
+    "territoire": "territoire.html.j2",
+    "carte-identite": "carte-identite.html.j2",
+    "priorites": "priorites.html.j2",
+    "gouvernance": "gouvernance.html.j2",
     "plan-action": "plan-action.html.j2",
     "avancement": "avancement.html.j2",
+    "lettres": "lettres.html.j2",
+    "agenda": "agenda.html.j2",
 }
 SECTIONS = tuple(
     (urls.section(name), title, TEMPLATES_OF.get(name, f"{name}.md.j2"))
@@ -268,9 +282,9 @@ SECTIONS = tuple(
 )
 # The national pages written from site.yml: (name in urls.TABLE, title, template).
 INFORMATION_PAGES = (
-    ("mentions-legales", "Mentions légales", "mentions-legales.md.j2"),
-    ("accessibilite", "Déclaration d'accessibilité", "accessibilite.md.j2"),
-    ("donnees-personnelles", "Données personnelles", "donnees-personnelles.md.j2"),
+    ("mentions-legales", "Mentions légales", "mentions-legales.html.j2"),
+    ("accessibilite", "Déclaration d'accessibilité", "accessibilite.html.j2"),
+    ("donnees-personnelles", "Données personnelles", "donnees-personnelles.html.j2"),
 )
 
 
@@ -440,7 +454,7 @@ class Renderer:
                 urls.page_file(urls.url_to("reference-des-champs")),
                 title,
                 self.render(
-                    "reference-des-champs.md.j2", urls.url_to("reference-des-champs"), files=files
+                    "reference-des-champs.html.j2", urls.url_to("reference-des-champs"), files=files
                 ),
                 self.card(title, "Contribuer"),
             )
@@ -546,7 +560,7 @@ class Renderer:
             newer = letters[index - 1] if index > 0 else None
             older = letters[index + 1] if index + 1 < len(letters) else None
             content = self.render(
-                "lettre.md.j2", letter.url, t=t, x=letter, newer=newer, older=older
+                "lettre.html.j2", letter.url, t=t, x=letter, newer=newer, older=older
             )
             card = self.card(
                 letter.titre, f"Lettre n°{letter.numero}", t, textutil.long_date(letter.date)

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import ipaddress
 import json
 import re
+import unicodedata
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -219,11 +222,121 @@ def _choice(choices: tuple[str, ...] | dict[str, str]) -> BeforeValidator:
     return BeforeValidator(lambda v: vocab.canonical(v, choices), json_schema_input_type=accepted)
 
 
-def _safe_url(value: str) -> str:
-    if not re.match(r"^(https?://|mailto:)", value, flags=re.I):
-        raise ValueError("doit être une adresse web commençant par https:// (ou http://)")
+HTTPS = "doit être une adresse web commençant par https://"
+LOOPBACK = "localhost, 127.0.0.1 ou [::1]"
+
+
+def _shown(value: str, limit: int = 80) -> str:
+    """A received value quoted in a message: cut, its invisible characters named."""
+    text = value if len(value) <= limit else value[: limit - 1] + "…"
+    return "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in text)
+
+
+def url_problem(value: str) -> str | None:
+    """Why ``value`` is not an address the site may link to, in French, or None: the one
+    check of every address of the content and settings.
+
+    Only https:// (http:// for a local trial on this computer: localhost, 127.0.0.0/8, [::1]),
+    a host name, an optional port from 1 to 65535: no « user@ » before the host (it names the
+    real destination after it), no scheme-relative « //host » nor « https:host » (the site's
+    scheme and another host), no backslash (browsers read it as « / »)."""
+    if value.startswith("/"):
+        return (
+            f"{HTTPS} : une adresse qui commence par « / » mène, selon la page, vers un autre "
+            f"site ; écrivez l'adresse complète, https://… (reçu « {_shown(value)} »)"
+        )
+    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", value)
+    if scheme is None:
+        return f"{HTTPS} (reçu « {_shown(value)} ») : écrivez l'adresse complète, https://…"
+    name = scheme.group(1).lower()
+    if name not in ("https", "http"):
+        return f"{HTTPS} (reçu une adresse « {scheme.group(1)}: »)"
     if re.search(r"[\s<>\"'\x00-\x1f\x7f-\x9f]", value):
-        raise ValueError("une adresse web ne peut contenir ni espace, ni guillemet, ni chevron")
+        return "une adresse web ne peut contenir ni espace, ni guillemet, ni chevron"
+    invisible = invisible_character(value)
+    if invisible:
+        return f"{invisible[1]} en position {invisible[0] + 1} : retapez l'adresse"
+    if "\\" in value:
+        return (
+            "une adresse web ne peut pas contenir de barre oblique inverse « \\ » (les "
+            "navigateurs la lisent comme « / ») : écrivez « / »"
+        )
+    parts = urlsplit(value)
+    if not value[scheme.end() :].startswith("//") or not parts.netloc:
+        return (
+            f"{HTTPS} suivi du nom du site, par exemple https://exemple.fr/ (reçu "
+            f"« {_shown(value)} »)"
+        )
+    host = parts.netloc.rpartition("@")[2]
+    if "@" in parts.netloc:
+        return (
+            f"l'adresse contient « {parts.netloc.rpartition('@')[0]}@ » avant le nom du site : "
+            f"elle mène en réalité vers « {host} » ; retirez ce qui précède « @ » (reçu "
+            f"« {_shown(value)} »)"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        return f"port invalide dans « {host} » : un numéro de port va de 1 à 65535"
+    hostname = parts.hostname or ""
+    if not _valid_host(hostname):
+        return f"nom de site invalide : « {hostname} » (reçu « {_shown(value)} »)"
+    if not hostname.isascii() and mixed_scripts(hostname):
+        return (
+            f"le nom de site « {hostname} » mêle plusieurs écritures (une lettre d'un autre "
+            "alphabet y imite une lettre latine) : recopiez l'adresse depuis la barre d'adresse "
+            "du navigateur, sur le site lui-même"
+        )
+    if name == "http" and not _loopback(hostname):
+        return (
+            f"{HTTPS} (reçu « {_shown(value)} ») : http:// n'est admis que pour un essai sur cet "
+            f"ordinateur ({LOOPBACK})"
+        )
+    return None
+
+
+def _valid_host(hostname: str) -> bool:
+    """A DNS name (international names allowed), an IPv4 address or an IPv6 literal."""
+    if not hostname or "%" in hostname:
+        return False
+    if ":" in hostname:  # urlsplit strips the brackets of an IPv6 literal
+        try:
+            ipaddress.IPv6Address(hostname)
+        except ValueError:
+            return False
+        return True
+    if re.fullmatch(r"[0-9.]+|.*\.[0-9]+|0x.*", hostname, flags=re.I):
+        # all-digit hosts are IPv4 addresses: browsers also read « 0x7f.1 » or « 2130706433 »
+        try:
+            ipaddress.IPv4Address(hostname)
+        except ValueError:
+            return False
+        return True
+    try:
+        ascii_name = hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return all(
+        re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", label, flags=re.I)
+        for label in ascii_name.rstrip(".").split(".")
+    )
+
+
+def _loopback(hostname: str) -> bool:
+    if hostname.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
+
+
+def _safe_url(value: str) -> str:
+    problem = url_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -329,7 +442,74 @@ def _partial_date(value: Any) -> str:
 
 
 YEARS = (1900, 2100)
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Invisible Unicode format characters (category Cf) by name: bidirectional controls reverse or
+# reorder the text shown (« Trojan Source »), zero-width characters hide a difference between
+# two names that look the same. The others are named by their code point.
+_TURNS = "caractère invisible qui change le sens du texte"
+_ISOLATES = "caractère invisible qui isole un passage dans un autre sens de lecture"
+INVISIBLE_NAMES = {
+    0x00AD: "trait d'union conditionnel invisible",
+    0x061C: _TURNS,
+    0x180E: "séparateur invisible",
+    0x200B: "espace invisible de largeur nulle",
+    0x200C: "caractère invisible anti-liant",
+    0x200D: "caractère invisible liant",
+    0x200E: "caractère invisible qui impose le sens du texte de gauche à droite",
+    0x200F: "caractère invisible qui impose le sens du texte de droite à gauche",
+    0x202A: _TURNS,
+    0x202B: _TURNS,
+    0x202C: "caractère invisible qui termine un changement de sens du texte",
+    0x202D: "caractère invisible qui force le sens du texte",
+    0x202E: "caractère invisible qui inverse le sens du texte",
+    0x2060: "caractère invisible liant de mots",
+    0x2066: _ISOLATES,
+    0x2067: _ISOLATES,
+    0x2068: _ISOLATES,
+    0x2069: "caractère invisible qui termine un passage isolé",
+    0xFEFF: "espace insécable invisible (indicateur d'ordre des octets)",
+}
+
+# str.isprintable() is false for these, which are visible (or line breaks): removed before it
+_SPACES_AND_BREAKS = str.maketrans(
+    "",
+    "",
+    "\t\n\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000",
+)
+
+
+def _emoji_side(char: str) -> bool:
+    return char == "\ufe0f" or unicodedata.category(char) == "So"
+
+
+def invisible_character(text: str, markdown: bool = False) -> tuple[int, str] | None:
+    """The first invisible character of ``text`` that the content refuses: its index and its
+    French description (to be followed by « en position… » or « dans le texte »), or None.
+
+    Control characters (but tab and line breaks) and Unicode format characters (category
+    Cf) are refused everywhere. In Markdown (bodies and Markdown fields), a soft hyphen
+    (a hint where a long word may break) and a joiner inside an emoji (👩‍💻) are allowed."""
+    if text.translate(_SPACES_AND_BREAKS).isprintable():
+        return None  # the usual case, in C: nothing but printable characters and spaces
+    for index, char in enumerate(text):
+        code = ord(char)
+        if code < 0xA0 and char not in "\t\n\r" and (code < 0x20 or code >= 0x7F):
+            return index, f"caractère de contrôle invisible (code {code:#04x})"
+        if code < 0xAD or unicodedata.category(char) != "Cf":
+            continue
+        if markdown and code == 0xAD:
+            continue
+        if (
+            markdown
+            and code == 0x200D
+            and 0 < index < len(text) - 1
+            and _emoji_side(text[index - 1])
+            and _emoji_side(text[index + 1])
+        ):
+            continue
+        name = INVISIBLE_NAMES.get(code, "caractère invisible (format Unicode)")
+        return index, f"U+{code:04X}, {name},"
+    return None
 
 
 def _year_in_range(year: int, text: object) -> None:
@@ -346,15 +526,25 @@ def _day(value: dt.date) -> dt.date:
     return value
 
 
-def _no_control(value: str) -> str:
-    match = CONTROL_CHARACTERS.search(value)
-    if match:
+def _refuse_invisible(value: str, markdown: bool) -> str:
+    found = invisible_character(value, markdown)
+    if found:
+        index, what = found
         raise ValueError(
-            f"caractère de contrôle invisible (code {ord(match.group()):#04x}) en position "
-            f"{match.start() + 1} : retapez le texte à cet endroit (il vient souvent d'un "
-            "copier-coller)"
+            f"{what} en position {index + 1} : retapez le texte à cet endroit (il vient souvent "
+            "d'un copier-coller)"
         )
     return value
+
+
+def _no_control(value: str) -> str:
+    """A one-line text (a name, a title…): no invisible character at all."""
+    return _refuse_invisible(value, markdown=False)
+
+
+def _no_control_markdown(value: str) -> str:
+    """A Markdown text: soft hyphens and joiners inside emoji allowed."""
+    return _refuse_invisible(value, markdown=True)
 
 
 _FRENCH_BOOLEANS = {"oui": True, "non": False, "vrai": True, "faux": False}
@@ -380,6 +570,90 @@ Flag = Annotated[
     ),
 ]
 Text = Annotated[str, Field(min_length=1), AfterValidator(_no_control)]
+# a field written in Markdown (converted and sanitised like a page's body)
+MarkdownText = Annotated[str, Field(min_length=1), AfterValidator(_no_control_markdown)]
+
+
+# --- look-alike names (Unicode TR39, by ICU's spoof checker) --------------------------------
+
+SCRIPT_NAMES = {
+    "Latin": "latine",
+    "Cyrillic": "cyrillique",
+    "Greek": "grecque",
+    "Armenian": "arménienne",
+    "Arabic": "arabe",
+    "Hebrew": "hébraïque",
+    "Cherokee": "cherokee",
+    "Georgian": "géorgienne",
+    "Han": "chinoise",
+}
+
+
+@functools.cache
+def _spoof_checker() -> Any:
+    import icu
+
+    checker = icu.SpoofChecker()
+    # TR39's « highly restrictive » level: one script (Latin, Cyrillic…), or Latin with the
+    # scripts written together in Chinese, Japanese or Korean; digits of one system
+    checker.setRestrictionLevel(icu.URestrictionLevel.HIGHLY_RESTRICTIVE)
+    checker.setChecks(icu.USpoofChecks.RESTRICTION_LEVEL | icu.USpoofChecks.MIXED_NUMBERS)
+    return checker
+
+
+def _script(char: str) -> str:
+    import icu
+
+    return str(icu.Script.getScript(char).getName())
+
+
+def mixed_scripts(value: str) -> str | None:
+    """Why ``value`` (a name) mixes writing systems, in French, or None (Unicode TR39,
+    mixed-script detection): « Grand-Chаtellerault » with a Cyrillic « а » looks like the
+    Latin name and is another one."""
+    if value.isascii() or not _spoof_checker().check(value):
+        return None
+    scripts: dict[str, tuple[int, str]] = {}
+    for index, char in enumerate(value):
+        name = _script(char)
+        if name not in ("Common", "Inherited", "Unknown"):
+            scripts.setdefault(name, (index, char))
+    if len(scripts) < 2:
+        return (
+            "le nom mêle des chiffres de plusieurs systèmes d'écriture : écrivez les nombres "
+            "avec les chiffres 0 à 9"
+        )
+    ordered = sorted(scripts.items(), key=lambda kv: kv[1][0])
+    main = max(scripts, key=lambda name: sum(_script(c) == name for c in value))
+    other, (index, char) = next((n, at) for n, at in ordered if n != main)
+    names = " et ".join(SCRIPT_NAMES.get(n, n) for n, _ in ordered[:2])
+    return (
+        f"le nom mêle les écritures {names} : « {char} » en position {index + 1} appartient "
+        f"à l'écriture {SCRIPT_NAMES.get(other, other)} et peut imiter un caractère de "
+        f"l'écriture {SCRIPT_NAMES.get(main, main)} ; retapez le nom au clavier, dans une "
+        "seule écriture"
+    )
+
+
+def confusable_key(name: str) -> str:
+    """What a name looks like: its TR39 skeleton (« I » and « l », « 0 » and « O », a Cyrillic
+    « а » and a Latin « a » become one), accents and case set aside."""
+    skeleton = str(_spoof_checker().getSkeleton(0, unicodedata.normalize("NFKC", name)))
+    bare = "".join(
+        c for c in unicodedata.normalize("NFD", skeleton) if not unicodedata.combining(c)
+    )
+    return str(_spoof_checker().getSkeleton(0, bare.casefold()))
+
+
+def _one_script(value: str) -> str:
+    problem = mixed_scripts(value)
+    if problem:
+        raise ValueError(f"{problem} (reçu « {_shown(value)} »)")
+    return value
+
+
+# a name (a territory, a company, a partner, a person): one writing system
+Name = Annotated[Text, AfterValidator(_one_script)]
 Day = Annotated[dt.date, AfterValidator(_day)]
 
 
@@ -408,11 +682,12 @@ Siren = Annotated[
     BeforeValidator(_identifier, json_schema_input_type=_digits(9)),
     Field(pattern=r"^[0-9]{9}$"),
 ]
+# the editors' schema says what url_problem accepts (without its finer checks of the host)
 URL_PATTERN = (
-    "^(?:[Hh][Tt][Tt][Pp][Ss]?://|[Mm][Aa][Ii][Ll][Tt][Oo]:)"
-    "[^\\s<>\"'\\u0000-\\u001f\\u007f-\\u009f]+$"
+    "^(?:[Hh][Tt][Tt][Pp][Ss]://[^\\s<>\"'\\\\/?#@\\u0000-\\u001f\\u007f-\\u009f]+"
+    "|[Hh][Tt][Tt][Pp]://(?:localhost|127(?:\\.[0-9]{1,3}){3}|\\[::1\\])(?::[0-9]{1,5})?)"
+    "(?:[/?#][^\\s<>\"'\\\\\\u0000-\\u001f\\u007f-\\u009f]*)?$"
 )
-# the editors' schema says what _safe_url accepts
 Siret = Annotated[
     str,
     BeforeValidator(_identifier, json_schema_input_type=_digits(14)),
@@ -423,7 +698,9 @@ Url = Annotated[
     AfterValidator(_safe_url),
     WithJsonSchema({"type": "string", "pattern": URL_PATTERN}, mode="validation"),
 ]
-Email = Annotated[str, Field(pattern="^[^@\\s<>\"']+@[^@\\s<>\"']+\\.[a-zA-Z]{2,}$")]
+Email = Annotated[
+    str, Field(pattern="^[^@\\s<>\"']+@[^@\\s<>\"']+\\.[a-zA-Z]{2,}$"), AfterValidator(_no_control)
+]
 PartialDate = Annotated[
     str,
     BeforeValidator(
@@ -447,12 +724,12 @@ class Personne(Strict):
     """A person shown by function; the name is optional."""
 
     fonction: Text = Field(description="Fonction, par exemple « Président ».")
-    nom: Text | None = Field(None, description="Nom (facultatif).")
+    nom: Name | None = Field(None, description="Nom (facultatif).")
     structure: Text | None = Field(None, description="Structure d'appartenance.")
 
 
 class Organisation(Strict):
-    nom: Text = Field(description="Raison sociale ou nom de la structure.")
+    nom: Name = Field(description="Raison sociale ou nom de la structure.")
     adresse: Text | None = Field(None, description="Adresse postale.")
     site_web: Url | None = Field(None, description="Adresse du site web.")
     courriel: Email | None = Field(None, description="Adresse électronique générique.")
@@ -494,12 +771,120 @@ GUIDE_EDITOR = "voyez le guide des contributeurs, « Publier depuis le navigateu
 FORGE_URL = r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*/?$"
 
 
-def _https(value: str | None) -> str | None:
-    if value is not None and not value.lower().startswith("https://"):
-        raise ValueError(f"doit commencer par https:// (reçu « {value} »)")
-    if value is not None and not re.fullmatch(FORGE_URL, value):
+def _https(value: str) -> str:
+    """The address of a forge or of its sign-in client: https only, even for a trial."""
+    if not value.lower().startswith("https://"):
         raise ValueError(
-            f"adresse de serveur attendue, comme https://gitlab.example.org (reçu « {value} »)"
+            f"doit commencer par https:// (reçu « {_shown(value)} ») : l'éditeur ne joint une "
+            "forge qu'en https://, même pour un essai"
+        )
+    problem = url_problem(value)
+    if problem:
+        raise ValueError(problem)
+    if not re.fullmatch(FORGE_URL, value):
+        raise ValueError(
+            "adresse de serveur attendue, comme https://gitlab.example.org (reçu "
+            f"« {_shown(value)} »)"
+        )
+    return value
+
+
+HttpsUrl = Annotated[
+    str,
+    AfterValidator(_https),
+    WithJsonSchema({"type": "string", "pattern": FORGE_URL}, mode="validation"),
+]
+
+# A segment of a GitLab group/project path or of a GitHub account/repository name.
+REPOSITORY_SEGMENT = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]*")
+
+
+def _repository(value: str) -> str:
+    """« groupe/sous-groupe/projet » (GitLab) or « compte/dépôt » (GitHub): segments of
+    letters, digits, « _ », « . » and « - », none of them « . » or « .. »."""
+    segments = value.split("/")
+    if len(segments) < 2:
+        raise ValueError(
+            f"doit avoir la forme groupe/projet (GitLab) ou compte/dépôt (GitHub) (reçu "
+            f"« {_shown(value)} »)"
+        )
+    for segment in segments:
+        if segment in ("", ".", ".."):
+            raise ValueError(
+                f"segment « {segment} » interdit : le dépôt s'écrit groupe/projet, sans « / » "
+                f"en trop ni « . » ou « .. » (reçu « {_shown(value)} »)"
+            )
+        if not REPOSITORY_SEGMENT.fullmatch(segment):
+            raise ValueError(
+                f"segment « {segment} » invalide : lettres sans accent, chiffres, « _ », « . » "
+                f"et « - » seulement, sans « - » au début (reçu « {_shown(value)} »)"
+            )
+    if value.lower().endswith((".git", ".atom")):
+        raise ValueError(
+            f"écrivez le dépôt sans « .git » à la fin, par exemple « {_shown(value[:-4])} »"
+            if value.lower().endswith(".git")
+            else f"un projet ne se termine pas par « .atom » (reçu « {_shown(value)} »)"
+        )
+    return value
+
+
+def branch_problem(name: str) -> str | None:
+    """Why ``name`` is not a branch name for git, in French, or None.
+
+    The rules of ``git check-ref-format --branch`` (git-check-ref-format(1)): no component
+    beginning with « . » or ending with « .lock »; no « .. »; no control character, space,
+    « ~ », « ^ », « : », « ? », « * », « [ » nor « \\ »; no « / » at either end nor « // »;
+    no « . » at the end; no « @{ »; not « @ »; and for a branch, not beginning with « - » and
+    not « HEAD ». Invisible characters are refused too (they are allowed by git)."""
+    if not name:
+        return "nom de branche vide"
+    if name == "@" or name == "HEAD":
+        return f"« {name} » n'est pas un nom de branche"
+    if name.startswith("-"):
+        return "un nom de branche ne commence pas par « - »"
+    bad = re.search(r"[\x00-\x20\x7f~^:?*\[\\]", name)
+    if bad:
+        shown = "espace" if bad.group() == " " else f"« {bad.group()} »"
+        if ord(bad.group()) < 0x20 or bad.group() == "\x7f":
+            shown = f"caractère de contrôle (code {ord(bad.group()):#04x})"
+        return f"un nom de branche ne contient pas de {shown}"
+    if ".." in name:
+        return "un nom de branche ne contient pas « .. »"
+    if "@{" in name:
+        return "un nom de branche ne contient pas « @{ »"
+    if name.startswith("/") or name.endswith("/") or "//" in name:
+        return (
+            "un nom de branche ne commence ni ne finit par « / » et n'en contient pas deux de suite"
+        )
+    if name.endswith("."):
+        return "un nom de branche ne finit pas par « . »"
+    for component in name.split("/"):
+        if component.startswith("."):
+            return f"une partie d'un nom de branche ne commence pas par « . » (« {component} »)"
+        if component.endswith(".lock"):
+            return f"une partie d'un nom de branche ne finit pas par « .lock » (« {component} »)"
+    invisible = invisible_character(name)
+    if invisible:
+        return f"{invisible[1]} en position {invisible[0] + 1}"
+    return None
+
+
+# what _repository and branch_problem accept, for the editors (ECMAScript patterns)
+REPOSITORY_PATTERN = (
+    "^(?!.*(?:^|/)\\.\\.?(?:/|$))(?!.*\\.(?:git|atom)$)"
+    "[A-Za-z0-9_.][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$"
+)
+BRANCH_PATTERN = (
+    "^(?!-)(?!@$)(?!HEAD$)(?!/)(?!.*/$)(?!.*\\.$)(?!.*\\.\\.)(?!.*@\\{)(?!.*//)"
+    "(?!.*(?:^|/)\\.)(?!.*\\.lock(?:/|$))[^\\u0000-\\u0020\\u007f~^:?*\\[\\\\]+$"
+)
+
+
+def _branch(value: str) -> str:
+    problem = branch_problem(value)
+    if problem:
+        raise ValueError(
+            f"{problem} (reçu « {_shown(value)} ») : écrivez le nom de la branche, par exemple main"
         )
     return value
 
@@ -511,12 +896,22 @@ class Edition(Strict):
         description="Forge qui héberge le dépôt du site : gitlab ou github."
     )
     depot: Annotated[
-        str, Field(pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$", max_length=200)
+        str,
+        Field(max_length=200),
+        AfterValidator(_repository),
+        WithJsonSchema(
+            {"type": "string", "maxLength": 200, "pattern": REPOSITORY_PATTERN}, mode="validation"
+        ),
     ] = Field(description="Dépôt : groupe/projet (GitLab) ou compte/dépôt (GitHub).")
-    branche: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")] = Field(
-        "main", description="Branche d'où le site est publié."
-    )
-    url_forge: Annotated[Url, AfterValidator(_https)] | None = Field(
+    branche: Annotated[
+        str,
+        Field(max_length=200),
+        AfterValidator(_branch),
+        WithJsonSchema(
+            {"type": "string", "maxLength": 200, "pattern": BRANCH_PATTERN}, mode="validation"
+        ),
+    ] = Field("main", description="Branche d'où le site est publié.")
+    url_forge: HttpsUrl | None = Field(
         None,
         description="Adresse de la forge si ce n'est ni gitlab.com ni github.com (GitLab d'une "
         "administration, GitHub Enterprise), par exemple https://gitlab.example.org.",
@@ -528,7 +923,7 @@ class Edition(Strict):
             "l'éditeur.",
         )
     )
-    url_authentification: Annotated[Url, AfterValidator(_https)] | None = Field(
+    url_authentification: HttpsUrl | None = Field(
         None,
         description="GitHub : adresse du client OAuth qui connecte l'éditeur à GitHub.",
     )
@@ -589,11 +984,11 @@ class Site(Strict):
 
 class Epci(Strict):
     siren: Siren = Field(description="Numéro SIREN de l'intercommunalité (9 chiffres).")
-    sigle: Text | None = Field(None, description="Sigle usuel, par exemple « CAPH ».")
+    sigle: Name | None = Field(None, description="Sigle usuel, par exemple « CAPH ».")
 
 
 class Entreprise(Strict):
-    nom: Text
+    nom: Name
     sites: list[Text] = Field(default_factory=list, description="Communes des sites.")
     emplois_directs: Count | None = None
     produits: list[Text] = Field(default_factory=list, description="Produits phares.")
@@ -700,6 +1095,16 @@ class Diffusion(Strict):
                 f"une balise de désinscription ne peut pas commencer par « {scheme.group(1)}: » "
                 "(seules les adresses https:// sont admises) : recopiez la balise de votre outil"
             )
+        if compact.startswith(("/", "\\")):
+            raise ValueError(
+                f"une balise de désinscription ne peut pas commencer par « {compact[0]} » (« //… » "
+                "mène vers un autre site) : recopiez la balise de votre outil, ou une adresse "
+                "complète https://…"
+            )
+        if scheme:  # an address: the checks of every address of the site
+            problem = url_problem(compact)
+            if problem:
+                raise ValueError(problem)
         return value
 
     @model_validator(mode="after")
@@ -730,9 +1135,9 @@ class Diffusion(Strict):
 class Territoire(Strict):
     """Identity card of a territory."""
 
-    nom: Text = Field(max_length=120, description="Nom du Territoire d'industrie.")
+    nom: Name = Field(max_length=120, description="Nom du Territoire d'industrie.")
     resume: Text = Field(max_length=300, description="Présentation en une ou deux phrases.")
-    presentation: Text | None = Field(None, description="Présentation longue (Markdown).")
+    presentation: MarkdownText | None = Field(None, description="Présentation longue (Markdown).")
     anciens_identifiants: list[Slug] = Field(
         default_factory=list, description="Anciens noms de dossier : leurs adresses redirigent."
     )
@@ -774,13 +1179,13 @@ class Territoire(Strict):
 
 class SousObjectif(Strict):
     titre: Text
-    description: Text | None = None
+    description: MarkdownText | None = None
 
 
 class Objectif(Strict):
     id: Slug = Field(description="Identifiant stable de l'objectif (lettres, chiffres, tirets).")
     titre: Text
-    description: Text | None = None
+    description: MarkdownText | None = None
     priorites: list[Annotated[Literal[tuple(vocab.PRIORITES)], _choice(vocab.PRIORITES)]] = Field(  # type: ignore[valid-type]
         default_factory=list,
         description="Priorités nationales 2023-2027 : " + ", ".join(vocab.PRIORITES),
@@ -789,7 +1194,7 @@ class Objectif(Strict):
 
 
 class Priorites(Strict):
-    ambition: Text | None = Field(None, description="Ambition générale (Markdown).")
+    ambition: MarkdownText | None = Field(None, description="Ambition générale (Markdown).")
     source: Text | None = None
     objectifs: list[Objectif] = Field(min_length=1)
 
@@ -823,7 +1228,7 @@ class Instance(Strict):
 
 
 class Financement(Strict):
-    financeur: Text
+    financeur: Name
     montant: Amount
     periode: Text | None = None
 
@@ -844,7 +1249,7 @@ class Membre(Strict):
 
 
 class Partenaire(Strict):
-    nom: Text
+    nom: Name
     sigle: Text | None = None
     categorie: Text | None = Field(None, description="État, Région, opérateur, chambre consulaire…")
     role: Text | None = None
@@ -852,7 +1257,7 @@ class Partenaire(Strict):
 
 
 class Gouvernance(Strict):
-    binomes_description: Text | None = None
+    binomes_description: MarkdownText | None = None
     binomes: list[Binome] = Field(default_factory=list)
     instances: list[Instance] = Field(default_factory=list, description="Comités et réunions.")
     animation: list[Instance] = Field(
@@ -875,18 +1280,18 @@ def _named(value: Any) -> Any:
 
 
 class Porteur(Strict):
-    nom: Text = Field(description="Porteur de projet / maître d'ouvrage de l'action.")
+    nom: Name = Field(description="Porteur de projet / maître d'ouvrage de l'action.")
     categorie: Text | None = Field(None, description="EPCI, entreprise, chambre consulaire…")
     siret: Siret | None = None
 
 
 class PartenaireAction(Strict):
-    nom: Text
+    nom: Name
     role: Text | None = None
 
 
 class LigneBudget(Strict):
-    financeur: Text = Field(description="Partenaire qui finance.")
+    financeur: Name = Field(description="Partenaire qui finance.")
     montant: Amount | None = Field(None, description="Montant en euros ; absent si inconnu.")
     statut: Annotated[
         Literal[vocab.BUDGET_STATUTS],  # type: ignore[valid-type]
@@ -973,7 +1378,9 @@ class Action(Strict):
             BeforeValidator(_named, json_schema_input_type=Text | PartenaireAction),
         ]
     ] = Field(default_factory=list)
-    diagnostic: Text | None = Field(None, description="Diagnostic de la situation (Markdown).")
+    diagnostic: MarkdownText | None = Field(
+        None, description="Diagnostic de la situation (Markdown)."
+    )
     objectifs: list[Text] = Field(default_factory=list, description="Objectifs de l'action.")
     budget: list[LigneBudget] = Field(
         default_factory=list, description="Financement par partenaire."

@@ -159,6 +159,26 @@ def when(value: dt.date | dt.datetime, end: dt.date | dt.datetime | None = None)
     return text
 
 
+def when_html(value: dt.date | dt.datetime, end: dt.date | dt.datetime | None = None) -> Markup:
+    """``when`` for an HTML page: the same text, each date in a ``<time datetime>`` element
+    (« du <time datetime="2024-03-03">3 mars 2024</time> au <time …>5 mars 2024</time> »)."""
+
+    def stamp(moment: dt.date | dt.datetime) -> Markup:
+        iso = (
+            moment.isoformat(timespec="minutes")
+            if isinstance(moment, dt.datetime)
+            else moment.isoformat()
+        )
+        return Markup('<time datetime="{}">{}</time>').format(iso, when(moment))
+
+    if end is not None:
+        end_day = end.date() if isinstance(end, dt.datetime) else end
+        start_day = value.date() if isinstance(value, dt.datetime) else value
+        if end_day != start_day:
+            return Markup("du {} au {}").format(stamp(value), stamp(end_day))
+    return stamp(value)
+
+
 def licence_phrase(licence: object) -> Markup:
     """« sous Licence Ouverte 2.0 » linked, never « licence Licence Ouverte »: the word licence
     is only added when the licence's name does not start with it."""

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Problem
-from .schema import CONTROL_CHARACTERS, date_advice
+from .schema import date_advice, invisible_character
 from .textutil import number, plural
 from .yamlio import DottedThousands, Source, read_markdown
 
@@ -89,22 +89,28 @@ def read_published(
             problems.append(problem)
         return None
     data = validate(model, source, problems)
-    control = CONTROL_CHARACTERS.search(source.body)
-    if control:
-        line = source.body_line + source.body[: control.start()].count("\n")
-        problems.append(
-            Problem(
-                rel,
-                line,
-                None,
-                f"caractère de contrôle invisible (code {ord(control.group()):#04x}) dans le "
-                "texte : retapez la ligne (il vient souvent d'un copier-coller)",
-            )
-        )
+    invisible = body_invisible(source.body, rel, source.body_line)
+    if invisible:
+        problems.append(invisible)
         return None
     if data is None or (getattr(data, "brouillon", False) and not drafts):
         return None
     return source, data
+
+
+def body_invisible(body: str, rel: str, first_line: int) -> Problem | None:
+    """An invisible character in a Markdown body (see schema.invisible_character), with its
+    line."""
+    found = invisible_character(body, markdown=True)
+    if found is None:
+        return None
+    index, what = found
+    return Problem(
+        rel,
+        first_line + body[:index].count("\n"),
+        None,
+        f"{what} dans le texte : retapez la ligne (il vient souvent d'un copier-coller)",
+    )
 
 
 def to_problem(err: ErrorDetails, model: type[BaseModel], source: Source) -> Problem:

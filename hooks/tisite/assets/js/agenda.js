@@ -27,6 +27,7 @@
     var day = document.querySelector(".ti-agenda-jour");
     if (day) {
       day.textContent = new Date().toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+      day.setAttribute("datetime", today);
     }
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
