@@ -203,6 +203,13 @@ def test_progress_report(built_site: Path) -> None:
     late = soup.find(id="actions-en-retard-ou-bloquees").find_next("ul")
     assert len(late.find_all("li")) == 8  # end dates of the 2023-2024 roadmap are past
     assert "échéance dépassée (décembre 2024)" in late.get_text()
+    # the summary's total is its totals row, each figure under its own column's header
+    summary = soup.find(id="synthese").find_next("table")
+    assert "Total" not in summary.tbody.get_text()
+    (total,) = summary.tfoot("tr")
+    assert total.th["scope"] == "row" and total.th.get_text() == "Total"
+    assert len(total(["th", "td"])) == len(summary.thead.tr("th"))
+    assert [td.get_text() for td in total("td")] == ["8"]
 
 
 def test_open_data_exports(built_site: Path, tmp_path: Path) -> None:

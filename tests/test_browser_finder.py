@@ -81,13 +81,13 @@ def test_without_javascript_each_facet_has_its_list(browser: Browser, base_url: 
     page = context.new_page()
     page.goto(base_url + "actions/")
     assert not page.is_visible("#ti-trouveur")  # no form that would do nothing
-    page.click("#ti-trouveur-parcourir a:text-is('Nouvelle-Aquitaine')")
+    page.click("ul.ti-facets a:text-is('Nouvelle-Aquitaine')")
     assert page.url.endswith("/actions/region/nouvelle-aquitaine/")
     assert page.inner_text("h1").startswith("Fiches actions — Nouvelle-Aquitaine")
     territories = page.eval_on_selector_all("h3 a", "a => a.map(x => x.textContent)")
     assert territories == [GC]
     page.go_back()
-    page.click("#ti-trouveur-parcourir a:text-is('En cours')")
+    page.click("ul.ti-facets a:text-is('En cours')")
     territories = page.eval_on_selector_all("h3 a", "a => a.map(x => x.textContent)")
     assert territories  # across territories
     for href in page.eval_on_selector_all(".ti-facet-list a", "a => a.map(x => x.href)"):

@@ -134,8 +134,13 @@ def test_an_interregional_territory_is_listed_in_each_region_and_counted_once(
     regions = dashboard.select_one("caption#tableau-regions").find_parent("table")
     cells = {tr.th.get_text(): [td.get_text() for td in tr("td")] for tr in regions.tbody("tr")}
     assert cells["Auvergne-Rhône-Alpes"][2] == "74\u202f864,98\xa0€"
-    # the total counts each territory, action and euro once, whatever the regions
-    assert cells["Total (chaque territoire une fois)"] == ["2", "10", "74\u202f864,98\xa0€", "2"]
+    # the total counts each territory, action and euro once, whatever the regions; it is the
+    # table's totals row (<tfoot>), not one more region
+    assert "Total (chaque territoire une fois)" not in cells
+    (total,) = regions.tfoot("tr")
+    assert total.th["scope"] == "row"
+    assert total.th.get_text() == "Total (chaque territoire une fois)"
+    assert [td.get_text() for td in total("td")] == ["2", "10", "74\u202f864,98\xa0€", "2"]
     assert "figure dans chacune" in regions.caption.get_text()
     data = json.loads((site / "territoires.json").read_text("utf-8"))
     assert len(data["territoires"]) == 2

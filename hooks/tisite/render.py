@@ -271,7 +271,8 @@ TEMPLATES_OF = {
     "carte-identite": "carte-identite.html.j2",
     "priorites": "priorites.html.j2",
     "gouvernance": "gouvernance.html.j2",
-    "avancement": "avancement.md.j2",
+    "plan-action": "plan-action.html.j2",
+    "avancement": "avancement.html.j2",
     "lettres": "lettres.html.j2",
     "agenda": "agenda.html.j2",
 }
@@ -414,7 +415,7 @@ class Renderer:
                 "index.md",
                 home,
                 self.render(
-                    "home.md.j2",
+                    "home.html.j2",
                     urls.url_to("accueil"),
                     view=views.home(self.site, self.millesime),
                 ),
@@ -428,7 +429,7 @@ class Renderer:
                 DASHBOARD,
                 title,
                 self.render(
-                    "tableau-de-bord.md.j2",
+                    "tableau-de-bord.html.j2",
                     urls.url_to("tableau-de-bord"),
                     view=views.dashboard(self.site),
                 ),
@@ -474,7 +475,7 @@ class Renderer:
                 urls.page_file(finder.ROOT),
                 title,
                 self.render(
-                    "actions.md.j2",
+                    "actions.html.j2",
                     finder.ROOT,
                     total=total,
                     facets=finder.FACETS,
@@ -494,7 +495,7 @@ class Renderer:
                     v.path,
                     title,
                     self.render(
-                        "actions-facette.md.j2",
+                        "actions-facette.html.j2",
                         v.url,
                         title=title,
                         v=v,
