@@ -35,8 +35,6 @@ def test_relative_addresses() -> None:
     assert urls.relative("a/lettres/", "a/lettres/rss.xml") == "rss.xml"
     assert urls.relative("a/lettres/15/", "a/lettres/rss.xml") == "../rss.xml"
     assert urls.relative("tableau-de-bord/", "territoires.json") == "../territoires.json"
-    assert urls.source_link("a/lettres/15/", "a/priorites/") == "../../priorites/index.md"
-    assert urls.source_link("a/", "a/") == "index.md"
     assert urls.absolute("https://x.org/ti/", "a/b/") == "https://x.org/ti/a/b/"
     assert urls.absolute(None, "a/") == "/a/"
     with pytest.raises(KeyError):

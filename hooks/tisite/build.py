@@ -190,7 +190,6 @@ class SiteBuild:
                 converter,
                 page.path,
                 page.content,
-                page.blocks,
                 links=page.links if page.is_html else None,
                 former=page.former,
             )

@@ -40,18 +40,16 @@ from .charts import bar_chart
 from .convert import Converter, Link, markdown_settings
 from .maps import locator_map, map_attribution, map_description, national_links, national_map
 from .models import ActionItem, SiteModel, Territory
-from .sanitize import block_nonce, contributor_block, sanitize
+from .sanitize import sanitize
 from .social import Card
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 class Rendered(str):
-    """A rendered page: Markdown (a ``.md.j2`` template) with the digests of its contributor
-    blocks, in order, or HTML (a ``.html.j2`` template) with the links its contributor fields
-    make; and the template it was rendered from."""
+    """A rendered page (front matter and HTML), with the links its contributor fields make and
+    the identifiers they had before the sanitiser renamed them; and its template."""
 
-    blocks: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     former: tuple[str, ...] = ()  # contributors' identifiers renamed « uc-… » (still anchors)
     template: str = ""
@@ -59,9 +57,6 @@ class Rendered(str):
     @property
     def is_html(self) -> bool:
         return self.template.endswith(".html.j2")
-
-
-_BLOCKS: ContextVar[list[str] | None] = ContextVar("contributor_blocks", default=None)
 
 
 @dataclass
@@ -100,11 +95,6 @@ class Page:
         return self.path.removesuffix("index.md")
 
     @property
-    def blocks(self) -> tuple[str, ...]:
-        """Digests of the contributor blocks of the page (see ``sanitize``)."""
-        return getattr(self.content, "blocks", ())
-
-    @property
     def template(self) -> str:
         """The page template it was rendered from."""
         return getattr(self.content, "template", "")
@@ -122,29 +112,6 @@ class Page:
     @property
     def is_html(self) -> bool:
         return bool(getattr(self.content, "is_html", False))
-
-
-def _finalize(value: Any) -> Any:
-    if isinstance(value, Markup):
-        return value
-    if value is None:
-        return Markup("non renseigné")
-    return Markup(textutil.md_escape(value))
-
-
-def _markdown(value: str | None, indent: int = 0) -> Markup:
-    """Contributor-written Markdown, kept as Markdown between the markers of a contributor
-    block: the sanitiser namespaces its identifiers after HTML conversion (see ``sanitize``)."""
-    if not value:
-        return Markup("")
-    text = str(value).replace("\r\n", "\n").strip()
-    if indent:
-        pad = " " * indent
-        text = "\n".join((pad + line) if line.strip() else "" for line in text.split("\n")).lstrip()
-    collected = _BLOCKS.get()
-    if collected is not None:
-        collected.append(block_nonce(text))
-    return Markup(contributor_block(text, indent))
 
 
 def _html_finalize(value: Any) -> Any:
@@ -207,24 +174,23 @@ def _meta_text(value: object, limit: int | None = None) -> Markup:
     return Markup(json.dumps(text, ensure_ascii=False))
 
 
-def make_env(html_pages: bool = False) -> Environment:
-    """The templates' environment: Markdown pages (values escaped for Markdown), or with
-    ``html_pages``, HTML pages (values escaped for HTML, contributor Markdown converted)."""
+def make_env() -> Environment:
+    """The page templates' environment: HTML with every value escaped (autoescape), contributor
+    Markdown converted by the ``markdown`` filter, headings by ``titre``."""
     env = Environment(
         auto_reload=False,  # templates do not change during a build: no stat per render
         loader=FileSystemLoader(str(TEMPLATES / "pages")),
         undefined=StrictUndefined,
         autoescape=True,
-        finalize=_html_finalize if html_pages else _finalize,
+        finalize=_html_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters.update(
         html=textutil.html_escape,
-        md_url=textutil.md_url,
         multiline=textutil.multiline,
-        markdown=_markdown_html if html_pages else _markdown,
+        markdown=_markdown_html,
         yaml_str=_yaml_str,
         meta_text=_meta_text,
         trim=textutil.trim,
@@ -253,7 +219,7 @@ def make_env(html_pages: bool = False) -> Environment:
         national_links=lambda rows: Markup(national_links(rows)),
         # links between pages, from the address table (``ici``: the page being rendered)
         url_to=urls.url_to,
-        lien=urls.href if html_pages else urls.link,
+        lien=urls.href,
         adresse=urls.href,
         titre=_heading,
     )
@@ -277,8 +243,7 @@ TEMPLATES_OF = {
     "agenda": "agenda.html.j2",
 }
 SECTIONS = tuple(
-    (urls.section(name), title, TEMPLATES_OF.get(name, f"{name}.md.j2"))
-    for name, title in urls.TERRITORY_SECTIONS
+    (urls.section(name), title, TEMPLATES_OF[name]) for name, title in urls.TERRITORY_SECTIONS
 )
 # The national pages written from site.yml: (name in urls.TABLE, title, template).
 INFORMATION_PAGES = (
@@ -312,24 +277,19 @@ class Renderer:
         self.site_url = site_url
         self.cache_dir = cache_dir  # email versions cached by content hash (.cache/courriels)
         self.env = make_env()
-        self.html_env = make_env(html_pages=True)
         self.converter = Converter(*(markdown_options or markdown_settings(None)))
-        for env in (self.env, self.html_env):
-            if cache_dir is not None:  # compiled templates kept between builds
-                (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
-                env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir / "jinja"))
-            env.globals["absolute_url"] = lambda path: urls.absolute(site_url, path)
+        if cache_dir is not None:  # compiled templates kept between builds
+            (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
+            self.env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir / "jinja"))
+        self.env.globals["absolute_url"] = lambda path: urls.absolute(site_url, path)
 
     def render(self, template: str, ici: str, **context: Any) -> Rendered:
-        """A page's Markdown or HTML (by its template's name); ``ici``: its address (links are
-        written relative to it)."""
-        collected: list[str] = []
+        """A page's front matter and HTML; ``ici``: its address (links are written relative
+        to it)."""
         rendering = _Rendering(urls.page_file(ici), self.converter, [], set())
-        env = self.html_env if template.endswith(".html.j2") else self.env
-        token = _BLOCKS.set(collected)
-        token_html = _RENDERING.set(rendering)
+        token = _RENDERING.set(rendering)
         try:
-            text = env.get_template(template).render(
+            text = self.env.get_template(template).render(
                 ici=ici,
                 site=self.site,
                 settings=self.site.settings,
@@ -338,10 +298,8 @@ class Renderer:
                 **context,
             )
         finally:
-            _BLOCKS.reset(token)
-            _RENDERING.reset(token_html)
+            _RENDERING.reset(token)
         out = Rendered(text)
-        out.blocks = tuple(collected)
         out.links = tuple(rendering.links)
         out.former = tuple(sorted(rendering.former))
         out.template = template

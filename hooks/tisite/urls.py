@@ -151,17 +151,6 @@ def relative(from_page: str, address: str) -> str:
     return name if rel == "." else f"{rel}/{name}"
 
 
-def link(from_page: str, name: str, **params: object) -> Markup:
-    """For templates: a link to a page as its Markdown source (the engine checks it)."""
-    return Markup(html.escape(source_link(from_page, url_to(name, **params))))
-
-
 def href(from_page: str, name: str, **params: object) -> Markup:
     """For templates: an address relative to the page, for a ``href`` or ``src`` attribute."""
     return Markup(html.escape(relative(from_page, url_to(name, **params))))
-
-
-def source_link(from_page: str, address: str) -> str:
-    """A link to a page as a Markdown source writes it (its .md file, checked by the engine)."""
-    target = relative(from_page, address)
-    return (target if target != "./" else "") + "index.md"
