@@ -126,6 +126,23 @@ def top_headings(page: str) -> list[tuple[int, int, int, str, str]]:
     return parser.found
 
 
+_LISTED = re.compile(
+    r'<h([1-6]) id="([^"]*)">(.*?)<a class="headerlink" href="#[^"]*"[^>]*>[^<]*</a></h\1>', re.S
+)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def listed_headings(page: str) -> list[tuple[int, str, str]]:
+    """(level, id, text) of the headings of a page rendered from an HTML template that carry a
+    link to themselves: the ones ``titre()`` writes and those of contributor Markdown (the toc
+    extension's), the table of contents. One expression over the page (an HTML parser costs a
+    fifth of a page's making)."""
+    return [
+        (int(level), ident, html_lib.unescape(_TAG.sub("", inner)).strip())
+        for level, ident, inner in _LISTED.findall(page)
+    ]
+
+
 def split_front_matter(content: str) -> tuple[dict[str, Any], str]:
     """(front matter, body) of a page. Generated pages write one JSON value a line (fast to
     read); a hand-written page may use any YAML."""
@@ -180,7 +197,7 @@ def html_ready(
     # titles as escaped text (the theme prints them raw): « <territoire> » in a title is text
     flat = [
         {"level": level, "id": ident, "name": html_lib.escape(text, quote=False), "children": []}
-        for _, _, level, ident, text in top_headings(html)
+        for level, ident, text in listed_headings(html)
     ]
     anchors = tuple(sorted(set(_ID.findall(html)) | set(former)))
     return Ready(html, meta, nest_toc_tokens(flat), anchors, links)
