@@ -30,7 +30,8 @@ def test_identity_card_of_hdc(built_site: Path) -> None:
     text = flat(text_of(soup))
     table = soup.find("th", string="Intercommunalité").find_parent("table")
     rows = [
-        [c.get_text(" ", strip=True) for c in tr.find_all("td")] for tr in table.find_all("tr")[1:]
+        [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
+        for tr in table.find_all("tr")[1:]
     ]
     assert [r[0] for r in rows[:-1]] == [
         "CA Valenciennes Métropole",
