@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,26 @@ def test_heading_attribute_injection_is_inert() -> None:
     soup = BeautifulSoup(to_html("# " + md_escape("Titre { onclick=alert(1) }")), "html.parser")
     assert soup.h1 is not None and soup.h1.attrs == {}
     assert soup.h1.get_text() == "Titre { onclick=alert(1) }"
+
+
+SINGLE_QUOTED_VALUE = re.compile(r"""=\s*'[^'<>]*\{\{""")
+
+
+def test_no_template_writes_a_value_in_a_single_quoted_attribute() -> None:
+    """Values are escaped for text and double-quoted attributes only (the apostrophe is kept):
+    a single-quoted attribute would let a value end it."""
+    found = {
+        t.name: SINGLE_QUOTED_VALUE.findall(t.read_text(encoding="utf-8"))
+        for t in (TEMPLATES / "pages").glob("*.j2")
+    }
+    assert {name: hits for name, hits in found.items() if hits} == {}
+    # control: such an attribute is seen
+    assert SINGLE_QUOTED_VALUE.findall("<a title='{{ x.titre }}'>")
+
+
+def test_values_keep_their_apostrophe_and_never_end_an_attribute() -> None:
+    from tisite.render import _html_finalize
+
+    assert str(_html_finalize("Territoire d'industrie")) == "Territoire d'industrie"
+    assert str(_html_finalize('"><script>')) == "&quot;&gt;&lt;script&gt;"
+    assert str(_html_finalize(None)) == "non renseigné" and str(_html_finalize(12)) == "12"

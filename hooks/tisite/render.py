@@ -115,13 +115,16 @@ class Page:
 
 
 def _html_finalize(value: Any) -> Any:
-    """An HTML template's value: « non renseigné » for nothing, the rest escaped by the
-    environment (autoescape), on one line."""
+    """An HTML template's value: « non renseigné » for nothing, the rest on one line and
+    escaped for HTML text and double-quoted attributes (``& < > "``); the apostrophe, frequent
+    in French, is kept as it is: no template writes a value in a single-quoted attribute (a
+    test checks it)."""
     if isinstance(value, Markup):
         return value
     if value is None:
         return Markup("non renseigné")
-    return textutil.one_line(value) if isinstance(value, str) else value
+    text = textutil.one_line(value) if isinstance(value, str) else str(value)
+    return Markup(html.escape(text, quote=False).replace('"', "&quot;"))
 
 
 def _markdown_html(value: str | None) -> Markup:
