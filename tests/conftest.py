@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,51 @@ from synthetic import copy_entries
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_ENTRIES = ("mkdocs.yml", "site.yml", "docs", "territoires", "hooks", "urls-publiees.txt")
+
+# --- no test reads the live project's settings or content (a territory's fork changes them) ---
+# Test projects are copies of tests/fixtures/exemple plus the project's hooks/ (synthetic.py).
+# An audit hook records every file this process opens or lists under these entries of the
+# project; a test that did so fails (see test_fixtures.py for the negative control).
+LIVE_FILES = frozenset(str(ROOT / n) for n in ("mkdocs.yml", "site.yml", "urls-publiees.txt"))
+LIVE_FOLDERS = tuple(str(ROOT / n) for n in ("docs", "territoires"))
+_AUDITED = frozenset(("open", "os.listdir", "os.scandir"))
+live_reads: list[str] = []
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if event not in _AUDITED or not args or not isinstance(args[0], str | bytes | os.PathLike):
+        return
+    path = os.path.abspath(os.fsdecode(args[0]))  # type: ignore[arg-type]
+    if (
+        path in LIVE_FILES
+        or path in LIVE_FOLDERS
+        or path.startswith(tuple(f + os.sep for f in LIVE_FOLDERS))
+    ):
+        live_reads.append(path)
+
+
+sys.addaudithook(_audit)
+
+
+@contextmanager
+def reading_live_project() -> Iterator[None]:
+    """For the one test that copies the live project on purpose (test_fixtures.py)."""
+    start = len(live_reads)
+    yield
+    del live_reads[start:]
+
+
+@pytest.fixture(autouse=True)
+def _reads_no_live_content() -> Iterator[None]:
+    """Fails the test if anything (the test, a fixture it set up, a module it imported) read
+    the live project since the previous test ended."""
+    yield
+    read = sorted(set(live_reads))
+    live_reads.clear()
+    assert not read, (
+        f"le contenu ou les réglages du projet ont été lus ({', '.join(read)}) : les tests "
+        "lisent tests/fixtures/exemple (copy_project), jamais le projet lui-même"
+    )
 
 
 def flat(text: str) -> str:
