@@ -103,6 +103,7 @@ def test_missing_front_matter_and_bad_status(project: Path) -> None:
     )
 
 
+@pytest.mark.lent
 def test_drafts_are_not_published(project: Path) -> None:
     source = (project / ACTIONS / "emploi-competences.md").read_text(encoding="utf-8")
     draft = source.replace("---\n", "---\nbrouillon: true\n", 1).replace(
@@ -229,6 +230,7 @@ def test_open_data_exports(built_site: Path, tmp_path: Path) -> None:
     assert not Resource(path="broken.csv", basepath=str(tmp_path), schema=schema).validate().valid
 
 
+@pytest.mark.lent
 def test_renamed_action_redirects(project: Path) -> None:
     old = project / ACTIONS / "communication.md"
     new = project / ACTIONS / "communication-linkedin.md"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from conftest import flat, run_ti
@@ -134,6 +135,7 @@ def test_no_request_to_a_third_party(built_site: Path) -> None:
         assert "@import url(http" not in css.read_text(encoding="utf-8"), css
 
 
+@pytest.mark.lent
 def test_broken_content_fails_without_writing_a_site(project: Path) -> None:
     ok = run_ti("build", cwd=project)
     assert ok.returncode == 0, ok.stderr
@@ -153,6 +155,7 @@ def test_broken_content_fails_without_writing_a_site(project: Path) -> None:
     assert not list(project.glob(".site-*"))
 
 
+@pytest.mark.lent
 def test_check_command_reports_and_exits(project: Path) -> None:
     ok = run_ti("check", cwd=project)
     assert ok.returncode == 0

@@ -10,6 +10,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import run_ti
 
 HDC = "hainaut-douaisis-cambresis"
@@ -43,6 +45,7 @@ def commit_all(project: Path, day: str) -> None:
         subprocess.run(["git", *command], cwd=project, env=env, check=True)
 
 
+@pytest.mark.lent
 def test_sitemap_and_open_data_dates_come_from_the_content(project: Path) -> None:
     commit_all(project, "2025-03-14")
     result = run_ti("build", cwd=project)
@@ -64,6 +67,7 @@ def test_sitemap_and_open_data_dates_come_from_the_content(project: Path) -> Non
     assert today not in {r["updatedAt"][:10] for r in rows} or today == "2025-03-14"
 
 
+@pytest.mark.lent
 def test_without_history_a_page_has_no_date_rather_than_a_false_one(project: Path) -> None:
     """Negative control: outside a repository, a page without content date gets no lastmod
     (MkDocs would write the build date), a letter keeps its own."""

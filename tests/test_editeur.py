@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,10 @@ def installed_editor() -> None:
         pytest.fail("éditeur web non installé dans .cache/editeur : lancez `make editeur`")
 
 
-needs_editor = pytest.mark.usefixtures("installed_editor")
+def needs_editor(test: Callable[..., None]) -> Callable[..., None]:
+    """The test needs the installed editor and Node.js (marker « editeur »: left out of
+    `make test-rapide`, which runs in a fresh clone)."""
+    return pytest.mark.editeur(pytest.mark.usefixtures("installed_editor")(test))
 
 
 def _walk_schema(name: str) -> list[tuple[str, dict[str, Any], bool]]:
@@ -358,6 +362,7 @@ def _jobs(project: Path, change: dict[str, Any] | None = None) -> list[dict[str,
     return jobs
 
 
+@pytest.mark.lent
 @needs_editor
 def test_every_file_saved_by_the_editor_passes_ti_check(project: Path, tmp_path: Path) -> None:
     """Each letter, action and single file of the example read and written back by the
@@ -386,6 +391,7 @@ def test_every_file_saved_by_the_editor_passes_ti_check(project: Path, tmp_path:
     assert "Contenu valide" in result.stdout
 
 
+@pytest.mark.lent
 @needs_editor
 def test_cleared_fields_are_left_out_not_written_empty(project: Path, tmp_path: Path) -> None:
     """A field emptied in a form comes back as "" from Decap; the schema refuses an empty text,
@@ -410,6 +416,7 @@ def _with_editor(project: Path) -> None:
     (project / cms.EDITOR_DIR).symlink_to(EDITOR)
 
 
+@pytest.mark.lent
 @needs_editor
 def test_published_site_has_the_editor_out_of_search_sitemap_and_registry(
     tmp_path: Path,
@@ -442,6 +449,7 @@ def test_published_site_has_the_editor_out_of_search_sitemap_and_registry(
             assert 'href="admin/' not in html.read_text(encoding="utf-8", errors="ignore")
 
 
+@pytest.mark.lent
 def test_published_site_without_edition_has_no_editor(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "projet")
     result = run_ti("build", cwd=project)
@@ -451,6 +459,7 @@ def test_published_site_without_edition_has_no_editor(tmp_path: Path) -> None:
     assert "ajoutez à site.yml le bloc « edition »" in result.stdout + result.stderr
 
 
+@pytest.mark.lent
 def test_edition_without_the_installed_editor_fails_in_french(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "projet")
     _site_with(project, EDITION["gitlab"])
@@ -478,6 +487,7 @@ def _action_job(project: Path) -> dict[str, Any]:
     return next(j for j in _jobs(project) if j["path"] == str(project / ACTION))
 
 
+@pytest.mark.lent
 @needs_editor
 def test_texts_that_look_like_yaml_or_front_matter_survive(project: Path, tmp_path: Path) -> None:
     """A Markdown rule (« --- ») inside a text, a title ending in « --- », a byte order mark,
@@ -528,6 +538,7 @@ def test_texts_that_look_like_yaml_or_front_matter_survive(project: Path, tmp_pa
         assert "industrie-4-0-robotique.md" in exc.report()
 
 
+@pytest.mark.lent
 @needs_editor
 def test_loose_values_are_shown_as_the_menus_know_them(project: Path, tmp_path: Path) -> None:
     """The build accepts « Attirer », « transition écologique », « non » and a SIREN written
@@ -588,6 +599,7 @@ def test_a_shared_pages_address_is_flagged(project: Path) -> None:
     assert "avertissement : le site est publié à https://org.gitlab.io/territoire/" in result.stdout
 
 
+@pytest.mark.lent
 @needs_editor
 def test_a_changed_editor_file_is_not_published(tmp_path: Path) -> None:
     """The editor's files are checked against their committed SHA-256 at every build: a

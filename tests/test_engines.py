@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, run_ti
 
 HDC = "territoires/hainaut-douaisis-cambresis"
@@ -40,6 +42,7 @@ def python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.lent
 def test_core_generates_the_site_without_any_engine(project: Path) -> None:
     result = python(NO_ENGINE + GENERATE, str(project))
     assert result.returncode == 0, result.stderr
@@ -69,6 +72,7 @@ def _normalised(site: Path) -> dict[str, str]:
     return out
 
 
+@pytest.mark.lent
 def test_properdocs_builds_the_same_site(built_site: Path, project: Path) -> None:
     result = run_ti("build", "--moteur", "properdocs", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -85,6 +89,7 @@ def test_properdocs_builds_the_same_site(built_site: Path, project: Path) -> Non
     )
 
 
+@pytest.mark.lent
 def test_properdocs_messages_are_french_and_name_the_source(project: Path) -> None:
     letter = project / HDC / "lettres" / "14.md"
     letter.write_text(
@@ -101,6 +106,7 @@ def test_properdocs_messages_are_french_and_name_the_source(project: Path) -> No
         assert "Traceback" not in output and "WARNING" not in output
 
 
+@pytest.mark.lent
 def test_build_settings_come_from_ti_or_mkdocs_yml(project: Path, tmp_path: Path) -> None:
     from tisite import engine
 

@@ -54,6 +54,7 @@ def _view(soup: BeautifulSoup) -> dict[str, object]:
     }
 
 
+@pytest.mark.lent
 def test_export_builds_without_hooks_into_the_same_pages(
     built_site: Path, project: Path, tmp_path: Path
 ) -> None:
@@ -83,6 +84,7 @@ def test_export_builds_without_hooks_into_the_same_pages(
     assert len([p for p in docs.rglob("*") if p.suffix not in {".md", ""}]) > 80
 
 
+@pytest.mark.lent
 def test_export_of_hostile_content_is_inert(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -106,6 +108,7 @@ def test_export_of_hostile_content_is_inert(
     assert any(live_injections(str(soup)) for soup in raw.values())
 
 
+@pytest.mark.lent
 def test_export_never_replaces_another_folder(project: Path, tmp_path: Path) -> None:
     other = tmp_path / "travail"
     other.mkdir()

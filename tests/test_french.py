@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from conftest import run_ti
@@ -54,6 +55,7 @@ def test_built_pages_read_as_french(built_site: Path) -> None:
         assert "licence Licence" not in text, path
 
 
+@pytest.mark.lent
 def test_numbers_and_booleans_as_french_contributors_write_them(project: Path) -> None:
     path = project / ACTION
     original = path.read_text("utf-8")
@@ -101,6 +103,7 @@ def test_every_number_problem_of_a_file_at_once_and_units_explained(project: Pat
     assert "(reçu « 15 000 € ») : écrivez 15000" in result.stderr
 
 
+@pytest.mark.lent
 def test_the_new_letter_template_is_valid_with_its_examples_uncommented(project: Path) -> None:
     created = run_ti("nouvelle-lettre", HDC, "--date", "2026-01-15", cwd=project)
     assert created.returncode == 0, created.stderr
@@ -116,6 +119,7 @@ def test_the_new_letter_template_is_valid_with_its_examples_uncommented(project:
     assert checked.returncode == 0, checked.stderr
 
 
+@pytest.mark.lent
 def test_a_link_to_a_folder_is_an_error_for_check(project: Path) -> None:
     letter = project / f"territoires/{HDC}/lettres/15.md"
     letter.write_text(

@@ -461,6 +461,7 @@ def test_the_corpus_is_large_enough() -> None:
     assert len(CASES) >= 30
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("name", ["octets-non-utf8", "alias-yaml-exponentiel", "url-javascript"])
 def test_build_refuses_bad_input_without_output(name: str, project: Path) -> None:
     """Through the real build: exit 1, the error, no traceback, no site/ and no temp folder."""
@@ -484,6 +485,7 @@ def test_errors_are_capped_per_file(project: Path, capsys: pytest.CaptureFixture
     assert any("… et " in line and "autres problèmes dans ce fichier" in line for line in lines)
 
 
+@pytest.mark.lent
 def test_crlf_line_endings_and_bom_are_accepted(project: Path) -> None:
     path = project / ACTION
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))

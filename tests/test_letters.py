@@ -125,6 +125,7 @@ def test_agenda_and_icalendar(built_site: Path) -> None:
     assert "Conseil communautaire" in page.find(id="passes").find_next("ul").get_text()
 
 
+@pytest.mark.lent
 def test_upcoming_and_past_split_at_build_date(project: Path) -> None:
     future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     path = project / f"territoires/{HDC}/agenda.yml"
@@ -242,6 +243,7 @@ def test_email_links_to_pages_resolve_like_the_web_page(built_site: Path) -> Non
     assert "a ; b" in text and "c\u202f; d" in text
 
 
+@pytest.mark.lent
 def test_drafts_never_reach_public_outputs(built_site: Path, project: Path) -> None:
     for path in built_site.rglob("*"):
         if path.is_file() and path.suffix in {".html", ".xml", ".json", ".ics", ".txt", ".csv"}:

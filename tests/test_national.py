@@ -102,6 +102,7 @@ def test_navigation_is_grouped_by_region_at_scale(national: Path) -> None:
     assert doc["nombre"] == 20 and sum(t["actions"]["nombre"] for t in doc["territoires"]) == 40
 
 
+@pytest.mark.lent
 def test_one_territory_preview_builds_only_that_territory(national: Path, tmp_path: Path) -> None:
     result = run_ti(
         "build", "--territoire", "territoire-003", "--site-dir", str(tmp_path / "s"), cwd=national
@@ -112,6 +113,7 @@ def test_one_territory_preview_builds_only_that_territory(national: Path, tmp_pa
     assert not {f"territoire-{k:03d}" for k in range(1, 21) if k != 3} & built
 
 
+@pytest.mark.lent
 def test_an_interregional_territory_is_listed_in_each_region_and_counted_once(
     project: Path,
 ) -> None:

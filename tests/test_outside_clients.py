@@ -90,6 +90,7 @@ def test_a_python_only_regex_is_caught(tmp_path: Path) -> None:
     assert result.returncode == 1 and "is not a 'regex'" in result.stdout
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("source", ["exemples", "synthétique"])
 def test_every_content_file_matches_its_schema(tmp_path: Path, source: str) -> None:
     """What the build accepts, the editors' schemas accept: the example territories and a
@@ -154,6 +155,7 @@ def test_every_csv_is_valid_for_frictionless_and_excel(built_site: Path) -> None
         assert not header.startswith("\ufeff"), path  # one BOM, not two
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize(
     ("diffusion", "valid"),
     [

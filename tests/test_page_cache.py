@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import copied_hooks_env, copy_project, run_ti
 from pagefind_index import indexed_pages
 from tisite.pagecache import linked_paths, site_paths
@@ -51,6 +53,7 @@ def append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
+@pytest.mark.lent
 def test_rebuild_serves_leaves_from_cache_with_identical_output(project: Path) -> None:
     first = build(project, "site-1")
     assert served(first) == 0
@@ -66,6 +69,7 @@ def test_rebuild_serves_leaves_from_cache_with_identical_output(project: Path) -
     assert different_files(project / "site-1", project / "site-3") == []
 
 
+@pytest.mark.lent
 def test_changed_letter_is_rendered_again(project: Path) -> None:
     build(project, "site")
     append(
@@ -82,6 +86,7 @@ def test_changed_letter_is_rendered_again(project: Path) -> None:
     assert different_files(project / "site", project / "site-plein") == []
 
 
+@pytest.mark.lent
 def test_draft_is_never_served_from_cache(project: Path) -> None:
     build(project, "site")
     letter = project / LETTRES / "15.md"
@@ -93,6 +98,7 @@ def test_draft_is_never_served_from_cache(project: Path) -> None:
     assert f"/{HDC}/lettres/15/" not in indexed_pages(project / "site")
 
 
+@pytest.mark.lent
 def test_cached_page_whose_link_target_disappears_fails_the_build(project: Path) -> None:
     append(
         project / LETTRES / "14.md",
@@ -109,6 +115,7 @@ def test_cached_page_whose_link_target_disappears_fails_the_build(project: Path)
     assert "plan-action/communication/index.md" in out
 
 
+@pytest.mark.lent
 def test_cached_page_whose_anchor_disappears_fails_the_build(project: Path) -> None:
     append(
         project / LETTRES / "14.md", "\nVoir [la boîte à outils](../15/index.md#boite-a-outils).\n"
@@ -127,6 +134,7 @@ def test_cached_page_whose_anchor_disappears_fails_the_build(project: Path) -> N
     assert f"territoires/{HDC}/lettres/14.md:" in out
 
 
+@pytest.mark.lent
 def test_warning_build_stores_nothing(project: Path) -> None:
     append(project / LETTRES / "14.md", "\nVoir [une page absente](../../absente/index.md).\n")
     result = run_ti("build", cwd=project)
@@ -186,6 +194,7 @@ def _two_builds(project: Path, control: bool) -> tuple[list[Path], list[Path]]:
     return pages, emails
 
 
+@pytest.mark.lent
 def test_a_rebuild_in_the_same_process_sees_edited_templates(project: Path) -> None:
     stale_pages, stale_emails = _two_builds(project, control=False)
     assert stale_pages == [] and stale_emails == []

@@ -128,6 +128,7 @@ def _first_error(report: str) -> str:
     return lines[0] if lines else ""
 
 
+@pytest.mark.lent
 @settings(
     max_examples=25,
     deadline=None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import run_ti
 from tisite.reference import load_reference
 
@@ -32,6 +34,7 @@ def test_a_mistyped_siren_gets_the_closest_epci_and_the_search_command(project: 
     assert "ti epci <nom>" in result.stderr
 
 
+@pytest.mark.lent
 def test_new_territory_is_valid_at_once_and_builds(project: Path) -> None:
     result = run_ti(
         "nouveau-territoire",
@@ -57,6 +60,7 @@ def test_new_territory_is_valid_at_once_and_builds(project: Path) -> None:
     assert "Lacq-Pau-Tarbes" in checked.stdout
 
 
+@pytest.mark.lent
 def test_new_territory_refusals(project: Path) -> None:
     cases = {
         ("grand-chatellerault", "--nom", "X", "--epci", "pau"): "existe déjà",
@@ -76,6 +80,7 @@ def test_new_territory_refusals(project: Path) -> None:
     assert not (project / "territoires/x").exists()
 
 
+@pytest.mark.lent
 def test_removing_the_examples_leaves_a_site_that_checks_and_builds(project: Path) -> None:
     result = run_ti("retirer-exemples", cwd=project)
     assert result.returncode == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from conftest import run_ti
@@ -38,6 +39,7 @@ def set_status(root: Path) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+@pytest.mark.lent
 def test_a_shared_finder_address_survives_its_last_action(project: Path) -> None:
     first = run_ti("build", cwd=project)
     assert first.returncode == 0, first.stderr

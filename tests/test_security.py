@@ -317,6 +317,7 @@ def test_headings_keep_working_anchors(built_site: Path) -> None:
     assert "uc-actualite-nationale" in ids
 
 
+@pytest.mark.lent
 def test_negative_control_without_namespaces_the_theme_is_replaced(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     make_hostile(root)
@@ -380,6 +381,7 @@ def _links(root: Path, secret: Path) -> None:
     (root / GC / "lettres" / "2.md").symlink_to(root / "hooks" / "mkdocs_hooks.py")
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_links_leaving_the_repository_are_refused(tmp_path: Path, command: str) -> None:
     root = copy_project(tmp_path / "projet")
@@ -398,6 +400,7 @@ def test_links_leaving_the_repository_are_refused(tmp_path: Path, command: str) 
     assert not (root / "site").exists()
 
 
+@pytest.mark.lent
 def test_negative_control_without_the_guard_the_secret_is_published(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     secret = tmp_path / "secret.md"  # a page: the docs/ allow-list accepts it
@@ -492,6 +495,7 @@ def _with_images(root: Path) -> None:
     )
 
 
+@pytest.mark.lent
 def test_published_images_carry_no_metadata(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     _with_images(root)
@@ -514,6 +518,7 @@ def test_published_images_carry_no_metadata(tmp_path: Path) -> None:
             assert not any(s in path.read_bytes() for s in SECRETS[:4]), path
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_decompression_bomb_is_refused_with_its_line(tmp_path: Path, command: str) -> None:
     root = copy_project(tmp_path / "projet")
@@ -546,6 +551,7 @@ REMOTE = {
 }
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("name", REMOTE)
 def test_remote_resources_are_refused_by_check(tmp_path: Path, name: str) -> None:
     root = copy_project(tmp_path / "projet")
@@ -590,6 +596,7 @@ def test_the_sanitiser_never_keeps_a_remote_image() -> None:
 # --- nothing private is published ------------------------------------------------------------
 
 
+@pytest.mark.lent
 def test_drafts_comments_and_metadata_never_reach_site_or_cache(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     _with_images(root)
@@ -671,6 +678,7 @@ def test_disk_full_is_explained() -> None:
     )
 
 
+@pytest.mark.lent
 def test_leftover_temporary_folders_are_removed(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     stale = root / ".site-999999-abcd"  # a build whose process is gone
@@ -683,6 +691,7 @@ def test_leftover_temporary_folders_are_removed(tmp_path: Path) -> None:
     assert not list(root.glob(".site-*"))
 
 
+@pytest.mark.lent
 def test_english_noise_and_banner_are_hidden(tmp_path: Path) -> None:
     import subprocess
     import sys
@@ -773,6 +782,7 @@ def test_docs_front_matter_holds_only_the_keys_the_site_uses(tmp_path: Path) -> 
     assert "docs/programme.md:2: champ « subtitle » : champ inconnu" in result.stderr, result.stderr
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("name", ["x.js", "evil.html", "evil.svg", "sous/page.htm", "a.css"])
 def test_docs_publishes_only_pages_and_raster_images(tmp_path: Path, name: str) -> None:
     root = copy_project(tmp_path / "projet")
@@ -801,6 +811,7 @@ def test_docs_share_image_must_be_next_to_the_page(tmp_path: Path) -> None:
     ), result.stderr
 
 
+@pytest.mark.lent
 def test_docs_images_are_published_without_metadata(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     (root / "docs" / "photo.jpg").write_bytes(_photo_with_metadata())
@@ -835,6 +846,7 @@ def _two_blocks(root: Path, description: str, diagnostic: str) -> None:
     )
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("opener", ["<!-- ouvert", "<textarea>", "<script>", "<style>", "<xmp>"])
 def test_a_tag_left_open_cannot_end_a_contributor_block(tmp_path: Path, opener: str) -> None:
     """A contributor leaves a tag open in one block (it swallows the block's closing marker)
@@ -922,6 +934,7 @@ TOC_TRAPS = (
 )
 
 
+@pytest.mark.lent
 def test_table_of_contents_titles_are_text(tmp_path: Path) -> None:
     """Markdown strips the tags of a heading for the table of contents with an expression of
     its own, which crafted HTML gets through; the theme prints the titles raw."""
@@ -940,6 +953,7 @@ def test_table_of_contents_titles_are_text(tmp_path: Path) -> None:
         assert not live_injections(str(soup)), (page, live_injections(str(soup)))
 
 
+@pytest.mark.lent
 def test_docs_pages_are_contributed_content(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     (root / "docs" / "essai.md").write_text(
@@ -958,6 +972,7 @@ def test_docs_pages_are_contributed_content(tmp_path: Path) -> None:
     assert "mermaid" not in html and "ti-share" not in html
 
 
+@pytest.mark.lent
 def test_a_url_field_cannot_add_markdown_attributes(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     letter = root / HDC / "lettres" / "15.md"
@@ -1009,6 +1024,7 @@ def test_negative_controls_for_the_table_of_contents_and_urls() -> None:
     assert "){#" in html_escape(url) and "){#" not in md_url(url)
 
 
+@pytest.mark.lent
 def test_negative_control_unescaped_navigation_runs_the_payload(tmp_path: Path) -> None:
     """Without the escaping at the boundary with the theme, a territory's name is a script in
     the navigation of every page (Material prints navigation titles raw)."""

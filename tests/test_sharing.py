@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import extruct
+import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
@@ -119,6 +120,7 @@ def test_share_box_without_trackers(built_site: Path) -> None:
     assert not [s for s in soup.find_all("script", src=True) if "linkedin" in s["src"]]
 
 
+@pytest.mark.lent
 def test_social_images_wrap_long_titles_and_are_cached(project: Path) -> None:
     title = "Une proposition de titre démesurément longue " * 8
     lines = wrap(title, font(48, bold=True), 700, 4)
@@ -139,6 +141,7 @@ def test_social_images_wrap_long_titles_and_are_cached(project: Path) -> None:
     assert "Images de partage : 1 dessinée, 48 en cache." in third.stderr
 
 
+@pytest.mark.lent
 def test_dropping_a_published_url_fails_the_build(project: Path) -> None:
     (project / HDC / "actions/communication.md").unlink()
     result = run_ti("build", cwd=project)
@@ -151,6 +154,7 @@ def test_dropping_a_published_url_fails_the_build(project: Path) -> None:
     assert "Traceback" not in output
 
 
+@pytest.mark.lent
 def test_renamed_territory_keeps_its_urls(project: Path) -> None:
     old = project / "territoires/grand-chatellerault"
     new = project / "territoires/grand-chatellerault-vienne"
@@ -173,6 +177,7 @@ def test_renamed_territory_keeps_its_urls(project: Path) -> None:
     assert "/grand-chatellerault/ /grand-chatellerault-vienne/ 301" in redirects
 
 
+@pytest.mark.lent
 def test_site_url_is_required(project: Path) -> None:
     config = project / "mkdocs.yml"
     config.write_text(
