@@ -30,6 +30,8 @@ live_reads: list[str] = []
 def _audit(event: str, args: tuple[object, ...]) -> None:
     if event not in _AUDITED or not args or not isinstance(args[0], str | bytes | os.PathLike):
         return
+    if event != "open" and sys._getframe(1).f_code.co_filename.endswith("pkgutil.py"):
+        return  # pkgutil.iter_modules (frictionless) lists the folders of sys.path: no reading
     path = os.path.abspath(os.fsdecode(args[0]))  # type: ignore[arg-type]
     if (
         path in LIVE_FILES
