@@ -157,6 +157,7 @@ def test_feeds_and_calendar_are_well_formed(hostile_site: Path) -> None:
     assert str(events[0]["SUMMARY"]) == " ".join(ICS_INJECTION.split())
 
 
+@pytest.mark.lent
 def test_negative_control_the_checks_catch_live_payloads(unsanitised_site: Path) -> None:
     html = (unsanitised_site / ACTION_PAGE).read_text(encoding="utf-8")
     found = set(live_injections(html))

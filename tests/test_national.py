@@ -81,6 +81,7 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.lent
 def test_navigation_is_grouped_by_region_at_scale(national: Path) -> None:
     site = load_site(national)
     nav = Renderer(site).nav()

@@ -136,6 +136,7 @@ def poisoned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     return build_site(root), counts
 
 
+@pytest.mark.lent
 def test_the_payload_reached_every_kind_of_file(poisoned: tuple[Path, dict[str, int]]) -> None:
     _, counts = poisoned
     for name in ("site.yml", "territoire.yml", "priorites.yml", "gouvernance.yml", "14.md"):
@@ -143,6 +144,7 @@ def test_the_payload_reached_every_kind_of_file(poisoned: tuple[Path, dict[str, 
     assert sum(counts.values()) > 150, counts
 
 
+@pytest.mark.lent
 def test_every_html_output_is_inert(poisoned: tuple[Path, dict[str, int]]) -> None:
     site, _ = poisoned
     pages = sorted(site.rglob("*.html"))
@@ -152,6 +154,7 @@ def test_every_html_output_is_inert(poisoned: tuple[Path, dict[str, int]]) -> No
         assert not live_injections(html), (page, live_injections(html))
 
 
+@pytest.mark.lent
 def test_navigation_and_footer_show_the_payload_as_text(
     poisoned: tuple[Path, dict[str, int]],
 ) -> None:
@@ -164,6 +167,7 @@ def test_navigation_and_footer_show_the_payload_as_text(
     assert soup.title is not None and "<script>" in soup.title.get_text()
 
 
+@pytest.mark.lent
 def test_feeds_calendars_exports_and_search_are_inert(
     poisoned: tuple[Path, dict[str, int]],
 ) -> None:
