@@ -70,7 +70,12 @@ class _French(logging.Filter):
 
 
 _FRENCH = _French()
-logging.getLogger(f"{ENGINE}.structure.pages").addFilter(_FRENCH)
+# MkDocs loads this file again for every build of a process (ti serve's rebuilds, tests): the
+# filter of a previous load would rewrite messages with that build's sources first.
+_PAGES_LOG = logging.getLogger(f"{ENGINE}.structure.pages")
+for _old in [f for f in _PAGES_LOG.filters if type(f).__name__ == "_French"]:
+    _PAGES_LOG.removeFilter(_old)
+_PAGES_LOG.addFilter(_FRENCH)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:

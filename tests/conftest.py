@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import chdir, contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -50,6 +53,23 @@ def reading_live_project() -> Iterator[None]:
     start = len(live_reads)
     yield
     del live_reads[start:]
+
+
+@pytest.fixture(autouse=True)
+def _engine_logging_restored() -> Iterator[None]:
+    """In-process builds share the engine's loggers: a test that changes them (a level, a
+    handler) must not hide the warnings of the next test's `ti check` or build."""
+    import logging
+
+    saved = {}
+    for name in ("mkdocs", "mkdocs.commands.build", "properdocs"):
+        logger = logging.getLogger(name)
+        saved[name] = (logger.level, list(logger.handlers), list(logger.filters), logger.propagate)
+    yield
+    for name, (level, handlers, filters, propagate) in saved.items():
+        logger = logging.getLogger(name)
+        logger.setLevel(level)  # (clears the loggers' cache of enabled levels)
+        logger.handlers[:], logger.filters[:], logger.propagate = handlers, filters, propagate
 
 
 @pytest.fixture(autouse=True)
@@ -102,6 +122,93 @@ def run_ti(
         text=True,
         check=False,
     )
+
+
+@dataclass
+class TiResult:
+    """What a `ti` command returned and printed (like subprocess.CompletedProcess)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class _EngineRun:
+    """The engine's process of `ti build` (tisite.cli._mkdocs_process) run in this process:
+    its output (both streams, as the child's pipe) is read back by the real ``run_mkdocs``,
+    which shows it in French and recognises a crash."""
+
+    def __init__(self, command: list[str], env: dict[str, str], cwd: Path) -> None:
+        import logging
+        import traceback
+
+        from tisite import engine, settings
+
+        moteur, options, *arguments = command[3:]  # python -m tisite.engine <moteur> ...
+        assert moteur == "mkdocs", "ProperDocs replaces mkdocs for the whole process: run_ti"
+        logger = logging.getLogger("mkdocs")
+        saved = (list(logger.handlers), logger.level, logger.propagate)
+        # MkDocs' CLI adds to this logger a filter that drops a message seen before in the
+        # process (the same error in the next build would vanish), and sets warning filters
+        build_log = logging.getLogger("mkdocs.commands.build")
+        build_filters = list(build_log.filters)
+        names = [k for k in env if "MKDOCS_2" in k]
+        before = {k: os.environ.get(k) for k in names}
+        output = io.StringIO()
+        self.code = 0
+        try:
+            os.environ.update({k: env[k] for k in names})
+            with (
+                redirect_stdout(output),
+                redirect_stderr(output),
+                chdir(cwd),
+                settings.given(),
+                warnings.catch_warnings(),
+            ):
+                try:
+                    engine.main([moteur, options, *arguments])
+                except SystemExit as exc:
+                    self.code = exc.code if isinstance(exc.code, int) else int(bool(exc.code))
+                except Exception:
+                    output.write(traceback.format_exc())  # as the child's stderr would show it
+                    self.code = 1
+        finally:
+            logger.handlers[:], logger.propagate = saved[0], saved[2]  # MkDocs' CLI adds one
+            logger.setLevel(saved[1])
+            build_log.filters[:] = build_filters
+            for k, v in before.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        self.stdout = io.StringIO(output.getvalue())
+
+    def wait(self) -> int:
+        return self.code
+
+
+def ti_inprocess(*args: str, cwd: Path) -> TiResult:
+    """`ti --racine <cwd> <args>` in this process (tisite.cli.main), its exit code and output.
+    `ti build`'s engine process runs here too (_EngineRun); ProperDocs and copied hooks
+    (override_in_copy) need a process of their own: run_ti."""
+    from tisite import cli
+
+    if "properdocs" in args:
+        raise ValueError("ProperDocs remplace mkdocs pour tout le processus : run_ti")
+    out, err = io.StringIO(), io.StringIO()
+    real = cli._mkdocs_process
+    cli._mkdocs_process = _EngineRun  # type: ignore[assignment]
+    try:
+        with redirect_stdout(out), redirect_stderr(err), chdir(cwd):
+            try:
+                code = cli.main(["--racine", str(cwd), *args])
+            except SystemExit as exc:  # argparse's usage errors, find_root
+                if isinstance(exc.code, str):
+                    print(exc.code, file=sys.stderr)
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    finally:
+        cli._mkdocs_process = real  # type: ignore[method-assign]
+    return TiResult(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

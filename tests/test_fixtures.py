@@ -6,6 +6,7 @@ green suite. conftest.py fails any test that reads the live settings or content.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import synthetic
-from conftest import ROOT, copy_project, live_reads, reading_live_project, run_ti
+from conftest import ROOT, copy_project, live_reads, reading_live_project, run_ti, ti_inprocess
 from synthetic import FIXTURE, write_project
 
 LIVE = ("mkdocs.yml", "site.yml", "urls-publiees.txt", "docs", "territoires")
@@ -66,9 +67,9 @@ def _fork(dest: Path) -> Path:
     )  # fmt: skip
     with reading_live_project():
         shutil.copytree(ROOT, dest, ignore=ignored)
-    removed = run_ti("retirer-exemples", cwd=dest)
+    removed = ti_inprocess("retirer-exemples", cwd=dest)
     assert removed.returncode == 0, removed.stderr
-    created = run_ti(
+    created = ti_inprocess(
         "nouveau-territoire", "lacq-pau-tarbes", "--nom", "Lacq-Pau-Tarbes",
         "--epci", "200039204", "--epci", "tarbes lourdes", cwd=dest,
     )  # fmt: skip
@@ -119,7 +120,7 @@ def _run_suite(fork: Path) -> subprocess.CompletedProcess[str]:
 @pytest.mark.lent
 def test_a_territory_fork_that_follows_the_guide_keeps_a_green_suite(tmp_path: Path) -> None:
     fork = _fork(tmp_path / "fork")
-    checked = run_ti("check", cwd=fork)  # a real, valid territory's site
+    checked = ti_inprocess("check", cwd=fork)  # a real, valid territory's site
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "Lacq-Pau-Tarbes" in checked.stdout
     result = _run_suite(fork)
@@ -139,3 +140,47 @@ def test_a_territory_fork_that_follows_the_guide_keeps_a_green_suite(tmp_path: P
     assert control.returncode == 1, control.stdout[-3000:]
     assert "FAILED tests/test_render.py" in control.stdout
     assert "FAILED tests/test_sharing.py" in control.stdout
+
+
+@pytest.mark.lent
+def test_ti_inprocess_says_what_the_ti_process_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tests' in-process `ti` (conftest.ti_inprocess) prints and returns what the command
+    does in a process of its own, and leaves no logging handler or build setting behind."""
+    import logging
+
+    from tisite import settings
+
+    projects = [copy_project(tmp_path / name) for name in ("ici", "processus")]
+    for project in projects:
+        letter = project / "territoires/hainaut-douaisis-cambresis/lettres/14.md"
+        letter.write_text(
+            letter.read_text(encoding="utf-8")
+            + "\nVoir [la fiche](../../plan-action/absente.md).\n",
+            encoding="utf-8",
+        )
+    handlers = list(logging.getLogger("mkdocs").handlers)
+    here = ti_inprocess("build", "--brouillons", cwd=projects[0])
+    assert logging.getLogger("mkdocs").handlers == handlers
+    assert settings._given == {}
+    pages_log = logging.getLogger("mkdocs.structure.pages")
+    assert [type(f).__name__ for f in pages_log.filters].count("_French") == 1
+    there = run_ti("build", "--brouillons", cwd=projects[1])
+    assert (here.returncode, here.stdout) == (there.returncode, there.stdout) == (1, "")
+    timing = re.compile(r" en \d+,\d s\.$", re.M)  # Pagefind's time
+    assert timing.sub("", here.stderr) == timing.sub("", there.stderr), here.stderr
+    assert "lettres/14.md" in here.stderr and "Échec de la construction" in here.stderr
+    again = ti_inprocess("build", "--brouillons", cwd=projects[0])  # MkDocs drops repeats
+    assert "lettres/14.md" in again.stderr, again.stderr
+    # a crash of the engine: the same French message, no traceback
+    import mkdocs.commands.build
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(mkdocs.commands.build, "build", crash)
+    crashed = ti_inprocess("build", cwd=projects[0])
+    assert crashed.returncode == 1
+    assert "erreur interne : RuntimeError: panne simulée" in crashed.stderr, crashed.stderr
+    assert "Traceback" not in crashed.stderr
