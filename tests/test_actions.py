@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from frictionless import Resource, Schema
 
-from conftest import ROOT, flat, run_ti
+from conftest import ROOT, flat, ti_inprocess
 from tisite import actionplan
 from tisite.errors import ContentError
 from tisite.loader import load_site
@@ -113,7 +113,7 @@ def test_drafts_are_not_published(project: Path) -> None:
     assert hdc(project).action("action-secrete") is None
     preview = load_site(project, drafts=True).territory("hainaut-douaisis-cambresis")
     assert preview is not None and preview.action("action-secrete") is not None
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stderr
     site = project / "site"
     assert not (site / "hainaut-douaisis-cambresis/plan-action/action-secrete").exists()
@@ -239,7 +239,7 @@ def test_renamed_action_redirects(project: Path) -> None:
         text.replace("---\n", "---\nanciens_identifiants: [communication]\n", 1), "utf-8"
     )
     old.unlink()
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stderr
     redirect = project / "site/hainaut-douaisis-cambresis/plan-action/communication/index.html"
     soup = BeautifulSoup(redirect.read_text("utf-8"), "html.parser")

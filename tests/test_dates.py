@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_ti
+from conftest import ti_inprocess
 
 HDC = "hainaut-douaisis-cambresis"
 SITE = "https://territoires-industrie.example.org/"
@@ -48,7 +48,7 @@ def commit_all(project: Path, day: str) -> None:
 @pytest.mark.lent
 def test_sitemap_and_open_data_dates_come_from_the_content(project: Path) -> None:
     commit_all(project, "2025-03-14")
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stderr
     dates = lastmods(project)
     today = dt.date.today().isoformat()
@@ -71,7 +71,7 @@ def test_sitemap_and_open_data_dates_come_from_the_content(project: Path) -> Non
 def test_without_history_a_page_has_no_date_rather_than_a_false_one(project: Path) -> None:
     """Negative control: outside a repository, a page without content date gets no lastmod
     (MkDocs would write the build date), a letter keeps its own."""
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stderr
     dates = lastmods(project)
     assert dates[f"{HDC}/carte-identite/"] is None

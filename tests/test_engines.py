@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_ti
+from conftest import ROOT, run_ti, ti_inprocess
 
 HDC = "territoires/hainaut-douaisis-cambresis"
 # Imports of an engine or of its theme fail in the process (as if they were not installed).
@@ -135,7 +135,7 @@ def test_build_settings_come_from_ti_or_mkdocs_yml(project: Path, tmp_path: Path
         text.replace("extra_css:", "extra:\n  ti_construction:\n    brouillon: oui\nextra_css:"),
         encoding="utf-8",
     )
-    result = run_ti("check", cwd=project)
+    result = ti_inprocess("check", cwd=project)
     output = result.stdout + result.stderr
     assert result.returncode == 1
     assert "mkdocs.yml: champ « extra.ti_construction.brouillon » : champ inconnu" in output

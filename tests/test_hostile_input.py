@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_ti
+from conftest import ti_inprocess
 from tisite.cli import main
 
 GC = "territoires/grand-chatellerault"
@@ -466,7 +466,7 @@ def test_the_corpus_is_large_enough() -> None:
 def test_build_refuses_bad_input_without_output(name: str, project: Path) -> None:
     """Through the real build: exit 1, the error, no traceback, no site/ and no temp folder."""
     CASES[name].setup(project)
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 1
     assert CASES[name].expected in result.stderr
     assert "Traceback" not in result.stderr + result.stdout

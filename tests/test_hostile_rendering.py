@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
 from browser import injected_script_events, static_server
-from conftest import copy_project, flat, override_in_copy, run_ti
+from conftest import copy_project, flat, override_in_copy, run_ti, ti_inprocess
 from hostile import ICS_INJECTION, MARKDOWN_PAYLOADS, YAML_PAYLOADS, live_injections, make_hostile
 
 GC = "grand-chatellerault"
@@ -45,7 +45,8 @@ PAGES = (
 
 def _build(root: Path, env: dict[str, str] | None = None) -> Path:
     make_hostile(root)
-    result = run_ti("build", cwd=root, env=env)
+    # copied hooks (a negative control's) need a process of their own
+    result = run_ti("build", cwd=root, env=env) if env else ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "site"
 

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from PIL import Image
 from pydantic import ValidationError
 
-from conftest import flat, run_ti
+from conftest import flat, ti_inprocess
 from synthetic import FIXTURE
 from tisite import publishing, schema
 from tisite.errors import ContentError
@@ -134,7 +134,7 @@ def test_upcoming_and_past_split_at_build_date(project: Path) -> None:
         + f"appels_a_projets:\n  - titre: Appel à venir\n    operateur: Bpifrance\n    date_limite: {future}\n",
         encoding="utf-8",
     )
-    assert run_ti("build", cwd=project).returncode == 0
+    assert ti_inprocess("build", cwd=project).returncode == 0
     page = soup_of(project / "site" / HDC / "agenda/index.html")
     assert "Appel à venir" in page.find(id="a-venir").find_next("ul").get_text()
     assert "Appel à venir" not in page.find(id="passes").find_next("ul").get_text()
@@ -252,7 +252,7 @@ def test_drafts_never_reach_public_outputs(built_site: Path, project: Path) -> N
     preview = load_site(project, drafts=True).territory(HDC)
     assert preview is not None and preview.letter(16) is not None
     # The documented preview option (make serve BROUILLONS=1) goes through the same settings.
-    result = run_ti("build", "--brouillons", cwd=project)
+    result = ti_inprocess("build", "--brouillons", cwd=project)
     assert result.returncode == 0, result.stderr
     assert "Lettre en préparation" in (project / "site" / HDC / "lettres/16/index.html").read_text(
         "utf-8"
@@ -301,7 +301,7 @@ def test_letter_errors(project: Path) -> None:
 
 
 def test_new_letter_scaffold(project: Path) -> None:
-    result = run_ti("nouvelle-lettre", HDC, "--date", "2023-02-14", cwd=project)
+    result = ti_inprocess("nouvelle-lettre", HDC, "--date", "2023-02-14", cwd=project)
     assert result.returncode == 0, result.stderr
     assert f"Lettre créée : {LETTRES}/17.md (brouillon, n°17" in result.stdout  # 16 is a draft
     created = (project / LETTRES / "17.md").read_text(encoding="utf-8")
@@ -309,7 +309,7 @@ def test_new_letter_scaffold(project: Path) -> None:
     site = load_site(project, drafts=True).territory(HDC)
     assert site is not None and site.letter(17) is not None  # valid as generated
     assert load_site(project).territory(HDC).letter(17) is None  # but a draft
-    bad = run_ti("nouvelle-lettre", "inconnu", cwd=project)
+    bad = ti_inprocess("nouvelle-lettre", "inconnu", cwd=project)
     assert bad.returncode == 1 and "Territoire « inconnu » introuvable" in bad.stderr
 
 

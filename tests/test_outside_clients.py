@@ -16,7 +16,7 @@ from frictionless import Resource
 from icalendar import Calendar
 from ruamel.yaml import YAML
 
-from conftest import ROOT, copy_project, run_ti
+from conftest import ROOT, copy_project, ti_inprocess
 from synthetic import write_project
 
 SCHEMAS = ROOT / "schemas"
@@ -114,7 +114,7 @@ def test_an_invalid_file_is_refused_by_schema_and_check(project: Path, tmp_path:
     groups = content_documents(project, tmp_path / "documents")
     result = check_jsonschema(SCHEMAS / "action.schema.json", groups["action"])
     assert result.returncode == 1 and "12" in result.stdout
-    checked = run_ti("check", "--rapide", cwd=project)
+    checked = ti_inprocess("check", "--rapide", cwd=project)
     assert checked.returncode == 1 and action.name in checked.stdout + checked.stderr
 
 
@@ -174,6 +174,6 @@ def test_unsubscribe_rule_is_the_same_for_schema_and_check(
     path.write_text(text[:start] + "diffusion:\n" + diffusion, "utf-8")
     groups = content_documents(project, tmp_path / "documents")
     schema_ok = check_jsonschema(SCHEMAS / "territoire.schema.json", groups["territoire"])
-    build_ok = run_ti("check", "--rapide", cwd=project)
+    build_ok = ti_inprocess("check", "--rapide", cwd=project)
     assert (schema_ok.returncode == 0) == valid, schema_ok.stdout
     assert (build_ok.returncode == 0) == valid, build_ok.stderr

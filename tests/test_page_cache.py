@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copied_hooks_env, copy_project, run_ti
+from conftest import copied_hooks_env, copy_project, ti_inprocess
 from pagefind_index import indexed_pages
 from tisite.pagecache import linked_paths, site_paths
 
@@ -22,7 +22,7 @@ LEAVES = 12  # fiches actions and letters of the example
 
 
 def build(project: Path, site: str, *options: str) -> str:
-    result = run_ti("build", "--site-dir", str(project / site), *options, cwd=project)
+    result = ti_inprocess("build", "--site-dir", str(project / site), *options, cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout + result.stderr
 
@@ -107,7 +107,7 @@ def test_cached_page_whose_link_target_disappears_fails_the_build(project: Path)
     build(project, "site")
     (project / f"territoires/{HDC}/actions/communication.md").unlink()
     (project / "urls-publiees.txt").unlink()
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     out = result.stdout + result.stderr
     assert result.returncode != 0, out
     # named by its source file and line, in French
@@ -127,7 +127,7 @@ def test_cached_page_whose_anchor_disappears_fails_the_build(project: Path) -> N
     letter = project / LETTRES / "15.md"
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text.replace("## Boîte à outils", "## Ressources"), encoding="utf-8")
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     out = result.stdout + result.stderr
     assert result.returncode != 0, out
     assert "#boite-a-outils" in out
@@ -137,7 +137,7 @@ def test_cached_page_whose_anchor_disappears_fails_the_build(project: Path) -> N
 @pytest.mark.lent
 def test_warning_build_stores_nothing(project: Path) -> None:
     append(project / LETTRES / "14.md", "\nVoir [une page absente](../../absente/index.md).\n")
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode != 0
     assert not list((project / ".cache" / "pages").glob("*.json"))
 

@@ -33,7 +33,7 @@ from playwright.sync_api import Browser
 from pydantic import BaseModel, ValidationError
 
 from browser import injected_script_events, static_server
-from conftest import build_site, copy_project, override_in_copy, run_ti
+from conftest import build_site, copy_project, override_in_copy, run_ti, ti_inprocess
 from hostile import RUN, live_injections, make_hostile
 from pagefind_index import indexed_pages
 from tisite import schema
@@ -393,7 +393,7 @@ def test_links_leaving_the_repository_are_refused(tmp_path: Path, command: str) 
     secret.write_text("---\ntitre: SECRET-DU-CI\n---\nSECRET-DU-CI\n", encoding="utf-8")
     _links(root, secret)
     os.mkfifo(root / GC / "tube")
-    result = run_ti(command, cwd=root)
+    result = ti_inprocess(command, cwd=root)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "Traceback" not in output
@@ -436,7 +436,7 @@ def test_every_link_is_refused_even_inside_the_repository(tmp_path: Path, link: 
         name = "docs"
     else:
         (root / name).symlink_to(root / target)
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     assert result.returncode == 1, result.stdout
     assert f"{name}: lien symbolique" in result.stderr, result.stderr
 
@@ -505,7 +505,7 @@ def test_published_images_carry_no_metadata(tmp_path: Path) -> None:
     _with_images(root)
     originals = b"".join(p.read_bytes() for p in (root / HDC / "lettres" / "images").iterdir())
     assert all(secret in originals for secret in SECRETS[:4])  # negative control
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
     published = sorted((root / "site").rglob("images/*"))
     assert {p.name for p in published} >= {"photo.jpg", "schema.png"}
@@ -531,7 +531,7 @@ def test_decompression_bomb_is_refused_with_its_line(tmp_path: Path, command: st
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text + "\n\n![Bombe](images/bombe.png)\n", encoding="utf-8")
     line = len((text + "\n\n").splitlines()) + 1
-    result = run_ti(command, cwd=root)
+    result = ti_inprocess(command, cwd=root)
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "Traceback" not in output, output
     assert (
@@ -564,7 +564,7 @@ def test_remote_resources_are_refused_by_check(tmp_path: Path, name: str) -> Non
     markdown, expected = REMOTE[name]
     letter.write_text(text + "\n\nAvant.\n\n" + markdown + "\n", encoding="utf-8")
     line = len((text + "\n\nAvant.\n\n").splitlines()) + 1
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     assert result.returncode == 1, result.stdout
     assert f"{LETTER}:{line}: {expected}" in result.stderr, result.stderr
     assert (
@@ -581,7 +581,7 @@ def test_remote_image_in_a_yaml_markdown_field(tmp_path: Path) -> None:
     old = "  Comme les autres territoires pilotes,"
     assert old in text
     path.write_text(text.replace(old, "  ![carte](https://t.example/c.png) " + old.strip()))
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     assert result.returncode == 1
     expected = f"{GC}/priorites.yml:2: champ « ambition » : image chargée depuis un autre site"
     assert expected in result.stderr, result.stderr
@@ -616,7 +616,7 @@ def test_drafts_comments_and_metadata_never_reach_site_or_cache(tmp_path: Path) 
         "brouillon: true\n---\nBROUILLON-PRIVE\n",
         encoding="utf-8",
     )
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
     markers = [b"COMMENTAIRE-PRIVE", b"BROUILLON-PRIVE", *SECRETS[:4]]
     assert markers[0] in letter.read_bytes()  # negative control: the marker is in the source
@@ -666,7 +666,7 @@ def test_unwritable_output_gets_a_french_message(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     blocker = tmp_path / "fichier"
     blocker.write_text("x", encoding="utf-8")
-    result = run_ti("build", "--site-dir", str(blocker / "site"), cwd=root)
+    result = ti_inprocess("build", "--site-dir", str(blocker / "site"), cwd=root)
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "Traceback" not in output, output
     assert f"Impossible d'écrire le site dans {blocker}" in output, output
@@ -689,7 +689,7 @@ def test_leftover_temporary_folders_are_removed(tmp_path: Path) -> None:
     (stale / "x").mkdir(parents=True)
     old_style = root / ".site-k2j3h4"
     old_style.mkdir()
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
     assert not stale.exists() and not old_style.exists()
     assert not list(root.glob(".site-*"))
@@ -781,7 +781,7 @@ def test_docs_front_matter_holds_only_the_keys_the_site_uses(tmp_path: Path) -> 
         ),
         encoding="utf-8",
     )
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     assert result.returncode == 1
     assert "docs/programme.md:2: champ « subtitle » : champ inconnu" in result.stderr, result.stderr
 
@@ -794,7 +794,7 @@ def test_docs_publishes_only_pages_and_raster_images(tmp_path: Path, name: str) 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"<script>{RUN}</script>", encoding="utf-8")
     for command in ("check", "build"):
-        result = run_ti(command, cwd=root)
+        result = ti_inprocess(command, cwd=root)
         output = result.stdout + result.stderr
         assert result.returncode == 1, output
         assert f"docs/{name}: fichier refusé dans docs/" in output, output
@@ -808,7 +808,7 @@ def test_docs_share_image_must_be_next_to_the_page(tmp_path: Path) -> None:
         text.replace("---\ntitle:", "---\nimage: ../mkdocs.yml\nimage_alt: x\ntitle:", 1),
         encoding="utf-8",
     )
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "docs/programme.md:2: champ « image » : le chemin ne peut pas remonter" in (
         result.stderr
@@ -819,7 +819,7 @@ def test_docs_share_image_must_be_next_to_the_page(tmp_path: Path) -> None:
 def test_docs_images_are_published_without_metadata(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     (root / "docs" / "photo.jpg").write_bytes(_photo_with_metadata())
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
     data = (root / "site" / "photo.jpg").read_bytes()
     assert not [s for s in SECRETS if s in data]
@@ -868,7 +868,7 @@ def test_a_tag_left_open_cannot_end_a_contributor_block(tmp_path: Path, opener: 
     )
     _two_blocks(root, description, diagnostic)
     for command in ("check", "build"):
-        result = run_ti(command, cwd=root)
+        result = ti_inprocess(command, cwd=root)
         output = result.stdout + result.stderr
         assert result.returncode == 1, output
         assert f"{HDC}/actions/chef-de-projet.md: " in output, output
@@ -905,7 +905,7 @@ def test_email_version_never_loads_a_remote_image(tmp_path: Path) -> None:
     text = letter.read_text(encoding="utf-8")
     pixel = '![logo](https://t.example/pixel.png){ src="images/couverture-bilan-relance.jpg" }'
     letter.write_text(text + "\n\n" + pixel + "\n", encoding="utf-8")
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     assert result.returncode == 1
     assert "image chargée depuis un autre site (« https://t.example/pixel.png »)" in (
         result.stderr
@@ -924,7 +924,7 @@ def test_absurdly_nested_html_gets_a_french_message(tmp_path: Path) -> None:
     letter = root / LETTER
     deep = '<div markdown="1">\n' * 500 + "x\n" + "</div>\n" * 500
     letter.write_text(letter.read_text(encoding="utf-8") + "\n\n" + deep, encoding="utf-8")
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "Traceback" not in output, output[-2000:]
     assert f"{LETTER}:" in output and "HTML imbriqué beaucoup trop profondément" in output
@@ -946,7 +946,7 @@ def test_table_of_contents_titles_are_text(tmp_path: Path) -> None:
     for rel in (LETTER, "docs/programme.md"):
         path = root / rel
         path.write_text(path.read_text(encoding="utf-8") + "\n\n" + TOC_TRAPS, encoding="utf-8")
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
     for page in ("hainaut-douaisis-cambresis/lettres/14/index.html", "programme/index.html"):
         soup = BeautifulSoup((root / "site" / page).read_text(encoding="utf-8"), "html.parser")
@@ -967,7 +967,7 @@ def test_docs_pages_are_contributed_content(tmp_path: Path) -> None:
         '<pre class="mermaid">graph TD; A-->B</pre>\n',
         encoding="utf-8",
     )
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
     html = (root / "site" / "essai" / "index.html").read_text(encoding="utf-8")
     ids = _ids(html)
@@ -987,7 +987,7 @@ def test_a_url_field_cannot_add_markdown_attributes(tmp_path: Path) -> None:
         text.replace(old, old + "    lien: https://a.fr/x){#ti-post-text}\n", 1),
         encoding="utf-8",
     )
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
     html = (root / "site" / HDC.removeprefix("territoires/") / "lettres/15/index.html").read_text(
         encoding="utf-8"
@@ -1001,7 +1001,7 @@ def test_a_url_field_cannot_add_markdown_attributes(tmp_path: Path) -> None:
 def test_markdown_files_with_a_capital_extension_are_refused(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     (root / "docs" / "Notes.MD").write_text("# X\n<!-- SECRET -->\n", encoding="utf-8")
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     assert result.returncode == 1
     assert "docs/Notes.MD: extension « .MD » : écrivez « .md » en minuscules" in result.stderr
 
