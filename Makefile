@@ -85,8 +85,9 @@ test: $(STAMP) quality-deps ## Lance toute la suite de tests
 	$(BIN)/mypy
 	NO_MKDOCS_2_WARNING=1 VNU_JAR=$(CURDIR)/$(VNU_JAR) $(BIN)/python -m pytest
 
-test-rapide: $(STAMP) ## Les tests rapides (moins d'une minute) : sans navigateur, sans mesure, sans les tests lents
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -q -m "not browser and not bench and not lent"
+# Sans Java, Chromium, npm ni Node.js (un clone neuf suffit) : les marqueurs de pyproject.toml.
+test-rapide: $(STAMP) ## Les tests rapides (moins d'une minute) : ni navigateur, ni Nu Html Checker, ni éditeur web, ni mesure, ni tests lents
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -q -m "not browser and not bench and not nu and not editeur and not lent"
 
 bench: $(STAMP) ## Mesures de performance (BENCH_ARGS="--repetitions 2" par exemple)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python scripts/bench.py $(BENCH_ARGS)

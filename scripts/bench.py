@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from synthetic import LOREM, ROOT, write_letter, write_project
+from synthetic import FIXTURE, LOREM, ROOT, write_letter, write_project
 
 PYTHON = sys.executable
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -111,7 +111,7 @@ def plain_config(plugins: list[object]) -> dict[str, object]:
     """Our theme settings, without our hooks, templates or extra files."""
     import yaml
 
-    ours = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    ours = yaml.safe_load((FIXTURE / "mkdocs.yml").read_text(encoding="utf-8"))
     theme = {k: v for k, v in ours["theme"].items() if k != "custom_dir"}
     return {
         "site_name": "Territoires d'industrie (MkDocs seul)",

@@ -1,9 +1,10 @@
 """Synthetic but realistic territories for the benchmark and the national-scale tests.
 
-``write_project(dest, n)`` writes a complete project (mkdocs.yml, site.yml, docs/, hooks/) with
-``n`` generated territories: real EPCIs from the reference (each in one territory only), an
-identity card, priorities, governance, about a dozen fiches actions with budgets, calendars,
-progress and indicators, and six newsletters a year. Generation is deterministic (seeded).
+``write_project(dest, n)`` writes a complete project (mkdocs.yml, site.yml and docs/ of the test
+fixture, the project's hooks/) with ``n`` generated territories: real EPCIs from the reference
+(each in one territory only), an identity card, priorities, governance, about a dozen fiches
+actions with budgets, calendars, progress and indicators, and six newsletters a year.
+Generation is deterministic (seeded).
 """
 
 from __future__ import annotations
@@ -239,19 +240,30 @@ def write_letter(folder: Path, numero: int, rng: random.Random) -> Path:
 
 
 SHARED = ("mkdocs.yml", "site.yml", "docs", "hooks")
-# Content that a territory's fork changes: tests and benchmarks take it from a frozen copy of
-# the examples (tests/fixtures/exemple), never from the live folders, so that a fork keeps a
-# green suite. Code, configuration and the guide come from the project.
+# What a territory's fork changes (its settings: mkdocs.yml, site.yml; its pages: docs/; its
+# content: territoires/, urls-publiees.txt) comes from a frozen copy of the examples
+# (tests/fixtures/exemple), never from the live project, so that a fork keeps a green suite;
+# only the code (hooks/) comes from the project. Nothing else can be copied.
 FIXTURE = ROOT / "tests" / "fixtures" / "exemple"
-CONTENT = ("site.yml", "territoires", "urls-publiees.txt")
+CONTENT = ("mkdocs.yml", "site.yml", "docs", "territoires", "urls-publiees.txt")
+CODE = ("hooks",)
+
+
+def source(name: str) -> Path:
+    """Where an entry of a test or benchmark project comes from: the fixture or the code."""
+    if name in CONTENT:
+        return FIXTURE / name
+    if name in CODE:
+        return ROOT / name
+    raise ValueError(f"{name} : ni du contenu de {FIXTURE} {CONTENT}, ni du code {CODE}")
 
 
 def copy_entries(dest: Path, names: tuple[str, ...]) -> Path:
-    """Copy files and folders of the project into ``dest`` (caches left behind): content
-    from the fixture, the rest from the project root."""
+    """Copy entries of a project into ``dest`` (caches left behind): settings and content
+    from the fixture, code from the project root (see :func:`source`)."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in names:
-        src = (FIXTURE if name in CONTENT else ROOT) / name
+        src = source(name)
         if src.is_dir():
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
+from contextlib import chdir, contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,70 @@ from synthetic import copy_entries
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_ENTRIES = ("mkdocs.yml", "site.yml", "docs", "territoires", "hooks", "urls-publiees.txt")
+
+# --- no test reads the live project's settings or content (a territory's fork changes them) ---
+# Test projects are copies of tests/fixtures/exemple plus the project's hooks/ (synthetic.py).
+# An audit hook records every file this process opens or lists under these entries of the
+# project; a test that did so fails (see test_fixtures.py for the negative control).
+LIVE_FILES = frozenset(str(ROOT / n) for n in ("mkdocs.yml", "site.yml", "urls-publiees.txt"))
+LIVE_FOLDERS = tuple(str(ROOT / n) for n in ("docs", "territoires"))
+_AUDITED = frozenset(("open", "os.listdir", "os.scandir"))
+live_reads: list[str] = []
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if event not in _AUDITED or not args or not isinstance(args[0], str | bytes | os.PathLike):
+        return
+    if event != "open" and sys._getframe(1).f_code.co_filename.endswith("pkgutil.py"):
+        return  # pkgutil.iter_modules (frictionless) lists the folders of sys.path: no reading
+    path = os.path.abspath(os.fsdecode(args[0]))  # type: ignore[arg-type]
+    if (
+        path in LIVE_FILES
+        or path in LIVE_FOLDERS
+        or path.startswith(tuple(f + os.sep for f in LIVE_FOLDERS))
+    ):
+        live_reads.append(path)
+
+
+sys.addaudithook(_audit)
+
+
+@contextmanager
+def reading_live_project() -> Iterator[None]:
+    """For the one test that copies the live project on purpose (test_fixtures.py)."""
+    start = len(live_reads)
+    yield
+    del live_reads[start:]
+
+
+@pytest.fixture(autouse=True)
+def _engine_logging_restored() -> Iterator[None]:
+    """In-process builds share the engine's loggers: a test that changes them (a level, a
+    handler) must not hide the warnings of the next test's `ti check` or build."""
+    import logging
+
+    saved = {}
+    for name in ("mkdocs", "mkdocs.commands.build", "properdocs"):
+        logger = logging.getLogger(name)
+        saved[name] = (logger.level, list(logger.handlers), list(logger.filters), logger.propagate)
+    yield
+    for name, (level, handlers, filters, propagate) in saved.items():
+        logger = logging.getLogger(name)
+        logger.setLevel(level)  # (clears the loggers' cache of enabled levels)
+        logger.handlers[:], logger.filters[:], logger.propagate = handlers, filters, propagate
+
+
+@pytest.fixture(autouse=True)
+def _reads_no_live_content() -> Iterator[None]:
+    """Fails the test if anything (the test, a fixture it set up, a module it imported) read
+    the live project since the previous test ended."""
+    yield
+    read = sorted(set(live_reads))
+    live_reads.clear()
+    assert not read, (
+        f"le contenu ou les réglages du projet ont été lus ({', '.join(read)}) : les tests "
+        "lisent tests/fixtures/exemple (copy_project), jamais le projet lui-même"
+    )
 
 
 def flat(text: str) -> str:
@@ -54,6 +122,93 @@ def run_ti(
         text=True,
         check=False,
     )
+
+
+@dataclass
+class TiResult:
+    """What a `ti` command returned and printed (like subprocess.CompletedProcess)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class _EngineRun:
+    """The engine's process of `ti build` (tisite.cli._mkdocs_process) run in this process:
+    its output (both streams, as the child's pipe) is read back by the real ``run_mkdocs``,
+    which shows it in French and recognises a crash."""
+
+    def __init__(self, command: list[str], env: dict[str, str], cwd: Path) -> None:
+        import logging
+        import traceback
+
+        from tisite import engine, settings
+
+        moteur, options, *arguments = command[3:]  # python -m tisite.engine <moteur> ...
+        assert moteur == "mkdocs", "ProperDocs replaces mkdocs for the whole process: run_ti"
+        logger = logging.getLogger("mkdocs")
+        saved = (list(logger.handlers), logger.level, logger.propagate)
+        # MkDocs' CLI adds to this logger a filter that drops a message seen before in the
+        # process (the same error in the next build would vanish), and sets warning filters
+        build_log = logging.getLogger("mkdocs.commands.build")
+        build_filters = list(build_log.filters)
+        names = [k for k in env if "MKDOCS_2" in k]
+        before = {k: os.environ.get(k) for k in names}
+        output = io.StringIO()
+        self.code = 0
+        try:
+            os.environ.update({k: env[k] for k in names})
+            with (
+                redirect_stdout(output),
+                redirect_stderr(output),
+                chdir(cwd),
+                settings.given(),
+                warnings.catch_warnings(),
+            ):
+                try:
+                    engine.main([moteur, options, *arguments])
+                except SystemExit as exc:
+                    self.code = exc.code if isinstance(exc.code, int) else int(bool(exc.code))
+                except Exception:
+                    output.write(traceback.format_exc())  # as the child's stderr would show it
+                    self.code = 1
+        finally:
+            logger.handlers[:], logger.propagate = saved[0], saved[2]  # MkDocs' CLI adds one
+            logger.setLevel(saved[1])
+            build_log.filters[:] = build_filters
+            for k, v in before.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        self.stdout = io.StringIO(output.getvalue())
+
+    def wait(self) -> int:
+        return self.code
+
+
+def ti_inprocess(*args: str, cwd: Path) -> TiResult:
+    """`ti --racine <cwd> <args>` in this process (tisite.cli.main), its exit code and output.
+    `ti build`'s engine process runs here too (_EngineRun); ProperDocs and copied hooks
+    (override_in_copy) need a process of their own: run_ti."""
+    from tisite import cli
+
+    if "properdocs" in args:
+        raise ValueError("ProperDocs remplace mkdocs pour tout le processus : run_ti")
+    out, err = io.StringIO(), io.StringIO()
+    real = cli._mkdocs_process
+    cli._mkdocs_process = _EngineRun  # type: ignore[assignment]
+    try:
+        with redirect_stdout(out), redirect_stderr(err), chdir(cwd):
+            try:
+                code = cli.main(["--racine", str(cwd), *args])
+            except SystemExit as exc:  # argparse's usage errors, find_root
+                if isinstance(exc.code, str):
+                    print(exc.code, file=sys.stderr)
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    finally:
+        cli._mkdocs_process = real  # type: ignore[method-assign]
+    return TiResult(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture
@@ -107,46 +262,3 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("hostile") / "projet")
     make_hostile(root)
     return build_site(root)
-
-
-# --- tiers: `make test-rapide` leaves out the browser, the benchmark and the slow tests -------
-# A test is slow when its last measured run took half a second or more (its own call, not the shared
-# fixtures it uses):
-# every run of the suite records its durations in .cache/durees-tests.json; a fresh clone uses
-# the copy committed in tests/durees.json (a new test counts as quick until measured).
-SLOW_SECONDS = 0.5
-MEASURED = ROOT / ".cache" / "durees-tests.json"
-COMMITTED = ROOT / "tests" / "durees.json"
-_durations: dict[str, float] = {}
-
-
-def _known_durations() -> dict[str, float]:
-    import json
-
-    for path in (MEASURED, COMMITTED):
-        if path.is_file():
-            return {k: float(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
-    return {}
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    known = _known_durations()
-    for item in items:
-        if known.get(item.nodeid, 0.0) >= SLOW_SECONDS:
-            item.add_marker(pytest.mark.lent)
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    # the test's own time: a shared fixture's (one built site for many tests) is not its own
-    if report.when == "call":
-        _durations[report.nodeid] = report.duration
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    import json
-
-    if not _durations:
-        return
-    merged = {**_known_durations(), **{k: round(v, 2) for k, v in _durations.items()}}
-    MEASURED.parent.mkdir(parents=True, exist_ok=True)
-    MEASURED.write_text(json.dumps(merged, indent=0, sort_keys=True), encoding="utf-8")

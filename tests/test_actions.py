@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from frictionless import Resource, Schema
 
-from conftest import ROOT, flat, run_ti
+from conftest import ROOT, flat, ti_inprocess
 from tisite import actionplan
 from tisite.errors import ContentError
 from tisite.loader import load_site
@@ -103,6 +103,7 @@ def test_missing_front_matter_and_bad_status(project: Path) -> None:
     )
 
 
+@pytest.mark.lent
 def test_drafts_are_not_published(project: Path) -> None:
     source = (project / ACTIONS / "emploi-competences.md").read_text(encoding="utf-8")
     draft = source.replace("---\n", "---\nbrouillon: true\n", 1).replace(
@@ -112,7 +113,7 @@ def test_drafts_are_not_published(project: Path) -> None:
     assert hdc(project).action("action-secrete") is None
     preview = load_site(project, drafts=True).territory("hainaut-douaisis-cambresis")
     assert preview is not None and preview.action("action-secrete") is not None
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stderr
     site = project / "site"
     assert not (site / "hainaut-douaisis-cambresis/plan-action/action-secrete").exists()
@@ -236,6 +237,7 @@ def test_open_data_exports(built_site: Path, tmp_path: Path) -> None:
     assert not Resource(path="broken.csv", basepath=str(tmp_path), schema=schema).validate().valid
 
 
+@pytest.mark.lent
 def test_renamed_action_redirects(project: Path) -> None:
     old = project / ACTIONS / "communication.md"
     new = project / ACTIONS / "communication-linkedin.md"
@@ -244,7 +246,7 @@ def test_renamed_action_redirects(project: Path) -> None:
         text.replace("---\n", "---\nanciens_identifiants: [communication]\n", 1), "utf-8"
     )
     old.unlink()
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stderr
     redirect = project / "site/hainaut-douaisis-cambresis/plan-action/communication/index.html"
     soup = BeautifulSoup(redirect.read_text("utf-8"), "html.parser")

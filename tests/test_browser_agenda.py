@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from browser import static_server
-from conftest import run_ti
+from conftest import ti_inprocess
 
 pytestmark = pytest.mark.browser
 HDC = "hainaut-douaisis-cambresis"
@@ -24,7 +24,7 @@ def test_agenda_entries_move_to_past_in_the_browser(browser: Browser, project: P
         + f"appels_a_projets:\n  - titre: Appel bientôt clos\n    date_limite: {soon}\n",
         encoding="utf-8",
     )
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stderr
     with static_server(project / "site") as base:
         url = f"{base}{HDC}/agenda/"

@@ -22,7 +22,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page
 
 from browser import free_port, start_preview, start_process, stop_process, wait_http
-from conftest import ROOT, copy_project, flat, run_ti
+from conftest import ROOT, copy_project, flat, ti_inprocess
 from tisite import cms
 
 pytestmark = pytest.mark.browser
@@ -134,7 +134,7 @@ def _written(path: Path, before: str | None, timeout: float = 30) -> str:
 
 
 def _check(project: Path) -> None:
-    result = run_ti("check", cwd=project)
+    result = ti_inprocess("check", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contenu valide" in result.stdout
 
@@ -336,7 +336,7 @@ def test_gitlab_sign_in_goes_to_the_forge_with_pkce(browser: Browser, tmp_path: 
             "edition:\n  forge: gitlab\n  depot: territoires/mon-site\n"
             "  application_id: abc123\n  url_forge: https://gitlab.exemple.org\n"
         )
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     with static_server(project / "site") as url:
         context = browser.new_context(locale="fr-FR")

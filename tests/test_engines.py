@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, run_ti
+import pytest
+
+from conftest import ROOT, run_ti, ti_inprocess
 
 HDC = "territoires/hainaut-douaisis-cambresis"
 # Imports of an engine or of its theme fail in the process (as if they were not installed).
@@ -41,6 +43,7 @@ def python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.lent
 def test_core_generates_the_site_without_any_engine(project: Path) -> None:
     result = python(NO_ENGINE + GENERATE, str(project))
     assert result.returncode == 0, result.stderr
@@ -103,6 +106,7 @@ def _normalised(site: Path) -> dict[str, str]:
     return out
 
 
+@pytest.mark.lent
 def test_properdocs_builds_the_same_site(built_site: Path, project: Path) -> None:
     result = run_ti("build", "--moteur", "properdocs", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -119,6 +123,7 @@ def test_properdocs_builds_the_same_site(built_site: Path, project: Path) -> Non
     )
 
 
+@pytest.mark.lent
 def test_properdocs_messages_are_french_and_name_the_source(project: Path) -> None:
     letter = project / HDC / "lettres" / "14.md"
     letter.write_text(
@@ -139,6 +144,7 @@ def test_properdocs_messages_are_french_and_name_the_source(project: Path) -> No
             assert "erreur : contenu invalide" in output and "1 erreur dans le contenu" in output
 
 
+@pytest.mark.lent
 def test_build_settings_come_from_ti_or_mkdocs_yml(project: Path, tmp_path: Path) -> None:
     from tisite import engine
 
@@ -167,7 +173,7 @@ def test_build_settings_come_from_ti_or_mkdocs_yml(project: Path, tmp_path: Path
         text.replace("extra_css:", "extra:\n  ti_construction:\n    brouillon: oui\nextra_css:"),
         encoding="utf-8",
     )
-    result = run_ti("check", cwd=project)
+    result = ti_inprocess("check", cwd=project)
     output = result.stdout + result.stderr
     assert result.returncode == 1
     assert "mkdocs.yml: champ « extra.ti_construction.brouillon » : champ inconnu" in output

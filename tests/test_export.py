@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import run_ti
+from conftest import ti_inprocess
 from hostile import RUN, SCRIPT, live_injections, make_hostile
 from tisite import csp, export, render
 from tisite.sanitize import Sanitized
@@ -52,10 +52,11 @@ def _view(soup: BeautifulSoup) -> dict[str, object]:
     }
 
 
+@pytest.mark.lent
 def test_export_builds_without_hooks_into_the_same_pages(
     built_site: Path, project: Path, tmp_path: Path
 ) -> None:
-    result = run_ti("exporter", str(tmp_path / "export"), cwd=project)
+    result = ti_inprocess("exporter", str(tmp_path / "export"), cwd=project)
     assert result.returncode == 0, result.stderr
     assert "pages générées" in result.stdout
     config = (tmp_path / "export/mkdocs.yml").read_text(encoding="utf-8")
@@ -105,6 +106,7 @@ def uncovered_scripts(html: str) -> list[str]:
     return [h for h in hashes if h not in policy] if tag else ["aucune politique", *hashes]
 
 
+@pytest.mark.lent
 def test_export_of_hostile_content_is_inert(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -153,11 +155,12 @@ def test_export_of_hostile_content_is_inert(
     assert uncovered_scripts(unprotected["404.html"])[0] == "aucune politique"
 
 
+@pytest.mark.lent
 def test_export_never_replaces_another_folder(project: Path, tmp_path: Path) -> None:
     other = tmp_path / "travail"
     other.mkdir()
     (other / "notes.txt").write_text("à garder", encoding="utf-8")
-    refused = run_ti("exporter", str(other), cwd=project)
+    refused = ti_inprocess("exporter", str(other), cwd=project)
     assert refused.returncode == 1
     assert refused.stderr.startswith(f"{other} : ce dossier existe, n'est pas vide et n'a pas")
     assert "(il n'a pas de fichier .export-territoires)" in refused.stderr
@@ -165,7 +168,7 @@ def test_export_never_replaces_another_folder(project: Path, tmp_path: Path) -> 
     assert [p.name for p in other.iterdir()] == ["notes.txt"]
     # a previous export is replaced whole
     target = tmp_path / "export"
-    assert run_ti("exporter", str(target), cwd=project).returncode == 0
+    assert ti_inprocess("exporter", str(target), cwd=project).returncode == 0
     (target / "docs" / "reste.md").write_text("ancien", encoding="utf-8")
-    assert run_ti("exporter", str(target), cwd=project).returncode == 0
+    assert ti_inprocess("exporter", str(target), cwd=project).returncode == 0
     assert not (target / "docs" / "reste.md").exists()

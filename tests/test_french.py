@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
-from conftest import run_ti
+from conftest import ti_inprocess
 from tisite import schema, textutil
 
 HDC = "hainaut-douaisis-cambresis"
@@ -54,6 +55,7 @@ def test_built_pages_read_as_french(built_site: Path) -> None:
         assert "licence Licence" not in text, path
 
 
+@pytest.mark.lent
 def test_numbers_and_booleans_as_french_contributors_write_them(project: Path) -> None:
     path = project / ACTION
     original = path.read_text("utf-8")
@@ -67,7 +69,7 @@ def test_numbers_and_booleans_as_french_contributors_write_them(project: Path) -
     }
     for written, message in cases.items():
         path.write_text(original.replace("montant: 9865", f"montant: {written}", 1), "utf-8")
-        result = run_ti("check", "--rapide", cwd=project)
+        result = ti_inprocess("check", "--rapide", cwd=project)
         assert result.returncode == 1, written
         assert f"{ACTION}:27: champ « budget[1].montant » : {message}" in result.stderr
     path.write_text(original, "utf-8")
@@ -78,11 +80,11 @@ def test_numbers_and_booleans_as_french_contributors_write_them(project: Path) -
     letter = project / f"territoires/{HDC}/lettres/16.md"  # a draft (brouillon: true)
     draft = letter.read_text("utf-8")
     letter.write_text(draft.replace("brouillon: true", "brouillon: Oui"), "utf-8")
-    built = run_ti("build", cwd=project)
+    built = ti_inprocess("build", cwd=project)
     assert built.returncode == 0, built.stderr
     assert not (project / "site" / HDC / "lettres/16").exists()  # « Oui » is true
     letter.write_text(draft.replace("brouillon: true", "brouillon: non"), "utf-8")
-    built = run_ti("build", cwd=project)
+    built = ti_inprocess("build", cwd=project)
     assert built.returncode == 0, built.stderr
     assert (project / "site" / HDC / "lettres/16/index.html").is_file()
 
@@ -94,15 +96,16 @@ def test_every_number_problem_of_a_file_at_once_and_units_explained(project: Pat
     text = text.replace("montant: 10833.33", "montant: 15k€", 1)
     text = text.replace("montant: 10833.33", "montant: 15 000 €", 1)
     path.write_text(text, "utf-8")
-    result = run_ti("check", "--rapide", cwd=project)
+    result = ti_inprocess("check", "--rapide", cwd=project)
     assert result.returncode == 1
     assert "« 15.000 » se lit 15" in result.stderr
     assert "(reçu « 15k€ ») : écrivez 15000" in result.stderr
     assert "(reçu « 15 000 € ») : écrivez 15000" in result.stderr
 
 
+@pytest.mark.lent
 def test_the_new_letter_template_is_valid_with_its_examples_uncommented(project: Path) -> None:
-    created = run_ti("nouvelle-lettre", HDC, "--date", "2026-01-15", cwd=project)
+    created = ti_inprocess("nouvelle-lettre", HDC, "--date", "2026-01-15", cwd=project)
     assert created.returncode == 0, created.stderr
     path = project / f"territoires/{HDC}/lettres/17.md"  # after the draft n°16
     assert "lettres/17.md" in created.stdout
@@ -112,16 +115,17 @@ def test_the_new_letter_template_is_valid_with_its_examples_uncommented(project:
     uncommented = re.sub(r"^# ((?:appels_a_projets|evenements):|  [- ] )", r"\1", text, flags=re.M)
     assert "appels_a_projets:\n  - titre:" in uncommented
     path.write_text(uncommented, "utf-8")
-    checked = run_ti("check", "--rapide", cwd=project)
+    checked = ti_inprocess("check", "--rapide", cwd=project)
     assert checked.returncode == 0, checked.stderr
 
 
+@pytest.mark.lent
 def test_a_link_to_a_folder_is_an_error_for_check(project: Path) -> None:
     letter = project / f"territoires/{HDC}/lettres/15.md"
     letter.write_text(
         letter.read_text("utf-8") + "\nVoir le [plan d'action](../plan-action/).\n", "utf-8"
     )
-    result = run_ti("check", cwd=project)
+    result = ti_inprocess("check", cwd=project)
     assert result.returncode == 1
     output = result.stdout + result.stderr
     assert f"territoires/{HDC}/lettres/15.md:" in output

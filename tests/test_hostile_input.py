@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_site, run_ti
+from conftest import build_site, run_ti, ti_inprocess
 from tisite.cli import main
 
 GC = "territoires/grand-chatellerault"
@@ -694,11 +694,12 @@ def test_the_corpus_is_large_enough() -> None:
     assert len(CASES) >= 30
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("name", ["octets-non-utf8", "alias-yaml-exponentiel", "url-javascript"])
 def test_build_refuses_bad_input_without_output(name: str, project: Path) -> None:
     """Through the real build: exit 1, the error, no traceback, no site/ and no temp folder."""
     CASES[name].setup(project)
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 1
     assert CASES[name].expected in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
@@ -759,6 +760,7 @@ def test_errors_are_capped_per_file(project: Path, capsys: pytest.CaptureFixture
     assert any("… et " in line and "autres problèmes dans ce fichier" in line for line in lines)
 
 
+@pytest.mark.lent
 def test_crlf_line_endings_and_bom_are_accepted(project: Path) -> None:
     path = project / ACTION
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))

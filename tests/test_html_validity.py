@@ -11,6 +11,10 @@ import pytest
 from conftest import copied_hooks_env, copy_project, run_ti
 from htmlcheck import MATERIAL_ERRORS, check_html, is_material_error, our_errors, vnu_jar
 
+# Java and the Nu Html Checker (`make quality-deps`): left out of `make test-rapide` by this
+# marker; in `make test`, a missing checker fails (test_checker_is_installed), never skips.
+pytestmark = pytest.mark.nu
+
 KINDS = (
     "index.html",
     "404.html",

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from PIL import Image
 from pydantic import ValidationError
 
-from conftest import build_site, flat, run_ti
+from conftest import build_site, flat, ti_inprocess
 from synthetic import FIXTURE
 from tisite import publishing, schema
 from tisite.errors import ContentError
@@ -127,6 +127,7 @@ def test_agenda_and_icalendar(built_site: Path) -> None:
     assert "Conseil communautaire" in page.find(id="passes").find_next("ul").get_text()
 
 
+@pytest.mark.lent
 def test_upcoming_and_past_split_at_build_date(project: Path) -> None:
     future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     path = project / f"territoires/{HDC}/agenda.yml"
@@ -135,7 +136,7 @@ def test_upcoming_and_past_split_at_build_date(project: Path) -> None:
         + f"appels_a_projets:\n  - titre: Appel à venir\n    operateur: Bpifrance\n    date_limite: {future}\n",
         encoding="utf-8",
     )
-    assert run_ti("build", cwd=project).returncode == 0
+    assert ti_inprocess("build", cwd=project).returncode == 0
     page = soup_of(project / "site" / HDC / "agenda/index.html")
     assert "Appel à venir" in page.find(id="a-venir").find_next("ul").get_text()
     assert "Appel à venir" not in page.find(id="passes").find_next("ul").get_text()
@@ -244,6 +245,7 @@ def test_email_links_to_pages_resolve_like_the_web_page(built_site: Path) -> Non
     assert "a ; b" in text and "c\u202f; d" in text
 
 
+@pytest.mark.lent
 def test_drafts_never_reach_public_outputs(built_site: Path, project: Path) -> None:
     for path in built_site.rglob("*"):
         if path.is_file() and path.suffix in {".html", ".xml", ".json", ".ics", ".txt", ".csv"}:
@@ -259,7 +261,7 @@ def test_drafts_never_reach_public_outputs(built_site: Path, project: Path) -> N
     )
     (actions / "action-en-preparation.md").write_text(draft_action, "utf-8")
     # The documented preview option (make serve BROUILLONS=1) goes through the same settings.
-    result = run_ti("build", "--brouillons", cwd=project)
+    result = ti_inprocess("build", "--brouillons", cwd=project)
     assert result.returncode == 0, result.stderr
     site = project / "site" / HDC
     assert "Lettre en préparation" in (site / "lettres/16/index.html").read_text("utf-8")
@@ -466,7 +468,7 @@ def test_a_phone_photo_with_a_second_picture_is_a_jpeg(project: Path) -> None:
 
 
 def test_new_letter_scaffold(project: Path) -> None:
-    result = run_ti("nouvelle-lettre", HDC, "--date", "2023-02-14", cwd=project)
+    result = ti_inprocess("nouvelle-lettre", HDC, "--date", "2023-02-14", cwd=project)
     assert result.returncode == 0, result.stderr
     assert f"Lettre créée : {LETTRES}/17.md (brouillon, n°17" in result.stdout  # 16 is a draft
     created = (project / LETTRES / "17.md").read_text(encoding="utf-8")
@@ -474,7 +476,7 @@ def test_new_letter_scaffold(project: Path) -> None:
     site = load_site(project, drafts=True).territory(HDC)
     assert site is not None and site.letter(17) is not None  # valid as generated
     assert load_site(project).territory(HDC).letter(17) is None  # but a draft
-    bad = run_ti("nouvelle-lettre", "inconnu", cwd=project)
+    bad = ti_inprocess("nouvelle-lettre", "inconnu", cwd=project)
     assert bad.returncode == 1 and "Territoire « inconnu » introuvable" in bad.stderr
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_site, run_ti
+from conftest import build_site, ti_inprocess
 from synthetic import write_project
 from tisite.loader import load_site
 from tisite.render import Renderer
@@ -81,6 +81,7 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.lent
 def test_navigation_is_grouped_by_region_at_scale(national: Path) -> None:
     site = load_site(national)
     nav = Renderer(site).nav()
@@ -102,8 +103,9 @@ def test_navigation_is_grouped_by_region_at_scale(national: Path) -> None:
     assert doc["nombre"] == 20 and sum(t["actions"]["nombre"] for t in doc["territoires"]) == 40
 
 
+@pytest.mark.lent
 def test_one_territory_preview_builds_only_that_territory(national: Path, tmp_path: Path) -> None:
-    result = run_ti(
+    result = ti_inprocess(
         "build", "--territoire", "territoire-003", "--site-dir", str(tmp_path / "s"), cwd=national
     )
     assert result.returncode == 0, result.stderr
@@ -112,6 +114,7 @@ def test_one_territory_preview_builds_only_that_territory(national: Path, tmp_pa
     assert not {f"territoire-{k:03d}" for k in range(1, 21) if k != 3} & built
 
 
+@pytest.mark.lent
 def test_an_interregional_territory_is_listed_in_each_region_and_counted_once(
     project: Path,
 ) -> None:
@@ -121,7 +124,7 @@ def test_an_interregional_territory_is_listed_in_each_region_and_counted_once(
     path = project / "territoires/hainaut-douaisis-cambresis/territoire.yml"
     text = path.read_text("utf-8")
     path.write_text(text.replace("epci:\n", 'epci:\n  - siren: "200071140"\n', 1), "utf-8")
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stderr
     site = project / "site"
     home = soup_of(site / "index.html").select_one("article")

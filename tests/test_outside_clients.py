@@ -16,7 +16,7 @@ from frictionless import Resource
 from icalendar import Calendar
 from ruamel.yaml import YAML
 
-from conftest import ROOT, copy_project, run_ti
+from conftest import ROOT, copy_project, ti_inprocess
 from synthetic import write_project
 
 SCHEMAS = ROOT / "schemas"
@@ -90,6 +90,7 @@ def test_a_python_only_regex_is_caught(tmp_path: Path) -> None:
     assert result.returncode == 1 and "is not a 'regex'" in result.stdout
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("source", ["exemples", "synthétique"])
 def test_every_content_file_matches_its_schema(tmp_path: Path, source: str) -> None:
     """What the build accepts, the editors' schemas accept: the example territories and a
@@ -113,7 +114,7 @@ def test_an_invalid_file_is_refused_by_schema_and_check(project: Path, tmp_path:
     groups = content_documents(project, tmp_path / "documents")
     result = check_jsonschema(SCHEMAS / "action.schema.json", groups["action"])
     assert result.returncode == 1 and "12" in result.stdout
-    checked = run_ti("check", "--rapide", cwd=project)
+    checked = ti_inprocess("check", "--rapide", cwd=project)
     assert checked.returncode == 1 and action.name in checked.stdout + checked.stderr
 
 
@@ -154,6 +155,7 @@ def test_every_csv_is_valid_for_frictionless_and_excel(built_site: Path) -> None
         assert not header.startswith("\ufeff"), path  # one BOM, not two
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize(
     ("diffusion", "valid"),
     [
@@ -172,6 +174,6 @@ def test_unsubscribe_rule_is_the_same_for_schema_and_check(
     path.write_text(text[:start] + "diffusion:\n" + diffusion, "utf-8")
     groups = content_documents(project, tmp_path / "documents")
     schema_ok = check_jsonschema(SCHEMAS / "territoire.schema.json", groups["territoire"])
-    build_ok = run_ti("check", "--rapide", cwd=project)
+    build_ok = ti_inprocess("check", "--rapide", cwd=project)
     assert (schema_ok.returncode == 0) == valid, schema_ok.stdout
     assert (build_ok.returncode == 0) == valid, build_ok.stderr

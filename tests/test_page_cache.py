@@ -10,7 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import copied_hooks_env, copy_project, run_ti
+import pytest
+
+from conftest import copied_hooks_env, copy_project, run_ti, ti_inprocess
 from pagefind_index import indexed_pages
 
 HDC = "hainaut-douaisis-cambresis"
@@ -19,7 +21,7 @@ LEAVES = 12  # fiches actions and letters of the example
 
 
 def build(project: Path, site: str, *options: str) -> str:
-    result = run_ti("build", "--site-dir", str(project / site), *options, cwd=project)
+    result = ti_inprocess("build", "--site-dir", str(project / site), *options, cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout + result.stderr
 
@@ -50,6 +52,7 @@ def append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
+@pytest.mark.lent
 def test_rebuild_serves_leaves_from_cache_with_identical_output(project: Path) -> None:
     first = build(project, "site-1")
     assert served(first) == 0
@@ -65,6 +68,7 @@ def test_rebuild_serves_leaves_from_cache_with_identical_output(project: Path) -
     assert different_files(project / "site-1", project / "site-3") == []
 
 
+@pytest.mark.lent
 def test_changed_letter_is_rendered_again(project: Path) -> None:
     build(project, "site")
     append(
@@ -81,6 +85,7 @@ def test_changed_letter_is_rendered_again(project: Path) -> None:
     assert different_files(project / "site", project / "site-plein") == []
 
 
+@pytest.mark.lent
 def test_draft_is_never_served_from_cache(project: Path) -> None:
     build(project, "site")
     letter = project / LETTRES / "15.md"
@@ -92,6 +97,7 @@ def test_draft_is_never_served_from_cache(project: Path) -> None:
     assert f"/{HDC}/lettres/15/" not in indexed_pages(project / "site")
 
 
+@pytest.mark.lent
 def test_cached_page_whose_link_target_disappears_fails_the_build(project: Path) -> None:
     append(
         project / LETTRES / "14.md",
@@ -100,7 +106,7 @@ def test_cached_page_whose_link_target_disappears_fails_the_build(project: Path)
     build(project, "site")
     (project / f"territoires/{HDC}/actions/communication.md").unlink()
     (project / "urls-publiees.txt").unlink()
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     out = result.stdout + result.stderr
     assert result.returncode != 0, out
     # named by its source file and line, in French
@@ -108,6 +114,7 @@ def test_cached_page_whose_link_target_disappears_fails_the_build(project: Path)
     assert "plan-action/communication/index.md" in out
 
 
+@pytest.mark.lent
 def test_cached_page_whose_anchor_disappears_fails_the_build(project: Path) -> None:
     append(
         project / LETTRES / "14.md", "\nVoir [la boîte à outils](../15/index.md#boite-a-outils).\n"
@@ -119,16 +126,17 @@ def test_cached_page_whose_anchor_disappears_fails_the_build(project: Path) -> N
     letter = project / LETTRES / "15.md"
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text.replace("## Boîte à outils", "## Ressources"), encoding="utf-8")
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     out = result.stdout + result.stderr
     assert result.returncode != 0, out
     assert "#boite-a-outils" in out
     assert f"territoires/{HDC}/lettres/14.md:" in out
 
 
+@pytest.mark.lent
 def test_warning_build_stores_nothing(project: Path) -> None:
     append(project / LETTRES / "14.md", "\nVoir [une page absente](../../absente/index.md).\n")
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode != 0
     assert not list((project / ".cache" / "pages").glob("*.json"))
 
@@ -169,6 +177,7 @@ def _two_builds(project: Path, control: bool) -> tuple[list[Path], list[Path]]:
     return pages, emails
 
 
+@pytest.mark.lent
 def test_a_rebuild_in_the_same_process_sees_edited_templates(project: Path) -> None:
     stale_pages, stale_emails = _two_builds(project, control=False)
     assert stale_pages == [] and stale_emails == []

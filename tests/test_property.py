@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import copy_project, run_ti
+from conftest import copy_project, ti_inprocess
 from hostile import RUN, live_injections
 from tisite.cli import main
 
@@ -105,7 +105,7 @@ def _write(root: Path, target: str, value: str, quoted: bool) -> None:
 def warm_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example project, built once: its .cache (social images) makes each example quick."""
     root = copy_project(tmp_path_factory.mktemp("propriete") / "projet")
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
     shutil.rmtree(root / "site")
     return root
@@ -128,6 +128,7 @@ def _first_error(report: str) -> str:
     return lines[0] if lines else ""
 
 
+@pytest.mark.lent
 @settings(
     max_examples=25,
     deadline=None,
@@ -147,7 +148,7 @@ def test_check_and_build_agree_and_outputs_are_inert(
     _write(root, target, value, quoted)
     code, report = _check(root)  # an exception here fails the test: no traceback allowed
     assert code in (0, 1), report
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
     assert result.returncode == code, (target, value, report, output)

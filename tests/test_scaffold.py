@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_ti
+from conftest import ti_inprocess
 from tisite.reference import load_reference
 
 
@@ -18,25 +18,26 @@ def test_epci_search_ignores_accents_case_and_hyphens(project: Path) -> None:
     assert next(e.siren for e in reference.search("LACQ orthez")) == "200039204"
     assert [e.siren for e in reference.search("porte du hainaut")] == ["200042190"]
     assert reference.search("200042190")[0].nom == "CA de la Porte du Hainaut"
-    result = run_ti("epci", "Châtellerault", cwd=project)
+    result = ti_inprocess("epci", "Châtellerault", cwd=project)
     assert result.returncode == 0
     assert result.stdout.startswith("248600413  CA Grand Châtellerault — CA, Vienne (86),")
     assert "habitants" in result.stdout
-    missing = run_ti("epci", "zzzz", cwd=project)
+    missing = ti_inprocess("epci", "zzzz", cwd=project)
     assert missing.returncode == 1 and "Aucune intercommunalité" in missing.stderr
 
 
 def test_a_mistyped_siren_gets_the_closest_epci_and_the_search_command(project: Path) -> None:
     path = project / "territoires/grand-chatellerault/territoire.yml"
     path.write_text(path.read_text("utf-8").replace("248600413", "248600431"), "utf-8")
-    result = run_ti("check", "--rapide", cwd=project)
+    result = ti_inprocess("check", "--rapide", cwd=project)
     assert result.returncode == 1
     assert "vouliez-vous dire 248600413 (CA Grand Châtellerault) ?" in result.stderr
     assert "ti epci <nom>" in result.stderr
 
 
+@pytest.mark.lent
 def test_new_territory_is_valid_at_once_and_builds(project: Path) -> None:
-    result = run_ti(
+    result = ti_inprocess(
         "nouveau-territoire",
         "lacq-pau-tarbes",
         "--nom",
@@ -55,11 +56,12 @@ def test_new_territory_is_valid_at_once_and_builds(project: Path) -> None:
         text = (folder / name).read_text("utf-8")
         assert text.startswith(f"# yaml-language-server: $schema=../../schemas/{name[:-4]}")
     assert '"200039204"' in (folder / "territoire.yml").read_text("utf-8")
-    checked = run_ti("check", cwd=project)
+    checked = ti_inprocess("check", cwd=project)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "Lacq-Pau-Tarbes" in checked.stdout
 
 
+@pytest.mark.lent
 def test_new_territory_refusals(project: Path) -> None:
     cases = {
         ("grand-chatellerault", "--nom", "X", "--epci", "pau"): "existe déjà",
@@ -72,32 +74,33 @@ def test_new_territory_refusals(project: Path) -> None:
         ("x", "--nom", "X", "--epci", "pau", "--epci", "200067254"): "indiquée deux fois",
     }
     for args, message in cases.items():
-        result = run_ti("nouveau-territoire", *args, cwd=project)
+        result = ti_inprocess("nouveau-territoire", *args, cwd=project)
         assert result.returncode == 1, args
         assert result.stderr.startswith("Territoire non créé : ") and message in result.stderr
         assert "Traceback" not in result.stderr
     assert not (project / "territoires/x").exists()
 
 
+@pytest.mark.lent
 def test_removing_the_examples_leaves_a_site_that_checks_and_builds(project: Path) -> None:
-    result = run_ti("retirer-exemples", cwd=project)
+    result = ti_inprocess("retirer-exemples", cwd=project)
     assert result.returncode == 0
     assert "Retiré : territoires/grand-chatellerault/" in result.stdout
     assert "28 adresses des exemples retirées" in result.stdout
     assert "ti nouveau-territoire" in result.stdout
     registry = (project / "urls-publiees.txt").read_text("utf-8")
     assert "/grand-chatellerault/" not in registry and "/contribuer/" in registry
-    created = run_ti(
+    created = ti_inprocess(
         "nouveau-territoire", "mon-territoire", "--nom", "Mon territoire", "--epci", "pau",
         cwd=project,
     )  # fmt: skip
     assert created.returncode == 0, created.stderr
-    checked = run_ti("check", cwd=project)
+    checked = ti_inprocess("check", cwd=project)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    built = run_ti("build", cwd=project)
+    built = ti_inprocess("build", cwd=project)
     assert built.returncode == 0, built.stderr
     assert (project / "site/mon-territoire/index.html").is_file()
-    again = run_ti("retirer-exemples", cwd=project)
+    again = ti_inprocess("retirer-exemples", cwd=project)
     assert again.stdout.strip() == "Aucun territoire d'exemple à retirer."
 
 

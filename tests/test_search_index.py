@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
-from conftest import run_ti
+from conftest import ti_inprocess
 from pagefind_index import indexed_pages
 from tisite import finder
 from tisite.loader import load_site
@@ -38,8 +39,9 @@ def set_status(root: Path) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+@pytest.mark.lent
 def test_a_shared_finder_address_survives_its_last_action(project: Path) -> None:
-    first = run_ti("build", cwd=project)
+    first = ti_inprocess("build", cwd=project)
     assert first.returncode == 0, first.stderr
     assert GONE in (project / "urls-publiees.txt").read_text(encoding="utf-8")
     set_status(project)
@@ -49,7 +51,7 @@ def test_a_shared_finder_address_survives_its_last_action(project: Path) -> None
     assert [
         v.count for v in finder.facet_pages(site, frozenset({GONE})) if "/" + v.url == GONE
     ] == [0]
-    second = run_ti("build", cwd=project)
+    second = ti_inprocess("build", cwd=project)
     assert second.returncode == 0, second.stdout + second.stderr
     page = BeautifulSoup(
         (project / "site" / GONE.strip("/") / "index.html").read_text(encoding="utf-8"),

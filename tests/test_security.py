@@ -36,7 +36,7 @@ from playwright.sync_api import Browser
 from pydantic import BaseModel, ValidationError
 
 from browser import injected_script_events, static_server
-from conftest import build_site, copy_project, override_in_copy, run_ti
+from conftest import build_site, copy_project, override_in_copy, run_ti, ti_inprocess
 from hostile import LOOKALIKE_NAME, RUN, USERINFO_LINK, live_injections, make_hostile, make_tricky
 from pagefind_index import indexed_pages
 from tisite import schema
@@ -141,6 +141,7 @@ def poisoned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     return build_site(root), counts
 
 
+@pytest.mark.lent
 def test_the_payload_reached_every_kind_of_file(poisoned: tuple[Path, dict[str, int]]) -> None:
     _, counts = poisoned
     for name in ("site.yml", "territoire.yml", "priorites.yml", "gouvernance.yml", "14.md"):
@@ -148,6 +149,7 @@ def test_the_payload_reached_every_kind_of_file(poisoned: tuple[Path, dict[str, 
     assert sum(counts.values()) > 150, counts
 
 
+@pytest.mark.lent
 def test_every_html_output_is_inert(poisoned: tuple[Path, dict[str, int]]) -> None:
     site, _ = poisoned
     pages = sorted(site.rglob("*.html"))
@@ -157,6 +159,7 @@ def test_every_html_output_is_inert(poisoned: tuple[Path, dict[str, int]]) -> No
         assert not live_injections(html), (page, live_injections(html))
 
 
+@pytest.mark.lent
 def test_navigation_and_footer_show_the_payload_as_text(
     poisoned: tuple[Path, dict[str, int]],
 ) -> None:
@@ -169,6 +172,7 @@ def test_navigation_and_footer_show_the_payload_as_text(
     assert soup.title is not None and "<script>" in soup.title.get_text()
 
 
+@pytest.mark.lent
 def test_feeds_calendars_exports_and_search_are_inert(
     poisoned: tuple[Path, dict[str, int]],
 ) -> None:
@@ -322,6 +326,7 @@ def test_headings_keep_working_anchors(built_site: Path) -> None:
     assert "uc-actualite-nationale" in ids
 
 
+@pytest.mark.lent
 def test_negative_control_without_namespaces_the_theme_is_replaced(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     make_hostile(root)
@@ -385,6 +390,7 @@ def _links(root: Path, secret: Path) -> None:
     (root / GC / "lettres" / "2.md").symlink_to(root / "hooks" / "mkdocs_hooks.py")
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_links_leaving_the_repository_are_refused(tmp_path: Path, command: str) -> None:
     root = copy_project(tmp_path / "projet")
@@ -392,7 +398,7 @@ def test_links_leaving_the_repository_are_refused(tmp_path: Path, command: str) 
     secret.write_text("---\ntitre: SECRET-DU-CI\n---\nSECRET-DU-CI\n", encoding="utf-8")
     _links(root, secret)
     os.mkfifo(root / GC / "tube")
-    result = run_ti(command, cwd=root)
+    result = ti_inprocess(command, cwd=root)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "Traceback" not in output
@@ -403,6 +409,7 @@ def test_links_leaving_the_repository_are_refused(tmp_path: Path, command: str) 
     assert not (root / "site").exists()
 
 
+@pytest.mark.lent
 def test_negative_control_without_the_guard_the_secret_is_published(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     secret = tmp_path / "secret.md"  # a page: the docs/ allow-list accepts it
@@ -434,7 +441,7 @@ def test_every_link_is_refused_even_inside_the_repository(tmp_path: Path, link: 
         name = "docs"
     else:
         (root / name).symlink_to(root / target)
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     assert result.returncode == 1, result.stdout
     assert f"{name}: lien symbolique" in result.stderr, result.stderr
 
@@ -497,12 +504,13 @@ def _with_images(root: Path) -> None:
     )
 
 
+@pytest.mark.lent
 def test_published_images_carry_no_metadata(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     _with_images(root)
     originals = b"".join(p.read_bytes() for p in (root / HDC / "lettres" / "images").iterdir())
     assert all(secret in originals for secret in SECRETS[:4])  # negative control
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
     published = sorted((root / "site").rglob("images/*"))
     assert {p.name for p in published} >= {"photo.jpg", "schema.png"}
@@ -519,6 +527,7 @@ def test_published_images_carry_no_metadata(tmp_path: Path) -> None:
             assert not any(s in path.read_bytes() for s in SECRETS[:4]), path
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_decompression_bomb_is_refused_with_its_line(tmp_path: Path, command: str) -> None:
     root = copy_project(tmp_path / "projet")
@@ -527,7 +536,7 @@ def test_decompression_bomb_is_refused_with_its_line(tmp_path: Path, command: st
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text + "\n\n![Bombe](images/bombe.png)\n", encoding="utf-8")
     line = len((text + "\n\n").splitlines()) + 1
-    result = run_ti(command, cwd=root)
+    result = ti_inprocess(command, cwd=root)
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "Traceback" not in output, output
     assert (
@@ -551,6 +560,7 @@ REMOTE = {
 }
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("name", REMOTE)
 def test_remote_resources_are_refused_by_check(tmp_path: Path, name: str) -> None:
     root = copy_project(tmp_path / "projet")
@@ -559,7 +569,7 @@ def test_remote_resources_are_refused_by_check(tmp_path: Path, name: str) -> Non
     markdown, expected = REMOTE[name]
     letter.write_text(text + "\n\nAvant.\n\n" + markdown + "\n", encoding="utf-8")
     line = len((text + "\n\nAvant.\n\n").splitlines()) + 1
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     assert result.returncode == 1, result.stdout
     assert f"{LETTER}:{line}: {expected}" in result.stderr, result.stderr
     assert (
@@ -576,7 +586,7 @@ def test_remote_image_in_a_yaml_markdown_field(tmp_path: Path) -> None:
     old = "  Comme les autres territoires pilotes,"
     assert old in text
     path.write_text(text.replace(old, "  ![carte](https://t.example/c.png) " + old.strip()))
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     assert result.returncode == 1
     expected = f"{GC}/priorites.yml:2: champ « ambition » : image chargée depuis un autre site"
     assert expected in result.stderr, result.stderr
@@ -752,6 +762,7 @@ def test_check_and_build_refuse_a_broken_image_and_keep_the_previous_site(
 # --- nothing private is published ------------------------------------------------------------
 
 
+@pytest.mark.lent
 def test_drafts_comments_and_metadata_never_reach_site_or_cache(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     _with_images(root)
@@ -767,7 +778,7 @@ def test_drafts_comments_and_metadata_never_reach_site_or_cache(tmp_path: Path) 
         "brouillon: true\n---\nBROUILLON-PRIVE\n",
         encoding="utf-8",
     )
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
     markers = [b"COMMENTAIRE-PRIVE", b"BROUILLON-PRIVE", *SECRETS[:4]]
     assert markers[0] in letter.read_bytes()  # negative control: the marker is in the source
@@ -968,7 +979,7 @@ def test_unwritable_output_gets_a_french_message(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     blocker = tmp_path / "fichier"
     blocker.write_text("x", encoding="utf-8")
-    result = run_ti("build", "--site-dir", str(blocker / "site"), cwd=root)
+    result = ti_inprocess("build", "--site-dir", str(blocker / "site"), cwd=root)
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "Traceback" not in output, output
     assert f"Impossible d'écrire le site dans {blocker}" in output, output
@@ -984,18 +995,20 @@ def test_disk_full_is_explained() -> None:
     )
 
 
+@pytest.mark.lent
 def test_leftover_temporary_folders_are_removed(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     stale = root / ".site-999999-abcd"  # a build whose process is gone
     (stale / "x").mkdir(parents=True)
     old_style = root / ".site-k2j3h4"
     old_style.mkdir()
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
     assert not stale.exists() and not old_style.exists()
     assert not list(root.glob(".site-*"))
 
 
+@pytest.mark.lent
 def test_english_noise_and_banner_are_hidden(tmp_path: Path) -> None:
     import subprocess
     import sys
@@ -1081,11 +1094,12 @@ def test_docs_front_matter_holds_only_the_keys_the_site_uses(tmp_path: Path) -> 
         ),
         encoding="utf-8",
     )
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     assert result.returncode == 1
     assert "docs/programme.md:2: champ « subtitle » : champ inconnu" in result.stderr, result.stderr
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("name", ["x.js", "evil.html", "evil.svg", "sous/page.htm", "a.css"])
 def test_docs_publishes_only_pages_and_raster_images(tmp_path: Path, name: str) -> None:
     root = copy_project(tmp_path / "projet")
@@ -1093,7 +1107,7 @@ def test_docs_publishes_only_pages_and_raster_images(tmp_path: Path, name: str) 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"<script>{RUN}</script>", encoding="utf-8")
     for command in ("check", "build"):
-        result = run_ti(command, cwd=root)
+        result = ti_inprocess(command, cwd=root)
         output = result.stdout + result.stderr
         assert result.returncode == 1, output
         assert f"docs/{name}: fichier refusé dans docs/" in output, output
@@ -1107,17 +1121,18 @@ def test_docs_share_image_must_be_next_to_the_page(tmp_path: Path) -> None:
         text.replace("---\ntitle:", "---\nimage: ../mkdocs.yml\nimage_alt: x\ntitle:", 1),
         encoding="utf-8",
     )
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "docs/programme.md:2: champ « image » : le chemin ne peut pas remonter" in (
         result.stderr
     ), result.stderr
 
 
+@pytest.mark.lent
 def test_docs_images_are_published_without_metadata(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     (root / "docs" / "photo.jpg").write_bytes(_photo_with_metadata())
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
     data = (root / "site" / "photo.jpg").read_bytes()
     assert not [s for s in SECRETS if s in data]
@@ -1172,6 +1187,7 @@ def _left_open(root: Path, opener: str) -> str:
     )
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("opener", OPENERS)
 def test_a_tag_left_open_stays_in_its_field(tmp_path: Path, opener: str) -> None:
     """Each contributor field of an HTML page is converted and sanitised on its own: a tag left
@@ -1190,6 +1206,7 @@ def test_a_tag_left_open_stays_in_its_field(tmp_path: Path, opener: str) -> None
     assert run_ti("check", cwd=root).returncode == 0  # check and build agree
 
 
+@pytest.mark.lent
 def test_a_field_left_open_has_a_negative_control(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1233,7 +1250,7 @@ def test_email_version_never_loads_a_remote_image(tmp_path: Path) -> None:
     text = letter.read_text(encoding="utf-8")
     pixel = '![logo](https://t.example/pixel.png){ src="images/couverture-bilan-relance.jpg" }'
     letter.write_text(text + "\n\n" + pixel + "\n", encoding="utf-8")
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     assert result.returncode == 1
     assert "image chargée depuis un autre site (« https://t.example/pixel.png »)" in (
         result.stderr
@@ -1252,7 +1269,7 @@ def test_absurdly_nested_html_gets_a_french_message(tmp_path: Path) -> None:
     letter = root / LETTER
     deep = '<div markdown="1">\n' * 500 + "x\n" + "</div>\n" * 500
     letter.write_text(letter.read_text(encoding="utf-8") + "\n\n" + deep, encoding="utf-8")
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "Traceback" not in output, output[-2000:]
     assert f"{LETTER}:" in output and "HTML imbriqué beaucoup trop profondément" in output
@@ -1266,6 +1283,7 @@ TOC_TRAPS = (
 )
 
 
+@pytest.mark.lent
 def test_table_of_contents_titles_are_text(tmp_path: Path) -> None:
     """Markdown strips the tags of a heading for the table of contents with an expression of
     its own, which crafted HTML gets through; the theme prints the titles raw."""
@@ -1273,7 +1291,7 @@ def test_table_of_contents_titles_are_text(tmp_path: Path) -> None:
     for rel in (LETTER, "docs/programme.md"):
         path = root / rel
         path.write_text(path.read_text(encoding="utf-8") + "\n\n" + TOC_TRAPS, encoding="utf-8")
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
     for page in ("hainaut-douaisis-cambresis/lettres/14/index.html", "programme/index.html"):
         soup = BeautifulSoup((root / "site" / page).read_text(encoding="utf-8"), "html.parser")
@@ -1304,6 +1322,7 @@ def test_html_page_table_of_contents_titles_are_escaped_text(built_site: Path) -
     assert nh3.clean("a <img src=x onerror=alert(1)> b", tags=set()) == "a  b"
 
 
+@pytest.mark.lent
 def test_docs_pages_are_contributed_content(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     (root / "docs" / "essai.md").write_text(
@@ -1313,7 +1332,7 @@ def test_docs_pages_are_contributed_content(tmp_path: Path) -> None:
         '<pre class="mermaid">graph TD; A-->B</pre>\n',
         encoding="utf-8",
     )
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
     html = (root / "site" / "essai" / "index.html").read_text(encoding="utf-8")
     ids = _ids(html)
@@ -1322,6 +1341,7 @@ def test_docs_pages_are_contributed_content(tmp_path: Path) -> None:
     assert "mermaid" not in html and "ti-share" not in html
 
 
+@pytest.mark.lent
 def test_a_url_field_cannot_add_markdown_attributes(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     letter = root / HDC / "lettres" / "15.md"
@@ -1332,7 +1352,7 @@ def test_a_url_field_cannot_add_markdown_attributes(tmp_path: Path) -> None:
         text.replace(old, old + "    lien: https://a.fr/x){#ti-post-text}\n", 1),
         encoding="utf-8",
     )
-    result = run_ti("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
     html = (root / "site" / HDC.removeprefix("territoires/") / "lettres/15/index.html").read_text(
         encoding="utf-8"
@@ -1347,7 +1367,7 @@ def test_a_url_field_cannot_add_markdown_attributes(tmp_path: Path) -> None:
 def test_markdown_files_with_a_capital_extension_are_refused(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "projet")
     (root / "docs" / "Notes.MD").write_text("# X\n<!-- SECRET -->\n", encoding="utf-8")
-    result = run_ti("check", cwd=root)
+    result = ti_inprocess("check", cwd=root)
     assert result.returncode == 1
     assert "docs/Notes.MD: extension « .MD » : écrivez « .md » en minuscules" in result.stderr
 
@@ -1368,6 +1388,7 @@ def test_negative_controls_for_the_table_of_contents_and_urls() -> None:
     assert "){#" in html_escape(url) and "){#" not in md_url(url)
 
 
+@pytest.mark.lent
 def test_negative_control_unescaped_navigation_runs_the_payload(tmp_path: Path) -> None:
     """Without the escaping at the boundary with the theme, a territory's name is a script in
     the navigation of every page (Material prints navigation titles raw)."""

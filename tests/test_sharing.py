@@ -8,10 +8,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import extruct
+import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from conftest import run_ti
+from conftest import ti_inprocess
 from tisite.social import (
     TITLE_SIZES,
     Card,
@@ -119,6 +120,7 @@ def test_share_box_without_trackers(built_site: Path) -> None:
     assert not [s for s in soup.find_all("script", src=True) if "linkedin" in s["src"]]
 
 
+@pytest.mark.lent
 def test_social_images_wrap_long_titles_and_are_cached(project: Path) -> None:
     title = "Une proposition de titre démesurément longue " * 8
     lines = wrap(title, font(48, bold=True), 700, 4)
@@ -126,22 +128,23 @@ def test_social_images_wrap_long_titles_and_are_cached(project: Path) -> None:
     assert all(font(48, bold=True).getlength(line) <= 700 for line in lines)
     with Image.open(__import__("io").BytesIO(draw_card(Card(title, "Fiche action", "X")))) as img:
         assert img.size == (1200, 627)
-    first = run_ti("build", cwd=project)
+    first = ti_inprocess("build", cwd=project)
     assert first.returncode == 0, first.stderr
     assert "Images de partage : 49 dessinées, 0 en cache." in first.stderr
-    second = run_ti("build", cwd=project)
+    second = ti_inprocess("build", cwd=project)
     assert "Images de partage : 0 dessinée, 49 en cache." in second.stderr
     path = project / HDC / "actions/communication.md"
     path.write_text(
         path.read_text("utf-8").replace("titre: Réaliser des actions", "titre: Mener des actions")
     )
-    third = run_ti("build", cwd=project)
+    third = ti_inprocess("build", cwd=project)
     assert "Images de partage : 1 dessinée, 48 en cache." in third.stderr
 
 
+@pytest.mark.lent
 def test_dropping_a_published_url_fails_the_build(project: Path) -> None:
     (project / HDC / "actions/communication.md").unlink()
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert (
@@ -151,6 +154,7 @@ def test_dropping_a_published_url_fails_the_build(project: Path) -> None:
     assert "Traceback" not in output
 
 
+@pytest.mark.lent
 def test_renamed_territory_keeps_its_urls(project: Path) -> None:
     old = project / "territoires/grand-chatellerault"
     new = project / "territoires/grand-chatellerault-vienne"
@@ -159,7 +163,7 @@ def test_renamed_territory_keeps_its_urls(project: Path) -> None:
     (new / "territoire.yml").write_text(
         text + "anciens_identifiants: [grand-chatellerault]\n", "utf-8"
     )
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     site = project / "site"
     redirect = BeautifulSoup(
@@ -173,6 +177,7 @@ def test_renamed_territory_keeps_its_urls(project: Path) -> None:
     assert "/grand-chatellerault/ /grand-chatellerault-vienne/ 301" in redirects
 
 
+@pytest.mark.lent
 def test_site_url_is_required(project: Path) -> None:
     config = project / "mkdocs.yml"
     config.write_text(
@@ -180,7 +185,7 @@ def test_site_url_is_required(project: Path) -> None:
             "site_url: https://territoires-industrie.example.org/\n", ""
         )
     )
-    result = run_ti("build", cwd=project)
+    result = ti_inprocess("build", cwd=project)
     assert result.returncode != 0
     assert "« site_url » est obligatoire" in result.stdout + result.stderr
 
