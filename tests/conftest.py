@@ -33,8 +33,11 @@ live_reads: list[str] = []
 def _audit(event: str, args: tuple[object, ...]) -> None:
     if event not in _AUDITED or not args or not isinstance(args[0], str | bytes | os.PathLike):
         return
-    if event != "open" and sys._getframe(1).f_code.co_filename.endswith("pkgutil.py"):
+    caller = sys._getframe(1).f_code.co_filename
+    if event != "open" and caller.endswith("pkgutil.py"):
         return  # pkgutil.iter_modules (frictionless) lists the folders of sys.path: no reading
+    if caller.endswith("shutil.py") and not os.path.isabs(os.fsdecode(args[0])):  # type: ignore[arg-type]
+        return  # rmtree opens names relative to a folder's descriptor, not to the project
     path = os.path.abspath(os.fsdecode(args[0]))  # type: ignore[arg-type]
     if (
         path in LIVE_FILES
