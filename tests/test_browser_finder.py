@@ -82,12 +82,14 @@ def test_without_javascript_each_facet_has_its_list(browser: Browser, base_url: 
     page.goto(base_url + "actions/")
     assert not page.is_visible("#ti-trouveur")  # no form that would do nothing
     page.click("ul.ti-facets a:text-is('Nouvelle-Aquitaine')")
-    assert page.url.endswith("/actions/region/nouvelle-aquitaine/")
+    page.wait_for_url("**/actions/region/nouvelle-aquitaine/")  # the list's page, loaded
     assert page.inner_text("h1").startswith("Fiches actions — Nouvelle-Aquitaine")
     territories = page.eval_on_selector_all("h3 a", "a => a.map(x => x.textContent)")
     assert territories == [GC]
     page.go_back()
+    page.wait_for_url("**/actions/")
     page.click("ul.ti-facets a:text-is('En cours')")
+    page.wait_for_url("**/actions/statut/en-cours/")
     territories = page.eval_on_selector_all("h3 a", "a => a.map(x => x.textContent)")
     assert territories  # across territories
     for href in page.eval_on_selector_all(".ti-facet-list a", "a => a.map(x => x.href)"):
