@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,38 @@ def test_switching_engine_leaves_no_page_of_the_former_one(project: Path) -> Non
     control = copy_project(project.parent / "controle")
     _edit(control / ADAPTER, ENGINE_KEY, "")
     assert len(_engine_switched(control)) == LEAVES
+
+
+_UTIME = os.utime  # the control below switches the cache's own os.utime off
+
+
+def _aged(path: Path, days: int = 40) -> None:
+    old = time.time() - days * 86400
+    _UTIME(path, (old, old))
+
+
+def _prune_after_a_build(project: Path) -> tuple[bool, bool]:
+    """(an unused old entry of .cache/html is still there, a used old one is still there)."""
+    from conftest import build_site
+
+    build_site(project)
+    entries = sorted((project / ".cache" / "html").glob("*.json"))
+    assert len(entries) >= 40
+    unused = project / ".cache" / "html" / "0123456789abcdef0123456789abcdef.json"
+    unused.write_text("{}", encoding="utf-8")
+    for path in [unused, *entries]:
+        _aged(path)
+    build_site(project)
+    return unused.exists(), all(p.exists() for p in entries)
+
+
+def test_pages_html_cache_keeps_what_builds_use_and_drops_the_rest(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _prune_after_a_build(project) == (False, True)
+    # Control: entries read without being marked as used are dropped after 30 days too.
+    from tisite import diskcache
+
+    monkeypatch.setattr(diskcache.os, "utime", lambda *args, **kwargs: None)
+    again = copy_project(project.parent / "controle")
+    assert _prune_after_a_build(again) == (False, False)

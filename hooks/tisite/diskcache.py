@@ -21,6 +21,9 @@ from typing import Any
 
 FORMAT = "2"  # bump when what is stored changes shape: every entry is made again
 PRUNE_DAYS = 30
+# Folders of .cache/ that diskcache.memo fills (a page's finished HTML, email versions,
+# calendars): their entries unused for PRUNE_DAYS days are removed after a whole build.
+MEMO_FOLDERS = ("html", "courriels", "agendas")
 # The libraries whose versions shape our outputs (a new version makes every entry again).
 PACKAGES = (
     "mkdocs",
@@ -89,9 +92,13 @@ def memo(directory: Path | None, material: Any, produce: Callable[[], Any]) -> A
         return produce()
     path = directory / f"{signature({'memo': material})[:32]}.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        value = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass  # absent or unreadable: produced again
+    else:
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept by prune_older
+        return value
     value = produce()
     atomic_write(path, json.dumps(value, ensure_ascii=False).encode("utf-8"))
     return value

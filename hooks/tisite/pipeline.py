@@ -23,6 +23,7 @@ from typing import Any
 from . import settings, workspace
 from .build import SiteBuild
 from .convert import page_address
+from .diskcache import MEMO_FOLDERS, prune_older
 from .errors import ContentError, Problem
 from .searchindex import Indexing, missing_from_index
 from .textutil import agree, plural
@@ -87,6 +88,9 @@ def publish(
     lines.append(report.line())
     if report.pages != build.to_index:  # a page Pagefind could not read: the build fails
         warnings.append(missing_from_index(report.pages, build.to_index))
+    if not build.only_preview:  # a preview of one territory does not use every entry
+        for folder in MEMO_FOLDERS:
+            prune_older(build.cache(folder), "*.json")
     # the mark of a folder a build made: the only kind a later build replaces (see workspace)
     (site_dir / workspace.SITE_MARK).write_text(workspace.SITE_MARK_TEXT, encoding="utf-8")
     stats = build.social_stats
