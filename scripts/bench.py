@@ -5,17 +5,26 @@ The search is measured too: size of the index on disk, bytes a visitor's browser
 against Material's search on the plain site; and Pagefind's indexing time against the time
 Material's search plugin adds to the same build.
 
-For N synthetic territories (default 10, 60 and 183) it prints pages built, wall time, peak
-memory, mean HTML page size and site size, for our build (cold, then rebuilt with no change,
-then the one-territory preview) and for a plain MkDocs + Material build like for like: ordinary
-Markdown pages at the same addresses, with the same navigation (regions → territories →
-sections, fiches and letters out of the tree) and the same theme settings, and plain
-MkDocs + Material building the very Markdown our core generates (same pages, same
-extensions, same navigation, none of our hooks); then a territory
-with 1,000 letters against Material's blog plugin on the same 1,000 posts. Figures, not
-pass/fail: the targets are printed beside them.
+For N synthetic territories (default 10, 60 and 183) it prints pages built, wall time, CPU
+time, peak memory, mean HTML page size and site size, for our build (cold, then rebuilt with no
+change, then the one-territory preview) and for plain MkDocs + Material builds like for like:
+ordinary Markdown pages at the same addresses, with the same navigation (regions → territories
+→ sections, fiches and letters out of the tree) and the same theme settings, and plain
+MkDocs + Material building the very pages our core generates (HTML under a YAML header, passed
+through by Markdown; same extensions, same navigation, none of our hooks). Each baseline twice:
+with Material's search plugin, and with ``plugins: []`` then ``python -m pagefind --site site``
+(the search we use). Then a territory with 1,000 letters against Material's blog plugin on the
+same 1,000 posts. Figures, not pass/fail: the targets are printed beside them.
 
-    python scripts/bench.py [--tailles 10,60,183] [--lettres 1000] [--garder DOSSIER]
+Method: every row runs ``--repetitions`` times (default 3), interleaved (ours, baseline, ours,
+baseline…, so that the shared machine's slow moments fall on every row alike), and the median
+is printed with the range [min–max], never the best. CPU is user + sys of the whole process
+tree (every descendant reaped by its parent); memory is the peak of the sum of the resident
+memory of the command and all its descendants, sampled every 50 ms (see ``MEASURE``). Ratios
+are given for wall time and CPU time, against each baseline.
+
+    python scripts/bench.py [--tailles 10,60,183] [--lettres 1000] [--repetitions 3]
+                            [--garder DOSSIER]
 """
 
 from __future__ import annotations
