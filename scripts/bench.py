@@ -333,14 +333,16 @@ def write_plain_like(dest: Path, root: Path, material_search: bool = True) -> in
     return len(paths)
 
 
-def write_blog(dest: Path, letters_dir: Path) -> None:
-    """The same letters as posts of Material's blog plugin."""
+def write_blog(dest: Path, letters_dir: Path, material_search: bool = True) -> None:
+    """The same letters as posts of Material's blog plugin, with Material's search plugin or
+    without it (Pagefind then runs after the build, see ``plain_build``)."""
     import yaml
 
     docs = dest / "docs"
     posts = docs / "blog" / "posts"
     posts.mkdir(parents=True)
-    config = plain_config([{"search": {"lang": "fr"}}, {"blog": {}}])
+    search: list[object] = [{"search": {"lang": "fr"}}] if material_search else []
+    config = plain_config([*search, {"blog": {}}])
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     (docs / "index.md").write_text("# Accueil\n", encoding="utf-8")
     (docs / "blog" / "index.md").write_text("# Lettres d'information\n", encoding="utf-8")
@@ -669,14 +671,15 @@ def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, Series]
     """Our build of one territory with ``count`` letters, and the blog plugin on the same posts.
 
     ``repetitions`` interleaved rounds (ours à froid, blog, ours images en cache, ours sans
-    changement, ours après une nouvelle lettre), medians: ours « à froid » deletes .cache/
-    before each run. « nouvelle lettre » is what a chef de projet waits for: one more letter
-    committed, the cache kept from the previous build (each round adds one).
+    changement, ours après une nouvelle lettre, blog with Pagefind), medians: ours « à froid »
+    deletes .cache/ before each run. « nouvelle lettre » is what a chef de projet waits for: one
+    more letter committed, the cache kept from the previous build (each round adds one).
     """
     root = write_project(work / "lettres", 1, actions=12, letters=count)
     folder = root / "territoires" / "territoire-001"
-    blog_root = work / "blog"
+    blog_root, blog_pagefind_root = work / "blog", work / "blog-pagefind"
     write_blog(blog_root, folder / "lettres")
+    write_blog(blog_pagefind_root, folder / "lettres", material_search=False)
     rng = random.Random(count)
     added = iter(range(count + 1, count + 1 + max(1, repetitions)))
 
@@ -687,10 +690,11 @@ def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, Series]
     got = interleaved(
         {
             "cold": lambda: cold_build(root),
-            "blog": lambda: run(mkdocs(blog_root), cwd=blog_root),
+            "blog": lambda: plain_build(blog_root, True),
             "pages_only": lambda: run(ti(root, "build", "--sans-cache"), cwd=root),
             "warm": lambda: run(ti(root, "build"), cwd=root),
             "new_letter": new_letter,
+            "blog_pagefind": lambda: plain_build(blog_pagefind_root, False),
         },
         repetitions,
     )
@@ -708,6 +712,7 @@ def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, Series]
             got["new_letter"],
         ),
         (f"Material, plugin blog ({measure_site(blog_root / 'site').pages} pages)", got["blog"]),
+        ("  le même, sans le plugin de recherche, puis Pagefind", got["blog_pagefind"]),
     ):
         print(
             f"  {label:80s} {r.cell('wall'):>18} s  {r.cell('cpu'):>18} s  "
@@ -779,13 +784,15 @@ def main() -> int:
                 )
         if args.lettres:
             got = bench_letters(args.lettres, work, args.repetitions)
-            blog = got["blog"]
-            print(
-                f"  plugin blog / ti build (temps | CPU) : {ratios(blog, got['cold'])} (à froid), "
-                f"{ratios(blog, got['pages_only'])} (images en cache), "
-                f"{ratios(blog, got['warm'])} (sans changement), "
-                f"{ratios(blog, got['new_letter'])} (nouvelle lettre) — objectif ≥ 3"
-            )
+            for key, label in (("blog", "recherche Material"), ("blog_pagefind", "Pagefind")):
+                blog = got[key]
+                print(
+                    f"  plugin blog / ti build (temps | CPU ; {label}) : "
+                    f"{ratios(blog, got['cold'])} (à froid), "
+                    f"{ratios(blog, got['pages_only'])} (images en cache), "
+                    f"{ratios(blog, got['warm'])} (sans changement), "
+                    f"{ratios(blog, got['new_letter'])} (nouvelle lettre) — objectif ≥ 3"
+                )
     finally:
         if not args.garder:
             shutil.rmtree(work, ignore_errors=True)
