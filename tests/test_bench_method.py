@@ -65,3 +65,13 @@ def test_rows_run_in_turn_and_report_the_median() -> None:
 def test_a_failing_command_stops_the_benchmark(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="échec de"):
         bench.run([sys.executable, "-c", "raise SystemExit(3)"], cwd=tmp_path)
+
+
+def test_without_the_children_s_usage_the_cpu_is_not_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Negative control: the CPU comes from the reaped descendants (RUSAGE_CHILDREN)."""
+    assert bench.MEASURE.count("RUSAGE_CHILDREN") == 2
+    monkeypatch.setattr(bench, "MEASURE", bench.MEASURE.replace("RUSAGE_CHILDREN", "RUSAGE_SELF"))
+    measured = bench.run([sys.executable, "-c", GRANDPARENT, GRANDCHILD], cwd=tmp_path)
+    assert measured.cpu < 0.5, measured
