@@ -89,7 +89,7 @@ test: $(STAMP) quality-deps ## Lance toute la suite de tests
 test-rapide: $(STAMP) ## Les tests rapides (moins d'une minute) : ni navigateur, ni Nu Html Checker, ni éditeur web, ni mesure, ni tests lents
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -q -m "not browser and not bench and not nu and not editeur and not lent"
 
-bench: $(STAMP) ## Mesures de performance (BENCH_ARGS="--repetitions 2" par exemple)
+bench: $(STAMP) ## Mesures de performance (BENCH_ARGS="--tailles 10 --repetitions 5" par exemple)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:

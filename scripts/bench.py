@@ -5,52 +5,165 @@ The search is measured too: size of the index on disk, bytes a visitor's browser
 against Material's search on the plain site; and Pagefind's indexing time against the time
 Material's search plugin adds to the same build.
 
-For N synthetic territories (default 10, 60 and 183) it prints pages built, wall time, peak
-memory, mean HTML page size and site size, for our build (cold, then rebuilt with no change,
-then the one-territory preview) and for a plain MkDocs + Material build like for like: ordinary
-Markdown pages at the same addresses, with the same navigation (regions → territories →
-sections, fiches and letters out of the tree) and the same theme settings, and plain
-MkDocs + Material building the very Markdown our core generates (same pages, same
-extensions, same navigation, none of our hooks); then a territory
-with 1,000 letters against Material's blog plugin on the same 1,000 posts. Figures, not
-pass/fail: the targets are printed beside them.
+For N synthetic territories (default 10, 60 and 183) it prints pages built, wall time, CPU
+time, peak memory, mean HTML page size and site size, for our build (cold, then rebuilt with no
+change, then the one-territory preview) and for plain MkDocs + Material builds like for like:
+ordinary Markdown pages at the same addresses, with the same navigation (regions → territories
+→ sections, fiches and letters out of the tree) and the same theme settings, and plain
+MkDocs + Material building the very pages our core generates (HTML under a YAML header, passed
+through by Markdown; same extensions, same navigation, none of our hooks). Each baseline twice:
+with Material's search plugin, and with ``plugins: []`` then ``python -m pagefind --site site``
+(the search we use). Then a territory with 1,000 letters against Material's blog plugin on the
+same 1,000 posts. Figures, not pass/fail: the targets are printed beside them.
 
-    python scripts/bench.py [--tailles 10,60,183] [--lettres 1000] [--garder DOSSIER]
+Method: every row runs ``--repetitions`` times (default 3), interleaved (ours, baseline, ours,
+baseline…, so that the shared machine's slow moments fall on every row alike), and the median
+is printed with the range [min–max], never the best. CPU is user + sys of the whole process
+tree (every descendant reaped by its parent); memory is the peak of the sum of the resident
+memory of the command and all its descendants, sampled every 50 ms (see ``MEASURE``). Ratios
+are given for wall time and CPU time, against each baseline.
+
+    python scripts/bench.py [--tailles 10,60,183] [--lettres 1000] [--repetitions 3]
+                            [--garder DOSSIER]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from synthetic import FIXTURE, LOREM, ROOT, write_letter, write_project
 
 PYTHON = sys.executable
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-# Runs a command and prints the peak resident memory of it and its children, in KiB.
-PEAK = (
-    "import resource, subprocess, sys; "
-    "code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=sys.stderr); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
-    "sys.exit(code)"
-)
+# Runs commands one after the other (argv[1]: a JSON list of argument lists) and prints, as
+# the last line of its stderr, the JSON of: wall time, CPU time (user + sys) of the whole
+# process tree, and the peak of the tree's total resident memory. CPU comes from
+# getrusage(RUSAGE_CHILDREN): every descendant reaped by its parent is counted (a process left
+# orphaned would not be). Memory: every ~50 ms the wrapper sums the RSS of the running command
+# and all its descendants (/proc/<pid>/task/*/children, /proc/<pid>/statm); pages shared
+# between processes count once per process. The largest single process (ru_maxrss) is a floor.
+MEASURE = r"""
+import json, os, resource, subprocess, sys, threading, time
+
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def tree(pid):
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            tasks = os.listdir(f"/proc/{p}/task")
+        except OSError:
+            continue
+        for t in tasks:
+            try:
+                with open(f"/proc/{p}/task/{t}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+            except OSError:
+                pass
+    return found
+
+
+def rss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * PAGE_KIB
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+peak = 0
+
+
+def sample(pid, stop):
+    global peak
+    while True:
+        peak = max(peak, sum(rss_kib(p) for p in tree(pid)))
+        if stop.wait(0.05):
+            return
+
+
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+start = time.perf_counter()
+code = 0
+for command in json.loads(sys.argv[1]):
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    stop = threading.Event()
+    thread = threading.Thread(target=sample, args=(proc.pid, stop))
+    thread.start()
+    code = proc.wait()
+    stop.set()
+    thread.join()
+    if code:
+        break
+wall = time.perf_counter() - start
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+peak = max(peak, after.ru_maxrss)
+print(json.dumps({"wall": wall, "cpu": cpu, "peak_kib": peak}), file=sys.stderr)
+sys.exit(code)
+"""
 
 
 @dataclass
 class Run:
-    wall: float
-    peak_mb: float
+    wall: float  # seconds
+    cpu: float  # seconds, user + sys of the whole process tree
+    peak_mb: float  # peak of the tree's total resident memory
     log: str
+
+
+@dataclass
+class Series:
+    """The interleaved runs of one row: medians, with the range (min–max) beside them."""
+
+    runs: list[Run]
+
+    def median(self, attr: str) -> float:
+        return float(statistics.median(getattr(r, attr) for r in self.runs))
+
+    @property
+    def wall(self) -> float:
+        return self.median("wall")
+
+    @property
+    def cpu(self) -> float:
+        return self.median("cpu")
+
+    @property
+    def peak_mb(self) -> float:
+        return self.median("peak_mb")
+
+    @property
+    def log(self) -> str:
+        """The log of the median run (by wall time)."""
+        ranked = sorted(self.runs, key=lambda r: r.wall)
+        return ranked[(len(ranked) - 1) // 2].log
+
+    def cell(self, attr: str, digits: int = 1) -> str:
+        """« 12.3 [11.9–13.0] »: median [min–max]."""
+        values = [getattr(r, attr) for r in self.runs]
+        median = statistics.median(values)
+        if len(values) == 1:
+            return f"{median:.{digits}f}"
+        return f"{median:.{digits}f} [{min(values):.{digits}f}–{max(values):.{digits}f}]"
 
 
 @dataclass
@@ -60,35 +173,36 @@ class Site:
     size_mb: float
 
 
-def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    start = time.perf_counter()
+def run(*commands: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     result = subprocess.run(
-        [PYTHON, "-c", PEAK, *command],
+        [PYTHON, "-c", MEASURE, json.dumps(commands)],
         cwd=cwd,
         env={**ENV, **(env or {})},
         capture_output=True,
         text=True,
     )
-    wall = time.perf_counter() - start
     lines = result.stderr.strip().splitlines()
     if result.returncode != 0:
-        raise SystemExit(f"échec de {' '.join(command)} dans {cwd} :\n{result.stderr[-3000:]}")
-    return Run(wall, int(lines[-1]) / 1024, "\n".join(lines[:-1]))
+        shown = " && ".join(" ".join(c) for c in commands)
+        raise SystemExit(f"échec de {shown} dans {cwd} :\n{result.stderr[-3000:]}")
+    figures = json.loads(lines[-1])
+    return Run(figures["wall"], figures["cpu"], figures["peak_kib"] / 1024, "\n".join(lines[:-1]))
 
 
-def best(command: list[str], cwd: Path, repetitions: int) -> Run:
-    """The fastest of ``repetitions`` runs (the machine's noise only ever adds time)."""
-    runs = [run(command, cwd) for _ in range(max(1, repetitions))]
-    return min(runs, key=lambda r: r.wall)
-
-
-def best_cold(root: Path, repetitions: int) -> Run:
-    """Fastest of ``repetitions`` builds with nothing cached: .cache/ is deleted before each."""
-    runs = []
+def interleaved(steps: dict[str, Callable[[], Run]], repetitions: int) -> dict[str, Series]:
+    """Each step once per round, in turn (ours, baseline, ours, baseline…), ``repetitions``
+    rounds: the machine's slow moments fall on every row alike, not on one."""
+    runs: dict[str, list[Run]] = {name: [] for name in steps}
     for _ in range(max(1, repetitions)):
-        shutil.rmtree(root / ".cache", ignore_errors=True)
-        runs.append(run(ti(root, "build"), root))
-    return min(runs, key=lambda r: r.wall)
+        for name, step in steps.items():
+            runs[name].append(step())
+    return {name: Series(r) for name, r in runs.items()}
+
+
+def cold_build(root: Path) -> Run:
+    """A build with nothing cached: .cache/ is deleted first."""
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    return run(ti(root, "build"), cwd=root)
 
 
 def measure_site(site: Path) -> Site:
@@ -105,6 +219,15 @@ def ti(root: Path, *args: str) -> list[str]:
 
 def mkdocs(root: Path) -> list[str]:
     return [PYTHON, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(root / "mkdocs.yml")]
+
+
+def plain_build(root: Path, material_search: bool) -> Run:
+    """A plain MkDocs build: with Material's search plugin, or with ``plugins: []`` followed by
+    ``python -m pagefind --site site`` (the search our build uses), timed as one."""
+    if material_search:
+        return run(mkdocs(root), cwd=root)
+    pagefind = [PYTHON, "-m", "pagefind", "--site", str(root / "site")]
+    return run(mkdocs(root), pagefind, cwd=root)
 
 
 def plain_config(plugins: list[object]) -> dict[str, object]:
@@ -142,12 +265,15 @@ PAGE = """# Page {k} du dossier {folder}
 """
 
 
-def write_plain_same(dest: Path, root: Path) -> int:
-    """Plain MkDocs + Material building our own content: the Markdown our core generates for
-    ``root`` (every page, as handed to MkDocs) and the hand-written pages, with our Markdown
-    extensions, theme settings and navigation, but none of our hooks (no sanitiser, no
-    typography, no social images, no Pagefind, no checks). What the engine alone costs on the
-    same pages: the difference with our build is our own work. Returns the number of pages."""
+def write_plain_same(dest: Path, root: Path, material_search: bool = True) -> int:
+    """Plain MkDocs + Material building our own content: the pages our core generates for
+    ``root`` (every page, as handed to MkDocs: HTML under a YAML header since the core writes
+    generated pages in HTML, which Markdown passes through as raw HTML) and the hand-written
+    Markdown pages, with our Markdown extensions, theme settings and navigation, but none of
+    our hooks (no sanitiser, no typography, no social images, no checks). Material's search
+    plugin, or ``plugins: []`` when ``material_search`` is false (then Pagefind is run after
+    the build, see ``plain_build``). What the engine alone costs on the same pages: the
+    difference with our build is our own work. Returns the number of pages."""
     import yaml
 
     from tisite.build import SiteBuild
@@ -159,7 +285,7 @@ def write_plain_same(dest: Path, root: Path) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.content, encoding="utf-8")
     shutil.copytree(root / "docs", docs, dirs_exist_ok=True)
-    config = plain_config([{"search": {"lang": "fr"}}])
+    config = plain_config([{"search": {"lang": "fr"}}] if material_search else [])
     config["nav"] = json_plain(build.nav(docs_dir=docs))
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return len(build.pages) + len(list((root / "docs").rglob("*.md")))
@@ -174,11 +300,12 @@ def json_plain(value: object) -> object:
     return str(value)
 
 
-def write_plain_like(dest: Path, root: Path) -> int:
+def write_plain_like(dest: Path, root: Path, material_search: bool = True) -> int:
     """Plain MkDocs + Material with our pages' addresses and our navigation (regions →
     territories → sections, fiches and letters out of the tree, navigation.prune): the same
     number of pages and the same navigation shape as our build of ``root``, with ordinary
-    Markdown pages. Returns the number of pages."""
+    Markdown pages. Material's search plugin, or ``plugins: []`` when ``material_search`` is
+    false (Pagefind then runs after the build). Returns the number of pages."""
     import yaml
 
     from tisite.build import SiteBuild
@@ -200,20 +327,22 @@ def write_plain_like(dest: Path, root: Path) -> int:
             lorem_b=LOREM[90:180],
         )
         target.write_text(text, encoding="utf-8")
-    config = plain_config([{"search": {"lang": "fr"}}])
+    config = plain_config([{"search": {"lang": "fr"}}] if material_search else [])
     config["nav"] = json_plain(build.nav(docs_dir=docs))
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return len(paths)
 
 
-def write_blog(dest: Path, letters_dir: Path) -> None:
-    """The same letters as posts of Material's blog plugin."""
+def write_blog(dest: Path, letters_dir: Path, material_search: bool = True) -> None:
+    """The same letters as posts of Material's blog plugin, with Material's search plugin or
+    without it (Pagefind then runs after the build, see ``plain_build``)."""
     import yaml
 
     docs = dest / "docs"
     posts = docs / "blog" / "posts"
     posts.mkdir(parents=True)
-    config = plain_config([{"search": {"lang": "fr"}}, {"blog": {}}])
+    search: list[object] = [{"search": {"lang": "fr"}}] if material_search else []
+    config = plain_config([*search, {"blog": {}}])
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     (docs / "index.md").write_text("# Accueil\n", encoding="utf-8")
     (docs / "blog" / "index.md").write_text("# Lettres d'information\n", encoding="utf-8")
@@ -270,124 +399,134 @@ def row(cells: list[str], widths: list[int]) -> str:
 
 
 # `ti serve` rebuilds in the process that already built once (modules imported, theme read):
-# the time of such a rebuild of one territory, the best of two after a first build.
+# the times of such rebuilds of one territory after a first build (argv[3] rebuilds).
 SERVE_REBUILD = """
-import sys, time
+import json, sys, time
 from pathlib import Path
 from tisite import engine
-root, out = Path(sys.argv[1]), Path(sys.argv[2])
+root, out, count = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 times = []
-for _ in range(3):
+for _ in range(1 + count):
     start = time.perf_counter()
     engine.build(root, out, territoire="territoire-001")
     times.append(time.perf_counter() - start)
-print(min(times[1:]))
+print(json.dumps(times[1:]))
 """
 
 
-def serve_rebuild(root: Path, out: Path) -> float:
-    """Seconds of a one-territory rebuild inside a running process (as in `ti serve`)."""
+def serve_rebuild(root: Path, out: Path, repetitions: int) -> Series:
+    """Wall seconds of one-territory rebuilds inside a running process (as in `ti serve`);
+    CPU and memory are not measured for them (0)."""
     env = {**ENV, "PYTHONPATH": str(root / "hooks")}
     done = subprocess.run(
-        [PYTHON, "-c", SERVE_REBUILD, str(root), str(out)],
+        [PYTHON, "-c", SERVE_REBUILD, str(root), str(out), str(max(1, repetitions))],
         cwd=root,
         env=env,
         capture_output=True,
         text=True,
         check=True,
     )
-    return float(done.stdout.strip().splitlines()[-1])
+    times = json.loads(done.stdout.strip().splitlines()[-1])
+    return Series([Run(t, 0.0, 0.0, "") for t in times])
 
 
-def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str, float]]:
-    header = ["build", "N", "pages", "temps (s)", "ms/page", "mémoire (Mo)", "page (Ko)"]
-    header.append("site (Mo)")
-    widths = [58, 4, 6, 10, 8, 13, 10, 10]
+def ratio(ours: Series, base: Series, attr: str) -> str:
+    return f"{ours.median(attr) / base.median(attr):.2f}"
+
+
+def ratios(ours: Series, base: Series) -> str:
+    """« 1.20 | 1.35 »: wall time ratio | CPU time ratio, of the medians."""
+    return f"{ratio(ours, base, 'wall')} | {ratio(ours, base, 'cpu')}"
+
+
+def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str, Any]]:
+    header = ["build", "N", "pages", "temps (s)", "CPU (s)", "ms/page", "mémoire (Mo)"]
+    header += ["page (Ko)", "site (Mo)"]
+    widths = [72, 4, 6, 18, 18, 8, 16, 10, 10]
+    print(
+        f"Médiane [min–max] de {max(1, repetitions)} exécution(s) alternées par ligne ; "
+        "CPU : utilisateur + système de tous les processus de la construction ; mémoire : "
+        "pic de la somme des mémoires résidentes de ces processus.\n"
+    )
     print(row(header, widths))
-    results = []
+    results: list[dict[str, Any]] = []
     for n in sizes:
         root = write_project(work / f"ti-{n}", n)
-        cold = best_cold(root, repetitions)
+        plain_roots = {}
+        for key, write, material in (
+            ("plain", write_plain_like, True),
+            ("plain_pagefind", write_plain_like, False),
+            ("same", write_plain_same, True),
+            ("same_pagefind", write_plain_same, False),
+        ):
+            plain_roots[key] = work / f"mkdocs-{key}-{n}"
+            write(plain_roots[key], root, material)
+        steps: dict[str, Callable[[], Run]] = {
+            "cold": partial(cold_build, root),
+            "plain": partial(plain_build, plain_roots["plain"], True),
+            "pages_only": partial(run, ti(root, "build", "--sans-cache"), cwd=root),
+            "plain_pagefind": partial(plain_build, plain_roots["plain_pagefind"], False),
+            "warm": partial(run, ti(root, "build"), cwd=root),
+            "same": partial(plain_build, plain_roots["same"], True),
+            "same_pagefind": partial(plain_build, plain_roots["same_pagefind"], False),
+        }
+        got = interleaved(steps, repetitions)
         ours = measure_site(root / "site")
-        pages_only = run(ti(root, "build", "--sans-cache"), root)
-        warm = best(ti(root, "build"), root, repetitions)
+        sites = {key: measure_site(path / "site") for key, path in plain_roots.items()}
         preview_dir = work / f"apercu-{n}"
         preview_command = ti(
             root, "build", "--territoire", "territoire-001", "--site-dir", str(preview_dir)
         )
-        run(preview_command, root)  # the first preview fills the page cache for this view
-        preview = best(preview_command, root, repetitions)
-        rebuild = serve_rebuild(root, work / f"apercu-serve-{n}")
-        plain_root = work / f"mkdocs-{n}"
-        write_plain_like(plain_root, root)
-        plain = best(mkdocs(plain_root), plain_root, repetitions)
-        base = measure_site(plain_root / "site")
-        same_root = work / f"mkdocs-memes-pages-{n}"
-        write_plain_same(same_root, root)
-        same = best(mkdocs(same_root), same_root, repetitions)
-        same_site = measure_site(same_root / "site")
+        run(preview_command, cwd=root)  # the first preview fills the page cache for this view
+        preview = Series([run(preview_command, cwd=root) for _ in range(max(1, repetitions))])
+        rebuild = serve_rebuild(root, work / f"apercu-serve-{n}", repetitions)
         preview_pages = measure_site(preview_dir).pages
-        label_preview = f"aperçu d'un territoire ({preview_pages} pages)"
-        for label, r, s in (
-            ("ti build à froid (rien en cache)", cold, ours),
-            ("ti build, images en cache", pages_only, ours),
-            (f"ti build sans changement ({cached(warm.log)})", warm, ours),
-            ("MkDocs + Material seul, pages ordinaires", plain, base),
-            ("MkDocs + Material seul, notre Markdown généré", same, same_site),
+        for label, key in (
+            ("ti build à froid (rien en cache)", "cold"),
+            ("ti build, images en cache", "pages_only"),
+            (f"ti build sans changement ({cached(got['warm'].log)})", "warm"),
+            ("MkDocs + Material seul, pages ordinaires, recherche Material", "plain"),
+            ("  les mêmes, plugins: [] puis Pagefind", "plain_pagefind"),
+            ("MkDocs + Material seul, notre Markdown généré, recherche Material", "same"),
+            ("  le même, plugins: [] puis Pagefind", "same_pagefind"),
         ):
+            r, site = got[key], sites.get(key, ours)
             print(
                 row(
                     [
                         label,
                         str(n),
-                        str(s.pages),
-                        f"{r.wall:.1f}",
-                        f"{1000 * r.wall / s.pages:.1f}",
-                        f"{r.peak_mb:.0f}",
-                        f"{s.mean_kb:.1f}",
-                        f"{s.size_mb:.1f}",
+                        str(site.pages),
+                        r.cell("wall"),
+                        r.cell("cpu"),
+                        f"{1000 * r.wall / site.pages:.1f}",
+                        r.cell("peak_mb", 0),
+                        f"{site.mean_kb:.1f}",
+                        f"{site.size_mb:.1f}",
                     ],
                     widths,
                 )
             )
-        print(
-            row(
-                [label_preview, str(n), "", f"{preview.wall:.1f}"],
-                widths[:4],
-            )
-        )
-        print(
-            row(
-                [
-                    "  le même, reconstruit dans ti serve (processus déjà lancé)",
-                    str(n),
-                    "",
-                    f"{rebuild:.1f}",
-                ],
-                widths[:4],
-            )
-        )
-        searched = bench_search(n, root, plain_root, repetitions)
+        label_preview = f"aperçu d'un territoire ({preview_pages} pages)"
+        print(row([label_preview, str(n), "", preview.cell("wall"), preview.cell("cpu")], widths))
+        label_rebuild = "  le même, reconstruit dans ti serve (processus déjà lancé)"
+        print(row([label_rebuild, str(n), "", rebuild.cell("wall")], widths))
+        searched = bench_search(n, root, plain_roots["plain"], repetitions)
         results.append(
             {
                 "n": n,
                 "pages": ours.pages,
-                "cold": cold.wall,
-                "warm": warm.wall,
-                "pages_only": pages_only.wall,
-                "plain": plain.wall,
-                "same": same.wall,
-                "plain_peak": plain.peak_mb,
+                **got,
                 "preview": preview.wall,
-                "rebuild": rebuild,
-                "peak": max(cold.peak_mb, warm.peak_mb),
+                "rebuild": rebuild.wall,
+                "peak": max(got["cold"].peak_mb, got["warm"].peak_mb),
                 "mean_kb": ours.mean_kb,
-                "redrawn": float(_cards(warm.log)[0].replace("?", "-1")),
+                "redrawn": float(_cards(got["warm"].log)[0].replace("?", "-1")),
                 **searched,
             }
         )
-        shutil.rmtree(plain_root, ignore_errors=True)
-        shutil.rmtree(same_root, ignore_errors=True)
+        for path in plain_roots.values():
+            shutil.rmtree(path, ignore_errors=True)
     return results
 
 
@@ -482,7 +621,7 @@ def with_material_search(root: Path) -> Run:
     original = config.read_text(encoding="utf-8")
     config.write_text(original.replace("plugins: []", "plugins:\n  - search"), encoding="utf-8")
     try:
-        return run(ti(root, "build", "--sans-cache"), root)
+        return run(ti(root, "build", "--sans-cache"), cwd=root)
     finally:
         config.write_text(original, encoding="utf-8")
 
@@ -499,13 +638,15 @@ def bench_search(n: int, root: Path, plain_root: Path, repetitions: int) -> dict
     plain_page = page  # the same address (see write_plain_like)
     plain = transfer(plain_root / "site", plain_page, ours=False)
     # the same build (no page cache, images drawn) with and without Material's plugin, in turn
-    alone, both = [], []
-    for _ in range(max(2, repetitions)):
-        alone.append(run(ti(root, "build", "--sans-cache"), root))
-        both.append(with_material_search(root))
-    fastest = min(alone, key=lambda r: r.wall)
-    pagefind = _pagefind_seconds(fastest.log)
-    material = min(r.wall for r in both) - fastest.wall
+    got = interleaved(
+        {
+            "alone": lambda: run(ti(root, "build", "--sans-cache"), cwd=root),
+            "both": lambda: with_material_search(root),
+        },
+        repetitions,
+    )
+    pagefind = statistics.median(_pagefind_seconds(r.log) for r in got["alone"].runs)
+    material = got["both"].wall - got["alone"].wall
     kb = Transfer.kb
     print(
         f"  recherche N={n} : index {kb(folder_size(root / 'site' / 'pagefind'))} Ko sur disque "
@@ -515,7 +656,7 @@ def bench_search(n: int, root: Path, plain_root: Path, repetitions: int) -> dict
         f"première requête {kb(ours.first_query)} Ko, quatre requêtes {kb(ours.four_queries)} Ko "
         f"(Material : {kb(plain.first_query + plain.page_search)} Ko dès la première) ; "
         f"indexation Pagefind {pagefind:.1f} s, plugin de recherche de Material "
-        f"+{material:.1f} s"
+        f"+{material:.1f} s (médianes)"
     )
     return {
         "search_page": ours.page_search,
@@ -526,44 +667,58 @@ def bench_search(n: int, root: Path, plain_root: Path, repetitions: int) -> dict
     }
 
 
-def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, float]:
+def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, Series]:
     """Our build of one territory with ``count`` letters, and the blog plugin on the same posts.
 
-    Both sides take the fastest of ``repetitions`` runs; ours « à froid » deletes .cache/
-    before each run. « nouvelle lettre » is what a chef de projet waits for: one more letter
-    committed, the cache kept from the previous build.
+    ``repetitions`` interleaved rounds (ours à froid, blog, ours images en cache, ours sans
+    changement, ours après une nouvelle lettre, blog with Pagefind), medians: ours « à froid »
+    deletes .cache/ before each run. « nouvelle lettre » is what a chef de projet waits for: one
+    more letter committed, the cache kept from the previous build (each round adds one).
     """
     root = write_project(work / "lettres", 1, actions=12, letters=count)
     folder = root / "territoires" / "territoire-001"
-    blog_root = work / "blog"
+    blog_root, blog_pagefind_root = work / "blog", work / "blog-pagefind"
     write_blog(blog_root, folder / "lettres")
-    blog = best(mkdocs(blog_root), blog_root, repetitions)
-    cold = best_cold(root, repetitions)
-    pages_only = run(ti(root, "build", "--sans-cache"), root)
-    warm = best(ti(root, "build"), root, repetitions)
+    write_blog(blog_pagefind_root, folder / "lettres", material_search=False)
     rng = random.Random(count)
-    added = []
-    for k in range(max(1, repetitions)):
-        write_letter(folder, count + 1 + k, rng)
-        added.append(run(ti(root, "build"), root))
-    new_letter = min(added, key=lambda r: r.wall)
+    added = iter(range(count + 1, count + 1 + max(1, repetitions)))
+
+    def new_letter() -> Run:
+        write_letter(folder, next(added), rng)
+        return run(ti(root, "build"), cwd=root)
+
+    got = interleaved(
+        {
+            "cold": lambda: cold_build(root),
+            "blog": lambda: plain_build(blog_root, True),
+            "pages_only": lambda: run(ti(root, "build", "--sans-cache"), cwd=root),
+            "warm": lambda: run(ti(root, "build"), cwd=root),
+            "new_letter": new_letter,
+            "blog_pagefind": lambda: plain_build(blog_pagefind_root, False),
+        },
+        repetitions,
+    )
     pages = measure_site(root / "site").pages
-    print(f"\n{count} lettres d'un territoire, {pages} pages (meilleur de {repetitions}) :")
+    print(
+        f"\n{count} lettres d'un territoire, {pages} pages (médiane [min–max] de "
+        f"{max(1, repetitions)} exécution(s) alternées ; temps, CPU, mémoire) :"
+    )
     for label, r in (
-        ("ti build à froid (rien en cache)", cold),
-        ("ti build, images en cache", pages_only),
-        (f"ti build sans changement ({cached(warm.log)})", warm),
-        (f"ti build après une nouvelle lettre ({cached(new_letter.log)})", new_letter),
-        (f"Material, plugin blog ({measure_site(blog_root / 'site').pages} pages)", blog),
+        ("ti build à froid (rien en cache)", got["cold"]),
+        ("ti build, images en cache", got["pages_only"]),
+        (f"ti build sans changement ({cached(got['warm'].log)})", got["warm"]),
+        (
+            f"ti build après une nouvelle lettre ({cached(got['new_letter'].log)})",
+            got["new_letter"],
+        ),
+        (f"Material, plugin blog ({measure_site(blog_root / 'site').pages} pages)", got["blog"]),
+        ("  le même, sans le plugin de recherche, puis Pagefind", got["blog_pagefind"]),
     ):
-        print(f"  {label:58s} {r.wall:7.1f} s  {r.peak_mb:5.0f} Mo")
-    return {
-        "cold": cold.wall,
-        "pages_only": pages_only.wall,
-        "warm": warm.wall,
-        "new_letter": new_letter.wall,
-        "blog": blog.wall,
-    }
+        print(
+            f"  {label:80s} {r.cell('wall'):>18} s  {r.cell('cpu'):>18} s  "
+            f"{r.cell('peak_mb', 0):>14} Mo"
+        )
+    return got
 
 
 def main() -> int:
@@ -573,8 +728,9 @@ def main() -> int:
     parser.add_argument(
         "--repetitions",
         type=int,
-        default=1,
-        help="exécutions des builds courts (on garde la plus rapide ; 1000 lettres : au moins 3)",
+        default=3,
+        help="exécutions alternées de chaque ligne (notre build, la référence, …) ; on donne "
+        "la médiane et l'étendue (min–max)",
     )
     parser.add_argument("--garder", help="dossier de travail conservé (par défaut : temporaire)")
     args = parser.parse_args()
@@ -584,22 +740,32 @@ def main() -> int:
     print(f"Machine : {machine()}\nDossier de travail : {work}\n")
     try:
         results = bench_sizes(sizes, work, args.repetitions)
-        print("\nRatios et objectifs :")
+        print(
+            "\nRatios et objectifs (ours/plain = temps | CPU, rapports des médianes, contre "
+            "MkDocs + Material seul sur des pages ordinaires et sur notre Markdown généré) :"
+        )
         for r in results:
+            print(f"  N={r['n']:>3} :")
+            for key, label, target in (
+                ("cold", "à froid", "objectif ≤ 1,3"),
+                ("pages_only", "images en cache", "objectif ≤ 1,1"),
+                ("warm", "sans changement", "pas d'objectif"),
+            ):
+                print(
+                    f"    {label:16s} pages ordinaires : {ratios(r[key], r['plain'])} "
+                    f"(recherche Material), {ratios(r[key], r['plain_pagefind'])} (Pagefind) ; "
+                    f"notre Markdown : {ratios(r[key], r['same'])} (recherche Material), "
+                    f"{ratios(r[key], r['same_pagefind'])} (Pagefind) — {target}"
+                )
             print(
-                f"  N={r['n']:>3} : ours/plain = {r['cold'] / r['plain']:.2f} (à froid, ≤ 1,3), "
-                f"{r['pages_only'] / r['plain']:.2f} (images en cache, ≤ 1,1), "
-                f"{r['warm'] / r['plain']:.2f} (sans changement) ; "
-                f"contre MkDocs seul sur notre Markdown : {r['cold'] / r['same']:.2f} (à froid), "
-                f"{r['pages_only'] / r['same']:.2f} (images en cache) ; "
-                f"page moyenne {r['mean_kb']:.1f} Ko (< 60) ; "
+                f"    page moyenne {r['mean_kb']:.1f} Ko (< 60) ; "
                 f"mémoire {r['peak']:.0f} Mo (< 500 à N=183) ; "
                 f"aperçu {r['preview']:.1f} s (< 1,5), reconstruit dans ti serve "
                 f"{r['rebuild']:.1f} s ; images redessinées sans changement : "
                 f"{r['redrawn']:.0f} (0)"
             )
             print(
-                f"         recherche : {r['search_page']:.0f} octet sur une page vue (0) ; "
+                f"    recherche : {r['search_page']:.0f} octet sur une page vue (0) ; "
                 f"première requête {r['first_query'] / 1024:.0f} Ko (≤ 200 à N=183) ; "
                 f"indexation {r['pagefind_s']:.1f} s contre +{r['material_s']:.1f} s pour le "
                 "plugin de Material (pas plus lente)"
@@ -611,20 +777,22 @@ def main() -> int:
                 ("pages_only", "images en cache"),
                 ("warm", "sans changement"),
             ):
-                ratio = (last[key] / last["pages"]) / (first[key] / first["pages"])
+                per_page = (last[key].wall / last["pages"]) / (first[key].wall / first["pages"])
                 print(
-                    f"  coût par page N={last['n']} / N={first['n']} ({label}) : {ratio:.2f} "
-                    "(objectif ≤ 1,3)"
+                    f"  coût par page N={last['n']} / N={first['n']} ({label}, temps) : "
+                    f"{per_page:.2f} (objectif ≤ 1,3)"
                 )
         if args.lettres:
-            times = bench_letters(args.lettres, work, max(3, args.repetitions))
-            blog = times["blog"]
-            print(
-                f"  plugin blog / ti build : {blog / times['cold']:.1f} (à froid), "
-                f"{blog / times['pages_only']:.1f} (images en cache), "
-                f"{blog / times['warm']:.1f} (sans changement), "
-                f"{blog / times['new_letter']:.1f} (nouvelle lettre) — objectif ≥ 3"
-            )
+            got = bench_letters(args.lettres, work, args.repetitions)
+            for key, label in (("blog", "recherche Material"), ("blog_pagefind", "Pagefind")):
+                blog = got[key]
+                print(
+                    f"  plugin blog / ti build (temps | CPU ; {label}) : "
+                    f"{ratios(blog, got['cold'])} (à froid), "
+                    f"{ratios(blog, got['pages_only'])} (images en cache), "
+                    f"{ratios(blog, got['warm'])} (sans changement), "
+                    f"{ratios(blog, got['new_letter'])} (nouvelle lettre) — objectif ≥ 3"
+                )
     finally:
         if not args.garder:
             shutil.rmtree(work, ignore_errors=True)

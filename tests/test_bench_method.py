@@ -1,0 +1,77 @@
+"""The benchmark's method (scripts/bench.py): interleaved runs reported by their median, CPU and
+memory of the whole process tree. Fast: no build, a few small Python processes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import bench
+import pytest
+
+# A command whose child allocates 60 MB and starts a grandchild that allocates 100 MB and burns
+# 0.5 s of CPU while both hold their memory (the grandchild is reaped by the child).
+GRANDPARENT = """
+import subprocess, sys
+held = b"x" * (60 * 1024 * 1024)
+subprocess.run([sys.executable, "-c", sys.argv[1]], check=True)
+"""
+GRANDCHILD = """
+import time
+held = b"y" * (100 * 1024 * 1024)
+while time.process_time() < 0.5:
+    pass
+"""
+
+
+def test_cpu_and_memory_are_those_of_the_whole_tree(tmp_path: Path) -> None:
+    measured = bench.run([sys.executable, "-c", GRANDPARENT, GRANDCHILD], cwd=tmp_path)
+    # the grandchild's CPU is counted (it was reaped by its parent, then the parent by us)
+    assert measured.cpu >= 0.5, measured
+    # both processes' memory at once: more than the largest single process (~110 MB), which
+    # is all that ru_maxrss, the former measure, could report
+    assert measured.peak_mb >= 150, measured
+    assert measured.wall >= 0.5, measured
+
+
+def test_without_sampling_the_tree_only_the_largest_process_is_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Negative control: the sampling of the tree is what sees both processes at once."""
+    sampling = "peak = max(peak, sum(rss_kib(p) for p in tree(pid)))"
+    assert sampling in bench.MEASURE
+    monkeypatch.setattr(bench, "MEASURE", bench.MEASURE.replace(sampling, "pass"))
+    measured = bench.run([sys.executable, "-c", GRANDPARENT, GRANDCHILD], cwd=tmp_path)
+    assert 100 <= measured.peak_mb < 150, measured
+
+
+def test_rows_run_in_turn_and_report_the_median() -> None:
+    calls: list[str] = []
+    walls = {"ours": iter([1.0, 5.0, 2.0]), "base": iter([3.0, 3.5, 4.0])}
+
+    def step(name: str) -> bench.Run:
+        calls.append(name)
+        return bench.Run(next(walls[name]), 1.0, 10.0, f"journal {len(calls)}")
+
+    got = bench.interleaved({"ours": lambda: step("ours"), "base": lambda: step("base")}, 3)
+    assert calls == ["ours", "base"] * 3
+    ours = got["ours"]
+    assert ours.wall == 2.0  # the median, not the best (1.0)
+    assert ours.cell("wall") == "2.0 [1.0–5.0]"
+    assert ours.log == "journal 5"  # the median run's log (third round)
+    assert bench.ratios(ours, got["base"]) == "0.57 | 1.00"
+
+
+def test_a_failing_command_stops_the_benchmark(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="échec de"):
+        bench.run([sys.executable, "-c", "raise SystemExit(3)"], cwd=tmp_path)
+
+
+def test_without_the_children_s_usage_the_cpu_is_not_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Negative control: the CPU comes from the reaped descendants (RUSAGE_CHILDREN)."""
+    assert bench.MEASURE.count("RUSAGE_CHILDREN") == 2
+    monkeypatch.setattr(bench, "MEASURE", bench.MEASURE.replace("RUSAGE_CHILDREN", "RUSAGE_SELF"))
+    measured = bench.run([sys.executable, "-c", GRANDPARENT, GRANDCHILD], cwd=tmp_path)
+    assert measured.cpu < 0.5, measured
