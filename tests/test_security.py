@@ -1203,7 +1203,7 @@ def test_a_tag_left_open_stays_in_its_field(tmp_path: Path, opener: str) -> None
     assert not article.select(".mermaid") and not live_injections(str(article))
     # the rest of the page is there: the field did not swallow it
     assert "Budget prévisionnel" in article.get_text()
-    assert run_ti("check", cwd=root).returncode == 0  # check and build agree
+    assert ti_inprocess("check", cwd=root).returncode == 0  # check and build agree
 
 
 @pytest.mark.lent
