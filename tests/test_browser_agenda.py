@@ -48,8 +48,15 @@ def test_agenda_entries_move_to_past_in_the_browser(browser: Browser, project: P
         months = (
             "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
         )
-        expected = f"{later.day} {months.split()[later.month - 1]} {later.year}"
+        first = "1er" if later.day == 1 else str(later.day)
+        expected = f"{first} {months.split()[later.month - 1]} {later.year}"
         assert page.inner_text(".ti-agenda-jour") == expected
         # the machine-readable date follows the text (<time datetime>)
         assert page.get_attribute(".ti-agenda-jour", "datetime") == later.date().isoformat()
+        page.close()
+        # the first of a month reads « 1er » in the browser too
+        page = browser.new_page()
+        page.clock.install(time=dt.datetime(later.year + 1, 3, 1, 12, 0))
+        page.goto(url)
+        assert page.inner_text(".ti-agenda-jour") == f"1er mars {later.year + 1}"
         page.close()

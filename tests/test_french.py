@@ -150,3 +150,27 @@ def test_an_unclosed_quote_is_reported_on_its_own_line() -> None:
     # a quoted value over two lines is not an unclosed quote
     data, none = parse_yaml_text('a: "sur deux\n  lignes"\nb: 1\n', "t.yml")
     assert none is None and data["a"] == "sur deux lignes"
+
+
+def test_the_first_of_a_month_is_1er() -> None:
+    import datetime as dt
+
+    assert textutil.long_date(dt.date(2023, 9, 1)) == "1er septembre 2023"
+    assert textutil.long_date("2023-09-01") == "1er septembre 2023"
+    # control: any other day is written as its number, a month alone has no day
+    assert textutil.long_date(dt.date(2023, 9, 2)) == "2 septembre 2023"
+    assert textutil.long_date("2023-09") == "septembre 2023"
+
+
+def test_home_figures_agree_with_one_territory(project: Path) -> None:
+    import shutil
+
+    from tisite import views
+    from tisite.loader import load_site
+
+    shutil.rmtree(project / "territoires" / "grand-chatellerault")
+    site = load_site(project)
+    labels = [f.label for f in views.home(site, "2021").figures[:3]]
+    assert labels[0] == "Territoire d'industrie" and labels[1] == "région"
+    # control: a territory with six intercommunalities takes the plural
+    assert labels[2] == "intercommunalités"

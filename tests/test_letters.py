@@ -558,7 +558,7 @@ def test_letter_page_html(project: Path) -> None:
     assert (page_dir / "images/couverture-bilan-relance.jpg").is_file()
     times = {t["datetime"]: flat(t.get_text()) for t in article.select("time")}
     assert times == {
-        "2023-03-01": "1 mars 2023",
+        "2023-03-01": "1er mars 2023",
         "2023-04-15": "15 avril 2023",
         "2023-03-05T08:30": "5 mars 2023 à 8 h 30",
         "2023-03-07": "7 mars 2023",

@@ -120,7 +120,8 @@ def euros(value: float | int | None) -> str:
 
 
 def long_date(value: dt.date | str | None) -> str:
-    """« 22 novembre 2018 »; partial dates « 2022-06 » give « juin 2022 »."""
+    """« 22 novembre 2018 », « 1er septembre 2023 »; partial dates « 2022-06 » give
+    « juin 2022 »."""
     if value is None or value == "":
         return "non renseigné"
     if isinstance(value, str):
@@ -132,6 +133,8 @@ def long_date(value: dt.date | str | None) -> str:
         value = dt.date.fromisoformat(value)
     if isinstance(value, dt.datetime):
         value = value.date()
+    if value.day == 1:  # the first of a month is written « 1er » in French
+        return "1er " + _date(value, "MMMM y")
     return _date(value, "d MMMM y")
 
 

@@ -310,10 +310,14 @@ def home(site: SiteModel, millesime: str) -> HomeView:
     count = len(site.territories)
     return HomeView(
         figures=(
-            Figure(textutil.number(count), "Territoires d'industrie"),
+            Figure(
+                textutil.number(count),
+                textutil.agree(count, "Territoire d'industrie", "Territoires d'industrie"),
+            ),
             Figure(textutil.number(len(regions)), "régions" if len(regions) > 1 else "région"),
             Figure(
-                textutil.number(sum(len(t.epcis) for t in site.territories)), "intercommunalités"
+                textutil.number(epcis := sum(len(t.epcis) for t in site.territories)),
+                textutil.agree(epcis, "intercommunalité", "intercommunalités"),
             ),
             Figure(
                 textutil.number(sum(t.population for t in site.territories)),

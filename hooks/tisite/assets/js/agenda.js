@@ -26,7 +26,10 @@
     refreshEmpty(past);
     var day = document.querySelector(".ti-agenda-jour");
     if (day) {
-      day.textContent = new Date().toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+      var now = new Date();
+      var text = now.toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+      // the first of a month is written « 1er » (as the build writes it)
+      day.textContent = now.getDate() === 1 ? text.replace(/^1(?=\s)/, "1er") : text;
       day.setAttribute("datetime", today);
     }
   }
