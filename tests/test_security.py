@@ -740,7 +740,7 @@ def test_check_and_build_refuse_a_broken_image_and_keep_the_previous_site(
 ) -> None:
     """The command line: both refuse with the same lines, exit 1, and the site stays whole."""
     root = copy_project(tmp_path / "projet")
-    ok = run_ti("build", cwd=root)
+    ok = ti_inprocess("build", cwd=root)
     assert ok.returncode == 0, ok.stderr
     before = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
     first = _append(root, LETTER, '<img src="images/absente.png" alt="Plan">')
@@ -750,7 +750,7 @@ def test_check_and_build_refuse_a_broken_image_and_keep_the_previous_site(
         f"{LETTER}:{second}: image « /etc/passwd » : chemin absolu",
     ]
     for command in ("check", "build"):
-        result = run_ti(command, cwd=root)
+        result = ti_inprocess(command, cwd=root)
         output = result.stdout + result.stderr
         assert result.returncode == 1 and "Traceback" not in output, output
         for line in expected:
