@@ -77,7 +77,10 @@ def publish(
     build = prepared.build
     lines = [build.finish_page_cache(clean=clean)]
     warnings: list[str] = []
-    indexing = Indexing(site_dir)  # made from the pages as written, while the files are written
+    # made from the pages as written, while the files are written; or the index of a former
+    # build made from the very same pages (.cache/recherche), copied
+    search_cache = build.cache("recherche") if prepared.options.cache_pages else None
+    indexing = Indexing(site_dir, search_cache)
     try:
         build.write_artefacts(site_dir)
         lines.append(build.write_editor(site_dir, site_url, preview))
