@@ -199,6 +199,16 @@ def interleaved(steps: dict[str, Callable[[], Run]], repetitions: int) -> dict[s
     return {name: Series(r) for name, r in runs.items()}
 
 
+def as_repository(root: Path) -> Path:
+    """The project as a territory keeps it: a git repository (the build reads the history for
+    the dates of last change, and knows from it what changed), its outputs ignored."""
+    (root / ".gitignore").write_text("site/\n.cache/\n", encoding="utf-8")
+    identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.org"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "contenu"]):
+        subprocess.run(["git", "-C", str(root), *identity, *args], check=True)
+    return root
+
+
 def cold_build(root: Path) -> Run:
     """A build with nothing cached: .cache/ is deleted first."""
     shutil.rmtree(root / ".cache", ignore_errors=True)
@@ -385,7 +395,10 @@ def _cards(log: str) -> tuple[str, str]:
 
 
 def cached(log: str) -> str:
-    """« 1012 pages et 1028 images en cache, 0 dessinée » from a build log."""
+    """« 1012 pages et 1028 images en cache, 0 dessinée » from a build log; « site gardé »
+    when the build found nothing to do (tisite.uptodate)."""
+    if "Rien n'a changé" in log:
+        return "rien à refaire : site gardé tel quel"
     found = re.search(r"Pages en cache : (\d+) reprise", log)
     pages = found.group(1) if found else "?"
     drawn, kept = _cards(log)
@@ -451,7 +464,7 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
     print(row(header, widths))
     results: list[dict[str, Any]] = []
     for n in sizes:
-        root = write_project(work / f"ti-{n}", n)
+        root = as_repository(write_project(work / f"ti-{n}", n))
         plain_roots = {}
         for key, write, material in (
             ("plain", write_plain_like, True),
@@ -521,7 +534,9 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
                 "rebuild": rebuild.wall,
                 "peak": max(got["cold"].peak_mb, got["warm"].peak_mb),
                 "mean_kb": ours.mean_kb,
-                "redrawn": float(_cards(got["warm"].log)[0].replace("?", "-1")),
+                "redrawn": float(_cards(got["warm"].log)[0].replace("?", "-1"))
+                if "Rien n'a changé" not in got["warm"].log
+                else 0.0,
                 **searched,
             }
         )

@@ -271,7 +271,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             )
             return 1
         try:
-            code = _build_into(tmp, root, args)
+            code = _build_into(tmp, root, args, target)
+            if code == UNCHANGED:
+                print(f"Site à jour dans {target}")
+                return 0
             if code != 0:
                 print("Échec de la construction : le site précédent est conservé.", file=sys.stderr)
                 return code
@@ -292,9 +295,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build_into(tmp: Path, root: Path, args: argparse.Namespace) -> int:
-    """The pipeline (tisite.pipeline.build) into ``tmp``, in this process, its report in French
-    on the error stream; 0, or 1 after a failure."""
+UNCHANGED = -1  # _build_into: nothing changed, the site folder is kept (tisite.uptodate)
+
+
+def _build_into(tmp: Path, root: Path, args: argparse.Namespace, target: Path | None = None) -> int:
+    """The pipeline (tisite.pipeline.build) into ``tmp``, to replace ``target``, in this
+    process, its report in French on the error stream; 0, UNCHANGED (nothing to do: ``tmp``
+    is left empty), or 1 after a failure."""
     import logging
 
     from . import engine, pipeline
@@ -320,7 +327,7 @@ def _build_into(tmp: Path, root: Path, args: argparse.Namespace) -> int:
         print(text, file=sys.stderr, flush=True)
 
     try:
-        result = pipeline.build(root, tmp, args.moteur, **build_options(args))
+        result = pipeline.build(root, tmp, args.moteur, target, **build_options(args))
     except ContentError as exc:
         say("erreur : contenu invalide :\n" + exc.report())
         return 1
@@ -340,7 +347,7 @@ def _build_into(tmp: Path, root: Path, args: argparse.Namespace) -> int:
         logger.propagate = propagate
     for line in result.lines:
         say(line)
-    return 0
+    return UNCHANGED if result.unchanged else 0
 
 
 def docs_dir(root: Path) -> str:

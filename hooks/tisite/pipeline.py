@@ -14,13 +14,14 @@ from here (``handed``) and leave the publication to ``build``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import settings, workspace
+from . import settings, uptodate, workspace
 from .build import SiteBuild
 from .convert import page_address
 from .diskcache import MEMO_FOLDERS, prune_older
@@ -121,21 +122,42 @@ def handing(prepared: Prepared) -> Iterator[None]:
 
 @dataclass
 class Result:
-    prepared: Prepared
+    prepared: Prepared | None  # None: nothing changed, the site folder is kept (uptodate)
     lines: list[str]
 
+    @property
+    def unchanged(self) -> bool:
+        return self.prepared is None
 
-def build(root: Path, site_dir: Path, engine: str = "mkdocs", **given: Any) -> Result:
+
+def build(
+    root: Path,
+    site_dir: Path,
+    engine: str = "mkdocs",
+    replaces: Path | None = None,
+    **given: Any,
+) -> Result:
     """One build of the project at ``root`` into ``site_dir``: the whole pipeline, in order.
 
-    ``given``: the build settings (tisite.settings). Raises ContentError (content refused, with
-    every problem) or engine.BuildAborted (the engine stopped).
+    ``replaces``: the site folder ``site_dir`` will replace (``ti build`` builds beside it, then
+    swaps); when nothing that shapes the site changed since the build that made it, nothing is
+    built and the result says so (``unchanged``). ``given``: the build settings
+    (tisite.settings). Raises ContentError (content refused, with every problem) or
+    engine.BuildAborted (the engine stopped).
     """
     from . import engine as adapter
 
     config = settings.engine_config(root)
     with settings.given(**given):
         options = settings.for_build(config["extra"])
+    key = None
+    if replaces is not None:
+        shaping = {k: v for k, v in given.items() if k not in uptodate.NOT_SHAPING}
+        key = uptodate.inputs_key(root, engine, shaping, dt.date.today(), replaces)
+        kept = uptodate.unchanged(root, replaces, key) if key and options.cache_pages else None
+        if kept is not None:
+            return Result(None, [uptodate.UNCHANGED, *(f"  {line}" for line in kept)])
+        uptodate.forget(root, replaces)
     docs_dir = root / config["docs_dir"]
     prepared = prepare(root, options, config["site_url"], docs_dir)  # load … check
     try:
@@ -146,4 +168,7 @@ def build(root: Path, site_dir: Path, engine: str = "mkdocs", **given: Any) -> R
         prepared.build.stop_drawing()
     if warnings:
         raise adapter.BuildAborted("\n".join(warnings))
-    return Result(prepared, prepared.lines + lines)
+    result = Result(prepared, prepared.lines + lines)
+    if key and replaces is not None:
+        uptodate.remember(root, replaces, site_dir, key, result.lines)
+    return result
