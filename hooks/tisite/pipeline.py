@@ -50,11 +50,17 @@ def prepare(
     """Load and validate the content, model it, generate every page's HTML and every file,
     check every link, anchor and published address. Raises ContentError with all problems."""
     build = SiteBuild.load(
-        root, only=options.territoire, drafts=options.brouillons, site_url=site_url
+        root,
+        only=options.territoire,
+        drafts=options.brouillons,
+        site_url=site_url,
+        harvest=options.moisson,
     )
     if not site_url:
         raise ContentError([Problem("mkdocs.yml", None, "site_url", SITE_URL_MISSING)])
     lines = [w.format() for w in build.site.warnings]
+    if build.site.harvest:
+        lines.append(build.site.harvest)
     build.make_html(docs_dir, build.other_files(docs_dir))
     lines += [note.format() for note in build.notes]
     pages = [p.url for p in build.pages] + [page_address(p) for p in build.docs_pages(docs_dir)]

@@ -50,6 +50,8 @@ TABLE: dict[str, str] = {
     "lettres-rss": "{t}/lettres/rss.xml",
     "lettres-atom": "{t}/lettres/atom.xml",
     "agenda-ics": "{t}/agenda/agenda.ics",
+    # the territory's data bundle for a national portal (tisite.bundle, tisite.federation)
+    "donnees-territoire": "{t}/donnees.json",
     # national files
     "rss": "rss.xml",
     "atom": "atom.xml",
@@ -59,6 +61,9 @@ TABLE: dict[str, str] = {
     "plan-du-site": "sitemap.xml",
     "robots": "robots.txt",
     "redirections": "_redirects",
+    # federation: the site's bundles (read by a national portal) and their JSON Schema
+    "federation": "federation.json",
+    "schema-donnees": "schemas/donnees-territoire-1.schema.json",
 }
 
 # The pages of a territory in the order of its navigation: (name, navigation title).
