@@ -15,7 +15,7 @@ import httpx
 import pytest
 from fedserver import Site, body, drip, endless, redirect, serve, silent, status
 
-from conftest import copy_project
+from conftest import copy_project, flat
 from tisite import bundle, federation, harvest, urls
 from tisite.build import SiteBuild
 from tisite.errors import ContentError
@@ -450,3 +450,115 @@ def test_the_parser_refuses_what_json_loads_would_take() -> None:
     with pytest.raises(federation.Refused, match="Infinity"):
         federation.parse_json(b"[Infinity]")
     assert federation.parse_json(b'["[[[[[[[[[[[[[[[[[["]') == ["[" * 18]  # brackets in text
+
+
+# --- what will be checked: two sites built separately, a portal that lists both ---------------
+
+SCRIPT = "<script>alert('portail')</script>"
+
+
+def territory_site(root: Path, url: str, keep: str) -> Path:
+    """A newcomer's site: one territory of the example, its own site_url."""
+    copy_project(root)
+    for folder in (root / "territoires").iterdir():
+        if folder.name != keep:
+            shutil.rmtree(folder)
+    (root / "urls-publiees.txt").write_text("", "utf-8")
+    config = (root / "mkdocs.yml").read_text("utf-8").replace(EXAMPLE_URL, url)
+    (root / "mkdocs.yml").write_text(config, "utf-8")
+    return root
+
+
+def texts(site_dir: Path) -> dict[str, str]:
+    kinds = (".html", ".json", ".csv", ".xml", ".txt", ".ics")
+    return {
+        p.relative_to(site_dir).as_posix(): p.read_text("utf-8")
+        for p in site_dir.rglob("*")
+        if p.suffix in kinds and "pagefind" not in p.parts
+    }
+
+
+def test_a_portal_of_two_territory_sites(tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    from conftest import build_site
+    from tisite.pipeline import build as pipeline_build
+
+    with serve(tmp_path / "a" / "site") as a, serve(tmp_path / "b" / "site") as b:
+        build_site(territory_site(tmp_path / "a", a.url, GC))
+        project_b = territory_site(tmp_path / "b", b.url, HDC)
+        action = project_b / "territoires" / HDC / "actions" / "communication.md"
+        text = action.read_text("utf-8")
+        action.write_text(
+            text.replace("titre: Réaliser", f'titre: "{SCRIPT} Réaliser', 1).replace(
+                "actions de communication\n", 'actions de communication"\n', 1
+            ),
+            "utf-8",
+        )
+        build_site(project_b)
+        root = portal(tmp_path / "portail", [a.url, b.url])
+        result = pipeline_build(root, root / "site")
+        site = root / "site"
+        assert not (site / GC).exists() and not (site / HDC).exists()  # nothing re-hosted
+        home = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
+        links = {x.get_text(): x["href"] for x in home.select(".grid.cards a")}
+        assert links == {
+            "Grand-Châtellerault": f"{a.url}{GC}/",
+            "Hainaut-Douaisis-Cambrésis": f"{b.url}{HDC}/",
+        }
+        assert "Portail : 2 sources récoltées, 2 territoires" in "\n".join(result.lines)
+        # the finder's lists (no JavaScript) link every action of both sources to its site
+        wanted = set()
+        for served in (a, b):
+            for data_file in served.folder.glob("*/donnees.json"):
+                wanted |= {x["url"] for x in json.loads(data_file.read_text("utf-8"))["actions"]}
+        assert len(wanted) > 8
+        found = set()
+        for page in (site / "actions").rglob("index.html"):
+            soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+            found |= {x["href"] for x in soup.select(".ti-facet-list a")}
+        assert wanted <= found
+        # the script of one source's title: text in every page, never an element
+        files = texts(site)
+        shown = 0
+        for name, content in files.items():
+            if name.endswith(".html"):
+                soup = BeautifulSoup(content, "html.parser")
+                assert not any(
+                    "alert('portail')" in (s.string or "") for s in soup.find_all("script")
+                ), name
+                shown += SCRIPT in soup.get_text()
+            else:
+                assert SCRIPT not in content or name.endswith(".json"), name
+        assert shown >= 2  # at least the finder's lists
+        data = json.loads((site / "territoires.json").read_text("utf-8"))
+        assert {t["url"] for t in data["territoires"]} == {f"{a.url}{GC}/", f"{b.url}{HDC}/"}
+        csv = (site / "territoires.csv").read_text("utf-8")
+        assert f"{a.url}{GC}/" in csv and f"{b.url}{HDC}/" in csv
+    # both sources stopped: the portal still builds, names them, keeps their last copies
+    result = pipeline_build(root, root / "site")
+    problems = [line for line in result.lines if "portail.sources" in line]
+    assert len(problems) == 2 and a.url in problems[0] and b.url in problems[1]
+    assert all("le portail garde la dernière copie (données du " in line for line in problems)
+    home = BeautifulSoup((root / "site" / "index.html").read_text("utf-8"), "html.parser")
+    cards = home.select(".grid.cards li")
+    assert len(cards) == 2
+    assert all("dernière copie : données du " in flat(card.get_text()) for card in cards)
+
+
+def test_check_says_the_same_as_the_build(source: Site, tmp_path: Path, fast: None) -> None:
+    from conftest import ti_inprocess
+
+    root = portal(tmp_path / "portail", [source.url])
+    good = ti_inprocess("check", "--rapide", cwd=root)
+    assert good.returncode == 0, good.stderr
+    assert "Portail : 1 source récoltée, 2 territoires" in good.stderr
+    source.behaviours["/federation.json"] = status(500)
+    failing = ti_inprocess("check", "--rapide", cwd=root)
+    assert failing.returncode == 0
+    assert f"{source.url} : {source.url}federation.json répond 500" in failing.stderr
+    assert "le portail garde la dernière copie (données du " in failing.stderr
+    assert "Contenu valide : 2 territoires" in failing.stdout
+    portal(root, [source.url], strict=True)
+    strict = ti_inprocess("check", "--rapide", cwd=root)
+    assert strict.returncode == 1 and "répond 500" in strict.stderr

@@ -161,9 +161,10 @@ class Territory:
     def address(self, site_url: str | None, name: str, **params: object) -> str:
         """The absolute address of one of its pages or files: on this site, or on its own
         site for a harvested territory."""
+        params = {**params, "t": self.slug}
         if self.remote is not None:
-            return self.remote.address(name, t=self.slug, **params)
-        return urls.absolute(site_url, urls.url_to(name, t=self.slug, **params))
+            return self.remote.address(name, **params)
+        return urls.absolute(site_url, urls.url_to(name, **params))
 
     @property
     def region_label(self) -> str:
