@@ -562,3 +562,17 @@ def test_check_says_the_same_as_the_build(source: Site, tmp_path: Path, fast: No
     portal(root, [source.url], strict=True)
     strict = ti_inprocess("check", "--rapide", cwd=root)
     assert strict.returncode == 1 and "répond 500" in strict.stderr
+
+
+def test_the_workflows_keep_the_last_copies() -> None:
+    """The last good copies survive from one CI run to the next (a failing source keeps its
+    territory on the portal), and the nightly build harvests again."""
+    from ruamel.yaml import YAML
+
+    root = Path(__file__).resolve().parent.parent
+    github = YAML(typ="safe").load((root / ".github/workflows/site.yml").read_text("utf-8"))
+    cache = next(s for s in github["jobs"]["verifier"]["steps"] if "cache" in s.get("uses", ""))
+    assert f".cache/{harvest.FOLDER}" in cache["with"]["path"].split()
+    assert github["on"]["schedule"]
+    gitlab = YAML(typ="safe").load((root / ".gitlab-ci.yml").read_text("utf-8"))
+    assert f".cache/{harvest.FOLDER}" in gitlab["cache"]["paths"]
