@@ -81,11 +81,16 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that leaves mid-answer (the harvester stopping a too big file): quiet."""
+
+
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[Site]:
     """Serve ``folder`` on a free port of 127.0.0.1 while the block runs."""
     site = Site(folder)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
+    server = _Server(("127.0.0.1", 0), _handler(site))
     server.daemon_threads = True
     site.url = f"http://127.0.0.1:{server.server_address[1]}/"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -576,3 +576,41 @@ def test_the_workflows_keep_the_last_copies() -> None:
     assert github["on"]["schedule"]
     gitlab = YAML(typ="safe").load((root / ".gitlab-ci.yml").read_text("utf-8"))
     assert f".cache/{harvest.FOLDER}" in gitlab["cache"]["paths"]
+
+
+@pytest.mark.browser
+def test_the_finder_of_a_portal_finds_harvested_actions(
+    browser: object, source: Site, tmp_path: Path
+) -> None:
+    """With JavaScript, /actions/ of a portal lists the harvested actions (an index of the
+    portal's own, merged), linked to their sites; a script in a title stays text."""
+    from browser import static_server, wait_until
+    from conftest import build_site
+
+    edited(source, lambda d: d["actions"][0].update(titre=SCRIPT))
+    root = portal(tmp_path / "portail", [source.url])
+    site = build_site(root)
+    assert (site / "pagefind-portail" / "pagefind-entry.json").is_file()
+    origin = source.url.rstrip("/")
+    with static_server(site) as base:
+        page = browser.new_page()  # type: ignore[attr-defined]
+        alerts: list[str] = []
+        page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
+        page.goto(base + "actions/", wait_until="networkidle")
+        status = "document.getElementById('ti-trouveur-etat').textContent"
+        wait_until(page, f"/fiche/.test({status}) && !{status}.startsWith('Recherche')")
+        assert not page.is_visible("#ti-trouveur-plus")  # every result on the first screen
+        shown = page.eval_on_selector_all(
+            ".ti-finder__result a", "links => links.map(a => [a.textContent, a.href])"
+        )
+        assert len(shown) >= 10, shown
+        assert all(href.startswith(origin + "/") for _, href in shown), shown
+        assert {href.split("/")[3] for _, href in shown} == {GC, HDC}
+        assert SCRIPT in [title for title, _ in shown]  # shown as text
+        assert alerts == []
+        # negative control of the origin check: another site's address is never a link
+        link = "([u, o]) => window.tiRecherche.link(u, o)"
+        assert page.evaluate(link, ["https://ailleurs.example.net/x/", [origin]]) is None
+        assert page.evaluate(link, [f"{origin}/x/", [origin]]) == f"{origin}/x/"
+        assert page.evaluate(link, [f"{origin}/x/", None]) is None
+        page.close()

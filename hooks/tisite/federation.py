@@ -45,6 +45,14 @@ def origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme.lower(), (parts.hostname or "").lower(), port
 
 
+def web_origin(url: str) -> str:
+    """An address's origin as a browser writes it (``URL.origin``: no default port)."""
+    scheme, host, port = origin(url)
+    default = {"https": 443, "http": 80}.get(scheme)
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}" + (f":{port}" if port and port != default else "")
+
+
 def index_address(source: str) -> str:
     """The address of a source's list of bundles (its root file, federation.json)."""
     return urljoin(source if source.endswith("/") else source + "/", urls.url_to("federation"))

@@ -232,11 +232,12 @@ def harvest_one(client: httpx.Client, source: str, previous: Copy | None) -> Out
             entry, changed = get(client, item.donnees, source, before.get(item.donnees), deadline)
             outcome.received += changed
             outcome.unchanged += not changed
-            try:
-                document = federation.parse_bundle(entry.body.encode("utf-8"), source)
-                federation.territory(document, source, dt.date.today(), False)
-            except Refused as exc:
-                raise Failure(f"{item.donnees} : {exc}") from None
+            if changed:  # an unchanged file was checked when it came (the loader reads it)
+                try:
+                    document = federation.parse_bundle(entry.body.encode("utf-8"), source)
+                    federation.territory(document, source, dt.date.today(), False)
+                except Refused as exc:
+                    raise Failure(f"{item.donnees} : {exc}") from None
             bundles.append(entry)
     except Failure as exc:
         outcome.problem = str(exc)

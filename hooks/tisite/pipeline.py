@@ -25,7 +25,7 @@ from .build import SiteBuild
 from .convert import page_address
 from .diskcache import MEMO_FOLDERS, prune_older
 from .errors import ContentError, Problem
-from .searchindex import Indexing, missing_from_index
+from .searchindex import Indexing, missing_from_index, write_harvested
 from .textutil import agree, plural
 
 SITE_URL_MISSING = (
@@ -92,6 +92,12 @@ def publish(
         raise
     report = indexing.finish()
     lines.append(report.line())
+    harvested = write_harvested(site_dir, build.site)  # a portal's harvested actions
+    if harvested:
+        lines.append(
+            f"Recherche d'actions : {plural(harvested, 'fiche action', 'fiches actions')} des "
+            "territoires récoltés indexées (sur leurs propres sites)."
+        )
     if report.pages != build.to_index:  # a page Pagefind could not read: the build fails
         warnings.append(missing_from_index(report.pages, build.to_index))
     if not build.only_preview:  # a preview of one territory does not use every entry

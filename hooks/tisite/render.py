@@ -25,6 +25,7 @@ from markupsafe import Markup
 from . import (
     actionplan,
     bundle,
+    federation,
     fieldref,
     finder,
     history,
@@ -454,6 +455,17 @@ class Renderer:
                     paged=finder.PAGED,
                     values=values,
                     groups=finder.grouped(self.site),
+                    # a portal: the index of its harvested actions, and the sites they are on
+                    harvested=urls.relative(finder.ROOT, searchindex.HARVESTED + "/"),
+                    origins=" ".join(
+                        sorted(
+                            {
+                                federation.web_origin(t.remote.site)
+                                for t in self.remote.values()
+                                if t.remote
+                            }
+                        )
+                    ),
                 ),
                 self.card(title, "Le réseau", figure=_actions(total)),
                 modified=everything,

@@ -24,9 +24,12 @@ from pathlib import Path
 from . import vocab
 from .actionplan import axis_label
 from .errors import ContentError, Problem
-from .models import ActionItem, Territory
+from .models import ActionItem, SiteModel, Territory
 
 BUNDLE = "pagefind"  # folder of the site where the index goes
+# A national portal's second index: the fiches actions of its harvested territories (their
+# pages are on their own sites), merged into the first one by the action finder (trouveur.js).
+HARVESTED = "pagefind-portail"
 TIMEOUT = 300  # seconds; the national site of 183 territories takes about 10
 LANGUAGE = "fr"
 
@@ -167,3 +170,47 @@ def _failure(detail: str) -> ContentError:
             )
         ]
     )
+
+
+def write_harvested(site_dir: Path, site: SiteModel) -> int:
+    """The index of the harvested territories' fiches actions (``HARVESTED``), made with
+    Pagefind's own API from their text (no page of theirs is published here): their absolute
+    addresses on their own sites, the same filters and details as the site's own actions.
+    Returns how many; writes nothing when there is none."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    records = [(t, a) for t in site.territories if t.remote is not None for a in t.actions]
+    if not records:
+        return 0
+    output = site_dir / HARVESTED
+
+    async def write() -> None:
+        config = IndexConfig(force_language=LANGUAGE, output_path=str(output))
+        async with PagefindIndex(config=config) as index:
+            for t, a in records:
+                filters: dict[str, list[str]] = {}
+                for name, value in action_facets(t, a):
+                    filters.setdefault(name, []).append(value)
+                await index.add_custom_record(
+                    url=a.url,
+                    content=f"{a.titre}. {a.data.resume}",
+                    language=LANGUAGE,
+                    meta={
+                        "title": a.titre,
+                        "territoire": t.nom,
+                        "statut": a.statut,
+                        "resume": a.data.resume,
+                    },
+                    filters=filters,
+                )
+
+    # in a thread of its own: the caller may already run an event loop (a test's browser)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(lambda: asyncio.run(write())).result()
+    for path in output.iterdir():
+        if UNUSED.match(path.name):
+            path.unlink()
+    return len(records)

@@ -81,7 +81,15 @@ SHARING_IMAGE = "partage.png"  # beside every page (its Open Graph image)
 EDITOR = "admin/"  # the web editor: not a page of the site
 # Folders of the site that no entry of the table names: the site's and the theme's own files,
 # the search index, the web editor; and first segments kept for national pages to come.
-SITE_FOLDERS = ("assets", "search", "pagefind", EDITOR.rstrip("/"), "territoires", "lettres")
+SITE_FOLDERS = (
+    "assets",
+    "search",
+    "pagefind",
+    "pagefind-portail",  # a national portal's index of its harvested actions (searchindex)
+    EDITOR.rstrip("/"),
+    "territoires",
+    "lettres",
+)
 # The email versions of a letter, beside its page (entries of the table and the copy to send).
 EMAIL_NAMES = ("lettre-courriel", "lettre-texte", "lettre-envoi-html", "lettre-envoi-texte")
 

@@ -16,6 +16,10 @@
     var text = form.querySelector("input[name=q]");
     var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
     var labels = new Map(); // the options' first labels, « Occitanie (12) »
+    // a national portal: its harvested territories' actions, in an index of its own
+    var harvested = form.getAttribute("data-index-recolte");
+    var origins = (form.getAttribute("data-origines") || "").split(" ").filter(Boolean);
+    var merging = null;
     var results = [];
     var shown = 0;
     var asked = 0;
@@ -66,7 +70,7 @@
     }
 
     function card(data) {
-      var href = search.link(data.url);
+      var href = search.link(data.url, origins);
       if (!href) return null;
       var meta = data.meta || {};
       var li = document.createElement("li");
@@ -111,6 +115,15 @@
       status.textContent = "Recherche en cours…";
       search
         .load()
+        .then(function (pagefind) {
+          if (!harvested) return pagefind;
+          if (!merging) {
+            var path = new URL(harvested, window.location.href).pathname;
+            merging = pagefind.mergeIndex(path).then(function () { return pagefind; });
+            merging.catch(function () { merging = null; });
+          }
+          return merging;
+        })
         .then(function (pagefind) { return pagefind.search(words || null, { filters: filters() }); })
         .then(function (found) {
           if (ticket !== asked) return;
