@@ -20,6 +20,7 @@ from tisite import bundle, federation, harvest, urls
 from tisite.build import SiteBuild
 from tisite.errors import ContentError
 from tisite.loader import load_site
+from tisite.pipeline import build as pipeline_build
 
 EXAMPLE_URL = "https://territoires-industrie.example.org/"
 HDC = "hainaut-douaisis-cambresis"
@@ -614,3 +615,47 @@ def test_the_finder_of_a_portal_finds_harvested_actions(
         assert page.evaluate(link, [f"{origin}/x/", [origin]]) == f"{origin}/x/"
         assert page.evaluate(link, [f"{origin}/x/", None]) is None
         page.close()
+
+
+@pytest.mark.browser
+def test_a_bundle_with_a_payload_in_every_text_field(
+    source: Site, tmp_path: Path, browser: object
+) -> None:
+    """Every string of a harvested bundle stays text in every output of the portal: pages,
+    JSON, CSV (formula guard), feeds, search index; nothing runs in a browser."""
+    from bs4 import BeautifulSoup
+
+    from browser import injected_script_events, static_server
+    from hostile import RUN, YAML_PAYLOADS, make_hostile_bundle
+
+    placed = 0
+    for data_file in source.folder.glob("*/donnees.json"):
+        data = json.loads(data_file.read_text("utf-8"))
+        placed += make_hostile_bundle(data)
+        if data["territoire"]["id"] == HDC:  # a name that a spreadsheet would run
+            data["territoire"]["nom"] = f"{YAML_PAYLOADS['formule-tableur']} Hainaut"
+        data_file.write_text(bundle.dump(data), "utf-8")
+    assert placed > 50
+    root = portal(tmp_path / "portail", [source.url])
+    result = pipeline_build(root, root / "site")
+    assert not [line for line in result.lines if "portail.sources" in line]  # all taken
+    site = root / "site"
+    files = texts(site)
+    assert len(files) > 20
+    for name, content in files.items():
+        if name.endswith(".html"):
+            soup = BeautifulSoup(content, "html.parser")
+            for tag in soup.find_all(True):
+                assert not any(a.startswith("on") for a in tag.attrs), (name, tag)
+                assert tag.name != "svg" or "onload" not in str(tag), name
+            assert not any(RUN in (s.string or "") for s in soup.find_all("script")), name
+        elif name.endswith(".xml"):  # feeds, sitemap: escaped, never an element
+            assert "<script" not in content and "<img" not in content, name
+    csv = (site / "territoires.csv").read_text("utf-8")
+    assert "'=HYPERLINK" in csv and ",=HYPERLINK" not in csv  # a spreadsheet shows it as text
+    feed = (site / "rss.xml").read_text("utf-8")
+    # the harvested letters, their summaries escaped for feed readers (HTML descriptions)
+    assert f"{source.url}{HDC}/lettres/" in feed and "&amp;lt;script&amp;gt;" in feed
+    with static_server(site) as base:
+        for page in ("", "actions/", "tableau-de-bord/", "actions/statut/en-cours/"):
+            assert injected_script_events(browser, base + page) == [], page  # type: ignore[arg-type]
