@@ -270,6 +270,7 @@ BUNDLE = f"/{HDC}/donnees.json"
             "redirige hors",
         ),
         (BUNDLE, lambda s: redirect(BUNDLE), "redirections"),
+        (BUNDLE, lambda s: redirect("http://[::1"), "injoignable"),  # a broken Location
     ],
 )
 def test_a_failing_source_keeps_its_last_copy(

@@ -170,7 +170,7 @@ def get(
             if response.status_code == 304 and previous is not None and previous.url == url:
                 return previous, False
             if response.status_code != 200:
-                reason = response.reason_phrase or ""
+                reason = federation._shown(response.reason_phrase or "")  # the server's text
                 raise Failure(f"{current} répond {response.status_code} {reason}".rstrip())
             return _read(response, url, deadline), True
         except httpx.TimeoutException:
@@ -241,6 +241,9 @@ def harvest_one(client: httpx.Client, source: str, previous: Copy | None) -> Out
             bundles.append(entry)
     except Failure as exc:
         outcome.problem = str(exc)
+        return outcome
+    except Exception as exc:  # never a traceback: the source is named, the build goes on
+        outcome.problem = f"réponse inattendue ({type(exc).__name__})"
         return outcome
     outcome.copy = Copy(source, dt.datetime.now(dt.UTC), index, tuple(bundles))
     return outcome

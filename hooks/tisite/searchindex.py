@@ -172,44 +172,67 @@ def _failure(detail: str) -> ContentError:
     )
 
 
-def write_harvested(site_dir: Path, site: SiteModel) -> int:
-    """The index of the harvested territories' fiches actions (``HARVESTED``), made with
-    Pagefind's own API from their text (no page of theirs is published here): their absolute
-    addresses on their own sites, the same filters and details as the site's own actions.
-    Returns how many; writes nothing when there is none."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
+RECORD = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head><body>
+<main data-pagefind-body><h1>{title}</h1><p>{resume}</p>
+<div hidden data-pagefind-ignore>{filters}{meta}</div></main></body></html>
+"""
 
-    from pagefind.index import IndexConfig, PagefindIndex
+
+def write_harvested(site_dir: Path, site: SiteModel) -> int:
+    """The index of the harvested territories' fiches actions (``HARVESTED``), made by
+    Pagefind from a record of each (its title and summary, escaped, with the same filters and
+    details as the site's own actions) written in a temporary folder, never published: their
+    pages are on their own sites, whose address each record carries (detail « lien »).
+    Returns how many; writes nothing when there is none. (Pagefind's Python API answers about
+    ten records a second: the command line indexes them all at once.)"""
+    import html
+    import tempfile
 
     records = [(t, a) for t in site.territories if t.remote is not None for a in t.actions]
     if not records:
         return 0
+
+    def spans(kind: str, pairs: Facets) -> str:
+        return "".join(
+            f'<span data-pagefind-{kind}="{html.escape(name)}">{html.escape(value)}</span>'
+            for name, value in pairs
+        )
+
     output = site_dir / HARVESTED
-
-    async def write() -> None:
-        config = IndexConfig(force_language=LANGUAGE, output_path=str(output))
-        async with PagefindIndex(config=config) as index:
-            for t, a in records:
-                filters: dict[str, list[str]] = {}
-                for name, value in action_facets(t, a):
-                    filters.setdefault(name, []).append(value)
-                await index.add_custom_record(
-                    url=a.url,
-                    content=f"{a.titre}. {a.data.resume}",
-                    language=LANGUAGE,
-                    meta={
-                        "title": a.titre,
-                        "territoire": t.nom,
-                        "statut": a.statut,
-                        "resume": a.data.resume,
-                    },
-                    filters=filters,
-                )
-
-    # in a thread of its own: the caller may already run an event loop (a test's browser)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(lambda: asyncio.run(write())).result()
+    with tempfile.TemporaryDirectory(prefix="ti-recolte-") as folder:
+        for number, (t, a) in enumerate(records):
+            details = (
+                ("territoire", t.nom),
+                ("statut", a.statut),
+                ("resume", a.data.resume),
+                ("lien", a.url),
+            )
+            page = Path(folder) / str(number) / "index.html"
+            page.parent.mkdir()
+            page.write_text(
+                RECORD.format(
+                    title=html.escape(a.titre),
+                    resume=html.escape(a.data.resume),
+                    filters=spans("filter", action_facets(t, a)),
+                    meta=spans("meta", details),
+                ),
+                encoding="utf-8",
+            )
+        command = [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            folder,
+            "--output-path",
+            str(output),
+            "--force-language",
+            LANGUAGE,
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
+        if done.returncode != 0:
+            raise _failure((done.stderr or done.stdout).strip()[-2000:])
     for path in output.iterdir():
         if UNUSED.match(path.name):
             path.unlink()

@@ -186,6 +186,8 @@
     }
 
     function item(data) {
+      // a portal's harvested action (merged by the action finder): not a page of this site
+      if (data.meta && data.meta.lien) return null;
       var href = link(data.url);
       if (!href) return null;
       var meta = data.meta || {};

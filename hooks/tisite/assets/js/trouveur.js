@@ -70,9 +70,10 @@
     }
 
     function card(data) {
-      var href = search.link(data.url, origins);
-      if (!href) return null;
       var meta = data.meta || {};
+      // a harvested action (an index of the portal's own): its page is on its own site
+      var href = meta.lien ? search.link(meta.lien, origins) : search.link(data.url);
+      if (!href) return null;
       var li = document.createElement("li");
       li.className = "ti-finder__result";
       var title = document.createElement("a");
