@@ -5,6 +5,7 @@ waits on an event that the server's end sets)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -486,7 +487,8 @@ def test_a_portal_of_two_territory_sites(tmp_path: Path) -> None:
     from conftest import build_site
     from tisite.pipeline import build as pipeline_build
 
-    with serve(tmp_path / "a" / "site") as a, serve(tmp_path / "b" / "site") as b:
+    with serve(tmp_path / "a" / "site") as a, contextlib.ExitStack() as running_b:
+        b = running_b.enter_context(serve(tmp_path / "b" / "site"))
         build_site(territory_site(tmp_path / "a", a.url, GC))
         project_b = territory_site(tmp_path / "b", b.url, HDC)
         action = project_b / "territoires" / HDC / "actions" / "communication.md"
@@ -537,15 +539,22 @@ def test_a_portal_of_two_territory_sites(tmp_path: Path) -> None:
         assert {t["url"] for t in data["territoires"]} == {f"{a.url}{GC}/", f"{b.url}{HDC}/"}
         csv = (site / "territoires.csv").read_text("utf-8")
         assert f"{a.url}{GC}/" in csv and f"{b.url}{HDC}/" in csv
-    # both sources stopped: the portal still builds, names them, keeps their last copies
-    result = pipeline_build(root, root / "site")
-    problems = [line for line in result.lines if "portail.sources" in line]
-    assert len(problems) == 2 and a.url in problems[0] and b.url in problems[1]
-    assert all("le portail garde la dernière copie (données du " in line for line in problems)
-    home = BeautifulSoup((root / "site" / "index.html").read_text("utf-8"), "html.parser")
-    cards = home.select(".grid.cards li")
-    assert len(cards) == 2
-    assert all("dernière copie : données du " in flat(card.get_text()) for card in cards)
+        # source B stopped: the portal still builds, names it in French, keeps its last copy
+        running_b.close()
+        result = pipeline_build(root, root / "site")
+        [problem] = [line for line in result.lines if "portail.sources" in line]
+        assert problem.startswith("site.yml:") and "portail.sources[2]" in problem
+        assert f"{b.url} : le site est injoignable" in problem
+        assert "le portail garde la dernière copie (données du " in problem
+        home = BeautifulSoup((root / "site" / "index.html").read_text("utf-8"), "html.parser")
+        cards = {
+            flat(c.select_one("a").get_text()): flat(c.get_text())
+            for c in home.select(".grid.cards li")
+        }
+        assert set(cards) == {"Grand-Châtellerault", "Hainaut-Douaisis-Cambrésis"}
+        assert "dernière copie : données du " in cards["Hainaut-Douaisis-Cambrésis"]
+        assert "dernière copie" not in cards["Grand-Châtellerault"]  # A answered
+        assert (root / "site" / "actions" / "index.html").read_text("utf-8").count(b.url) >= 1
 
 
 def test_check_says_the_same_as_the_build(source: Site, tmp_path: Path, fast: None) -> None:
