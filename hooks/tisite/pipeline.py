@@ -92,7 +92,8 @@ def publish(
         raise
     report = indexing.finish()
     lines.append(report.line())
-    harvested = write_harvested(site_dir, build.site)  # a portal's harvested actions
+    # a portal's harvested actions (their records kept in .cache between builds)
+    harvested = write_harvested(site_dir, build.site, build.cache("index-recolte"))
     if harvested:
         lines.append(
             f"Recherche d'actions : {plural(harvested, 'fiche action', 'fiches actions')} des "

@@ -14,6 +14,7 @@ results come from the theme template, never from contributed HTML: the sanitiser
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import sys
@@ -179,17 +180,21 @@ RECORD = """<!doctype html>
 """
 
 
-def write_harvested(site_dir: Path, site: SiteModel) -> int:
+def write_harvested(site_dir: Path, site: SiteModel, records_dir: Path | None = None) -> int:
     """The index of the harvested territories' fiches actions (``HARVESTED``), made by
     Pagefind from a record of each (its title and summary, escaped, with the same filters and
-    details as the site's own actions) written in a temporary folder, never published: their
-    pages are on their own sites, whose address each record carries (detail « lien »).
+    details as the site's own actions) written in ``records_dir`` (kept in .cache between
+    builds: only a changed record is written again), never published: their pages are on
+    their own sites, whose address each record carries (detail « lien »).
     Returns how many; writes nothing when there is none. (Pagefind's Python API answers about
     ten records a second: the command line indexes them all at once.)"""
     import html
+    import shutil
     import tempfile
 
     records = [(t, a) for t in site.territories if t.remote is not None for a in t.actions]
+    if records_dir is not None and records_dir.exists() and not records:
+        shutil.rmtree(records_dir, ignore_errors=True)
     if not records:
         return 0
 
@@ -200,7 +205,11 @@ def write_harvested(site_dir: Path, site: SiteModel) -> int:
         )
 
     output = site_dir / HARVESTED
-    with tempfile.TemporaryDirectory(prefix="ti-recolte-") as folder:
+    with contextlib.ExitStack() as stack:
+        if records_dir is None:
+            records_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ti-")))
+        records_dir.mkdir(parents=True, exist_ok=True)
+        wanted = set()
         for number, (t, a) in enumerate(records):
             details = (
                 ("territoire", t.nom),
@@ -208,23 +217,29 @@ def write_harvested(site_dir: Path, site: SiteModel) -> int:
                 ("resume", a.data.resume),
                 ("lien", a.url),
             )
-            page = Path(folder) / str(number) / "index.html"
-            page.parent.mkdir()
-            page.write_text(
-                RECORD.format(
-                    title=html.escape(a.titre),
-                    resume=html.escape(a.data.resume),
-                    filters=spans("filter", action_facets(t, a)),
-                    meta=spans("meta", details),
-                ),
-                encoding="utf-8",
+            text = RECORD.format(
+                title=html.escape(a.titre),
+                resume=html.escape(a.data.resume),
+                filters=spans("filter", action_facets(t, a)),
+                meta=spans("meta", details),
             )
+            page = records_dir / f"{number}.html"
+            wanted.add(page.name)
+            try:
+                same = page.read_text(encoding="utf-8") == text
+            except OSError:
+                same = False
+            if not same:
+                page.write_text(text, encoding="utf-8")
+        for path in records_dir.iterdir():
+            if path.name not in wanted:
+                path.unlink()
         command = [
             sys.executable,
             "-m",
             "pagefind",
             "--site",
-            folder,
+            str(records_dir),
             "--output-path",
             str(output),
             "--force-language",
