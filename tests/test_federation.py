@@ -384,6 +384,10 @@ def edited(source: Site, change: object) -> None:
         (lambda d, u: d["territoire"].update(population=10**12), "population"),
         (lambda d, u: d["actions"][0].update(titre="a\u0000b"), "titre"),
         (lambda d, u: d["territoire"]["epci"][0].update(siren="123456789"), "SIREN inconnu"),
+        (
+            lambda d, u: d.update(version_schema=2),
+            "version 2 du schéma, ce portail lit la version 1",
+        ),
     ],
 )
 def test_a_hostile_bundle_is_refused(

@@ -32,7 +32,7 @@ from . import bundle, schema, urls
 from .models import ActionItem, Epci, Letter, Remote, Territory
 from .reference import load_reference
 from .textutil import long_date
-from .validation import format_loc
+from .validation import explain
 
 MAX_DEPTH = 12  # a bundle is 5 levels deep; deeper nesting is refused before parsing it
 
@@ -64,7 +64,7 @@ def same_origin(url: str, source: str) -> bool:
     return schema.url_problem(url) is None and origin(url) == origin(source)
 
 
-def _shown(value: str) -> str:
+def shown(value: str) -> str:
     text = value if len(value) <= 100 else value[:99] + "…"
     return "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in text)
 
@@ -117,12 +117,11 @@ def _validated(model: type[M], data: Any) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        first = errors[0]
-        where = format_loc(list(first["loc"])) or "document"
+        where, message = explain(errors[0], model)
         more = f" (et {len(errors) - 1} autre(s) erreur(s))" if len(errors) > 1 else ""
-        message = _shown(str(first.get("msg", "")).removeprefix("Value error, "))
         raise Refused(
-            f"non conforme au schéma des données, champ « {where} » : {message}{more}"
+            f"non conforme au schéma des données, champ « {where or 'document'} » : "
+            f"{shown(message)}{more}"
         ) from None
 
 
@@ -144,7 +143,7 @@ def _check_links(document: BaseModel, source: str) -> None:
     for where, address in _links(document):
         if not same_origin(address, source):
             raise Refused(
-                f"adresse hors du site de la source dans « {where} » : « {_shown(address)} » "
+                f"adresse hors du site de la source dans « {where} » : « {shown(address)} » "
                 "(seules les adresses de ce site sont admises)"
             )
 
@@ -156,7 +155,14 @@ def parse_index(body: bytes, source: str) -> bundle.Index:
 
 
 def parse_bundle(body: bytes, source: str) -> bundle.Bundle:
-    document = _validated(bundle.Bundle, parse_json(body))
+    data = parse_json(body)
+    version = data.get("version_schema") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version > bundle.VERSION:
+        raise Refused(
+            f"données en version {version} du schéma, ce portail lit la version "
+            f"{bundle.VERSION} : mettez à jour le générateur du portail"
+        )
+    document = _validated(bundle.Bundle, data)
     _check_links(document, source)
     return document
 

@@ -163,14 +163,14 @@ def get(
                 if not federation.same_origin(target, source):
                     raise Failure(
                         f"{current} redirige hors du site de la source, vers "
-                        f"« {federation._shown(target)} »"
+                        f"« {federation.shown(target)} »"
                     )
                 current = target
                 continue
             if response.status_code == 304 and previous is not None and previous.url == url:
                 return previous, False
             if response.status_code != 200:
-                reason = federation._shown(response.reason_phrase or "")  # the server's text
+                reason = federation.shown(response.reason_phrase or "")  # the server's text
                 raise Failure(f"{current} répond {response.status_code} {reason}".rstrip())
             return _read(response, url, deadline), True
         except httpx.TimeoutException:
