@@ -16,6 +16,11 @@ with Material's search plugin, and with ``plugins: []`` then ``python -m pagefin
 (the search we use). Then a territory with 1,000 letters against Material's blog plugin on the
 same 1,000 posts. Figures, not pass/fail: the targets are printed beside them.
 
+Federation (issue 28): N bundles (default 183), one per source, served by one local server
+(``python -m http.server``, which answers If-Modified-Since by 304) to a portal with no
+territory of its own: the harvest alone with an empty cache, the harvest again with every
+answer a 304, and the portal's ``ti build`` (its harvest included).
+
 Method: every row runs ``--repetitions`` times (default 3), interleaved (ours, baseline, ours,
 baseline…, so that the shared machine's slow moments fall on every row alike), and the median
 is printed with the range [min–max], never the best. CPU is user + sys of the whole process
@@ -23,8 +28,8 @@ tree (every descendant reaped by its parent); memory is the peak of the sum of t
 memory of the command and all its descendants, sampled every 50 ms (see ``MEASURE``). Ratios
 are given for wall time and CPU time, against each baseline.
 
-    python scripts/bench.py [--tailles 10,60,183] [--lettres 1000] [--repetitions 3]
-                            [--garder DOSSIER]
+    python scripts/bench.py [--tailles 10,60,183] [--lettres 1000] [--federation 183]
+                            [--repetitions 3] [--garder DOSSIER]
 """
 
 from __future__ import annotations
@@ -736,10 +741,129 @@ def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, Series]
     return got
 
 
+# The harvest alone (what `ti build` of a portal does first), its figures on stderr.
+HARVEST = r"""
+import json, sys
+from pathlib import Path
+from tisite import harvest
+root = Path(sys.argv[1])
+sources = json.loads((root / "sources.json").read_text(encoding="utf-8"))
+outcomes = harvest.harvest(sources, root / ".cache" / harvest.FOLDER)
+print(json.dumps(harvest.summary(outcomes)), file=sys.stderr)
+"""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def write_sources(n: int, folder: Path, base: str) -> list[str]:
+    """``n`` territory sites under ``folder`` (one per path, ``s001/``…), each with its
+    federation.json and its one bundle, as ``base`` serves them."""
+    from tisite import bundle, urls
+    from tisite.loader import load_site
+
+    project = write_project(folder.parent / "federation-contenu", n, actions=12, letters=6)
+    site = load_site(project)
+    sources = []
+    for k, t in enumerate(site.territories, start=1):
+        url = f"{base}s{k:03d}/"
+        out = folder / f"s{k:03d}"
+        (out / t.slug).mkdir(parents=True, exist_ok=True)
+        data = bundle.territory_bundle(t, url, site.reference_source["millesime"])
+        (out / urls.url_to("donnees-territoire", t=t.slug)).write_text(data, encoding="utf-8")
+        listed = site.__class__(site.settings, (t,), site.reference_source)
+        (out / urls.url_to("federation")).write_text(
+            bundle.site_index(listed, url), encoding="utf-8"
+        )
+        sources.append(url)
+    return sources
+
+
+def bench_federation(n: int, work: Path, repetitions: int) -> dict[str, Series]:
+    """A portal harvesting ``n`` sources served by one local server (see the module's doc)."""
+    import time
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    served = work / "federation-sites"
+    sources = write_sources(n, served, base)
+    root = write_project(work / "portail", 0)
+    (root / "territoires").mkdir(exist_ok=True)  # watched by mkdocs.yml, empty in a portal
+    (root / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
+    settings = (root / "site.yml").read_text(encoding="utf-8").rstrip("\n")
+    listed = "".join(f"\n    - {s}" for s in sources)
+    (root / "site.yml").write_text(f"{settings}\nportail:\n  sources:{listed}\n", "utf-8")
+    server = subprocess.Popen(
+        [PYTHON, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(served)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        import socket
+
+        for _ in range(200):  # the server is up when it accepts a connection
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        harvest = [PYTHON, "-c", HARVEST, str(root)]
+
+        def cold() -> Run:
+            shutil.rmtree(root / ".cache" / "portail", ignore_errors=True)
+            return run(harvest, cwd=root)
+
+        got = interleaved(
+            {
+                "cold": cold,
+                "unchanged": partial(run, harvest, cwd=root),
+                "portal": partial(run, ti(root, "build"), cwd=root),
+            },
+            repetitions,
+        )
+    finally:
+        server.terminate()
+        server.wait()
+    pages = measure_site(root / "site").pages
+    print(
+        f"\nFédération : un portail sans territoire propre récolte {n} sources servies par un "
+        f"serveur local, {pages} pages (médiane [min–max] de {max(1, repetitions)} "
+        "exécution(s) alternées ; temps, CPU, mémoire) :"
+    )
+    for label, r in (
+        ("récolte à froid (cache vide)", got["cold"]),
+        ("récolte, toutes les réponses 304", got["unchanged"]),
+        ("ti build du portail (récolte 304 comprise)", got["portal"]),
+    ):
+        last = r.log.strip().splitlines()[-1] if r.log.strip() else ""
+        counts = ""
+        if last.startswith("{"):
+            f = json.loads(last)
+            counts = f"({f['received']} reçus, {f['unchanged']} en 304, {f['failed']} en échec)"
+        print(
+            f"  {label:80s} {r.cell('wall'):>18} s  {r.cell('cpu'):>18} s  "
+            f"{r.cell('peak_mb', 0):>14} Mo  {counts}"
+        )
+    share = got["unchanged"].wall / max(got["portal"].wall, 1e-9)
+    print(
+        f"  récolte 304 / construction du portail : {share:.2f} (la récolte ne doit pas être "
+        "la partie lente)"
+    )
+    return got
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tailles", default="10,60,183", help="nombres de territoires")
     parser.add_argument("--lettres", type=int, default=1000, help="0 : pas de comparaison blog")
+    parser.add_argument(
+        "--federation", type=int, default=183, help="sources d'un portail (0 : pas de mesure)"
+    )
     parser.add_argument(
         "--repetitions",
         type=int,
@@ -808,6 +932,8 @@ def main() -> int:
                     f"{ratios(blog, got['warm'])} (sans changement), "
                     f"{ratios(blog, got['new_letter'])} (nouvelle lettre) — objectif ≥ 3"
                 )
+        if args.federation:
+            bench_federation(args.federation, work, args.repetitions)
     finally:
         if not args.garder:
             shutil.rmtree(work, ignore_errors=True)

@@ -3,9 +3,8 @@ writes exactly the site a full render writes, and still reports every broken lin
 
 from __future__ import annotations
 
-import json
-
 import filecmp
+import json
 import os
 import re
 import subprocess

@@ -103,5 +103,14 @@ def test_nothing_changed_keeps_the_site_and_any_change_builds_again(
     assert not any("xérophile" in p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
 
 
-def test_without_git_every_build_is_a_full_one(project: Path) -> None:
+def test_without_git_or_for_a_portal_every_build_is_a_full_one(project: Path) -> None:
+    assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) is None
+    _git(project, "init", "-q", "-b", "main")
+    assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) is not None  # control
+    site_yml = project / "site.yml"
+    site_yml.write_text(
+        site_yml.read_text(encoding="utf-8")
+        + "\nportail:\n  sources:\n    - https://territoire.example.org/\n",
+        encoding="utf-8",
+    )
     assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) is None

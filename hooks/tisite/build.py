@@ -26,6 +26,7 @@ from . import (
     schema,
     searchindex,
     sharing,
+    urls,
 )
 from .convert import markdown_settings
 from .diskcache import link_blob, prune_older, signature
@@ -118,10 +119,11 @@ class SiteBuild:
         drafts: bool = False,
         today: dt.date | None = None,
         site_url: str | None = None,
+        harvest: bool = False,
     ) -> SiteBuild:
         diskcache.new_build()  # code and templates are read again: one may have changed
         publishing.new_build()
-        site = load_site(root, only=only, drafts=drafts)
+        site = load_site(root, only=only, drafts=drafts, harvest=harvest)
         renderer = Renderer(
             site,
             today=today,
@@ -280,7 +282,7 @@ class SiteBuild:
         """The part of the site a page belongs to: its territory, the guide, or the national
         pages. The footer's previous/next links never leave it."""
         first = url.strip("/").split("/", 1)[0]
-        if first in {t.slug for t in self.site.territories}:
+        if first in {t.slug for t in self.site.local}:
             return first
         return "contribuer" if first == "contribuer" else ""
 
@@ -304,6 +306,12 @@ class SiteBuild:
         (the sitemap's <lastmod>; MkDocs would write the build's date), and for a page served
         from the page cache, the trivial template that stands for it."""
         meta = {**ready.meta, "ti_lastmod": self.modified(src_uri, docs_dir)}
+        # the data bundle (tisite.bundle) of a territory's pages; the site's list on its home
+        section = self.section_of(src_uri.removesuffix("index.md"))
+        if src_uri == "index.md":
+            meta["ti_donnees"] = urls.url_to("federation")
+        elif section and section != "contribuer":
+            meta["ti_donnees"] = urls.url_to("donnees-territoire", t=section)
         if src_uri in self.page_cache.hits:
             meta["template"] = PLACEHOLDER_TEMPLATE
         return meta
@@ -354,7 +362,7 @@ class SiteBuild:
 
     @property
     def only_preview(self) -> bool:
-        return len(self.site.territories) < len(self._all_territory_dirs())
+        return len(self.site.local) < len(self._all_territory_dirs())
 
     def _all_territory_dirs(self) -> list[Path]:
         return territory_dirs(self.root) if self.root else []

@@ -49,7 +49,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(config.format(), file=sys.stderr)
         return 1
     try:
-        site = load_site(root, only=args.territoire)
+        site = load_site(root, only=args.territoire, harvest=True)  # a portal's sources
     except ContentError as exc:
         report_problems(exc.problems, args)
         print(exc.report(), file=sys.stderr)
@@ -57,6 +57,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     report_problems(list(site.warnings), args)
     for warning in site.warnings:
         print(warning.format(), file=sys.stderr)
+    if site.harvest:
+        print(site.harvest, file=sys.stderr)
     if not args.rapide:
         from . import workspace
         from .buildlog import os_error_text
@@ -152,7 +154,8 @@ def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
     problems: list[Problem] = []
     tmp = workspace.temporary_folder(root, root, "verification")
     try:
-        engine.build(root, tmp, args.moteur, **build_options(args))
+        # a portal's sources were just harvested (cmd_check): the build reads those copies
+        engine.build(root, tmp, args.moteur, **build_options(args), moisson=False)
     except ContentError as exc:  # refused before the engine ran (links, addresses)
         problems += exc.problems
     except engine.BuildAborted as exc:
@@ -236,6 +239,8 @@ def build_options(args: argparse.Namespace) -> dict[str, Any]:
         options["cache_pages"] = False
     if getattr(args, "processus_images", None):
         options["processus_images"] = args.processus_images
+    if getattr(args, "commande", None) == "serve" and not getattr(args, "moissonner", False):
+        options["moisson"] = False  # a portal's preview: the last copies, unless asked
     return options
 
 
@@ -519,6 +524,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
         path = folder / f"{name}.schema.json"
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"Écrit : {path.relative_to(root)}")
+    from . import bundle  # the data a territory site publishes for a national portal
+
+    path = folder / f"{bundle.SCHEMA_NAME}.schema.json"
+    path.write_text(bundle.json_schema(), encoding="utf-8")
+    print(f"Écrit : {path.relative_to(root)}")
     return 0
 
 
@@ -765,6 +775,12 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--sans-cache", action="store_true", help="refait toutes les pages à chaque rechargement"
+    )
+    serve.add_argument(
+        "--moissonner",
+        action="store_true",
+        help="un portail national récolte à nouveau ses sources (sinon : leurs dernières "
+        "copies, dans .cache/portail)",
     )
     engine_option(serve)
     serve.set_defaults(func=cmd_serve)

@@ -578,7 +578,7 @@ def editor_config(site: SiteModel, root: Path, site_url: str | None, local: bool
         "logo_url": "logo.svg",
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "editor": {"preview": True},
-        "collections": [c for t in site.territories for c in territory_collections(t, root)],
+        "collections": [c for t in site.local for c in territory_collections(t, root)],
     }
     if site_url:
         decap["site_url"] = site_url

@@ -64,10 +64,14 @@ def load_settings(root: Path, problems: list[Problem]) -> schema.Site | None:
     return validate(schema.Site, source, problems) if source else None
 
 
-def load_site(root: Path, only: str | None = None, drafts: bool = False) -> SiteModel:
+def load_site(
+    root: Path, only: str | None = None, drafts: bool = False, harvest: bool = False
+) -> SiteModel:
     """Load ``root`` (holding site.yml and territoires/). Raises ContentError on any error.
 
     ``only`` restricts the build to one territory (fast preview); the others are not read.
+    A national portal (site.yml's « portail ») adds the territories harvested from its
+    sources: fetched again (``harvest``) or read from the last copies in .cache/portail.
     """
     root = root.resolve()
     unsafe = unsafe_entries(root)
@@ -75,6 +79,7 @@ def load_site(root: Path, only: str | None = None, drafts: bool = False) -> Site
         raise ContentError(unsafe)
     problems: list[Problem] = []
     settings = load_settings(root, problems)
+    portail = settings.portail if settings is not None and not only else None
     dirs = territory_dirs(root)
     if only:
         dirs = [d for d in dirs if d.name == only]
@@ -88,7 +93,7 @@ def load_site(root: Path, only: str | None = None, drafts: bool = False) -> Site
                     f"territoire « {only} » introuvable (connus : {known})",
                 )
             )
-    elif not dirs:
+    elif not dirs and not (portail and portail.sources):
         problems.append(
             Problem(
                 TERRITORIES_DIR, None, None, "aucun territoire : créez un dossier par territoire"
@@ -102,11 +107,21 @@ def load_site(root: Path, only: str | None = None, drafts: bool = False) -> Site
     errors = [p for p in problems if p.severity == "erreur"]
     if errors or settings is None:
         raise ContentError(problems)
+    line = None
+    if portail and portail.sources:  # a portal: no source, no request
+        from .harvest import gather
+
+        harvested, notes, line = gather(root, portail, territories, harvest)
+        territories += harvested
+        problems += notes
+        if any(p.severity == "erreur" for p in notes):
+            raise ContentError(problems)
     return SiteModel(
         settings=settings,
         territories=tuple(french_sorted(territories, "nom")),
         reference_source=load_reference().source,
         warnings=tuple(p for p in problems if p.severity == "avertissement"),
+        harvest=line,
     )
 
 

@@ -26,7 +26,7 @@ from .build import SiteBuild
 from .convert import page_address
 from .diskcache import MEMO_FOLDERS, prune_older
 from .errors import ContentError, Problem
-from .searchindex import Indexing, missing_from_index
+from .searchindex import Indexing, missing_from_index, write_harvested
 from .textutil import agree, plural
 
 SITE_URL_MISSING = (
@@ -51,11 +51,17 @@ def prepare(
     """Load and validate the content, model it, generate every page's HTML and every file,
     check every link, anchor and published address. Raises ContentError with all problems."""
     build = SiteBuild.load(
-        root, only=options.territoire, drafts=options.brouillons, site_url=site_url
+        root,
+        only=options.territoire,
+        drafts=options.brouillons,
+        site_url=site_url,
+        harvest=options.moisson,
     )
     if not site_url:
         raise ContentError([Problem("mkdocs.yml", None, "site_url", SITE_URL_MISSING)])
     lines = [w.format() for w in build.site.warnings]
+    if build.site.harvest:
+        lines.append(build.site.harvest)
     build.make_html(docs_dir, build.other_files(docs_dir))
     lines += [note.format() for note in build.notes]
     pages = [p.url for p in build.pages] + [page_address(p) for p in build.docs_pages(docs_dir)]
@@ -90,6 +96,13 @@ def publish(
         raise
     report = indexing.finish()
     lines.append(report.line())
+    # a portal's harvested actions (their records kept in .cache between builds)
+    harvested = write_harvested(site_dir, build.site, build.cache("index-recolte"))
+    if harvested:
+        lines.append(
+            f"Recherche d'actions : {plural(harvested, 'fiche action', 'fiches actions')} des "
+            "territoires récoltés indexées (sur leurs propres sites)."
+        )
     if report.pages != build.to_index:  # a page Pagefind could not read: the build fails
         warnings.append(missing_from_index(report.pages, build.to_index))
     if not build.only_preview:  # a preview of one territory does not use every entry

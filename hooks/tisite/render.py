@@ -24,6 +24,8 @@ from markupsafe import Markup
 
 from . import (
     actionplan,
+    bundle,
+    federation,
     fieldref,
     finder,
     history,
@@ -285,6 +287,16 @@ class Renderer:
             (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
             self.env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir / "jinja"))
         self.env.globals["absolute_url"] = lambda path: urls.absolute(site_url, path)
+        # a harvested territory's pages are on its own site: links go there, by absolute address
+        self.remote = {t.slug: t for t in site.territories if t.remote is not None}
+        self.env.globals.update(lien=self.href, adresse=self.href)
+
+    def href(self, from_page: str, name: str, **params: object) -> Markup:
+        """``urls.href``, with a harvested territory's addresses on its own site."""
+        harvested = self.remote.get(str(params.get("t", "")))
+        if harvested is not None:
+            return Markup(html.escape(harvested.address(self.site_url, name, **params)))
+        return urls.href(from_page, name, **params)
 
     def render(self, template: str, ici: str, **context: Any) -> Rendered:
         """A page's front matter and HTML; ``ici``: its address (links are written relative
@@ -358,7 +370,7 @@ class Renderer:
 
     def site_date(self) -> dt.date | None:
         return history.newest(
-            *(self.section_dates(t)[""] for t in self.site.territories),
+            *(self.section_dates(t)[""] for t in self.site.local),
             self.file_dates.get("site.yml"),
         )
 
@@ -421,7 +433,7 @@ class Renderer:
             )
         )
         pages.extend(self.finder_pages())
-        for territory in self.site.territories:
+        for territory in self.site.local:
             pages.extend(self.territory_pages(territory))
         return pages
 
@@ -443,6 +455,17 @@ class Renderer:
                     paged=finder.PAGED,
                     values=values,
                     groups=finder.grouped(self.site),
+                    # a portal: the index of its harvested actions, and the sites they are on
+                    harvested=urls.relative(finder.ROOT, searchindex.HARVESTED + "/"),
+                    origins=" ".join(
+                        sorted(
+                            {
+                                federation.web_origin(t.remote.site)
+                                for t in self.remote.values()
+                                if t.remote
+                            }
+                        )
+                    ),
                 ),
                 self.card(title, "Le réseau", figure=_actions(total)),
                 modified=everything,
@@ -559,7 +582,15 @@ class Renderer:
         out.append(
             (urls.url_to("territoires-csv"), national.territories_csv(self.site, self.site_url))
         )
-        for t in self.site.territories:
+        out.append((urls.url_to("federation"), bundle.site_index(self.site, self.site_url)))
+        out.append((urls.url_to("schema-donnees"), bundle.json_schema()))
+        for t in self.site.local:
+            out.append(
+                (
+                    urls.url_to("donnees-territoire", t=t.slug),
+                    bundle.territory_bundle(t, self.site_url, self.millesime, self.action_date),
+                )
+            )
             out += publishing.territory_feeds(t, self.site_url, self.today)
             out.append(
                 (
@@ -604,7 +635,7 @@ class Renderer:
     def redirects(self) -> list[tuple[str, str, str]]:
         """(former directory URL, redirect page, new directory URL) for declared former ids."""
         pairs: list[tuple[str, str, str]] = []
-        for t in self.site.territories:
+        for t in self.site.local:
             for former in t.info.anciens_identifiants:
                 for name, title in urls.TERRITORY_SECTIONS:
                     new = urls.url_to(name, t=t.slug)
@@ -648,13 +679,13 @@ class Renderer:
             ]
             return {t.nom: items}
 
-        if len(self.site.territories) <= NAV_BY_REGION:
-            nav.extend(section(t) for t in self.site.territories)
+        if len(self.site.local) <= NAV_BY_REGION:
+            nav.extend(section(t) for t in self.site.local)
             return nav
         seen: set[str] = set()
         for region, territories in self.site.by_region():
             # a territory on two regions is listed under the first one only
-            own = [t for t in territories if t.slug not in seen]
+            own = [t for t in territories if t.slug not in seen and t.remote is None]
             seen.update(t.slug for t in own)
             if own:
                 nav.append({region: [section(t) for t in own]})

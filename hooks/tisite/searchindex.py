@@ -29,9 +29,12 @@ from pathlib import Path
 from . import vocab
 from .actionplan import axis_label
 from .errors import ContentError, Problem
-from .models import ActionItem, Territory
+from .models import ActionItem, SiteModel, Territory
 
 BUNDLE = "pagefind"  # folder of the site where the index goes
+# A national portal's second index: the fiches actions of its harvested territories (their
+# pages are on their own sites), merged into the first one by the action finder (trouveur.js).
+HARVESTED = "pagefind-portail"
 TIMEOUT = 300  # seconds; the national site of 183 territories takes about 10
 LANGUAGE = "fr"
 
@@ -245,3 +248,84 @@ def _failure(detail: str) -> ContentError:
             )
         ]
     )
+
+
+RECORD = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head><body>
+<main data-pagefind-body><h1>{title}</h1><p>{resume}</p>
+<div hidden data-pagefind-ignore>{filters}{meta}</div></main></body></html>
+"""
+
+
+def write_harvested(site_dir: Path, site: SiteModel, records_dir: Path | None = None) -> int:
+    """The index of the harvested territories' fiches actions (``HARVESTED``), made by
+    Pagefind from a record of each (its title and summary, escaped, with the same filters and
+    details as the site's own actions) written in ``records_dir`` (kept in .cache between
+    builds: only a changed record is written again), never published: their pages are on
+    their own sites, whose address each record carries (detail « lien »).
+    Returns how many; writes nothing when there is none. (Pagefind's Python API answers about
+    ten records a second: the command line indexes them all at once.)"""
+    import html
+    import shutil
+    import tempfile
+
+    records = [(t, a) for t in site.territories if t.remote is not None for a in t.actions]
+    if records_dir is not None and records_dir.exists() and not records:
+        shutil.rmtree(records_dir, ignore_errors=True)
+    if not records:
+        return 0
+
+    def spans(kind: str, pairs: Facets) -> str:
+        return "".join(
+            f'<span data-pagefind-{kind}="{html.escape(name)}">{html.escape(value)}</span>'
+            for name, value in pairs
+        )
+
+    output = site_dir / HARVESTED
+    with contextlib.ExitStack() as stack:
+        if records_dir is None:
+            records_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ti-")))
+        records_dir.mkdir(parents=True, exist_ok=True)
+        wanted = set()
+        for number, (t, a) in enumerate(records):
+            details = (
+                ("territoire", t.nom),
+                ("statut", a.statut),
+                ("resume", a.data.resume),
+                ("lien", a.url),
+            )
+            text = RECORD.format(
+                title=html.escape(a.titre),
+                resume=html.escape(a.data.resume),
+                filters=spans("filter", action_facets(t, a)),
+                meta=spans("meta", details),
+            )
+            page = records_dir / f"{number}.html"
+            wanted.add(page.name)
+            try:
+                same = page.read_text(encoding="utf-8") == text
+            except OSError:
+                same = False
+            if not same:
+                page.write_text(text, encoding="utf-8")
+        for path in records_dir.iterdir():
+            if path.name not in wanted:
+                path.unlink()
+        command = [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(records_dir),
+            "--output-path",
+            str(output),
+            "--force-language",
+            LANGUAGE,
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
+        if done.returncode != 0:
+            raise _failure((done.stderr or done.stdout).strip()[-2000:])
+    for path in output.iterdir():
+        if UNUSED.match(path.name):
+            path.unlink()
+    return len(records)

@@ -7,7 +7,8 @@ the last commit (the dates of last change come from the history), our code and t
 versions of the engine, the theme and the other libraries (``diskcache.code_digest``), the
 engine chosen, the build's options and the day (late actions, the national index's date). The
 site folder itself must be the one that build wrote, file for file (names, sizes, times): a file
-removed or edited by hand makes a full build. Without git, every build is a full one.
+removed or edited by hand makes a full build. Without git, or for a national portal that
+harvests other sites (their data is an input too), every build is a full one.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ def inputs_key(
 ) -> str | None:
     """The digest of everything a build of ``root`` is made from; None when it can't be known
     (no git). ``output``: the site folder (not an input, even when git does not ignore it)."""
+    if _harvests(root):
+        return None  # what the sources publish is an input no file of ours tells
     listed = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
     if listed is None:
         return None
@@ -81,6 +84,18 @@ def inputs_key(
         except FileNotFoundError:
             digest.update(b"absent")  # deleted, not yet committed
     return digest.hexdigest()
+
+
+def _harvests(root: Path) -> bool:
+    """A national portal with sources (site.yml, « portail: sources: »)."""
+    from ruamel.yaml import YAML
+
+    try:
+        data = YAML(typ="safe", pure=True).load((root / "site.yml").read_text(encoding="utf-8"))
+    except Exception:  # unreadable: the build reports it, and builds
+        return True
+    portail = data.get("portail") if isinstance(data, dict) else None
+    return bool(isinstance(portail, dict) and portail.get("sources"))
 
 
 def listing(site_dir: Path) -> str:

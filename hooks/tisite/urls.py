@@ -50,6 +50,8 @@ TABLE: dict[str, str] = {
     "lettres-rss": "{t}/lettres/rss.xml",
     "lettres-atom": "{t}/lettres/atom.xml",
     "agenda-ics": "{t}/agenda/agenda.ics",
+    # the territory's data bundle for a national portal (tisite.bundle, tisite.federation)
+    "donnees-territoire": "{t}/donnees.json",
     # national files
     "rss": "rss.xml",
     "atom": "atom.xml",
@@ -59,6 +61,9 @@ TABLE: dict[str, str] = {
     "plan-du-site": "sitemap.xml",
     "robots": "robots.txt",
     "redirections": "_redirects",
+    # federation: the site's bundles (read by a national portal) and their JSON Schema
+    "federation": "federation.json",
+    "schema-donnees": "schemas/donnees-territoire-1.schema.json",
 }
 
 # The pages of a territory in the order of its navigation: (name, navigation title).
@@ -76,7 +81,15 @@ SHARING_IMAGE = "partage.png"  # beside every page (its Open Graph image)
 EDITOR = "admin/"  # the web editor: not a page of the site
 # Folders of the site that no entry of the table names: the site's and the theme's own files,
 # the search index, the web editor; and first segments kept for national pages to come.
-SITE_FOLDERS = ("assets", "search", "pagefind", EDITOR.rstrip("/"), "territoires", "lettres")
+SITE_FOLDERS = (
+    "assets",
+    "search",
+    "pagefind",
+    "pagefind-portail",  # a national portal's index of its harvested actions (searchindex)
+    EDITOR.rstrip("/"),
+    "territoires",
+    "lettres",
+)
 # The email versions of a letter, beside its page (entries of the table and the copy to send).
 EMAIL_NAMES = ("lettre-courriel", "lettre-texte", "lettre-envoi-html", "lettre-envoi-texte")
 

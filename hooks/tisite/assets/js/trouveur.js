@@ -16,6 +16,10 @@
     var text = form.querySelector("input[name=q]");
     var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
     var labels = new Map(); // the options' first labels, « Occitanie (12) »
+    // a national portal: its harvested territories' actions, in an index of its own
+    var harvested = form.getAttribute("data-index-recolte");
+    var origins = (form.getAttribute("data-origines") || "").split(" ").filter(Boolean);
+    var merging = null;
     var results = [];
     var shown = 0;
     var asked = 0;
@@ -66,9 +70,10 @@
     }
 
     function card(data) {
-      var href = search.link(data.url);
-      if (!href) return null;
       var meta = data.meta || {};
+      // a harvested action (an index of the portal's own): its page is on its own site
+      var href = meta.lien ? search.link(meta.lien, origins) : search.link(data.url);
+      if (!href) return null;
       var li = document.createElement("li");
       li.className = "ti-finder__result";
       var title = document.createElement("a");
@@ -111,6 +116,15 @@
       status.textContent = "Recherche en cours…";
       search
         .load()
+        .then(function (pagefind) {
+          if (!harvested) return pagefind;
+          if (!merging) {
+            var path = new URL(harvested, window.location.href).pathname;
+            merging = pagefind.mergeIndex(path).then(function () { return pagefind; });
+            merging.catch(function () { merging = null; });
+          }
+          return merging;
+        })
         .then(function (pagefind) { return pagefind.search(words || null, { filters: filters() }); })
         .then(function (found) {
           if (ticket !== asked) return;
