@@ -26,6 +26,7 @@ from . import (
     schema,
     searchindex,
     sharing,
+    sources,
     urls,
 )
 from .convert import markdown_settings
@@ -221,7 +222,7 @@ class SiteBuild:
     def source_of(self, src_uri: str) -> str:
         """The file (or territory folder) a page is made from, as messages name it."""
         page = self.page_by_path(src_uri)
-        return (page.source or "site.yml") if page is not None else f"docs/{src_uri}"
+        return (page.source or sources.SITE) if page is not None else f"docs/{src_uri}"
 
     def locate(self, src_uri: str, text: str) -> tuple[str, int | None]:
         """The source file of a page and the line where ``text`` appears in it (for messages
@@ -421,7 +422,7 @@ class SiteBuild:
             )
             if preview:
                 return f"Éditeur web : absent de l'aperçu ({message})."
-            raise ContentError([Problem("site.yml", None, "edition", message)])
+            raise ContentError([Problem(sources.SITE, None, "edition", message)])
         blobs = self.cache("fichiers")
         for path, content in cms.admin_files(self.site, self.root, site_url, local=preview):
             link_blob(blobs, content, site_dir / path)

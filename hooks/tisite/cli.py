@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import URL_REGISTRY, registry
+from . import registry, sources
 from .argparse_fr import FrenchParser, french
 from .errors import ContentError, Problem
 from .textutil import agree, plural
@@ -406,7 +406,7 @@ def record_published_urls(root: Path, site_dir: Path) -> None:
     new = registry.record(root, site_dir)
     if new:
         added = agree(len(new), "nouvelle adresse ajoutée", "nouvelles adresses ajoutées")
-        print(f"{len(new)} {added} à {URL_REGISTRY} : enregistrez-le.")
+        print(f"{len(new)} {added} à {sources.REGISTRY} : enregistrez-le.")
 
 
 def free_address(address: str) -> tuple[str, str | None]:
@@ -569,12 +569,12 @@ brouillon: true
 
 def cmd_new_letter(args: argparse.Namespace) -> int:
     root = find_root(Path(args.racine).resolve())
-    folder = root / "territoires" / args.territoire
+    folder = sources.territory(root, args.territoire)
     if not folder.is_dir():
-        known = ", ".join(sorted(p.name for p in (root / "territoires").iterdir() if p.is_dir()))
+        known = ", ".join(sorted(p.name for p in sources.territories(root).iterdir() if p.is_dir()))
         print(f"Territoire « {args.territoire} » introuvable (connus : {known}).", file=sys.stderr)
         return 1
-    letters = folder / "lettres"
+    letters = sources.letters(folder)
     letters.mkdir(exist_ok=True)
     numbers = [int(p.stem) for p in letters.glob("*.md") if re.fullmatch(r"[0-9]{1,4}", p.stem)]
     numero = max(numbers, default=0) + 1
@@ -677,8 +677,8 @@ def cmd_remove_examples(args: argparse.Namespace) -> int:
     for folder in folders:
         print(f"Retiré : {folder}")
     removed = agree(len(urls), "adresse des exemples retirée", "adresses des exemples retirées")
-    print(f"{len(urls)} {removed} de {URL_REGISTRY}.")
-    territories = root / "territoires"
+    print(f"{len(urls)} {removed} de {sources.REGISTRY}.")
+    territories = sources.territories(root)
     if not any(p.is_dir() for p in territories.iterdir()) if territories.is_dir() else True:
         print(
             "Le site n'a plus de territoire : créez le vôtre avec "

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from . import fieldref, schema, urls, vocab
+from . import fieldref, schema, sources, urls, vocab
 from .errors import ContentError, Problem
 from .models import SiteModel, Territory
 
@@ -295,7 +295,7 @@ def _numbers(folder: Path) -> list[int]:
 
 def territory_choices(territory: Territory, root: Path) -> Choices:
     """The territory's vocabularies: its objectives, EPCIs and fiches actions."""
-    actions = sorted(p.stem for p in (root / territory.source_dir / "actions").glob("*.md"))
+    actions = sorted(p.stem for p in sources.actions(root / territory.source_dir).glob("*.md"))
     return Choices(
         {
             "objectif": [
@@ -316,7 +316,7 @@ def territory_collections(territory: Territory, root: Path) -> list[dict[str, An
     slug, nom = territory.slug, territory.nom
     folder = f"territoires/{slug}"
     choices = territory_choices(territory, root)
-    nxt = max(_numbers(root / territory.source_dir / "lettres"), default=0) + 1
+    nxt = max(_numbers(sources.letters(root / territory.source_dir)), default=0) + 1
     letter_fields = []
     for f in schema_fields("lettre"):
         if f["name"] == "brouillon":
@@ -419,7 +419,7 @@ def territory_collections(territory: Territory, root: Path) -> list[dict[str, An
                     ("gouvernance", "Gouvernance (gouvernance.yml)"),
                     ("agenda", "Agenda (agenda.yml)"),
                 )
-                if kind != "agenda" or (root / territory.source_dir / "agenda.yml").is_file()
+                if kind != "agenda" or sources.agenda(root / territory.source_dir).is_file()
             ],
         },
     ]

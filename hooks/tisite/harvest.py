@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from . import federation
+from . import federation, sources
 from .errors import Problem, Severity
 from .federation import Refused
 from .models import Territory
@@ -304,7 +304,7 @@ def gather(
     outcomes = harvest(list(portail.sources), root / CACHE / FOLDER, network)
     severity: Severity = "erreur" if portail.stricte else "avertissement"
     try:
-        settings_text = (root / "site.yml").read_text(encoding="utf-8")
+        settings_text = (root / sources.SITE).read_text(encoding="utf-8")
     except OSError:
         settings_text = ""
     claims = federation.Claims()
@@ -317,7 +317,7 @@ def gather(
         def note(message: str, number: int = number, source: str = outcome.source) -> None:
             problems.append(
                 Problem(
-                    "site.yml",
+                    sources.SITE,
                     line_of(settings_text, source),
                     f"portail.sources[{number}]",
                     message,

@@ -6,7 +6,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from . import images, remote, schema
+from . import images, remote, schema, sources
 from .errors import Problem
 from .models import AgendaEntry, Letter
 from .validation import read_published, validate
@@ -59,7 +59,7 @@ LETTER_NAME = (
 def load_letters(
     root: Path, directory: Path, problems: list[Problem], drafts: bool, rel_of
 ) -> tuple[Letter, ...]:  # type: ignore[no-untyped-def]
-    folder = directory / "lettres"
+    folder = sources.letters(directory)
     if not folder.is_dir():
         return ()
     letters: list[Letter] = []
@@ -149,7 +149,7 @@ def load_agenda(
         entries += _entries(
             slug, letter.data.appels_a_projets, letter.data.evenements, letter.numero
         )
-    path = directory / "agenda.yml"
+    path = sources.agenda(directory)
     if path.is_file():
         source, problem = read_yaml(path, rel_of(root, path))
         if problem:

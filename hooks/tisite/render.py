@@ -33,6 +33,7 @@ from . import (
     publishing,
     searchindex,
     sharing,
+    sources,
     textutil,
     urls,
     views,
@@ -357,13 +358,13 @@ class Renderer:
         actions = history.newest(*(self.action_date(a) for a in t.actions))
         letters = t.letters[0].date if t.letters else None
         dates: dict[str, dt.date | None] = {
-            urls.section("carte-identite"): of("territoire.yml"),
-            urls.section("priorites"): of("priorites.yml"),
+            urls.section("carte-identite"): of(sources.TERRITORY),
+            urls.section("priorites"): of(sources.PRIORITIES),
             urls.section("plan-action"): actions,
             urls.section("avancement"): actions,
-            urls.section("gouvernance"): of("gouvernance.yml"),
+            urls.section("gouvernance"): of(sources.GOVERNANCE),
             urls.section("lettres"): letters,
-            urls.section("agenda"): history.newest(of("agenda.yml"), letters),
+            urls.section("agenda"): history.newest(of(sources.AGENDA), letters),
         }
         dates[""] = history.newest(*dates.values())
         return dates
@@ -371,7 +372,7 @@ class Renderer:
     def site_date(self) -> dt.date | None:
         return history.newest(
             *(self.section_dates(t)[""] for t in self.site.local),
-            self.file_dates.get("site.yml"),
+            self.file_dates.get(sources.SITE),
         )
 
     def card(
@@ -417,7 +418,7 @@ class Renderer:
                     title,
                     self.render(template, urls.url_to(name)),
                     self.card(title, "Informations"),
-                    modified=self.file_dates.get("site.yml"),
+                    modified=self.file_dates.get(sources.SITE),
                 )
             )
         files = [(f, m, about, fieldref.field_docs(m)) for f, m, about in fieldref.FILES]

@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import history
+from . import history, sources
 from .diskcache import atomic_write, code_digest
 
 FORMAT = "1"
@@ -91,7 +91,7 @@ def _harvests(root: Path) -> bool:
     from ruamel.yaml import YAML
 
     try:
-        data = YAML(typ="safe", pure=True).load((root / "site.yml").read_text(encoding="utf-8"))
+        data = YAML(typ="safe", pure=True).load((root / sources.SITE).read_text(encoding="utf-8"))
     except Exception:  # unreadable: the build reports it, and builds
         return True
     portail = data.get("portail") if isinstance(data, dict) else None
