@@ -95,6 +95,8 @@ def load_site(root: Path, only: str | None = None, drafts: bool = False) -> Site
             )
         )
 
+    home = home_territory(root, settings, territory_dirs(root), problems)
+    urls.set_home_territory(home)  # every address of this build (see urls.url_to)
     territories = [t for d in dirs if (t := load_territory(root, d, problems, drafts))]
     load_docs(root, problems)
     _check_across(root, territories, problems)
@@ -107,7 +109,34 @@ def load_site(root: Path, only: str | None = None, drafts: bool = False) -> Site
         territories=tuple(french_sorted(territories, "nom")),
         reference_source=load_reference().source,
         warnings=tuple(p for p in problems if p.severity == "avertissement"),
+        home=home,
     )
+
+
+def home_territory(
+    root: Path, settings: schema.Site | None, dirs: list[Path], problems: list[Problem]
+) -> str | None:
+    """The territory whose site this is: the only folder of territoires/ (unless site.yml
+    says « mode: national »), or the one « mode: territoire » asks for. None: a network."""
+    mode = settings.mode if settings else None
+    if not dirs or mode == "national" or (mode is None and len(dirs) != 1):
+        return None
+    if len(dirs) == 1:
+        return dirs[0].name
+    source, _ = read_yaml(root / SITE_FILE, SITE_FILE)
+    line = source.line_of(["mode"]) if source else None
+    found = ", ".join(d.name for d in dirs) or "aucun"
+    problems.append(
+        Problem(
+            SITE_FILE,
+            line,
+            "mode",
+            f"« mode: territoire » demande un seul dossier dans {TERRITORIES_DIR}/ (trouvés : "
+            f"{len(dirs)}, {found}) : retirez les autres territoires, ou écrivez « mode: "
+            "national » pour un site de plusieurs territoires",
+        )
+    )
+    return None
 
 
 DOCS_DIR = "docs"

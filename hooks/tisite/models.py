@@ -159,6 +159,12 @@ class SiteModel:
     territories: tuple[Territory, ...]
     reference_source: dict[str, str]
     warnings: tuple[Problem, ...] = field(default=())
+    home: str | None = None  # the territory whose site this is (see loader.home_territory)
+
+    @property
+    def own_territory(self) -> Territory | None:
+        """A one-territory site's territory (its home is the site's home); None: a network."""
+        return self.territory(self.home) if self.home else None
 
     def by_region(self) -> list[tuple[str, list[Territory]]]:
         """Territories grouped by region (a multi-regional one appears in each region)."""
