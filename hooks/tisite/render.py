@@ -452,6 +452,7 @@ class Renderer:
                     paged=finder.PAGED,
                     values=values,
                     groups=finder.grouped(self.site),
+                    first=finder.first_results(self.site),
                 ),
                 self.card(title, "Le réseau", figure=_actions(total)),
                 modified=everything,
