@@ -305,7 +305,7 @@ class Drawn:
     bold: bool
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=128)
 def _patch(
     text: str, size: int, bold: bool, ramp: int, anchor: str
 ) -> tuple[Image.Image, tuple[int, int, int, int]]:
@@ -334,10 +334,14 @@ def _text(
     """Draw a line on ``canvas``, whose box lies on the ramp's background colour (``keep``:
     the line may come back, its patch is kept)."""
     size = int(fnt.size)
-    draw = _patch if keep else _patch.__wrapped__  # a title's line: drawn, not kept
-    patch, (left, top, right, bottom) = draw(text, size, bold, ramp, anchor)
     x, y = xy
-    canvas.paste(patch, (x + left, y + top))
+    if keep:
+        patch, (left, top, right, bottom) = _patch(text, size, bold, ramp, anchor)
+        canvas.paste(patch, (x + left, y + top))
+    else:  # a title's line, drawn in place: it lies on white, the first index of its ramp
+        left, top, right, bottom = (int(v) for v in fnt.getbbox(text, anchor=anchor))
+        fill = ramp * RAMP + RAMP - 1
+        ImageDraw.Draw(canvas).text(xy, text, font=fnt, fill=fill, anchor=anchor)
     return Drawn(text, size, (x + left, y + top, x + right, y + bottom), ramp, bold)
 
 
@@ -358,7 +362,7 @@ class _Background:
     blocks: dict[int, bytes] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)  # about 1.5 MB each: cards come page after page, kind after kind
 def _background(site_name: str, kind: str) -> _Background:
     img = Image.new("L", (WIDTH, HEIGHT), WHITE_I)
     d = ImageDraw.Draw(img)
@@ -430,9 +434,11 @@ _LEVEL = 1  # deflate level: the flat image compresses well at the fastest one
 
 
 def _rows(canvas: Image.Image) -> bytes:
-    """The PNG image data before compression: each row after its filter byte (0, none)."""
-    data = canvas.tobytes()
-    return b"\0" + b"\0".join(data[y * WIDTH : (y + 1) * WIDTH] for y in range(HEIGHT))
+    """The PNG image data before compression: each row after its filter byte (0, none), made
+    by pasting the canvas one column to the right of a column of zeros."""
+    wide = Image.new("L", (WIDTH + 1, HEIGHT), 0)
+    wide.paste(canvas, (1, 0))
+    return wide.tobytes()
 
 
 def _deflate(block: bytes) -> bytes:
@@ -450,14 +456,20 @@ def _png(canvas: Image.Image, background: _Background) -> bytes:
     raw = _rows(canvas)
     size = BLOCK * (WIDTH + 1)
     parts = [b"\x78\x01"]  # zlib header: deflate, 32 KiB window, fastest
+    changed = -1  # start of the run of changed blocks not yet compressed (-1: none)
     for start in range(0, len(raw), size):
         block = raw[start : start + size]
-        if block == background.raw[start : start + size]:
-            if start not in background.blocks:
-                background.blocks[start] = _deflate(block)
-            parts.append(background.blocks[start])
-        else:
-            parts.append(_deflate(block))
+        if block != background.raw[start : start + size]:
+            changed = start if changed < 0 else changed
+            continue
+        if changed >= 0:  # a run of changed blocks, compressed at once
+            parts.append(_deflate(raw[changed:start]))
+            changed = -1
+        if start not in background.blocks:
+            background.blocks[start] = _deflate(block)
+        parts.append(background.blocks[start])
+    if changed >= 0:
+        parts.append(_deflate(raw[changed:]))
     parts.append(zlib.compressobj(_LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_FINISH))
     parts.append(struct.pack(">I", zlib.adler32(raw)))
     header = struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 3, 0, 0, 0)  # 8-bit palette
