@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_site, flat
+from conftest import build_site, flat, ti_inprocess
 from synthetic import FIXTURE, copy_entries
 from tisite import registry, urls
 from tisite.errors import ContentError
@@ -27,6 +27,14 @@ def one_territory_project(dest: Path) -> Path:
     shutil.copytree(ONE / "territoires", dest / "territoires")
     shutil.copy2(ONE / "urls-publiees.txt", dest / "urls-publiees.txt")
     return dest
+
+
+def example_project(tmp_path: Path) -> Path:
+    """The two-territory example (the control)."""
+    return copy_entries(
+        tmp_path / "exemple",
+        ("mkdocs.yml", "site.yml", "docs", "hooks", "territoires", "urls-publiees.txt"),
+    )
 
 
 def soup_of(path: Path) -> BeautifulSoup:
@@ -162,3 +170,14 @@ def test_a_second_territory_turns_the_site_into_a_network(one_site: Path, tmp_pa
     assert not (site / "tableau-de-bord" / "index.html").read_text("utf-8").count("refresh")
     for _, address in registry.published(root):
         assert (site / address.strip("/") / "index.html").is_file(), address
+
+
+def test_check_says_the_site_is_the_territorys(tmp_path: Path) -> None:
+    root = one_territory_project(tmp_path / "projet")
+    checked = ti_inprocess("check", "--rapide", cwd=root)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "Site d'un seul territoire : l'accueil du site est celui de Grand-Châtellerault" in (
+        flat(checked.stdout)
+    )
+    network = ti_inprocess("check", "--rapide", cwd=example_project(tmp_path))
+    assert "Site d'un seul territoire" not in network.stdout  # control: two territories
