@@ -51,6 +51,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import bench_cartes
+from bench_cartes import BEFORE
 from synthetic import FIXTURE, LOREM, ROOT, write_letter, write_project
 
 PYTHON = sys.executable
@@ -921,6 +923,8 @@ def main() -> int:
                     f"  coût par page N={last['n']} / N={first['n']} ({label}, temps) : "
                     f"{per_page:.2f} (objectif ≤ 1,3)"
                 )
+        # share cards: cards per second now and with the former drawing (bench_cartes.py)
+        print("\n" + "\n".join(bench_cartes.bench(min(sizes), args.repetitions, BEFORE, work)))
         if args.lettres:
             got = bench_letters(args.lettres, work, args.repetitions)
             for key, label in (("blog", "recherche Material"), ("blog_pagefind", "Pagefind")):

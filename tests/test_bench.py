@@ -60,6 +60,8 @@ def test_bench_prints_every_figure(tmp_path: Path) -> None:
         "le même, sans le plugin de recherche, puis Pagefind",
         "(nouvelle lettre) — objectif ≥ 3",
         "recherche N=3 : index ",
+        "cartes/s",
+        "rapport maintenant / avant : ",
         "octet sur une page vue (0)",
         "plugin de recherche de Material +",
     ):

@@ -283,6 +283,8 @@ class SiteBuild:
         """The part of the site a page belongs to: its territory, the guide, or the national
         pages. The footer's previous/next links never leave it."""
         first = url.strip("/").split("/", 1)[0]
+        if not first and self.site.home:  # a one-territory site's home is the territory's
+            return self.site.home
         if first in {t.slug for t in self.site.local}:
             return first
         return "contribuer" if first == "contribuer" else ""

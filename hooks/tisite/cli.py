@@ -84,6 +84,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             return 1
     names = ", ".join(t.nom for t in site.territories)
     print(f"Contenu valide : {plural(len(site.territories), 'territoire')} ({names}).")
+    own = site.own_territory
+    if own is not None:
+        print(
+            f"Site d'un seul territoire : l'accueil du site est celui de {own.nom} ; sans pages "
+            "du réseau (guide des contributeurs, « Un seul territoire : le site est le sien »)."
+        )
     if not args.rapide:
         print("Construction vérifiée : le site se construit sans erreur (rien n'a été publié).")
     print(editor_status(site.settings.edition, site_url(root)))

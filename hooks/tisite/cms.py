@@ -40,6 +40,7 @@ LETTER_SECTIONS = (
     "Actualités des territoires voisins",
     "Boîte à outils",
 )
+LETTER_IMAGES = "images"  # beside the letters (lettres/images/), where the editor puts them
 # Fields of a fiche action whose menu lists the territory's own objectives, EPCIs and actions.
 TERRITORY_CHOICES = ("objectif", "epci", "actions_liees")
 SINGLE_FILES = "ti-fichier"  # format of territoire.yml, priorites.yml, gouvernance.yml, agenda.yml
@@ -241,6 +242,12 @@ def _list(
     return out
 
 
+def switch_hint(hint: str) -> str:
+    """A yes/no field's help as the editor shows it: a switch, not the YAML value
+    (« true : la lettre n'est pas publiée. » → « Activé : la lettre n'est pas publiée. »)."""
+    return re.sub(r"^true\s*:\s*", "Activé : ", hint)
+
+
 def _hint(node: dict[str, Any], path: str, name: str) -> str:
     generic = path.replace("[].", ".").replace("[]", "")
     text = node.get("description") or fieldref.BY_PATH.get(generic)
@@ -264,9 +271,11 @@ def _fields(
             "label": node.get("title") or schema.label(name),
             "required": name in required,
         }
+        widget = _widget(node, defs, path, choices, optional or name not in required)
+        if widget["widget"] == "boolean":
+            hint = switch_hint(hint)
         if hint:
             field["hint"] = hint
-        widget = _widget(node, defs, path, choices, optional or name not in required)
         if widget["widget"] == "string" and _markdown(hint):
             widget = {"widget": "markdown", "modes": ["raw"], "sanitize_preview": True}
         elif widget["widget"] == "string" and _long(node, defs):
@@ -353,10 +362,13 @@ def territory_collections(territory: Territory, root: Path) -> list[dict[str, An
             "create": True,
             "slug": "{{fields.numero}}",
             "identifier_field": "titre",
-            "summary": "{{titre}} ({{date}})",
+            # the list shows dates as the site does (15/11/2022), not as the file (ISO)
+            "summary": "{{titre}} ({{date | date('DD/MM/YYYY')}})",
             "sortable_fields": ["date", "titre"],
-            "media_folder": "images",
-            "public_folder": "images",
+            # the letters' images folder, from the project's root: the image library lists it
+            # for a new letter too (a folder relative to the entry is empty until it is saved)
+            "media_folder": f"/{folder}/lettres/{LETTER_IMAGES}",
+            "public_folder": LETTER_IMAGES,  # written in the letter: « images/x.png »
             "fields": [
                 numero,
                 *letter_fields,

@@ -99,6 +99,8 @@ def load_site(
             )
         )
 
+    home = home_territory(root, settings, territory_dirs(root), problems)
+    urls.set_home_territory(home)  # every address of this build (see urls.url_to)
     territories = [t for d in dirs if (t := load_territory(root, d, problems, drafts))]
     load_docs(root, problems)
     _check_across(root, territories, problems)
@@ -121,7 +123,35 @@ def load_site(
         reference_source=load_reference().source,
         warnings=tuple(p for p in problems if p.severity == "avertissement"),
         harvest=line,
+        home=home,
     )
+
+
+def home_territory(
+    root: Path, settings: schema.Site | None, dirs: list[Path], problems: list[Problem]
+) -> str | None:
+    """The territory whose site this is: the only folder of territoires/ (unless site.yml
+    says « mode: national »), or the one « mode: territoire » asks for. None: a network."""
+    mode = settings.mode if settings else None
+    portal = bool(settings and settings.portail and settings.portail.sources)
+    if not dirs or mode == "national" or (mode is None and (len(dirs) != 1 or portal)):
+        return None  # a portal that harvests other sites is a network
+    if len(dirs) == 1:
+        return dirs[0].name
+    source, _ = read_yaml(root / sources.SITE, sources.SITE)
+    line = source.line_of(["mode"]) if source else None
+    found = ", ".join(d.name for d in dirs) or "aucun"
+    problems.append(
+        Problem(
+            sources.SITE,
+            line,
+            "mode",
+            f"« mode: territoire » demande un seul dossier dans {sources.TERRITORIES}/ (trouvés : "
+            f"{len(dirs)}, {found}) : retirez les autres territoires, ou écrivez « mode: "
+            "national » pour un site de plusieurs territoires",
+        )
+    )
+    return None
 
 
 DOCS_DIR = "docs"

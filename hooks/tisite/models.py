@@ -197,6 +197,12 @@ class SiteModel:
     reference_source: dict[str, str]
     warnings: tuple[Problem, ...] = field(default=())
     harvest: str | None = None  # a portal: what its harvest did (the line the build prints)
+    home: str | None = None  # the territory whose site this is (see loader.home_territory)
+
+    @property
+    def own_territory(self) -> Territory | None:
+        """A one-territory site's territory (its home is the site's home); None: a network."""
+        return self.territory(self.home) if self.home else None
 
     def by_region(self) -> list[tuple[str, list[Territory]]]:
         """Territories grouped by region (a multi-regional one appears in each region)."""

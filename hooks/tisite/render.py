@@ -249,7 +249,7 @@ TEMPLATES_OF = {
     "agenda": "agenda.html.j2",
 }
 SECTIONS = tuple(
-    (urls.section(name), title, TEMPLATES_OF[name]) for name, title in urls.TERRITORY_SECTIONS
+    (name, urls.section(name), title, TEMPLATES_OF[name]) for name, title in urls.TERRITORY_SECTIONS
 )
 # The national pages written from site.yml: (name in urls.TABLE, title, template).
 INFORMATION_PAGES = (
@@ -381,6 +381,40 @@ class Renderer:
         return Card(title, kind, t.nom if t else None, figure, self.site.settings.titre)
 
     def pages(self) -> list[Page]:
+        """Every generated page. A one-territory site (``SiteModel.own_territory``) has no
+        network pages: the territory's home is the site's (see urls.set_home_territory)."""
+        own = self.site.own_territory is not None
+        pages = [] if own else self.network_pages()
+        for name, title, template in INFORMATION_PAGES:
+            pages.append(
+                Page(
+                    urls.page_file(urls.url_to(name)),
+                    title,
+                    self.render(template, urls.url_to(name)),
+                    self.card(title, "Informations"),
+                    modified=self.file_dates.get(sources.SITE),
+                )
+            )
+        files = [(f, m, about, fieldref.field_docs(m)) for f, m, about in fieldref.FILES]
+        title = "Référence des champs"
+        pages.append(
+            Page(
+                urls.page_file(urls.url_to("reference-des-champs")),
+                title,
+                self.render(
+                    "reference-des-champs.html.j2", urls.url_to("reference-des-champs"), files=files
+                ),
+                self.card(title, "Contribuer"),
+            )
+        )
+        if not own:
+            pages.extend(self.finder_pages())
+        for territory in self.site.local:  # a portal's harvested territories are on their sites
+            pages.extend(self.territory_pages(territory))
+        return pages
+
+    def network_pages(self) -> list[Page]:
+        """The home page and the dashboard of a site of several territories."""
         home = self.site.settings.titre
         nb = len(self.site.territories)
         everything = self.site_date()
@@ -411,31 +445,6 @@ class Renderer:
                 modified=everything,
             )
         )
-        for name, title, template in INFORMATION_PAGES:
-            pages.append(
-                Page(
-                    urls.page_file(urls.url_to(name)),
-                    title,
-                    self.render(template, urls.url_to(name)),
-                    self.card(title, "Informations"),
-                    modified=self.file_dates.get(sources.SITE),
-                )
-            )
-        files = [(f, m, about, fieldref.field_docs(m)) for f, m, about in fieldref.FILES]
-        title = "Référence des champs"
-        pages.append(
-            Page(
-                urls.page_file(urls.url_to("reference-des-champs")),
-                title,
-                self.render(
-                    "reference-des-champs.html.j2", urls.url_to("reference-des-champs"), files=files
-                ),
-                self.card(title, "Contribuer"),
-            )
-        )
-        pages.extend(self.finder_pages())
-        for territory in self.site.local:
-            pages.extend(self.territory_pages(territory))
         return pages
 
     def finder_pages(self) -> list[Page]:
@@ -467,6 +476,7 @@ class Renderer:
                             }
                         )
                     ),
+                    first=finder.first_results(self.site),
                 ),
                 self.card(title, "Le réseau", figure=_actions(total)),
                 modified=everything,
@@ -499,9 +509,9 @@ class Renderer:
         changed = self.section_dates(t)
         pages = [
             Page(
-                urls.page_file(f"{t.slug}/{sub}"),
+                urls.page_file(urls.url_to(name, t=t.slug)),
                 title or t.nom,
-                self.render(tpl, f"{t.slug}/{sub}", t=t, **self.view_of(sub, t)),
+                self.render(tpl, urls.url_to(name, t=t.slug), t=t, **self.view_of(sub, t)),
                 self.card(
                     title or t.nom,
                     title if title else "Territoire d'industrie",
@@ -514,7 +524,7 @@ class Renderer:
                 source=t.source_dir,
                 facets=searchindex.territory_facets(t, searchindex.TERRITORY),
             )
-            for sub, title, tpl in SECTIONS
+            for name, sub, title, tpl in SECTIONS
         ]
         for action in t.actions:
             figure = (
@@ -572,8 +582,9 @@ class Renderer:
         out: list[tuple[str, str | bytes]] = []
         stamp = dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=dt.UTC)
         out += publishing.site_feeds(self.site, self.site_url, self.today)
-        counts = {code: len(ts) for code, _, ts in national.by_departement(self.site)}
-        out.append((urls.url_to("carte-territoires"), national_map(counts)))
+        if self.site.own_territory is None:  # the national home's map
+            counts = {code: len(ts) for code, _, ts in national.by_departement(self.site)}
+            out.append((urls.url_to("carte-territoires"), national_map(counts)))
         out.append(
             (
                 urls.url_to("territoires-json"),
@@ -651,7 +662,26 @@ class Renderer:
                 for former_id in action.data.anciens_identifiants:
                     old = urls.url_to("fiche", t=t.slug, id=former_id)
                     pairs.append((old, action.url, action.titre))
+        own = self.site.own_territory
+        if own is not None:
+            pairs += self.network_redirects(own)
         return [(src, self._redirect(src, dest, title), dest) for src, dest, title in pairs]
+
+    def network_redirects(self, own: Territory) -> list[tuple[str, str, str]]:
+        """A one-territory site: the territory's former home « <t>/ » leads to the site's home,
+        and the network's pages already published (urls-publiees.txt) to what replaces them:
+        the dashboard to the home, the action finder and its lists to the action plan."""
+        home = urls.url_to("territoire", t=own.slug)
+        pairs = [(urls.network_url("territoire", t=own.slug), home, own.nom)]
+        plan = urls.url_to("plan-action", t=own.slug)
+        targets = {"tableau-de-bord": (home, own.nom), "actions": (plan, "Plan d'action")}
+        targets["actions-liste"] = targets["actions"]
+        for address in sorted(self.published):
+            for name, (dest, title) in targets.items():
+                if urls.matches(name, address):
+                    pairs.append((address.lstrip("/"), dest, title))
+                    break
+        return pairs
 
     def _redirect(self, src: str, dest: str, title: str) -> str:
         target_abs = urls.absolute(self.site_url, dest) if self.site_url else None
@@ -664,6 +694,17 @@ class Renderer:
         by region: with navigation.prune, each page then carries the regions, the territories
         of its own region and its own sections, not every territory of the country.
         """
+        own = self.site.own_territory
+        if own is not None:  # the territory's site: its navigation starts at its sections
+            return [
+                {"Accueil": urls.page_file(urls.url_to("accueil"))},
+                *(
+                    {title: urls.page_file(urls.url_to(name, t=own.slug))}
+                    for name, title in urls.TERRITORY_SECTIONS
+                    if title
+                ),
+                *(extra or []),
+            ]
         nav: list[Any] = [
             {"Accueil": urls.page_file(urls.url_to("accueil"))},
             {"Tableau de bord national": DASHBOARD},
@@ -686,8 +727,8 @@ class Renderer:
         seen: set[str] = set()
         for region, territories in self.site.by_region():
             # a territory on two regions is listed under the first one only
-            own = [t for t in territories if t.slug not in seen and t.remote is None]
-            seen.update(t.slug for t in own)
-            if own:
-                nav.append({region: [section(t) for t in own]})
+            listed = [t for t in territories if t.slug not in seen and t.remote is None]
+            seen.update(t.slug for t in listed)
+            if listed:
+                nav.append({region: [section(t) for t in listed]})
         return nav

@@ -113,6 +113,7 @@ LABELS = {
     "linkedin": "LinkedIn",
     "mesure_audience": "Mesure d'audience",
     "missions": "Missions",
+    "mode": "Mode du site",
     "montant": "Montant (€)",
     "nature_soutien": "Nature du soutien",
     "nom": "Nom",
@@ -1010,6 +1011,13 @@ class Site(Strict):
         None,
         description="Portail national (facultatif) : les sites de territoire dont il récolte "
         "les données.",
+    )
+    mode: Annotated[Literal[vocab.MODES], _choice(vocab.MODES)] | None = Field(  # type: ignore[valid-type]
+        None,
+        description="« territoire » : le site d'un seul territoire (son accueil est celui du "
+        "site) ; « national » : un site de plusieurs territoires, même s'il n'en a qu'un pour "
+        "l'instant. Sans ce champ : « territoire » s'il n'y a qu'un dossier dans territoires/ "
+        "(et si site.yml ne donne aucune source de portail).",
     )
 
 

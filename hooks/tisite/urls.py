@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
 import string
 from urllib.parse import urljoin
 
@@ -92,6 +93,24 @@ SITE_FOLDERS = (
 )
 # The email versions of a letter, beside its page (entries of the table and the copy to send).
 EMAIL_NAMES = ("lettre-courriel", "lettre-texte", "lettre-envoi-html", "lettre-envoi-texte")
+# Pages and files of a network of territories only: a one-territory site leaves them out (its
+# published addresses among them redirect to the territory: see ``set_home_territory``).
+NETWORK_ONLY = ("tableau-de-bord", "actions", "actions-liste", "carte-territoires")
+
+# A one-territory site (site.yml « mode », or a single folder in territoires/): that territory's
+# home is the site's home « », and its former address « <t>/ » redirects there. Set by each
+# build once the content is loaded (loader.home_territory), for every address of that build.
+_home_territory: str | None = None
+
+
+def set_home_territory(slug: str | None) -> None:
+    """The territory whose site this is (None: a network of territories)."""
+    global _home_territory
+    _home_territory = slug
+
+
+def home_territory() -> str | None:
+    return _home_territory
 
 
 def reserved_top() -> frozenset[str]:
@@ -134,7 +153,22 @@ def url_to(name: str, **params: object) -> str:
     missing = parameters(name) - set(params)
     if missing:
         raise KeyError(f"{name} : paramètres manquants {sorted(missing)}")
+    if name == "territoire" and _home_territory is not None and str(params["t"]) == _home_territory:
+        return TABLE["accueil"]
+    return network_url(name, **params)
+
+
+def network_url(name: str, **params: object) -> str:
+    """The address an entry has on a site of several territories: on a one-territory site,
+    the former address of its home (« <t>/ », a redirect) and of the network's pages."""
     return TABLE[name].format(**{k: str(v) for k, v in params.items()})
+
+
+def matches(name: str, address: str) -> bool:
+    """Whether a root-relative address (« /actions/axe/attirer/ ») is one of the entry's."""
+    parts = re.split(r"\{[a-z]+\}", TABLE[name])
+    pattern = "[^/]+".join(re.escape(part) for part in parts)
+    return re.fullmatch(pattern, address.lstrip("/")) is not None
 
 
 def section(name: str) -> str:
