@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import chdir, contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser
@@ -111,6 +113,102 @@ def override_in_copy(root: Path, module: str, code: str) -> dict[str, str]:
     path = root / "hooks" / "tisite" / f"{module}.py"
     path.write_text(path.read_text(encoding="utf-8") + "\n\n" + code, encoding="utf-8")
     return copied_hooks_env(root)
+
+
+def switch_off(
+    monkeypatch: pytest.MonkeyPatch, module: str, name: str, replacement: object
+) -> None:
+    """Negative controls, in this process: ``tisite.<module>.<name>`` becomes ``replacement``,
+    and so does every name bound to the same object in the modules of ``tisite`` that imported
+    it (``from .sanitize import sanitize``), as a redefinition at the end of the module would
+    (override_in_copy). ``monkeypatch`` puts everything back after the test."""
+    import importlib
+
+    target = importlib.import_module(f"tisite.{module}")
+    original = getattr(target, name)
+    monkeypatch.setattr(target, name, replacement)
+    for loaded in [m for n, m in sys.modules.items() if n.startswith("tisite.") and m]:
+        for attribute, value in list(vars(loaded).items()):
+            if value is original and loaded is not target:
+                monkeypatch.setattr(loaded, attribute, replacement)
+
+
+# --- at most 10 test functions start a `ti` process (or an engine's, the bench's, pytest's) ---
+# They test the command line itself (exit codes, signals, the lock between two processes, an
+# engine that replaces MkDocs for its whole process) and carry the marker « processus »; any
+# other test that starts such a process fails (_no_ti_process below; test_fixtures.py counts).
+MAX_PROCESS_TESTS = 10
+_current: list[pytest.Item] = []
+_starting: list[str] = []  # the fixture of starts_ti being set up
+
+
+def starts_ti(fixture: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+    """For a (module- or session-scoped) generator fixture that starts one `ti` process shared
+    by several tests (`ti serve` for the editor's browser tests): its setup may start it, and
+    it counts once among the MAX_PROCESS_TESTS (test_fixtures.py)."""
+
+    @functools.wraps(fixture)
+    def setting_up(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        steps = fixture(*args, **kwargs)
+        _starting.append(fixture.__name__)
+        try:
+            value = next(steps)
+        finally:
+            _starting.pop()
+        yield value
+        yield from steps
+
+    return setting_up
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    _current.append(item)
+    try:
+        yield
+    finally:
+        _current.pop()
+
+
+def spawns_ti(command: object) -> bool:
+    """Whether a command line (as subprocess takes it) runs ti, an engine, the bench or pytest
+    (``ti``, ``python -m tisite.cli``, ``python -c <code using tisite>``, ``scripts/bench.py``)."""
+    if isinstance(command, str | bytes | os.PathLike):
+        command = [command]
+    words = [os.fsdecode(w) for w in command]  # type: ignore[attr-defined]
+    program = Path(words[0]).name if words else ""
+    if program in ("ti", "mkdocs", "properdocs"):
+        return True
+    if not program.startswith("python") or len(words) < 2:
+        return False
+    if words[1] == "-m" and len(words) > 2:
+        return words[2].split(".")[0] in ("tisite", "mkdocs", "properdocs", "pytest")
+    if words[1] == "-c" and len(words) > 2:
+        return "tisite" in words[2] or "mkdocs" in words[2]
+    return Path(words[1]).name == "bench.py"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_ti_process() -> Iterator[None]:
+    """Fails a test (fixtures included) that starts a `ti` process without the marker."""
+    real = subprocess.Popen.__init__
+
+    def guarded(self: subprocess.Popen[str], args: object, *rest: object, **kw: object) -> None:
+        item = _current[-1] if _current else None
+        allowed = _starting or item is None or item.get_closest_marker("processus")
+        if not allowed and spawns_ti(args):
+            raise AssertionError(
+                f"{item.nodeid if item else ''} lance un processus ({args!r}) : appelez le pipeline dans ce "
+                "processus (build_site, ti_inprocess, switch_off) ou marquez le test "
+                "« processus » s'il teste la ligne de commande elle-même"
+            )
+        real(self, args, *rest, **kw)  # type: ignore[arg-type]
+
+    subprocess.Popen.__init__ = guarded  # type: ignore[assignment,method-assign]
+    try:
+        yield
+    finally:
+        subprocess.Popen.__init__ = real  # type: ignore[method-assign]
 
 
 def run_ti(

@@ -6,14 +6,12 @@ from __future__ import annotations
 import filecmp
 import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import copied_hooks_env, copy_project, run_ti, ti_inprocess
+from conftest import copy_project, ti_inprocess
 from pagefind_index import indexed_pages
 
 HDC = "hainaut-douaisis-cambresis"
@@ -143,35 +141,28 @@ def test_warning_build_stores_nothing(project: Path) -> None:
 
 
 # Two builds in one process, as `ti serve` rebuilds: the theme and an email template are edited
-# between them. ``{controle}`` switches the per-build refresh off (negative control).
-TWO_BUILDS = """
-import sys
-from pathlib import Path
-from tisite import diskcache, engine, publishing
-if {controle}:
-    diskcache.new_build = publishing.new_build = lambda: None
-root = Path(sys.argv[1])
-engine.build(root, root / "site-1")
-footer = root / "hooks/tisite/templates/theme/partials/copyright.html"
-footer.write_text(footer.read_text("utf-8").replace("Site généré", "Site modifié"), "utf-8")
-email = root / "hooks/tisite/templates/email/lettre.txt.j2"
-email.write_text(email.read_text("utf-8") + "Pied modifié\\n", "utf-8")
-engine.build(root, root / "site-2")
-"""
+# between them. ``control`` switches the per-build refresh off (negative control).
+def _two_builds(
+    project: Path, control: bool, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[Path], list[Path]]:
+    from tisite import diskcache, engine, publishing
 
-
-def _two_builds(project: Path, control: bool) -> tuple[list[Path], list[Path]]:
-    code = TWO_BUILDS.format(controle=control)
-    env = {**copied_hooks_env(project), "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(project)],
-        cwd=project,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    with monkeypatch.context() as patch:
+        # the code and templates of the copy are the build's (as its hooks/ on PYTHONPATH)
+        code = project / "hooks" / "tisite"
+        patch.setattr(diskcache, "__file__", str(code / "diskcache.py"))
+        patch.setattr(publishing, "TEMPLATES", code / "templates" / "email")
+        if control:
+            patch.setattr(diskcache, "new_build", lambda: None)
+            patch.setattr(publishing, "new_build", lambda: None)
+        engine.build(project, project / "site-1")
+        footer = code / "templates/theme/partials/copyright.html"
+        footer.write_text(footer.read_text("utf-8").replace("Site généré", "Site modifié"), "utf-8")
+        email = code / "templates/email/lettre.txt.j2"
+        email.write_text(email.read_text("utf-8") + "Pied modifié\n", "utf-8")
+        engine.build(project, project / "site-2")
+    diskcache.new_build()  # what the control kept is forgotten
+    publishing.new_build()
     site = project / "site-2"
     pages = [p for p in site.rglob("index.html") if "Site généré" in p.read_text("utf-8")]
     emails = [p for p in site.rglob("email.txt") if "Pied modifié" not in p.read_text("utf-8")]
@@ -179,14 +170,16 @@ def _two_builds(project: Path, control: bool) -> tuple[list[Path], list[Path]]:
 
 
 @pytest.mark.lent
-def test_a_rebuild_in_the_same_process_sees_edited_templates(project: Path) -> None:
-    stale_pages, stale_emails = _two_builds(project, control=False)
+def test_a_rebuild_in_the_same_process_sees_edited_templates(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stale_pages, stale_emails = _two_builds(project, False, monkeypatch)
     assert stale_pages == [] and stale_emails == []
     assert len(list((project / "site-2").rglob("email.txt"))) >= 2
     # Control: the code read once per process, the cached pages and emails are stale.
     again = project.parent / "controle"
     copy_project(again)
-    stale_pages, stale_emails = _two_builds(again, control=True)
+    stale_pages, stale_emails = _two_builds(again, True, monkeypatch)
     assert len(stale_pages) >= LEAVES and len(stale_emails) >= 2
 
 
@@ -237,26 +230,7 @@ def test_an_edited_adapter_renders_every_page_again(project: Path) -> None:
     assert len(stale) == LEAVES, stale
 
 
-def _engine_switched(project: Path) -> list[str]:
-    from conftest import build_site
-
-    build_site(project)
-    # ProperDocs replaces MkDocs for a whole process: a process of its own
-    result = run_ti("build", "--moteur", "properdocs", cwd=project)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return sorted(
-        p.relative_to(project / "site").as_posix()
-        for p in (project / "site").rglob("index.html")
-        if 'content="mkdocs-1.6' in p.read_text("utf-8")
-    )
-
-
-def test_switching_engine_leaves_no_page_of_the_former_one(project: Path) -> None:
-    assert _engine_switched(project) == []
-    # Control: without the engine in the key, the cached leaves name MkDocs under ProperDocs.
-    control = copy_project(project.parent / "controle")
-    _edit(control / ADAPTER, ENGINE_KEY, "")
-    assert len(_engine_switched(control)) == LEAVES
+# Switching engine (ProperDocs after MkDocs): test_engines.py, which starts ProperDocs.
 
 
 _UTIME = os.utime  # the control below switches the cache's own os.utime off

@@ -36,7 +36,7 @@ from playwright.sync_api import Browser
 from pydantic import BaseModel, ValidationError
 
 from browser import injected_script_events, static_server
-from conftest import build_site, copy_project, override_in_copy, run_ti, ti_inprocess
+from conftest import build_site, copy_project, switch_off, ti_inprocess
 from hostile import LOOKALIKE_NAME, RUN, USERINFO_LINK, live_injections, make_hostile, make_tricky
 from pagefind_index import indexed_pages
 from tisite import schema
@@ -327,17 +327,18 @@ def test_headings_keep_working_anchors(built_site: Path) -> None:
 
 
 @pytest.mark.lent
-def test_negative_control_without_namespaces_the_theme_is_replaced(tmp_path: Path) -> None:
+def test_negative_control_without_namespaces_the_theme_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = copy_project(tmp_path / "projet")
     make_hostile(root)
-    env = override_in_copy(
-        root,
-        "sanitize",
-        "def _second_pass(cleaned, blocks, contributed=False):  # noqa: F811\n"
-        "    return Sanitized(cleaned)\n",
-    )
-    result = run_ti("build", cwd=root, env=env)
-    assert result.returncode == 0, result.stderr
+    from tisite.sanitize import Sanitized
+
+    def no_second_pass(cleaned: str, blocks: object, contributed: bool = False) -> Sanitized:
+        return Sanitized(cleaned)
+
+    switch_off(monkeypatch, "sanitize", "_second_pass", no_second_pass)
+    build_site(root)
     html = (root / "site/grand-chatellerault/lettres/1/index.html").read_text(encoding="utf-8")
     first = BeautifulSoup(html, "html.parser").find(id="__config")
     assert first is not None and first.name == "div"  # the attack works without the pass
@@ -410,16 +411,15 @@ def test_links_leaving_the_repository_are_refused(tmp_path: Path, command: str) 
 
 
 @pytest.mark.lent
-def test_negative_control_without_the_guard_the_secret_is_published(tmp_path: Path) -> None:
+def test_negative_control_without_the_guard_the_secret_is_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = copy_project(tmp_path / "projet")
     secret = tmp_path / "secret.md"  # a page: the docs/ allow-list accepts it
     secret.write_text("SECRET-DU-CI", encoding="utf-8")
     (root / "docs" / "x.md").symlink_to(secret)
-    env = override_in_copy(
-        root, "loader", "def unsafe_entries(root):  # noqa: F811\n    return []\n"
-    )
-    result = run_ti("build", cwd=root, env=env)
-    assert result.returncode == 0, result.stderr
+    switch_off(monkeypatch, "loader", "unsafe_entries", lambda root: [])
+    build_site(root)
     assert "SECRET-DU-CI" in (root / "site" / "x" / "index.html").read_text(encoding="utf-8")
 
 
@@ -1008,26 +1008,6 @@ def test_leftover_temporary_folders_are_removed(tmp_path: Path) -> None:
     assert not list(root.glob(".site-*"))
 
 
-@pytest.mark.lent
-def test_english_noise_and_banner_are_hidden(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    root = copy_project(tmp_path / "projet")
-    env = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}
-    result = subprocess.run(
-        [sys.executable, "-m", "tisite.cli", "--racine", str(root), "build"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
-    for english in ("Cleaning site directory", "Building documentation", "end of life", '"nav"'):
-        assert english not in output, output
-
-
 @pytest.mark.browser
 def test_no_page_of_the_site_breaks_its_policy_or_calls_another_host(
     browser: Browser, built_site: Path, base_url: str
@@ -1389,7 +1369,9 @@ def test_negative_controls_for_the_table_of_contents_and_urls() -> None:
 
 
 @pytest.mark.lent
-def test_negative_control_unescaped_navigation_runs_the_payload(tmp_path: Path) -> None:
+def test_negative_control_unescaped_navigation_runs_the_payload(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Without the escaping at the boundary with the theme, a territory's name is a script in
     the navigation of every page (Material prints navigation titles raw)."""
     root = copy_project(tmp_path / "projet")
@@ -1399,9 +1381,8 @@ def test_negative_control_unescaped_navigation_runs_the_payload(tmp_path: Path) 
         text.replace("nom: Grand-Châtellerault", f"nom: {json.dumps('GC ' + PAYLOAD)}", 1),
         encoding="utf-8",
     )
-    env = override_in_copy(root, "build", "def escape_titles(nav):  # noqa: F811\n    return nav\n")
-    result = run_ti("build", cwd=root, env=env)
-    assert result.returncode == 0, result.stderr
+    switch_off(monkeypatch, "build", "escape_titles", lambda nav: nav)
+    build_site(root)
     html = (root / "site" / "index.html").read_text(encoding="utf-8")
     assert "<script> injecté" in live_injections(html)
 
