@@ -355,6 +355,15 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(copy_project(tmp_path_factory.mktemp("exemple") / "projet"))
 
 
+def built_copy(built_site: Path, dest: Path) -> Path:
+    """A writable copy of the project of a shared built site (its site/ and .cache/ included),
+    for a test that changes the content after a first build: no build of its own."""
+    import shutil
+
+    shutil.copytree(built_site.parent, dest, symlinks=True)
+    return dest
+
+
 @pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example with every payload of tests/hostile.py, built once per test session."""
