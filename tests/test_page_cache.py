@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, ti_inprocess
+from conftest import built_copy, copy_project, ti_inprocess
 from pagefind_index import indexed_pages
 
 HDC = "hainaut-douaisis-cambresis"
@@ -68,8 +68,8 @@ def test_rebuild_serves_leaves_from_cache_with_identical_output(project: Path) -
 
 
 @pytest.mark.lent
-def test_changed_letter_is_rendered_again(project: Path) -> None:
-    build(project, "site")
+def test_changed_letter_is_rendered_again(built_site: Path, tmp_path: Path) -> None:
+    project = built_copy(built_site, tmp_path / "projet")  # built once: its cache is full
     append(
         project / LETTRES / "14.md", "\n## Dernière minute\n\nUn atelier s'ajoute au programme.\n"
     )
@@ -85,8 +85,8 @@ def test_changed_letter_is_rendered_again(project: Path) -> None:
 
 
 @pytest.mark.lent
-def test_draft_is_never_served_from_cache(project: Path) -> None:
-    build(project, "site")
+def test_draft_is_never_served_from_cache(built_site: Path, tmp_path: Path) -> None:
+    project = built_copy(built_site, tmp_path / "projet")  # built once: its cache is full
     letter = project / LETTRES / "15.md"
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text.replace("---\n", "---\nbrouillon: true\n", 1), encoding="utf-8")
@@ -203,10 +203,12 @@ def _pages_without(site: Path, text: str) -> list[str]:
     )
 
 
-def _adapter_edited_between_builds(project: Path) -> list[str]:
+def _adapter_edited_between_builds(project: Path, built: bool = False) -> list[str]:
+    """``built``: the project was built already (a copy of the shared built example)."""
     from conftest import build_site
 
-    build_site(project)
+    if not built:
+        build_site(project)
     assert len(list((project / ".cache" / "pages").glob("*.json"))) == LEAVES
     # the adapter (not the core) changes what it returns for every page; the engine loads a
     # hooks file once per process: the next build is as a new process's
@@ -221,8 +223,9 @@ def _adapter_edited_between_builds(project: Path) -> list[str]:
     return _pages_without(build_site(project), "ADAPT-2")
 
 
-def test_an_edited_adapter_renders_every_page_again(project: Path) -> None:
-    assert _adapter_edited_between_builds(project) == []
+def test_an_edited_adapter_renders_every_page_again(built_site: Path, tmp_path: Path) -> None:
+    project = built_copy(built_site, tmp_path / "projet")
+    assert _adapter_edited_between_builds(project, built=True) == []
     # Control: without the adapter in the key, the cached leaves keep the former output.
     control = copy_project(project.parent / "controle")
     _edit(control / ADAPTER, ADAPTER_KEY, "")
@@ -242,10 +245,10 @@ def _aged(path: Path, days: int = 40) -> None:
 
 
 def _prune_after_a_build(project: Path) -> tuple[bool, bool]:
-    """(an unused old entry of .cache/html is still there, a used old one is still there)."""
+    """(an unused old entry of .cache/html is still there, a used old one is still there),
+    ``project`` built once already (a copy of the shared built example)."""
     from conftest import build_site
 
-    build_site(project)
     entries = sorted((project / ".cache" / "html").glob("*.json"))
     assert len(entries) >= 40
     unused = project / ".cache" / "html" / "0123456789abcdef0123456789abcdef.json"
@@ -257,12 +260,12 @@ def _prune_after_a_build(project: Path) -> tuple[bool, bool]:
 
 
 def test_pages_html_cache_keeps_what_builds_use_and_drops_the_rest(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert _prune_after_a_build(project) == (False, True)
+    assert _prune_after_a_build(built_copy(built_site, tmp_path / "projet")) == (False, True)
     # Control: entries read without being marked as used are dropped after 30 days too.
     from tisite import diskcache
 
     monkeypatch.setattr(diskcache.os, "utime", lambda *args, **kwargs: None)
-    again = copy_project(project.parent / "controle")
+    again = built_copy(built_site, tmp_path / "controle")
     assert _prune_after_a_build(again) == (False, False)
