@@ -364,6 +364,40 @@ def built_copy(built_site: Path, dest: Path) -> Path:
     return dest
 
 
+HDC_ACTIONS = "territoires/hainaut-douaisis-cambresis/actions"
+SECRET_ACTION = "Action secrète en préparation sur l'emploi"
+
+
+@pytest.fixture(scope="session")
+def renamed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example with a territory renamed (grand-chatellerault → grand-chatellerault-vienne)
+    and a fiche action renamed (communication → communication-linkedin), both declaring their
+    former identifier, and a draft fiche action (action-secrete), built once by `ti build`
+    (test_sharing.py, test_actions.py: they only read it). Returns the project."""
+    root = copy_project(tmp_path_factory.mktemp("renomme") / "projet")
+    old = root / "territoires/grand-chatellerault"
+    new = root / "territoires/grand-chatellerault-vienne"
+    old.rename(new)
+    text = (new / "territoire.yml").read_text("utf-8")
+    (new / "territoire.yml").write_text(
+        text + "anciens_identifiants: [grand-chatellerault]\n", "utf-8"
+    )
+    old = root / HDC_ACTIONS / "communication.md"
+    text = old.read_text(encoding="utf-8")
+    (root / HDC_ACTIONS / "communication-linkedin.md").write_text(
+        text.replace("---\n", "---\nanciens_identifiants: [communication]\n", 1), "utf-8"
+    )
+    old.unlink()
+    source = (root / HDC_ACTIONS / "emploi-competences.md").read_text(encoding="utf-8")
+    draft = source.replace("---\n", "---\nbrouillon: true\n", 1).replace(
+        "Apporter un appui sur l'emploi", SECRET_ACTION
+    )
+    (root / HDC_ACTIONS / "action-secrete.md").write_text(draft, encoding="utf-8")
+    result = ti_inprocess("build", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
 @pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example with every payload of tests/hostile.py, built once per test session."""
