@@ -720,6 +720,7 @@ TOGETHER = (
 )
 
 
+@pytest.mark.lent
 def test_check_and_build_agree_and_keep_the_previous_site(project: Path) -> None:
     build_site(project)  # the previous site, in site/
     before = {

@@ -417,6 +417,7 @@ def test_an_image_without_alt_in_a_yaml_markdown_field(project: Path) -> None:
     )
 
 
+@pytest.mark.lent
 def test_body_images_in_html_and_decorative_images_are_published(
     variant: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -562,6 +563,7 @@ Fin.
 """
 
 
+@pytest.mark.lent
 def test_letter_page_html(variant: Path) -> None:
     """A letter's page: cover and body images keep their alt text and resolve to the published
     file; dates in <time datetime>; the body's headings and links to them namespaced « uc- »,
@@ -594,6 +596,7 @@ def test_letter_page_html(variant: Path) -> None:
     assert hrefs == ["#uc-les-chiffres", "#uc-suite"]
 
 
+@pytest.mark.lent
 def test_letter_links_are_checked_as_published(
     project: Path, variant: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

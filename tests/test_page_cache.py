@@ -223,6 +223,7 @@ def _adapter_edited_between_builds(project: Path, built: bool = False) -> list[s
     return _pages_without(build_site(project), "ADAPT-2")
 
 
+@pytest.mark.lent
 def test_an_edited_adapter_renders_every_page_again(built_site: Path, tmp_path: Path) -> None:
     project = built_copy(built_site, tmp_path / "projet")
     assert _adapter_edited_between_builds(project, built=True) == []
@@ -259,6 +260,7 @@ def _prune_after_a_build(project: Path) -> tuple[bool, bool]:
     return unused.exists(), all(p.exists() for p in entries)
 
 
+@pytest.mark.lent
 def test_pages_html_cache_keeps_what_builds_use_and_drops_the_rest(
     built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

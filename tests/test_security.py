@@ -883,6 +883,7 @@ def comment_every_markdown(root: Path) -> int:
     return count
 
 
+@pytest.mark.lent
 def test_no_comment_of_any_markdown_reaches_any_output(tmp_path: Path) -> None:
     """A comment in a Markdown field or body is private: no file of the built site (pages,
     open data, feeds, calendars, emails, search index, finder data) carries it."""
@@ -944,6 +945,7 @@ def test_misleading_text_is_refused_with_its_file_line_and_field(tmp_path: Path)
     )
 
 
+@pytest.mark.lent
 def test_negative_control_without_the_checks_misleading_text_is_published(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

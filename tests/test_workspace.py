@@ -85,6 +85,7 @@ def test_build_never_writes_over_the_project(
     assert tree(project.parent) == before
 
 
+@pytest.mark.lent
 def test_build_replaces_only_a_site_it_wrote(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -126,6 +127,7 @@ def test_build_replaces_only_a_site_it_wrote(
     assert not any((project / workspace.TMP).iterdir())
 
 
+@pytest.mark.lent
 def test_without_the_destination_rule_a_build_deletes_the_content(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -156,6 +158,7 @@ def test_export_never_writes_into_the_sources(
     assert tree(project) == before
 
 
+@pytest.mark.lent
 def test_without_the_rule_an_export_writes_into_the_sources(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -298,6 +301,7 @@ def test_a_command_gives_up_in_french_when_the_project_stays_busy(
     assert tree(project.parent) == before
 
 
+@pytest.mark.lent
 def test_without_the_lock_a_build_and_removing_the_examples_run_over_a_build(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -443,6 +447,7 @@ def test_an_unwritable_destination_is_said_in_french(
 FULL_DISK = "La construction a échoué : plus de place sur le disque ("
 
 
+@pytest.mark.lent
 def test_a_full_disk_is_said_alike_by_check_and_build(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
