@@ -340,13 +340,23 @@ def base_url(built_site: Path) -> Iterator[str]:
         yield url
 
 
-def build_site(root: Path, **options: object) -> Path:
-    """A strict build of the project at ``root`` into ``root/site``, in this process (the
-    settings of tisite.settings as keywords); the CLI's own behaviour is tested with run_ti."""
-    from tisite import engine
+BUILD_LINES: dict[Path, list[str]] = {}
 
-    engine.build(root, root / "site", **options)
+
+def build_site(root: Path, **options: object) -> Path:
+    """A strict build of the project at ``root`` into ``root/site``, in this process: the
+    pipeline (tisite.pipeline.build; the settings of tisite.settings as keywords). What the
+    build reports (as `ti build` prints it): build_lines."""
+    from tisite import pipeline
+
+    result = pipeline.build(root, root / "site", **options)
+    BUILD_LINES[root / "site"] = result.lines
     return root / "site"
+
+
+def build_lines(site: Path) -> str:
+    """What the build of ``site`` by build_site reported, one line each."""
+    return "\n".join(BUILD_LINES[site])
 
 
 @pytest.fixture(scope="session")
