@@ -103,6 +103,16 @@ def test_nothing_changed_keeps_the_site_and_any_change_builds_again(
     assert not any("xérophile" in p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
 
 
+def test_a_site_folder_outside_the_project_is_kept_too(project: Path, tmp_path: Path) -> None:
+    _git(project, "init", "-q", "-b", "main")
+    outside = tmp_path / "ailleurs" / "site"
+    for expected in (False, True):
+        done = ti_inprocess("build", "--site-dir", str(outside), cwd=project)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert (uptodate.UNCHANGED in done.stderr) is expected, done.stderr
+    assert (outside / "index.html").is_file()
+
+
 def test_without_git_or_for_a_portal_every_build_is_a_full_one(project: Path) -> None:
     assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) is None
     _git(project, "init", "-q", "-b", "main")

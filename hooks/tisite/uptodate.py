@@ -63,7 +63,9 @@ def inputs_key(
     dates = {path: day.isoformat() for path, day in history.file_dates(root, today).items()}
     digest.update(json.dumps(dates, sort_keys=True).encode())
     digest.update(code_digest().encode())
-    skipped = output.resolve().relative_to(root.resolve()).parts if output else None
+    skipped = None  # the site folder, when it is inside the project
+    if output is not None and output.resolve().is_relative_to(root.resolve()):
+        skipped = output.resolve().relative_to(root.resolve()).parts
     for name in (engine, "mkdocs-material", "pagefind", "pagefind-bin", "pagefind_bin"):
         try:
             digest.update(f"{name}={metadata.version(name)}".encode())
