@@ -434,6 +434,14 @@ print(json.dumps(times[1:]))
 """
 
 
+def after_edit(edited: Path, command: list[str], root: Path) -> Run:
+    """``command`` after an edit (a line added to ``edited``): with nothing changed, a build
+    keeps the site folder as it is (tisite.uptodate) and would measure nothing."""
+    with edited.open("a", encoding="utf-8") as text:
+        text.write("\nUne ligne de plus.\n")
+    return run(command, cwd=root)
+
+
 def serve_rebuild(root: Path, out: Path, repetitions: int) -> Series:
     """Wall seconds of one-territory rebuilds inside a running process (as in `ti serve`);
     CPU and memory are not measured for them (0)."""
@@ -498,7 +506,9 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
             root, "build", "--territoire", "territoire-001", "--site-dir", str(preview_dir)
         )
         run(preview_command, cwd=root)  # the first preview fills the page cache for this view
-        preview = Series([run(preview_command, cwd=root) for _ in range(max(1, repetitions))])
+        edited = root / "territoires" / "territoire-001" / "lettres" / "1.md"
+        runs = [after_edit(edited, preview_command, root) for _ in range(max(1, repetitions))]
+        preview = Series(runs)
         rebuild = serve_rebuild(root, work / f"apercu-serve-{n}", repetitions)
         preview_pages = measure_site(preview_dir).pages
         for label, key in (
