@@ -10,7 +10,7 @@ import pytest
 
 from conftest import build_site, copy_project
 from htmlcheck import MATERIAL_ERRORS, check_html, is_material_error, our_errors, vnu_jar
-from tisite import render
+from tisite.generate import render
 
 # Java and the Nu Html Checker (`make quality-deps`): left out of `make test-rapide` by this
 # marker; in `make test`, a missing checker fails (test_checker_is_installed), never skips.

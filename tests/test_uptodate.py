@@ -1,4 +1,4 @@
-"""A build with nothing to do keeps the site folder (tisite.uptodate), and anything that shapes
+"""A build with nothing to do keeps the site folder (tisite.publish.uptodate), and anything that shapes
 the site makes it build again: content, a new file, the engine adapter, the engine, the day, a
 file of the site removed by hand. Never stale."""
 
@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ti_inprocess
-from tisite import pipeline, uptodate
+from tisite import pipeline
+from tisite.publish import uptodate
 
 
 def _git(project: Path, *args: str) -> None:
