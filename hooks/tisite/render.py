@@ -205,6 +205,7 @@ def make_env() -> Environment:
         when=textutil.when,
         when_html=textutil.when_html,
     )
+    env.tests["dated_by"] = textutil.dates_itself  # {% if source is dated_by(date) %}
     env.filters["french_sort"] = textutil.french_sorted
     env.filters["key"] = actionplan.key  # « En cours » → « en-cours » (CSS classes, filters)
     env.globals.update(
@@ -277,6 +278,13 @@ class Renderer:
         self.published = published  # addresses already published (urls-publiees.txt)
         self.file_dates = file_dates or {}  # last commit of each source file (see history)
         self.today = today or dt.date.today()
+        # the build's time (a feed's date is never later): now, or the start of a given day
+        paris = publishing.PARIS
+        self.now = (
+            dt.datetime.now(paris).replace(microsecond=0)
+            if self.today == dt.date.today()
+            else dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=paris)
+        )
         self.site_url = site_url
         self.cache_dir = cache_dir  # email versions cached by content hash (.cache/courriels)
         self.env = make_env()
@@ -542,12 +550,22 @@ class Renderer:
             )
         return pages
 
+    def _last_change(self, folder: str) -> dt.datetime | None:
+        """The start of the day of the last commit under ``folder`` (None outside git): the
+        date of a feed without letter."""
+        days = [d for path, d in self.file_dates.items() if path.startswith(folder)]
+        if not days:
+            return None
+        return dt.datetime.combine(max(days), dt.time(0, 0), tzinfo=publishing.PARIS)
+
     def assets(self) -> list[tuple[str, str | bytes]]:
         """Generated files that are not pages: (path under the site, content)."""
         licence = {"nom": self.site.settings.licence.nom, "url": self.site.settings.licence.url}
         out: list[tuple[str, str | bytes]] = []
         stamp = dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=dt.UTC)
-        out += publishing.site_feeds(self.site, self.site_url, self.today)
+        out += publishing.site_feeds(
+            self.site, self.site_url, self.now, self._last_change("territoires/")
+        )
         counts = {code: len(ts) for code, _, ts in national.by_departement(self.site)}
         out.append((urls.url_to("carte-territoires"), national_map(counts)))
         out.append(
@@ -560,7 +578,9 @@ class Renderer:
             (urls.url_to("territoires-csv"), national.territories_csv(self.site, self.site_url))
         )
         for t in self.site.territories:
-            out += publishing.territory_feeds(t, self.site_url, self.today)
+            out += publishing.territory_feeds(
+                t, self.site_url, self.now, self._last_change(f"territoires/{t.slug}/")
+            )
             out.append(
                 (
                     urls.url_to("agenda-ics", t=t.slug),
