@@ -61,3 +61,110 @@
   if (document.readyState === "complete") setup();
   else window.addEventListener("load", setup);
 })();
+
+/* A code block wider than the page (the guide's examples on a phone) scrolls inside its box,
+   like a wide table: it takes the keyboard focus, with a name (a group « Exemple de code,
+   défilant »). The theme's script may make it focusable too, without a name; this does not
+   depend on it. Blocks that fit are left alone. */
+(function () {
+  "use strict";
+  function mark() {
+    var blocks = document.querySelectorAll(".md-typeset pre > code");
+    for (var i = 0; i < blocks.length; i++) {
+      var code = blocks[i];
+      var wraps = code.scrollWidth > code.clientWidth + 1;
+      if (wraps && !code.hasAttribute("data-ti-scroll")) {
+        var named = !code.hasAttribute("aria-label");
+        code.setAttribute("data-ti-scroll", named ? "nomme" : "");
+        code.setAttribute("tabindex", "0");
+        code.setAttribute("role", "group");
+        if (named) code.setAttribute("aria-label", "Exemple de code, défilant");
+      } else if (!wraps && code.hasAttribute("data-ti-scroll")) {
+        if (code.getAttribute("data-ti-scroll") === "nomme") code.removeAttribute("aria-label");
+        code.removeAttribute("data-ti-scroll");
+        code.removeAttribute("tabindex");
+        code.removeAttribute("role");
+      }
+    }
+  }
+  function setup() { mark(); window.addEventListener("resize", mark); }
+  if (document.readyState === "complete") setup();
+  else window.addEventListener("load", setup);
+})();
+
+/* The side menu of a phone or tablet (Material's drawer, moved off screen while closed). The
+   « Menu » button of the header opens it from the keyboard (the theme's control is a <label>,
+   which takes no focus: it stays for browsers without script); while the menu is closed, it is
+   inert (no Tab stop off screen); open, the rest of the page is inert, the focus goes to its
+   first link and comes back to the button when it closes (Échap, the button, the overlay).
+   On a wide screen the menu is a column of the page: nothing changes there. */
+(function () {
+  "use strict";
+  var WIDE = window.matchMedia("(min-width: 76.25em)");  // Material's breakpoint
+  function setup() {
+    var toggle = document.getElementById("__drawer");
+    var drawer = document.querySelector(".md-sidebar--primary");
+    var button = document.querySelector(".ti-menu");
+    var label = document.querySelector('.md-header__button[for="__drawer"]');
+    if (!toggle || !drawer || !button) return;
+    var outside = [];  // what this script made inert while the menu is open
+    drawer.id = drawer.id || "ti-menu";
+    button.setAttribute("aria-controls", drawer.id);
+    button.hidden = false;
+    if (label) label.hidden = true;
+    toggle.checked = false;  // a browser may restore the box when a visitor comes back
+
+    function inertOutside(on) {
+      outside.forEach(function (el) { el.inert = false; });
+      outside = [];
+      if (!on) return;
+      for (var node = drawer; node && node !== document.body; node = node.parentElement) {
+        var siblings = node.parentElement ? node.parentElement.children : [];
+        for (var i = 0; i < siblings.length; i++) {
+          var el = siblings[i];
+          if (el === node || el.inert || el.matches(".md-toggle, .md-overlay, script")) continue;
+          el.inert = true;
+          outside.push(el);
+        }
+      }
+    }
+    function sync() {
+      var open = toggle.checked && !WIDE.matches;
+      drawer.inert = !WIDE.matches && !toggle.checked;
+      inertOutside(open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      return open;
+    }
+    function first() {
+      return drawer.querySelector("a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])");
+    }
+    function set(open) {
+      if (toggle.checked === open) return;
+      toggle.checked = open;
+      toggle.dispatchEvent(new Event("change", { bubbles: true }));  // the theme listens too
+    }
+    toggle.addEventListener("change", function () {
+      var wasInside = drawer.contains(document.activeElement);
+      if (sync()) {
+        var target = first();
+        if (target) target.focus();
+      } else if (wasInside || document.activeElement === document.body) {
+        button.focus();
+      }
+    });
+    button.addEventListener("click", function () { set(!toggle.checked); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.checked && !WIDE.matches) {
+        event.preventDefault();
+        set(false);
+      }
+    });
+    WIDE.addEventListener("change", sync);
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) set(false);  // back to a page kept in memory: menu closed
+    });
+    sync();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
+})();
