@@ -38,6 +38,7 @@ from . import (
 )
 from .charts import bar_chart
 from .convert import Converter, Link, markdown_settings
+from .loader import TERRITORIES_DIR
 from .maps import locator_map, map_attribution, map_description, national_links, national_map
 from .models import ActionItem, SiteModel, Territory
 from .sanitize import sanitize
@@ -273,8 +274,10 @@ class Renderer:
         file_dates: dict[str, dt.date] | None = None,
         published: frozenset[str] = frozenset(),
         markdown_options: tuple[list[str], dict[str, dict[str, Any]]] | None = None,
+        root: Path | None = None,
     ) -> None:
         self.site = site
+        self.root = root  # the project (the date of a feed without letter, see _last_change)
         self.published = published  # addresses already published (urls-publiees.txt)
         self.file_dates = file_dates or {}  # last commit of each source file (see history)
         self.today = today or dt.date.today()
@@ -551,12 +554,19 @@ class Renderer:
         return pages
 
     def _last_change(self, folder: str) -> dt.datetime | None:
-        """The start of the day of the last commit under ``folder`` (None outside git): the
-        date of a feed without letter."""
+        """When the content under ``folder`` last changed, the date of a feed without letter:
+        the start of the day of its last commit, else the newest time a file of it was written
+        (the same for every build of the same files); None when nothing is known."""
         days = [d for path, d in self.file_dates.items() if path.startswith(folder)]
-        if not days:
+        if days:
+            return dt.datetime.combine(max(days), dt.time(0, 0), tzinfo=publishing.PARIS)
+        if self.root is None or not (self.root / folder).is_dir():
             return None
-        return dt.datetime.combine(max(days), dt.time(0, 0), tzinfo=publishing.PARIS)
+        times = [p.stat().st_mtime for p in (self.root / folder).rglob("*") if p.is_file()]
+        if not times:
+            return None
+        moment = dt.datetime.fromtimestamp(int(max(times)), tz=publishing.PARIS)
+        return min(moment, self.now)
 
     def assets(self) -> list[tuple[str, str | bytes]]:
         """Generated files that are not pages: (path under the site, content)."""
@@ -564,7 +574,12 @@ class Renderer:
         out: list[tuple[str, str | bytes]] = []
         stamp = dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=dt.UTC)
         out += publishing.site_feeds(
-            self.site, self.site_url, self.now, self._last_change("territoires/")
+            self.site,
+            self.site_url,
+            self.now,
+            None
+            if any(t.letters for t in self.site.territories)
+            else self._last_change(f"{TERRITORIES_DIR}/"),
         )
         counts = {code: len(ts) for code, _, ts in national.by_departement(self.site)}
         out.append((urls.url_to("carte-territoires"), national_map(counts)))
@@ -579,7 +594,10 @@ class Renderer:
         )
         for t in self.site.territories:
             out += publishing.territory_feeds(
-                t, self.site_url, self.now, self._last_change(f"territoires/{t.slug}/")
+                t,
+                self.site_url,
+                self.now,
+                None if t.letters else self._last_change(f"{t.source_dir}/"),
             )
             out.append(
                 (
