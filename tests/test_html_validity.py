@@ -50,6 +50,7 @@ def test_every_page_is_valid_html(built_site: Path) -> None:
     assert not errors, f"{len(errors)} erreurs sur {len(pages)} fichiers :\n" + "\n".join(errors)
 
 
+@pytest.mark.lent
 def test_the_theme_markup_is_made_valid_by_the_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

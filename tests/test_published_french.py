@@ -143,6 +143,7 @@ def typed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(root)
 
 
+@pytest.mark.lent  # builds a site of its own (typed_site)
 def test_digit_groups_everywhere_text_is_published(typed_site: Path) -> None:
     letter = typed_site / HDC / "lettres/17"
     page = (letter / "index.html").read_text("utf-8")
@@ -161,6 +162,7 @@ def test_digit_groups_everywhere_text_is_published(typed_site: Path) -> None:
     assert f"Salle 1{NNBSP}200" in locations
 
 
+@pytest.mark.lent  # builds a site of its own (typed_site)
 def test_the_text_email_keeps_the_agenda_times(typed_site: Path) -> None:
     for name in ("email.txt", "envoi.txt", "email.html"):
         text = (typed_site / HDC / "lettres/17" / name).read_text("utf-8").replace(NBSP, " ")
@@ -171,6 +173,7 @@ def test_the_text_email_keeps_the_agenda_times(typed_site: Path) -> None:
     assert "9 h 30" not in long_date(moment) and "9 h 30" in when(moment)
 
 
+@pytest.mark.lent  # builds a site of its own (typed_site)
 def test_an_image_logo_is_named_after_the_site(typed_site: Path) -> None:
     soup = BeautifulSoup((typed_site / "index.html").read_text("utf-8"), "html.parser")
     logos = soup.select(".md-logo img")
