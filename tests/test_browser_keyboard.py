@@ -19,17 +19,24 @@ pytestmark = pytest.mark.browser
 PAGES = ("", "hainaut-douaisis-cambresis/", "hainaut-douaisis-cambresis/plan-action/")
 DRAWER = ".md-sidebar--primary"
 
-# The focused element: where it is drawn, whether it is inside the side menu.
+# The focused element: where it is drawn, whether something else is drawn over it, whether it
+# is inside the side menu.
 FOCUSED = """() => {
     const e = document.activeElement;
     if (!e || e === document.body || e === document.documentElement) return null;
     const r = e.getBoundingClientRect();
     return {
         name: (e.getAttribute('aria-label') || e.textContent || e.tagName).trim().slice(0, 40),
+        which: [e.tagName, e.id, e.getAttribute('href'), e.getAttribute('for')].join(' '),
         menu: e.classList.contains('ti-menu'),
         inDrawer: !!e.closest('.md-sidebar--primary'),
         off: r.width === 0 || r.height === 0 || r.right <= 0 || r.left >= innerWidth
             || r.bottom <= 0 || r.top >= innerHeight,
+        // another element drawn over its middle (a level of the menu over the one above)
+        covered: (() => {
+            const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return !top || !(top === e || e.contains(top) || top.contains(e));
+        })(),
     };
 }"""
 DRAWER_SHOWN = f"""(() => {{
@@ -75,7 +82,8 @@ def test_no_tab_stop_off_screen_on_a_phone(browser: Browser, base_url: str, path
 @pytest.mark.parametrize("path", PAGES)
 def test_nothing_changes_on_a_desktop(browser: Browser, base_url: str, path: str) -> None:
     """At 1280 px the menu is a column of the page: its links are Tab stops, on screen; the
-    button is not shown; the script leaves the page as the theme made it."""
+    button is not shown; the same stops as the theme's alone (the script only names the
+    control that opens a section)."""
     page = open_page(browser, base_url + path, 1280)
     stops = tab_walk(page)
     assert not [s["name"] for s in stops if s["off"]]
@@ -83,25 +91,27 @@ def test_nothing_changes_on_a_desktop(browser: Browser, base_url: str, path: str
     assert not page.evaluate(f"document.querySelector('{DRAWER}').inert")
     page.close()
     theme = open_page(browser, base_url + path, 1280, block_script=True)
-    assert [s["name"] for s in tab_walk(theme)] == [s["name"] for s in stops]
+    assert [s["which"] for s in tab_walk(theme)] == [s["which"] for s in stops]
     theme.close()
 
 
-@pytest.mark.parametrize("key", ["Enter", " "])
+@pytest.mark.parametrize(("path", "key"), list(zip(PAGES, ["Enter", " ", "Enter"], strict=True)))
 def test_the_menu_opens_from_the_keyboard_and_gives_the_focus_back(
-    browser: Browser, base_url: str, key: str
+    browser: Browser, base_url: str, path: str, key: str
 ) -> None:
-    page = open_page(browser, base_url + PAGES[1], 375)
+    page = open_page(browser, base_url + path, 375)
     page.focus(".ti-menu")
     assert page.get_attribute(".ti-menu", "aria-expanded") == "false"
     page.keyboard.press(key)
     wait_until(page, DRAWER_SHOWN)
     assert page.get_attribute(".ti-menu", "aria-expanded") == "true"
     first = page.evaluate(FOCUSED)
-    assert first and first["inDrawer"] and not first["off"], first
-    # open, Tab goes round the menu only, every stop on screen (the page behind is inert)
+    assert first and first["inDrawer"] and not first["off"] and not first["covered"], first
+    # open, Tab goes round the menu only, every stop on screen and in sight (the page behind
+    # and the menu's level covered by the territory's are inert)
     stops = tab_walk(page)
     assert stops and all(s["inDrawer"] and not s["off"] for s in stops), stops
+    assert not [s["name"] for s in stops if s["covered"]], stops
     page.keyboard.press("Escape")
     wait_until(page, "document.activeElement.classList.contains('ti-menu')")
     wait_until(page, f"document.querySelector('{DRAWER}').inert")
@@ -114,6 +124,54 @@ def test_the_menu_opens_from_the_keyboard_and_gives_the_focus_back(
     wait_until(page, "document.activeElement.classList.contains('ti-menu')")
     wait_until(page, f"document.querySelector('{DRAWER}').inert")
     page.close()
+
+
+def test_the_levels_of_the_menu_by_keyboard(browser: Browser, base_url: str) -> None:
+    """On a territory's page the menu opens on the territory's level, drawn over the site's:
+    « Retour » (a button over the theme's arrow) shows the site's level and gives the focus to
+    the control that opens the territory's again; every stop is in sight at each level.
+    Negative control: with the levels left as the theme makes them, the walk meets the site's
+    links under the territory's level."""
+    page = open_page(browser, base_url + PAGES[1], 375)
+    page.focus(".ti-menu")
+    page.keyboard.press("Enter")
+    wait_until(page, DRAWER_SHOWN)
+    assert page.evaluate(FOCUSED)["name"] == "Retour\u00a0: Territoires d'industrie"
+    territory = [s["name"] for s in tab_walk(page)]
+    assert "Carte d'identité" in territory and "Tableau de bord national" not in territory
+    page.keyboard.press("Escape")
+    wait_until(page, "document.activeElement.classList.contains('ti-menu')")
+    page.keyboard.press("Enter")
+    wait_until(page, DRAWER_SHOWN)
+    page.keyboard.press("Enter")  # « Retour »
+    opener = "label.md-nav__link[for^='__nav_'][tabindex]"
+    wait_until(page, f'document.activeElement.matches("{opener}")')
+    wait_until(page, '!document.querySelector("input.md-nav__toggle:checked ~ nav")')
+    wait_until(
+        page,
+        "(() => { const n = document.querySelector('input.md-nav__toggle ~ nav');"
+        " return n.getBoundingClientRect().left >= innerWidth - 1"
+        " || getComputedStyle(n).opacity === '0'; })()",
+    )
+    tab_walk(page)  # to the end of the menu: the next walk starts from its top
+    site = tab_walk(page)
+    assert not [s["name"] for s in site if s["covered"] or s["off"]], site
+    assert "Tableau de bord national" in [s["name"] for s in site]
+    page.focus(opener)
+    page.keyboard.press("Enter")  # the territory's level again
+    wait_until(page, "document.activeElement.classList.contains('ti-menu-retour')")
+    page.close()
+    # Negative control: the theme's levels without the script's inert (the menu opened)
+    theme = open_page(browser, base_url + PAGES[1], 375)
+    theme.focus(".ti-menu")
+    theme.keyboard.press("Enter")
+    wait_until(theme, DRAWER_SHOWN)
+    theme.evaluate("document.querySelectorAll('[inert]').forEach(e => { e.inert = false; })")
+    theme.evaluate("document.querySelector('.md-nav--primary > .md-nav__title a').focus()")
+    walk = tab_walk(theme)
+    covered = [s["name"] for s in walk if s["covered"]]
+    assert "Tableau de bord national" in covered, walk
+    theme.close()
 
 
 @pytest.mark.parametrize("path", PAGES)
