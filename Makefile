@@ -66,9 +66,11 @@ $(DECAP_SERVER):
 	  --prefix .cache/serveur-editeur decap-server@$(DECAP_SERVER_VERSION)
 	@test -f $@
 
+# LOG_LEVEL=warn : decap-server n'écrit que ses erreurs (en anglais), pas ses messages d'information
 editeur-local: $(DECAP_SERVER) ## Serveur local de l'éditeur : /admin/ de `make serve` enregistre dans vos fichiers
-	@echo "Éditeur local : ouvrez http://$(ADDR)/admin/ (après make serve), Ctrl+C pour arrêter."
-	PORT=8081 BIND_HOST=127.0.0.1 GIT_REPO_DIRECTORY=$(CURDIR) node $(DECAP_SERVER)
+	@echo "Serveur local de l'éditeur (decap-server) sur 127.0.0.1:8081 : il enregistre dans $(CURDIR)."
+	@echo "Ouvrez http://$(ADDR)/admin/ (après make serve), « Se connecter » ; Ctrl+C pour arrêter."
+	@PORT=8081 BIND_HOST=127.0.0.1 LOG_LEVEL=warn GIT_REPO_DIRECTORY=$(CURDIR) node $(DECAP_SERVER)
 
 browser-deps: ## Installe Chromium et son pilote (paquets Debian) si absents
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \

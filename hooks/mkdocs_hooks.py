@@ -34,7 +34,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, clean_directory
 
-from tisite import pipeline, settings, workspace
+from tisite import pipeline, settings, themenav, workspace
 from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
 from tisite.csp import protect, theme_scripts
 from tisite.errors import ContentError
@@ -198,7 +198,9 @@ def _nav_titles(nav: Any) -> dict[str, str]:
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    """The theme's templates use the compiled templates' cache of .cache/jinja."""
+    """The theme's templates use the compiled templates' cache of .cache/jinja, and our
+    navigation (tisite.themenav)."""
+    themenav.install(env)  # the navigation and tables of contents, made in Python
     if "errors" in _state:
         return env
     build: SiteBuild = _state["build"]

@@ -16,6 +16,11 @@ with Material's search plugin, and with ``plugins: []`` then ``python -m pagefin
 (the search we use). Then a territory with 1,000 letters against Material's blog plugin on the
 same 1,000 posts. Figures, not pass/fail: the targets are printed beside them.
 
+Federation (issue 28): N bundles (default 183), one per source, served by one local server
+(``python -m http.server``, which answers If-Modified-Since by 304) to a portal with no
+territory of its own: the harvest alone with an empty cache, the harvest again with every
+answer a 304, and the portal's ``ti build`` (its harvest included).
+
 Method: every row runs ``--repetitions`` times (default 3), interleaved (ours, baseline, ours,
 baseline…, so that the shared machine's slow moments fall on every row alike), and the median
 is printed with the range [min–max], never the best. CPU is user + sys of the whole process
@@ -23,8 +28,8 @@ tree (every descendant reaped by its parent); memory is the peak of the sum of t
 memory of the command and all its descendants, sampled every 50 ms (see ``MEASURE``). Ratios
 are given for wall time and CPU time, against each baseline.
 
-    python scripts/bench.py [--tailles 10,60,183] [--lettres 1000] [--repetitions 3]
-                            [--garder DOSSIER]
+    python scripts/bench.py [--tailles 10,60,183] [--lettres 1000] [--federation 183]
+                            [--repetitions 3] [--garder DOSSIER]
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import bench_cartes
+from bench_cartes import BEFORE
 from synthetic import FIXTURE, LOREM, ROOT, write_letter, write_project
 
 PYTHON = sys.executable
@@ -197,6 +204,16 @@ def interleaved(steps: dict[str, Callable[[], Run]], repetitions: int) -> dict[s
         for name, step in steps.items():
             runs[name].append(step())
     return {name: Series(r) for name, r in runs.items()}
+
+
+def as_repository(root: Path) -> Path:
+    """The project as a territory keeps it: a git repository (the build reads the history for
+    the dates of last change, and knows from it what changed), its outputs ignored."""
+    (root / ".gitignore").write_text("site/\n.cache/\n", encoding="utf-8")
+    identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.org"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "contenu"]):
+        subprocess.run(["git", "-C", str(root), *identity, *args], check=True)
+    return root
 
 
 def cold_build(root: Path) -> Run:
@@ -385,7 +402,10 @@ def _cards(log: str) -> tuple[str, str]:
 
 
 def cached(log: str) -> str:
-    """« 1012 pages et 1028 images en cache, 0 dessinée » from a build log."""
+    """« 1012 pages et 1028 images en cache, 0 dessinée » from a build log; « site gardé »
+    when the build found nothing to do (tisite.uptodate)."""
+    if "Rien n'a changé" in log:
+        return "rien à refaire : site gardé tel quel"
     found = re.search(r"Pages en cache : (\d+) reprise", log)
     pages = found.group(1) if found else "?"
     drawn, kept = _cards(log)
@@ -451,7 +471,7 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
     print(row(header, widths))
     results: list[dict[str, Any]] = []
     for n in sizes:
-        root = write_project(work / f"ti-{n}", n)
+        root = as_repository(write_project(work / f"ti-{n}", n))
         plain_roots = {}
         for key, write, material in (
             ("plain", write_plain_like, True),
@@ -521,7 +541,9 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
                 "rebuild": rebuild.wall,
                 "peak": max(got["cold"].peak_mb, got["warm"].peak_mb),
                 "mean_kb": ours.mean_kb,
-                "redrawn": float(_cards(got["warm"].log)[0].replace("?", "-1")),
+                "redrawn": float(_cards(got["warm"].log)[0].replace("?", "-1"))
+                if "Rien n'a changé" not in got["warm"].log
+                else 0.0,
                 **searched,
             }
         )
@@ -721,10 +743,129 @@ def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, Series]
     return got
 
 
+# The harvest alone (what `ti build` of a portal does first), its figures on stderr.
+HARVEST = r"""
+import json, sys
+from pathlib import Path
+from tisite import harvest
+root = Path(sys.argv[1])
+sources = json.loads((root / "sources.json").read_text(encoding="utf-8"))
+outcomes = harvest.harvest(sources, root / ".cache" / harvest.FOLDER)
+print(json.dumps(harvest.summary(outcomes)), file=sys.stderr)
+"""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def write_sources(n: int, folder: Path, base: str) -> list[str]:
+    """``n`` territory sites under ``folder`` (one per path, ``s001/``…), each with its
+    federation.json and its one bundle, as ``base`` serves them."""
+    from tisite import bundle, urls
+    from tisite.loader import load_site
+
+    project = write_project(folder.parent / "federation-contenu", n, actions=12, letters=6)
+    site = load_site(project)
+    sources = []
+    for k, t in enumerate(site.territories, start=1):
+        url = f"{base}s{k:03d}/"
+        out = folder / f"s{k:03d}"
+        (out / t.slug).mkdir(parents=True, exist_ok=True)
+        data = bundle.territory_bundle(t, url, site.reference_source["millesime"])
+        (out / urls.url_to("donnees-territoire", t=t.slug)).write_text(data, encoding="utf-8")
+        listed = site.__class__(site.settings, (t,), site.reference_source)
+        (out / urls.url_to("federation")).write_text(
+            bundle.site_index(listed, url), encoding="utf-8"
+        )
+        sources.append(url)
+    return sources
+
+
+def bench_federation(n: int, work: Path, repetitions: int) -> dict[str, Series]:
+    """A portal harvesting ``n`` sources served by one local server (see the module's doc)."""
+    import time
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    served = work / "federation-sites"
+    sources = write_sources(n, served, base)
+    root = write_project(work / "portail", 0)
+    (root / "territoires").mkdir(exist_ok=True)  # watched by mkdocs.yml, empty in a portal
+    (root / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
+    settings = (root / "site.yml").read_text(encoding="utf-8").rstrip("\n")
+    listed = "".join(f"\n    - {s}" for s in sources)
+    (root / "site.yml").write_text(f"{settings}\nportail:\n  sources:{listed}\n", "utf-8")
+    server = subprocess.Popen(
+        [PYTHON, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(served)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        import socket
+
+        for _ in range(200):  # the server is up when it accepts a connection
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        harvest = [PYTHON, "-c", HARVEST, str(root)]
+
+        def cold() -> Run:
+            shutil.rmtree(root / ".cache" / "portail", ignore_errors=True)
+            return run(harvest, cwd=root)
+
+        got = interleaved(
+            {
+                "cold": cold,
+                "unchanged": partial(run, harvest, cwd=root),
+                "portal": partial(run, ti(root, "build"), cwd=root),
+            },
+            repetitions,
+        )
+    finally:
+        server.terminate()
+        server.wait()
+    pages = measure_site(root / "site").pages
+    print(
+        f"\nFédération : un portail sans territoire propre récolte {n} sources servies par un "
+        f"serveur local, {pages} pages (médiane [min–max] de {max(1, repetitions)} "
+        "exécution(s) alternées ; temps, CPU, mémoire) :"
+    )
+    for label, r in (
+        ("récolte à froid (cache vide)", got["cold"]),
+        ("récolte, toutes les réponses 304", got["unchanged"]),
+        ("ti build du portail (récolte 304 comprise)", got["portal"]),
+    ):
+        last = r.log.strip().splitlines()[-1] if r.log.strip() else ""
+        counts = ""
+        if last.startswith("{"):
+            f = json.loads(last)
+            counts = f"({f['received']} reçus, {f['unchanged']} en 304, {f['failed']} en échec)"
+        print(
+            f"  {label:80s} {r.cell('wall'):>18} s  {r.cell('cpu'):>18} s  "
+            f"{r.cell('peak_mb', 0):>14} Mo  {counts}"
+        )
+    share = got["unchanged"].wall / max(got["portal"].wall, 1e-9)
+    print(
+        f"  récolte 304 / construction du portail : {share:.2f} (la récolte ne doit pas être "
+        "la partie lente)"
+    )
+    return got
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tailles", default="10,60,183", help="nombres de territoires")
     parser.add_argument("--lettres", type=int, default=1000, help="0 : pas de comparaison blog")
+    parser.add_argument(
+        "--federation", type=int, default=183, help="sources d'un portail (0 : pas de mesure)"
+    )
     parser.add_argument(
         "--repetitions",
         type=int,
@@ -782,6 +923,8 @@ def main() -> int:
                     f"  coût par page N={last['n']} / N={first['n']} ({label}, temps) : "
                     f"{per_page:.2f} (objectif ≤ 1,3)"
                 )
+        # share cards: cards per second now and with the former drawing (bench_cartes.py)
+        print("\n" + "\n".join(bench_cartes.bench(min(sizes), args.repetitions, BEFORE, work)))
         if args.lettres:
             got = bench_letters(args.lettres, work, args.repetitions)
             for key, label in (("blog", "recherche Material"), ("blog_pagefind", "Pagefind")):
@@ -793,6 +936,8 @@ def main() -> int:
                     f"{ratios(blog, got['warm'])} (sans changement), "
                     f"{ratios(blog, got['new_letter'])} (nouvelle lettre) — objectif ≥ 3"
                 )
+        if args.federation:
+            bench_federation(args.federation, work, args.repetitions)
     finally:
         if not args.garder:
             shutil.rmtree(work, ignore_errors=True)

@@ -76,6 +76,16 @@ def _engine_logging_restored() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _url_table_of_a_network() -> Iterator[None]:
+    """A build of a one-territory site sets the home territory of the URL table for its
+    addresses (tisite.urls.set_home_territory): the next test starts from a network's table."""
+    yield
+    from tisite import urls
+
+    urls.set_home_territory(None)
+
+
+@pytest.fixture(autouse=True)
 def _reads_no_live_content() -> Iterator[None]:
     """Fails the test if anything (the test, a fixture it set up, a module it imported) read
     the live project since the previous test ended."""

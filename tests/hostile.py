@@ -227,3 +227,52 @@ def make_tricky(root: Path) -> None:
         f"  inscription: {USERINFO_LINK}",
     )
     territory.write_text(text, encoding="utf-8")
+
+
+# --- federation: a harvested bundle (tisite.bundle) with a payload in every free-text field ---
+
+# Its free-text fields (the others are addresses, dates, identifiers, vocabularies or numbers,
+# refused by the schema when they are anything else).
+BUNDLE_TEXT = {
+    "territoire": ("nom", "resume"),
+    "epci": ("nom", "sigle"),
+    "departements": ("nom",),
+    "emploi_industriel": ("source",),
+    "objectifs": ("titre",),
+    "actions": ("titre", "resume", "porteur"),
+    "budget": ("financeur",),
+    "lettres": ("titre", "resume"),
+    "agenda": ("titre", "lieu", "operateur"),
+    "generateur": ("nom", "version"),
+}
+BUNDLE_LISTS = ("regions", "filieres", "entreprises", "sous_objectifs")
+# One-line payloads only: a bundle's text has no line break (the schema refuses it).
+BUNDLE_PAYLOADS = [v for v in YAML_PAYLOADS.values() if "\n" not in v]
+
+
+def make_hostile_bundle(data: dict[str, object]) -> int:
+    """Put a payload (in turn) before every free-text value of ``data``; returns how many."""
+    count = 0
+
+    def payload() -> str:
+        nonlocal count
+        count += 1
+        return BUNDLE_PAYLOADS[count % len(BUNDLE_PAYLOADS)]
+
+    def walk(value: object, key: str) -> None:
+        if isinstance(value, dict):
+            for name in BUNDLE_TEXT.get(key, ()):
+                if isinstance(value.get(name), str):
+                    value[name] = f"{payload()} {value[name]}"
+            for name, inner in value.items():
+                if name in BUNDLE_LISTS and isinstance(inner, list):
+                    value[name] = [f"{payload()} {x}" for x in inner]
+                else:
+                    walk(inner, name)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, key)
+
+    walk(data, "")
+    walk(data["territoire"], "territoire")  # type: ignore[index]
+    return count

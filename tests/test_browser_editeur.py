@@ -446,3 +446,126 @@ def test_the_editor_does_not_start_in_a_frame(
         page.goto(url + "admin/")
         page.get_by_role("button", name="Se connecter").wait_for(timeout=30_000)
         context.close()
+
+
+def _replacing(old: str, new: str, kind: str) -> Any:
+    """A route handler that serves the file with ``old`` replaced by ``new``."""
+
+    def edited(route: Any) -> None:
+        body = route.fetch().text()
+        assert old in body, old
+        route.fulfill(body=body.replace(old, new), content_type=kind)
+
+    return edited
+
+
+def _signed_in(
+    browser: Browser,
+    url: str,
+    config: tuple[str, str] | None = None,
+    script: tuple[str, str] | None = None,
+) -> Page:
+    """The editor after « Se connecter », with ``config.json`` or ``ti-editeur.js`` changed
+    on the way (``(text, replacement)``: the negative controls)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    for pattern, change, kind in (
+        ("**/admin/config.json", config, "application/json"),
+        ("**/admin/ti-editeur.js", script, "text/javascript"),
+    ):
+        if change is not None:
+            context.route(pattern, _replacing(*change, kind))
+    page = context.new_page()
+    page.goto(url + "admin/")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector(f"text=Lettres — {HDC}", timeout=30_000)
+    return page
+
+
+HDC = "Hainaut-Douaisis-Cambrésis"
+COVER = "couverture-bilan-relance.jpg"  # in lettres/images/ of the example
+
+
+def _library_of_a_new_letter(page: Page, url: str) -> None:
+    page.goto(url + f"admin/#/collections/lettres-{TERRITORY}/new")
+    page.get_by_role("button", name="Choisir une image").click()
+
+
+def test_the_image_library_of_a_new_letter_lists_the_letters_images(
+    browser: Browser, editor: dict[str, Any]
+) -> None:
+    url = editor["url"]
+    page = _signed_in(browser, url)
+    _library_of_a_new_letter(page, url)
+    page.get_by_text(COVER).first.wait_for(timeout=30_000)
+    assert page.get_by_role("button", name="Téléverser une image").is_visible()  # the guide's
+    page.context.close()
+    # control: the folder relative to the letter (the former setting) is empty for a new one
+    folder = f"/territoires/{TERRITORY}/lettres/images"
+    page = _signed_in(
+        browser, url, config=(f'"media_folder": "{folder}"', '"media_folder": "images"')
+    )
+    _library_of_a_new_letter(page, url)
+    page.get_by_text("Aucune image trouvée").wait_for(timeout=30_000)
+    assert not page.get_by_text(COVER).count()
+    page.context.close()
+
+
+MISSING_WORDS = """() => {
+  const keys = (o, p = "") => Object.entries(o).flatMap(([k, v]) =>
+    v && typeof v === "object" ? keys(v, p + k + ".") : [p + k]);
+  const fr = new Set(keys(window.CMS.getLocale("fr")));
+  return keys(window.CMS.getLocale("en")).filter((k) => !fr.has(k));
+}"""
+
+
+def _speaks_french(page: Page, url: str) -> list[str]:
+    """What the editor still says in English or as a file does: header, words Decap's French
+    lacks (it falls back to English), ISO dates in the list, « true » in a help line."""
+    found: list[str] = []
+    header = page.locator("header").first.inner_text()
+    if "Media" in header or "Images" not in header:
+        found.append(f"en-tête : {header!r}")
+    found += page.evaluate(MISSING_WORDS)
+    page.goto(url + f"admin/#/collections/lettres-{TERRITORY}")
+    page.get_by_text("Décarbonation de l'industrie").first.wait_for(timeout=30_000)
+    listed = page.locator("main").inner_text() if page.locator("main").count() else ""
+    listed = listed or page.inner_text("body")
+    if re.search(r"\(\d{4}-\d{2}-\d{2}\)", listed):
+        found.append("date ISO dans la liste")
+    if "(15/11/2022)" not in listed:
+        found.append("date de la lettre 15 absente de la liste")
+    page.goto(url + f"admin/#/collections/lettres-{TERRITORY}/entries/15")
+    page.get_by_text("Activé : la lettre n'est pas publiée.").or_(
+        page.get_by_text("true : la lettre n'est pas publiée.")
+    ).first.wait_for(timeout=30_000)
+    if "true :" in page.inner_text("body"):
+        found.append("« true : » dans une aide")
+    return found
+
+
+def test_the_editor_speaks_french_with_the_guides_words(
+    browser: Browser, editor: dict[str, Any]
+) -> None:
+    url = editor["url"]
+    page = _signed_in(browser, url)
+    assert _speaks_french(page, url) == []
+    page.context.close()
+    # controls: Decap's own French, the former list summary, the schema's help as it is
+    register = 'window.CMS.registerLocale("fr", merged(window.CMS.getLocale("fr"), FRENCH));'
+    page = _signed_in(browser, url, script=(register, ""))
+    found = _speaks_french(page, url)
+    assert any(f.startswith("en-tête") for f in found), found
+    assert "editor.editorWidgets.datetime.setToNow" in found, found
+    page.context.close()
+    summary = "{{titre}} ({{date | date('DD/MM/YYYY')}})"
+    hint = "Activé : la lettre n'est pas publiée."
+    page = _signed_in(
+        browser,
+        url,
+        config=(json.dumps(summary)[1:-1], "{{titre}} ({{date}})"),
+    )
+    assert "date ISO dans la liste" in _speaks_french(page, url)
+    page.context.close()
+    page = _signed_in(browser, url, config=(hint, "true : la lettre n'est pas publiée."))
+    assert "« true : » dans une aide" in _speaks_french(page, url)
+    page.context.close()

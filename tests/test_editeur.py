@@ -170,11 +170,22 @@ def test_collections_per_territory_with_its_own_vocabularies(project: Path) -> N
     letters = by_name["lettres-hainaut-douaisis-cambresis"]
     assert letters["folder"] == "territoires/hainaut-douaisis-cambresis/lettres"
     assert letters["slug"] == "{{fields.numero}}"
-    assert (letters["media_folder"], letters["public_folder"]) == ("images", "images")
+    assert (letters["media_folder"], letters["public_folder"]) == (
+        "/territoires/hainaut-douaisis-cambresis/lettres/images",
+        "images",
+    )
+    assert letters["summary"] == "{{titre}} ({{date | date('DD/MM/YYYY')}})"
     fields = {f["name"]: f for f in letters["fields"]}
     numbers = [int(p.stem) for p in (project / letters["folder"]).glob("*.md") if p.stem.isdigit()]
     assert fields["numero"]["default"] == max(numbers) + 1  # the next letter's number
     assert fields["brouillon"]["default"] is True  # a new letter starts as a draft
+    assert fields["brouillon"]["hint"] == "Activé : la lettre n'est pas publiée."  # a switch
+    assert not [
+        f["label"]
+        for c in config["collections"]
+        for f in c.get("fields", [])
+        if "true" in f.get("hint", "")
+    ]
     assert fields["date"]["default"] == "{{now}}"
     assert fields["image"]["widget"] == "image"
     assert fields["body"]["default"].startswith("## Actualité nationale\n")
@@ -616,3 +627,71 @@ def test_a_changed_editor_file_is_not_published(tmp_path: Path) -> None:
     assert "différent(s) de la version vérifiée : relancez `make editeur`" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (project / "site/admin").exists()
+
+
+DECAP_SERVER = ROOT / ".cache/serveur-editeur/node_modules/decap-server/dist/index.js"
+
+
+def _local_editor_output(command: str, repo: Path) -> str:
+    """What the command of `make editeur-local` prints while it starts and answers, run on a
+    free port for the git folder ``repo``."""
+    import os
+    import socket
+    import time
+    import urllib.request
+
+    from browser import free_port
+
+    port = free_port()
+    command = re.sub(r"PORT=\d+", f"PORT={port}", command)
+    command = re.sub(r"GIT_REPO_DIRECTORY=\S+", f"GIT_REPO_DIRECTORY={repo}", command)
+    process = subprocess.Popen(
+        command, shell=True, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, env={**os.environ}, start_new_session=True,
+    )  # fmt: skip
+
+    def answers() -> bool:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) != 0:
+                return False
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1",
+            data=b'{"action": "info"}',
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return b"local_fs" in response.read()
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 30
+    try:
+        while not answers():  # polls the state: listening and answering
+            assert time.monotonic() < deadline, "decap-server ne répond pas"
+            time.sleep(0.1)
+    finally:
+        os.killpg(process.pid, 15)
+        output, _ = process.communicate(timeout=10)
+    return output
+
+
+@needs_editor
+def test_make_editeur_local_speaks_french(tmp_path: Path) -> None:
+    if not DECAP_SERVER.is_file():
+        pytest.fail("decap-server manque : lancez `make quality-deps`")
+    dry = subprocess.run(
+        ["make", "-n", "editeur-local", "ADDR=127.0.0.1:8000"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    lines = dry.stdout.splitlines()
+    said = [line.removeprefix("echo ").strip('"') for line in lines if line.startswith("echo ")]
+    assert said[0].startswith("Serveur local de l'éditeur (decap-server) sur 127.0.0.1:8081")
+    assert "http://127.0.0.1:8000/admin/" in said[1] and "Ctrl+C pour arrêter" in said[1]
+    command = next(line for line in lines if "node " in line)
+    repo = tmp_path / "depot"
+    repo.mkdir()
+    assert _local_editor_output(command, repo) == ""  # nothing in English
+    # control: decap-server's own messages, without LOG_LEVEL=warn, are English
+    english = _local_editor_output(command.replace("LOG_LEVEL=warn ", ""), repo)
+    assert "Decap CMS Proxy Server listening" in english

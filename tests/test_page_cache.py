@@ -4,6 +4,7 @@ writes exactly the site a full render writes, and still reports every broken lin
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import re
 import subprocess
@@ -292,3 +293,18 @@ def test_pages_html_cache_keeps_what_builds_use_and_drops_the_rest(
     monkeypatch.setattr(diskcache.os, "utime", lambda *args, **kwargs: None)
     again = copy_project(project.parent / "controle")
     assert _prune_after_a_build(again) == (False, False)
+
+
+def test_a_ready_page_is_kept_whole() -> None:
+    """Every field of a page's finished HTML goes into the cache and comes back the same (a
+    field added later and forgotten by as_json fails here)."""
+    import dataclasses
+
+    from tisite.convert import Link
+    from tisite.pagehtml import Ready
+
+    toc = [{"level": 2, "id": "a", "name": "A", "children": [{"level": 3, "id": "b"}]}]
+    page = Ready("<p>x</p>", {"title": "T"}, toc, ("a", "b"), (Link("x.md", "page", "x/"),), False)
+    kept = page.as_json()
+    assert set(kept) == {f.name for f in dataclasses.fields(Ready)}
+    assert Ready.from_json(json.loads(json.dumps(kept))) == page

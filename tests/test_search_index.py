@@ -74,3 +74,48 @@ def test_a_failed_indexing_says_so_in_french(tmp_path: Path) -> None:
         raise AssertionError("Pagefind a accepté un site qui n'est pas un dossier")
     assert "l'index de recherche n'a pas pu être construit (Pagefind)" in report
     assert "Traceback" not in report
+
+
+def _page(site: Path, name: str, text: str) -> None:
+    path = site / name / "index.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    html = f'<!doctype html><html lang="fr"><head><title>{name}</title></head><body>'
+    path.write_text(html + f"<main data-pagefind-body><p>{text}</p></main></body></html>")
+
+
+def _words(site: Path) -> str:
+    return " ".join(record["content"] for record in indexed_pages(site).values())
+
+
+def test_the_index_of_unchanged_pages_is_reused_and_never_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tisite import searchindex
+
+    cache = tmp_path / "cache"
+
+    def index(site: Path) -> searchindex.IndexReport:
+        return searchindex.Indexing(site, cache).finish()
+
+    first, second = tmp_path / "premier", tmp_path / "second"
+    for site in (first, second):
+        _page(site, "a", "Les friches industrielles du bassin")
+        _page(site, "b", "Recrutement des apprentis")
+    assert not index(first).reused
+    again = index(second)  # the same pages, in another folder (a build writes its own)
+    assert again.reused and again.pages == 2
+    assert "index repris" in again.line()
+    assert "apprentis" in _words(second)
+    # One page changes: indexed again, the new word found, the old one gone.
+    _page(second, "b", "Formation des soudeurs")
+    changed = index(second)
+    assert not changed.reused
+    assert "soudeurs" in _words(second) and "apprentis" not in _words(second)
+    # Control: a key blind to the pages' content would serve the former index.
+    _page(second, "b", "Usine du futur")
+    monkeypatch.setattr(searchindex, "pages_digest", lambda site_dir, command: "meme-cle")
+    index(first)
+    stale = index(second)
+    assert stale.reused and "Usine" not in _words(second)
+    # Only the last few indexes are kept.
+    assert len(list(cache.glob("*.json"))) <= searchindex.KEEP

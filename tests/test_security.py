@@ -1277,9 +1277,10 @@ def test_absurdly_nested_html_gets_a_french_message(tmp_path: Path) -> None:
 
 # --- found by the second outside review ----------------------------------------------------
 
-TOC_TRAPS = (
-    "## Titre <!--><img src=/x.png onerror=alert(1) title=<>--> fin\n\n"
-    "## Trois <!--><meta http-equiv=refresh content=3;url=https://evil.example/ x=<>--> fin\n"
+TOC_TRAPS = (  # (each with text under it: a letter's empty section is left out)
+    "## Titre <!--><img src=/x.png onerror=alert(1) title=<>--> fin\n\nTexte.\n\n"
+    "## Trois <!--><meta http-equiv=refresh content=3;url=https://evil.example/ x=<>--> fin\n\n"
+    "Texte.\n"
 )
 
 

@@ -294,3 +294,107 @@ def test_open_graph_returns_the_card_and_records_nothing(tmp_path: Path) -> None
     own = sharing.open_graph(inside, site)
     assert own.card is None and own.tags["image"] == "https://exemple.fr/guide/dedans.png"
     assert (own.tags["image_width"], own.tags["image_height"]) == (640, 320)
+
+
+# --- legibility of the cards in a 360 px wide thumbnail (LinkedIn's feed on a phone) --------
+THUMBNAIL = 360
+SCALE = THUMBNAIL / 1200
+
+
+def example_cards(root: Path) -> list[Card]:
+    """The card of every generated page of the example, and the longest figures and kinds."""
+    from tisite.loader import load_site
+    from tisite.render import Renderer
+
+    cards = [p.card for p in Renderer(load_site(root)).pages() if p.card is not None]
+    return [
+        *cards,
+        Card("Un titre", "Fiche action", "Hainaut-Douaisis-Cambrésis", "Statut : Non renseigné"),
+        Card("Un titre", "Déclaration d'accessibilité", None, "1 234 567,89 € de budget"),
+    ]
+
+
+def legibility_problems(card: Card) -> list[str]:
+    """Every line of the card, measured in the thumbnail: its size (12 px at least), and its
+    ink as tall as the same text drawn at the smallest allowed size (40 px on the card)."""
+    import io
+
+    from tisite import social
+
+    thumb = Image.open(io.BytesIO(draw_card(card))).convert("L")
+    thumb = thumb.resize((THUMBNAIL, round(627 * SCALE)), Image.Resampling.LANCZOS)
+    _, lines = social.compose(card)
+    problems = []
+    for line in lines:
+        if line.size * SCALE < 12:
+            problems.append(f"{line.text!r} : {line.size * SCALE:.1f} px")
+        x0, y0, x1, y1 = (round(v * SCALE) for v in line.box)
+        region = thumb.crop((x0, y0 - 1, x1, y1 + 1))
+        background = region.getpixel((0, 0))
+        width, height = region.size
+        inked = [
+            y
+            for y in range(height)
+            if any(abs(region.getpixel((x, y)) - background) > 60 for x in range(width))
+        ]
+        smallest = social.font(social.MIN_TEXT, line.bold).getbbox(line.text)
+        wanted = (smallest[3] - smallest[1]) * SCALE
+        measured = inked[-1] - inked[0] + 1 if inked else 0
+        if measured < wanted - 1:
+            problems.append(f"{line.text!r} : encre {measured} px, attendu {wanted:.1f}")
+    return problems
+
+
+def figure_whole(card: Card) -> bool:
+    """The card's key figure is drawn whole, on one line (« Statut : En cours »)."""
+    from tisite import social
+
+    _, lines = social.compose(card)
+    return any(line.text == drawable(card.figure or "", bold=True) for line in lines)
+
+
+def test_every_line_of_every_card_is_legible_in_a_thumbnail(project: Path) -> None:
+    cards = example_cards(project)
+    assert len(cards) > 40
+    problems = [(c.title, p) for c in cards for p in legibility_problems(c)]
+    assert not problems, problems[:10]
+    figures = [c for c in cards if c.figure]
+    assert any(c.figure == "Statut : En cours" for c in figures)
+    assert all(figure_whole(c) for c in figures), [c.figure for c in figures]
+
+
+def test_control_the_former_sizes_and_wrapped_badge_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Negative controls: the former sizes (territory 30 px, kind 28 px) are too small in the
+    thumbnail, and a figure wrapped in the former 300 px box breaks « Statut : En / cours »."""
+    from tisite import social
+
+    card = Card("Un titre", "Fiche action", "Grand-Châtellerault", "Statut : En cours")
+    assert not legibility_problems(card) and figure_whole(card)
+    monkeypatch.setattr(social, "TERRITORY_SIZE", 30)
+    monkeypatch.setattr(social, "KIND_SIZE", 28)
+    social._background.cache_clear()
+    problems = legibility_problems(card)
+    assert any("Grand-Châtellerault" in p for p in problems), problems
+    assert any("'Fiche action'" in p for p in problems), problems
+    monkeypatch.setattr(social, "_one_line", lambda text, fnt, width: wrap(text, fnt, 300, 3)[0])
+    assert not figure_whole(card)
+    social._background.cache_clear()
+
+
+def test_cards_are_written_as_drawn() -> None:
+    """The PNG written by blocks (social._png) decodes to the very indices drawn, palette
+    image, no metadata; a block reused from the background is the background's."""
+    import io
+
+    from tisite import social
+
+    for card in (
+        Card("Accompagner les projets de territoire", "Fiche action", "HDC", "Statut : En cours"),
+        Card("Accueil", "Le réseau"),
+    ):
+        canvas, _ = social.compose(card)
+        with Image.open(io.BytesIO(draw_card(card))) as image:
+            image.load()
+            assert image.mode == "P" and image.info == {}
+            assert image.tobytes() == canvas.tobytes()
+            assert image.getpalette()[:3] == [255, 255, 255]  # white, the first index

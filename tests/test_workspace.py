@@ -173,8 +173,9 @@ def _start_build(root: Path, env: dict[str, str] | None = None) -> subprocess.Po
     )
 
 
-def _wait_for_line(process: subprocess.Popen[str], text: str, seconds: float = 60) -> list[str]:
-    """The lines the process printed until one holds ``text`` (or it ended)."""
+def _wait_for_line(process: subprocess.Popen[str], text: str, seconds: float = 300) -> list[str]:
+    """The lines the process printed until one holds ``text`` (or it ended). A state, not a
+    time: the deadline only stops a process that hangs (a loaded machine builds slowly)."""
     assert process.stdout is not None
     lines: list[str] = []
     with selectors.DefaultSelector() as selector:

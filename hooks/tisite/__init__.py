@@ -6,5 +6,3 @@ wires it into a MkDocs build.
 """
 
 __version__ = "0.1.0"
-# Published URLs: the build refuses to drop one without a redirect (see tisite.build).
-URL_REGISTRY = "urls-publiees.txt"

@@ -23,9 +23,7 @@ def letter_images(letter: Letter, cache: Path | None) -> list[File]:
 
 def site_images(site: SiteModel, cache: Path | None) -> list[File]:
     """Every letter's images, territory by territory."""
-    return [
-        f for t in site.territories for letter in t.letters for f in letter_images(letter, cache)
-    ]
+    return [f for t in site.local for letter in t.letters for f in letter_images(letter, cache)]
 
 
 def docs_image(path: Path, cache: Path | None) -> bytes:

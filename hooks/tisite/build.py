@@ -26,6 +26,8 @@ from . import (
     schema,
     searchindex,
     sharing,
+    sources,
+    urls,
 )
 from .convert import markdown_settings
 from .diskcache import link_blob, prune_older, signature
@@ -118,10 +120,11 @@ class SiteBuild:
         drafts: bool = False,
         today: dt.date | None = None,
         site_url: str | None = None,
+        harvest: bool = False,
     ) -> SiteBuild:
         diskcache.new_build()  # code and templates are read again: one may have changed
         publishing.new_build()
-        site = load_site(root, only=only, drafts=drafts)
+        site = load_site(root, only=only, drafts=drafts, harvest=harvest)
         renderer = Renderer(
             site,
             today=today,
@@ -220,7 +223,7 @@ class SiteBuild:
     def source_of(self, src_uri: str) -> str:
         """The file (or territory folder) a page is made from, as messages name it."""
         page = self.page_by_path(src_uri)
-        return (page.source or "site.yml") if page is not None else f"docs/{src_uri}"
+        return (page.source or sources.SITE) if page is not None else f"docs/{src_uri}"
 
     def locate(self, src_uri: str, text: str) -> tuple[str, int | None]:
         """The source file of a page and the line where ``text`` appears in it (for messages
@@ -281,7 +284,9 @@ class SiteBuild:
         """The part of the site a page belongs to: its territory, the guide, or the national
         pages. The footer's previous/next links never leave it."""
         first = url.strip("/").split("/", 1)[0]
-        if first in {t.slug for t in self.site.territories}:
+        if not first and self.site.home:  # a one-territory site's home is the territory's
+            return self.site.home
+        if first in {t.slug for t in self.site.local}:
             return first
         return "contribuer" if first == "contribuer" else ""
 
@@ -305,6 +310,12 @@ class SiteBuild:
         (the sitemap's <lastmod>; MkDocs would write the build's date), and for a page served
         from the page cache, the trivial template that stands for it."""
         meta = {**ready.meta, "ti_lastmod": self.modified(src_uri, docs_dir)}
+        # the data bundle (tisite.bundle) of a territory's pages; the site's list on its home
+        section = self.section_of(src_uri.removesuffix("index.md"))
+        if src_uri == "index.md":
+            meta["ti_donnees"] = urls.url_to("federation")
+        elif section and section != "contribuer":
+            meta["ti_donnees"] = urls.url_to("donnees-territoire", t=section)
         if src_uri in self.page_cache.hits:
             meta["template"] = PLACEHOLDER_TEMPLATE
         return meta
@@ -355,7 +366,7 @@ class SiteBuild:
 
     @property
     def only_preview(self) -> bool:
-        return len(self.site.territories) < len(self._all_territory_dirs())
+        return len(self.site.local) < len(self._all_territory_dirs())
 
     def _all_territory_dirs(self) -> list[Path]:
         return territory_dirs(self.root) if self.root else []
@@ -414,7 +425,7 @@ class SiteBuild:
             )
             if preview:
                 return f"Éditeur web : absent de l'aperçu ({message})."
-            raise ContentError([Problem("site.yml", None, "edition", message)])
+            raise ContentError([Problem(sources.SITE, None, "edition", message)])
         blobs = self.cache("fichiers")
         for path, content in cms.admin_files(self.site, self.root, site_url, local=preview):
             link_blob(blobs, content, site_dir / path)

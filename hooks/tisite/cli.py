@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import URL_REGISTRY, registry
+from . import registry, sources
 from .argparse_fr import FrenchParser, french
 from .errors import ContentError, Problem
 from .textutil import agree, plural
@@ -49,7 +49,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(config.format(), file=sys.stderr)
         return 1
     try:
-        site = load_site(root, only=args.territoire)
+        site = load_site(root, only=args.territoire, harvest=True)  # a portal's sources
     except ContentError as exc:
         report_problems(exc.problems, args)
         print(exc.report(), file=sys.stderr)
@@ -57,6 +57,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     report_problems(list(site.warnings), args)
     for warning in site.warnings:
         print(warning.format(), file=sys.stderr)
+    if site.harvest:
+        print(site.harvest, file=sys.stderr)
     if not args.rapide:
         from . import workspace
         from .buildlog import os_error_text
@@ -82,6 +84,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             return 1
     names = ", ".join(t.nom for t in site.territories)
     print(f"Contenu valide : {plural(len(site.territories), 'territoire')} ({names}).")
+    own = site.own_territory
+    if own is not None:
+        print(
+            f"Site d'un seul territoire : l'accueil du site est celui de {own.nom} ; sans pages "
+            "du réseau (guide des contributeurs, « Un seul territoire : le site est le sien »)."
+        )
     if not args.rapide:
         print("Construction vérifiée : le site se construit sans erreur (rien n'a été publié).")
     print(editor_status(site.settings.edition, site_url(root)))
@@ -152,7 +160,8 @@ def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
     problems: list[Problem] = []
     tmp = workspace.temporary_folder(root, root, "verification")
     try:
-        engine.build(root, tmp, args.moteur, **build_options(args))
+        # a portal's sources were just harvested (cmd_check): the build reads those copies
+        engine.build(root, tmp, args.moteur, **build_options(args), moisson=False)
     except ContentError as exc:  # refused before the engine ran (links, addresses)
         problems += exc.problems
     except engine.BuildAborted as exc:
@@ -236,6 +245,8 @@ def build_options(args: argparse.Namespace) -> dict[str, Any]:
         options["cache_pages"] = False
     if getattr(args, "processus_images", None):
         options["processus_images"] = args.processus_images
+    if getattr(args, "commande", None) == "serve" and not getattr(args, "moissonner", False):
+        options["moisson"] = False  # a portal's preview: the last copies, unless asked
     return options
 
 
@@ -271,7 +282,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             )
             return 1
         try:
-            code = _build_into(tmp, root, args)
+            code = _build_into(tmp, root, args, target)
+            if code == UNCHANGED:
+                print(f"Site à jour dans {target}")
+                return 0
             if code != 0:
                 print("Échec de la construction : le site précédent est conservé.", file=sys.stderr)
                 return code
@@ -292,9 +306,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build_into(tmp: Path, root: Path, args: argparse.Namespace) -> int:
-    """The pipeline (tisite.pipeline.build) into ``tmp``, in this process, its report in French
-    on the error stream; 0, or 1 after a failure."""
+UNCHANGED = -1  # _build_into: nothing changed, the site folder is kept (tisite.uptodate)
+
+
+def _build_into(tmp: Path, root: Path, args: argparse.Namespace, target: Path | None = None) -> int:
+    """The pipeline (tisite.pipeline.build) into ``tmp``, to replace ``target``, in this
+    process, its report in French on the error stream; 0, UNCHANGED (nothing to do: ``tmp``
+    is left empty), or 1 after a failure."""
     import logging
 
     from . import engine, pipeline
@@ -320,7 +338,7 @@ def _build_into(tmp: Path, root: Path, args: argparse.Namespace) -> int:
         print(text, file=sys.stderr, flush=True)
 
     try:
-        result = pipeline.build(root, tmp, args.moteur, **build_options(args))
+        result = pipeline.build(root, tmp, args.moteur, target, **build_options(args))
     except ContentError as exc:
         say("erreur : contenu invalide :\n" + exc.report())
         return 1
@@ -340,7 +358,7 @@ def _build_into(tmp: Path, root: Path, args: argparse.Namespace) -> int:
         logger.propagate = propagate
     for line in result.lines:
         say(line)
-    return 0
+    return UNCHANGED if result.unchanged else 0
 
 
 def docs_dir(root: Path) -> str:
@@ -394,7 +412,7 @@ def record_published_urls(root: Path, site_dir: Path) -> None:
     new = registry.record(root, site_dir)
     if new:
         added = agree(len(new), "nouvelle adresse ajoutée", "nouvelles adresses ajoutées")
-        print(f"{len(new)} {added} à {URL_REGISTRY} : enregistrez-le.")
+        print(f"{len(new)} {added} à {sources.REGISTRY} : enregistrez-le.")
 
 
 def free_address(address: str) -> tuple[str, str | None]:
@@ -512,6 +530,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
         path = folder / f"{name}.schema.json"
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"Écrit : {path.relative_to(root)}")
+    from . import bundle  # the data a territory site publishes for a national portal
+
+    path = folder / f"{bundle.SCHEMA_NAME}.schema.json"
+    path.write_text(bundle.json_schema(), encoding="utf-8")
+    print(f"Écrit : {path.relative_to(root)}")
     return 0
 
 
@@ -552,12 +575,12 @@ brouillon: true
 
 def cmd_new_letter(args: argparse.Namespace) -> int:
     root = find_root(Path(args.racine).resolve())
-    folder = root / "territoires" / args.territoire
+    folder = sources.territory(root, args.territoire)
     if not folder.is_dir():
-        known = ", ".join(sorted(p.name for p in (root / "territoires").iterdir() if p.is_dir()))
+        known = ", ".join(sorted(p.name for p in sources.territories(root).iterdir() if p.is_dir()))
         print(f"Territoire « {args.territoire} » introuvable (connus : {known}).", file=sys.stderr)
         return 1
-    letters = folder / "lettres"
+    letters = sources.letters(folder)
     letters.mkdir(exist_ok=True)
     numbers = [int(p.stem) for p in letters.glob("*.md") if re.fullmatch(r"[0-9]{1,4}", p.stem)]
     numero = max(numbers, default=0) + 1
@@ -660,8 +683,8 @@ def cmd_remove_examples(args: argparse.Namespace) -> int:
     for folder in folders:
         print(f"Retiré : {folder}")
     removed = agree(len(urls), "adresse des exemples retirée", "adresses des exemples retirées")
-    print(f"{len(urls)} {removed} de {URL_REGISTRY}.")
-    territories = root / "territoires"
+    print(f"{len(urls)} {removed} de {sources.REGISTRY}.")
+    territories = sources.territories(root)
     if not any(p.is_dir() for p in territories.iterdir()) if territories.is_dir() else True:
         print(
             "Le site n'a plus de territoire : créez le vôtre avec "
@@ -758,6 +781,12 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--sans-cache", action="store_true", help="refait toutes les pages à chaque rechargement"
+    )
+    serve.add_argument(
+        "--moissonner",
+        action="store_true",
+        help="un portail national récolte à nouveau ses sources (sinon : leurs dernières "
+        "copies, dans .cache/portail)",
     )
     engine_option(serve)
     serve.set_defaults(func=cmd_serve)

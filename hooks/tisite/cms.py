@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from . import fieldref, schema, urls, vocab
+from . import fieldref, schema, sources, urls, vocab
 from .errors import ContentError, Problem
 from .models import SiteModel, Territory
 
@@ -40,6 +40,7 @@ LETTER_SECTIONS = (
     "Actualités des territoires voisins",
     "Boîte à outils",
 )
+LETTER_IMAGES = "images"  # beside the letters (lettres/images/), where the editor puts them
 # Fields of a fiche action whose menu lists the territory's own objectives, EPCIs and actions.
 TERRITORY_CHOICES = ("objectif", "epci", "actions_liees")
 SINGLE_FILES = "ti-fichier"  # format of territoire.yml, priorites.yml, gouvernance.yml, agenda.yml
@@ -241,6 +242,12 @@ def _list(
     return out
 
 
+def switch_hint(hint: str) -> str:
+    """A yes/no field's help as the editor shows it: a switch, not the YAML value
+    (« true : la lettre n'est pas publiée. » → « Activé : la lettre n'est pas publiée. »)."""
+    return re.sub(r"^true\s*:\s*", "Activé : ", hint)
+
+
 def _hint(node: dict[str, Any], path: str, name: str) -> str:
     generic = path.replace("[].", ".").replace("[]", "")
     text = node.get("description") or fieldref.BY_PATH.get(generic)
@@ -264,9 +271,11 @@ def _fields(
             "label": node.get("title") or schema.label(name),
             "required": name in required,
         }
+        widget = _widget(node, defs, path, choices, optional or name not in required)
+        if widget["widget"] == "boolean":
+            hint = switch_hint(hint)
         if hint:
             field["hint"] = hint
-        widget = _widget(node, defs, path, choices, optional or name not in required)
         if widget["widget"] == "string" and _markdown(hint):
             widget = {"widget": "markdown", "modes": ["raw"], "sanitize_preview": True}
         elif widget["widget"] == "string" and _long(node, defs):
@@ -295,7 +304,7 @@ def _numbers(folder: Path) -> list[int]:
 
 def territory_choices(territory: Territory, root: Path) -> Choices:
     """The territory's vocabularies: its objectives, EPCIs and fiches actions."""
-    actions = sorted(p.stem for p in (root / territory.source_dir / "actions").glob("*.md"))
+    actions = sorted(p.stem for p in sources.actions(root / territory.source_dir).glob("*.md"))
     return Choices(
         {
             "objectif": [
@@ -316,7 +325,7 @@ def territory_collections(territory: Territory, root: Path) -> list[dict[str, An
     slug, nom = territory.slug, territory.nom
     folder = f"territoires/{slug}"
     choices = territory_choices(territory, root)
-    nxt = max(_numbers(root / territory.source_dir / "lettres"), default=0) + 1
+    nxt = max(_numbers(sources.letters(root / territory.source_dir)), default=0) + 1
     letter_fields = []
     for f in schema_fields("lettre"):
         if f["name"] == "brouillon":
@@ -353,10 +362,13 @@ def territory_collections(territory: Territory, root: Path) -> list[dict[str, An
             "create": True,
             "slug": "{{fields.numero}}",
             "identifier_field": "titre",
-            "summary": "{{titre}} ({{date}})",
+            # the list shows dates as the site does (15/11/2022), not as the file (ISO)
+            "summary": "{{titre}} ({{date | date('DD/MM/YYYY')}})",
             "sortable_fields": ["date", "titre"],
-            "media_folder": "images",
-            "public_folder": "images",
+            # the letters' images folder, from the project's root: the image library lists it
+            # for a new letter too (a folder relative to the entry is empty until it is saved)
+            "media_folder": f"/{folder}/lettres/{LETTER_IMAGES}",
+            "public_folder": LETTER_IMAGES,  # written in the letter: « images/x.png »
             "fields": [
                 numero,
                 *letter_fields,
@@ -419,7 +431,7 @@ def territory_collections(territory: Territory, root: Path) -> list[dict[str, An
                     ("gouvernance", "Gouvernance (gouvernance.yml)"),
                     ("agenda", "Agenda (agenda.yml)"),
                 )
-                if kind != "agenda" or (root / territory.source_dir / "agenda.yml").is_file()
+                if kind != "agenda" or sources.agenda(root / territory.source_dir).is_file()
             ],
         },
     ]
@@ -578,7 +590,7 @@ def editor_config(site: SiteModel, root: Path, site_url: str | None, local: bool
         "logo_url": "logo.svg",
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "editor": {"preview": True},
-        "collections": [c for t in site.territories for c in territory_collections(t, root)],
+        "collections": [c for t in site.local for c in territory_collections(t, root)],
     }
     if site_url:
         decap["site_url"] = site_url

@@ -217,11 +217,14 @@ def _write(
     for path, card in build.cards.items():
         write_cached(card, build.card_cache, docs / path)
     # the theme's overrides, but for the sitemap (it reads MkDocs' file objects: Zensical has
-    # none; the engine's own sitemap dates pages by the build)
+    # none; the engine's own sitemap dates pages by the build) and the navigation made in
+    # Python by our adapter (themenav): the engine's theme writes the same with its templates
     shutil.copytree(
         Path(__file__).parent / "templates" / "theme",
         dest / "theme",
-        ignore=shutil.ignore_patterns("sitemap.xml", PLACEHOLDER_TEMPLATE),
+        ignore=shutil.ignore_patterns(
+            "sitemap.xml", PLACEHOLDER_TEMPLATE, "nav-item.html", "toc-item.html"
+        ),
     )
     (dest / "mkdocs.yml").write_text(_configuration(root, build, docs), encoding="utf-8")
     (dest / MARK).write_text(

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from . import schema
+from . import schema, sources
 
 # (file, model, short explanation) in the order contributors meet them.
 FILES: tuple[tuple[str, type[BaseModel], str], ...] = (
@@ -33,7 +33,7 @@ FILES: tuple[tuple[str, type[BaseModel], str], ...] = (
         schema.Agenda,
         "Appels à projets et événements hors lettres (facultatif).",
     ),
-    ("site.yml", schema.Site, "Réglages du site."),
+    (sources.SITE, schema.Site, "Réglages du site."),
 )
 
 # Descriptions of fields whose schema has none: by path where the meaning depends on the place,

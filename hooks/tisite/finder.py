@@ -29,6 +29,8 @@ FACETS = (
 )
 # How a facet page's title names its value: « Fiches actions — région Occitanie ».
 TITLES = {"region": "", "priorite": "priorité ", "axe": "axe ", "statut": "statut "}
+# Results shown at once, then by « Afficher plus » (assets/js/trouveur.js, PAGE).
+FIRST = 20
 # Facets with pages of their own (a territory's actions are its action plan's page).
 PAGED = ("region", "priorite", "axe", "statut")
 _ORDER = {
@@ -109,6 +111,13 @@ def grouped(
         if groups:
             regions.append(RegionGroup(region, groups))
     return regions
+
+
+def first_results(site: SiteModel) -> list[tuple[Territory, ActionItem]]:
+    """The results the finder shows before any choice, written into its page: the first
+    FIRST actions by region, then territory (as the lists below the form)."""
+    ordered = ((tg.territory, a) for g in grouped(site) for tg in g.territories for a in tg.actions)
+    return [pair for pair, _ in zip(ordered, range(FIRST), strict=False)]
 
 
 def _universe(facet: str) -> list[str]:

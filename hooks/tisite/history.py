@@ -12,7 +12,9 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
-CONTENT = ("territoires", "docs", "site.yml")
+from . import sources
+
+CONTENT = (*sources.CONTENT_FOLDERS, sources.SITE)
 _DATE = "\x01"
 
 

@@ -6,7 +6,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from . import images, remote, schema
+from . import images, remote, schema, sources
 from .errors import Problem
 from .models import AgendaEntry, Letter
 from .validation import read_published, validate
@@ -49,6 +49,48 @@ def _body_place(folder: Path, found: list[str]) -> remote.Place:
     return place
 
 
+HEADING_RE = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+FENCE_RE = re.compile(r" {0,3}(```|~~~)")
+
+
+def empty_sections(body: str) -> list[tuple[int, str]]:
+    """(line index in ``body``, title) of every heading with nothing under it before the next
+    heading of its level or above, or the end: a section of the template left unwritten."""
+    lines = body.split("\n")
+    headings: list[tuple[int, int, str]] = []  # (index, level, title)
+    content: set[int] = set()  # indexes of lines that are text (not a heading, not blank)
+    fence = None
+    for index, line in enumerate(lines):
+        opened = FENCE_RE.match(line)
+        if fence is not None:
+            content.add(index)
+            if opened and opened.group(1) == fence:
+                fence = None
+            continue
+        if opened:
+            fence = opened.group(1)
+            content.add(index)
+            continue
+        heading = HEADING_RE.fullmatch(line)
+        if heading:
+            headings.append((index, len(heading.group(1)), heading.group(2).strip()))
+        elif line.strip():
+            content.add(index)
+    empty = []
+    for k, (index, level, title) in enumerate(headings):
+        end = next((i for i, lv, _ in headings[k + 1 :] if lv <= level), len(lines))
+        if not any(index < i < end for i in content):
+            empty.append((index, title))
+    return empty
+
+
+def without_empty_sections(body: str) -> str:
+    """``body`` without the headings of its empty sections (see empty_sections)."""
+    dropped = {index for index, _ in empty_sections(body)}
+    lines = [line for i, line in enumerate(body.split("\n")) if i not in dropped]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
 LETTER_NAME = (
     NUMBER_RE,
     "une lettre s'appelle par son numéro, par exemple « 14.md » (il devient l'adresse "
@@ -59,7 +101,7 @@ LETTER_NAME = (
 def load_letters(
     root: Path, directory: Path, problems: list[Problem], drafts: bool, rel_of
 ) -> tuple[Letter, ...]:  # type: ignore[no-untyped-def]
-    folder = directory / "lettres"
+    folder = sources.letters(directory)
     if not folder.is_dir():
         return ()
     letters: list[Letter] = []
@@ -93,10 +135,20 @@ def load_letters(
             source.body, rel, source.body_line, None, True, True, _body_place(folder, found)
         )
         found = list(dict.fromkeys(found))
-        letters.append(
-            Letter(
-                int(path.stem), directory.name, data, source.body.strip(), rel, folder, tuple(found)
+        for index, title in empty_sections(source.body):
+            problems.append(
+                Problem(
+                    rel,
+                    source.body_line + index,
+                    None,
+                    f"rubrique « {title} » vide : écrivez son texte ou retirez l'intertitre "
+                    "(elle n'est pas publiée)",
+                    severity="avertissement",
+                )
             )
+        body = without_empty_sections(source.body)
+        letters.append(
+            Letter(int(path.stem), directory.name, data, body, rel, folder, tuple(found))
         )
     numbers = [x.numero for x in letters]
     for dup in sorted({n for n in numbers if numbers.count(n) > 1}):
@@ -149,7 +201,7 @@ def load_agenda(
         entries += _entries(
             slug, letter.data.appels_a_projets, letter.data.evenements, letter.numero
         )
-    path = directory / "agenda.yml"
+    path = sources.agenda(directory)
     if path.is_file():
         source, problem = read_yaml(path, rel_of(root, path))
         if problem:

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import images, registry, remote, schema, urls
+from . import images, registry, remote, schema, sources, urls
 from .errors import ContentError, Problem
 from .letters import load_agenda, load_letters
 from .models import ActionItem, Epci, SiteModel, Territory
@@ -22,10 +22,6 @@ from .textutil import french_sorted, line_of
 from .validation import body_invisible, format_loc, read_published, validate
 from .yamlio import Source, read_markdown, read_yaml
 
-TERRITORIES_DIR = "territoires"
-SITE_FILE = "site.yml"
-TERRITORY_FILES = ("territoire.yml", "priorites.yml", "gouvernance.yml")
-KNOWN_ENTRIES = {*TERRITORY_FILES, "actions", "lettres", "images", "agenda.yml", "README.md"}
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # always used with fullmatch
 ACTION_NAME = (
     SLUG_RE,
@@ -35,7 +31,7 @@ ACTION_NAME = (
 
 
 def territory_dirs(root: Path) -> list[Path]:
-    base = root / TERRITORIES_DIR
+    base = root / sources.TERRITORIES
     if not base.is_dir():
         return []
     return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
@@ -60,14 +56,18 @@ def _read(root: Path, path: Path, problems: list[Problem]) -> Source | None:
 
 
 def load_settings(root: Path, problems: list[Problem]) -> schema.Site | None:
-    source = _read(root, root / SITE_FILE, problems)
+    source = _read(root, root / sources.SITE, problems)
     return validate(schema.Site, source, problems) if source else None
 
 
-def load_site(root: Path, only: str | None = None, drafts: bool = False) -> SiteModel:
+def load_site(
+    root: Path, only: str | None = None, drafts: bool = False, harvest: bool = False
+) -> SiteModel:
     """Load ``root`` (holding site.yml and territoires/). Raises ContentError on any error.
 
     ``only`` restricts the build to one territory (fast preview); the others are not read.
+    A national portal (site.yml's « portail ») adds the territories harvested from its
+    sources: fetched again (``harvest``) or read from the last copies in .cache/portail.
     """
     root = root.resolve()
     unsafe = unsafe_entries(root)
@@ -75,6 +75,7 @@ def load_site(root: Path, only: str | None = None, drafts: bool = False) -> Site
         raise ContentError(unsafe)
     problems: list[Problem] = []
     settings = load_settings(root, problems)
+    portail = settings.portail if settings is not None and not only else None
     dirs = territory_dirs(root)
     if only:
         dirs = [d for d in dirs if d.name == only]
@@ -82,19 +83,24 @@ def load_site(root: Path, only: str | None = None, drafts: bool = False) -> Site
             known = ", ".join(d.name for d in territory_dirs(root)) or "aucun"
             problems.append(
                 Problem(
-                    TERRITORIES_DIR,
+                    sources.TERRITORIES,
                     None,
                     None,
                     f"territoire « {only} » introuvable (connus : {known})",
                 )
             )
-    elif not dirs:
+    elif not dirs and not (portail and portail.sources):
         problems.append(
             Problem(
-                TERRITORIES_DIR, None, None, "aucun territoire : créez un dossier par territoire"
+                sources.TERRITORIES,
+                None,
+                None,
+                "aucun territoire : créez un dossier par territoire",
             )
         )
 
+    home = home_territory(root, settings, territory_dirs(root), problems)
+    urls.set_home_territory(home)  # every address of this build (see urls.url_to)
     territories = [t for d in dirs if (t := load_territory(root, d, problems, drafts))]
     load_docs(root, problems)
     _check_across(root, territories, problems)
@@ -102,12 +108,50 @@ def load_site(root: Path, only: str | None = None, drafts: bool = False) -> Site
     errors = [p for p in problems if p.severity == "erreur"]
     if errors or settings is None:
         raise ContentError(problems)
+    line = None
+    if portail and portail.sources:  # a portal: no source, no request
+        from .harvest import gather
+
+        harvested, notes, line = gather(root, portail, territories, harvest)
+        territories += harvested
+        problems += notes
+        if any(p.severity == "erreur" for p in notes):
+            raise ContentError(problems)
     return SiteModel(
         settings=settings,
         territories=tuple(french_sorted(territories, "nom")),
         reference_source=load_reference().source,
         warnings=tuple(p for p in problems if p.severity == "avertissement"),
+        harvest=line,
+        home=home,
     )
+
+
+def home_territory(
+    root: Path, settings: schema.Site | None, dirs: list[Path], problems: list[Problem]
+) -> str | None:
+    """The territory whose site this is: the only folder of territoires/ (unless site.yml
+    says « mode: national »), or the one « mode: territoire » asks for. None: a network."""
+    mode = settings.mode if settings else None
+    portal = bool(settings and settings.portail and settings.portail.sources)
+    if not dirs or mode == "national" or (mode is None and (len(dirs) != 1 or portal)):
+        return None  # a portal that harvests other sites is a network
+    if len(dirs) == 1:
+        return dirs[0].name
+    source, _ = read_yaml(root / sources.SITE, sources.SITE)
+    line = source.line_of(["mode"]) if source else None
+    found = ", ".join(d.name for d in dirs) or "aucun"
+    problems.append(
+        Problem(
+            sources.SITE,
+            line,
+            "mode",
+            f"« mode: territoire » demande un seul dossier dans {sources.TERRITORIES}/ (trouvés : "
+            f"{len(dirs)}, {found}) : retirez les autres territoires, ou écrivez « mode: "
+            "national » pour un site de plusieurs territoires",
+        )
+    )
+    return None
 
 
 DOCS_DIR = "docs"
@@ -281,29 +325,32 @@ def load_territory(
         )
         return None
     for entry in sorted(directory.iterdir()):
-        if entry.name not in KNOWN_ENTRIES and not entry.name.startswith("."):
+        if entry.name not in sources.TERRITORY_ENTRIES and not entry.name.startswith("."):
             problems.append(
                 Problem(
                     _rel(root, entry),
                     None,
                     None,
                     "fichier ou dossier non reconnu, ignoré (attendus : "
-                    + ", ".join(sorted(KNOWN_ENTRIES))
+                    + ", ".join(sorted(sources.TERRITORY_ENTRIES))
                     + ")",
                     "avertissement",
                 )
             )
 
-    sources = {name: _read(root, directory / name, problems) for name in TERRITORY_FILES}
-    info = _validated(schema.Territoire, sources["territoire.yml"], problems)
-    priorites = _validated(schema.Priorites, sources["priorites.yml"], problems)
-    gouvernance = _validated(schema.Gouvernance, sources["gouvernance.yml"], problems)
+    sources_read = {
+        name: _read(root, directory / name, problems) for name in sources.TERRITORY_FILES
+    }
+    info = _validated(schema.Territoire, sources_read[sources.TERRITORY], problems)
+    priorites = _validated(schema.Priorites, sources_read[sources.PRIORITIES], problems)
+    gouvernance = _validated(schema.Gouvernance, sources_read[sources.GOVERNANCE], problems)
 
     epcis: list[Epci] = []
-    if info is not None and sources["territoire.yml"] is not None:
-        epcis = _resolve_epcis(info, sources["territoire.yml"], problems)
+    identity = sources_read[sources.TERRITORY]
+    if info is not None and identity is not None:
+        epcis = _resolve_epcis(info, identity, problems)
 
-    problems += _remote_in_fields(info, priorites, gouvernance, sources)
+    problems += _remote_in_fields(info, priorites, gouvernance, sources_read)
     errors_now = len([p for p in problems if p.severity == "erreur"])
     if info is None or priorites is None or gouvernance is None or errors_now > before:
         # Still read the actions, so that their errors are reported in the same run.
@@ -319,7 +366,7 @@ def load_territory(
         priorites,
         gouvernance,
         epcis,
-        sources["territoire.yml"],
+        sources_read[sources.TERRITORY],
         problems,
     )
     actions = load_actions(root, directory, territory, problems, drafts)
@@ -336,7 +383,7 @@ def load_actions(
     drafts: bool,
 ) -> tuple[ActionItem, ...]:
     """Read actions/*.md. Drafts are skipped unless ``drafts`` (local preview)."""
-    folder = directory / "actions"
+    folder = sources.actions(directory)
     if not folder.is_dir():
         return ()
     loaded: list[tuple[ActionItem, Source]] = []
@@ -443,26 +490,26 @@ def _remote_in_fields(
     info: schema.Territoire | None,
     priorites: schema.Priorites | None,
     gouvernance: schema.Gouvernance | None,
-    sources: dict[str, Source | None],
+    read: dict[str, Source | None],
 ) -> list[Problem]:
     """Remote resources in the Markdown fields of the territory's YAML files."""
     fields: list[tuple[str, tuple[str | int, ...], str | None]] = []
     if info is not None:
-        fields.append(("territoire.yml", ("presentation",), info.presentation))
+        fields.append((sources.TERRITORY, ("presentation",), info.presentation))
     if priorites is not None:
-        fields.append(("priorites.yml", ("ambition",), priorites.ambition))
+        fields.append((sources.PRIORITIES, ("ambition",), priorites.ambition))
         for i, o in enumerate(priorites.objectifs):
-            fields.append(("priorites.yml", ("objectifs", i, "description"), o.description))
+            fields.append((sources.PRIORITIES, ("objectifs", i, "description"), o.description))
             for j, sub in enumerate(o.sous_objectifs):
                 sub_loc: tuple[str | int, ...] = ("objectifs", i, "sous_objectifs", j)
-                fields.append(("priorites.yml", (*sub_loc, "description"), sub.description))
+                fields.append((sources.PRIORITIES, (*sub_loc, "description"), sub.description))
     if gouvernance is not None:
         fields.append(
-            ("gouvernance.yml", ("binomes_description",), gouvernance.binomes_description)
+            (sources.GOVERNANCE, ("binomes_description",), gouvernance.binomes_description)
         )
     out: list[Problem] = []
     for name, loc, text in fields:
-        source = sources[name]
+        source = read[name]
         if text and source is not None:
             out += remote.problems_in(
                 text, source.rel, functools.partial(source.line_of, loc), format_loc(list(loc))

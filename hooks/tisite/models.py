@@ -61,6 +61,7 @@ class ActionItem:
     data: schema.Action
     description: str
     source: str
+    remote_url: str | None = None  # a harvested territory's action: its own site's address
 
     @property
     def titre(self) -> str:
@@ -68,6 +69,8 @@ class ActionItem:
 
     @property
     def url(self) -> str:
+        if self.remote_url is not None:
+            return self.remote_url
         return urls.url_to("fiche", t=self.territory_slug, id=self.id)
 
     @cached_property
@@ -113,6 +116,28 @@ class ActionItem:
 
 
 @dataclass(frozen=True)
+class Remote:
+    """Where a harvested territory lives (a national portal, see tisite.federation): its own
+    site's addresses, checked under the source's origin, and the date of the copy used."""
+
+    source: str  # the address listed in site.yml (portail.sources)
+    site: str  # the site's address, as its bundle gives it
+    harvested: dt.date  # when this copy was fetched (the last good one)
+    stale: bool  # the last harvest failed: an older copy is shown
+    addresses: dict[str, str]  # name in the URL table → absolute address on its site
+    actions: dict[str, str] = field(default_factory=dict)  # action id → absolute address
+    letters: dict[int, str] = field(default_factory=dict)  # letter number → absolute address
+
+    def address(self, name: str, **params: object) -> str:
+        """The absolute address of an entry of the URL table on the territory's own site."""
+        if name == "fiche":
+            return self.actions[str(params["id"])]
+        if name == "lettre":
+            return self.letters[int(str(params["numero"]))]
+        return self.addresses[name]
+
+
+@dataclass(frozen=True)
 class Territory:
     slug: str
     source_dir: str
@@ -127,10 +152,19 @@ class Territory:
     actions: tuple[ActionItem, ...] = ()
     letters: tuple[Letter, ...] = ()  # newest first
     agenda: tuple[AgendaEntry, ...] = ()  # chronological
+    remote: Remote | None = None  # harvested from its own site (a national portal)
 
     @property
     def nom(self) -> str:
         return self.info.nom
+
+    def address(self, site_url: str | None, name: str, **params: object) -> str:
+        """The absolute address of one of its pages or files: on this site, or on its own
+        site for a harvested territory."""
+        params = {**params, "t": self.slug}
+        if self.remote is not None:
+            return self.remote.address(name, **params)
+        return urls.absolute(site_url, urls.url_to(name, **params))
 
     @property
     def region_label(self) -> str:
@@ -138,6 +172,9 @@ class Territory:
 
     @property
     def url(self) -> str:
+        """Its home's address: relative to this site's root, absolute for a harvested one."""
+        if self.remote is not None:
+            return self.remote.address("territoire")
         return urls.url_to("territoire", t=self.slug)
 
     def objective(self, objective_id: str | None) -> schema.Objectif | None:
@@ -159,6 +196,13 @@ class SiteModel:
     territories: tuple[Territory, ...]
     reference_source: dict[str, str]
     warnings: tuple[Problem, ...] = field(default=())
+    harvest: str | None = None  # a portal: what its harvest did (the line the build prints)
+    home: str | None = None  # the territory whose site this is (see loader.home_territory)
+
+    @property
+    def own_territory(self) -> Territory | None:
+        """A one-territory site's territory (its home is the site's home); None: a network."""
+        return self.territory(self.home) if self.home else None
 
     def by_region(self) -> list[tuple[str, list[Territory]]]:
         """Territories grouped by region (a multi-regional one appears in each region)."""
@@ -173,6 +217,11 @@ class SiteModel:
     def territory(self, slug: str) -> Territory | None:
         return next((t for t in self.territories if t.slug == slug), None)
 
+    @property
+    def local(self) -> tuple[Territory, ...]:
+        """The territories of this repository (pages, files): not the harvested ones."""
+        return tuple(t for t in self.territories if t.remote is None)
+
 
 @dataclass(frozen=True)
 class Letter:
@@ -185,6 +234,7 @@ class Letter:
     source: str
     folder: Path  # the lettres/ folder, for images placed next to the letter
     images: tuple[str, ...] = ()  # relative paths referenced by the letter (cover and body)
+    remote_url: str | None = None  # a harvested territory's letter: its own site's address
 
     @property
     def titre(self) -> str:
@@ -196,6 +246,8 @@ class Letter:
 
     @property
     def url(self) -> str:
+        if self.remote_url is not None:
+            return self.remote_url
         return urls.url_to("lettre", t=self.territory_slug, numero=self.numero)
 
 

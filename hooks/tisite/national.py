@@ -107,14 +107,14 @@ def territory_summary(t: Territory, site_url: str | None) -> dict[str, Any]:
             "par_priorite": dict(actionplan.count_by_priority(t.actions)),
             "budget_connu": total if known else None,
             "actions_budget_connu": known,
-            "donnees": urls.absolute(site_url, urls.url_to("actions-json", t=t.slug)),
+            "donnees": t.address(site_url, "actions-json"),
         },
         "lettres": {
             "nombre": len(t.letters),
             "derniere": latest.isoformat() if latest else None,
-            "flux_rss": urls.absolute(site_url, urls.url_to("lettres-rss", t=t.slug)),
+            "flux_rss": t.address(site_url, "lettres-rss"),
         },
-        "agenda_ics": urls.absolute(site_url, urls.url_to("agenda-ics", t=t.slug)),
+        "agenda_ics": t.address(site_url, "agenda-ics"),
     }
 
 

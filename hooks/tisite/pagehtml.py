@@ -32,6 +32,7 @@ from .sanitize import sanitize
 from .tables import stack_on_phones
 from .typography import french_html
 
+_LINK_FIELDS = dataclasses.fields(Link)
 _ID = re.compile(r"""\s(?:id|name)="([^"]*)\"""")
 
 
@@ -55,7 +56,16 @@ class Ready:
         return None
 
     def as_json(self) -> dict[str, Any]:
-        return {**dataclasses.asdict(self), "links": [dataclasses.astuple(x) for x in self.links]}
+        """Its fields as JSON values (not copied: ``dataclasses.asdict`` would copy every
+        heading of the table of contents, for a value written once)."""
+        return {
+            "html": self.html,
+            "meta": self.meta,
+            "toc": self.toc,
+            "anchors": list(self.anchors),
+            "links": [[getattr(x, f.name) for f in _LINK_FIELDS] for x in self.links],
+            "intact": self.intact,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Ready:

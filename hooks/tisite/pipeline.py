@@ -14,18 +14,19 @@ from here (``handed``) and leave the publication to ``build``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import settings, workspace
+from . import settings, uptodate, workspace
 from .build import SiteBuild
 from .convert import page_address
 from .diskcache import MEMO_FOLDERS, prune_older
 from .errors import ContentError, Problem
-from .searchindex import Indexing, missing_from_index
+from .searchindex import Indexing, missing_from_index, write_harvested
 from .textutil import agree, plural
 
 SITE_URL_MISSING = (
@@ -50,11 +51,17 @@ def prepare(
     """Load and validate the content, model it, generate every page's HTML and every file,
     check every link, anchor and published address. Raises ContentError with all problems."""
     build = SiteBuild.load(
-        root, only=options.territoire, drafts=options.brouillons, site_url=site_url
+        root,
+        only=options.territoire,
+        drafts=options.brouillons,
+        site_url=site_url,
+        harvest=options.moisson,
     )
     if not site_url:
         raise ContentError([Problem("mkdocs.yml", None, "site_url", SITE_URL_MISSING)])
     lines = [w.format() for w in build.site.warnings]
+    if build.site.harvest:
+        lines.append(build.site.harvest)
     build.make_html(docs_dir, build.other_files(docs_dir))
     lines += [note.format() for note in build.notes]
     pages = [p.url for p in build.pages] + [page_address(p) for p in build.docs_pages(docs_dir)]
@@ -77,7 +84,10 @@ def publish(
     build = prepared.build
     lines = [build.finish_page_cache(clean=clean)]
     warnings: list[str] = []
-    indexing = Indexing(site_dir)  # made from the pages as written, while the files are written
+    # made from the pages as written, while the files are written; or the index of a former
+    # build made from the very same pages (.cache/recherche), copied
+    search_cache = build.cache("recherche") if prepared.options.cache_pages else None
+    indexing = Indexing(site_dir, search_cache)
     try:
         build.write_artefacts(site_dir)
         lines.append(build.write_editor(site_dir, site_url, preview))
@@ -86,6 +96,13 @@ def publish(
         raise
     report = indexing.finish()
     lines.append(report.line())
+    # a portal's harvested actions (their records kept in .cache between builds)
+    harvested = write_harvested(site_dir, build.site, build.cache("index-recolte"))
+    if harvested:
+        lines.append(
+            f"Recherche d'actions : {plural(harvested, 'fiche action', 'fiches actions')} des "
+            "territoires récoltés indexées (sur leurs propres sites)."
+        )
     if report.pages != build.to_index:  # a page Pagefind could not read: the build fails
         warnings.append(missing_from_index(report.pages, build.to_index))
     if not build.only_preview:  # a preview of one territory does not use every entry
@@ -118,21 +135,42 @@ def handing(prepared: Prepared) -> Iterator[None]:
 
 @dataclass
 class Result:
-    prepared: Prepared
+    prepared: Prepared | None  # None: nothing changed, the site folder is kept (uptodate)
     lines: list[str]
 
+    @property
+    def unchanged(self) -> bool:
+        return self.prepared is None
 
-def build(root: Path, site_dir: Path, engine: str = "mkdocs", **given: Any) -> Result:
+
+def build(
+    root: Path,
+    site_dir: Path,
+    engine: str = "mkdocs",
+    replaces: Path | None = None,
+    **given: Any,
+) -> Result:
     """One build of the project at ``root`` into ``site_dir``: the whole pipeline, in order.
 
-    ``given``: the build settings (tisite.settings). Raises ContentError (content refused, with
-    every problem) or engine.BuildAborted (the engine stopped).
+    ``replaces``: the site folder ``site_dir`` will replace (``ti build`` builds beside it, then
+    swaps); when nothing that shapes the site changed since the build that made it, nothing is
+    built and the result says so (``unchanged``). ``given``: the build settings
+    (tisite.settings). Raises ContentError (content refused, with every problem) or
+    engine.BuildAborted (the engine stopped).
     """
     from . import engine as adapter
 
     config = settings.engine_config(root)
     with settings.given(**given):
         options = settings.for_build(config["extra"])
+    key = None
+    if replaces is not None:
+        shaping = {k: v for k, v in given.items() if k not in uptodate.NOT_SHAPING}
+        key = uptodate.inputs_key(root, engine, shaping, dt.date.today(), replaces)
+        kept = uptodate.unchanged(root, replaces, key) if key and options.cache_pages else None
+        if kept is not None:
+            return Result(None, [uptodate.UNCHANGED, *(f"  {line}" for line in kept)])
+        uptodate.forget(root, replaces)
     docs_dir = root / config["docs_dir"]
     prepared = prepare(root, options, config["site_url"], docs_dir)  # load … check
     try:
@@ -143,4 +181,7 @@ def build(root: Path, site_dir: Path, engine: str = "mkdocs", **given: Any) -> R
         prepared.build.stop_drawing()
     if warnings:
         raise adapter.BuildAborted("\n".join(warnings))
-    return Result(prepared, prepared.lines + lines)
+    result = Result(prepared, prepared.lines + lines)
+    if key and replaces is not None:
+        uptodate.remember(root, replaces, site_dir, key, result.lines)
+    return result

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import URL_REGISTRY, urls
+from . import sources, urls
 from .errors import ContentError, Problem
 
 HEADER = (
@@ -20,7 +20,7 @@ HEADER = (
 
 def published(root: Path) -> list[tuple[int, str]]:
     """(line, address) of every address of urls-publiees.txt (none if there is no file)."""
-    registry = root / URL_REGISTRY
+    registry = root / sources.REGISTRY
     if not registry.is_file():
         return []
     lines = registry.read_text(encoding="utf-8").splitlines()
@@ -37,7 +37,7 @@ def check(root: Path, produced: set[str]) -> list[str]:
     if missing:
         raise ContentError(
             Problem(
-                URL_REGISTRY,
+                sources.REGISTRY,
                 n,
                 None,
                 f"l'adresse publiée {u} disparaîtrait : si la page a été renommée, déclarez "
@@ -62,7 +62,7 @@ def built_addresses(site_dir: Path) -> set[str]:
 
 def record(root: Path, site_dir: Path) -> list[str]:
     """Add the addresses of the site built in ``site_dir`` to the registry; the new ones."""
-    registry = root / URL_REGISTRY
+    registry = root / sources.REGISTRY
     lines = registry.read_text(encoding="utf-8").splitlines() if registry.is_file() else []
     new = sorted(built_addresses(site_dir) - {line.strip() for line in lines})
     if new:
@@ -84,7 +84,7 @@ def _write(path: Path, text: str) -> None:
 
 def forget(root: Path, prefixes: tuple[str, ...]) -> list[str]:
     """Remove the addresses under ``prefixes`` (« /slug/ ») from the registry; the removed."""
-    registry = root / URL_REGISTRY
+    registry = root / sources.REGISTRY
     if not registry.is_file():
         return []
     removed: list[str] = []

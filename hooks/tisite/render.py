@@ -24,6 +24,8 @@ from markupsafe import Markup
 
 from . import (
     actionplan,
+    bundle,
+    federation,
     fieldref,
     finder,
     history,
@@ -31,6 +33,7 @@ from . import (
     publishing,
     searchindex,
     sharing,
+    sources,
     textutil,
     urls,
     views,
@@ -38,7 +41,6 @@ from . import (
 )
 from .charts import bar_chart
 from .convert import Converter, Link, markdown_settings
-from .loader import TERRITORIES_DIR
 from .maps import locator_map, map_attribution, map_description, national_links, national_map
 from .models import ActionItem, SiteModel, Territory
 from .sanitize import sanitize
@@ -248,7 +250,7 @@ TEMPLATES_OF = {
     "agenda": "agenda.html.j2",
 }
 SECTIONS = tuple(
-    (urls.section(name), title, TEMPLATES_OF[name]) for name, title in urls.TERRITORY_SECTIONS
+    (name, urls.section(name), title, TEMPLATES_OF[name]) for name, title in urls.TERRITORY_SECTIONS
 )
 # The national pages written from site.yml: (name in urls.TABLE, title, template).
 INFORMATION_PAGES = (
@@ -296,6 +298,16 @@ class Renderer:
             (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
             self.env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir / "jinja"))
         self.env.globals["absolute_url"] = lambda path: urls.absolute(site_url, path)
+        # a harvested territory's pages are on its own site: links go there, by absolute address
+        self.remote = {t.slug: t for t in site.territories if t.remote is not None}
+        self.env.globals.update(lien=self.href, adresse=self.href)
+
+    def href(self, from_page: str, name: str, **params: object) -> Markup:
+        """``urls.href``, with a harvested territory's addresses on its own site."""
+        harvested = self.remote.get(str(params.get("t", "")))
+        if harvested is not None:
+            return Markup(html.escape(harvested.address(self.site_url, name, **params)))
+        return urls.href(from_page, name, **params)
 
     def render(self, template: str, ici: str, **context: Any) -> Rendered:
         """A page's front matter and HTML; ``ici``: its address (links are written relative
@@ -356,21 +368,21 @@ class Renderer:
         actions = history.newest(*(self.action_date(a) for a in t.actions))
         letters = t.letters[0].date if t.letters else None
         dates: dict[str, dt.date | None] = {
-            urls.section("carte-identite"): of("territoire.yml"),
-            urls.section("priorites"): of("priorites.yml"),
+            urls.section("carte-identite"): of(sources.TERRITORY),
+            urls.section("priorites"): of(sources.PRIORITIES),
             urls.section("plan-action"): actions,
             urls.section("avancement"): actions,
-            urls.section("gouvernance"): of("gouvernance.yml"),
+            urls.section("gouvernance"): of(sources.GOVERNANCE),
             urls.section("lettres"): letters,
-            urls.section("agenda"): history.newest(of("agenda.yml"), letters),
+            urls.section("agenda"): history.newest(of(sources.AGENDA), letters),
         }
         dates[""] = history.newest(*dates.values())
         return dates
 
     def site_date(self) -> dt.date | None:
         return history.newest(
-            *(self.section_dates(t)[""] for t in self.site.territories),
-            self.file_dates.get("site.yml"),
+            *(self.section_dates(t)[""] for t in self.site.local),
+            self.file_dates.get(sources.SITE),
         )
 
     def card(
@@ -379,6 +391,40 @@ class Renderer:
         return Card(title, kind, t.nom if t else None, figure, self.site.settings.titre)
 
     def pages(self) -> list[Page]:
+        """Every generated page. A one-territory site (``SiteModel.own_territory``) has no
+        network pages: the territory's home is the site's (see urls.set_home_territory)."""
+        own = self.site.own_territory is not None
+        pages = [] if own else self.network_pages()
+        for name, title, template in INFORMATION_PAGES:
+            pages.append(
+                Page(
+                    urls.page_file(urls.url_to(name)),
+                    title,
+                    self.render(template, urls.url_to(name)),
+                    self.card(title, "Informations"),
+                    modified=self.file_dates.get(sources.SITE),
+                )
+            )
+        files = [(f, m, about, fieldref.field_docs(m)) for f, m, about in fieldref.FILES]
+        title = "Référence des champs"
+        pages.append(
+            Page(
+                urls.page_file(urls.url_to("reference-des-champs")),
+                title,
+                self.render(
+                    "reference-des-champs.html.j2", urls.url_to("reference-des-champs"), files=files
+                ),
+                self.card(title, "Contribuer"),
+            )
+        )
+        if not own:
+            pages.extend(self.finder_pages())
+        for territory in self.site.local:  # a portal's harvested territories are on their sites
+            pages.extend(self.territory_pages(territory))
+        return pages
+
+    def network_pages(self) -> list[Page]:
+        """The home page and the dashboard of a site of several territories."""
         home = self.site.settings.titre
         nb = len(self.site.territories)
         everything = self.site_date()
@@ -409,31 +455,6 @@ class Renderer:
                 modified=everything,
             )
         )
-        for name, title, template in INFORMATION_PAGES:
-            pages.append(
-                Page(
-                    urls.page_file(urls.url_to(name)),
-                    title,
-                    self.render(template, urls.url_to(name)),
-                    self.card(title, "Informations"),
-                    modified=self.file_dates.get("site.yml"),
-                )
-            )
-        files = [(f, m, about, fieldref.field_docs(m)) for f, m, about in fieldref.FILES]
-        title = "Référence des champs"
-        pages.append(
-            Page(
-                urls.page_file(urls.url_to("reference-des-champs")),
-                title,
-                self.render(
-                    "reference-des-champs.html.j2", urls.url_to("reference-des-champs"), files=files
-                ),
-                self.card(title, "Contribuer"),
-            )
-        )
-        pages.extend(self.finder_pages())
-        for territory in self.site.territories:
-            pages.extend(self.territory_pages(territory))
         return pages
 
     def finder_pages(self) -> list[Page]:
@@ -454,6 +475,18 @@ class Renderer:
                     paged=finder.PAGED,
                     values=values,
                     groups=finder.grouped(self.site),
+                    # a portal: the index of its harvested actions, and the sites they are on
+                    harvested=urls.relative(finder.ROOT, searchindex.HARVESTED + "/"),
+                    origins=" ".join(
+                        sorted(
+                            {
+                                federation.web_origin(t.remote.site)
+                                for t in self.remote.values()
+                                if t.remote
+                            }
+                        )
+                    ),
+                    first=finder.first_results(self.site),
                 ),
                 self.card(title, "Le réseau", figure=_actions(total)),
                 modified=everything,
@@ -486,9 +519,9 @@ class Renderer:
         changed = self.section_dates(t)
         pages = [
             Page(
-                urls.page_file(f"{t.slug}/{sub}"),
+                urls.page_file(urls.url_to(name, t=t.slug)),
                 title or t.nom,
-                self.render(tpl, f"{t.slug}/{sub}", t=t, **self.view_of(sub, t)),
+                self.render(tpl, urls.url_to(name, t=t.slug), t=t, **self.view_of(sub, t)),
                 self.card(
                     title or t.nom,
                     title if title else "Territoire d'industrie",
@@ -501,7 +534,7 @@ class Renderer:
                 source=t.source_dir,
                 facets=searchindex.territory_facets(t, searchindex.TERRITORY),
             )
-            for sub, title, tpl in SECTIONS
+            for name, sub, title, tpl in SECTIONS
         ]
         for action in t.actions:
             figure = (
@@ -579,10 +612,11 @@ class Renderer:
             self.now,
             None
             if any(t.letters for t in self.site.territories)
-            else self._last_change(f"{TERRITORIES_DIR}/"),
+            else self._last_change(f"{sources.TERRITORIES}/"),
         )
-        counts = {code: len(ts) for code, _, ts in national.by_departement(self.site)}
-        out.append((urls.url_to("carte-territoires"), national_map(counts)))
+        if self.site.own_territory is None:  # the national home's map
+            counts = {code: len(ts) for code, _, ts in national.by_departement(self.site)}
+            out.append((urls.url_to("carte-territoires"), national_map(counts)))
         out.append(
             (
                 urls.url_to("territoires-json"),
@@ -592,7 +626,15 @@ class Renderer:
         out.append(
             (urls.url_to("territoires-csv"), national.territories_csv(self.site, self.site_url))
         )
-        for t in self.site.territories:
+        out.append((urls.url_to("federation"), bundle.site_index(self.site, self.site_url)))
+        out.append((urls.url_to("schema-donnees"), bundle.json_schema()))
+        for t in self.site.local:
+            out.append(
+                (
+                    urls.url_to("donnees-territoire", t=t.slug),
+                    bundle.territory_bundle(t, self.site_url, self.millesime, self.action_date),
+                )
+            )
             out += publishing.territory_feeds(
                 t,
                 self.site_url,
@@ -642,7 +684,7 @@ class Renderer:
     def redirects(self) -> list[tuple[str, str, str]]:
         """(former directory URL, redirect page, new directory URL) for declared former ids."""
         pairs: list[tuple[str, str, str]] = []
-        for t in self.site.territories:
+        for t in self.site.local:
             for former in t.info.anciens_identifiants:
                 for name, title in urls.TERRITORY_SECTIONS:
                     new = urls.url_to(name, t=t.slug)
@@ -657,7 +699,26 @@ class Renderer:
                 for former_id in action.data.anciens_identifiants:
                     old = urls.url_to("fiche", t=t.slug, id=former_id)
                     pairs.append((old, action.url, action.titre))
+        own = self.site.own_territory
+        if own is not None:
+            pairs += self.network_redirects(own)
         return [(src, self._redirect(src, dest, title), dest) for src, dest, title in pairs]
+
+    def network_redirects(self, own: Territory) -> list[tuple[str, str, str]]:
+        """A one-territory site: the territory's former home « <t>/ » leads to the site's home,
+        and the network's pages already published (urls-publiees.txt) to what replaces them:
+        the dashboard to the home, the action finder and its lists to the action plan."""
+        home = urls.url_to("territoire", t=own.slug)
+        pairs = [(urls.network_url("territoire", t=own.slug), home, own.nom)]
+        plan = urls.url_to("plan-action", t=own.slug)
+        targets = {"tableau-de-bord": (home, own.nom), "actions": (plan, "Plan d'action")}
+        targets["actions-liste"] = targets["actions"]
+        for address in sorted(self.published):
+            for name, (dest, title) in targets.items():
+                if urls.matches(name, address):
+                    pairs.append((address.lstrip("/"), dest, title))
+                    break
+        return pairs
 
     def _redirect(self, src: str, dest: str, title: str) -> str:
         target_abs = urls.absolute(self.site_url, dest) if self.site_url else None
@@ -670,6 +731,17 @@ class Renderer:
         by region: with navigation.prune, each page then carries the regions, the territories
         of its own region and its own sections, not every territory of the country.
         """
+        own = self.site.own_territory
+        if own is not None:  # the territory's site: its navigation starts at its sections
+            return [
+                {"Accueil": urls.page_file(urls.url_to("accueil"))},
+                *(
+                    {title: urls.page_file(urls.url_to(name, t=own.slug))}
+                    for name, title in urls.TERRITORY_SECTIONS
+                    if title
+                ),
+                *(extra or []),
+            ]
         nav: list[Any] = [
             {"Accueil": urls.page_file(urls.url_to("accueil"))},
             {"Tableau de bord national": DASHBOARD},
@@ -686,14 +758,14 @@ class Renderer:
             ]
             return {t.nom: items}
 
-        if len(self.site.territories) <= NAV_BY_REGION:
-            nav.extend(section(t) for t in self.site.territories)
+        if len(self.site.local) <= NAV_BY_REGION:
+            nav.extend(section(t) for t in self.site.local)
             return nav
         seen: set[str] = set()
         for region, territories in self.site.by_region():
             # a territory on two regions is listed under the first one only
-            own = [t for t in territories if t.slug not in seen]
-            seen.update(t.slug for t in own)
-            if own:
-                nav.append({region: [section(t) for t in own]})
+            listed = [t for t in territories if t.slug not in seen and t.remote is None]
+            seen.update(t.slug for t in listed)
+            if listed:
+                nav.append({region: [section(t) for t in listed]})
         return nav

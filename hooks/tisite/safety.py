@@ -13,10 +13,8 @@ import os
 import stat
 from pathlib import Path
 
+from . import sources
 from .errors import Problem
-
-CONTENT_FOLDERS = ("territoires", "docs")
-ROOT_FILES = ("site.yml", "mkdocs.yml", "urls-publiees.txt")
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -59,8 +57,8 @@ def unsafe_entries(root: Path) -> list[Problem]:
     folders and root files themselves). Links are never followed."""
     root = root.resolve()
     problems: list[Problem] = []
-    paths = [root / name for name in ROOT_FILES]
-    for folder in CONTENT_FOLDERS:
+    paths = [root / name for name in sources.ROOT_FILES]
+    for folder in sources.CONTENT_FOLDERS:
         base = root / folder
         if not base.exists() and not base.is_symlink():
             continue

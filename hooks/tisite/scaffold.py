@@ -10,14 +10,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import URL_REGISTRY, registry
+from . import registry, sources
 from .errors import ContentError, Problem
 from .loader import (
     RESERVED,
-    SITE_FILE,
     SLUG_RE,
-    TERRITORIES_DIR,
-    TERRITORY_FILES,
     load_site,
     reserved_names,
     territory_dirs,
@@ -96,7 +93,7 @@ def check_slug(root: Path, slug: str) -> None:
             f"« {slug} » est déjà l'adresse d'une page du site (/{slug}/) : choisissez un autre "
             "identifiant"
         )
-    if (root / "territoires" / slug).exists():
+    if sources.territory(root, slug).exists():
         raise ScaffoldError(f"le territoire « {slug} » existe déjà (territoires/{slug}/)")
 
 
@@ -116,7 +113,7 @@ def write_territory(root: Path, new: NewTerritory) -> list[Path]:
         raise ScaffoldError(
             f"ti check refuserait ses fichiers, rien n'a été écrit :\n{lines}\n{fix} et relancez."
         )
-    folder = root / TERRITORIES_DIR / new.slug
+    folder = root / sources.TERRITORIES / new.slug
     folder.mkdir(parents=True)
     written = []
     for name, text in files.items():
@@ -142,17 +139,17 @@ def problems_of_new_territory(root: Path, slug: str, files: dict[str, str]) -> l
     with the new territory. Nothing is written in ``root``."""
     with tempfile.TemporaryDirectory(prefix="ti-nouveau-territoire-") as tmp:
         copy = Path(tmp)
-        for name in (SITE_FILE, URL_REGISTRY):
+        for name in (sources.SITE, sources.REGISTRY):
             _copy_file(root / name, copy / name)
-        (copy / TERRITORIES_DIR).mkdir()
+        (copy / sources.TERRITORIES).mkdir()
         for folder in territory_dirs(root):
             if folder.is_symlink():
                 continue
-            (copy / TERRITORIES_DIR / folder.name).mkdir()
-            for name in TERRITORY_FILES:
-                _copy_file(folder / name, copy / TERRITORIES_DIR / folder.name / name)
+            (copy / sources.TERRITORIES / folder.name).mkdir()
+            for name in sources.TERRITORY_FILES:
+                _copy_file(folder / name, copy / sources.TERRITORIES / folder.name / name)
         before = _errors(copy)
-        folder = copy / TERRITORIES_DIR / slug
+        folder = copy / sources.TERRITORIES / slug
         folder.mkdir()
         for name, text in files.items():
             (folder / name).write_text(text, encoding="utf-8")
@@ -178,7 +175,7 @@ def territory_files(new: NewTerritory) -> dict[str, str]:
         f'  - siren: "{e.siren}"  # {e.nom} ({number(e.population)} habitants)' for e in new.epcis
     )
     return {
-        "territoire.yml": f"""# yaml-language-server: $schema=../../schemas/territoire.schema.json
+        sources.TERRITORY: f"""# yaml-language-server: $schema=../../schemas/territoire.schema.json
 # Carte d'identité du territoire. Champs : page « Référence des champs » du guide.
 nom: {_quoted(new.nom)}
 # Présentation en une ou deux phrases (300 caractères au plus) : elle s'affiche sous le nom et
@@ -194,7 +191,7 @@ epci:
 #   structure: …
 #   courriel: territoire-industrie@…
 """,
-        "priorites.yml": """# yaml-language-server: $schema=../../schemas/priorites.schema.json
+        sources.PRIORITIES: """# yaml-language-server: $schema=../../schemas/priorites.schema.json
 # Objectifs du territoire et priorités nationales auxquelles ils répondent
 # (transition-ecologique, innovation, competences, foncier).
 objectifs:
@@ -202,7 +199,7 @@ objectifs:
     titre: À compléter
     priorites: [competences]
 """,
-        "gouvernance.yml": """# yaml-language-server: $schema=../../schemas/gouvernance.schema.json
+        sources.GOVERNANCE: """# yaml-language-server: $schema=../../schemas/gouvernance.schema.json
 # Gouvernance : binôme élu-industriel, instances, chef de projet, partenaires. Tout est
 # facultatif ; décommentez et complétez, par exemple :
 # binomes:
@@ -219,7 +216,7 @@ def remove_examples(root: Path) -> tuple[list[str], list[str]]:
     """Remove the example territories and their published URLs; returns (folders, URLs)."""
     removed = []
     for slug in EXAMPLES:
-        folder = root / "territoires" / slug
+        folder = sources.territory(root, slug)
         if folder.is_dir() and not folder.is_symlink():
             shutil.rmtree(folder)
             removed.append(f"territoires/{slug}/")

@@ -113,6 +113,7 @@ LABELS = {
     "linkedin": "LinkedIn",
     "mesure_audience": "Mesure d'audience",
     "missions": "Missions",
+    "mode": "Mode du site",
     "montant": "Montant (€)",
     "nature_soutien": "Nature du soutien",
     "nom": "Nom",
@@ -129,6 +130,7 @@ LABELS = {
     "phase": "Phase",
     "population": "Population",
     "porteur": "Porteur",
+    "portail": "Portail national",
     "poste": "Poste",
     "prefixe": "Préfixe",
     "presentation": "Présentation",
@@ -145,8 +147,10 @@ LABELS = {
     "site_web": "Site web",
     "sites": "Sites",
     "source": "Source",
+    "sources": "Sites à récolter",
     "sous_objectifs": "Sous-objectifs",
     "statut": "Statut",
+    "stricte": "Source en échec : erreur",
     "structure": "Structure",
     "taux_conformite": "Taux de conformité (%)",
     "telephone": "Téléphone",
@@ -957,6 +961,33 @@ class Edition(Strict):
         return self
 
 
+class Portail(Strict):
+    """A national portal: the territory sites whose data it harvests (tisite.harvest)."""
+
+    sources: list[Url] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="Adresses des sites de territoire à récolter (l'adresse de leur page "
+        "d'accueil, https://…).",
+    )
+    stricte: Flag = Field(
+        False,
+        description="true : une source en échec fait échouer la construction (sinon, le "
+        "portail garde sa dernière copie et le signale).",
+    )
+
+    @field_validator("sources")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for address in value:
+            key = address.rstrip("/").lower()
+            if key in seen:
+                raise ValueError(f"la source « {address} » est écrite deux fois : retirez l'une")
+            seen.add(key)
+        return value
+
+
 class Site(Strict):
     """Settings of the whole site (site.yml)."""
 
@@ -975,6 +1006,18 @@ class Site(Strict):
         None,
         description="Éditeur web du site, à l'adresse /admin/ (facultatif) : forge, dépôt et "
         "connexion.",
+    )
+    portail: Portail | None = Field(
+        None,
+        description="Portail national (facultatif) : les sites de territoire dont il récolte "
+        "les données.",
+    )
+    mode: Annotated[Literal[vocab.MODES], _choice(vocab.MODES)] | None = Field(  # type: ignore[valid-type]
+        None,
+        description="« territoire » : le site d'un seul territoire (son accueil est celui du "
+        "site) ; « national » : un site de plusieurs territoires, même s'il n'en a qu'un pour "
+        "l'instant. Sans ce champ : « territoire » s'il n'y a qu'un dossier dans territoires/ "
+        "(et si site.yml ne donne aucune source de portail).",
     )
 
 

@@ -38,6 +38,11 @@ class BuildSettings(BaseModel):
     cache_pages: bool = Field(
         True, description="reprendre de .cache/pages les pages dont rien n'a changé"
     )
+    moisson: bool = Field(
+        True,
+        description="un portail national récolte ses sources sur le réseau (sinon : les "
+        "dernières copies de .cache/portail)",
+    )
     processus_images: int | None = Field(
         None,
         ge=1,
@@ -99,7 +104,7 @@ def for_build(extra: Mapping[str, Any] | None) -> BuildSettings:
                     None,
                     f"extra.{BLOCK}",
                     "doit être un ensemble de champs (territoire, brouillons, cache_pages, "
-                    "processus_images)",
+                    "processus_images, moisson)",
                 )
             ]
         )
@@ -114,6 +119,7 @@ EXPECTED = {
     "brouillons": "true ou false",
     "cache_pages": "true ou false",
     "processus_images": "un nombre entier de 1 à 64",
+    "moisson": "true ou false",
 }
 
 

@@ -2,21 +2,25 @@
 
 LinkedIn reads only Open Graph tags and ignores SVG and WebP. Each card shows the kind of page,
 its title (wrapped, never overflowing), the territory and, where it fits, a key figure. Cards
-are cached by a hash of their content: an unchanged page costs nothing on rebuild.
+are cached by a hash of their content: an unchanged page costs nothing on rebuild. Every line
+is at least 40 px tall (12 px in a 360 px wide thumbnail); the key figure is a one-line badge.
+A card is drawn straight in palette indices and written as PNG by blocks of rows, the blocks
+it shares with its kind's background compressed once (see compose and _png).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import multiprocessing
 import os
 import re
+import struct
 import unicodedata
+import zlib
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,7 +34,7 @@ BLUE = (0, 0, 145)
 RED = (201, 25, 30)
 WHITE = (255, 255, 255)
 SOFT = (227, 227, 253)
-VERSION = "2"  # bump when the drawing changes, to refresh cached cards
+VERSION = "3"  # bump when the drawing changes, to refresh cached cards
 
 
 @dataclass(frozen=True)
@@ -98,10 +102,24 @@ def has_glyph(char: str, bold: bool = False) -> bool:
     return char.isspace() or _mask(font(40, bold), char) != _missing_mask(bold)
 
 
+@lru_cache(maxsize=2)
+def _plain(bold: bool) -> frozenset[str]:
+    """Characters drawn as they are (Latin letters, digits, French punctuation): a text made
+    of them only needs its spaces collapsed (see drawable)."""
+    chars = [*map(chr, range(0x20, 0x250)), *"’‘“”«»–—…€•·"]
+    return frozenset(
+        c
+        for c in chars
+        if unicodedata.category(c) not in ("Mn", "Me", "Mc", "Cf", "Cc") and has_glyph(c, bold)
+    )
+
+
 def drawable(text: str, bold: bool = False) -> str:
     """``text`` as the card can show it: clusters whose base the font lacks (emoji, rare
     scripts) are left out rather than drawn as boxes, at most MAX_MARKS marks per letter,
     no invisible format character, spaces collapsed. The page's own title keeps everything."""
+    if _plain(bold).issuperset(text):  # the usual case, at once
+        return " ".join(text.split())
     kept = []
     for cluster in graphemes(text):
         cluster = unicodedata.normalize("NFD", cluster)  # « é » counts as e + one mark
@@ -131,19 +149,35 @@ def _pieces(word: str) -> list[str]:
     return parts or [word]
 
 
-def layout(text: str, fnt: ImageFont.FreeTypeFont, width: int, max_lines: int) -> Layout:
+@lru_cache(maxsize=16384)
+def _length(fnt: ImageFont.FreeTypeFont, word: str) -> float:
+    """A word's width, measured once per font: a line's width is the sum of its words' and
+    spaces' (layout checks each line it returns against the width measured whole)."""
+    return float(fnt.getlength(word))
+
+
+def layout(
+    text: str, fnt: ImageFont.FreeTypeFont, width: int, max_lines: int, exact: bool = False
+) -> Layout:
     """Word-wrap to a pixel width, breaking long words after their hyphens first, cutting a
     word (between graphemes, with a hyphen) only when one piece is wider than the line; the
-    last line is ellipsised when the text is too long."""
+    last line is ellipsised when the text is too long. Lines are measured word by word, then
+    checked whole (``exact``: measured whole all along, if a check failed)."""
     lines: list[str] = []
     current = ""
+    current_w = 0.0
+    space = _length(fnt, " ")
     cut = split = False
     for word in text.split():
         if len(lines) > max_lines:
             break  # enough to know the text does not fit
         candidate = f"{current} {word}".strip()
-        if fnt.getlength(candidate) <= width:
-            current = candidate
+        if exact:
+            candidate_w = fnt.getlength(candidate)
+        else:
+            candidate_w = current_w + space + _length(fnt, word) if current else _length(fnt, word)
+        if candidate_w <= width:
+            current, current_w = candidate, candidate_w
             continue
         for index, piece in enumerate(_pieces(word)):
             joined = (current + piece) if index else f"{current} {piece}".strip()
@@ -167,8 +201,11 @@ def layout(text: str, fnt: ImageFont.FreeTypeFont, width: int, max_lines: int) -
                 lines.append("".join(clusters[:low]) + "-")
                 current = "".join(clusters[low:])
                 cut = split = True
+        current_w = fnt.getlength(current)
     if current:
         lines.append(current)
+    if not exact and any(fnt.getlength(line) > width for line in lines[:max_lines]):
+        return layout(text, fnt, width, max_lines, exact=True)
     ellipsis = len(lines) > max_lines
     if ellipsis:
         lines = lines[:max_lines]
@@ -225,84 +262,226 @@ def alt_text(card: Card) -> str:
     return " — ".join(parts)
 
 
-def draw_card(card: Card) -> bytes:
-    # A flat design needs few colours: mapped onto a fixed 64-colour palette (the anti-aliasing
-    # shades included), the file is about three times lighter and the encoding several times
-    # faster than full RGB.
-    out = io.BytesIO()
-    image = _draw(card).quantize(palette=_palette(), dither=Image.Dither.NONE)
-    image.save(out, "PNG", compress_level=3)
-    return out.getvalue()
+# --- drawing ------------------------------------------------------------------------------
+# Every line of a card is at least 40 px tall (MIN_TEXT): 12 px in a 360 px wide thumbnail
+# (LinkedIn's feed on a phone). The key figure is a badge on one line, never broken.
+MIN_TEXT = 40
+SITE_SIZE = 40  # the site's name, in the header band
+KIND_SIZE = 40  # the badge of the kind of page (« Fiche action »)
+FIGURE_SIZE = 40  # the key figure's badge
+TERRITORY_SIZE = 40  # « Territoire d'industrie … », at the bottom
+LEFT, RIGHT = 64, WIDTH - 64
+HEADER = 100  # height of the blue band
+BADGE_TOP, BADGE_H = 124, 64
+TITLE_TOP = BADGE_TOP + BADGE_H + 28
+TERRITORY_BASELINE = HEIGHT - 40
+RED_LINE = HEIGHT - 14
+GAP = 24
+
+# A card is drawn straight in palette indices (an « L » image whose values are indices), never
+# in RGB then quantised: each text has one colour on one background, and its anti-aliasing is a
+# ramp of RAMP shades between the two. Palette: one ramp per (text, background), then red.
+RAMP = 16
+TEXT, MUTED, BADGE, HEADER_TEXT = 0, 1, 2, 3  # ramps
+_RAMPS = (((22, 22, 22), WHITE), ((58, 58, 58), WHITE), (BLUE, SOFT), (WHITE, BLUE))
+WHITE_I, SOFT_I, BLUE_I = TEXT * RAMP, BADGE * RAMP, HEADER_TEXT * RAMP  # the backgrounds
+RED_I = len(_RAMPS) * RAMP
+PALETTE = [
+    round(bg[c] + (fg[c] - bg[c]) * step / (RAMP - 1))
+    for fg, bg in _RAMPS
+    for step in range(RAMP)
+    for c in range(3)
+] + list(RED)
 
 
-@lru_cache(maxsize=1)
-def _palette() -> Image.Image:
-    """The palette of every card, taken from a sample card that uses every element."""
-    sample = Card(
-        "Échantillon de couleurs : titre, badge, chiffre clé et territoire",
-        "Fiche action",
-        "Territoire d'exemple",
-        "1 000 000 € de budget",
-        "Territoires d'industrie",
-    )
-    return _draw(sample).quantize(colors=64, method=Image.Quantize.FASTOCTREE)
+@dataclass(frozen=True)
+class Drawn:
+    """A line of text drawn on a card: its text, font size and ink box (for the tests)."""
+
+    text: str
+    size: int
+    box: tuple[int, int, int, int]
+    ramp: int
+    bold: bool
 
 
-@lru_cache(maxsize=4)
-def _background(site_name: str) -> Image.Image:
-    """What every card of a site shares: the header band with its logo and name, the red line."""
-    img = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
+@lru_cache(maxsize=128)
+def _patch(
+    text: str, size: int, bold: bool, ramp: int, anchor: str
+) -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """A line drawn once on the first index of its ramp (its background colour): Pillow
+    blends the anti-aliased text from there to the last index (its colour), so that every
+    pixel is an index of the ramp. Returns the patch and its box around the anchor point.
+    Lines that come back (a territory's name, a status, a kind) are drawn once."""
+    fnt = font(size, bold)
+    left, top, right, bottom = (int(v) for v in fnt.getbbox(text, anchor=anchor))
+    patch = Image.new("L", (max(1, right - left), max(1, bottom - top)), ramp * RAMP)
+    fill = ramp * RAMP + RAMP - 1
+    ImageDraw.Draw(patch).text((-left, -top), text, font=fnt, fill=fill, anchor=anchor)
+    return patch, (left, top, right, bottom)
+
+
+def _text(
+    canvas: Image.Image,
+    xy: tuple[int, int],
+    text: str,
+    fnt: ImageFont.FreeTypeFont,
+    ramp: int,
+    anchor: str = "la",
+    bold: bool = False,
+    keep: bool = True,
+) -> Drawn:
+    """Draw a line on ``canvas``, whose box lies on the ramp's background colour (``keep``:
+    the line may come back, its patch is kept)."""
+    size = int(fnt.size)
+    x, y = xy
+    if keep:
+        patch, (left, top, right, bottom) = _patch(text, size, bold, ramp, anchor)
+        canvas.paste(patch, (x + left, y + top))
+    else:  # a title's line, drawn in place: it lies on white, the first index of its ramp
+        left, top, right, bottom = (int(v) for v in fnt.getbbox(text, anchor=anchor))
+        fill = ramp * RAMP + RAMP - 1
+        ImageDraw.Draw(canvas).text(xy, text, font=fnt, fill=fill, anchor=anchor)
+    return Drawn(text, size, (x + left, y + top, x + right, y + bottom), ramp, bold)
+
+
+def _one_line(text: str, fnt: ImageFont.FreeTypeFont, width: int) -> str:
+    return wrap(text, fnt, width, 1)[0] if text else text
+
+
+@dataclass
+class _Background:
+    """What the cards of one kind share, drawn once: the header band with its logo and the
+    site's name, the kind's badge, the red line; and its PNG rows, compressed when first met
+    unchanged in a card (see _png)."""
+
+    canvas: Image.Image  # palette indices
+    lines: tuple[Drawn, ...]
+    badge_right: int
+    raw: bytes = b""
+    blocks: dict[int, bytes] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=16)  # about 1.5 MB each: cards come page after page, kind after kind
+def _background(site_name: str, kind: str) -> _Background:
+    img = Image.new("L", (WIDTH, HEIGHT), WHITE_I)
     d = ImageDraw.Draw(img)
-    d.rectangle([0, 0, WIDTH, 96], fill=BLUE)
+    d.rectangle([0, 0, WIDTH, HEADER], fill=BLUE_I)
     # Logo: a small factory drawn with shapes (no external asset).
-    factory = [
-        (48, 68),
-        (48, 44),
-        (60, 36),
-        (60, 44),
-        (72, 36),
-        (72, 44),
-        (80, 40),
-        (80, 26),
-        (88, 26),
-        (88, 68),
-    ]
-    d.polygon(factory, fill=WHITE)
-    d.text((108, 48), site_name, font=font(30, bold=True), fill=WHITE, anchor="lm")
-    d.rectangle([0, HEIGHT - 14, WIDTH, HEIGHT], fill=RED)
-    return img
+    factory = [(48, 72), (48, 46), (61, 37), (61, 46), (74, 37), (74, 46), (83, 42)]
+    d.polygon([*factory, (83, 26), (92, 26), (92, 72)], fill=WHITE_I)
+    name_font = font(SITE_SIZE, bold=True)
+    name = _one_line(drawable(site_name, bold=True), name_font, RIGHT - 116)
+    lines = []
+    if name:
+        lines.append(_text(img, (116, HEADER // 2), name, name_font, HEADER_TEXT, "lm", True))
+    kind_font = font(KIND_SIZE, bold=True)
+    label = _one_line(drawable(kind, bold=True), kind_font, RIGHT - LEFT - 48)
+    badge_right = LEFT + int(kind_font.getlength(label)) + 48
+    d.rounded_rectangle([LEFT, BADGE_TOP, badge_right, BADGE_TOP + BADGE_H], 10, fill=SOFT_I)
+    middle = BADGE_TOP + BADGE_H // 2
+    lines.append(_text(img, (LEFT + 24, middle), label, kind_font, BADGE, "lm", True))
+    d.rectangle([0, RED_LINE, WIDTH, HEIGHT], fill=RED_I)
+    return _Background(img, tuple(lines), badge_right, _rows(img))
 
 
-def _draw(card: Card) -> Image.Image:
-    img = _background(card.site_name).copy()
+def compose(card: Card) -> tuple[Image.Image, list[Drawn]]:
+    """The card as palette indices (see PALETTE) and every line drawn on it."""
+    background = _background(card.site_name, card.kind)
+    img = background.canvas.copy()
+    lines = list(background.lines)
     d = ImageDraw.Draw(img)
-    left, right = 64, WIDTH - 64
-    kind_font = font(28, bold=True)
-    d.rounded_rectangle(
-        [left, 130, left + int(kind_font.getlength(card.kind)) + 32, 178], radius=8, fill=SOFT
-    )
-    d.text((left + 16, 154), drawable(card.kind, bold=True), font=kind_font, fill=BLUE, anchor="lm")
-    figure_w = 0
-    if card.figure:
-        ffont = font(34, bold=True)
-        figure_lines = wrap(drawable(card.figure, bold=True), ffont, 300, 3)
-        figure_w = 340
-        box_top = 220
-        box_h = 30 + 46 * len(figure_lines)
-        d.rectangle([right - figure_w, box_top, right, box_top + box_h], fill=SOFT)
-        d.rectangle([right - figure_w, box_top, right - figure_w + 8, box_top + box_h], fill=BLUE)
-        for i, line in enumerate(figure_lines):
-            d.text((right - figure_w + 28, box_top + 20 + 46 * i), line, font=ffont, fill=BLUE)
-    title_w = right - left - (figure_w + 40 if figure_w else 0)
-    tfont, lines = fit_title(drawable(card.title, bold=True) or card.kind, title_w, 300)
-    line_h = int(tfont.size * 1.25)
-    for i, line in enumerate(lines):
-        d.text((left, 215 + i * line_h), line, font=tfont, fill=(22, 22, 22))
+    bottom = RED_LINE - 24  # the lowest the title may reach
     if card.territory:
-        name = drawable(f"Territoire d'industrie {card.territory}")
-        territory = wrap(name, font(30), right - left, 1)[0]
-        d.text((left, HEIGHT - 64), territory, font=font(30), fill=(58, 58, 58), anchor="ls")
-    return img
+        tfont = font(TERRITORY_SIZE)
+        name = _one_line(drawable(f"Territoire d'industrie {card.territory}"), tfont, RIGHT - LEFT)
+        lines.append(_text(img, (LEFT, TERRITORY_BASELINE), name, tfont, MUTED, "ls"))
+        bottom = TERRITORY_BASELINE - tfont.getmetrics()[0] - GAP
+    if card.figure:  # a badge on one line: beside the kind's if there is room, else above
+        ffont = font(FIGURE_SIZE, bold=True)
+        figure = _one_line(drawable(card.figure, bold=True), ffont, RIGHT - LEFT - 56)
+        width = int(ffont.getlength(figure)) + 56
+        top = BADGE_TOP
+        if background.badge_right + GAP + width > RIGHT:
+            top = bottom - BADGE_H
+            bottom = top - GAP
+        x = RIGHT - width if top == BADGE_TOP else LEFT
+        d.rectangle([x, top, x + width, top + BADGE_H], fill=SOFT_I)
+        d.rectangle([x, top, x + 8, top + BADGE_H], fill=BLUE_I)
+        middle = (x + 32, top + BADGE_H // 2)
+        lines.append(_text(img, middle, figure, ffont, BADGE, "lm", bold=True))
+    title = drawable(card.title, bold=True) or drawable(card.kind, bold=True)
+    tfont, title_lines = fit_title(title, RIGHT - LEFT, bottom - TITLE_TOP)
+    line_h = int(tfont.size * 1.25)
+    for i, line in enumerate(title_lines):
+        xy = (LEFT, TITLE_TOP + i * line_h)
+        lines.append(_text(img, xy, line, tfont, TEXT, bold=True, keep=False))
+    return img, lines
+
+
+def draw_card(card: Card) -> bytes:
+    """The card's PNG, written from its palette indices (no quantisation)."""
+    canvas, _ = compose(card)
+    return _png(canvas, _background(card.site_name, card.kind))
+
+
+# --- PNG ----------------------------------------------------------------------------------
+# A card differs from its kind's background in a few bands of rows (title, figure, territory):
+# its image data is compressed by blocks of BLOCK rows, each block on its own (a full flush
+# ends it), so that a block left as in the background is compressed once per kind and reused.
+BLOCK = 8
+_LEVEL = 1  # deflate level: the flat image compresses well at the fastest one
+
+
+def _rows(canvas: Image.Image) -> bytes:
+    """The PNG image data before compression: each row after its filter byte (0, none), made
+    by pasting the canvas one column to the right of a column of zeros."""
+    wide = Image.new("L", (WIDTH + 1, HEIGHT), 0)
+    wide.paste(canvas, (1, 0))
+    return wide.tobytes()
+
+
+def _deflate(block: bytes) -> bytes:
+    packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)  # raw deflate, fresh dictionary
+    return packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _png(canvas: Image.Image, background: _Background) -> bytes:
+    """A PNG (8-bit palette, no metadata) of ``canvas``: blocks equal to the background's are
+    taken compressed from it."""
+    raw = _rows(canvas)
+    size = BLOCK * (WIDTH + 1)
+    parts = [b"\x78\x01"]  # zlib header: deflate, 32 KiB window, fastest
+    changed = -1  # start of the run of changed blocks not yet compressed (-1: none)
+    for start in range(0, len(raw), size):
+        block = raw[start : start + size]
+        if block != background.raw[start : start + size]:
+            changed = start if changed < 0 else changed
+            continue
+        if changed >= 0:  # a run of changed blocks, compressed at once
+            parts.append(_deflate(raw[changed:start]))
+            changed = -1
+        if start not in background.blocks:
+            background.blocks[start] = _deflate(block)
+        parts.append(background.blocks[start])
+    if changed >= 0:
+        parts.append(_deflate(raw[changed:]))
+    parts.append(zlib.compressobj(_LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_FINISH))
+    parts.append(struct.pack(">I", zlib.adler32(raw)))
+    header = struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 3, 0, 0, 0)  # 8-bit palette
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _chunk(b"IHDR", header),
+            _chunk(b"PLTE", bytes(PALETTE)),
+            _chunk(b"IDAT", b"".join(parts)),
+            _chunk(b"IEND", b""),
+        )
+    )
 
 
 def draw_missing(cards: list[Card], cache_dir: Path) -> int:

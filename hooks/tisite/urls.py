@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
 import string
 from urllib.parse import urljoin
 
@@ -50,6 +51,8 @@ TABLE: dict[str, str] = {
     "lettres-rss": "{t}/lettres/rss.xml",
     "lettres-atom": "{t}/lettres/atom.xml",
     "agenda-ics": "{t}/agenda/agenda.ics",
+    # the territory's data bundle for a national portal (tisite.bundle, tisite.federation)
+    "donnees-territoire": "{t}/donnees.json",
     # national files
     "rss": "rss.xml",
     "atom": "atom.xml",
@@ -59,6 +62,9 @@ TABLE: dict[str, str] = {
     "plan-du-site": "sitemap.xml",
     "robots": "robots.txt",
     "redirections": "_redirects",
+    # federation: the site's bundles (read by a national portal) and their JSON Schema
+    "federation": "federation.json",
+    "schema-donnees": "schemas/donnees-territoire-1.schema.json",
 }
 
 # The pages of a territory in the order of its navigation: (name, navigation title).
@@ -76,9 +82,35 @@ SHARING_IMAGE = "partage.png"  # beside every page (its Open Graph image)
 EDITOR = "admin/"  # the web editor: not a page of the site
 # Folders of the site that no entry of the table names: the site's and the theme's own files,
 # the search index, the web editor; and first segments kept for national pages to come.
-SITE_FOLDERS = ("assets", "search", "pagefind", EDITOR.rstrip("/"), "territoires", "lettres")
+SITE_FOLDERS = (
+    "assets",
+    "search",
+    "pagefind",
+    "pagefind-portail",  # a national portal's index of its harvested actions (searchindex)
+    EDITOR.rstrip("/"),
+    "territoires",
+    "lettres",
+)
 # The email versions of a letter, beside its page (entries of the table and the copy to send).
 EMAIL_NAMES = ("lettre-courriel", "lettre-texte", "lettre-envoi-html", "lettre-envoi-texte")
+# Pages and files of a network of territories only: a one-territory site leaves them out (its
+# published addresses among them redirect to the territory: see ``set_home_territory``).
+NETWORK_ONLY = ("tableau-de-bord", "actions", "actions-liste", "carte-territoires")
+
+# A one-territory site (site.yml « mode », or a single folder in territoires/): that territory's
+# home is the site's home « », and its former address « <t>/ » redirects there. Set by each
+# build once the content is loaded (loader.home_territory), for every address of that build.
+_home_territory: str | None = None
+
+
+def set_home_territory(slug: str | None) -> None:
+    """The territory whose site this is (None: a network of territories)."""
+    global _home_territory
+    _home_territory = slug
+
+
+def home_territory() -> str | None:
+    return _home_territory
 
 
 def reserved_top() -> frozenset[str]:
@@ -121,7 +153,22 @@ def url_to(name: str, **params: object) -> str:
     missing = parameters(name) - set(params)
     if missing:
         raise KeyError(f"{name} : paramètres manquants {sorted(missing)}")
+    if name == "territoire" and _home_territory is not None and str(params["t"]) == _home_territory:
+        return TABLE["accueil"]
+    return network_url(name, **params)
+
+
+def network_url(name: str, **params: object) -> str:
+    """The address an entry has on a site of several territories: on a one-territory site,
+    the former address of its home (« <t>/ », a redirect) and of the network's pages."""
     return TABLE[name].format(**{k: str(v) for k, v in params.items()})
+
+
+def matches(name: str, address: str) -> bool:
+    """Whether a root-relative address (« /actions/axe/attirer/ ») is one of the entry's."""
+    parts = re.split(r"\{[a-z]+\}", TABLE[name])
+    pattern = "[^/]+".join(re.escape(part) for part in parts)
+    return re.fullmatch(pattern, address.lstrip("/")) is not None
 
 
 def section(name: str) -> str:

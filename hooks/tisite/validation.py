@@ -120,6 +120,13 @@ def to_problem(err: ErrorDetails, model: type[BaseModel], source: Source) -> Pro
     return Problem(source.rel, source.line_of(loc), field or None, message)
 
 
+def explain(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, str]:
+    """(field, French message) of one error of ``model``, for a document that is not a file
+    of the repository (a bundle harvested by a national portal, tisite.federation)."""
+    loc = [p for p in err["loc"] if not _is_internal(p)]
+    return format_loc(loc), _message(err, model, loc)
+
+
 def _is_internal(part: Any) -> bool:
     # pydantic adds the name of a function validator or of a union member to the location.
     return isinstance(part, str) and (

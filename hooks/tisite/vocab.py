@@ -37,6 +37,8 @@ NATURES_SOUTIEN = (
 )
 INDICATEUR_TYPES = ("suivi", "résultat", "performance")
 
+# What the site is (site.yml « mode »): a network of territories, or one territory's own site.
+MODES = ("national", "territoire")
 ACCESSIBILITE = ("non conforme", "partiellement conforme", "totalement conforme")
 
 

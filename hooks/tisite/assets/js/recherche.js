@@ -66,8 +66,18 @@
   }
 
   // A result's address, if it is one of the site's pages: a path of this site (a name such as
-  // « /\\autre.example » would be read by the browser as another host).
-  function link(url) {
+  // « /\\autre.example » would be read by the browser as another host). On a national portal,
+  // the action finder also gives ``origins``: the sites of its harvested territories, whose
+  // actions are linked there by absolute address.
+  function link(url, origins) {
+    if (origins && typeof url === "string" && /^https?:\/\//.test(url)) {
+      try {
+        var away = new URL(url);
+        return origins.indexOf(away.origin) >= 0 ? away.href : null;
+      } catch (e) {
+        return null;
+      }
+    }
     if (typeof url !== "string" || !/^\/(?![\/\\])/.test(url)) return null;
     try {
       var target = new URL(url, window.location.href);
@@ -176,6 +186,8 @@
     }
 
     function item(data) {
+      // a portal's harvested action (merged by the action finder): not a page of this site
+      if (data.meta && data.meta.lien) return null;
       var href = link(data.url);
       if (!href) return null;
       var meta = data.meta || {};

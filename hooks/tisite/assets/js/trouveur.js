@@ -1,7 +1,11 @@
 /* The national action finder (/actions/, tisite/finder.py): filters every fiche action of
    every territory by words, region, territory, priority, axis and status, from the search
    index (Pagefind's filters). The choices live in the address (?region=…&q=…), so that a
-   filtered list can be shared. Without JavaScript the page offers one list per facet instead. */
+   filtered list can be shared. The page arrives with the form, the count and the first results
+   already written (tisite/finder.py, first_results): with no choice in the address, the script
+   takes them over as they are, and loads the index only when the visitor asks for something
+   else, so that nothing moves while the page loads. Without JavaScript the form is hidden
+   (assets/css/sans-js.css) and the page offers one list per facet instead. */
 (function () {
   "use strict";
   var PAGE = 20;
@@ -16,8 +20,12 @@
     var text = form.querySelector("input[name=q]");
     var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
     var labels = new Map(); // the options' first labels, « Occitanie (12) »
-    var results = [];
-    var shown = 0;
+    // a national portal: its harvested territories' actions, in an index of its own
+    var harvested = form.getAttribute("data-index-recolte");
+    var origins = (form.getAttribute("data-origines") || "").split(" ").filter(Boolean);
+    var merging = null;
+    var results = null; // the index's answer; null: the first results are the page's own
+    var shown = list.children.length;
     var asked = 0;
     var timer = null;
 
@@ -35,8 +43,10 @@
         select.value = wanted;
       }
     });
-    form.hidden = false;
+    var chosen = text.value || selects.some(function (select) { return select.value; });
+    form.hidden = false; // (a page written before the form was: shown by the script)
     list.hidden = false;
+    form.dataset.pret = "1";
 
     function filters() {
       var out = { type: "Fiche action" };
@@ -66,9 +76,10 @@
     }
 
     function card(data) {
-      var href = search.link(data.url);
-      if (!href) return null;
       var meta = data.meta || {};
+      // a harvested action (an index of the portal's own): its page is on its own site
+      var href = meta.lien ? search.link(meta.lien, origins) : search.link(data.url);
+      if (!href) return null;
       var li = document.createElement("li");
       li.className = "ti-finder__result";
       var title = document.createElement("a");
@@ -88,7 +99,24 @@
     }
 
     function showMore(focus) {
-      var batch = results.slice(shown, shown + PAGE);
+      if (!results) { // the page's first results: ask the index, then show as many more
+        var wanted = shown + PAGE;
+        return ask().then(function (ticket) {
+          if (ticket !== asked) return;
+          shown = 0;
+          list.replaceChildren();
+          return showBatch(false, wanted).then(function () {
+            if (ticket !== asked || !focus) return;
+            var next = list.children[wanted - PAGE];
+            if (next) next.querySelector("a").focus();
+          });
+        });
+      }
+      return showBatch(focus, PAGE);
+    }
+
+    function showBatch(focus, size) {
+      var batch = results.slice(shown, shown + size);
       shown += batch.length;
       var ticket = asked;
       return Promise.all(batch.map(function (r) { return r.data(); })).then(function (all) {
@@ -103,22 +131,42 @@
       });
     }
 
-    function run() {
+    // The index's answer to the current choices; resolves with its ticket (a newer question
+    // makes it stale).
+    function ask() {
       asked += 1;
       var ticket = asked;
       var words = text.value.trim();
-      remember();
-      status.textContent = "Recherche en cours…";
-      search
+      return search
         .load()
+        .then(function (pagefind) {
+          if (!harvested) return pagefind;
+          if (!merging) {
+            var path = new URL(harvested, window.location.href).pathname;
+            merging = pagefind.mergeIndex(path).then(function () { return pagefind; });
+            merging.catch(function () { merging = null; });
+          }
+          return merging;
+        })
         .then(function (pagefind) { return pagefind.search(words || null, { filters: filters() }); })
         .then(function (found) {
-          if (ticket !== asked) return;
+          if (ticket !== asked) return ticket;
           results = found.results;
+          counts(found);
+          return ticket;
+        });
+    }
+
+    function run() {
+      var words = text.value.trim();
+      remember();
+      status.textContent = "Recherche en cours…";
+      ask()
+        .then(function (ticket) {
+          if (ticket !== asked) return;
           shown = 0;
           list.replaceChildren();
-          counts(found);
-          return showMore(false).then(function () {
+          return showBatch(false, PAGE).then(function () {
             if (ticket !== asked) return;
             status.textContent = results.length
               ? search.plural(results.length, "fiche action", "fiches actions") + (words ? " pour « " + words + " »" : "")
@@ -146,8 +194,12 @@
         run();
       }, 0);
     });
-    more.addEventListener("click", function () { showMore(true); });
-    run();
+    more.addEventListener("click", function () {
+      showMore(true).catch(function () {
+        status.textContent = "La recherche n'a pas pu être chargée : les listes par région, priorité, axe et statut ci-dessous restent disponibles.";
+      });
+    });
+    if (chosen || !list.children.length) run(); // choices from a shared address
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);

@@ -1,0 +1,116 @@
+"""A build with nothing to do keeps the site folder (tisite.uptodate), and anything that shapes
+the site makes it build again: content, a new file, the engine adapter, the engine, the day, a
+file of the site removed by hand. Never stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ti_inprocess
+from tisite import pipeline, uptodate
+
+
+def _git(project: Path, *args: str) -> None:
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "-C", str(project), *identity, *args], check=True, capture_output=True)
+
+
+def _build(project: Path) -> str:
+    done = ti_inprocess("build", cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
+def test_nothing_changed_keeps_the_site_and_any_change_builds_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _git(project, "init", "-q", "-b", "main")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "exemple")
+    first = _build(project)
+    assert uptodate.UNCHANGED not in first
+    site = project / "site"
+    before = uptodate.listing(site)
+
+    # Nothing changed: no stage of the pipeline runs, the folder is the same, the report too.
+    def no_stage(*args: object, **kwargs: object) -> None:
+        raise AssertionError("une étape de la construction a été lancée")
+
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "prepare", no_stage)
+        again = _build(project)
+    assert uptodate.UNCHANGED in again and "Site à jour dans" in again
+    assert "Pages en cache" in again  # the report of the build that made the site, repeated
+    assert uptodate.listing(site) == before
+
+    # A fiche action edited, not committed: built again, the edit published.
+    fiche = next((project / "territoires").glob("*/actions/*.md"))
+    fiche.write_text(
+        fiche.read_text(encoding="utf-8").replace(
+            "\n---\n", "\n---\n\nMot témoin zygomorphe.\n", 1
+        ),
+        encoding="utf-8",
+    )
+    edited = _build(project)
+    assert uptodate.UNCHANGED not in edited
+    assert any("zygomorphe" in p.read_text(encoding="utf-8") for p in site.rglob("index.html"))
+    assert uptodate.UNCHANGED in _build(project)
+
+    # The engine adapter edited (the project's hooks/), or the core's code: built again.
+    adapter = project / "hooks" / "mkdocs_hooks.py"
+    adapter.write_text(adapter.read_text(encoding="utf-8") + "\n# modifié\n", encoding="utf-8")
+    assert uptodate.UNCHANGED not in _build(project)
+    assert uptodate.UNCHANGED in _build(project)
+    with monkeypatch.context() as m:
+        m.setattr(uptodate, "code_digest", lambda: "code modifié")
+        assert uptodate.UNCHANGED not in _build(project)
+    assert uptodate.UNCHANGED not in _build(project)  # back to the code that runs
+
+    # Another day (late actions, the index's date), another engine: built again.
+    class Tomorrow(dt.date):
+        @classmethod
+        def today(cls) -> Tomorrow:
+            return cls(2099, 1, 1)
+
+    with monkeypatch.context() as m:
+        m.setattr(pipeline.dt, "date", Tomorrow)
+        assert uptodate.UNCHANGED not in _build(project)
+    key = uptodate.inputs_key(project, "mkdocs", {}, dt.date.today())
+    assert key != uptodate.inputs_key(project, "properdocs", {}, dt.date.today())
+
+    # A page of the site removed by hand: built again, the page back.
+    assert uptodate.UNCHANGED not in _build(project)  # back to today's site
+    assert uptodate.UNCHANGED in _build(project)
+    page = next(site.glob("*/plan-action/index.html"))
+    page.unlink()
+    assert uptodate.UNCHANGED not in _build(project)
+    assert page.is_file()
+
+    # A new file not yet committed counts too.
+    (project / "docs" / "nouvelle-page.md").write_text("# Nouvelle page\n", encoding="utf-8")
+    assert uptodate.UNCHANGED not in _build(project)
+    assert (site / "nouvelle-page" / "index.html").is_file()
+
+    # Control: a key blind to the content keeps a stale site.
+    monkeypatch.setattr(uptodate, "inputs_key", lambda *args: "toujours la même")
+    _build(project)
+    fiche.write_text(fiche.read_text(encoding="utf-8").replace("zygomorphe", "xérophile"))
+    assert uptodate.UNCHANGED in _build(project)
+    assert not any("xérophile" in p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+
+
+def test_without_git_or_for_a_portal_every_build_is_a_full_one(project: Path) -> None:
+    assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) is None
+    _git(project, "init", "-q", "-b", "main")
+    assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) is not None  # control
+    site_yml = project / "site.yml"
+    site_yml.write_text(
+        site_yml.read_text(encoding="utf-8")
+        + "\nportail:\n  sources:\n    - https://territoire.example.org/\n",
+        encoding="utf-8",
+    )
+    assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) is None
