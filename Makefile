@@ -98,8 +98,8 @@ test: $(STAMP) quality-deps ## Lance toute la suite de tests
 	NO_MKDOCS_2_WARNING=1 VNU_JAR=$(CURDIR)/$(VNU_JAR) DOIUSE_EMAIL=$(CURDIR)/$(DOIUSE_EMAIL) $(BIN)/python -m pytest
 
 # Sans Java, Chromium, npm ni Node.js (un clone neuf suffit) : les marqueurs de pyproject.toml.
-test-rapide: $(STAMP) ## Les tests rapides (moins d'une minute) : ni navigateur, ni Nu Html Checker, ni doiuse-email, ni éditeur web, ni mesure, ni tests lents
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -q -m "not browser and not bench and not nu and not courriel and not editeur and not lent"
+test-rapide: $(STAMP) ## Les tests rapides (moins d'une minute) : ni navigateur, ni Nu Html Checker, ni doiuse-email, ni éditeur web, ni mesure, ni tests lents, ni processus ti
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -q -m "not browser and not bench and not nu and not courriel and not editeur and not lent and not processus"
 
 bench: $(STAMP) ## Mesures de performance (BENCH_ARGS="--tailles 10 --repetitions 5" par exemple)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python scripts/bench.py $(BENCH_ARGS)

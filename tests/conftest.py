@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import chdir, contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser
@@ -121,6 +123,102 @@ def override_in_copy(root: Path, module: str, code: str) -> dict[str, str]:
     path = root / "hooks" / "tisite" / f"{module}.py"
     path.write_text(path.read_text(encoding="utf-8") + "\n\n" + code, encoding="utf-8")
     return copied_hooks_env(root)
+
+
+def switch_off(
+    monkeypatch: pytest.MonkeyPatch, module: str, name: str, replacement: object
+) -> None:
+    """Negative controls, in this process: ``tisite.<module>.<name>`` becomes ``replacement``,
+    and so does every name bound to the same object in the modules of ``tisite`` that imported
+    it (``from .sanitize import sanitize``), as a redefinition at the end of the module would
+    (override_in_copy). ``monkeypatch`` puts everything back after the test."""
+    import importlib
+
+    target = importlib.import_module(f"tisite.{module}")
+    original = getattr(target, name)
+    monkeypatch.setattr(target, name, replacement)
+    for loaded in [m for n, m in sys.modules.items() if n.startswith("tisite.") and m]:
+        for attribute, value in list(vars(loaded).items()):
+            if value is original and loaded is not target:
+                monkeypatch.setattr(loaded, attribute, replacement)
+
+
+# --- at most 10 test functions start a `ti` process (or an engine's, the bench's, pytest's) ---
+# They test the command line itself (exit codes, signals, the lock between two processes, an
+# engine that replaces MkDocs for its whole process) and carry the marker « processus »; any
+# other test that starts such a process fails (_no_ti_process below; test_fixtures.py counts).
+MAX_PROCESS_TESTS = 10
+_current: list[pytest.Item] = []
+_starting: list[str] = []  # the fixture of starts_ti being set up
+
+
+def starts_ti(fixture: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+    """For a (module- or session-scoped) generator fixture that starts one `ti` process shared
+    by several tests (`ti serve` for the editor's browser tests): its setup may start it, and
+    it counts once among the MAX_PROCESS_TESTS (test_fixtures.py)."""
+
+    @functools.wraps(fixture)
+    def setting_up(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        steps = fixture(*args, **kwargs)
+        _starting.append(fixture.__name__)
+        try:
+            value = next(steps)
+        finally:
+            _starting.pop()
+        yield value
+        yield from steps
+
+    return setting_up
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    _current.append(item)
+    try:
+        yield
+    finally:
+        _current.pop()
+
+
+def spawns_ti(command: object) -> bool:
+    """Whether a command line (as subprocess takes it) runs ti, an engine, the bench or pytest
+    (``ti``, ``python -m tisite.cli``, ``python -c <code using tisite>``, ``scripts/bench.py``)."""
+    if isinstance(command, str | bytes | os.PathLike):
+        command = [command]
+    words = [os.fsdecode(w) for w in command]  # type: ignore[attr-defined]
+    program = Path(words[0]).name if words else ""
+    if program in ("ti", "mkdocs", "properdocs"):
+        return True
+    if not program.startswith("python") or len(words) < 2:
+        return False
+    if words[1] == "-m" and len(words) > 2:
+        return words[2].split(".")[0] in ("tisite", "mkdocs", "properdocs", "pytest")
+    if words[1] == "-c" and len(words) > 2:
+        return "tisite" in words[2] or "mkdocs" in words[2]
+    return Path(words[1]).name == "bench.py"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_ti_process() -> Iterator[None]:
+    """Fails a test (fixtures included) that starts a `ti` process without the marker."""
+    real = subprocess.Popen.__init__
+
+    def guarded(self: subprocess.Popen[str], args: object, *rest: object, **kw: object) -> None:
+        item = _current[-1] if _current else None
+        allowed = _starting or item is None or item.get_closest_marker("processus")
+        if not allowed and spawns_ti(args):
+            raise AssertionError(
+                f"{item.nodeid if item else ''} lance un processus ({args!r}) : appelez le pipeline dans ce "
+                "processus (build_site, ti_inprocess, switch_off) ou marquez le test "
+                "« processus » s'il teste la ligne de commande elle-même"
+            )
+        real(self, args, *rest, **kw)  # type: ignore[arg-type]
+
+    subprocess.Popen.__init__ = guarded  # type: ignore[assignment,method-assign]
+    try:
+        yield
+    finally:
+        subprocess.Popen.__init__ = real  # type: ignore[method-assign]
 
 
 def run_ti(
@@ -252,19 +350,72 @@ def base_url(built_site: Path) -> Iterator[str]:
         yield url
 
 
-def build_site(root: Path, **options: object) -> Path:
-    """A strict build of the project at ``root`` into ``root/site``, in this process (the
-    settings of tisite.settings as keywords); the CLI's own behaviour is tested with run_ti."""
-    from tisite import engine
+BUILD_LINES: dict[Path, list[str]] = {}
 
-    engine.build(root, root / "site", **options)
+
+def build_site(root: Path, **options: object) -> Path:
+    """A strict build of the project at ``root`` into ``root/site``, in this process: the
+    pipeline (tisite.pipeline.build; the settings of tisite.settings as keywords). What the
+    build reports (as `ti build` prints it): build_lines."""
+    from tisite import pipeline
+
+    result = pipeline.build(root, root / "site", **options)
+    BUILD_LINES[root / "site"] = result.lines
     return root / "site"
+
+
+def build_lines(site: Path) -> str:
+    """What the build of ``site`` by build_site reported, one line each."""
+    return "\n".join(BUILD_LINES[site])
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example site, built once per test session with --strict."""
     return build_site(copy_project(tmp_path_factory.mktemp("exemple") / "projet"))
+
+
+def built_copy(built_site: Path, dest: Path) -> Path:
+    """A writable copy of the project of a shared built site (its site/ and .cache/ included),
+    for a test that changes the content after a first build: no build of its own."""
+    import shutil
+
+    shutil.copytree(built_site.parent, dest, symlinks=True)
+    return dest
+
+
+HDC_ACTIONS = "territoires/hainaut-douaisis-cambresis/actions"
+SECRET_ACTION = "Action secrète en préparation sur l'emploi"
+
+
+@pytest.fixture(scope="session")
+def renamed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example with a territory renamed (grand-chatellerault → grand-chatellerault-vienne)
+    and a fiche action renamed (communication → communication-linkedin), both declaring their
+    former identifier, and a draft fiche action (action-secrete), built once by `ti build`
+    (test_sharing.py, test_actions.py: they only read it). Returns the project."""
+    root = copy_project(tmp_path_factory.mktemp("renomme") / "projet")
+    old = root / "territoires/grand-chatellerault"
+    new = root / "territoires/grand-chatellerault-vienne"
+    old.rename(new)
+    text = (new / "territoire.yml").read_text("utf-8")
+    (new / "territoire.yml").write_text(
+        text + "anciens_identifiants: [grand-chatellerault]\n", "utf-8"
+    )
+    old = root / HDC_ACTIONS / "communication.md"
+    text = old.read_text(encoding="utf-8")
+    (root / HDC_ACTIONS / "communication-linkedin.md").write_text(
+        text.replace("---\n", "---\nanciens_identifiants: [communication]\n", 1), "utf-8"
+    )
+    old.unlink()
+    source = (root / HDC_ACTIONS / "emploi-competences.md").read_text(encoding="utf-8")
+    draft = source.replace("---\n", "---\nbrouillon: true\n", 1).replace(
+        "Apporter un appui sur l'emploi", SECRET_ACTION
+    )
+    (root / HDC_ACTIONS / "action-secrete.md").write_text(draft, encoding="utf-8")
+    result = ti_inprocess("build", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root
 
 
 @pytest.fixture(scope="session")

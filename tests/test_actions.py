@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from frictionless import Resource, Schema
 
-from conftest import ROOT, flat, ti_inprocess
+from conftest import ROOT, SECRET_ACTION, flat
 from tisite import actionplan
 from tisite.errors import ContentError
 from tisite.loader import load_site
@@ -104,17 +104,13 @@ def test_missing_front_matter_and_bad_status(project: Path) -> None:
 
 
 @pytest.mark.lent
-def test_drafts_are_not_published(project: Path) -> None:
-    source = (project / ACTIONS / "emploi-competences.md").read_text(encoding="utf-8")
-    draft = source.replace("---\n", "---\nbrouillon: true\n", 1).replace(
-        "Apporter un appui sur l'emploi", "Action secrète en préparation sur l'emploi"
-    )
-    (project / ACTIONS / "action-secrete.md").write_text(draft, encoding="utf-8")
+def test_drafts_are_not_published(renamed_project: Path) -> None:
+    project = renamed_project  # with a draft fiche action, action-secrete
+    draft = (project / ACTIONS / "action-secrete.md").read_text(encoding="utf-8")
+    assert "brouillon: true" in draft and SECRET_ACTION in draft
     assert hdc(project).action("action-secrete") is None
     preview = load_site(project, drafts=True).territory("hainaut-douaisis-cambresis")
     assert preview is not None and preview.action("action-secrete") is not None
-    result = ti_inprocess("build", cwd=project)
-    assert result.returncode == 0, result.stderr
     site = project / "site"
     assert not (site / "hainaut-douaisis-cambresis/plan-action/action-secrete").exists()
     for path in site.rglob("*"):
@@ -238,16 +234,11 @@ def test_open_data_exports(built_site: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.lent
-def test_renamed_action_redirects(project: Path) -> None:
-    old = project / ACTIONS / "communication.md"
+def test_renamed_action_redirects(renamed_project: Path) -> None:
+    project = renamed_project  # communication renamed, its former id declared
     new = project / ACTIONS / "communication-linkedin.md"
-    text = old.read_text(encoding="utf-8")
-    new.write_text(
-        text.replace("---\n", "---\nanciens_identifiants: [communication]\n", 1), "utf-8"
-    )
-    old.unlink()
-    result = ti_inprocess("build", cwd=project)
-    assert result.returncode == 0, result.stderr
+    assert "anciens_identifiants: [communication]" in new.read_text(encoding="utf-8")
+    assert not (project / ACTIONS / "communication.md").exists()
     redirect = project / "site/hainaut-douaisis-cambresis/plan-action/communication/index.html"
     soup = BeautifulSoup(redirect.read_text("utf-8"), "html.parser")
     assert (

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.bench  # left out of `make test-rapide`
 
 
+@pytest.mark.processus
 def test_bench_prints_every_figure(tmp_path: Path) -> None:
     result = subprocess.run(
         [

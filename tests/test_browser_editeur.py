@@ -22,7 +22,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page
 
 from browser import free_port, start_preview, start_process, stop_process, wait_http
-from conftest import ROOT, copy_project, flat, ti_inprocess
+from conftest import ROOT, copy_project, flat, starts_ti, ti_inprocess
 from tisite import cms
 
 pytestmark = pytest.mark.browser
@@ -40,6 +40,7 @@ def _port_free(port: int) -> bool:
 
 
 @pytest.fixture(scope="module")
+@starts_ti
 def editor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A copy of the example previewed by `ti serve`, with decap-server writing into it."""
     for needed, command in (

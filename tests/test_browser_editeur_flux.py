@@ -23,6 +23,7 @@ def _git(project: Path, *args: str) -> str:
     return done.stdout
 
 
+@pytest.mark.processus
 def test_editorial_workflow_saves_on_a_branch_until_published(
     browser: Browser, tmp_path: Path
 ) -> None:

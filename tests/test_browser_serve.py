@@ -14,6 +14,7 @@ from browser import free_port, start_preview, stop_process, wait_http
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.processus
 def test_live_reload_after_editing_territory(project: Path, browser: Browser) -> None:
     port = free_port()
     server = start_preview(project, port)

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from pydantic import Field, ValidationError
 
-from conftest import ROOT, copy_project, ti_inprocess
+from conftest import ROOT, build_lines, copy_project, ti_inprocess
 from tisite import cms, schema
 from tisite.errors import ContentError
 from tisite.loader import load_site
@@ -460,14 +460,11 @@ def test_published_site_has_the_editor_out_of_search_sitemap_and_registry(
             assert 'href="admin/' not in html.read_text(encoding="utf-8", errors="ignore")
 
 
-@pytest.mark.lent
-def test_published_site_without_edition_has_no_editor(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "projet")
-    result = ti_inprocess("build", cwd=project)
-    assert result.returncode == 0, result.stderr
-    assert not (project / "site/admin").exists()
-    assert "Éditeur web : non activé" in result.stdout + result.stderr
-    assert "ajoutez à site.yml le bloc « edition »" in result.stdout + result.stderr
+def test_published_site_without_edition_has_no_editor(built_site: Path) -> None:
+    assert "edition:" not in (built_site.parent / "site.yml").read_text(encoding="utf-8")
+    assert not (built_site / "admin").exists()
+    assert "Éditeur web : non activé" in build_lines(built_site)
+    assert "ajoutez à site.yml le bloc « edition »" in build_lines(built_site)
 
 
 @pytest.mark.lent

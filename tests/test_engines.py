@@ -3,59 +3,77 @@
 from __future__ import annotations
 
 import ast
-import os
+import importlib
+import importlib.abc
+import importlib.util
+import pkgutil
 import re
-import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import chdir, contextmanager
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_ti, ti_inprocess
+from conftest import ROOT, copy_project, run_ti, ti_inprocess
 
 HDC = "territoires/hainaut-douaisis-cambresis"
-# Imports of an engine or of its theme fail in the process (as if they were not installed).
-NO_ENGINE = """
-import importlib.abc, sys
+ENGINES = {"mkdocs", "material", "properdocs"}
+
+
 class NoEngine(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in {"mkdocs", "material", "properdocs"}:
+    """Imports of an engine or of its theme fail (as if they were not installed)."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name.split(".")[0] in ENGINES:
             raise ImportError(f"{name} : absent de ce test")
         return None
-sys.meta_path.insert(0, NoEngine())
-"""
-GENERATE = """
-import importlib, pkgutil
-from pathlib import Path
-import tisite
-from tisite.build import SiteBuild
-core = [m.name for m in pkgutil.iter_modules(tisite.__path__) if m.name != "engine"]
-for name in core:
-    importlib.import_module("tisite." + name)
-build = SiteBuild.load(Path(sys.argv[1]), site_url="https://exemple.org/")
-print(len(core), len(build.pages), len(build.assets), flush=True)
-"""
 
 
-def python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
-    )
+@contextmanager
+def without_engine() -> Iterator[None]:
+    """The core imported afresh in this process with no engine to import; every module as it
+    was afterwards (the test process keeps its own tisite and MkDocs)."""
+    saved = dict(sys.modules)
+    for name in list(sys.modules):
+        if name.split(".")[0] in {*ENGINES, "tisite", "mkdocs_hooks"}:
+            del sys.modules[name]
+    blocker = NoEngine()
+    sys.meta_path.insert(0, blocker)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(blocker)
+        for name in [n for n in sys.modules if n not in saved]:
+            del sys.modules[name]
+        sys.modules.update(saved)
 
 
 @pytest.mark.lent
-def test_core_generates_the_site_without_any_engine(project: Path) -> None:
-    result = python(NO_ENGINE + GENERATE, str(project))
-    assert result.returncode == 0, result.stderr
-    modules, pages, assets = map(int, result.stdout.split())
+def test_core_generates_the_site_without_any_engine(project: Path, tmp_path: Path) -> None:
+    with without_engine():
+        import tisite
+        from tisite.build import SiteBuild
+
+        core = [m.name for m in pkgutil.iter_modules(tisite.__path__) if m.name != "engine"]
+        for name in core:
+            importlib.import_module("tisite." + name)
+        build = SiteBuild.load(project, site_url="https://exemple.org/")
+        assert not any(n.split(".")[0] in ENGINES for n in sys.modules)
+        modules, pages, assets = len(core), len(build.pages), len(build.assets)
+        # Control: the blocker does block the engine adapter and the hooks.
+        from tisite import engine
+
+        with pytest.raises(ImportError, match="absent de ce test"):
+            engine.build(project, tmp_path / "x")
+        spec = importlib.util.spec_from_file_location(
+            "mkdocs_hooks", ROOT / "hooks/mkdocs_hooks.py"
+        )
+        assert spec is not None and spec.loader is not None
+        with pytest.raises(ImportError, match="absent de ce test"):
+            spec.loader.exec_module(importlib.util.module_from_spec(spec))
     assert modules >= 30 and pages >= 40 and assets >= 20
-    # Control: the blocker does block the engine adapter and the hooks.
-    for code in (
-        "import tisite.engine; tisite.engine.build(Path('.'), Path('x'))",
-        f"sys.path.insert(0, {str(ROOT / 'hooks')!r}); import mkdocs_hooks",
-    ):
-        blocked = python(NO_ENGINE + "from pathlib import Path\n" + code)
-        assert blocked.returncode != 0 and "absent de ce test" in blocked.stderr, code
+    assert "tisite.engine" in sys.modules and "mkdocs" in sys.modules  # as before the test
 
 
 ENGINE_PACKAGES = {"mkdocs", "material", "properdocs"}
@@ -106,10 +124,33 @@ def _normalised(site: Path) -> dict[str, str]:
     return out
 
 
-@pytest.mark.lent
-def test_properdocs_builds_the_same_site(built_site: Path, project: Path) -> None:
+def _engine_switched(project: Path) -> list[str]:
+    """The example built by MkDocs (in this process), then by ProperDocs (in a process of its
+    own: it replaces MkDocs for a whole process): the pages that still name MkDocs."""
+    from conftest import build_site
+
+    build_site(project)
     result = run_ti("build", "--moteur", "properdocs", cwd=project)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    return sorted(
+        p.relative_to(project / "site").as_posix()
+        for p in (project / "site").rglob("index.html")
+        if 'content="mkdocs-1.6' in p.read_text("utf-8")
+    )
+
+
+@pytest.mark.lent
+@pytest.mark.processus
+def test_properdocs_builds_the_same_site_in_french_from_no_page_of_mkdocs(
+    built_site: Path, project: Path, tmp_path: Path
+) -> None:
+    """ProperDocs, in processes of their own: the same site as MkDocs'; after a build by
+    MkDocs, the page cache serves no page of the former engine (control: without the engine
+    in the cache's key, the cached leaves name MkDocs under ProperDocs); its messages are
+    French and name the source."""
+    from test_page_cache import ADAPTER, ENGINE_KEY, LEAVES, _edit
+
+    assert _engine_switched(project) == []
     theirs = project / "site"
     generator = re.search(
         r'name="generator" content="([^"]*)"', (theirs / "index.html").read_text()
@@ -121,10 +162,10 @@ def test_properdocs_builds_the_same_site(built_site: Path, project: Path) -> Non
     assert len(list((theirs / "pagefind").rglob("*"))) == len(
         list((built_site / "pagefind").rglob("*"))
     )
-
-
-@pytest.mark.lent
-def test_properdocs_messages_are_french_and_name_the_source(project: Path) -> None:
+    control = copy_project(tmp_path / "controle")
+    _edit(control / ADAPTER, ENGINE_KEY, "")
+    assert len(_engine_switched(control)) == LEAVES
+    # French messages naming the source
     letter = project / HDC / "lettres" / "14.md"
     letter.write_text(
         letter.read_text(encoding="utf-8") + "\nVoir [la fiche](../../plan-action/absente.md).\n",
@@ -157,16 +198,14 @@ def test_build_settings_come_from_ti_or_mkdocs_yml(project: Path, tmp_path: Path
     )
     engine.build(project, tmp_path / "avec", territoire="grand-chatellerault")
     assert (tmp_path / "avec/hainaut-douaisis-cambresis").exists() is False
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    drafts = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "brouillons")],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert drafts.returncode == 0, drafts.stderr
+    # `mkdocs build` by hand (no ti: the hooks prepare and publish the site themselves)
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from tisite import settings
+
+    with chdir(project), settings.given():
+        mkdocs_build(load_config("mkdocs.yml", site_dir=str(tmp_path / "brouillons")))
     assert (tmp_path / "brouillons/hainaut-douaisis-cambresis/lettres/16/index.html").is_file()
     # a wrong value: a French message naming mkdocs.yml and the field, no traceback
     config.write_text(

@@ -18,6 +18,7 @@ import synthetic
 from conftest import ROOT, copy_project, live_reads, reading_live_project, run_ti, ti_inprocess
 from synthetic import FIXTURE, write_project
 
+HDC = "territoires/hainaut-douaisis-cambresis"
 LIVE = ("mkdocs.yml", "site.yml", "urls-publiees.txt", "docs", "territoires")
 
 
@@ -118,6 +119,7 @@ def _run_suite(fork: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.lent
+@pytest.mark.processus
 def test_a_territory_fork_that_follows_the_guide_keeps_a_green_suite(tmp_path: Path) -> None:
     fork = _fork(tmp_path / "fork")
     checked = ti_inprocess("check", cwd=fork)  # a real, valid territory's site
@@ -143,11 +145,14 @@ def test_a_territory_fork_that_follows_the_guide_keeps_a_green_suite(tmp_path: P
 
 
 @pytest.mark.lent
+@pytest.mark.processus
 def test_ti_inprocess_says_what_the_ti_process_says(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The tests' in-process `ti` (conftest.ti_inprocess) prints and returns what the command
-    does in a process of its own, and leaves no logging handler or build setting behind."""
+    does in a process of its own, and leaves no logging handler or build setting behind.
+    `ti build` in a process of its own, with its engine's process, shows no English noise
+    nor MkDocs 2 banner, and broken content fails without writing a site."""
     import logging
 
     from tisite import settings
@@ -187,3 +192,94 @@ def test_ti_inprocess_says_what_the_ti_process_says(
     assert crashed.returncode == 1
     assert "erreur interne : RuntimeError: panne simulée" in crashed.stderr, crashed.stderr
     assert "Traceback" not in crashed.stderr
+    # `ti build`, its own process and its engine's: no English noise, no MkDocs 2 banner
+    project = projects[1]
+    letter = project / "territoires/hainaut-douaisis-cambresis/lettres/14.md"
+    letter.write_text(
+        text.replace("\nVoir [la fiche](../../plan-action/absente.md).\n", ""), "utf-8"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}
+    ok = subprocess.run(
+        [sys.executable, "-m", "tisite.cli", "--racine", str(project), "build"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = ok.stdout + ok.stderr
+    assert ok.returncode == 0, output
+    for english in ("Cleaning site directory", "Building documentation", "end of life", '"nav"'):
+        assert english not in output, output
+    # broken content: the process fails without writing a site, the previous one is kept
+    marker = (project / "site" / "index.html").read_text(encoding="utf-8")
+    path = project / HDC / "territoire.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("part: 19.5", "part: dix-neuf"))
+    failed = run_ti("build", cwd=project)
+    assert failed.returncode != 0
+    output = failed.stdout + failed.stderr
+    assert (
+        f"{HDC}/territoire.yml:39: champ « emploi_industriel.part » : doit être un nombre, sans "
+        "espace ni unité (reçu « dix-neuf »)"
+    ) in output
+    assert "Traceback" not in output
+    assert "le site précédent est conservé" in output
+    assert (project / "site" / "index.html").read_text(encoding="utf-8") == marker
+    assert not list(project.glob(".site-*"))
+
+
+# --- the tests call the pipeline in this process; at most 10 start a `ti` process ------------
+
+
+def process_tests() -> list[str]:
+    """The test functions marked « processus » (on the function or its whole module) and the
+    fixtures of conftest.starts_ti, read from the source of tests/test_*.py: the only ones
+    allowed to start a `ti` process."""
+    import ast
+
+    def marked(decorators: list[ast.expr]) -> bool:
+        return any("mark.processus" in ast.unparse(d) for d in decorators)
+
+    found = []
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        module = any(
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets)
+            and "mark.processus" in ast.unparse(node.value)
+            for node in tree.body
+        )
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            test = node.name.startswith("test_") and (module or marked(node.decorator_list))
+            shared = any(ast.unparse(d) == "starts_ti" for d in node.decorator_list)
+            if test or shared:  # a fixture of starts_ti: one process for its tests
+                found.append(f"{path.name}::{node.name}")
+    return found
+
+
+def test_at_most_ten_tests_start_a_ti_process() -> None:
+    from conftest import MAX_PROCESS_TESTS
+
+    found = process_tests()
+    assert 0 < len(found) <= MAX_PROCESS_TESTS, "\n".join(found)
+
+
+def test_a_test_that_starts_ti_without_the_marker_fails() -> None:
+    """Negative control of conftest._no_ti_process: this test (not marked) cannot start `ti`,
+    an engine, the bench or pytest; other programs still run."""
+    from conftest import spawns_ti
+
+    for command in (
+        [sys.executable, "-m", "tisite.cli", "--version"],
+        [sys.executable, "-m", "mkdocs", "--version"],
+        [sys.executable, "-c", "import tisite"],
+        [sys.executable, "scripts/bench.py", "--aide"],
+        [sys.executable, "-m", "pytest", "--version"],
+    ):
+        assert spawns_ti(command), command
+        with pytest.raises(AssertionError, match="marquez le test « processus »"):
+            subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
+    for command in (["git", "-C", "/tmp/pytest-of-x/test_mkdocs0", "status"], ["true"]):
+        assert not spawns_ti(command), command
+    assert subprocess.run(["true"], check=False).returncode == 0

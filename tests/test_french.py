@@ -80,13 +80,14 @@ def test_numbers_and_booleans_as_french_contributors_write_them(project: Path) -
     letter = project / f"territoires/{HDC}/lettres/16.md"  # a draft (brouillon: true)
     draft = letter.read_text("utf-8")
     letter.write_text(draft.replace("brouillon: true", "brouillon: Oui"), "utf-8")
+    published = project / f"territoires/{HDC}/lettres/15.md"  # the same build: « non »
+    text = published.read_text("utf-8")
+    assert "brouillon" not in text
+    published.write_text(text.replace("---\n", "---\nbrouillon: non\n", 1), "utf-8")
     built = ti_inprocess("build", cwd=project)
     assert built.returncode == 0, built.stderr
     assert not (project / "site" / HDC / "lettres/16").exists()  # « Oui » is true
-    letter.write_text(draft.replace("brouillon: true", "brouillon: non"), "utf-8")
-    built = ti_inprocess("build", cwd=project)
-    assert built.returncode == 0, built.stderr
-    assert (project / "site" / HDC / "lettres/16/index.html").is_file()
+    assert (project / "site" / HDC / "lettres/15/index.html").is_file()  # « non » is false
 
 
 def test_every_number_problem_of_a_file_at_once_and_units_explained(project: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_site, run_ti, ti_inprocess
+from conftest import build_site, ti_inprocess
 from tisite.cli import main
 
 GC = "territoires/grand-chatellerault"
@@ -720,6 +720,7 @@ TOGETHER = (
 )
 
 
+@pytest.mark.lent
 def test_check_and_build_agree_and_keep_the_previous_site(project: Path) -> None:
     build_site(project)  # the previous site, in site/
     before = {
@@ -729,8 +730,8 @@ def test_check_and_build_agree_and_keep_the_previous_site(project: Path) -> None
     }
     for name in TOGETHER:
         CASES[name].setup(project)
-    check = run_ti("check", cwd=project)
-    build = run_ti("build", cwd=project)
+    check = ti_inprocess("check", cwd=project)
+    build = ti_inprocess("build", cwd=project)
     for result in (check, build):
         assert result.returncode == 1
         assert "Traceback" not in result.stdout + result.stderr

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
 from browser import injected_script_events, static_server
-from conftest import copy_project, flat, override_in_copy, run_ti, ti_inprocess
+from conftest import copy_project, flat, switch_off, ti_inprocess
 from hostile import (
     ICS_INJECTION,
     LETTER_PAYLOADS,
@@ -50,10 +50,9 @@ PAGES = (
 )
 
 
-def _build(root: Path, env: dict[str, str] | None = None) -> Path:
+def _build(root: Path) -> Path:
     make_hostile(root)
-    # copied hooks (a negative control's) need a process of their own
-    result = run_ti("build", cwd=root, env=env) if env else ti_inprocess("build", cwd=root)
+    result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "site"
 
@@ -61,14 +60,15 @@ def _build(root: Path, env: dict[str, str] | None = None) -> Path:
 @pytest.fixture(scope="module")
 def unsanitised_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Negative control: the same content built with a sanitiser that lets everything through."""
+    from tisite.sanitize import Sanitized
+
+    def sanitize(html: str, blocks: object = (), contributed: bool = False) -> Sanitized:
+        return Sanitized(html)
+
     root = copy_project(tmp_path_factory.mktemp("sans-filtre") / "projet")
-    env = override_in_copy(
-        root,
-        "sanitize",
-        "def sanitize(html, blocks=(), contributed=False):  # noqa: F811\n"
-        "    return Sanitized(html)\n",
-    )
-    return _build(root, env)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        switch_off(monkeypatch, "sanitize", "sanitize", sanitize)
+        return _build(root)
 
 
 @pytest.mark.parametrize("page", PAGES)

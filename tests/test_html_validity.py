@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_site, copied_hooks_env, copy_project, run_ti
+from conftest import build_site, copy_project
 from htmlcheck import check_html, vnu_jar
+from tisite import render
 
 # Java and the Nu Html Checker (`make quality-deps`): left out of `make test-rapide` by this
 # marker; in `make test`, a missing checker fails (test_checker_is_installed), never skips.
@@ -81,7 +82,7 @@ def test_email_documents_are_valid_html(built_site: Path) -> None:
     assert tagged and len(errors) == len(tagged)
 
 
-def test_a_broken_template_fails_the_check(tmp_path: Path) -> None:
+def test_a_broken_template_fails_the_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Negative control: a page template that repeats an id, a theme template with a bad tag."""
     root = copy_project(tmp_path / "projet")
     templates = root / "hooks" / "tisite" / "templates"
@@ -97,10 +98,9 @@ def test_a_broken_template_fails_the_check(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    # The copied hooks/ comes first on the path, so the build uses the broken templates.
-    env = copied_hooks_env(root)
-    result = run_ti("build", cwd=root, env=env)
-    assert result.returncode == 0, result.stderr
+    # The build uses the copy's page templates (the theme's: mkdocs.yml's custom_dir).
+    monkeypatch.setattr(render, "TEMPLATES", templates)
+    build_site(root)
     page = root / "site" / "hainaut-douaisis-cambresis" / "plan-action" / "chef-de-projet"
     messages = [e.message for e in check_html([page / "index.html"], root / "site")]
     assert any("Duplicate ID “doublon”" in m for m in messages), messages

@@ -7,14 +7,12 @@ import filecmp
 import json
 import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import copied_hooks_env, copy_project, run_ti, ti_inprocess
+from conftest import built_copy, copy_project, ti_inprocess
 from pagefind_index import indexed_pages
 
 HDC = "hainaut-douaisis-cambresis"
@@ -71,8 +69,8 @@ def test_rebuild_serves_leaves_from_cache_with_identical_output(project: Path) -
 
 
 @pytest.mark.lent
-def test_changed_letter_is_rendered_again(project: Path) -> None:
-    build(project, "site")
+def test_changed_letter_is_rendered_again(built_site: Path, tmp_path: Path) -> None:
+    project = built_copy(built_site, tmp_path / "projet")  # built once: its cache is full
     append(
         project / LETTRES / "14.md", "\n## Dernière minute\n\nUn atelier s'ajoute au programme.\n"
     )
@@ -88,8 +86,8 @@ def test_changed_letter_is_rendered_again(project: Path) -> None:
 
 
 @pytest.mark.lent
-def test_draft_is_never_served_from_cache(project: Path) -> None:
-    build(project, "site")
+def test_draft_is_never_served_from_cache(built_site: Path, tmp_path: Path) -> None:
+    project = built_copy(built_site, tmp_path / "projet")  # built once: its cache is full
     letter = project / LETTRES / "15.md"
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text.replace("---\n", "---\nbrouillon: true\n", 1), encoding="utf-8")
@@ -144,35 +142,28 @@ def test_warning_build_stores_nothing(project: Path) -> None:
 
 
 # Two builds in one process, as `ti serve` rebuilds: the theme and an email template are edited
-# between them. ``{controle}`` switches the per-build refresh off (negative control).
-TWO_BUILDS = """
-import sys
-from pathlib import Path
-from tisite import diskcache, engine, publishing
-if {controle}:
-    diskcache.new_build = publishing.new_build = lambda: None
-root = Path(sys.argv[1])
-engine.build(root, root / "site-1")
-footer = root / "hooks/tisite/templates/theme/partials/copyright.html"
-footer.write_text(footer.read_text("utf-8").replace("Site généré", "Site modifié"), "utf-8")
-email = root / "hooks/tisite/templates/email/lettre.txt.j2"
-email.write_text(email.read_text("utf-8") + "Pied modifié\\n", "utf-8")
-engine.build(root, root / "site-2")
-"""
+# between them. ``control`` switches the per-build refresh off (negative control).
+def _two_builds(
+    project: Path, control: bool, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[Path], list[Path]]:
+    from tisite import diskcache, engine, publishing
 
-
-def _two_builds(project: Path, control: bool) -> tuple[list[Path], list[Path]]:
-    code = TWO_BUILDS.format(controle=control)
-    env = {**copied_hooks_env(project), "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(project)],
-        cwd=project,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    with monkeypatch.context() as patch:
+        # the code and templates of the copy are the build's (as its hooks/ on PYTHONPATH)
+        code = project / "hooks" / "tisite"
+        patch.setattr(diskcache, "__file__", str(code / "diskcache.py"))
+        patch.setattr(publishing, "TEMPLATES", code / "templates" / "email")
+        if control:
+            patch.setattr(diskcache, "new_build", lambda: None)
+            patch.setattr(publishing, "new_build", lambda: None)
+        engine.build(project, project / "site-1")
+        footer = code / "templates/theme/partials/copyright.html"
+        footer.write_text(footer.read_text("utf-8").replace("Site généré", "Site modifié"), "utf-8")
+        email = code / "templates/email/lettre.txt.j2"
+        email.write_text(email.read_text("utf-8") + "Pied modifié\n", "utf-8")
+        engine.build(project, project / "site-2")
+    diskcache.new_build()  # what the control kept is forgotten
+    publishing.new_build()
     site = project / "site-2"
     pages = [p for p in site.rglob("index.html") if "Site généré" in p.read_text("utf-8")]
     emails = [p for p in site.rglob("email.txt") if "Pied modifié" not in p.read_text("utf-8")]
@@ -180,14 +171,16 @@ def _two_builds(project: Path, control: bool) -> tuple[list[Path], list[Path]]:
 
 
 @pytest.mark.lent
-def test_a_rebuild_in_the_same_process_sees_edited_templates(project: Path) -> None:
-    stale_pages, stale_emails = _two_builds(project, control=False)
+def test_a_rebuild_in_the_same_process_sees_edited_templates(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stale_pages, stale_emails = _two_builds(project, False, monkeypatch)
     assert stale_pages == [] and stale_emails == []
     assert len(list((project / "site-2").rglob("email.txt"))) >= 2
     # Control: the code read once per process, the cached pages and emails are stale.
     again = project.parent / "controle"
     copy_project(again)
-    stale_pages, stale_emails = _two_builds(again, control=True)
+    stale_pages, stale_emails = _two_builds(again, True, monkeypatch)
     assert len(stale_pages) >= LEAVES and len(stale_emails) >= 2
 
 
@@ -211,10 +204,12 @@ def _pages_without(site: Path, text: str) -> list[str]:
     )
 
 
-def _adapter_edited_between_builds(project: Path) -> list[str]:
+def _adapter_edited_between_builds(project: Path, built: bool = False) -> list[str]:
+    """``built``: the project was built already (a copy of the shared built example)."""
     from conftest import build_site
 
-    build_site(project)
+    if not built:
+        build_site(project)
     assert len(list((project / ".cache" / "pages").glob("*.json"))) == LEAVES
     # the adapter (not the core) changes what it returns for every page; the engine loads a
     # hooks file once per process: the next build is as a new process's
@@ -229,8 +224,10 @@ def _adapter_edited_between_builds(project: Path) -> list[str]:
     return _pages_without(build_site(project), "ADAPT-2")
 
 
-def test_an_edited_adapter_renders_every_page_again(project: Path) -> None:
-    assert _adapter_edited_between_builds(project) == []
+@pytest.mark.lent
+def test_an_edited_adapter_renders_every_page_again(built_site: Path, tmp_path: Path) -> None:
+    project = built_copy(built_site, tmp_path / "projet")
+    assert _adapter_edited_between_builds(project, built=True) == []
     # Control: without the adapter in the key, the cached leaves keep the former output.
     control = copy_project(project.parent / "controle")
     _edit(control / ADAPTER, ADAPTER_KEY, "")
@@ -238,26 +235,7 @@ def test_an_edited_adapter_renders_every_page_again(project: Path) -> None:
     assert len(stale) == LEAVES, stale
 
 
-def _engine_switched(project: Path) -> list[str]:
-    from conftest import build_site
-
-    build_site(project)
-    # ProperDocs replaces MkDocs for a whole process: a process of its own
-    result = run_ti("build", "--moteur", "properdocs", cwd=project)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return sorted(
-        p.relative_to(project / "site").as_posix()
-        for p in (project / "site").rglob("index.html")
-        if 'content="mkdocs-1.6' in p.read_text("utf-8")
-    )
-
-
-def test_switching_engine_leaves_no_page_of_the_former_one(project: Path) -> None:
-    assert _engine_switched(project) == []
-    # Control: without the engine in the key, the cached leaves name MkDocs under ProperDocs.
-    control = copy_project(project.parent / "controle")
-    _edit(control / ADAPTER, ENGINE_KEY, "")
-    assert len(_engine_switched(control)) == LEAVES
+# Switching engine (ProperDocs after MkDocs): test_engines.py, which starts ProperDocs.
 
 
 _UTIME = os.utime  # the control below switches the cache's own os.utime off
@@ -269,10 +247,10 @@ def _aged(path: Path, days: int = 40) -> None:
 
 
 def _prune_after_a_build(project: Path) -> tuple[bool, bool]:
-    """(an unused old entry of .cache/html is still there, a used old one is still there)."""
+    """(an unused old entry of .cache/html is still there, a used old one is still there),
+    ``project`` built once already (a copy of the shared built example)."""
     from conftest import build_site
 
-    build_site(project)
     entries = sorted((project / ".cache" / "html").glob("*.json"))
     assert len(entries) >= 40
     unused = project / ".cache" / "html" / "0123456789abcdef0123456789abcdef.json"
@@ -283,15 +261,16 @@ def _prune_after_a_build(project: Path) -> tuple[bool, bool]:
     return unused.exists(), all(p.exists() for p in entries)
 
 
+@pytest.mark.lent
 def test_pages_html_cache_keeps_what_builds_use_and_drops_the_rest(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert _prune_after_a_build(project) == (False, True)
+    assert _prune_after_a_build(built_copy(built_site, tmp_path / "projet")) == (False, True)
     # Control: entries read without being marked as used are dropped after 30 days too.
     from tisite import diskcache
 
     monkeypatch.setattr(diskcache.os, "utime", lambda *args, **kwargs: None)
-    again = copy_project(project.parent / "controle")
+    again = built_copy(built_site, tmp_path / "controle")
     assert _prune_after_a_build(again) == (False, False)
 
 

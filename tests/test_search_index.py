@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ti_inprocess
+from conftest import built_copy, ti_inprocess
 from pagefind_index import indexed_pages
 from tisite import finder
 from tisite.loader import load_site
@@ -40,9 +40,8 @@ def set_status(root: Path) -> None:
 
 
 @pytest.mark.lent
-def test_a_shared_finder_address_survives_its_last_action(project: Path) -> None:
-    first = ti_inprocess("build", cwd=project)
-    assert first.returncode == 0, first.stderr
+def test_a_shared_finder_address_survives_its_last_action(built_site: Path, tmp_path: Path) -> None:
+    project = built_copy(built_site, tmp_path / "projet")  # the example, built and published
     assert GONE in (project / "urls-publiees.txt").read_text(encoding="utf-8")
     set_status(project)
     # control: without the published address, no action leaves the page to be made

@@ -36,7 +36,7 @@ from playwright.sync_api import Browser
 from pydantic import BaseModel, ValidationError
 
 from browser import injected_script_events, static_server
-from conftest import build_site, copy_project, override_in_copy, run_ti, ti_inprocess
+from conftest import build_site, built_copy, copy_project, switch_off, ti_inprocess
 from hostile import LOOKALIKE_NAME, RUN, USERINFO_LINK, live_injections, make_hostile, make_tricky
 from pagefind_index import indexed_pages
 from tisite import schema
@@ -327,17 +327,18 @@ def test_headings_keep_working_anchors(built_site: Path) -> None:
 
 
 @pytest.mark.lent
-def test_negative_control_without_namespaces_the_theme_is_replaced(tmp_path: Path) -> None:
+def test_negative_control_without_namespaces_the_theme_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = copy_project(tmp_path / "projet")
     make_hostile(root)
-    env = override_in_copy(
-        root,
-        "sanitize",
-        "def _second_pass(cleaned, blocks, contributed=False):  # noqa: F811\n"
-        "    return Sanitized(cleaned)\n",
-    )
-    result = run_ti("build", cwd=root, env=env)
-    assert result.returncode == 0, result.stderr
+    from tisite.sanitize import Sanitized
+
+    def no_second_pass(cleaned: str, blocks: object, contributed: bool = False) -> Sanitized:
+        return Sanitized(cleaned)
+
+    switch_off(monkeypatch, "sanitize", "_second_pass", no_second_pass)
+    build_site(root)
     html = (root / "site/grand-chatellerault/lettres/1/index.html").read_text(encoding="utf-8")
     first = BeautifulSoup(html, "html.parser").find(id="__config")
     assert first is not None and first.name == "div"  # the attack works without the pass
@@ -410,16 +411,15 @@ def test_links_leaving_the_repository_are_refused(tmp_path: Path, command: str) 
 
 
 @pytest.mark.lent
-def test_negative_control_without_the_guard_the_secret_is_published(tmp_path: Path) -> None:
+def test_negative_control_without_the_guard_the_secret_is_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = copy_project(tmp_path / "projet")
     secret = tmp_path / "secret.md"  # a page: the docs/ allow-list accepts it
     secret.write_text("SECRET-DU-CI", encoding="utf-8")
     (root / "docs" / "x.md").symlink_to(secret)
-    env = override_in_copy(
-        root, "loader", "def unsafe_entries(root):  # noqa: F811\n    return []\n"
-    )
-    result = run_ti("build", cwd=root, env=env)
-    assert result.returncode == 0, result.stderr
+    switch_off(monkeypatch, "loader", "unsafe_entries", lambda root: [])
+    build_site(root)
     assert "SECRET-DU-CI" in (root / "site" / "x" / "index.html").read_text(encoding="utf-8")
 
 
@@ -504,14 +504,55 @@ def _with_images(root: Path) -> None:
     )
 
 
-@pytest.mark.lent
-def test_published_images_carry_no_metadata(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "projet")
+PRIVATE_COMMENT = "\n<!-- COMMENTAIRE-PRIVE : appeler M. X au 06 00 00 00 00 -->\n"
+ESSAI = (
+    "---\ntitle: Essai\n---\n"
+    '<div id="ti-post-text" class="mermaid ti-share">y</div>\n\n'
+    '<select id="f-axe" name="axe"><option value="a">a</option></select>\n\n'
+    '<pre class="mermaid">graph TD; A-->B</pre>\n'
+)
+ZIBAC = "  - titre: Zones industrielles bas carbone (ZIBAC)\n"
+
+
+@pytest.fixture(scope="module")
+def variant(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example with what several tests below add to it, built once (they only read it):
+    images with metadata in a letter and in docs/, a private comment, a draft, leftover
+    temporary folders, a docs page that takes the page's names, a link field with Markdown
+    attributes, table-of-contents traps. Returns the project (its site in site/)."""
+    root = copy_project(tmp_path_factory.mktemp("variante") / "projet")
     _with_images(root)
-    originals = b"".join(p.read_bytes() for p in (root / HDC / "lettres" / "images").iterdir())
-    assert all(secret in originals for secret in SECRETS[:4])  # negative control
+    letter = root / LETTER
+    letter.write_text(letter.read_text(encoding="utf-8") + PRIVATE_COMMENT, encoding="utf-8")
+    (root / HDC / "lettres" / "16.md").write_text(
+        "---\ntitre: BROUILLON-PRIVE\ndate: 2023-01-01\nresume: BROUILLON-PRIVE\n"
+        "brouillon: true\n---\nBROUILLON-PRIVE\n",
+        encoding="utf-8",
+    )
+    (root / "docs" / "photo.jpg").write_bytes(_photo_with_metadata())
+    (root / ".site-999999-abcd" / "x").mkdir(parents=True)  # a build whose process is gone
+    (root / ".site-k2j3h4").mkdir()  # an older build's folder
+    (root / "docs" / "essai.md").write_text(ESSAI, encoding="utf-8")
+    letter15 = root / HDC / "lettres" / "15.md"
+    text = letter15.read_text(encoding="utf-8")
+    assert ZIBAC in text
+    letter15.write_text(
+        text.replace(ZIBAC, ZIBAC + "    lien: https://a.fr/x){#ti-post-text}\n", 1),
+        encoding="utf-8",
+    )
+    for rel in (LETTER, "docs/programme.md"):
+        path = root / rel
+        path.write_text(path.read_text(encoding="utf-8") + "\n\n" + TOC_TRAPS, encoding="utf-8")
     result = ti_inprocess("build", cwd=root)
     assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.mark.lent
+def test_published_images_carry_no_metadata(variant: Path) -> None:
+    root = variant
+    originals = b"".join(p.read_bytes() for p in (root / HDC / "lettres" / "images").iterdir())
+    assert all(secret in originals for secret in SECRETS[:4])  # negative control
     published = sorted((root / "site").rglob("images/*"))
     assert {p.name for p in published} >= {"photo.jpg", "schema.png"}
     for path in published:
@@ -736,12 +777,11 @@ def test_a_docs_image_in_html_on_an_index_page_and_in_markdown_is_accepted(tmp_p
 
 
 def test_check_and_build_refuse_a_broken_image_and_keep_the_previous_site(
-    tmp_path: Path,
+    tmp_path: Path, built_site: Path
 ) -> None:
     """The command line: both refuse with the same lines, exit 1, and the site stays whole."""
-    root = copy_project(tmp_path / "projet")
-    ok = ti_inprocess("build", cwd=root)
-    assert ok.returncode == 0, ok.stderr
+    root = built_copy(built_site, tmp_path / "projet")  # the example, built
+    assert (root / "site" / "index.html").is_file()
     before = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
     first = _append(root, LETTER, '<img src="images/absente.png" alt="Plan">')
     second = _append(root, LETTER, "![c](/etc/passwd)")
@@ -763,23 +803,9 @@ def test_check_and_build_refuse_a_broken_image_and_keep_the_previous_site(
 
 
 @pytest.mark.lent
-def test_drafts_comments_and_metadata_never_reach_site_or_cache(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "projet")
-    _with_images(root)
-    letter = root / LETTER
-    letter.write_text(
-        letter.read_text(encoding="utf-8")
-        + "\n<!-- COMMENTAIRE-PRIVE : appeler M. X au 06 00 00 00 00 -->\n",
-        encoding="utf-8",
-    )
-    draft = root / HDC / "lettres" / "16.md"
-    draft.write_text(
-        "---\ntitre: BROUILLON-PRIVE\ndate: 2023-01-01\nresume: BROUILLON-PRIVE\n"
-        "brouillon: true\n---\nBROUILLON-PRIVE\n",
-        encoding="utf-8",
-    )
-    result = ti_inprocess("build", cwd=root)
-    assert result.returncode == 0, result.stderr
+def test_drafts_comments_and_metadata_never_reach_site_or_cache(variant: Path) -> None:
+    root, letter = variant, variant / LETTER
+    assert (root / HDC / "lettres" / "16.md").read_text(encoding="utf-8").count("BROUILLON") == 3
     markers = [b"COMMENTAIRE-PRIVE", b"BROUILLON-PRIVE", *SECRETS[:4]]
     assert markers[0] in letter.read_bytes()  # negative control: the marker is in the source
     for folder in (root / "site", root / ".cache"):
@@ -857,6 +883,7 @@ def comment_every_markdown(root: Path) -> int:
     return count
 
 
+@pytest.mark.lent
 def test_no_comment_of_any_markdown_reaches_any_output(tmp_path: Path) -> None:
     """A comment in a Markdown field or body is private: no file of the built site (pages,
     open data, feeds, calendars, emails, search index, finder data) carries it."""
@@ -918,6 +945,7 @@ def test_misleading_text_is_refused_with_its_file_line_and_field(tmp_path: Path)
     )
 
 
+@pytest.mark.lent
 def test_negative_control_without_the_checks_misleading_text_is_published(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -996,36 +1024,12 @@ def test_disk_full_is_explained() -> None:
 
 
 @pytest.mark.lent
-def test_leftover_temporary_folders_are_removed(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "projet")
+def test_leftover_temporary_folders_are_removed(variant: Path) -> None:
+    root = variant
     stale = root / ".site-999999-abcd"  # a build whose process is gone
-    (stale / "x").mkdir(parents=True)
     old_style = root / ".site-k2j3h4"
-    old_style.mkdir()
-    result = ti_inprocess("build", cwd=root)
-    assert result.returncode == 0, result.stderr
     assert not stale.exists() and not old_style.exists()
     assert not list(root.glob(".site-*"))
-
-
-@pytest.mark.lent
-def test_english_noise_and_banner_are_hidden(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    root = copy_project(tmp_path / "projet")
-    env = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}
-    result = subprocess.run(
-        [sys.executable, "-m", "tisite.cli", "--racine", str(root), "build"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
-    for english in ("Cleaning site directory", "Building documentation", "end of life", '"nav"'):
-        assert english not in output, output
 
 
 @pytest.mark.browser
@@ -1129,11 +1133,9 @@ def test_docs_share_image_must_be_next_to_the_page(tmp_path: Path) -> None:
 
 
 @pytest.mark.lent
-def test_docs_images_are_published_without_metadata(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "projet")
-    (root / "docs" / "photo.jpg").write_bytes(_photo_with_metadata())
-    result = ti_inprocess("build", cwd=root)
-    assert result.returncode == 0, result.stderr
+def test_docs_images_are_published_without_metadata(variant: Path) -> None:
+    root = variant
+    assert all(s in (root / "docs" / "photo.jpg").read_bytes() for s in SECRETS[:3])
     data = (root / "site" / "photo.jpg").read_bytes()
     assert not [s for s in SECRETS if s in data]
 
@@ -1153,9 +1155,11 @@ def test_animated_gif_loses_its_comment(tmp_path: Path) -> None:
         assert img.n_frames == 2
 
 
-def _two_blocks(root: Path, description: str, diagnostic: str) -> None:
-    path = root / HDC / "actions" / "chef-de-projet.md"
-    text = path.read_text(encoding="utf-8")
+def _two_blocks(
+    root: Path, description: str, diagnostic: str, name: str = "chef-de-projet"
+) -> None:
+    path = root / HDC / "actions" / f"{name}.md"
+    text = (root / HDC / "actions" / "chef-de-projet.md").read_text(encoding="utf-8")
     head, _, _ = text.partition("\n---\n")
     head = re.sub(r"\ndiagnostic: >-\n(?:  .*\n)+", "\n", head + "\n").rstrip("\n")
     path.write_text(
@@ -1166,10 +1170,11 @@ def _two_blocks(root: Path, description: str, diagnostic: str) -> None:
 OPENERS = ["<!-- ouvert", "<textarea>", "<script>", "<style>", "<xmp>"]
 
 
-def _left_open(root: Path, opener: str) -> str:
-    """A contributor leaves a tag open in one field of a fiche action and, in the next field,
-    writes what would close it, then elements that take the page's own names (the share
-    box's textarea, a diagram hook). Returns the built page."""
+def _leave_open(root: Path, opener: str, name: str = "chef-de-projet") -> str:
+    """A contributor leaves a tag open in one field of a fiche action (``name``, a copy of
+    the chef de projet's) and, in the next field, writes what would close it, then elements
+    that take the page's own names (the share box's textarea, a diagram hook). Returns the
+    address of its page in the site."""
     import hashlib
 
     description = f"Texte de description.\n\n{opener}"
@@ -1180,20 +1185,36 @@ def _left_open(root: Path, opener: str) -> str:
         f"{closer[opener]}<!--/ti-uc:{nonce}-->\n\n"
         '<textarea id="ti-post-text">Pirate</textarea>\n\n<pre class="mermaid">graph</pre>'
     )
-    _two_blocks(root, description, diagnostic)
+    _two_blocks(root, description, diagnostic, name)
+    return f"hainaut-douaisis-cambresis/plan-action/{name}/index.html"
+
+
+def _left_open(root: Path, opener: str) -> str:
+    """The built page of _leave_open."""
+    page = _leave_open(root, opener)
+    return (build_site(root) / page).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def left_open(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], int]:
+    """Every opener of OPENERS in a fiche action of its own, built once: the page of each, and
+    the exit code of `ti check` on the same content."""
+    root = copy_project(tmp_path_factory.mktemp("ouvert") / "projet")
+    pages = {opener: _leave_open(root, opener, f"ouvert-{i}") for i, opener in enumerate(OPENERS)}
     site = build_site(root)
-    return (site / "hainaut-douaisis-cambresis/plan-action/chef-de-projet/index.html").read_text(
-        encoding="utf-8"
-    )
+    html = {opener: (site / page).read_text(encoding="utf-8") for opener, page in pages.items()}
+    return html, ti_inprocess("check", cwd=root).returncode
 
 
 @pytest.mark.lent
 @pytest.mark.parametrize("opener", OPENERS)
-def test_a_tag_left_open_stays_in_its_field(tmp_path: Path, opener: str) -> None:
+def test_a_tag_left_open_stays_in_its_field(
+    left_open: tuple[dict[str, str], int], opener: str
+) -> None:
     """Each contributor field of an HTML page is converted and sanitised on its own: a tag left
     open ends with its field, and nothing in the next field takes the page's own names."""
-    root = copy_project(tmp_path / "projet")
-    page = BeautifulSoup(_left_open(root, opener), "html.parser")
+    pages, checked = left_open
+    page = BeautifulSoup(pages[opener], "html.parser")
     article = page.select_one("article")
     assert article is not None
     # the page's own textarea (share box) only; the contributor's is namespaced
@@ -1203,7 +1224,7 @@ def test_a_tag_left_open_stays_in_its_field(tmp_path: Path, opener: str) -> None
     assert not article.select(".mermaid") and not live_injections(str(article))
     # the rest of the page is there: the field did not swallow it
     assert "Budget prévisionnel" in article.get_text()
-    assert ti_inprocess("check", cwd=root).returncode == 0  # check and build agree
+    assert checked == 0  # check and build agree
 
 
 @pytest.mark.lent
@@ -1285,15 +1306,12 @@ TOC_TRAPS = (  # (each with text under it: a letter's empty section is left out)
 
 
 @pytest.mark.lent
-def test_table_of_contents_titles_are_text(tmp_path: Path) -> None:
+def test_table_of_contents_titles_are_text(variant: Path) -> None:
     """Markdown strips the tags of a heading for the table of contents with an expression of
     its own, which crafted HTML gets through; the theme prints the titles raw."""
-    root = copy_project(tmp_path / "projet")
+    root = variant
     for rel in (LETTER, "docs/programme.md"):
-        path = root / rel
-        path.write_text(path.read_text(encoding="utf-8") + "\n\n" + TOC_TRAPS, encoding="utf-8")
-    result = ti_inprocess("build", cwd=root)
-    assert result.returncode == 0, result.stderr
+        assert TOC_TRAPS in (root / rel).read_text(encoding="utf-8")
     for page in ("hainaut-douaisis-cambresis/lettres/14/index.html", "programme/index.html"):
         soup = BeautifulSoup((root / "site" / page).read_text(encoding="utf-8"), "html.parser")
         toc = soup.select_one("nav.md-nav--secondary")
@@ -1324,17 +1342,9 @@ def test_html_page_table_of_contents_titles_are_escaped_text(built_site: Path) -
 
 
 @pytest.mark.lent
-def test_docs_pages_are_contributed_content(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "projet")
-    (root / "docs" / "essai.md").write_text(
-        "---\ntitle: Essai\n---\n"
-        '<div id="ti-post-text" class="mermaid ti-share">y</div>\n\n'
-        '<select id="f-axe" name="axe"><option value="a">a</option></select>\n\n'
-        '<pre class="mermaid">graph TD; A-->B</pre>\n',
-        encoding="utf-8",
-    )
-    result = ti_inprocess("build", cwd=root)
-    assert result.returncode == 0, result.stderr
+def test_docs_pages_are_contributed_content(variant: Path) -> None:
+    root = variant
+    assert (root / "docs" / "essai.md").read_text(encoding="utf-8") == ESSAI
     html = (root / "site" / "essai" / "index.html").read_text(encoding="utf-8")
     ids = _ids(html)
     assert "ti-post-text" not in ids and "f-axe" not in ids, ids
@@ -1343,18 +1353,10 @@ def test_docs_pages_are_contributed_content(tmp_path: Path) -> None:
 
 
 @pytest.mark.lent
-def test_a_url_field_cannot_add_markdown_attributes(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "projet")
-    letter = root / HDC / "lettres" / "15.md"
-    text = letter.read_text(encoding="utf-8")
-    old = "  - titre: Zones industrielles bas carbone (ZIBAC)\n"
-    assert old in text
-    letter.write_text(
-        text.replace(old, old + "    lien: https://a.fr/x){#ti-post-text}\n", 1),
-        encoding="utf-8",
-    )
-    result = ti_inprocess("build", cwd=root)
-    assert result.returncode == 0, result.stderr
+def test_a_url_field_cannot_add_markdown_attributes(variant: Path) -> None:
+    root = variant
+    text = (root / HDC / "lettres" / "15.md").read_text(encoding="utf-8")
+    assert ZIBAC + "    lien: https://a.fr/x){#ti-post-text}\n" in text
     html = (root / "site" / HDC.removeprefix("territoires/") / "lettres/15/index.html").read_text(
         encoding="utf-8"
     )
@@ -1390,7 +1392,9 @@ def test_negative_controls_for_the_table_of_contents_and_urls() -> None:
 
 
 @pytest.mark.lent
-def test_negative_control_unescaped_navigation_runs_the_payload(tmp_path: Path) -> None:
+def test_negative_control_unescaped_navigation_runs_the_payload(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Without the escaping at the boundary with the theme, a territory's name is a script in
     the navigation of every page (Material prints navigation titles raw)."""
     root = copy_project(tmp_path / "projet")
@@ -1400,9 +1404,8 @@ def test_negative_control_unescaped_navigation_runs_the_payload(tmp_path: Path) 
         text.replace("nom: Grand-Châtellerault", f"nom: {json.dumps('GC ' + PAYLOAD)}", 1),
         encoding="utf-8",
     )
-    env = override_in_copy(root, "build", "def escape_titles(nav):  # noqa: F811\n    return nav\n")
-    result = run_ti("build", cwd=root, env=env)
-    assert result.returncode == 0, result.stderr
+    switch_off(monkeypatch, "build", "escape_titles", lambda nav: nav)
+    build_site(root)
     html = (root / "site" / "index.html").read_text(encoding="utf-8")
     assert "<script> injecté" in live_injections(html)
 

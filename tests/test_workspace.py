@@ -11,12 +11,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
-from conftest import override_in_copy, run_ti
+from conftest import copy_project, override_in_copy, switch_off, ti_inprocess
 from tisite import cli, export, registry, workspace
 from tisite.buildlog import os_error_text
 
@@ -29,6 +31,12 @@ import contextlib as _contextlib
 def project_lock(root, wait=None, announce=None):  # negative control: no lock at all
     yield
 """
+
+
+@contextmanager
+def no_lock(root: Path, wait: float | None = None, announce: object = None) -> Iterator[None]:
+    """NO_LOCK in this process (switch_off)."""
+    yield
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -77,6 +85,7 @@ def test_build_never_writes_over_the_project(
     assert tree(project.parent) == before
 
 
+@pytest.mark.lent
 def test_build_replaces_only_a_site_it_wrote(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -118,6 +127,7 @@ def test_build_replaces_only_a_site_it_wrote(
     assert not any((project / workspace.TMP).iterdir())
 
 
+@pytest.mark.lent
 def test_without_the_destination_rule_a_build_deletes_the_content(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -148,6 +158,7 @@ def test_export_never_writes_into_the_sources(
     assert tree(project) == before
 
 
+@pytest.mark.lent
 def test_without_the_rule_an_export_writes_into_the_sources(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -191,7 +202,12 @@ def _wait_for_line(process: subprocess.Popen[str], text: str, seconds: float = 3
     return lines
 
 
-def test_a_second_build_waits_for_the_first(project: Path) -> None:
+@pytest.mark.processus
+def test_a_second_build_waits_for_the_first_and_two_at_once_take_turns(
+    project: Path, tmp_path: Path
+) -> None:
+    """The lock between two processes: a build waits while another holds the project (here
+    the test), and of two `ti build` started at once, one waits for the other."""
     lock = FileLock(project / workspace.LOCK)
     (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
     with lock:  # a build that is running
@@ -203,20 +219,8 @@ def test_a_second_build_waits_for_the_first(project: Path) -> None:
     assert process.returncode == 0, out
     assert "Traceback" not in out
     assert (project / "site" / workspace.SITE_MARK).is_file()
-
-
-def test_without_the_lock_a_second_build_does_not_wait(project: Path) -> None:
-    """Negative control: the lock switched off, a build runs over one that holds it."""
-    env = override_in_copy(project, "workspace", NO_LOCK)
-    (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(project / workspace.LOCK):
-        process = _start_build(project, env)
-        out = process.communicate(timeout=300)[0]
-    assert process.returncode == 0, out
-    assert workspace.WAITING not in out
-
-
-def test_two_builds_at_once_in_one_project(project: Path) -> None:
+    # two builds at once, in a fresh copy of the project
+    project = copy_project(tmp_path / "ensemble")
     registry_before = (project / "urls-publiees.txt").read_text(encoding="utf-8")
     first, second = _start_build(project), _start_build(project)
     outputs = [p.communicate(timeout=600)[0] for p in (first, second)]
@@ -246,6 +250,7 @@ def _start_serve(root: Path, env: dict[str, str] | None = None) -> subprocess.Po
 
 
 @pytest.mark.parametrize("locked", [True, False])
+@pytest.mark.processus
 def test_a_preview_rebuild_waits_for_a_build_and_holds_the_lock_only_while_building(
     project: Path, locked: bool
 ) -> None:
@@ -288,7 +293,7 @@ def test_a_command_gives_up_in_french_when_the_project_stays_busy(
     before = tree(project.parent)
     (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
     with FileLock(project / workspace.LOCK):
-        result = run_ti("--attente", "0.2", *command, cwd=project)
+        result = ti_inprocess("--attente", "0.2", *command, cwd=project)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert workspace.WAITING in output
@@ -297,13 +302,19 @@ def test_a_command_gives_up_in_french_when_the_project_stays_busy(
     assert tree(project.parent) == before
 
 
-def test_without_the_lock_removing_the_examples_runs_over_a_build(project: Path) -> None:
-    """Negative control: the lock switched off, `ti retirer-exemples` changes the registry
-    and the content while a build holds the project."""
-    env = override_in_copy(project, "workspace", NO_LOCK)
+@pytest.mark.lent
+def test_without_the_lock_a_build_and_removing_the_examples_run_over_a_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Negative control: the lock switched off, a build runs over one that holds the project,
+    and `ti retirer-exemples` changes the registry and the content meanwhile."""
+    switch_off(monkeypatch, "workspace", "project_lock", no_lock)
     (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
     with FileLock(project / workspace.LOCK):
-        result = run_ti("--attente", "0", "retirer-exemples", cwd=project, env=env)
+        built = ti_inprocess("build", cwd=project)
+        assert built.returncode == 0, built.stderr
+        assert workspace.WAITING not in built.stdout + built.stderr
+        result = ti_inprocess("--attente", "0", "retirer-exemples", cwd=project)
     assert result.returncode == 0, result.stderr
     assert not (project / "territoires/hainaut-douaisis-cambresis").exists()
 
@@ -341,7 +352,10 @@ def _has(folder: Path, prefix: str) -> bool:
     return folder.is_dir() and any(p.name.startswith(prefix) for p in folder.iterdir())
 
 
-def test_an_interrupted_build_leaves_nothing_in_sight(project: Path) -> None:
+@pytest.mark.processus
+def test_an_interrupted_build_leaves_nothing_in_sight(project: Path, tmp_path: Path) -> None:
+    """Ctrl+C and kill -9 of a `ti build` process. Negative control: the build's folder beside
+    the site (as before), ``kill -9`` leaves it among the project's files."""
     entries = sorted(p.name for p in project.iterdir())
     for stop in (signal.SIGKILL, signal.SIGINT):
         process = _start_build(project)
@@ -363,13 +377,10 @@ def test_an_interrupted_build_leaves_nothing_in_sight(project: Path) -> None:
     alive.mkdir(parents=True)
     dead = project / workspace.TMP / "site-999999-abcd"
     dead.mkdir()
-    assert run_ti("epci", "Lacq", cwd=project).returncode == 0
+    assert ti_inprocess("epci", "Lacq", cwd=project).returncode == 0
     assert [p.name for p in (project / workspace.TMP).iterdir()] == [alive.name]
-
-
-def test_temporary_folders_beside_the_site_stay_in_sight_after_kill(project: Path) -> None:
-    """Negative control: the build's folder beside the site (as before), ``kill -9`` leaves it
-    among the project's files."""
+    # the control, in a fresh copy whose hooks/ put the folder beside the site
+    project = copy_project(tmp_path / "controle")
     env = override_in_copy(
         project,
         "workspace",
@@ -437,6 +448,7 @@ def test_an_unwritable_destination_is_said_in_french(
 FULL_DISK = "La construction a échoué : plus de place sur le disque ("
 
 
+@pytest.mark.lent
 def test_a_full_disk_is_said_alike_by_check_and_build(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -451,14 +463,7 @@ def test_a_full_disk_is_said_alike_by_check_and_build(
     checked = capsys.readouterr().err
     assert FULL_DISK in checked and "libérez de l'espace, puis relancez." in checked, checked
     assert "erreur interne" not in checked and "No space left" not in checked
-    env = override_in_copy(
-        project,
-        "build",
-        "def _full(self, site_dir):\n"
-        "    raise OSError(28, 'No space left on device', str(site_dir / 'rss.xml'))\n\n\n"
-        "SiteBuild.write_artefacts = _full\n",
-    )
-    built = run_ti("build", cwd=project, env=env)
+    built = ti_inprocess("build", cwd=project)
     assert built.returncode == 1
     assert FULL_DISK in built.stderr and "libérez de l'espace, puis relancez." in built.stderr
     assert "erreur interne" not in built.stderr and "No space left" not in built.stderr
