@@ -34,17 +34,20 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, clean_directory
 
-from tisite import pipeline, settings, themenav, workspace
+from tisite import pipeline, settings
+from tisite.adapters import themenav
 from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
-from tisite.csp import protect, theme_scripts
-from tisite.errors import ContentError
-from tisite.pagehtml import Ready
-from tisite.preview import preview_error_page
-from tisite.sharing import SharedPage
-from tisite.textutil import plural
-from tisite.themehtml import valid_theme_html
+from tisite.cli import workspace
+from tisite.cli.preview import preview_error_page
+from tisite.content.errors import ContentError
+from tisite.finish.csp import protect, theme_scripts
+from tisite.finish.themehtml import valid_theme_html
+from tisite.generate.pagehtml import Ready
+from tisite.generate.sharing import SharedPage
+from tisite.generate.textutil import plural
 
-# « mkdocs » is ProperDocs' own package under ProperDocs (see tisite.engine): its loggers too
+# « mkdocs » is ProperDocs' own package under ProperDocs (see tisite.adapters.engine): its
+# loggers too
 ENGINE = mkdocs.__name__
 log = logging.getLogger(f"{ENGINE}.hooks.territoires")
 IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
@@ -159,8 +162,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 class ReadyPage(Page):
-    """A page whose HTML the core made (see tisite.pagehtml): the engine reads no file, parses
-    no Markdown and checks no link (the core did); it applies the theme and navigation."""
+    """A page whose HTML the core made (see tisite.generate.pagehtml): the engine reads no file,
+    parses no Markdown and checks no link (the core did); it applies the theme and navigation."""
 
     def __init__(
         self,
@@ -199,7 +202,7 @@ def _nav_titles(nav: Any) -> dict[str, str]:
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     """The theme's templates use the compiled templates' cache of .cache/jinja, and our
-    navigation (tisite.themenav)."""
+    navigation (tisite.adapters.themenav)."""
     themenav.install(env)  # the navigation and tables of contents, made in Python
     if "errors" in _state:
         return env

@@ -231,7 +231,7 @@ def measure_site(site: Path) -> Site:
 
 
 def ti(root: Path, *args: str) -> list[str]:
-    return [PYTHON, "-m", "tisite.cli", "--racine", str(root), *args]
+    return [PYTHON, "-m", "tisite.cli.commands", "--racine", str(root), *args]
 
 
 def mkdocs(root: Path) -> list[str]:
@@ -403,7 +403,7 @@ def _cards(log: str) -> tuple[str, str]:
 
 def cached(log: str) -> str:
     """« 1012 pages et 1028 images en cache, 0 dessinée » from a build log; « site gardé »
-    when the build found nothing to do (tisite.uptodate)."""
+    when the build found nothing to do (tisite.publish.uptodate)."""
     if "Rien n'a changé" in log:
         return "rien à refaire : site gardé tel quel"
     found = re.search(r"Pages en cache : (\d+) reprise", log)
@@ -432,6 +432,14 @@ for _ in range(1 + count):
     times.append(time.perf_counter() - start)
 print(json.dumps(times[1:]))
 """
+
+
+def after_edit(edited: Path, command: list[str], root: Path) -> Run:
+    """``command`` after an edit (a line added to ``edited``): with nothing changed, a build
+    keeps the site folder as it is (tisite.publish.uptodate) and would measure nothing."""
+    with edited.open("a", encoding="utf-8") as text:
+        text.write("\nUne ligne de plus.\n")
+    return run(command, cwd=root)
 
 
 def serve_rebuild(root: Path, out: Path, repetitions: int) -> Series:
@@ -498,7 +506,9 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
             root, "build", "--territoire", "territoire-001", "--site-dir", str(preview_dir)
         )
         run(preview_command, cwd=root)  # the first preview fills the page cache for this view
-        preview = Series([run(preview_command, cwd=root) for _ in range(max(1, repetitions))])
+        edited = root / "territoires" / "territoire-001" / "lettres" / "1.md"
+        runs = [after_edit(edited, preview_command, root) for _ in range(max(1, repetitions))]
+        preview = Series(runs)
         rebuild = serve_rebuild(root, work / f"apercu-serve-{n}", repetitions)
         preview_pages = measure_site(preview_dir).pages
         for label, key in (
@@ -766,8 +776,9 @@ def free_port() -> int:
 def write_sources(n: int, folder: Path, base: str) -> list[str]:
     """``n`` territory sites under ``folder`` (one per path, ``s001/``…), each with its
     federation.json and its one bundle, as ``base`` serves them."""
-    from tisite import bundle, urls
-    from tisite.loader import load_site
+    from tisite import urls
+    from tisite.content.loader import load_site
+    from tisite.publish import bundle
 
     project = write_project(folder.parent / "federation-contenu", n, actions=12, letters=6)
     site = load_site(project)

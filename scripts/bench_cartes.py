@@ -3,7 +3,7 @@ the drawing of an earlier commit (``--avant``), on the same cards, interleaved.
 
 The cards are those of a synthetic project (its every page: territory sections, fiches actions,
 letters, national pages), drawn one after the other in this process (what a worker of
-tisite.social.CardPainter does), PNG included, timed in processor time of this process. Each
+tisite.publish.social.CardPainter does), PNG included, timed in processor time of this process. Each
 repetition draws them all with the former code, then with the current code; the median and the
 range [min–max] are printed, never the best. The former code is read from git (``git show
 <commit>:hooks/tisite/social.py``); without git or that commit (a copy without history), only
@@ -36,15 +36,15 @@ BEFORE = "15bf7cd"
 
 def cards_of(project: Path) -> list[Any]:
     """The card of every generated page of ``project``."""
-    from tisite.loader import load_site
-    from tisite.render import Renderer
+    from tisite.content.loader import load_site
+    from tisite.generate.render import Renderer
 
     renderer = Renderer(load_site(project))
     return [page.card for page in renderer.pages() if page.card is not None]
 
 
 def former(commit: str) -> ModuleType | None:
-    """tisite.social as it was at ``commit`` (None: no git, or no such commit)."""
+    """tisite.publish.social as it was at ``commit`` (None: no git, or no such commit)."""
     try:
         code = subprocess.run(
             ["git", "show", f"{commit}:hooks/tisite/social.py"],
@@ -82,7 +82,7 @@ def shown(values: list[float]) -> str:
 
 def bench(territories: int, repetitions: int, commit: str, work: Path) -> list[str]:
     """The report's lines: cards per second after (and before), and their ratio."""
-    from tisite import social
+    from tisite.publish import social
 
     cards = cards_of(write_project(work / "cartes", territories, actions=12, letters=6))
     before = former(commit)

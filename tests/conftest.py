@@ -101,7 +101,7 @@ def _reads_no_live_content() -> Iterator[None]:
 
 
 def flat(text: str) -> str:
-    """Text with French no-break spaces (see tisite.typography) as plain spaces, for tests
+    """Text with French no-break spaces (see tisite.finish.typography) as plain spaces, for tests
     that read a phrase."""
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 
@@ -120,7 +120,7 @@ def copied_hooks_env(root: Path) -> dict[str, str]:
 def override_in_copy(root: Path, module: str, code: str) -> dict[str, str]:
     """Negative controls: append ``code`` (a function that switches a protection off) to
     ``hooks/tisite/<module>.py`` of the copy at ``root``; returns copied_hooks_env(root)."""
-    path = root / "hooks" / "tisite" / f"{module}.py"
+    path = root / "hooks" / "tisite" / (module.replace(".", "/") + ".py")
     path.write_text(path.read_text(encoding="utf-8") + "\n\n" + code, encoding="utf-8")
     return copied_hooks_env(root)
 
@@ -182,7 +182,7 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
 
 def spawns_ti(command: object) -> bool:
     """Whether a command line (as subprocess takes it) runs ti, an engine, the bench or pytest
-    (``ti``, ``python -m tisite.cli``, ``python -c <code using tisite>``, ``scripts/bench.py``)."""
+    (``ti``, ``python -m tisite.cli.commands``, ``python -c <code using tisite>``, ``scripts/bench.py``)."""
     if isinstance(command, str | bytes | os.PathLike):
         command = [command]
     words = [os.fsdecode(w) for w in command]  # type: ignore[attr-defined]
@@ -226,7 +226,7 @@ def run_ti(
 ) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "tisite.cli", "--racine", str(cwd), *args],
+        [sys.executable, "-m", "tisite.cli.commands", "--racine", str(cwd), *args],
         cwd=cwd,
         env=full_env,
         capture_output=True,
@@ -245,7 +245,7 @@ class TiResult:
 
 
 class _EngineRun:
-    """The engine's process of `ti build` (tisite.cli._mkdocs_process) run in this process:
+    """The engine's process of `ti build` (tisite.cli.commands._mkdocs_process) run in this process:
     its output (both streams, as the child's pipe) is read back by the real ``run_mkdocs``,
     which shows it in French and recognises a crash."""
 
@@ -253,9 +253,10 @@ class _EngineRun:
         import logging
         import traceback
 
-        from tisite import engine, settings
+        from tisite import settings
+        from tisite.adapters import engine
 
-        moteur, options, *arguments = command[3:]  # python -m tisite.engine <moteur> ...
+        moteur, options, *arguments = command[3:]  # python -m tisite.adapters.engine <moteur> ...
         assert moteur == "mkdocs", "ProperDocs replaces mkdocs for the whole process: run_ti"
         logger = logging.getLogger("mkdocs")
         saved = (list(logger.handlers), logger.level, logger.propagate)
@@ -299,10 +300,10 @@ class _EngineRun:
 
 
 def ti_inprocess(*args: str, cwd: Path) -> TiResult:
-    """`ti --racine <cwd> <args>` in this process (tisite.cli.main), its exit code and output.
+    """`ti --racine <cwd> <args>` in this process (tisite.cli.commands.main), its exit code and output.
     `ti build`'s engine process runs here too (_EngineRun); ProperDocs and copied hooks
     (override_in_copy) need a process of their own: run_ti."""
-    from tisite import cli
+    from tisite.cli import commands as cli
 
     if "properdocs" in args:
         raise ValueError("ProperDocs remplace mkdocs pour tout le processus : run_ti")

@@ -229,7 +229,7 @@ def make_tricky(root: Path) -> None:
     territory.write_text(text, encoding="utf-8")
 
 
-# --- federation: a harvested bundle (tisite.bundle) with a payload in every free-text field ---
+# --- federation: a harvested bundle (tisite.publish.bundle) with a payload in every free-text field ---
 
 # Its free-text fields (the others are addresses, dates, identifiers, vocabularies or numbers,
 # refused by the schema when they are anything else).

@@ -2,7 +2,7 @@
 
 ``make test`` installs it (target ``quality-deps``) and passes its path in ``VNU_JAR``.
 Every error fails the tests, the theme's too: what Material's templates print that HTML does
-not allow is set right by the build (tisite/themehtml.py), never left out of the check.
+not allow is set right by the build (tisite/finish/themehtml.py), never left out of the check.
 """
 
 from __future__ import annotations

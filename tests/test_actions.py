@@ -13,9 +13,9 @@ from bs4 import BeautifulSoup
 from frictionless import Resource, Schema
 
 from conftest import ROOT, SECRET_ACTION, flat
-from tisite import actionplan
-from tisite.errors import ContentError
-from tisite.loader import load_site
+from tisite.content.errors import ContentError
+from tisite.content.loader import load_site
+from tisite.generate import actionplan
 
 HDC = "territoires/hainaut-douaisis-cambresis"
 ACTIONS = f"{HDC}/actions"

@@ -27,7 +27,7 @@ def test_bench_prints_every_figure(tmp_path: Path) -> None:
             "--lettres",
             "4",
             "--federation",
-            "0",  # test_bench_federation_row
+            "3",
             "--repetitions",
             "1",
         ],
@@ -73,24 +73,10 @@ def test_bench_prints_every_figure(tmp_path: Path) -> None:
     found = re.search(r"\((\d+) pages et \d+ images en cache, (\d+) dessinée", added)
     assert found, added
     assert int(found[1]) >= 12 + 4 - 1 and found[2] == "1", added
-    assert not list(tmp_path.glob("ti-bench-*")), "le dossier de travail temporaire est supprimé"
-
-
-def test_bench_federation_row(tmp_path: Path) -> None:
-    """The federation row alone: sources served on loopback, harvested cold then all 304."""
-    command = [sys.executable, "scripts/bench.py", "--tailles", "", "--lettres", "0"]
-    result = subprocess.run(
-        [*command, "--federation", "3", "--repetitions", "1"],
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    out = result.stdout
+    # the federation row: 3 sources served on loopback, harvested cold, then all answers 304
     assert "récolte 3 sources servies par un serveur local" in out
     assert "(6 reçus, 0 en 304, 0 en échec)" in out  # cold: each source's list and bundle
     assert "(0 reçus, 6 en 304, 0 en échec)" in out  # again: nothing sent
     assert "ti build du portail (récolte 304 comprise)" in out
     assert "récolte 304 / construction du portail : " in out
+    assert not list(tmp_path.glob("ti-bench-*")), "le dossier de travail temporaire est supprimé"

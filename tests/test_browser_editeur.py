@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page
 
 from browser import free_port, start_preview, start_process, stop_process, wait_http
 from conftest import ROOT, copy_project, flat, starts_ti, ti_inprocess
-from tisite import cms
+from tisite.editor import cms
 
 pytestmark = pytest.mark.browser
 

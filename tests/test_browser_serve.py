@@ -100,7 +100,7 @@ def wait_for_text(tab: Any, selector: str, text: str, timeout: float = 60) -> No
 def test_a_busy_port_gets_the_next_free_one() -> None:
     import socket
 
-    from tisite.cli import free_address
+    from tisite.cli.commands import free_address
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -158,7 +158,7 @@ def test_check_command_reports_and_exits(project: Path) -> None:
 def test_committed_json_schemas_are_up_to_date(tmp_path: Path) -> None:
     import json
 
-    from tisite.schema import json_schemas
+    from tisite.content.schema import json_schemas
 
     root = Path(__file__).resolve().parent.parent
     for name, data in json_schemas().items():

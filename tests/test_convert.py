@@ -1,10 +1,10 @@
 """The core's Markdown conversion: one link resolver for the whole site, the table of contents,
-and the anchors and links every page is checked with (see tisite.convert, tisite.pagehtml)."""
+and the anchors and links every page is checked with (see tisite.generate.convert, tisite.generate.pagehtml)."""
 
 from __future__ import annotations
 
-from tisite.convert import Converter, Link, page_address, resolve
-from tisite.pagehtml import check_links, make_ready
+from tisite.generate.convert import Converter, Link, page_address, resolve
+from tisite.generate.pagehtml import check_links, make_ready
 
 PAGE = "t/lettres/14/index.md"
 

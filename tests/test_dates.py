@@ -81,7 +81,7 @@ def test_without_history_a_page_has_no_date_rather_than_a_false_one(built_site: 
 def test_history_gives_no_false_date(tmp_path: Path) -> None:
     """A shallow clone (CI's default) and a commit dated in the future give no date; a file
     changed on a merged branch is dated by the merge (first parent)."""
-    from tisite.history import file_dates
+    from tisite.content.history import file_dates
 
     repo = tmp_path / "depot"
     (repo / "territoires").mkdir(parents=True)

@@ -19,9 +19,10 @@ import pytest
 from pydantic import Field, ValidationError
 
 from conftest import ROOT, build_lines, copy_project, ti_inprocess
-from tisite import cms, schema
-from tisite.errors import ContentError
-from tisite.loader import load_site
+from tisite.content import schema
+from tisite.content.errors import ContentError
+from tisite.content.loader import load_site
+from tisite.editor import cms
 
 EDITOR = ROOT / cms.EDITOR_DIR
 

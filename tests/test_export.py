@@ -11,8 +11,10 @@ from bs4 import BeautifulSoup
 
 from conftest import ti_inprocess
 from hostile import RUN, SCRIPT, live_injections, make_hostile
-from tisite import csp, export, render
-from tisite.sanitize import Sanitized
+from tisite.finish import csp
+from tisite.finish.sanitize import Sanitized
+from tisite.generate import render
+from tisite.publish import export
 
 
 def plain_build(folder: Path) -> Path:

@@ -17,11 +17,13 @@ import pytest
 from fedserver import Site, body, drip, endless, redirect, serve, silent, status
 
 from conftest import copy_project, flat
-from tisite import bundle, federation, harvest, urls
+from tisite import urls
 from tisite.build import SiteBuild
-from tisite.errors import ContentError
-from tisite.loader import load_site
+from tisite.content import federation, harvest
+from tisite.content.errors import ContentError
+from tisite.content.loader import load_site
 from tisite.pipeline import build as pipeline_build
+from tisite.publish import bundle
 
 EXAMPLE_URL = "https://territoires-industrie.example.org/"
 HDC = "hainaut-douaisis-cambresis"
@@ -226,7 +228,7 @@ def test_serve_reads_the_cache_and_harvests_only_when_asked(source: Site, tmp_pa
 
 
 def test_the_cli_options_of_a_portal() -> None:
-    from tisite import cli
+    from tisite.cli import commands as cli
 
     serve_args = cli.parser().parse_args(["serve"])
     assert cli.build_options(serve_args)["moisson"] is False
@@ -279,7 +281,7 @@ def test_a_failing_source_keeps_its_last_copy(
 ) -> None:
     import datetime as dt
 
-    from tisite.textutil import long_date
+    from tisite.generate.textutil import long_date
 
     root = portal(tmp_path / "portail", [source.url])
     site = harvested_then(source, root, path, make(source))  # type: ignore[operator]

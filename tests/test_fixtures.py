@@ -200,7 +200,7 @@ def test_ti_inprocess_says_what_the_ti_process_says(
     )
     env = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}
     ok = subprocess.run(
-        [sys.executable, "-m", "tisite.cli", "--racine", str(project), "build"],
+        [sys.executable, "-m", "tisite.cli.commands", "--racine", str(project), "build"],
         env=env,
         capture_output=True,
         text=True,
@@ -271,7 +271,7 @@ def test_a_test_that_starts_ti_without_the_marker_fails() -> None:
     from conftest import spawns_ti
 
     for command in (
-        [sys.executable, "-m", "tisite.cli", "--version"],
+        [sys.executable, "-m", "tisite.cli.commands", "--version"],
         [sys.executable, "-m", "mkdocs", "--version"],
         [sys.executable, "-c", "import tisite"],
         [sys.executable, "scripts/bench.py", "--aide"],

@@ -10,7 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ti_inprocess
-from tisite import schema, textutil
+from tisite.content import schema
+from tisite.generate import textutil
 
 HDC = "hainaut-douaisis-cambresis"
 ACTION = f"territoires/{HDC}/actions/chef-de-projet.md"
@@ -142,7 +143,7 @@ def test_home_title_is_not_repeated(built_site: Path) -> None:
 
 
 def test_an_unclosed_quote_is_reported_on_its_own_line() -> None:
-    from tisite.yamlio import parse_yaml_text
+    from tisite.content.yamlio import parse_yaml_text
 
     text = 'nom: "Lacq-Pau-Tarbes\nresume: >-\n  texte\nepci:\n  - siren: "200039204"\n'
     _, problem = parse_yaml_text(text, "territoire.yml")
@@ -166,8 +167,8 @@ def test_the_first_of_a_month_is_1er() -> None:
 def test_home_figures_agree_with_one_territory(project: Path) -> None:
     import shutil
 
-    from tisite import views
-    from tisite.loader import load_site
+    from tisite.content.loader import load_site
+    from tisite.generate import views
 
     shutil.rmtree(project / "territoires" / "grand-chatellerault")
     site = load_site(project)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build_site, ti_inprocess
-from tisite.cli import main
+from tisite.cli.commands import main
 
 GC = "territoires/grand-chatellerault"
 HDC = "territoires/hainaut-douaisis-cambresis"
@@ -850,10 +850,10 @@ def test_plain_argparse_prints_english(
     import argparse
     import contextlib
 
-    import tisite.cli
+    import tisite.cli.commands
 
-    monkeypatch.setattr(tisite.cli, "french", contextlib.nullcontext)
-    monkeypatch.setattr(tisite.cli, "FrenchParser", argparse.ArgumentParser)
+    monkeypatch.setattr(tisite.cli.commands, "french", contextlib.nullcontext)
+    monkeypatch.setattr(tisite.cli.commands, "FrenchParser", argparse.ArgumentParser)
     printed = []
     for args in [("--help",), ("build", "--help"), ("build", "--x"), ("build", "--moteur", "x")]:
         main(["--racine", str(project), *args])
@@ -869,7 +869,7 @@ def test_every_sentence_of_argparse_has_its_french() -> None:
     import argparse
     import ast
 
-    from tisite.argparse_fr import CATALOGUE
+    from tisite.cli.argparse_fr import CATALOGUE
 
     tree = ast.parse(Path(argparse.__file__).read_text(encoding="utf-8"))
     sentences = {
@@ -889,7 +889,7 @@ def test_every_sentence_of_argparse_has_its_french() -> None:
 def test_epci_refuses_a_number_of_results_below_one(
     count: str, project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tisite.reference import load_reference
+    from tisite.content.reference import load_reference
 
     assert main(["--racine", str(project), "epci", "Douai", "--nombre", count]) == 1
     err = capsys.readouterr().err
@@ -909,7 +909,7 @@ def test_a_broken_action_still_exists_for_the_actions_that_link_to_it(
 ) -> None:
     """An action missing « resume » is one error, in its own file: the action that links to it
     gets no « action inconnue » (the file is there)."""
-    from tisite import loader
+    from tisite.content import loader
 
     target = f"{HDC}/actions/projets-de-territoire.md"
     path = project / target

@@ -60,14 +60,14 @@ def _build(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def unsanitised_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Negative control: the same content built with a sanitiser that lets everything through."""
-    from tisite.sanitize import Sanitized
+    from tisite.finish.sanitize import Sanitized
 
     def sanitize(html: str, blocks: object = (), contributed: bool = False) -> Sanitized:
         return Sanitized(html)
 
     root = copy_project(tmp_path_factory.mktemp("sans-filtre") / "projet")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        switch_off(monkeypatch, "sanitize", "sanitize", sanitize)
+        switch_off(monkeypatch, "finish.sanitize", "sanitize", sanitize)
         return _build(root)
 
 
@@ -100,7 +100,7 @@ def test_yaml_payload_is_shown_as_typed(hostile_site: Path, name: str) -> None:
 
 
 def test_values_the_views_compute_from_stay_text(hostile_site: Path) -> None:
-    """The pages laid out from views (tisite.views) show hostile values as typed, in text
+    """The pages laid out from views (tisite.generate.views) show hostile values as typed, in text
     and in attributes, and compute with odd numbers (a huge and a tiny amount)."""
 
     def soup_of(page: str) -> BeautifulSoup:

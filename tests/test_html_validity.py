@@ -11,7 +11,7 @@ import pytest
 
 from conftest import build_site, copy_project
 from htmlcheck import check_html, vnu_jar
-from tisite import render
+from tisite.generate import render
 
 # Java and the Nu Html Checker (`make quality-deps`): left out of `make test-rapide` by this
 # marker; in `make test`, a missing checker fails (test_checker_is_installed), never skips.
@@ -55,10 +55,10 @@ def test_every_page_is_valid_html(built_site: Path) -> None:
 def test_the_theme_markup_is_made_valid_by_the_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Negative control: without tisite.themehtml, Material's own templates give every page
+    """Negative control: without tisite.finish.themehtml, Material's own templates give every page
     invalid state checkboxes (autocomplete on a checkbox) and the pages outside the navigation
     a table of contents' title labelling a checkbox that is not there."""
-    from tisite import themehtml
+    from tisite.finish import themehtml
 
     # the engine loads the hooks file for each build: it imports the switched-off function
     monkeypatch.setattr(themehtml, "valid_theme_html", lambda html: html)

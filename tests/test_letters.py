@@ -17,10 +17,11 @@ from pydantic import ValidationError
 
 from conftest import build_site, copy_project, flat, ti_inprocess
 from synthetic import FIXTURE
-from tisite import publishing, schema
-from tisite.errors import ContentError
-from tisite.loader import load_site
-from tisite.typography import french_html
+from tisite.content import schema
+from tisite.content.errors import ContentError
+from tisite.content.loader import load_site
+from tisite.finish.typography import french_html
+from tisite.publish import publishing
 
 HDC = "hainaut-douaisis-cambresis"
 GC = "grand-chatellerault"
@@ -400,7 +401,7 @@ def test_an_image_without_a_text_alternative_is_refused(
     # the message says what to write, and how to mark a decorative image
     assert "![Description de l'image](" in refused[0] and 'alt="" role="presentation"' in refused[0]
     # negative control: without the check, the image is accepted as it is
-    from tisite import remote
+    from tisite.content import remote
 
     monkeypatch.setattr(remote, "_without_alt", lambda ref: None)
     assert not [e for e in _errors(project) if NO_ALT in e]
@@ -431,7 +432,7 @@ def test_body_images_in_html_and_decorative_images_are_published(
     assert letter is not None
     assert letter.images == (COVER, "images/html.jpg", "images/filet.png")
     # negative control: images found without being recorded are not published
-    from tisite import letters
+    from tisite.content import letters
 
     monkeypatch.setattr(letters, "_body_place", lambda folder, found: lambda url: None)
     assert load_site(project).territory(HDC).letter(14).images == (COVER,)  # type: ignore[union-attr]
@@ -462,7 +463,7 @@ def test_an_image_named_for_another_type_is_refused(
     )
     assert any(e.startswith(expected) for e in _errors(project)), _errors(project)
     # negative control: without the check, the file named .png is published as a JPEG
-    from tisite import images
+    from tisite.content import images
 
     monkeypatch.setattr(images, "misnamed", lambda name, fmt: None)
     assert _errors(project) == []
@@ -472,7 +473,7 @@ def test_an_image_named_for_another_type_is_refused(
 def test_a_phone_photo_with_a_second_picture_is_a_jpeg(project: Path) -> None:
     """Pillow reads a JPEG followed by another picture (MPO: depth map, second view) as its
     own format: it is a JPEG to browsers, accepted under .jpg and published as a plain JPEG."""
-    from tisite import images
+    from tisite.content import images
 
     out = io.BytesIO()
     first, second = (Image.new("RGB", (30, 20), c) for c in ((200, 0, 0), (0, 0, 200)))
@@ -515,7 +516,7 @@ def test_new_letter_scaffold(project: Path) -> None:
 def test_new_letter_with_a_wrong_date_says_why_and_writes_nothing(
     date: str, message: str, project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tisite.cli import main
+    from tisite.cli.commands import main
 
     before = sorted((project / LETTRES).iterdir())
     assert main(["--racine", str(project), "nouvelle-lettre", HDC, "--date", date]) == 1
@@ -605,8 +606,8 @@ def test_letter_links_are_checked_as_published(
     """The link check follows the body's links to its headings as the sanitiser renamed them
     (« #x » → « #uc-x »): they pass, a link to nothing is an error; control: without the
     renaming, the letter's own valid links fail."""
-    from tisite import render
-    from tisite.errors import ContentError
+    from tisite.content.errors import ContentError
+    from tisite.generate import render
 
     folder = project / LETTRES
     (folder / "16.md").write_text(LETTER_16.replace("(#suite)", "(#absente)"), encoding="utf-8")

@@ -9,8 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import build_site, flat, ti_inprocess
-from tisite import letters
-from tisite.letters import empty_sections, without_empty_sections
+from tisite.content import letters
+from tisite.content.letters import empty_sections, without_empty_sections
 
 LETTER = "territoires/hainaut-douaisis-cambresis/lettres/15.md"
 TEMPLATE_END = "\n\n## Actualités locales\n\n## Actualités des territoires voisins\n\n"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tisite.errors import ContentError
-from tisite.loader import load_site
+from tisite.content.errors import ContentError
+from tisite.content.loader import load_site
 
 HDC = "territoires/hainaut-douaisis-cambresis"
 GC = "territoires/grand-chatellerault"

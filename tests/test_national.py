@@ -13,8 +13,8 @@ from bs4 import BeautifulSoup
 
 from conftest import build_site, ti_inprocess
 from synthetic import write_project
-from tisite.loader import load_site
-from tisite.render import Renderer
+from tisite.content.loader import load_site
+from tisite.generate.render import Renderer
 
 HDC = "hainaut-douaisis-cambresis"
 

@@ -68,7 +68,7 @@ def test_schemas_compile_with_ecmascript_regexes() -> None:
     """Editors (VS Code's YAML extension, Ajv) compile patterns as ECMAScript with the « u »
     flag: check-jsonschema checks every schema that way (regress engine)."""
     schemas = sorted(SCHEMAS.glob("*.schema.json"))
-    assert len(schemas) == 8  # the files of the content, and the bundle (tisite.bundle)
+    assert len(schemas) == 8  # the files of the content, and the bundle (tisite.publish.bundle)
     result = subprocess.run(
         [*CHECK, "--check-metaschema", *map(str, schemas)], capture_output=True, text=True
     )

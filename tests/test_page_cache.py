@@ -146,12 +146,13 @@ def test_warning_build_stores_nothing(project: Path) -> None:
 def _two_builds(
     project: Path, control: bool, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[list[Path], list[Path]]:
-    from tisite import diskcache, engine, publishing
+    from tisite.adapters import engine
+    from tisite.publish import diskcache, publishing
 
     with monkeypatch.context() as patch:
         # the code and templates of the copy are the build's (as its hooks/ on PYTHONPATH)
         code = project / "hooks" / "tisite"
-        patch.setattr(diskcache, "__file__", str(code / "diskcache.py"))
+        patch.setattr(diskcache, "__file__", str(code / "publish" / "diskcache.py"))
         patch.setattr(publishing, "TEMPLATES", code / "templates" / "email")
         if control:
             patch.setattr(diskcache, "new_build", lambda: None)
@@ -267,7 +268,7 @@ def test_pages_html_cache_keeps_what_builds_use_and_drops_the_rest(
 ) -> None:
     assert _prune_after_a_build(built_copy(built_site, tmp_path / "projet")) == (False, True)
     # Control: entries read without being marked as used are dropped after 30 days too.
-    from tisite import diskcache
+    from tisite.publish import diskcache
 
     monkeypatch.setattr(diskcache.os, "utime", lambda *args, **kwargs: None)
     again = built_copy(built_site, tmp_path / "controle")
@@ -279,8 +280,8 @@ def test_a_ready_page_is_kept_whole() -> None:
     field added later and forgotten by as_json fails here)."""
     import dataclasses
 
-    from tisite.convert import Link
-    from tisite.pagehtml import Ready
+    from tisite.generate.convert import Link
+    from tisite.generate.pagehtml import Ready
 
     toc = [{"level": 2, "id": "a", "name": "A", "children": [{"level": 3, "id": "b"}]}]
     page = Ready("<p>x</p>", {"title": "T"}, toc, ("a", "b"), (Link("x.md", "page", "x/"),), False)

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from conftest import copy_project, ti_inprocess
 from hostile import RUN, live_injections
-from tisite.cli import main
+from tisite.cli.commands import main
 
 GC = "territoires/grand-chatellerault"
 HDC = "territoires/hainaut-douaisis-cambresis"

@@ -14,10 +14,11 @@ from bs4 import BeautifulSoup
 from icalendar import Calendar
 
 from conftest import build_site
-from tisite import publishing, typography
-from tisite.textutil import dates_itself, long_date, when
-from tisite.themehtml import valid_theme_html
-from tisite.typography import NBSP, NNBSP, french_html, french_text
+from tisite.finish import typography
+from tisite.finish.themehtml import valid_theme_html
+from tisite.finish.typography import NBSP, NNBSP, french_html, french_text
+from tisite.generate.textutil import dates_itself, long_date, when
+from tisite.publish import publishing
 
 HDC = "hainaut-douaisis-cambresis"
 PARIS = publishing.PARIS

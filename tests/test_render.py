@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from markdown import Markdown
 
 from tisite.build import SiteBuild
-from tisite.textutil import md_escape
+from tisite.generate.textutil import md_escape
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = dt.date(2026, 11, 22)
@@ -158,7 +158,7 @@ def test_no_template_writes_a_value_in_a_single_quoted_attribute() -> None:
 
 
 def test_values_keep_their_apostrophe_and_never_end_an_attribute() -> None:
-    from tisite.render import _html_finalize
+    from tisite.generate.render import _html_finalize
 
     assert str(_html_finalize("Territoire d'industrie")) == "Territoire d'industrie"
     assert str(_html_finalize('"><script>')) == "&quot;&gt;&lt;script&gt;"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ti_inprocess
-from tisite.reference import load_reference
+from tisite.content.reference import load_reference
 
 
 def test_epci_search_ignores_accents_case_and_hyphens(project: Path) -> None:
@@ -110,8 +110,8 @@ def test_new_territory_is_validated_as_ti_check_does_before_anything_is_written(
     """A name ti check refuses, or an EPCI of another territory: nothing is written, the
     message names the would-be file, line and field (in the new territory's file, not in the
     older territory's) and the option to correct."""
-    from tisite import scaffold
-    from tisite.cli import main
+    from tisite.cli import scaffold
+    from tisite.cli.commands import main
 
     before = sorted(p.name for p in (project / "territoires").iterdir())
     long_name = "N" * 100_000
@@ -151,8 +151,8 @@ def test_new_territory_is_validated_as_ti_check_does_before_anything_is_written(
 def test_ti_check_blames_the_territory_not_yet_published(project: Path) -> None:
     """Two territories with the same EPCI: the error is in the file of the one whose address is
     not yet in urls-publiees.txt, even when its name comes first."""
-    from tisite.errors import ContentError
-    from tisite.loader import load_site
+    from tisite.content.errors import ContentError
+    from tisite.content.loader import load_site
 
     shutil.copytree(project / "territoires/grand-chatellerault", project / "territoires/aaa")
     path = project / "territoires/aaa/territoire.yml"

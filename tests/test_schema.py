@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from tisite import schema, vocab
-from tisite.errors import Problem
-from tisite.validation import validate
-from tisite.yamlio import Source, parse_yaml_text, to_plain
+from tisite.content import schema, vocab
+from tisite.content.errors import Problem
+from tisite.content.validation import validate
+from tisite.content.yamlio import Source, parse_yaml_text, to_plain
 
 BASE = """\
 nom: Exemple
@@ -145,7 +145,7 @@ def test_json_schema_export_documents_fields() -> None:
 
 
 def test_field_reference_is_generated_from_the_schema() -> None:
-    from tisite.fieldref import field_docs
+    from tisite.content.fieldref import field_docs
 
     docs = {d.path: d for d in field_docs(schema.Action)}
     assert docs["titre"].required and docs["titre"].kind == "texte"
@@ -191,7 +191,7 @@ def test_schema_choice_patterns_accept_what_the_build_accepts(
 
 
 def test_field_reference_covers_every_file_and_describes_every_field() -> None:
-    from tisite import fieldref
+    from tisite.content import fieldref
 
     models = {model for _, model, _ in fieldref.FILES}
     assert {schema.Lettre, schema.Agenda, schema.Action, schema.Site} <= models

@@ -59,7 +59,7 @@ def test_without_the_spaces_the_index_runs_cells_together(
     """Negative control: the same pages without the line break after each cell give
     « StatutActions » in the index."""
     from conftest import build_site, copy_project
-    from tisite import pagehtml
+    from tisite.generate import pagehtml
 
     monkeypatch.setattr(pagehtml, "spaced", lambda html: html)
     site = build_site(copy_project(tmp_path / "projet"))

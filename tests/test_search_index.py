@@ -11,9 +11,9 @@ from bs4 import BeautifulSoup
 
 from conftest import built_copy, ti_inprocess
 from pagefind_index import indexed_pages
-from tisite import finder
-from tisite.loader import load_site
-from tisite.sanitize import sanitize
+from tisite.content.loader import load_site
+from tisite.finish.sanitize import sanitize
+from tisite.generate import finder
 
 GC = "territoires/grand-chatellerault"
 GONE = "/actions/statut/non-renseigne/"
@@ -61,8 +61,8 @@ def test_a_shared_finder_address_survives_its_last_action(built_site: Path, tmp_
 
 
 def test_a_failed_indexing_says_so_in_french(tmp_path: Path) -> None:
-    from tisite.errors import ContentError
-    from tisite.searchindex import Indexing
+    from tisite.content.errors import ContentError
+    from tisite.publish.searchindex import Indexing
 
     (tmp_path / "site").write_text("pas un dossier", encoding="utf-8")
     try:
@@ -89,7 +89,7 @@ def _words(site: Path) -> str:
 def test_the_index_of_unchanged_pages_is_reused_and_never_stale(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tisite import searchindex
+    from tisite.publish import searchindex
 
     cache = tmp_path / "cache"
 

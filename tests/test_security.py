@@ -39,8 +39,8 @@ from browser import injected_script_events, static_server
 from conftest import build_site, built_copy, copy_project, switch_off, ti_inprocess
 from hostile import LOOKALIKE_NAME, RUN, USERINFO_LINK, live_injections, make_hostile, make_tricky
 from pagefind_index import indexed_pages
-from tisite import schema
-from tisite.yamlio import _yaml
+from tisite.content import schema
+from tisite.content.yamlio import _yaml
 
 GC = "territoires/grand-chatellerault"
 HDC = "territoires/hainaut-douaisis-cambresis"
@@ -83,7 +83,7 @@ def _set(node: Any, path: tuple[Any, ...], value: Any) -> None:
 
 def _poison(tree: Any, model: type[BaseModel], counter: list[int]) -> int:
     """Put PAYLOAD in every string of ``tree`` that ``model`` still accepts; returns how many."""
-    from tisite.yamlio import to_plain
+    from tisite.content.yamlio import to_plain
 
     changed = 0
     for path in list(_leaves(tree)):
@@ -332,12 +332,12 @@ def test_negative_control_without_namespaces_the_theme_is_replaced(
 ) -> None:
     root = copy_project(tmp_path / "projet")
     make_hostile(root)
-    from tisite.sanitize import Sanitized
+    from tisite.finish.sanitize import Sanitized
 
     def no_second_pass(cleaned: str, blocks: object, contributed: bool = False) -> Sanitized:
         return Sanitized(cleaned)
 
-    switch_off(monkeypatch, "sanitize", "_second_pass", no_second_pass)
+    switch_off(monkeypatch, "finish.sanitize", "_second_pass", no_second_pass)
     build_site(root)
     html = (root / "site/grand-chatellerault/lettres/1/index.html").read_text(encoding="utf-8")
     first = BeautifulSoup(html, "html.parser").find(id="__config")
@@ -418,7 +418,7 @@ def test_negative_control_without_the_guard_the_secret_is_published(
     secret = tmp_path / "secret.md"  # a page: the docs/ allow-list accepts it
     secret.write_text("SECRET-DU-CI", encoding="utf-8")
     (root / "docs" / "x.md").symlink_to(secret)
-    switch_off(monkeypatch, "loader", "unsafe_entries", lambda root: [])
+    switch_off(monkeypatch, "content.loader", "unsafe_entries", lambda root: [])
     build_site(root)
     assert "SECRET-DU-CI" in (root / "site" / "x" / "index.html").read_text(encoding="utf-8")
 
@@ -635,7 +635,7 @@ def test_remote_image_in_a_yaml_markdown_field(tmp_path: Path) -> None:
 
 def test_the_sanitiser_never_keeps_a_remote_image() -> None:
     """Defence in depth, below the check: the address is dropped from the page."""
-    from tisite.sanitize import sanitize_html
+    from tisite.finish.sanitize import sanitize_html
 
     for src in ("https://t.example/p.gif", "//t.example/p.gif", "/\\t.example/p.gif", "/\t/t.ex"):
         html = sanitize_html(f'<p><img src="{src}" alt="p"></p>')
@@ -647,8 +647,8 @@ def test_the_sanitiser_never_keeps_a_remote_image() -> None:
 
 def _content_errors(root: Path) -> list[str]:
     """The errors of the content at ``root``, as ``ti check`` prints them (in this process)."""
-    from tisite.errors import ContentError
-    from tisite.loader import load_site
+    from tisite.content.errors import ContentError
+    from tisite.content.loader import load_site
 
     try:
         load_site(root)
@@ -686,8 +686,8 @@ def test_an_entity_encoded_remote_image_is_reported_at_its_own_line(
         assert any(e.startswith(line) for e in errors), (line, errors)
     # negative control: the former search, for the address as the browser reads it, finds
     # neither and falls back on the first line of the body
-    from tisite import remote
-    from tisite.textutil import line_of
+    from tisite.content import remote
+    from tisite.generate.textutil import line_of
 
     monkeypatch.setattr(remote, "line_in", lambda t, ref, f: line_of(t, ref.url, f) or f)
     errors = _content_errors(root)
@@ -750,7 +750,7 @@ def test_every_image_is_a_file_the_build_publishes(
     errors = _content_errors(root)
     assert any(e.startswith(f"{rel}:{line}: {expected}") for e in errors), errors
     # negative control: without the check, the image goes through (the page shows it broken)
-    from tisite import remote
+    from tisite.content import remote
 
     monkeypatch.setattr(remote, "_not_published", lambda url, place: None)
     assert not any(e.startswith(f"{rel}:{line}: {expected}") for e in _content_errors(root))
@@ -758,7 +758,7 @@ def test_every_image_is_a_file_the_build_publishes(
 
 def test_an_image_name_must_match_capitals_included(tmp_path: Path) -> None:
     """A Mac or Windows disk opens « Photo.JPG » for « photo.jpg »; the web server does not."""
-    from tisite.images import named_as_written
+    from tisite.content.images import named_as_written
 
     (tmp_path / "images").mkdir()
     (tmp_path / "images" / "Photo.JPG").write_bytes(b"x")
@@ -832,7 +832,7 @@ def _is_markdown(annotation: Any) -> bool:
 
 def _comment_markdown(node: Any, model: Any) -> int:
     """Append SECRET_COMMENT to every Markdown field of ``node`` (validated as ``model``)."""
-    from tisite.validation import _unwrap
+    from tisite.content.validation import _unwrap
 
     count = 0
     if isinstance(node, list):
@@ -913,8 +913,8 @@ def test_negative_control_raw_markdown_in_open_data_leaks_the_comment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without the conversion to text, actions.json carries the source and its comment."""
-    from tisite import actionplan
-    from tisite.loader import load_site
+    from tisite.content.loader import load_site
+    from tisite.generate import actionplan
 
     root = copy_project(tmp_path / "projet")
     comment_every_markdown(root)
@@ -929,8 +929,8 @@ def test_negative_control_raw_markdown_in_open_data_leaks_the_comment(
 
 
 def test_misleading_text_is_refused_with_its_file_line_and_field(tmp_path: Path) -> None:
-    from tisite.errors import ContentError
-    from tisite.loader import load_site
+    from tisite.content.errors import ContentError
+    from tisite.content.loader import load_site
 
     root = copy_project(tmp_path / "projet")
     make_tricky(root)
@@ -952,7 +952,7 @@ def test_negative_control_without_the_checks_misleading_text_is_published(
     """With the checks switched off, the same content builds: the reversed title reaches
     page after page, the look-alike name is published beside the real one, and the sign-up
     link leads to evil.example."""
-    from tisite import validation
+    from tisite.content import validation
 
     for module in (schema, validation):
         monkeypatch.setattr(module, "invisible_character", lambda *_, **__: None)
@@ -973,7 +973,7 @@ def test_negative_control_without_the_checks_misleading_text_is_published(
 
 
 def test_joined_csv_values_are_guarded_one_by_one() -> None:
-    from tisite.actionplan import to_csv
+    from tisite.generate.actionplan import to_csv
 
     value = 'CCI; =HYPERLINK("https://pirate.example/","x"), @SUM(1)'
     assert not value.startswith(("=", "+", "-", "@"))  # negative control: the old guard passed
@@ -988,8 +988,8 @@ def test_github_annotations_cannot_inject_workflow_commands(
 ) -> None:
     import argparse
 
-    from tisite.cli import report_problems
-    from tisite.errors import Problem
+    from tisite.cli.commands import report_problems
+    from tisite.content.errors import Problem
 
     name = "territoires/x/a.md\n::add-mask::secret,title=x:y"
     report_problems(
@@ -1014,7 +1014,7 @@ def test_unwritable_output_gets_a_french_message(tmp_path: Path) -> None:
 
 
 def test_disk_full_is_explained() -> None:
-    from tisite.buildlog import crash_message
+    from tisite.adapters.buildlog import crash_message
 
     trace = "Traceback (most recent call last):\n  …\nOSError: [Errno 28] No space left on device: '/s/x'"
     assert crash_message(trace) == (
@@ -1141,7 +1141,7 @@ def test_docs_images_are_published_without_metadata(variant: Path) -> None:
 
 
 def test_animated_gif_loses_its_comment(tmp_path: Path) -> None:
-    from tisite.images import clean
+    from tisite.content.images import clean
 
     frames = [Image.new("RGB", (40, 40), color) for color in ((200, 0, 0), (0, 0, 200))]
     out = io.BytesIO()
@@ -1233,8 +1233,8 @@ def test_a_field_left_open_has_a_negative_control(
 ) -> None:
     """Control: without the per-field sanitiser, the contributor's elements keep the page's
     names."""
-    from tisite import render
-    from tisite.sanitize import Sanitized
+    from tisite.finish.sanitize import Sanitized
+    from tisite.generate import render
 
     monkeypatch.setattr(render, "sanitize", lambda html, contributed=False: Sanitized(html))
     page = BeautifulSoup(_left_open(copy_project(tmp_path / "projet"), "<xmp>"), "html.parser")
@@ -1244,7 +1244,7 @@ def test_a_field_left_open_has_a_negative_control(
 def test_the_block_sequence_check_has_a_negative_control() -> None:
     """Without the expected sequence, the forged marker would close the block: the ids after
     it would keep their names."""
-    from tisite.sanitize import _second_pass, block_nonce
+    from tisite.finish.sanitize import _second_pass, block_nonce
 
     nonce = block_nonce("x")
     html = (
@@ -1258,7 +1258,7 @@ def test_the_block_sequence_check_has_a_negative_control() -> None:
 
 
 def test_attribute_names_nobody_reads_the_same_way_are_dropped() -> None:
-    from tisite.sanitize import sanitize
+    from tisite.finish.sanitize import sanitize
 
     out = sanitize('<pre id="__config" hidden data-a"b="1">{}</pre>', ())
     assert 'id="uc-__config"' in out.html and "data-a" not in out.html
@@ -1276,7 +1276,7 @@ def test_email_version_never_loads_a_remote_image(tmp_path: Path) -> None:
     assert "image chargée depuis un autre site (« https://t.example/pixel.png »)" in (
         result.stderr
     ), result.stderr
-    from tisite.publishing import _body_html
+    from tisite.publish.publishing import _body_html
 
     class FakeLetter:
         body = pixel
@@ -1326,7 +1326,7 @@ def test_html_page_table_of_contents_titles_are_escaped_text(built_site: Path) -
     theme prints them raw): « <territoire> » shows as written, a tag never becomes markup."""
     import nh3
 
-    from tisite.pagehtml import html_ready
+    from tisite.generate.pagehtml import html_ready
 
     soup = BeautifulSoup(
         (built_site / "contribuer/reference-des-champs/index.html").read_text(encoding="utf-8"),
@@ -1378,8 +1378,8 @@ def test_markdown_files_with_a_capital_extension_are_refused(tmp_path: Path) -> 
 def test_negative_controls_for_the_table_of_contents_and_urls() -> None:
     import markdown
 
-    from tisite.pagehtml import _clean_toc
-    from tisite.textutil import html_escape, md_url
+    from tisite.generate.pagehtml import _clean_toc
+    from tisite.generate.textutil import html_escape, md_url
 
     md = markdown.Markdown(extensions=["toc"])
     md.convert(TOC_TRAPS)

@@ -13,7 +13,8 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from conftest import ti_inprocess
-from tisite.social import (
+from tisite.generate.textutil import share_title
+from tisite.publish.social import (
     TITLE_SIZES,
     Card,
     CardPainter,
@@ -27,7 +28,6 @@ from tisite.social import (
     wrap,
     write_cached,
 )
-from tisite.textutil import share_title
 
 SITE_URL = "https://territoires-industrie.example.org/"
 REQUIRED = (
@@ -266,11 +266,11 @@ def test_share_titles_and_alt_texts(built_site: Path) -> None:
 
 
 def test_open_graph_returns_the_card_and_records_nothing(tmp_path: Path) -> None:
-    """tisite.sharing is pure: the card comes back with the tags; a page's own image is used
+    """tisite.generate.sharing is pure: the card comes back with the tags; a page's own image is used
     only inside docs/ (control: the same image inside docs/ is taken)."""
     from PIL import Image
 
-    from tisite import sharing
+    from tisite.generate import sharing
 
     docs = tmp_path / "docs"
     (docs / "guide").mkdir(parents=True)
@@ -298,8 +298,8 @@ SCALE = THUMBNAIL / 1200
 
 def example_cards(root: Path) -> list[Card]:
     """The card of every generated page of the example, and the longest figures and kinds."""
-    from tisite.loader import load_site
-    from tisite.render import Renderer
+    from tisite.content.loader import load_site
+    from tisite.generate.render import Renderer
 
     cards = [p.card for p in Renderer(load_site(root)).pages() if p.card is not None]
     return [
@@ -314,7 +314,7 @@ def legibility_problems(card: Card) -> list[str]:
     ink as tall as the same text drawn at the smallest allowed size (40 px on the card)."""
     import io
 
-    from tisite import social
+    from tisite.publish import social
 
     thumb = Image.open(io.BytesIO(draw_card(card))).convert("L")
     thumb = thumb.resize((THUMBNAIL, round(627 * SCALE)), Image.Resampling.LANCZOS)
@@ -342,7 +342,7 @@ def legibility_problems(card: Card) -> list[str]:
 
 def figure_whole(card: Card) -> bool:
     """The card's key figure is drawn whole, on one line (« Statut : En cours »)."""
-    from tisite import social
+    from tisite.publish import social
 
     _, lines = social.compose(card)
     return any(line.text == drawable(card.figure or "", bold=True) for line in lines)
@@ -361,7 +361,7 @@ def test_every_line_of_every_card_is_legible_in_a_thumbnail(project: Path) -> No
 def test_control_the_former_sizes_and_wrapped_badge_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     """Negative controls: the former sizes (territory 30 px, kind 28 px) are too small in the
     thumbnail, and a figure wrapped in the former 300 px box breaks « Statut : En / cours »."""
-    from tisite import social
+    from tisite.publish import social
 
     card = Card("Un titre", "Fiche action", "Grand-Châtellerault", "Statut : En cours")
     assert not legibility_problems(card) and figure_whole(card)
@@ -381,7 +381,7 @@ def test_cards_are_written_as_drawn() -> None:
     image, no metadata; a block reused from the background is the background's."""
     import io
 
-    from tisite import social
+    from tisite.publish import social
 
     for card in (
         Card("Accompagner les projets de territoire", "Fiche action", "HDC", "Statut : En cours"),

@@ -1,4 +1,4 @@
-"""The navigation and tables of contents made in Python (tisite.themenav) are Material's: the
+"""The navigation and tables of contents made in Python (tisite.adapters.themenav) are Material's: the
 same elements, attributes and text on every page of the example site as the theme's own
 templates give, only without their blank lines."""
 

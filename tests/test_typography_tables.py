@@ -7,8 +7,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from tisite.tables import stack_on_phones
-from tisite.typography import NBSP, NNBSP, french_html, french_text
+from tisite.finish.tables import stack_on_phones
+from tisite.finish.typography import NBSP, NNBSP, french_html, french_text
 
 HDC = "hainaut-douaisis-cambresis"
 

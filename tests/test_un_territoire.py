@@ -12,10 +12,11 @@ from bs4 import BeautifulSoup
 
 from conftest import build_site, flat, ti_inprocess
 from synthetic import FIXTURE, copy_entries
-from tisite import registry, urls
-from tisite.errors import ContentError
-from tisite.loader import load_site
-from tisite.render import Renderer
+from tisite import urls
+from tisite.content.errors import ContentError
+from tisite.content.loader import load_site
+from tisite.generate.render import Renderer
+from tisite.publish import registry
 
 ONE = FIXTURE.parent / "un-territoire"
 GC = "grand-chatellerault"

@@ -1,4 +1,4 @@
-"""A build with nothing to do keeps the site folder (tisite.uptodate), and anything that shapes
+"""A build with nothing to do keeps the site folder (tisite.publish.uptodate), and anything that shapes
 the site makes it build again: content, a new file, the engine adapter, the engine, the day, a
 file of the site removed by hand. Never stale."""
 
@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ti_inprocess
-from tisite import pipeline, uptodate
+from tisite import pipeline
+from tisite.publish import uptodate
 
 
 def _git(project: Path, *args: str) -> None:
@@ -101,6 +102,16 @@ def test_nothing_changed_keeps_the_site_and_any_change_builds_again(
     fiche.write_text(fiche.read_text(encoding="utf-8").replace("zygomorphe", "xérophile"))
     assert uptodate.UNCHANGED in _build(project)
     assert not any("xérophile" in p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+
+
+def test_a_site_folder_outside_the_project_is_kept_too(project: Path, tmp_path: Path) -> None:
+    _git(project, "init", "-q", "-b", "main")
+    outside = tmp_path / "ailleurs" / "site"
+    for expected in (False, True):
+        done = ti_inprocess("build", "--site-dir", str(outside), cwd=project)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert (uptodate.UNCHANGED in done.stderr) is expected, done.stderr
+    assert (outside / "index.html").is_file()
 
 
 def test_without_git_or_for_a_portal_every_build_is_a_full_one(project: Path) -> None:

@@ -1,4 +1,4 @@
-"""Views (tisite.views): what the computed pages show is decided in Python, from the models,
+"""Views (tisite.generate.views): what the computed pages show is decided in Python, from the models,
 and page templates receive no module to compute with."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_project
-from tisite import views
-from tisite.loader import load_site
-from tisite.models import SiteModel
-from tisite.render import make_env
+from tisite.content.loader import load_site
+from tisite.content.models import SiteModel
+from tisite.generate import views
+from tisite.generate.render import make_env
 
 TODAY = dt.date(2026, 11, 22)
 

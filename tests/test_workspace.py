@@ -19,8 +19,10 @@ import pytest
 from filelock import FileLock
 
 from conftest import copy_project, override_in_copy, switch_off, ti_inprocess
-from tisite import cli, export, registry, workspace
-from tisite.buildlog import os_error_text
+from tisite.adapters.buildlog import os_error_text
+from tisite.cli import commands as cli
+from tisite.cli import workspace
+from tisite.publish import export, registry
 
 URL = "https://exemple.org/"
 NO_LOCK = """
@@ -174,7 +176,7 @@ def test_without_the_rule_an_export_writes_into_the_sources(
 
 def _start_build(root: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tisite.cli", "--racine", str(root), "build"],
+        [sys.executable, "-m", "tisite.cli.commands", "--racine", str(root), "build"],
         cwd=root,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         stdout=subprocess.PIPE,
@@ -239,7 +241,16 @@ def _start_serve(root: Path, env: dict[str, str] | None = None) -> subprocess.Po
 
     address = f"127.0.0.1:{free_port()}"
     return subprocess.Popen(
-        [sys.executable, "-m", "tisite.cli", "--racine", str(root), "serve", "--adresse", address],
+        [
+            sys.executable,
+            "-m",
+            "tisite.cli.commands",
+            "--racine",
+            str(root),
+            "serve",
+            "--adresse",
+            address,
+        ],
         cwd=root,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         stdout=subprocess.PIPE,
@@ -256,7 +267,7 @@ def test_a_preview_rebuild_waits_for_a_build_and_holds_the_lock_only_while_build
 ) -> None:
     """The preview's rebuilds write the cache: they wait for a running build. Negative
     control (``locked`` False): the lock switched off, the preview does not wait."""
-    env = None if locked else override_in_copy(project, "workspace", NO_LOCK)
+    env = None if locked else override_in_copy(project, "cli.workspace", NO_LOCK)
     (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(project / workspace.LOCK)
     lock.acquire()  # a build that is running
@@ -308,7 +319,7 @@ def test_without_the_lock_a_build_and_removing_the_examples_run_over_a_build(
 ) -> None:
     """Negative control: the lock switched off, a build runs over one that holds the project,
     and `ti retirer-exemples` changes the registry and the content meanwhile."""
-    switch_off(monkeypatch, "workspace", "project_lock", no_lock)
+    switch_off(monkeypatch, "cli.workspace", "project_lock", no_lock)
     (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
     with FileLock(project / workspace.LOCK):
         built = ti_inprocess("build", cwd=project)
@@ -383,7 +394,7 @@ def test_an_interrupted_build_leaves_nothing_in_sight(project: Path, tmp_path: P
     project = copy_project(tmp_path / "controle")
     env = override_in_copy(
         project,
-        "workspace",
+        "cli.workspace",
         "def temporary_folder(root, near, kind):  # beside the destination\n"
         "    return Path(tempfile.mkdtemp(prefix=f'.ti-{kind}-{os.getpid()}-', dir=near))\n",
     )
@@ -452,8 +463,8 @@ FULL_DISK = "La construction a échoué : plus de place sur le disque ("
 def test_a_full_disk_is_said_alike_by_check_and_build(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from tisite.adapters.buildlog import crash_message
     from tisite.build import SiteBuild
-    from tisite.buildlog import crash_message
 
     def full(self: SiteBuild, site_dir: Path) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(site_dir / "rss.xml"))
@@ -475,8 +486,8 @@ def test_a_full_disk_is_said_alike_by_check_and_build(
 def test_a_preview_crash_and_an_unreadable_configuration_are_said_in_french(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tisite.buildlog import serve_crash
-    from tisite.yamlio import config_syntax_problem
+    from tisite.adapters.buildlog import serve_crash
+    from tisite.content.yamlio import config_syntax_problem
 
     line = "PermissionError: [Errno 1] Operation not permitted: '/projet/.cache/pages'\n"
     assert serve_crash(line) == (

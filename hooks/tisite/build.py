@@ -16,29 +16,21 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import (
-    assets,
-    cms,
-    diskcache,
-    history,
-    publishing,
-    registry,
-    schema,
-    searchindex,
-    sharing,
-    sources,
-    urls,
-)
-from .convert import markdown_settings
-from .diskcache import link_blob, prune_older, signature
-from .errors import ContentError, Problem
-from .loader import load_site, territory_dirs
-from .models import SiteModel
-from .pagecache import PLACEHOLDER_TEMPLATE, Entry, PageCache
-from .pagehtml import Ready, check_links, ready_page
-from .render import Page, Renderer
-from .social import Card, CardPainter, write_cached
-from .textutil import agree
+from tisite import urls
+from tisite.content import history, schema, sources
+from tisite.content.errors import ContentError, Problem
+from tisite.content.loader import load_site, territory_dirs
+from tisite.content.models import SiteModel
+from tisite.editor import cms
+from tisite.generate import sharing
+from tisite.generate.convert import markdown_settings
+from tisite.generate.pagehtml import Ready, check_links, ready_page
+from tisite.generate.render import Page, Renderer
+from tisite.generate.textutil import agree
+from tisite.publish import assets, diskcache, publishing, registry, searchindex
+from tisite.publish.diskcache import link_blob, prune_older, signature
+from tisite.publish.pagecache import PLACEHOLDER_TEMPLATE, Entry, PageCache
+from tisite.publish.social import Card, CardPainter, write_cached
 
 THEME_ASSETS = Path(__file__).parent / "assets"  # published under assets/
 CACHE = ".cache"  # kept between builds (the workflows save it): see pagecache
@@ -310,7 +302,8 @@ class SiteBuild:
         (the sitemap's <lastmod>; MkDocs would write the build's date), and for a page served
         from the page cache, the trivial template that stands for it."""
         meta = {**ready.meta, "ti_lastmod": self.modified(src_uri, docs_dir)}
-        # the data bundle (tisite.bundle) of a territory's pages; the site's list on its home
+        # the data bundle (tisite.publish.bundle) of a territory's pages; the site's list on its
+        # home
         section = self.section_of(src_uri.removesuffix("index.md"))
         if src_uri == "index.md":
             meta["ti_donnees"] = urls.url_to("federation")

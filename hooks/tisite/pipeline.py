@@ -3,12 +3,17 @@
     load → validate → model → generate HTML → check → render (engine) → finish → publish
 
 ``build`` reads in that order. The stages before the engine (``prepare``) and after it
-(``publish``) are the core's; the engine adapter (``tisite.engine`` and the MkDocs/ProperDocs
-hooks, ``hooks/mkdocs_hooks.py``) only wraps each page's ready HTML in the theme and the
-navigation, and finishes each page it writes (security policy, ``csp.protect``). When MkDocs
-is run by hand (``mkdocs build``, ``mkdocs serve``), the hooks call ``prepare`` and
-``publish`` themselves; when ``ti`` or a test runs ``build``, the hooks take the prepared site
-from here (``handed``) and leave the publication to ``build``.
+(``publish``) are the core's; the engine adapter (``tisite.adapters.engine`` and the
+MkDocs/ProperDocs hooks, ``hooks/mkdocs_hooks.py``) only wraps each page's ready HTML in the
+theme and the navigation, and finishes each page it writes (security policy, ``csp.protect``).
+When MkDocs is run by hand (``mkdocs build``, ``mkdocs serve``), the hooks call ``prepare``
+and ``publish`` themselves; when ``ti`` or a test runs ``build``, the hooks take the prepared
+site from here (``handed``) and leave the publication to ``build``.
+
+Where each stage lives: ``content/`` (load, validate, model; ``content/sources.py``, the
+table of the project's sources), ``generate/`` (every page's HTML), ``adapters/`` (the only
+code that imports an engine), ``finish/`` (what every page goes through), ``publish/`` (the
+files beside the pages, the search index, the caches), ``editor/``, ``cli/``.
 """
 
 from __future__ import annotations
@@ -21,13 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import settings, uptodate, workspace
-from .build import SiteBuild
-from .convert import page_address
-from .diskcache import MEMO_FOLDERS, prune_older
-from .errors import ContentError, Problem
-from .searchindex import Indexing, missing_from_index, write_harvested
-from .textutil import agree, plural
+from tisite import settings
+from tisite.build import SiteBuild
+from tisite.cli import workspace
+from tisite.content.errors import ContentError, Problem
+from tisite.generate.convert import page_address
+from tisite.generate.textutil import agree, plural
+from tisite.publish import uptodate
+from tisite.publish.diskcache import MEMO_FOLDERS, prune_older
+from tisite.publish.searchindex import Indexing, missing_from_index, write_harvested
 
 SITE_URL_MISSING = (
     "« site_url » est obligatoire : indiquez l'adresse publique du site (par exemple "
@@ -158,7 +165,7 @@ def build(
     (tisite.settings). Raises ContentError (content refused, with every problem) or
     engine.BuildAborted (the engine stopped).
     """
-    from . import engine as adapter
+    from tisite.adapters import engine as adapter
 
     config = settings.engine_config(root)
     with settings.given(**given):

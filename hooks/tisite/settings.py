@@ -4,7 +4,7 @@ Two sources, the first that gives a value wins:
 
 1. the options ``ti build``/``ti serve``/``ti check`` were given (``--territoire``,
    ``--brouillons``, ``--sans-cache``, ``--processus-images``), handed to the engine's process
-   by ``tisite.engine`` (its command line, not environment variables);
+   by ``tisite.adapters.engine`` (its command line, not environment variables);
 2. the ``ti_construction`` block of mkdocs.yml's ``extra``, for whoever runs the engine
    (``mkdocs build``, ``properdocs serve``) without ``ti``.
 
@@ -20,8 +20,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ContentError, Problem
-from .validation import format_loc
+from tisite.content.errors import ContentError, Problem
+from tisite.content.validation import format_loc
 
 BLOCK = "ti_construction"  # key of mkdocs.yml's « extra »
 

@@ -51,7 +51,8 @@ TABLE: dict[str, str] = {
     "lettres-rss": "{t}/lettres/rss.xml",
     "lettres-atom": "{t}/lettres/atom.xml",
     "agenda-ics": "{t}/agenda/agenda.ics",
-    # the territory's data bundle for a national portal (tisite.bundle, tisite.federation)
+    # the territory's data bundle for a national portal (tisite.publish.bundle,
+    # tisite.content.federation)
     "donnees-territoire": "{t}/donnees.json",
     # national files
     "rss": "rss.xml",

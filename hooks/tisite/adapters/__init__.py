@@ -1,0 +1,1 @@
+"""Engine adapters: the only code that imports MkDocs or ProperDocs."""

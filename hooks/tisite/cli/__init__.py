@@ -1,0 +1,1 @@
+"""The ``ti`` command line."""

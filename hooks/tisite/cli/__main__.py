@@ -1,0 +1,7 @@
+"""``python -m tisite.cli.commands``."""
+
+import sys
+
+from tisite.cli.commands import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Loading: every source of the repository read, validated and turned into models."""

@@ -1,0 +1,81 @@
+"""Problems found in the content, reported in French, one per line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from tisite.generate.textutil import plural
+
+Severity = Literal["erreur", "avertissement"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in one source file. ``line`` is 1-based when known."""
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+    severity: Severity = "erreur"
+
+    def format(self) -> str:
+        file = _visible(self.file)
+        where = f"{file}:{self.line}" if self.line else file
+        prefix = "" if self.severity == "erreur" else "avertissement : "
+        if self.field:
+            return f"{where}: {prefix}champ « {self.field} » : {self.message}"
+        return f"{where}: {prefix}{self.message}"
+
+
+def _visible(text: str) -> str:
+    """A file name as shown in a report: a line break or a control character in it is written
+    as an escape (« 17\\n.md »), so that one problem stays on one line."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
+
+
+MAX_PER_FILE = 25
+
+
+class ContentError(Exception):
+    """Raised when the content has at least one error; carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems, key=_sort_key)
+        super().__init__(self.report())
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "erreur"]
+
+    def report(self) -> str:
+        lines: list[str] = []
+        per_file: dict[str, int] = {}
+        for p in self.problems:
+            per_file[p.file] = per_file.get(p.file, 0) + 1
+            if per_file[p.file] <= MAX_PER_FILE:
+                lines.append(p.format())
+        for file, total in per_file.items():
+            if total > MAX_PER_FILE:
+                more = plural(total - MAX_PER_FILE, "autre problème", "autres problèmes")
+                lines.append(
+                    f"{file}: … et {more} dans ce fichier (corrigez les premiers, puis relancez)"
+                )
+        count = len(self.errors)
+        lines.append(
+            f"{plural(count, 'erreur')} dans le contenu : corrigez les fichiers indiqués "
+            "puis relancez (aucun site n'a été écrit)."
+        )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.report()
+
+
+def _sort_key(p: Problem) -> tuple[str, int, str]:
+    return (p.file, p.line or 0, p.field or "")

@@ -1,0 +1,363 @@
+"""Harvesting a national portal's sources (site.yml « portail: sources: »), with httpx.
+
+For each source, its list of bundles (``federation.json`` at its root), then every bundle it
+lists, each checked (tisite.content.federation) before anything is kept:
+
+- concurrent, at most WORKERS sources at a time; a deadline per source (all its requests), a
+  timeout per connection and read;
+- at most MAX_REDIRECTS redirections, each followed by hand and only within the source's
+  origin;
+- at most MAX_BYTES per file, counted while reading (a false Content-Length changes nothing);
+- conditional requests (ETag, Last-Modified): an unchanged file is answered 304;
+- a disk cache, ``.cache/portail/``, that keeps the last good copy of each source with its
+  date: a source that fails is shown from it, and the build still passes.
+
+A build whose site.yml lists no source never comes here: no network request at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from tisite.content import federation, sources
+from tisite.content.errors import Problem, Severity
+from tisite.content.federation import Refused
+from tisite.content.models import Territory
+from tisite.generate.textutil import agree, line_of, plural
+
+PARIS = ZoneInfo("Europe/Paris")
+CACHE = ".cache"
+
+FOLDER = "portail"  # under .cache/
+MAX_BYTES = 5_000_000
+MAX_REDIRECTS = 3
+WORKERS = 16
+TIMEOUT = 10.0  # seconds, for each connection and each read
+DEADLINE = 30.0  # seconds, for all the requests of one source
+USER_AGENT = "territoires-industrie-portail (+https://github.com/)"
+
+
+class Failure(Exception):
+    """Why a source could not be harvested (French)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file of a source as last received (its text was checked)."""
+
+    url: str
+    body: str
+    etag: str | None = None
+    modified: str | None = None
+
+
+@dataclass(frozen=True)
+class Copy:
+    """The last good copy of a source: its list of bundles and the bundles, with its date."""
+
+    source: str
+    date: dt.datetime  # when it was last harvested without a problem (UTC)
+    index: Entry
+    bundles: tuple[Entry, ...]
+
+
+@dataclass
+class Outcome:
+    """What a source gave this build: the copy to use (None: never harvested) and the
+    problem of this harvest (None: the copy is fresh)."""
+
+    source: str
+    copy: Copy | None
+    problem: str | None = None
+    received: int = 0  # files answered 200
+    unchanged: int = 0  # files answered 304
+
+
+# --- the disk cache ---------------------------------------------------------------------------
+
+
+def _cache_file(folder: Path, source: str) -> Path:
+    return folder / f"{hashlib.sha256(source.encode('utf-8')).hexdigest()[:32]}.json"
+
+
+def read_copy(folder: Path, source: str) -> Copy | None:
+    """The last good copy of ``source`` kept in ``folder`` (None if none, or unreadable)."""
+    try:
+        data = json.loads(_cache_file(folder, source).read_text(encoding="utf-8"))
+        if data["source"] != source:
+            return None
+        return Copy(
+            source,
+            dt.datetime.fromisoformat(data["date"]),
+            Entry(**data["index"]),
+            tuple(Entry(**e) for e in data["bundles"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_copy(folder: Path, copy: Copy) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _cache_file(folder, copy.source)
+    data = {
+        "source": copy.source,
+        "date": copy.date.isoformat(),
+        "index": dataclasses.asdict(copy.index),
+        "bundles": [dataclasses.asdict(e) for e in copy.bundles],
+    }
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, target)
+
+
+# --- one request ------------------------------------------------------------------------------
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def get(
+    client: httpx.Client, url: str, source: str, previous: Entry | None, deadline: float
+) -> tuple[Entry, bool]:
+    """``url`` (of ``source``), conditionally if ``previous`` is given: (entry, changed).
+    Raises Failure."""
+    headers = {"Accept": "application/json"}
+    if previous is not None and previous.url == url:
+        if previous.etag:
+            headers["If-None-Match"] = previous.etag
+        if previous.modified:
+            headers["If-Modified-Since"] = previous.modified
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise Failure(f"le site ne répond pas à temps (plus de {_seconds(DEADLINE)} s)")
+        request = client.build_request(
+            "GET", current, headers=headers, timeout=httpx.Timeout(min(TIMEOUT, remaining))
+        )
+        try:
+            response = client.send(request, stream=True)
+        except httpx.TimeoutException:
+            raise Failure(
+                f"le site ne répond pas à temps (plus de {_seconds(TIMEOUT)} s)"
+            ) from None
+        except httpx.HTTPError:
+            raise Failure(f"le site est injoignable ({current})") from None
+        try:
+            if response.has_redirect_location:
+                target = urljoin(current, response.headers.get("location", ""))
+                if not federation.same_origin(target, source):
+                    raise Failure(
+                        f"{current} redirige hors du site de la source, vers "
+                        f"« {federation.shown(target)} »"
+                    )
+                current = target
+                continue
+            if response.status_code == 304 and previous is not None and previous.url == url:
+                return previous, False
+            if response.status_code != 200:
+                reason = federation.shown(response.reason_phrase or "")  # the server's text
+                raise Failure(f"{current} répond {response.status_code} {reason}".rstrip())
+            return _read(response, url, deadline), True
+        except httpx.TimeoutException:
+            raise Failure(
+                f"le site ne répond pas à temps (plus de {_seconds(TIMEOUT)} s)"
+            ) from None
+        except httpx.HTTPError:
+            raise Failure(f"la réponse de {current} a été interrompue") from None
+        finally:
+            response.close()
+    raise Failure(f"{url} : plus de {MAX_REDIRECTS} redirections")
+
+
+def _too_big(url: str) -> Failure:
+    return Failure(f"{url} est trop volumineux (plus de {MAX_BYTES // 1_000_000} Mo)")
+
+
+def _read(response: httpx.Response, url: str, deadline: float) -> Entry:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BYTES:
+        raise _too_big(url)
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_raw():
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise _too_big(url)
+        if time.monotonic() > deadline:
+            raise Failure(f"le site ne répond pas à temps (plus de {_seconds(DEADLINE)} s)")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Failure(f"{url} n'est pas du texte UTF-8") from None
+    return Entry(url, text, response.headers.get("etag"), response.headers.get("last-modified"))
+
+
+# --- one source -------------------------------------------------------------------------------
+
+
+def harvest_one(client: httpx.Client, source: str, previous: Copy | None) -> Outcome:
+    deadline = time.monotonic() + DEADLINE
+    outcome = Outcome(source, previous)
+    try:
+        address = federation.index_address(source)
+        index, changed = get(
+            client, address, source, previous.index if previous else None, deadline
+        )
+        outcome.received += changed
+        outcome.unchanged += not changed
+        try:
+            listed = federation.parse_index(index.body.encode("utf-8"), source)
+        except Refused as exc:
+            raise Failure(f"{address} : {exc}") from None
+        before = {e.url: e for e in previous.bundles} if previous else {}
+        bundles = []
+        for item in listed.territoires:
+            entry, changed = get(client, item.donnees, source, before.get(item.donnees), deadline)
+            outcome.received += changed
+            outcome.unchanged += not changed
+            if changed:  # an unchanged file was checked when it came (the loader reads it)
+                try:
+                    document = federation.parse_bundle(entry.body.encode("utf-8"), source)
+                    federation.territory(document, source, dt.date.today(), False)
+                except Refused as exc:
+                    raise Failure(f"{item.donnees} : {exc}") from None
+            bundles.append(entry)
+    except Failure as exc:
+        outcome.problem = str(exc)
+        return outcome
+    except Exception as exc:  # never a traceback: the source is named, the build goes on
+        outcome.problem = f"réponse inattendue ({type(exc).__name__})"
+        return outcome
+    outcome.copy = Copy(source, dt.datetime.now(dt.UTC), index, tuple(bundles))
+    return outcome
+
+
+def harvest(sources: list[str], cache: Path, network: bool = True) -> list[Outcome]:
+    """Every source, in the order given: fetched again (``network``) or from the cache only.
+    A fresh copy replaces the cached one; a failed harvest keeps it."""
+    previous = {s: read_copy(cache, s) for s in sources}
+    if not network:
+        return [
+            Outcome(
+                s,
+                previous[s],
+                None if previous[s] else "pas de copie en cache (récolte non demandée)",
+            )
+            for s in sources
+        ]
+    limits = httpx.Limits(max_connections=WORKERS * 2, max_keepalive_connections=WORKERS)
+    with (
+        httpx.Client(
+            follow_redirects=False,
+            limits=limits,
+            headers={"User-Agent": USER_AGENT},
+            trust_env=False,
+        ) as client,
+        ThreadPoolExecutor(max_workers=max(1, min(WORKERS, len(sources)))) as pool,
+    ):
+        outcomes = list(pool.map(lambda s: harvest_one(client, s, previous[s]), sources))
+    for outcome in outcomes:
+        if outcome.problem is None and outcome.copy is not None:
+            write_copy(cache, outcome.copy)
+    return outcomes
+
+
+def summary(outcomes: list[Outcome]) -> dict[str, Any]:
+    return {
+        "sources": len(outcomes),
+        "received": sum(o.received for o in outcomes),
+        "unchanged": sum(o.unchanged for o in outcomes),
+        "failed": sum(o.problem is not None for o in outcomes),
+    }
+
+
+# --- into the loading stage -------------------------------------------------------------------
+
+
+def _day(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(PARIS).date()
+
+
+def gather(
+    root: Path, portail: Any, local: list[Territory], network: bool
+) -> tuple[list[Territory], list[Problem], str]:
+    """The harvested territories of a portal (site.yml's ``portail``), the problems of its
+    sources (warnings, errors with ``stricte: true``) and the line the build prints.
+    ``local``: the territories of the repository (a source can't claim one)."""
+    outcomes = harvest(list(portail.sources), root / CACHE / FOLDER, network)
+    severity: Severity = "erreur" if portail.stricte else "avertissement"
+    try:
+        settings_text = (root / sources.SITE).read_text(encoding="utf-8")
+    except OSError:
+        settings_text = ""
+    claims = federation.Claims()
+    for t in local:
+        claims.take(t)
+    found: list[Territory] = []
+    problems: list[Problem] = []
+    for number, outcome in enumerate(outcomes, start=1):
+
+        def note(message: str, number: int = number, source: str = outcome.source) -> None:
+            problems.append(
+                Problem(
+                    sources.SITE,
+                    line_of(settings_text, source),
+                    f"portail.sources[{number}]",
+                    message,
+                    severity,
+                )
+            )
+
+        copy = outcome.copy
+        day = _day(copy.date) if copy else None
+        if outcome.problem is not None:
+            note(federation.copy_line(outcome.source, outcome.problem, day))
+        if copy is None or day is None:
+            continue
+        for entry in copy.bundles:
+            try:
+                document = federation.parse_bundle(entry.body.encode("utf-8"), outcome.source)
+                t = federation.territory(
+                    document, outcome.source, day, stale=outcome.problem is not None
+                )
+            except Refused as exc:
+                note(f"{outcome.source} : copie en cache illisible ({exc}) ; relancez la récolte")
+                continue
+            why = federation.reserved_problem(t) or claims.clash(t)
+            if why:
+                note(f"{outcome.source} : {why}")
+                continue
+            claims.take(t)
+            found.append(t)
+    figures = summary(outcomes)
+    count = figures["sources"]
+    mode = (
+        agree(count, "récoltée")
+        if network
+        else agree(count, "lue") + " dans .cache/portail (récolte non demandée)"
+    )
+    line = (
+        f"Portail : {plural(count, 'source')} {mode}, "
+        f"{plural(len(found), 'territoire')} ; {figures['received']} "
+        f"{agree(figures['received'], 'fichier reçu', 'fichiers reçus')}, "
+        f"{figures['unchanged']} {agree(figures['unchanged'], 'inchangé')} (304), "
+        f"{figures['failed']} en échec."
+    )
+    return found, problems, line

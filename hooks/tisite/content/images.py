@@ -1,0 +1,156 @@
+"""Images contributors place next to their letters: checked, then published clean.
+
+Every published image is decoded and encoded again: what reaches the site holds pixels only,
+never the EXIF block of a phone photo (GPS position, device, author), XMP packets, ICC profile
+descriptions, JPEG comments or PNG text chunks. Large images are reduced; an image whose
+header announces more pixels than any photo needs (a "decompression bomb", a few kilobytes that
+would take gigabytes to decode) is refused before it is decoded.
+
+The name must say the real type, read from the file's content by Pillow: a JPEG photo named
+``x.png`` is refused (« le fichier x.png est en réalité une image JPEG : renommez-le x.jpg »),
+not encoded again as a PNG. Hosts serve a file with the type its name says; encoding it to
+that type would quietly turn a photo into a PNG five times heavier (or a PNG into a JPEG
+without its transparency), and the file in the repository would go on lying about its type to
+the editor and to the next person who opens it. Renaming costs the contributor one step and
+changes nothing in the picture.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import posixpath
+from pathlib import Path, PurePosixPath
+
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError, __version__
+
+from tisite.publish.diskcache import kept
+
+MAX_SIDE = 1600  # pixels: larger images are reduced at build time
+MAX_PIXELS = 40_000_000  # a 40-megapixel photo; beyond, the image is refused
+MAX_FILE = 30_000_000  # bytes
+FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# A JPEG followed by more pictures (a phone's depth map, a camera's second view): Pillow names
+# it MPO, browsers show its first picture, and it is published as a JPEG of that picture.
+JPEG_LIKE = {"MPO": "JPEG"}
+# The name a format is written with (the first suffix is the one suggested), and how it is said.
+SUFFIXES = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",), "WEBP": (".webp",), "GIF": (".gif",)}
+SAID = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
+ENCODER = "2"  # change when the encoding below changes: cached images are made again
+
+
+def problem(path: Path, label: str | None = None) -> str | None:
+    """Why ``path`` can't be published as an image (French), or None.
+
+    Reads the header only: the size is known before anything is decoded.
+    """
+    name = label or path.name
+    if path.stat().st_size > MAX_FILE:
+        return (
+            f"« {name} » pèse plus de {MAX_FILE // 1_000_000} Mo : réduisez-la avant de "
+            "l'ajouter (1 600 pixels de large suffisent)"
+        )
+    try:
+        fmt, (width, height) = _header(path)
+        fmt = JPEG_LIKE.get(fmt or "", fmt)
+        if fmt not in FORMATS:
+            return f"« {name} » est au format {fmt} : utilisez JPEG, PNG, WebP ou GIF"
+        if width * height > MAX_PIXELS:
+            return (
+                f"« {name} » mesure {width} × {height} pixels, plus que les "
+                f"{MAX_PIXELS // 1_000_000} millions de pixels acceptés : réduisez-la "
+                "(1 600 pixels de large suffisent)"
+            )
+        with Image.open(path) as img:
+            img.verify()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return f"« {name} » n'est pas une image lisible (JPEG, PNG, WebP ou GIF)"
+    return misnamed(name, fmt)
+
+
+def misnamed(name: str, fmt: str) -> str | None:
+    """Why the file ``name`` holding an image in ``fmt`` is wrongly named, or None."""
+    suffix = PurePosixPath(name.replace("\\", "/")).suffix
+    if suffix.lower() in SUFFIXES[fmt]:
+        return None
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    right = stem + SUFFIXES[fmt][0]
+    return (
+        f"le fichier « {name} » est en réalité une image {SAID[fmt]} : renommez-le « {right} » "
+        "(et écrivez ce nom là où la page l'indique) ; le site publie chaque image sous le "
+        "type que dit son nom"
+    )
+
+
+def named_as_written(base: Path, rel: str) -> bool:
+    """Whether the file ``rel`` under ``base`` has exactly that name, capitals included: on a
+    contributor's Mac or Windows machine « Photo.JPG » opens « photo.jpg », on the web server
+    it does not."""
+    folder = base
+    for part in PurePosixPath(posixpath.normpath(rel)).parts:
+        if part == "..":
+            folder = folder.parent
+            continue
+        try:
+            names = {entry.name for entry in os.scandir(folder)}
+        except OSError:
+            return False
+        if part not in names:
+            return False
+        folder = folder / part
+    return True
+
+
+def _header(path: Path) -> tuple[str | None, tuple[int, int]]:
+    """Format and size read from the header, without Pillow's own bomb check (which raises
+    before telling the size): nothing is decoded here."""
+    limit = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        with Image.open(path) as img:
+            return img.format, img.size
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+
+
+def _reduced(frame: Image.Image) -> Image.Image:
+    frame = frame.copy()
+    frame.thumbnail((MAX_SIDE, MAX_SIDE))
+    return frame
+
+
+def clean(raw: bytes) -> bytes:
+    """The image encoded again from its pixels only, reduced to MAX_SIDE."""
+    with Image.open(io.BytesIO(raw)) as img:
+        fmt = JPEG_LIKE.get(img.format or "JPEG", img.format or "JPEG")
+        out = io.BytesIO()
+        if getattr(img, "n_frames", 1) > 1 and fmt in ("GIF", "WEBP"):
+            frames = [_reduced(f.convert("RGBA")) for f in ImageSequence.Iterator(img)]
+            for frame in frames:
+                frame.info = {}  # a GIF comment or a WebP EXIF block would be written back
+            durations = img.info.get("duration", 100)
+            frames[0].save(
+                out, fmt, save_all=True, append_images=frames[1:], duration=durations, loop=0
+            )
+            return out.getvalue()
+        upright = ImageOps.exif_transpose(img)  # the photo as seen, before its EXIF goes
+        pixels = _reduced(upright)
+        # no text chunk, profile, comment or EXIF is carried over; transparency is pixels
+        pixels.info = {k: v for k, v in upright.info.items() if k == "transparency"}
+        if fmt == "JPEG":
+            pixels.convert("RGB").save(out, "JPEG", quality=85, optimize=True, progressive=True)
+        elif fmt == "PNG":
+            pixels.save(out, "PNG", optimize=True)
+        elif fmt == "WEBP":
+            pixels.save(out, "WEBP", quality=85)
+        else:
+            pixels.save(out, fmt)
+        return out.getvalue()
+
+
+def published(path: Path, cache: Path | None) -> bytes:
+    """``clean`` of the file at ``path``, kept in ``cache`` under a hash of its bytes."""
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw + f"{ENCODER} {__version__}".encode()).hexdigest()[:40]
+    return kept(cache, digest, lambda: clean(raw))

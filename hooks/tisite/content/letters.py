@@ -1,0 +1,211 @@
+"""Load newsletter issues (lettres/<numero>.md) and the agenda they feed."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+from tisite.content import images, remote, schema, sources
+from tisite.content.errors import Problem
+from tisite.content.models import AgendaEntry, Letter
+from tisite.content.validation import read_published, validate
+from tisite.content.yamlio import read_yaml
+
+NUMBER_RE = re.compile(r"[0-9]{1,4}")  # ASCII digits only: « １７ » or « ١٧ » is not 17
+
+
+def letter_image(folder: Path, relpath: str) -> tuple[str | None, str | None]:
+    """(why ``relpath`` is not published, where it is published under the letter's address):
+    a readable image inside the ``lettres/`` folder, published at the same relative path from
+    the letter's page (lettres/<numero>/index.md) as from its file (lettres/<numero>.md)."""
+    rel = relpath.replace("\\", "/")
+    path = (folder / rel).resolve()
+    # « ../lettres/x.png » names a file of lettres/, but from the letter's page (one folder
+    # further down) the browser looks for it elsewhere: the path may not climb at all
+    if folder.resolve() not in path.parents or posixpath.normpath(rel).startswith("../"):
+        return f"image « {relpath} » hors du dossier lettres/", None
+    if not path.is_file() or not images.named_as_written(folder, rel):
+        return (
+            f"image introuvable : « {relpath} » (placez le fichier dans le dossier lettres/ "
+            "et vérifiez l'orthographe, majuscules comprises)",
+            None,
+        )
+    refused = images.problem(path, relpath)
+    if refused:
+        return refused, None
+    return None, posixpath.normpath(rel)
+
+
+def _body_place(folder: Path, found: list[str]) -> remote.Place:
+    """Images of a letter's body: next to the letter; those published are added to ``found``."""
+
+    def place(url: str) -> str | None:
+        refused, published = letter_image(folder, url)
+        if published:
+            found.append(published)
+        return refused
+
+    return place
+
+
+HEADING_RE = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+FENCE_RE = re.compile(r" {0,3}(```|~~~)")
+
+
+def empty_sections(body: str) -> list[tuple[int, str]]:
+    """(line index in ``body``, title) of every heading with nothing under it before the next
+    heading of its level or above, or the end: a section of the template left unwritten."""
+    lines = body.split("\n")
+    headings: list[tuple[int, int, str]] = []  # (index, level, title)
+    content: set[int] = set()  # indexes of lines that are text (not a heading, not blank)
+    fence = None
+    for index, line in enumerate(lines):
+        opened = FENCE_RE.match(line)
+        if fence is not None:
+            content.add(index)
+            if opened and opened.group(1) == fence:
+                fence = None
+            continue
+        if opened:
+            fence = opened.group(1)
+            content.add(index)
+            continue
+        heading = HEADING_RE.fullmatch(line)
+        if heading:
+            headings.append((index, len(heading.group(1)), heading.group(2).strip()))
+        elif line.strip():
+            content.add(index)
+    empty = []
+    for k, (index, level, title) in enumerate(headings):
+        end = next((i for i, lv, _ in headings[k + 1 :] if lv <= level), len(lines))
+        if not any(index < i < end for i in content):
+            empty.append((index, title))
+    return empty
+
+
+def without_empty_sections(body: str) -> str:
+    """``body`` without the headings of its empty sections (see empty_sections)."""
+    dropped = {index for index, _ in empty_sections(body)}
+    lines = [line for i, line in enumerate(body.split("\n")) if i not in dropped]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+LETTER_NAME = (
+    NUMBER_RE,
+    "une lettre s'appelle par son numéro, par exemple « 14.md » (il devient l'adresse "
+    "/lettres/14/)",
+)
+
+
+def load_letters(
+    root: Path, directory: Path, problems: list[Problem], drafts: bool, rel_of
+) -> tuple[Letter, ...]:  # type: ignore[no-untyped-def]
+    folder = sources.letters(directory)
+    if not folder.is_dir():
+        return ()
+    letters: list[Letter] = []
+    for path in sorted(folder.iterdir()):
+        if path.is_dir() and path.suffix.lower() == ".md":
+            problems.append(
+                Problem(
+                    rel_of(root, path),
+                    None,
+                    None,
+                    "ce dossier porte un nom de lettre : une lettre est un fichier .md ; "
+                    "renommez ou supprimez le dossier",
+                )
+            )
+            continue
+        if path.is_dir() or path.name.startswith(".") or path.suffix.lower() != ".md":
+            continue  # images and other assets placed next to the letters
+        rel = rel_of(root, path)
+        read = read_published(path, rel, schema.Lettre, problems, drafts, LETTER_NAME)
+        if read is None:
+            continue
+        source, data = read
+        found: list[str] = []
+        if data.image:
+            refused, cover = letter_image(folder, data.image)
+            if refused:
+                problems.append(Problem(rel, source.line_of(("image",)), "image", refused))
+            else:
+                found.append(str(cover))
+        problems += remote.problems_in(
+            source.body, rel, source.body_line, None, True, True, _body_place(folder, found)
+        )
+        found = list(dict.fromkeys(found))
+        for index, title in empty_sections(source.body):
+            problems.append(
+                Problem(
+                    rel,
+                    source.body_line + index,
+                    None,
+                    f"rubrique « {title} » vide : écrivez son texte ou retirez l'intertitre "
+                    "(elle n'est pas publiée)",
+                    severity="avertissement",
+                )
+            )
+        body = without_empty_sections(source.body)
+        letters.append(
+            Letter(int(path.stem), directory.name, data, body, rel, folder, tuple(found))
+        )
+    numbers = [x.numero for x in letters]
+    for dup in sorted({n for n in numbers if numbers.count(n) > 1}):
+        problems.append(
+            Problem(
+                f"{rel_of(root, folder)}",
+                None,
+                None,
+                f"deux fichiers portent le numéro {dup} (par exemple « {dup}.md » et "
+                f"« 0{dup}.md ») : gardez-en un",
+            )
+        )
+    return tuple(sorted(letters, key=lambda x: (x.date, x.numero), reverse=True))
+
+
+def _entries(
+    slug: str, calls: list[schema.AppelAProjets], events: list[schema.Evenement], letter: int | None
+) -> list[AgendaEntry]:
+    out = [
+        AgendaEntry(
+            "appel",
+            c.titre,
+            c.date_limite,
+            None,
+            None,
+            c.lien,
+            c.description,
+            c.operateur,
+            letter,
+            slug,
+        )
+        for c in calls
+        if c.date_limite is not None
+    ]
+    out += [
+        AgendaEntry(
+            "evenement", e.titre, e.date, e.fin, e.lieu, e.lien, e.description, None, letter, slug
+        )
+        for e in events
+    ]
+    return out
+
+
+def load_agenda(
+    root: Path, directory: Path, letters: tuple[Letter, ...], problems: list[Problem], rel_of
+) -> tuple[AgendaEntry, ...]:  # type: ignore[no-untyped-def]
+    slug = directory.name
+    entries: list[AgendaEntry] = []
+    for letter in letters:
+        entries += _entries(
+            slug, letter.data.appels_a_projets, letter.data.evenements, letter.numero
+        )
+    path = sources.agenda(directory)
+    if path.is_file():
+        source, problem = read_yaml(path, rel_of(root, path))
+        if problem:
+            problems.append(problem)
+        elif source is not None and (agenda := validate(schema.Agenda, source, problems)):
+            entries += _entries(slug, agenda.appels_a_projets, agenda.evenements, None)
+    return tuple(sorted(entries, key=lambda e: (e.day, e.titre)))

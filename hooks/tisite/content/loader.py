@@ -1,0 +1,732 @@
+"""Load every source of the site, validate it all, and build the models.
+
+All problems of all files are collected before stopping: a contributor sees every mistake at
+once. Warnings (declared figures that disagree with the reference…) do not stop the build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import unicodedata
+from pathlib import Path
+
+from tisite import urls
+from tisite.content import images, remote, schema, sources
+from tisite.content.errors import ContentError, Problem
+from tisite.content.letters import load_agenda, load_letters
+from tisite.content.models import ActionItem, Epci, SiteModel, Territory
+from tisite.content.reference import load_reference
+from tisite.content.safety import unsafe_entries
+from tisite.content.validation import body_invisible, format_loc, read_published, validate
+from tisite.content.yamlio import Source, read_markdown, read_yaml
+from tisite.generate.textutil import french_sorted, line_of
+from tisite.publish import registry
+
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # always used with fullmatch
+ACTION_NAME = (
+    SLUG_RE,
+    "lettres minuscules sans accent, chiffres et tirets seulement, suivis de .md (il devient "
+    "l'adresse de l'action)",
+)
+
+
+def territory_dirs(root: Path) -> list[Path]:
+    base = root / sources.TERRITORIES
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read(root: Path, path: Path, problems: list[Problem]) -> Source | None:
+    rel = _rel(root, path)
+    if not path.is_file():
+        problems.append(Problem(rel, None, None, "fichier obligatoire manquant"))
+        return None
+    source, problem = read_yaml(path, rel)
+    if problem:
+        problems.append(problem)
+    return source
+
+
+def load_settings(root: Path, problems: list[Problem]) -> schema.Site | None:
+    source = _read(root, root / sources.SITE, problems)
+    return validate(schema.Site, source, problems) if source else None
+
+
+def load_site(
+    root: Path, only: str | None = None, drafts: bool = False, harvest: bool = False
+) -> SiteModel:
+    """Load ``root`` (holding site.yml and territoires/). Raises ContentError on any error.
+
+    ``only`` restricts the build to one territory (fast preview); the others are not read.
+    A national portal (site.yml's « portail ») adds the territories harvested from its
+    sources: fetched again (``harvest``) or read from the last copies in .cache/portail.
+    """
+    root = root.resolve()
+    unsafe = unsafe_entries(root)
+    if unsafe:  # nothing is read before: a link may point to a device or a secret
+        raise ContentError(unsafe)
+    problems: list[Problem] = []
+    settings = load_settings(root, problems)
+    portail = settings.portail if settings is not None and not only else None
+    dirs = territory_dirs(root)
+    if only:
+        dirs = [d for d in dirs if d.name == only]
+        if not dirs:
+            known = ", ".join(d.name for d in territory_dirs(root)) or "aucun"
+            problems.append(
+                Problem(
+                    sources.TERRITORIES,
+                    None,
+                    None,
+                    f"territoire « {only} » introuvable (connus : {known})",
+                )
+            )
+    elif not dirs and not (portail and portail.sources):
+        problems.append(
+            Problem(
+                sources.TERRITORIES,
+                None,
+                None,
+                "aucun territoire : créez un dossier par territoire",
+            )
+        )
+
+    home = home_territory(root, settings, territory_dirs(root), problems)
+    urls.set_home_territory(home)  # every address of this build (see urls.url_to)
+    territories = [t for d in dirs if (t := load_territory(root, d, problems, drafts))]
+    load_docs(root, problems)
+    _check_across(root, territories, problems)
+
+    errors = [p for p in problems if p.severity == "erreur"]
+    if errors or settings is None:
+        raise ContentError(problems)
+    line = None
+    if portail and portail.sources:  # a portal: no source, no request
+        from tisite.content.harvest import gather
+
+        harvested, notes, line = gather(root, portail, territories, harvest)
+        territories += harvested
+        problems += notes
+        if any(p.severity == "erreur" for p in notes):
+            raise ContentError(problems)
+    return SiteModel(
+        settings=settings,
+        territories=tuple(french_sorted(territories, "nom")),
+        reference_source=load_reference().source,
+        warnings=tuple(p for p in problems if p.severity == "avertissement"),
+        harvest=line,
+        home=home,
+    )
+
+
+def home_territory(
+    root: Path, settings: schema.Site | None, dirs: list[Path], problems: list[Problem]
+) -> str | None:
+    """The territory whose site this is: the only folder of territoires/ (unless site.yml
+    says « mode: national »), or the one « mode: territoire » asks for. None: a network."""
+    mode = settings.mode if settings else None
+    portal = bool(settings and settings.portail and settings.portail.sources)
+    if not dirs or mode == "national" or (mode is None and (len(dirs) != 1 or portal)):
+        return None  # a portal that harvests other sites is a network
+    if len(dirs) == 1:
+        return dirs[0].name
+    source, _ = read_yaml(root / sources.SITE, sources.SITE)
+    line = source.line_of(["mode"]) if source else None
+    found = ", ".join(d.name for d in dirs) or "aucun"
+    problems.append(
+        Problem(
+            sources.SITE,
+            line,
+            "mode",
+            f"« mode: territoire » demande un seul dossier dans {sources.TERRITORIES}/ (trouvés : "
+            f"{len(dirs)}, {found}) : retirez les autres territoires, ou écrivez « mode: "
+            "national » pour un site de plusieurs territoires",
+        )
+    )
+    return None
+
+
+DOCS_DIR = "docs"
+DOCS_IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+
+
+# Names of docs/ files: they become addresses (see load_docs).
+DOCS_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*")
+
+
+def _suggest_name(inside: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", inside)
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    parts = [
+        re.sub(r"[^A-Za-z0-9._-]+", "-", part).strip("-.") or "page"
+        for part in ascii_only.split("/")
+    ]
+    return "/".join(parts)
+
+
+def load_docs(root: Path, problems: list[Problem]) -> None:
+    """Check the hand-written pages of docs/: only Markdown pages and raster images are
+    published from there (an HTML page, a script or an SVG image would run code on the site's
+    origin), their front matter holds only the keys the site uses, their images are readable
+    and next to them, and nothing is loaded from another host."""
+    base = root / DOCS_DIR
+    if not base.is_dir():
+        return
+    for path in sorted(p for p in base.rglob("*") if p.is_file()):
+        if any(part.startswith(".") for part in path.relative_to(base).parts):
+            continue  # MkDocs publishes no hidden file
+        rel = _rel(root, path)
+        suffix = path.suffix.lower()
+        inside = path.relative_to(base).as_posix()
+        first = inside.split("/", 1)[0].removesuffix(".md")
+        if not DOCS_NAME.fullmatch(inside):
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    "nom de fichier refusé dans docs/ : il devient une adresse du site, qui ne "
+                    "doit contenir que des lettres sans accent, des chiffres, « - », « _ » et "
+                    "« . » (une espace, un « # », un « ? » ou une barre oblique inverse donnent "
+                    "une adresse cassée ou qui mène ailleurs). Renommez-le, par exemple "
+                    f"« {_suggest_name(inside)} »",
+                )
+            )
+            continue
+        if first in GENERATED_TOP:
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    f"« {first} » est une adresse que le site produit lui-même (/{first}/) : "
+                    "une page de docs/ à cet endroit la remplacerait ou serait écrasée. "
+                    "Choisissez un autre nom",
+                )
+            )
+            continue
+        if suffix in DOCS_IMAGES:
+            refused = images.problem(path, rel)
+            if refused:
+                problems.append(Problem(rel, None, None, refused))
+        elif path.suffix == ".md":
+            _check_docs_page(root, path, rel, problems)
+        elif suffix == ".md":
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    f"extension « {path.suffix} » : écrivez « .md » en minuscules (sinon le "
+                    "fichier serait publié tel quel, sans être mis en page ni nettoyé)",
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    "fichier refusé dans docs/ : seules des pages .md et des images (JPEG, PNG, "
+                    "WebP, GIF) y sont publiées ; une page HTML, un script ou une image SVG "
+                    "pourrait exécuter du code sur le site. Retirez-le",
+                )
+            )
+
+
+def _check_docs_page(root: Path, path: Path, rel: str, problems: list[Problem]) -> None:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if text.startswith("---"):
+        source, problem = read_markdown(path, rel)
+        if source is None:
+            if problem:
+                problems.append(problem)
+            return
+        page = validate(schema.PageDocs, source, problems)
+        if page is not None and page.image:
+            target = (path.parent / page.image).resolve()
+            line = source.line_of(("image",))
+            if not target.is_file() or (root / DOCS_DIR).resolve() not in target.parents:
+                problems.append(
+                    Problem(
+                        rel,
+                        line,
+                        "image",
+                        f"image introuvable à côté de la page : « {page.image} »",
+                    )
+                )
+            elif refused := images.problem(target, page.image):
+                problems.append(Problem(rel, line, "image", refused))
+        body, first = source.body, source.body_line
+    else:
+        body, first = text, 1
+    invisible = body_invisible(body, rel, first)
+    if invisible:
+        problems.append(invisible)
+    place = _docs_place(root, path, remote.raw_image_addresses(body))
+    problems.extend(remote.problems_in(body, rel, first, None, body=True, place=place))
+
+
+def _docs_place(root: Path, page: Path, raw: set[str]) -> remote.Place:
+    """Images of a page of docs/: image files of docs/, which MkDocs publishes at their own
+    path. A Markdown image is relative to the page's file (MkDocs rewrites it for the page's
+    address); an ``<img>`` written in HTML is left as written, so the browser reads it from the
+    page's address: « docs/a/b.md » is published as « /a/b/ »."""
+    docs = (root / DOCS_DIR).resolve()
+
+    def place(url: str) -> str | None:
+        base = page.parent
+        if url in raw and page.name != "index.md":
+            base = page.parent / page.stem
+        target = (base / url.replace("\\", "/")).resolve()
+        if docs not in target.parents:
+            return f"image « {url} » hors du dossier docs/ : placez le fichier à côté de la page"
+        inside = target.relative_to(docs).as_posix()
+        hidden = any(p.startswith(".") for p in inside.split("/"))
+        if not target.is_file() or hidden or not images.named_as_written(docs, inside):
+            html = (
+                " (une balise <img> se lit depuis l'adresse de la page)"
+                if base != page.parent
+                else ""
+            )
+            return (
+                f"image introuvable : « {url} », cherchée en docs/{inside}{html} : placez le "
+                "fichier à côté de la page et vérifiez l'orthographe, majuscules comprises"
+            )
+        if target.suffix.lower() not in DOCS_IMAGES:
+            return f"« {url} » n'est pas une image JPEG, PNG, WebP ou GIF (.jpg, .png, .webp, .gif)"
+        return None  # the image itself is checked as a file of docs/ (load_docs)
+
+    return place
+
+
+def load_territory(
+    root: Path, directory: Path, problems: list[Problem], drafts: bool = False
+) -> Territory | None:
+    rel_dir = _rel(root, directory)
+    before = len([p for p in problems if p.severity == "erreur"])
+    if not SLUG_RE.fullmatch(directory.name):
+        problems.append(
+            Problem(
+                rel_dir,
+                None,
+                None,
+                "nom de dossier invalide : lettres minuscules sans accent, chiffres et tirets "
+                "seulement (il devient l'adresse du territoire)",
+            )
+        )
+        return None
+    for entry in sorted(directory.iterdir()):
+        if entry.name not in sources.TERRITORY_ENTRIES and not entry.name.startswith("."):
+            problems.append(
+                Problem(
+                    _rel(root, entry),
+                    None,
+                    None,
+                    "fichier ou dossier non reconnu, ignoré (attendus : "
+                    + ", ".join(sorted(sources.TERRITORY_ENTRIES))
+                    + ")",
+                    "avertissement",
+                )
+            )
+
+    sources_read = {
+        name: _read(root, directory / name, problems) for name in sources.TERRITORY_FILES
+    }
+    info = _validated(schema.Territoire, sources_read[sources.TERRITORY], problems)
+    priorites = _validated(schema.Priorites, sources_read[sources.PRIORITIES], problems)
+    gouvernance = _validated(schema.Gouvernance, sources_read[sources.GOVERNANCE], problems)
+
+    epcis: list[Epci] = []
+    identity = sources_read[sources.TERRITORY]
+    if info is not None and identity is not None:
+        epcis = _resolve_epcis(info, identity, problems)
+
+    problems += _remote_in_fields(info, priorites, gouvernance, sources_read)
+    errors_now = len([p for p in problems if p.severity == "erreur"])
+    if info is None or priorites is None or gouvernance is None or errors_now > before:
+        # Still read the actions, so that their errors are reported in the same run.
+        load_actions(root, directory, None, problems, drafts)
+        load_agenda(
+            root, directory, load_letters(root, directory, problems, drafts, _rel), problems, _rel
+        )
+        return None
+    territory = _build_territory(
+        directory.name,
+        rel_dir,
+        info,
+        priorites,
+        gouvernance,
+        epcis,
+        sources_read[sources.TERRITORY],
+        problems,
+    )
+    actions = load_actions(root, directory, territory, problems, drafts)
+    letters = load_letters(root, directory, problems, drafts, _rel)
+    agenda = load_agenda(root, directory, letters, problems, _rel)
+    return dataclasses.replace(territory, actions=actions, letters=letters, agenda=agenda)
+
+
+def load_actions(
+    root: Path,
+    directory: Path,
+    territory: Territory | None,
+    problems: list[Problem],
+    drafts: bool,
+) -> tuple[ActionItem, ...]:
+    """Read actions/*.md. Drafts are skipped unless ``drafts`` (local preview)."""
+    folder = sources.actions(directory)
+    if not folder.is_dir():
+        return ()
+    loaded: list[tuple[ActionItem, Source]] = []
+    broken: set[str] = set()  # actions with errors of their own: they exist all the same
+    for path in sorted(folder.iterdir()):
+        rel = _rel(root, path)
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix != ".md":
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    "fichier ignoré : une action est un fichier .md",
+                    "avertissement",
+                )
+            )
+            continue
+        errors_before = sum(p.severity == "erreur" for p in problems)
+        read = read_published(path, rel, schema.Action, problems, drafts, ACTION_NAME)
+        if read is None:
+            if sum(p.severity == "erreur" for p in problems) > errors_before:
+                broken.add(path.stem)  # reported once, in its own file: no error elsewhere
+            continue
+        source, action = read
+        problems += remote.problems_in(source.body, rel, source.body_line, None, body=True)
+        problems += remote.problems_in(
+            action.diagnostic, rel, functools.partial(source.line_of, ("diagnostic",)), "diagnostic"
+        )
+        item = ActionItem(path.stem, directory.name, action, source.body.strip(), rel)
+        loaded.append((item, source))
+    if territory is not None:
+        _check_actions(territory, loaded, problems, broken)
+    return tuple(item for item, _ in sorted(loaded, key=lambda pair: pair[0].id))
+
+
+def _check_actions(
+    territory: Territory,
+    loaded: list[tuple[ActionItem, Source]],
+    problems: list[Problem],
+    broken: set[str],
+) -> None:
+    """Cross-file checks: objective, EPCIs, linked actions and former ids. ``broken``: the
+    actions whose own errors are reported; a link to one of them is not an error too."""
+    ids = {item.id for item, _ in loaded} | broken
+    objectives = [o.id for o in territory.priorites.objectifs]
+    members = {e.siren for e in territory.epcis}
+    former_seen: dict[str, str] = {}
+    for item, source in loaded:
+        data = item.data
+        if item.id in RESERVED_ACTIONS:
+            problems.append(
+                Problem(
+                    source.rel,
+                    None,
+                    None,
+                    f"« {item.id} » est l'adresse d'une page du plan d'action "
+                    f"(plan-action/{item.id}/) : renommez le fichier",
+                )
+            )
+
+        def report(
+            loc: tuple[str | int, ...], field: str, message: str, src: Source = source
+        ) -> None:
+            problems.append(Problem(src.rel, src.line_of(loc), field, message))
+
+        if data.objectif and data.objectif not in objectives:
+            report(
+                ("objectif",),
+                "objectif",
+                f"objectif inconnu (reçu « {data.objectif} ») : identifiants définis dans "
+                f"priorites.yml : {', '.join(objectives)}",
+            )
+        for index, siren in enumerate(data.epci):
+            if siren not in members:
+                report(
+                    ("epci", index),
+                    f"epci[{index + 1}]",
+                    f"l'EPCI {siren} ne fait pas partie du territoire (membres : "
+                    f"{', '.join(sorted(members))})",
+                )
+        for index, other in enumerate(data.actions_liees):
+            if other not in ids or other == item.id:
+                report(
+                    ("actions_liees", index),
+                    f"actions_liees[{index + 1}]",
+                    f"action inconnue (reçu « {other} ») : indiquez le nom d'un fichier de "
+                    "actions/ sans « .md »",
+                )
+        for index, former in enumerate(data.anciens_identifiants):
+            where = ("anciens_identifiants", index)
+            field = f"anciens_identifiants[{index + 1}]"
+            if former in ids:
+                report(where, field, f"« {former} » est l'identifiant d'une action existante")
+            elif former in RESERVED_ACTIONS:
+                report(where, field, f"« {former} » est l'adresse d'une page du plan d'action")
+            elif former in former_seen:
+                report(where, field, f"« {former} » est déjà déclaré par {former_seen[former]}")
+            former_seen[former] = source.rel
+
+
+def _remote_in_fields(
+    info: schema.Territoire | None,
+    priorites: schema.Priorites | None,
+    gouvernance: schema.Gouvernance | None,
+    read: dict[str, Source | None],
+) -> list[Problem]:
+    """Remote resources in the Markdown fields of the territory's YAML files."""
+    fields: list[tuple[str, tuple[str | int, ...], str | None]] = []
+    if info is not None:
+        fields.append((sources.TERRITORY, ("presentation",), info.presentation))
+    if priorites is not None:
+        fields.append((sources.PRIORITIES, ("ambition",), priorites.ambition))
+        for i, o in enumerate(priorites.objectifs):
+            fields.append((sources.PRIORITIES, ("objectifs", i, "description"), o.description))
+            for j, sub in enumerate(o.sous_objectifs):
+                sub_loc: tuple[str | int, ...] = ("objectifs", i, "sous_objectifs", j)
+                fields.append((sources.PRIORITIES, (*sub_loc, "description"), sub.description))
+    if gouvernance is not None:
+        fields.append(
+            (sources.GOVERNANCE, ("binomes_description",), gouvernance.binomes_description)
+        )
+    out: list[Problem] = []
+    for name, loc, text in fields:
+        source = read[name]
+        if text and source is not None:
+            out += remote.problems_in(
+                text, source.rel, functools.partial(source.line_of, loc), format_loc(list(loc))
+            )
+    return out
+
+
+def _validated(model: type[schema.Strict], source: Source | None, problems: list[Problem]):  # type: ignore[no-untyped-def]
+    return validate(model, source, problems) if source is not None else None
+
+
+def _resolve_epcis(info: schema.Territoire, source: Source, problems: list[Problem]) -> list[Epci]:
+    reference = load_reference()
+    out: list[Epci] = []
+    for index, item in enumerate(info.epci):
+        ref = reference.get(item.siren)
+        if ref is None:
+            near = reference.near_sirens(item.siren)
+            hint = (
+                "vouliez-vous dire "
+                + " ou ".join(f"{e.siren} ({e.nom})" for e in near)
+                + " ? Sinon, cherchez"
+                if near
+                else "cherchez"
+            )
+            problems.append(
+                Problem(
+                    source.rel,
+                    source.line_of(("epci", index, "siren")),
+                    f"epci[{index + 1}].siren",
+                    f"SIREN inconnu du référentiel des EPCI ({reference.source['paquet']}) "
+                    f"(reçu « {item.siren} ») : {hint} l'intercommunalité par son nom avec "
+                    "« ti epci <nom> » (par exemple « ti epci Châtellerault »)",
+                )
+            )
+            continue
+        out.append(Epci(ref, item.sigle))
+    return out
+
+
+def _build_territory(
+    slug: str,
+    rel_dir: str,
+    info: schema.Territoire,
+    priorites: schema.Priorites,
+    gouvernance: schema.Gouvernance,
+    epcis: list[Epci],
+    source: Source | None,
+    problems: list[Problem],
+) -> Territory:
+    reference = load_reference()
+    nb_communes = sum(len(e.ref.communes) for e in epcis)
+    population = sum(e.ref.population for e in epcis)
+    dept_codes = sorted({d for e in epcis for d in e.ref.departements})
+    region_codes = sorted({r for e in epcis for r in e.ref.regions})
+    if source is not None:
+        paquet = reference.source["paquet"]
+        declared = info.declarations
+        for name, declared_value, computed in (
+            ("communes", declared.communes, nb_communes),
+            ("population", declared.population, population),
+        ):
+            if declared_value is not None and declared_value != computed:
+                problems.append(
+                    Problem(
+                        source.rel,
+                        source.line_of(("declarations", name)),
+                        f"declarations.{name}",
+                        f"valeur déclarée {declared_value} différente du référentiel "
+                        f"({computed} selon {paquet}) : le site affiche la valeur du référentiel",
+                        "avertissement",
+                    )
+                )
+    return Territory(
+        slug=slug,
+        source_dir=rel_dir,
+        info=info,
+        priorites=priorites,
+        gouvernance=gouvernance,
+        epcis=tuple(epcis),
+        departements=tuple((c, reference.departement_name(c)) for c in dept_codes),
+        regions=tuple(reference.region_name(c) for c in region_codes),
+        nb_communes=nb_communes,
+        population=population,
+    )
+
+
+# First segments of the site's own pages and folders, from the address table: a territory (or
+# its former identifier) can't take them, or its pages would replace the legal notices, the
+# search or the theme.
+RESERVED = urls.reserved_top()
+# Top-level addresses the site makes itself, which a page of docs/ can't take either (docs/ has
+# its own « contribuer » and « assets »).
+GENERATED_TOP = RESERVED - {"contribuer", "assets"}
+# Pages of a territory's action plan that an action (or its former identifier) can't take.
+RESERVED_ACTIONS = urls.reserved_in_plan()
+
+
+def reserved_names(root: Path) -> set[str]:
+    """RESERVED and the top-level entries of docs/ (hand-written pages and assets)."""
+    docs = root / "docs"
+    own = (
+        {p.stem if p.suffix == ".md" else p.name for p in docs.iterdir()}
+        if docs.is_dir()
+        else set()
+    )
+    return set(RESERVED) | own
+
+
+def _line_of_text(root: Path, rel: str, needle: str) -> int | None:
+    try:
+        return line_of((root / rel).read_text(encoding="utf-8"), needle)
+    except OSError:
+        return None
+
+
+def _check_across(root: Path, territories: list[Territory], problems: list[Problem]) -> None:
+    """Checks between territories: names, EPCIs, identifiers and former identifiers. When two
+    territories clash, the problem is reported in the newer one's file: a territory whose
+    address is not yet published (urls-publiees.txt) comes after those already published."""
+    reserved = reserved_names(root)
+    current = {t.slug for t in territories}
+    names: dict[str, Territory] = {}
+    looks: dict[str, Territory] = {}
+    members: dict[str, Territory] = {}
+    formers: dict[str, Territory] = {}
+    homes = {address for _, address in registry.published(root)}
+    for t in sorted(territories, key=lambda t: f"/{t.slug}/" not in homes):
+        rel = f"{t.source_dir}/territoire.yml"
+        if t.slug in reserved:
+            problems.append(
+                Problem(
+                    t.source_dir,
+                    None,
+                    None,
+                    f"« {t.slug} » est l'adresse d'une page du site (/{t.slug}/) : renommez le "
+                    "dossier du territoire",
+                )
+            )
+        # the same name however it is written: composed or not, with invisible characters
+        normal = unicodedata.normalize("NFKC", t.nom)
+        key = "".join(c for c in normal if unicodedata.category(c) != "Cf").casefold()
+        if key in names:
+            problems.append(
+                Problem(
+                    rel,
+                    _line_of_text(root, rel, "nom:"),
+                    "nom",
+                    f"« {t.nom} » est déjà le nom du territoire {names[key].source_dir} : deux "
+                    "territoires ne peuvent pas porter le même nom",
+                )
+            )
+        names.setdefault(key, t)
+        # a name that looks like another one (Unicode TR39 skeletons): « Grand-ChâteIlerault »
+        # with a capital I, or written in another script
+        look = schema.confusable_key(t.nom)
+        twin = looks.get(look)
+        if twin is not None and names.get(key) is not twin:
+            problems.append(
+                Problem(
+                    rel,
+                    _line_of_text(root, rel, "nom:"),
+                    "nom",
+                    f"« {t.nom} » ressemble à s'y méprendre au nom du territoire « {twin.nom} » "
+                    f"({twin.source_dir}/territoire.yml) : choisissez un nom qui s'en distingue "
+                    "à l'œil (les lettres d'une autre écriture, « I » pour « l » ou « 0 » pour "
+                    "« O » ne suffisent pas)",
+                )
+            )
+        looks.setdefault(look, t)
+        for epci in t.epcis:
+            siren = epci.ref.siren
+            if siren in members:
+                problems.append(
+                    Problem(
+                        rel,
+                        _line_of_text(root, rel, siren),
+                        "epci",
+                        f"l'EPCI {siren} ({epci.ref.nom}) appartient déjà au territoire "
+                        f"{members[siren].source_dir} : une intercommunalité n'est comptée "
+                        "que dans un territoire",
+                    )
+                )
+            members.setdefault(siren, t)
+        for index, former in enumerate(t.info.anciens_identifiants):
+            field = f"anciens_identifiants[{index + 1}]"
+            line = _line_of_text(root, rel, former)
+            formers.setdefault(former, t)
+            if former in current:
+                problems.append(
+                    Problem(
+                        rel,
+                        line,
+                        field,
+                        f"« {former} » est l'identifiant d'un territoire existant : il ne peut pas "
+                        "rediriger",
+                    )
+                )
+            elif former in formers and formers[former] is not t:
+                problems.append(
+                    Problem(
+                        rel,
+                        line,
+                        field,
+                        f"« {former} » est déjà un ancien identifiant du territoire "
+                        f"{formers[former].source_dir} : une adresse ne redirige que vers une page",
+                    )
+                )
+            elif former in reserved:
+                problems.append(
+                    Problem(
+                        rel,
+                        line,
+                        field,
+                        f"« {former} » est l'adresse d'une page du site (/{former}/) : une "
+                        "redirection la remplacerait ; retirez cet identifiant",
+                    )
+                )

@@ -1,0 +1,346 @@
+"""What contributor Markdown makes visitors' browsers load: the one place that finds images
+(Markdown and raw HTML ``<img>``), frames, videos and styles in a text (:func:`references`).
+
+An image, a frame, a video or a style taken from another site tells that site who reads the
+page (a tracking pixel) and breaks when it goes away. The sanitiser never lets such an address
+through; this check explains it beforehand, at ``ti check`` time, with the file and line, so
+that the contributor places the file next to the letter instead.
+
+Every other image must be a file the build publishes (the caller's ``place`` says where: next
+to a letter, in docs/; nowhere for the other texts), and carry a text alternative: an image
+that is only decoration says so with ``alt="" role="presentation"`` (raw HTML; in Markdown,
+``![](x.png)`` is far more often a forgotten description than a decision).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from html.parser import HTMLParser
+
+import markdown
+
+from tisite.content.errors import Problem
+from tisite.finish.sanitize import same_site
+from tisite.generate.textutil import line_of
+
+# Elements and attributes through which a page loads something.
+_LOADS = {
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "audio": ("src",),
+    "video": ("src", "poster"),
+    "track": ("src",),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "input": ("src",),
+    "script": ("src",),
+    "link": ("href",),
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
+    "body": ("background",),
+    "table": ("background",),
+    "td": ("background",),
+}
+_KINDS = {
+    "img": "image",
+    "source": "image ou vidéo",
+    "audio": "son",
+    "video": "vidéo",
+    "track": "sous-titres",
+    "iframe": "cadre (iframe)",
+    "frame": "cadre",
+    "embed": "contenu intégré",
+    "object": "contenu intégré",
+    "script": "script",
+    "link": "feuille de style",
+}
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")\s]+)", re.I)
+_IMPORT = re.compile(r"@import\s+['\"]([^'\"]+)", re.I)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An address through which a text makes the browser load something."""
+
+    kind: str  # what is loaded, in French: « image », « vidéo »…
+    url: str  # as the browser reads it (character references decoded)
+    written: str  # as the HTML wrote it (« &#104;ttps://… »): what the source text holds
+    tag: str = ""
+    alt: str | None = None  # an image's text alternative; None: no alt attribute at all
+    decorative: bool = False  # an image marked role="presentation" (or "none")
+    # the whole tag as the HTML wrote it, and the lines from its start to the address: a tag
+    # written in HTML is in the source as it is (Markdown passes it through)
+    tag_text: str = ""
+    offset: int = 0
+
+    @property
+    def image(self) -> bool:
+        return self.tag == "img" and self.kind == "image"
+
+
+_WRITTEN = re.compile(r"""([^\s"'>/=]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""")
+
+
+class _Finder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[Reference] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # each attribute value as written (entities kept), to find it in the source text, and
+        # its line within the tag
+        tag_text = self.get_starttag_text() or ""
+        written: dict[str, tuple[str, int]] = {}
+        for match in _WRITTEN.finditer(tag_text):
+            lines = tag_text.count("\n", 0, match.start())
+            written.setdefault(match[1].lower(), (match[2].strip("\"'"), lines))
+        values = dict(attrs)
+        for name, value in attrs:
+            if value is None:
+                continue
+            raw, offset = written.get(name, (value, 0))
+            if name in _LOADS.get(tag, ()):
+                kind = _KINDS.get(tag, "ressource")
+                if name == "srcset":
+                    urls = [u.split()[0] for u in value.split(",") if u.strip()]
+                    self.found += [Reference(kind, u, u) for u in urls]
+                    continue
+                alt, decorative = None, False
+                if tag == "img" and name == "src":
+                    alt = values.get("alt")
+                    decorative = (values.get("role") or "").strip().lower() in (
+                        "presentation",
+                        "none",
+                    )
+                self.found.append(
+                    Reference(kind, value, raw, tag, alt, decorative, tag_text, offset)
+                )
+            elif name == "style":
+                self.found += [Reference("style", u, u) for u in _CSS_URL.findall(value)]
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            urls = _CSS_URL.findall(data) + _IMPORT.findall(data)
+            self.found += [Reference("style", u, u) for u in urls]
+
+
+@cache
+def _converter(pages: bool) -> markdown.Markdown:
+    """The text as the pages read it (the extensions of mkdocs.yml that change the HTML), or as
+    the email version reads it (no attribute lists: ``![x](https://…){ src="local.jpg" }``
+    shows a local image on the page and the remote one in the email)."""
+    if pages:
+        return markdown.Markdown(
+            extensions=["tables", "attr_list", "md_in_html", "admonition", "def_list"]
+        )
+    return markdown.Markdown(extensions=["tables", "sane_lists"])
+
+
+class TooDeep(ValueError):
+    """HTML nested so deeply that converting it exhausts Python's recursion limit."""
+
+
+def references(text: str) -> list[Reference]:
+    """Every address ``text`` makes the browser load, on the page or in the email version, in
+    order: the one place that finds images (and frames, videos, styles) in contributor
+    Markdown and raw HTML. Raises TooDeep for absurdly nested HTML."""
+    if "![" not in text and "<" not in text:
+        return []  # neither an image nor HTML: nothing can be loaded
+    found: dict[Reference, None] = {}
+    for pages in (True, False):
+        finder = _Finder()
+        try:
+            finder.feed(_converter(pages).reset().convert(text))
+        except RecursionError:
+            raise TooDeep from None
+        finder.close()
+        found.update(dict.fromkeys(finder.found))
+    return list(found)
+
+
+class _RawImages(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.found.update(v for n, v in attrs if n == "src" and v is not None)
+
+
+def raw_image_addresses(text: str) -> set[str]:
+    """The addresses of the images ``text`` writes as HTML ``<img>`` tags (not in Markdown):
+    MkDocs rewrites Markdown images for the page's address, never raw HTML."""
+    if "<" not in text:
+        return set()
+    finder = _RawImages()
+    finder.feed(text)
+    finder.close()
+    return finder.found
+
+
+def remote_resources(text: str) -> list[tuple[str, str]]:
+    """(kind, address) of every resource ``text`` would load from another host, on the page or
+    in the email version. Raises TooDeep for absurdly nested HTML."""
+    pairs = dict.fromkeys((r.kind, r.url) for r in references(text) if _elsewhere(r.url))
+    return list(pairs)
+
+
+def line_in(text: str, ref: Reference, first: int) -> int:
+    """Line of ``ref`` in ``text`` (whose first line is ``first``): where its address is
+    written: in the tag as written in HTML, in the Markdown image, or the address as written
+    (an address spelt with character references, « &#104;ttps:// », is found as such), or as
+    read; the text's first line when none is found."""
+    if ref.tag_text and (start := line_of(text, ref.tag_text, first)) is not None:
+        return start + ref.offset
+    markdown = [f"]({ref.written}", f"](<{ref.written}"] if ref.written else []
+    if ref.alt is not None and ref.written:
+        markdown.insert(0, f"![{ref.alt}]({ref.written}")
+    for needle in (*markdown, ref.written, ref.url):
+        found = line_of(text, needle, first) if needle else None
+        if found is not None:
+            return found
+    return first
+
+
+def _elsewhere(url: str) -> bool:
+    """An address on another host; data: and script addresses load nothing from a host (the
+    sanitiser removes them)."""
+    if same_site(url):
+        return False
+    return not re.match(r"^\s*(data|javascript|vbscript|blob|about|mailto|tel):", url, re.I)
+
+
+# Where the images of a text are published: a local address → why it is not a file the build
+# publishes (French), or None. None as a place: nothing is published next to the text.
+Place = Callable[[str], str | None]
+
+
+def problems_in(
+    text: str | None,
+    rel: str,
+    line: int | Callable[[], int | None] | None,
+    field: str | None,
+    next_to_letter: bool = False,
+    body: bool = False,
+    place: Place | None = None,
+) -> list[Problem]:
+    """One problem per remote resource of ``text``, per image that is not a file the build
+    publishes (``place``) and per image without a text alternative; ``body``: ``line`` is the
+    text's first line and each problem gets the line of its address. ``line`` may be a
+    function: finding a line in YAML costs a second parse, done only when there is a problem
+    to report."""
+    try:
+        found = references(text) if text else []
+    except TooDeep:
+        first = line() if callable(line) else line
+        return [
+            Problem(
+                rel,
+                first,
+                field,
+                "HTML imbriqué beaucoup trop profondément (des centaines de balises ouvertes les "
+                "unes dans les autres) : simplifiez ce passage",
+            )
+        ]
+    if not found or not text:
+        return []
+    messages: list[tuple[Reference, str]] = []
+    for ref in found:
+        if _elsewhere(ref.url):
+            messages.append((ref, message(ref.kind, ref.url, next_to_letter)))
+            continue
+        if not ref.image:
+            continue  # a frame or a video of the site itself: the sanitiser removes the element
+        refused = _not_published(ref.url, place)
+        if refused:
+            messages.append((ref, refused))
+        missing = _without_alt(ref)
+        if missing:
+            messages.append((ref, missing))
+    if not messages:
+        return []
+    first = line() if callable(line) else line
+    problems = [
+        Problem(rel, line_in(text, ref, first) if body and first else first, field, said)
+        for ref, said in messages
+    ]
+    return list(dict.fromkeys(problems))  # the page and the email version read it alike
+
+
+def _shown(url: str) -> str:
+    """An address as a message quotes it: on one line, cut when long."""
+    url = " ".join(url.split())
+    return url if len(url) <= 80 else url[:77] + "…"
+
+
+def _not_published(url: str, place: Place | None) -> str | None:
+    """Why the image at ``url`` (not on another host) shows nothing, or None."""
+    if not url.strip():
+        return (
+            "image sans adresse (src vide) : indiquez le fichier de l'image, ou retirez la "
+            "balise <img>"
+        )
+    if not same_site(url):  # data:, javascript:…: the sanitiser removes the address
+        return (
+            f"image qui n'est pas un fichier (« {_shown(url)} ») : le site ne publie que des "
+            "images enregistrées dans un fichier ; enregistrez-la (JPEG, PNG, WebP ou GIF) et "
+            "indiquez le nom du fichier"
+        )
+    if place is None:
+        return (
+            f"image « {_shown(url)} » : aucune image n'est publiée avec ce texte (seules les "
+            "lettres, avec le dossier lettres/, et les pages de docs/ publient leurs images) ; "
+            "retirez-la, ou mettez-la dans une lettre et faites ici un lien vers la lettre"
+        )
+    if url.lstrip().startswith(("/", "\\")):
+        return (
+            f"image « {_shown(url)} » : chemin absolu (il ne mène pas à un fichier du dépôt et "
+            "dépend de l'adresse où le site est publié) ; indiquez le chemin du fichier à "
+            "partir du fichier de la page, par exemple images/photo.jpg pour un fichier "
+            "photo.jpg placé dans un dossier images/ à côté de lui"
+        )
+    if any(c in url for c in "?#%"):
+        return (
+            f"image « {_shown(url)} » : écrivez le nom du fichier tel quel, sans « ? », « # » "
+            "ni « % » (renommez le fichier s'il en contient)"
+        )
+    return place(url)
+
+
+def _without_alt(ref: Reference) -> str | None:
+    """Why an image needs a text alternative, or None: it has one, or says it is decoration."""
+    if (ref.alt or "").strip() or ref.decorative:
+        return None
+    shown = _shown(ref.url)
+    return (
+        f"image sans texte de remplacement (« {shown} ») : décrivez-la en une phrase, "
+        f"lue aux personnes aveugles et affichée si l'image ne se charge pas : "
+        f"![Description de l'image]({shown}) en Markdown, alt=\"Description de l'image\" "
+        "dans une balise <img>. Une image purement décorative, qui n'apporte rien au texte, "
+        f's\'écrit <img src="{shown}" alt="" role="presentation">'
+    )
+
+
+def message(kind: str, url: str, next_to_letter: bool) -> str:
+    shown = _shown(url)
+    fix = (
+        "enregistrez le fichier dans le dossier lettres/ et indiquez son nom, par exemple "
+        "![description](images/photo.jpg)"
+        if next_to_letter and kind == "image"
+        else "remplacez-la par un lien [texte](adresse) vers la page qui la montre"
+    )
+    return (
+        f"{kind} chargée depuis un autre site (« {shown} ») : le site ne fait rien charger "
+        f"d'ailleurs à ses visiteurs ; {fix}"
+    )

@@ -1,0 +1,449 @@
+"""Read YAML and Markdown front matter while keeping the source line of every value."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor, SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from tisite.content.errors import Problem
+
+
+class _Constructor(RoundTripConstructor):
+    """Keeps timestamps as text: the schema parses dates and reports bad ones with their line."""
+
+
+_Constructor.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda self, node: self.construct_scalar(node),
+)
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A parsed source file: plain data, the line-tracking tree, and the Markdown body."""
+
+    path: Path
+    rel: str
+    data: Any
+    tree: Any  # line-tracking tree; None: parsed from ``yaml_text`` when a line is asked for
+    line_offset: int = 0
+    body: str = ""
+    body_line: int = 1
+    yaml_text: str | None = None
+
+    def _line_tree(self) -> Any:
+        if self.tree is None and self.yaml_text is not None:
+            tree, _ = parse_yaml_text(self.yaml_text, self.rel)
+            object.__setattr__(self, "tree", tree if tree is not None else CommentedMap())
+        return self.tree
+
+    def line_of(self, loc: Sequence[str | int]) -> int | None:
+        """1-based line of the value at ``loc`` (or of its closest known parent)."""
+        node = self._line_tree()
+        line: int | None = 1 if node is not None else None
+        for key in loc:
+            if isinstance(node, CommentedMap) and key in node:
+                pos = node.lc.key(key)
+                line = pos[0] + 1
+                node = node[key]
+            elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+                pos = node.lc.item(key)
+                line = pos[0] + 1
+                node = node[key]
+            else:
+                break
+        return None if line is None else line + self.line_offset
+
+
+class DottedThousands(float):
+    """A YAML number like « 15.000 »: YAML reads 15, a French writer meant fifteen thousand.
+    Kept apart so that validation refuses it (see validation.validate)."""
+
+    text: str = ""
+
+
+_DOTTED_THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(?:\.[0-9]{3})+$")
+
+
+def _float(default: Any) -> Any:
+    def construct(self: Any, node: Any) -> Any:
+        value = default(self, node)
+        if isinstance(node.value, str) and _DOTTED_THOUSANDS.match(node.value.strip()):
+            marked = DottedThousands(value)
+            marked.text = node.value.strip()
+            return marked
+        return value
+
+    return construct
+
+
+class _SafeConstructor(SafeConstructor):
+    """Plain values, timestamps kept as text (as in the line-tracking loader)."""
+
+
+_SafeConstructor.add_constructor(
+    "tag:yaml.org,2002:float", _float(SafeConstructor.construct_yaml_float)
+)
+_Constructor.add_constructor(
+    "tag:yaml.org,2002:float", _float(RoundTripConstructor.construct_yaml_float)
+)
+
+
+_SafeConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda self, node: self.construct_scalar(node),
+)
+
+
+@functools.cache
+def _safe_yaml() -> YAML:
+    """One libyaml-backed loader, reused: building one costs about as much as a small load."""
+    yaml = YAML(typ="safe")
+    yaml.Constructor = _SafeConstructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _fast_load(text: str) -> tuple[bool, Any]:
+    """Plain data through libyaml when available; (False, None) when the text has a problem.
+
+    Lines are only needed to explain a problem, so the slow line-tracking parse runs only then
+    (or when a later check asks for a line).
+    """
+    try:
+        return True, _safe_yaml().load(text)
+    except (YAMLError, DuplicateKeyError, ValueError, RecursionError):
+        return False, None  # explained by the line-tracking parse
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def to_plain(node: Any) -> Any:
+    """Convert ruamel's round-trip containers and scalars into plain Python values."""
+    if isinstance(node, dict):
+        return {str(k): to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, DottedThousands):
+        return node
+    if isinstance(node, float):
+        return float(node)
+    return node
+
+
+_QUOTE = "mettez entre guillemets un texte qui commence par"
+_MESSAGES = [
+    (
+        "found character '\\t' that cannot start any token",
+        "tabulation interdite : indentez avec des espaces",
+    ),
+    (
+        "mapping values are not allowed here",
+        "« : » inattendu : mettez le texte entre guillemets s'il contient « : »",
+    ),
+    ("could not find expected ':'", "« : » manquant après une clé, ou guillemet non refermé"),
+    (
+        "found unexpected end of stream",
+        "fin de fichier inattendue : un guillemet ou un crochet n'est pas refermé",
+    ),
+    ("did not find expected key", "indentation incohérente : alignez les clés d'un même bloc"),
+    ("did not find expected '-' indicator", "élément de liste mal aligné : alignez les « - »"),
+    (
+        "expected <block end>, but found",
+        "indentation incohérente : alignez les clés d'un même bloc",
+    ),
+    ("found undefined alias", "alias « * » inconnu"),
+    (
+        "expected ',' or ']'",
+        "liste entre crochets mal formée : crochet « ] » manquant ou virgule oubliée ; "
+        "mettez entre guillemets un texte qui commence par « [ »",
+    ),
+    (
+        "expected ',' or '}'",
+        "accolade « } » manquante ou virgule oubliée ; mettez entre guillemets un texte qui "
+        "commence par « { »",
+    ),
+    ("found character '@' that cannot start", f"{_QUOTE} « @ »"),
+    ("found character '`' that cannot start", f"{_QUOTE} « ` »"),
+    ("while parsing a block collection", "élément de liste mal aligné : alignez les « - »"),
+    ("while scanning an alias", f"{_QUOTE} « * »"),
+    ("while scanning an anchor", f"{_QUOTE} « & »"),
+    ("while scanning a tag", f"{_QUOTE} « ! »"),
+    ("while scanning a quoted scalar", "guillemet non refermé"),
+]
+
+
+def _translate(exc: YAMLError) -> str:
+    text = str(exc)
+    for english, french in _MESSAGES:
+        if english in text:
+            return french
+    return (
+        "syntaxe YAML invalide : vérifiez l'indentation, les guillemets et les crochets de "
+        "cette ligne et de la précédente"
+    )
+
+
+def _decode(path: Path, rel: str, raw: bytes) -> tuple[str | None, Problem | None]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, Problem(
+            rel,
+            line,
+            None,
+            f"le fichier n'est pas encodé en UTF-8 (octet 0x{raw[exc.start]:02x} illisible) : "
+            "enregistrez-le en UTF-8 depuis votre éditeur",
+        )
+    if "\x00" in text:
+        return None, Problem(
+            rel, None, None, "le fichier contient des octets nuls : ce n'est pas un fichier texte"
+        )
+    return text, None
+
+
+_STANDARD_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+def _refused_feature(text: str, rel: str, line_offset: int) -> Problem | None:
+    """Aliases and explicit tags are refused: content is plain data, written by hand.
+
+    An alias can multiply a value exponentially (the "billion laughs" attack) and a tag such as
+    ``!!python/object`` asks for a type this site never builds: both are explained, not loaded.
+    """
+    if "*" not in text and "!" not in text:
+        return None
+    for event in _yaml().parse(text):
+        line = event.start_mark.line + 1 + line_offset if event.start_mark else None
+        if type(event).__name__ == "AliasEvent":
+            return Problem(
+                rel,
+                line,
+                None,
+                f"alias YAML « *{event.anchor} » non pris en charge : recopiez la valeur "
+                "au lieu d'y faire référence",
+            )
+        tag = getattr(event, "tag", None)
+        if tag and tag not in _STANDARD_TAGS:
+            return Problem(
+                rel,
+                line,
+                None,
+                f"étiquette YAML « {tag.replace('tag:yaml.org,2002:', '!!')} » non prise en "
+                "charge : retirez-la (les valeurs sont du texte, des nombres, des dates, des "
+                "listes ou des champs)",
+            )
+    return None
+
+
+def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Problem | None]:
+    try:
+        refused = _refused_feature(text, rel, line_offset)
+        if refused:
+            return None, refused
+        tree = _yaml().load(text)
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark
+        key = re.search(r'found duplicate key "([^"]*)"', str(exc))
+        name = key.group(1) if key else None
+        line = mark.line + 1 + line_offset if mark else None
+        return None, Problem(
+            rel, line, name, "clé en double : supprimez ou renommez l'une des deux"
+        )
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        unclosed = _unclosed_quote(text, mark.line if mark else None)
+        if unclosed is not None:
+            return None, Problem(
+                rel,
+                unclosed + 1 + line_offset,
+                None,
+                "guillemet ouvert mais pas refermé : ajoutez le guillemet de fin sur cette ligne",
+            )
+        return None, Problem(rel, line, None, _translate(exc))
+    except YAMLError as exc:
+        return None, Problem(rel, None, None, _translate(exc))
+    except RecursionError:
+        return None, _too_deep(rel, text, line_offset)
+    except ValueError:  # an integer of thousands of digits (Python refuses to convert it)
+        match = _LONG_NUMBER.search(text)
+        line = text[: match.start()].count("\n") + 1 + line_offset if match else None
+        return None, Problem(
+            rel,
+            line,
+            None,
+            "nombre beaucoup trop long : un nombre du contenu compte au plus 15 chiffres",
+        )
+    return tree, None
+
+
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w-]+:(?:\s|$)")
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*:\s+)?(["'])(.*)$""")
+
+
+def _unclosed_quote(text: str, error_line: int | None) -> int | None:
+    """The 0-based line, at or before the one YAML complains about, of a value that opens a
+    quote and never closes it (YAML then reports a later line with an unrelated cause)."""
+    lines = text.splitlines()
+    last = len(lines) - 1 if error_line is None else min(error_line, len(lines) - 1)
+    for index in range(last, -1, -1):
+        match = _QUOTED_VALUE.match(lines[index])
+        if match is None:
+            continue
+        quote, rest = match.groups()
+        body = rest.replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        if quote not in body:
+            # a quoted value may go on over indented lines; the next key at the same level
+            # (or a file that ends) means it was never closed
+            indent = len(lines[index]) - len(lines[index].lstrip())
+            nxt = lines[index + 1] if index + 1 < len(lines) else ""
+            if not nxt.strip() and index + 1 >= len(lines):
+                return index
+            nxt_indent = len(nxt) - len(nxt.lstrip())
+            if _KEY_LINE.match(nxt) and nxt_indent <= indent:
+                return index
+    return None
+
+
+_LONG_NUMBER = re.compile(r"\d{100,}")
+MAX_DEPTH = 20  # the deepest field of the schema is 5 levels down
+
+
+def _too_deep(rel: str, text: str, line_offset: int = 0) -> Problem:
+    lines = text.split("\n")
+    levels = [
+        (len(line) - len(line.lstrip(" -")) // 2 + line.count("[") + line.count("{"), index)
+        for index, line in enumerate(lines)
+    ]
+    deepest = max(levels)[1] + 1 + line_offset if levels else None
+    return Problem(
+        rel,
+        deepest,
+        None,
+        f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux de listes ou de champs) : "
+        "le contenu n'en demande jamais autant ; vérifiez l'indentation et les crochets",
+    )
+
+
+def depth(data: Any) -> int:
+    """Nesting depth of plain data (lists and mappings), computed without recursion."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_DEPTH:
+                break
+            values = node.values() if isinstance(node, dict) else node
+            stack.extend((v, level + 1) for v in values)
+    return deepest
+
+
+def _read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
+    """Decoded, non-empty text of a file, or the problem that prevents reading it."""
+    text, problem = _decode(path, rel, path.read_bytes())
+    if problem or text is None:
+        return None, problem
+    if not text.strip():
+        return None, Problem(rel, None, None, "le fichier est vide")
+    return text, None
+
+
+def read_yaml(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
+    """Parse a YAML file. Returns the source, or a problem explaining why it can't be read."""
+    text, problem = _read_text(path, rel)
+    if text is None:
+        return None, problem
+    data, tree, problem = _load(text, rel, 0)
+    if problem:
+        return None, problem
+    return Source(path, rel, data, tree, yaml_text=text), None
+
+
+def _load(text: str, rel: str, line_offset: int) -> tuple[Any, Any, Problem | None]:
+    """Plain data, the line-tracking tree (None until a line is asked for), or the problem."""
+    ok, data = _fast_load(text) if "*" not in text and "!" not in text else (False, None)
+    if ok:
+        if depth(data) > MAX_DEPTH:
+            return None, None, _too_deep(rel, text, line_offset)
+        return to_plain(data) if data is not None else None, None, None
+    tree, problem = parse_yaml_text(text, rel, line_offset)
+    if problem is None and depth(tree) > MAX_DEPTH:
+        return None, None, _too_deep(rel, text, line_offset)
+    return to_plain(tree), tree, problem
+
+
+def read_markdown(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
+    """Parse a Markdown file with a YAML front matter between two ``---`` lines."""
+    text, problem = _read_text(path, rel)
+    if text is None:
+        return None, problem
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None, Problem(
+            rel,
+            1,
+            None,
+            "en-tête manquant : le fichier doit commencer par une ligne « --- », les champs "
+            "YAML, puis une autre ligne « --- »",
+        )
+    header = match.group(1)
+    body = text[match.end() :]
+    body_line = text[: match.end()].count("\n") + 1
+    data, tree, problem = _load(header, rel, 1)
+    if problem:
+        return None, problem
+    return Source(path, rel, data or {}, tree, 1, body, body_line, yaml_text=header), None
+
+
+def config_syntax_problem(path: Path, rel: str) -> Problem | None:
+    """A YAML syntax error in a configuration file (mkdocs.yml), in French with its line.
+
+    Tags are allowed there (``!ENV``, ``!!python/name``): only the syntax is checked.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Problem(rel, None, None, "fichier de configuration introuvable")
+    except OSError as exc:
+        from tisite.adapters.buildlog import os_error_text
+
+        return Problem(rel, None, None, f"fichier illisible : {os_error_text(exc)}")
+    except UnicodeDecodeError:
+        return Problem(rel, None, None, "fichier illisible : enregistrez-le en UTF-8")
+    try:
+        YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return Problem(rel, mark.line + 1 if mark else None, None, _translate(exc))
+    except (YAMLError, DuplicateKeyError) as exc:
+        return Problem(rel, None, None, _translate(exc))
+    return None

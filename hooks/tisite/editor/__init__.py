@@ -1,0 +1,1 @@
+"""The web editor (Decap CMS) at /admin/."""

@@ -1,0 +1,1 @@
+"""Finishing: what every page goes through (sanitiser, tables, typography, policy)."""

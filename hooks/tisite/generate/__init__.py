@@ -1,0 +1,1 @@
+"""Generation: views and pages made from the models, rendered to HTML by the core."""

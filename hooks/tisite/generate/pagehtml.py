@@ -1,0 +1,363 @@
+"""Every page of the site as finished HTML, made by the core before the engine sees it.
+
+For each page, generated or hand-written (docs/): its front matter, its Markdown converted once
+(see convert), then finished in one pass (sanitiser, tables for phones, French typography), its
+table of contents with titles reduced to text and identifiers renamed like the page's, the
+anchors it holds and the links it makes. Kept on disk under a digest of its Markdown, its
+address, the Markdown settings and the code (diskcache.memo): an unchanged page costs one read.
+
+Then ``check_links`` checks every link and anchor of every page against the site's files: the
+engine, which receives HTML, checks nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html as html_lib
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import nh3
+from markdown.extensions.toc import nest_toc_tokens
+from ruamel.yaml import YAML
+
+from tisite.content.errors import Problem
+from tisite.finish.sanitize import sanitize
+from tisite.finish.tables import stack_on_phones
+from tisite.finish.typography import french_html
+from tisite.generate.convert import Converter, Link
+
+_LINK_FIELDS = dataclasses.fields(Link)
+_ID = re.compile(r"""\s(?:id|name)="([^"]*)\"""")
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A page as the engine receives it."""
+
+    html: str  # the finished body
+    meta: dict[str, Any]  # its front matter
+    toc: list[dict[str, Any]] = field(default_factory=list)  # tokens: level, id, name, children
+    anchors: tuple[str, ...] = ()  # identifiers a link may point to
+    links: tuple[Link, ...] = ()
+    intact: bool = True  # see sanitize: False when a contributor block swallowed the rest
+
+    @property
+    def heading(self) -> str | None:
+        """The text of its first level-1 heading (the title of a page without one)."""
+        for token in self.toc:
+            if token["level"] == 1:
+                return str(token["name"])
+        return None
+
+    def as_json(self) -> dict[str, Any]:
+        """Its fields as JSON values (not copied: ``dataclasses.asdict`` would copy every
+        heading of the table of contents, for a value written once)."""
+        return {
+            "html": self.html,
+            "meta": self.meta,
+            "toc": self.toc,
+            "anchors": list(self.anchors),
+            "links": [[getattr(x, f.name) for f in _LINK_FIELDS] for x in self.links],
+            "intact": self.intact,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Ready:
+        links = tuple(Link(*x) for x in data.pop("links"))
+        return cls(**{**data, "anchors": tuple(data["anchors"]), "links": links})
+
+
+class _TopHeadings(HTMLParser):
+    """Where the headings of the page's top level that the table of contents lists (those with
+    a permalink) are: (start, end, level, id, text)."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines = [0]
+        for line in source.splitlines(keepends=True):
+            self.lines.append(self.lines[-1] + len(line))
+        self.depth = 0
+        self.open: tuple[int, int, str] | None = None
+        self.text: list[str] = []
+        self.in_link = False
+        self.listed = False
+        self.found: list[tuple[int, int, int, str, str]] = []
+
+    def where(self) -> int:
+        line, column = self.getpos()
+        return self.lines[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        if self.depth == 0 and re.fullmatch(r"h[1-6]", tag):
+            self.open = (self.where(), int(tag[1]), dict(attrs).get("id") or "")
+            self.text = []
+            self.listed = False
+        if tag == "a" and ("class", "headerlink") in attrs:
+            self.in_link = True
+            if self.open is not None:  # a heading of the table of contents
+                self.listed = True
+        self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        self.depth -= 1
+        if tag == "a":
+            self.in_link = False
+        if self.depth == 0 and self.open is not None:
+            start, level, ident = self.open
+            end = self.rawdata.index(">", self.where()) + 1
+            if self.listed:
+                self.found.append((start, end, level, ident, "".join(self.text).strip()))
+            self.open = None
+
+    def handle_data(self, data: str) -> None:
+        if self.open is not None and not self.in_link:
+            self.text.append(data)
+
+
+_VOID = {"br", "hr", "img", "input", "meta", "link", "source", "wbr", "col", "area"}
+
+
+def top_headings(page: str) -> list[tuple[int, int, int, str, str]]:
+    """The headings of the page's top level that carry a link to themselves (those the table
+    of contents lists): (start, end, level, id, text)."""
+    parser = _TopHeadings(page)
+    parser.feed(page)
+    parser.close()
+    return parser.found
+
+
+_LISTED = re.compile(
+    r'<h([1-6]) id="([^"]*)">(.*?)<a class="headerlink" href="#[^"]*"[^>]*>[^<]*</a></h\1>', re.S
+)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def listed_headings(page: str) -> list[tuple[int, str, str]]:
+    """(level, id, text) of the headings of a page rendered from an HTML template that carry a
+    link to themselves: the ones ``titre()`` writes and those of contributor Markdown (the toc
+    extension's), the table of contents. One expression over the page (an HTML parser costs a
+    fifth of a page's making)."""
+    return [
+        (int(level), ident, html_lib.unescape(_TAG.sub("", inner)).strip())
+        for level, ident, inner in _LISTED.findall(page)
+    ]
+
+
+def split_front_matter(content: str) -> tuple[dict[str, Any], str]:
+    """(front matter, body) of a page. Generated pages write one JSON value a line (fast to
+    read); a hand-written page may use any YAML."""
+    if not content.startswith("---\n"):
+        return {}, content
+    end = content.find("\n---\n", 3)
+    if end < 0:
+        return {}, content
+    head, body = content[4:end], content[end + 5 :]
+    meta: dict[str, Any] = {}
+    try:
+        for line in head.splitlines():
+            key, _, value = line.partition(": ")
+            meta[key] = json.loads(value)
+    except ValueError:
+        yaml = YAML(typ="safe", pure=True)
+        meta = dict(yaml.load(head) or {})
+    return meta, body
+
+
+def _clean_toc(tokens: list[dict[str, Any]], renamed: dict[str, str]) -> list[dict[str, Any]]:
+    """Titles reduced to escaped text (the theme prints them raw; Markdown makes them with a
+    tag-stripping expression of its own, which crafted HTML gets through), identifiers renamed
+    like the page's."""
+    return [
+        {
+            "level": t["level"],
+            "id": renamed.get(t["id"], t["id"]),
+            "name": nh3.clean(str(t["name"]), tags=set()),
+            "children": _clean_toc(t.get("children") or [], renamed),
+        }
+        for t in tokens
+    ]
+
+
+# The end of a cell, a term, a definition or a list item right before the next tag: a line
+# break there changes nothing on screen (white space between cells or blocks is not drawn) and
+# keeps the words apart in the text of the page that search reads (« Statut Actions », not
+# « StatutActions »: Pagefind joins adjacent elements' text).
+_BLOCK_END = re.compile(r"(</(?:td|th|dt|dd|li|caption)>)(?=<)")
+
+
+def spaced(html: str) -> str:
+    """``html`` with a line break after each cell, term, definition and list item that a tag
+    follows directly."""
+    return _BLOCK_END.sub("\\1\n", html)
+
+
+def finish(html: str, blocks: tuple[str, ...] = (), contributed: bool = False) -> Any:
+    """One pass over a page's HTML: sanitiser, then tables for phones and French typography
+    on the clean HTML (see sanitize: ``blocks`` are the digests of its contributor blocks;
+    ``contributed``: the whole page is a contributor's, as a page of docs/)."""
+    clean = sanitize(html, blocks, contributed=contributed)
+    return dataclasses.replace(clean, html=spaced(french_html(stack_on_phones(clean.html))))
+
+
+def html_ready(
+    meta: dict[str, Any], body: str, links: tuple[Link, ...], former: tuple[str, ...] = ()
+) -> Ready:
+    """A page rendered from an HTML template: its values were escaped by the template and its
+    contributor fields converted and sanitised one by one (render._markdown_html); finished
+    with tables for phones and French typography. Its table of contents lists its top-level
+    headings."""
+    html = spaced(french_html(stack_on_phones(body)))
+    # titles as escaped text (the theme prints them raw): « <territoire> » in a title is text
+    flat = [
+        {"level": level, "id": ident, "name": html_lib.escape(text, quote=False), "children": []}
+        for level, ident, text in listed_headings(html)
+    ]
+    anchors = tuple(sorted(set(_ID.findall(html)) | set(former)))
+    return Ready(html, meta, nest_toc_tokens(flat), anchors, links)
+
+
+def make_ready(
+    converter: Converter,
+    path: str,
+    content: str,
+    blocks: tuple[str, ...] = (),
+    contributed: bool = False,
+    links: tuple[Link, ...] | None = None,
+    former: tuple[str, ...] = (),
+) -> Ready:
+    """A page's Ready: ``links`` given (those of its contributor fields) for a page rendered
+    from an HTML template, None for Markdown (converted here)."""
+    meta, body = split_front_matter(content)
+    if links is not None:
+        return html_ready(meta, body, links, former)
+    converted = converter.convert(path, body)
+    clean = finish(converted.html, blocks, contributed)
+    anchors = set(_ID.findall(clean.html)) | set(clean.renamed)
+    return Ready(
+        clean.html,
+        meta,
+        _clean_toc(converted.toc, clean.renamed),
+        tuple(sorted(anchors)),
+        tuple(converted.links),
+        clean.intact,
+    )
+
+
+def ready_page(
+    cache: Path | None,
+    settings: Any,
+    converter: Converter,
+    path: str,
+    content: str,
+    blocks: tuple[str, ...] = (),
+    contributed: bool = False,
+    links: tuple[Link, ...] | None = None,
+    former: tuple[str, ...] = (),
+) -> Ready:
+    """``make_ready``, kept on disk (see diskcache.memo) under everything the page is made of."""
+    from tisite.publish.diskcache import memo
+
+    material = {
+        "page": path,
+        "md": content,
+        "blocks": blocks,
+        "docs": contributed,
+        "settings": settings,
+        "links": None if links is None else [dataclasses.astuple(x) for x in links],
+        "former": former,
+    }
+    data = memo(
+        cache,
+        material,
+        lambda: make_ready(converter, path, content, blocks, contributed, links, former).as_json(),
+    )
+    return Ready.from_json(dict(data))
+
+
+# --- links ---------------------------------------------------------------------------------
+
+HINT_TARGET = (
+    "vérifiez le chemin (une fiche action : ../../plan-action/<identifiant>/index.md ; une "
+    "image : placée dans le dossier lettres/, nom et majuscules compris)"
+)
+
+
+def missing_target(link: str, target: str) -> str:
+    return (
+        f"lien vers « {link} » : la page ou le fichier visé n'existe pas ({target}) ; {HINT_TARGET}"
+    )
+
+
+def missing_anchor_here(link: str) -> str:
+    return (
+        f"lien vers « {link} » : aucune section de cette page ne porte cet identifiant ; "
+        "l'identifiant d'un titre s'écrit en minuscules sans accent, avec des tirets à la "
+        "place des espaces"
+    )
+
+
+def missing_anchor_there(link: str, target: str, anchor: str) -> str:
+    return f"lien vers « {link} » : la page {target} n'a pas de section « {anchor} »"
+
+
+def unrecognized(link: str) -> str:
+    return (
+        f"lien « {link} » non reconnu : un lien vers une page du site vise son fichier .md (une "
+        "fiche action depuis une lettre : ../../plan-action/<identifiant>/index.md ; la page "
+        "d'un territoire : ../../priorites/index.md) ; une adresse web commence par https://"
+    )
+
+
+def absolute(link: str) -> str:
+    return (
+        f"lien absolu « {link} » laissé tel quel : préférez un chemin relatif vers le fichier .md"
+    )
+
+
+Locate = Callable[[str, str], tuple[str, int | None]]
+
+
+def check_links(
+    pages: dict[str, Ready], files: Iterable[str], locate: Locate
+) -> tuple[list[Problem], list[Problem]]:
+    """(errors, notes) about the links of ``pages`` (page file → Ready): every relative link
+    leads to a page or a file of the site (``files``: the site's other files), every anchor to
+    an identifier of its page. ``locate``: the source file and line of a link's text."""
+    known = set(files) | set(pages)
+    errors: list[Problem] = []
+    notes: list[Problem] = []
+
+    def report(into: list[Problem], path: str, raw: str, message: str) -> None:
+        source, line = locate(path, raw)
+        into.append(Problem(source, line, None, message))
+
+    for path, ready in pages.items():
+        for link in ready.links:
+            if link.kind == "absolute":
+                report(notes, path, link.raw, absolute(link.raw))
+                continue
+            if link.kind == "self":
+                if link.anchor not in ready.anchors:
+                    report(errors, path, link.raw, missing_anchor_here(link.raw))
+                continue
+            target = link.target or ""
+            if target not in known:
+                if "." not in target.rsplit("/", 1)[-1] and target not in known:
+                    report(errors, path, link.raw, unrecognized(link.raw))
+                else:
+                    report(errors, path, link.raw, missing_target(link.raw, target))
+                continue
+            other = pages.get(target)
+            if link.anchor and other is not None and link.anchor not in other.anchors:
+                report(errors, path, link.raw, missing_anchor_there(link.raw, target, link.anchor))
+    return errors, notes

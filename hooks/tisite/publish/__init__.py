@@ -1,0 +1,1 @@
+"""Publishing: the files a build writes besides pages, caches, search index and exports."""

@@ -1,0 +1,165 @@
+"""A disk cache for whatever is slow to make: atomic writes, content-addressed files, and
+values kept under a hash of everything they are made from, our code and templates included.
+
+Used by the page cache (pagecache), the email versions and calendars (publishing), published
+images (images) and social images (social). Nothing here knows what it stores.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+FORMAT = "2"  # bump when what is stored changes shape: every entry is made again
+PRUNE_DAYS = 30
+# Folders of .cache/ that diskcache.memo fills (a page's finished HTML, email versions,
+# calendars): their entries unused for PRUNE_DAYS days are removed after a whole build.
+MEMO_FOLDERS = ("html", "courriels", "agendas")
+# The libraries whose versions shape our outputs (a new version makes every entry again).
+PACKAGES = (
+    "mkdocs",
+    "mkdocs-material",
+    "Markdown",
+    "Jinja2",
+    "nh3",
+    "pymdown-extensions",
+    "css-inline",
+    "icalendar",
+    "Pillow",
+)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``path`` so that readers (other builds, worker processes) never see it half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` as a hard link to ``source`` (no copy) when the file system allows it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+@cache
+def code_digest() -> str:
+    """Our code and templates, and the versions of the libraries that shape the output.
+
+    Computed once per build (``new_build`` forgets it): a template edited while ``ti serve``
+    runs changes the key of every page at the next rebuild.
+    """
+    digest = hashlib.sha256(FORMAT.encode())
+    package = Path(__file__).parents[1]
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    for name in PACKAGES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=absent".encode())
+    return digest.hexdigest()
+
+
+def new_build() -> None:
+    """Forget what was read of the code and templates: a build starts (see code_digest)."""
+    code_digest.cache_clear()
+
+
+def memo(directory: Path | None, material: Any, produce: Callable[[], Any]) -> Any:
+    """``produce()``, kept on disk under a hash of ``material`` and of the code (JSON values).
+
+    For generated files that are slow to make and depend on few inputs (email versions of a
+    letter, a territory's iCalendar agenda): an unchanged input costs one file read.
+    """
+    if directory is None:
+        return produce()
+    path = directory / f"{signature({'memo': material})[:32]}.json"
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass  # absent or unreadable: produced again
+    else:
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept by prune_older
+        return value
+    value = produce()
+    atomic_write(path, json.dumps(value, ensure_ascii=False).encode("utf-8"))
+    return value
+
+
+def kept(directory: Path | None, key: str, produce: Callable[[], bytes]) -> bytes:
+    """``produce()``, stored in ``directory`` under ``key`` (a hash of what it is made from):
+    made once, then read; written atomically, so a crash never leaves half a file."""
+    if directory is None:
+        return produce()
+    stored = directory / key
+    try:
+        return stored.read_bytes()
+    except OSError:
+        pass  # absent or unreadable: made again
+    data = produce()
+    atomic_write(stored, data)
+    return data
+
+
+def link_blob(directory: Path | None, content: str | bytes, target: Path) -> None:
+    """Write ``content`` to ``target`` as a hard link to a content-addressed copy in ``directory``.
+
+    Creating a file costs far more than linking one on most file systems: the email versions
+    of hundreds of letters are linked from ``.cache/fichiers`` instead of being written again.
+    Falls back to a plain write when there is no cache folder or links are not possible.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if directory is None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return
+    blob = directory / hashlib.sha256(data).hexdigest()[:40]
+    if not blob.is_file():
+        atomic_write(blob, data)
+    else:
+        with contextlib.suppress(OSError):
+            os.utime(blob)  # recently used: kept by prune_older
+    link_or_copy(blob, target)
+
+
+def prune_older(directory: Path | None, pattern: str, max_age_days: int = PRUNE_DAYS) -> int:
+    """Remove the files of ``directory`` matching ``pattern`` unused for ``max_age_days``."""
+    if directory is None or not directory.is_dir():
+        return 0
+    limit = time.time() - max_age_days * 86400
+    removed = 0
+    for path in directory.glob(pattern):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+    return removed
+
+
+def signature(parts: dict[str, Any]) -> str:
+    """Hash of ``parts`` (JSON values) and of the code: what a cached output depends on.
+
+    For the page cache, everything besides its own Markdown that a leaf page's HTML depends on.
+    """
+    payload = json.dumps(
+        {"code": code_digest(), **parts}, sort_keys=True, default=str, ensure_ascii=False
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

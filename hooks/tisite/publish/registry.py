@@ -1,0 +1,96 @@
+"""The published-address registry (urls-publiees.txt): every address the site has ever
+published. A build that would drop one fails, naming the line and the fix (an old identifier
+makes a redirect); ``ti build`` records the new addresses after a full build; removing the
+example territories removes their lines.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tisite import urls
+from tisite.content import sources
+from tisite.content.errors import ContentError, Problem
+
+HEADER = (
+    "# Adresses publiées : la construction échoue si l'une disparaît sans redirection.",
+    "# Tenu à jour par `ti build` : enregistrez-le avec vos modifications (git commit).",
+)
+
+
+def published(root: Path) -> list[tuple[int, str]]:
+    """(line, address) of every address of urls-publiees.txt (none if there is no file)."""
+    registry = root / sources.REGISTRY
+    if not registry.is_file():
+        return []
+    lines = registry.read_text(encoding="utf-8").splitlines()
+    return [(n, u.strip()) for n, u in enumerate(lines, 1) if u.strip() and not u.startswith("#")]
+
+
+def check(root: Path, produced: set[str]) -> list[str]:
+    """The addresses of ``produced`` not yet in the registry; raises a ContentError naming
+    every published address the build would drop."""
+    known = published(root)
+    if not known:
+        return []
+    missing = [(n, u) for n, u in known if u not in produced]
+    if missing:
+        raise ContentError(
+            Problem(
+                sources.REGISTRY,
+                n,
+                None,
+                f"l'adresse publiée {u} disparaîtrait : si la page a été renommée, déclarez "
+                "l'ancien identifiant dans « anciens_identifiants » du nouveau fichier (une "
+                "redirection sera créée) ; si sa suppression est voulue, retirez cette ligne",
+            )
+            for n, u in missing
+        )
+    return sorted(produced - {u for _, u in known})
+
+
+def built_addresses(site_dir: Path) -> set[str]:
+    """The address of every page of a built site (the web editor is not a page)."""
+    editor = urls.EDITOR.strip("/")
+    found = {
+        "/" + p.parent.relative_to(site_dir).as_posix().removeprefix(".") + "/"
+        for p in site_dir.rglob("index.html")
+        if p.relative_to(site_dir).parts[0] != editor
+    }
+    return {u.replace("//", "/") for u in found}
+
+
+def record(root: Path, site_dir: Path) -> list[str]:
+    """Add the addresses of the site built in ``site_dir`` to the registry; the new ones."""
+    registry = root / sources.REGISTRY
+    lines = registry.read_text(encoding="utf-8").splitlines() if registry.is_file() else []
+    new = sorted(built_addresses(site_dir) - {line.strip() for line in lines})
+    if new:
+        header = [] if lines else list(HEADER)
+        _write(registry, "\n".join(header + lines + new) + "\n")
+    return new
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace ``path`` at once: a reader (another command, an editor) never sees it half
+    written, and a failed write (full disk) leaves the previous file whole."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def forget(root: Path, prefixes: tuple[str, ...]) -> list[str]:
+    """Remove the addresses under ``prefixes`` (« /slug/ ») from the registry; the removed."""
+    registry = root / sources.REGISTRY
+    if not registry.is_file():
+        return []
+    removed: list[str] = []
+    kept: list[str] = []
+    for line in registry.read_text(encoding="utf-8").splitlines():
+        (removed if line.strip().startswith(prefixes) else kept).append(line)
+    _write(registry, "\n".join(kept) + "\n")
+    return [line.strip() for line in removed]

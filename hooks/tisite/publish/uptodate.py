@@ -1,0 +1,150 @@
+"""A build with nothing to do: when nothing that shapes the site changed since the build that
+made the site folder, ``ti build`` keeps that folder and says so.
+
+Nothing that shapes the site is left out of the key, so it is never stale: every file of the
+repository that git sees (tracked, or new and not ignored: a letter not yet committed counts),
+the last commit (the dates of last change come from the history), our code and templates, the
+versions of the engine, the theme and the other libraries (``diskcache.code_digest``), the
+engine chosen, the build's options and the day (late actions, the national index's date). The
+site folder itself must be the one that build wrote, file for file (names, sizes, times): a file
+removed or edited by hand makes a full build. Without git, or for a national portal that
+harvests other sites (their data is an input too), every build is a full one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import subprocess
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from tisite.content import history, sources
+from tisite.publish.diskcache import atomic_write, code_digest
+
+FORMAT = "1"
+RECORD = Path(".cache") / "constructions.json"  # site folder → key, listing, report
+UNCHANGED = (
+    "Rien n'a changé depuis la construction qui a fait ce site (contenu, réglages, code, "
+    "versions, date) : il est gardé tel quel (`ti build --sans-cache` le refait en entier). "
+    "Ce que cette construction avait dit :"
+)
+# Build settings that change how a site is made, not what it is (``--sans-cache`` builds are
+# recorded too: the next build may keep what they made).
+NOT_SHAPING = ("cache_pages", "processus_images")
+SKIPPED = {".git", ".cache", ".venv", "node_modules", "__pycache__"}
+
+
+def _git(root: Path, *args: str) -> bytes | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, check=False, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def inputs_key(
+    root: Path, engine: str, options: dict[str, Any], today: dt.date, output: Path | None = None
+) -> str | None:
+    """The digest of everything a build of ``root`` is made from; None when it can't be known
+    (no git). ``output``: the site folder (not an input, even when git does not ignore it)."""
+    if _harvests(root):
+        return None  # what the sources publish is an input no file of ours tells
+    listed = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    if listed is None:
+        return None
+    digest = hashlib.sha256(f"{FORMAT}\0{engine}\0{today.isoformat()}\0".encode())
+    digest.update(json.dumps(options, sort_keys=True, default=str).encode())
+    dates = {path: day.isoformat() for path, day in history.file_dates(root, today).items()}
+    digest.update(json.dumps(dates, sort_keys=True).encode())
+    digest.update(code_digest().encode())
+    skipped = None  # the site folder, when it is inside the project
+    if output is not None and output.resolve().is_relative_to(root.resolve()):
+        skipped = output.resolve().relative_to(root.resolve()).parts
+    for name in (engine, "mkdocs-material", "pagefind", "pagefind-bin", "pagefind_bin"):
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=absent".encode())
+    for rel in sorted(set(listed.decode("utf-8", "surrogateescape").split("\0")) - {""}):
+        parts = Path(rel).parts
+        if SKIPPED.intersection(parts) or any(part.startswith(".ti-") for part in parts):
+            continue  # caches, tools, a build's temporary folder
+        if skipped and parts[: len(skipped)] == skipped:
+            continue
+        path = root / rel
+        digest.update(rel.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except IsADirectoryError:
+            digest.update(b"dossier")  # a git submodule
+        except FileNotFoundError:
+            digest.update(b"absent")  # deleted, not yet committed
+    return digest.hexdigest()
+
+
+def _harvests(root: Path) -> bool:
+    """A national portal with sources (site.yml, « portail: sources: »)."""
+    from ruamel.yaml import YAML
+
+    try:
+        data = YAML(typ="safe", pure=True).load((root / sources.SITE).read_text(encoding="utf-8"))
+    except Exception:  # unreadable: the build reports it, and builds
+        return True
+    portail = data.get("portail") if isinstance(data, dict) else None
+    return bool(isinstance(portail, dict) and portail.get("sources"))
+
+
+def listing(site_dir: Path) -> str:
+    """Every file of a site folder: name, size, time of last change."""
+    digest = hashlib.sha256()
+    for path in sorted(site_dir.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            rel = path.relative_to(site_dir).as_posix()
+            digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _records(root: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((root / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def unchanged(root: Path, site_dir: Path, key: str) -> list[str] | None:
+    """The report of the build that made ``site_dir`` when it was made from ``key`` and is
+    still as that build left it; None otherwise."""
+    record = _records(root).get(os.fspath(site_dir.resolve()))
+    if not isinstance(record, dict) or record.get("cle") != key or not site_dir.is_dir():
+        return None
+    if record.get("fichiers") != listing(site_dir):
+        return None
+    lines = record.get("lignes")
+    return [str(x) for x in lines] if isinstance(lines, list) else []
+
+
+def remember(root: Path, site_dir: Path, built: Path, key: str, lines: list[str]) -> None:
+    """``built`` (the folder just written, about to become ``site_dir``) was made from
+    ``key``. Written atomically; other site folders keep their records."""
+    records = _records(root)
+    records[os.fspath(site_dir.resolve())] = {
+        "cle": key,
+        "fichiers": listing(built),
+        "lignes": lines,
+    }
+    atomic_write(root / RECORD, json.dumps(records, ensure_ascii=False, indent=1).encode())
+
+
+def forget(root: Path, site_dir: Path) -> None:
+    """The folder is about to be rebuilt: its record no longer holds."""
+    records = _records(root)
+    if records.pop(os.fspath(site_dir.resolve()), None) is not None:
+        atomic_write(root / RECORD, json.dumps(records, ensure_ascii=False, indent=1).encode())
