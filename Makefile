@@ -11,6 +11,10 @@ BENCH_ARGS ?=
 # Nu Html Checker (paquet npm vnu-jar, exécuté par Java) pour les tests de validité HTML.
 VNU_VERSION := 26.9.27
 VNU_JAR := .cache/outils/node_modules/vnu-jar/build/dist/vnu.jar
+# doiuse-email (données de caniemail.com) : ce que Gmail et Outlook acceptent d'un courriel.
+# Un dossier à part : npm retire d'un dossier les paquets installés avant sans package.json.
+DOIUSE_EMAIL_VERSION := 0.4.1
+DOIUSE_EMAIL := .cache/outils/courriel/node_modules/doiuse-email/bin/cli.js
 APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 # Éditeur web (Decap CMS, versions et empreintes dans scripts/installer_editeur.py) et son
 # serveur local (decap-server), qui enregistre dans les fichiers du dépôt.
@@ -79,17 +83,23 @@ $(VNU_JAR):
 	  --prefix .cache/outils vnu-jar@$(VNU_VERSION)
 	@test -f $@
 
-quality-deps: browser-deps $(VNU_JAR) $(EDITEUR) $(DECAP_SERVER) ## Chromium, Java, le Nu Html Checker et l'éditeur web
+$(DOIUSE_EMAIL):
+	@command -v npm >/dev/null 2>&1 || ($(APT_INSTALL) npm)
+	npm install --silent --no-save --no-audit --no-fund --ignore-scripts \
+	  --prefix .cache/outils/courriel doiuse-email@$(DOIUSE_EMAIL_VERSION)
+	@test -f $@
+
+quality-deps: browser-deps $(VNU_JAR) $(DOIUSE_EMAIL) $(EDITEUR) $(DECAP_SERVER) ## Chromium, Java, le Nu Html Checker, doiuse-email et l'éditeur web
 
 test: $(STAMP) quality-deps ## Lance toute la suite de tests
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	NO_MKDOCS_2_WARNING=1 VNU_JAR=$(CURDIR)/$(VNU_JAR) $(BIN)/python -m pytest
+	NO_MKDOCS_2_WARNING=1 VNU_JAR=$(CURDIR)/$(VNU_JAR) DOIUSE_EMAIL=$(CURDIR)/$(DOIUSE_EMAIL) $(BIN)/python -m pytest
 
 # Sans Java, Chromium, npm ni Node.js (un clone neuf suffit) : les marqueurs de pyproject.toml.
-test-rapide: $(STAMP) ## Les tests rapides (moins d'une minute) : ni navigateur, ni Nu Html Checker, ni éditeur web, ni mesure, ni tests lents, ni processus ti
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -q -m "not browser and not bench and not nu and not editeur and not lent and not processus"
+test-rapide: $(STAMP) ## Les tests rapides (moins d'une minute) : ni navigateur, ni Nu Html Checker, ni doiuse-email, ni éditeur web, ni mesure, ni tests lents, ni processus ti
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -q -m "not browser and not bench and not nu and not courriel and not editeur and not lent and not processus"
 
 bench: $(STAMP) ## Mesures de performance (BENCH_ARGS="--tailles 10 --repetitions 5" par exemple)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python scripts/bench.py $(BENCH_ARGS)

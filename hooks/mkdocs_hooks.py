@@ -11,7 +11,7 @@ In the order the engine calls these events:
    generated files to the engine, the navigation; plan the page cache;
 4. on_env: share the compiled templates' cache with the theme;
 5. per page: on_page_context (sharing tags, escaped metadata, search filters), then on_post_page
-   (finish: security policy; the page cache);
+   (finish: the theme's markup made valid, security policy; the page cache);
 6. on_post_template: security policy of the theme's own pages (404);
 7. on_post_build: by hand, the publication (pipeline.publish); under the pipeline, nothing.
 
@@ -41,6 +41,7 @@ from tisite.cli import workspace
 from tisite.cli.preview import preview_error_page
 from tisite.content.errors import ContentError
 from tisite.finish.csp import protect, theme_scripts
+from tisite.finish.themehtml import valid_theme_html
 from tisite.generate.pagehtml import Ready
 from tisite.generate.sharing import SharedPage
 from tisite.generate.textutil import plural
@@ -230,23 +231,25 @@ def on_page_context(
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """The page's security policy; the page kept for the page cache."""
+    """The theme's markup made valid, the page's security policy; the page kept for the page
+    cache."""
     build: SiteBuild = _state["build"]
     cached = build.cached_page(page.file.src_uri)
     if cached is not None:
         return protect(cached.output, build.theme_scripts, _command["preview"])
+    output = valid_theme_html(output)
     build.page_cache.remember(page.file.src_uri, output)
     return protect(output, build.theme_scripts, _command["preview"])
 
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
-    """The security policy of the theme's own pages (404)."""
+    """The theme's markup made valid and the security policy of the theme's own pages (404)."""
     if "errors" in _state:
         return output
     build: SiteBuild = _state["build"]
     if not template_name.endswith(".html"):
         return output
-    return protect(output, build.theme_scripts, _command["preview"])
+    return protect(valid_theme_html(output), build.theme_scripts, _command["preview"])
 
 
 def _preview_errors(config: MkDocsConfig, report: str, terminal: bool) -> None:

@@ -156,13 +156,13 @@ def test_exports_keep_values_and_neutralise_formulas(hostile_site: Path) -> None
 def test_feeds_and_calendar_are_well_formed(hostile_site: Path) -> None:
     feed = feedparser.parse((hostile_site / GC / "lettres" / "rss.xml").read_bytes())
     assert not feed.bozo
-    assert feed.entries[0].title.startswith("Lettre n°1 : </title><script>")
+    assert flat(feed.entries[0].title).startswith("Lettre n°1 : </title><script>")
     calendar = icalendar.Calendar.from_ical(
         (hostile_site / GC / "agenda" / "agenda.ics").read_bytes()
     )
     events = [e for e in calendar.walk("VEVENT")]
     assert len(events) == 1  # the title's line breaks did not add an event
-    assert str(events[0]["SUMMARY"]) == " ".join(ICS_INJECTION.split())
+    assert flat(str(events[0]["SUMMARY"])) == " ".join(ICS_INJECTION.split())
 
 
 @pytest.mark.lent

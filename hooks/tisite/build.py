@@ -125,6 +125,7 @@ class SiteBuild:
             file_dates=history.file_dates(root, today),
             published=frozenset(u for _, u in registry.published(root)),
             markdown_options=markdown_settings(root),
+            root=root,
         )
         pages = renderer.pages()
         files = renderer.assets() + assets.site_images(site, root / CACHE / "images")

@@ -27,7 +27,9 @@ def bar_chart(
     rows = [(label, value) for label, value in items if value is not None]
     biggest = max((v for _, v in rows), default=0) or 1
     desc = " ; ".join(f"{label} : {fmt(value)}" for label, value in rows)
-    parts = [f'<div class="ti-chart" role="img" aria-label="{html_escape(title + " — " + desc)}">']
+    name = html_escape(title + " — " + desc)
+    # not body text for search: its labels and values would run together in excerpts
+    parts = [f'<div class="ti-chart" role="img" data-pagefind-ignore aria-label="{name}">']
     for index, (label, value) in enumerate(rows):
         share = max(0.5, 100 * value / biggest)
         color = PALETTE[index % len(PALETTE)]

@@ -188,12 +188,25 @@ def _clean_toc(tokens: list[dict[str, Any]], renamed: dict[str, str]) -> list[di
     ]
 
 
+# The end of a cell, a term, a definition or a list item right before the next tag: a line
+# break there changes nothing on screen (white space between cells or blocks is not drawn) and
+# keeps the words apart in the text of the page that search reads (« Statut Actions », not
+# « StatutActions »: Pagefind joins adjacent elements' text).
+_BLOCK_END = re.compile(r"(</(?:td|th|dt|dd|li|caption)>)(?=<)")
+
+
+def spaced(html: str) -> str:
+    """``html`` with a line break after each cell, term, definition and list item that a tag
+    follows directly."""
+    return _BLOCK_END.sub("\\1\n", html)
+
+
 def finish(html: str, blocks: tuple[str, ...] = (), contributed: bool = False) -> Any:
     """One pass over a page's HTML: sanitiser, then tables for phones and French typography
     on the clean HTML (see sanitize: ``blocks`` are the digests of its contributor blocks;
     ``contributed``: the whole page is a contributor's, as a page of docs/)."""
     clean = sanitize(html, blocks, contributed=contributed)
-    return dataclasses.replace(clean, html=french_html(stack_on_phones(clean.html)))
+    return dataclasses.replace(clean, html=spaced(french_html(stack_on_phones(clean.html))))
 
 
 def html_ready(
@@ -203,7 +216,7 @@ def html_ready(
     contributor fields converted and sanitised one by one (render._markdown_html); finished
     with tables for phones and French typography. Its table of contents lists its top-level
     headings."""
-    html = french_html(stack_on_phones(body))
+    html = spaced(french_html(stack_on_phones(body)))
     # titles as escaped text (the theme prints them raw): « <territoire> » in a title is text
     flat = [
         {"level": level, "id": ident, "name": html_lib.escape(text, quote=False), "children": []}

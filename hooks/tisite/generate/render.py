@@ -201,6 +201,7 @@ def make_env() -> Environment:
         when=textutil.when,
         when_html=textutil.when_html,
     )
+    env.tests["dated_by"] = textutil.dates_itself  # {% if source is dated_by(date) %}
     env.filters["french_sort"] = textutil.french_sorted
     env.filters["key"] = actionplan.key  # « En cours » → « en-cours » (CSS classes, filters)
     env.globals.update(
@@ -268,11 +269,20 @@ class Renderer:
         file_dates: dict[str, dt.date] | None = None,
         published: frozenset[str] = frozenset(),
         markdown_options: tuple[list[str], dict[str, dict[str, Any]]] | None = None,
+        root: Path | None = None,
     ) -> None:
         self.site = site
+        self.root = root  # the project (the date of a feed without letter, see _last_change)
         self.published = published  # addresses already published (urls-publiees.txt)
         self.file_dates = file_dates or {}  # last commit of each source file (see history)
         self.today = today or dt.date.today()
+        # the build's time (a feed's date is never later): now, or the start of a given day
+        paris = publishing.PARIS
+        self.now = (
+            dt.datetime.now(paris).replace(microsecond=0)
+            if self.today == dt.date.today()
+            else dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=paris)
+        )
         self.site_url = site_url
         self.cache_dir = cache_dir  # email versions cached by content hash (.cache/courriels)
         self.env = make_env()
@@ -569,12 +579,34 @@ class Renderer:
             )
         return pages
 
+    def _last_change(self, folder: str) -> dt.datetime | None:
+        """When the content under ``folder`` last changed, the date of a feed without letter:
+        the start of the day of its last commit, else the newest time a file of it was written
+        (the same for every build of the same files); None when nothing is known."""
+        days = [d for path, d in self.file_dates.items() if path.startswith(folder)]
+        if days:
+            return dt.datetime.combine(max(days), dt.time(0, 0), tzinfo=publishing.PARIS)
+        if self.root is None or not (self.root / folder).is_dir():
+            return None
+        times = [p.stat().st_mtime for p in (self.root / folder).rglob("*") if p.is_file()]
+        if not times:
+            return None
+        moment = dt.datetime.fromtimestamp(int(max(times)), tz=publishing.PARIS)
+        return min(moment, self.now)
+
     def assets(self) -> list[tuple[str, str | bytes]]:
         """Generated files that are not pages: (path under the site, content)."""
         licence = {"nom": self.site.settings.licence.nom, "url": self.site.settings.licence.url}
         out: list[tuple[str, str | bytes]] = []
         stamp = dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=dt.UTC)
-        out += publishing.site_feeds(self.site, self.site_url, self.today)
+        out += publishing.site_feeds(
+            self.site,
+            self.site_url,
+            self.now,
+            None
+            if any(t.letters for t in self.site.territories)
+            else self._last_change(f"{sources.TERRITORIES}/"),
+        )
         if self.site.own_territory is None:  # the national home's map
             counts = {code: len(ts) for code, _, ts in national.by_departement(self.site)}
             out.append((urls.url_to("carte-territoires"), national_map(counts)))
@@ -596,7 +628,12 @@ class Renderer:
                     bundle.territory_bundle(t, self.site_url, self.millesime, self.action_date),
                 )
             )
-            out += publishing.territory_feeds(t, self.site_url, self.today)
+            out += publishing.territory_feeds(
+                t,
+                self.site_url,
+                self.now,
+                None if t.letters else self._last_change(f"{t.source_dir}/"),
+            )
             out.append(
                 (
                     urls.url_to("agenda-ics", t=t.slug),

@@ -138,6 +138,20 @@ def long_date(value: dt.date | str | None) -> str:
     return _date(value, "d MMMM y")
 
 
+_LAST_PARENTHESIS = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def dates_itself(source: str | None, value: dt.date | str | None) -> bool:
+    """Whether ``source`` already ends with the date ``value`` in parentheses (« Feuille de
+    route (juillet 2022) » and 2022 or 2022-07): the page does not print it a second time."""
+    if not source or value is None or value == "":
+        return False
+    last = _LAST_PARENTHESIS.search(str(source))
+    if last is None:
+        return False
+    return long_date(value).casefold() in last.group(1).casefold()
+
+
 def agree(count: int, singular: str, plural_form: str | None = None) -> str:
     """The word for ``count`` things, in French (0 and 1 take the singular)."""
     return singular if count <= 1 else (plural_form or singular + "s")

@@ -24,7 +24,7 @@ from tisite.content.models import Letter, SiteModel, Territory
 from tisite.finish.csp import static_page
 from tisite.finish.sanitize import same_site
 from tisite.finish.typography import french_html, french_text
-from tisite.generate.textutil import long_date, one_line
+from tisite.generate.textutil import long_date, one_line, when
 from tisite.publish.diskcache import memo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -54,12 +54,21 @@ def feeds(
     letters: list[Letter],
     site_url: str | None,
     addresses: tuple[str, str],
-    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+    quiet_since: dt.datetime | None = None,
 ) -> tuple[str, str]:
     """RSS 2.0 and Atom documents for ``letters`` (newest first). ``addresses``: of the RSS
-    and Atom files; ``home``: the archive page both feeds link to; ``today``: the date of a
-    feed without letter (the build's)."""
+    and Atom files; ``home``: the archive page both feeds link to; ``now``: the build's time
+    (a letter's day is dated at noon, never later than the build); ``quiet_since``: the date
+    of a feed without letter, the last change of its content (else the build's time). Titles
+    and summaries are typeset in French, like the pages."""
+    now = now or dt.datetime.now(PARIS).replace(microsecond=0)
+
+    def moment(day: dt.date) -> dt.datetime:
+        return min(_paris_midday(day), now)
+
     rss_address, atom_address = addresses
+    title, subtitle = french_text(title), french_text(subtitle)
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.id(absolute(site_url, home))
@@ -71,24 +80,27 @@ def feeds(
     fg.link(href=absolute(site_url, rss_address), rel="self")
     fg.link(href=absolute(site_url, home), rel="alternate")
     fg.author({"name": title})
-    updated = max((x.date for x in letters), default=today or dt.date.today())
-    fg.updated(_paris_midday(updated))
+    if letters:
+        fg.updated(moment(max(x.date for x in letters)))
+    else:
+        fg.updated(min(quiet_since or now, now))
     entries = []
     for letter in reversed(letters[:FEED_LIMIT]):  # feedgen prepends entries
         entry = fg.add_entry()
-        entries.append((entry, letter))
+        summary = french_text(letter.data.resume)
+        entries.append((entry, summary))
         url = absolute(site_url, letter.url)
         entry.id(url)
-        entry.title(f"Lettre n°{letter.numero} : {letter.titre}")
+        entry.title(french_text(f"Lettre n°{letter.numero} : {letter.titre}"))
         entry.link(href=url)
-        entry.summary(html_lib.escape(letter.data.resume, quote=False))
-        entry.published(_paris_midday(letter.date))
-        entry.updated(_paris_midday(letter.date))
+        entry.summary(html_lib.escape(summary, quote=False))
+        entry.published(moment(letter.date))
+        entry.updated(moment(letter.date))
     rss = fg.rss_str(pretty=True).decode("utf-8")
     # Atom summaries and subtitles without a type are plain text: unescaped
     fg.subtitle(subtitle)
-    for entry, letter in entries:
-        entry.summary(letter.data.resume)
+    for entry, summary in entries:
+        entry.summary(summary)
     fg.link(href=absolute(site_url, atom_address), rel="self", replace=True)
     fg.link(href=absolute(site_url, home), rel="alternate")
     atom = fg.atom_str(pretty=True).decode("utf-8")
@@ -96,7 +108,10 @@ def feeds(
 
 
 def territory_feeds(
-    t: Territory, site_url: str | None, today: dt.date | None = None
+    t: Territory,
+    site_url: str | None,
+    now: dt.datetime | None = None,
+    quiet_since: dt.datetime | None = None,
 ) -> list[tuple[str, str]]:
     addresses = (urls.url_to("lettres-rss", t=t.slug), urls.url_to("lettres-atom", t=t.slug))
     rss, atom = feeds(
@@ -106,13 +121,17 @@ def territory_feeds(
         list(t.letters),
         site_url,
         addresses,
-        today,
+        now,
+        quiet_since,
     )
     return list(zip(addresses, (rss, atom), strict=True))
 
 
 def site_feeds(
-    site: SiteModel, site_url: str | None, today: dt.date | None = None
+    site: SiteModel,
+    site_url: str | None,
+    now: dt.datetime | None = None,
+    quiet_since: dt.datetime | None = None,
 ) -> list[tuple[str, str]]:
     letters = sorted(
         (x for t in site.territories for x in t.letters), key=lambda x: x.date, reverse=True
@@ -120,7 +139,14 @@ def site_feeds(
     addresses = (urls.url_to("rss"), urls.url_to("atom"))
     home = urls.url_to("accueil")
     rss, atom = feeds(
-        site.settings.titre, site.settings.description, home, letters, site_url, addresses, today
+        site.settings.titre,
+        site.settings.description,
+        home,
+        letters,
+        site_url,
+        addresses,
+        now,
+        quiet_since,
     )
     return list(zip(addresses, (rss, atom), strict=True))
 
@@ -151,6 +177,7 @@ def _day_of(value: dt.date | dt.datetime) -> dt.date:
 
 
 def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
+    """The calendar's texts are typeset in French, like the pages."""
     cal = Calendar()
     cal.add("prodid", "-//Territoires d'industrie//site//FR")
     cal.add("version", "2.0")
@@ -171,7 +198,7 @@ def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
         event.add("uid", f"{entry.uid}@territoires-industrie")
         event.add("dtstamp", stamp)
         prefix = "Date limite : " if entry.kind == "appel" else ""
-        event.add("summary", one_line(prefix + entry.titre))
+        event.add("summary", french_text(one_line(prefix + entry.titre)))
         start = _ical_value(entry.start)
         event.add("dtstart", start)
         if entry.end is not None:
@@ -186,7 +213,7 @@ def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
             # make it end when it starts, and some clients then hide it)
             event.add("dtend", start + TIMED_EVENT_LENGTH)
         if entry.lieu:
-            event.add("location", one_line(entry.lieu))
+            event.add("location", french_text(one_line(entry.lieu)))
         details = [entry.description or ""]
         if entry.operateur:
             details.append(f"Opérateur : {entry.operateur}")
@@ -197,7 +224,7 @@ def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
                 + " : "
                 + absolute(site_url, urls.url_to("lettre", t=t.slug, numero=entry.letter))
             )
-        event.add("description", "\n".join(d for d in details if d))
+        event.add("description", french_text("\n".join(d for d in details if d)))
         if entry.lien:
             event.add("url", entry.lien)
         cal.add_component(event)
@@ -317,6 +344,7 @@ def _email_env(html: bool) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["long_date"] = long_date
+    env.filters["when"] = when  # an event's day and time (« 6 juillet 2022 à 18 h 00 »)
     return env
 
 
