@@ -423,12 +423,12 @@ def row(cells: list[str], widths: list[int]) -> str:
 SERVE_REBUILD = """
 import json, sys, time
 from pathlib import Path
-from tisite import engine
+from tisite import pipeline
 root, out, count = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 times = []
 for _ in range(1 + count):
     start = time.perf_counter()
-    engine.build(root, out, territoire="territoire-001")
+    pipeline.build(root, out, territoire="territoire-001")
     times.append(time.perf_counter() - start)
 print(json.dumps(times[1:]))
 """
@@ -757,7 +757,7 @@ def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, Series]
 HARVEST = r"""
 import json, sys
 from pathlib import Path
-from tisite import harvest
+from tisite.content import harvest
 root = Path(sys.argv[1])
 sources = json.loads((root / "sources.json").read_text(encoding="utf-8"))
 outcomes = harvest.harvest(sources, root / ".cache" / harvest.FOLDER)

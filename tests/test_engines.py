@@ -73,10 +73,10 @@ def test_core_generates_the_site_without_any_engine(project: Path, tmp_path: Pat
         assert not any(n.split(".")[0] in ENGINES for n in sys.modules)
         modules, pages, assets = len(core), len(build.pages), len(build.assets)
         # Control: the blocker does block the engine adapter and the hooks.
-        from tisite.adapters import engine
+        from tisite import pipeline
 
         with pytest.raises(ImportError, match="absent de ce test"):
-            engine.build(project, tmp_path / "x")
+            pipeline.build(project, tmp_path / "x")
         spec = importlib.util.spec_from_file_location(
             "mkdocs_hooks", ROOT / "hooks/mkdocs_hooks.py"
         )
@@ -199,7 +199,7 @@ def test_properdocs_builds_the_same_site_in_french_from_no_page_of_mkdocs(
 
 @pytest.mark.lent
 def test_build_settings_come_from_ti_or_mkdocs_yml(project: Path, tmp_path: Path) -> None:
-    from tisite.adapters import engine
+    from tisite import pipeline
 
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
@@ -208,7 +208,7 @@ def test_build_settings_come_from_ti_or_mkdocs_yml(project: Path, tmp_path: Path
         text.replace("extra_css:", "extra:\n  ti_construction:\n    brouillons: true\nextra_css:"),
         encoding="utf-8",
     )
-    engine.build(project, tmp_path / "avec", territoire="grand-chatellerault")
+    pipeline.build(project, tmp_path / "avec", territoire="grand-chatellerault")
     assert (tmp_path / "avec/hainaut-douaisis-cambresis").exists() is False
     # `mkdocs build` by hand (no ti: the hooks prepare and publish the site themselves)
     from mkdocs.commands.build import build as mkdocs_build

@@ -146,7 +146,7 @@ def test_warning_build_stores_nothing(project: Path) -> None:
 def _two_builds(
     project: Path, control: bool, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[list[Path], list[Path]]:
-    from tisite.adapters import engine
+    from tisite import pipeline
     from tisite.publish import diskcache, publishing
 
     with monkeypatch.context() as patch:
@@ -157,12 +157,12 @@ def _two_builds(
         if control:
             patch.setattr(diskcache, "new_build", lambda: None)
             patch.setattr(publishing, "new_build", lambda: None)
-        engine.build(project, project / "site-1")
+        pipeline.build(project, project / "site-1")
         footer = code / "templates/theme/partials/copyright.html"
         footer.write_text(footer.read_text("utf-8").replace("Site généré", "Site modifié"), "utf-8")
         email = code / "templates/email/lettre.txt.j2"
         email.write_text(email.read_text("utf-8") + "Pied modifié\n", "utf-8")
-        engine.build(project, project / "site-2")
+        pipeline.build(project, project / "site-2")
     diskcache.new_build()  # what the control kept is forgotten
     publishing.new_build()
     site = project / "site-2"

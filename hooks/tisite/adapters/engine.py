@@ -53,18 +53,6 @@ class BuildAborted(Exception):
     """The engine stopped the build (its message: ours, in French, or the engine's own)."""
 
 
-def build(root: Path, site_dir: Path, engine: str = DEFAULT, **options: Any) -> None:
-    """One strict build of the project at ``root`` into ``site_dir``, in this process: the
-    pipeline (tisite.pipeline.build); raises BuildAborted when the engine stops it and
-    ContentError when the content is refused.
-
-    ProperDocs replaces ``mkdocs`` for the whole process: use it in a process of its own.
-    """
-    from tisite.pipeline import build as run
-
-    run(root, site_dir, engine, **options)
-
-
 def render(root: Path, site_dir: Path, engine: str = DEFAULT) -> bool:
     """The engine's stage of the pipeline: a strict build of the prepared site by MkDocs or
     ProperDocs (their hooks take it from tisite.pipeline); returns whether it logged no

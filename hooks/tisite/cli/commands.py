@@ -140,6 +140,7 @@ def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
     OSError, the disk's, is raised)."""
     import logging
 
+    from tisite import pipeline
     from tisite.adapters import engine
     from tisite.adapters.buildlog import console_line, crash_message
     from tisite.cli import workspace
@@ -163,7 +164,7 @@ def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
     tmp = workspace.temporary_folder(root, root, "verification")
     try:
         # a portal's sources were just harvested (cmd_check): the build reads those copies
-        engine.build(root, tmp, args.moteur, **build_options(args), moisson=False)
+        pipeline.build(root, tmp, args.moteur, **build_options(args), moisson=False)
     except ContentError as exc:  # refused before the engine ran (links, addresses)
         problems += exc.problems
     except engine.BuildAborted as exc:
