@@ -673,3 +673,67 @@ def test_a_bundle_with_a_payload_in_every_text_field(
     with static_server(site) as base:
         for page in ("", "actions/", "tableau-de-bord/", "actions/statut/en-cours/"):
             assert injected_script_events(browser, base + page) == [], page  # type: ignore[arg-type]
+
+
+# --- found by an outside review -------------------------------------------------------------
+
+
+def test_an_address_in_capitals_is_an_address_of_another_site(built_site: Path) -> None:
+    """« HTTPS://ailleurs » is the same address as « https://ailleurs » for a browser: it must
+    be under the source's origin too (control: the same address in lower case was refused)."""
+    data = json.loads((built_site / HDC / "donnees.json").read_text("utf-8"))
+    source = "http://127.0.0.1:8801/"
+    for link in ("https://ailleurs.example.net/hameçon", "HTTPS://ailleurs.example.net/x"):
+        data["actions"][0]["url"] = link
+        with pytest.raises(federation.Refused, match="adresse hors du site de la source"):
+            federation.parse_bundle(json.dumps(data).encode(), source)
+    listed = json.loads((built_site / "federation.json").read_text("utf-8"))
+    listed["territoires"][0]["donnees"] = "HTTP://127.0.0.2:8802/d.json"
+    with pytest.raises(federation.Refused, match="hors du site"):
+        federation.parse_index(json.dumps(listed).encode(), source)
+
+
+def test_an_address_elsewhere_is_never_requested(source: Site, tmp_path: Path) -> None:
+    """Whatever a list of bundles names, the harvest asks only the source's own site."""
+    with pytest.raises(harvest.Failure, match="n'est pas une adresse du site de la source"):
+        harvest.get(None, "http://127.0.0.2:9/x.json", source.url, None, 0.0)  # type: ignore[arg-type]
+
+
+def test_no_compression_is_asked_and_a_bad_validator_is_not_sent_back(
+    source: Site, tmp_path: Path
+) -> None:
+    asked: list[str] = []
+    data = (source.folder / BUNDLE[1:]).read_bytes()
+
+    def answer(h: object) -> None:
+        asked.append(h.headers.get("Accept-Encoding", ""))  # type: ignore[attr-defined]
+        h.send_response(200)  # type: ignore[attr-defined]
+        h.send_header("Content-Type", "application/json")  # type: ignore[attr-defined]
+        h.send_header("Content-Length", str(len(data)))  # type: ignore[attr-defined]
+        h.send_header("ETag", '"\u00e9t\u00e9"')  # type: ignore[attr-defined]  (not ASCII)
+        h.end_headers()  # type: ignore[attr-defined]
+        h.wfile.write(data)  # type: ignore[attr-defined]
+
+    source.behaviours[BUNDLE] = answer
+    cache = tmp_path / "cache"
+    for _ in range(3):  # harvested again and again: never stuck on the stored validator
+        outcome = harvest.harvest([source.url], cache)[0]
+        assert outcome.problem is None, outcome.problem
+    assert asked and set(asked) == {"identity"}
+    assert harvest._header_value('"\u00e9t\u00e9"') is None  # control: what would be sent back
+    assert harvest._header_value('"abc"') == '"abc"'
+
+
+def test_one_source_cannot_fill_the_portal(
+    source: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outcome = harvest.harvest([source.url], tmp_path / "cache")[0]
+    assert outcome.problem is None  # control: within the limit
+    monkeypatch.setattr(harvest, "MAX_SOURCE_BYTES", 1000)
+    outcome = harvest.harvest([source.url], tmp_path / "autre")[0]
+    assert outcome.problem is not None and "en tout" in outcome.problem
+
+
+def test_a_number_of_too_many_digits_is_named() -> None:
+    with pytest.raises(federation.Refused, match="trop de chiffres"):
+        federation.parse_json(b'{"population": ' + b"9" * 100_000 + b"}")

@@ -109,6 +109,8 @@ def parse_json(body: bytes) -> Any:
         return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise Refused(f"JSON invalide (ligne {exc.lineno}, colonne {exc.colno})") from None
+    except ValueError:  # an integer of thousands of digits (Python's limit)
+        raise Refused("JSON invalide : un nombre a trop de chiffres") from None
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -136,8 +138,8 @@ def _links(value: Any, path: str = "") -> list[tuple[str, str]]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             found += _links(item, f"{path}[{index + 1}]")
-    elif isinstance(value, str) and value.startswith(("https:", "http:")):
-        found.append((path, value))
+    elif isinstance(value, str) and value[:6].lower().startswith(("https:", "http:")):
+        found.append((path, value))  # « HTTPS://… » is an address too: browsers ignore case
     return found
 
 
@@ -358,8 +360,9 @@ class Claims:
             other = self.taken.get((kind, key))
             if other is not None and other is not t:
                 return (
-                    f"le territoire « {t.nom} » revendique {what}, déjà celui de {_owner(other)} : "
-                    "il est laissé de côté ; les deux équipes doivent s'accorder"
+                    f"le territoire « {t.nom} » revendique {what}, déjà pris par "
+                    f"{_owner(other)} : il est laissé de côté ; les deux équipes doivent "
+                    "s'accorder"
                 )
         return None
 

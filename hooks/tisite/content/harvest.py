@@ -7,7 +7,8 @@ lists, each checked (tisite.content.federation) before anything is kept:
   timeout per connection and read;
 - at most MAX_REDIRECTS redirections, each followed by hand and only within the source's
   origin;
-- at most MAX_BYTES per file, counted while reading (a false Content-Length changes nothing);
+- at most MAX_BYTES per file, counted while reading (a false Content-Length changes nothing;
+  no compression asked), MAX_SOURCE_BYTES per source;
 - conditional requests (ETag, Last-Modified): an unchanged file is answered 304;
 - a disk cache, ``.cache/portail/``, that keeps the last good copy of each source with its
   date: a source that fails is shown from it, and the build still passes.
@@ -42,7 +43,8 @@ PARIS = ZoneInfo("Europe/Paris")
 CACHE = ".cache"
 
 FOLDER = "portail"  # under .cache/
-MAX_BYTES = 5_000_000
+MAX_BYTES = 5_000_000  # one file (a real bundle: about 60 KB for 12 actions)
+MAX_SOURCE_BYTES = 20_000_000  # every file of one source together
 MAX_REDIRECTS = 3
 WORKERS = 16
 TIMEOUT = 10.0  # seconds, for each connection and each read
@@ -135,12 +137,16 @@ def get(
 ) -> tuple[Entry, bool]:
     """``url`` (of ``source``), conditionally if ``previous`` is given: (entry, changed).
     Raises Failure."""
-    headers = {"Accept": "application/json"}
+    if not federation.same_origin(url, source):  # whatever a list of bundles names
+        raise Failure(f"{federation.shown(url)} n'est pas une adresse du site de la source")
+    # identity: what is counted (MAX_BYTES) is what is read, never a compressed bomb
+    headers = {"Accept": "application/json", "Accept-Encoding": "identity"}
     if previous is not None and previous.url == url:
-        if previous.etag:
-            headers["If-None-Match"] = previous.etag
-        if previous.modified:
-            headers["If-Modified-Since"] = previous.modified
+        etag, modified = _header_value(previous.etag), _header_value(previous.modified)
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         remaining = deadline - time.monotonic()
@@ -184,6 +190,14 @@ def get(
     raise Failure(f"{url} : plus de {MAX_REDIRECTS} redirections")
 
 
+def _header_value(value: str | None) -> str | None:
+    """A validator (ETag, Last-Modified) that can be sent back: printable ASCII only (another
+    one could never be written in a request, and the source would stay stuck)."""
+    if value and value.isascii() and value.isprintable() and len(value) <= 200:
+        return value
+    return None
+
+
 def _too_big(url: str) -> Failure:
     return Failure(f"{url} est trop volumineux (plus de {MAX_BYTES // 1_000_000} Mo)")
 
@@ -206,7 +220,8 @@ def _read(response: httpx.Response, url: str, deadline: float) -> Entry:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise Failure(f"{url} n'est pas du texte UTF-8") from None
-    return Entry(url, text, response.headers.get("etag"), response.headers.get("last-modified"))
+    etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
+    return Entry(url, text, _header_value(etag), _header_value(modified))
 
 
 # --- one source -------------------------------------------------------------------------------
@@ -228,8 +243,17 @@ def harvest_one(client: httpx.Client, source: str, previous: Copy | None) -> Out
             raise Failure(f"{address} : {exc}") from None
         before = {e.url: e for e in previous.bundles} if previous else {}
         bundles = []
+        addresses = [item.donnees for item in listed.territoires]
+        if len(set(addresses)) != len(addresses):
+            raise Failure(f"{address} : la même adresse de données est listée deux fois")
+        received = len(index.body)
         for item in listed.territoires:
             entry, changed = get(client, item.donnees, source, before.get(item.donnees), deadline)
+            received += len(entry.body)
+            if received > MAX_SOURCE_BYTES:  # one source cannot fill the portal's memory
+                raise Failure(
+                    f"les données de la source dépassent {MAX_SOURCE_BYTES // 1_000_000} Mo en tout"
+                )
             outcome.received += changed
             outcome.unchanged += not changed
             if changed:  # an unchanged file was checked when it came (the loader reads it)
