@@ -681,13 +681,17 @@ def test_a_bundle_with_a_payload_in_every_text_field(
 def test_an_address_in_capitals_is_an_address_of_another_site(built_site: Path) -> None:
     """« HTTPS://ailleurs » is the same address as « https://ailleurs » for a browser: it must
     be under the source's origin too (control: the same address in lower case was refused)."""
-    data = json.loads((built_site / HDC / "donnees.json").read_text("utf-8"))
-    source = "http://127.0.0.1:8801/"
+    text = (built_site / HDC / "donnees.json").read_text("utf-8")
+    data = json.loads(text)
+    source = data["site"]  # the site that published it
+    federation.parse_bundle(text.encode(), source)  # control: its own addresses are taken
     for link in ("https://ailleurs.example.net/hameçon", "HTTPS://ailleurs.example.net/x"):
         data["actions"][0]["url"] = link
         with pytest.raises(federation.Refused, match="adresse hors du site de la source"):
             federation.parse_bundle(json.dumps(data).encode(), source)
-    listed = json.loads((built_site / "federation.json").read_text("utf-8"))
+    index = (built_site / "federation.json").read_text("utf-8")
+    federation.parse_index(index.encode(), source)  # control
+    listed = json.loads(index)
     listed["territoires"][0]["donnees"] = "HTTP://127.0.0.2:8802/d.json"
     with pytest.raises(federation.Refused, match="hors du site"):
         federation.parse_index(json.dumps(listed).encode(), source)
