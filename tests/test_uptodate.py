@@ -114,6 +114,19 @@ def test_a_site_folder_outside_the_project_is_kept_too(project: Path, tmp_path: 
     assert (outside / "index.html").is_file()
 
 
+def test_the_installed_editor_is_an_input(project: Path) -> None:
+    """The web editor's files come from .cache/editeur (make editeur), not from git."""
+    _git(project, "init", "-q", "-b", "main")
+    before = uptodate.inputs_key(project, "mkdocs", {}, dt.date.today())
+    (project / ".cache" / "moteur").mkdir(parents=True)
+    (project / ".cache" / "moteur" / "x.json").write_text("{}", encoding="utf-8")
+    assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) == before  # control
+    editor = project / ".cache" / "editeur"
+    editor.mkdir(parents=True)
+    (editor / "decap-cms.js").write_text("// 3.11", encoding="utf-8")
+    assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) != before
+
+
 def test_without_git_or_for_a_portal_every_build_is_a_full_one(project: Path) -> None:
     assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) is None
     _git(project, "init", "-q", "-b", "main")

@@ -3,9 +3,10 @@ made the site folder, ``ti build`` keeps that folder and says so.
 
 Nothing that shapes the site is left out of the key, so it is never stale: every file of the
 repository that git sees (tracked, or new and not ignored: a letter not yet committed counts),
-the last commit (the dates of last change come from the history), our code and templates, the
-versions of the engine, the theme and the other libraries (``diskcache.code_digest``), the
-engine chosen, the build's options and the day (late actions, the national index's date). The
+the dates of last change the pages show (from the history), the web editor's files installed
+under .cache/editeur, our code and templates, the versions of the engine, the theme and the
+other libraries (``diskcache.code_digest``), the engine chosen, the build's options and the
+day (late actions, the national index's date). The
 site folder itself must be the one that build wrote, file for file (names, sizes, times): a file
 removed or edited by hand makes a full build. Without git, or for a national portal that
 harvests other sites (their data is an input too), every build is a full one.
@@ -35,6 +36,7 @@ UNCHANGED = (
 # Build settings that change how a site is made, not what it is (``--sans-cache`` builds are
 # recorded too: the next build may keep what they made).
 NOT_SHAPING = ("cache_pages", "processus_images")
+EDITOR_FILES = Path(".cache") / "editeur"  # read by the build (editor.cms.EDITOR_DIR)
 SKIPPED = {".git", ".cache", ".venv", "node_modules", "__pycache__"}
 
 
@@ -63,6 +65,11 @@ def inputs_key(
     dates = {path: day.isoformat() for path, day in history.file_dates(root, today).items()}
     digest.update(json.dumps(dates, sort_keys=True).encode())
     digest.update(code_digest().encode())
+    # the web editor's files, installed under .cache/ (make editeur) and copied to admin/
+    for path in sorted((root / EDITOR_FILES).rglob("*")) if (root / EDITOR_FILES).is_dir() else []:
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     skipped = None  # the site folder, when it is inside the project
     if output is not None and output.resolve().is_relative_to(root.resolve()):
         skipped = output.resolve().relative_to(root.resolve()).parts
