@@ -57,10 +57,11 @@ def former(commit: str) -> ModuleType | None:
         return None
     path = Path(tempfile.mkdtemp(prefix="ti-cartes-")) / "social_avant.py"
     path.write_text(code, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("tisite._social_avant", path)
+    spec = importlib.util.spec_from_file_location("tisite.publish._social_avant", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    module.__package__ = "tisite"  # its relative imports (.diskcache) are the package's
+    # its one relative import (.diskcache) is now tisite.publish.diskcache (stage packages)
+    module.__package__ = "tisite.publish"
     sys.modules[spec.name] = module  # (dataclasses look their module up there)
     spec.loader.exec_module(module)
     return module

@@ -40,7 +40,7 @@ PACKAGES = (
 )
 STAMP = TARGET / "versions.txt"
 # SHA-256 of every installed file, committed: the build checks the files against it before
-# publishing them (tisite/cms.py), so a changed cache can't slip code into /admin/.
+# publishing them (tisite/editor/cms.py), so a changed cache can't slip code into /admin/.
 # `python scripts/installer_editeur.py --empreintes` writes it after a version change.
 MANIFEST = ROOT / "hooks" / "tisite" / "data" / "editeur-empreintes.json"
 
