@@ -4,13 +4,14 @@ templates give, only without their blank lines."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_site, copy_project
+from conftest import build_site, copy_project, switch_off
 
 OURS = ("nav-item.html", "toc-item.html")
 
@@ -57,3 +58,46 @@ def test_every_page_has_materials_navigation(built_site: Path, material_site: Pa
     text = page.read_text("utf-8")
     changed = text.replace("md-nav__link--active", "md-nav__link", 1)
     assert _dom(changed) != _dom((material_site / page.relative_to(built_site)).read_text("utf-8"))
+
+
+def test_hostile_titles_stay_text_in_the_python_navigation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The navigation and tables of contents print their titles as HTML (themenav, as
+    Material's templates): every title is escaped before — a territory's name by
+    build.escape_titles, a docs page's title by build.escape_page_meta (other front matter fields a template
+    would print, such as subtitle, are refused by the schema), a heading by the
+    core's Markdown conversion and sanitiser. Hostile values in all three stay text in the menu
+    and in the table of contents of every page (control: escape_titles switched off)."""
+    from hostile import RUN, live_injections
+
+    payload = f'"\'><svg onload="{RUN}"><script>alert(1)</script>'
+    root = copy_project(tmp_path / "projet")
+    identity = root / "territoires" / "grand-chatellerault" / "territoire.yml"
+    text = identity.read_text("utf-8")
+    identity.write_text(
+        text.replace("nom: Grand-Châtellerault", f"nom: {json.dumps('GC ' + payload)}", 1),
+        "utf-8",
+    )
+    page = root / "docs" / "contribuer" / "piege.md"
+    page.write_text(
+        f"---\ntitle: {json.dumps('Page ' + payload)}\n---\n\n"
+        f"# Page piégée\n\n## Section {payload}\n\nTexte.\n\n## Suite\n\nTexte.\n",
+        "utf-8",
+    )
+    site = build_site(root)
+    named = 0
+    for html_file in sorted(site.rglob("*.html")):
+        html = html_file.read_text("utf-8")
+        assert live_injections(html) == [], html_file
+        soup = BeautifulSoup(html, "html.parser")
+        for menu in soup.select("nav.md-nav--primary, nav.md-nav--secondary"):
+            assert not menu.find_all("script"), html_file
+            assert not [t for t in menu.find_all(True) if any(a.startswith("on") for a in t.attrs)]
+            named += "<script>alert(1)</script>" in menu.get_text()
+    assert named > 10  # the payloads went through the Python navigation, as text
+    # Control: without the escaping before it, the Python navigation prints a live script.
+    switch_off(monkeypatch, "build", "escape_titles", lambda nav: nav)
+    unescaped = build_site(root)
+    menu = BeautifulSoup((unescaped / "index.html").read_text("utf-8"), "html.parser")
+    assert menu.select("nav.md-nav--primary script")
