@@ -18,7 +18,8 @@ CONTENT = (*sources.CONTENT_FOLDERS, sources.SITE)
 _DATE = "\x01"
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
+def git(root: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
+    """``git -C root <args>`` (paths unquoted, text), or None without git."""
     try:
         return subprocess.run(
             ["git", "-C", str(root), "-c", "core.quotePath=false", *args],
@@ -36,10 +37,10 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
 def file_dates(root: Path, today: dt.date | None = None) -> dict[str, dt.date]:
     """Date of the last commit of every content file, by path relative to ``root``. Empty
     outside a git repository, without git, or in a shallow clone."""
-    shallow = _git(root, "rev-parse", "--is-shallow-repository")
+    shallow = git(root, "rev-parse", "--is-shallow-repository")
     if shallow is None or shallow.returncode != 0 or shallow.stdout.strip() != "false":
         return {}
-    result = _git(
+    result = git(
         root,
         "log",
         "--first-parent",  # a merged file changed when it reached this branch

@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import subprocess
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -40,16 +39,6 @@ EDITOR_FILES = Path(".cache") / "editeur"  # read by the build (editor.cms.EDITO
 SKIPPED = {".git", ".cache", ".venv", "node_modules", "__pycache__"}
 
 
-def _git(root: Path, *args: str) -> bytes | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, check=False, timeout=60
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
 def inputs_key(
     root: Path, engine: str, options: dict[str, Any], today: dt.date, output: Path | None = None
 ) -> str | None:
@@ -57,8 +46,8 @@ def inputs_key(
     (no git). ``output``: the site folder (not an input, even when git does not ignore it)."""
     if _harvests(root):
         return None  # what the sources publish is an input no file of ours tells
-    listed = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    if listed is None:
+    listed = history.git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    if listed is None or listed.returncode != 0:
         return None
     digest = hashlib.sha256(f"{FORMAT}\0{engine}\0{today.isoformat()}\0".encode())
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
@@ -78,14 +67,14 @@ def inputs_key(
             digest.update(f"{name}={metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{name}=absent".encode())
-    for rel in sorted(set(listed.decode("utf-8", "surrogateescape").split("\0")) - {""}):
+    for rel in sorted(set(listed.stdout.split("\0")) - {""}):
         parts = Path(rel).parts
         if SKIPPED.intersection(parts) or any(part.startswith(".ti-") for part in parts):
             continue  # caches, tools, a build's temporary folder
         if skipped and parts[: len(skipped)] == skipped:
             continue
         path = root / rel
-        digest.update(rel.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(rel.encode("utf-8") + b"\0")
         try:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         except IsADirectoryError:
