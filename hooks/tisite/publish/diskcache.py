@@ -69,12 +69,20 @@ def code_digest() -> str:
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
-    for name in PACKAGES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=absent".encode())
+    digest.update(versions(*PACKAGES).encode())
     return digest.hexdigest()
+
+
+def versions(*names: str) -> str:
+    """« name=version » of each installed package (« name=absent » when it is not): the part
+    of a cache key that changes when a library that shapes an output changes."""
+    out = []
+    for name in names:
+        try:
+            out.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name}=absent")
+    return ";".join(out)
 
 
 def new_build() -> None:

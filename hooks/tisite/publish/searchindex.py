@@ -23,13 +23,13 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from tisite.content import vocab
 from tisite.content.errors import ContentError, Problem
 from tisite.content.models import ActionItem, SiteModel, Territory
 from tisite.generate.actionplan import axis_label
+from tisite.publish.diskcache import versions
 
 BUNDLE = "pagefind"  # folder of the site where the index goes
 # A national portal's second index: the fiches actions of its harvested territories (their
@@ -102,11 +102,7 @@ def pages_digest(site_dir: Path, command: list[str]) -> str:
     its version. Two builds with the same digest get the same index."""
     options = ["SITE" if part == str(site_dir) else part for part in command[3:]]
     digest = hashlib.sha256(json.dumps(options).encode())
-    for name in ("pagefind", "pagefind-bin", "pagefind_bin"):
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=absent".encode())
+    digest.update(versions("pagefind", "pagefind-bin", "pagefind_bin").encode())
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir).as_posix()
         if rel.startswith(BUNDLE + "/"):

@@ -18,12 +18,11 @@ import datetime as dt
 import hashlib
 import json
 import os
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from tisite.content import history, sources
-from tisite.publish.diskcache import atomic_write, code_digest
+from tisite.publish.diskcache import atomic_write, code_digest, versions
 
 FORMAT = "1"
 RECORD = Path(".cache") / "constructions.json"  # site folder → key, listing, report
@@ -62,11 +61,9 @@ def inputs_key(
     skipped = None  # the site folder, when it is inside the project
     if output is not None and output.resolve().is_relative_to(root.resolve()):
         skipped = output.resolve().relative_to(root.resolve()).parts
-    for name in (engine, "mkdocs-material", "pagefind", "pagefind-bin", "pagefind_bin"):
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=absent".encode())
+    digest.update(
+        versions(engine, "mkdocs-material", "pagefind", "pagefind-bin", "pagefind_bin").encode()
+    )
     for rel in sorted(set(listed.stdout.split("\0")) - {""}):
         parts = Path(rel).parts
         if SKIPPED.intersection(parts) or any(part.startswith(".ti-") for part in parts):
