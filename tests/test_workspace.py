@@ -3,6 +3,7 @@ one command at a time per project, temporary folders out of sight, system errors
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import selectors
@@ -361,6 +362,60 @@ def test_the_registry_is_replaced_whole_or_not_at_all(
 
 def _has(folder: Path, prefix: str) -> bool:
     return folder.is_dir() and any(p.name.startswith(prefix) for p in folder.iterdir())
+
+
+def _lost_interrupt() -> None:
+    """Ctrl+C landing where Python loses it: in a weakref callback (as in an import lock's
+    clean-up), the current SIGINT handler raises there and Python reports it as unraisable."""
+    import weakref
+
+    class Thing:
+        pass
+
+    thing = Thing()
+    handler = signal.getsignal(signal.SIGINT)
+    assert callable(handler)
+    keep = weakref.ref(thing, lambda _ref: handler(signal.SIGINT, None))
+    del thing  # the callback runs now, raises KeyboardInterrupt, and Python swallows it
+    assert keep() is None
+
+
+def test_a_lost_ctrl_c_still_stops_the_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl+C that Python swallows (printed "Exception ignored … KeyboardInterrupt", the build
+    going on to replace the site) still stops the build before it replaces anything, silently.
+    Negative control: without the guard, the swallowed interrupt is printed with a traceback and
+    the site is replaced as if nothing happened."""
+    assert ti_inprocess("build", cwd=project).returncode == 0
+    witness = project / "site" / "temoin.txt"
+    real = cli._build_into
+
+    def interrupted(*args: object, **kwargs: object) -> int:
+        code = real(*args, **kwargs)  # type: ignore[arg-type]
+        _lost_interrupt()
+        return code
+
+    monkeypatch.setattr(cli, "_build_into", interrupted)
+    reported: list[object] = []  # what Python reports as unraisable (it prints it by default)
+    monkeypatch.setattr(sys, "unraisablehook", lambda info: reported.append(info.exc_type))
+    hook = sys.unraisablehook
+    for guarded in (True, False):
+        witness.write_text("ancien site", encoding="utf-8")
+        (project / "territoires" / "hainaut-douaisis-cambresis" / "territoire.yml").touch()
+        if not guarded:
+            monkeypatch.setattr(workspace, "interruptible", contextlib.nullcontext)
+        result = ti_inprocess("build", "--sans-cache", cwd=project)
+        if guarded:
+            assert result.returncode == 130, result.stderr
+            assert witness.exists()  # the previous site is kept
+            assert reported == [] and "Traceback" not in result.stderr, result.stderr
+            assert not any((project / workspace.TMP).iterdir())
+            assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+            assert sys.unraisablehook is hook  # both put back
+        else:
+            assert result.returncode == 0 and not witness.exists()
+            assert reported == [KeyboardInterrupt]
 
 
 @pytest.mark.processus

@@ -865,10 +865,13 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as stop:  # --help (0) or a wrong command (1)
         return stop.code if isinstance(stop.code, int) else 1
     try:
-        # what interrupted commands left; outside a project, the command says so if it needs one
-        with contextlib.suppress(SystemExit):
-            workspace.clean(find_root(Path(args.racine).resolve()))
-        return int(args.func(args))
+        with workspace.interruptible():
+            # what interrupted commands left; outside a project, the command says so if it needs
+            with contextlib.suppress(SystemExit):
+                workspace.clean(find_root(Path(args.racine).resolve()))
+            code = int(args.func(args))
+            workspace.stop_if_interrupted()
+            return code
     except KeyboardInterrupt:
         return 130
     except workspace.Busy as exc:

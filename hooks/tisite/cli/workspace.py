@@ -5,6 +5,9 @@
   a second command waits for the first, saying so in French, or gives up after a while.
 - Temporary folders live under .cache/tmp/, out of the user's sight; their name carries the
   process id, and those of processes that are gone are removed by the next command.
+- Ctrl+C always stops a command before it replaces anything (``interruptible``): Python may
+  lose the interrupt when it lands in a callback it runs for itself; the command still notices it
+  before it replaces a folder, and says nothing of the lost one.
 - A destination (``ti build --site-dir``, ``ti exporter``) is never the project, a folder
   holding it, a git repository or a source folder; an existing folder is replaced only when an
   earlier run of the same command wrote it (a mark file inside it).
@@ -15,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -54,6 +58,50 @@ class Busy(Exception):
 
 class Refused(Exception):
     """A destination that must not be written (French, naming it and what to choose)."""
+
+
+_interrupted = False
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Ctrl+C raises KeyboardInterrupt as usual and is also remembered: when it lands in code that
+    Python runs for itself (an import lock's clean-up, a finaliser), Python prints it as
+    "Exception ignored" and goes on; here it is silent, and ``stop_if_interrupted`` ends the
+    command before it replaces anything."""
+    global _interrupted
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        global _interrupted
+        _interrupted = True
+        raise KeyboardInterrupt
+
+    def unraisable(info: sys.UnraisableHookArgs) -> None:
+        if info.exc_type is not None and issubclass(info.exc_type, KeyboardInterrupt):
+            return
+        previous_hook(info)
+
+    _interrupted = False
+    previous_handler = signal.getsignal(signal.SIGINT)
+    previous_hook = sys.unraisablehook
+    try:
+        signal.signal(signal.SIGINT, on_interrupt)
+    except ValueError:  # not the main thread (a command run from a test's thread)
+        yield
+        return
+    sys.unraisablehook = unraisable
+    try:
+        yield
+    finally:
+        _interrupted = False
+        signal.signal(signal.SIGINT, previous_handler)
+        sys.unraisablehook = previous_hook
+
+
+def stop_if_interrupted() -> None:
+    """Raise KeyboardInterrupt if Ctrl+C came and was lost (see ``interruptible``)."""
+    if _interrupted:
+        raise KeyboardInterrupt
 
 
 def _say(text: str) -> None:
@@ -163,6 +211,7 @@ def temporary_folder(root: Path, near: Path, kind: str) -> Path:
 def replace_folder(new: Path, target: Path) -> None:
     """Put ``new`` (a temporary folder) in place of ``target`` (a checked destination): the
     previous one is moved beside ``new``, then deleted; if the last step fails, it is put back."""
+    stop_if_interrupted()
     old = new.with_name(new.name + "-ancien")
     moved = False
     if target.exists():
