@@ -175,6 +175,12 @@ def test_without_the_rule_an_export_writes_into_the_sources(
 # --- 3. one command at a time ----------------------------------------------------------------
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl+C as in a terminal, even when the tests run where it is ignored (nohup, a background
+    job), which `ti` then respects."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_build(root: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "tisite.cli.commands", "--racine", str(root), "build"],
@@ -184,6 +190,7 @@ def _start_build(root: Path, env: dict[str, str] | None = None) -> subprocess.Po
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=_as_in_a_terminal,
     )
 
 
@@ -258,6 +265,7 @@ def _start_serve(root: Path, env: dict[str, str] | None = None) -> subprocess.Po
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=_as_in_a_terminal,
     )
 
 
@@ -381,7 +389,7 @@ def _lost_interrupt() -> None:
 
 
 def test_a_lost_ctrl_c_still_stops_the_build(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     """A Ctrl+C that Python swallows (printed "Exception ignored … KeyboardInterrupt", the build
     going on to replace the site) still stops the build before it replaces anything, silently.
@@ -397,6 +405,9 @@ def test_a_lost_ctrl_c_still_stops_the_build(
         return code
 
     monkeypatch.setattr(cli, "_build_into", interrupted)
+    # Ctrl+C as in a terminal, whatever started the tests (nohup ignores it: ti leaves it so)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    request.addfinalizer(lambda: signal.signal(signal.SIGINT, before))
     reported: list[object] = []  # what Python reports as unraisable (it prints it by default)
     monkeypatch.setattr(sys, "unraisablehook", lambda info: reported.append(info.exc_type))
     hook = sys.unraisablehook
@@ -416,6 +427,10 @@ def test_a_lost_ctrl_c_still_stops_the_build(
         else:
             assert result.returncode == 0 and not witness.exists()
             assert reported == [KeyboardInterrupt]
+    # started where Ctrl+C is ignored (nohup, a background job), ti leaves it ignored
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with workspace.interruptible():
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
 
 
 @pytest.mark.processus

@@ -84,6 +84,9 @@ def interruptible() -> Iterator[None]:
     _interrupted = False
     previous_handler = signal.getsignal(signal.SIGINT)
     previous_hook = sys.unraisablehook
+    if previous_handler is not signal.default_int_handler:  # ignored (nohup, a background job)
+        yield
+        return
     try:
         signal.signal(signal.SIGINT, on_interrupt)
     except ValueError:  # not the main thread (a command run from a test's thread)
