@@ -64,6 +64,8 @@ def test_bench_prints_every_figure(tmp_path: Path) -> None:
         "cartes/s",
         "rapport maintenant / avant : ",
         "octet sur une page vue (0)",
+        "mémoire : notre processus ",
+        "à froid          pages ordinaires : ",
         "plugin de recherche de Material +",
     ):
         assert expected in out, out

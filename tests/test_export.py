@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ti_inprocess
+from conftest import switch_off, ti_inprocess
 from hostile import RUN, SCRIPT, live_injections, make_hostile
 from tisite.finish import csp
 from tisite.finish.sanitize import Sanitized
-from tisite.generate import render
 from tisite.publish import export
 
 
@@ -141,10 +140,9 @@ def test_export_of_hostile_content_is_inert(
     uncovered = {name: uncovered_scripts(html) for name, html in every.items()}
     assert {name: bad for name, bad in uncovered.items() if bad} == {}
     assert "&lt;img src=x onerror" in every["404.html"]
-    # Control: the generated pages handed over as they are (Markdown unconverted, contributor
-    # fields of HTML pages unsanitised), the engine publishes the payloads.
-    monkeypatch.setattr(export, "page_html", lambda build, path, body: body)
-    monkeypatch.setattr(render, "sanitize", lambda html, *a, **k: Sanitized(html))
+    # Control: the generated pages handed over unsanitised (contributor fields and whole
+    # pages), the engine publishes the payloads.
+    switch_off(monkeypatch, "finish.sanitize", "sanitize", lambda html, *a, **k: Sanitized(html))
     export.export(project, tmp_path / "brut", "https://exemple.org/")
     raw = pages(plain_build(tmp_path / "brut"))
     assert any(live_injections(str(soup)) for soup in raw.values())

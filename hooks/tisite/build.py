@@ -25,7 +25,7 @@ from tisite.editor import cms
 from tisite.generate import sharing
 from tisite.generate.convert import markdown_settings
 from tisite.generate.pagehtml import Ready, check_links, ready_page
-from tisite.generate.render import Page, Renderer
+from tisite.generate.render import Page, Rendered, Renderer
 from tisite.generate.textutil import agree
 from tisite.publish import assets, diskcache, publishing, registry, searchindex
 from tisite.publish.diskcache import link_blob, prune_older, signature
@@ -179,8 +179,9 @@ class SiteBuild:
         the rest). ``other_files``: paths of the site's files that are not pages."""
         converter = self.renderer.converter
         cache, settings = self.cache("html"), [converter.extensions, converter.options]
-        self.html = {
-            page.path: ready_page(
+        self.html = {}
+        for index, page in enumerate(self.pages):
+            self.html[page.path] = ready_page(
                 cache,
                 settings,
                 converter,
@@ -189,8 +190,11 @@ class SiteBuild:
                 links=page.links if page.is_html else None,
                 former=page.former,
             )
-            for page in self.pages
-        }
+            # the finished HTML is the page from now on: its body is not held twice (the
+            # page is replaced where it is held, so the body is freed now)
+            if isinstance(page.content, Rendered):
+                page = dataclasses.replace(page, content=page.content.head_only())
+                self.pages[index] = self._by_path[page.path] = page
         for rel in self.docs_pages(docs_dir):
             text = (docs_dir / rel).read_text(encoding="utf-8-sig")
             self.html[rel] = ready_page(cache, settings, converter, rel, text, contributed=True)
@@ -252,7 +256,9 @@ class SiteBuild:
         self.page_cache = PageCache(directory, signature({**parts, "settings": settings}))
         if directory is None:
             return 0
-        return len(self.page_cache.plan([(p.path, repr(p)) for p in self.pages if p.leaf]))
+        # a page's own fields and front matter, and its finished HTML (make_html)
+        leaves = [(p.path, repr(p) + self.html[p.path].html) for p in self.pages if p.leaf]
+        return len(self.page_cache.plan(leaves))
 
     def search_facets(self, src_uri: str) -> dict[str, Any]:
         """What the search index files a page under (filters) and shows of it (details), for
@@ -283,7 +289,7 @@ class SiteBuild:
         return "contribuer" if first == "contribuer" else ""
 
     def cached_page(self, src_uri: str) -> Entry | None:
-        return self.page_cache.hits.get(src_uri)
+        return self.page_cache.entry(src_uri)
 
     def finish_page_cache(self, clean: bool) -> str:
         """Store this build's pages if ``clean`` (no warning was logged), prune old entries;

@@ -54,6 +54,15 @@ class Rendered(str):
     def is_html(self) -> bool:
         return self.template.endswith(".html.j2")
 
+    def head_only(self) -> Rendered:
+        """The same page without its body, once the core has finished it (SiteBuild.make_html):
+        a site's pages are not held twice in memory. Keeps the front matter, the links, the
+        former identifiers and the template."""
+        end = self.find("\n---\n", 4) if self.startswith("---\n") else -1
+        out = Rendered(self[: end + 5] if end >= 0 else "")
+        out.links, out.former, out.template = self.links, self.former, self.template
+        return out
+
 
 @dataclass
 class _Rendering:

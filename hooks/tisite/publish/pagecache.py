@@ -44,7 +44,7 @@ class PageCache:
         self.directory = directory
         self.sig = sig
         self.keys: dict[str, str] = {}  # src_uri → key, for every cacheable page
-        self.hits: dict[str, Entry] = {}  # src_uri → entry used instead of rendering
+        self.hits: set[str] = set()  # src_uris served from their entry instead of rendering
         self.fresh: set[str] = set()  # src_uris rendered in this build, staged on disk
 
     def key(self, page_repr: str) -> str:
@@ -54,14 +54,15 @@ class PageCache:
         return self.directory / f"{key}.json" if self.directory else None
 
     def plan(self, pages: list[tuple[str, str]]) -> set[str]:
-        """Decide the hits among ``(src_uri, repr)``; returns the src_uris served cached."""
-        candidates: dict[str, Entry] = {}
+        """Decide the hits among ``(src_uri, repr)``; returns the src_uris served cached. An
+        entry is read whole here (a damaged one is a miss) and again when its page is written
+        (``entry``): a national site's cached pages are not held in memory."""
+        candidates: set[str] = set()
         for src_uri, page_repr in pages:
             key = self.key(page_repr)
             self.keys[src_uri] = key
-            entry = self._read(key)
-            if entry is not None:
-                candidates[src_uri] = entry
+            if self._read(key) is not None:
+                candidates.add(src_uri)
         self.hits = candidates
         now = time.time()
         for src in candidates:
@@ -80,6 +81,18 @@ class PageCache:
             return Entry(**data)
         except (OSError, ValueError, TypeError):
             return None  # unreadable or from another layout: rendered again
+
+    def entry(self, src_uri: str) -> Entry | None:
+        """The entry of a page ``plan`` chose to serve from the cache."""
+        if src_uri not in self.hits:
+            return None
+        entry = self._read(self.keys[src_uri])
+        if entry is None:  # removed or damaged since plan (by hand): the build cannot go on
+            raise OSError(
+                f"entrée du cache de pages illisible ({self._path(self.keys[src_uri])}) : "
+                "relancez avec « ti build --sans-cache »"
+            )
+        return entry
 
     def remember(self, src_uri: str, output: str) -> None:
         """A cacheable page that the engine rendered in this build: written at once to a
