@@ -89,7 +89,7 @@ def test_the_bundle_is_stable_has_no_draft_and_is_small(project: Path, tmp_path:
 
     def bundles(root: Path, drafts: bool = False) -> dict[str, str]:
         build = SiteBuild.load(root, site_url=EXAMPLE_URL, drafts=drafts)
-        return {p: str(c) for p, c in build.assets if p.endswith("donnees.json")}
+        return {p: bytes(c).decode() for p, c in build.assets if p.endswith("donnees.json")}
 
     first, second = bundles(project), bundles(project)
     assert first == second  # identical bytes for unchanged content

@@ -99,7 +99,7 @@ def test_golden_pages(pages: dict[str, tuple[str, bool]], path: str) -> None:
 
 @pytest.mark.parametrize("path", GOLDEN_FILES)
 def test_golden_files(built: SiteBuild, path: str) -> None:
-    files = {p: c for p, c in built.assets if isinstance(c, str)}
+    files = {p: bytes(c).decode("utf-8") for p, c in built.assets if p in GOLDEN_FILES}
     expected_file = GOLDEN / golden_name(path)
     if os.environ.get("UPDATE_GOLDEN") == "1":
         expected_file.write_text(files[path], encoding="utf-8", newline="")

@@ -61,4 +61,4 @@ def test_an_address_changed_in_the_table_changes_pages_links_and_files(
     files = {path for path, _ in build.assets}
     assert f"{HDC}/bulletins/15/email.html" in files
     feed = dict(build.assets)[f"{HDC}/lettres/rss.xml"]
-    assert "https://exemple.org/hainaut-douaisis-cambresis/bulletins/15/" in str(feed)
+    assert "https://exemple.org/hainaut-douaisis-cambresis/bulletins/15/" in bytes(feed).decode()

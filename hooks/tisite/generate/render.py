@@ -64,6 +64,14 @@ class Rendered(str):
         return out
 
 
+def _as_bytes(files: list[tuple[str, str | bytes]]) -> None:
+    """Generated files as UTF-8 bytes, as they are written (in place): French text with a
+    narrow no-break space or a typographic apostrophe takes two bytes a character as a string."""
+    for index, (path, content) in enumerate(files):
+        if isinstance(content, str):
+            files[index] = (path, content.encode("utf-8"))
+
+
 @dataclass
 class _Rendering:
     """What an HTML template's filters need of the page being rendered."""
@@ -631,6 +639,7 @@ class Renderer:
         out.append((urls.url_to("federation"), bundle.site_index(self.site, self.site_url)))
         out.append((urls.url_to("schema-donnees"), bundle.json_schema()))
         for t in self.site.local:
+            _as_bytes(out)  # a national site's files are held until they are written
             out.append(
                 (
                     urls.url_to("donnees-territoire", t=t.slug),
@@ -681,6 +690,7 @@ class Renderer:
         )
         sitemap = urls.absolute(self.site_url, urls.url_to("plan-du-site"))
         out.append((urls.url_to("robots"), f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"))
+        _as_bytes(out)
         return out
 
     def redirects(self) -> list[tuple[str, str, str]]:
