@@ -153,15 +153,21 @@ def listed_headings(page: str) -> list[tuple[int, str, str]]:
     ]
 
 
+def front_matter_text(content: str) -> tuple[str, str]:
+    """(front matter as written, without its « --- » lines; body) of a page; ("", content)
+    when it has none."""
+    end = content.find("\n---\n", 3) if content.startswith("---\n") else -1
+    if end < 0:
+        return "", content
+    return content[4:end], content[end + 5 :]
+
+
 def split_front_matter(content: str) -> tuple[dict[str, Any], str]:
     """(front matter, body) of a page. Generated pages write one JSON value a line (fast to
     read); a hand-written page may use any YAML."""
-    if not content.startswith("---\n"):
-        return {}, content
-    end = content.find("\n---\n", 3)
-    if end < 0:
-        return {}, content
-    head, body = content[4:end], content[end + 5 :]
+    head, body = front_matter_text(content)
+    if not head:
+        return {}, body
     meta: dict[str, Any] = {}
     try:
         for line in head.splitlines():

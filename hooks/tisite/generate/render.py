@@ -36,6 +36,7 @@ from tisite.generate.maps import (
     national_links,
     national_map,
 )
+from tisite.generate.pagehtml import front_matter_text
 from tisite.publish import bundle, publishing, searchindex
 from tisite.publish.social import Card
 
@@ -58,18 +59,21 @@ class Rendered(str):
         """The same page without its body, once the core has finished it (SiteBuild.make_html):
         a site's pages are not held twice in memory. Keeps the front matter, the links, the
         former identifiers and the template."""
-        end = self.find("\n---\n", 4) if self.startswith("---\n") else -1
-        out = Rendered(self[: end + 5] if end >= 0 else "")
+        head, _ = front_matter_text(self)
+        out = Rendered(f"---\n{head}\n---\n" if head else "")
         out.links, out.former, out.template = self.links, self.former, self.template
         return out
 
 
-def _as_bytes(files: list[tuple[str, str | bytes]]) -> None:
-    """Generated files as UTF-8 bytes, as they are written (in place): French text with a
-    narrow no-break space or a typographic apostrophe takes two bytes a character as a string."""
-    for index, (path, content) in enumerate(files):
+def _as_bytes(files: list[tuple[str, str | bytes]], start: int = 0) -> int:
+    """Generated files from ``start`` on as UTF-8 bytes, as they are written (in place): French
+    text with a narrow no-break space or a typographic apostrophe takes two bytes a character as
+    a string. Returns where the next call starts."""
+    for index in range(start, len(files)):
+        path, content = files[index]
         if isinstance(content, str):
             files[index] = (path, content.encode("utf-8"))
+    return len(files)
 
 
 @dataclass
@@ -638,8 +642,9 @@ class Renderer:
         )
         out.append((urls.url_to("federation"), bundle.site_index(self.site, self.site_url)))
         out.append((urls.url_to("schema-donnees"), bundle.json_schema()))
+        done = 0
         for t in self.site.local:
-            _as_bytes(out)  # a national site's files are held until they are written
+            done = _as_bytes(out, done)  # a national site's files are held until written
             out.append(
                 (
                     urls.url_to("donnees-territoire", t=t.slug),
@@ -690,7 +695,7 @@ class Renderer:
         )
         sitemap = urls.absolute(self.site_url, urls.url_to("plan-du-site"))
         out.append((urls.url_to("robots"), f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"))
-        _as_bytes(out)
+        _as_bytes(out, done)
         return out
 
     def redirects(self) -> list[tuple[str, str, str]]:

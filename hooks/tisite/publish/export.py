@@ -29,7 +29,7 @@ from tisite.build import THEME_CONFIG, SiteBuild, escape_page_meta, escape_theme
 from tisite.cli import workspace
 from tisite.finish.csp import static_policy, theme_folders
 from tisite.generate.convert import page_address
-from tisite.generate.pagehtml import top_headings
+from tisite.generate.pagehtml import front_matter_text, top_headings
 from tisite.generate.sharing import SharedPage
 from tisite.generate.textutil import md_escape, plain
 from tisite.pipeline import prepare
@@ -42,11 +42,9 @@ DROPPED = ("hooks", "watch")  # the exported configuration runs no code of ours
 
 
 def _split(content: str) -> tuple[str, str]:
-    """(front matter, body) of a generated page."""
-    if content.startswith("---\n"):
-        end = content.index("\n---\n", 4)
-        return content[4 : end + 1], content[end + 5 :]
-    return "", content
+    """(front matter lines, body) of a generated page."""
+    head, body = front_matter_text(content)
+    return (head + "\n" if head else ""), body
 
 
 def page_html(build: SiteBuild, path: str, body: str) -> str:
