@@ -21,8 +21,15 @@ APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get inst
 EDITEUR := .cache/editeur/versions.txt
 DECAP_SERVER_VERSION := 3.11.3
 DECAP_SERVER := .cache/serveur-editeur/node_modules/decap-server/dist/index.js
+# Pagefind 1.6 (npm) pour l'index de recherche : sa sortie est la même d'une construction à
+# l'autre (noms et octets), un déploiement n'envoie que ce qui a changé. Sans npm, la
+# construction prend celui de PyPI (1.5), dont les noms de fichiers changent à chaque fois.
+PAGEFIND_VERSION := 1.6.0
+PAGEFIND := .cache/outils/pagefind/installe-$(PAGEFIND_VERSION)
+PAGEFIND_SI_POSSIBLE = @$(MAKE) --no-print-directory $(PAGEFIND) || \
+  echo "Pagefind $(PAGEFIND_VERSION) non installé (npm indisponible) : la recherche est indexée par Pagefind 1.5 (PyPI)."
 
-.PHONY: serve site check test test-rapide lint bench browser-deps quality-deps editeur editeur-local clean
+.PHONY: serve site check test test-rapide lint bench browser-deps quality-deps editeur editeur-local pagefind clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +41,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 serve: $(STAMP) ## Aperçu local avec rechargement automatique (et l'éditeur web sur /admin/)
+	$(PAGEFIND_SI_POSSIBLE)
 	@$(MAKE) --no-print-directory $(EDITEUR) || \
 	  echo "Éditeur web non installé (npm indisponible) : l'aperçu est servi sans /admin/."
 	NO_MKDOCS_2_WARNING=1 $(BIN)/ti serve --adresse $(ADDR) $(if $(TERRITOIRE),--territoire $(TERRITOIRE)) $(if $(BROUILLONS),--brouillons)
@@ -42,10 +50,12 @@ serve: $(STAMP) ## Aperçu local avec rechargement automatique (et l'éditeur we
 EDITEUR_SI_ACTIVE = @if grep -q '^edition:' site.yml 2>/dev/null; then $(MAKE) --no-print-directory $(EDITEUR); fi
 
 site: $(STAMP) ## Construit le site public dans site/ (mode strict)
+	$(PAGEFIND_SI_POSSIBLE)
 	$(EDITEUR_SI_ACTIVE)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/ti build $(if $(TERRITOIRE),--territoire $(TERRITOIRE))
 
 check: $(STAMP) ## Valide le contenu, puis vérifie que le site se construit (rien n'est publié)
+	$(PAGEFIND_SI_POSSIBLE)
 	$(EDITEUR_SI_ACTIVE)
 	$(BIN)/ti check $(CHECK_ARGS)
 
@@ -76,6 +86,18 @@ browser-deps: ## Installe Chromium et son pilote (paquets Debian) si absents
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
 	  ($(APT_INSTALL) chromium chromium-driver)
 
+# Le paquet npm « pagefind » apporte le programme de la plateforme (@pagefind/linux-x64…) ;
+# la construction le lance directement (tisite.publish.searchindex.program), sans Node.js.
+$(PAGEFIND):
+	@command -v npm >/dev/null 2>&1 || ($(APT_INSTALL) npm)
+	rm -rf .cache/outils/pagefind
+	npm install --silent --no-save --no-audit --no-fund --ignore-scripts \
+	  --prefix .cache/outils/pagefind pagefind@$(PAGEFIND_VERSION)
+	@ls .cache/outils/pagefind/node_modules/@pagefind/*/bin/pagefind* >/dev/null
+	@touch $@
+
+pagefind: $(PAGEFIND) ## Installe Pagefind $(PAGEFIND_VERSION) (npm), dont l'index est le même d'une construction à l'autre
+
 $(VNU_JAR):
 	@command -v java >/dev/null 2>&1 || ($(APT_INSTALL) default-jre-headless)
 	@command -v npm >/dev/null 2>&1 || ($(APT_INSTALL) npm)
@@ -89,7 +111,7 @@ $(DOIUSE_EMAIL):
 	  --prefix .cache/outils/courriel doiuse-email@$(DOIUSE_EMAIL_VERSION)
 	@test -f $@
 
-quality-deps: browser-deps $(VNU_JAR) $(DOIUSE_EMAIL) $(EDITEUR) $(DECAP_SERVER) ## Chromium, Java, le Nu Html Checker, doiuse-email et l'éditeur web
+quality-deps: browser-deps $(PAGEFIND) $(VNU_JAR) $(DOIUSE_EMAIL) $(EDITEUR) $(DECAP_SERVER) ## Chromium, Pagefind 1.6, Java, le Nu Html Checker, doiuse-email et l'éditeur web
 
 test: $(STAMP) quality-deps ## Lance toute la suite de tests
 	$(BIN)/ruff check .
@@ -98,10 +120,11 @@ test: $(STAMP) quality-deps ## Lance toute la suite de tests
 	NO_MKDOCS_2_WARNING=1 VNU_JAR=$(CURDIR)/$(VNU_JAR) DOIUSE_EMAIL=$(CURDIR)/$(DOIUSE_EMAIL) $(BIN)/python -m pytest
 
 # Sans Java, Chromium, npm ni Node.js (un clone neuf suffit) : les marqueurs de pyproject.toml.
-test-rapide: $(STAMP) ## Les tests rapides (moins d'une minute) : ni navigateur, ni Nu Html Checker, ni doiuse-email, ni éditeur web, ni mesure, ni tests lents, ni processus ti
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -q -m "not browser and not bench and not nu and not courriel and not editeur and not lent and not processus"
+test-rapide: $(STAMP) ## Les tests rapides (moins d'une minute) : ni navigateur, ni Nu Html Checker, ni doiuse-email, ni Pagefind 1.6, ni éditeur web, ni mesure, ni tests lents, ni processus ti
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -q -m "not browser and not bench and not nu and not courriel and not pagefind and not editeur and not lent and not processus"
 
 bench: $(STAMP) ## Mesures de performance (BENCH_ARGS="--tailles 10 --repetitions 5" par exemple)
+	$(PAGEFIND_SI_POSSIBLE)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:

@@ -4,6 +4,8 @@ data that made them."""
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,9 +114,37 @@ def test_the_index_of_unchanged_pages_is_reused_and_never_stale(
     assert "soudeurs" in _words(second) and "apprentis" not in _words(second)
     # Control: a key blind to the pages' content would serve the former index.
     _page(second, "b", "Usine du futur")
-    monkeypatch.setattr(searchindex, "pages_digest", lambda site_dir, command: "meme-cle")
+    monkeypatch.setattr(searchindex, "pages_digest", lambda site_dir, options, version: "meme-cle")
     index(first)
     stale = index(second)
     assert stale.reused and "Usine" not in _words(second)
     # Only the last few indexes are kept.
     assert len(list(cache.glob("*.json"))) <= searchindex.KEEP
+
+
+@pytest.mark.pagefind
+def test_the_index_is_the_same_from_one_build_to_the_next(
+    built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deploy uploads only the files that changed: for the same pages, the Pagefind the build
+    runs (1.6 from npm, installed by make) writes the same files, names and bytes."""
+    from tisite.publish import searchindex
+
+    npm = searchindex.program()
+    assert npm.version == "pagefind 1.6.0 (npm)", "Pagefind 1.6 absent : lancez `make pagefind`"
+
+    def index(program: searchindex.Program, name: str) -> dict[str, bytes]:
+        site = tmp_path / name
+        shutil.copytree(built_site, site, ignore=shutil.ignore_patterns("pagefind"))
+        monkeypatch.setattr(searchindex, "program", lambda: program)
+        assert searchindex.Indexing(site).finish().pages > 30
+        files = (site / "pagefind").rglob("*")
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in files if p.is_file()}
+
+    first = index(npm, "premier")
+    assert sum(name.startswith("pagefind/filter/") for name in first) >= 3
+    assert index(npm, "second") == first
+    # Control: PyPI's Pagefind 1.5 names its filter files anew on every run.
+    pypi = searchindex.Program((sys.executable, "-m", "pagefind"), "1.5")
+    names = {frozenset(index(pypi, f"pypi-{n}")) for n in range(4)}
+    assert len(names) > 1

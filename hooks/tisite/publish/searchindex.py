@@ -1,10 +1,11 @@
 """Site search with Pagefind: what each page tells the index, and the index of the built site.
 
-Pagefind (a Rust program shipped inside the PyPI package ``pagefind-bin``: nothing is
-downloaded) reads the built HTML once every page is written, stems French words (« financements »
-finds « financement ») and writes ``pagefind/``: small index chunks that the visitor's browser
-fetches only when searching (``assets/js/recherche.js``), instead of one index of the whole site
-on every first page view.
+Pagefind (a Rust program: the npm package ``pagefind`` 1.6 that make installs in
+``.cache/outils/pagefind``, else the one inside the PyPI package ``pagefind-bin``; nothing is
+downloaded during a build) reads the built HTML once every page is written, stems French
+words (« financements » finds « financement ») and writes ``pagefind/``: small index chunks that
+the visitor's browser fetches only when searching (``assets/js/recherche.js``), instead of one
+index of the whole site on every first page view.
 
 Only pages marked ``data-pagefind-body`` are indexed (``templates/theme/main.html``): the theme's
 pages; not the redirections, the email copies, the 404 page. The filters and the details shown in
@@ -17,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -59,6 +61,37 @@ UNUSED = re.compile(r"^pagefind-(ui|modular-ui|component-ui|highlight)\b.*\.(js|
 
 Facets = tuple[tuple[str, str], ...]
 
+# Pagefind from npm, installed beside the tool by make (target ``$(PAGEFIND)``): from 1.6 on,
+# its output is the same from one build to the next, names and bytes, so that a deploy uploads
+# only the files that changed; PyPI's 1.5 names its filter files anew on every run.
+NPM_FOLDER = Path(__file__).resolve().parents[3] / ".cache" / "outils" / "pagefind"
+NPM_PROGRAMS = ("pagefind_extended", "pagefind")
+
+
+@dataclass(frozen=True)
+class Program:
+    """The Pagefind a build runs: the start of its command line and its version."""
+
+    command: tuple[str, ...]
+    version: str
+
+
+def program() -> Program:
+    """Pagefind from npm when make installed it, else the one of the PyPI package."""
+    suffix = ".exe" if os.name == "nt" else ""
+    for package in sorted((NPM_FOLDER / "node_modules" / "@pagefind").glob("*/package.json")):
+        for name in NPM_PROGRAMS:
+            binary = package.parent / "bin" / (name + suffix)
+            if binary.is_file() and os.access(binary, os.X_OK):
+                try:
+                    version = json.loads(package.read_text(encoding="utf-8"))["version"]
+                except (OSError, ValueError, KeyError, TypeError):
+                    continue  # a damaged install: the PyPI package's Pagefind
+                return Program((str(binary),), f"pagefind {version} (npm)")
+    return Program(
+        (sys.executable, "-m", "pagefind"), versions("pagefind", "pagefind-bin", "pagefind_bin")
+    )
+
 
 def territory_facets(t: Territory, kind: str) -> Facets:
     """Filters of a page of a territory (its home page, a section, a letter)."""
@@ -96,13 +129,13 @@ class IndexReport:
 KEEP = 3  # indexes kept in .cache/recherche (the last builds' ones)
 
 
-def pages_digest(site_dir: Path, command: list[str]) -> str:
+def pages_digest(site_dir: Path, options: list[str], version: str) -> str:
     """Everything Pagefind reads and is: every HTML file of the site (name and bytes), the
     options it runs with (not where the site is: a build writes into a folder of its own),
     its version. Two builds with the same digest get the same index."""
-    options = ["SITE" if part == str(site_dir) else part for part in command[3:]]
+    options = ["SITE" if part == str(site_dir) else part for part in options]
     digest = hashlib.sha256(json.dumps(options).encode())
-    digest.update(versions("pagefind", "pagefind-bin", "pagefind_bin").encode())
+    digest.update(version.encode())
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir).as_posix()
         if rel.startswith(BUNDLE + "/"):
@@ -124,10 +157,8 @@ class Indexing:
         self.start = time.perf_counter()
         self.process: subprocess.Popen[str] | None = None
         self.error = ""
-        command = [
-            sys.executable,
-            "-m",
-            "pagefind",
+        pagefind = program()
+        options = [
             "--site",
             str(site_dir),
             "--output-subdir",
@@ -138,8 +169,11 @@ class Indexing:
             "--exclude-selectors",
             ".headerlink",
         ]
+        command = [*pagefind.command, *options]
         self.cache_dir = cache_dir
-        self.key = pages_digest(site_dir, command) if cache_dir is not None else ""
+        self.key = (
+            pages_digest(site_dir, options, pagefind.version) if cache_dir is not None else ""
+        )
         self.reused = self._reuse()
         if self.reused is not None:
             return
@@ -308,9 +342,7 @@ def write_harvested(site_dir: Path, site: SiteModel, records_dir: Path | None = 
             if path.name not in wanted:
                 path.unlink()
         command = [
-            sys.executable,
-            "-m",
-            "pagefind",
+            *program().command,
             "--site",
             str(records_dir),
             "--output-path",

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tisite.content import history, sources
+from tisite.publish import searchindex
 from tisite.publish.diskcache import atomic_write, code_digest, versions
 
 FORMAT = "1"
@@ -61,9 +62,8 @@ def inputs_key(
     skipped = None  # the site folder, when it is inside the project
     if output is not None and output.resolve().is_relative_to(root.resolve()):
         skipped = output.resolve().relative_to(root.resolve()).parts
-    digest.update(
-        versions(engine, "mkdocs-material", "pagefind", "pagefind-bin", "pagefind_bin").encode()
-    )
+    digest.update(versions(engine, "mkdocs-material").encode())
+    digest.update(searchindex.program().version.encode())
     for rel in sorted(set(listed.stdout.split("\0")) - {""}):
         parts = Path(rel).parts
         if SKIPPED.intersection(parts) or any(part.startswith(".ti-") for part in parts):
