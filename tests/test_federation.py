@@ -84,6 +84,7 @@ def test_check_jsonschema_refuses_a_broken_bundle(built_site: Path, tmp_path: Pa
     assert result.returncode == 1 and "population" in result.stdout
 
 
+@pytest.mark.lent
 def test_the_bundle_is_stable_has_no_draft_and_is_small(project: Path, tmp_path: Path) -> None:
     from synthetic import write_project
 
@@ -420,6 +421,7 @@ def test_a_bundle_within_bounds_is_taken(source: Site, tmp_path: Path) -> None:
     assert hdc.actions[0].titre == "<script>alert(1)</script>"
 
 
+@pytest.mark.lent
 def test_two_sources_claiming_the_same_territory(built_site: Path, tmp_path: Path) -> None:
     with serve(tmp_path / "a") as a, serve(tmp_path / "b") as b:
         publish_bundles(built_site, a.folder, a.url)
@@ -487,6 +489,7 @@ def texts(site_dir: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.lent
 def test_a_portal_of_two_territory_sites(tmp_path: Path) -> None:
     from bs4 import BeautifulSoup
 

@@ -35,6 +35,7 @@ def _with_empty_sections(project: Path) -> int:
     return text.count("\n") + 3
 
 
+@pytest.mark.lent
 def test_check_warns_and_the_build_leaves_the_heading_out(project: Path) -> None:
     line = _with_empty_sections(project)
     checked = ti_inprocess("check", cwd=project)
@@ -60,6 +61,7 @@ def test_check_warns_and_the_build_leaves_the_heading_out(project: Path) -> None
     assert "BOÎTE À OUTILS" in email and "ACTUALITÉS LOCALES" not in email.upper()
 
 
+@pytest.mark.lent
 def test_control_without_the_rule_the_heading_is_published(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -60,6 +60,7 @@ def test_every_page_has_materials_navigation(built_site: Path, material_site: Pa
     assert _dom(changed) != _dom((material_site / page.relative_to(built_site)).read_text("utf-8"))
 
 
+@pytest.mark.lent
 def test_hostile_titles_stay_text_in_the_python_navigation(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

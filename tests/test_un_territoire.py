@@ -114,6 +114,7 @@ def test_without_the_redirects_the_build_refuses_to_drop_an_address(
     assert f"l'adresse publiée /{GC}/ disparaîtrait" in text
 
 
+@pytest.mark.lent
 def test_mode_national_keeps_the_network_portal(tmp_path: Path) -> None:
     """Negative control of the home test, and site.yml « mode: national »: one territory, but
     the network's home, dashboard and finder, and the territory at its own address."""
@@ -157,6 +158,7 @@ def test_examples_and_their_previews_stay_a_network(project: Path) -> None:
     assert urls.url_to("territoire", t=GC) == f"{GC}/"
 
 
+@pytest.mark.lent
 def test_a_second_territory_turns_the_site_into_a_network(one_site: Path, tmp_path: Path) -> None:
     """What the guide says happens when a second territory is added: the home becomes the
     network's, the territory gets its own address back, and every address published by the

@@ -26,6 +26,7 @@ def _build(project: Path) -> str:
     return done.stdout + done.stderr
 
 
+@pytest.mark.lent
 def test_nothing_changed_keeps_the_site_and_any_change_builds_again(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -104,6 +105,7 @@ def test_nothing_changed_keeps_the_site_and_any_change_builds_again(
     assert not any("xérophile" in p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
 
 
+@pytest.mark.lent
 def test_a_site_folder_outside_the_project_is_kept_too(project: Path, tmp_path: Path) -> None:
     _git(project, "init", "-q", "-b", "main")
     outside = tmp_path / "ailleurs" / "site"

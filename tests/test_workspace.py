@@ -388,6 +388,7 @@ def _lost_interrupt() -> None:
     assert keep() is None
 
 
+@pytest.mark.lent
 def test_a_lost_ctrl_c_still_stops_the_build(
     project: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 
 import markdown
@@ -156,6 +156,14 @@ def references(text: str) -> list[Reference]:
     Markdown and raw HTML. Raises TooDeep for absurdly nested HTML."""
     if "![" not in text and "<" not in text:
         return []  # neither an image nor HTML: nothing can be loaded
+    return list(_references(text))
+
+
+@lru_cache(maxsize=256)
+def _references(text: str) -> tuple[Reference, ...]:
+    """:func:`references` of a text that may load something, kept by its content (two Markdown
+    conversions each: the slowest part of checking a page of docs/), so that the preview, which
+    loads the content again on every save, converts only the texts that changed."""
     found: dict[Reference, None] = {}
     for pages in (True, False):
         finder = _Finder()
@@ -165,7 +173,7 @@ def references(text: str) -> list[Reference]:
             raise TooDeep from None
         finder.close()
         found.update(dict.fromkeys(finder.found))
-    return list(found)
+    return tuple(found)
 
 
 class _RawImages(HTMLParser):

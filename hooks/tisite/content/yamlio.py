@@ -44,8 +44,7 @@ class Source:
 
     def _line_tree(self) -> Any:
         if self.tree is None and self.yaml_text is not None:
-            tree, _ = parse_yaml_text(self.yaml_text, self.rel)
-            object.__setattr__(self, "tree", tree if tree is not None else CommentedMap())
+            object.__setattr__(self, "tree", _line_tree_of(self.yaml_text))
         return self.tree
 
     def line_of(self, loc: Sequence[str | int]) -> int | None:
@@ -262,6 +261,15 @@ def _refused_feature(text: str, rel: str, line_offset: int) -> Problem | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
+def _line_tree_of(yaml_text: str) -> Any:
+    """The line-tracking tree of a YAML text, kept by its content (only read, by ``line_of``):
+    a file with a warning is parsed again once per process, not on each check of the
+    preview."""
+    tree, _ = parse_yaml_text(yaml_text, "")
+    return tree if tree is not None else CommentedMap()
+
+
 def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Problem | None]:
     try:
         refused = _refused_feature(text, rel, line_offset)
@@ -439,6 +447,13 @@ def config_syntax_problem(path: Path, rel: str) -> Problem | None:
         return Problem(rel, None, None, f"fichier illisible : {os_error_text(exc)}")
     except UnicodeDecodeError:
         return Problem(rel, None, None, "fichier illisible : enregistrez-le en UTF-8")
+    return _config_syntax_problem(text, rel)
+
+
+@functools.lru_cache(maxsize=8)
+def _config_syntax_problem(text: str, rel: str) -> Problem | None:
+    """:func:`config_syntax_problem` of a text, kept by its content (the preview checks the
+    configuration on every save)."""
     try:
         YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
