@@ -36,6 +36,7 @@ from mkdocs.utils import CountHandler, clean_directory
 
 from tisite import pipeline, settings
 from tisite.adapters import themenav
+from tisite.adapters.memory import PageCounter
 from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
 from tisite.cli import workspace
 from tisite.cli.preview import preview_error_page
@@ -92,6 +93,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     logging.getLogger(ENGINE).addHandler(_state["warnings"])
     _state["collect"] = _Collect()
     logging.getLogger(ENGINE).addHandler(_state["collect"])
+    _state["written"] = PageCounter()  # free memory given back while pages are rendered
     prepared = pipeline.handed()
     _state["by_hand"] = prepared is None
     if prepared is None:
@@ -234,6 +236,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """The theme's markup made valid, the page's security policy; the page kept for the page
     cache."""
     build: SiteBuild = _state["build"]
+    _state["written"].page_written()
     cached = build.cached_page(page.file.src_uri)
     if cached is not None:
         return protect(cached.output, build.theme_scripts, _command["preview"])
