@@ -27,7 +27,7 @@ DECAP_SERVER := .cache/serveur-editeur/node_modules/decap-server/dist/index.js
 PAGEFIND_VERSION := 1.6.0
 PAGEFIND := .cache/outils/pagefind/installe-$(PAGEFIND_VERSION)
 PAGEFIND_SI_POSSIBLE = @$(MAKE) --no-print-directory $(PAGEFIND) || \
-  echo "Pagefind $(PAGEFIND_VERSION) non installé (npm indisponible) : la recherche est indexée par Pagefind 1.5 (PyPI)."
+  echo "Pagefind $(PAGEFIND_VERSION) non installé depuis npm : la recherche prend le Pagefind déjà installé, sinon celui de PyPI (1.5)."
 
 .PHONY: serve site check test test-rapide lint bench browser-deps quality-deps editeur editeur-local pagefind clean
 
@@ -90,10 +90,12 @@ browser-deps: ## Installe Chromium et son pilote (paquets Debian) si absents
 # la construction le lance directement (tisite.publish.searchindex.program), sans Node.js.
 $(PAGEFIND):
 	@command -v npm >/dev/null 2>&1 || ($(APT_INSTALL) npm)
-	rm -rf .cache/outils/pagefind
+	@# installé à côté, puis mis à la place : un échec garde le Pagefind déjà installé
+	rm -rf .cache/outils/pagefind.tmp
 	npm install --silent --no-save --no-audit --no-fund --ignore-scripts \
-	  --prefix .cache/outils/pagefind pagefind@$(PAGEFIND_VERSION)
-	@ls .cache/outils/pagefind/node_modules/@pagefind/*/bin/pagefind* >/dev/null
+	  --prefix .cache/outils/pagefind.tmp pagefind@$(PAGEFIND_VERSION)
+	@ls .cache/outils/pagefind.tmp/node_modules/@pagefind/*/bin/pagefind* >/dev/null
+	rm -rf .cache/outils/pagefind && mv .cache/outils/pagefind.tmp .cache/outils/pagefind
 	@touch $@
 
 pagefind: $(PAGEFIND) ## Installe Pagefind $(PAGEFIND_VERSION) (npm), dont l'index est le même d'une construction à l'autre
