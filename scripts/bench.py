@@ -433,16 +433,21 @@ def row(cells: list[str], widths: list[int]) -> str:
 
 
 # `ti serve` rebuilds in the process that already built once (modules imported, theme read):
-# the times of such rebuilds of one territory after a first build (argv[3] rebuilds).
+# the times of such rebuilds after a first build (argv[3] rebuilds), of one territory
+# (argv[4]) or of the whole site (argv[4] empty), each after a line is added to argv[5].
 SERVE_REBUILD = """
 import json, sys, time
 from pathlib import Path
 from tisite import pipeline
 root, out, count = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+only = {"territoire": sys.argv[4]} if sys.argv[4] else {}
+edited = Path(sys.argv[5])
 times = []
 for _ in range(1 + count):
+    with edited.open("a", encoding="utf-8") as text:
+        text.write("\\nUne ligne de plus.\\n")
     start = time.perf_counter()
-    pipeline.build(root, out, territoire="territoire-001")
+    pipeline.build(root, out, **only)
     times.append(time.perf_counter() - start)
 print(json.dumps(times[1:]))
 """
@@ -456,12 +461,16 @@ def after_edit(edited: Path, command: list[str], root: Path) -> Run:
     return run(command, cwd=root)
 
 
-def serve_rebuild(root: Path, out: Path, repetitions: int) -> Series:
-    """Wall seconds of one-territory rebuilds inside a running process (as in `ti serve`);
-    CPU and memory are not measured for them (0)."""
+def serve_rebuild(
+    root: Path, out: Path, repetitions: int, edited: Path, territory: str = ""
+) -> Series:
+    """Wall seconds of rebuilds after an edit inside a running process (as in `ti serve`), of
+    one territory or (``territory`` empty) of the whole site; CPU and memory are not measured
+    for them (0)."""
     env = {**ENV, "PYTHONPATH": str(root / "hooks")}
+    count = str(max(1, repetitions))
     done = subprocess.run(
-        [PYTHON, "-c", SERVE_REBUILD, str(root), str(out), str(max(1, repetitions))],
+        [PYTHON, "-c", SERVE_REBUILD, str(root), str(out), count, territory, str(edited)],
         cwd=root,
         env=env,
         capture_output=True,
@@ -523,7 +532,10 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
         edited = root / "territoires" / "territoire-001" / "lettres" / "1.md"
         runs = [after_edit(edited, preview_command, root) for _ in range(max(1, repetitions))]
         preview = Series(runs)
-        rebuild = serve_rebuild(root, work / f"apercu-serve-{n}", repetitions)
+        rebuild = serve_rebuild(
+            root, work / f"apercu-serve-{n}", repetitions, edited, "territoire-001"
+        )
+        whole = serve_rebuild(root, work / f"apercu-site-{n}", repetitions, edited)
         preview_pages = measure_site(preview_dir).pages
         for label, key in (
             ("ti build à froid (rien en cache)", "cold"),
@@ -555,6 +567,8 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
         print(row([label_preview, str(n), "", preview.cell("wall"), preview.cell("cpu")], widths))
         label_rebuild = "  le même, reconstruit dans ti serve (processus déjà lancé)"
         print(row([label_rebuild, str(n), "", rebuild.cell("wall")], widths))
+        label_whole = "aperçu du site entier, reconstruit dans ti serve après une modification"
+        print(row([label_whole, str(n), str(ours.pages), whole.cell("wall")], widths))
         searched = bench_search(n, root, plain_roots["plain"], repetitions)
         results.append(
             {
@@ -563,6 +577,7 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
                 **got,
                 "preview": preview.wall,
                 "rebuild": rebuild.wall,
+                "whole_preview": whole.wall,
                 "peak": max(got["cold"].peak_mb, got["warm"].peak_mb),
                 "own": max(got["cold"].own_mb, got["warm"].own_mb),
                 "mean_kb": ours.mean_kb,
@@ -929,7 +944,9 @@ def main() -> int:
                 f"mémoire : notre processus {r['own']:.0f} Mo (< 400 à N=183), avec Pagefind "
                 f"et les images {r['peak']:.0f} Mo ; "
                 f"aperçu {r['preview']:.1f} s (< 1,5), reconstruit dans ti serve "
-                f"{r['rebuild']:.1f} s ; images redessinées sans changement : "
+                f"{r['rebuild']:.1f} s ; site entier reconstruit dans ti serve après une "
+                f"modification {r['whole_preview']:.1f} s (< 2 à N=183) ; images redessinées "
+                "sans changement : "
                 f"{r['redrawn']:.0f} (0)"
             )
             print(

@@ -47,6 +47,8 @@ def test_bench_prints_every_figure(tmp_path: Path) -> None:
         "MkDocs + Material seul",
         "aperçu d'un territoire",
         "reconstruit dans ti serve (processus déjà lancé)",
+        "aperçu du site entier, reconstruit dans ti serve après une modification",
+        "site entier reconstruit dans ti serve après une modification",
         "notre Markdown : ",
         "MkDocs + Material seul, notre Markdown généré, recherche Material",
         "les mêmes, plugins: [] puis Pagefind",
