@@ -306,6 +306,7 @@ def test_a_redirect_within_the_source_is_followed(source: Site, tmp_path: Path) 
     assert lines(site) == [] and site.territory(HDC) is not None
 
 
+@pytest.mark.lent
 def test_a_slow_drip_is_cut_at_the_deadline(
     source: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

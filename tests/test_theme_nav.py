@@ -35,6 +35,7 @@ def material_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(root)
 
 
+@pytest.mark.lent
 def test_every_page_has_materials_navigation(built_site: Path, material_site: Path) -> None:
     pages = sorted(built_site.rglob("*.html"))
     assert len(pages) > 40
