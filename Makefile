@@ -22,12 +22,15 @@ EDITEUR := .cache/editeur/versions.txt
 DECAP_SERVER_VERSION := 3.11.3
 DECAP_SERVER := .cache/serveur-editeur/node_modules/decap-server/dist/index.js
 # Pagefind 1.6 (npm) pour l'index de recherche : sa sortie est la même d'une construction à
-# l'autre (noms et octets), un déploiement n'envoie que ce qui a changé. Sans npm, la
-# construction prend celui de PyPI (1.5), dont les noms de fichiers changent à chaque fois.
-PAGEFIND_VERSION := 1.6.0
-PAGEFIND := .cache/outils/pagefind/installe-$(PAGEFIND_VERSION)
-PAGEFIND_SI_POSSIBLE = @$(MAKE) --no-print-directory $(PAGEFIND) || \
-  echo "Pagefind $(PAGEFIND_VERSION) non installé depuis npm : la recherche prend le Pagefind déjà installé, sinon celui de PyPI (1.5)."
+# l'autre (noms et octets). Version et empreintes fixées par scripts/pagefind/package-lock.json
+# (npm ci les vérifie). Sans npm, la construction prend celui de PyPI (1.5), dont les noms de
+# fichiers changent à chaque fois.
+PAGEFIND := .cache/outils/pagefind/installe
+PAGEFIND_SI_POSSIBLE = @if command -v npm >/dev/null 2>&1; then \
+  $(MAKE) -s --no-print-directory $(PAGEFIND) || \
+  echo "Pagefind 1.6 non installé depuis npm : la recherche prend le Pagefind déjà installé, sinon celui de PyPI (1.5)."; \
+  else test -f $(PAGEFIND) || \
+  echo "Pagefind 1.6 non installé (npm absent ; make pagefind l'installe) : la recherche prend celui de PyPI (1.5)."; fi
 
 .PHONY: serve site check test test-rapide lint bench browser-deps quality-deps editeur editeur-local pagefind clean
 
@@ -88,17 +91,19 @@ browser-deps: ## Installe Chromium et son pilote (paquets Debian) si absents
 
 # Le paquet npm « pagefind » apporte le programme de la plateforme (@pagefind/linux-x64…) ;
 # la construction le lance directement (tisite.publish.searchindex.program), sans Node.js.
-$(PAGEFIND):
+# Installé à côté, puis mis à la place : un échec garde le Pagefind déjà installé.
+$(PAGEFIND): scripts/pagefind/package.json scripts/pagefind/package-lock.json
 	@command -v npm >/dev/null 2>&1 || ($(APT_INSTALL) npm)
-	@# installé à côté, puis mis à la place : un échec garde le Pagefind déjà installé
-	rm -rf .cache/outils/pagefind.tmp
-	npm install --silent --no-save --no-audit --no-fund --ignore-scripts \
-	  --prefix .cache/outils/pagefind.tmp pagefind@$(PAGEFIND_VERSION)
-	@ls .cache/outils/pagefind.tmp/node_modules/@pagefind/*/bin/pagefind* >/dev/null
+	rm -rf .cache/outils/pagefind.tmp && mkdir -p .cache/outils/pagefind.tmp
+	cp scripts/pagefind/package.json scripts/pagefind/package-lock.json .cache/outils/pagefind.tmp/
+	npm ci --silent --no-audit --no-fund --ignore-scripts --prefix .cache/outils/pagefind.tmp
+	@for f in .cache/outils/pagefind.tmp/node_modules/@pagefind/*/bin/pagefind_extended \
+	  .cache/outils/pagefind.tmp/node_modules/@pagefind/*/bin/pagefind; do \
+	  test -x "$$f" && exit 0; done; echo "Pagefind : aucun programme pour cette plateforme."; exit 1
 	rm -rf .cache/outils/pagefind && mv .cache/outils/pagefind.tmp .cache/outils/pagefind
 	@touch $@
 
-pagefind: $(PAGEFIND) ## Installe Pagefind $(PAGEFIND_VERSION) (npm), dont l'index est le même d'une construction à l'autre
+pagefind: $(PAGEFIND) ## Installe Pagefind 1.6 (npm, empreintes vérifiées), dont l'index est le même d'une construction à l'autre
 
 $(VNU_JAR):
 	@command -v java >/dev/null 2>&1 || ($(APT_INSTALL) default-jre-headless)

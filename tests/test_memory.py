@@ -3,6 +3,8 @@ the peak of a national build's process is in ``make bench``; here, the mechanism
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tisite.adapters import memory
@@ -14,7 +16,7 @@ glibc = pytest.mark.skipif(
 
 def _resident_mb() -> float:
     with open("/proc/self/statm", encoding="ascii") as statm:
-        return int(statm.read().split()[1]) * 4096 / 1e6
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 def _holes() -> list[str]:
