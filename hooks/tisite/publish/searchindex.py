@@ -62,8 +62,9 @@ UNUSED = re.compile(r"^pagefind-(ui|modular-ui|component-ui|highlight)\b.*\.(js|
 Facets = tuple[tuple[str, str], ...]
 
 # Pagefind from npm, installed beside the tool by make (target ``$(PAGEFIND)``): from 1.6 on,
-# its output is the same from one build to the next, names and bytes, so that a deploy uploads
-# only the files that changed; PyPI's 1.5 names its filter files anew on every run.
+# its output is the same from one build to the next, names and bytes (browsers keep what did not
+# change, a sync-style deploy sends only the rest); PyPI's 1.5 names its filter files anew on
+# every run.
 NPM_FOLDER = Path(__file__).resolve().parents[3] / ".cache" / "outils" / "pagefind"
 NPM_PROGRAMS = ("pagefind_extended", "pagefind")
 
