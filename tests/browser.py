@@ -99,7 +99,9 @@ def start_process(args: list[str], cwd: Path, env: dict[str, str] | None = None)
 
 def start_preview(project: Path, port: int) -> Any:
     """`ti serve` of ``project`` on 127.0.0.1:``port`` (what `make serve` runs)."""
-    command = [sys.executable, "-m", "tisite.cli.commands", "--racine", str(project), "serve"]
+    from conftest import TI
+
+    command = [*TI, "--racine", str(project), "serve"]
     return start_process([*command, "--adresse", f"127.0.0.1:{port}"], cwd=project)
 
 

@@ -180,6 +180,22 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
         _current.pop()
 
 
+# `ti` as people run it: the console script installed beside the interpreter (pip install -e).
+# Not ``python -m tisite.cli.commands``: there, CPython 3.11 ends a process whose Ctrl+C landed
+# in an ``exec`` of generated code (dataclasses, during an import) by killing itself with SIGINT,
+# even though ti caught the interrupt and returned 130; a console script exits with 130.
+_SCRIPT = Path(sys.executable).with_name("ti")
+TI = (
+    [str(_SCRIPT)]
+    if _SCRIPT.is_file()
+    else [
+        sys.executable,
+        "-c",
+        "import sys; from tisite.cli.commands import main; sys.exit(main())",
+    ]
+)
+
+
 def spawns_ti(command: object) -> bool:
     """Whether a command line (as subprocess takes it) runs ti, an engine, the bench or pytest
     (``ti``, ``python -m tisite.cli.commands``, ``python -c <code using tisite>``, ``scripts/bench.py``)."""
@@ -226,7 +242,7 @@ def run_ti(
 ) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "tisite.cli.commands", "--racine", str(cwd), *args],
+        [*TI, "--racine", str(cwd), *args],
         cwd=cwd,
         env=full_env,
         capture_output=True,

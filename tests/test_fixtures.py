@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import synthetic
-from conftest import ROOT, copy_project, live_reads, reading_live_project, run_ti, ti_inprocess
+from conftest import ROOT, TI, copy_project, live_reads, reading_live_project, run_ti, ti_inprocess
 from synthetic import FIXTURE, write_project
 
 HDC = "territoires/hainaut-douaisis-cambresis"
@@ -200,7 +200,7 @@ def test_ti_inprocess_says_what_the_ti_process_says(
     )
     env = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}
     ok = subprocess.run(
-        [sys.executable, "-m", "tisite.cli.commands", "--racine", str(project), "build"],
+        [*TI, "--racine", str(project), "build"],
         env=env,
         capture_output=True,
         text=True,

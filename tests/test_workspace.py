@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from conftest import copy_project, override_in_copy, switch_off, ti_inprocess
+from conftest import TI, copy_project, override_in_copy, switch_off, ti_inprocess
 from tisite.adapters.buildlog import os_error_text
 from tisite.cli import commands as cli
 from tisite.cli import workspace
@@ -183,7 +183,7 @@ def _as_in_a_terminal() -> None:
 
 def _start_build(root: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tisite.cli.commands", "--racine", str(root), "build"],
+        [*TI, "--racine", str(root), "build"],
         cwd=root,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         stdout=subprocess.PIPE,
@@ -249,16 +249,7 @@ def _start_serve(root: Path, env: dict[str, str] | None = None) -> subprocess.Po
 
     address = f"127.0.0.1:{free_port()}"
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tisite.cli.commands",
-            "--racine",
-            str(root),
-            "serve",
-            "--adresse",
-            address,
-        ],
+        [*TI, "--racine", str(root), "serve", "--adresse", address],
         cwd=root,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         stdout=subprocess.PIPE,
