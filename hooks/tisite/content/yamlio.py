@@ -15,6 +15,7 @@ from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor, Saf
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from tisite.content.errors import Problem
+from tisite.memo import Recent
 
 
 class _Constructor(RoundTripConstructor):
@@ -114,16 +115,24 @@ def _safe_yaml() -> YAML:
     return yaml
 
 
+_LOADED: Recent[tuple[bool, Any]] = Recent(16384)  # a national site's files, several times
+
+
 def _fast_load(text: str) -> tuple[bool, Any]:
     """Plain data through libyaml when available; (False, None) when the text has a problem.
 
     Lines are only needed to explain a problem, so the slow line-tracking parse runs only then
-    (or when a later check asks for a line).
+    (or when a later check asks for a line). Kept by text within the process (tisite.memo):
+    the data is only read (``depth``) and copied (``to_plain``), never modified.
     """
-    try:
-        return True, _safe_yaml().load(text)
-    except (YAMLError, DuplicateKeyError, ValueError, RecursionError):
-        return False, None  # explained by the line-tracking parse
+
+    def parse() -> tuple[bool, Any]:
+        try:
+            return True, _safe_yaml().load(text)
+        except (YAMLError, DuplicateKeyError, ValueError, RecursionError):
+            return False, None  # explained by the line-tracking parse
+
+    return _LOADED.get(text, parse)
 
 
 def _yaml() -> YAML:

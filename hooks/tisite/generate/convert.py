@@ -11,6 +11,7 @@ No engine import: ``ti exporter`` and the engine adapters use the same HTML.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -134,6 +135,8 @@ class Converter:
         self.page_path = ""
         self.links: list[Link] = []
         self.extensions, self.options = extensions, options
+        # what the HTML of a text depends on besides the text and the page (see tisite.memo)
+        self.settings = json.dumps([extensions, options], sort_keys=True, default=str)
         self.md = markdown.Markdown(
             extensions=[*extensions, _LinksExtension(self)],
             extension_configs=options,

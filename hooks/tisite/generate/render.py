@@ -37,6 +37,7 @@ from tisite.generate.maps import (
     national_map,
 )
 from tisite.generate.pagehtml import front_matter_text
+from tisite.memo import Recent
 from tisite.publish import bundle, publishing, searchindex
 from tisite.publish.social import Card
 
@@ -144,6 +145,9 @@ def _html_finalize(value: Any) -> Any:
     return Markup(html.escape(text, quote=False).replace('"', "&quot;"))
 
 
+_FIELDS: Recent[tuple[str, tuple[str, ...], tuple[Link, ...]]] = Recent(32768)
+
+
 def _markdown_html(value: str | None) -> Markup:
     """Contributor-written Markdown in an HTML template: converted once by the core with the
     site's extensions, its links resolved from the page's file and recorded for the link
@@ -153,18 +157,26 @@ def _markdown_html(value: str | None) -> Markup:
     rendering = _RENDERING.get()
     assert rendering is not None, "une page HTML se rend par Renderer.render"
     text = str(value).replace("\r\n", "\n").strip()
-    converted = rendering.converter.convert(rendering.page_path, text)
-    clean = sanitize(converted.html, contributed=True)
-    rendering.former.update(clean.renamed)
-    # the sanitiser namespaced the block's identifiers and its links to them (« #x » →
-    # « #uc-x », the headings' own links included): the links recorded follow them
-    rendering.links.extend(
-        dataclasses.replace(link, anchor=clean.renamed.get(link.anchor, link.anchor))
-        if link.kind == "self"
-        else link
-        for link in converted.links
-    )
-    return Markup(clean.html)
+    converter = rendering.converter
+
+    def convert() -> tuple[str, tuple[str, ...], tuple[Link, ...]]:
+        converted = converter.convert(rendering.page_path, text)
+        clean = sanitize(converted.html, contributed=True)
+        # the sanitiser namespaced the block's identifiers and its links to them (« #x » →
+        # « #uc-x », the headings' own links included): the links recorded follow them
+        links = tuple(
+            dataclasses.replace(link, anchor=clean.renamed.get(link.anchor, link.anchor))
+            if link.kind == "self"
+            else link
+            for link in converted.links
+        )
+        return clean.html, tuple(clean.renamed), links
+
+    # the same text on the same page with the same settings: the same HTML (tisite.memo)
+    html, renamed, links = _FIELDS.get((converter.settings, rendering.page_path, text), convert)
+    rendering.former.update(renamed)
+    rendering.links.extend(links)
+    return Markup(html)
 
 
 def _heading(level: int, text: object, ident: str | None = None) -> Markup:

@@ -25,6 +25,7 @@ from tisite.finish.csp import static_page
 from tisite.finish.sanitize import same_site
 from tisite.finish.typography import french_html, french_text
 from tisite.generate.textutil import long_date, one_line, when
+from tisite.memo import Recent
 from tisite.publish.diskcache import memo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -532,10 +533,17 @@ def markdown_text(text: str | None) -> str | None:
     raw HTML of the source never reaches the published data."""
     if not text:
         return text
-    html = _email_markdown().reset().convert(text)
-    return html_to_text(
-        nh3.clean(html, tags=_TEXT_TAGS, attributes={"a": {"href"}, "img": {"alt"}})
-    )
+
+    def convert() -> str:
+        html = _email_markdown().reset().convert(text)
+        return html_to_text(
+            nh3.clean(html, tags=_TEXT_TAGS, attributes={"a": {"href"}, "img": {"alt"}})
+        )
+
+    return _TEXTS.get(text, convert)  # the same text, the same result (tisite.memo)
+
+
+_TEXTS: Recent[str] = Recent(32768)
 
 
 _TEXT_TAGS = set(nh3.ALLOWED_TAGS) | {"table", "thead", "tbody", "tr", "td", "th", "img"}

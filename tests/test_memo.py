@@ -1,0 +1,125 @@
+"""Results kept by content within a process (tisite.memo): the YAML of a text, the HTML of
+contributor Markdown, its plain text for open data. A process that builds again and again
+(``ti serve``) reuses them, and an edit always shows in the next build."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Hashable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import copy_project, ti_inprocess
+from tisite.content import yamlio
+from tisite.generate import render
+from tisite.memo import Recent
+from tisite.publish import publishing
+
+HDC = "hainaut-douaisis-cambresis"
+ACTION = f"territoires/{HDC}/actions/communication.md"
+OLD_BODY, NEW_BODY = "Étapes du projet", "Étapes revues du projet"
+OLD_TITLE, NEW_TITLE = "Titre d'origine de la fiche", "Titre revu de la fiche"
+OLD_LINK, NEW_LINK = "Lien vers cette section", "Aller à cette section"
+MEMOS = [(yamlio, "_LOADED"), (render, "_FIELDS"), (publishing, "_TEXTS")]
+
+
+@pytest.fixture
+def fresh_memos(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Empty memos for the test (the session's builds filled them), the session's put back."""
+    for module, name in MEMOS:
+        monkeypatch.setattr(module, name, Recent(getattr(module, name).size))
+    yield
+
+
+class Blind(Recent[Any]):
+    """Negative control: a memo that cannot tell the edited texts from the former ones (as one
+    keyed by a file's name or by a part of its content would): it serves what it kept."""
+
+    def get(self, key: Hashable, produce: Any) -> Any:
+        def former(part: object) -> object:
+            if isinstance(part, tuple):
+                return tuple(former(p) for p in part)
+            if isinstance(part, str):
+                for old, new in ((OLD_BODY, NEW_BODY), (OLD_TITLE, NEW_TITLE)):
+                    part = part.replace(new, old)
+            return part
+
+        return super().get(former(key), produce)
+
+
+def _write(project: Path, body: str, title: str) -> None:
+    """The fiche action with ``title`` and a first heading ``body`` (its text else as in the
+    example)."""
+    path = project / ACTION
+    original = project.parent / "communication.md.orig"  # beside the project: not a source
+    if not original.exists():
+        original.write_bytes(path.read_bytes())
+    head, rest = original.read_text(encoding="utf-8").split("\n---\n", 1)
+    lines = [line for line in head.splitlines() if not line.startswith("titre:")]
+    lines.insert(2, f"titre: {title}")
+    path.write_text("\n".join(lines) + f"\n---\n## {body}\n\n" + rest, encoding="utf-8")
+
+
+def _build(project: Path) -> tuple[str, str]:
+    """The fiche action's page and the plan's open data, after an in-process build."""
+    result = ti_inprocess("build", "--sans-cache", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = project / "site" / HDC / "plan-action" / "communication" / "index.html"
+    data = json.loads((project / "site" / HDC / "plan-action" / "actions.json").read_text())
+    described = [a["description"] for a in data["actions"] if a["id"] == "communication"]
+    return page.read_text(encoding="utf-8"), described[0].casefold()  # headings in capitals
+
+
+@pytest.mark.parametrize("blind", [False, True])
+def test_an_edit_shows_in_the_next_build_of_the_same_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_memos: None, blind: bool
+) -> None:
+    """Two builds in one process: the second reuses what the first converted (the memos are
+    used), and shows every edit made in between: a front-matter field (YAML), the Markdown
+    body (page and open data), the site's Markdown settings (mkdocs.yml). Negative control:
+    memos blind to the edit, the former title and body stay on the page."""
+    project = copy_project(tmp_path / "projet")
+    _write(project, OLD_BODY, OLD_TITLE)
+    page, described = _build(project)
+    assert OLD_TITLE in page and OLD_BODY in page and OLD_LINK in page
+    assert OLD_BODY.casefold() in described
+    if blind:
+        for module, name in MEMOS:
+            monkeypatch.setattr(module, name, Blind(getattr(module, name).size))
+        _build(project)  # the blind memos filled with the former texts
+    hits = {name: getattr(module, name).hits for module, name in MEMOS}
+    _write(project, NEW_BODY, NEW_TITLE)
+    page, described = _build(project)
+    if blind:
+        assert OLD_TITLE in page and OLD_BODY in page and OLD_BODY.casefold() in described
+        return
+    for module, name in MEMOS:  # the other texts of the site were not parsed again
+        assert getattr(module, name).hits > hits[name], name
+    assert NEW_TITLE in page and OLD_TITLE not in page
+    assert NEW_BODY in page and OLD_BODY not in page
+    assert NEW_BODY.casefold() in described and OLD_BODY.casefold() not in described
+    # the Markdown settings are part of the key: the same text, converted again
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(OLD_LINK, NEW_LINK), "utf-8")
+    page, _ = _build(project)
+    assert NEW_LINK in page and OLD_LINK not in page and NEW_BODY in page
+
+
+def test_the_least_recently_used_result_leaves_first() -> None:
+    memo: Recent[int] = Recent(2)
+    made: list[str] = []
+
+    def make(key: str) -> int:
+        made.append(key)
+        return len(made)
+
+    assert memo.get("a", lambda: make("a")) == 1
+    assert memo.get("b", lambda: make("b")) == 2
+    assert memo.get("a", lambda: make("a")) == 1  # kept; « a » used last
+    memo.get("c", lambda: make("c"))  # « b » leaves
+    assert memo.get("a", lambda: make("a")) == 1
+    assert memo.get("b", lambda: make("b")) == 4  # made again
+    assert made == ["a", "b", "c", "b"] and len(memo) == 2
+    assert (memo.hits, memo.misses) == (2, 4)
