@@ -13,7 +13,9 @@ In the order the engine calls these events:
 5. per page: on_page_context (sharing tags, escaped metadata, search filters), then on_post_page
    (finish: the theme's markup made valid, security policy; the page cache);
 6. on_post_template: security policy of the theme's own pages (404);
-7. on_post_build: by hand, the publication (pipeline.publish); under the pipeline, nothing.
+7. on_post_build: by hand, the publication (pipeline.publish; in the preview, the search index
+   is finished in the background); under the pipeline, nothing;
+8. on_shutdown: the preview's search index, if still being made, abandoned.
 
 Hook modules stay loaded across ``mkdocs serve`` rebuilds: all state is reset in on_config.
 """
@@ -82,6 +84,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """The site the pipeline prepared (``ti build``, tests), or prepared here when the engine
     runs by hand (``mkdocs build``, ``mkdocs serve``): loaded, validated, every page's HTML
     made and every link checked (pipeline.prepare)."""
+    pipeline.stop_catching()  # the preview's former search index: this build empties the site
     for handler in ("warnings", "collect"):
         if handler in _state:
             logging.getLogger(ENGINE).removeHandler(_state[handler])
@@ -334,6 +337,8 @@ def _post_build(config: MkDocsConfig) -> None:
             config.site_url,
             _command["preview"],
             _state["clean"],
+            # the preview shows the edit at once; its search catches up in the background
+            later=_search_caught_up if _command["preview"] else None,
         )
     except ContentError as exc:
         raise PluginError(exc.report()) from None
@@ -343,6 +348,19 @@ def _post_build(config: MkDocsConfig) -> None:
         log.warning(problem)
     if _command["preview"] and problems:
         _preview_errors(config, "\n".join(problems), terminal=False)  # missing from the index
+
+
+def _search_caught_up(lines: list[str], problems: list[str]) -> None:
+    """The preview's search index, finished after the pages were shown (pipeline.publish)."""
+    for line in lines:
+        log.info(line)
+    for problem in problems:
+        log.warning(problem)
+
+
+def on_shutdown() -> None:
+    """The preview stops: its search index, if still being made, is abandoned."""
+    pipeline.stop_catching()
 
 
 def on_build_error(error: Exception) -> None:

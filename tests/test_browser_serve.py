@@ -33,7 +33,9 @@ def test_live_reload_after_editing_territory(project: Path, browser: Browser) ->
         while "Territoire modifié de" not in tab.inner_text("article"):
             assert time.monotonic() < deadline, "la page ne s'est pas rechargée"
             tab.wait_for_timeout(250)
-        # the preview's search is made again with its pages (Pagefind after each rebuild)
+        # the preview's search is made again with its pages, in the background after each
+        # rebuild: its index is served once whole (renamed into place when Pagefind is done)
+        wait_http(f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json", timeout=60)
         tab.wait_for_load_state("load")  # the reload's scripts are set up
         tab.click(".ti-recherche__ouvrir", timeout=20_000)
         tab.fill(".ti-recherche__texte", "modifié")

@@ -152,3 +152,65 @@ def test_the_index_is_the_same_from_one_build_to_the_next(
         pypi = searchindex.Program((sys.executable, "-m", "pagefind"), "PyPI")
         names = {frozenset(index(pypi, f"pypi-{n}")) for n in range(4)}
         assert len(names) > 1
+
+
+@pytest.mark.parametrize("staged", [True, False])
+def test_the_preview_serves_its_index_only_once_whole(tmp_path: Path, staged: bool) -> None:
+    """The preview's pages are served while Pagefind writes: its index is written beside
+    ``pagefind/`` and renamed when Pagefind is done, so that the search never reads half an
+    index. Negative control: not staged, ``pagefind/`` is there before the build has read the
+    figures of a finished Pagefind (it is written in place)."""
+    from tisite.publish import searchindex
+
+    site = tmp_path / "site"
+    _page(site, "a", "Les friches industrielles du bassin")
+    indexing = searchindex.Indexing(site, staged=staged)
+    assert indexing.process is not None
+    indexing.process.wait()  # Pagefind wrote everything; finish() not called yet
+    bundle = site / searchindex.BUNDLE
+    if not staged:
+        assert (bundle / "pagefind-entry.json").is_file()
+        return
+    assert not bundle.exists() and (site / searchindex.STAGED).is_dir()
+    assert indexing.finish().pages == 1
+    assert (bundle / "pagefind-entry.json").is_file() and not (site / searchindex.STAGED).exists()
+    assert "friches" in _words(site)
+
+
+def test_the_preview_index_catches_up_in_the_background_or_is_abandoned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Catching``: the rebuild returns without waiting for Pagefind, whose lines come when it
+    is done; a rebuild that starts meanwhile abandons it (killed, nothing reported, nothing
+    more written). Negative control for the count: a page fewer than expected is reported."""
+    import threading
+
+    from tisite.publish import searchindex
+
+    site = tmp_path / "site"
+    for name in ("a", "b"):
+        _page(site, name, f"Page {name} du réseau")
+    reports: list[tuple[list[str], list[str]]] = []
+    done = threading.Event()
+
+    def later(lines: list[str], warnings: list[str]) -> None:
+        reports.append((lines, warnings))
+        done.set()
+
+    searchindex.Catching(searchindex.Indexing(site, staged=True), 2, later)
+    assert done.wait(60)
+    assert reports[0][0][0].startswith("Recherche : 2 pages indexées") and reports[0][1] == []
+    assert (site / searchindex.BUNDLE / "pagefind-entry.json").is_file()
+    done.clear()
+    searchindex.Catching(searchindex.Indexing(site, staged=True), 3, later).thread.join(60)
+    assert "2 pages indexées sur 3 attendues" in reports[1][1][0]
+    # abandoned: a Pagefind that would run for a minute, killed, then silent
+    shutil.rmtree(site / searchindex.BUNDLE)
+    slow = searchindex.Program((sys.executable, "-c", "import time; time.sleep(60)"), "lent")
+    monkeypatch.setattr(searchindex, "program", lambda: slow)
+    catching = searchindex.Catching(searchindex.Indexing(site, staged=True), 2, later)
+    process = catching.indexing.process
+    assert process is not None
+    catching.stop()
+    assert process.poll() is not None and not catching.thread.is_alive()
+    assert len(reports) == 2 and not (site / searchindex.BUNDLE).exists()

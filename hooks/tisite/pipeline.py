@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +34,7 @@ from tisite.generate.convert import page_address
 from tisite.generate.textutil import agree, plural
 from tisite.publish import uptodate
 from tisite.publish.diskcache import MEMO_FOLDERS, prune_older
-from tisite.publish.searchindex import Indexing, missing_from_index, write_harvested
+from tisite.publish.searchindex import Catching, Indexing, missing_from_index, write_harvested
 
 SITE_URL_MISSING = (
     "« site_url » est obligatoire : indiquez l'adresse publique du site (par exemple "
@@ -83,26 +83,39 @@ def prepare(
 
 
 def publish(
-    prepared: Prepared, site_dir: Path, site_url: str | None, preview: bool, clean: bool
+    prepared: Prepared,
+    site_dir: Path,
+    site_url: str | None,
+    preview: bool,
+    clean: bool,
+    later: Callable[[list[str], list[str]], None] | None = None,
 ) -> tuple[list[str], list[str]]:
     """After the engine wrote the pages: the page cache kept (``clean``: no warning in this
     build), linked files and social images written, the web editor, the search index.
-    Returns (information, warnings); raises ContentError when a file cannot be published."""
+    Returns (information, warnings); raises ContentError when a file cannot be published.
+
+    ``later`` (the preview): the search index is finished in the background, and ``later``
+    gets its lines (information, warnings) when it is; ``stop_catching`` ends it."""
     build = prepared.build
     lines = [build.finish_page_cache(clean=clean)]
     warnings: list[str] = []
     # made from the pages as written, while the files are written; or the index of a former
     # build made from the very same pages (.cache/recherche), copied
     search_cache = build.cache("recherche") if prepared.options.cache_pages else None
-    indexing = Indexing(site_dir, search_cache)
+    indexing = Indexing(site_dir, None if later else search_cache, staged=later is not None)
     try:
         build.write_artefacts(site_dir)
         lines.append(build.write_editor(site_dir, site_url, preview))
     except BaseException:
         indexing.stop()
         raise
-    report = indexing.finish()
-    lines.append(report.line())
+    if later is not None:
+        _catching.append(Catching(indexing, build.to_index, later))
+    else:
+        report = indexing.finish()
+        lines.append(report.line())
+        if report.pages != build.to_index:  # a page Pagefind could not read: the build fails
+            warnings.append(missing_from_index(report.pages, build.to_index))
     # a portal's harvested actions (their records kept in .cache between builds)
     harvested = write_harvested(site_dir, build.site, build.cache("index-recolte"))
     if harvested:
@@ -110,8 +123,6 @@ def publish(
             f"Recherche d'actions : {plural(harvested, 'fiche action', 'fiches actions')} des "
             "territoires récoltés indexées (sur leurs propres sites)."
         )
-    if report.pages != build.to_index:  # a page Pagefind could not read: the build fails
-        warnings.append(missing_from_index(report.pages, build.to_index))
     if not build.only_preview:  # a preview of one territory does not use every entry
         for folder in MEMO_FOLDERS:
             prune_older(build.cache(folder), "*.json")
@@ -121,6 +132,15 @@ def publish(
     drawn = agree(stats["drawn"], "dessinée")
     lines.append(f"Images de partage : {stats['drawn']} {drawn}, {stats['cached']} en cache.")
     return lines, warnings
+
+
+_catching: list[Catching] = []  # the preview's search index, being finished (see publish)
+
+
+def stop_catching() -> None:
+    """The preview rebuilds (or stops): the index of the former build is abandoned."""
+    while _catching:
+        _catching.pop().stop()
 
 
 _HANDED: ContextVar[Prepared | None] = ContextVar("prepared_site", default=None)

@@ -23,7 +23,9 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +36,7 @@ from tisite.generate.actionplan import axis_label
 from tisite.publish.diskcache import versions
 
 BUNDLE = "pagefind"  # folder of the site where the index goes
+STAGED = ".pagefind-en-cours"  # the preview's index while Pagefind writes it (see Indexing)
 # A national portal's second index: the fiches actions of its harvested territories (their
 # pages are on their own sites), merged into the first one by the action finder (trouveur.js).
 HARVESTED = "pagefind-portail"
@@ -151,10 +154,13 @@ class Indexing:
     started once the pages are written, it runs while the build writes its other files
     (images, email copies); :meth:`finish` waits for it."""
 
-    def __init__(self, site_dir: Path, cache_dir: Path | None = None) -> None:
+    def __init__(self, site_dir: Path, cache_dir: Path | None = None, staged: bool = False) -> None:
         """``cache_dir``: where the indexes of former builds are kept (.cache/recherche); when
-        one was made from exactly the pages now written, it is copied instead of re-indexing."""
+        one was made from exactly the pages now written, it is copied instead of re-indexing.
+        ``staged`` (the preview, whose pages are served while Pagefind runs): the index is
+        written beside ``pagefind/`` and renamed once whole, so that a served index is whole."""
         self.site_dir = site_dir
+        self.output = STAGED if staged else BUNDLE
         self.start = time.perf_counter()
         self.process: subprocess.Popen[str] | None = None
         self.error = ""
@@ -163,7 +169,7 @@ class Indexing:
             "--site",
             str(site_dir),
             "--output-subdir",
-            BUNDLE,
+            self.output,
             "--force-language",
             LANGUAGE,
             # the « ¶ » links of headings are not words of the page
@@ -235,9 +241,12 @@ class Indexing:
             ) from None
         if self.process.returncode != 0:
             raise _failure((err or out).strip()[-2000:])
-        for path in (self.site_dir / BUNDLE).iterdir():
+        for path in (self.site_dir / self.output).iterdir():
             if UNUSED.match(path.name):
                 path.unlink()
+        if self.output != BUNDLE:
+            shutil.rmtree(self.site_dir / BUNDLE, ignore_errors=True)
+            (self.site_dir / self.output).rename(self.site_dir / BUNDLE)
         pages = re.search(r"Indexed (\d+) pages?", out)
         words = re.search(r"Indexed (\d+) words?", out)
         report = IndexReport(
@@ -254,6 +263,45 @@ class Indexing:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.communicate()
+
+
+class Catching:
+    """The preview's index, finished in the background: the edited page is shown as soon as it
+    is written, and the search catches up a few seconds later (``report`` gets the lines:
+    information, warnings). ``stop`` ends it before the next rebuild empties the site."""
+
+    def __init__(
+        self,
+        indexing: Indexing,
+        expected: int,
+        report: Callable[[list[str], list[str]], None],
+    ) -> None:
+        self.indexing, self.expected, self.report = indexing, expected, report
+        self.stopped = False
+        self.thread = threading.Thread(target=self._wait, name="pagefind", daemon=True)
+        self.thread.start()
+
+    def _wait(self) -> None:
+        try:
+            done = self.indexing.finish()
+        except ContentError as exc:
+            if not self.stopped:
+                self.report([], [exc.report()])
+            return
+        if self.stopped:
+            return
+        found, expected = done.pages, self.expected
+        missing = [missing_from_index(found, expected)] if found != expected else []
+        self.report([done.line()], missing)
+
+    def stop(self) -> None:
+        """Pagefind killed (its thread then ends), waited for: nothing writes into the site any
+        more."""
+        self.stopped = True
+        process = self.indexing.process
+        if process is not None and process.poll() is None:
+            process.kill()
+        self.thread.join()
 
 
 def missing_from_index(indexed: int, expected: int) -> str:
