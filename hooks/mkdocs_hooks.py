@@ -146,7 +146,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         "nav": config.nav,
     }
     options: settings.BuildSettings = _state["prepared"].options
-    build.plan_page_cache(parts, enabled=options.cache_pages)
+    # the preview: every generated page (only those an edit changed are rendered again)
+    build.plan_page_cache(parts, enabled=options.cache_pages, every_page=_command["preview"])
     for page in build.pages:
         files.append(File.generated(config, page.path, content=""))
     for path, content in build.mkdocs_assets():

@@ -7,6 +7,7 @@ import filecmp
 import json
 import os
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import pytest
 
 from conftest import built_copy, copy_project, ti_inprocess
 from pagefind_index import indexed_pages
+from tisite import pipeline
+from tisite.build import SiteBuild
 
 HDC = "hainaut-douaisis-cambresis"
 LETTRES = f"territoires/{HDC}/lettres"
@@ -288,3 +291,55 @@ def test_a_ready_page_is_kept_whole() -> None:
     kept = page.as_json()
     assert set(kept) == {f.name for f in dataclasses.fields(Ready)}
     assert Ready.from_json(json.loads(json.dumps(kept))) == page
+
+
+def _preview_build(project: Path, site: str, command: str) -> str:
+    """A build by the engine as its ``serve`` (``command="serve"``: the preview) or ``build``
+    command starts it, in this process; returns its log. The hooks are put back as a build's."""
+    import logging
+
+    from mkdocs.commands.build import build as engine_build
+    from mkdocs.config import load_config
+
+    lines: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / site))
+    try:
+        config.plugins.on_startup(command=command, dirty=False)
+        engine_build(config)
+        for catching in pipeline._catching:  # the preview's search index, let finish
+            catching.thread.join(60)
+    finally:
+        config.plugins.on_startup(command="build", dirty=False)
+        config.plugins.on_shutdown()  # the preview's search index, if still being made
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("command", ["serve", "build"])
+def test_the_preview_serves_every_unchanged_page_from_cache(project: Path, command: str) -> None:
+    """The preview builds again after each save: every generated page whose inputs did not
+    change is served from the page cache, not only the fiches and letters, and the pages are
+    those of a full render; an edited territory's pages are rendered again. Control: a build
+    for publication (``build``) caches the leaves only."""
+    _preview_build(project, "site-1", command)
+    log = _preview_build(project, "site-2", command)
+    generated = len(SiteBuild.load(project).pages)
+    assert served(log) == (generated if command == "serve" else LEAVES)
+    # the pages are the full render's (the preview's search index comes later: not compared)
+    for site in ("site-1", "site-2"):
+        shutil.rmtree(project / site / "pagefind", ignore_errors=True)
+    assert different_files(project / "site-1", project / "site-2") == []
+    if command == "build":
+        return
+    path = project / "territoires" / HDC / "territoire.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Hainaut", "Hainaut modifié", 1))
+    log = _preview_build(project, "site-3", command)
+    page = (project / "site-3" / HDC / "carte-identite" / "index.html").read_text("utf-8")
+    assert "Hainaut modifié" in page and served(log) < generated

@@ -246,10 +246,12 @@ class SiteBuild:
 
     # --- leaf pages served from the page cache (see pagecache) ------------------------------
 
-    def plan_page_cache(self, parts: dict[str, Any], enabled: bool) -> int:
+    def plan_page_cache(self, parts: dict[str, Any], enabled: bool, every_page: bool) -> int:
         """Decide which leaf pages are served from ``.cache/pages``; returns how many.
 
         ``parts``: what else the HTML depends on (configuration, navigation, address, engine).
+        ``every_page``: every generated page, not only the leaves (the preview, which builds
+        again after each save: only the pages an edit changed go through the theme again).
         """
         directory = self.cache("pages") if enabled else None
         settings = self.site.settings.model_dump(mode="json")
@@ -257,8 +259,10 @@ class SiteBuild:
         if directory is None:
             return 0
         # a page's own fields and front matter, and its finished HTML (make_html)
-        leaves = [(p.path, repr(p) + self.html[p.path].html) for p in self.pages if p.leaf]
-        return len(self.page_cache.plan(leaves))
+        cacheable = [
+            (p.path, repr(p) + self.html[p.path].html) for p in self.pages if p.leaf or every_page
+        ]
+        return len(self.page_cache.plan(cacheable))
 
     def search_facets(self, src_uri: str) -> dict[str, Any]:
         """What the search index files a page under (filters) and shows of it (details), for
