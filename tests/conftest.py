@@ -125,6 +125,28 @@ def override_in_copy(root: Path, module: str, code: str) -> dict[str, str]:
     return copied_hooks_env(root)
 
 
+def _forgetting(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def forgets(self: pytest.MonkeyPatch, *args: Any, **kwargs: Any) -> Any:
+        from tisite.memo import forget_all
+
+        forget_all()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            forget_all()
+
+    return forgets
+
+
+# Every monkeypatch (the fixture, MonkeyPatch.context(), switch_off) also forgets what this
+# process kept of former builds (tisite.memo: converted texts, territories' pages) when it
+# replaces or puts back a value: a build after a replaced function runs that function, as a new
+# process would, and nothing made by a replaced function outlives it.
+for _name in ("setattr", "delattr", "setitem", "delitem", "undo"):
+    setattr(pytest.MonkeyPatch, _name, _forgetting(getattr(pytest.MonkeyPatch, _name)))
+
+
 def switch_off(
     monkeypatch: pytest.MonkeyPatch, module: str, name: str, replacement: object
 ) -> None:

@@ -22,7 +22,7 @@ from tisite.content.errors import ContentError, Problem
 from tisite.content.loader import load_site, territory_dirs
 from tisite.content.models import SiteModel
 from tisite.editor import cms
-from tisite.generate import sharing
+from tisite.generate import reuse, sharing
 from tisite.generate.convert import markdown_settings
 from tisite.generate.pagehtml import Ready, check_links, ready_page
 from tisite.generate.render import Page, Rendered, Renderer
@@ -100,6 +100,10 @@ class SiteBuild:
     to_index: int = 0  # pages marked for the search index in this build (see search_facets)
     html: dict[str, Ready] = field(default_factory=dict)  # page file → its finished HTML
     notes: list[Problem] = field(default_factory=list)  # what the build reports, not an error
+    # territory slug → the key of its pages' inputs, and the HTML of a former build's pages
+    # made from the same inputs (see generate/reuse)
+    territory_keys: dict[str, str] = field(default_factory=dict)
+    reused_html: dict[str, Ready] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._by_path = {p.path: p for p in self.pages}
@@ -127,9 +131,16 @@ class SiteBuild:
             markdown_options=markdown_settings(root),
             root=root,
         )
-        pages = renderer.pages()
+        # a territory whose pages a former build of this process made from the same inputs
+        context = reuse.context_key(renderer, root)
+        keys = {t.slug: reuse.territory_key(context, t) for t in site.local}
+        known = {slug: made for slug, key in keys.items() if (made := reuse.kept(slug, key))}
+        pages = renderer.pages(known={slug: made.pages for slug, made in known.items()})
         files = renderer.assets() + assets.site_images(site, root / CACHE / "images")
-        return cls(site, renderer, pages, files, {p.path for p in pages}, root)
+        build = cls(site, renderer, pages, files, {p.path for p in pages}, root)
+        build.territory_keys = keys
+        build.reused_html = {path: r for made in known.values() for path, r in made.html.items()}
+        return build
 
     def theme_settings(self, docs_dir: Path) -> dict[str, Any]:
         """Values for the theme's templates, HTML-escaped: MkDocs templates print them raw."""
@@ -181,6 +192,9 @@ class SiteBuild:
         cache, settings = self.cache("html"), [converter.extensions, converter.options]
         self.html = {}
         for index, page in enumerate(self.pages):
+            if page.path in self.reused_html:  # a territory's pages made by a former build
+                self.html[page.path] = self.reused_html[page.path]
+                continue
             self.html[page.path] = ready_page(
                 cache,
                 settings,
@@ -207,6 +221,17 @@ class SiteBuild:
         errors, self.notes = check_links(self.html, files, self.locate)
         if problems or errors:
             raise ContentError(problems + errors)
+        self._keep_territories()
+
+    def _keep_territories(self) -> None:
+        """Each territory's pages, as made in this build, for the next build of this process
+        (generate/reuse): their bodies are dropped already, their finished HTML is held by
+        this build anyway."""
+        made: dict[str, reuse.Made] = {}
+        for slug, key in self.territory_keys.items():
+            pages = tuple(self._by_path[p.path] for p in self.renderer.by_territory[slug])
+            made[slug] = reuse.Made(key, pages, {p.path: self.html[p.path] for p in pages})
+        reuse.keep(made)
 
     def swallowed_message(self, src_uri: str) -> str:
         """The French warning for a page whose contributor text left a tag open."""

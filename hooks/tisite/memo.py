@@ -11,9 +11,10 @@ first.
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
 
@@ -25,6 +26,7 @@ class Recent(Generic[V]):
         self.size = size
         self._kept: OrderedDict[Hashable, V] = OrderedDict()
         self.hits = self.misses = 0
+        _ALL.add(self)
 
     def get(self, key: Hashable, produce: Callable[[], V]) -> V:
         try:
@@ -45,3 +47,23 @@ class Recent(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._kept)
+
+    def peek(self, key: Hashable) -> V | None:
+        return self._kept.get(key)
+
+    def put(self, key: Hashable, value: V) -> None:
+        self._kept[key] = value
+        self._kept.move_to_end(key)
+        if len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+
+
+_ALL: weakref.WeakSet[Recent[Any]] = weakref.WeakSet()
+
+
+def forget_all() -> None:
+    """Every result kept in this process forgotten: the next build starts as in a new process
+    (the tests do so when they replace a function of the code, which a real process never
+    does)."""
+    for recent in list(_ALL):
+        recent.clear()

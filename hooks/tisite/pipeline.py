@@ -123,7 +123,9 @@ def publish(
             f"Recherche d'actions : {plural(harvested, 'fiche action', 'fiches actions')} des "
             "territoires récoltés indexées (sur leurs propres sites)."
         )
-    if not build.only_preview:  # a preview of one territory does not use every entry
+    # a preview of one territory does not use every entry; a preview prunes nothing (the
+    # next `ti build` does): each of its rebuilds would read the dates of every entry again
+    if not build.only_preview and later is None:
         for folder in MEMO_FOLDERS:
             prune_older(build.cache(folder), "*.json")
     # the mark of a folder a build made: the only kind a later build replaces (see workspace)

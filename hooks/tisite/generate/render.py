@@ -416,9 +416,14 @@ class Renderer:
     ) -> Card:
         return Card(title, kind, t.nom if t else None, figure, self.site.settings.titre)
 
-    def pages(self) -> list[Page]:
+    def pages(self, known: dict[str, tuple[Page, ...]] | None = None) -> list[Page]:
         """Every generated page. A one-territory site (``SiteModel.own_territory``) has no
-        network pages: the territory's home is the site's (see urls.set_home_territory)."""
+        network pages: the territory's home is the site's (see urls.set_home_territory).
+        ``known``: territories whose pages a former build made from the same inputs (see
+        reuse), by slug; theirs are not made again. ``by_territory`` records each territory's
+        pages."""
+        known = known or {}
+        self.by_territory: dict[str, tuple[Page, ...]] = {}
         own = self.site.own_territory is not None
         pages = [] if own else self.network_pages()
         for name, title, template in INFORMATION_PAGES:
@@ -446,7 +451,10 @@ class Renderer:
         if not own:
             pages.extend(self.finder_pages())
         for territory in self.site.local:  # a portal's harvested territories are on their sites
-            pages.extend(self.territory_pages(territory))
+            slug = territory.slug
+            made = known.get(slug) or tuple(self.territory_pages(territory))
+            self.by_territory[slug] = made
+            pages.extend(made)
         return pages
 
     def network_pages(self) -> list[Page]:

@@ -19,6 +19,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from tisite.memo import Recent
+
 FORMAT = "2"  # bump when what is stored changes shape: every entry is made again
 PRUNE_DAYS = 30
 # Folders of .cache/ that diskcache.memo fills (a page's finished HTML, email versions,
@@ -90,26 +92,35 @@ def new_build() -> None:
     code_digest.cache_clear()
 
 
+_RECENT: Recent[Any] = Recent(16384)  # the values of this process's builds (tisite.memo)
+
+
 def memo(directory: Path | None, material: Any, produce: Callable[[], Any]) -> Any:
     """``produce()``, kept on disk under a hash of ``material`` and of the code (JSON values).
 
     For generated files that are slow to make and depend on few inputs (email versions of a
-    letter, a territory's iCalendar agenda): an unchanged input costs one file read.
+    letter, a territory's iCalendar agenda, a page's finished HTML): an unchanged input costs
+    one file read, and nothing in a process that builds again (``ti serve``), which keeps the
+    values it read or made by the same key. A value is shared: callers never modify it.
     """
     if directory is None:
         return produce()
     path = directory / f"{signature({'memo': material})[:32]}.json"
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass  # absent or unreadable: produced again
-    else:
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: kept by prune_older
+
+    def read_or_make() -> Any:
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass  # absent or unreadable: produced again
+        else:
+            with contextlib.suppress(OSError):
+                os.utime(path)  # recently used: kept by prune_older
+            return value
+        value = produce()
+        atomic_write(path, json.dumps(value, ensure_ascii=False).encode("utf-8"))
         return value
-    value = produce()
-    atomic_write(path, json.dumps(value, ensure_ascii=False).encode("utf-8"))
-    return value
+
+    return _RECENT.get(str(path), read_or_make)
 
 
 def kept(directory: Path | None, key: str, produce: Callable[[], bytes]) -> bytes:

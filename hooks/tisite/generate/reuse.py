@@ -1,0 +1,96 @@
+"""A territory's generated pages, kept from one build to the next within one process (``ti
+serve`` builds again after each save, a test session builds the same sites again): when
+nothing a territory's pages are made from changed, its pages and their finished HTML are those
+of the last build; only the edited territory and the pages across territories are made again.
+
+A territory's pages (``Renderer.territory_pages``, then ``SiteBuild.make_html``) are made from
+the territory itself (everything loaded from its folder), the build's context (the project,
+the day, the site's address and settings, the reference data, the files' commit dates, the
+Markdown settings, the home territory, the harvested territories linked to) and our code and
+templates (``diskcache.code_digest``). The key is a hash of all of it; the territory and the
+objects of the context are hashed as pickled (equal bytes: equal content), so that a field
+added to a model is part of the key without a change here. Only the last build's pages of
+each territory are kept: memory holds one site's finished HTML, as a build does anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tisite import urls
+from tisite.content.models import Territory
+from tisite.memo import Recent
+from tisite.publish.diskcache import code_digest
+
+if TYPE_CHECKING:
+    from tisite.generate.pagehtml import Ready
+    from tisite.generate.render import Page, Renderer
+
+
+@dataclass(frozen=True)
+class Made:
+    """A territory's pages as the last build left them (their bodies dropped, see
+    ``Rendered.head_only``) and their finished HTML, under the key they were made with."""
+
+    key: str
+    pages: tuple[Page, ...]
+    html: dict[str, Ready]
+
+
+_kept: Recent[Made] = Recent(1_000_000)  # territory slug → its pages of the last build
+
+
+def _pickled(value: object) -> bytes:
+    """``value`` as pickled; a value that cannot be pickled gets bytes of its own that no
+    other value has (its pages are then never reused: reuse needs proof of sameness)."""
+    try:
+        return pickle.dumps(value, protocol=5)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return b"unpicklable:" + os.urandom(16)
+
+
+def context_key(renderer: Renderer, root: Path | None) -> bytes:
+    """What every territory's pages are made from besides the territory (see the module)."""
+    site = renderer.site
+    context = (
+        code_digest(),
+        str(root),
+        renderer.today.isoformat(),
+        renderer.site_url,
+        site.settings,
+        site.reference_source,
+        sorted(renderer.file_dates.items()),
+        renderer.converter.settings,
+        site.home,
+        urls.home_territory(),
+        sorted(renderer.remote.items()),
+    )
+    return hashlib.sha256(_pickled(context)).digest()
+
+
+def territory_key(context: bytes, territory: Territory) -> str:
+    digest = hashlib.sha256(context)
+    digest.update(_pickled(territory))
+    return digest.hexdigest()
+
+
+def kept(slug: str, key: str) -> Made | None:
+    """The territory's pages of the last build, when made from the very same inputs."""
+    made = _kept.peek(slug)
+    return made if made is not None and made.key == key else None
+
+
+def keep(made: dict[str, Made]) -> None:
+    """This build's pages of each territory, for the next build (the others are forgotten)."""
+    _kept.clear()
+    for slug, pages in made.items():
+        _kept.put(slug, pages)
+
+
+def forget() -> None:
+    _kept.clear()
