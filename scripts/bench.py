@@ -42,10 +42,14 @@ import platform
 import random
 import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -432,27 +436,6 @@ def row(cells: list[str], widths: list[int]) -> str:
     return "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in pairs)
 
 
-# `ti serve` rebuilds in the process that already built once (modules imported, theme read):
-# the times of such rebuilds after a first build (argv[3] rebuilds), of one territory
-# (argv[4]) or of the whole site (argv[4] empty), each after a line is added to argv[5].
-SERVE_REBUILD = """
-import json, sys, time
-from pathlib import Path
-from tisite import pipeline
-root, out, count = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-only = {"territoire": sys.argv[4]} if sys.argv[4] else {}
-edited = Path(sys.argv[5])
-times = []
-for _ in range(1 + count):
-    with edited.open("a", encoding="utf-8") as text:
-        text.write("\\nUne ligne de plus.\\n")
-    start = time.perf_counter()
-    pipeline.build(root, out, **only)
-    times.append(time.perf_counter() - start)
-print(json.dumps(times[1:]))
-"""
-
-
 def after_edit(edited: Path, command: list[str], root: Path) -> Run:
     """``command`` after an edit (a line added to ``edited``): with nothing changed, a build
     keeps the site folder as it is (tisite.publish.uptodate) and would measure nothing."""
@@ -461,23 +444,58 @@ def after_edit(edited: Path, command: list[str], root: Path) -> Run:
     return run(command, cwd=root)
 
 
-def serve_rebuild(
-    root: Path, out: Path, repetitions: int, edited: Path, territory: str = ""
-) -> Series:
-    """Wall seconds of rebuilds after an edit inside a running process (as in `ti serve`), of
-    one territory or (``territory`` empty) of the whole site; CPU and memory are not measured
-    for them (0)."""
-    env = {**ENV, "PYTHONPATH": str(root / "hooks")}
-    count = str(max(1, repetitions))
-    done = subprocess.run(
-        [PYTHON, "-c", SERVE_REBUILD, str(root), str(out), count, territory, str(edited)],
+def _get(url: str, timeout: float) -> str:
+    with urllib.request.urlopen(url, timeout=timeout) as answer:
+        return str(answer.read().decode())
+
+
+def serve_rebuild(root: Path, repetitions: int, edited: Path, territory: str = "") -> Series:
+    """Wall seconds from a save to the page that shows it, in a running `ti serve` of one
+    territory or (``territory`` empty) of the whole site: a line is added to ``edited``, then
+    the preview's live-reload address answers with a new version once the rebuild is visible
+    (the moment the open page reloads). Before the next edit, the preview's search index has
+    caught up (it is made in the background). CPU and memory are not measured (0)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    only = ["--territoire", territory] if territory else []
+    command = ti(root, "serve", "--adresse", f"127.0.0.1:{port}", *only)
+    server = subprocess.Popen(
+        command,
         cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
-    times = json.loads(done.stdout.strip().splitlines()[-1])
+    base = f"http://127.0.0.1:{port}"
+    times = []
+    try:
+        deadline = time.monotonic() + 1800  # a national first build on a slow machine
+        while True:  # the first build is served, and its search index
+            try:
+                _get(f"{base}/pagefind/pagefind-entry.json", 5)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"ti serve ne répond pas sur {base}") from None
+                time.sleep(0.2)
+        version = _get(f"{base}/livereload/0/0", 60)
+        for index in range(max(1, repetitions)):
+            with edited.open("a", encoding="utf-8") as text:
+                text.write("\nUne ligne de plus.\n")
+            start = time.perf_counter()
+            version = _get(f"{base}/livereload/{version}/{index + 1}", 600)
+            times.append(time.perf_counter() - start)
+            while True:  # the search caught up: the machine is idle again
+                try:
+                    _get(f"{base}/pagefind/pagefind-entry.json", 5)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
     return Series([Run(t, 0.0, 0.0, "") for t in times])
 
 
@@ -532,10 +550,8 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
         edited = root / "territoires" / "territoire-001" / "lettres" / "1.md"
         runs = [after_edit(edited, preview_command, root) for _ in range(max(1, repetitions))]
         preview = Series(runs)
-        rebuild = serve_rebuild(
-            root, work / f"apercu-serve-{n}", repetitions, edited, "territoire-001"
-        )
-        whole = serve_rebuild(root, work / f"apercu-site-{n}", repetitions, edited)
+        rebuild = serve_rebuild(root, repetitions, edited, "territoire-001")
+        whole = serve_rebuild(root, repetitions, edited)
         preview_pages = measure_site(preview_dir).pages
         for label, key in (
             ("ti build à froid (rien en cache)", "cold"),
@@ -565,9 +581,9 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
             )
         label_preview = f"aperçu d'un territoire ({preview_pages} pages)"
         print(row([label_preview, str(n), "", preview.cell("wall"), preview.cell("cpu")], widths))
-        label_rebuild = "  le même, reconstruit dans ti serve (processus déjà lancé)"
+        label_rebuild = "  le même dans ti serve : de l'enregistrement à la page rechargée"
         print(row([label_rebuild, str(n), "", rebuild.cell("wall")], widths))
-        label_whole = "aperçu du site entier, reconstruit dans ti serve après une modification"
+        label_whole = "ti serve du site entier : de l'enregistrement à la page rechargée"
         print(row([label_whole, str(n), str(ours.pages), whole.cell("wall")], widths))
         searched = bench_search(n, root, plain_roots["plain"], repetitions)
         results.append(
@@ -943,9 +959,9 @@ def main() -> int:
                 f"    page moyenne {r['mean_kb']:.1f} Ko (< 60) ; "
                 f"mémoire : notre processus {r['own']:.0f} Mo (< 400 à N=183), avec Pagefind "
                 f"et les images {r['peak']:.0f} Mo ; "
-                f"aperçu {r['preview']:.1f} s (< 1,5), reconstruit dans ti serve "
-                f"{r['rebuild']:.1f} s ; site entier reconstruit dans ti serve après une "
-                f"modification {r['whole_preview']:.1f} s (< 2 à N=183) ; images redessinées "
+                f"aperçu {r['preview']:.1f} s (< 1,5) ; ti serve, de l'enregistrement à la "
+                f"page rechargée : un territoire {r['rebuild']:.1f} s, site entier "
+                f"{r['whole_preview']:.1f} s (< 2 à N=183) ; images redessinées "
                 "sans changement : "
                 f"{r['redrawn']:.0f} (0)"
             )
