@@ -3,7 +3,8 @@ purpose: the engine wraps each page's ready HTML in the theme and the navigation
 
 In the order the engine calls these events:
 
-1. on_startup: remember whether this is the preview (``serve``);
+1. on_startup: remember whether this is the preview (``serve``), which keeps what it made from
+   one build to the next (tisite.memo);
 2. on_config: take the site the pipeline prepared, or prepare it here when the engine runs by
    hand (pipeline.prepare: load, validate, model, every page's HTML, links and addresses
    checked); the theme's values escaped;
@@ -36,7 +37,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, clean_directory
 
-from tisite import pipeline, settings
+from tisite import memo, pipeline, settings
 from tisite.adapters import themenav
 from tisite.adapters.memory import PageCounter
 from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
@@ -66,6 +67,8 @@ def on_startup(*, command: str, dirty: bool) -> None:
     """Once per process: the preview allows the live-reload script."""
     # `mkdocs serve` injects an inline live-reload script: the preview's policy allows it.
     _command["preview"] = command == "serve"
+    if command == "serve":  # it builds again after each save: what did not change is kept
+        memo.keep_between_builds()
 
 
 class _Collect(logging.Handler):

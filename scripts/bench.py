@@ -449,9 +449,12 @@ def _get(url: str, timeout: float) -> str:
         return str(answer.read().decode())
 
 
-def serve_rebuild(root: Path, repetitions: int, edited: Path, territory: str = "") -> Series:
+def serve_rebuild(
+    root: Path, repetitions: int, edited: Path, edited_page: str, territory: str = ""
+) -> Series:
     """Wall seconds from a save to the page that shows it, in a running `ti serve` of one
-    territory or (``territory`` empty) of the whole site: a line is added to ``edited``, then
+    territory or (``territory`` empty) of the whole site: a line is added to ``edited`` (a
+    letter: no change of navigation; the page ``edited_page`` must show it), then
     the preview's live-reload address answers with a new version once the rebuild is visible
     (the moment the open page reloads). Before the next edit, the preview's search index has
     caught up (it is made in the background). CPU and memory are not measured (0)."""
@@ -469,30 +472,38 @@ def serve_rebuild(root: Path, repetitions: int, edited: Path, territory: str = "
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    times = []
-    try:
-        deadline = time.monotonic() + 1800  # a national first build on a slow machine
-        while True:  # the first build is served, and its search index
+
+    def index_served(seconds: float) -> None:
+        """The preview's search index is served (made in the background after each build)."""
+        deadline = time.monotonic() + seconds
+        while True:
             try:
                 _get(f"{base}/pagefind/pagefind-entry.json", 5)
-                break
+                return
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"ti serve ne répond pas sur {base}") from None
+                    raise SystemExit(f"ti serve ne sert pas son index sur {base}") from None
                 time.sleep(0.2)
+
+    times = []
+    try:
+        index_served(1800)  # the first build (a national one, on a slow machine)
         version = _get(f"{base}/livereload/0/0", 60)
         for index in range(max(1, repetitions)):
             with edited.open("a", encoding="utf-8") as text:
                 text.write("\nUne ligne de plus.\n")
             start = time.perf_counter()
-            version = _get(f"{base}/livereload/{version}/{index + 1}", 600)
+            seen = version
+            while seen == version:  # the server answers a poll after 60 s with no change
+                seen = _get(f"{base}/livereload/{version}/{index + 1}", 600)
+                if time.perf_counter() - start > 1800:
+                    raise SystemExit("ti serve n'a pas reconstruit après la modification")
+            version = seen
             times.append(time.perf_counter() - start)
-            while True:  # the search caught up: the machine is idle again
-                try:
-                    _get(f"{base}/pagefind/pagefind-entry.json", 5)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            written = edited.read_text(encoding="utf-8").count("Une ligne de plus.")
+            if _get(f"{base}/{edited_page}", 60).count("Une ligne de plus.") != written:
+                raise SystemExit("la page modifiée ne montre pas la modification")
+            index_served(600)  # the search caught up: the machine is idle again
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
@@ -550,8 +561,9 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
         edited = root / "territoires" / "territoire-001" / "lettres" / "1.md"
         runs = [after_edit(edited, preview_command, root) for _ in range(max(1, repetitions))]
         preview = Series(runs)
-        rebuild = serve_rebuild(root, repetitions, edited, "territoire-001")
-        whole = serve_rebuild(root, repetitions, edited)
+        letter_page = "territoire-001/lettres/1/"
+        rebuild = serve_rebuild(root, repetitions, edited, letter_page, "territoire-001")
+        whole = serve_rebuild(root, repetitions, edited, letter_page)
         preview_pages = measure_site(preview_dir).pages
         for label, key in (
             ("ti build à froid (rien en cache)", "cold"),
@@ -581,9 +593,9 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
             )
         label_preview = f"aperçu d'un territoire ({preview_pages} pages)"
         print(row([label_preview, str(n), "", preview.cell("wall"), preview.cell("cpu")], widths))
-        label_rebuild = "  le même dans ti serve : de l'enregistrement à la page rechargée"
+        label_rebuild = "  le même dans ti serve : une lettre enregistrée, la page rechargée"
         print(row([label_rebuild, str(n), "", rebuild.cell("wall")], widths))
-        label_whole = "ti serve du site entier : de l'enregistrement à la page rechargée"
+        label_whole = "ti serve du site entier : une lettre enregistrée, la page rechargée"
         print(row([label_whole, str(n), str(ours.pages), whole.cell("wall")], widths))
         searched = bench_search(n, root, plain_roots["plain"], repetitions)
         results.append(
@@ -959,7 +971,7 @@ def main() -> int:
                 f"    page moyenne {r['mean_kb']:.1f} Ko (< 60) ; "
                 f"mémoire : notre processus {r['own']:.0f} Mo (< 400 à N=183), avec Pagefind "
                 f"et les images {r['peak']:.0f} Mo ; "
-                f"aperçu {r['preview']:.1f} s (< 1,5) ; ti serve, de l'enregistrement à la "
+                f"aperçu {r['preview']:.1f} s (< 1,5) ; ti serve, une lettre enregistrée, la "
                 f"page rechargée : un territoire {r['rebuild']:.1f} s, site entier "
                 f"{r['whole_preview']:.1f} s (< 2 à N=183) ; images redessinées "
                 "sans changement : "

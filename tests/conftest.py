@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from synthetic import copy_entries
+from tisite.memo import keep_between_builds
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_ENTRIES = ("mkdocs.yml", "site.yml", "docs", "territoires", "hooks", "urls-publiees.txt")
@@ -138,6 +139,10 @@ def _forgetting(method: Callable[..., Any]) -> Callable[..., Any]:
 
     return forgets
 
+
+# The test session builds again and again in one process, as `ti serve` does: it keeps what a
+# build made for the next one (tisite.memo), so that what a preview reuses is tested too.
+keep_between_builds()
 
 # Every monkeypatch (the fixture, MonkeyPatch.context(), switch_off) also forgets what this
 # process kept of former builds (tisite.memo: converted texts, territories' pages) when it

@@ -29,7 +29,7 @@ MEMOS = [(yamlio, "_LOADED"), (render, "_FIELDS"), (publishing, "_TEXTS")]
 def fresh_memos(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Empty memos for the test (the session's builds filled them), the session's put back."""
     for module, name in MEMOS:
-        monkeypatch.setattr(module, name, Recent(getattr(module, name).size))
+        monkeypatch.setattr(module, name, Recent())
     yield
 
 
@@ -87,7 +87,7 @@ def test_an_edit_shows_in_the_next_build_of_the_same_process(
     assert OLD_BODY.casefold() in described
     if blind:
         for module, name in MEMOS:
-            monkeypatch.setattr(module, name, Blind(getattr(module, name).size))
+            monkeypatch.setattr(module, name, Blind())
         reuse.forget()  # the territories' pages made again: the blind memos filled
         _build(project)
     hits = {name: getattr(module, name).hits for module, name in MEMOS}
@@ -108,19 +108,48 @@ def test_an_edit_shows_in_the_next_build_of_the_same_process(
     assert NEW_LINK in page and OLD_LINK not in page and NEW_BODY in page
 
 
-def test_the_least_recently_used_result_leaves_first() -> None:
-    memo: Recent[int] = Recent(2)
+def test_what_the_last_build_did_not_use_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At most two builds' results: a result the last build used stays for the next build,
+    one it did not use goes when a build starts. Off (a process that builds once), nothing
+    is kept at all."""
+    from tisite import memo
+
+    recent: Recent[int] = Recent()
     made: list[str] = []
 
     def make(key: str) -> int:
         made.append(key)
         return len(made)
 
-    assert memo.get("a", lambda: make("a")) == 1
-    assert memo.get("b", lambda: make("b")) == 2
-    assert memo.get("a", lambda: make("a")) == 1  # kept; « a » used last
-    memo.get("c", lambda: make("c"))  # « b » leaves
-    assert memo.get("a", lambda: make("a")) == 1
-    assert memo.get("b", lambda: make("b")) == 4  # made again
-    assert made == ["a", "b", "c", "b"] and len(memo) == 2
-    assert (memo.hits, memo.misses) == (2, 4)
+    assert recent.get("a", lambda: make("a")) == 1
+    assert recent.get("b", lambda: make("b")) == 2
+    recent.new_build()  # the next build uses « a » only
+    assert recent.get("a", lambda: make("a")) == 1
+    recent.new_build()  # « b » was not used by the last build: gone
+    assert recent.get("b", lambda: make("b")) == 3
+    assert recent.get("a", lambda: make("a")) == 1
+    assert made == ["a", "b", "b"] and (recent.hits, recent.misses) == (2, 3)
+    monkeypatch.setitem(memo._on, "kept", False)  # `ti build`, `ti check`
+    assert recent.get("c", lambda: make("c")) == 4
+    assert recent.get("c", lambda: make("c")) == 5 and recent.peek("c") is None
+
+
+def test_a_disk_memo_is_answered_from_memory_in_the_same_process(tmp_path: Path) -> None:
+    """The disk memos (emails, agendas, a page's finished HTML) are read once per process;
+    another material is another value. Control: forgotten, the value is read from disk."""
+    from tisite import memo
+    from tisite.publish import diskcache
+
+    made: list[int] = []
+
+    def produce() -> dict[str, int]:
+        made.append(1)
+        return {"n": len(made)}
+
+    assert diskcache.memo(tmp_path, ["a"], produce) == {"n": 1}
+    entry = next(tmp_path.glob("*.json"))
+    entry.write_text('{"n": 99}', encoding="utf-8")  # what the disk says now
+    assert diskcache.memo(tmp_path, ["a"], produce) == {"n": 1}  # from memory
+    assert diskcache.memo(tmp_path, ["b"], produce) == {"n": 2} and len(made) == 2
+    memo.forget_all()
+    assert diskcache.memo(tmp_path, ["a"], produce) == {"n": 99}  # read from disk again

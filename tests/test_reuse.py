@@ -4,28 +4,37 @@ whatever a territory's pages are made from changes them."""
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from pathlib import Path
 
 import pytest
 from test_page_cache import different_files
 
-from tisite import pipeline
+from tisite import pipeline, urls
 from tisite.generate import reuse
 
 HDC, GC = "hainaut-douaisis-cambresis", "grand-chatellerault"
 
 
-def _build(project: Path, site: str) -> dict[str, int]:
-    """An in-process build (the pipeline function); how many pages of each territory were
-    those of the former build."""
+def _build(project: Path, site: str) -> dict[str, tuple[int, int]]:
+    """An in-process build (the pipeline function); for each territory, how many of its pages
+    were those of the former build, and how many pages it has."""
     result = pipeline.build(project, project / site, cache_pages=False)
     assert result.prepared is not None
     build = result.prepared.build
     return {
-        slug: sum(p.path in build.reused_html for p in pages)
+        slug: (sum(p.path in build.reused_html for p in pages), len(pages))
         for slug, pages in build.renderer.by_territory.items()
     }
+
+
+def _all(counts: dict[str, tuple[int, int]]) -> bool:
+    return all(reused == total > 0 for reused, total in counts.values())
+
+
+def _none(counts: dict[str, tuple[int, int]]) -> bool:
+    return all(reused == 0 for reused, _ in counts.values())
 
 
 def _identity(project: Path, site: str) -> str:
@@ -44,10 +53,9 @@ def test_an_unchanged_territory_is_not_made_again_and_an_edited_one_is(
     Negative control: a key blind to the territory serves its former pages."""
     reuse.forget()
     first = _build(project, "site-1")
-    assert set(first) == {HDC, GC} and not any(first.values())
+    assert set(first) == {HDC, GC} and _none(first)
     again = _build(project, "site-2")
-    pages = {slug: count for slug, count in again.items()}
-    assert all(pages.values())  # every page of every territory
+    assert _all(again)  # every page of every territory
     assert different_files(project / "site-1", project / "site-2") == []
     if blind:
         monkeypatch.setattr(reuse, "territory_key", lambda context, t: t.slug)
@@ -58,7 +66,7 @@ def test_an_unchanged_territory_is_not_made_again_and_an_edited_one_is(
     if blind:
         assert "Hainaut revu" not in _identity(project, "site-3")
         return
-    assert edited[HDC] == 0 and edited[GC] == pages[GC]
+    assert edited[HDC][0] == 0 and edited[GC] == again[GC]
     assert "Hainaut revu" in _identity(project, "site-3")
 
 
@@ -70,17 +78,20 @@ def test_what_every_territory_is_made_from_is_in_the_key(project: Path) -> None:
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("Lien vers cette section", "Aller à la section"), "utf-8")
-    assert not any(_build(project, "site-2").values())  # the Markdown settings
-    assert all(_build(project, "site-3").values())
+    assert _none(_build(project, "site-2"))  # the Markdown settings
+    assert _all(_build(project, "site-3"))
     settings = project / "site.yml"
     text = settings.read_text(encoding="utf-8")
     settings.write_text(text.replace("titre:", "titre: Nouveau", 1), encoding="utf-8")
-    assert not any(_build(project, "site-4").values())  # the site's settings
+    assert _none(_build(project, "site-4"))  # the site's settings
 
 
-def test_the_context_key_changes_with_each_input(project: Path) -> None:
+def test_the_context_key_changes_with_each_input(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every input of the context, changed alone, changes the key (the day, the address, the
-    commit dates, the home territory); the same inputs give the same key."""
+    commit dates, the harvested territories, the reference data, the home territory, the
+    code); the same inputs give the same key."""
     result = pipeline.build(project, project / "site", cache_pages=False)
     assert result.prepared is not None
     renderer = result.prepared.build.renderer
@@ -90,6 +101,8 @@ def test_the_context_key_changes_with_each_input(project: Path) -> None:
         "today": renderer.today.replace(year=renderer.today.year - 1),
         "site_url": "https://autre.example.org/",
         "file_dates": {**renderer.file_dates, "site.yml": renderer.today},
+        "remote": {"ailleurs": renderer.site.local[0]},
+        "site": dataclasses.replace(renderer.site, reference_source={"millesime": "1999"}),
     }
     for name, value in changes.items():
         kept = getattr(renderer, name)
@@ -98,6 +111,14 @@ def test_the_context_key_changes_with_each_input(project: Path) -> None:
         setattr(renderer, name, kept)
     assert reuse.context_key(renderer, project / "ailleurs") != before
     assert reuse.context_key(renderer, project) == before
+    home = urls.home_territory()
+    urls.set_home_territory(HDC if home != HDC else None)
+    try:
+        assert reuse.context_key(renderer, project) != before, "territoire d'accueil"
+    finally:
+        urls.set_home_territory(home)
+    monkeypatch.setattr(reuse, "code_digest", lambda: "code modifié")
+    assert reuse.context_key(renderer, project) != before, "code"
     territory = result.prepared.build.site.local[0]
     assert pickle.loads(pickle.dumps(territory)) == territory  # pickled whole
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from tisite import urls
+from tisite import memo, urls
 from tisite.content import history, schema, sources
 from tisite.content.errors import ContentError, Problem
 from tisite.content.loader import load_site, territory_dirs
@@ -117,9 +117,14 @@ class SiteBuild:
         today: dt.date | None = None,
         site_url: str | None = None,
         harvest: bool = False,
+        reuse_pages: bool = False,
     ) -> SiteBuild:
+        """The content loaded and every generated page made. ``reuse_pages`` (the pipeline,
+        which makes each page's HTML next): a territory whose pages a former build of this
+        process made from the same inputs gets them back, bodies dropped (see reuse)."""
         diskcache.new_build()  # code and templates are read again: one may have changed
         publishing.new_build()
+        memo.new_build()  # what the last build of this process did not use is forgotten
         site = load_site(root, only=only, drafts=drafts, harvest=harvest)
         renderer = Renderer(
             site,
@@ -134,7 +139,11 @@ class SiteBuild:
         # a territory whose pages a former build of this process made from the same inputs
         context = reuse.context_key(renderer, root)
         keys = {t.slug: reuse.territory_key(context, t) for t in site.local}
-        known = {slug: made for slug, key in keys.items() if (made := reuse.kept(slug, key))}
+        known = {
+            slug: made
+            for slug, key in keys.items()
+            if reuse_pages and (made := reuse.kept(slug, key))
+        }
         pages = renderer.pages(known={slug: made.pages for slug, made in known.items()})
         files = renderer.assets() + assets.site_images(site, root / CACHE / "images")
         build = cls(site, renderer, pages, files, {p.path for p in pages}, root)

@@ -63,6 +63,7 @@ def prepare(
         drafts=options.brouillons,
         site_url=site_url,
         harvest=options.moisson,
+        reuse_pages=True,
     )
     if not site_url:
         raise ContentError([Problem("mkdocs.yml", None, "site_url", SITE_URL_MISSING)])

@@ -115,7 +115,7 @@ def _safe_yaml() -> YAML:
     return yaml
 
 
-_LOADED: Recent[tuple[bool, Any]] = Recent(16384)  # a national site's files, several times
+_LOADED: Recent[tuple[bool, Any]] = Recent()  # a text parsed once per process (tisite.memo)
 
 
 def _fast_load(text: str) -> tuple[bool, Any]:

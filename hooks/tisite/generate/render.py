@@ -145,7 +145,7 @@ def _html_finalize(value: Any) -> Any:
     return Markup(html.escape(text, quote=False).replace('"', "&quot;"))
 
 
-_FIELDS: Recent[tuple[str, tuple[str, ...], tuple[Link, ...]]] = Recent(32768)
+_FIELDS: Recent[tuple[str, tuple[str, ...], tuple[Link, ...]]] = Recent()
 
 
 def _markdown_html(value: str | None) -> Markup:
@@ -337,16 +337,19 @@ class Renderer:
 
     def render(self, template: str, ici: str, **context: Any) -> Rendered:
         """A page's front matter and HTML; ``ici``: its address (links are written relative
-        to it)."""
+        to it). A territory's page (``t`` given) is not handed the whole site: it is made from
+        its territory and the build's context only, what reuse keys it by (a template that
+        reads ``site`` there fails, StrictUndefined)."""
         rendering = _Rendering(urls.page_file(ici), self.converter, [], set())
         token = _RENDERING.set(rendering)
+        whole = {} if "t" in context else {"site": self.site}
         try:
             text = self.env.get_template(template).render(
                 ici=ici,
-                site=self.site,
                 settings=self.site.settings,
                 reference=self.site.reference_source,
                 today=self.today,
+                **whole,
                 **context,
             )
         finally:

@@ -3,7 +3,9 @@ serve`` builds again after each save, a test session builds the same sites again
 nothing a territory's pages are made from changed, its pages and their finished HTML are those
 of the last build; only the edited territory and the pages across territories are made again.
 
-A territory's pages (``Renderer.territory_pages``, then ``SiteBuild.make_html``) are made from
+Only where the process keeps results between builds (tisite.memo.keep_between_builds): a
+``ti build`` keeps nothing. A territory's pages (``Renderer.territory_pages``, then
+``SiteBuild.make_html``) are made from
 the territory itself (everything loaded from its folder), the build's context (the project,
 the day, the site's address and settings, the reference data, the files' commit dates, the
 Markdown settings, the home territory, the harvested territories linked to) and our code and
@@ -42,7 +44,7 @@ class Made:
     html: dict[str, Ready]
 
 
-_kept: Recent[Made] = Recent(1_000_000)  # territory slug → its pages of the last build
+_kept: Recent[Made] = Recent()  # territory slug → its pages of the last build
 
 
 def _pickled(value: object) -> bytes:

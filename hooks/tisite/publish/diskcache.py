@@ -92,7 +92,7 @@ def new_build() -> None:
     code_digest.cache_clear()
 
 
-_RECENT: Recent[Any] = Recent(16384)  # the values of this process's builds (tisite.memo)
+_RECENT: Recent[Any] = Recent()  # the values of this process's builds (tisite.memo)
 
 
 def memo(directory: Path | None, material: Any, produce: Callable[[], Any]) -> Any:

@@ -543,7 +543,7 @@ def markdown_text(text: str | None) -> str | None:
     return _TEXTS.get(text, convert)  # the same text, the same result (tisite.memo)
 
 
-_TEXTS: Recent[str] = Recent(32768)
+_TEXTS: Recent[str] = Recent()
 
 
 _TEXT_TAGS = set(nh3.ALLOWED_TAGS) | {"table", "thead", "tbody", "tr", "td", "th", "img"}

@@ -161,6 +161,8 @@ class Indexing:
         written beside ``pagefind/`` and renamed once whole, so that a served index is whole."""
         self.site_dir = site_dir
         self.output = STAGED if staged else BUNDLE
+        if staged:  # what an abandoned indexing left
+            shutil.rmtree(site_dir / STAGED, ignore_errors=True)
         self.start = time.perf_counter()
         self.process: subprocess.Popen[str] | None = None
         self.error = ""
@@ -288,6 +290,12 @@ class Catching:
             if not self.stopped:
                 self.report([], [exc.report()])
             return
+        except OSError as exc:  # its folder, or the renaming of it (never a traceback)
+            if not self.stopped:
+                from tisite.adapters.buildlog import os_error_text
+
+                self.report([], [f"index de recherche de l'aperçu : {os_error_text(exc)}"])
+            return
         if self.stopped:
             return
         found, expected = done.pages, self.expected
@@ -302,6 +310,7 @@ class Catching:
         if process is not None and process.poll() is None:
             process.kill()
         self.thread.join()
+        shutil.rmtree(self.indexing.site_dir / STAGED, ignore_errors=True)
 
 
 def missing_from_index(indexed: int, expected: int) -> str:
