@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import types
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import chdir, contextmanager, redirect_stderr, redirect_stdout
@@ -126,11 +127,33 @@ def override_in_copy(root: Path, module: str, code: str) -> dict[str, str]:
     return copied_hooks_env(root)
 
 
+# The test session builds again and again in one process, as `ti serve` does: it keeps what a
+# build made for the next one (tisite.memo), so that what a preview reuses is tested too.
+keep_between_builds()
+
+
+def _is_code(target: object) -> bool:
+    """Whether a monkeypatch target is our code (a module, class or object of tisite or of the
+    hooks), as ``setattr(target, …)`` or ``setattr("tisite.x.y", …)`` name it."""
+    if isinstance(target, str):
+        module = target
+    elif isinstance(target, types.ModuleType):
+        module = target.__name__
+    else:
+        module = getattr(target, "__module__", None) or type(target).__module__
+    return str(module).startswith(("tisite", "mkdocs_hooks"))
+
+
 def _forgetting(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def forgets(self: pytest.MonkeyPatch, *args: Any, **kwargs: Any) -> Any:
         from tisite.memo import forget_all
 
+        if not (method.__name__ == "undo" and getattr(self, "_ti_code", False)) and not (
+            args and _is_code(args[0])
+        ):
+            return method(self, *args, **kwargs)
+        self._ti_code = True  # type: ignore[attr-defined]
         forget_all()
         try:
             return method(self, *args, **kwargs)
@@ -140,15 +163,11 @@ def _forgetting(method: Callable[..., Any]) -> Callable[..., Any]:
     return forgets
 
 
-# The test session builds again and again in one process, as `ti serve` does: it keeps what a
-# build made for the next one (tisite.memo), so that what a preview reuses is tested too.
-keep_between_builds()
-
-# Every monkeypatch (the fixture, MonkeyPatch.context(), switch_off) also forgets what this
-# process kept of former builds (tisite.memo: converted texts, territories' pages) when it
-# replaces or puts back a value: a build after a replaced function runs that function, as a new
-# process would, and nothing made by a replaced function outlives it.
-for _name in ("setattr", "delattr", "setitem", "delitem", "undo"):
+# A monkeypatch of our code (the fixture, MonkeyPatch.context(), switch_off) also forgets what
+# this process kept of former builds (tisite.memo: converted texts, territories' pages), when
+# it replaces a value and when it puts it back: a build after a replaced function runs that
+# function, as a new process would, and nothing made by a replaced function outlives it.
+for _name in ("setattr", "delattr", "undo"):
     setattr(pytest.MonkeyPatch, _name, _forgetting(getattr(pytest.MonkeyPatch, _name)))
 
 

@@ -72,6 +72,7 @@ def _build(project: Path) -> tuple[str, str]:
     return page.read_text(encoding="utf-8"), described[0].casefold()  # headings in capitals
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("blind", [False, True])
 def test_an_edit_shows_in_the_next_build_of_the_same_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_memos: None, blind: bool

@@ -323,6 +323,7 @@ def _preview_build(project: Path, site: str, command: str) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("command", ["serve", "build"])
 def test_the_preview_serves_every_unchanged_page_from_cache(project: Path, command: str) -> None:
     """The preview builds again after each save: every generated page whose inputs did not

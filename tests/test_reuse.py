@@ -44,6 +44,7 @@ def _identity(project: Path, site: str) -> str:
     return page[page.index("<article") : page.index("</article>")]
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("blind", [False, True])
 def test_an_unchanged_territory_is_not_made_again_and_an_edited_one_is(
     project: Path, monkeypatch: pytest.MonkeyPatch, blind: bool
@@ -70,6 +71,7 @@ def test_an_unchanged_territory_is_not_made_again_and_an_edited_one_is(
     assert "Hainaut revu" in _identity(project, "site-3")
 
 
+@pytest.mark.lent
 def test_what_every_territory_is_made_from_is_in_the_key(project: Path) -> None:
     """The build's context (settings, day, address, Markdown settings, code…) is part of every
     territory's key: a change of it makes every territory's pages again."""
@@ -86,6 +88,7 @@ def test_what_every_territory_is_made_from_is_in_the_key(project: Path) -> None:
     assert _none(_build(project, "site-4"))  # the site's settings
 
 
+@pytest.mark.lent
 def test_the_context_key_changes_with_each_input(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
