@@ -24,8 +24,8 @@ def _build(project: Path, site: str) -> dict[str, tuple[int, int]]:
     assert result.prepared is not None
     build = result.prepared.build
     return {
-        slug: (sum(p.path in build.reused_html for p in pages), len(pages))
-        for slug, pages in build.renderer.by_territory.items()
+        slug: (sum(path in build.reused_html for path in paths), len(paths))
+        for slug, paths in build.renderer.by_territory.items()
     }
 
 

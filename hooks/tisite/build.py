@@ -238,7 +238,7 @@ class SiteBuild:
         this build anyway."""
         made: dict[str, reuse.Made] = {}
         for slug, key in self.territory_keys.items():
-            pages = tuple(self._by_path[p.path] for p in self.renderer.by_territory[slug])
+            pages = tuple(self._by_path[path] for path in self.renderer.by_territory[slug])
             made[slug] = reuse.Made(key, pages, {p.path: self.html[p.path] for p in pages})
         reuse.keep(made)
 

@@ -423,10 +423,10 @@ class Renderer:
         """Every generated page. A one-territory site (``SiteModel.own_territory``) has no
         network pages: the territory's home is the site's (see urls.set_home_territory).
         ``known``: territories whose pages a former build made from the same inputs (see
-        reuse), by slug; theirs are not made again. ``by_territory`` records each territory's
-        pages."""
+        reuse), by slug; theirs are not made again. ``by_territory`` records the paths of each
+        territory's pages (paths only: a page's body is freed once its HTML is made)."""
         known = known or {}
-        self.by_territory: dict[str, tuple[Page, ...]] = {}
+        self.by_territory: dict[str, tuple[str, ...]] = {}
         own = self.site.own_territory is not None
         pages = [] if own else self.network_pages()
         for name, title, template in INFORMATION_PAGES:
@@ -456,7 +456,7 @@ class Renderer:
         for territory in self.site.local:  # a portal's harvested territories are on their sites
             slug = territory.slug
             made = known.get(slug) or tuple(self.territory_pages(territory))
-            self.by_territory[slug] = made
+            self.by_territory[slug] = tuple(page.path for page in made)
             pages.extend(made)
         return pages
 
