@@ -149,9 +149,11 @@ def _forgetting(method: Callable[..., Any]) -> Callable[..., Any]:
     def forgets(self: pytest.MonkeyPatch, *args: Any, **kwargs: Any) -> Any:
         from tisite.memo import forget_all
 
-        if not (method.__name__ == "undo" and getattr(self, "_ti_code", False)) and not (
-            args and _is_code(args[0])
-        ):
+        if method.__name__ == "undo":
+            ours = getattr(self, "_ti_code", False)  # it put back some of our code
+        else:
+            ours = bool(args) and _is_code(args[0])
+        if not ours:
             return method(self, *args, **kwargs)
         self._ti_code = True  # type: ignore[attr-defined]
         forget_all()

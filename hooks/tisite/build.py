@@ -136,14 +136,13 @@ class SiteBuild:
             markdown_options=markdown_settings(root),
             root=root,
         )
-        # a territory whose pages a former build of this process made from the same inputs
-        context = reuse.context_key(renderer, root)
-        keys = {t.slug: reuse.territory_key(context, t) for t in site.local}
-        known = {
-            slug: made
-            for slug, key in keys.items()
-            if reuse_pages and (made := reuse.kept(slug, key))
-        }
+        # a territory whose pages a former build of this process made from the same inputs;
+        # a process that builds once keeps nothing: no key to compute
+        keys: dict[str, str] = {}
+        if reuse_pages and memo.keeping():
+            context = reuse.context_key(renderer, root)
+            keys = {t.slug: reuse.territory_key(context, t) for t in site.local}
+        known = {slug: made for slug, key in keys.items() if (made := reuse.kept(slug, key))}
         pages = renderer.pages(known={slug: made.pages for slug, made in known.items()})
         files = renderer.assets() + assets.site_images(site, root / CACHE / "images")
         build = cls(site, renderer, pages, files, {p.path for p in pages}, root)

@@ -23,6 +23,11 @@ V = TypeVar("V")
 _on = {"kept": False}
 
 
+def keeping() -> bool:
+    """Whether this process keeps results for its next build (see keep_between_builds)."""
+    return _on["kept"]
+
+
 def keep_between_builds(on: bool = True) -> None:
     """This process builds again (``ti serve``, tests): results are kept for the next build."""
     _on["kept"] = on
