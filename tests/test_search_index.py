@@ -90,6 +90,30 @@ def _words(site: Path) -> str:
     return " ".join(record["content"] for record in indexed_pages(site).values())
 
 
+def test_pagefind_reads_only_the_pages(tmp_path: Path) -> None:
+    """With addresses as folders, Pagefind reads the ``index.html`` files only: a letter's
+    email copy beside its page is never read (it was never indexed; reading it took a third of
+    Pagefind's time). Negative control: told that every HTML file may be a page, it reads and
+    indexes the copy, which here is marked like a page."""
+    from tisite.publish import searchindex
+
+    site = tmp_path / "site"
+    _page(site, "lettre", "Les friches industrielles du bassin")
+    copy = site / "lettre" / "email.html"
+    copy.write_text(
+        '<!doctype html><html lang="fr"><head><title>copie</title></head><body>'
+        "<main data-pagefind-body><p>tréfilerie</p></main></body></html>",
+        encoding="utf-8",
+    )
+    assert searchindex.pages_pattern(directory_urls=True) == searchindex.PAGES
+    report = searchindex.Indexing(site, pages=searchindex.PAGES).finish()
+    assert report.pages == 1 and "friches" in _words(site) and "tréfilerie" not in _words(site)
+    shutil.rmtree(site / searchindex.BUNDLE)
+    every = searchindex.pages_pattern(directory_urls=False)
+    assert searchindex.Indexing(site, pages=every).finish().pages == 2
+    assert "tréfilerie" in _words(site)
+
+
 def test_the_index_of_unchanged_pages_is_reused_and_never_stale(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -116,7 +140,9 @@ def test_the_index_of_unchanged_pages_is_reused_and_never_stale(
     assert "soudeurs" in _words(second) and "apprentis" not in _words(second)
     # Control: a key blind to the pages' content would serve the former index.
     _page(second, "b", "Usine du futur")
-    monkeypatch.setattr(searchindex, "pages_digest", lambda site_dir, options, version: "meme-cle")
+    monkeypatch.setattr(
+        searchindex, "pages_digest", lambda site_dir, options, version, pages: "meme-cle"
+    )
     index(first)
     stale = index(second)
     assert stale.reused and "Usine" not in _words(second)

@@ -75,8 +75,8 @@ def given(**options: Any) -> Iterator[None]:
 
 def engine_config(root: Path) -> dict[str, Any]:
     """What the core reads of mkdocs.yml (the engine's configuration): ``docs_dir``,
-    ``site_url``, ``extra`` and ``markdown_extensions``, read as plain YAML (the engine's own
-    tags, such as ``!!python/name``, are not needed here)."""
+    ``site_url``, ``use_directory_urls``, ``extra`` and ``markdown_extensions``, read as plain
+    YAML (the engine's own tags, such as ``!!python/name``, are not needed here)."""
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
@@ -85,6 +85,7 @@ def engine_config(root: Path) -> dict[str, Any]:
     return {
         "docs_dir": str(config.get("docs_dir") or "docs"),
         "site_url": config.get("site_url") or None,
+        "use_directory_urls": config.get("use_directory_urls") is not False,
         "extra": config.get("extra") or {},
         "markdown_extensions": config.get("markdown_extensions") or [],
     }

@@ -132,15 +132,27 @@ class IndexReport:
 
 KEEP = 3  # indexes kept in .cache/recherche (the last builds' ones)
 
+# The files Pagefind reads. With addresses as folders (MkDocs' ``use_directory_urls``, the
+# default), every page of the site is an ``index.html``: the other HTML files (a letter's
+# email copies, the 404 page) are never indexed, and not reading them spares about a third of
+# Pagefind's time. Else every HTML file is read (each page marks what it indexes).
+PAGES = "index.html"
+EVERY_HTML = "*.html"
 
-def pages_digest(site_dir: Path, options: list[str], version: str) -> str:
-    """Everything Pagefind reads and is: every HTML file of the site (name and bytes), the
-    options it runs with (not where the site is: a build writes into a folder of its own),
-    its version. Two builds with the same digest get the same index."""
+
+def pages_pattern(directory_urls: bool) -> str:
+    return PAGES if directory_urls else EVERY_HTML
+
+
+def pages_digest(site_dir: Path, options: list[str], version: str, pages: str = EVERY_HTML) -> str:
+    """Everything Pagefind reads and is: every HTML file of the site it reads (``pages``: the
+    file names, see PAGES; name and bytes), the options it runs with (not where the site is: a
+    build writes into a folder of its own), its version. Two builds with the same digest get
+    the same index."""
     options = ["SITE" if part == str(site_dir) else part for part in options]
     digest = hashlib.sha256(json.dumps(options).encode())
     digest.update(version.encode())
-    for path in sorted(site_dir.rglob("*.html")):
+    for path in sorted(site_dir.rglob(pages)):
         rel = path.relative_to(site_dir).as_posix()
         if rel.startswith(BUNDLE + "/"):
             continue
@@ -154,11 +166,18 @@ class Indexing:
     started once the pages are written, it runs while the build writes its other files
     (images, email copies); :meth:`finish` waits for it."""
 
-    def __init__(self, site_dir: Path, cache_dir: Path | None = None, staged: bool = False) -> None:
+    def __init__(
+        self,
+        site_dir: Path,
+        cache_dir: Path | None = None,
+        staged: bool = False,
+        pages: str = EVERY_HTML,
+    ) -> None:
         """``cache_dir``: where the indexes of former builds are kept (.cache/recherche); when
         one was made from exactly the pages now written, it is copied instead of re-indexing.
         ``staged`` (the preview, whose pages are served while Pagefind runs): the index is
-        written beside ``pagefind/`` and renamed once whole, so that a served index is whole."""
+        written beside ``pagefind/`` and renamed once whole, so that a served index is whole.
+        ``pages``: the names of the files that are pages (see PAGES)."""
         self.site_dir = site_dir
         self.output = STAGED if staged else BUNDLE
         if staged:  # what an abandoned indexing left
@@ -172,6 +191,8 @@ class Indexing:
             str(site_dir),
             "--output-subdir",
             self.output,
+            "--glob",
+            f"**/{pages}",
             "--force-language",
             LANGUAGE,
             # the « ¶ » links of headings are not words of the page
@@ -181,7 +202,9 @@ class Indexing:
         command = [*pagefind.command, *options]
         self.cache_dir = cache_dir
         self.key = (
-            pages_digest(site_dir, options, pagefind.version) if cache_dir is not None else ""
+            pages_digest(site_dir, options, pagefind.version, pages)
+            if cache_dir is not None
+            else ""
         )
         self.reused = self._reuse()
         if self.reused is not None:
