@@ -48,8 +48,13 @@ class Card:
     site_name: str = "Territoires d'industrie"
 
     def digest(self) -> str:
-        payload = json.dumps({"v": VERSION, **asdict(self)}, ensure_ascii=False, sort_keys=True)
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+        """The card's name in the cache: a hash of what it shows (computed once per card)."""
+        known: str | None = self.__dict__.get("_digest")
+        if known is None:
+            payload = json.dumps({"v": VERSION, **asdict(self)}, ensure_ascii=False, sort_keys=True)
+            known = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+            object.__setattr__(self, "_digest", known)  # frozen: what it shows can't change
+        return known
 
 
 @lru_cache(maxsize=32)
