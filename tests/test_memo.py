@@ -5,6 +5,7 @@ contributor Markdown, its plain text for open data. A process that builds again 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Hashable, Iterator
 from pathlib import Path
 from typing import Any
@@ -154,3 +155,56 @@ def test_a_disk_memo_is_answered_from_memory_in_the_same_process(tmp_path: Path)
     assert diskcache.memo(tmp_path, ["b"], produce) == {"n": 2} and len(made) == 2
     memo.forget_all()
     assert diskcache.memo(tmp_path, ["a"], produce) == {"n": 99}  # read from disk again
+
+
+@pytest.mark.parametrize("blind", [False, True])
+def test_an_unchanged_territory_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blind: bool
+) -> None:
+    """The preview loads again only the territories whose folder changed: an unchanged
+    territory is neither read nor validated, and its warnings are reported again. Any entry of
+    the folder counts, an image's bytes included. Negative control: a key blind to what the
+    files hold (their names only) keeps serving the former title of an edited fiche."""
+    from tisite.content import loader
+
+    project = copy_project(tmp_path / "projet")
+    (project / "territoires" / HDC / "notes.txt").write_text("à trier", encoding="utf-8")
+    monkeypatch.setattr(loader, "_LOADED", Recent())
+    if blind:
+        monkeypatch.setattr(
+            loader, "_folder_key", lambda root, folder, drafts: repr(sorted(os.listdir(folder)))
+        )
+    loaded: list[str] = []
+    real = loader.load_territory
+
+    def counted(root: Path, directory: Path, problems: list[Any], drafts: bool = False) -> Any:
+        loaded.append(directory.name)
+        return real(root, directory, problems, drafts)
+
+    monkeypatch.setattr(loader, "load_territory", counted)
+
+    def warned(site: Any) -> bool:
+        return any("notes.txt" in w.format() for w in site.warnings)
+
+    first = loader.load_site(project)
+    assert sorted(loaded) == ["grand-chatellerault", HDC] and warned(first)
+    second = loader.load_site(project)
+    assert sorted(loaded) == ["grand-chatellerault", HDC] and warned(second)  # nothing read
+    assert [t.slug for t in second.territories] == [t.slug for t in first.territories]
+    assert all(a is b for a, b in zip(first.territories, second.territories, strict=True))
+    _write(project, OLD_BODY, NEW_TITLE)
+    third = loader.load_site(project)
+    titles = [a.titre for t in third.territories for a in t.actions]
+    if blind:
+        assert NEW_TITLE not in titles and loaded.count(HDC) == 1  # stale: what the test catches
+        return
+    assert (
+        NEW_TITLE in titles and loaded.count(HDC) == 2 and loaded.count("grand-chatellerault") == 1
+    )
+    images = project / "territoires" / "grand-chatellerault" / "images"
+    images.mkdir(exist_ok=True)
+    (images / "photo.png").write_bytes(b"\x89PNG une image")
+    loader.load_site(project)
+    (images / "photo.png").write_bytes(b"\x89PNG une autre image")  # same name, other bytes
+    loader.load_site(project)
+    assert loaded.count("grand-chatellerault") == 3 and loaded.count(HDC) == 2

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+import os
 import re
 import unicodedata
 from pathlib import Path
 
-from tisite import urls
+from tisite import memo, urls
 from tisite.content import images, remote, schema, sources
 from tisite.content.errors import ContentError, Problem
 from tisite.content.letters import load_agenda, load_letters
@@ -103,7 +105,7 @@ def load_site(
 
     home = home_territory(root, settings, territory_dirs(root), problems)
     urls.set_home_territory(home)  # every address of this build (see urls.url_to)
-    territories = [t for d in dirs if (t := load_territory(root, d, problems, drafts))]
+    territories = [t for d in dirs if (t := _territory_kept(root, d, problems, drafts))]
     load_docs(root, problems)
     _check_across(root, territories, problems)
 
@@ -308,6 +310,52 @@ def _docs_place(root: Path, page: Path, raw: set[str]) -> remote.Place:
         return None  # the image itself is checked as a file of docs/ (load_docs)
 
     return place
+
+
+# A territory as loaded, with the problems its loading found, by everything it is read from
+# (see _folder_key): in a process that builds again (``ti serve``), an unchanged territory is
+# neither read nor validated again (tisite.memo). Loaded territories are never modified.
+_LOADED: memo.Recent[tuple[Territory | None, tuple[Problem, ...]]] = memo.Recent()
+
+
+def _folder_key(root: Path, directory: Path, drafts: bool) -> bytes:
+    """Everything ``load_territory`` reads: every entry under the territory's folder (its path,
+    kind and bytes; never a date), where the project is, whether drafts are shown, the home
+    territory (its addresses), our code and reference data (diskcache.code_digest)."""
+    from tisite.publish.diskcache import code_digest
+
+    digest = hashlib.sha256(
+        repr((code_digest(), str(root), directory.name, drafts, urls.home_territory())).encode()
+    )
+    for folder, subfolders, names in os.walk(directory):
+        subfolders.sort()
+        for name in sorted(names) + [f"{d}/" for d in subfolders]:
+            path = os.path.join(folder, name.rstrip("/"))
+            digest.update(
+                b"\0" + os.path.relpath(path, directory).encode("utf-8", "surrogateescape")
+            )
+            if os.path.islink(path):
+                digest.update(b"\0lien\0" + os.readlink(path).encode("utf-8", "surrogateescape"))
+            elif not name.endswith("/"):
+                with open(path, "rb") as handle:
+                    digest.update(hashlib.sha256(handle.read()).digest())
+    return digest.digest()
+
+
+def _territory_kept(
+    root: Path, directory: Path, problems: list[Problem], drafts: bool
+) -> Territory | None:
+    """``load_territory``, or the territory the last build loaded from the very same folder."""
+    if not memo.keeping():
+        return load_territory(root, directory, problems, drafts)
+
+    def load() -> tuple[Territory | None, tuple[Problem, ...]]:
+        found: list[Problem] = []
+        return load_territory(root, directory, found, drafts), tuple(found)
+
+    territory, found = _LOADED.get(_folder_key(root, directory, drafts), load)
+    problems.extend(found)
+    return territory
 
 
 def load_territory(

@@ -74,6 +74,12 @@ class ActionItem:
             return self.remote_url
         return urls.url_to("fiche", t=self.territory_slug, id=self.id)
 
+    def __getstate__(self) -> dict[str, object]:
+        """What the action is made of, without the figures derived and kept once asked for
+        (``cached_property``): equal actions pickle the same whether or not a page read them
+        (the reuse of a territory's pages compares them pickled, see generate/reuse)."""
+        return {k: v for k, v in self.__dict__.items() if k not in _DERIVED}
+
     @cached_property
     def budget_total(self) -> float | None:
         amounts = [
@@ -114,6 +120,11 @@ class ActionItem:
     def status_at(self, day: dt.date) -> schema.Avancement | None:
         past = [a for a in self.history if a.date <= day]
         return past[-1] if past else None
+
+
+_DERIVED = frozenset(
+    name for name, value in vars(ActionItem).items() if isinstance(value, cached_property)
+)
 
 
 @dataclass(frozen=True)
