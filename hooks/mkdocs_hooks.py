@@ -48,7 +48,9 @@ from tisite.finish.csp import protect, theme_scripts
 from tisite.finish.themehtml import valid_theme_html
 from tisite.generate.pagehtml import Ready
 from tisite.generate.sharing import SharedPage
-from tisite.generate.textutil import plural
+from tisite.generate.textutil import agree, plural
+from tisite.publish.served import Served
+from tisite.publish.served import digest as served_digest
 
 # « mkdocs » is ProperDocs' own package under ProperDocs (see tisite.adapters.engine): its
 # loggers too
@@ -56,7 +58,10 @@ ENGINE = mkdocs.__name__
 log = logging.getLogger(f"{ENGINE}.hooks.territoires")
 IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 _state: dict[str, Any] = {}
-_command = {"preview": False}  # set once per process by on_startup
+_command = {"preview": False, "dirty": False}  # set once per process by on_startup
+# The preview's folder, written again only where a save changed it (``ti serve`` runs the
+# engine's « dirty » builds: see tisite.publish.served)
+_served = Served()
 # This file as it was loaded (the engine loads a hooks file once per process): the page cache's
 # key, with the engine's name and version, so that no page rendered by other code is served
 ADAPTER_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
@@ -67,8 +72,17 @@ def on_startup(*, command: str, dirty: bool) -> None:
     """Once per process: the preview allows the live-reload script."""
     # `mkdocs serve` injects an inline live-reload script: the preview's policy allows it.
     _command["preview"] = command == "serve"
+    _command["dirty"] = command == "serve" and dirty
     if command == "serve":  # it builds again after each save: what did not change is kept
         memo.keep_between_builds()
+    if _command["dirty"]:  # what the engine says of dirty builds is for its own bookkeeping
+        logging.getLogger(f"{ENGINE}.commands.build").addFilter(_not_dirty_warning)
+
+
+def _not_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns at every dirty build that its navigation may be wrong: ours is made by the
+    core and every page an edit changes is written again (tisite.publish.served)."""
+    return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
 class _Collect(logging.Handler):
@@ -88,6 +102,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     runs by hand (``mkdocs build``, ``mkdocs serve``): loaded, validated, every page's HTML
     made and every link checked (pipeline.prepare)."""
     pipeline.stop_catching()  # the preview's former search index: this build empties the site
+    if _command["dirty"]:
+        _served.begin(Path(config.site_dir))
     for handler in ("warnings", "collect"):
         if handler in _state:
             logging.getLogger(ENGINE).removeHandler(_state[handler])
@@ -108,7 +124,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             _hold_project(root)
         try:
             options = settings.for_build(config.extra)
-            prepared = pipeline.prepare(root, options, config.site_url, Path(config.docs_dir))
+            prepared = pipeline.prepare(
+                root,
+                options,
+                config.site_url,
+                Path(config.docs_dir),
+                config.use_directory_urls,
+            )
         except ContentError as exc:
             if _command["preview"]:
                 # the preview shows the problems in the browser and waits for the fix (see
@@ -149,10 +171,20 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         "nav": config.nav,
     }
     options: settings.BuildSettings = _state["prepared"].options
+    pages = {page.path: File.generated(config, page.path, content="") for page in build.pages}
+
+    def as_served(src_uri: str, key: str) -> bool:  # a dirty preview: written as it is?
+        return not _served.changed(pages[src_uri].dest_uri, key)
+
     # the preview: every generated page (only those an edit changed are rendered again)
-    build.plan_page_cache(parts, enabled=options.cache_pages, every_page=_command["preview"])
-    for page in build.pages:
-        files.append(File.generated(config, page.path, content=""))
+    build.plan_page_cache(
+        parts,
+        enabled=options.cache_pages,
+        every_page=_command["preview"],
+        as_served=as_served if _command["dirty"] else None,
+    )
+    for page_file in pages.values():
+        files.append(page_file)
     for path, content in build.mkdocs_assets():
         files.append(File.generated(config, path, content=content))
     for image in [
@@ -161,6 +193,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.remove(image)  # published encoded again, without its metadata
         content = build.clean_docs_image(Path(image.abs_src_path or ""))
         files.append(File.generated(config, image.src_uri, content=content))
+    if _command["dirty"]:
+        _keep_what_is_served(files, build, set(pages))
     titles = _nav_titles(config.nav)
     docs_dir = Path(config.docs_dir)
     for file in files.documentation_pages():
@@ -168,6 +202,33 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         meta = build.meta_of(file.src_uri, ready, docs_dir)
         ReadyPage(titles.get(file.src_uri), file, config, ready, meta)
     return files
+
+
+def _keep_what_is_served(files: Files, build: SiteBuild, generated: set[str]) -> None:
+    """A dirty preview: the engine neither renders nor writes a page or file this process
+    already wrote as it is now (tisite.publish.served). A generated page's key is its page-cache
+    key (build.plan_page_cache); another file's, the digest of its bytes; a page of docs/ is
+    always written (a few pages, whose theme the key would not cover)."""
+    for file in files:
+        if file.src_uri in generated:
+            if file.src_uri in build.left_as_served:
+                file.is_modified = _unmodified  # type: ignore[method-assign]
+                build.search_facets(file.src_uri)  # counted among the pages to index
+            continue  # the others: generated, always written by the engine
+        if file.is_documentation_page():
+            changed = _served.changed(file.dest_uri, None)
+        else:
+            changed = _served.changed(file.dest_uri, served_digest(file.content_bytes))
+        # never the engine's own guess from the files' dates
+        file.is_modified = _modified if changed else _unmodified  # type: ignore[method-assign]
+
+
+def _unmodified() -> bool:
+    return False
+
+
+def _modified() -> bool:
+    return True
 
 
 class ReadyPage(Page):
@@ -184,6 +245,9 @@ class ReadyPage(Page):
     ) -> None:
         super().__init__(title, file, config)
         self.ready, self.ready_meta = ready, meta
+        # known before the page is read: a dirty preview does not read a page it leaves as it
+        # is, and the sitemap lists it with its date all the same
+        self.meta = dict(meta)
 
     def read_source(self, config: MkDocsConfig) -> None:
         self.markdown, self.meta = "", dict(self.ready_meta)
@@ -234,6 +298,9 @@ def on_page_context(
         page.file.src_uri, page.url, page.title or "", page.meta, page.canonical_url
     )
     page.meta["ti_og"] = build.share(shared, config.site_url, Path(config.docs_dir))
+    if _command["dirty"]:  # its share image goes with the page (tisite.publish.served)
+        card = build.card_of.get(page.file.src_uri)
+        _served.written_with(page.file.dest_uri, (card,) if card else ())
     escape_page_meta(page.meta, page.title)
     page.meta["ti_recherche"] = build.search_facets(page.file.src_uri)  # main.html
     return context
@@ -271,6 +338,7 @@ def _preview_errors(config: MkDocsConfig, report: str, terminal: bool) -> None:
     page = preview_error_page(report)
     site = Path(config.site_dir)
     clean_directory(str(site))  # the preview's own temporary folder (see cmd_serve)
+    _served.forget()  # emptied: the next build writes everything
     for name in ("index.html", "404.html"):
         (site / name).write_text(page, encoding="utf-8")
 
@@ -343,9 +411,17 @@ def _post_build(config: MkDocsConfig) -> None:
             _state["clean"],
             # the preview shows the edit at once; its search catches up in the background
             later=_search_caught_up if _command["preview"] else None,
+            served=_served if _command["dirty"] else None,
         )
     except ContentError as exc:
         raise PluginError(exc.report()) from None
+    if _command["dirty"]:
+        kept, removed = _served.kept, _served.end()
+        unchanged = f"{agree(kept, 'inchangé')}, non {agree(kept, 'réécrit')}"
+        log.info(
+            f"Aperçu : {plural(kept, 'fichier')} {unchanged} ; "
+            f"{plural(removed, 'fichier')} {agree(removed, 'retiré')}."
+        )
     for line in lines:
         log.info(line)
     for problem in problems:
@@ -370,6 +446,7 @@ def on_shutdown() -> None:
 def on_build_error(error: Exception) -> None:
     """A failed build keeps nothing; by hand, it stops the background drawing of social images
     (under the pipeline, ``pipeline.build`` does)."""
+    _served.forget()  # the folder may be half written: the next build writes everything
     try:
         if "build" in _state:
             if _state["by_hand"]:

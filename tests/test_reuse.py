@@ -5,6 +5,7 @@ whatever a territory's pages are made from changes them."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import pickle
 from pathlib import Path
 
@@ -135,3 +136,69 @@ def test_what_cannot_be_pickled_is_never_reused() -> None:
 
     assert reuse._pickled(Local()) != reuse._pickled(Local())
     assert reuse._pickled((1, "a")) == reuse._pickled((1, "a"))
+
+
+def test_an_action_pickles_the_same_once_its_figures_are_read() -> None:
+    """A territory kept from the last load (content/loader) has served pages: its actions'
+    derived figures are kept in them (``cached_property``). They are not part of what the
+    action is, so the reuse key (pickled territory) is the same. Control: the figures are
+    indeed kept in the object."""
+    from tisite.content.loader import load_site
+    from tisite.content.models import ActionItem
+
+    action = next(
+        a
+        for t in load_site(Path(__file__).parent / "fixtures" / "exemple").territories
+        for a in t.actions
+    )
+    fresh = pickle.dumps(dataclasses.replace(action), protocol=5)
+    _ = action.budget_total, action.history  # read: kept in the object
+    assert {"budget_total", "history"} <= set(vars(action))
+    # control: the object's whole state, pickled, is not the fresh action's
+    assert pickle.dumps(dict(vars(action))) != pickle.dumps(dict(vars(dataclasses.replace(action))))
+    assert pickle.dumps(action, protocol=5) == fresh
+    assert pickle.loads(fresh) == action and isinstance(pickle.loads(fresh), ActionItem)
+
+
+@pytest.mark.lent
+def test_a_territory_files_are_kept_unless_the_time_shows_in_its_feeds(project: Path) -> None:
+    """A territory's files (open data, feeds, email versions…) come with its pages: kept when
+    nothing they are made from changed, made again for the edited territory. Its feeds also
+    take the time of the build when a letter is dated that day (never later than the build):
+    then they are made again at each build. Control: the same letter dated the day before is
+    never later than the build, and its files are kept."""
+    from tisite.generate.render import Renderer
+
+    reuse.forget()
+    first = pipeline.build(project, project / "site-1", cache_pages=False).prepared
+    second = pipeline.build(project, project / "site-2", cache_pages=False).prepared
+    assert first is not None and second is not None
+    before, after = (
+        first.build.renderer.files_by_territory,
+        second.build.renderer.files_by_territory,
+    )
+    assert all(after[slug][1] is before[slug][1] for slug in (HDC, GC))  # the same files
+    path = project / "territoires" / HDC / "territoire.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Hainaut", "Hainaut revu", 1))
+    third = pipeline.build(project, project / "site-3", cache_pages=False).prepared
+    assert third is not None
+    made = third.build.renderer.files_by_territory
+    assert made[GC][1] is after[GC][1] and made[HDC][1] is not after[HDC][1]
+    data = dict(made[HDC][1])[f"{HDC}/plan-action/actions.json"]
+    assert isinstance(data, bytes) and "Hainaut revu" in data.decode("utf-8")
+    assert (project / "site-3" / HDC / "plan-action" / "actions.json").read_bytes() == data
+
+    site = third.build.site
+    letters = next(t for t in site.local if t.letters)
+    newest = max(letter.date for letter in letters.letters)
+    for day, kept in ((newest, False), (newest + dt.timedelta(days=1), True)):
+        renderer = Renderer(site, today=day, site_url="https://exemple.org/")
+        renderer.assets()
+        again = Renderer(site, today=day, site_url="https://exemple.org/")
+        again.now += dt.timedelta(hours=1)  # a build an hour later, the same day
+        again.assets(known=renderer.files_by_territory)
+        same = (
+            again.files_by_territory[letters.slug][1]
+            is renderer.files_by_territory[letters.slug][1]
+        )
+        assert same is kept, day

@@ -528,7 +528,7 @@ def test_a_full_disk_is_said_alike_by_check_and_build(
     from tisite.adapters.buildlog import crash_message
     from tisite.build import SiteBuild
 
-    def full(self: SiteBuild, site_dir: Path) -> None:
+    def full(self: SiteBuild, site_dir: Path, **_: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(site_dir / "rss.xml"))
 
     monkeypatch.setattr(SiteBuild, "write_artefacts", full)

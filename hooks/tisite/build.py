@@ -9,7 +9,7 @@ import dataclasses
 import datetime as dt
 import html
 import re
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,8 @@ from tisite.generate.textutil import agree
 from tisite.publish import assets, diskcache, publishing, registry, searchindex
 from tisite.publish.diskcache import link_blob, prune_older, signature
 from tisite.publish.pagecache import PLACEHOLDER_TEMPLATE, Entry, PageCache
+from tisite.publish.served import Served
+from tisite.publish.served import digest as served_digest
 from tisite.publish.social import Card, CardPainter, write_cached
 
 THEME_ASSETS = Path(__file__).parent / "assets"  # published under assets/
@@ -93,6 +95,9 @@ class SiteBuild:
     generated: set[str] = field(default_factory=set)
     root: Path | None = None
     cards: dict[str, Card] = field(default_factory=dict)  # image path under the site → card
+    card_of: dict[str, str] = field(default_factory=dict)  # page file → its image's path
+    # generated pages the preview's folder holds as they are now (see plan_page_cache)
+    left_as_served: set[str] = field(default_factory=set)
     social_stats: dict[str, int] = field(default_factory=lambda: {"drawn": 0, "cached": 0})
     page_cache: PageCache = field(default_factory=lambda: PageCache(None, ""))
     painter: CardPainter | None = None
@@ -144,7 +149,9 @@ class SiteBuild:
             keys = {t.slug: reuse.territory_key(context, t) for t in site.local}
         known = {slug: made for slug, key in keys.items() if (made := reuse.kept(slug, key))}
         pages = renderer.pages(known={slug: made.pages for slug, made in known.items()})
-        files = renderer.assets() + assets.site_images(site, root / CACHE / "images")
+        files = renderer.assets(
+            known={slug: made.files for slug, made in known.items()}
+        ) + assets.site_images(site, root / CACHE / "images")
         build = cls(site, renderer, pages, files, {p.path for p in pages}, root)
         build.territory_keys = keys
         build.reused_html = {path: r for made in known.values() for path, r in made.html.items()}
@@ -238,7 +245,8 @@ class SiteBuild:
         made: dict[str, reuse.Made] = {}
         for slug, key in self.territory_keys.items():
             pages = tuple(self._by_path[path] for path in self.renderer.by_territory[slug])
-            made[slug] = reuse.Made(key, pages, {p.path: self.html[p.path] for p in pages})
+            html = {p.path: self.html[p.path] for p in pages}
+            made[slug] = reuse.Made(key, pages, html, self.renderer.files_by_territory[slug])
         reuse.keep(made)
 
     def swallowed_message(self, src_uri: str) -> str:
@@ -279,23 +287,39 @@ class SiteBuild:
 
     # --- leaf pages served from the page cache (see pagecache) ------------------------------
 
-    def plan_page_cache(self, parts: dict[str, Any], enabled: bool, every_page: bool) -> int:
+    def plan_page_cache(
+        self,
+        parts: dict[str, Any],
+        enabled: bool,
+        every_page: bool,
+        as_served: Callable[[str, str], bool] | None = None,
+    ) -> int:
         """Decide which leaf pages are served from ``.cache/pages``; returns how many.
 
         ``parts``: what else the HTML depends on (configuration, navigation, address, engine).
         ``every_page``: every generated page, not only the leaves (the preview, which builds
         again after each save: only the pages an edit changed go through the theme again).
+        ``as_served`` (the preview's dirty builds): told each page's key, whether the preview's
+        folder holds that page as it is now; those pages are left as they are
+        (``left_as_served``), neither rendered nor taken from the cache.
         """
         directory = self.cache("pages") if enabled else None
         settings = self.site.settings.model_dump(mode="json")
-        self.page_cache = PageCache(directory, signature({**parts, "settings": settings}))
+        self.page_cache = cache = PageCache(directory, signature({**parts, "settings": settings}))
+        self.left_as_served = set()
+        if as_served is not None:
+            for p in self.pages:
+                # a page's own fields and front matter, and its finished HTML (make_html)
+                if as_served(p.path, cache.key(repr(p) + self.html[p.path].html)):
+                    self.left_as_served.add(p.path)
         if directory is None:
             return 0
-        # a page's own fields and front matter, and its finished HTML (make_html)
         cacheable = [
-            (p.path, repr(p) + self.html[p.path].html) for p in self.pages if p.leaf or every_page
+            (p.path, repr(p) + self.html[p.path].html)
+            for p in self.pages
+            if (p.leaf or every_page) and p.path not in self.left_as_served
         ]
-        return len(self.page_cache.plan(cacheable))
+        return len(cache.plan(cacheable))
 
     def search_facets(self, src_uri: str) -> dict[str, Any]:
         """What the search index files a page under (filters) and shows of it (details), for
@@ -328,12 +352,14 @@ class SiteBuild:
     def cached_page(self, src_uri: str) -> Entry | None:
         return self.page_cache.entry(src_uri)
 
-    def finish_page_cache(self, clean: bool) -> str:
-        """Store this build's pages if ``clean`` (no warning was logged), prune old entries;
-        returns the line for the build log."""
+    def finish_page_cache(self, clean: bool, prune: bool = True) -> str:
+        """Store this build's pages if ``clean`` (no warning was logged), prune old entries
+        (``prune``: not in the preview, whose rebuilds would read every entry's date again; the
+        next ``ti build`` does); returns the line for the build log."""
         cache = self.page_cache
         stored = cache.store(keep=clean)
-        cache.prune()
+        if prune:
+            cache.prune()
         hits = len(cache.hits)
         return (
             f"Pages en cache : {hits} {agree(hits, 'reprise')}, "
@@ -384,6 +410,7 @@ class SiteBuild:
         )
         if shared.card_path is not None and shared.card is not None:
             self.cards[shared.card_path] = shared.card
+            self.card_of[page.src_uri] = shared.card_path
         return shared.tags
 
     # --- URLs that never break ------------------------------------------------------------
@@ -477,13 +504,20 @@ class SiteBuild:
             f"\n{shared}." if shared else ""
         )
 
-    def write_artefacts(self, site_dir: Path) -> None:
-        """Files written after the pages: email versions and social images (from .cache)."""
+    def write_artefacts(
+        self, site_dir: Path, prune: bool = True, served: Served | None = None
+    ) -> None:
+        """Files written after the pages: email versions and social images (from .cache).
+        ``prune``: the files no build used for a while are removed from .cache (not by the
+        preview: the next ``ti build`` does). ``served`` (the preview's dirty builds): an email
+        version this process already wrote as it is now is not written again."""
         blobs = self.cache("fichiers")
         for path, content in self.assets:
-            if path.endswith(LINKED_FILES):
+            if path.endswith(LINKED_FILES) and (
+                served is None or served.changed(path, served_digest(content))
+            ):
                 link_blob(blobs, content, site_dir / path)
-        if not self.only_preview:
+        if prune and not self.only_preview:
             prune_older(blobs, "*")
         cache = self.card_cache
         background: set[str] = set()

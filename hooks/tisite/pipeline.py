@@ -32,9 +32,10 @@ from tisite.cli import workspace
 from tisite.content.errors import ContentError, Problem
 from tisite.generate.convert import page_address
 from tisite.generate.textutil import agree, plural
-from tisite.publish import uptodate
+from tisite.publish import searchindex, uptodate
 from tisite.publish.diskcache import MEMO_FOLDERS, prune_older
 from tisite.publish.searchindex import Catching, Indexing, missing_from_index, write_harvested
+from tisite.publish.served import Served
 
 SITE_URL_MISSING = (
     "« site_url » est obligatoire : indiquez l'adresse publique du site (par exemple "
@@ -50,13 +51,19 @@ class Prepared:
     build: SiteBuild
     options: settings.BuildSettings
     lines: list[str] = field(default_factory=list)  # what the build reports (information)
+    pages: str = searchindex.PAGES  # the names of the site's page files (searchindex)
 
 
 def prepare(
-    root: Path, options: settings.BuildSettings, site_url: str | None, docs_dir: Path
+    root: Path,
+    options: settings.BuildSettings,
+    site_url: str | None,
+    docs_dir: Path,
+    directory_urls: bool = True,
 ) -> Prepared:
     """Load and validate the content, model it, generate every page's HTML and every file,
-    check every link, anchor and published address. Raises ContentError with all problems."""
+    check every link, anchor and published address. Raises ContentError with all problems.
+    ``directory_urls``: the engine's ``use_directory_urls`` (each page an ``index.html``)."""
     build = SiteBuild.load(
         root,
         only=options.territoire,
@@ -80,7 +87,7 @@ def prepare(
             "`ti build`)."
         )
     build.start_drawing(options.processus_images)  # social images, in the background
-    return Prepared(build, options, lines)
+    return Prepared(build, options, lines, searchindex.pages_pattern(directory_urls))
 
 
 def publish(
@@ -90,22 +97,27 @@ def publish(
     preview: bool,
     clean: bool,
     later: Callable[[list[str], list[str]], None] | None = None,
+    served: Served | None = None,
 ) -> tuple[list[str], list[str]]:
     """After the engine wrote the pages: the page cache kept (``clean``: no warning in this
     build), linked files and social images written, the web editor, the search index.
     Returns (information, warnings); raises ContentError when a file cannot be published.
 
     ``later`` (the preview): the search index is finished in the background, and ``later``
-    gets its lines (information, warnings) when it is; ``stop_catching`` ends it."""
+    gets its lines (information, warnings) when it is; ``stop_catching`` ends it. ``served``
+    (the preview's dirty builds): the files this process already wrote as they are now are
+    not written again (tisite.publish.served)."""
     build = prepared.build
-    lines = [build.finish_page_cache(clean=clean)]
+    lines = [build.finish_page_cache(clean=clean, prune=later is None)]
     warnings: list[str] = []
     # made from the pages as written, while the files are written; or the index of a former
     # build made from the very same pages (.cache/recherche), copied
     search_cache = build.cache("recherche") if prepared.options.cache_pages else None
-    indexing = Indexing(site_dir, None if later else search_cache, staged=later is not None)
+    indexing = Indexing(
+        site_dir, None if later else search_cache, staged=later is not None, pages=prepared.pages
+    )
     try:
-        build.write_artefacts(site_dir)
+        build.write_artefacts(site_dir, prune=later is None, served=served)
         lines.append(build.write_editor(site_dir, site_url, preview))
     except BaseException:
         indexing.stop()
@@ -202,7 +214,9 @@ def build(
             return Result(None, [uptodate.UNCHANGED, *(f"  {line}" for line in kept)])
         uptodate.forget(root, replaces)
     docs_dir = root / config["docs_dir"]
-    prepared = prepare(root, options, config["site_url"], docs_dir)  # load … check
+    prepared = prepare(  # load … check
+        root, options, config["site_url"], docs_dir, config["use_directory_urls"]
+    )
     try:
         with handing(prepared):
             clean = adapter.render(root, site_dir, engine)  # theme, navigation, finish

@@ -453,7 +453,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(note, file=sys.stderr, flush=True)
     # not strict: a broken link shows the preview's error page (mkdocs_hooks.on_post_build)
     # instead of stopping the build, which would leave the preview unanswering until the fix
-    arguments = ["serve", "--livereload", "--no-strict", "--dev-addr", address]
+    # dirty: the preview's folder is kept between rebuilds and only what a save changed is
+    # written again (the hooks decide what changed, by content: tisite.publish.served)
+    arguments = ["serve", "--livereload", "--dirty", "--no-strict", "--dev-addr", address]
     arguments += ["--config-file", str(root / "mkdocs.yml")]
     command = engine.command(args.moteur, build_options(args), arguments)
     child = _mkdocs_process(command, engine.environment(), root)

@@ -66,6 +66,9 @@ class Rendered(str):
         return out
 
 
+Files = tuple[tuple[str, str | bytes], ...]  # generated files: (path under the site, content)
+
+
 def _as_bytes(files: list[tuple[str, str | bytes]], start: int = 0) -> int:
     """Generated files from ``start`` on as UTF-8 bytes, as they are written (in place): French
     text with a narrow no-break space or a typographic apostrophe takes two bytes a character as
@@ -638,11 +641,18 @@ class Renderer:
         moment = dt.datetime.fromtimestamp(int(max(times)), tz=publishing.PARIS)
         return min(moment, self.now)
 
-    def assets(self) -> list[tuple[str, str | bytes]]:
-        """Generated files that are not pages: (path under the site, content)."""
+    def assets(
+        self, known: dict[str, tuple[object, Files]] | None = None
+    ) -> list[tuple[str, str | bytes]]:
+        """Generated files that are not pages: (path under the site, content). ``known``: a
+        territory's files as a former build made them from the same inputs (see reuse), with
+        the time their feeds were dated by (``feed_moment``), by slug; those whose feeds' date
+        is the same are not made again. ``files_by_territory`` records each territory's files
+        and that time."""
+        known = known or {}
+        self.files_by_territory: dict[str, tuple[object, Files]] = {}
         licence = {"nom": self.site.settings.licence.nom, "url": self.site.settings.licence.url}
         out: list[tuple[str, str | bytes]] = []
-        stamp = dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=dt.UTC)
         out += publishing.site_feeds(
             self.site,
             self.site_url,
@@ -665,49 +675,16 @@ class Renderer:
         )
         out.append((urls.url_to("federation"), bundle.site_index(self.site, self.site_url)))
         out.append((urls.url_to("schema-donnees"), bundle.json_schema()))
-        done = 0
+        _as_bytes(out)
         for t in self.site.local:
-            done = _as_bytes(out, done)  # a national site's files are held until written
-            out.append(
-                (
-                    urls.url_to("donnees-territoire", t=t.slug),
-                    bundle.territory_bundle(t, self.site_url, self.millesime, self.action_date),
-                )
-            )
-            out += publishing.territory_feeds(
-                t,
-                self.site_url,
-                self.now,
-                None if t.letters else self._last_change(f"{t.source_dir}/"),
-            )
-            out.append(
-                (
-                    urls.url_to("agenda-ics", t=t.slug),
-                    publishing.agenda_ics(t, self.site_url, stamp, self.cache_dir),
-                )
-            )
-            for letter in t.letters:
-                out += [
-                    (letter.url + name, document)
-                    for name, document in publishing.email_versions(
-                        t, letter, self.site.settings, self.site_url, self.cache_dir
-                    )
-                ]
-            out += [
-                (
-                    urls.url_to("carte-territoire", t=t.slug),
-                    locator_map([c for c, _ in t.departements], t.nom),
-                ),
-                (urls.url_to("actions-csv", t=t.slug), actionplan.actions_csv(t, self.site_url)),
-                (
-                    urls.url_to("actions-json", t=t.slug),
-                    actionplan.actions_json(t, self.site_url, licence),
-                ),
-                (
-                    urls.url_to("projets-csv", t=t.slug),
-                    actionplan.projets_territoire_csv(t, self.today, self.action_date),
-                ),
-            ]
+            moment = self.feed_moment(t)
+            former = known.get(t.slug)
+            if former is not None and former[0] == moment:
+                files = former[1]
+            else:
+                files = self.territory_files(t, licence, moment)
+            self.files_by_territory[t.slug] = (moment, files)
+            out += files
         redirects = self.redirects()
         out += [(f"{src}index.html", html) for src, html, _ in redirects]
         out.append(
@@ -718,8 +695,63 @@ class Renderer:
         )
         sitemap = urls.absolute(self.site_url, urls.url_to("plan-du-site"))
         out.append((urls.url_to("robots"), f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"))
-        _as_bytes(out, done)
+        _as_bytes(out)
         return out
+
+    def feed_moment(self, t: Territory) -> object:
+        """What a territory's feeds take of the time of the build besides the territory and
+        the build's context: the date of a feed without letter (its content's last change),
+        and the time of the build when a letter is dated today or later (a letter's moment is
+        never later than the build). None: nothing."""
+        if not t.letters:
+            quiet = self._last_change(f"{t.source_dir}/")
+            return ("sans lettre", quiet, self.now if quiet is None else None)
+        if max(letter.date for letter in t.letters) >= self.today:
+            return ("lettre du jour", self.now)
+        return None
+
+    def territory_files(self, t: Territory, licence: dict[str, str], moment: object) -> Files:
+        """A territory's files (data bundle, feeds, agenda, email versions, map, open data), as
+        UTF-8 bytes. ``moment``: see feed_moment."""
+        stamp = dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=dt.UTC)
+        quiet = moment[1] if isinstance(moment, tuple) and moment[0] == "sans lettre" else None
+        out: list[tuple[str, str | bytes]] = [
+            (
+                urls.url_to("donnees-territoire", t=t.slug),
+                bundle.territory_bundle(t, self.site_url, self.millesime, self.action_date),
+            )
+        ]
+        out += publishing.territory_feeds(t, self.site_url, self.now, quiet)
+        out.append(
+            (
+                urls.url_to("agenda-ics", t=t.slug),
+                publishing.agenda_ics(t, self.site_url, stamp, self.cache_dir),
+            )
+        )
+        for letter in t.letters:
+            out += [
+                (letter.url + name, document)
+                for name, document in publishing.email_versions(
+                    t, letter, self.site.settings, self.site_url, self.cache_dir
+                )
+            ]
+        out += [
+            (
+                urls.url_to("carte-territoire", t=t.slug),
+                locator_map([c for c, _ in t.departements], t.nom),
+            ),
+            (urls.url_to("actions-csv", t=t.slug), actionplan.actions_csv(t, self.site_url)),
+            (
+                urls.url_to("actions-json", t=t.slug),
+                actionplan.actions_json(t, self.site_url, licence),
+            ),
+            (
+                urls.url_to("projets-csv", t=t.slug),
+                actionplan.projets_territoire_csv(t, self.today, self.action_date),
+            ),
+        ]
+        _as_bytes(out)  # a national site's files are held until written
+        return tuple(out)
 
     def redirects(self) -> list[tuple[str, str, str]]:
         """(former directory URL, redirect page, new directory URL) for declared former ids."""

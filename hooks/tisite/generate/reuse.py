@@ -1,7 +1,10 @@
-"""A territory's generated pages, kept from one build to the next within one process (``ti
-serve`` builds again after each save, a test session builds the same sites again): when
-nothing a territory's pages are made from changed, its pages and their finished HTML are those
-of the last build; only the edited territory and the pages across territories are made again.
+"""A territory's generated pages and files, kept from one build to the next within one process
+(``ti serve`` builds again after each save, a test session builds the same sites again): when
+nothing a territory's pages are made from changed, its pages, their finished HTML and its files
+(data bundle, feeds, agenda, email versions, open data: ``Renderer.territory_files``) are those
+of the last build; only the edited territory and the pages and files across territories are
+made again. A territory's feeds also take the time of the build in two cases
+(``Renderer.feed_moment``): its files are kept only when that is the same too.
 
 Only where the process keeps results between builds (tisite.memo.keep_between_builds): a
 ``ti build`` keeps nothing. A territory's pages (``Renderer.territory_pages``, then
@@ -31,17 +34,19 @@ from tisite.publish.diskcache import code_digest
 
 if TYPE_CHECKING:
     from tisite.generate.pagehtml import Ready
-    from tisite.generate.render import Page, Renderer
+    from tisite.generate.render import Files, Page, Renderer
 
 
 @dataclass(frozen=True)
 class Made:
     """A territory's pages as the last build left them (their bodies dropped, see
-    ``Rendered.head_only``) and their finished HTML, under the key they were made with."""
+    ``Rendered.head_only``), their finished HTML and the territory's files (with the time its
+    feeds were dated by, see ``Renderer.feed_moment``), under the key they were made with."""
 
     key: str
     pages: tuple[Page, ...]
     html: dict[str, Ready]
+    files: tuple[object, Files]
 
 
 _kept: Recent[Made] = Recent()  # territory slug → its pages of the last build

@@ -1,0 +1,156 @@
+"""The preview's folder written again only where a save changed it (tisite.publish.served, the
+engine's « dirty » builds under ``ti serve``): what it serves after each save is what a fresh
+build writes, file for file, and what a save did not change is neither rendered nor written."""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from test_page_cache import different_files
+
+from tisite import pipeline
+from tisite.publish.served import Served
+
+HDC, GC = "hainaut-douaisis-cambresis", "grand-chatellerault"
+
+
+def test_what_a_build_no_longer_makes_is_removed(tmp_path: Path) -> None:
+    """A file written under the same key is left as it is; another key, or a file gone from
+    the folder, is written again; a file the build no longer makes is removed with its share
+    image and the folders left empty. After a failure nothing is known: all is written."""
+    site = tmp_path / "site"
+    served = Served()
+    served.begin(site)
+    for path in ("a/index.html", "b/c/index.html", "b/c/partage.png", "d.csv"):
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(path, encoding="utf-8")
+    assert served.changed("a/index.html", "k1") and served.changed("b/c/index.html", "k2")
+    served.written_with("b/c/index.html", ("b/c/partage.png",))
+    assert served.changed("d.csv", "k3")
+    assert served.end() == 0
+    served.begin(site)
+    assert not served.changed("a/index.html", "k1")  # the same: left as it is
+    assert served.changed("d.csv", "autre")  # control: another key, written again
+    assert served.kept == 1 and served.end() == 2  # b/c/index.html and its image removed
+    assert not (site / "b").exists() and (site / "a/index.html").is_file()
+    served.begin(site)
+    (site / "a/index.html").unlink()
+    assert served.changed("a/index.html", "k1")  # gone from the folder: written again
+    served.forget()  # a failed rebuild
+    served.begin(site)
+    assert served.changed("d.csv", "autre") and served.end() == 0
+    served.begin(tmp_path / "ailleurs")  # another folder: nothing of it is known
+    assert served.changed("d.csv", "autre")
+
+
+def _dirty_preview(project: Path, site: str) -> str:
+    """A rebuild of the preview as ``ti serve`` runs it (the engine's ``serve`` command, dirty
+    builds into a folder kept between rebuilds), in this process; returns its log."""
+    from mkdocs.commands.build import build as engine_build
+    from mkdocs.config import load_config
+
+    lines: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / site))
+    try:
+        config.plugins.on_startup(command="serve", dirty=True)
+        engine_build(config, dirty=True)
+        for catching in pipeline._catching:  # the preview's search index, let finish
+            catching.thread.join(60)
+            assert not catching.thread.is_alive(), "Pagefind ne s'est pas arrêté en 60 s"
+    finally:
+        config.plugins.on_startup(command="build", dirty=False)
+        config.plugins.on_shutdown()
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return "\n".join(lines)
+
+
+def _fresh(project: Path, site: str) -> None:
+    """The same sources built from nothing, as a preview (not dirty): what must be served."""
+    from test_page_cache import _preview_build
+
+    _preview_build(project, site, "serve")
+
+
+def _png(colour: tuple[int, int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _stamp(path: Path) -> int:
+    return path.stat().st_mtime_ns
+
+
+@pytest.mark.lent
+@pytest.mark.parametrize("blind", [False, True])
+def test_the_dirty_preview_serves_what_a_fresh_build_writes(
+    project: Path, monkeypatch: pytest.MonkeyPatch, blind: bool
+) -> None:
+    """Four saves, each compared with a fresh build of the same sources, file for file: a
+    fiche's body (its page written again, another territory's pages not touched), a new fiche
+    (its title in its territory's action plan), the fiche removed (its page and
+    share image gone), an image of docs/ with other pixels under the same name. Negative
+    control: a preview blind to what its files hold (their names only) serves stale pages."""
+    if blind:
+        real = Served.changed
+
+        def names_only(self: Served, path: str, key: str | None) -> bool:
+            return real(self, path, None if key is None else "même contenu")
+
+        monkeypatch.setattr(Served, "changed", names_only)
+    image = project / "docs" / "carte.png"
+    image.write_bytes(_png((200, 30, 30)))
+    log = _dirty_preview(project, "apercu")
+    assert "Aperçu : 0 fichier inchangé" in log
+    served = project / "apercu"
+    other = served / GC / "carte-identite" / "index.html"
+    other_stamp = _stamp(other)
+
+    fiche = project / "territoires" / HDC / "actions" / "communication.md"
+    fiche.write_text(fiche.read_text(encoding="utf-8") + "\nUn paragraphe ajouté.\n", "utf-8")
+    log = _dirty_preview(project, "apercu")
+    _fresh(project, "frais-1")
+    if blind:
+        assert different_files(served, project / "frais-1") != []  # stale: what is caught
+        return
+    assert different_files(served, project / "frais-1") == []
+    assert "A 'dirty' build" not in log  # the engine's warning of dirty builds: not an error
+    assert "Un paragraphe ajouté" in (
+        served / HDC / "plan-action" / "communication" / "index.html"
+    ).read_text(encoding="utf-8")
+    assert _stamp(other) == other_stamp  # another territory's page: not written again
+    assert "Aperçu : " in log and "0 fichier inchangé" not in log
+
+    new = fiche.with_name("nouvelle-fiche.md")
+    text = fiche.read_text(encoding="utf-8")
+    new.write_text(text.replace("titre:", "titre: Fiche toute neuve —", 1), encoding="utf-8")
+    _dirty_preview(project, "apercu")
+    _fresh(project, "frais-2")
+    assert different_files(served, project / "frais-2") == []
+    page = served / HDC / "plan-action" / "nouvelle-fiche" / "index.html"
+    assert page.is_file() and (page.parent / "partage.png").is_file()
+    plan = (served / HDC / "plan-action" / "index.html").read_text(encoding="utf-8")
+    assert "Fiche toute neuve" in plan
+
+    new.unlink()
+    log = _dirty_preview(project, "apercu")
+    _fresh(project, "frais-3")
+    assert different_files(served, project / "frais-3") == []
+    assert not page.parent.exists()
+    assert "0 fichier retiré" not in log
+
+    image.write_bytes(_png((30, 30, 200)))  # the same name, other pixels
+    _dirty_preview(project, "apercu")
+    _fresh(project, "frais-4")
+    assert different_files(served, project / "frais-4") == []
