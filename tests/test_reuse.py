@@ -55,7 +55,7 @@ def test_an_unchanged_territory_is_not_made_again_and_an_edited_one_is(
     Negative control: a key blind to the territory serves its former pages."""
     reuse.forget()
     first = _build(project, "site-1")
-    assert set(first) == {HDC, GC} and _none(first)
+    assert set(first) == {HDC, GC, reuse.FINDER} and _none(first)
     again = _build(project, "site-2")
     assert _all(again)  # every page of every territory
     assert different_files(project / "site-1", project / "site-2") == []
@@ -69,6 +69,7 @@ def test_an_unchanged_territory_is_not_made_again_and_an_edited_one_is(
         assert "Hainaut revu" not in _identity(project, "site-3")
         return
     assert edited[HDC][0] == 0 and edited[GC] == again[GC]
+    assert edited[reuse.FINDER][0] == 0  # the territory's name is on the finder's pages
     assert "Hainaut revu" in _identity(project, "site-3")
 
 
@@ -202,3 +203,32 @@ def test_a_territory_files_are_kept_unless_the_time_shows_in_its_feeds(project: 
             is renderer.files_by_territory[letters.slug][1]
         )
         assert same is kept, day
+
+
+@pytest.mark.lent
+@pytest.mark.parametrize("blind", [False, True])
+def test_the_action_finder_is_kept_when_a_letter_is_saved(
+    project: Path, monkeypatch: pytest.MonkeyPatch, blind: bool
+) -> None:
+    """The national action finder's pages are made from every territory's actions: a saved
+    letter leaves them as they are, an edited fiche makes them again (its new title listed).
+    Negative control: a key blind to the actions serves the former title."""
+    reuse.forget()
+    _build(project, "site-1")
+    letter = project / "territoires" / HDC / "lettres" / "14.md"  # published (16: a draft)
+    letter.write_text(letter.read_text(encoding="utf-8") + "\nUne ligne de plus.\n", "utf-8")
+    counts = _build(project, "site-2")
+    finder_reused, finder_total = counts[reuse.FINDER]
+    assert finder_reused == finder_total > 0 and counts[HDC][0] == 0
+    if blind:
+        monkeypatch.setattr(reuse, "finder_key", lambda context, site, published: "aveugle")
+        _build(project, "site-2")  # kept under the blind key
+    fiche = project / "territoires" / HDC / "actions" / "communication.md"
+    text = fiche.read_text(encoding="utf-8")
+    fiche.write_text(text.replace("titre:", "titre: Titre neuf —", 1), encoding="utf-8")
+    counts = _build(project, "site-3")
+    listed = (project / "site-3" / "actions" / "index.html").read_text(encoding="utf-8")
+    if blind:
+        assert "Titre neuf" not in listed  # stale: what the key prevents
+        return
+    assert counts[reuse.FINDER][0] == 0 and "Titre neuf" in listed

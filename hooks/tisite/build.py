@@ -147,6 +147,8 @@ class SiteBuild:
         if reuse_pages and memo.keeping():
             context = reuse.context_key(renderer, root)
             keys = {t.slug: reuse.territory_key(context, t) for t in site.local}
+            if site.own_territory is None:  # the national action finder's pages
+                keys[reuse.FINDER] = reuse.finder_key(context, site, renderer.published)
         known = {slug: made for slug, key in keys.items() if (made := reuse.kept(slug, key))}
         pages = renderer.pages(known={slug: made.pages for slug, made in known.items()})
         files = renderer.assets(
@@ -246,7 +248,8 @@ class SiteBuild:
         for slug, key in self.territory_keys.items():
             pages = tuple(self._by_path[path] for path in self.renderer.by_territory[slug])
             html = {p.path: self.html[p.path] for p in pages}
-            made[slug] = reuse.Made(key, pages, html, self.renderer.files_by_territory[slug])
+            files = self.renderer.files_by_territory.get(slug, (None, ()))  # the finder: none
+            made[slug] = reuse.Made(key, pages, html, files)
         reuse.keep(made)
 
     def swallowed_message(self, src_uri: str) -> str:

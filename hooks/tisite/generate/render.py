@@ -26,7 +26,7 @@ from tisite import urls
 from tisite.content import federation, fieldref, history, sources, vocab
 from tisite.content.models import ActionItem, SiteModel, Territory
 from tisite.finish.sanitize import sanitize
-from tisite.generate import actionplan, finder, national, sharing, textutil, views
+from tisite.generate import actionplan, finder, national, reuse, sharing, textutil, views
 from tisite.generate.charts import bar_chart
 from tisite.generate.convert import Converter, Link, markdown_settings
 from tisite.generate.maps import (
@@ -426,8 +426,9 @@ class Renderer:
         """Every generated page. A one-territory site (``SiteModel.own_territory``) has no
         network pages: the territory's home is the site's (see urls.set_home_territory).
         ``known``: territories whose pages a former build made from the same inputs (see
-        reuse), by slug; theirs are not made again. ``by_territory`` records the paths of each
-        territory's pages (paths only: a page's body is freed once its HTML is made)."""
+        reuse), by slug (and the action finder's, under reuse.FINDER); theirs are not made
+        again. ``by_territory`` records the paths of each territory's pages (and the finder's;
+        paths only: a page's body is freed once its HTML is made)."""
         known = known or {}
         self.by_territory: dict[str, tuple[str, ...]] = {}
         own = self.site.own_territory is not None
@@ -454,8 +455,10 @@ class Renderer:
                 self.card(title, "Contribuer"),
             )
         )
-        if not own:
-            pages.extend(self.finder_pages())
+        if not own:  # reused as a territory's pages are (see reuse.FINDER)
+            finder_made = known.get(reuse.FINDER) or tuple(self.finder_pages())
+            self.by_territory[reuse.FINDER] = tuple(page.path for page in finder_made)
+            pages.extend(finder_made)
         for territory in self.site.local:  # a portal's harvested territories are on their sites
             slug = territory.slug
             made = known.get(slug) or tuple(self.territory_pages(territory))

@@ -20,6 +20,7 @@ each territory are kept: memory holds one site's finished HTML, as a build does 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tisite import urls
-from tisite.content.models import Territory
+from tisite.content.models import SiteModel, Territory
 from tisite.memo import Recent
 from tisite.publish.diskcache import code_digest
 
@@ -78,6 +79,21 @@ def context_key(renderer: Renderer, root: Path | None) -> bytes:
         sorted(renderer.remote.items()),
     )
     return hashlib.sha256(_pickled(context)).digest()
+
+
+# The national action finder's pages (``Renderer.finder_pages``), kept beside the territories'
+# under a name no territory can take (a folder name has no « @ »). They are made from every
+# territory's actions and identity (and the build's context, the published addresses), never
+# from its letters or agenda: a saved letter leaves them as they are.
+FINDER = "@fiches-actions"
+
+
+def finder_key(context: bytes, site: SiteModel, published: frozenset[str]) -> str:
+    digest = hashlib.sha256(context)
+    digest.update(_pickled(sorted(published)))
+    for t in site.territories:
+        digest.update(_pickled(dataclasses.replace(t, letters=(), agenda=())))
+    return digest.hexdigest()
 
 
 def territory_key(context: bytes, territory: Territory) -> str:
