@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import html
 import re
 from collections.abc import Callable, MutableMapping
@@ -348,9 +349,13 @@ class SiteBuild:
         first = url.strip("/").split("/", 1)[0]
         if not first and self.site.home:  # a one-territory site's home is the territory's
             return self.site.home
-        if first in {t.slug for t in self.site.local}:
+        if first in self._local_slugs:
             return first
         return "contribuer" if first == "contribuer" else ""
+
+    @functools.cached_property
+    def _local_slugs(self) -> frozenset[str]:
+        return frozenset(t.slug for t in self.site.local)
 
     def cached_page(self, src_uri: str) -> Entry | None:
         return self.page_cache.entry(src_uri)

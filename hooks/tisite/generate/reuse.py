@@ -59,7 +59,10 @@ def _pickled(value: object) -> bytes:
     try:
         return pickle.dumps(value, protocol=5)
     except (pickle.PicklingError, AttributeError, TypeError):
-        return b"unpicklable:" + os.urandom(16)
+        return _UNPICKLABLE + os.urandom(16)
+
+
+_UNPICKLABLE = b"unpicklable:"
 
 
 def context_key(renderer: Renderer, root: Path | None) -> bytes:
@@ -92,14 +95,34 @@ def finder_key(context: bytes, site: SiteModel, published: frozenset[str]) -> st
     digest = hashlib.sha256(context)
     digest.update(_pickled(sorted(published)))
     for t in site.territories:
-        digest.update(_pickled(dataclasses.replace(t, letters=(), agenda=())))
+        digest.update(_digests(t)[1])
     return digest.hexdigest()
 
 
 def territory_key(context: bytes, territory: Territory) -> str:
     digest = hashlib.sha256(context)
-    digest.update(_pickled(territory))
+    digest.update(_digests(territory)[0])
     return digest.hexdigest()
+
+
+# A loaded territory's digests as pickled (whole; without its letters and agenda), by the
+# object: a territory the loader kept from the last build (content/loader) is the very same
+# object, never modified (frozen; its derived figures are not pickled, see ActionItem), and
+# is not pickled again. The entry holds the object, so that its id names no other one.
+_DIGESTS: Recent[tuple[Territory, bytes, bytes]] = Recent()
+
+
+def _digests(t: Territory) -> tuple[bytes, bytes]:
+    kept = _DIGESTS.peek(id(t))
+    if kept is not None and kept[0] is t:
+        _DIGESTS.put(id(t), kept)  # used by this build: kept for the next
+        return kept[1], kept[2]
+    whole = _pickled(t)
+    without = _pickled(dataclasses.replace(t, letters=(), agenda=()))
+    digests = hashlib.sha256(whole).digest(), hashlib.sha256(without).digest()
+    if not whole.startswith(_UNPICKLABLE):  # never reused: not kept either
+        _DIGESTS.put(id(t), (t, *digests))
+    return digests
 
 
 def kept(slug: str, key: str) -> Made | None:
