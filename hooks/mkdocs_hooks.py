@@ -49,6 +49,7 @@ from tisite.finish.themehtml import valid_theme_html
 from tisite.generate.pagehtml import Ready
 from tisite.generate.sharing import SharedPage
 from tisite.generate.textutil import agree, plural
+from tisite.publish import searchindex
 from tisite.publish.served import Served
 from tisite.publish.served import digest as served_digest
 
@@ -141,6 +142,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             raise PluginError("contenu invalide :\n" + exc.report()) from None
         for line in prepared.lines:
             log.info(line)
+    # the engine's own reading of mkdocs.yml (YAML 1.1: « no » is false) says which files are
+    # pages, whoever prepared the site (the search index reads those only)
+    prepared.pages = searchindex.pages_pattern(config.use_directory_urls)
     _state["prepared"] = prepared
     build = prepared.build
     _state["build"] = build
@@ -221,6 +225,12 @@ def _keep_what_is_served(files: Files, build: SiteBuild, generated: set[str]) ->
             changed = _served.changed(file.dest_uri, served_digest(file.content_bytes))
         # never the engine's own guess from the files' dates
         file.is_modified = _modified if changed else _unmodified  # type: ignore[method-assign]
+    # the email versions, written after the pages (build.write_artefacts)
+    build.linked_as_served = {
+        path
+        for path, content in build.linked_files()
+        if not _served.changed(path, served_digest(content))
+    }
 
 
 def _unmodified() -> bool:
@@ -402,6 +412,13 @@ def _post_build(config: MkDocsConfig) -> None:
     _state["clean"] = not warnings.get_counts()
     if not _state["by_hand"]:
         return
+    if _command["dirty"]:  # before the search index reads the folder
+        kept, removed = _served.kept, _served.end()
+        unchanged = f"{agree(kept, 'inchangé')}, non {agree(kept, 'réécrit')}"
+        log.info(
+            f"Aperçu : {plural(kept, 'fichier')} {unchanged} ; "
+            f"{plural(removed, 'fichier')} {agree(removed, 'retiré')}."
+        )
     try:
         lines, problems = pipeline.publish(
             _state["prepared"],
@@ -411,17 +428,10 @@ def _post_build(config: MkDocsConfig) -> None:
             _state["clean"],
             # the preview shows the edit at once; its search catches up in the background
             later=_search_caught_up if _command["preview"] else None,
-            served=_served if _command["dirty"] else None,
         )
     except ContentError as exc:
+        _served.failed()
         raise PluginError(exc.report()) from None
-    if _command["dirty"]:
-        kept, removed = _served.kept, _served.end()
-        unchanged = f"{agree(kept, 'inchangé')}, non {agree(kept, 'réécrit')}"
-        log.info(
-            f"Aperçu : {plural(kept, 'fichier')} {unchanged} ; "
-            f"{plural(removed, 'fichier')} {agree(removed, 'retiré')}."
-        )
     for line in lines:
         log.info(line)
     for problem in problems:
@@ -446,7 +456,7 @@ def on_shutdown() -> None:
 def on_build_error(error: Exception) -> None:
     """A failed build keeps nothing; by hand, it stops the background drawing of social images
     (under the pipeline, ``pipeline.build`` does)."""
-    _served.forget()  # the folder may be half written: the next build writes everything
+    _served.failed()  # the folder may be half written: the next build writes everything
     try:
         if "build" in _state:
             if _state["by_hand"]:

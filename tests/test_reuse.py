@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -221,7 +222,7 @@ def test_the_action_finder_is_kept_when_a_letter_is_saved(
     finder_reused, finder_total = counts[reuse.FINDER]
     assert finder_reused == finder_total > 0 and counts[HDC][0] == 0
     if blind:
-        monkeypatch.setattr(reuse, "finder_key", lambda context, site, published: "aveugle")
+        monkeypatch.setattr(reuse, "finder_key", lambda context, site, published, day: "aveugle")
         _build(project, "site-2")  # kept under the blind key
     fiche = project / "territoires" / HDC / "actions" / "communication.md"
     text = fiche.read_text(encoding="utf-8")
@@ -232,3 +233,11 @@ def test_the_action_finder_is_kept_when_a_letter_is_saved(
         assert "Titre neuf" not in listed  # stale: what the key prevents
         return
     assert counts[reuse.FINDER][0] == 0 and "Titre neuf" in listed
+    # a letter of a later day: the site's last change, which the finder's pages give
+    _build(project, "site-4")
+    text = letter.read_text(encoding="utf-8")
+    dated = re.sub(r"(?m)^date: .*$", "date: 2099-01-01", text, count=1)
+    assert dated != text
+    letter.write_text(dated, encoding="utf-8")
+    counts = _build(project, "site-5")
+    assert counts[reuse.FINDER][0] == 0

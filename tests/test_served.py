@@ -40,11 +40,20 @@ def test_what_a_build_no_longer_makes_is_removed(tmp_path: Path) -> None:
     served.begin(site)
     (site / "a/index.html").unlink()
     assert served.changed("a/index.html", "k1")  # gone from the folder: written again
-    served.forget()  # a failed rebuild
+    assert served.end() == 1  # d.csv: no longer made
+    (site / "a/index.html").write_text("a", encoding="utf-8")
     served.begin(site)
-    assert served.changed("d.csv", "autre") and served.end() == 0
+    assert served.changed("e.csv", "k4")
+    (site / "e.csv").write_text("e", encoding="utf-8")
+    served.failed()  # a failed rebuild: what it and the former ones wrote is still ours
+    served.begin(site)
+    assert served.changed("a/index.html", "k1")  # still made: written again
+    assert served.end() == 1 and not (site / "e.csv").exists()  # no longer made: removed
+    served.forget()  # the folder emptied (the preview's error page)
+    served.begin(site)
+    assert served.changed("a/index.html", "k1") and served.end() == 0
     served.begin(tmp_path / "ailleurs")  # another folder: nothing of it is known
-    assert served.changed("d.csv", "autre")
+    assert served.changed("a/index.html", "k1")
 
 
 def _dirty_preview(project: Path, site: str) -> str:
@@ -76,9 +85,13 @@ def _dirty_preview(project: Path, site: str) -> str:
 
 
 def _fresh(project: Path, site: str) -> None:
-    """The same sources built from nothing, as a preview (not dirty): what must be served."""
+    """The same sources built from nothing, as a preview (not dirty) by a process that kept
+    nothing (the memos and the territories' pages forgotten): what must be served."""
     from test_page_cache import _preview_build
 
+    from tisite import memo
+
+    memo.forget_all()
     _preview_build(project, site, "serve")
 
 
@@ -154,3 +167,22 @@ def test_the_dirty_preview_serves_what_a_fresh_build_writes(
     _dirty_preview(project, "apercu")
     _fresh(project, "frais-4")
     assert different_files(served, project / "frais-4") == []
+
+    # a rebuild that fails, then a fiche removed: its page goes all the same
+    new.write_text(text.replace("titre:", "titre: Fiche toute neuve —", 1), encoding="utf-8")
+    _dirty_preview(project, "apercu")
+    assert page.is_file()
+    from tisite.build import SiteBuild
+
+    def full(self: SiteBuild, site_dir: Path, **_: object) -> None:
+        raise OSError(28, "No space left on device", str(site_dir / "rss.xml"))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SiteBuild, "write_artefacts", full)
+        with pytest.raises(Exception):  # noqa: B017 (the engine's own exception)
+            _dirty_preview(project, "apercu")
+    new.unlink()
+    _dirty_preview(project, "apercu")
+    _fresh(project, "frais-5")
+    assert different_files(served, project / "frais-5") == []
+    assert not page.parent.exists()

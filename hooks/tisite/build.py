@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import html
 import re
+import shutil
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +32,6 @@ from tisite.generate.textutil import agree
 from tisite.publish import assets, diskcache, publishing, registry, searchindex
 from tisite.publish.diskcache import link_blob, prune_older, signature
 from tisite.publish.pagecache import PLACEHOLDER_TEMPLATE, Entry, PageCache
-from tisite.publish.served import Served
-from tisite.publish.served import digest as served_digest
 from tisite.publish.social import Card, CardPainter, write_cached
 
 THEME_ASSETS = Path(__file__).parent / "assets"  # published under assets/
@@ -97,8 +96,10 @@ class SiteBuild:
     root: Path | None = None
     cards: dict[str, Card] = field(default_factory=dict)  # image path under the site → card
     card_of: dict[str, str] = field(default_factory=dict)  # page file → its image's path
-    # generated pages the preview's folder holds as they are now (see plan_page_cache)
+    # generated pages the preview's folder holds as they are now (see plan_page_cache), and
+    # email versions (see write_artefacts)
     left_as_served: set[str] = field(default_factory=set)
+    linked_as_served: set[str] = field(default_factory=set)
     social_stats: dict[str, int] = field(default_factory=lambda: {"drawn": 0, "cached": 0})
     page_cache: PageCache = field(default_factory=lambda: PageCache(None, ""))
     painter: CardPainter | None = None
@@ -149,7 +150,9 @@ class SiteBuild:
             context = reuse.context_key(renderer, root)
             keys = {t.slug: reuse.territory_key(context, t) for t in site.local}
             if site.own_territory is None:  # the national action finder's pages
-                keys[reuse.FINDER] = reuse.finder_key(context, site, renderer.published)
+                keys[reuse.FINDER] = reuse.finder_key(
+                    context, site, renderer.published, renderer.site_date()
+                )
         known = {slug: made for slug, key in keys.items() if (made := reuse.kept(slug, key))}
         pages = renderer.pages(known={slug: made.pages for slug, made in known.items()})
         files = renderer.assets(
@@ -494,7 +497,8 @@ class SiteBuild:
                 "l'éditeur web (Decap CMS) n'est pas installé dans .cache/editeur : lancez "
                 "`make editeur` (il le télécharge depuis npm, à une version vérifiée)"
             )
-            if preview:
+            if preview:  # the preview's folder is kept: a former build's editor goes
+                shutil.rmtree(site_dir / urls.EDITOR, ignore_errors=True)
                 return f"Éditeur web : absent de l'aperçu ({message})."
             raise ContentError([Problem(sources.SITE, None, "edition", message)])
         blobs = self.cache("fichiers")
@@ -512,18 +516,18 @@ class SiteBuild:
             f"\n{shared}." if shared else ""
         )
 
-    def write_artefacts(
-        self, site_dir: Path, prune: bool = True, served: Served | None = None
-    ) -> None:
+    def linked_files(self) -> list[tuple[str, str | bytes]]:
+        """The generated files written by write_artefacts, not by the engine (email versions)."""
+        return [(p, c) for p, c in self.assets if p.endswith(LINKED_FILES)]
+
+    def write_artefacts(self, site_dir: Path, prune: bool = True) -> None:
         """Files written after the pages: email versions and social images (from .cache).
         ``prune``: the files no build used for a while are removed from .cache (not by the
-        preview: the next ``ti build`` does). ``served`` (the preview's dirty builds): an email
-        version this process already wrote as it is now is not written again."""
+        preview: the next ``ti build`` does). An email version the preview's folder holds as it
+        is now (``linked_as_served``, see tisite.publish.served) is not written again."""
         blobs = self.cache("fichiers")
-        for path, content in self.assets:
-            if path.endswith(LINKED_FILES) and (
-                served is None or served.changed(path, served_digest(content))
-            ):
+        for path, content in self.linked_files():
+            if path not in self.linked_as_served:
                 link_blob(blobs, content, site_dir / path)
         if prune and not self.only_preview:
             prune_older(blobs, "*")

@@ -35,7 +35,6 @@ from tisite.generate.textutil import agree, plural
 from tisite.publish import searchindex, uptodate
 from tisite.publish.diskcache import MEMO_FOLDERS, prune_older
 from tisite.publish.searchindex import Catching, Indexing, missing_from_index, write_harvested
-from tisite.publish.served import Served
 
 SITE_URL_MISSING = (
     "« site_url » est obligatoire : indiquez l'adresse publique du site (par exemple "
@@ -97,16 +96,13 @@ def publish(
     preview: bool,
     clean: bool,
     later: Callable[[list[str], list[str]], None] | None = None,
-    served: Served | None = None,
 ) -> tuple[list[str], list[str]]:
     """After the engine wrote the pages: the page cache kept (``clean``: no warning in this
     build), linked files and social images written, the web editor, the search index.
     Returns (information, warnings); raises ContentError when a file cannot be published.
 
     ``later`` (the preview): the search index is finished in the background, and ``later``
-    gets its lines (information, warnings) when it is; ``stop_catching`` ends it. ``served``
-    (the preview's dirty builds): the files this process already wrote as they are now are
-    not written again (tisite.publish.served)."""
+    gets its lines (information, warnings) when it is; ``stop_catching`` ends it."""
     build = prepared.build
     lines = [build.finish_page_cache(clean=clean, prune=later is None)]
     warnings: list[str] = []
@@ -117,7 +113,7 @@ def publish(
         site_dir, None if later else search_cache, staged=later is not None, pages=prepared.pages
     )
     try:
-        build.write_artefacts(site_dir, prune=later is None, served=served)
+        build.write_artefacts(site_dir, prune=later is None)
         lines.append(build.write_editor(site_dir, site_url, preview))
     except BaseException:
         indexing.stop()

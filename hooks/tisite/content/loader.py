@@ -320,8 +320,9 @@ _LOADED: memo.Recent[tuple[Territory | None, tuple[Problem, ...]]] = memo.Recent
 
 def _folder_key(root: Path, directory: Path, drafts: bool) -> bytes:
     """Everything ``load_territory`` reads: every entry under the territory's folder (its path,
-    kind and bytes; never a date), where the project is, whether drafts are shown, the home
-    territory (its addresses), our code and reference data (diskcache.code_digest)."""
+    kind and bytes, read by blocks; never a date), where the project is, whether drafts are
+    shown, the home territory (its addresses), our code and reference data
+    (diskcache.code_digest). Raises OSError when an entry can't be read (gone meanwhile)."""
     from tisite.publish.diskcache import code_digest
 
     digest = hashlib.sha256(
@@ -338,7 +339,7 @@ def _folder_key(root: Path, directory: Path, drafts: bool) -> bytes:
                 digest.update(b"\0lien\0" + os.readlink(path).encode("utf-8", "surrogateescape"))
             elif not name.endswith("/"):
                 with open(path, "rb") as handle:
-                    digest.update(hashlib.sha256(handle.read()).digest())
+                    digest.update(hashlib.file_digest(handle, "sha256").digest())
     return digest.digest()
 
 
@@ -353,7 +354,11 @@ def _territory_kept(
         found: list[Problem] = []
         return load_territory(root, directory, found, drafts), tuple(found)
 
-    territory, found = _LOADED.get(_folder_key(root, directory, drafts), load)
+    try:
+        key = _folder_key(root, directory, drafts)
+    except OSError:  # an entry gone while it was read (an editor's temporary file): not kept
+        return load_territory(root, directory, problems, drafts)
+    territory, found = _LOADED.get(key, load)
     problems.extend(found)
     return territory
 

@@ -86,14 +86,19 @@ def context_key(renderer: Renderer, root: Path | None) -> bytes:
 
 # The national action finder's pages (``Renderer.finder_pages``), kept beside the territories'
 # under a name no territory can take (a folder name has no « @ »). They are made from every
-# territory's actions and identity (and the build's context, the published addresses), never
-# from its letters or agenda: a saved letter leaves them as they are.
+# territory's actions and identity (and the build's context, the published addresses, the
+# site's last change), never from its letters or agenda: a saved letter leaves them as they are
+# (unless it changes the site's date).
 FINDER = "@fiches-actions"
 
 
-def finder_key(context: bytes, site: SiteModel, published: frozenset[str]) -> str:
+def finder_key(
+    context: bytes, site: SiteModel, published: frozenset[str], site_date: object
+) -> str:
+    """``site_date``: the date the finder's pages give as their last change (the newest of the
+    territories' sections, their letters included: see Renderer.site_date)."""
     digest = hashlib.sha256(context)
-    digest.update(_pickled(sorted(published)))
+    digest.update(_pickled((sorted(published), site_date)))
     for t in site.territories:
         digest.update(_digests(t)[1])
     return digest.hexdigest()

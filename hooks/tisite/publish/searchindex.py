@@ -384,6 +384,7 @@ def write_harvested(site_dir: Path, site: SiteModel, records_dir: Path | None = 
     if records_dir is not None and records_dir.exists() and not records:
         shutil.rmtree(records_dir, ignore_errors=True)
     if not records:
+        shutil.rmtree(site_dir / HARVESTED, ignore_errors=True)  # a kept folder (the preview)
         return 0
 
     def spans(kind: str, pairs: Facets) -> str:

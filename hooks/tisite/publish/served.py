@@ -9,8 +9,9 @@ the new build no longer makes (a fiche action removed, an address changed) is re
 files written beside a page (its share image) go with it.
 
 Nothing here guesses from a date: what is kept is what this process wrote, under the very key
-it has now. When a rebuild fails, or the folder is emptied (the preview's error page), nothing
-is known any more and the next rebuild writes everything.
+it has now. When a rebuild fails, every file this process wrote is written again if the next
+rebuild still makes it, and removed if not; when the folder is emptied (the preview's error
+page), nothing is known any more and the next rebuild writes everything.
 """
 
 from __future__ import annotations
@@ -79,7 +80,10 @@ class Served:
         now = set(self._keys) | {c for group in self._companions.values() for c in group}
         before = set(self.keys) | {c for group in self.companions.values() for c in group}
         removed = 0
+        folded = {path.casefold() for path in now}
         for path in sorted(before - now):
+            if path.casefold() in folded:  # renamed in case only: on a file system that
+                continue  # ignores case, the same file as the one just written
             target = self.site_dir / path
             with contextlib.suppress(OSError):
                 target.unlink()
@@ -90,9 +94,20 @@ class Served:
         return removed
 
     def forget(self) -> None:
-        """Nothing known of the folder any more (a failed rebuild, the folder emptied): the next
-        rebuild writes every file."""
+        """The folder emptied (the preview's error page): nothing is known of it any more, the
+        next rebuild writes every file."""
         self.keys, self.companions = {}, {}
+        self._keys, self._companions = {}, {}
+
+    def failed(self) -> None:
+        """A rebuild failed, the folder maybe half written: every file this process wrote (in
+        that build or before) is written again by the next build if it still makes it, and
+        removed if it does not."""
+        owned = set(self.keys) | set(self._keys)
+        owned |= {
+            c for group in (*self.companions.values(), *self._companions.values()) for c in group
+        }
+        self.keys, self.companions = dict.fromkeys(owned, ""), {}
         self._keys, self._companions = {}, {}
 
 
