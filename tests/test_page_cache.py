@@ -293,9 +293,11 @@ def test_a_ready_page_is_kept_whole() -> None:
     assert Ready.from_json(json.loads(json.dumps(kept))) == page
 
 
-def _preview_build(project: Path, site: str, command: str) -> str:
+def _preview_build(project: Path, site: str, command: str, dirty: bool = False) -> str:
     """A build by the engine as its ``serve`` (``command="serve"``: the preview) or ``build``
-    command starts it, in this process; returns its log. The hooks are put back as a build's."""
+    command starts it, in this process; returns its log. ``dirty``: as ``ti serve`` runs it
+    (into a folder kept between rebuilds, see tisite.publish.served). The hooks are put back
+    as a build's."""
     import logging
 
     from mkdocs.commands.build import build as engine_build
@@ -310,8 +312,8 @@ def _preview_build(project: Path, site: str, command: str) -> str:
     logger.setLevel(logging.INFO)
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / site))
     try:
-        config.plugins.on_startup(command=command, dirty=False)
-        engine_build(config)
+        config.plugins.on_startup(command=command, dirty=dirty)
+        engine_build(config, dirty=dirty)
         for catching in pipeline._catching:  # the preview's search index, let finish
             catching.thread.join(60)
             assert not catching.thread.is_alive(), "Pagefind ne s'est pas arrêté en 60 s"

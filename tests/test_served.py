@@ -5,14 +5,12 @@ build writes, file for file, and what a save did not change is neither rendered 
 from __future__ import annotations
 
 import io
-import logging
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from test_page_cache import different_files
+from test_page_cache import _preview_build, different_files
 
-from tisite import pipeline
 from tisite.publish.served import Served
 
 HDC, GC = "hainaut-douaisis-cambresis", "grand-chatellerault"
@@ -59,36 +57,12 @@ def test_what_a_build_no_longer_makes_is_removed(tmp_path: Path) -> None:
 def _dirty_preview(project: Path, site: str) -> str:
     """A rebuild of the preview as ``ti serve`` runs it (the engine's ``serve`` command, dirty
     builds into a folder kept between rebuilds), in this process; returns its log."""
-    from mkdocs.commands.build import build as engine_build
-    from mkdocs.config import load_config
-
-    lines: list[str] = []
-    handler = logging.Handler()
-    handler.emit = lambda record: lines.append(record.getMessage())  # type: ignore[method-assign]
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    level = logger.level
-    logger.setLevel(logging.INFO)
-    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / site))
-    try:
-        config.plugins.on_startup(command="serve", dirty=True)
-        engine_build(config, dirty=True)
-        for catching in pipeline._catching:  # the preview's search index, let finish
-            catching.thread.join(60)
-            assert not catching.thread.is_alive(), "Pagefind ne s'est pas arrêté en 60 s"
-    finally:
-        config.plugins.on_startup(command="build", dirty=False)
-        config.plugins.on_shutdown()
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-    return "\n".join(lines)
+    return _preview_build(project, site, "serve", dirty=True)
 
 
 def _fresh(project: Path, site: str) -> None:
     """The same sources built from nothing, as a preview (not dirty) by a process that kept
     nothing (the memos and the territories' pages forgotten): what must be served."""
-    from test_page_cache import _preview_build
-
     from tisite import memo
 
     memo.forget_all()
