@@ -415,10 +415,11 @@ def _post_build(config: MkDocsConfig) -> None:
     if _command["dirty"]:  # before the search index reads the folder
         kept, removed = _served.kept, _served.end()
         unchanged = f"{agree(kept, 'inchangé')}, non {agree(kept, 'réécrit')}"
-        log.info(
-            f"Aperçu : {plural(kept, 'fichier')} {unchanged} ; "
-            f"{plural(removed, 'fichier')} {agree(removed, 'retiré')}."
-        )
+        if kept or removed:  # not the first build: everything is written then
+            log.info(
+                f"Aperçu : {plural(kept, 'fichier')} {unchanged} ; "
+                f"{plural(removed, 'fichier')} {agree(removed, 'retiré')}."
+            )
     try:
         lines, problems = pipeline.publish(
             _state["prepared"],
