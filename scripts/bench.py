@@ -473,21 +473,25 @@ def serve_rebuild(
     )
     base = f"http://127.0.0.1:{port}"
 
-    def index_served(seconds: float) -> None:
-        """The preview's search index is served (made in the background after each build)."""
+    def index_served(seconds: float, former: str | None = None) -> str:
+        """The preview's search index is served (made in the background after each build) and
+        is not ``former`` (the index of the build before the edit, which the kept folder of the
+        preview serves until the new one is whole): its entry file, which names its content."""
         deadline = time.monotonic() + seconds
         while True:
             try:
-                _get(f"{base}/pagefind/pagefind-entry.json", 5)
-                return
+                entry = _get(f"{base}/pagefind/pagefind-entry.json", 5)
+                if entry != former:
+                    return entry
             except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"ti serve ne sert pas son index sur {base}") from None
-                time.sleep(0.2)
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"ti serve ne sert pas son nouvel index sur {base}")
+            time.sleep(0.2)
 
     times = []
     try:
-        index_served(1800)  # the first build (a national one, on a slow machine)
+        entry = index_served(1800)  # the first build (a national one, on a slow machine)
         version = _get(f"{base}/livereload/0/0", 60)
         for index in range(max(1, repetitions)):
             with edited.open("a", encoding="utf-8") as text:
@@ -503,7 +507,7 @@ def serve_rebuild(
             written = edited.read_text(encoding="utf-8").count("Une ligne de plus.")
             if _get(f"{base}/{edited_page}", 60).count("Une ligne de plus.") != written:
                 raise SystemExit("la page modifiée ne montre pas la modification")
-            index_served(600)  # the search caught up: the machine is idle again
+            entry = index_served(600, entry)  # the search caught up: the machine is idle
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,9 @@ def test_live_reload_after_editing_territory(project: Path, browser: Browser) ->
         tab = browser.new_page()
         tab.goto(url)
         assert "Territoire pilote de Nouvelle-Aquitaine" in tab.inner_text("article")
+        entry = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
+        wait_http(entry, timeout=60)  # the first build's index, made in the background
+        former = _read(entry)
         path = project / "territoires/grand-chatellerault/territoire.yml"
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("Territoire pilote de", "Territoire modifié de"))
@@ -34,8 +38,12 @@ def test_live_reload_after_editing_territory(project: Path, browser: Browser) ->
             assert time.monotonic() < deadline, "la page ne s'est pas rechargée"
             tab.wait_for_timeout(250)
         # the preview's search is made again with its pages, in the background after each
-        # rebuild: its index is served once whole (renamed into place when Pagefind is done)
-        wait_http(f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json", timeout=60)
+        # rebuild: the former index is served until the new one is whole (renamed into place
+        # when Pagefind is done); its entry file names its content
+        deadline = time.monotonic() + 90
+        while _read(entry) in (former, b""):
+            assert time.monotonic() < deadline, "l'index de recherche n'a pas été refait"
+            tab.wait_for_timeout(250)
         tab.wait_for_load_state("load")  # the reload's scripts are set up
         tab.click(".ti-recherche__ouvrir", timeout=20_000)
         tab.fill(".ti-recherche__texte", "modifié")
@@ -113,3 +121,13 @@ def test_a_busy_port_gets_the_next_free_one() -> None:
     assert note.startswith(f"Le port {port} est déjà utilisé")
     free, none = free_address(address)
     assert free == address and none is None
+
+
+def _read(url: str) -> bytes:
+    """What the preview serves at ``url`` (empty while it is not there: an index being renamed
+    into place)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return bytes(answer.read())
+    except OSError:
+        return b""
