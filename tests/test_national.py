@@ -4,6 +4,8 @@ scale, and the one-territory preview build."""
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -14,6 +16,7 @@ from bs4 import BeautifulSoup
 from conftest import build_site, ti_inprocess
 from synthetic import write_project
 from tisite.content.loader import load_site
+from tisite.content.models import SiteModel
 from tisite.generate.render import Renderer
 
 HDC = "hainaut-douaisis-cambresis"
@@ -71,6 +74,41 @@ def test_territories_json_and_csv(built_site: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["id"] for r in rows] == ["grand-chatellerault", HDC]
     assert rows[1]["population"] == "765780" and rows[0]["budget_connu"] == ""
+
+
+def test_territories_json_is_the_whole_documents_dump(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """territoires.json, written a territory at a time (each kept for the next build of a
+    preview), is byte for byte ``json.dumps`` of the whole document (indent 2)."""
+    from tisite import memo
+    from tisite.generate import national as nat
+
+    site = load_site(write_project(tmp_path / "projet", 3, actions=1, letters=1))
+    url, licence, day = "https://exemple.org/", {"nom": "LO 2.0"}, dt.date(2026, 12, 5)
+
+    def whole(model: SiteModel) -> str:
+        doc = {
+            "titre": model.settings.titre,
+            "date": day.isoformat(),
+            "licence": licence,
+            "referentiel": model.reference_source,
+            "nombre": len(model.territories),
+            "territoires": [nat.territory_summary(t, url) for t in model.territories],
+        }
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+    memo.keep_between_builds()
+    try:
+        for _ in range(2):  # written, then taken from the memo
+            assert nat.territories_json(site, url, licence, day) == whole(site)
+    finally:
+        memo.keep_between_builds(False)
+    empty = dataclasses.replace(site, territories=[])
+    assert nat.territories_json(empty, url, licence, day) == whole(empty)
+    # Control: the territories' parts without the list's indent make another text.
+    monkeypatch.setattr(nat.textwrap, "indent", lambda text, prefix: text)
+    assert nat.territories_json(site, url, licence, day) != whole(site)
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import html
 import re
 import shutil
@@ -84,6 +85,11 @@ def escape_page_meta(meta: MutableMapping[str, Any], title: str | None) -> None:
     for key in ("title", "description", "author", "subtitle", "status"):
         if isinstance(meta.get(key), str):
             meta[key] = theme_text(meta[key])
+
+
+# A page's source digest (SiteBuild._source_digest) by the identities of its page and HTML
+# objects, which the entry holds (tisite.memo: only in a process that builds again)
+_SOURCE_DIGESTS: memo.Recent[tuple[Page, Ready, str]] = memo.Recent()
 
 
 @dataclass
@@ -316,17 +322,31 @@ class SiteBuild:
         self.left_as_served = set()
         if as_served is not None:
             for p in self.pages:
-                # a page's own fields and front matter, and its finished HTML (make_html)
-                if as_served(p.path, cache.key(repr(p) + self.html[p.path].html)):
+                if as_served(p.path, cache.key(self._source_digest(p))):
                     self.left_as_served.add(p.path)
         if directory is None:
             return 0
         cacheable = [
-            (p.path, repr(p) + self.html[p.path].html)
+            (p.path, self._source_digest(p))
             for p in self.pages
             if (p.leaf or every_page) and p.path not in self.left_as_served
         ]
         return len(cache.plan(cacheable))
+
+    def _source_digest(self, page: Page) -> str:
+        """What a page is made from: its own fields and front matter, and its finished HTML
+        (make_html). A page and HTML reused from the last build (a territory that did not
+        change, see reuse) are the very same objects: their digest is not made again."""
+        ready = self.html[page.path]
+
+        def made() -> tuple[Page, Ready, str]:
+            text = repr(page) + "\n" + ready.html
+            return page, ready, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+        # the entry holds both objects, so no other object can have their identities
+        kept_page, kept_ready, digest = _SOURCE_DIGESTS.get((id(page), id(ready)), made)
+        assert kept_page is page and kept_ready is ready
+        return digest
 
     def search_facets(self, src_uri: str) -> dict[str, Any]:
         """What the search index files a page under (filters) and shows of it (details), for

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from collections import Counter
 from typing import Any
 
-from tisite import urls
+from tisite import memo, urls
 from tisite.content import vocab
 from tisite.content.models import ActionItem, SiteModel, Territory
 from tisite.generate import actionplan
@@ -123,15 +124,38 @@ def territory_summary(t: Territory, site_url: str | None) -> dict[str, Any]:
 def territories_json(
     site: SiteModel, site_url: str | None, licence: dict[str, str], today: dt.date
 ) -> str:
+    """The list of the site's territories (``territoires.json``): what ``json.dumps`` of the
+    whole document with an indent of 2 writes, each territory's part written once for the
+    territory as loaded (a preview's rebuild writes only the edited territory's again)."""
     doc = {
         "titre": site.settings.titre,
         "date": today.isoformat(),
         "licence": licence,
         "referentiel": site.reference_source,
         "nombre": len(site.territories),
-        "territoires": [territory_summary(t, site_url) for t in site.territories],
+        "territoires": [],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    if site.territories:  # the empty list, last of the document, filled in
+        parts = ",\n".join(_summary_json(t, site_url) for t in site.territories)
+        text = text.removesuffix("[]\n}") + "[\n" + parts + "\n  ]\n}"
+    return text + "\n"
+
+
+# a territory's part of territoires.json by the identity of the territory (held by the entry)
+_SUMMARIES: memo.Recent[tuple[Territory, str]] = memo.Recent()
+
+
+def _summary_json(t: Territory, site_url: str | None) -> str:
+    """A territory's entry of territoires.json, indented as the list's item it is."""
+
+    def made() -> tuple[Territory, str]:
+        text = json.dumps(territory_summary(t, site_url), ensure_ascii=False, indent=2)
+        return t, textwrap.indent(text, "    ")
+
+    held, text = _SUMMARIES.get((id(t), site_url, urls.home_territory()), made)
+    assert held is t
+    return text
 
 
 CSV_FIELDS = (

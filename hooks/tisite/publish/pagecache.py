@@ -47,19 +47,21 @@ class PageCache:
         self.hits: set[str] = set()  # src_uris served from their entry instead of rendering
         self.fresh: set[str] = set()  # src_uris rendered in this build, staged on disk
 
-    def key(self, page_repr: str) -> str:
-        return hashlib.sha256((self.sig + "\n" + page_repr).encode("utf-8")).hexdigest()[:32]
+    def key(self, source: str) -> str:
+        """A page's key: ``source`` (what the page is made from: its fields and finished HTML,
+        or their digest) with everything else its HTML depends on (the signature)."""
+        return hashlib.sha256((self.sig + "\n" + source).encode("utf-8")).hexdigest()[:32]
 
     def _path(self, key: str) -> Path | None:
         return self.directory / f"{key}.json" if self.directory else None
 
     def plan(self, pages: list[tuple[str, str]]) -> set[str]:
-        """Decide the hits among ``(src_uri, repr)``; returns the src_uris served cached. An
-        entry is read whole here (a damaged one is a miss) and again when its page is written
-        (``entry``): a national site's cached pages are not held in memory."""
+        """Decide the hits among ``(src_uri, source)`` (see ``key``); returns the src_uris
+        served cached. An entry is read whole here (a damaged one is a miss) and again when its
+        page is written (``entry``): a national site's cached pages are not held in memory."""
         candidates: set[str] = set()
-        for src_uri, page_repr in pages:
-            key = self.key(page_repr)
+        for src_uri, source in pages:
+            key = self.key(source)
             self.keys[src_uri] = key
             if self._read(key) is not None:
                 candidates.add(src_uri)

@@ -21,11 +21,26 @@ import hashlib
 import os
 from pathlib import Path
 
+from tisite import memo
+
 
 def digest(content: str | bytes) -> str:
     """The key of a file: the digest of its bytes."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     return hashlib.sha256(data).hexdigest()
+
+
+# digest_held's results by the identity of the content, which the entry holds (no other object
+# can have it meanwhile); tisite.memo: only in a process that builds again
+_HELD: memo.Recent[tuple[str | bytes, str]] = memo.Recent()
+
+
+def digest_held(content: str | bytes) -> str:
+    """``digest`` of a generated file's content: the files of a territory that did not change
+    are the very objects of the last build (see tisite.generate.reuse), not digested again."""
+    held, value = _HELD.get(id(content), lambda: (content, digest(content)))
+    assert held is content
+    return value
 
 
 def file_digest(path: Path) -> str | None:
@@ -62,7 +77,8 @@ class Served:
             self._keys[path] = ""  # written, and removed when a build no longer makes it
             return True
         self._keys[path] = key
-        if self.keys.get(path) == key and (self.site_dir / path).is_file():
+        # (os.path: called for each of a national site's ten thousand files at each save)
+        if self.keys.get(path) == key and os.path.isfile(os.path.join(self.site_dir, path)):
             self.kept += 1
             if path in self.companions:  # its share image stays with it
                 self._companions[path] = self.companions[path]

@@ -524,9 +524,10 @@ class CardPainter:
         if self.cache_dir is None or self.workers == 0:
             return
         todo: dict[str, Card] = {}
+        drawn = _names_in(self.cache_dir)  # one listing, not a look-up per card
         for card in cards:
             digest = card.digest()
-            if digest not in self.pending and not (self.cache_dir / f"{digest}.png").is_file():
+            if digest not in self.pending and f"{digest}.png" not in drawn:
                 todo[digest] = card
         if not todo:
             return
@@ -553,6 +554,15 @@ class CardPainter:
             self._pool.shutdown(wait=True, cancel_futures=True)
         self._pool = None
         self._futures = []
+
+
+def _names_in(folder: Path) -> set[str]:
+    """The names of the files in ``folder`` (none when it is missing)."""
+    try:
+        with os.scandir(folder) as entries:
+            return {entry.name for entry in entries if entry.is_file()}
+    except OSError:
+        return set()
 
 
 def write_cached(card: Card, cache_dir: Path | None, target: Path) -> bool:
