@@ -16,7 +16,9 @@ In the order the engine calls these events:
 6. on_post_template: security policy of the theme's own pages (404);
 7. on_post_build: by hand, the publication (pipeline.publish; in the preview, the search index
    is finished in the background); under the pipeline, nothing;
-8. on_shutdown: the preview's search index, if still being made, abandoned.
+8. on_serve (the preview, once): its server told of a save by the system's file events
+   (tisite.adapters.enginewatch);
+9. on_shutdown: the preview's search index, if still being made, abandoned.
 
 Hook modules stay loaded across ``mkdocs serve`` rebuilds: all state is reset in on_config.
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +35,14 @@ import mkdocs
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, clean_directory
 
 from tisite import memo, pipeline, settings
-from tisite.adapters import themenav
+from tisite.adapters import enginewatch, themenav
 from tisite.adapters.memory import PageCounter
 from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
 from tisite.cli import workspace
@@ -50,7 +54,7 @@ from tisite.generate.pagehtml import Ready
 from tisite.generate.sharing import SharedPage
 from tisite.generate.textutil import agree, plural
 from tisite.publish import searchindex
-from tisite.publish.served import Served
+from tisite.publish.served import Served, digest_held
 from tisite.publish.served import digest as served_digest
 
 # « mkdocs » is ProperDocs' own package under ProperDocs (see tisite.adapters.engine): its
@@ -67,6 +71,7 @@ _served = Served()
 # key, with the engine's name and version, so that no page rendered by other code is served
 ADAPTER_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 _held: dict[str, Any] = {}  # the project's lock, held by a preview's rebuild (see on_config)
+_idle = memo.IdleCollection()  # the preview's full garbage collections, between its builds
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -103,6 +108,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     runs by hand (``mkdocs build``, ``mkdocs serve``): loaded, validated, every page's HTML
     made and every link checked (pipeline.prepare)."""
     pipeline.stop_catching()  # the preview's former search index: this build empties the site
+    if _command["preview"]:
+        _idle.building()
     if _command["dirty"]:
         _served.begin(Path(config.site_dir))
     for handler in ("warnings", "collect"):
@@ -189,8 +196,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     )
     for page_file in pages.values():
         files.append(page_file)
+    made: dict[str, str | bytes] = {}  # the generated files' contents
     for path, content in build.mkdocs_assets():
         files.append(File.generated(config, path, content=content))
+        made[path] = content
     for image in [
         f for f in files if f.generated_by is None and f.src_uri.lower().endswith(IMAGES)
     ]:
@@ -198,7 +207,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         content = build.clean_docs_image(Path(image.abs_src_path or ""))
         files.append(File.generated(config, image.src_uri, content=content))
     if _command["dirty"]:
-        _keep_what_is_served(files, build, set(pages))
+        _keep_what_is_served(files, build, set(pages), made)
     titles = _nav_titles(config.nav)
     docs_dir = Path(config.docs_dir)
     for file in files.documentation_pages():
@@ -208,11 +217,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def _keep_what_is_served(files: Files, build: SiteBuild, generated: set[str]) -> None:
+def _keep_what_is_served(
+    files: Files, build: SiteBuild, generated: set[str], made: dict[str, str | bytes]
+) -> None:
     """A dirty preview: the engine neither renders nor writes a page or file this process
     already wrote as it is now (tisite.publish.served). A generated page's key is its page-cache
-    key (build.plan_page_cache); another file's, the digest of its bytes; a page of docs/ is
-    always written (a few pages, whose theme the key would not cover)."""
+    key (build.plan_page_cache); another file's, the digest of its bytes (``made``: the
+    generated files' contents); a page of docs/ is always written (a few pages, whose theme the
+    key would not cover)."""
     for file in files:
         if file.src_uri in generated:
             if file.src_uri in build.left_as_served:
@@ -221,7 +233,9 @@ def _keep_what_is_served(files: Files, build: SiteBuild, generated: set[str]) ->
             continue  # the others: generated, always written by the engine
         if file.is_documentation_page():
             changed = _served.changed(file.dest_uri, None)
-        else:
+        elif file.src_uri in made:
+            changed = _served.changed(file.dest_uri, digest_held(made[file.src_uri]))
+        else:  # the theme's files, docs/
             changed = _served.changed(file.dest_uri, served_digest(file.content_bytes))
         # never the engine's own guess from the files' dates
         file.is_modified = _modified if changed else _unmodified  # type: ignore[method-assign]
@@ -229,7 +243,7 @@ def _keep_what_is_served(files: Files, build: SiteBuild, generated: set[str]) ->
     build.linked_as_served = {
         path
         for path, content in build.linked_files()
-        if not _served.changed(path, served_digest(content))
+        if not _served.changed(path, digest_held(content))
     }
 
 
@@ -239,6 +253,12 @@ def _unmodified() -> bool:
 
 def _modified() -> bool:
     return True
+
+
+# what ReadyPage._set_canonical_url joins without the engine's URL parser: an origin and a path
+# of plain segments; a page's address of plain segments (a folder, or a file of .html pages)
+_PLAIN_BASE = re.compile(r"https?://[A-Za-z0-9.:-]+(?:/[A-Za-z0-9_~-]+)*/?")
+_PLAIN_URL = re.compile(r"(?:[A-Za-z0-9_-]+/)*(?:[A-Za-z0-9_-]+\.html)?")
 
 
 class ReadyPage(Page):
@@ -258,6 +278,19 @@ class ReadyPage(Page):
         # known before the page is read: a dirty preview does not read a page it leaves as it
         # is, and the sitemap lists it with its date all the same
         self.meta = dict(meta)
+
+    def _set_canonical_url(self, base: str | None) -> None:
+        """The engine's own rule (``urljoin(base, url)``, whose path is ``abs_url``) without its
+        URL parser when the result is plain concatenation: an address of the site's own form
+        (see tisite.urls) under a base with no dot segment, query or fragment. Each of a
+        national site's pages takes this at each rebuild of the preview."""
+        url = self.url
+        if base and _PLAIN_BASE.fullmatch(base) and _PLAIN_URL.fullmatch(url):
+            base = base if base.endswith("/") else base + "/"
+            self.canonical_url = base + url
+            self.abs_url = base[base.index("/", base.index("//") + 2) :] + url
+        else:
+            super()._set_canonical_url(base)
 
     def read_source(self, config: MkDocsConfig) -> None:
         self.markdown, self.meta = "", dict(self.ready_meta)
@@ -394,6 +427,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         _post_build(config)
     finally:
         _release_project()
+        if _command["preview"]:
+            _idle.idle()
 
 
 def _post_build(config: MkDocsConfig) -> None:
@@ -449,6 +484,13 @@ def _search_caught_up(lines: list[str], problems: list[str]) -> None:
         log.warning(problem)
 
 
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+    """The preview is told of a save by the system at once, the engine's polling kept as a
+    safety net (tisite.adapters.enginewatch)."""
+    watched = [config.docs_dir, *([config.config_file_path] if config.config_file_path else [])]
+    return enginewatch.quicker(server, watched)
+
+
 def on_shutdown() -> None:
     """The preview stops: its search index, if still being made, is abandoned."""
     pipeline.stop_catching()
@@ -465,3 +507,5 @@ def on_build_error(error: Exception) -> None:
             _state["build"].page_cache.store(keep=False)  # nothing of a failed build is kept
     finally:
         _release_project()
+        if _command["preview"]:
+            _idle.idle()

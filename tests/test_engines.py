@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import chdir, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -229,3 +230,76 @@ def test_build_settings_come_from_ti_or_mkdocs_yml(project: Path, tmp_path: Path
     assert result.returncode == 1
     assert "mkdocs.yml: champ « extra.ti_construction.brouillon » : champ inconnu" in output
     assert "Traceback" not in output
+
+
+def _adapter_module() -> object:
+    """hooks/mkdocs_hooks.py loaded afresh under a name of its own (the engine's copy stays)."""
+    spec = importlib.util.spec_from_file_location("ti_adapter_copy", ROOT / "hooks/mkdocs_hooks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_ready_page_has_the_engines_canonical_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The adapter joins a page's address to the site's without the engine's URL parser when
+    that is plain concatenation; every other case is the engine's own (same values)."""
+    from mkdocs.structure import pages
+    from mkdocs.structure.files import File
+
+    adapter: Any = _adapter_module()
+    bases = [
+        "https://exemple.org/",
+        "https://exemple.org",
+        "http://127.0.0.1:8000/",
+        "https://exemple.org/ti/",
+        "https://exemple.org/ti",
+        "https://exemple.org/a/../b/",  # dot segments: the engine removes them
+        "https://exemple.org/./",
+        "https://exemple.org/?x=1",
+        "https://exemple.org/#haut",
+        "https://moi@exemple.org/",
+        "http://[::1]:8000/",
+        None,
+        "",
+    ]
+    sources = [
+        "index.md",
+        "territoire/actions/fa-1/index.md",
+        "territoire/page.md",
+        "Sous Dossier/é.md",
+        "a/b/../c.md",
+        "x/y%20z.md",
+        "x/y?z.md",
+    ]
+
+    def both(base: str | None, file: File) -> tuple[object, object]:
+        ours = adapter.ReadyPage.__new__(adapter.ReadyPage)
+        theirs = pages.Page.__new__(pages.Page)
+        ours.file = theirs.file = file
+        ours._set_canonical_url(base)
+        pages.Page._set_canonical_url(theirs, base)
+        return (ours.canonical_url, ours.abs_url), (theirs.canonical_url, theirs.abs_url)
+
+    cases = [
+        (base, File(src, "/docs", "/site", directory_urls))
+        for directory_urls in (True, False)
+        for src in sources
+        for base in bases
+    ]
+    for base, file in cases:
+        ours, theirs = both(base, file)
+        assert ours == theirs, (base, file.src_uri)
+    # the plain case does not go through the engine's parser (what makes it cheaper)
+    with monkeypatch.context() as patch:
+        patch.setattr(pages, "urljoin", None)
+        page = adapter.ReadyPage.__new__(adapter.ReadyPage)
+        page.file = File("territoire/actions/fa-1/index.md", "/docs", "/site", True)
+        page._set_canonical_url("https://exemple.org/ti/")
+        assert (page.canonical_url, page.abs_url) == (
+            "https://exemple.org/ti/territoire/actions/fa-1/",
+            "/ti/territoire/actions/fa-1/",
+        )
+    # Control: a fast path that also took bases with dot segments gives other addresses.
+    monkeypatch.setattr(adapter, "_PLAIN_BASE", re.compile(r"https?://[^/?#]+(?:/[^/?#]*)*/?"))
+    assert any(both(base, file)[0] != both(base, file)[1] for base, file in cases)

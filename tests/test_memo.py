@@ -208,3 +208,47 @@ def test_an_unchanged_territory_is_not_read_again(
     (images / "photo.png").write_bytes(b"\x89PNG une autre image")  # same name, other bytes
     loader.load_site(project)
     assert loaded.count("grand-chatellerault") == 3 and loaded.count(HDC) == 2
+
+
+def test_the_preview_collects_its_garbage_between_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """During a rebuild only Python's full collections wait (half a second each for what a
+    national preview keeps); one runs once the build is over, unless another build started."""
+    import gc
+    import time
+
+    from tisite import memo
+
+    collected: list[float] = []
+    monkeypatch.setattr(memo.gc, "collect", lambda *args: collected.append(time.monotonic()))
+    before = gc.get_threshold()
+    idle = memo.IdleCollection(delay=0.05)
+    idle.building()
+    try:
+        assert gc.get_threshold() == (before[0], before[1], memo.IdleCollection._NEVER)
+        idle.building()  # a second start (a failed build never said it ended) changes nothing
+    finally:
+        idle.idle()
+    assert gc.get_threshold() == before
+    deadline = time.monotonic() + 20
+    while not collected:  # the collection after the build (a state, not a time)
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert len(collected) == 1
+    # A build that starts before the collection cancels it; a late one does nothing.
+    idle = memo.IdleCollection(delay=3600)
+    idle.idle()
+    late = idle._build
+    idle.building()
+    try:
+        idle._collect(late)
+        assert len(collected) == 1
+        # Control: the same call with no build under way collects.
+        idle._threshold, saved = None, idle._threshold
+        idle._collect(idle._build)
+        assert len(collected) == 2
+        idle._threshold = saved
+    finally:
+        idle.idle()
+        assert idle._timer is not None
+        idle._timer.cancel()
+    assert gc.get_threshold() == before

@@ -15,6 +15,8 @@ is dropped when a build starts (``new_build``): at most two builds' results, nev
 
 from __future__ import annotations
 
+import gc
+import threading
 import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
@@ -96,3 +98,52 @@ def new_build() -> None:
     """A build starts (SiteBuild.load): every memo drops what the last build did not use."""
     for recent in list(_ALL):
         recent.new_build()
+
+
+class IdleCollection:
+    """The preview's full garbage collections, done while it waits for a save, not during a
+    rebuild.
+
+    What a process keeps between builds (the territories, their pages and HTML: several hundred
+    thousand objects for a national site) makes each of Python's full collections take about
+    half a second, and a rebuild allocates enough to start one: a save then showed half a second
+    later, one time out of two. During a build (``building``), only the full collections wait
+    (the young objects, where most garbage is, are still collected); ``idle``, once the build is
+    over, restores them and runs one after ``delay`` seconds unless another build started.
+    """
+
+    _NEVER = 2**30  # a count of young collections no build reaches
+
+    def __init__(self, delay: float = 1.0) -> None:
+        self.delay = delay
+        self._lock = threading.Lock()
+        self._build = 0  # builds started, so that a late collection knows it is late
+        self._threshold: tuple[int, int, int] | None = None  # while a build runs
+        self._timer: threading.Timer | None = None
+
+    def building(self) -> None:
+        with self._lock:
+            self._build += 1
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._threshold is None:
+                self._threshold = gc.get_threshold()
+                young, middle, _ = self._threshold
+                gc.set_threshold(young, middle, self._NEVER)
+
+    def idle(self) -> None:
+        with self._lock:
+            if self._threshold is not None:
+                gc.set_threshold(*self._threshold)
+                self._threshold = None
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.delay, self._collect, (self._build,))
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _collect(self, build: int) -> None:
+        with self._lock:  # a build that starts now waits for it (it would wait for the GIL)
+            if build == self._build and self._threshold is None:
+                gc.collect()
