@@ -487,8 +487,7 @@ def _search_caught_up(lines: list[str], problems: list[str]) -> None:
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
     """The preview is told of a save by the system at once, the engine's polling kept as a
     safety net (tisite.adapters.enginewatch)."""
-    watched = [config.docs_dir, *([config.config_file_path] if config.config_file_path else [])]
-    return enginewatch.quicker(server, watched)
+    return enginewatch.quicker(server)
 
 
 def on_shutdown() -> None:

@@ -8,11 +8,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from watchdog.events import FileModifiedEvent, FileMovedEvent, FileSystemEvent
+from watchdog.events import (
+    DirDeletedEvent,
+    DirMovedEvent,
+    EventsLostEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+)
 from watchdog.events import FileSystemEventHandler as Handler
 from watchdog.observers.polling import PollingObserver
 
@@ -73,26 +82,41 @@ def _polled(monkeypatch: pytest.MonkeyPatch) -> list[FileSystemEvent]:
     return handed
 
 
+@contextmanager
+def watching(
+    folder: Path, polling: float, prepare: Callable[[enginewatch.Observers], None] | None = None
+) -> Iterator[tuple[enginewatch.Observers, Record]]:
+    """``folder`` (made) watched as the preview watches the project, the polling observer
+    looking every ``polling`` seconds; ``prepare``: called before the observers start."""
+    folder.mkdir(exist_ok=True)
+    observers = enginewatch.Observers(PollingObserver(timeout=polling))
+    record = Record()
+    observers.schedule(record, str(folder), recursive=True)
+    if prepare is not None:
+        prepare(observers)
+    observers.start()
+    try:
+        yield observers, record
+    finally:
+        observers.stop()
+        observers.join(5)
+
+
+def _saved(folder: Path) -> Path:
+    letter = folder / "lettre.md"
+    letter.write_text("Bonjour, une ligne de plus\n", encoding="utf-8")
+    return letter
+
+
 def test_a_save_is_reported_by_the_system_and_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     handed = _polled(monkeypatch)
-    folder = tmp_path / "territoires"
-    folder.mkdir()
-    letter = folder / "lettre.md"
-    letter.write_text("Bonjour\n", encoding="utf-8")
-    observers = enginewatch.Observers(PollingObserver(timeout=0.2))
-    record = Record()
-    observers.schedule(record, str(folder), recursive=True)
-    observers.start()
-    try:
-        letter.write_text("Bonjour, une ligne de plus\n", encoding="utf-8")
+    with watching(tmp_path / "territoires", 0.2) as (observers, record):
+        letter = _saved(tmp_path / "territoires")
         wait_for(lambda: str(letter) in record.paths())  # the system told
         wait_for(lambda: observers.seen.dropped >= 1)  # the polling observer saw it too
         assert handed == []  # and left it out: one save, one rebuild
-    finally:
-        observers.stop()
-        observers.join(5)
 
 
 def test_control_without_the_system_s_report_the_polling_one_counts(
@@ -102,21 +126,10 @@ def test_control_without_the_system_s_report_the_polling_one_counts(
     polling observer reports the save."""
     handed = _polled(monkeypatch)
     monkeypatch.setattr(enginewatch._Noted, "dispatch", lambda self, event: None)  # silent
-    folder = tmp_path / "territoires"
-    folder.mkdir()
-    letter = folder / "lettre.md"
-    letter.write_text("Bonjour\n", encoding="utf-8")
-    observers = enginewatch.Observers(PollingObserver(timeout=0.2))
-    record = Record()
-    observers.schedule(record, str(folder), recursive=True)
-    observers.start()
-    try:
-        letter.write_text("Bonjour, une ligne de plus\n", encoding="utf-8")
+    with watching(tmp_path / "territoires", 0.2) as (_, record):
+        letter = _saved(tmp_path / "territoires")
         wait_for(lambda: str(letter) in record.paths())
-        assert [str(e.src_path) for e in handed] == [str(letter)]
-    finally:
-        observers.stop()
-        observers.join(5)
+        assert str(letter) in {str(e.src_path) for e in handed}
 
 
 def _read_then_touch(folder: Path, record: Record) -> Path:
@@ -136,55 +149,125 @@ def _read_then_touch(folder: Path, record: Record) -> Path:
 
 def test_reading_a_file_is_not_a_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The build reads every file of the project: reading must not start another build."""
-    folder = tmp_path / "projet"
-    folder.mkdir()
-    observers = enginewatch.Observers(PollingObserver(timeout=30))  # the system's only
-    record = Record()
-    observers.schedule(record, str(folder), recursive=True)
-    observers.start()
-    try:
-        read = _read_then_touch(folder, record)
+    with watching(tmp_path / "projet", 30) as (_, record):  # the system's reports only
+        read = _read_then_touch(tmp_path / "projet", record)
         assert str(read) not in record.paths()
-    finally:
-        observers.stop()
-        observers.join(5)
     # Control: with every kind of event the system reports, reading is reported.
     monkeypatch.setattr(enginewatch, "CHANGES", None)
-    observers = enginewatch.Observers(PollingObserver(timeout=30))
-    record = Record()
-    other = tmp_path / "autre"
-    other.mkdir()
-    observers.schedule(record, str(other), recursive=True)
-    observers.start()
-    try:
-        read = _read_then_touch(other, record)
+    with watching(tmp_path / "autre", 30) as (_, record):
+        read = _read_then_touch(tmp_path / "autre", record)
         assert str(read) in record.paths()
-    finally:
-        observers.stop()
-        observers.join(5)
 
 
 def test_without_the_system_s_events_the_preview_says_so_and_polls(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    folder = tmp_path / "territoires"
-    folder.mkdir()
-    observers = enginewatch.Observers(PollingObserver(timeout=0.2))
+    def refuse(observers: enginewatch.Observers) -> None:
+        def refused() -> None:
+            raise OSError(28, "limite de surveillance atteinte")
 
-    def refused() -> None:
-        raise OSError(28, "limite de surveillance atteinte")
+        monkeypatch.setattr(observers.native, "start", refused)
 
-    assert observers.native is not None
-    monkeypatch.setattr(observers.native, "start", refused)
-    record = Record()
-    observers.schedule(record, str(folder), recursive=True)
-    with caplog.at_level(logging.WARNING):
-        observers.start()
-    try:
-        assert "le système ne signale pas les modifications" in caplog.text
+    with (
+        caplog.at_level(logging.WARNING),
+        watching(tmp_path / "territoires", 0.2, refuse) as (observers, record),
+    ):
+        assert "le système refuse de surveiller les fichiers" in caplog.text
         assert observers.native is None
-        (folder / "lettre.md").write_text("Bonjour\n", encoding="utf-8")
-        wait_for(lambda: str(folder / "lettre.md") in record.paths())
+        letter = _saved(tmp_path / "territoires")
+        wait_for(lambda: str(letter) in record.paths())
+
+
+def test_a_file_changed_since_the_system_s_report_counts(tmp_path: Path) -> None:
+    """A host's edit the system did not report (WSL, a shared folder), after a reported one:
+    the polling observer's report is kept."""
+    letter = tmp_path / "lettre.md"
+    letter.write_text("Bonjour\n", encoding="utf-8")
+    seen = enginewatch.Seen(window=60)
+    seen.note(FileModifiedEvent(str(letter)))
+    assert seen.already(FileModifiedEvent(str(letter)))  # as reported: the same change
+    letter.write_text("Bonjour, modifié ailleurs\n", encoding="utf-8")
+    assert not seen.already(FileModifiedEvent(str(letter)))
+    seen.note(FileDeletedEvent(str(tmp_path / "parti.md")))  # gone, and still gone
+    assert seen.already(FileDeletedEvent(str(tmp_path / "parti.md")))
+
+
+def test_lost_events_and_folders_taken_away_are_changes() -> None:
+    """The engine ignores folders' events: a folder removed or moved away, or events the
+    system lost (its queue overflowed), are handed on as a change of a file."""
+    record = Record()
+    seen = enginewatch.Seen(window=60)
+    noted = enginewatch._Noted(record, seen)
+    seen.note(FileModifiedEvent("/p/territoires/a/lettre.md"))
+    lost = EventsLostEvent("/p/territoires", is_directory=True)
+    removed = DirDeletedEvent("/p/territoires/b")
+    moved = DirMovedEvent("/p/territoires/c", "/tmp/corbeille/c")
+    control = Record()  # Control: as the system reports them, the engine would see nothing
+    for event in (lost, removed, moved):
+        control.dispatch(event)
+    assert control.events == []
+    for event in (lost, removed, moved):
+        noted.dispatch(event)
+    assert [type(e) for e in record.events] == [
+        FileModifiedEvent,
+        FileDeletedEvent,
+        FileDeletedEvent,
+    ]
+    # after lost events, the polling observer's reports count again
+    assert not seen.already(FileModifiedEvent("/p/territoires/a/lettre.md"))
+
+
+def test_the_preview_server_is_the_engine_s_own(tmp_path: Path) -> None:
+    """``quicker`` hands the engine a server with the same address, folder, builder, error
+    pages and watched paths (the theme's too, with --watch-theme)."""
+    from mkdocs.livereload import LiveReloadServer
+
+    site, docs, theme = tmp_path / "site", tmp_path / "docs", tmp_path / "theme"
+    for folder in (site, docs, theme):
+        folder.mkdir()
+
+    def builder() -> None:
+        return None
+
+    def errors(code: int) -> bytes | None:
+        return b"page d'erreur"
+
+    server = LiveReloadServer(builder, "127.0.0.1", 0, str(site), "/ti/")
+    server.error_handler = errors
+    for path in (docs, tmp_path / "mkdocs.yml", theme, docs):
+        server.watch(str(path))
+    quick = enginewatch.quicker(server)
+    try:
+        assert isinstance(quick, enginewatch.QuickServer)
+        assert quick.builder is builder and quick.error_handler is errors
+        assert (quick.root, quick.mount_path, quick.url) == (server.root, "/ti/", server.url)
+        assert quick._watched_paths == server._watched_paths
+        assert len(quick._watched_paths) == 3 and quick._watched_paths[str(docs)] == 2
+        assert server.socket.fileno() == -1  # the engine's server let go of its socket
+        assert isinstance(quick.observer, enginewatch.Observers) == enginewatch.NATIVE
     finally:
-        observers.stop()
-        observers.join(5)
+        quick.server_close()
+
+
+def test_a_refused_watch_leaves_the_polling_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Too many watchers for this user (other editors): the system's observer refuses a
+    folder when it is scheduled; the preview says so, stops it, and polls."""
+    stopped: list[bool] = []
+
+    def refuse(observers: enginewatch.Observers) -> None:
+        assert observers.native is None  # refused at schedule (the fixture schedules first)
+
+    def refusing(self: object, *args: object, **kwargs: object) -> None:
+        raise OSError(24, "trop de fichiers ouverts")
+
+    monkeypatch.setattr(enginewatch.Observer, "schedule", refusing)
+    monkeypatch.setattr(enginewatch.Observer, "stop", lambda self: stopped.append(True))
+    with (
+        caplog.at_level(logging.WARNING),
+        watching(tmp_path / "territoires", 0.2, refuse) as (_, record),
+    ):
+        assert "trop de fichiers ouverts" in caplog.text and stopped == [True]
+        letter = _saved(tmp_path / "territoires")
+        wait_for(lambda: str(letter) in record.paths())

@@ -85,6 +85,14 @@ def test_territories_json_is_the_whole_documents_dump(
     from tisite.generate import national as nat
 
     site = load_site(write_project(tmp_path / "projet", 3, actions=1, letters=1))
+    first = site.territories[0]  # a value with a line separator (U+2028), which JSON keeps
+    site = dataclasses.replace(
+        site,
+        territories=[
+            dataclasses.replace(first, info=first.info.model_copy(update={"nom": "Un\u2028deux"})),
+            *site.territories[1:],
+        ],
+    )
     url, licence, day = "https://exemple.org/", {"nom": "LO 2.0"}, dt.date(2026, 12, 5)
 
     def whole(model: SiteModel) -> str:
@@ -98,16 +106,15 @@ def test_territories_json_is_the_whole_documents_dump(
         }
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
-    memo.keep_between_builds()
-    try:
+    with monkeypatch.context() as keeping:  # as in a process that builds again
+        keeping.setitem(memo._on, "kept", True)
         for _ in range(2):  # written, then taken from the memo
             assert nat.territories_json(site, url, licence, day) == whole(site)
-    finally:
-        memo.keep_between_builds(False)
     empty = dataclasses.replace(site, territories=[])
     assert nat.territories_json(empty, url, licence, day) == whole(empty)
+    assert "Un\u2028deux" in nat.territories_json(site, url, licence, day)
     # Control: the territories' parts without the list's indent make another text.
-    monkeypatch.setattr(nat.textwrap, "indent", lambda text, prefix: text)
+    monkeypatch.setattr(nat, "_summary_json", lambda t, u: json.dumps(nat.territory_summary(t, u)))
     assert nat.territories_json(site, url, licence, day) != whole(site)
 
 

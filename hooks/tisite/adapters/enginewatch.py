@@ -9,27 +9,37 @@ second on average before a save is even noticed.
 ``QuickServer`` is that same server (its requests, rebuilds and reloads unchanged), with two
 observers behind it:
 
-- the system's file events (inotify on Linux, FSEvents on macOS, ReadDirectoryChangesW on
-  Windows, through watchdog's native observer): a save is seen at once, and nothing is read
-  while nothing changes. Only the events that change a file count: reading one (the build
-  reads every file) is not a change;
+- the system's file events (inotify, through watchdog's native observer; on Linux only, where
+  they are tested: elsewhere the engine's polling every half second, as before): a save is
+  seen at once, and nothing is read while nothing changes. Only the events that change a file
+  count: reading one (the build reads every file) is not a change. A folder removed or moved
+  away, and events the system lost (its queue overflowed), are told as a change;
 - the polling observer, every ``FALLBACK`` seconds: where the system tells nothing (a folder
   shared with a virtual machine, a network drive, WSL on a Windows drive), a save is still
   seen, a little later. A change the system already reported is not reported again (the same
-  save would be built twice).
+  save would be built twice): the polling report of a file is left out only while the file is
+  as it was when the system reported it (an edit made from elsewhere since still counts).
+
+When the system refuses to watch (its limit of watchers reached), the preview says so and
+relies on the polling observer alone.
 
 Only this adapter knows MkDocs' server; the core knows nothing of it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
 import threading
 import time
 from typing import Any
 
 from mkdocs.livereload import LiveReloadServer
 from watchdog.events import (
+    DirDeletedEvent,
+    DirMovedEvent,
     EventsLostEvent,
     FileAttribEvent,
     FileClosedEvent,
@@ -45,7 +55,9 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 
 log = logging.getLogger(f"{LiveReloadServer.__module__.split('.')[0]}.hooks.territoires")
 
-FALLBACK = 3.0  # seconds between two looks of the polling observer
+FALLBACK = 3.0  # seconds between two looks of the polling observer beside the system's events
+ENGINE_POLLING = 0.5  # the engine's own interval, when the system's events are not used
+NATIVE = sys.platform.startswith("linux")  # inotify: reading a file reports nothing there
 # what the system reports that changes a file (not: opened, closed without writing)
 CHANGES: list[type[FileSystemEvent]] = [
     FileCreatedEvent,
@@ -54,6 +66,8 @@ CHANGES: list[type[FileSystemEvent]] = [
     FileDeletedEvent,
     FileMovedEvent,
     FileAttribEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
     EventsLostEvent,
 ]
 
@@ -65,13 +79,24 @@ def _paths(event: FileSystemEvent) -> set[str]:
     return paths
 
 
+def _state(path: str) -> tuple[int, int, int] | None:
+    """What a file is now, as the polling observer compares it (None: not there)."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size, found.st_ino
+
+
 class Seen:
-    """The paths the system reported, and when: the polling observer's report of the same
-    change (at its next look, within ``window`` seconds) is dropped."""
+    """The paths the system reported, when, and what each file was then: the polling
+    observer's report of the same change (at its next look, within ``window`` seconds) is
+    dropped, unless the file changed since (an edit the system did not report)."""
 
     def __init__(self, window: float) -> None:
         self.window = window
-        self._when: dict[str, float] = {}
+        self._noted: dict[str, tuple[float, tuple[int, int, int] | None]] = {}
+        self._pruned = time.monotonic()
         self._lock = threading.Lock()
         self.dropped = 0  # reports of the polling observer left out (tests wait for it)
 
@@ -79,27 +104,53 @@ class Seen:
         now = time.monotonic()
         with self._lock:
             for path in _paths(event):
-                self._when[path] = now
+                self._noted[path] = (now, _state(path))
+            self._prune(now)
+
+    def forget(self) -> None:
+        """The system lost events: every polling report counts again."""
+        with self._lock:
+            self._noted.clear()
 
     def already(self, event: FileSystemEvent) -> bool:
-        """Whether the system reported every path of ``event`` lately."""
+        """Whether the system reported every path of ``event`` lately, each file being as it
+        was then."""
         now = time.monotonic()
         with self._lock:
-            self._when = {p: t for p, t in self._when.items() if now - t <= self.window}
-            known = all(path in self._when for path in _paths(event))
-            self.dropped += known
-            return known
+            self._prune(now)
+            for path in _paths(event):
+                noted = self._noted.get(path)
+                if noted is None or now - noted[0] > self.window or _state(path) != noted[1]:
+                    return False
+            self.dropped += 1
+            return True
+
+    def _prune(self, now: float) -> None:
+        """Entries older than the window dropped, at most once per window (a national
+        project's every file may be reported at once)."""
+        if now - self._pruned > self.window:
+            self._noted = {p: n for p, n in self._noted.items() if now - n[0] <= self.window}
+            self._pruned = now
 
 
 class _Noted(FileSystemEventHandler):
-    """The system's events: noted, then handed on."""
+    """The system's events: noted, then handed on. What the engine would not take for a change
+    (it leaves folders' events out) is handed on as a change of a file: a folder removed or
+    moved away, events lost (then every polling report counts again)."""
 
     def __init__(self, inner: FileSystemEventHandler, seen: Seen) -> None:
         self.inner, self.seen = inner, seen
 
     def dispatch(self, event: FileSystemEvent) -> None:
+        if isinstance(event, EventsLostEvent):
+            self.seen.forget()
+            self.inner.dispatch(FileModifiedEvent(event.src_path))
+            return
         self.seen.note(event)
-        self.inner.dispatch(event)
+        if isinstance(event, DirDeletedEvent | DirMovedEvent):
+            self.inner.dispatch(FileDeletedEvent(event.src_path))
+        else:
+            self.inner.dispatch(event)
 
 
 class _Unless(FileSystemEventHandler):
@@ -127,9 +178,12 @@ class Observers:
     ) -> tuple[ObservedWatch | None, ObservedWatch]:
         native = None
         if self.native is not None:
-            native = self.native.schedule(
-                _Noted(handler, self.seen), path, recursive=recursive, event_filter=CHANGES
-            )
+            try:
+                native = self.native.schedule(
+                    _Noted(handler, self.seen), path, recursive=recursive, event_filter=CHANGES
+                )
+            except OSError as exc:  # e.g. too many watchers for this user (other editors)
+                self._without_native(exc)
         polled = self.polling.schedule(_Unless(handler, self.seen), path, recursive=recursive)
         return native, polled
 
@@ -144,12 +198,22 @@ class Observers:
             try:
                 self.native.start()
             except OSError as exc:  # e.g. the system's limit of watched folders reached
-                log.warning(
-                    "Aperçu : le système ne signale pas les modifications des fichiers "
-                    f"({exc.strerror or exc}) ; elles sont vues toutes les {FALLBACK:g} s."
-                )
-                self.native = None
+                self._without_native(exc)
         self.polling.start()
+
+    def _without_native(self, exc: OSError) -> None:
+        """The system refuses to watch: its observer stopped (what it started of its watches
+        too), the polling one alone (every ``FALLBACK`` seconds)."""
+        log.warning(
+            "Aperçu : le système refuse de surveiller les fichiers "
+            f"({exc.strerror or exc}) ; une modification sera vue dans les {FALLBACK:g} s."
+        )
+        native, self.native = self.native, None
+        if native is not None:
+            with contextlib.suppress(Exception):
+                native.stop()
+                native.unschedule_all()
+        self.seen.forget()
 
     def stop(self) -> None:
         if self.native is not None:
@@ -168,15 +232,17 @@ class QuickServer(LiveReloadServer):
     def __init__(
         self, builder: Any, host: str, port: int, root: str, mount_path: str = "/"
     ) -> None:
-        super().__init__(builder, host, port, root, mount_path, polling_interval=FALLBACK)
-        self.observer: Any = Observers(self.observer)
+        interval = FALLBACK if NATIVE else ENGINE_POLLING
+        super().__init__(builder, host, port, root, mount_path, polling_interval=interval)
+        if NATIVE:
+            self.observer: Any = Observers(self.observer)
 
 
-def quicker(server: LiveReloadServer, watched: list[str]) -> LiveReloadServer:
+def quicker(server: LiveReloadServer) -> LiveReloadServer:
     """The server ``mkdocs serve`` made, replaced before it starts by a ``QuickServer`` with
-    the same address, folder, builder and error pages, watching ``watched`` (the engine's
-    documentation folder and configuration file; the configuration's ``watch`` list is added
-    by the engine afterwards)."""
+    the same address, folder, builder, error pages and watched paths (the documentation folder,
+    the configuration file, the theme with ``--watch-theme``; the configuration's ``watch``
+    list is added by the engine afterwards)."""
     host, port = server.server_address[:2]
     quick = QuickServer(
         builder=server.builder,
@@ -186,7 +252,8 @@ def quicker(server: LiveReloadServer, watched: list[str]) -> LiveReloadServer:
         mount_path=server.mount_path,
     )
     quick.error_handler = server.error_handler
-    for path in watched:
-        quick.watch(path)
+    for path, count in dict(server._watched_paths).items():  # the engine's own record
+        for _ in range(count):
+            quick.watch(path)
     server.server_close()  # never bound: its socket only
     return quick

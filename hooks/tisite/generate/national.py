@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import textwrap
 from collections import Counter
 from typing import Any
 
@@ -151,7 +150,9 @@ def _summary_json(t: Territory, site_url: str | None) -> str:
 
     def made() -> tuple[Territory, str]:
         text = json.dumps(territory_summary(t, site_url), ensure_ascii=False, indent=2)
-        return t, textwrap.indent(text, "    ")
+        # only json.dumps' own line breaks (a value's are escaped; not U+2028, which
+        # str.splitlines and textwrap would take for one)
+        return t, "    " + text.replace("\n", "\n    ")
 
     held, text = _SUMMARIES.get((id(t), site_url, urls.home_territory()), made)
     assert held is t
