@@ -160,3 +160,28 @@ def test_the_dirty_preview_serves_what_a_fresh_build_writes(
     _fresh(project, "frais-5")
     assert different_files(served, project / "frais-5") == []
     assert not page.parent.exists()
+
+
+def test_a_digest_kept_by_identity_is_never_another_content_s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``digest_held`` keeps a content's digest by the content's identity, holding the
+    content: an identity cannot come back for another content meanwhile."""
+    from tisite import memo
+    from tisite.publish import served
+
+    monkeypatch.setitem(memo._on, "kept", True)
+    contents = [f"fichier {n}\n" * 3 for n in range(2000)]  # made and let go one by one below
+    for text in contents:
+        fresh = "".join(text)  # a new object, freed at the next turn
+        assert served.digest_held(fresh) == served.digest(fresh)
+    # Control: the same memo without holding the content serves another content's digest
+    # (Python gives a freed object's identity to the next one of the same size).
+    by_id: dict[int, str] = {}
+    stale = 0
+    for text in contents:
+        fresh = "".join([text, ""])
+        digest = by_id.setdefault(id(fresh), served.digest(fresh))
+        stale += digest != served.digest(fresh)
+        del fresh
+    assert stale > 0
