@@ -34,7 +34,7 @@ def test_agenda_entries_move_to_past_in_the_browser(browser: Browser, project: P
         assert "Appel bientôt clos" in page.inner_text("#ti-a-venir")
         assert page.is_hidden("#ti-a-venir + .ti-agenda-vide")
         day = page.get_attribute(".ti-agenda-jour", "datetime")
-        assert day == dt.date.today().isoformat()
+        assert day in {str(soon - dt.timedelta(days=30)), dt.date.today().isoformat()}
         page.close()
         # two months later, without a rebuild: the entry has moved, newest first
         page = browser.new_page()
