@@ -87,9 +87,8 @@ def escape_page_meta(meta: MutableMapping[str, Any], title: str | None) -> None:
             meta[key] = theme_text(meta[key])
 
 
-# A page's source digest (SiteBuild._source_digest) by the identities of its page and HTML
-# objects, which the entry holds (tisite.memo: only in a process that builds again)
-_SOURCE_DIGESTS: memo.Recent[tuple[Page, Ready, str]] = memo.Recent()
+# A page's source digest (SiteBuild._source_digest), by its page and HTML objects
+_SOURCE_DIGESTS: memo.Held[str] = memo.Held()
 
 
 @dataclass
@@ -339,14 +338,11 @@ class SiteBuild:
         change, see reuse) are the very same objects: their digest is not made again."""
         ready = self.html[page.path]
 
-        def made() -> tuple[Page, Ready, str]:
+        def made() -> str:
             text = repr(page) + "\n" + ready.html
-            return page, ready, hashlib.sha256(text.encode("utf-8")).hexdigest()
+            return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-        # the entry holds both objects, so no other object can have their identities
-        kept_page, kept_ready, digest = _SOURCE_DIGESTS.get((id(page), id(ready)), made)
-        assert kept_page is page and kept_ready is ready
-        return digest
+        return _SOURCE_DIGESTS.get((page, ready), made)
 
     def search_facets(self, src_uri: str) -> dict[str, Any]:
         """What the search index files a page under (filters) and shows of it (details), for

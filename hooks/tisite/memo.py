@@ -86,6 +86,22 @@ class Recent(Generic[V]):
 _ALL: weakref.WeakSet[Recent[Any]] = weakref.WeakSet()
 
 
+class Held(Generic[V]):
+    """Results by the identity of the objects they are made from (a territory kept by the
+    loader, its pages and files reused: the very objects of the last build). Each entry holds
+    its objects, so that no other object can take their identity while it is kept."""
+
+    def __init__(self) -> None:
+        self._recent: Recent[tuple[tuple[object, ...], V]] = Recent()
+
+    def get(self, objects: tuple[object, ...], produce: Callable[[], V], *more: Hashable) -> V:
+        """The result for ``objects`` (and ``more``, values it also depends on)."""
+        key = (*(id(o) for o in objects), *more)
+        held, value = self._recent.get(key, lambda: (objects, produce()))
+        assert all(a is b for a, b in zip(held, objects, strict=True))
+        return value
+
+
 def forget_all() -> None:
     """Every result kept in this process forgotten: the next build starts as in a new process
     (the tests do so when they replace a function of the code, which a real process never

@@ -141,22 +141,20 @@ def territories_json(
     return text + "\n"
 
 
-# a territory's part of territoires.json by the identity of the territory (held by the entry)
-_SUMMARIES: memo.Recent[tuple[Territory, str]] = memo.Recent()
+# a territory's part of territoires.json, by the territory as loaded
+_SUMMARIES: memo.Held[str] = memo.Held()
 
 
 def _summary_json(t: Territory, site_url: str | None) -> str:
     """A territory's entry of territoires.json, indented as the list's item it is."""
 
-    def made() -> tuple[Territory, str]:
+    def made() -> str:
         text = json.dumps(territory_summary(t, site_url), ensure_ascii=False, indent=2)
         # only json.dumps' own line breaks (a value's are escaped; not U+2028, which
         # str.splitlines and textwrap would take for one)
-        return t, "    " + text.replace("\n", "\n    ")
+        return "    " + text.replace("\n", "\n    ")
 
-    held, text = _SUMMARIES.get((id(t), site_url, urls.home_territory()), made)
-    assert held is t
-    return text
+    return _SUMMARIES.get((t,), made, site_url, urls.home_territory())
 
 
 CSV_FIELDS = (

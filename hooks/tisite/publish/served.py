@@ -30,25 +30,13 @@ def digest(content: str | bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-# digest_held's results by the identity of the content, which the entry holds (no other object
-# can have it meanwhile); tisite.memo: only in a process that builds again
-_HELD: memo.Recent[tuple[str | bytes, str]] = memo.Recent()
+_HELD: memo.Held[str] = memo.Held()  # digest_held's results (only while a process builds again)
 
 
 def digest_held(content: str | bytes) -> str:
     """``digest`` of a generated file's content: the files of a territory that did not change
     are the very objects of the last build (see tisite.generate.reuse), not digested again."""
-    held, value = _HELD.get(id(content), lambda: (content, digest(content)))
-    assert held is content
-    return value
-
-
-def file_digest(path: Path) -> str | None:
-    """The key of a file on disk (None when it can't be read: written again)."""
-    try:
-        return digest(path.read_bytes())
-    except OSError:
-        return None
+    return _HELD.get((content,), lambda: digest(content))
 
 
 class Served:
