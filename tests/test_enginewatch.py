@@ -17,6 +17,7 @@ from watchdog.events import (
     DirDeletedEvent,
     DirMovedEvent,
     EventsLostEvent,
+    FileClosedEvent,
     FileDeletedEvent,
     FileModifiedEvent,
     FileMovedEvent,
@@ -46,6 +47,10 @@ class Record(Handler):
         if not event.is_directory:
             with self.lock:
                 self.events.append(event)
+
+    def has(self, kind: type[FileSystemEvent], path: Path) -> bool:
+        with self.lock:
+            return any(type(e) is kind and e.src_path == str(path) for e in self.events)
 
     def paths(self) -> set[str]:
         with self.lock:
@@ -138,7 +143,9 @@ def _read_then_touch(folder: Path, record: Record) -> Path:
     read = folder / "lu.md"
     read.write_text("lu\n", encoding="utf-8")
     sentinel = folder / "temoin.md"
-    wait_for(lambda: str(read) in record.paths())
+    # The write's last report (closed after writing), not its first (created): a report of
+    # the write arriving after the clearing below would be taken for one of the read.
+    wait_for(lambda: record.has(FileClosedEvent, read))
     with record.lock:
         record.events.clear()
     assert read.read_text(encoding="utf-8") == "lu\n"
