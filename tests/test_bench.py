@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.bench  # left out of `make test-rapide`
 
 
-@pytest.mark.processus
-def test_bench_prints_every_figure(tmp_path: Path) -> None:
-    result = subprocess.run(
+def _bench(tmp: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [
             sys.executable,
             "scripts/bench.py",
@@ -32,11 +32,21 @@ def test_bench_prints_every_figure(tmp_path: Path) -> None:
             "1",
         ],
         cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp_path)},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp)},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+@pytest.mark.processus
+def test_bench_prints_every_figure() -> None:
+    # A short temporary folder of its own: Chromium's socket path (under TMPDIR) must stay under
+    # the 107 bytes of a Unix socket address, which pytest's own temporary folders can exceed
+    # when the suite runs in several workers (…/popen-gw0/test_bench_prints_every_figure0/…).
+    with tempfile.TemporaryDirectory(prefix="tib") as short:
+        result = _bench(Path(short))
+        left = list(Path(short).glob("ti-bench-*"))
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     for expected in (
@@ -83,4 +93,4 @@ def test_bench_prints_every_figure(tmp_path: Path) -> None:
     assert "(0 reçus, 6 en 304, 0 en échec)" in out  # again: nothing sent
     assert "ti build du portail (récolte 304 comprise)" in out
     assert "récolte 304 / construction du portail : " in out
-    assert not list(tmp_path.glob("ti-bench-*")), "le dossier de travail temporaire est supprimé"
+    assert not left, "le dossier de travail temporaire est supprimé"
