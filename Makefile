@@ -8,6 +8,9 @@ TERRITOIRE ?=
 ADDR ?= 127.0.0.1:8000
 CHECK_ARGS ?=
 BENCH_ARGS ?=
+# pytest-xdist : un processus de tests par cœur ; les tests d'un même fichier restent ensemble
+# (ils partagent les sites construits par module et le `ti serve` des tests de l'éditeur).
+PARALLELE ?= -n auto --dist loadfile
 # Nu Html Checker (paquet npm vnu-jar, exécuté par Java) pour les tests de validité HTML.
 VNU_VERSION := 26.9.27
 VNU_JAR := .cache/outils/node_modules/vnu-jar/build/dist/vnu.jar
@@ -124,11 +127,11 @@ test: $(STAMP) quality-deps ## Lance toute la suite de tests
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	NO_MKDOCS_2_WARNING=1 VNU_JAR=$(CURDIR)/$(VNU_JAR) DOIUSE_EMAIL=$(CURDIR)/$(DOIUSE_EMAIL) $(BIN)/python -m pytest
+	NO_MKDOCS_2_WARNING=1 VNU_JAR=$(CURDIR)/$(VNU_JAR) DOIUSE_EMAIL=$(CURDIR)/$(DOIUSE_EMAIL) $(BIN)/python -m pytest $(PARALLELE)
 
 # Sans Java, Chromium, npm ni Node.js (un clone neuf suffit) : les marqueurs de pyproject.toml.
 test-rapide: $(STAMP) ## Les tests rapides (moins d'une minute) : ni navigateur, ni Nu Html Checker, ni doiuse-email, ni Pagefind 1.6, ni éditeur web, ni mesure, ni tests lents, ni processus ti
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -q -m "not browser and not bench and not nu and not courriel and not pagefind and not editeur and not lent and not processus"
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest $(PARALLELE) -q -m "not browser and not bench and not nu and not courriel and not pagefind and not editeur and not lent and not processus"
 
 bench: $(STAMP) ## Mesures de performance (BENCH_ARGS="--tailles 10 --repetitions 5" par exemple)
 	$(PAGEFIND_SI_POSSIBLE)
