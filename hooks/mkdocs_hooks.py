@@ -428,6 +428,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     finally:
         _release_project()
         if _command["preview"]:
+            memo.build_over()  # only what this build used is kept until the next save
             _idle.idle()
 
 
@@ -507,4 +508,5 @@ def on_build_error(error: Exception) -> None:
     finally:
         _release_project()
         if _command["preview"]:
+            memo.build_over()  # only what this build used is kept until the next save
             _idle.idle()

@@ -131,6 +131,15 @@ def test_what_the_last_build_did_not_use_is_dropped(monkeypatch: pytest.MonkeyPa
     assert recent.get("b", lambda: make("b")) == 3
     assert recent.get("a", lambda: make("a")) == 1
     assert made == ["a", "b", "b"] and (recent.hits, recent.misses) == (2, 3)
+    # The preview's build is over: what the build before made and this one did not use goes
+    # at once, not at the next build (the preview waits for a save holding one build).
+    recent.new_build()
+    assert recent.get("a", lambda: make("a")) == 1  # this build uses « a » only
+    assert recent.peek("b") == 3  # control: until the build is over, « b » is still held
+    memo.build_over()
+    assert recent.peek("b") is None and recent.peek("a") == 1 and len(recent) == 1
+    recent.new_build()
+    assert recent.get("a", lambda: make("a")) == 1 and made == ["a", "b", "b"]
     monkeypatch.setitem(memo._on, "kept", False)  # `ti build`, `ti check`
     assert recent.get("c", lambda: make("c")) == 4
     assert recent.get("c", lambda: make("c")) == 5 and recent.peek("c") is None
@@ -252,3 +261,24 @@ def test_the_preview_collects_its_garbage_between_builds(monkeypatch: pytest.Mon
         assert idle._timer is not None
         idle._timer.cancel()
     assert gc.get_threshold() == before
+
+
+@pytest.mark.lent
+@pytest.mark.parametrize("command", ["serve", "build"])
+def test_the_preview_holds_one_build_between_saves(
+    tmp_path: Path, fresh_memos: None, command: str
+) -> None:
+    """Once a preview's build is over, the memos hold only what it used: the fiche action's
+    former text, parsed by the build before, is not kept while the preview waits for the next
+    save. Control: an engine's ``build`` command (not the preview) keeps it until a build
+    starts, as before."""
+    from test_page_cache import _preview_build
+
+    project = copy_project(tmp_path / "projet")
+    _write(project, OLD_BODY, OLD_TITLE)
+    _preview_build(project, "apercu", command, dirty=command == "serve")
+    _write(project, NEW_BODY, NEW_TITLE)
+    _preview_build(project, "apercu", command, dirty=command == "serve")
+    held = [text for text in yamlio._LOADED._previous if OLD_TITLE in str(text)]
+    assert bool(held) == (command == "build"), held
+    assert any(NEW_TITLE in str(text) for text in yamlio._LOADED._current)

@@ -10,7 +10,9 @@ be modified (callers copy what they change).
 Off by default: a process that builds once (``ti build``, ``ti check``) keeps nothing, its
 memory is the build's. ``keep_between_builds`` turns it on (the preview's engine process, the
 tests). Then what a build used is kept for the next one, and what the last build did not use
-is dropped when a build starts (``new_build``): at most two builds' results, never more.
+is dropped when a build starts (``new_build``): at most two builds' results, never more. The
+preview drops it as soon as its build is over (``build_over``): between saves it holds one
+build's results.
 """
 
 from __future__ import annotations
@@ -53,9 +55,11 @@ class Recent(Generic[V]):
         if key in self._current:
             self.hits += 1
             return self._current[key]
-        if key in self._previous:
+        # One step: a build ending in another thread (build_over) may drop the dict meanwhile.
+        value = self._previous.pop(key, _MISSING)
+        if value is not _MISSING:
             self.hits += 1
-            value = self._current[key] = self._previous.pop(key)
+            self._current[key] = value
             return value
         self.misses += 1
         value = self._current[key] = produce()
@@ -74,6 +78,11 @@ class Recent(Generic[V]):
         """A build starts: what the last build used stays, what it did not use is dropped."""
         self._previous, self._current = self._current, {}
 
+    def build_over(self) -> None:
+        """The build is over: what the build before it made and this one did not use goes now,
+        not when the next build starts (the preview waits for a save without holding it)."""
+        self._previous = {}
+
     def clear(self) -> None:
         self._current.clear()
         self._previous.clear()
@@ -84,6 +93,7 @@ class Recent(Generic[V]):
 
 
 _ALL: weakref.WeakSet[Recent[Any]] = weakref.WeakSet()
+_MISSING: Any = object()
 
 
 class Held(Generic[V]):
@@ -114,6 +124,12 @@ def new_build() -> None:
     """A build starts (SiteBuild.load): every memo drops what the last build did not use."""
     for recent in list(_ALL):
         recent.new_build()
+
+
+def build_over() -> None:
+    """A build is over (the preview's): every memo keeps only what this build used."""
+    for recent in list(_ALL):
+        recent.build_over()
 
 
 class IdleCollection:
