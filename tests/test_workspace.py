@@ -6,15 +6,18 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import selectors
+import queue
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 from filelock import FileLock
@@ -194,22 +197,58 @@ def _start_build(root: Path, env: dict[str, str] | None = None) -> subprocess.Po
     )
 
 
+class _Output:
+    """What a process prints, line by line, read by a thread of its own. Waiting with
+    ``select`` on the pipe misses the lines a read already took into the stream's buffer (a
+    loaded machine writes several at once): the wait then lasted until its deadline."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        self.process = process
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, args=(process.stdout,), daemon=True).start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            self.lines.put(line)
+        self.lines.put(None)  # the end of the output
+
+    def until(self, text: str | None, seconds: float) -> list[str]:
+        """The lines printed until one holds ``text`` (None: until the output ended)."""
+        lines: list[str] = []
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self.lines.get(timeout=left)
+            except queue.Empty:
+                break
+            if line is None:
+                self.lines.put(None)  # ended: so for the next wait too
+                break
+            lines.append(line)
+            if text is not None and text in line:
+                break
+        return lines
+
+    def rest(self, seconds: float) -> str:
+        """Everything printed until the process ends (it is waited for)."""
+        self.process.wait(timeout=seconds)
+        return "".join(self.until(None, seconds))
+
+
+_OUTPUTS: weakref.WeakKeyDictionary[subprocess.Popen[str], _Output] = weakref.WeakKeyDictionary()
+
+
+def _output(process: subprocess.Popen[str]) -> _Output:
+    if process not in _OUTPUTS:
+        _OUTPUTS[process] = _Output(process)
+    return _OUTPUTS[process]
+
+
 def _wait_for_line(process: subprocess.Popen[str], text: str, seconds: float = 300) -> list[str]:
     """The lines the process printed until one holds ``text`` (or it ended). A state, not a
     time: the deadline only stops a process that hangs (a loaded machine builds slowly)."""
-    assert process.stdout is not None
-    lines: list[str] = []
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and selector.select(deadline - time.monotonic()):
-            line = process.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if text in line:
-                break
-    return lines
+    return _output(process).until(text, seconds)
 
 
 @pytest.mark.processus
@@ -225,7 +264,7 @@ def test_a_second_build_waits_for_the_first_and_two_at_once_take_turns(
         lines = _wait_for_line(process, "attente")
         assert any(workspace.WAITING in line for line in lines), lines
         assert process.poll() is None and not (project / "site").exists()
-    out = "".join(lines) + process.communicate(timeout=300)[0]
+    out = "".join(lines) + _output(process).rest(300)
     assert process.returncode == 0, out
     assert "Traceback" not in out
     assert (project / "site" / workspace.SITE_MARK).is_file()
@@ -287,7 +326,7 @@ def test_a_preview_rebuild_waits_for_a_build_and_holds_the_lock_only_while_build
         if lock.is_locked:
             lock.release()
         os.killpg(server.pid, signal.SIGTERM)
-        server.communicate(timeout=30)
+        lines.append(_output(server).rest(30))
     assert "Traceback" not in "".join(lines)
 
 
