@@ -303,7 +303,7 @@ def test_the_editor_pages_read_by_axe(browser: Browser, editor: dict[str, Any]) 
                 if name == "collection":
                     page.get_by_role("button", name="Se connecter").click()
                 page.goto(url + address)
-                page.wait_for_timeout(1500)
+                _shown(page, name)
                 page.screenshot(path=str(ARTIFACTS / f"editeur-{name}-{width}.png"))
             page.add_script_tag(path=str(AXE))
             result = page.evaluate(
@@ -316,7 +316,7 @@ def test_the_editor_pages_read_by_axe(browser: Browser, editor: dict[str, Any]) 
         # control: without our stylesheet, Decap's grey texts fail the contrast rule
         page.evaluate("document.querySelector('link[href=\"ti-editeur.css\"]').remove()")
         page.goto(url + f"admin/#/collections/lettres-{TERRITORY}")
-        page.wait_for_timeout(1000)
+        _shown(page, "collection")
         control = page.evaluate(
             "async () => (await axe.run(document, {runOnly: ['color-contrast']})).violations"
         )
@@ -358,7 +358,9 @@ def test_gitlab_sign_in_goes_to_the_forge_with_pkce(browser: Browser, tmp_path: 
         context.route("https://gitlab.exemple.org/**", forge)
         page.goto(url + "admin/")
         page.get_by_role("button", name="Se connecter avec GitLab").click()
-        page.wait_for_timeout(1500)
+        deadline = time.monotonic() + 30
+        while not authorise and time.monotonic() < deadline:  # the forge asked (a state)
+            page.wait_for_timeout(50)
         assert authorise, seen
         assert authorise[0].startswith("https://gitlab.exemple.org/oauth/authorize?")
         assert "client_id=abc123" in authorise[0]
@@ -373,6 +375,16 @@ HOSTILE = (
     '<img src="x" onerror="window.tiPwned=1">\n\n<script>window.tiPwned = 2</script>\n\n'
     "[lien](javascript:window.tiPwned=3)\n"
 )
+
+
+def _shown(page: Page, view: str) -> None:
+    """Waits until the editor shows ``view``: the letters' list (« collection ») or a letter
+    and its preview (« lettre »)."""
+    if view == "collection":
+        page.wait_for_selector(f"text=Lettres — {HDC}", timeout=30_000)
+    else:
+        page.wait_for_selector("#preview-pane", timeout=30_000)
+        page.frame_locator("#preview-pane").locator("h1, h2, p").first.wait_for(timeout=30_000)
 
 
 def _pwned(page: Page) -> list[Any]:
@@ -399,8 +411,9 @@ def _hostile_preview(browser: Browser, url: str, bypass_csp: bool, sanitize: boo
     page.get_by_role("button", name="Se connecter").click()
     page.goto(url + f"admin/#/collections/lettres-{TERRITORY}/entries/16")
     page.wait_for_selector("#preview-pane", timeout=30_000)
-    page.wait_for_timeout(1500)
-    links = page.frame_locator("#preview-pane").locator("a")
+    preview = page.frame_locator("#preview-pane")
+    preview.get_by_text("lien", exact=True).first.wait_for(timeout=30_000)  # the body shown
+    links = preview.locator("a")
     for i in range(links.count()):  # a javascript: link runs only if clicked
         links.nth(i).click(timeout=5000)
     page.wait_for_timeout(500)
