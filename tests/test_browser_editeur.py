@@ -12,12 +12,14 @@ import contextlib
 import json
 import re
 import socket
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from filelock import FileLock
 from PIL import Image
 from playwright.sync_api import Browser, Page
 
@@ -66,6 +68,13 @@ def _servers(project: Path, mode: str = "fs") -> Iterator[str]:
     """`ti serve` of ``project``, and decap-server writing into it (« fs » mode, as `make
     editeur-local`; « git » mode: saves on branches, as a forge's merge requests)."""
     local_port = int(LOCAL.rsplit(":", 1)[1])
+    # The editor asks for the local server at a fixed port: one test process at a time holds
+    # it (the suite's workers may run this module and test_browser_editeur_flux together).
+    with FileLock(Path(tempfile.gettempdir()) / f"ti-tests-editeur-{local_port}.lock", 1800):
+        yield from _servers_on(project, mode, local_port)
+
+
+def _servers_on(project: Path, mode: str, local_port: int) -> Iterator[str]:
     assert _port_free(local_port), f"le port {local_port} du serveur local de l'éditeur est pris"
     port = free_port()
     serve = start_preview(project, port)
@@ -82,6 +91,11 @@ def _servers(project: Path, mode: str = "fs") -> Iterator[str]:
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_http(url + "admin/", timeout=120)
+        deadline = time.monotonic() + 60
+        while _port_free(local_port):  # decap-server listening (a state)
+            assert local.poll() is None, "decap-server s'est arrêté au démarrage"
+            assert time.monotonic() < deadline, "decap-server n'écoute pas"
+            time.sleep(0.05)
         yield url
     finally:
         logs = stop_process(serve), stop_process(local)
@@ -380,8 +394,11 @@ HOSTILE = (
 def _shown(page: Page, view: str) -> None:
     """Waits until the editor shows ``view``: the letters' list (« collection ») or a letter
     and its preview (« lettre »)."""
-    if view == "collection":
-        page.wait_for_selector(f"text=Lettres — {HDC}", timeout=30_000)
+    if view == "collection":  # the list's entries, no letter open (its title names the list)
+        page.wait_for_url(f"**/collections/lettres-{TERRITORY}", timeout=30_000)
+        page.wait_for_selector("#preview-pane", state="detached", timeout=30_000)
+        entries = f'a[href*="/collections/lettres-{TERRITORY}/entries/"]'
+        page.locator(entries).first.wait_for(timeout=30_000)
     else:
         page.wait_for_selector("#preview-pane", timeout=30_000)
         page.frame_locator("#preview-pane").locator("h1, h2, p").first.wait_for(timeout=30_000)
@@ -393,7 +410,12 @@ def _pwned(page: Page) -> list[Any]:
     ]
 
 
-def _hostile_preview(browser: Browser, url: str, bypass_csp: bool, sanitize: bool) -> list[Any]:
+def _hostile_preview(
+    browser: Browser, url: str, bypass_csp: bool, sanitize: bool, runs: bool = False
+) -> list[Any]:
+    """What the hostile letter's script set in the editor's preview; ``runs``: the control,
+    where it must run (waited for); otherwise it is read once the preview's images have loaded
+    or failed (the image's error handler is the first to run) and a short while after."""
     context = browser.new_context(bypass_csp=bypass_csp, locale="fr-FR")
     if not sanitize:
 
@@ -416,7 +438,16 @@ def _hostile_preview(browser: Browser, url: str, bypass_csp: bool, sanitize: boo
     links = preview.locator("a")
     for i in range(links.count()):  # a javascript: link runs only if clicked
         links.nth(i).click(timeout=5000)
-    page.wait_for_timeout(500)
+    deadline = time.monotonic() + 30
+    if runs:
+        while not [s for s in _pwned(page) if s is not None] and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+    else:
+        images = preview.locator("img")
+        while not images.evaluate_all("all => all.every(i => i.complete)"):
+            assert time.monotonic() < deadline, "les images de l'aperçu ne se chargent pas"
+            page.wait_for_timeout(50)
+        page.wait_for_timeout(500)  # nothing may run: a time is the only bound
     seen = [s for s in _pwned(page) if s is not None]
     context.close()
     return seen
@@ -437,7 +468,7 @@ def test_hostile_markdown_stays_inert_in_the_editor_preview(
         assert _hostile_preview(browser, url, bypass_csp=False, sanitize=True) == []
         assert _hostile_preview(browser, url, bypass_csp=True, sanitize=True) == []
         assert _hostile_preview(browser, url, bypass_csp=False, sanitize=False) == []
-        control = _hostile_preview(browser, url, bypass_csp=True, sanitize=False)
+        control = _hostile_preview(browser, url, bypass_csp=True, sanitize=False, runs=True)
         assert control, "contrôle : sans politique ni nettoyage, le script devrait s'exécuter"
     finally:
         path.write_text(original, encoding="utf-8")

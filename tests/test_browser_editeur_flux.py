@@ -1,6 +1,6 @@
 """The web editor's editorial workflow (the published site's default), in Chromium with
-decap-server in git mode. In a module of its own: the local server's port is free only once
-test_browser_editeur's servers are stopped."""
+decap-server in git mode. In a module of its own, with servers of its own; the local server's
+fixed port is taken by one test process at a time (a lock in test_browser_editeur._servers)."""
 
 from __future__ import annotations
 
