@@ -8,9 +8,10 @@ TERRITOIRE ?=
 ADDR ?= 127.0.0.1:8000
 CHECK_ARGS ?=
 BENCH_ARGS ?=
-# pytest-xdist : un processus de tests par cœur ; les tests d'un même fichier restent ensemble
-# (ils partagent les sites construits par module et le `ti serve` des tests de l'éditeur).
-PARALLELE ?= -n auto --dist loadfile
+# pytest-xdist : un processus de tests par cœur (quatre au plus : chacun construit ses sites et
+# lance son Chromium) ; les tests d'un même fichier restent ensemble (ils partagent les sites
+# construits par module et le `ti serve` des tests de l'éditeur).
+PARALLELE ?= -n auto --maxprocesses 4 --dist loadfile
 # Nu Html Checker (paquet npm vnu-jar, exécuté par Java) pour les tests de validité HTML.
 VNU_VERSION := 26.9.27
 VNU_JAR := .cache/outils/node_modules/vnu-jar/build/dist/vnu.jar

@@ -136,7 +136,7 @@ def test_what_the_last_build_did_not_use_is_dropped(monkeypatch: pytest.MonkeyPa
     recent.new_build()
     assert recent.get("a", lambda: make("a")) == 1  # this build uses « a » only
     assert recent.peek("b") == 3  # control: until the build is over, « b » is still held
-    memo.build_over()
+    recent.build_over()  # this memo only: the session's memos keep their results
     assert recent.peek("b") is None and recent.peek("a") == 1 and len(recent) == 1
     recent.new_build()
     assert recent.get("a", lambda: make("a")) == 1 and made == ["a", "b", "b"]

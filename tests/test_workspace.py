@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -206,12 +205,15 @@ class _Output:
         assert process.stdout is not None
         self.process = process
         self.lines: queue.Queue[str | None] = queue.Queue()
+        self.ended = threading.Event()
         threading.Thread(target=self._read, args=(process.stdout,), daemon=True).start()
 
     def _read(self, stream: IO[str]) -> None:
-        for line in stream:
-            self.lines.put(line)
+        with stream:
+            for line in stream:
+                self.lines.put(line)
         self.lines.put(None)  # the end of the output
+        self.ended.set()
 
     def until(self, text: str | None, seconds: float) -> list[str]:
         """The lines printed until one holds ``text`` (None: until the output ended)."""
@@ -231,18 +233,20 @@ class _Output:
         return lines
 
     def rest(self, seconds: float) -> str:
-        """Everything printed until the process ends (it is waited for)."""
+        """Everything printed until the process ends; TimeoutExpired as ``communicate``."""
         self.process.wait(timeout=seconds)
+        if not self.ended.wait(seconds):
+            raise subprocess.TimeoutExpired(self.process.args, seconds)
         return "".join(self.until(None, seconds))
 
 
-_OUTPUTS: weakref.WeakKeyDictionary[subprocess.Popen[str], _Output] = weakref.WeakKeyDictionary()
-
-
 def _output(process: subprocess.Popen[str]) -> _Output:
-    if process not in _OUTPUTS:
-        _OUTPUTS[process] = _Output(process)
-    return _OUTPUTS[process]
+    """The reader of ``process``'s output (made at the first wait, kept with the process)."""
+    output: _Output | None = getattr(process, "ti_output", None)
+    if output is None:
+        output = _Output(process)
+        process.ti_output = output  # type: ignore[attr-defined]
+    return output
 
 
 def _wait_for_line(process: subprocess.Popen[str], text: str, seconds: float = 300) -> list[str]:
@@ -311,8 +315,9 @@ def test_a_preview_rebuild_waits_for_a_build_and_holds_the_lock_only_while_build
     lock = FileLock(project / workspace.LOCK)
     lock.acquire()  # a build that is running
     server = _start_serve(project, env)
+    lines: list[str] = []
     try:
-        lines = _wait_for_line(server, "attente" if locked else "Aperçu sur")
+        lines += _wait_for_line(server, "attente" if locked else "Aperçu sur")
         assert any(workspace.WAITING in line for line in lines) is locked, lines
         assert any("Aperçu sur" in line for line in lines) is not locked, lines
         lock.release()
