@@ -419,6 +419,15 @@ def _release_project() -> None:
         lock.__exit__(None, None, None)
 
 
+def _build_ended() -> None:
+    """A build ended, done or failed: the project released; the preview keeps only what this
+    build used (tisite.memo) and collects its garbage while it waits for a save."""
+    _release_project()
+    if _command["preview"]:
+        memo.build_over()
+        _idle.idle()
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     """By hand (``mkdocs build``, ``mkdocs serve``): the publication (pipeline.publish: files,
     social images, web editor, search index); under the pipeline, ``pipeline.build`` does it.
@@ -426,10 +435,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     try:
         _post_build(config)
     finally:
-        _release_project()
-        if _command["preview"]:
-            memo.build_over()  # only what this build used is kept until the next save
-            _idle.idle()
+        _build_ended()
 
 
 def _post_build(config: MkDocsConfig) -> None:
@@ -506,7 +512,4 @@ def on_build_error(error: Exception) -> None:
                 _state["build"].stop_drawing()
             _state["build"].page_cache.store(keep=False)  # nothing of a failed build is kept
     finally:
-        _release_project()
-        if _command["preview"]:
-            memo.build_over()  # only what this build used is kept until the next save
-            _idle.idle()
+        _build_ended()

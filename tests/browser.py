@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -161,14 +161,29 @@ def injected_script_events(
     return events
 
 
+def until(
+    state: Callable[[], object], seconds: float, pause: Callable[[], object] | None = None
+) -> bool:
+    """Waits until ``state()`` is true, looking again after ``pause()`` (a short sleep by
+    default; ``page.wait_for_timeout`` lets Playwright deliver the page's events meanwhile).
+    A state, not a time: ``seconds`` only stops a wait for what never comes. Whether the state
+    came."""
+    deadline = time.monotonic() + seconds
+    while not state():
+        if time.monotonic() > deadline:
+            return False
+        if pause is None:
+            time.sleep(0.02)
+        else:
+            pause()
+    return True
+
+
 def wait_until(page: Any, expression: str, timeout: float = 10) -> None:
     """Wait until ``expression`` is true in the page.
 
     Playwright's ``wait_for_function`` evaluates a string with ``eval`` inside the page, which
     the site's Content-Security-Policy forbids; ``evaluate`` is run by the browser itself.
     """
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise TimeoutError(expression)
-        page.wait_for_timeout(50)
+    if not until(lambda: page.evaluate(expression), timeout, lambda: page.wait_for_timeout(50)):
+        raise TimeoutError(expression)

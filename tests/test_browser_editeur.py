@@ -23,7 +23,7 @@ from filelock import FileLock
 from PIL import Image
 from playwright.sync_api import Browser, Page
 
-from browser import free_port, start_preview, start_process, stop_process, wait_http
+from browser import free_port, start_preview, start_process, stop_process, until, wait_http
 from conftest import ROOT, copy_project, flat, starts_ti, ti_inprocess
 from tisite.editor import cms
 
@@ -91,11 +91,9 @@ def _servers_on(project: Path, mode: str, local_port: int) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_http(url + "admin/", timeout=120)
-        deadline = time.monotonic() + 60
-        while _port_free(local_port):  # decap-server listening (a state)
-            assert local.poll() is None, "decap-server s'est arrêté au démarrage"
-            assert time.monotonic() < deadline, "decap-server n'écoute pas"
-            time.sleep(0.05)
+        until(lambda: not _port_free(local_port) or local.poll() is not None, 60)  # listening
+        assert local.poll() is None, "decap-server s'est arrêté au démarrage"
+        assert not _port_free(local_port), "decap-server n'écoute pas"
         yield url
     finally:
         logs = stop_process(serve), stop_process(local)
@@ -372,9 +370,7 @@ def test_gitlab_sign_in_goes_to_the_forge_with_pkce(browser: Browser, tmp_path: 
         context.route("https://gitlab.exemple.org/**", forge)
         page.goto(url + "admin/")
         page.get_by_role("button", name="Se connecter avec GitLab").click()
-        deadline = time.monotonic() + 30
-        while not authorise and time.monotonic() < deadline:  # the forge asked (a state)
-            page.wait_for_timeout(50)
+        until(lambda: authorise, 30, lambda: page.wait_for_timeout(50))  # the forge asked
         assert authorise, seen
         assert authorise[0].startswith("https://gitlab.exemple.org/oauth/authorize?")
         assert "client_id=abc123" in authorise[0]
@@ -438,15 +434,18 @@ def _hostile_preview(
     links = preview.locator("a")
     for i in range(links.count()):  # a javascript: link runs only if clicked
         links.nth(i).click(timeout=5000)
-    deadline = time.monotonic() + 30
+
+    def pause() -> None:  # Playwright delivers the page's events meanwhile
+        page.wait_for_timeout(50)
+
     if runs:
-        while not [s for s in _pwned(page) if s is not None] and time.monotonic() < deadline:
-            page.wait_for_timeout(50)
+        until(lambda: any(s is not None for s in _pwned(page)), 30, pause)
     else:
         images = preview.locator("img")
-        while not images.evaluate_all("all => all.every(i => i.complete)"):
-            assert time.monotonic() < deadline, "les images de l'aperçu ne se chargent pas"
-            page.wait_for_timeout(50)
+        loaded = "all => all.every(i => i.complete)"
+        assert until(lambda: images.evaluate_all(loaded), 30, pause), (
+            "les images de l'aperçu ne se chargent pas"
+        )
         page.wait_for_timeout(500)  # nothing may run: a time is the only bound
     seen = [s for s in _pwned(page) if s is not None]
     context.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,14 +25,12 @@ from watchdog.events import (
 from watchdog.events import FileSystemEventHandler as Handler
 from watchdog.observers.polling import PollingObserver
 
+from browser import until
 from tisite.adapters import enginewatch
 
 
 def wait_for(state: Callable[[], bool], seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while not state():
-        assert time.monotonic() < deadline, "état jamais atteint"
-        time.sleep(0.02)
+    assert until(state, seconds), "état jamais atteint"
 
 
 class Record(Handler):

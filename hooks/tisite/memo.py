@@ -55,7 +55,7 @@ class Recent(Generic[V]):
         if key in self._current:
             self.hits += 1
             return self._current[key]
-        # One step: a build ending in another thread (build_over) may drop the dict meanwhile.
+        # one lookup: taken from the former build's results if it is there
         value = self._previous.pop(key, _MISSING)
         if value is not _MISSING:
             self.hits += 1
