@@ -97,12 +97,12 @@ def start_process(args: list[str], cwd: Path, env: dict[str, str] | None = None)
     )
 
 
-def start_preview(project: Path, port: int) -> Any:
+def start_preview(project: Path, port: int, env: dict[str, str] | None = None) -> Any:
     """`ti serve` of ``project`` on 127.0.0.1:``port`` (what `make serve` runs)."""
     from conftest import TI
 
     command = [*TI, "--racine", str(project), "serve"]
-    return start_process([*command, "--adresse", f"127.0.0.1:{port}"], cwd=project)
+    return start_process([*command, "--adresse", f"127.0.0.1:{port}"], cwd=project, env=env)
 
 
 def stop_process(process: Any) -> str:

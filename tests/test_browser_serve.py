@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from browser import free_port, start_preview, stop_process, wait_http
+from conftest import copied_hooks_env
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.browser
 @pytest.mark.processus
 def test_live_reload_after_editing_territory(project: Path, browser: Browser) -> None:
     port = free_port()
-    server = start_preview(project, port)
+    # the preview runs the generator's code copied into the project (saved below)
+    server = start_preview(project, port, copied_hooks_env(project))
     url = f"http://127.0.0.1:{port}/grand-chatellerault/"
     try:
         wait_http(url, timeout=90)
@@ -80,12 +82,22 @@ def test_live_reload_after_editing_territory(project: Path, browser: Browser) ->
         other.close()
         letter.write_text(letter_text, encoding="utf-8")
         wait_for_text(tab, "article", "Territoire pilote de Nouvelle-Aquitaine")
+        # The generator's own code saved (a module of the copy this preview runs): the running
+        # process can't take it (a rebuild would show the former code's page); the preview
+        # starts again, and the open page reloads by itself with the new code's output.
+        views = project / "hooks/tisite/generate/views.py"
+        code = views.read_text(encoding="utf-8")
+        assert code.count("population municipale en vigueur en") == 2
+        views.write_text(code.replace("population municipale en vigueur", "population légale"))
+        wait_for_text(tab, "article", "population légale en", timeout=120)
         tab.close()
     finally:
         output = stop_process(server)
     # the terminal says the same in French, and nothing of MkDocs' English
     assert "territoires/grand-chatellerault/territoire.yml:" in output
     assert "Aperçu sur http://127.0.0.1:" in output
+    assert "Le code du générateur a changé (hooks/tisite/generate/views.py)" in output
+    assert output.count("Aperçu : redémarrage avec le nouveau code") == 1
     # the broken link is an error, as ti check and ti build say (one word for one thing)
     assert "lettres/14.md:" in output and ": lien vers « ../../plan-action/" in output
     assert "1 erreur dans le contenu" in output

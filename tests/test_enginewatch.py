@@ -245,10 +245,12 @@ def test_the_preview_server_is_the_engine_s_own(tmp_path: Path) -> None:
         assert isinstance(quick, enginewatch.QuickServer)
         assert quick.builder is builder and quick.error_handler is errors
         assert (quick.root, quick.mount_path, quick.url) == (server.root, "/ti/", server.url)
-        assert quick._watched_paths == server._watched_paths
-        assert len(quick._watched_paths) == 3 and quick._watched_paths[str(docs)] == 2
+        # and the generator's code (hooks/), whose saves are told, not built (CodeWatch)
+        assert quick._watched_paths == {**server._watched_paths, str(enginewatch.HOOKS): 1}
+        assert len(quick._watched_paths) == 4 and quick._watched_paths[str(docs)] == 2
         assert server.socket.fileno() == -1  # the engine's server let go of its socket
-        assert isinstance(quick.observer, enginewatch.Observers) == enginewatch.NATIVE
+        assert isinstance(quick.observer, enginewatch.Observers)
+        assert (quick.observer.native is not None) == enginewatch.NATIVE
     finally:
         quick.server_close()
 
@@ -275,3 +277,94 @@ def test_a_refused_watch_leaves_the_polling_one(
         assert "trop de fichiers ouverts" in caplog.text and stopped == [True]
         letter = _saved(tmp_path / "territoires")
         wait_for(lambda: str(letter) in record.paths())
+
+
+def test_a_save_of_the_generator_s_code_is_told_not_built(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A module, a data file or the hooks file saved: the running process can't take it (Python
+    does not import a module again), so the engine is not asked to rebuild with the former
+    code; the preview says so once (``ti serve`` then starts it again). Templates and styles,
+    read by every build, and the project's own files are built as before (control)."""
+    hooks, package = enginewatch.HOOKS, enginewatch.PACKAGE
+    code = [
+        package / "generate" / "views.py",
+        package / "data" / "epci-reference.json",
+        hooks / "mkdocs_hooks.py",
+    ]
+    built = [
+        package / "templates" / "pages" / "action.html.j2",
+        package / "assets" / "css" / "ti.css",
+        package / "generate" / "__pycache__" / "views.cpython-311.pyc",
+        package / "generate" / ".views.py.swp",
+        hooks.parent / "territoires" / "outils.py",
+        hooks.parent / "docs" / "script.py",
+    ]
+    record = Record()
+    noted = enginewatch._Noted(record, enginewatch.Seen(window=60))
+    polled = enginewatch._Unless(record, enginewatch.Seen(window=60), noted.code)
+    with caplog.at_level(logging.INFO):
+        for path in code:
+            noted.dispatch(FileModifiedEvent(str(path)))
+            polled.dispatch(FileModifiedEvent(str(path)))
+        noted.dispatch(FileMovedEvent(str(package / ".tmp-views"), str(code[0])))  # atomic save
+        assert record.events == []
+        for path in built:
+            noted.dispatch(FileModifiedEvent(str(path)))
+        assert record.paths() == {str(p) for p in built}
+    told = [r.getMessage() for r in caplog.records if "Le code du générateur" in r.getMessage()]
+    assert len(told) == 1 and "(hooks/tisite/generate/views.py)" in told[0], told
+    assert enginewatch.loaded_code(str(code[0])) == "tisite/generate/views.py"
+    assert [enginewatch.loaded_code(str(p)) for p in built] == [None] * len(built)
+
+
+class _Preview:
+    """A stand-in for the engine's preview process: prints ``lines``, then ends (or is
+    stopped)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.stdout = iter(lines)
+        self.returncode: int | None = None
+        self.stopped = False
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def terminate(self) -> None:
+        self.stopped, self.returncode = True, -15
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            self.returncode = 0  # its output is over: it ended by itself
+        return self.returncode
+
+
+@pytest.mark.parametrize("saved", [True, False])
+def test_ti_serve_starts_the_preview_again_when_the_code_changed(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], saved: bool
+) -> None:
+    """``ti serve`` reads the engine's lines: told that the generator's code changed, it stops
+    that process and starts a new one with the same command. Control (``saved`` False): a
+    preview that says nothing of the code is the only one started."""
+    from tisite.adapters.buildlog import CODE_CHANGED
+    from tisite.cli import commands
+
+    told = f"INFO    -  {CODE_CHANGED} (hooks/tisite/generate/views.py) : …\n"
+    first = ["INFO    -  Serving on http://127.0.0.1:8000/\n"]
+    first += [told, "INFO    -  jamais lu\n"] if saved else []
+    previews = [_Preview(first), _Preview(["INFO    -  Serving on http://127.0.0.1:8000/\n"])]
+    commands_run: list[list[str]] = []
+
+    def start(command: list[str], env: dict[str, str], cwd: Path) -> _Preview:
+        commands_run.append(command)
+        return previews[len(commands_run) - 1]
+
+    monkeypatch.setattr(commands, "_mkdocs_process", start)
+    monkeypatch.setattr(commands.signal, "signal", lambda *args: None)
+    assert commands.main(["--racine", str(project), "serve", "--adresse", "127.0.0.1:0"]) == 0
+    err = capsys.readouterr().err
+    assert len(commands_run) == (2 if saved else 1)
+    assert previews[0].stopped is saved and not previews[1].stopped
+    assert len({tuple(c) for c in commands_run}) == 1  # the same address and options
+    assert ("redémarrage avec le nouveau code" in err) is saved
+    assert "jamais lu" not in err

@@ -188,6 +188,46 @@ def test_a_rebuild_in_the_same_process_sees_edited_templates(
     assert len(stale_pages) >= LEAVES and len(stale_emails) >= 2
 
 
+def _edit_file(path: Path, added: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + added, encoding="utf-8")
+
+
+def test_the_code_in_a_cache_key_is_the_code_that_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module saved while a process runs (``ti serve``) is not the code that runs: Python does
+    not import it again. The keys keep the code the process loaded (what it makes is stored
+    under the former code's key, never the new one's); templates and styles, read by every
+    build, change the keys at the next build. A new process takes the module as saved."""
+    from tisite.publish import diskcache
+
+    package = tmp_path / "tisite"
+    shutil.copytree(
+        Path(diskcache.__file__).parents[1], package, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(diskcache, "__file__", str(package / "publish" / "diskcache.py"))
+            diskcache.loaded_digest.cache_clear()  # a new process
+            diskcache.new_build()
+            loaded, code = diskcache.loaded_digest(), diskcache.code_digest()
+            _edit_file(package / "publish" / "social.py", "\nBLUE = (0, 0, 120)\n")
+            _edit_file(package / "data" / "epci-reference.json", " ")
+            diskcache.new_build()  # the next build of the same process
+            assert (diskcache.loaded_digest(), diskcache.code_digest()) == (loaded, code)
+            _edit_file(package / "templates" / "pages" / "action.html.j2", "{# modifié #}\n")
+            diskcache.new_build()
+            assert diskcache.loaded_digest() == loaded and diskcache.code_digest() != code
+            after_template = diskcache.code_digest()
+            diskcache.loaded_digest.cache_clear()  # a new process: the module as saved
+            diskcache.new_build()
+            assert diskcache.loaded_digest() != loaded
+            assert diskcache.code_digest() not in (code, after_template)
+    finally:
+        diskcache.loaded_digest.cache_clear()
+        diskcache.new_build()
+
+
 # The adapter and the engine shape every page: a cache keyed without them serves stale pages.
 ADAPTER = "hooks/mkdocs_hooks.py"
 ADAPTER_KEY = '        "adaptateur": ADAPTER_DIGEST,\n'

@@ -3,6 +3,7 @@ never break, sitemap and robots.txt."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -393,3 +394,27 @@ def test_cards_are_written_as_drawn() -> None:
             assert image.mode == "P" and image.info == {}
             assert image.tobytes() == canvas.tobytes()
             assert image.getpalette()[:3] == [255, 255, 255]  # white, the first index
+
+
+def test_share_and_published_images_are_named_by_the_code_that_makes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both are cached under a hash of what they are made from, the code that draws or encodes
+    them included (diskcache.loaded_digest; its modules, fonts, Pillow's version): the drawing
+    or the encoding changed, every image is made again. A key without the code (the former
+    hand-kept version numbers) names them the same and fails here."""
+    from tisite.content import images
+    from tisite.publish import social
+
+    card = social.Card("Accompagner les entreprises", "Fiche action", "Grand-Châtellerault")
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (40, 30), (0, 0, 145)).save(photo)
+    cache = tmp_path / "cache"
+    name = dataclasses.replace(card).digest()
+    images.published(photo, cache)
+    assert len(list(cache.iterdir())) == 1
+    monkeypatch.setattr(social, "loaded_digest", lambda: "le dessin a changé")
+    monkeypatch.setattr(images, "loaded_digest", lambda: "l'encodage a changé")
+    assert dataclasses.replace(card).digest() != name
+    images.published(photo, cache)
+    assert len(list(cache.iterdir())) == 2

@@ -91,6 +91,16 @@ def console_line(line: str) -> str | None:
     return text
 
 
+# What the preview says when the generator's own code is saved (adapters.enginewatch): the
+# running process can't take it; ``ti serve`` starts the preview again when it reads this.
+CODE_CHANGED = "Le code du générateur a changé"
+
+
+def asks_restart(line: str) -> bool:
+    """Whether a line of the preview's engine says its code changed (see CODE_CHANGED)."""
+    return CODE_CHANGED in line
+
+
 _SERVE = (
     (re.compile(r"^Serving on (\S+)$"), "Aperçu sur {0} (Ctrl+C pour arrêter)"),
     (re.compile(r"^Building documentation\.\.\.$"), "Construction de l'aperçu…"),

@@ -23,6 +23,12 @@ observers behind it:
 When the system refuses to watch (its limit of watchers reached), the preview says so and
 relies on the polling observer alone.
 
+A save of the generator's own code (a Python module, a data file, the hooks file) is not
+built: Python does not import a module again, so the rebuild would show the former code's
+pages (their cache entries stay under the former code's key, see diskcache.loaded_digest).
+The preview says the code changed instead (``buildlog.CODE_CHANGED``), and ``ti serve`` starts
+it again in a new process. Templates and styles are read by every build: saved, they are built.
+
 Only this adapter knows MkDocs' server; the core knows nothing of it.
 """
 
@@ -34,6 +40,7 @@ import os
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from mkdocs.livereload import LiveReloadServer
@@ -53,6 +60,10 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
+import tisite
+from tisite.adapters.buildlog import CODE_CHANGED
+from tisite.publish.diskcache import READ_PER_BUILD
+
 log = logging.getLogger(f"{LiveReloadServer.__module__.split('.')[0]}.hooks.territoires")
 
 FALLBACK = 3.0  # seconds between two looks of the polling observer beside the system's events
@@ -70,6 +81,52 @@ CHANGES: list[type[FileSystemEvent]] = [
     DirMovedEvent,
     EventsLostEvent,
 ]
+
+
+PACKAGE = Path(tisite.__file__).resolve().parent  # the code this process runs
+HOOKS = PACKAGE.parent  # beside it, the engine's hooks file (mkdocs_hooks.py)
+
+
+def loaded_code(path: str) -> str | None:
+    """``path`` relative to the hooks folder when it is code this process loaded once and
+    can't take again (a module, a data file, the hooks file); None otherwise (templates and
+    styles, read by every build; compiled files, editors' temporary files)."""
+    try:
+        rel = Path(os.path.realpath(path)).relative_to(HOOKS)
+    except ValueError:
+        return None
+    name = rel.name
+    if not rel.parts or "__pycache__" in rel.parts or name.startswith(".") or name.endswith("~"):
+        return None
+    if rel.parts[0] == PACKAGE.name and len(rel.parts) > 1:
+        if rel.parts[1] in READ_PER_BUILD:
+            return None
+        if rel.parts[1] == "data" and len(rel.parts) > 2:
+            return rel.as_posix()
+    return rel.as_posix() if rel.suffix == ".py" else None
+
+
+class CodeWatch:
+    """Saves of the generator's code: told once (``CODE_CHANGED``), never built."""
+
+    def __init__(self) -> None:
+        self.changed: str | None = None  # the first file saved
+
+    def takes(self, event: FileSystemEvent) -> bool:
+        """Whether ``event`` is a save of the code (then told, and not handed on)."""
+        if event.is_directory:
+            return False
+        found = sorted(filter(None, (loaded_code(p) for p in _paths(event))))
+        if not found:
+            return False
+        if self.changed is None:
+            self.changed = found[0]
+            log.info(
+                f"{CODE_CHANGED} (hooks/{found[0]}) : ce processus ne peut pas le reprendre, "
+                "l'aperçu doit redémarrer (`ti serve` le fait ; `mkdocs serve` lancé à la "
+                "main : arrêtez-le et relancez-le)."
+            )
+        return True
 
 
 def _paths(event: FileSystemEvent) -> set[str]:
@@ -138,10 +195,14 @@ class _Noted(FileSystemEventHandler):
     (it leaves folders' events out) is handed on as a change of a file: a folder removed or
     moved away, events lost (then every polling report counts again)."""
 
-    def __init__(self, inner: FileSystemEventHandler, seen: Seen) -> None:
-        self.inner, self.seen = inner, seen
+    def __init__(
+        self, inner: FileSystemEventHandler, seen: Seen, code: CodeWatch | None = None
+    ) -> None:
+        self.inner, self.seen, self.code = inner, seen, code or CodeWatch()
 
     def dispatch(self, event: FileSystemEvent) -> None:
+        if self.code.takes(event):
+            return
         if isinstance(event, EventsLostEvent):
             self.seen.forget()
             self.inner.dispatch(FileModifiedEvent(event.src_path))
@@ -156,22 +217,32 @@ class _Noted(FileSystemEventHandler):
 class _Unless(FileSystemEventHandler):
     """The polling observer's events: handed on unless the system reported them."""
 
-    def __init__(self, inner: FileSystemEventHandler, seen: Seen) -> None:
-        self.inner, self.seen = inner, seen
+    def __init__(
+        self, inner: FileSystemEventHandler, seen: Seen, code: CodeWatch | None = None
+    ) -> None:
+        self.inner, self.seen, self.code = inner, seen, code or CodeWatch()
 
     def dispatch(self, event: FileSystemEvent) -> None:
+        if self.code.takes(event):
+            return
         if event.is_directory or not self.seen.already(event):
             self.inner.dispatch(event)
 
 
 class Observers:
     """The system's observer and the polling one, as the one observer MkDocs' server uses
-    (schedule, unschedule, start, stop, join)."""
+    (schedule, unschedule, start, stop, join). ``system``: False where the system's events are
+    not used (the polling observer alone, every half second)."""
 
-    def __init__(self, polling: BaseObserver, native: BaseObserver | None = None) -> None:
+    def __init__(
+        self, polling: BaseObserver, native: BaseObserver | None = None, system: bool = True
+    ) -> None:
         self.polling = polling
-        self.native: BaseObserver | None = native if native is not None else Observer()
+        self.native: BaseObserver | None = None
+        if system:
+            self.native = native if native is not None else Observer()
         self.seen = Seen(window=2 * polling.timeout + 1)
+        self.code = CodeWatch()
 
     def schedule(
         self, handler: FileSystemEventHandler, path: str, *, recursive: bool = False
@@ -180,11 +251,16 @@ class Observers:
         if self.native is not None:
             try:
                 native = self.native.schedule(
-                    _Noted(handler, self.seen), path, recursive=recursive, event_filter=CHANGES
+                    _Noted(handler, self.seen, self.code),
+                    path,
+                    recursive=recursive,
+                    event_filter=CHANGES,
                 )
             except OSError as exc:  # e.g. too many watchers for this user (other editors)
                 self._without_native(exc)
-        polled = self.polling.schedule(_Unless(handler, self.seen), path, recursive=recursive)
+        polled = self.polling.schedule(
+            _Unless(handler, self.seen, self.code), path, recursive=recursive
+        )
         return native, polled
 
     def unschedule(self, watches: tuple[ObservedWatch | None, ObservedWatch]) -> None:
@@ -234,8 +310,7 @@ class QuickServer(LiveReloadServer):
     ) -> None:
         interval = FALLBACK if NATIVE else ENGINE_POLLING
         super().__init__(builder, host, port, root, mount_path, polling_interval=interval)
-        if NATIVE:
-            self.observer: Any = Observers(self.observer)
+        self.observer: Any = Observers(self.observer, system=NATIVE)
 
 
 def quicker(server: LiveReloadServer) -> LiveReloadServer:
@@ -255,5 +330,6 @@ def quicker(server: LiveReloadServer) -> LiveReloadServer:
     for path, count in dict(server._watched_paths).items():  # the engine's own record
         for _ in range(count):
             quick.watch(path)
+    quick.watch(str(HOOKS))  # the code: a save is told, not built (see CodeWatch)
     server.server_close()  # never bound: its socket only
     return quick

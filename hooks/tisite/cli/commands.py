@@ -445,7 +445,6 @@ def free_address(address: str) -> tuple[str, str | None]:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from tisite.adapters import engine
-    from tisite.adapters.buildlog import serve_crash, serve_line
 
     root = find_root(Path(args.racine).resolve())
     address, note = free_address(args.adresse)
@@ -462,30 +461,51 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Stopped by a signal (a terminal closed, a test ending), ``ti serve`` stops its server too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        assert child.stdout is not None
-        traceback_lines = 0
-        for line in child.stdout:
-            # a rebuild that crashes prints a Python traceback: one French line instead
-            if line.startswith("Traceback (most recent call last)"):
-                traceback_lines = 1
-                continue
-            if traceback_lines:
-                if line.startswith((" ", "\t")) or not line.strip():
-                    continue
-                traceback_lines = 0
-                print(serve_crash(line), file=sys.stderr)
-                continue
-            shown = serve_line(line)
-            if shown is not None:
-                print(shown, file=sys.stderr, flush=True)
+        # the generator's code saved: the engine's process can't take it, a new one starts
+        # on the same address (the open page reloads when it finds the new server)
+        while _follow_preview(child):
+            _stop(child)
+            print("Aperçu : redémarrage avec le nouveau code…", file=sys.stderr, flush=True)
+            child = _mkdocs_process(command, engine.environment(), root)
         return child.wait()
     finally:
-        if child.poll() is None:
-            child.terminate()
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        _stop(child)
+
+
+def _follow_preview(child: subprocess.Popen[str]) -> bool:
+    """Show the preview's lines in French until it ends (False) or says the generator's code
+    changed (True: it must start again)."""
+    from tisite.adapters.buildlog import asks_restart, serve_crash, serve_line
+
+    assert child.stdout is not None
+    traceback_lines = 0
+    for line in child.stdout:
+        # a rebuild that crashes prints a Python traceback: one French line instead
+        if line.startswith("Traceback (most recent call last)"):
+            traceback_lines = 1
+            continue
+        if traceback_lines:
+            if line.startswith((" ", "\t")) or not line.strip():
+                continue
+            traceback_lines = 0
+            print(serve_crash(line), file=sys.stderr)
+            continue
+        shown = serve_line(line)
+        if shown is not None:
+            print(shown, file=sys.stderr, flush=True)
+        if asks_restart(line):
+            return True
+    return False
+
+
+def _stop(child: subprocess.Popen[str]) -> None:
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -23,9 +23,9 @@ import os
 import posixpath
 from pathlib import Path, PurePosixPath
 
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError, __version__
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-from tisite.publish.diskcache import kept
+from tisite.publish.diskcache import kept, loaded_digest
 
 MAX_SIDE = 1600  # pixels: larger images are reduced at build time
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; beyond, the image is refused
@@ -37,7 +37,6 @@ JPEG_LIKE = {"MPO": "JPEG"}
 # The name a format is written with (the first suffix is the one suggested), and how it is said.
 SUFFIXES = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",), "WEBP": (".webp",), "GIF": (".gif",)}
 SAID = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
-ENCODER = "2"  # change when the encoding below changes: cached images are made again
 
 
 def problem(path: Path, label: str | None = None) -> str | None:
@@ -150,7 +149,8 @@ def clean(raw: bytes) -> bytes:
 
 
 def published(path: Path, cache: Path | None) -> bytes:
-    """``clean`` of the file at ``path``, kept in ``cache`` under a hash of its bytes."""
+    """``clean`` of the file at ``path``, kept in ``cache`` under a hash of its bytes and of
+    the code and libraries that encode it (diskcache.loaded_digest)."""
     raw = path.read_bytes()
-    digest = hashlib.sha256(raw + f"{ENCODER} {__version__}".encode()).hexdigest()[:40]
+    digest = hashlib.sha256(raw + loaded_digest().encode()).hexdigest()[:40]
     return kept(cache, digest, lambda: clean(raw))

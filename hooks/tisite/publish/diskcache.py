@@ -58,20 +58,50 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
+# Parts of the package read again by every build (the engine loads templates and assets anew):
+# the rest, Python modules and data, is what this process loaded when it started.
+READ_PER_BUILD = ("templates", "assets")
+
+
+def _files_digest(package: Path, per_build: bool) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        rel = path.relative_to(package)
+        if (rel.parts[0] in READ_PER_BUILD) != per_build:
+            continue
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(rel.as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def loaded_digest() -> str:
+    """Our Python code and data files, as this process loaded them, and the versions of the
+    libraries that shape the output: read once per process, never again.
+
+    Python does not import a module again when its file changes: a module edited while
+    ``ti serve`` runs is not the code that runs (the preview starts again to take it, see
+    adapters.enginewatch). Its outputs stay under the key of the code that made them, so no
+    later build takes them for the new code's. What social images and published images are
+    made from (they read no template).
+    """
+    digest = hashlib.sha256(FORMAT.encode())
+    digest.update(_files_digest(Path(__file__).parents[1], per_build=False).encode())
+    digest.update(versions(*PACKAGES).encode())
+    return digest.hexdigest()
+
+
 @cache
 def code_digest() -> str:
     """Our code and templates, and the versions of the libraries that shape the output.
 
-    Computed once per build (``new_build`` forgets it): a template edited while ``ti serve``
-    runs changes the key of every page at the next rebuild.
+    The templates and assets are read once per build (``new_build`` forgets them): a template
+    edited while ``ti serve`` runs changes the key of every page at the next rebuild. The code
+    is the one this process runs (``loaded_digest``).
     """
-    digest = hashlib.sha256(FORMAT.encode())
-    package = Path(__file__).parents[1]
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-    digest.update(versions(*PACKAGES).encode())
+    digest = hashlib.sha256(loaded_digest().encode())
+    digest.update(_files_digest(Path(__file__).parents[1], per_build=True).encode())
     return digest.hexdigest()
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from tisite.publish.diskcache import atomic_write, link_or_copy
+from tisite.publish.diskcache import atomic_write, link_or_copy, loaded_digest
 
 WIDTH, HEIGHT = 1200, 627
 FONTS = Path(__file__).parents[1] / "data" / "fonts"
@@ -34,7 +34,6 @@ BLUE = (0, 0, 145)
 RED = (201, 25, 30)
 WHITE = (255, 255, 255)
 SOFT = (227, 227, 253)
-VERSION = "3"  # bump when the drawing changes, to refresh cached cards
 
 
 @dataclass(frozen=True)
@@ -48,10 +47,12 @@ class Card:
     site_name: str = "Territoires d'industrie"
 
     def digest(self) -> str:
-        """The card's name in the cache: a hash of what it shows (computed once per card)."""
+        """The card's name in the cache: a hash of what it shows and of the code, fonts and
+        libraries that draw it (diskcache.loaded_digest; computed once per card)."""
         known: str | None = self.__dict__.get("_digest")
         if known is None:
-            payload = json.dumps({"v": VERSION, **asdict(self)}, ensure_ascii=False, sort_keys=True)
+            shown = {"code": loaded_digest(), **asdict(self)}
+            payload = json.dumps(shown, ensure_ascii=False, sort_keys=True)
             known = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
             object.__setattr__(self, "_digest", known)  # frozen: what it shows can't change
         return known
