@@ -5,6 +5,7 @@ file of the site removed by hand. Never stale."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 from pathlib import Path
 
@@ -140,3 +141,40 @@ def test_without_git_or_for_a_portal_every_build_is_a_full_one(project: Path) ->
         encoding="utf-8",
     )
     assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) is None
+
+
+def test_what_the_build_reads_is_in_the_key_even_where_git_looks_away(project: Path) -> None:
+    """The build reads docs/ and territoires/ whole: a page in a folder .gitignore names is
+    published all the same, so it is an input. A content file no commit dates shows the time
+    it was written (a feed without letter): that time is an input. A link is not followed
+    (one to /dev/zero would never end). Controls: an ignored file outside what the build reads,
+    and a committed file touched, leave the key as it was."""
+
+    def key() -> str | None:
+        return uptodate.inputs_key(project, "mkdocs", {}, dt.date.today())
+
+    (project / ".gitignore").write_text("site/\nbrouillons-perso/\n", encoding="utf-8")
+    _git(project, "init", "-q", "-b", "main")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "exemple")
+    before = key()
+    (project / "brouillons-perso").mkdir()
+    (project / "brouillons-perso" / "idee.md").write_text("# Idée\n", encoding="utf-8")
+    committed = project / "territoires" / "grand-chatellerault" / "priorites.yml"
+    os.utime(committed, (1_000_000_000, 1_000_000_000))
+    assert key() == before  # controls
+    ignored = project / "docs" / "site" / "exemple.md"
+    ignored.parent.mkdir()
+    ignored.write_text("# Publiée quand même\n", encoding="utf-8")
+    with_page = key()
+    assert with_page != before
+    ignored.unlink()
+    ignored.parent.rmdir()
+    folder = project / "territoires" / "grand-chatellerault"
+    moved = folder.rename(project / "territoires" / "chatellerault")  # not committed yet
+    renamed = key()
+    os.utime(moved / "priorites.yml", (1_500_000_000, 1_500_000_000))
+    assert key() not in (before, renamed)
+    (moved / "images").mkdir(exist_ok=True)
+    (moved / "images" / "zero.png").symlink_to("/dev/zero")
+    assert key() is not None

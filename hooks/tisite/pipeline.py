@@ -204,7 +204,9 @@ def build(
     key = None
     if replaces is not None:
         shaping = {k: v for k, v in given.items() if k not in uptodate.NOT_SHAPING}
-        key = uptodate.inputs_key(root, engine, shaping, dt.date.today(), replaces)
+        key = uptodate.inputs_key(
+            root, engine, shaping, dt.date.today(), replaces, config["docs_dir"]
+        )
         kept = uptodate.unchanged(root, replaces, key) if key and options.cache_pages else None
         if kept is not None:
             return Result(None, [uptodate.UNCHANGED, *(f"  {line}" for line in kept)])

@@ -3,7 +3,10 @@ made the site folder, ``ti build`` keeps that folder and says so.
 
 Nothing that shapes the site is left out of the key, so it is never stale: every file of the
 repository that git sees (tracked, or new and not ignored: a letter not yet committed counts),
-the dates of last change the pages show (from the history), the web editor's files installed
+and every file of what the build reads whole even when git ignores it (the content folders,
+``docs/`` and ``territoires/``; the settings; the hooks), the dates of last change the pages
+show (from the history; for a content file no commit dates, the time it was written, which a
+feed without letter shows), the web editor's files installed
 under .cache/editeur, our code and templates, the versions of the engine, the theme and the
 other libraries (``diskcache.code_digest``), the engine chosen, the build's options and the
 day (late actions, the national index's date). The
@@ -14,10 +17,12 @@ harvests other sites (their data is an input too), every build is a full one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +42,20 @@ UNCHANGED = (
 NOT_SHAPING = ("cache_pages", "processus_images")
 EDITOR_FILES = Path(".cache") / "editeur"  # read by the build (editor.cms.EDITOR_DIR)
 SKIPPED = {".git", ".cache", ".venv", "node_modules", "__pycache__"}
+HOOKS = "hooks"  # the engine's hooks file and our code (diskcache.code_digest reads the code)
 
 
 def inputs_key(
-    root: Path, engine: str, options: dict[str, Any], today: dt.date, output: Path | None = None
+    root: Path,
+    engine: str,
+    options: dict[str, Any],
+    today: dt.date,
+    output: Path | None = None,
+    docs_dir: str = sources.DOCS,
 ) -> str | None:
     """The digest of everything a build of ``root`` is made from; None when it can't be known
-    (no git). ``output``: the site folder (not an input, even when git does not ignore it)."""
+    (no git). ``output``: the site folder (not an input, even when git does not ignore it);
+    ``docs_dir``: mkdocs.yml's, as the build reads it."""
     if _harvests(root):
         return None  # what the sources publish is an input no file of ours tells
     listed = history.git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
@@ -64,7 +76,9 @@ def inputs_key(
         skipped = output.resolve().relative_to(root.resolve()).parts
     digest.update(versions(engine, "mkdocs-material").encode())
     digest.update(searchindex.program().version.encode())
-    for rel in sorted(set(listed.stdout.split("\0")) - {""}):
+    content = (sources.TERRITORIES, docs_dir)
+    read = set(listed.stdout.split("\0")) | _read_whole(root, (*content, HOOKS), sources.ROOT_FILES)
+    for rel in sorted(read - {""}):
         parts = Path(rel).parts
         if SKIPPED.intersection(parts) or any(part.startswith(".ti-") for part in parts):
             continue  # caches, tools, a build's temporary folder
@@ -72,13 +86,44 @@ def inputs_key(
             continue
         path = root / rel
         digest.update(rel.encode("utf-8") + b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except IsADirectoryError:
-            digest.update(b"dossier")  # a git submodule
-        except FileNotFoundError:
-            digest.update(b"absent")  # deleted, not yet committed
+        if rel not in dates and _under(parts, content):
+            with contextlib.suppress(OSError):  # no commit: its time shows (Renderer)
+                digest.update(f"{int(path.stat().st_mtime)}\0".encode())
+        digest.update(_content(path))
     return digest.hexdigest()
+
+
+def _content(path: Path) -> bytes:
+    """What a file holds, for the key: a link's target (never followed: a link to /dev/zero
+    or outside the project is refused by the build, not read here), a file's bytes."""
+    try:
+        found = path.lstat()
+    except FileNotFoundError:
+        return b"absent"  # deleted, not yet committed
+    if stat.S_ISLNK(found.st_mode):
+        return b"lien\0" + os.fsencode(os.readlink(path))
+    if stat.S_ISDIR(found.st_mode):
+        return b"dossier"  # a git submodule
+    if not stat.S_ISREG(found.st_mode):
+        return b"special"  # a pipe, a device: refused by the build
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def _under(parts: tuple[str, ...], folders: tuple[str, ...]) -> bool:
+    return any(parts[: len(head)] == head for head in (Path(f).parts for f in folders))
+
+
+def _read_whole(root: Path, folders: tuple[str, ...], files: tuple[str, ...]) -> set[str]:
+    """Every file under ``folders`` and each of ``files`` (paths relative to ``root``), git
+    ignoring them or not: the build reads them (a page of docs/ in a folder .gitignore names
+    is published all the same)."""
+    found = {name for name in files if (root / name).is_file()}
+    for folder in folders:
+        for current, dirs, names in os.walk(root / folder):
+            dirs[:] = [d for d in dirs if d not in SKIPPED and not d.startswith(".ti-")]
+            here = Path(current).relative_to(root)
+            found.update((here / name).as_posix() for name in names)
+    return found
 
 
 def _harvests(root: Path) -> bool:
