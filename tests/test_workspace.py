@@ -615,3 +615,63 @@ def test_a_preview_crash_and_an_unreadable_configuration_are_said_in_french(
         f"mkdocs.yml: fichier illisible : permission refusée ({project / 'mkdocs.yml'}) : "
         "vérifiez les droits sur ce fichier ou dossier, ou choisissez-en un autre"
     )
+
+
+def _git_in(project: Path, *args: str) -> None:
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "-C", str(project), *identity, *args], check=True, capture_output=True)
+
+
+@pytest.mark.lent
+def test_a_cache_that_came_with_the_repository_stops_every_command(
+    built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """.cache/ holds compiled templates (code the build runs) and finished pages published
+    without another check: one committed with the content (``git add -f``, a pull request's)
+    could run code in CI or publish a page with a script. Every command refuses it, in French,
+    before reading it; a link as .cache/ too (the build would write and prune elsewhere).
+    Control: the check switched off, the poisoned page is published as it came."""
+    from conftest import built_copy
+    from tisite import pipeline
+    from tisite.content.errors import ContentError
+
+    project = built_copy(built_site, tmp_path / "projet")
+    entries = sorted((project / ".cache" / "pages").glob("*.json"))
+    assert entries
+    for entry in entries:  # a poisoned page cache: every cached page carries a script
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(text.replace("<body", "<script>pirate()</script><body", 1), "utf-8")
+    site = project / "site"
+    before = (site / "index.html").read_bytes()
+    _git_in(project, "init", "-q", "-b", "main")
+    _git_in(project, "add", "-A")
+    _git_in(project, "add", "-f", ".cache/pages")
+    _git_in(project, "commit", "-qm", "contenu et cache")
+    for command in ("check", "build"):
+        result = ti_inprocess(command, cwd=project)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "« .cache/ » est suivi par git" in result.stderr
+        assert "git rm -r --cached .cache" in result.stderr
+    with pytest.raises(ContentError, match="est suivi par git"):
+        pipeline.build(project, tmp_path / "ailleurs")  # the engine's hooks start there too
+    assert (site / "index.html").read_bytes() == before
+    assert not any("pirate()" in p.read_text("utf-8") for p in site.rglob("*.html"))
+    # a link as .cache: refused before anything is written through it
+    _git_in(project, "rm", "-q", "-r", "--cached", ".cache")
+    _git_in(project, "commit", "-qm", "sans cache")
+    elsewhere = tmp_path / "ailleurs-cache"
+    (project / ".cache").rename(elsewhere)
+    (project / ".cache").symlink_to(elsewhere)
+    listing = sorted(p.name for p in elsewhere.iterdir())
+    result = ti_inprocess("check", cwd=project)
+    assert result.returncode == 1 and "« .cache » est un lien symbolique" in result.stderr
+    assert sorted(p.name for p in elsewhere.iterdir()) == listing
+    (project / ".cache").unlink()
+    elsewhere.rename(project / ".cache")
+    # Control: the check off, the committed cache is read and its page published.
+    _git_in(project, "add", "-f", ".cache/pages")
+    _git_in(project, "commit", "-qm", "cache encore")
+    monkeypatch.setattr(workspace, "cache_problem", lambda root: None)
+    result = ti_inprocess("build", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert any("pirate()" in p.read_text("utf-8") for p in site.rglob("*.html"))

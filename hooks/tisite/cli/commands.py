@@ -890,7 +890,12 @@ def main(argv: list[str] | None = None) -> int:
         with workspace.interruptible():
             # what interrupted commands left; outside a project, the command says so if it needs
             with contextlib.suppress(SystemExit):
-                workspace.clean(find_root(Path(args.racine).resolve()))
+                root = find_root(Path(args.racine).resolve())
+                problem = workspace.cache_problem(root)  # before anything reads or writes it
+                if problem is not None:
+                    print(f"Commande refusée : {problem}", file=sys.stderr)
+                    return 1
+                workspace.clean(root)
             code = int(args.func(args))
             workspace.stop_if_interrupted()
             return code

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -187,6 +188,56 @@ def remove_legacy(root: Path) -> None:
             continue  # a build of an earlier version is running
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+CACHE = ".cache"
+
+
+def cache_problem(root: Path) -> str | None:
+    """Why the project's .cache/ can't be trusted (French), or None.
+
+    The cache is this machine's, never content: it holds compiled templates (Python code the
+    build runs), finished pages published without another check, and what a build writes and
+    prunes. One that came with the repository (a file committed with ``git add -f``, a pull
+    request's) could run code in CI or publish an unchecked page; a link would make the build
+    write and delete outside the project. So a tracked or linked .cache/ stops every command.
+    """
+    import subprocess
+
+    cache = root / CACHE
+    links = [cache] if cache.is_symlink() else []
+    if cache.is_dir() and not links:
+        with contextlib.suppress(OSError):
+            links = [entry for entry in cache.iterdir() if entry.is_symlink()]
+    if links:
+        where = links[0].relative_to(root).as_posix()
+        return (
+            f"« {where} » est un lien symbolique : le cache de la construction doit être un "
+            "dossier ordinaire du projet (elle y écrit et y supprime des fichiers). Supprimez "
+            "le lien, puis relancez."
+        )
+    try:
+        listed = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--", CACHE],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None  # no git: no repository to bring a cache in
+    tracked = [p for p in listed.stdout.split("\0") if p] if listed.returncode == 0 else []
+    if tracked:
+        return (
+            f"« {CACHE}/ » est suivi par git ({len(tracked)} fichier(s), dont "
+            f"« {ascii(tracked[0])[1:-1]} ») : ce dossier est le cache de chaque machine, jamais "
+            "du contenu, et un cache venu d'ailleurs pourrait exécuter du code ou publier des "
+            f"pages non vérifiées. Retirez-le du dépôt (git rm -r --cached {CACHE}), puis "
+            "relancez."
+        )
+    return None
 
 
 def clean(root: Path) -> None:
