@@ -209,3 +209,40 @@ def test_publication_workflows_validate_then_publish() -> None:
     )
     assert gitlab["pages"]["needs"] == ["verifier"]
     assert gitlab["pages"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+
+
+@pytest.mark.parametrize("protected", [True, False])
+def test_a_report_keeps_content_on_its_line_in_a_ci_log(
+    project: Path, monkeypatch: pytest.MonkeyPatch, protected: bool
+) -> None:
+    """A field name or a value quoted by a message may hold line breaks and terminal escapes:
+    the report (read in a CI log, where a line « ::error … » is a workflow command) shows them
+    as escapes, one problem per line. Control (``protected`` False): without the escaping, the
+    content writes its own annotation line and colours the terminal."""
+    from tisite.content import errors
+
+    if not protected:
+        monkeypatch.setattr(errors, "_visible", lambda text: text)
+    fiche = project / "territoires/grand-chatellerault/actions/diagnostic-attractivite.md"
+    text = fiche.read_text(encoding="utf-8")
+    fiche.write_text(
+        text.replace(
+            "\n---\n",
+            '\n"pirate\\n::error file=README.md,line=1::Annotation injectée": 1\n'
+            '"cl\\e[41mROUGE\\e]0;TITRE\\a\\n::warning file=X::valeur": 2\n---\n',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    result = ti_inprocess("check", "--format", "github", cwd=project)
+    assert result.returncode == 1
+    out = result.stdout + result.stderr
+    injected = [
+        line
+        for line in out.splitlines()
+        if line.startswith(("::error file=README", "::warning file=X"))
+    ]
+    assert (injected == [] and "\x1b" not in out and "\a" not in out) is protected, out
+    if protected:
+        assert "« pirate\\n::error file=README.md,line=1::Annotation injectée »" in out
+        assert "« cl\\x1b[41mROUGE\\x1b]0;TITRE\\x07\\n::warning file=X::valeur »" in out

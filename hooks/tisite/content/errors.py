@@ -22,17 +22,22 @@ class Problem:
     severity: Severity = "erreur"
 
     def format(self) -> str:
+        """One line, whatever the content put in it: the file, the field and the message
+        (which may quote a value) each through ``_visible``."""
         file = _visible(self.file)
         where = f"{file}:{self.line}" if self.line else file
         prefix = "" if self.severity == "erreur" else "avertissement : "
+        message = _visible(self.message)
         if self.field:
-            return f"{where}: {prefix}champ « {self.field} » : {self.message}"
-        return f"{where}: {prefix}{self.message}"
+            return f"{where}: {prefix}champ « {_visible(self.field)} » : {message}"
+        return f"{where}: {prefix}{message}"
 
 
 def _visible(text: str) -> str:
-    """A file name as shown in a report: a line break or a control character in it is written
-    as an escape (« 17\\n.md »), so that one problem stays on one line."""
+    """A text of the content as shown in a report, a terminal or a CI log: a line break or a
+    control character in it is written as an escape (« 17\\n.md »), so that one problem stays
+    on one line (no line of its own for a CI's workflow command such as « ::error:: ») and no
+    terminal escape sequence (colours, title, clearing) reaches the screen."""
     return "".join(
         ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
         for ch in text
@@ -64,7 +69,8 @@ class ContentError(Exception):
             if total > MAX_PER_FILE:
                 more = plural(total - MAX_PER_FILE, "autre problème", "autres problèmes")
                 lines.append(
-                    f"{file}: … et {more} dans ce fichier (corrigez les premiers, puis relancez)"
+                    f"{_visible(file)}: … et {more} dans ce fichier (corrigez les premiers, puis "
+                    "relancez)"
                 )
         count = len(self.errors)
         lines.append(
