@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -39,9 +40,15 @@ def _visible(text: str) -> str:
     on one line (no line of its own for a CI's workflow command such as « ::error:: ») and no
     terminal escape sequence (colours, title, clearing) reaches the screen."""
     return "".join(
-        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
-        for ch in text
+        ch.encode("unicode_escape").decode("ascii") if _hidden(ch) else ch for ch in text
     )
+
+
+def _hidden(ch: str) -> bool:
+    """A control, format (bidirectional overrides), unassigned or private character, or a
+    line or paragraph separator; spaces (the no-break ones of French typography) are shown."""
+    category = unicodedata.category(ch)
+    return category[0] == "C" or category in ("Zl", "Zp")
 
 
 MAX_PER_FILE = 25
