@@ -84,6 +84,31 @@ def test_export_builds_without_hooks_into_the_same_pages(
     assert len([p for p in docs.rglob("*") if p.suffix not in {".md", ""}]) > 80
 
 
+STRIPPED_MARKDOWN = """
+
+<header>
+{"base": ".", "search": "assets/javascripts/workers/search.js"}
+{: #__config data-md-component="search" }
+</header>
+
+<center>
+[cliquez](javascript:document.title='PWNED') ![trace](https://pirate.example/pixel.png)
+{: onclick="document.title='PWNED2'" }
+</center>
+"""
+
+
+def _markdown_again(soup: BeautifulSoup) -> list[str]:
+    """What the engine made of the removed tags' text, read as Markdown (STRIPPED_MARKDOWN)."""
+    article = soup.select_one("article")
+    assert article is not None
+    found = [f"#{e.get('id')}" for e in article.select("[id='__config'], [data-md-component]")]
+    found += [str(a.get("href")) for a in article.select("a[href^='javascript:']")]
+    found += [str(i.get("src")) for i in article.select("img[src*='pirate.example']")]
+    found += [e.name for e in article.select("[onclick]")]
+    return found
+
+
 def all_html(site: Path) -> dict[str, str]:
     """Every HTML file of a built site (the theme's own pages and redirects included)."""
     return {
@@ -124,6 +149,9 @@ def test_export_of_hostile_content_is_inert(
         f"---\ntitle: '</title>{SCRIPT}'\n---\n" + docs.read_text(encoding="utf-8"),
         encoding="utf-8",
     )
+    # the text of tags the sanitiser removes, written as Markdown the engine would read again
+    letter = project / "territoires/hainaut-douaisis-cambresis/lettres/14.md"
+    letter.write_text(letter.read_text(encoding="utf-8") + STRIPPED_MARKDOWN, encoding="utf-8")
     lines = export.export(project, tmp_path / "export", "https://exemple.org/")
     assert lines
     site = plain_build(tmp_path / "export")
@@ -131,6 +159,16 @@ def test_export_of_hostile_content_is_inert(
     assert len(built) > 40
     alive = {name: found for name, soup in built.items() if (found := live_injections(str(soup)))}
     assert alive == {}
+    assert _markdown_again(built["hainaut-douaisis-cambresis/lettres/14/index.html"]) == []
+    # Control: the HTML between headings loose (not in blocks), the engine reads the removed
+    # tags' text as Markdown: a theme setting, a javascript: link, an outside image, a handler.
+    monkeypatch.setattr(export, "_raw", lambda html: html)
+    export.export(project, tmp_path / "vrac", "https://exemple.org/")
+    loose = pages(plain_build(tmp_path / "vrac"))[
+        "hainaut-douaisis-cambresis/lettres/14/index.html"
+    ]
+    assert len(_markdown_again(loose)) == 4, _markdown_again(loose)
+    monkeypatch.undo()  # the blocks back
     # every HTML file (the theme's 404 included) is inert and carries the policy, which allows
     # the theme's own inline scripts and nothing else
     every = all_html(site)

@@ -5,10 +5,11 @@ What the hooks do at build time is done here, before: every generated page is co
 HTML by Python-Markdown with the extensions of mkdocs.yml, its links to other pages (``.md``)
 become their addresses, and it goes through the same cleaning as in a build (sanitiser,
 tables for phones, French typography). The page is then written as Markdown whose body is
-that HTML, so that an engine which knows nothing of our content has no contributor text to
-convert. The Open Graph values, search filters and sitemap dates the hooks would hand to the
-theme are written in each page's front matter, the social images beside the pages, and every
-other generated file (feeds, agendas, exports, email versions, redirects) into the folder.
+that HTML (in blocks Markdown leaves whole, see ``_raw``), so that an engine which knows
+nothing of our content has no contributor text to convert. The Open Graph values, search
+filters and sitemap dates the hooks would hand to the theme are written in each page's front
+matter, the social images beside the pages, and every other generated file (feeds, agendas,
+exports, email versions, redirects) into the folder.
 
 No engine import: this is the core's own output.
 """
@@ -55,15 +56,29 @@ def page_html(build: SiteBuild, path: str, body: str) -> str:
 
 def with_markdown_headings(page: str) -> str:
     """The page's HTML with its top-level headings written as Markdown headings, so that the
-    engine builds the table of contents from them (it does not look inside raw HTML)."""
+    engine builds the table of contents from them (it does not look inside raw HTML); the HTML
+    between them in blocks the engine passes on as they are (``_raw``)."""
     out, position = [], 0
     for start, end, level, ident, text in top_headings(page):
-        out.append(page[position:start])
+        out.append(_raw(page[position:start]))
         anchor = f" {{#{ident}}}" if re.fullmatch(r"[\w-]+", ident) else ""
         out.append(f"\n\n{'#' * level} {md_escape(text)}{anchor}\n\n")
         position = end
-    out.append(page[position:])
+    out.append(_raw(page[position:]))
     return "".join(out)
+
+
+RAW_BLOCK = "ti-export"  # styled « display: contents » (ti.css): the page lays out as built
+
+
+def _raw(html: str) -> str:
+    """Finished HTML in one block element, which Markdown leaves whole. Loose, the text of a
+    tag the sanitiser removed (« <center>[lien](javascript:…){: onclick=…}</center> ») would
+    sit between blocks, and the engine would read it as Markdown again: links, images,
+    attributes (attr_list), none of them sanitised."""
+    if not html.strip():
+        return html
+    return f'\n\n<div class="{RAW_BLOCK}">\n{html}\n</div>\n\n'
 
 
 def json_value(value: Any) -> Any:
