@@ -598,6 +598,16 @@ REMOTE = {
     "video": ('<video poster="https://t.example/p.jpg"></video>', "vidéo chargée"),
     "iframe": ('<iframe src="https://t.example/"></iframe>', "cadre (iframe) chargée"),
     "style": ('<p style="background: url(https://t.example/p.gif)">x</p>', "style chargée"),
+    # an SVG shape's paint is CSS too: « url(…) » fetches a paint server
+    "svg-fill": (
+        '<svg width="9" height="9"><rect width="9" height="9" fill="url(https://t.example/p.svg#g)"'
+        "/></svg>",
+        "style chargée",
+    ),
+    "svg-stroke": (
+        '<svg width="9" height="9"><path d="M0 0L9 9" stroke="url(//t.example/s.svg#p)"/></svg>',
+        "style chargée",
+    ),
 }
 
 
@@ -643,6 +653,21 @@ def test_the_sanitiser_never_keeps_a_remote_image() -> None:
     assert 'src="images/a.png"' in sanitize_html('<img src="images/a.png" alt="a">')
     # an image that is not a file (refused by check) loses its address too
     assert "data:" not in sanitize_html('<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="d">')
+
+
+def test_the_sanitiser_keeps_only_colours_as_an_svg_paint() -> None:
+    """Defence in depth: a contributed shape's fill or stroke is a colour, never a paint server
+    (« url(…) », spelt with CSS escapes too); control: colours are kept."""
+    from tisite.finish.sanitize import sanitize
+
+    for paint in ("url(https://t.example/p.svg#g)", "url(//t.example/s)", "\\75rl(https://t.ex)"):
+        for attribute in ("fill", "stroke"):
+            svg = f'<svg width="9" height="9"><path d="M0 0L9 9" {attribute}="{paint}"/></svg>'
+            html = sanitize(svg, contributed=True).html
+            assert "t.ex" not in html and "<path" in html, html
+    for colour in ("#c00", "red", "none", "currentColor", "rgb(0, 0, 145)"):
+        svg = f'<svg width="9" height="9"><rect width="9" height="9" fill="{colour}"/></svg>'
+        assert f'fill="{colour}"' in sanitize(svg, contributed=True).html
 
 
 def _content_errors(root: Path) -> list[str]:

@@ -59,6 +59,12 @@ _KINDS = {
     "script": "script",
     "link": "feuille de style",
 }
+# Attributes read as CSS, where « url(…) » loads something: styles, and SVG's presentation
+# attributes (a shape's paint, filter, clipping, mask, markers).
+_CSS_ATTRIBUTES = frozenset(
+    {"style", "fill", "stroke", "filter", "clip-path", "mask", "marker-start", "marker-mid"}
+    | {"marker-end", "cursor"}
+)
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")\s]+)", re.I)
 _IMPORT = re.compile(r"@import\s+['\"]([^'\"]+)", re.I)
 
@@ -121,7 +127,7 @@ class _Finder(HTMLParser):
                 self.found.append(
                     Reference(kind, value, raw, tag, alt, decorative, tag_text, offset)
                 )
-            elif name == "style":
+            elif name in _CSS_ATTRIBUTES:
                 self.found += [Reference("style", u, u) for u in _CSS_URL.findall(value)]
         self._in_style = tag == "style"
 

@@ -209,6 +209,14 @@ _UNREAD_TAG = re.compile(
     r"<(?![a-zA-Z][a-zA-Z0-9-]*(?:\s+[^\s=>/\"]+(?:=\"[^\"]*\")?)*\s*/?>)[a-zA-Z][^>]*>?"
 )
 _ATTRIBUTE = re.compile(r'([^\s=>/"]+)(?:="([^"]*)")?')
+# An SVG shape's paint in contributed HTML: a colour, never a « url(…) » (a paint server, which
+# the browser fetches, from another host too; CSS escapes can spell it « \\75 rl( »).
+_PAINT = {"fill", "stroke"}
+_COLOUR = re.compile(
+    r"none|currentcolor|transparent|#[0-9a-f]{3,8}|[a-z]{3,20}"
+    r"|(?:rgb|rgba|hsl|hsla)\(\s*[-0-9.,%\s/a-z]{1,60}\)",
+    re.I,
+)
 # Outside contributor blocks, only these attributes are changed (see _rewrite).
 _OUTSIDE_CHANGES = re.compile(r' (?:style|src)="|="#?_')
 _STRIPPED = re.compile(r"[\t\n\r]")
@@ -273,6 +281,8 @@ def _rewrite(tag: str, attributes: str, inside: bool, renamed: dict[str, str]) -
             continue
         if lower == "src" and not same_site(value):
             continue  # images from another host are refused at check time; never loaded
+        if lower in _PAINT and not _COLOUR.fullmatch(value.strip()):
+            continue  # « url(https://…) »: a paint from another host; only colours are kept
         if lower in ("id", "name"):
             new = _namespaced(value, inside)
             if new != value and lower == "id":
