@@ -586,6 +586,44 @@ def test_decompression_bomb_is_refused_with_its_line(tmp_path: Path, command: st
     ), output
 
 
+def _animation(frames: int, size: tuple[int, int] = (1600, 1200)) -> bytes:
+    """An animated GIF of ``frames`` full-size pictures, each one pixel apart: a few kilobytes
+    that decode into ``frames`` × width × height pixels."""
+    import io
+
+    base = Image.new("P", size, 0)
+    pictures = []
+    for i in range(frames):
+        picture = base.copy()
+        picture.putpixel((i, i), 1 + i % 3)
+        pictures.append(picture)
+    out = io.BytesIO()
+    pictures[0].save(out, "GIF", save_all=True, append_images=pictures[1:], duration=50, loop=0)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("frames", [30, 20])
+def test_an_animation_too_large_in_all_is_refused_with_its_line(
+    tmp_path: Path, frames: int
+) -> None:
+    """Each picture of an animation is decoded and kept while it is encoded again: 3,000
+    pictures of 1600 × 1600 in 69 KB would take 30 GB. Refused by their total (50 million
+    pixels); control: 20 pictures of the same size (38 million) are published."""
+    from tisite.content import images
+
+    root = copy_project(tmp_path / "projet")
+    (root / HDC / "lettres" / "images" / "anim.gif").write_bytes(_animation(frames))
+    letter = root / LETTER
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text + "\n\n![Animation](images/anim.gif)\n", encoding="utf-8")
+    line = len((text + "\n\n").splitlines()) + 1
+    errors = _content_errors(root)
+    refused = f"{LETTER}:{line}: « images/anim.gif » est une animation de {frames} images"
+    assert any(e.startswith(refused) for e in errors) is (frames == 30), errors
+    if frames == 20:
+        assert images.problem(root / HDC / "lettres" / "images" / "anim.gif") is None
+
+
 # --- resources from another host ----------------------------------------------------------
 
 REMOTE = {

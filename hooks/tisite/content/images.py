@@ -29,6 +29,9 @@ from tisite.publish.diskcache import kept, loaded_digest
 
 MAX_SIDE = 1600  # pixels: larger images are reduced at build time
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; beyond, the image is refused
+# An animation's pixels, all its pictures together: each is decoded and kept while it is
+# encoded again (a few kilobytes of GIF can hold thousands of full-size pictures).
+MAX_ANIMATION_PIXELS = 50_000_000
 MAX_FILE = 30_000_000  # bytes
 FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 # A JPEG followed by more pictures (a phone's depth map, a camera's second view): Pillow names
@@ -51,7 +54,7 @@ def problem(path: Path, label: str | None = None) -> str | None:
             "l'ajouter (1 600 pixels de large suffisent)"
         )
     try:
-        fmt, (width, height) = _header(path)
+        fmt, (width, height), frames = _header(path)
         fmt = JPEG_LIKE.get(fmt or "", fmt)
         if fmt not in FORMATS:
             return f"« {name} » est au format {fmt} : utilisez JPEG, PNG, WebP ou GIF"
@@ -60,6 +63,12 @@ def problem(path: Path, label: str | None = None) -> str | None:
                 f"« {name} » mesure {width} × {height} pixels, plus que les "
                 f"{MAX_PIXELS // 1_000_000} millions de pixels acceptés : réduisez-la "
                 "(1 600 pixels de large suffisent)"
+            )
+        if frames > 1 and frames * width * height > MAX_ANIMATION_PIXELS:
+            return (
+                f"« {name} » est une animation de {frames} images de {width} × {height} pixels, "
+                f"plus que les {MAX_ANIMATION_PIXELS // 1_000_000} millions de pixels acceptés "
+                "pour toutes ses images ensemble : réduisez sa taille ou son nombre d'images"
             )
         with Image.open(path) as img:
             img.verify()
@@ -101,14 +110,16 @@ def named_as_written(base: Path, rel: str) -> bool:
     return True
 
 
-def _header(path: Path) -> tuple[str | None, tuple[int, int]]:
-    """Format and size read from the header, without Pillow's own bomb check (which raises
-    before telling the size): nothing is decoded here."""
+def _header(path: Path) -> tuple[str | None, tuple[int, int], int]:
+    """Format, size and number of pictures (an animation's), read without Pillow's own bomb
+    check (which raises before telling the size): no picture is decoded here (an animated
+    GIF's are walked through to be counted)."""
     limit = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = None
     try:
         with Image.open(path) as img:
-            return img.format, img.size
+            frames = int(getattr(img, "n_frames", 1)) if img.format in ("GIF", "WEBP") else 1
+            return img.format, img.size, frames
     finally:
         Image.MAX_IMAGE_PIXELS = limit
 
