@@ -246,3 +246,20 @@ def test_a_report_keeps_content_on_its_line_in_a_ci_log(
     if protected:
         assert "« pirate\\n::error file=README.md,line=1::Annotation injectée »" in out
         assert "« cl\\x1b[41mROUGE\\x1b]0;TITRE\\x07\\n::warning file=X::valeur »" in out
+
+
+def test_a_front_matter_line_with_trailing_spaces_is_read_alike_by_check_and_build(
+    project: Path,
+) -> None:
+    """« --- » followed by spaces closes a page's front matter for the check (and for MkDocs):
+    the build reads it the same way, even with a « --- » rule further down the page (it failed
+    on an internal error naming no file)."""
+    page = project / "docs" / "programme.md"
+    text = page.read_text(encoding="utf-8")
+    end = text.index("\n---\n", 3)
+    page.write_text(text[:end] + "\n---  \n" + text[end + 5 :] + "\n\n---\n\nFin.\n", "utf-8")
+    for command in ("check", "build"):
+        result = ti_inprocess(command, cwd=project)
+        assert result.returncode == 0, result.stdout + result.stderr
+    built = (project / "site" / "programme" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Le programme Territoires d" in built and "title: Le programme" not in built

@@ -27,7 +27,8 @@ _Constructor.add_constructor(
     lambda self, node: self.construct_scalar(node),
 )
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+# A page's front matter between two « --- » lines: the one rule of the check and the build.
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 
 @dataclass(frozen=True)
@@ -423,7 +424,7 @@ def read_markdown(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
     text, problem = _read_text(path, rel)
     if text is None:
         return None, problem
-    match = _FRONT_MATTER.match(text)
+    match = FRONT_MATTER.match(text)
     if not match:
         return None, Problem(
             rel,

@@ -27,6 +27,7 @@ from markdown.extensions.toc import nest_toc_tokens
 from ruamel.yaml import YAML
 
 from tisite.content.errors import Problem
+from tisite.content.yamlio import FRONT_MATTER
 from tisite.finish.sanitize import sanitize
 from tisite.finish.tables import stack_on_phones
 from tisite.finish.typography import french_html
@@ -155,11 +156,12 @@ def listed_headings(page: str) -> list[tuple[int, str, str]]:
 
 def front_matter_text(content: str) -> tuple[str, str]:
     """(front matter as written, without its « --- » lines; body) of a page; ("", content)
-    when it has none."""
-    end = content.find("\n---\n", 3) if content.startswith("---\n") else -1
-    if end < 0:
+    when it has none. The rule of the check (yamlio.FRONT_MATTER: a « --- » line may end with
+    spaces), so that both read the same front matter."""
+    match = FRONT_MATTER.match(content)
+    if match is None:
         return "", content
-    return content[4:end], content[end + 5 :]
+    return match.group(1), content[match.end() :]
 
 
 def split_front_matter(content: str) -> tuple[dict[str, Any], str]:
