@@ -32,6 +32,8 @@ def test_editorial_workflow_saves_on_a_branch_until_published(
     change is published. Played with decap-server in git mode, which does what the forge
     does with branches, on a copy of the example made a git repository."""
     project = _project_with_editor(tmp_path / "projet")
+    # as in the project: the cache (here, the link to the installed editor) is not committed
+    (project / ".gitignore").write_text(".cache/\nsite/\n", encoding="utf-8")
     _git(project, "init", "-q", "-b", "main")
     _git(project, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
     _git(project, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "x")

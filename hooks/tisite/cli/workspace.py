@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
@@ -199,36 +198,24 @@ def cache_problem(root: Path) -> str | None:
     The cache is this machine's, never content: it holds compiled templates (Python code the
     build runs), finished pages published without another check, and what a build writes and
     prunes. One that came with the repository (a file committed with ``git add -f``, a pull
-    request's) could run code in CI or publish an unchecked page; a link would make the build
-    write and delete outside the project. So a tracked or linked .cache/ stops every command.
+    request's, a link among them) could run code in CI or publish an unchecked page; .cache
+    itself as a link would make the build write and delete outside the project. Both stop
+    every command. (A link made inside it on this machine, such as the tests' link to the
+    installed editor, is this machine's own.)
     """
-    import subprocess
+    from tisite.content.history import git
 
     cache = root / CACHE
-    links = [cache] if cache.is_symlink() else []
-    if cache.is_dir() and not links:
-        with contextlib.suppress(OSError):
-            links = [entry for entry in cache.iterdir() if entry.is_symlink()]
-    if links:
-        where = links[0].relative_to(root).as_posix()
+    if cache.is_symlink():
         return (
-            f"« {where} » est un lien symbolique : le cache de la construction doit être un "
+            f"« {CACHE} » est un lien symbolique : le cache de la construction doit être un "
             "dossier ordinaire du projet (elle y écrit et y supprime des fichiers). Supprimez "
             "le lien, puis relancez."
         )
-    try:
-        listed = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--", CACHE],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=60,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None  # no git: no repository to bring a cache in
-    tracked = [p for p in listed.stdout.split("\0") if p] if listed.returncode == 0 else []
+    listed = git(root, "ls-files", "-z", "--", CACHE)
+    if listed is None or listed.returncode != 0:
+        return None  # no git, or not a repository: nothing came with one
+    tracked = [p for p in listed.stdout.split("\0") if p]
     if tracked:
         return (
             f"« {CACHE}/ » est suivi par git ({len(tracked)} fichier(s), dont "
