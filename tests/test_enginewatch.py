@@ -295,10 +295,14 @@ def test_a_save_of_the_generator_s_code_is_told_not_built(
     built = [
         package / "templates" / "pages" / "action.html.j2",
         package / "assets" / "css" / "ti.css",
-        package / "generate" / "__pycache__" / "views.cpython-311.pyc",
-        package / "generate" / ".views.py.swp",
         hooks.parent / "territoires" / "outils.py",
         hooks.parent / "docs" / "script.py",
+    ]
+    # a compiled module, an editor's swap file: nothing a build reads, neither told nor built
+    noise = [
+        package / "generate" / "__pycache__" / "views.cpython-311.pyc",
+        package / "generate" / ".views.py.swp",
+        hooks / "mkdocs_hooks.py~",
     ]
     record = Record()
     noted = enginewatch._Noted(record, enginewatch.Seen(window=60))
@@ -309,13 +313,13 @@ def test_a_save_of_the_generator_s_code_is_told_not_built(
             polled.dispatch(FileModifiedEvent(str(path)))
         noted.dispatch(FileMovedEvent(str(package / ".tmp-views"), str(code[0])))  # atomic save
         assert record.events == []
-        for path in built:
+        for path in [*built, *noise]:
             noted.dispatch(FileModifiedEvent(str(path)))
         assert record.paths() == {str(p) for p in built}
     told = [r.getMessage() for r in caplog.records if "Le code du générateur" in r.getMessage()]
     assert len(told) == 1 and "(hooks/tisite/generate/views.py)" in told[0], told
     assert enginewatch.loaded_code(str(code[0])) == "tisite/generate/views.py"
-    assert [enginewatch.loaded_code(str(p)) for p in built] == [None] * len(built)
+    assert [enginewatch.loaded_code(str(p)) for p in [*built, *noise]] == [None] * 7
 
 
 class _Preview:
@@ -330,8 +334,8 @@ class _Preview:
     def poll(self) -> int | None:
         return self.returncode
 
-    def terminate(self) -> None:
-        self.stopped, self.returncode = True, -15
+    def send_signal(self, number: int) -> None:  # Ctrl+C: the engine cleans up and ends
+        self.stopped, self.returncode = True, -number
 
     def wait(self, timeout: float | None = None) -> int:
         if self.returncode is None:
@@ -368,3 +372,18 @@ def test_ti_serve_starts_the_preview_again_when_the_code_changed(
     assert len({tuple(c) for c in commands_run}) == 1  # the same address and options
     assert ("redémarrage avec le nouveau code" in err) is saved
     assert "jamais lu" not in err
+
+
+def test_only_the_preview_s_own_line_restarts_it() -> None:
+    """A message about the content may quote a value « Le code du générateur a changé »: it
+    would restart the preview again and again (the new one reports the same). Only the line
+    the watch logs does (control)."""
+    from tisite.adapters.buildlog import CODE_CHANGED, asks_restart
+
+    own = f"INFO    -  {CODE_CHANGED} (hooks/tisite/generate/views.py) : ce processus…"
+    quoted = (
+        "INFO    -  territoires/x/agenda.yml:3: champ « date » : date invalide (reçu "
+        f"« {CODE_CHANGED} (hooks/tisite/x.py) »)"
+    )
+    assert asks_restart(own) and asks_restart(f"\x1b[32m{own}\x1b[0m")
+    assert not asks_restart(quoted)

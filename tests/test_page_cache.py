@@ -208,23 +208,27 @@ def test_the_code_in_a_cache_key_is_the_code_that_runs(
     try:
         with monkeypatch.context() as patch:
             patch.setattr(diskcache, "__file__", str(package / "publish" / "diskcache.py"))
-            diskcache.loaded_digest.cache_clear()  # a new process
+            diskcache.forget_loaded()  # a new process
             diskcache.new_build()
             loaded, code = diskcache.loaded_digest(), diskcache.code_digest()
+            assert diskcache.loaded_files_changed() == []
             _edit_file(package / "publish" / "social.py", "\nBLUE = (0, 0, 120)\n")
             _edit_file(package / "data" / "epci-reference.json", " ")
             diskcache.new_build()  # the next build of the same process
             assert (diskcache.loaded_digest(), diskcache.code_digest()) == (loaded, code)
+            # what the preview is told when it starts watching (saved during its first build)
+            changed = ["data/epci-reference.json", "publish/social.py"]
+            assert diskcache.loaded_files_changed() == changed
             _edit_file(package / "templates" / "pages" / "action.html.j2", "{# modifié #}\n")
             diskcache.new_build()
             assert diskcache.loaded_digest() == loaded and diskcache.code_digest() != code
             after_template = diskcache.code_digest()
-            diskcache.loaded_digest.cache_clear()  # a new process: the module as saved
+            diskcache.forget_loaded()  # a new process: the module as saved
             diskcache.new_build()
             assert diskcache.loaded_digest() != loaded
             assert diskcache.code_digest() not in (code, after_template)
     finally:
-        diskcache.loaded_digest.cache_clear()
+        diskcache.forget_loaded()
         diskcache.new_build()
 
 

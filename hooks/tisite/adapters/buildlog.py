@@ -96,9 +96,16 @@ def console_line(line: str) -> str | None:
 CODE_CHANGED = "Le code du générateur a changé"
 
 
+_RESTART = re.compile(
+    rf"^(?:INFO\s+-\s+)?(?:\[\d\d:\d\d:\d\d\]\s+)?{re.escape(CODE_CHANGED)} \(hooks/"
+)
+
+
 def asks_restart(line: str) -> bool:
-    """Whether a line of the preview's engine says its code changed (see CODE_CHANGED)."""
-    return CODE_CHANGED in line
+    """Whether a line of the preview's engine is its own saying that its code changed (see
+    CODE_CHANGED): at the start of the line, never quoted by a message about the content (a
+    value « Le code du générateur a changé » would restart the preview again and again)."""
+    return bool(_RESTART.match(re.sub(r"\x1b\[[0-9;]*m", "", line)))
 
 
 _SERVE = (

@@ -87,16 +87,27 @@ PACKAGE = Path(tisite.__file__).resolve().parent  # the code this process runs
 HOOKS = PACKAGE.parent  # beside it, the engine's hooks file (mkdocs_hooks.py)
 
 
-def loaded_code(path: str) -> str | None:
-    """``path`` relative to the hooks folder when it is code this process loaded once and
-    can't take again (a module, a data file, the hooks file); None otherwise (templates and
-    styles, read by every build; compiled files, editors' temporary files)."""
+def _under_hooks(path: str) -> Path | None:
     try:
         rel = Path(os.path.realpath(path)).relative_to(HOOKS)
     except ValueError:
         return None
+    return rel if rel.parts else None
+
+
+def _noise(rel: Path) -> bool:
+    """A compiled module or an editor's temporary file (a swap file rewritten every few
+    seconds): nothing a build reads."""
     name = rel.name
-    if not rel.parts or "__pycache__" in rel.parts or name.startswith(".") or name.endswith("~"):
+    return "__pycache__" in rel.parts or name.startswith(".") or name.endswith("~")
+
+
+def loaded_code(path: str) -> str | None:
+    """``path`` relative to the hooks folder when it is code this process loaded once and
+    can't take again (a module, a data file, the hooks file); None otherwise (templates and
+    styles, read by every build; compiled files, editors' temporary files)."""
+    rel = _under_hooks(path)
+    if rel is None or _noise(rel):
         return None
     if rel.parts[0] == PACKAGE.name and len(rel.parts) > 1:
         if rel.parts[1] in READ_PER_BUILD:
@@ -113,20 +124,27 @@ class CodeWatch:
         self.changed: str | None = None  # the first file saved
 
     def takes(self, event: FileSystemEvent) -> bool:
-        """Whether ``event`` is a save of the code (then told, and not handed on)."""
+        """Whether ``event`` is a save of the code (then told, and not handed on), or of a
+        compiled module or an editor's temporary file under hooks/ (dropped)."""
         if event.is_directory:
             return False
-        found = sorted(filter(None, (loaded_code(p) for p in _paths(event))))
+        paths = _paths(event)
+        found = sorted(filter(None, (loaded_code(p) for p in paths)))
         if not found:
-            return False
+            under = [_under_hooks(p) for p in paths]
+            return all(rel is not None and _noise(rel) for rel in under)
+        self.tell(found[0])
+        return True
+
+    def tell(self, rel: str) -> None:
+        """Say once that the code changed (``rel``: the first file found saved)."""
         if self.changed is None:
-            self.changed = found[0]
+            self.changed = rel
             log.info(
-                f"{CODE_CHANGED} (hooks/{found[0]}) : ce processus ne peut pas le reprendre, "
+                f"{CODE_CHANGED} (hooks/{rel}) : ce processus ne peut pas le reprendre, "
                 "l'aperçu doit redémarrer (`ti serve` le fait ; `mkdocs serve` lancé à la "
                 "main : arrêtez-le et relancez-le)."
             )
-        return True
 
 
 def _paths(event: FileSystemEvent) -> set[str]:
@@ -330,6 +348,22 @@ def quicker(server: LiveReloadServer) -> LiveReloadServer:
     for path, count in dict(server._watched_paths).items():  # the engine's own record
         for _ in range(count):
             quick.watch(path)
-    quick.watch(str(HOOKS))  # the code: a save is told, not built (see CodeWatch)
+    # the code: a save is told, not built (see CodeWatch); the hooks file's folder when the
+    # package is beside it (the project's hooks/), the package alone otherwise (an install)
+    quick.watch(str(HOOKS if (HOOKS / "mkdocs_hooks.py").is_file() else PACKAGE))
     server.server_close()  # never bound: its socket only
+    # saved while the first build ran, before anything was watched: told at once
+    changed = loaded_code_changed()
+    if changed is not None:
+        quick.observer.code.tell(changed)
     return quick
+
+
+def loaded_code_changed() -> str | None:
+    """The first module or data file that differs from what this process loaded (see
+    diskcache.loaded_digest), as ``tisite/…``; or None."""
+    from tisite.publish import diskcache
+
+    for rel in diskcache.loaded_files_changed():
+        return f"{PACKAGE.name}/{rel}"
+    return None

@@ -499,8 +499,10 @@ def _follow_preview(child: subprocess.Popen[str]) -> bool:
 
 
 def _stop(child: subprocess.Popen[str]) -> None:
+    """Stop the preview as Ctrl+C does (the engine removes its temporary site folder), then
+    harder if it does not end."""
     if child.poll() is None:
-        child.terminate()
+        child.send_signal(signal.SIGINT)
         try:
             child.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -63,22 +63,34 @@ def link_or_copy(source: Path, target: Path) -> None:
 READ_PER_BUILD = ("templates", "assets")
 
 
-def _files_digest(package: Path, per_build: bool) -> str:
-    digest = hashlib.sha256()
+def _files(package: Path, per_build: bool) -> dict[str, str]:
+    """The digest of each file of the package read by every build (``per_build``) or loaded
+    once (modules and data), by path under the package."""
+    found = {}
     for path in sorted(package.rglob("*")):
         rel = path.relative_to(package)
         if (rel.parts[0] in READ_PER_BUILD) != per_build:
             continue
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            digest.update(rel.as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+            found[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def _files_digest(package: Path, per_build: bool) -> str:
+    return hashlib.sha256(json.dumps(_files(package, per_build)).encode()).hexdigest()
+
+
+@cache
+def _loaded() -> dict[str, str]:
+    """The package's modules and data as this process loaded them: read when this module is
+    imported (the build imports it first), never again."""
+    return _files(Path(__file__).parents[1], per_build=False)
 
 
 @cache
 def loaded_digest() -> str:
-    """Our Python code and data files, as this process loaded them, and the versions of the
-    libraries that shape the output: read once per process, never again.
+    """Our Python code and data files, as this process loaded them (``_loaded``), and the
+    versions of the libraries that shape the output.
 
     Python does not import a module again when its file changes: a module edited while
     ``ti serve`` runs is not the code that runs (the preview starts again to take it, see
@@ -87,9 +99,24 @@ def loaded_digest() -> str:
     made from (they read no template).
     """
     digest = hashlib.sha256(FORMAT.encode())
-    digest.update(_files_digest(Path(__file__).parents[1], per_build=False).encode())
+    digest.update(json.dumps(_loaded()).encode())
     digest.update(versions(*PACKAGES).encode())
     return digest.hexdigest()
+
+
+def loaded_files_changed() -> list[str]:
+    """The modules and data files (under the package) whose file is no longer what this
+    process loaded: changed, added or removed since."""
+    now = _files(Path(__file__).parents[1], per_build=False)
+    loaded = _loaded()
+    return sorted(rel for rel in loaded.keys() | now.keys() if loaded.get(rel) != now.get(rel))
+
+
+def forget_loaded() -> None:
+    """As a new process: the package's modules and data read again (tests)."""
+    _loaded.cache_clear()
+    loaded_digest.cache_clear()
+    code_digest.cache_clear()
 
 
 @cache
@@ -212,3 +239,6 @@ def signature(parts: dict[str, Any]) -> str:
         {"code": code_digest(), **parts}, sort_keys=True, default=str, ensure_ascii=False
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+_loaded()  # what this process runs: read now, before a save can make the files differ
