@@ -32,6 +32,7 @@ MAX_PIXELS = 40_000_000  # a 40-megapixel photo; beyond, the image is refused
 # An animation's pixels, all its pictures together: each is decoded and kept while it is
 # encoded again (a few kilobytes of GIF can hold thousands of full-size pictures).
 MAX_ANIMATION_PIXELS = 50_000_000
+MAX_FRAMES = 1000  # pictures of an animation (each is an image to decode and encode again)
 MAX_FILE = 30_000_000  # bytes
 FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 # A JPEG followed by more pictures (a phone's depth map, a camera's second view): Pillow names
@@ -54,7 +55,7 @@ def problem(path: Path, label: str | None = None) -> str | None:
             "l'ajouter (1 600 pixels de large suffisent)"
         )
     try:
-        fmt, (width, height), frames = _header(path)
+        fmt, (width, height), frames, total = _header(path)
         fmt = JPEG_LIKE.get(fmt or "", fmt)
         if fmt not in FORMATS:
             return f"« {name} » est au format {fmt} : utilisez JPEG, PNG, WebP ou GIF"
@@ -64,11 +65,17 @@ def problem(path: Path, label: str | None = None) -> str | None:
                 f"{MAX_PIXELS // 1_000_000} millions de pixels acceptés : réduisez-la "
                 "(1 600 pixels de large suffisent)"
             )
-        if frames > 1 and frames * width * height > MAX_ANIMATION_PIXELS:
+        if frames > MAX_FRAMES:
             return (
-                f"« {name} » est une animation de {frames} images de {width} × {height} pixels, "
-                f"plus que les {MAX_ANIMATION_PIXELS // 1_000_000} millions de pixels acceptés "
-                "pour toutes ses images ensemble : réduisez sa taille ou son nombre d'images"
+                f"« {name} » est une animation de {frames} images, plus que les {MAX_FRAMES} "
+                "acceptées : réduisez son nombre d'images"
+            )
+        if total > MAX_ANIMATION_PIXELS:
+            return (
+                f"« {name} » est une animation de {frames} images jusqu'à {width} × {height} "
+                f"pixels, plus que les {MAX_ANIMATION_PIXELS // 1_000_000} millions de pixels "
+                "acceptés pour toutes ses images ensemble : réduisez sa taille ou son nombre "
+                "d'images"
             )
         with Image.open(path) as img:
             img.verify()
@@ -110,16 +117,29 @@ def named_as_written(base: Path, rel: str) -> bool:
     return True
 
 
-def _header(path: Path) -> tuple[str | None, tuple[int, int], int]:
-    """Format, size and number of pictures (an animation's), read without Pillow's own bomb
-    check (which raises before telling the size): no picture is decoded here (an animated
-    GIF's are walked through to be counted)."""
+def _header(path: Path) -> tuple[str | None, tuple[int, int], int, int]:
+    """Format, size, number of pictures and pixels of all pictures together (an animation's),
+    read without Pillow's own bomb check (which raises before telling the size). An
+    animation's pictures are walked through, each with its own size (a GIF's picture may be
+    larger than the size its header declares), until they are too many or too large."""
     limit = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = None
     try:
         with Image.open(path) as img:
             frames = int(getattr(img, "n_frames", 1)) if img.format in ("GIF", "WEBP") else 1
-            return img.format, img.size, frames
+            size, total = img.size, img.size[0] * img.size[1]
+            if 1 < frames <= MAX_FRAMES:
+                total = 0
+                for index in range(frames):
+                    img.seek(index)  # the picture's header: where it is drawn, nothing decoded
+                    boxes = [tile[1] for tile in img.tile if tile[1] is not None]
+                    right = max([img.size[0], *(box[2] for box in boxes)])
+                    bottom = max([img.size[1], *(box[3] for box in boxes)])
+                    size = (max(size[0], right), max(size[1], bottom))
+                    total += right * bottom  # decoding grows the picture to hold it
+                    if total > MAX_ANIMATION_PIXELS:
+                        break
+            return img.format, size, frames, total
     finally:
         Image.MAX_IMAGE_PIXELS = limit
 
@@ -136,7 +156,13 @@ def clean(raw: bytes) -> bytes:
         fmt = JPEG_LIKE.get(img.format or "JPEG", img.format or "JPEG")
         out = io.BytesIO()
         if getattr(img, "n_frames", 1) > 1 and fmt in ("GIF", "WEBP"):
-            frames = [_reduced(f.convert("RGBA")) for f in ImageSequence.Iterator(img)]
+            frames: list[Image.Image] = []
+            total = 0
+            for picture in ImageSequence.Iterator(img):  # within the check's bounds (problem)
+                total += picture.size[0] * picture.size[1]
+                if len(frames) >= MAX_FRAMES or total > MAX_ANIMATION_PIXELS:
+                    raise ValueError("animation plus grande que ce que la validation accepte")
+                frames.append(_reduced(picture.convert("RGBA")))
             for frame in frames:
                 frame.info = {}  # a GIF comment or a WebP EXIF block would be written back
             durations = img.info.get("duration", 100)
