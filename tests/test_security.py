@@ -643,6 +643,54 @@ def test_an_animation_too_large_in_all_is_refused_with_its_line(tmp_path: Path, 
         assert len(refused) == 1 and expected in refused[0], errors
 
 
+@pytest.mark.parametrize("where", ["lettre", "champ"])
+def test_a_paragraph_crowded_with_brackets_is_refused_before_it_is_read(
+    tmp_path: Path, where: str
+) -> None:
+    """Python-Markdown's search for links takes a time that grows with the square of the
+    opening brackets of a paragraph (12,000 « ![ »: 143 s per conversion). More than 1,000 in
+    one paragraph are refused, in French with the line, before any conversion; controls: 900,
+    and 1,500 in two paragraphs, are read."""
+    from tisite.content.remote import CROWDED
+
+    root = copy_project(tmp_path / "projet")
+    crowded, fine = "![" * 1200, "[x] " * 900 + "\n\n" + "[x] " * 600
+
+    def errors_with(text: str) -> list[str]:
+        if where == "lettre":
+            path, line = root / LETTER, None
+            original = path.read_text(encoding="utf-8")
+            path.write_text(original + "\n\n" + text + "\n", encoding="utf-8")
+            line = len((original + "\n\n").splitlines()) + 1
+            at = f"{LETTER}:{line}: "
+        else:
+            path = root / GC / "priorites.yml"
+            original = path.read_text(encoding="utf-8")
+            old = "  Comme les autres territoires pilotes,"
+            assert old in original
+            path.write_text(original.replace(old, "  " + text.replace("\n\n", " ") + old), "utf-8")
+            at = f"{GC}/priorites.yml:2: champ « ambition » : "
+        try:
+            return [e for e in _content_errors(root) if e.startswith(at + CROWDED)]
+        finally:
+            path.write_text(original, encoding="utf-8")
+
+    assert len(errors_with(crowded)) == 1
+    assert errors_with("[x] " * 900) == []
+    if where == "lettre":
+        assert errors_with(fine) == []
+        # a line of no-break spaces is no blank line for Markdown: one paragraph of 1,800
+        assert len(errors_with("[x] " * 900 + "\n\u00a0\n" + "[x] " * 900)) == 1
+        # paragraphs joined again by one HTML block, or too many in one text
+        many = "\n\n".join(["[x] " * 900] * 6)  # reported on the text's first line
+        letter = root / LETTER
+        original = letter.read_text(encoding="utf-8")
+        letter.write_text(original + "\n\n" + many + "\n", encoding="utf-8")
+        found = [e for e in _content_errors(root) if e.startswith(LETTER) and CROWDED in e]
+        letter.write_text(original, encoding="utf-8")
+        assert len(found) == 1, found
+
+
 # --- resources from another host ----------------------------------------------------------
 
 REMOTE = {

@@ -299,21 +299,27 @@ def problems_in(
 # Opening brackets in one paragraph: Python-Markdown's search for links and images takes a
 # time that grows with their square (12,000 « ![ » in a 25 KB letter: 143 s per conversion).
 MAX_BRACKETS = 1000
+MAX_TEXT_BRACKETS = 5000  # in a whole text: about 2 s per conversion at worst
 CROWDED = (
-    f"paragraphe de plus de {MAX_BRACKETS} crochets « [ » (liens, images) : les lire prendrait "
-    "des minutes à chaque construction ; coupez-le en paragraphes (une ligne vide entre eux) "
-    "ou retirez des crochets"
+    f"paragraphe de plus de {MAX_BRACKETS} crochets « [ » (liens, images), ou texte de plus de "
+    f"{MAX_TEXT_BRACKETS} : les lire prendrait des minutes à chaque construction ; coupez-le en "
+    "paragraphes (une ligne vide entre eux), en plusieurs textes, ou retirez des crochets"
 )
 
 
 def crowded_block(text: str) -> int | None:
     """The line (from 0) where a paragraph of ``text`` with more than MAX_BRACKETS opening
-    brackets starts, or None."""
-    if text.count("[") <= MAX_BRACKETS:
+    brackets starts (0 when the whole text has more than MAX_TEXT_BRACKETS), or None. A blank
+    line is one Markdown takes for blank: spaces and tabs only (a line of no-break spaces
+    does not end a paragraph)."""
+    total = text.count("[")
+    if total <= MAX_BRACKETS:
         return None
+    if total > MAX_TEXT_BRACKETS:  # paragraphs joined again (<p markdown="1">), or many
+        return 0
     start, count = 0, 0
     for number, row in enumerate(text.split("\n")):
-        if not row.strip():
+        if not row.strip(" \t\r"):
             start, count = number + 1, 0
             continue
         count += row.count("[")
