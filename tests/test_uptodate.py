@@ -178,3 +178,15 @@ def test_what_the_build_reads_is_in_the_key_even_where_git_looks_away(project: P
     (moved / "images").mkdir(exist_ok=True)
     (moved / "images" / "zero.png").symlink_to("/dev/zero")
     assert key() is not None
+    # site.yml as a link is not read here (a pipe would block, /dev/zero never end): no key,
+    # a full build, which refuses it
+    site_yml = project / "site.yml"
+    site_yml.rename(project / "site-reel.yml")
+    os.mkfifo(project / "tube")
+    site_yml.symlink_to(project / "tube")
+    assert key() is None
+    site_yml.unlink()
+    (project / "site-reel.yml").rename(site_yml)
+    # a docs_dir outside the project (refused by the build) is not walked
+    outside = uptodate.inputs_key(project, "mkdocs", {}, dt.date.today(), docs_dir="/usr/share")
+    assert outside is not None

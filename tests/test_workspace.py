@@ -651,7 +651,7 @@ def test_a_cache_that_came_with_the_repository_stops_every_command(
         result = ti_inprocess(command, cwd=project)
         assert result.returncode == 1, result.stdout + result.stderr
         assert "« .cache/ » est suivi par git" in result.stderr
-        assert "git rm -r --cached .cache" in result.stderr
+        assert "git rm -r -f .cache" in result.stderr  # from the disk too: untracked, still read
     with pytest.raises(ContentError, match="est suivi par git"):
         pipeline.build(project, tmp_path / "ailleurs")  # the engine's hooks start there too
     assert (site / "index.html").read_bytes() == before
@@ -668,6 +668,21 @@ def test_a_cache_that_came_with_the_repository_stops_every_command(
     assert sorted(p.name for p in elsewhere.iterdir()) == listing
     (project / ".cache").unlink()
     elsewhere.rename(project / ".cache")
+    # a name that is .cache where case is ignored (macOS, Windows)
+    _git_in(project, "add", "-f", ".cache/pages")
+    _git_in(project, "mv", ".cache/pages", ".CACHE")
+    result = ti_inprocess("check", cwd=project)
+    assert result.returncode == 1 and "« .CACHE/ » est suivi par git" in result.stderr
+    _git_in(project, "mv", ".CACHE", ".cache/pages")
+    _git_in(project, "rm", "-q", "-r", "--cached", ".cache")
+    # a repository git can't read: the cache can't be checked, nothing runs (fails closed)
+    head = project / ".git" / "HEAD"
+    saved = head.read_text(encoding="utf-8")
+    head.write_text("illisible\n", encoding="utf-8")
+    result = ti_inprocess("check", cwd=project)
+    assert result.returncode == 1 and "git ne peut pas lire ce dépôt" in result.stderr
+    head.write_text(saved, encoding="utf-8")
+    assert ti_inprocess("check", cwd=project).returncode == 0  # control: readable, not tracked
     # Control: the check off, the committed cache is read and its page published.
     _git_in(project, "add", "-f", ".cache/pages")
     _git_in(project, "commit", "-qm", "cache encore")

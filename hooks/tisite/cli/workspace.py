@@ -204,6 +204,7 @@ def cache_problem(root: Path) -> str | None:
     installed editor, is this machine's own.)
     """
     from tisite.content.history import git
+    from tisite.generate.textutil import plural
 
     cache = root / CACHE
     if cache.is_symlink():
@@ -212,17 +213,29 @@ def cache_problem(root: Path) -> str | None:
             "dossier ordinaire du projet (elle y écrit et y supprime des fichiers). Supprimez "
             "le lien, puis relancez."
         )
-    listed = git(root, "ls-files", "-z", "--", CACHE)
-    if listed is None or listed.returncode != 0:
-        return None  # no git, or not a repository: nothing came with one
+    # « .CACHE » is .cache on a file system that ignores case (macOS, Windows)
+    listed = git(root, "ls-files", "-z", "--", f":(icase){CACHE}")
+    if listed is None:
+        return None  # no git here: no repository brought anything
+    if listed.returncode != 0:
+        if not (root / ".git").exists():
+            return None  # not a repository
+        said = (listed.stderr.strip().splitlines() or ["erreur inconnue"])[0]
+        return (
+            f"git ne peut pas lire ce dépôt (« {ascii(said)[1:-1][:200]} ») : impossible de "
+            f"vérifier que « {CACHE}/ » n'en vient pas. Corrigez l'accès au dépôt (propriétaire "
+            "différent : git config --global --add safe.directory <dossier du projet>), puis "
+            "relancez."
+        )
     tracked = [p for p in listed.stdout.split("\0") if p]
     if tracked:
+        folder = ascii(tracked[0].split("/")[0])[1:-1]  # .cache, or .CACHE…
         return (
-            f"« {CACHE}/ » est suivi par git ({len(tracked)} fichier(s), dont "
+            f"« {folder}/ » est suivi par git ({plural(len(tracked), 'fichier')}, dont "
             f"« {ascii(tracked[0])[1:-1]} ») : ce dossier est le cache de chaque machine, jamais "
             "du contenu, et un cache venu d'ailleurs pourrait exécuter du code ou publier des "
-            f"pages non vérifiées. Retirez-le du dépôt (git rm -r --cached {CACHE}), puis "
-            "relancez."
+            f"pages non vérifiées. Retirez-le du dépôt et du disque (git rm -r -f {folder}), "
+            "puis relancez : il sera refait."
         )
     return None
 

@@ -118,10 +118,13 @@ def _read_whole(root: Path, folders: tuple[str, ...], files: tuple[str, ...]) ->
     ignoring them or not: the build reads them (a page of docs/ in a folder .gitignore names
     is published all the same)."""
     found = {name for name in files if (root / name).is_file()}
+    inside = root.resolve()
     for folder in folders:
+        if not (root / folder).resolve().is_relative_to(inside):
+            continue  # a docs_dir outside the project: the build refuses it, nothing read here
         for current, dirs, names in os.walk(root / folder):
             dirs[:] = [d for d in dirs if d not in SKIPPED and not d.startswith(".ti-")]
-            here = Path(current).relative_to(root)
+            here = Path(os.path.relpath(current, root))
             found.update((here / name).as_posix() for name in names)
     return found
 
@@ -130,8 +133,11 @@ def _harvests(root: Path) -> bool:
     """A national portal with sources (site.yml, « portail: sources: »)."""
     from ruamel.yaml import YAML
 
+    path = root / sources.SITE
     try:
-        data = YAML(typ="safe", pure=True).load((root / sources.SITE).read_text(encoding="utf-8"))
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return True  # a link (to /dev/zero, a pipe…): never read here; the build refuses it
+        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
     except Exception:  # unreadable: the build reports it, and builds
         return True
     portail = data.get("portail") if isinstance(data, dict) else None
