@@ -322,6 +322,37 @@ def test_pages_html_cache_keeps_what_builds_use_and_drops_the_rest(
     assert _prune_after_a_build(again) == (False, False)
 
 
+@pytest.mark.lent
+@pytest.mark.parametrize("pruned", [True, False])
+def test_images_made_by_former_code_do_not_stay_for_ever(
+    built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pruned: bool
+) -> None:
+    """Share images and re-encoded images are named by their content and the code: every code
+    change makes them all again. After a whole build, those it did not use and older than 30
+    days go; those it used stay, however old. Control (``pruned`` False): without the
+    pruning, the former ones stay."""
+    from conftest import build_site
+    from tisite import pipeline
+
+    if not pruned:
+        monkeypatch.setattr(pipeline, "prune_unused", lambda *args, **kwargs: 0)
+    project = built_copy(built_site, tmp_path / "projet")
+    kinds = {"images-partage": ".png", "images": ""}
+    used, former = [], []
+    for folder, suffix in kinds.items():
+        entries = sorted((project / ".cache" / folder).iterdir())
+        assert entries, folder
+        used += entries
+        stale = project / ".cache" / folder / f"{'0' * 20}{suffix}"
+        stale.write_bytes(b"image d'un code d'avant")
+        former.append(stale)
+    for path in used + former:
+        _aged(path)
+    build_site(project)
+    assert all(p.exists() for p in used)
+    assert [p.exists() for p in former] == [not pruned] * 2
+
+
 def test_a_ready_page_is_kept_whole() -> None:
     """Every field of a page's finished HTML goes into the cache and comes back the same (a
     field added later and forgotten by as_json fails here)."""

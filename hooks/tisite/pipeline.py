@@ -33,7 +33,7 @@ from tisite.content.errors import ContentError, Problem
 from tisite.generate.convert import page_address
 from tisite.generate.textutil import agree, plural
 from tisite.publish import searchindex, uptodate
-from tisite.publish.diskcache import MEMO_FOLDERS, prune_older
+from tisite.publish.diskcache import MEMO_FOLDERS, kept_names, prune_older, prune_unused
 from tisite.publish.searchindex import Catching, Indexing, missing_from_index, write_harvested
 
 SITE_URL_MISSING = (
@@ -138,6 +138,9 @@ def publish(
     if not build.only_preview and later is None:
         for folder in MEMO_FOLDERS:
             prune_older(build.cache(folder), "*.json")
+        # images made by former code or for former content (keyed by both): not used, old
+        prune_unused(build.cache("images"), kept_names())
+        prune_unused(build.card_cache, {f"{card.digest()}.png" for card in build.cards.values()})
     # the mark of a folder a build made: the only kind a later build replaces (see workspace)
     (site_dir / workspace.SITE_MARK).write_text(workspace.SITE_MARK_TEXT, encoding="utf-8")
     stats = build.social_stats

@@ -145,8 +145,10 @@ def versions(*names: str) -> str:
 
 
 def new_build() -> None:
-    """Forget what was read of the code and templates: a build starts (see code_digest)."""
+    """Forget what was read of the templates (see code_digest) and what ``kept`` was asked
+    for: a build starts."""
     code_digest.cache_clear()
+    _KEPT.clear()
 
 
 _RECENT: Recent[Any] = Recent()  # the values of this process's builds (tisite.memo)
@@ -186,6 +188,7 @@ def kept(directory: Path | None, key: str, produce: Callable[[], bytes]) -> byte
     if directory is None:
         return produce()
     stored = directory / key
+    _KEPT.add(stored.name)
     try:
         return stored.read_bytes()
     except OSError:
@@ -193,6 +196,30 @@ def kept(directory: Path | None, key: str, produce: Callable[[], bytes]) -> byte
     data = produce()
     atomic_write(stored, data)
     return data
+
+
+_KEPT: set[str] = set()  # the names ``kept`` was asked for since the build started
+
+
+def prune_unused(directory: Path | None, used: set[str], max_age_days: int = PRUNE_DAYS) -> int:
+    """Remove the files of ``directory`` this whole build did not use (``used``: their names)
+    and older than ``max_age_days``: an entry made by former code (every code change makes
+    every image again) does not stay for ever. Returns how many."""
+    if directory is None or not directory.is_dir():
+        return 0
+    limit = time.time() - max_age_days * 86400
+    removed = 0
+    for path in directory.iterdir():
+        with contextlib.suppress(OSError):
+            if path.name not in used and path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+    return removed
+
+
+def kept_names() -> set[str]:
+    """The names ``kept`` was asked for in this build (see prune_unused)."""
+    return set(_KEPT)
 
 
 def link_blob(directory: Path | None, content: str | bytes, target: Path) -> None:
