@@ -405,6 +405,9 @@ def _hold_project(root: Path) -> None:
     publication build runs in ``ti build``, which holds the lock itself."""
     if "lock" in _held:
         return  # a rebuild whose configuration failed: still held
+    problem = workspace.cache_problem(root)  # before the lock is written into .cache/
+    if problem is not None:
+        raise PluginError(problem)
     lock = workspace.project_lock(root, announce=log.info)
     try:
         lock.__enter__()

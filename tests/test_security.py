@@ -1578,3 +1578,30 @@ def test_an_anchor_shared_before_the_prefix_still_reaches_its_section(
     )
     page.close()
     assert 40 <= top <= 120, top  # at the top of the screen, under the theme's header
+
+
+@pytest.mark.parametrize("docs_dir", ["pages", "docs"])
+def test_the_pages_folder_mkdocs_yml_names_is_read_as_safely_as_docs(
+    tmp_path: Path, docs_dir: str
+) -> None:
+    """A link in the folder of pages is refused whatever mkdocs.yml's docs_dir calls it (MkDocs
+    would follow it and publish the file it leads to); a docs_dir outside the project is
+    refused. Control: the same link in a folder the build does not read is no content."""
+    root = copy_project(tmp_path / "projet")
+    config = root / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    assert "\ndocs_dir: docs\n" in text
+    if docs_dir != "docs":
+        (root / "docs").rename(root / docs_dir)
+        config.write_text(text.replace("\ndocs_dir: docs\n", f"\ndocs_dir: {docs_dir}\n"), "utf-8")
+    (root / docs_dir / "secret.md").symlink_to(root / "mkdocs.yml")
+    (root / "notes").mkdir()
+    (root / "notes" / "lien.md").symlink_to(root / "mkdocs.yml")  # control: not read
+    errors = _content_errors(root)
+    assert [e for e in errors if "lien symbolique" in e] == [
+        e for e in errors if e.startswith(f"{docs_dir}/secret.md: lien symbolique")
+    ]
+    assert len([e for e in errors if "lien symbolique" in e]) == 1, errors
+    outside = config.read_text("utf-8").replace(f"docs_dir: {docs_dir}", "docs_dir: ../dehors")
+    config.write_text(outside, "utf-8")
+    assert any("« ../dehors » est hors du projet" in e for e in _content_errors(root))

@@ -52,13 +52,36 @@ def _special_problem(root: Path, path: Path, mode: int) -> Problem | None:
     )
 
 
+def _docs_dir(root: Path) -> str:
+    """mkdocs.yml's docs_dir (the pages MkDocs reads), « docs » when it can't be read (the
+    configuration's own check says why)."""
+    from tisite.settings import engine_config
+
+    try:
+        return engine_config(root)["docs_dir"]
+    except Exception:
+        return sources.DOCS
+
+
 def unsafe_entries(root: Path) -> list[Problem]:
     """Problems for every link and every special file in the content folders (and for the
     folders and root files themselves). Links are never followed."""
     root = root.resolve()
     problems: list[Problem] = []
     paths = [root / name for name in sources.ROOT_FILES]
-    for folder in sources.CONTENT_FOLDERS:
+    docs = _docs_dir(root)
+    if not (root / docs).resolve().is_relative_to(root):
+        problems.append(
+            Problem(
+                sources.ENGINE,
+                None,
+                "docs_dir",
+                f"le dossier des pages « {ascii(docs)[1:-1]} » est hors du projet : la "
+                "construction ne lit que le dépôt ; indiquez un dossier du projet (docs)",
+            )
+        )
+        docs = sources.DOCS
+    for folder in dict.fromkeys((*sources.CONTENT_FOLDERS, docs)):
         base = root / folder
         if not base.exists() and not base.is_symlink():
             continue
