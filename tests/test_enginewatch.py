@@ -326,10 +326,11 @@ class _Preview:
     """A stand-in for the engine's preview process: prints ``lines``, then ends (or is
     stopped)."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], ends_with: int = 0) -> None:
         self.stdout = iter(lines)
         self.returncode: int | None = None
         self.stopped = False
+        self.ends_with = ends_with
 
     def poll(self) -> int | None:
         return self.returncode
@@ -339,7 +340,7 @@ class _Preview:
 
     def wait(self, timeout: float | None = None) -> int:
         if self.returncode is None:
-            self.returncode = 0  # its output is over: it ended by itself
+            self.returncode = self.ends_with  # its output is over: it ended by itself
         return self.returncode
 
 
@@ -387,3 +388,59 @@ def test_only_the_preview_s_own_line_restarts_it() -> None:
     )
     assert asks_restart(own) and asks_restart(f"\x1b[32m{own}\x1b[0m")
     assert not asks_restart(quoted)
+
+
+@pytest.mark.parametrize("restarted", [True, False])
+def test_new_code_that_does_not_start_waits_for_the_next_save(
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    restarted: bool,
+) -> None:
+    """A module saved with a syntax error: the restarted preview ends at once. ``ti serve``
+    says so and waits for the next save of the code, then starts it again. Control
+    (``restarted`` False): a preview that fails before any restart ends ``ti serve``, with
+    its exit code."""
+    from tisite.adapters.buildlog import CODE_CHANGED
+    from tisite.cli import commands
+
+    told = f"INFO    -  {CODE_CHANGED} (hooks/tisite/generate/views.py) : …\n"
+    if restarted:
+        previews = [_Preview([told]), _Preview(["SyntaxError\n"], 1), _Preview([])]
+    else:
+        previews = [_Preview(["erreur\n"], 1)]
+    started: list[int] = []
+    waited: list[bool] = []
+
+    def start(command: list[str], env: dict[str, str], cwd: Path) -> _Preview:
+        started.append(1)
+        return previews[len(started) - 1]
+
+    monkeypatch.setattr(commands, "_mkdocs_process", start)
+    monkeypatch.setattr(commands, "_wait_for_code_change", lambda: waited.append(True))
+    monkeypatch.setattr(commands.signal, "signal", lambda *args: None)
+    code = commands.main(["--racine", str(project), "serve", "--adresse", "127.0.0.1:0"])
+    err = capsys.readouterr().err
+    assert (code, len(started), waited) == ((0, 3, [True]) if restarted else (1, 1, []))
+    assert ("ne démarre pas" in err) is restarted
+
+
+def test_the_code_s_state_changes_when_a_module_is_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ``ti serve`` waits on: the time and size of each module and data file."""
+    import shutil
+
+    import tisite
+    from tisite.cli import commands
+
+    copy = tmp_path / "hooks" / "tisite"
+    shutil.copytree(
+        Path(tisite.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    monkeypatch.setattr(tisite, "__file__", str(copy / "__init__.py"))
+    before = commands._code_state()
+    assert commands._code_state() == before  # control: nothing saved
+    views = copy / "generate" / "views.py"
+    views.write_text(views.read_text(encoding="utf-8") + "\n# corrigé\n", encoding="utf-8")
+    assert commands._code_state() != before

@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -463,13 +464,50 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         # the generator's code saved: the engine's process can't take it, a new one starts
         # on the same address (the open page reloads when it finds the new server)
-        while _follow_preview(child):
-            _stop(child)
-            print("Aperçu : redémarrage avec le nouveau code…", file=sys.stderr, flush=True)
+        restarted = False
+        while True:
+            if _follow_preview(child):
+                _stop(child)
+                print("Aperçu : redémarrage avec le nouveau code…", file=sys.stderr, flush=True)
+            else:
+                code = child.wait()
+                if not restarted or code <= 0:
+                    return code
+                # the new code does not start (a syntax error just saved): wait for the fix
+                print(
+                    "Le nouveau code du générateur ne démarre pas (voir ci-dessus) : corrigez-le, "
+                    "l'aperçu repart au prochain enregistrement du code.",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                _wait_for_code_change()
+            restarted = True
             child = _mkdocs_process(command, engine.environment(), root)
-        return child.wait()
     finally:
         _stop(child)
+
+
+def _code_state() -> dict[str, tuple[int, int]]:
+    """Time and size of each module and data file of the generator (what a restart loads)."""
+    import tisite
+
+    package = Path(tisite.__file__).resolve().parent
+    state = {}
+    for path in [
+        *package.rglob("*.py"),
+        *(package / "data").rglob("*"),
+        package.parent / "mkdocs_hooks.py",
+    ]:
+        with contextlib.suppress(OSError):
+            found = path.stat()
+            state[str(path)] = (found.st_mtime_ns, found.st_size)
+    return state
+
+
+def _wait_for_code_change(pause: float = 0.5) -> None:
+    before = _code_state()
+    while _code_state() == before:
+        time.sleep(pause)
 
 
 def _follow_preview(child: subprocess.Popen[str]) -> bool:
