@@ -128,9 +128,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state["by_hand"] = prepared is None
     if prepared is None:
         root = Path(config.config_file_path).parent
-        if _command["preview"]:
-            _hold_project(root)
         try:
+            pipeline.trusted_cache(root)  # before the lock is written into .cache/
+            if _command["preview"]:
+                _hold_project(root)
             options = settings.for_build(config.extra)
             prepared = pipeline.prepare(
                 root,
@@ -405,9 +406,6 @@ def _hold_project(root: Path) -> None:
     publication build runs in ``ti build``, which holds the lock itself."""
     if "lock" in _held:
         return  # a rebuild whose configuration failed: still held
-    problem = workspace.cache_problem(root)  # before the lock is written into .cache/
-    if problem is not None:
-        raise PluginError(problem)
     lock = workspace.project_lock(root, announce=log.info)
     try:
         lock.__enter__()

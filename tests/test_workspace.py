@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import queue
 import shutil
@@ -618,13 +619,18 @@ def test_a_preview_crash_and_an_unreadable_configuration_are_said_in_french(
 
 
 def _git_in(project: Path, *args: str) -> None:
-    identity = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
-    subprocess.run(["git", "-C", str(project), *identity, *args], check=True, capture_output=True)
+    from tisite.content.history import git
+
+    done = git(project, "-c", "user.name=t", "-c", "user.email=t@example.org", *args)
+    assert done is not None and done.returncode == 0, done and done.stderr
 
 
 @pytest.mark.lent
 def test_a_cache_that_came_with_the_repository_stops_every_command(
-    built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    built_site: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """.cache/ holds compiled templates (code the build runs) and finished pages published
     without another check: one committed with the content (``git add -f``, a pull request's)
@@ -653,7 +659,14 @@ def test_a_cache_that_came_with_the_repository_stops_every_command(
         assert "« .cache/ » est suivi par git" in result.stderr
         assert "git rm -r -f .cache" in result.stderr  # from the disk too: untracked, still read
     with pytest.raises(ContentError, match="est suivi par git"):
-        pipeline.build(project, tmp_path / "ailleurs")  # the engine's hooks start there too
+        pipeline.build(project, tmp_path / "ailleurs")
+    from mkdocs.commands.build import build as engine_build  # the engine run by hand
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        engine_build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "main")))
+    assert "est suivi par git" in caplog.text
     assert (site / "index.html").read_bytes() == before
     assert not any("pirate()" in p.read_text("utf-8") for p in site.rglob("*.html"))
     # a link as .cache: refused before anything is written through it

@@ -63,7 +63,6 @@ def prepare(
     """Load and validate the content, model it, generate every page's HTML and every file,
     check every link, anchor and published address. Raises ContentError with all problems.
     ``directory_urls``: the engine's ``use_directory_urls`` (each page an ``index.html``)."""
-    _trusted_cache(root)  # the engine run by hand (mkdocs build) starts here
     build = SiteBuild.load(
         root,
         only=options.territoire,
@@ -149,9 +148,10 @@ def publish(
     return lines, warnings
 
 
-def _trusted_cache(root: Path) -> None:
+def trusted_cache(root: Path) -> None:
     """Raises ContentError when .cache/ came with the repository or is a link (see
-    workspace.cache_problem): nothing of it is read or written."""
+    workspace.cache_problem): nothing of it is read or written. Called where a build starts:
+    ``build``, and the engine's hooks when it runs by hand, before they lock the project."""
     problem = workspace.cache_problem(root)
     if problem is not None:
         raise ContentError([Problem(workspace.CACHE, None, None, problem)])
@@ -210,7 +210,7 @@ def build(
     """
     from tisite.adapters import engine as adapter
 
-    _trusted_cache(root)  # before the nothing-changed record is read
+    trusted_cache(root)  # before the nothing-changed record is read
     config = settings.engine_config(root)
     with settings.given(**given):
         options = settings.for_build(config["extra"])

@@ -76,10 +76,6 @@ def _files(package: Path, per_build: bool) -> dict[str, str]:
     return found
 
 
-def _files_digest(package: Path, per_build: bool) -> str:
-    return hashlib.sha256(json.dumps(_files(package, per_build)).encode()).hexdigest()
-
-
 @cache
 def _loaded() -> dict[str, str]:
     """The package's modules and data as this process loaded them: read when this module is
@@ -128,7 +124,7 @@ def code_digest() -> str:
     is the one this process runs (``loaded_digest``).
     """
     digest = hashlib.sha256(loaded_digest().encode())
-    digest.update(_files_digest(Path(__file__).parents[1], per_build=True).encode())
+    digest.update(json.dumps(_files(Path(__file__).parents[1], per_build=True)).encode())
     return digest.hexdigest()
 
 
