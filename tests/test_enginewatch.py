@@ -390,6 +390,23 @@ def test_only_the_preview_s_own_line_restarts_it() -> None:
     assert not asks_restart(quoted)
 
 
+def test_a_package_installed_elsewhere_is_named_by_its_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``pip install .`` puts the code in site-packages: the preview names the file saved
+    there by its whole path (it said « hooks/… », a folder of the project that does not hold
+    it), and that line still restarts the preview; in a project, « hooks/… » (control)."""
+    from tisite.adapters import enginewatch
+    from tisite.adapters.buildlog import CODE_CHANGED, asks_restart
+
+    assert enginewatch.shown("tisite/generate/views.py") == "hooks/tisite/generate/views.py"
+    installed = Path("/usr/lib/python3/dist-packages")
+    monkeypatch.setattr(enginewatch, "HOOKS", installed)
+    named = enginewatch.shown("tisite/generate/views.py")
+    assert named == "/usr/lib/python3/dist-packages/tisite/generate/views.py"
+    assert asks_restart(f"INFO    -  {CODE_CHANGED} ({named}) : ce processus…")
+
+
 @pytest.mark.parametrize("restarted", [True, False])
 def test_new_code_that_does_not_start_waits_for_the_next_save(
     project: Path,

@@ -906,6 +906,24 @@ def test_a_docs_image_in_html_on_an_index_page_and_in_markdown_is_accepted(tmp_p
     assert _content_errors(root) == []
 
 
+def test_an_image_written_with_backslash_escapes_is_reported_on_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Markdown reads « images\\\\a.png » as « images\\a.png » and « a\\_b » as « a_b »: the
+    message names the line where the author wrote them (it named the text's first line)."""
+    from tisite.content import remote
+
+    root = copy_project(tmp_path / "projet")
+    first = _append(root, LETTER, "![x](images\\\\absente.png)")
+    second = _append(root, LETTER, "Fin ![y](images/a\\_b.png)")
+    errors = _content_errors(root)
+    assert f"{LETTER}:{first}: image introuvable : « images\\absente.png »" in errors[0], errors
+    assert f"{LETTER}:{second}: image introuvable : « images/a_b.png »" in errors[1], errors
+    # control: the address found only as Markdown read it, as before
+    monkeypatch.setattr(remote, "_PUNCTUATION", frozenset())
+    assert f"{LETTER}:{first}: " not in _content_errors(root)[0]
+
+
 def test_check_and_build_refuse_a_broken_image_and_keep_the_previous_site(
     tmp_path: Path, built_site: Path
 ) -> None:
@@ -1443,6 +1461,80 @@ def test_absurdly_nested_html_gets_a_french_message(tmp_path: Path) -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "Traceback" not in output, output[-2000:]
     assert f"{LETTER}:" in output and "HTML imbriqué beaucoup trop profondément" in output
+
+
+def _admonitions(n: int) -> str:
+    return "\n\n".join("    " * i + '!!! note "x"' for i in range(n)) + "\n\n" + "    " * n + "z"
+
+
+NESTED = {  # name: (text nested n times, n refused, n read, line of the error from the text's)
+    "encadres": (_admonitions, 400, 50, 2 * 51),
+    "listes": (lambda n: "\n".join("    " * i + "- a" for i in range(n)), 300, 50, 50),
+    "listes-sur-une-ligne": (lambda n: "- " * n + "z", 700, 50, 0),
+    "citations-en-listes": (
+        lambda n: "".join("    " * i + "- > a\n" for i in range(n)),
+        300,
+        48,
+        49,
+    ),
+    "tabulations": (lambda n: "\n".join("\t" * i + "- a" for i in range(n)), 300, 50, 50),
+    "emphase": (lambda n: "*a " * n + "z" + "*" * n, 1000, 500, 0),
+    "soulignes": (lambda n: "_a " * n + "z" + "_" * n, 1000, 500, 0),
+}
+
+
+@pytest.mark.parametrize("name", NESTED)
+def test_markdown_nested_beyond_what_python_reads_is_refused_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Python-Markdown reads nested blocks and emphasis by recursion: 400 admonitions one in
+    another stopped the build with an internal error naming mkdocs.yml. Nesting of more than
+    50 levels (or more than 1,000 emphasis marks in a paragraph) is refused by check, in
+    French, on its line; 50 levels are read by check and by the build (the same page);
+    control: with the rule switched off, check lets the text through and the conversion
+    exhausts Python's stack."""
+    from tisite.content import remote
+    from tisite.generate.convert import Converter, markdown_settings
+
+    make, refused, read, offset = NESTED[name]
+    root = copy_project(tmp_path / "projet")
+    page = root / "docs" / "imbrique.md"
+    page.write_text("# Imbriqué\n\n" + make(refused) + "\n", encoding="utf-8")
+    errors = _content_errors(root)
+    assert len(errors) == 1 and errors[0].startswith(f"docs/imbrique.md:{3 + offset}: "), errors
+    reason = remote.TOO_EMPHASISED if name in ("emphase", "soulignes") else "niveaux de listes"
+    assert reason in errors[0], errors
+
+    converter = Converter(*markdown_settings(root))
+    with pytest.raises(RecursionError):  # what the rule spares the build
+        converter.convert("imbrique.md", make(refused))
+    switch_off(monkeypatch, "content.remote", "overloaded", lambda text: None)
+    assert _content_errors(root) == []
+    monkeypatch.undo()
+
+    page.write_text("# Imbriqué\n\n" + make(read) + "\n", encoding="utf-8")
+    assert _content_errors(root) == []
+    site = build_site(root)
+    assert "Imbriqué" in (site / "imbrique" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_check_reads_nested_html_with_less_stack_than_the_build(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """HTML blocks read as Markdown (« markdown="1" ») nest without indentation: the check
+    converts them with fewer frames (CHECK_STACK) than any build has left, so that a text the
+    check reads is read by the build too. 280 levels are refused although a conversion with
+    the whole stack would read them (the control)."""
+    from tisite.content import remote
+
+    remote._references.cache_clear()
+    deep = '<div markdown="1">\n\n' * 280 + "x\n\n" + "</div>\n\n" * 280
+    with pytest.raises(remote.TooDeep):
+        remote.references(deep)
+    remote._references.cache_clear()
+    monkeypatch.setattr(remote, "CHECK_STACK", 1000)
+    assert remote.references(deep) == []
+    remote._references.cache_clear()
 
 
 # --- found by the second outside review ----------------------------------------------------

@@ -97,7 +97,7 @@ CODE_CHANGED = "Le code du générateur a changé"
 
 
 _RESTART = re.compile(
-    rf"^(?:INFO\s+-\s+)?(?:\[\d\d:\d\d:\d\d\]\s+)?{re.escape(CODE_CHANGED)} \(hooks/"
+    rf"^(?:INFO\s+-\s+)?(?:\[\d\d:\d\d:\d\d\]\s+)?{re.escape(CODE_CHANGED)} \((?:hooks/|/)"
 )
 
 

@@ -95,6 +95,12 @@ def _under_hooks(path: str) -> Path | None:
     return rel if rel.parts else None
 
 
+def shown(rel: str) -> str:
+    """A file of the code as the preview names it: « hooks/… » in a project, its whole path
+    when the package is installed elsewhere (``pip install .``: site-packages)."""
+    return f"hooks/{rel}" if HOOKS.name == "hooks" else (HOOKS / rel).as_posix()
+
+
 def _noise(rel: Path) -> bool:
     """A compiled module or an editor's temporary file (a swap file rewritten every few
     seconds): nothing a build reads."""
@@ -141,7 +147,7 @@ class CodeWatch:
         if self.changed is None:
             self.changed = rel
             log.info(
-                f"{CODE_CHANGED} (hooks/{rel}) : ce processus ne peut pas le reprendre, "
+                f"{CODE_CHANGED} ({shown(rel)}) : ce processus ne peut pas le reprendre, "
                 "l'aperçu doit redémarrer (`ti serve` le fait ; `mkdocs serve` lancé à la "
                 "main : arrêtez-le et relancez-le)."
             )

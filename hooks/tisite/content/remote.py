@@ -15,10 +15,13 @@ that is only decoration says so with ``alt="" role="presentation"`` (raw HTML; i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from html.parser import HTMLParser
+from types import FrameType
 
 import markdown
 
@@ -156,6 +159,27 @@ class TooDeep(ValueError):
     """HTML nested so deeply that converting it exhausts Python's recursion limit."""
 
 
+# Frames a conversion may use when the check reads a text: fewer than any build has left when
+# it converts the same text (the build converts at a depth of 20 to 60 frames of Python's
+# 1,000), so that what the check reads the build reads too.
+CHECK_STACK = 700
+
+
+@contextmanager
+def _less_stack() -> Iterator[None]:
+    """Python's recursion limit lowered to CHECK_STACK frames above the caller's."""
+    depth = 0
+    frame: FrameType | None = sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    former = sys.getrecursionlimit()
+    sys.setrecursionlimit(min(former, depth + CHECK_STACK))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(former)
+
+
 def references(text: str) -> list[Reference]:
     """Every address ``text`` makes the browser load, on the page or in the email version, in
     order: the one place that finds images (and frames, videos, styles) in contributor
@@ -174,9 +198,11 @@ def _references(text: str) -> tuple[Reference, ...]:
     for pages in (True, False):
         finder = _Finder()
         try:
-            finder.feed(_converter(pages).reset().convert(text))
+            with _less_stack():
+                html = _converter(pages).reset().convert(text)
         except RecursionError:
             raise TooDeep from None
+        finder.feed(html)
         finder.close()
         found.update(dict.fromkeys(finder.found))
     return tuple(found)
@@ -224,7 +250,17 @@ def line_in(text: str, ref: Reference, first: int) -> int:
         found = line_of(text, needle, first) if needle else None
         if found is not None:
             return found
+    if ref.written:  # written with Markdown's backslash escapes: « images\\a.png », « a\\_b »
+        escaped = "".join(
+            rf"\\?{re.escape(c)}" if c in _PUNCTUATION else re.escape(c) for c in ref.written
+        )
+        match = re.search(rf"\]\(<?{escaped}", text)
+        if match:
+            return first + text.count("\n", 0, match.start())
     return first
+
+
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")  # what a backslash escapes
 
 
 def _elsewhere(url: str) -> bool:
@@ -254,10 +290,11 @@ def problems_in(
     text's first line and each problem gets the line of its address. ``line`` may be a
     function: finding a line in YAML costs a second parse, done only when there is a problem
     to report."""
-    crowded = crowded_block(text) if text else None
-    if crowded is not None:
+    heavy = overloaded(text) if text else None
+    if heavy is not None:
         first = line() if callable(line) else line
-        return [Problem(rel, first + crowded if body and first else first, field, CROWDED)]
+        at, reason = heavy
+        return [Problem(rel, first + at if body and first else first, field, reason)]
     try:
         found = references(text) if text else []
     except TooDeep:
@@ -317,14 +354,71 @@ def crowded_block(text: str) -> int | None:
         return None
     if total > MAX_TEXT_BRACKETS:  # paragraphs joined again (<p markdown="1">), or many
         return 0
+    return _crowded_paragraph(text, "[", MAX_BRACKETS)
+
+
+def _crowded_paragraph(text: str, marks: str, most: int) -> int | None:
+    """The line (from 0) where a paragraph with more than ``most`` of the characters
+    ``marks`` starts, or None."""
     start, count = 0, 0
     for number, row in enumerate(text.split("\n")):
         if not row.strip(" \t\r"):
             start, count = number + 1, 0
             continue
-        count += row.count("[")
-        if count > MAX_BRACKETS:
+        count += sum(row.count(mark) for mark in marks)
+        if count > most:
             return start
+    return None
+
+
+# Python-Markdown reads nested blocks and nested emphasis by recursion: a few hundred levels
+# exhaust Python's stack (330 admonitions, 248 lists one in another, 992 « *a » unclosed in a
+# paragraph). Far below those, and both together still below: refused before any conversion.
+MAX_DEPTH = 50
+MAX_EMPHASIS = 1000
+TOO_DEEP = (
+    f"plus de {MAX_DEPTH} niveaux de listes, de citations ou d'encadrés les uns dans les autres "
+    "(ou une ligne en retrait de plus de {columns} espaces) : Markdown ne les lirait pas ; "
+    "simplifiez ce passage"
+)
+TOO_EMPHASISED = (
+    f"paragraphe de plus de {MAX_EMPHASIS} marques d'emphase « * » ou « _ » : Markdown ne les "
+    "lirait pas ; coupez-le en paragraphes (une ligne vide entre eux) ou retirez des marques"
+)
+_BLOCK_MARKS = re.compile(r"(?:(?:>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*)+")
+
+
+def _too_deep_line(text: str) -> int | None:
+    """The line (from 0) that opens more than MAX_DEPTH levels: its indentation (four
+    columns a level, a tab to the next multiple of four) and the quote and list marks that
+    start it, or None."""
+    deepest = 4 * MAX_DEPTH
+    for number, row in enumerate(text.split("\n")):
+        if len(row) <= MAX_DEPTH:
+            continue
+        body = row.lstrip(" \t")
+        columns = len(row[: len(row) - len(body)].expandtabs(4))
+        marks = _BLOCK_MARKS.match(body)
+        levels = columns // 4 + (len(re.findall(r"[>*+-]|\d+[.)]", marks.group())) if marks else 0)
+        if levels > MAX_DEPTH or columns > deepest:
+            return number
+    return None
+
+
+def overloaded(text: str) -> tuple[int, str] | None:
+    """(line from 0, French reason) of the first part of ``text`` Python-Markdown could not
+    read in reasonable time or stack (too many brackets or emphasis marks in a paragraph,
+    blocks nested too deeply), or None."""
+    crowded = crowded_block(text)
+    if crowded is not None:
+        return crowded, CROWDED
+    if text.count("*") + text.count("_") > MAX_EMPHASIS:
+        marked = _crowded_paragraph(text, "*_", MAX_EMPHASIS)
+        if marked is not None:
+            return marked, TOO_EMPHASISED
+    deep = _too_deep_line(text)
+    if deep is not None:
+        return deep, TOO_DEEP.format(columns=4 * MAX_DEPTH)
     return None
 
 
