@@ -1460,7 +1460,7 @@ def test_absurdly_nested_html_gets_a_french_message(tmp_path: Path) -> None:
     result = ti_inprocess("check", cwd=root)
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "Traceback" not in output, output[-2000:]
-    assert f"{LETTER}:" in output and "HTML imbriqué beaucoup trop profondément" in output
+    assert f"{LETTER}:" in output and "texte imbriqué beaucoup trop profondément" in output
 
 
 def _admonitions(n: int) -> str:
@@ -1478,6 +1478,8 @@ NESTED = {  # name: (text nested n times, n refused, n read, line of the error f
         49,
     ),
     "tabulations": (lambda n: "\n".join("\t" * i + "- a" for i in range(n)), 300, 50, 50),
+    "definitions": (lambda n: "Terme\n: définition\n" * n, 500, 50, 2 * 51 - 1),
+    "citations-definitions": (lambda n: "> a\n: a\n" * n, 500, 50, 2 * 50),
     "emphase": (lambda n: "*a " * n + "z" + "*" * n, 1000, 500, 0),
     "soulignes": (lambda n: "_a " * n + "z" + "_" * n, 1000, 500, 0),
 }
@@ -1516,6 +1518,48 @@ def test_markdown_nested_beyond_what_python_reads_is_refused_with_its_line(
     assert _content_errors(root) == []
     site = build_site(root)
     assert "Imbriqué" in (site / "imbrique" / "index.html").read_text(encoding="utf-8")
+
+
+FORM = "Bulletin d'inscription\n" + "".join(f"Champ {i} : {'_' * 40}\n" for i in range(40))
+CODE = "```python\n" + "".join(f"    ma_variable_{i} = une_fonction(a_b)\n" for i in range(300))
+ORDINARY = {  # legitimate texts near the limits: read, never refused
+    "formulaire": FORM,  # blanks to fill in: no emphasis
+    "code": CODE + "```\n",  # snake_case in a code block: not Markdown
+    "code-en-ligne": "Les champs " + "`nom_du_champ` " * 400,
+    "mots-composes": "Le fichier " + "donnees_2025_par_epci " * 400,
+    "filet": "Texte.\n\n" + "- " * 60 + "\n\nSuite.",  # a thematic break, not 60 lists
+    "glossaire-serre": "Terme\n: définition\n" * 50,
+    "glossaire-aere": "Terme\n: définition\n\n" * 300,
+    "balises-fermees": "<b>gras</b> " * 800,
+    "comparaisons": "Si a < b et " * 800,
+}
+
+
+@pytest.mark.parametrize("name", ORDINARY)
+def test_ordinary_texts_near_the_nesting_limits_are_read(name: str) -> None:
+    """False positives an outside review found (a form's blanks, snake_case in code, a
+    thematic break « - - - ») and neighbours: not refused, and converted by the build's
+    converter with the check's stack (control: the same counts as nesting are refused)."""
+    from tisite.content import remote
+    from tisite.generate.convert import Converter, markdown_settings
+
+    text = ORDINARY[name]
+    assert remote.overloaded(text) is None
+    with remote._less_stack():
+        Converter(*markdown_settings(None)).convert("a.md", text)
+
+
+def test_unclosed_tags_are_refused_before_a_quadratic_read(tmp_path: Path) -> None:
+    """« <a » never closed, 20,000 times: Python-Markdown took about two minutes per build
+    looking for each « > ». More than 500 are refused by check; 500 are read (control)."""
+    from tisite.content import remote
+
+    assert remote.overloaded("x\n" + "<a " * 501) == (1, remote.TOO_MANY_OPEN_TAGS)
+    assert remote.overloaded("<a " * 500) is None
+    root = copy_project(tmp_path / "projet")
+    (root / "docs" / "lent.md").write_text("# Lenteur\n\n" + "<a " * 20000 + "\n", "utf-8")
+    errors = _content_errors(root)
+    assert errors == [f"docs/lent.md:3: {remote.TOO_MANY_OPEN_TAGS}"], errors
 
 
 def test_the_check_reads_nested_html_with_less_stack_than_the_build(

@@ -304,8 +304,9 @@ def problems_in(
                 rel,
                 first,
                 field,
-                "HTML imbriqué beaucoup trop profondément (des centaines de balises ouvertes les "
-                "unes dans les autres) : simplifiez ce passage",
+                "texte imbriqué beaucoup trop profondément (des centaines de balises HTML, de "
+                "listes ou de définitions les unes dans les autres) : Markdown ne le lirait pas ; "
+                "simplifiez ce passage",
             )
         ]
     if not found or not text:
@@ -354,71 +355,99 @@ def crowded_block(text: str) -> int | None:
         return None
     if total > MAX_TEXT_BRACKETS:  # paragraphs joined again (<p markdown="1">), or many
         return 0
-    return _crowded_paragraph(text, "[", MAX_BRACKETS)
-
-
-def _crowded_paragraph(text: str, marks: str, most: int) -> int | None:
-    """The line (from 0) where a paragraph with more than ``most`` of the characters
-    ``marks`` starts, or None."""
     start, count = 0, 0
     for number, row in enumerate(text.split("\n")):
         if not row.strip(" \t\r"):
             start, count = number + 1, 0
             continue
-        count += sum(row.count(mark) for mark in marks)
-        if count > most:
+        count += row.count("[")
+        if count > MAX_BRACKETS:
             return start
     return None
 
 
 # Python-Markdown reads nested blocks and nested emphasis by recursion: a few hundred levels
-# exhaust Python's stack (330 admonitions, 248 lists one in another, 992 « *a » unclosed in a
-# paragraph). Far below those, and both together still below: refused before any conversion.
+# exhaust Python's stack (330 admonitions, 248 lists one in another, 450 terms each followed
+# by its definition without a blank line, 992 « *a » unclosed in a paragraph). Far below
+# those, and all together still below: refused before any conversion.
 MAX_DEPTH = 50
 MAX_EMPHASIS = 1000
+MAX_OPEN_TAGS = 500  # « <a » never closed: Python-Markdown's search for « > » is quadratic
 TOO_DEEP = (
-    f"plus de {MAX_DEPTH} niveaux de listes, de citations ou d'encadrés les uns dans les autres "
-    "(ou une ligne en retrait de plus de {columns} espaces) : Markdown ne les lirait pas ; "
-    "simplifiez ce passage"
+    f"plus de {MAX_DEPTH} niveaux de listes, de citations, d'encadrés ou de définitions les uns "
+    f"dans les autres (ou une ligne en retrait de plus de {4 * MAX_DEPTH} espaces) : Markdown ne "
+    "les lirait pas ; simplifiez ce passage (une définition suivie d'un terme sans ligne vide "
+    "entre eux ouvre un niveau : séparez les entrées d'une liste de définitions par une ligne "
+    "vide)"
 )
 TOO_EMPHASISED = (
     f"paragraphe de plus de {MAX_EMPHASIS} marques d'emphase « * » ou « _ » : Markdown ne les "
     "lirait pas ; coupez-le en paragraphes (une ligne vide entre eux) ou retirez des marques"
 )
+TOO_MANY_OPEN_TAGS = (
+    f"plus de {MAX_OPEN_TAGS} balises HTML ouvertes sans « > » : Markdown les lirait en un "
+    "temps qui croît avec leur carré ; fermez-les (« <a> ») ou écrivez « &lt; » pour un « < »"
+)
 _BLOCK_MARKS = re.compile(r"(?:(?:>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*)+")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # a thematic break, no list
+_FENCE = re.compile(r"^(`{3,}|~{3,})")  # fenced_code: fences at the start of a line only
+_DEFINITION = re.compile(r"^[ \t]*:[ \t]")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+# a run of marks that may open or close emphasis (at most three levels: « *** »); an
+# underscore inside a word (« snake_case ») is no emphasis for Python-Markdown
+_EMPHASIS = re.compile(r"\*+|(?<![^\W_])_+|_+(?![^\W_])")
+_UNCLOSED = re.compile(r"<[A-Za-z!?/][^<>]*(?=<|$)")
 
 
-def _too_deep_line(text: str) -> int | None:
-    """The line (from 0) that opens more than MAX_DEPTH levels: its indentation (four
-    columns a level, a tab to the next multiple of four) and the quote and list marks that
-    start it, or None."""
-    deepest = 4 * MAX_DEPTH
-    for number, row in enumerate(text.split("\n")):
-        if len(row) <= MAX_DEPTH:
-            continue
-        body = row.lstrip(" \t")
-        columns = len(row[: len(row) - len(body)].expandtabs(4))
-        marks = _BLOCK_MARKS.match(body)
-        levels = columns // 4 + (len(re.findall(r"[>*+-]|\d+[.)]", marks.group())) if marks else 0)
-        if levels > MAX_DEPTH or columns > deepest:
-            return number
-    return None
+def _levels(row: str) -> tuple[int, int]:
+    """(levels, columns) a line opens: its indentation (four columns a level, a tab to the
+    next multiple of four) and the quote and list marks that start it."""
+    body = row.lstrip(" \t")
+    columns = len(row[: len(row) - len(body)].expandtabs(4))
+    marks = _BLOCK_MARKS.match(body) if not _RULE.match(row) else None
+    found = len(re.findall(r"[>*+-]|\d+[.)]", marks.group())) if marks else 0
+    return columns // 4 + found, columns
+
+
+def _emphasis(row: str) -> int:
+    """The emphasis levels a line may open or close (code spans left out)."""
+    if "*" not in row and "_" not in row:
+        return 0
+    return sum(min(len(run), 3) for run in _EMPHASIS.findall(_CODE_SPAN.sub("", row)))
 
 
 def overloaded(text: str) -> tuple[int, str] | None:
     """(line from 0, French reason) of the first part of ``text`` Python-Markdown could not
-    read in reasonable time or stack (too many brackets or emphasis marks in a paragraph,
-    blocks nested too deeply), or None."""
+    read in reasonable time or stack (too many brackets, emphasis marks or unclosed tags,
+    blocks nested too deeply), or None. Lines in a fenced code block are not Markdown."""
     crowded = crowded_block(text)
     if crowded is not None:
         return crowded, CROWDED
-    if text.count("*") + text.count("_") > MAX_EMPHASIS:
-        marked = _crowded_paragraph(text, "*_", MAX_EMPHASIS)
-        if marked is not None:
-            return marked, TOO_EMPHASISED
-    deep = _too_deep_line(text)
-    if deep is not None:
-        return deep, TOO_DEEP.format(columns=4 * MAX_DEPTH)
+    if "<" in text:
+        for count, unclosed in enumerate(_UNCLOSED.finditer(text), 1):
+            if count > MAX_OPEN_TAGS:
+                return text.count("\n", 0, unclosed.start()), TOO_MANY_OPEN_TAGS
+    fence = ""  # the fence of the code block the line is in
+    start, emphasis, definitions = 0, 0, 0  # the paragraph's first line, marks, definitions
+    for number, row in enumerate(text.split("\n")):
+        if fence:
+            fence = "" if row.startswith(fence) and not row.strip(fence[0] + " \t") else fence
+            continue
+        if (opened := _FENCE.match(row)) is not None:
+            fence = opened.group(1)
+            continue
+        if not row.strip(" \t\r"):
+            start, emphasis, definitions = number + 1, 0, 0
+            continue
+        definitions += 1 if _DEFINITION.match(row) else 0
+        emphasis += _emphasis(row)
+        if emphasis > MAX_EMPHASIS:
+            return start, TOO_EMPHASISED
+        if len(row) + definitions <= MAX_DEPTH:
+            continue  # a character opens a level at most
+        levels, columns = _levels(row)
+        if levels + definitions > MAX_DEPTH or columns > 4 * MAX_DEPTH:
+            return number, TOO_DEEP
     return None
 
 
