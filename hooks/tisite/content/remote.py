@@ -167,7 +167,9 @@ CHECK_STACK = 700
 
 @contextmanager
 def _less_stack() -> Iterator[None]:
-    """Python's recursion limit lowered to CHECK_STACK frames above the caller's."""
+    """Python's recursion limit lowered to CHECK_STACK frames above the caller's. The limit is
+    the whole process's: the check reads the content in one thread, and the other threads of
+    a build or a preview (the harvest's downloads, the preview's server) stay far shallower."""
     depth = 0
     frame: FrameType | None = sys._getframe()
     while frame is not None:
