@@ -1524,7 +1524,7 @@ FORM = "Bulletin d'inscription\n" + "".join(f"Champ {i} : {'_' * 40}\n" for i in
 CODE = "```python\n" + "".join(f"    ma_variable_{i} = une_fonction(a_b)\n" for i in range(300))
 ORDINARY = {  # legitimate texts near the limits: read, never refused
     "formulaire": FORM,  # blanks to fill in: no emphasis
-    "code": CODE + "```\n",  # snake_case in a code block: not Markdown
+    "code": CODE + "```\n",  # snake_case in a code block: no emphasis
     "code-en-ligne": "Les champs " + "`nom_du_champ` " * 400,
     "mots-composes": "Le fichier " + "donnees_2025_par_epci " * 400,
     "filet": "Texte.\n\n" + "- " * 60 + "\n\nSuite.",  # a thematic break, not 60 lists
@@ -1547,6 +1547,19 @@ def test_ordinary_texts_near_the_nesting_limits_are_read(name: str) -> None:
     assert remote.overloaded(text) is None
     with remote._less_stack():
         Converter(*markdown_settings(None)).convert("a.md", text)
+
+
+def test_nesting_hidden_in_code_that_markdown_does_not_close_is_counted() -> None:
+    """A fence Python-Markdown does not take for one (« ``` a b »: a word after a space; no
+    closing fence; every fence in a letter's email version) and an escaped backtick hold
+    Markdown: the rule counts what they hold (it skipped fences and code spans at first)."""
+    from tisite.content import remote
+
+    emphasis = "*a " * 1000 + "z" + "*" * 1000
+    lists = "\n".join("    " * i + "- a" for i in range(300))
+    for hidden in (emphasis, lists):
+        for wrapped in (f"``` a b\n{hidden}\n```", f"```\n{hidden}", f"\\`{hidden}`"):
+            assert remote.overloaded(wrapped) is not None, wrapped[:40]
 
 
 def test_unclosed_tags_are_refused_before_a_quadratic_read(tmp_path: Path) -> None:

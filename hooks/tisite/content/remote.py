@@ -392,9 +392,7 @@ TOO_MANY_OPEN_TAGS = (
 )
 _BLOCK_MARKS = re.compile(r"(?:(?:>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*)+")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # a thematic break, no list
-_FENCE = re.compile(r"^(`{3,}|~{3,})")  # fenced_code: fences at the start of a line only
 _DEFINITION = re.compile(r"^[ \t]*:[ \t]")
-_CODE_SPAN = re.compile(r"(`+).*?\1")
 # a run of marks that may open or close emphasis (at most three levels: « *** »); an
 # underscore inside a word (« snake_case ») is no emphasis for Python-Markdown
 _EMPHASIS = re.compile(r"\*+|(?<![^\W_])_+|_+(?![^\W_])")
@@ -412,16 +410,18 @@ def _levels(row: str) -> tuple[int, int]:
 
 
 def _emphasis(row: str) -> int:
-    """The emphasis levels a line may open or close (code spans left out)."""
+    """The emphasis levels a line may open or close. Code is counted too: what a fence or
+    backticks hold is code only when Markdown finds their end (« ``` a b » opens no block,
+    « \\` » no code span), and a letter's email version reads fences as text."""
     if "*" not in row and "_" not in row:
         return 0
-    return sum(min(len(run), 3) for run in _EMPHASIS.findall(_CODE_SPAN.sub("", row)))
+    return sum(min(len(run), 3) for run in _EMPHASIS.findall(row))
 
 
 def overloaded(text: str) -> tuple[int, str] | None:
     """(line from 0, French reason) of the first part of ``text`` Python-Markdown could not
     read in reasonable time or stack (too many brackets, emphasis marks or unclosed tags,
-    blocks nested too deeply), or None. Lines in a fenced code block are not Markdown."""
+    blocks nested too deeply), or None."""
     crowded = crowded_block(text)
     if crowded is not None:
         return crowded, CROWDED
@@ -429,15 +429,8 @@ def overloaded(text: str) -> tuple[int, str] | None:
         for count, unclosed in enumerate(_UNCLOSED.finditer(text), 1):
             if count > MAX_OPEN_TAGS:
                 return text.count("\n", 0, unclosed.start()), TOO_MANY_OPEN_TAGS
-    fence = ""  # the fence of the code block the line is in
     start, emphasis, definitions = 0, 0, 0  # the paragraph's first line, marks, definitions
     for number, row in enumerate(text.split("\n")):
-        if fence:
-            fence = "" if row.startswith(fence) and not row.strip(fence[0] + " \t") else fence
-            continue
-        if (opened := _FENCE.match(row)) is not None:
-            fence = opened.group(1)
-            continue
         if not row.strip(" \t\r"):
             start, emphasis, definitions = number + 1, 0, 0
             continue
