@@ -1525,7 +1525,7 @@ CODE = "```python\n" + "".join(f"    ma_variable_{i} = une_fonction(a_b)\n" for 
 ORDINARY = {  # legitimate texts near the limits: read, never refused
     "formulaire": FORM,  # blanks to fill in: no emphasis
     "code": CODE + "```\n",  # snake_case in a code block: no emphasis
-    "code-en-ligne": "Les champs " + "`nom_du_champ` " * 400,
+    "code-en-ligne": "Les champs " + "`nom_du_champ` " * 600,
     "mots-composes": "Le fichier " + "donnees_2025_par_epci " * 400,
     "filet": "Texte.\n\n" + "- " * 60 + "\n\nSuite.",  # a thematic break, not 60 lists
     "glossaire-serre": "Terme\n: définition\n" * 50,
@@ -1535,11 +1535,27 @@ ORDINARY = {  # legitimate texts near the limits: read, never refused
 }
 
 
+# what lets each through, switched off in the control: every mark counted alone, no break
+_EVERY_MARK = ("_EMPHASIS", re.compile(r"[*_]"))
+_NO_BREAK = ("_RULE", re.compile(r"(?!)"))
+CONTROLS = {
+    "formulaire": _EVERY_MARK,
+    "code": _EVERY_MARK,
+    "code-en-ligne": _EVERY_MARK,
+    "mots-composes": _EVERY_MARK,
+    "filet": _NO_BREAK,
+}
+
+
 @pytest.mark.parametrize("name", ORDINARY)
-def test_ordinary_texts_near_the_nesting_limits_are_read(name: str) -> None:
+def test_ordinary_texts_near_the_nesting_limits_are_read(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
     """False positives an outside review found (a form's blanks, snake_case in code, a
     thematic break « - - - ») and neighbours: not refused, and converted by the build's
-    converter with the check's stack (control: the same counts as nesting are refused)."""
+    converter with the check's stack; control: without the rule that lets each through (a
+    run of marks counted once, a word's underscores left out, a break that opens no list),
+    the rule refuses it."""
     from tisite.content import remote
     from tisite.generate.convert import Converter, markdown_settings
 
@@ -1547,6 +1563,9 @@ def test_ordinary_texts_near_the_nesting_limits_are_read(name: str) -> None:
     assert remote.overloaded(text) is None
     with remote._less_stack():
         Converter(*markdown_settings(None)).convert("a.md", text)
+    if name in CONTROLS:
+        monkeypatch.setattr(remote, *CONTROLS[name])
+        assert remote.overloaded(text) is not None
 
 
 def test_nesting_hidden_in_code_that_markdown_does_not_close_is_counted() -> None:
