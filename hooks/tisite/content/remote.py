@@ -28,6 +28,7 @@ import markdown
 from tisite.content.errors import Problem
 from tisite.finish.sanitize import same_site
 from tisite.generate.textutil import line_of
+from tisite.generate.textutil import number as french_number
 
 # Elements and attributes through which a page loads something.
 _LOADS = {
@@ -341,9 +342,10 @@ def problems_in(
 MAX_BRACKETS = 1000
 MAX_TEXT_BRACKETS = 5000  # in a whole text: about 2 s per conversion at worst
 CROWDED = (
-    f"paragraphe de plus de {MAX_BRACKETS} crochets « [ » (liens, images), ou texte de plus de "
-    f"{MAX_TEXT_BRACKETS} : les lire prendrait des minutes à chaque construction ; coupez-le en "
-    "paragraphes (une ligne vide entre eux), en plusieurs textes, ou retirez des crochets"
+    f"paragraphe de plus de {french_number(MAX_BRACKETS)} crochets « [ » (liens, images), ou "
+    f"texte de plus de {french_number(MAX_TEXT_BRACKETS)} : les lire prendrait des minutes à "
+    "chaque construction ; coupez-le en paragraphes (une ligne vide entre eux), en plusieurs "
+    "textes, ou retirez des crochets"
 )
 
 
@@ -383,8 +385,9 @@ TOO_DEEP = (
     "vide)"
 )
 TOO_EMPHASISED = (
-    f"paragraphe de plus de {MAX_EMPHASIS} marques d'emphase « * » ou « _ » : Markdown ne les "
-    "lirait pas ; coupez-le en paragraphes (une ligne vide entre eux) ou retirez des marques"
+    f"paragraphe de plus de {french_number(MAX_EMPHASIS)} marques d'emphase « * » ou « _ » : "
+    "Markdown ne les lirait pas ; coupez-le en paragraphes (une ligne vide entre eux) ou "
+    "retirez des marques"
 )
 TOO_MANY_OPEN_TAGS = (
     f"plus de {MAX_OPEN_TAGS} balises HTML ouvertes sans « > » : Markdown les lirait en un "
