@@ -1478,6 +1478,13 @@ NESTED = {  # name: (text nested n times, n refused, n read, line of the error f
         49,
     ),
     "tabulations": (lambda n: "\n".join("\t" * i + "- a" for i in range(n)), 300, 50, 50),
+    # indentation after « > »: lists inside the quote (a second outside review)
+    "tabulations-citees": (
+        lambda n: "\n".join(">" + "\t" * k + "* a" for k in range(1, n)),
+        250,
+        50,
+        49,
+    ),
     "definitions": (lambda n: "Terme\n: définition\n" * n, 500, 50, 2 * 51 - 1),
     "citations-definitions": (lambda n: "> a\n: a\n" * n, 500, 50, 2 * 50),
     "emphase": (lambda n: "*a " * n + "z" + "*" * n, 1000, 500, 0),
@@ -1592,6 +1599,33 @@ def test_unclosed_tags_are_refused_before_a_quadratic_read(tmp_path: Path) -> No
     (root / "docs" / "lent.md").write_text("# Lenteur\n\n" + "<a " * 20000 + "\n", "utf-8")
     errors = _content_errors(root)
     assert errors == [f"docs/lent.md:3: {remote.TOO_MANY_OPEN_TAGS}"], errors
+
+
+SLOW = {  # found by a second outside review: seconds per conversion, growing with a square
+    "barres-obliques": ("\\" * 190000, "TOO_MANY_MARKS"),  # 7 s
+    "entites": ("&amp;" * 39000, "TOO_MANY_MARKS"),  # 3.4 s
+    "retours-forces": ("a  \n" * 48000, "TOO_MANY_MARKS"),  # 4.9 s
+    "balises-puis-texte": ("<a " * 499 + " x" * 95000, "TOO_MANY_OPEN_TAGS"),  # 15 s
+    "liens-automatiques": ("<http://" * 499 + " x" * 95000, "TOO_MANY_OPEN_TAGS"),  # 17 s
+}
+
+
+@pytest.mark.parametrize("name", SLOW)
+def test_texts_markdown_reads_in_quadratic_time_are_refused(name: str) -> None:
+    """Each refused with its reason, before any conversion; control: split into paragraphs
+    of 4,000 characters, or with its tags closed, the same text is accepted and converted
+    (times are for `make bench`, never asserted here)."""
+    from tisite.content import remote
+    from tisite.generate.convert import Converter, markdown_settings
+
+    text, reason = SLOW[name]
+    assert remote.overloaded(text) == (0, getattr(remote, reason))
+    if reason == "TOO_MANY_MARKS":
+        tamed = "\n\n".join(text[i : i + 4000] for i in range(0, len(text), 4000))
+    else:
+        tamed = text.replace("<a ", "<a> ").replace("<http://", "<http://x> ")
+    assert remote.overloaded(tamed) is None
+    assert Converter(*markdown_settings(None)).convert("a.md", tamed).html
 
 
 def test_the_check_reads_nested_html_with_less_stack_than_the_build(

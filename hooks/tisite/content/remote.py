@@ -389,11 +389,19 @@ TOO_EMPHASISED = (
     "Markdown ne les lirait pas ; coupez-le en paragraphes (une ligne vide entre eux) ou "
     "retirez des marques"
 )
-TOO_MANY_OPEN_TAGS = (
-    f"plus de {MAX_OPEN_TAGS} balises HTML ouvertes sans « > » : Markdown les lirait en un "
-    "temps qui croît avec leur carré ; fermez-les (« <a> ») ou écrivez « &lt; » pour un « < »"
+MAX_INLINE = 5000  # « \\ », « & » and line breaks: each one rewrites its whole paragraph
+OPEN_TAGS_WORK = 2_000_000  # unclosed tags × characters of the text: each one reads on to its end
+TOO_MANY_MARKS = (
+    f"paragraphe de plus de {french_number(MAX_INLINE)} « \\ », « & » ou fins de ligne à deux "
+    "espaces : Markdown le lirait en un temps qui croît avec leur carré ; coupez-le en "
+    "paragraphes (une ligne vide entre eux)"
 )
-_BLOCK_MARKS = re.compile(r"(?:(?:>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*)+")
+TOO_MANY_OPEN_TAGS = (
+    "trop de balises HTML ouvertes sans « > » pour la longueur du texte (au plus "
+    f"{MAX_OPEN_TAGS}, moins dans un long texte) : Markdown relirait le texte jusqu'au bout pour "
+    "chacune ; fermez-les (« <a> ») ou écrivez « &lt; » pour un « < »"
+)
+_BLOCK_MARK = re.compile(r">|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t])")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # a thematic break, no list
 _DEFINITION = re.compile(r"^[ \t]*:[ \t]")
 # a run of marks that may open or close emphasis (at most three levels: « *** »); an
@@ -403,13 +411,25 @@ _UNCLOSED = re.compile(r"<[A-Za-z!?/][^<>]*(?=<|$)")
 
 
 def _levels(row: str) -> tuple[int, int]:
-    """(levels, columns) a line opens: its indentation (four columns a level, a tab to the
-    next multiple of four) and the quote and list marks that start it."""
-    body = row.lstrip(" \t")
-    columns = len(row[: len(row) - len(body)].expandtabs(4))
-    marks = _BLOCK_MARKS.match(body) if not _RULE.match(row) else None
-    found = len(re.findall(r"[>*+-]|\d+[.)]", marks.group())) if marks else 0
-    return columns // 4 + found, columns
+    """(levels, columns) a line opens, and its indentation in columns: the quote and list
+    marks that start it, and each run of blanks before, between and after them (four columns
+    a level: a quote's content indented by a tab is a list or code inside it; a tab goes to
+    the next multiple of four, counted from the start of the line as Markdown does)."""
+    levels, column, blank, indentation = 0, 0, 0, None
+    position, rule = 0, _RULE.match(row) is not None
+    while position < len(row):
+        char = row[position]
+        if char in " \t":
+            width = 1 if char == " " else 4 - column % 4
+            column, blank, position = column + width, blank + width, position + 1
+            continue
+        indentation = column if indentation is None else indentation
+        levels, blank = levels + blank // 4, 0
+        mark = None if rule else _BLOCK_MARK.match(row, position)
+        if mark is None:
+            break
+        levels, column, position = levels + 1, column + mark.end() - position, mark.end()
+    return levels + blank // 4, column if indentation is None else indentation
 
 
 def _emphasis(row: str) -> int:
@@ -423,24 +443,29 @@ def _emphasis(row: str) -> int:
 
 def overloaded(text: str) -> tuple[int, str] | None:
     """(line from 0, French reason) of the first part of ``text`` Python-Markdown could not
-    read in reasonable time or stack (too many brackets, emphasis marks or unclosed tags,
-    blocks nested too deeply), or None."""
+    read in reasonable time or stack (too many brackets, emphasis or other inline marks in a
+    paragraph, unclosed tags for the text's length, blocks nested too deeply), or None."""
     crowded = crowded_block(text)
     if crowded is not None:
         return crowded, CROWDED
     if "<" in text:
+        most = min(MAX_OPEN_TAGS, OPEN_TAGS_WORK // len(text))
         for count, unclosed in enumerate(_UNCLOSED.finditer(text), 1):
-            if count > MAX_OPEN_TAGS:
+            if count > most:
                 return text.count("\n", 0, unclosed.start()), TOO_MANY_OPEN_TAGS
-    start, emphasis, definitions = 0, 0, 0  # the paragraph's first line, marks, definitions
+    # the paragraph's first line, its emphasis marks, definitions and other inline marks
+    start, emphasis, definitions, inline = 0, 0, 0, 0
     for number, row in enumerate(text.split("\n")):
         if not row.strip(" \t\r"):
-            start, emphasis, definitions = number + 1, 0, 0
+            start, emphasis, definitions, inline = number + 1, 0, 0, 0
             continue
         definitions += 1 if _DEFINITION.match(row) else 0
         emphasis += _emphasis(row)
         if emphasis > MAX_EMPHASIS:
             return start, TOO_EMPHASISED
+        inline += row.count("\\") + row.count("&") + row.endswith("  ")
+        if inline > MAX_INLINE:
+            return start, TOO_MANY_MARKS
         if len(row) + definitions <= MAX_DEPTH:
             continue  # a character opens a level at most
         levels, columns = _levels(row)
