@@ -389,12 +389,22 @@ TOO_EMPHASISED = (
     "Markdown ne les lirait pas ; coupez-le en paragraphes (une ligne vide entre eux) ou "
     "retirez des marques"
 )
-MAX_INLINE = 5000  # « \\ », « & » and line breaks: each one rewrites its whole paragraph
+# Work Python-Markdown does in quadratic time, in characters read: each « \\ », « & » or line
+# break rewrites its whole paragraph (190,000 « \\ »: 7 s per conversion); each « [ » (and each
+# link's « ]( ») reads on to its closing mark or to the paragraph's end (999 never closed in
+# 100 KB: 10 s). Both bounds keep a conversion under about half a second.
+INLINE_WORK = 1_000_000_000
+BRACKETS_WORK = 2_000_000
 OPEN_TAGS_WORK = 2_000_000  # unclosed tags × characters of the text: each one reads on to its end
 TOO_MANY_MARKS = (
-    f"paragraphe de plus de {french_number(MAX_INLINE)} « \\ », « & » ou fins de ligne à deux "
-    "espaces : Markdown le lirait en un temps qui croît avec leur carré ; coupez-le en "
-    "paragraphes (une ligne vide entre eux)"
+    "trop de « \\ », « & » ou fins de ligne à deux espaces pour la longueur du paragraphe : "
+    "Markdown le lirait en un temps qui croît avec leur carré ; coupez-le en paragraphes (une "
+    "ligne vide entre eux)"
+)
+TOO_OPEN_BRACKETS = (
+    "paragraphe où des crochets « [ » (ou les parenthèses d'un lien) restent ouverts sur une "
+    "trop grande longueur : Markdown le lirait en un temps qui croît avec leur carré ; fermez "
+    "chaque « [ » par « ] », ou coupez le paragraphe (une ligne vide)"
 )
 TOO_MANY_OPEN_TAGS = (
     "trop de balises HTML ouvertes sans « > » pour la longueur du texte (au plus "
@@ -441,6 +451,39 @@ def _emphasis(row: str) -> int:
     return sum(min(len(run), 3) for run in _EMPHASIS.findall(row))
 
 
+_BLANK_LINE = re.compile(r"\n[ \t\r]*(?=\n)")
+_BRACKET = re.compile(r"\]\(|[][()]")
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
+    """(first line from 0, text) of each paragraph: lines between blank lines (spaces, tabs)."""
+    line, position = 0, 0
+    for blank in _BLANK_LINE.finditer(text):
+        yield line, text[position : blank.start()]
+        line += text.count("\n", position, blank.end())
+        position = blank.end()
+    yield line, text[position:]
+
+
+def _bracket_work(paragraph: str) -> int:
+    """Characters Python-Markdown reads looking for the ends of the paragraph's links: from
+    each « [ » to its « ] » (nested ones counted) or to the paragraph's end, and from each
+    link's « ]( » to its « ) »."""
+    work, brackets, parens = 0, list[int](), list[int]()
+    for found in _BRACKET.finditer(paragraph):
+        mark, at = found.group(), found.start()
+        if mark == "[":
+            brackets.append(at)
+        elif mark in ("]", "](") and brackets:
+            work += at - brackets.pop()
+        if mark == "](" or (mark == "(" and parens):
+            parens.append(at)  # a link's destination, or a parenthesis inside one
+        elif mark == ")" and parens:
+            work += at - parens.pop()
+    end = len(paragraph)
+    return work + sum(end - at for at in brackets) + sum(end - at for at in parens)
+
+
 def overloaded(text: str) -> tuple[int, str] | None:
     """(line from 0, French reason) of the first part of ``text`` Python-Markdown could not
     read in reasonable time or stack (too many brackets, emphasis or other inline marks in a
@@ -453,19 +496,21 @@ def overloaded(text: str) -> tuple[int, str] | None:
         for count, unclosed in enumerate(_UNCLOSED.finditer(text), 1):
             if count > most:
                 return text.count("\n", 0, unclosed.start()), TOO_MANY_OPEN_TAGS
-    # the paragraph's first line, its emphasis marks, definitions and other inline marks
-    start, emphasis, definitions, inline = 0, 0, 0, 0
+    for first, paragraph in _paragraphs(text):
+        marks = paragraph.count("\\") + paragraph.count("&") + paragraph.count("  \n")
+        if marks * len(paragraph) > INLINE_WORK:
+            return first, TOO_MANY_MARKS
+        if "[" in paragraph and _bracket_work(paragraph) > BRACKETS_WORK:
+            return first, TOO_OPEN_BRACKETS
+    start, emphasis, definitions = 0, 0, 0  # the paragraph's first line, marks, definitions
     for number, row in enumerate(text.split("\n")):
         if not row.strip(" \t\r"):
-            start, emphasis, definitions, inline = number + 1, 0, 0, 0
+            start, emphasis, definitions = number + 1, 0, 0
             continue
         definitions += 1 if _DEFINITION.match(row) else 0
         emphasis += _emphasis(row)
         if emphasis > MAX_EMPHASIS:
             return start, TOO_EMPHASISED
-        inline += row.count("\\") + row.count("&") + row.endswith("  ")
-        if inline > MAX_INLINE:
-            return start, TOO_MANY_MARKS
         if len(row) + definitions <= MAX_DEPTH:
             continue  # a character opens a level at most
         levels, columns = _levels(row)
