@@ -1654,6 +1654,8 @@ def test_texts_markdown_reads_in_quadratic_time_are_refused(name: str) -> None:
 
     text, reason, tame = SLOW[name]
     assert remote.overloaded(text) == (0, getattr(remote, reason))
+    # on the paragraph's first line, after a paragraph and blank lines
+    assert remote.overloaded("Avant.\n\n \n" + text) == (3, getattr(remote, reason))
     tamed = tame(text)
     assert remote.overloaded(tamed) is None
     assert Converter(*markdown_settings(None)).convert("a.md", tamed).html

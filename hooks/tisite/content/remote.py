@@ -451,18 +451,22 @@ def _emphasis(row: str) -> int:
     return sum(min(len(run), 3) for run in _EMPHASIS.findall(row))
 
 
-_BLANK_LINE = re.compile(r"\n[ \t\r]*(?=\n)")
 _BRACKET = re.compile(r"\]\(|[][()]")
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
-    """(first line from 0, text) of each paragraph: lines between blank lines (spaces, tabs)."""
-    line, position = 0, 0
-    for blank in _BLANK_LINE.finditer(text):
-        yield line, text[position : blank.start()]
-        line += text.count("\n", position, blank.end())
-        position = blank.end()
-    yield line, text[position:]
+    """(first line from 0, text) of each paragraph: lines between blank lines (spaces, tabs;
+    a line of no-break spaces is no blank line for Markdown)."""
+    start, rows = 0, list[str]()
+    for number, row in enumerate(text.split("\n")):
+        if row.strip(" \t\r"):
+            start = start if rows else number
+            rows.append(row)
+        elif rows:
+            yield start, "\n".join(rows)
+            rows = []
+    if rows:
+        yield start, "\n".join(rows)
 
 
 def _bracket_work(paragraph: str) -> int:
@@ -492,7 +496,7 @@ def overloaded(text: str) -> tuple[int, str] | None:
     if crowded is not None:
         return crowded, CROWDED
     if "<" in text:
-        most = min(MAX_OPEN_TAGS, OPEN_TAGS_WORK // len(text))
+        most = min(MAX_OPEN_TAGS, OPEN_TAGS_WORK // max(len(text), 1))
         for count, unclosed in enumerate(_UNCLOSED.finditer(text), 1):
             if count > most:
                 return text.count("\n", 0, unclosed.start()), TOO_MANY_OPEN_TAGS
