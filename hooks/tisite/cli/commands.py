@@ -490,14 +490,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _code_state() -> dict[str, tuple[int, int]]:
     """Time and size of each module and data file of the generator (what a restart loads)."""
     import tisite
+    from tisite.publish.diskcache import code_files
 
     package = Path(tisite.__file__).resolve().parent
     state = {}
-    for path in [
-        *package.rglob("*.py"),
-        *(package / "data").rglob("*"),
-        package.parent / "mkdocs_hooks.py",
-    ]:
+    for path in [*code_files(package, per_build=False), package.parent / "mkdocs_hooks.py"]:
         with contextlib.suppress(OSError):
             found = path.stat()
             state[str(path)] = (found.st_mtime_ns, found.st_size)

@@ -359,15 +359,7 @@ def crowded_block(text: str) -> int | None:
         return None
     if total > MAX_TEXT_BRACKETS:  # paragraphs joined again (<p markdown="1">), or many
         return 0
-    start, count = 0, 0
-    for number, row in enumerate(text.split("\n")):
-        if not row.strip(" \t\r"):
-            start, count = number + 1, 0
-            continue
-        count += row.count("[")
-        if count > MAX_BRACKETS:
-            return start
-    return None
+    return next((first for first, p in _paragraphs(text) if p.count("[") > MAX_BRACKETS), None)
 
 
 # Python-Markdown reads nested blocks and nested emphasis by recursion: a few hundred levels
@@ -506,20 +498,18 @@ def overloaded(text: str) -> tuple[int, str] | None:
             return first, TOO_MANY_MARKS
         if "[" in paragraph and _bracket_work(paragraph) > BRACKETS_WORK:
             return first, TOO_OPEN_BRACKETS
-    start, emphasis, definitions = 0, 0, 0  # the paragraph's first line, marks, definitions
-    for number, row in enumerate(text.split("\n")):
-        if not row.strip(" \t\r"):
-            start, emphasis, definitions = number + 1, 0, 0
-            continue
-        definitions += 1 if _DEFINITION.match(row) else 0
-        emphasis += _emphasis(row)
-        if emphasis > MAX_EMPHASIS:
-            return start, TOO_EMPHASISED
-        if len(row) + definitions <= MAX_DEPTH:
-            continue  # a character opens a level at most
-        levels, columns = _levels(row)
-        if levels + definitions > MAX_DEPTH or columns > 4 * MAX_DEPTH:
-            return number, TOO_DEEP
+    for first, paragraph in _paragraphs(text):
+        emphasis, definitions = 0, 0
+        for offset, row in enumerate(paragraph.split("\n")):
+            definitions += 1 if _DEFINITION.match(row) else 0
+            emphasis += _emphasis(row)
+            if emphasis > MAX_EMPHASIS:
+                return first, TOO_EMPHASISED
+            if len(row) + definitions <= MAX_DEPTH:
+                continue  # a character opens a level at most
+            levels, columns = _levels(row)
+            if levels + definitions > MAX_DEPTH or columns > 4 * MAX_DEPTH:
+                return first + offset, TOO_DEEP
     return None
 
 

@@ -63,17 +63,25 @@ def link_or_copy(source: Path, target: Path) -> None:
 READ_PER_BUILD = ("templates", "assets")
 
 
+def code_files(package: Path, per_build: bool) -> list[Path]:
+    """The files of the package read by every build (``per_build``: templates and assets) or
+    loaded once by a process (modules and data), in order."""
+    return [
+        path
+        for path in sorted(package.rglob("*"))
+        if (path.relative_to(package).parts[0] in READ_PER_BUILD) == per_build
+        and path.is_file()
+        and "__pycache__" not in path.parts
+        and path.suffix != ".pyc"
+    ]
+
+
 def _files(package: Path, per_build: bool) -> dict[str, str]:
-    """The digest of each file of the package read by every build (``per_build``) or loaded
-    once (modules and data), by path under the package."""
-    found = {}
-    for path in sorted(package.rglob("*")):
-        rel = path.relative_to(package)
-        if (rel.parts[0] in READ_PER_BUILD) != per_build:
-            continue
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            found[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
+    """The digest of each of the package's ``code_files``, by path under the package."""
+    return {
+        path.relative_to(package).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in code_files(package, per_build)
+    }
 
 
 @cache
