@@ -1593,17 +1593,31 @@ def test_nesting_hidden_in_code_that_markdown_does_not_close_is_counted() -> Non
             assert remote.overloaded(wrapped) is not None, wrapped[:40]
 
 
-def test_unclosed_tags_are_refused_before_a_quadratic_read(tmp_path: Path) -> None:
+def test_unclosed_tags_are_refused_before_a_quadratic_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """« <a » never closed, 20,000 times: Python-Markdown took about two minutes per build
-    looking for each « > ». More than 500 are refused by check; 500 are read (control)."""
+    looking for each « > ». More than 500 are refused by check; 500 are read (control).
+    Nothing reads a refused text before: the check looked for a page's HTML images first,
+    and Python's HTML parser took 30 s on « <a » followed by line breaks. Control: a readable
+    page of docs/ is read for its HTML images."""
     from tisite.content import remote
 
     assert remote.overloaded("x\n" + "<a " * 501) == (1, remote.TOO_MANY_OPEN_TAGS)
     assert remote.overloaded("<a " * 500) is None
     root = copy_project(tmp_path / "projet")
-    (root / "docs" / "lent.md").write_text("# Lenteur\n\n" + "<a " * 20000 + "\n", "utf-8")
-    errors = _content_errors(root)
-    assert errors == [f"docs/lent.md:3: {remote.TOO_MANY_OPEN_TAGS}"], errors
+    read: list[str] = []
+    monkeypatch.setattr(remote, "raw_image_addresses", lambda text: read.append(text) or set())
+    # one tag a line: the line where there are too many for the text's length (2,000,000 /
+    # 60,000 characters: 33)
+    for tags, line in (("<a " * 20000, 3), ("<a\n" * 20000, 3 + 33)):
+        (root / "docs" / "lent.md").write_text("# Lenteur\n\n" + tags + "\n", "utf-8")
+        errors = _content_errors(root)
+        assert errors == [f"docs/lent.md:{line}: {remote.TOO_MANY_OPEN_TAGS}"], errors
+        assert not [text for text in read if "Lenteur" in text]
+    (root / "docs" / "lent.md").write_text('# Lenteur\n\n![a](absente.png)\n', "utf-8")
+    assert _content_errors(root)
+    assert [text for text in read if "absente.png" in text]
 
 
 def _in_paragraphs(text: str) -> str:

@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -276,11 +277,13 @@ def _check_docs_page(root: Path, path: Path, rel: str, problems: list[Problem]) 
     invisible = body_invisible(body, rel, first)
     if invisible:
         problems.append(invisible)
-    place = _docs_place(root, path, remote.raw_image_addresses(body))
+    # the HTML images are only looked for once the text is known to be readable (problems_in
+    # refuses an overloaded one first): HTMLParser reads « <a <a <a … » in quadratic time
+    place = _docs_place(root, path, functools.cache(lambda: remote.raw_image_addresses(body)))
     problems.extend(remote.problems_in(body, rel, first, None, body=True, place=place))
 
 
-def _docs_place(root: Path, page: Path, raw: set[str]) -> remote.Place:
+def _docs_place(root: Path, page: Path, raw: Callable[[], set[str]]) -> remote.Place:
     """Images of a page of docs/: image files of docs/, which MkDocs publishes at their own
     path. A Markdown image is relative to the page's file (MkDocs rewrites it for the page's
     address); an ``<img>`` written in HTML is left as written, so the browser reads it from the
@@ -289,7 +292,7 @@ def _docs_place(root: Path, page: Path, raw: set[str]) -> remote.Place:
 
     def place(url: str) -> str | None:
         base = page.parent
-        if url in raw and page.name != "index.md":
+        if page.name != "index.md" and url in raw():
             base = page.parent / page.stem
         target = (base / url.replace("\\", "/")).resolve()
         if docs not in target.parents:
