@@ -1615,7 +1615,7 @@ def test_unclosed_tags_are_refused_before_a_quadratic_read(
         errors = _content_errors(root)
         assert errors == [f"docs/lent.md:{line}: {remote.TOO_MANY_OPEN_TAGS}"], errors
         assert not [text for text in read if "Lenteur" in text]
-    (root / "docs" / "lent.md").write_text('# Lenteur\n\n![a](absente.png)\n', "utf-8")
+    (root / "docs" / "lent.md").write_text("# Lenteur\n\n![a](absente.png)\n", "utf-8")
     assert _content_errors(root)
     assert [text for text in read if "absente.png" in text]
 
