@@ -349,13 +349,20 @@ def check_links(
         source, line = locate(path, raw)
         into.append(Problem(source, line, None, message))
 
+    sets: dict[str, frozenset[str]] = {}  # a page's anchors as a set: a page may hold thousands
+
+    def anchors(path: str, ready: Ready) -> frozenset[str]:
+        if path not in sets:
+            sets[path] = frozenset(ready.anchors)
+        return sets[path]
+
     for path, ready in pages.items():
         for link in ready.links:
             if link.kind == "absolute":
                 report(notes, path, link.raw, absolute(link.raw))
                 continue
             if link.kind == "self":
-                if link.anchor not in ready.anchors:
+                if link.anchor not in anchors(path, ready):
                     report(errors, path, link.raw, missing_anchor_here(link.raw))
                 continue
             target = link.target or ""
@@ -366,6 +373,6 @@ def check_links(
                     report(errors, path, link.raw, missing_target(link.raw, target))
                 continue
             other = pages.get(target)
-            if link.anchor and other is not None and link.anchor not in other.anchors:
+            if link.anchor and other is not None and link.anchor not in anchors(target, other):
                 report(errors, path, link.raw, missing_anchor_there(link.raw, target, link.anchor))
     return errors, notes
