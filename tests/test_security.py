@@ -22,6 +22,8 @@ import os
 import re
 import shutil
 import struct
+import subprocess
+import sys
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -1453,6 +1455,10 @@ def test_email_version_never_loads_a_remote_image(tmp_path: Path) -> None:
 
 
 def test_absurdly_nested_html_gets_a_french_message(tmp_path: Path) -> None:
+    """500 blocks « <div markdown> » one in another: the French message of the HTML nesting
+    rule (before it, Python-Markdown's recursion was caught: « texte imbriqué … »)."""
+    from tisite.content import remote
+
     root = copy_project(tmp_path / "projet")
     letter = root / LETTER
     deep = '<div markdown="1">\n' * 500 + "x\n" + "</div>\n" * 500
@@ -1460,7 +1466,7 @@ def test_absurdly_nested_html_gets_a_french_message(tmp_path: Path) -> None:
     result = ti_inprocess("check", cwd=root)
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "Traceback" not in output, output[-2000:]
-    assert f"{LETTER}:" in output and "texte imbriqué beaucoup trop profondément" in output
+    assert f"{LETTER}:" in output and remote.TOO_DEEP_HTML in output
 
 
 def _admonitions(n: int) -> str:
@@ -1854,3 +1860,50 @@ def test_the_pages_folder_mkdocs_yml_names_is_read_as_safely_as_docs(
     outside = config.read_text("utf-8").replace(f"docs_dir: {docs_dir}", "docs_dir: ../dehors")
     config.write_text(outside, "utf-8")
     assert any("« ../dehors » est hors du projet" in e for e in _content_errors(root))
+
+
+_DEEP_EMAIL = """
+import sys, css_inline
+depth = int(sys.argv[1])
+page = "<html><body>" + "<div>" * depth + "x" + "</div>" * depth + "</body></html>"
+css_inline.CSSInliner(keep_style_tags=False).inline(page)
+"""
+
+
+def test_html_nested_beyond_what_the_email_inliner_reads_is_refused_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A letter with 12,000 « <div> » never closed passed the check, then the whole build
+    died of a segmentation fault in the email inliner (css_inline walks the document by
+    recursion): no message, no site. More than 100 HTML elements one in another are refused
+    by check on the line of the tag that crosses the limit; 100 are read, the letter's email
+    made. Controls: with the rule off, check lets the letter through; the inliner itself
+    crashes on that depth (in a process of its own)."""
+    from tisite.content import remote
+
+    root = copy_project(tmp_path / "projet")
+    line = _append(root, LETTER, "<div>\n" * 12000)
+    errors = _content_errors(root)
+    assert errors == [f"{LETTER}:{line + 100}: {remote.TOO_DEEP_HTML}"], errors
+    # siblings that close one another, end tags, void elements: no level
+    assert remote.overloaded("<ul>" + "<li>a" * 500 + "</ul>" + "<p>b" * 500) is None
+    assert (
+        remote.overloaded("<div><br><img src=a>" * 99 + "</div>" * 99 + "<div>a</div>" * 500)
+        is None
+    )
+
+    switch_off(monkeypatch, "content.remote", "_html_too_deep", lambda text: None)
+    assert _content_errors(root) == []
+    monkeypatch.undo()
+    crash = subprocess.run([sys.executable, "-c", _DEEP_EMAIL, "12000"], capture_output=True)
+    assert crash.returncode != 0
+    assert subprocess.run([sys.executable, "-c", _DEEP_EMAIL, "300"]).returncode == 0
+
+    root = copy_project(tmp_path / "lu")
+    _append(root, LETTER, "<div>" * 100 + "Tout au fond" + "</div>" * 100)
+    assert _content_errors(root) == []
+    site = build_site(root)
+    email = (site / "hainaut-douaisis-cambresis" / "lettres" / "14" / "email.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Tout au fond" in email

@@ -403,6 +403,62 @@ TOO_MANY_OPEN_TAGS = (
     f"{MAX_OPEN_TAGS}, moins dans un long texte) : Markdown relirait le texte jusqu'au bout pour "
     "chacune ; fermez-les (« <a> ») ou écrivez « &lt; » pour un « < »"
 )
+# HTML elements one in another: Markdown and the sanitiser keep them, but the email inliner
+# (css_inline) walks the document by recursion and crashed the whole build (a segmentation
+# fault, no message) on a letter with 12,000 « <div> » never closed. Far below that: refused.
+MAX_HTML_DEPTH = 100
+TOO_DEEP_HTML = (
+    f"plus de {MAX_HTML_DEPTH} balises HTML ouvertes les unes dans les autres (« <div><div>… » "
+    "jamais refermées) : la construction ne pourrait pas les lire ; refermez chaque balise "
+    "(« </div> ») ou retirez-les"
+)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>")
+# elements that hold nothing, and elements that a second one of the same name closes
+# (« <li>a<li>b », « <p>a<p>b », « <a>a<a>b »): neither opens a level
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "keygen",
+    ]
+)
+_SIBLINGS = frozenset(
+    [
+        "a",
+        "button",
+        "nobr",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "option",
+        "optgroup",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+        "rb",
+        "rt",
+        "rp",
+        "rtc",
+        "colgroup",
+        "caption",
+    ]
+)
 _BLOCK_MARK = re.compile(r">|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t])")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # a thematic break, no list
 _DEFINITION = re.compile(r"^[ \t]*:[ \t]")
@@ -492,6 +548,9 @@ def overloaded(text: str) -> tuple[int, str] | None:
         for count, unclosed in enumerate(_UNCLOSED.finditer(text), 1):
             if count > most:
                 return text.count("\n", 0, unclosed.start()), TOO_MANY_OPEN_TAGS
+        deep = _html_too_deep(text)
+        if deep is not None:
+            return text.count("\n", 0, deep), TOO_DEEP_HTML
     for first, paragraph in _paragraphs(text):
         marks = paragraph.count("\\") + paragraph.count("&") + paragraph.count("  \n")
         if marks * len(paragraph) > INLINE_WORK:
@@ -510,6 +569,27 @@ def overloaded(text: str) -> tuple[int, str] | None:
             levels, columns = _levels(row)
             if levels + definitions > MAX_DEPTH or columns > 4 * MAX_DEPTH:
                 return first + offset, TOO_DEEP
+    return None
+
+
+def _html_too_deep(text: str) -> int | None:
+    """Where in ``text`` (an offset) its HTML tags open more than MAX_HTML_DEPTH elements one
+    in another, or None. Counted as a browser nests them: an end tag closes the last element
+    of its name still open (and those opened after it), an end tag without one is ignored.
+    Code is counted too (Markdown does not always close it); so are « <b> » left open, which
+    a browser carries into the next paragraphs."""
+    stack: list[str] = []
+    for tag in _TAG.finditer(text):
+        name = tag[2].lower()
+        if name in _VOID:
+            continue
+        if tag[1]:  # an end tag
+            if name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name) :]
+        elif not (name in _SIBLINGS and stack and stack[-1] == name):
+            stack.append(name)
+            if len(stack) > MAX_HTML_DEPTH:
+                return tag.start()
     return None
 
 
