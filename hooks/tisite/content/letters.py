@@ -57,31 +57,36 @@ def empty_sections(body: str) -> list[tuple[int, str]]:
     """(line index in ``body``, title) of every heading with nothing under it before the next
     heading of its level or above, or the end: a section of the template left unwritten."""
     lines = body.split("\n")
-    headings: list[tuple[int, int, str]] = []  # (index, level, title)
-    content: set[int] = set()  # indexes of lines that are text (not a heading, not blank)
+    # text[i]: lines of text (not a heading, not blank) among the first i lines
+    text = [0] * (len(lines) + 1)
+    empty: list[tuple[int, str]] = []
+    open_: list[tuple[int, int, str]] = []  # (index, level, title) of the sections still open
+
+    def close(index: int, level: int) -> None:
+        """The sections of ``level`` and below end at line ``index``."""
+        while open_ and open_[-1][1] >= level:
+            start, _, title = open_.pop()
+            if text[index] == text[start + 1]:
+                empty.append((start, title))
+
     fence = None
     for index, line in enumerate(lines):
         opened = FENCE_RE.match(line)
+        is_text = True
         if fence is not None:
-            content.add(index)
             if opened and opened.group(1) == fence:
                 fence = None
-            continue
-        if opened:
+        elif opened:
             fence = opened.group(1)
-            content.add(index)
-            continue
-        heading = HEADING_RE.fullmatch(line)
-        if heading:
-            headings.append((index, len(heading.group(1)), heading.group(2).strip()))
-        elif line.strip():
-            content.add(index)
-    empty = []
-    for k, (index, level, title) in enumerate(headings):
-        end = next((i for i, lv, _ in headings[k + 1 :] if lv <= level), len(lines))
-        if not any(index < i < end for i in content):
-            empty.append((index, title))
-    return empty
+        elif heading := HEADING_RE.fullmatch(line):
+            is_text = False
+            close(index, len(heading.group(1)))
+            open_.append((index, len(heading.group(1)), heading.group(2).strip()))
+        else:
+            is_text = bool(line.strip())
+        text[index + 1] = text[index] + is_text
+    close(len(lines), 1)
+    return sorted(empty)
 
 
 def without_empty_sections(body: str) -> str:
