@@ -84,3 +84,34 @@ def test_a_page_with_thousands_of_sections_is_checked_in_linear_time() -> None:
     errors, _ = check_links({"a/index.md": counted}, [], lambda page, text: (page, 1))
     assert [p.message.split(" :")[0] for p in errors] == ["lien vers « #nulle-part »"]
     assert _CountedAnchors.searched == 0  # no search through the tuple, link after link
+
+
+def test_a_page_with_thousands_of_broken_links_reports_the_first_ones_and_a_count() -> None:
+    """Each reported link's line is looked for in the page's source (the files of a whole
+    territory for a generated page): 20,000 broken links took a time that grows with their
+    square. The first 20 are reported, then one line says how many more; absolute links stay
+    notes (never an error). Control: with no bound, every link is located and reported."""
+    from tisite.content import remote
+    from tisite.generate import pagehtml
+
+    text = "".join(f"[l{i}](../x{i}/index.md)\n\n" for i in range(50))
+    text += "".join(f"[a{i}](/abs{i}/)\n\n" for i in range(30))
+    pages = {"a/index.md": _ready("a/index.md", text)}
+    located: list[str] = []
+
+    def locate(page: str, raw: str) -> tuple[str, int | None]:
+        located.append(raw)
+        return page, 1
+
+    errors, notes = check_links(pages, [], locate)
+    assert len(errors) == 21 and len(notes) == 21 and len(located) == 42
+    assert errors[-1].message == remote.more_problems(30, "lien", "liens")
+    assert notes[-1].message == remote.more_problems(10, "lien", "liens")
+    assert all("lien absolu" in n.message for n in notes[:-1])
+
+    old, pagehtml.MAX_REPORTED = pagehtml.MAX_REPORTED, 10**9
+    try:
+        errors, notes = check_links(pages, [], locate)
+    finally:
+        pagehtml.MAX_REPORTED = old
+    assert len(errors) == 50 and len(notes) == 30

@@ -26,7 +26,7 @@ from types import FrameType
 import markdown
 
 from tisite.content.errors import Problem
-from tisite.finish.sanitize import same_site
+from tisite.finish.sanitize import deepest_nesting, same_site
 from tisite.generate.textutil import line_of
 from tisite.generate.textutil import number as french_number
 
@@ -157,7 +157,27 @@ def _converter(pages: bool) -> markdown.Markdown:
 
 
 class TooDeep(ValueError):
-    """HTML nested so deeply that converting it exhausts Python's recursion limit."""
+    """A text nested too deeply: converting it exhausts Python's recursion limit, or its HTML
+    nests more elements than the build reads (MAX_HTML_DEPTH). Its argument: the French
+    reason."""
+
+
+TOO_DEEP_TEXT = (
+    "texte imbriqué beaucoup trop profondément (des centaines de balises HTML, de listes ou de "
+    "définitions les unes dans les autres) : Markdown ne le lirait pas ; simplifiez ce passage"
+)
+# Elements one in another, as a browser builds them from the text: the email inliner
+# (css_inline) walks them by recursion and crashed the whole build (a segmentation fault, no
+# message) on a letter with 12,000 « <div> » never closed. Far below that, and above what
+# Markdown nests by itself (50 levels of lists, three elements each at most): refused.
+MAX_HTML_DEPTH = 200
+TOO_DEEP_HTML = (
+    f"plus de {MAX_HTML_DEPTH} éléments HTML les uns dans les autres dans ce texte, tels qu'un "
+    "navigateur les lit (« <div> » jamais refermés, « </div> » qu'un tableau ouvert fait "
+    "ignorer, balises « <b> » restées ouvertes qui se rouvrent dans chaque paragraphe suivant) "
+    ": la construction ne pourrait pas les lire ; refermez chaque balise à sa place ou "
+    "retirez-les"
+)
 
 
 # Frames a conversion may use when the check reads a text: fewer than any build has left when
@@ -204,7 +224,9 @@ def _references(text: str) -> tuple[Reference, ...]:
             with _less_stack():
                 html = _converter(pages).reset().convert(text)
         except RecursionError:
-            raise TooDeep from None
+            raise TooDeep(TOO_DEEP_TEXT) from None
+        if deepest_nesting(html) > MAX_HTML_DEPTH:
+            raise TooDeep(TOO_DEEP_HTML)
         finder.feed(html)
         finder.close()
         found.update(dict.fromkeys(finder.found))
@@ -300,18 +322,9 @@ def problems_in(
         return [Problem(rel, first + at if body and first else first, field, reason)]
     try:
         found = references(text) if text else []
-    except TooDeep:
+    except TooDeep as deep:
         first = line() if callable(line) else line
-        return [
-            Problem(
-                rel,
-                first,
-                field,
-                "texte imbriqué beaucoup trop profondément (des centaines de balises HTML, de "
-                "listes ou de définitions les unes dans les autres) : Markdown ne le lirait pas ; "
-                "simplifiez ce passage",
-            )
-        ]
+        return [Problem(rel, first, field, str(deep))]
     if not found or not text:
         return []
     messages: list[tuple[Reference, str]] = []
@@ -332,9 +345,25 @@ def problems_in(
     first = line() if callable(line) else line
     problems = [
         Problem(rel, line_in(text, ref, first) if body and first else first, field, said)
-        for ref, said in messages
+        for ref, said in messages[:MAX_REPORTED]  # each line is looked for in the whole text
     ]
+    if len(messages) > MAX_REPORTED:  # after the last one reported (messages sort by line)
+        more = more_problems(len(messages) - MAX_REPORTED, "image ou adresse", "images ou adresses")
+        problems.append(Problem(rel, problems[-1].line, field, more))
     return list(dict.fromkeys(problems))  # the page and the email version read it alike
+
+
+MAX_REPORTED = 20  # problems reported for one text (or one page's links): then how many more
+
+
+def more_problems(count: int, one: str, many: str) -> str:
+    """The French line that stands for the ``count`` problems not reported one by one (``one``,
+    ``many``: what they are about, « adresse » and « adresses »)."""
+    what = one if count == 1 else many
+    return (
+        f"… et {french_number(count)} {what} de plus à corriger plus loin dans ce texte (mêmes "
+        "règles) : commencez par les problèmes ci-dessus, puis relancez ti check"
+    )
 
 
 # Opening brackets in one paragraph: Python-Markdown's search for links and images takes a
@@ -381,15 +410,18 @@ TOO_EMPHASISED = (
     "Markdown ne les lirait pas ; coupez-le en paragraphes (une ligne vide entre eux) ou "
     "retirez des marques"
 )
-# Work Python-Markdown does in quadratic time, in characters read: each « \\ », « & » or line
-# break rewrites its whole paragraph (190,000 « \\ »: 7 s per conversion); each « [ » (and each
+# Work Python-Markdown does in quadratic time, in characters read: each « \\ », « & », tag,
+# code span or line break rewrites its whole paragraph (190,000 « \\ »: 7 s per conversion;
+# 80,000 « <b>x</b> » in one paragraph: 175 s, found by an outside review); each « [ » (and each
 # link's « ]( ») reads on to its closing mark or to the paragraph's end (999 never closed in
 # 100 KB: 10 s). Both bounds keep a conversion under about half a second.
 INLINE_WORK = 1_000_000_000
 BRACKETS_WORK = 2_000_000
 OPEN_TAGS_WORK = 2_000_000  # unclosed tags × characters of the text: each one reads on to its end
+_INLINE_MARKS = ("\\", "&", "<", "`", "  \n")
 TOO_MANY_MARKS = (
-    "trop de « \\ », « & » ou fins de ligne à deux espaces pour la longueur du paragraphe : "
+    "trop de « \\ », « & », balises « < », « ` » ou fins de ligne à deux espaces pour la "
+    "longueur du paragraphe : "
     "Markdown le lirait en un temps qui croît avec leur carré ; coupez-le en paragraphes (une "
     "ligne vide entre eux)"
 )
@@ -402,62 +434,6 @@ TOO_MANY_OPEN_TAGS = (
     "trop de balises HTML ouvertes sans « > » pour la longueur du texte (au plus "
     f"{MAX_OPEN_TAGS}, moins dans un long texte) : Markdown relirait le texte jusqu'au bout pour "
     "chacune ; fermez-les (« <a> ») ou écrivez « &lt; » pour un « < »"
-)
-# HTML elements one in another: Markdown and the sanitiser keep them, but the email inliner
-# (css_inline) walks the document by recursion and crashed the whole build (a segmentation
-# fault, no message) on a letter with 12,000 « <div> » never closed. Far below that: refused.
-MAX_HTML_DEPTH = 100
-TOO_DEEP_HTML = (
-    f"plus de {MAX_HTML_DEPTH} balises HTML ouvertes les unes dans les autres (« <div><div>… » "
-    "jamais refermées) : la construction ne pourrait pas les lire ; refermez chaque balise "
-    "(« </div> ») ou retirez-les"
-)
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>")
-# elements that hold nothing, and elements that a second one of the same name closes
-# (« <li>a<li>b », « <p>a<p>b », « <a>a<a>b »): neither opens a level
-_VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-        "keygen",
-    ]
-)
-_SIBLINGS = frozenset(
-    [
-        "a",
-        "button",
-        "nobr",
-        "p",
-        "li",
-        "dt",
-        "dd",
-        "option",
-        "optgroup",
-        "tr",
-        "td",
-        "th",
-        "thead",
-        "tbody",
-        "tfoot",
-        "rb",
-        "rt",
-        "rp",
-        "rtc",
-        "colgroup",
-        "caption",
-    ]
 )
 _BLOCK_MARK = re.compile(r">|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t])")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # a thematic break, no list
@@ -548,11 +524,8 @@ def overloaded(text: str) -> tuple[int, str] | None:
         for count, unclosed in enumerate(_UNCLOSED.finditer(text), 1):
             if count > most:
                 return text.count("\n", 0, unclosed.start()), TOO_MANY_OPEN_TAGS
-        deep = _html_too_deep(text)
-        if deep is not None:
-            return text.count("\n", 0, deep), TOO_DEEP_HTML
     for first, paragraph in _paragraphs(text):
-        marks = paragraph.count("\\") + paragraph.count("&") + paragraph.count("  \n")
+        marks = sum(paragraph.count(mark) for mark in _INLINE_MARKS)
         if marks * len(paragraph) > INLINE_WORK:
             return first, TOO_MANY_MARKS
         if "[" in paragraph and _bracket_work(paragraph) > BRACKETS_WORK:
@@ -569,27 +542,6 @@ def overloaded(text: str) -> tuple[int, str] | None:
             levels, columns = _levels(row)
             if levels + definitions > MAX_DEPTH or columns > 4 * MAX_DEPTH:
                 return first + offset, TOO_DEEP
-    return None
-
-
-def _html_too_deep(text: str) -> int | None:
-    """Where in ``text`` (an offset) its HTML tags open more than MAX_HTML_DEPTH elements one
-    in another, or None. Counted as a browser nests them: an end tag closes the last element
-    of its name still open (and those opened after it), an end tag without one is ignored.
-    Code is counted too (Markdown does not always close it); so are « <b> » left open, which
-    a browser carries into the next paragraphs."""
-    stack: list[str] = []
-    for tag in _TAG.finditer(text):
-        name = tag[2].lower()
-        if name in _VOID:
-            continue
-        if tag[1]:  # an end tag
-            if name in stack:
-                del stack[len(stack) - 1 - stack[::-1].index(name) :]
-        elif not (name in _SIBLINGS and stack and stack[-1] == name):
-            stack.append(name)
-            if len(stack) > MAX_HTML_DEPTH:
-                return tag.start()
     return None
 
 

@@ -371,3 +371,33 @@ def sanitize(html: str, blocks: tuple[str, ...] = (), contributed: bool = False)
 
 def sanitize_html(html: str) -> str:
     return sanitize(html).html
+
+
+_VOID_ELEMENTS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    | {"track", "wbr", "param", "keygen"}
+)
+_ELEMENT = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
+
+
+def deepest_nesting(html: str) -> int:
+    """How deep the elements of ``html`` nest once parsed as a browser parses it (by nh3's
+    parser, html5ever): end tags a browser ignores are ignored, blocks it closes are closed and
+    formatting elements it opens again in each following block are counted. Every element the
+    pages or the email versions keep counts (the sanitisers drop the others, keeping their
+    content); nothing else is kept, so the scan reads tags and text only."""
+    bare = nh3.clean(
+        html,
+        tags=_TAGS | nh3.ALLOWED_TAGS,
+        attributes={},
+        strip_comments=True,
+        clean_content_tags={"script", "style"},
+        link_rel=None,
+    )
+    depth = deepest = 0
+    for tag in _ELEMENT.finditer(bare):  # « < » in text is « &lt; » there
+        if tag[2].lower() in _VOID_ELEMENTS:
+            continue
+        depth += -1 if tag[1] else 1
+        deepest = max(deepest, depth)
+    return deepest

@@ -27,6 +27,7 @@ from markdown.extensions.toc import nest_toc_tokens
 from ruamel.yaml import YAML
 
 from tisite.content.errors import Problem
+from tisite.content.remote import MAX_REPORTED, more_problems
 from tisite.content.yamlio import FRONT_MATTER
 from tisite.finish.sanitize import sanitize
 from tisite.finish.tables import stack_on_phones
@@ -345,7 +346,17 @@ def check_links(
     errors: list[Problem] = []
     notes: list[Problem] = []
 
+    # (errors or notes, page) → how many, and the first link not reported one by one: the
+    # line of each reported link is looked for in its source
+    reported: dict[tuple[int, str], int] = {}
+    left: dict[tuple[int, str], tuple[list[Problem], str]] = {}
+
     def report(into: list[Problem], path: str, raw: str, message: str) -> None:
+        key = (id(into), path)
+        reported[key] = reported.get(key, 0) + 1
+        if reported[key] > MAX_REPORTED:
+            left.setdefault(key, (into, raw))
+            return
         source, line = locate(path, raw)
         into.append(Problem(source, line, None, message))
 
@@ -375,4 +386,11 @@ def check_links(
             other = pages.get(target)
             if link.anchor and other is not None and link.anchor not in anchors(target, other):
                 report(errors, path, link.raw, missing_anchor_there(link.raw, target, link.anchor))
+    for key, (into, raw) in left.items():
+        source, line = locate(key[1], raw)
+        into.append(
+            Problem(
+                source, line, None, more_problems(reported[key] - MAX_REPORTED, "lien", "liens")
+            )
+        )
     return errors, notes

@@ -20,9 +20,11 @@ from icalendar import Calendar, Event, Timezone
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from tisite import urls
+from tisite.content.errors import ContentError, Problem
 from tisite.content.models import Letter, SiteModel, Territory
+from tisite.content.remote import MAX_HTML_DEPTH, TOO_DEEP_HTML
 from tisite.finish.csp import static_page
-from tisite.finish.sanitize import same_site
+from tisite.finish.sanitize import deepest_nesting, same_site
 from tisite.finish.typography import french_html, french_text
 from tisite.generate.textutil import long_date, one_line, when
 from tisite.memo import Recent
@@ -389,13 +391,17 @@ def _render_email(
 
     page_url = absolute(site_url, letter.url)
     diffusion = t.info.diffusion
+    body = _body_html(letter, page_url)
+    # the check refuses such a text (remote.TOO_DEEP_HTML); the inliner would crash the process
+    if deepest_nesting(body) > MAX_HTML_DEPTH:
+        raise ContentError([Problem(letter.source, None, None, TOO_DEEP_HTML)])
     context = {
         "t": t,
         "letter": letter,
         "settings": settings,
         "page_url": page_url,
         "cover_url": urljoin(page_url, letter.data.image) if letter.data.image else None,
-        "body": Markup(_body_html(letter, page_url)),
+        "body": Markup(body),
         "agenda_url": absolute(site_url, urls.url_to("agenda", t=t.slug)),
         "csp": static_page(site_url),
         "archive_url": absolute(site_url, urls.url_to("lettres", t=t.slug)),
