@@ -524,6 +524,9 @@ def overloaded(text: str) -> tuple[int, str] | None:
         for count, unclosed in enumerate(_UNCLOSED.finditer(text), 1):
             if count > most:
                 return text.count("\n", 0, unclosed.start()), TOO_MANY_OPEN_TAGS
+        reopened = _reopened(text)
+        if reopened is not None:
+            return text.count("\n", 0, reopened), TOO_DEEP_HTML
     for first, paragraph in _paragraphs(text):
         marks = sum(paragraph.count(mark) for mark in _INLINE_MARKS)
         if marks * len(paragraph) > INLINE_WORK:
@@ -542,6 +545,42 @@ def overloaded(text: str) -> tuple[int, str] | None:
             levels, columns = _levels(row)
             if levels + definitions > MAX_DEPTH or columns > 4 * MAX_DEPTH:
                 return first + offset, TOO_DEEP
+    return None
+
+
+# Formatting elements a browser opens again in each following block when a block closes
+# them (« <p><b>x</p><p>y »: « y » is bold): each one left open wraps the rest of the text one
+# level deeper, and the parser walks all of them at each block. 12,000 left open with
+# different attributes took the sanitiser's parser a time that grows with their square
+# (an outside review). Refused before any parsing once more are left open than the depth the
+# build reads; a new « <a> » or « <nobr> » closes the former one, so neither is counted.
+_FORMATTING = re.compile(
+    r"<(/?)(b|big|code|em|font|i|s|small|strike|strong|tt|u)(?=[\s/>])([^<>]*)>", re.I
+)
+
+
+def _reopened(text: str) -> int | None:
+    """Where (an offset) more than MAX_HTML_DEPTH formatting elements are left open in
+    ``text``, as a browser keeps them: an end tag closes the last one of its name, and at most
+    three identical ones (same name and attributes) count, or None."""
+    open_: dict[str, list[str]] = {}  # name → attributes of those left open, in order
+    same: dict[tuple[str, str], int] = {}  # (name, attributes) → how many are open
+    counted = 0
+    for tag in _FORMATTING.finditer(text):
+        name = tag[2].lower()
+        stack = open_.setdefault(name, [])
+        if tag[1]:
+            if stack:
+                key = (name, stack.pop())
+                same[key] -= 1
+                counted -= 1 if same[key] < 3 else 0
+            continue
+        key = (name, " ".join(tag[3].split()))
+        stack.append(key[1])
+        same[key] = same.get(key, 0) + 1
+        counted += 1 if same[key] <= 3 else 0
+        if counted > MAX_HTML_DEPTH:
+            return tag.start()
     return None
 
 
