@@ -1518,6 +1518,7 @@ def test_markdown_nested_beyond_what_python_reads_is_refused_with_its_line(
     from tisite.generate.convert import Converter, markdown_settings
 
     make, refused, read, offset = NESTED[name]
+    monkeypatch.setattr(remote, "MAX_TEXT_LENGTH", 10**9)  # 400 admonitions indented: 320 KB
     root = copy_project(tmp_path / "projet")
     page = root / "docs" / "imbrique.md"
     page.write_text("# Imbriqué\n\n" + make(refused) + "\n", encoding="utf-8")
@@ -1669,9 +1670,9 @@ SLOW = {  # found by the second and third outside reviews: seconds per conversio
     ),  # 5 s
     # found by the fourth outside review: every inline tag, code span or automatic link
     # rewrites the paragraph too
-    "balises-en-ligne": ("<b>x</b> " * 40000, "TOO_MANY_MARKS", _in_paragraphs),  # 9.4 s
+    "balises-en-ligne": ("<b>x</b> " * 30000, "TOO_MANY_MARKS", _in_paragraphs),  # 5 s
     "code-en-ligne": ("`a` " * 60000, "TOO_MANY_MARKS", _in_paragraphs),  # 3 s
-    "liens-automatiques-fermes": ("<https://e.x> " * 40000, "TOO_MANY_MARKS", _in_paragraphs),
+    "liens-automatiques-fermes": ("<https://e.x> " * 20000, "TOO_MANY_MARKS", _in_paragraphs),
 }
 
 
@@ -1949,6 +1950,7 @@ def test_html_nested_beyond_what_the_email_inliner_reads_is_refused_with_its_lin
     assert errors[0].endswith(remote.TOO_DEEP_HTML), errors
 
     monkeypatch.setattr(remote, "MAX_HTML_DEPTH", 10**9)
+    monkeypatch.setattr(remote, "MAX_LEFT_OPEN", 10**9)  # the count before parsing
     remote._references.cache_clear()
     assert _content_errors(root) == []
     monkeypatch.undo()
@@ -2018,10 +2020,66 @@ def test_formatting_left_open_is_refused_before_the_parser_walks_it(
     it refuses the same text, after that walk."""
     from tisite.content import remote
 
-    text = "".join(f'<p><b title="{i}">x</p>\n\n' for i in range(12000))
+    text = "".join(f'<p><b title="{i}">x</p>\n\n' for i in range(11000))
     assert remote.overloaded(text) == (400, remote.TOO_DEEP_HTML)
     monkeypatch.setattr(remote, "_reopened", lambda text: None)
+    monkeypatch.setattr(remote, "_left_open", lambda text: None)  # the coarser count
     assert remote.overloaded(text) is None
     remote._references.cache_clear()
     with pytest.raises(remote.TooDeep, match=re.escape(remote.TOO_DEEP_HTML)):
         remote.references(text[: 41 * 300])  # 300 of them: enough to show it
+
+
+SECOND_REVIEW = {  # (text, reason, line of the refusal, the same tamed: accepted)
+    "clotures-ouvertes": (
+        "~~~x\n\n" * 25000,
+        "TOO_MANY_FENCES",
+        2 * (100_000_000 // 150_000),
+        lambda text: text[:15000],  # 2,500 fences in 15 KB: under a tenth of a second
+    ),  # 31 s a conversion
+    "accolades": ("## Titre" + " {a" * 66666 + "\n\nTexte.", "TOO_MANY_BRACES", 0, None),  # 43 s
+    "titre-long": ("# a" + " " * 60000 + "b", "TOO_LONG_HEADING", 0, None),  # 1.8 s
+    "sommaires": (
+        "\n\n".join(["[TOC]"] * 1000) + "".join(f"\n\n## t{i}\n\nx" for i in range(4000)),
+        "TOC_MARKER",
+        0,
+        lambda text: text.replace("[TOC]", "Sommaire"),
+    ),  # 110 s and 5 GB of memory
+    "trop-long": ("x\n\n" * 100001, "TOO_LONG", 0, lambda text: text[:299_999]),  # 30 s
+    "div-ouvertes": ("<div>\n\n" * 2001, "TOO_DEEP_HTML", 2 * 2000, None),  # 73 s at 143,000
+}
+
+
+@pytest.mark.parametrize("name", SECOND_REVIEW)
+def test_texts_a_second_review_found_slow_are_refused(name: str) -> None:
+    """Found by a second outside review, each accepted by check then read by the build in a
+    time that grows with a square (or in gigabytes): refused before any conversion, on their
+    line; control: the same text tamed (fences closed, markers removed, shorter) is read."""
+    from tisite.content import remote
+
+    text, reason, line, tame = SECOND_REVIEW[name]
+    assert remote.overloaded(text) == (line, getattr(remote, reason))
+    if tame is not None:
+        assert remote.overloaded(tame(text)) is None
+
+
+def test_the_check_reads_a_text_with_the_extensions_of_the_build(tmp_path: Path) -> None:
+    """The check converted with its own list of Markdown extensions, without « fenced_code »:
+    a « ~~~ » fence hid an opening backtick from the check only, and 12,000 « <div> » never
+    closed reached the page (161 s of build at 1 MB). It now reads mkdocs.yml as the build
+    does, and refuses the text. Control: read with the former list, the same text nests
+    no deeper than the limit."""
+    import markdown
+
+    from tisite.content import remote
+    from tisite.finish.sanitize import deepest_nesting
+
+    text = "~~~\n`\n~~~\nx " + "<div>" * 300 + " y\n`"
+    root = copy_project(tmp_path / "projet")
+    _append(root, LETTER, text)
+    errors = _content_errors(root)
+    assert len(errors) == 1 and errors[0].endswith(remote.TOO_DEEP_HTML), errors
+    former = markdown.Markdown(
+        extensions=["tables", "attr_list", "md_in_html", "admonition", "def_list"]
+    )
+    assert deepest_nesting(former.convert(text)) < remote.MAX_HTML_DEPTH

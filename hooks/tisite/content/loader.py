@@ -66,6 +66,17 @@ def load_settings(root: Path, problems: list[Problem]) -> schema.Site | None:
     return validate(schema.Site, source, problems) if source else None
 
 
+def _read_markdown_as_pages(root: Path) -> None:
+    """The check reads contributor Markdown with the pages' extensions (those of mkdocs.yml):
+    what it accepts, the build reads alike."""
+    from tisite.generate.convert import markdown_settings
+
+    try:
+        remote.read_as(*markdown_settings(root))
+    except Exception:  # a broken mkdocs.yml: the build names it; the defaults meanwhile
+        remote.read_as(*markdown_settings(None))
+
+
 def load_site(
     root: Path, only: str | None = None, drafts: bool = False, harvest: bool = False
 ) -> SiteModel:
@@ -80,6 +91,7 @@ def load_site(
     if unsafe:  # nothing is read before: a link may point to a device or a secret
         raise ContentError(unsafe)
     problems: list[Problem] = []
+    _read_markdown_as_pages(root)
     settings = load_settings(root, problems)
     portail = settings.portail if settings is not None and not only else None
     dirs = territory_dirs(root)

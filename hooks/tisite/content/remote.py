@@ -14,19 +14,21 @@ that is only decoration says so with ``alt="" role="presentation"`` (raw HTML; i
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from html.parser import HTMLParser
 from types import FrameType
+from typing import Any
 
 import markdown
 
 from tisite.content.errors import Problem
-from tisite.finish.sanitize import deepest_nesting, same_site
+from tisite.finish.sanitize import VOID_ELEMENTS, deepest_nesting, same_site
 from tisite.generate.textutil import line_of
 from tisite.generate.textutil import number as french_number
 
@@ -144,15 +146,33 @@ class _Finder(HTMLParser):
             self.found += [Reference("style", u, u) for u in urls]
 
 
-@cache
-def _converter(pages: bool) -> markdown.Markdown:
-    """The text as the pages read it (the extensions of mkdocs.yml that change the HTML), or as
-    the email version reads it (no attribute lists: ``![x](https://…){ src="local.jpg" }``
-    shows a local image on the page and the remote one in the email)."""
-    if pages:
-        return markdown.Markdown(
-            extensions=["tables", "attr_list", "md_in_html", "admonition", "def_list"]
-        )
+# The pages' Markdown extensions and their options (tisite.generate.convert.markdown_settings:
+# those of mkdocs.yml after the engine's own), as JSON: set by the loader for its project. The
+# check must read a text as the build does: without « fenced_code », a « ~~~ » fence hid an
+# opening backtick from the check only, and 12,000 « <div> » reached the pages (an outside
+# review).
+# (before a loader sets them: the engine's and those of this repository's mkdocs.yml)
+_PAGE_MARKDOWN: list[str] = [
+    json.dumps(
+        [["toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition", "def_list"], {}]
+    )
+]
+
+
+def read_as(names: list[str], options: dict[str, dict[str, Any]]) -> None:
+    """Read the pages' texts with these Markdown extensions (the project's)."""
+    _PAGE_MARKDOWN[0] = json.dumps([names, options], sort_keys=True)
+
+
+@lru_cache(maxsize=8)
+def _converter(pages: str | None) -> markdown.Markdown:
+    """The text as the pages read it (``pages``: their extensions and options as JSON, see
+    read_as), or as the email version reads it (None; no attribute lists:
+    ``![x](https://…){ src="local.jpg" }`` shows a local image on the page and the remote one
+    in the email)."""
+    if pages is not None:
+        names, options = json.loads(pages)
+        return markdown.Markdown(extensions=names, extension_configs=options)
     return markdown.Markdown(extensions=["tables", "sane_lists"])
 
 
@@ -209,16 +229,16 @@ def references(text: str) -> list[Reference]:
     Markdown and raw HTML. Raises TooDeep for absurdly nested HTML."""
     if "![" not in text and "<" not in text:
         return []  # neither an image nor HTML: nothing can be loaded
-    return list(_references(text))
+    return list(_references(text, _PAGE_MARKDOWN[0]))
 
 
 @lru_cache(maxsize=256)
-def _references(text: str) -> tuple[Reference, ...]:
+def _references(text: str, page_markdown: str) -> tuple[Reference, ...]:
     """:func:`references` of a text that may load something, kept by its content (two Markdown
     conversions each: the slowest part of checking a page of docs/), so that the preview, which
     loads the content again on every save, converts only the texts that changed."""
     found: dict[Reference, None] = {}
-    for pages in (True, False):
+    for pages in (page_markdown, None):
         finder = _Finder()
         try:
             with _less_stack():
@@ -516,6 +536,8 @@ def overloaded(text: str) -> tuple[int, str] | None:
     """(line from 0, French reason) of the first part of ``text`` Python-Markdown could not
     read in reasonable time or stack (too many brackets, emphasis or other inline marks in a
     paragraph, unclosed tags for the text's length, blocks nested too deeply), or None."""
+    if len(text) > MAX_TEXT_LENGTH:
+        return 0, TOO_LONG
     crowded = crowded_block(text)
     if crowded is not None:
         return crowded, CROWDED
@@ -525,8 +547,13 @@ def overloaded(text: str) -> tuple[int, str] | None:
             if count > most:
                 return text.count("\n", 0, unclosed.start()), TOO_MANY_OPEN_TAGS
         reopened = _reopened(text)
+        if reopened is None:
+            reopened = _left_open(text)
         if reopened is not None:
             return text.count("\n", 0, reopened), TOO_DEEP_HTML
+    lines = _line_problem(text)
+    if lines is not None:
+        return lines
     for first, paragraph in _paragraphs(text):
         marks = sum(paragraph.count(mark) for mark in _INLINE_MARKS)
         if marks * len(paragraph) > INLINE_WORK:
@@ -545,6 +572,54 @@ def overloaded(text: str) -> tuple[int, str] | None:
             levels, columns = _levels(row)
             if levels + definitions > MAX_DEPTH or columns > 4 * MAX_DEPTH:
                 return first + offset, TOO_DEEP
+    return None
+
+
+# Found by a second outside review, each read in a time that grows with a square: fences
+# never closed (Python-Markdown looks for each one's end from its line to the end of the text:
+# 16,000 « ~~~x » in 100 KB took 13 s), attribute lists « { » on a line (a heading of 66,000
+# « {a »: 43 s) and very long headings; and « [TOC] », replaced by the whole table of contents
+# each time (1,000 of them and 4,000 headings: a page of 150 MB and 5 GB of memory).
+FENCE_WORK = 100_000_000  # fence lines × characters of the text
+BRACES_WORK = 100_000_000  # « { » × characters of their line
+MAX_HEADING = 20_000
+_FENCE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})", re.M)
+_HEADING = re.compile(r"^ {0,3}#")
+_TOC_MARKER = re.compile(r"^[ \t]*\[TOC\][ \t]*$", re.M)
+TOO_MANY_FENCES = (
+    "trop de clôtures de code « ``` » ou « ~~~ » pour la longueur du texte : Markdown "
+    "chercherait la fin de chacune jusqu'au bout du texte ; fermez chaque bloc de code ou "
+    "découpez le texte"
+)
+TOO_MANY_BRACES = (
+    "ligne trop longue avec trop d'accolades « { » (listes d'attributs) : Markdown la lirait en "
+    "un temps qui croît avec leur carré ; coupez la ligne ou retirez des accolades"
+)
+TOO_LONG_HEADING = (
+    f"titre de plus de {french_number(MAX_HEADING)} caractères : raccourcissez-le (la suite "
+    "va dans un paragraphe sous le titre)"
+)
+TOC_MARKER = (
+    "marqueur « [TOC] » : le site affiche déjà le sommaire de chaque page (et Markdown recopie "
+    "tout le sommaire à chaque marqueur) ; retirez cette ligne"
+)
+
+
+def _line_problem(text: str) -> tuple[int, str] | None:
+    """(line from 0, reason) of the first fence, line or marker above those bounds, or None."""
+    marker = _TOC_MARKER.search(text)
+    if marker is not None:
+        return text.count("\n", 0, marker.start()), TOC_MARKER
+    for fences, fence in enumerate(_FENCE.finditer(text), 1):
+        if fences * len(text) > FENCE_WORK:
+            return text.count("\n", 0, fence.start()), TOO_MANY_FENCES
+    if "{" not in text and len(text) <= MAX_HEADING:
+        return None
+    for index, row in enumerate(text.split("\n")):
+        if row.count("{") * len(row) > BRACES_WORK:
+            return index, TOO_MANY_BRACES
+        if len(row) > MAX_HEADING and _HEADING.match(row):
+            return index, TOO_LONG_HEADING
     return None
 
 
@@ -580,6 +655,59 @@ def _reopened(text: str) -> int | None:
         same[key] = same.get(key, 0) + 1
         counted += 1 if same[key] <= 3 else 0
         if counted > MAX_HTML_DEPTH:
+            return tag.start()
+    return None
+
+
+# Elements left open, counted on the text before any parsing: the sanitiser's parser takes a
+# time that grows with the depth for each tag (60,000 « <div> » never closed: 32 s in the
+# check, an outside review). Start tags minus end tags of the same name, except elements a
+# browser closes by a sibling (« <li>a<li>b », cells, paragraphs), comments and the content
+# of elements that hold text only (« <textarea></div></textarea> »). It errs on the side of
+# counting (« <p><span>x</p> » leaves a « span » here, not in a browser), and under-counts
+# end tags a browser ignores (across a table) at most a few times: far above the depth the
+# build reads (MAX_HTML_DEPTH, measured after parsing), far below what the parser reads slowly.
+MAX_LEFT_OPEN = 2000
+# Python-Markdown reads a text's blocks in a time that grows faster than their number
+# (300,000 short paragraphs, 1 MB: 30 s per conversion; the check converts a text twice, the
+# build three times). Six times the contributor guide, a hundred pages or so: a page or letter
+# longer than that is several.
+MAX_TEXT_LENGTH = 300_000
+TOO_LONG = (
+    f"texte de plus de {french_number(MAX_TEXT_LENGTH)} caractères (une centaine de pages) : "
+    "Markdown le lirait en plusieurs minutes à chaque construction ; découpez-le en plusieurs "
+    "pages ou lettres"
+)
+_HIDDEN = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<(textarea|title|script|style|xmp|iframe|noembed|noframes|noscript)[ \t\n\r\f/>]"
+    r".*?(?:</\1[ \t\n\r\f/>]|\Z)|<plaintext[ \t\n\r\f/>].*",
+    re.S | re.I,
+)
+_ANY_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[ \t\n\r\f/>])")  # HTML's own blanks
+_CLOSED_BY_SIBLING = frozenset(
+    {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup"}
+    | {"colgroup", "caption", "html", "head", "body"}
+)
+
+
+def _left_open(text: str) -> int | None:
+    """Where (an offset) more than MAX_LEFT_OPEN elements are left open in ``text``, or None."""
+    visible = _HIDDEN.sub(lambda hidden: " " * len(hidden[0]), text)  # offsets kept
+    open_: dict[str, int] = {}
+    count = 0
+    for tag in _ANY_TAG.finditer(visible):
+        name = tag[2].lower()
+        if name in VOID_ELEMENTS or name in _CLOSED_BY_SIBLING:
+            continue
+        if tag[1]:
+            if open_.get(name):
+                open_[name] -= 1
+                count -= 1
+            continue
+        open_[name] = open_.get(name, 0) + 1
+        count += 1
+        if count > MAX_LEFT_OPEN:
             return tag.start()
     return None
 

@@ -373,7 +373,7 @@ def sanitize_html(html: str) -> str:
     return sanitize(html).html
 
 
-_VOID_ELEMENTS = frozenset(
+VOID_ELEMENTS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
     | {"track", "wbr", "param", "keygen"}
 )
@@ -396,7 +396,7 @@ def deepest_nesting(html: str) -> int:
     )
     depth = deepest = 0
     for tag in _ELEMENT.finditer(bare):  # « < » in text is « &lt; » there
-        if tag[2].lower() in _VOID_ELEMENTS:
+        if tag[2].lower() in VOID_ELEMENTS:
             continue
         depth += -1 if tag[1] else 1
         deepest = max(deepest, depth)
