@@ -1555,6 +1555,15 @@ ORDINARY = {  # legitimate texts near the limits: read, never refused
     # 2,000 Windows paths in a code block: 8,000 « \\ » and « & », read in 0.03 s
     "chemins": "```\n" + "".join(f"C:\\Users\\a\\R&D\\f{i}.txt\n" for i in range(2000)) + "```\n",
     "liens": ("[un lien](https://exemple.fr/a_(b)) " + "mot " * 25) * 900,
+    # found refused by a third outside review: Markdown reads each list item and each table
+    # row on its own, and closed code blocks cost little
+    "liste-en-gras": "".join(f"- **Entreprise {i}** : Douai, 120 salariés\n" for i in range(300)),
+    "tableau-en-gras": "| Nom | Ville |\n|---|---|\n"
+    + "".join(f"| **Entreprise {i}** | Douai |\n" for i in range(300)),
+    "tableau-de-liens": "| Site |\n|---|\n"
+    + "".join(f"| [site {i}](https://exemple.fr/{i}) |\n" for i in range(1200)),
+    "guide-et-code": "".join(f"Étape {i}.\n\n```yaml\ncle: {i}\n```\n\n" for i in range(400))
+    + "Suite. " * 20000,
 }
 
 
@@ -1569,6 +1578,15 @@ CONTROLS = {
     "filet": _NO_BREAK,
     "chemins": ("INLINE_WORK", 1000),  # the work bound, not a count, lets it through
     "liens": ("BRACKETS_WORK", 1000),
+    # each paragraph read whole again, every fence a cost
+    "liste-en-gras": (
+        "_blocks",
+        lambda text: __import__("tisite.content.remote").content.remote._paragraphs(text),
+    ),
+    "tableau-de-liens": (
+        "_blocks",
+        lambda text: __import__("tisite.content.remote").content.remote._paragraphs(text),
+    ),
 }
 
 
@@ -2040,13 +2058,22 @@ SECOND_REVIEW = {  # (text, reason, line of the refusal, the same tamed: accepte
     "accolades": ("## Titre" + " {a" * 66666 + "\n\nTexte.", "TOO_MANY_BRACES", 0, None),  # 43 s
     "titre-long": ("# a" + " " * 60000 + "b", "TOO_LONG_HEADING", 0, None),  # 1.8 s
     "sommaires": (
-        "\n\n".join(["[TOC]"] * 1000) + "".join(f"\n\n## t{i}\n\nx" for i in range(4000)),
+        "\n\n".join(["[TOC]"] * 1000) + "".join(f"\n\n## t{i}\n\nx" for i in range(900)),
         "TOC_MARKER",
         0,
         lambda text: text.replace("[TOC]", "Sommaire"),
-    ),  # 110 s and 5 GB of memory
+    ),  # 110 s and 5 GB of memory with 4,000 headings
     "trop-long": ("x\n\n" * 100001, "TOO_LONG", 0, lambda text: text[:299_999]),  # 30 s
     "div-ouvertes": ("<div>\n\n" * 2001, "TOO_DEEP_HTML", 2 * 2000, None),  # 73 s at 143,000
+    # a third outside review
+    "cases-vides": (
+        "|" + "x|" * 200 + "\n|" + "-|" * 200 + "\n" + "|\n" * 20000,
+        "TOO_MANY_CELLS",
+        0,
+        lambda text: text[: text.index("\n|\n") + 2 * 99 + 1],  # 99 rows of 200 cells
+    ),  # 4 million cells: more than 4 GB, the build killed
+    "titres-repetes": ("#a_5\n" * 12000, "TOO_MANY_HEADINGS", 1000, lambda text: text[:5000]),
+    "titres-soulignes": ("a_5\n===\n" * 1200, "TOO_MANY_HEADINGS", 2001, None),  # 24 s
 }
 
 

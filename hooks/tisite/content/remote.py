@@ -408,7 +408,7 @@ def crowded_block(text: str) -> int | None:
         return None
     if total > MAX_TEXT_BRACKETS:  # paragraphs joined again (<p markdown="1">), or many
         return 0
-    return next((first for first, p in _paragraphs(text) if p.count("[") > MAX_BRACKETS), None)
+    return next((first for first, p in _blocks(text) if p.count("[") > MAX_BRACKETS), None)
 
 
 # Python-Markdown reads nested blocks and nested emphasis by recursion: a few hundred levels
@@ -513,6 +513,53 @@ def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
         yield start, "\n".join(rows)
 
 
+_LIST_ITEM = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]")  # Python-Markdown's markers
+_TABLE_RULE = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?")
+
+
+def _cells(row: str) -> int:
+    """Cells of a table row as written (outer pipes left out)."""
+    row = row.strip(" \t")
+    return len(row.removeprefix("|").removesuffix("|").split("|"))
+
+
+def table_columns(paragraph: str) -> int:
+    """The columns of ``paragraph`` when Markdown reads it as a table (a header row, then a
+    rule of as many cells: « |---|---| »), else 0. A header with an escaped pipe or code is
+    not taken for one here (its cells may be counted otherwise)."""
+    rows = paragraph.split("\n")
+    rule = rows[1].strip(" \t") if len(rows) > 1 else ""
+    if "|" not in rule or not _TABLE_RULE.fullmatch(rule):
+        return 0
+    header = rows[0]
+    if "|" not in header or "\\" in header or "`" in header:
+        return 0
+    columns = _cells(rule)
+    if columns == 1:  # one column: a table only if every row has a pipe at an end
+        edges = all(r.strip(" \t").startswith("|") or r.strip(" \t").endswith("|") for r in rows)
+        return 1 if edges else 0
+    return columns if _cells(header) == columns else 0
+
+
+def _blocks(text: str) -> Iterator[tuple[int, str]]:
+    """(first line from 0, text) of each part of ``text`` Markdown reads inline on its own:
+    each paragraph, except that each row of a table and each item of a list (a paragraph
+    that starts with an item: Python-Markdown starts no list inside a paragraph) is read
+    apart."""
+    for first, paragraph in _paragraphs(text):
+        rows = paragraph.split("\n")
+        if table_columns(paragraph):
+            yield from ((first + k, row) for k, row in enumerate(rows))
+        elif _LIST_ITEM.match(rows[0]):
+            start = 0
+            for k in range(1, len(rows) + 1):
+                if k == len(rows) or _LIST_ITEM.match(rows[k]):
+                    yield first + start, "\n".join(rows[start:k])
+                    start = k
+        else:
+            yield first, paragraph
+
+
 def _bracket_work(paragraph: str) -> int:
     """Characters Python-Markdown reads looking for the ends of the paragraph's links: from
     each « [ » to its « ] » (nested ones counted) or to the paragraph's end, and from each
@@ -554,19 +601,20 @@ def overloaded(text: str) -> tuple[int, str] | None:
     lines = _line_problem(text)
     if lines is not None:
         return lines
-    for first, paragraph in _paragraphs(text):
+    for first, paragraph in _blocks(text):
         marks = sum(paragraph.count(mark) for mark in _INLINE_MARKS)
         if marks * len(paragraph) > INLINE_WORK:
             return first, TOO_MANY_MARKS
         if "[" in paragraph and _bracket_work(paragraph) > BRACKETS_WORK:
             return first, TOO_OPEN_BRACKETS
+    for first, block in _blocks(text):
+        emphasis = sum(_emphasis(row) for row in block.split("\n"))
+        if emphasis > MAX_EMPHASIS:
+            return first, TOO_EMPHASISED
     for first, paragraph in _paragraphs(text):
-        emphasis, definitions = 0, 0
+        definitions = 0
         for offset, row in enumerate(paragraph.split("\n")):
             definitions += 1 if _DEFINITION.match(row) else 0
-            emphasis += _emphasis(row)
-            if emphasis > MAX_EMPHASIS:
-                return first, TOO_EMPHASISED
             if len(row) + definitions <= MAX_DEPTH:
                 continue  # a character opens a level at most
             levels, columns = _levels(row)
@@ -583,7 +631,6 @@ def overloaded(text: str) -> tuple[int, str] | None:
 FENCE_WORK = 100_000_000  # fence lines × characters of the text
 BRACES_WORK = 100_000_000  # « { » × characters of their line
 MAX_HEADING = 20_000
-_FENCE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})", re.M)
 _HEADING = re.compile(r"^ {0,3}#")
 _TOC_MARKER = re.compile(r"^[ \t]*\[TOC\][ \t]*$", re.M)
 TOO_MANY_FENCES = (
@@ -605,14 +652,78 @@ TOC_MARKER = (
 )
 
 
+# Found by a third outside review: a table's short rows are filled up to its columns (20,000
+# rows of « | » under 200 columns: 4 million cells, more than 4 GB, the build killed), and
+# each copy of a heading's identifier is looked for from the first (« #a_5 » 12,000 times: 24 s).
+MAX_TABLE_CELLS = 20_000  # in a text, every table together
+MAX_HEADINGS = 1000
+TOO_MANY_CELLS = (
+    f"tableaux de plus de {french_number(MAX_TABLE_CELLS)} cases en tout (colonnes × lignes) "
+    "dans ce texte : Markdown les lirait en plusieurs minutes ; publiez ces données dans un "
+    "fichier (CSV) et faites-y un lien, ou découpez le tableau"
+)
+TOO_MANY_HEADINGS = (
+    f"plus de {french_number(MAX_HEADINGS)} titres dans ce texte : Markdown les lirait en un "
+    "temps qui croît avec leur carré ; découpez-le en plusieurs pages ou lettres"
+)
+_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*")  # the line under a title (« Titre » then « === »)
+_FENCE_LINE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+
+
+def _fence_work(text: str) -> int | None:
+    """Where (a line from 0) the fences Python-Markdown cannot close cost too much, or None.
+    It takes the fences in order: one closes at the first later bare fence of its character
+    and at least its length (the lines between are code); one that never closes is looked for
+    to the end of the text, and so is each later fence. Closed blocks cost little."""
+    fences = [
+        (k, m[1][0], len(m[1]), not m[2].strip())
+        for k, row in enumerate(text.split("\n"))
+        if (m := _FENCE_LINE.fullmatch(row))
+    ]
+    # the longest bare fence of each character after each fence: whether one can close it
+    longest: list[dict[str, int]] = [{"`": 0, "~": 0} for _ in range(len(fences) + 1)]
+    for k in range(len(fences) - 1, -1, -1):
+        longest[k] = dict(longest[k + 1])
+        _, char, length, bare = fences[k]
+        if bare:
+            longest[k][char] = max(longest[k][char], length)
+    unclosed, index = 0, 0
+    while index < len(fences):
+        line, char, length, _ = fences[index]
+        if longest[index + 1][char] >= length:  # closed by the first that can: code between
+            index += 1
+            while not (
+                fences[index][1] == char and fences[index][2] >= length and fences[index][3]
+            ):
+                index += 1
+            index += 1
+            continue
+        unclosed += 1
+        if unclosed * len(text) > FENCE_WORK:
+            return line
+        index += 1
+    return None
+
+
 def _line_problem(text: str) -> tuple[int, str] | None:
-    """(line from 0, reason) of the first fence, line or marker above those bounds, or None."""
+    """(line from 0, reason) of the first fence, line, marker, table or heading above those
+    bounds, or None."""
     marker = _TOC_MARKER.search(text)
     if marker is not None:
         return text.count("\n", 0, marker.start()), TOC_MARKER
-    for fences, fence in enumerate(_FENCE.finditer(text), 1):
-        if fences * len(text) > FENCE_WORK:
-            return text.count("\n", 0, fence.start()), TOO_MANY_FENCES
+    if ("```" in text or "~~~" in text) and (line := _fence_work(text)) is not None:
+        return line, TOO_MANY_FENCES
+    cells, headings = 0, 0
+    for first, paragraph in _paragraphs(text):
+        rows = paragraph.split("\n")
+        cells += table_columns(paragraph) * (len(rows) - 2)
+        if cells > MAX_TABLE_CELLS:
+            return first, TOO_MANY_CELLS
+        for k, row in enumerate(rows):
+            if _HEADING.match(row) or (k and _SETEXT.fullmatch(row)):
+                headings += 1
+                if headings > MAX_HEADINGS:
+                    return first + k, TOO_MANY_HEADINGS
     if "{" not in text and len(text) <= MAX_HEADING:
         return None
     for index, row in enumerate(text.split("\n")):
