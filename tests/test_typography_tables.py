@@ -97,3 +97,26 @@ def test_no_page_shows_a_raw_iso_date(built_site: Path) -> None:
             for m in re.finditer(r"\b(?:19|20)[0-9]{2}-[0-9]{2}(?:-[0-9]{2})?\b", text)
         ]
     assert not found, found
+
+
+def test_a_table_whose_labels_would_bloat_the_page_scrolls_instead() -> None:
+    """Each header is copied into every cell of its column: 20 headers of 80 characters over
+    7,300 rows made a 72 MB page (an outside review). Beyond two million characters of
+    labels the table is left as it is (it scrolls); control: the same table with 100 rows is
+    labelled, and so is the big one without the budget."""
+    from tisite.finish import tables
+
+    def table(rows: int) -> str:
+        head = "".join(f"<th>{'Intitulé très long ' * 4}{k}</th>" for k in range(20))
+        body = "<tr>" + "<td>a</td>" * 20 + "</tr>"
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body * rows}</tbody></table>"
+
+    big = table(7300)
+    assert stack_on_phones(big) == big
+    small = stack_on_phones(table(100))
+    assert "data-stack" in small and small.count("data-label=") == 20 * 100
+    budget, tables.LABELS_BUDGET = tables.LABELS_BUDGET, 10**12
+    try:
+        assert "data-stack" in stack_on_phones(big)  # without the budget: labelled
+    finally:
+        tables.LABELS_BUDGET = budget

@@ -44,6 +44,12 @@ def _labelled_rows(section: str, labels: list[str]) -> str:
     return _ROW.sub(row, section)
 
 
+# The labels a table's cells carry, at most (header text × rows): each header is copied into
+# every cell of its column, so a table of long headers and thousands of rows grew a page to
+# 72 MB (an outside review). Beyond, the table scrolls as a complex one does.
+LABELS_BUDGET = 2_000_000
+
+
 def stack_on_phones(page_html: str) -> str:
     """Mark every simple table (one header row, no merged cell) as stackable and label its
     cells; other tables are left as they are (they scroll, see ``a11y.js``)."""
@@ -57,6 +63,8 @@ def stack_on_phones(page_html: str) -> str:
         if len(rows) != 1:
             return match.group(0)
         labels = [_text(m.group(3)) for m in _CELL.finditer(rows[0])]
+        if sum(map(len, labels)) * inner.lower().count("<tr") > LABELS_BUDGET:
+            return match.group(0)
         body = _BODY.sub(lambda m: _labelled_rows(m.group(0), labels), inner)
         return f"<table{attributes} data-stack>{body}</table>"
 
