@@ -1562,6 +1562,13 @@ ORDINARY = {  # legitimate texts near the limits: read, never refused
     + "".join(f"| **Entreprise {i}** | Douai |\n" for i in range(300)),
     "tableau-de-liens": "| Site |\n|---|\n"
     + "".join(f"| [site {i}](https://exemple.fr/{i}) |\n" for i in range(1200)),
+    # a table pasted from a spreadsheet: a raw HTML block, never read inline
+    "tableau-html-colle": "<table>\n"
+    + "".join(
+        f'<tr><td><font face="Arial">Entreprise {i}</font></td><td>Douai &amp; Lens</td></tr>\n'
+        for i in range(1500)
+    )
+    + "</table>\n",
     "guide-et-code": "".join(f"Étape {i}.\n\n```yaml\ncle: {i}\n```\n\n" for i in range(400))
     + "Suite. " * 20000,
 }
@@ -1583,6 +1590,7 @@ CONTROLS = {
         "_blocks",
         lambda text: __import__("tisite.content.remote").content.remote._paragraphs(text),
     ),
+    "tableau-html-colle": ("_inline_text", lambda text: text),  # its tags counted inline
     "tableau-de-liens": (
         "_blocks",
         lambda text: __import__("tisite.content.remote").content.remote._paragraphs(text),
@@ -2074,6 +2082,8 @@ SECOND_REVIEW = {  # (text, reason, line of the refusal, the same tamed: accepte
     ),  # 4 million cells: more than 4 GB, the build killed
     "titres-repetes": ("#a_5\n" * 12000, "TOO_MANY_HEADINGS", 1000, lambda text: text[:5000]),
     "titres-soulignes": ("a_5\n===\n" * 1200, "TOO_MANY_HEADINGS", 2001, None),  # 24 s
+    # after a raw HTML block on the same paragraph, the tags are read inline again
+    "html-puis-balises": ("<div></div>\n" + "<b>x</b> " * 30000, "TOO_MANY_MARKS", 0, None),
 }
 
 

@@ -560,6 +560,24 @@ def _blocks(text: str) -> Iterator[tuple[int, str]]:
             yield first, paragraph
 
 
+def _inline_work(text: str) -> bool:
+    """Whether a part of ``text`` has too many inline marks for its length."""
+    for _, part in _blocks(text):
+        if sum(part.count(mark) for mark in _INLINE_MARKS) * len(part) > INLINE_WORK:
+            return True
+    return False
+
+
+def _inline_text(text: str) -> str:
+    """``text`` with its raw HTML blocks set aside as Python-Markdown sets them aside (a table
+    pasted from a spreadsheet is never read inline: its tags cost nothing), unless a block
+    asks to be read as Markdown (« markdown="1" »)."""
+    if re.search(r"\bmarkdown\s*=", text, re.I):
+        return text
+    reader = markdown.Markdown()
+    return "\n".join(reader.preprocessors["html_block"].run(text.split("\n")))
+
+
 def _bracket_work(paragraph: str) -> int:
     """Characters Python-Markdown reads looking for the ends of the paragraph's links: from
     each « [ » to its « ] » (nested ones counted) or to the paragraph's end, and from each
@@ -603,7 +621,7 @@ def overloaded(text: str) -> tuple[int, str] | None:
         return lines
     for first, paragraph in _blocks(text):
         marks = sum(paragraph.count(mark) for mark in _INLINE_MARKS)
-        if marks * len(paragraph) > INLINE_WORK:
+        if marks * len(paragraph) > INLINE_WORK and _inline_work(_inline_text(text)):
             return first, TOO_MANY_MARKS
         if "[" in paragraph and _bracket_work(paragraph) > BRACKETS_WORK:
             return first, TOO_OPEN_BRACKETS
