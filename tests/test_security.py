@@ -1562,6 +1562,11 @@ ORDINARY = {  # legitimate texts near the limits: read, never refused
     + "".join(f"| **Entreprise {i}** | Douai |\n" for i in range(300)),
     "tableau-de-liens": "| Site |\n|---|\n"
     + "".join(f"| [site {i}](https://exemple.fr/{i}) |\n" for i in range(1200)),
+    # a fourth outside review: distinct headings and code comments, long tables
+    "annuaire": "".join(f"### Entreprise {i}\n\nDouai.\n\n" for i in range(1500)),
+    "commentaires-de-code": "```bash\n" + "# étape\necho a\n" * 2500 + "```\n",
+    "communes": "| Commune | Dép. | Habitants | EPCI |\n|---|---|---|---|\n"
+    + "| Commune | 59 | 1 200 | CAPH |\n" * 6000,
     # a table pasted from a spreadsheet: a raw HTML block, never read inline
     "tableau-html-colle": "<table>\n"
     + "".join(
@@ -2077,11 +2082,38 @@ SECOND_REVIEW = {  # (text, reason, line of the refusal, the same tamed: accepte
     "cases-vides": (
         "|" + "x|" * 200 + "\n|" + "-|" * 200 + "\n" + "|\n" * 20000,
         "TOO_MANY_CELLS",
-        0,
+        1,
         lambda text: text[: text.index("\n|\n") + 2 * 99 + 1],  # 99 rows of 200 cells
     ),  # 4 million cells: more than 4 GB, the build killed
-    "titres-repetes": ("#a_5\n" * 12000, "TOO_MANY_HEADINGS", 1000, lambda text: text[:5000]),
-    "titres-soulignes": ("a_5\n===\n" * 1200, "TOO_MANY_HEADINGS", 2001, None),  # 24 s
+    "titres-repetes": ("#a_5\n" * 12000, "TOO_MANY_HEADINGS", 2000, lambda text: text[:5000]),
+    "titres-soulignes": ("a_5\n===\n" * 2400, "TOO_MANY_HEADINGS", 4001, None),  # 24 s
+    # a fourth outside review: parts Markdown reads as one that the count took apart
+    "tableau-qui-n-en-est-pas-un": (
+        "a | b\n|---|---|\n" + ("\\*" * 500 + "\n") * 290,
+        "TOO_MANY_MARKS",
+        0,
+        None,
+    ),  # a paragraph for Markdown: 56 s a conversion
+    "liste-en-retrait-de-8": (
+        "- x\n" + ("        - " + "\\*" * 500 + "\n") * 290,
+        "TOO_MANY_MARKS",
+        0,
+        None,
+    ),  # 51 s
+    "liste-mixte-du-courriel": (
+        "- x\n" + ("1. " + "\\*" * 500 + "\n") * 290,
+        "TOO_MANY_MARKS",
+        0,
+        None,
+    ),  # 58 s in the email's reading (sane_lists)
+    "cloture-en-retrait": ("~~~a\n ~~~\n\n" * 26000, "TOO_MANY_FENCES", 1047, None),  # 52 s
+    "cases-sous-un-titre-en-code": (
+        "| `a` |" + "a|" * 199 + "\n|" + "-|" * 200 + "\n" + "|\n" * 20000,
+        "TOO_MANY_CELLS",
+        1,
+        None,
+    ),
+    "titres-dans-une-liste": ("- #a_5\n" * 24000, "TOO_MANY_HEADINGS", 2000, None),  # 38 s
     # after a raw HTML block on the same paragraph, the tags are read inline again
     "html-puis-balises": ("<div></div>\n" + "<b>x</b> " * 30000, "TOO_MANY_MARKS", 0, None),
 }

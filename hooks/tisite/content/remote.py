@@ -14,6 +14,7 @@ that is only decoration says so with ``alt="" role="presentation"`` (raw HTML; i
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import sys
@@ -513,7 +514,11 @@ def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
         yield start, "\n".join(rows)
 
 
-_LIST_ITEM = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]")  # Python-Markdown's markers
+# Python-Markdown's markers, indented less than 8 columns (deeper, after an item: continuation
+# of its text); « - » and « 1. » apart (the email's reading, sane_lists, continues a « - »
+# list's item with a « 1. » line)
+_BULLET = re.compile(r"(?: {0,7}|\t| {1,3}\t)[*+-][ \t]")
+_NUMBERED = re.compile(r"(?: {0,7}|\t| {1,3}\t)\d{1,9}\.[ \t]")
 _TABLE_RULE = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?")
 
 
@@ -523,22 +528,20 @@ def _cells(row: str) -> int:
     return len(row.removeprefix("|").removesuffix("|").split("|"))
 
 
+@lru_cache(maxsize=1)
+def _table_reader() -> Any:
+    """The tables extension's own test of a block (header, then a rule of as many cells)."""
+    return markdown.Markdown(extensions=["tables"]).parser.blockprocessors["table"]
+
+
 def table_columns(paragraph: str) -> int:
-    """The columns of ``paragraph`` when Markdown reads it as a table (a header row, then a
-    rule of as many cells: « |---|---| »), else 0. A header with an escaped pipe or code is
-    not taken for one here (its cells may be counted otherwise)."""
-    rows = paragraph.split("\n")
-    rule = rows[1].strip(" \t") if len(rows) > 1 else ""
-    if "|" not in rule or not _TABLE_RULE.fullmatch(rule):
+    """The columns of ``paragraph`` when Markdown reads it as a table, else 0: asked of the
+    tables extension itself (a header without outer pipes over a rule with them is a
+    paragraph for it; an outside review got 56 s conversions through a guess)."""
+    if "|" not in paragraph or "\n" not in paragraph:
         return 0
-    header = rows[0]
-    if "|" not in header or "\\" in header or "`" in header:
-        return 0
-    columns = _cells(rule)
-    if columns == 1:  # one column: a table only if every row has a pipe at an end
-        edges = all(r.strip(" \t").startswith("|") or r.strip(" \t").endswith("|") for r in rows)
-        return 1 if edges else 0
-    return columns if _cells(header) == columns else 0
+    reader = _table_reader()
+    return len(reader.separator) if reader.test(None, paragraph) else 0
 
 
 def _blocks(text: str) -> Iterator[tuple[int, str]]:
@@ -550,10 +553,11 @@ def _blocks(text: str) -> Iterator[tuple[int, str]]:
         rows = paragraph.split("\n")
         if table_columns(paragraph):
             yield from ((first + k, row) for k, row in enumerate(rows))
-        elif _LIST_ITEM.match(rows[0]):
+        elif _BULLET.match(rows[0]) or _NUMBERED.match(rows[0]):
+            marker = _BULLET if _BULLET.match(rows[0]) else _NUMBERED
             start = 0
             for k in range(1, len(rows) + 1):
-                if k == len(rows) or _LIST_ITEM.match(rows[k]):
+                if k == len(rows) or marker.match(rows[k]):
                     yield first + start, "\n".join(rows[start:k])
                     start = k
         else:
@@ -673,8 +677,8 @@ TOC_MARKER = (
 # Found by a third outside review: a table's short rows are filled up to its columns (20,000
 # rows of « | » under 200 columns: 4 million cells, more than 4 GB, the build killed), and
 # each copy of a heading's identifier is looked for from the first (« #a_5 » 12,000 times: 24 s).
-MAX_TABLE_CELLS = 20_000  # in a text, every table together
-MAX_HEADINGS = 1000
+MAX_TABLE_CELLS = 60_000  # in a text, every table together: about a second a conversion
+MAX_HEADINGS = 2000
 TOO_MANY_CELLS = (
     f"tableaux de plus de {french_number(MAX_TABLE_CELLS)} cases en tout (colonnes × lignes) "
     "dans ce texte : Markdown les lirait en plusieurs minutes ; publiez ces données dans un "
@@ -685,36 +689,37 @@ TOO_MANY_HEADINGS = (
     "temps qui croît avec leur carré ; découpez-le en plusieurs pages ou lettres"
 )
 _SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*")  # the line under a title (« Titre » then « === »)
-_FENCE_LINE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+# a heading anywhere Markdown reads one: after quote marks, list markers and indentation, or
+# written in HTML (« <h2 markdown="1"> »)
+_ANY_HEADING = re.compile(r"^[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]+[ \t>]*)*#|<h[1-6]\b", re.I)
+# a table's rule as loosely as Markdown may take one, quote marks before it: « |---|:-:| »,
+# « ||| »
+_LOOSE_RULE = re.compile(r"[ \t>]*\|?[ \t:|-]*\|[ \t:|-]*")
+_FENCE_LINE = re.compile(r"(`{3,}|~{3,})(.*)")  # fenced_code: at the start of a line
 
 
 def _fence_work(text: str) -> int | None:
     """Where (a line from 0) the fences Python-Markdown cannot close cost too much, or None.
-    It takes the fences in order: one closes at the first later bare fence of its character
-    and at least its length (the lines between are code); one that never closes is looked for
-    to the end of the text, and so is each later fence. Closed blocks cost little."""
+    It takes the fences in order (fenced_code: a fence starts its line): one closes at the
+    first later line that is the very same fence, spaces after it only (the lines between
+    are code); one that never closes is looked for to the end of the text, and so is each
+    later fence. Closed blocks cost little."""
     fences = [
-        (k, m[1][0], len(m[1]), not m[2].strip())
+        (k, m[1], not m[2].strip(" "))
         for k, row in enumerate(text.split("\n"))
         if (m := _FENCE_LINE.fullmatch(row))
     ]
-    # the longest bare fence of each character after each fence: whether one can close it
-    longest: list[dict[str, int]] = [{"`": 0, "~": 0} for _ in range(len(fences) + 1)]
-    for k in range(len(fences) - 1, -1, -1):
-        longest[k] = dict(longest[k + 1])
-        _, char, length, bare = fences[k]
+    closers: dict[str, list[int]] = {}  # a fence → the indexes of its bare lines, in order
+    for index, (_, fence, bare) in enumerate(fences):
         if bare:
-            longest[k][char] = max(longest[k][char], length)
+            closers.setdefault(fence, []).append(index)
     unclosed, index = 0, 0
     while index < len(fences):
-        line, char, length, _ = fences[index]
-        if longest[index + 1][char] >= length:  # closed by the first that can: code between
-            index += 1
-            while not (
-                fences[index][1] == char and fences[index][2] >= length and fences[index][3]
-            ):
-                index += 1
-            index += 1
+        line, fence, _ = fences[index]
+        later = closers.get(fence, [])
+        found = bisect.bisect_right(later, index)
+        if found < len(later):  # closed there: the lines between are code
+            index = later[found] + 1
             continue
         unclosed += 1
         if unclosed * len(text) > FENCE_WORK:
@@ -731,14 +736,22 @@ def _line_problem(text: str) -> tuple[int, str] | None:
         return text.count("\n", 0, marker.start()), TOC_MARKER
     if ("```" in text or "~~~" in text) and (line := _fence_work(text)) is not None:
         return line, TOO_MANY_FENCES
-    cells, headings = 0, 0
+    cells, headings, fence = 0, 0, ""
     for first, paragraph in _paragraphs(text):
         rows = paragraph.split("\n")
-        cells += table_columns(paragraph) * (len(rows) - 2)
-        if cells > MAX_TABLE_CELLS:
-            return first, TOO_MANY_CELLS
         for k, row in enumerate(rows):
-            if _HEADING.match(row) or (k and _SETEXT.fullmatch(row)):
+            opened = _FENCE_LINE.fullmatch(row)
+            if fence:  # code: neither a table nor a heading
+                fence = "" if opened and opened[1] == fence and not opened[2].strip(" ") else fence
+                continue
+            if opened:
+                fence = opened[1]
+                continue
+            if k and _LOOSE_RULE.fullmatch(row):  # every row below it: as many cells
+                cells += (row.count("|") + 1) * (len(rows) - k - 1)
+                if cells > MAX_TABLE_CELLS:
+                    return first + k, TOO_MANY_CELLS
+            if _ANY_HEADING.search(row) or (k and _SETEXT.fullmatch(row)):
                 headings += 1
                 if headings > MAX_HEADINGS:
                     return first + k, TOO_MANY_HEADINGS
