@@ -2070,6 +2070,7 @@ SECOND_REVIEW = {  # (text, reason, line of the refusal, the same tamed: accepte
     ),  # 31 s a conversion
     "accolades": ("## Titre" + " {a" * 66666 + "\n\nTexte.", "TOO_MANY_BRACES", 0, None),  # 43 s
     "titre-long": ("# a" + " " * 60000 + "b", "TOO_LONG_HEADING", 0, None),  # 1.8 s
+    "titre-long-dans-une-liste": ("- # a" + " " * 60000 + "b", "TOO_LONG_HEADING", 0, None),
     "sommaires": (
         "\n\n".join(["[TOC]"] * 1000) + "".join(f"\n\n## t{i}\n\nx" for i in range(900)),
         "TOC_MARKER",

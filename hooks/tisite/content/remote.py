@@ -653,7 +653,6 @@ def overloaded(text: str) -> tuple[int, str] | None:
 FENCE_WORK = 100_000_000  # fence lines × characters of the text
 BRACES_WORK = 100_000_000  # « { » × characters of their line
 MAX_HEADING = 20_000
-_HEADING = re.compile(r"^ {0,3}#")
 _TOC_MARKER = re.compile(r"^[ \t]*\[TOC\][ \t]*$", re.M)
 TOO_MANY_FENCES = (
     "trop de clôtures de code « ``` » ou « ~~~ » pour la longueur du texte : Markdown "
@@ -760,7 +759,7 @@ def _line_problem(text: str) -> tuple[int, str] | None:
     for index, row in enumerate(text.split("\n")):
         if row.count("{") * len(row) > BRACES_WORK:
             return index, TOO_MANY_BRACES
-        if len(row) > MAX_HEADING and _HEADING.match(row):
+        if len(row) > MAX_HEADING and _ANY_HEADING.search(row):  # in a list or quote too
             return index, TOO_LONG_HEADING
     return None
 
