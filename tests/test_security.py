@@ -1971,7 +1971,9 @@ def test_html_nested_beyond_what_the_email_inliner_reads_is_refused_with_its_lin
     died of a segmentation fault in the email inliner (css_inline walks the document by
     recursion): no message, no site. More than 200 HTML elements one in another are refused
     by check; 200 are read, the letter's email made. Controls: with the rule off, check lets
-    the letter through; the inliner itself crashes on that depth (in a process of its own)."""
+    the letter through; the inliner itself crashes on that depth (in a process of its own: the
+    crash would end the test run; it is css_inline alone, not the pipeline, and 300 levels
+    inlined in this process are shown by the backstop's test)."""
     from tisite.content import remote
 
     root = copy_project(tmp_path / "projet")
@@ -1987,7 +1989,6 @@ def test_html_nested_beyond_what_the_email_inliner_reads_is_refused_with_its_lin
     monkeypatch.undo()
     crash = subprocess.run([sys.executable, "-c", _DEEP_EMAIL, "12000"], capture_output=True)
     assert crash.returncode != 0
-    assert subprocess.run([sys.executable, "-c", _DEEP_EMAIL, "300"]).returncode == 0
 
     root = copy_project(tmp_path / "lu")
     _append(root, LETTER, "<div>" * 199 + "Tout au fond" + "</div>" * 199)

@@ -29,7 +29,7 @@ from ruamel.yaml import YAML
 from tisite.content.errors import Problem
 from tisite.content.remote import MAX_REPORTED, more_problems
 from tisite.content.yamlio import FRONT_MATTER
-from tisite.finish.sanitize import sanitize
+from tisite.finish.sanitize import VOID_ELEMENTS, sanitize
 from tisite.finish.tables import stack_on_phones
 from tisite.finish.typography import french_html
 from tisite.generate.convert import Converter, Link
@@ -96,7 +96,7 @@ class _TopHeadings(HTMLParser):
         return self.lines[line - 1] + column
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID:
+        if tag in VOID_ELEMENTS:
             return
         if self.depth == 0 and re.fullmatch(r"h[1-6]", tag):
             self.open = (self.where(), int(tag[1]), dict(attrs).get("id") or "")
@@ -109,7 +109,7 @@ class _TopHeadings(HTMLParser):
         self.depth += 1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID:
+        if tag in VOID_ELEMENTS:
             return
         self.depth -= 1
         if tag == "a":
@@ -124,9 +124,6 @@ class _TopHeadings(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.open is not None and not self.in_link:
             self.text.append(data)
-
-
-_VOID = {"br", "hr", "img", "input", "meta", "link", "source", "wbr", "col", "area"}
 
 
 def top_headings(page: str) -> list[tuple[int, int, int, str, str]]:
