@@ -345,7 +345,7 @@ def on_page_context(
     if _command["dirty"]:  # its share image goes with the page (tisite.publish.served)
         card = build.card_of.get(page.file.src_uri)
         _served.written_with(page.file.dest_uri, (card,) if card else ())
-    escape_page_meta(page.meta, page.title)
+    escape_page_meta(page.meta, page.title, generated=page.file.src_uri in build.generated)
     page.meta["ti_recherche"] = build.search_facets(page.file.src_uri)  # main.html
     return context
 

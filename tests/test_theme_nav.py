@@ -103,3 +103,71 @@ def test_hostile_titles_stay_text_in_the_python_navigation(
     unescaped = build_site(root)
     menu = BeautifulSoup((unescaped / "index.html").read_text("utf-8"), "html.parser")
     assert menu.select("nav.md-nav--primary script")
+
+
+@pytest.mark.lent
+def test_text_that_looks_like_an_entity_is_shown_as_typed_by_the_theme(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """« &cent » typed in site.yml or a territory's name is text, not the « ¢ » a browser
+    reads (outside review): the theme's header, tab title, menu and footer show it as typed,
+    like the page's own heading. A docs page's title from its first heading is HTML text
+    already (« &amp; » there is « & »), as Markdown shows it. Control: the entities read first
+    everywhere, as before, and « ¢ » is shown."""
+    root = copy_project(tmp_path / "projet")
+    settings = root / "site.yml"
+    text = settings.read_text("utf-8")
+    text = text.replace("titre: Territoires d'industrie", 'titre: "Industrie&centre & co"', 1)
+    text = text.replace(
+        "  nom: Éditeur du site de démonstration (à remplacer)", '  nom: "Éditeur &copy;"', 1
+    )
+    settings.write_text(text, "utf-8")
+    identity = root / "territoires" / "grand-chatellerault" / "territoire.yml"
+    identity.write_text(
+        identity.read_text("utf-8").replace(
+            "nom: Grand-Châtellerault", 'nom: "Grand &amp; Nord&centre"', 1
+        ),
+        "utf-8",
+    )
+    docs = root / "docs" / "contribuer"
+    (docs / "titre.md").write_text('---\ntitle: "Avec titre &amp; co"\n---\n\nTexte.\n', "utf-8")
+    (docs / "titre-lu.md").write_text("# Titre lu &amp; co\n\nTexte.\n", "utf-8")
+
+    def shown(site: Path, page: str) -> dict[str, str]:
+        soup = BeautifulSoup((site / page).read_text("utf-8"), "html.parser")
+        menu = soup.select_one("nav.md-nav--primary")
+        assert menu is not None
+        return {
+            "tab": soup.title.get_text() if soup.title else "",
+            "header": soup.select_one(".md-header__topic").get_text(" ", strip=True),
+            "menu": menu.get_text(" ", strip=True),
+            "footer": soup.select_one(".md-copyright").get_text(" ", strip=True),
+        }
+
+    site = build_site(root)
+    home = shown(site, "grand-chatellerault/index.html")
+    assert home["tab"].startswith("Grand &amp; Nord&centre — ")
+    assert home["tab"].endswith(" - Industrie&centre & co")
+    assert "Industrie&centre & co" in home["header"]
+    assert "Grand &amp; Nord&centre" in home["menu"]
+    assert "Éditeur &copy; — contenus" in home["footer"]
+    heading = BeautifulSoup(
+        (site / "grand-chatellerault/index.html").read_text("utf-8"), "html.parser"
+    ).h1
+    assert heading is not None and "Grand &amp; Nord&centre" in heading.get_text()
+    assert shown(site, "contribuer/titre/index.html")["tab"].startswith("Avec titre &amp; co - ")
+    assert shown(site, "contribuer/titre-lu/index.html")["tab"].startswith("Titre lu & co - ")
+    for page in site.rglob("*.html"):
+        assert "¢" not in page.read_text("utf-8"), page
+    # Control: every value's entities read before escaping (the former theme_text)
+    import html
+
+    from markupsafe import Markup
+
+    def former(value: object, markup: bool = False) -> Markup:
+        return Markup(html.escape(html.unescape(str(value)), quote=False))
+
+    switch_off(monkeypatch, "build", "theme_text", former)
+    decoded = shown(build_site(root), "grand-chatellerault/index.html")
+    assert "Industrie¢re & co" in decoded["header"]
+    assert "Nord¢re" in decoded["menu"]

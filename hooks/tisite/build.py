@@ -47,13 +47,19 @@ FIELD_REFERENCE = "contribuer/reference-des-champs/index.md"
 LINKED_FILES = tuple(f"/{name}" for name in publishing.EMAIL_FILES)
 
 
-def theme_text(value: object) -> Markup:
+def theme_text(value: object, markup: bool = False) -> Markup:
     """A value for a MkDocs or Material template, which prints it without escaping.
 
-    Already-escaped text (front matter of generated pages) is not escaped twice. The
+    A value is text (« &cent » in a territory's name is shown as typed, not as « ¢ »), except
+    with ``markup``: HTML text already (a title MkDocs read from a page's headings, a setting
+    of mkdocs.yml such as ``copyright``), whose entities are read before it is escaped again,
+    so that it is not escaped twice. A value this function made is returned as it is. The
     apostrophe, frequent in French, is kept: the theme quotes its attributes with ``"``.
     """
-    return Markup(html.escape(html.unescape(str(value)), quote=False).replace('"', "&quot;"))
+    if isinstance(value, Markup):
+        return value
+    text = html.unescape(str(value)) if markup else str(value)
+    return Markup(html.escape(text, quote=False).replace('"', "&quot;"))
 
 
 def escape_titles(nav: Any) -> Any:
@@ -70,21 +76,27 @@ THEME_CONFIG = ("site_name", "site_description", "site_author", "copyright")
 
 
 def escape_theme_config(config: Any) -> None:
-    """Escape the configuration values Material prints raw (title, description, footer)."""
+    """Escape the configuration values Material prints raw (title, description, footer). The
+    site's name is site.yml's ``titre`` (text); the others are mkdocs.yml's, written for an
+    engine that prints them as HTML (« &copy; » is « © » there)."""
     for key in THEME_CONFIG:
         if config.get(key):
-            config[key] = theme_text(config[key])
+            config[key] = theme_text(config[key], markup=key != "site_name")
 
 
-def escape_page_meta(meta: MutableMapping[str, Any], title: str | None) -> None:
-    """Escape the front-matter values Material prints raw (title, description, author); a
-    page without a title in its front matter gets its own (from the navigation or its first
-    heading), so that the theme prints an escaped one."""
-    if title and not meta.get("title"):
-        meta["title"] = title
+def escape_page_meta(
+    meta: MutableMapping[str, Any], title: str | None, generated: bool = False
+) -> None:
+    """Escape the front-matter values Material prints raw (title, description, author): text
+    in a hand-written page's front matter; HTML text already in a generated page's (the core
+    escapes them, ``generated``). A page without a title in its front matter gets its own
+    (``title``: from the navigation or its first heading, HTML text), so that the theme prints
+    an escaped one."""
     for key in ("title", "description", "author", "subtitle", "status"):
         if isinstance(meta.get(key), str):
-            meta[key] = theme_text(meta[key])
+            meta[key] = theme_text(meta[key], markup=generated)
+    if title and not meta.get("title"):
+        meta["title"] = theme_text(title, markup=True)
 
 
 # A page's source digest (SiteBuild._source_digest), by its page and HTML objects
