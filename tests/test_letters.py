@@ -15,7 +15,7 @@ from icalendar import Calendar
 from PIL import Image
 from pydantic import ValidationError
 
-from conftest import build_site, copy_project, flat, ti_inprocess
+from conftest import build_site, copy_project, flat, switch_off, ti_inprocess
 from synthetic import FIXTURE
 from tisite.content import schema
 from tisite.content.errors import ContentError
@@ -627,3 +627,77 @@ def test_letter_links_are_checked_as_published(
     # with the renaming, the letter's valid links pass: the same letter 16 in the built variant
     assert (variant / LETTRES / "16.md").read_text(encoding="utf-8") == LETTER_16
     assert (variant / "site" / HDC / "lettres/16/index.html").is_file()
+
+
+TOOL_LETTER = """---
+titre: "Modèle {{ à compléter }}"
+date: 2023-03-01
+resume: "Bonjour {{ .Subscriber.Email }} *|EMAIL|*"
+evenements:
+  - titre: "Atelier {% if x %}"
+    date: 2023-03-05
+---
+Corps {{ Safe "\\x3cimg src=x onerror=alert(1)\\x3e" }} et {{{ triple }}}.
+
+Commentaire {# caché #} et [un lien](https://example.org/?a={{b}}).
+"""
+
+
+@pytest.mark.lent
+def test_mailing_tool_commands_in_a_letter_stay_text_in_the_emails_to_send(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """« {{ … }} », « {% … %} », « {# … #} » and « *|…|* » written in a letter are commands to
+    listmonk, Brevo or Mailchimp once pasted there (outside review: listmonk's ``Safe`` wrote
+    back a script the sanitiser had removed; « {{ à compléter }} » stopped the campaign). In
+    envoi.html and envoi.txt they are shown the same and read by no tool: a template engine of
+    the same syntax (Jinja) finds the tool's unsubscribe tag and nothing else. Control: without
+    tool_inert, it cannot even read the documents."""
+    import jinja2
+    from jinja2 import nodes
+
+    def commands(document: str) -> list[str]:
+        tree = jinja2.Environment().parse(document)
+        found = [
+            type(n).__name__ for n in tree.find_all(nodes.Stmt) if not isinstance(n, nodes.Output)
+        ]
+        found += [
+            getattr(n, "name", type(n).__name__)
+            for output in tree.find_all(nodes.Output)
+            for n in output.nodes
+            if not isinstance(n, nodes.TemplateData)
+        ]
+        return found
+
+    project = copy_project(tmp_path / "projet")
+    (project / LETTRES / "16.md").write_text(TOOL_LETTER, encoding="utf-8")
+    site = build_site(project)
+    folder = site / HDC / "lettres/16"
+    sent = (folder / "envoi.html").read_text("utf-8")
+    text = (folder / "envoi.txt").read_text("utf-8")
+    for document in (sent, text):
+        assert commands(document) == ["UnsubscribeURL"]
+        assert "*|" not in document
+    shown = flat(BeautifulSoup(sent, "html.parser").get_text())
+    for value in ("Modèle {{ à compléter }}", '{{ Safe "', "{{{ triple }}}", "*|EMAIL|*"):
+        assert value in shown
+        assert value in flat(text.replace("\u200b", ""))
+    assert "onerror" not in BeautifulSoup(sent, "html.parser").decode().replace(
+        '{{ Safe "\\x3cimg src=x onerror=alert(1)\\x3e" }}', ""
+    )
+    # the web copies are read by no tool: left as written
+    assert "{{ Safe" in (folder / "email.html").read_text("utf-8")
+    # Control: without the rule, a template engine reads the letter's commands
+    site_model = load_site(project)
+    territory = next(t for t in site_model.territories if t.slug == HDC)
+    letter = next(x for x in territory.letters if x.numero == 16)
+
+    def to_send() -> tuple[str, str]:
+        documents = publishing._render_email(territory, letter, site_model.settings, SITE_URL)
+        return documents[2], documents[3]  # envoi.html, envoi.txt
+
+    assert [commands(d) for d in to_send()] == [["UnsubscribeURL"]] * 2
+    switch_off(monkeypatch, "publish.publishing", "tool_inert", lambda document, html: document)
+    for document in to_send():  # « {{ à compléter }} »: the campaign cannot be compiled
+        with pytest.raises(jinja2.TemplateSyntaxError):
+            commands(document)

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import html as html_lib
 import re
+import secrets
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
@@ -18,6 +19,7 @@ import nh3
 from feedgen.feed import FeedGenerator
 from icalendar import Calendar, Event, Timezone
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import escape
 
 from tisite import urls
 from tisite.content.errors import ContentError, Problem
@@ -413,10 +415,13 @@ def _render_email(
     body_text = html_to_text(french_html(str(context["body"])))
     out: list[str] = []
     for web, tag in ((True, None), (False, diffusion.unsubscribe_tag if diffusion else None)):
+        # the tool's own tag is put in once the rest is made inert for the tool (tool_inert);
+        # a name the content cannot know
+        slot = f"tisite{secrets.token_hex(12)}" if tag else None
         html = (
             _email_env(True)
             .get_template("lettre.html.j2")
-            .render(**context, web_copy=web, unsubscribe=tag)
+            .render(**context, web_copy=web, unsubscribe=slot)
         )
         text = french_text(
             _email_env(False)
@@ -428,9 +433,34 @@ def _render_email(
                 body_text=_BODY_SLOT,
             )
         )
-        text = text.replace(_BODY_SLOT, body_text).replace(_TAG_SLOT, tag or "")
-        out += [_policy_first(str(_inliner().inline(french_html(html)))), text]
+        text = text.replace(_BODY_SLOT, body_text)
+        document = _policy_first(str(_inliner().inline(french_html(html))))
+        if not web:  # what the chef de projet pastes into the mailing tool
+            document, text = tool_inert(document, html=True), tool_inert(text, html=False)
+        if slot and tag:
+            document = document.replace(slot, str(escape(tag)))
+        out += [document, text.replace(_TAG_SLOT, tag or "")]
     return tuple(out)
+
+
+# What mailing tools read as their own commands in a campaign: « {{ … }} », « {% … %} » and
+# « {# … #} » (listmonk's Go templates, Brevo's templates), « *|…|* » (Mailchimp's merge tags).
+# In a letter's text they would run there: a listmonk function can write a script back into
+# the email the sanitiser cleaned, or a tag the campaign cannot compile stops it.
+_TOOL_OPENINGS = re.compile(r"\{(?=[{%#])|\*(?=\|)")
+_STYLE_ELEMENT = re.compile(r"(<style\b.*?</style>)", re.S | re.I)
+
+
+def tool_inert(document: str, html: bool) -> str:
+    """``document`` with every opening of a mailing tool's command broken, shown the same: in
+    HTML, its first character as a character reference (« &#123;{ » is « {{ » on screen, not to
+    the tool), outside the style sheet; in text, a zero-width space after it."""
+    if not html:
+        return _TOOL_OPENINGS.sub(lambda m: m.group(0) + "\u200b", document)
+    parts = _STYLE_ELEMENT.split(document)
+    for i in range(0, len(parts), 2):  # the odd parts are <style> elements
+        parts[i] = _TOOL_OPENINGS.sub(lambda m: f"&#{ord(m.group(0))};", parts[i])
+    return "".join(parts)
 
 
 _BODY_SLOT = "\x00corps\x00"
