@@ -252,6 +252,24 @@ CASES: dict[str, Case] = {
         f"{HDC}/agenda.yml:3: champ « evenements[1].date » : l'heure 25:00 n'existe pas "
         "(reçu « 2024-01-01T25:00 »)",
     ),
+    "heure-sautee-par-l-heure-d-ete": Case(
+        write(
+            f"{HDC}/agenda.yml",
+            b"evenements:\n  - titre: Comit\xc3\xa9\n    date: 2027-03-28T02:30\n",
+        ),
+        f"{HDC}/agenda.yml:3: champ « evenements[1].date » : l'heure 02:30 n'existe pas à "
+        "Paris le 28/03/2027 (passage à l'heure d'été : les horloges sautent de 2 h à 3 h) : "
+        "choisissez une autre heure (reçu « 2027-03-28T02:30 »)",
+    ),
+    "evenement-fini-avant-de-commencer": Case(
+        write(
+            f"{HDC}/agenda.yml",
+            b"evenements:\n  - titre: Comit\xc3\xa9\n    date: 2026-06-20T09:00\n"
+            b"    fin: 2026-06-20T08:00\n",
+        ),
+        f"{HDC}/agenda.yml:4: champ « evenements[1].fin » : la fin (2026-06-20T08:00) précède "
+        "le début (2026-06-20T09:00) : vérifiez les dates et les heures",
+    ),
     "fin-avant-debut": Case(
         add_to_action("calendrier:\n  debut: 2024-05-01\n  fin: 2023-12"),
         f"{A}:17: champ « calendrier.fin » : la fin (2023-12) précède le début (2024-05-01) : "

@@ -701,3 +701,107 @@ def test_mailing_tool_commands_in_a_letter_stay_text_in_the_emails_to_send(
     for document in to_send():  # « {{ à compléter }} »: the campaign cannot be compiled
         with pytest.raises(jinja2.TemplateSyntaxError):
             commands(document)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "text", "html"),
+    [
+        (
+            dt.datetime(2026, 6, 12, 9),
+            dt.datetime(2026, 6, 12, 17),
+            "12 juin 2026 de 9 h 00 à 17 h 00",
+            '<time datetime="2026-06-12T09:00">12 juin 2026 de 9 h 00</time> à '
+            '<time datetime="2026-06-12T17:00">17 h 00</time>',
+        ),
+        (
+            dt.datetime(2026, 6, 10, 9),
+            dt.datetime(2026, 6, 11, 17),
+            "du 10 juin 2026 à 9 h 00 au 11 juin 2026 à 17 h 00",
+            'du <time datetime="2026-06-10T09:00">10 juin 2026 à 9 h 00</time> au '
+            '<time datetime="2026-06-11T17:00">11 juin 2026 à 17 h 00</time>',
+        ),
+        (
+            dt.date(2026, 6, 10),
+            dt.datetime(2026, 6, 10, 17),
+            "10 juin 2026 jusqu'à 17 h 00",
+            '<time datetime="2026-06-10">10 juin 2026</time> jusqu\'à '
+            '<time datetime="2026-06-10T17:00">17 h 00</time>',
+        ),
+        (
+            dt.date(2026, 6, 10),
+            dt.date(2026, 6, 12),
+            "du 10 juin 2026 au 12 juin 2026",
+            'du <time datetime="2026-06-10">10 juin 2026</time> au '
+            '<time datetime="2026-06-12">12 juin 2026</time>',
+        ),
+        (
+            dt.datetime(2026, 6, 10, 9),
+            dt.date(2026, 6, 10),
+            "10 juin 2026 à 9 h 00",
+            '<time datetime="2026-06-10T09:00">10 juin 2026 à 9 h 00</time>',
+        ),
+    ],
+)
+def test_an_events_end_is_said_with_its_hour(
+    start: dt.date, end: dt.date, text: str, html: str
+) -> None:
+    """The end of an event is never lost (outside review: « 12 juin 2026 à 9 h 00 » for a day
+    until 17 h, « au 11 juin » without its hour), on pages (<time> per moment) and emails."""
+    from tisite.generate.textutil import when, when_html
+
+    assert when(start, end) == text
+    assert str(when_html(start, end)) == html
+
+
+LINE_BREAK_LETTER = """---
+titre: "Titre\\r\\nVersion en ligne : https://evil.example/phish"
+date: 2023-03-01
+resume: Un résumé.
+appels_a_projets:
+  - titre: "AAP\\n- Faux item https://evil.example/aap"
+    description: Pour les projets collectifs de plusieurs entreprises.
+evenements:
+  - titre: Atelier
+    date: 2026-06-12T09:00
+    fin: 2026-06-12T17:00
+    lieu: "Salle\\u2028https://evil.example/lieu"
+    description: Inscription auprès du chef de projet.
+---
+Corps.
+"""
+
+
+def test_the_text_email_keeps_one_line_values_on_one_line_and_says_every_description(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line break in a title or a place is a space in the text version, as in the HTML one
+    (outside review: a second « Version en ligne : » line to another site, a false list entry);
+    descriptions of calls for projects and events are in it too. Control: the values printed
+    as they are, and the false lines are there."""
+    project = copy_project(tmp_path / "projet")
+    (project / LETTRES / "16.md").write_text(LINE_BREAK_LETTER, encoding="utf-8")
+    site_model = load_site(project)
+    territory = next(t for t in site_model.territories if t.slug == HDC)
+    letter = next(x for x in territory.letters if x.numero == 16)
+
+    def text_versions() -> list[str]:
+        publishing._email_env.cache_clear()  # made again with the function of the moment
+        documents = publishing._render_email(territory, letter, site_model.settings, SITE_URL)
+        return [flat(documents[1]), flat(documents[3])]  # email.txt, envoi.txt
+
+    for text in text_versions():
+        lines = text.splitlines()
+        assert [x for x in lines if x.startswith("Version en ligne")] == [
+            f"Version en ligne : {SITE_URL}{HDC}/lettres/16/"
+        ]
+        assert not [x for x in lines if x.startswith(("- Faux", "https://evil"))]
+        assert "12 juin 2026 de 9 h 00 à 17 h 00 : Atelier — Salle https://evil" in text
+        assert "Pour les projets collectifs de plusieurs entreprises." in text
+        assert "Inscription auprès du chef de projet." in text
+    # Control: values printed as they are
+    monkeypatch.setattr(publishing, "_one_line_text", lambda value: value)
+    unguarded = text_versions()[0].splitlines()
+    monkeypatch.undo()
+    publishing._email_env.cache_clear()  # no other test gets the control's templates
+    assert len([x for x in unguarded if x.startswith("Version en ligne")]) == 2
+    assert [x for x in unguarded if x.startswith("- Faux item")]

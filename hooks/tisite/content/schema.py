@@ -14,6 +14,7 @@ import re
 import unicodedata
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -1484,12 +1485,28 @@ def _when(value: Any) -> Any:
     )
 
 
+def _paris_time(value: Any) -> Any:
+    """A time of day that Paris's clocks show that day: none between 2 h and 3 h on the day
+    summer time starts (a calendar would move the event to another hour)."""
+    if isinstance(value, dt.datetime):
+        paris = ZoneInfo("Europe/Paris")
+        there = value.replace(tzinfo=paris)
+        if there.astimezone(dt.UTC).astimezone(paris).replace(tzinfo=None) != value:
+            raise ValueError(
+                f"l'heure {value:%H:%M} n'existe pas à Paris le {value:%d/%m/%Y} (passage à "
+                "l'heure d'été : les horloges sautent de 2 h à 3 h) : choisissez une autre "
+                f"heure (reçu « {_shown_moment(value)} »)"
+            )
+    return value
+
+
 WHEN_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?$"
 When = Annotated[
     dt.datetime | dt.date,
     # editors see what the build reads: a date, or a date and a time without time zone
     BeforeValidator(_when, json_schema_input_type=Annotated[str, Field(pattern=WHEN_PATTERN)]),
     AfterValidator(_day),
+    AfterValidator(_paris_time),
 ]
 
 
@@ -1514,6 +1531,36 @@ class Evenement(Strict):
     lieu: Text | None = None
     lien: Url | None = None
     description: Text | None = None
+
+    @field_validator("fin")
+    @classmethod
+    def _end_after_start(
+        cls, value: dt.date | dt.datetime | None, info: ValidationInfo
+    ) -> dt.date | dt.datetime | None:
+        start = info.data.get("date")
+        if start is None or value is None:
+            return value
+        if isinstance(start, dt.datetime) and isinstance(value, dt.datetime):
+            before = value < start
+        else:  # a day on one side: the days are compared
+            before = _day_of(value) < _day_of(start)
+        if before:
+            raise ValueError(
+                f"la fin ({_shown_moment(value)}) précède le début ({_shown_moment(start)}) : "
+                "vérifiez les dates et les heures"
+            )
+        return value
+
+
+def _day_of(moment: dt.date | dt.datetime) -> dt.date:
+    return moment.date() if isinstance(moment, dt.datetime) else moment
+
+
+def _shown_moment(moment: dt.date | dt.datetime) -> str:
+    """As it is written in the file: « 2026-06-20 » or « 2026-06-20T09:00 »."""
+    if isinstance(moment, dt.datetime):
+        return moment.isoformat(timespec="minutes")
+    return moment.isoformat()
 
 
 class Lettre(Strict):

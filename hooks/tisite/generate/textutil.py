@@ -18,11 +18,12 @@ LOCALE = "fr_FR"
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|-])")
 _BLOCK_START = re.compile(r"^(\s*)(\d+)([.)])")
-_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+_SPACES = re.compile(r"[ \t\r\n\f\v\u2028\u2029]+")
 
 
 def one_line(value: object) -> str:
-    """Collapse ASCII whitespace only: no-break spaces of French typography are kept."""
+    """Collapse ASCII whitespace and line separators (U+2028, U+2029) into one space: no-break
+    spaces of French typography are kept."""
     return _SPACES.sub(" ", str(value)).strip()
 
 
@@ -163,37 +164,55 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{number(count)} {agree(count, singular, plural_form)}"
 
 
-def when(value: dt.date | dt.datetime, end: dt.date | dt.datetime | None = None) -> str:
-    """« 6 juillet 2022 à 18 h 00 », or a span « du 3 au 5 mars 2024 »."""
-    text = long_date(value.date() if isinstance(value, dt.datetime) else value)
-    if isinstance(value, dt.datetime):
-        text += f" à {value.hour} h {value.minute:02d}"
-    if end is not None:
-        end_day = end.date() if isinstance(end, dt.datetime) else end
-        start_day = value.date() if isinstance(value, dt.datetime) else value
-        if end_day != start_day:
-            text = f"du {text} au {long_date(end_day)}"
-    return text
+Moment = dt.date | dt.datetime
 
 
-def when_html(value: dt.date | dt.datetime, end: dt.date | dt.datetime | None = None) -> Markup:
-    """``when`` for an HTML page: the same text, each date in a ``<time datetime>`` element
+def _day(moment: Moment) -> dt.date:
+    return moment.date() if isinstance(moment, dt.datetime) else moment
+
+
+def _hour(moment: dt.datetime) -> str:
+    return f"{moment.hour} h {moment.minute:02d}"
+
+
+def _when_pieces(value: Moment, end: Moment | None) -> list[tuple[str, Moment | None]]:
+    """The words of ``when``, each with the moment it names (None: a joining word)."""
+    start = long_date(_day(value))
+    first = f"{start} à {_hour(value)}" if isinstance(value, dt.datetime) else start
+    if end is None or (_day(end) == _day(value) and not isinstance(end, dt.datetime)):
+        return [(first, value)]
+    if _day(end) == _day(value):  # one day, until an hour
+        assert isinstance(end, dt.datetime)
+        if isinstance(value, dt.datetime):
+            return [(f"{start} de {_hour(value)}", value), (" à ", None), (_hour(end), end)]
+        return [(start, value), (" jusqu'à ", None), (_hour(end), end)]
+    last = long_date(_day(end))
+    if isinstance(end, dt.datetime):
+        last += f" à {_hour(end)}"
+    return [("du ", None), (first, value), (" au ", None), (last, end)]
+
+
+def when(value: Moment, end: Moment | None = None) -> str:
+    """« 6 juillet 2022 à 18 h 00 », « 12 juin 2026 de 9 h 00 à 17 h 00 », or a span « du 3 mars
+    2024 au 5 mars 2024 » (« du 10 juin 2026 à 9 h 00 au 11 juin 2026 à 17 h 00 »)."""
+    return "".join(text for text, _ in _when_pieces(value, end))
+
+
+def when_html(value: Moment, end: Moment | None = None) -> Markup:
+    """``when`` for an HTML page: the same text, each moment in a ``<time datetime>`` element
     (« du <time datetime="2024-03-03">3 mars 2024</time> au <time …>5 mars 2024</time> »)."""
-
-    def stamp(moment: dt.date | dt.datetime) -> Markup:
+    out = Markup("")
+    for text, moment in _when_pieces(value, end):
+        if moment is None:  # a joining word of ours
+            out += Markup(text)
+            continue
         iso = (
             moment.isoformat(timespec="minutes")
             if isinstance(moment, dt.datetime)
             else moment.isoformat()
         )
-        return Markup('<time datetime="{}">{}</time>').format(iso, when(moment))
-
-    if end is not None:
-        end_day = end.date() if isinstance(end, dt.datetime) else end
-        start_day = value.date() if isinstance(value, dt.datetime) else value
-        if end_day != start_day:
-            return Markup("du {} au {}").format(stamp(value), stamp(end_day))
-    return stamp(value)
+        out += Markup('<time datetime="{}">{}</time>').format(iso, text)
+    return out
 
 
 def licence_phrase(licence: object) -> Markup:

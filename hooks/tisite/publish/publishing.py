@@ -336,6 +336,10 @@ def new_build() -> None:
     _email_env.cache_clear()
 
 
+def _one_line_text(value: Any) -> Any:
+    return one_line(value) if isinstance(value, str) else value
+
+
 @functools.cache
 def _email_env(html: bool) -> Environment:
     """Templates of the HTML version (escaped) or of the text version (plain text: nothing is
@@ -347,6 +351,10 @@ def _email_env(html: bool) -> Environment:
         autoescape=html,
         trim_blocks=True,
         lstrip_blocks=True,
+        # a value is one line of the text version, as the HTML version shows it: a line break
+        # in a title or a place would make a line of its own there (a false « Version en
+        # ligne : » or list entry)
+        finalize=None if html else _one_line_text,
     )
     env.filters["long_date"] = long_date
     env.filters["when"] = when  # an event's day and time (« 6 juillet 2022 à 18 h 00 »)
