@@ -177,3 +177,38 @@ def test_unsubscribe_rule_is_the_same_for_schema_and_check(
     build_ok = ti_inprocess("check", "--rapide", cwd=project)
     assert (schema_ok.returncode == 0) == valid, schema_ok.stdout
     assert (build_ok.returncode == 0) == valid, build_ok.stderr
+
+
+def test_a_calendars_name_with_commas_reads_whole_in_two_parsers(tmp_path: Path) -> None:
+    """The calendar's name is escaped as text (outside review: « Sambre, Avesnois » read as
+    « Sambre » by vobject: a property of its own name is written by the library as given).
+    Control: the name added as the library takes it by default is cut short."""
+    import datetime as dt
+
+    from icalendar import Calendar as Cal
+
+    from conftest import copy_project
+    from tisite.content.loader import load_site
+    from tisite.publish import publishing
+
+    project = copy_project(tmp_path / "projet")
+    identity = project / "territoires" / "grand-chatellerault" / "territoire.yml"
+    name = "Sambre, Avesnois; Nord \\ Sud"
+    identity.write_text(
+        identity.read_text("utf-8").replace(
+            "nom: Grand-Châtellerault", f"nom: {json.dumps(name)}", 1
+        ),
+        "utf-8",
+    )
+    territory = next(t for t in load_site(project).territories if t.slug == "grand-chatellerault")
+    stamp = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
+    data = publishing._agenda_ics(territory, "https://exemple.org/", stamp)
+    expected = f"Agenda — {name}"
+    assert vobject.readOne(data).x_wr_calname.value == expected
+    # as RFC 5545 writes a text (icalendar keeps a property it does not know as written)
+    assert "X-WR-CALNAME:Agenda — Sambre\\, Avesnois\\; Nord \\\\ Sud\r\n" in data
+    # Control: the name as the library writes an unknown property by default
+    raw = Cal.from_ical(data)
+    raw.pop("X-WR-CALNAME")
+    raw.add("x-wr-calname", expected)
+    assert vobject.readOne(raw.to_ical().decode("utf-8")).x_wr_calname.value != expected

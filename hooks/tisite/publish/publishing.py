@@ -17,7 +17,7 @@ import css_inline
 import markdown
 import nh3
 from feedgen.feed import FeedGenerator
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, vText
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
 
@@ -186,7 +186,9 @@ def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
     cal = Calendar()
     cal.add("prodid", "-//Territoires d'industrie//site//FR")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Agenda — {t.nom}")
+    # a property of its own name is written as given by the library: escaped here as text
+    # (« , » and « ; » cut the name short in readers)
+    cal.add("x-wr-calname", vText(f"Agenda — {t.nom}"))
     cal.add("x-wr-timezone", "Europe/Paris")
     # The time zone of the events, described in the file (RFC 5545: clients must not guess it);
     # always present, so that a calendar without event still holds a component.
