@@ -270,6 +270,12 @@ CASES: dict[str, Case] = {
         f"{HDC}/agenda.yml:4: champ « evenements[1].fin » : la fin (2026-06-20T08:00) précède "
         "le début (2026-06-20T09:00) : vérifiez les dates et les heures",
     ),
+    "point-virgule-dans-un-financeur": Case(
+        add_to_action("budget:\n  - financeur: Région; Département\n    statut: acquis"),
+        f"{A}:16: champ « budget[1].financeur » : « ; » sépare les éléments d'une liste dans "
+        "les données ouvertes (actions.csv) : écrivez un élément par ligne « - » de la liste, "
+        "sans « ; » (reçu « Région; Département »)",
+    ),
     "fin-avant-debut": Case(
         add_to_action("calendrier:\n  debut: 2024-05-01\n  fin: 2023-12"),
         f"{A}:17: champ « calendrier.fin » : la fin (2023-12) précède le début (2024-05-01) : "

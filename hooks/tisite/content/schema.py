@@ -659,6 +659,21 @@ def _one_script(value: str) -> str:
 
 # a name (a territory, a company, a partner, a person): one writing system
 Name = Annotated[Text, AfterValidator(_one_script)]
+
+
+def _one_item(value: str) -> str:
+    if ";" in value:
+        raise ValueError(
+            "« ; » sépare les éléments d'une liste dans les données ouvertes (actions.csv) : "
+            "écrivez un élément par ligne « - » de la liste, sans « ; » "
+            f"(reçu « {_shown(value)} »)"
+        )
+    return value
+
+
+# one item of a list that the open data's CSV writes in one cell, « ; » between items
+Item = Annotated[Text, AfterValidator(_one_item)]
+ItemName = Annotated[Name, AfterValidator(_one_item)]
 Day = Annotated[dt.date, AfterValidator(_day)]
 
 
@@ -1330,12 +1345,12 @@ class Porteur(Strict):
 
 
 class PartenaireAction(Strict):
-    nom: Name
+    nom: ItemName
     role: Text | None = None
 
 
 class LigneBudget(Strict):
-    financeur: Name = Field(description="Partenaire qui finance.")
+    financeur: ItemName = Field(description="Partenaire qui finance.")
     montant: Amount | None = Field(None, description="Montant en euros ; absent si inconnu.")
     statut: Annotated[
         Literal[vocab.BUDGET_STATUTS],  # type: ignore[valid-type]
@@ -1445,7 +1460,7 @@ class Action(Strict):
     epci: list[Siren] = Field(
         default_factory=list, description="SIREN des EPCI concernés ; vide : tout le territoire."
     )
-    filieres: list[Text] = Field(default_factory=list)
+    filieres: list[Item] = Field(default_factory=list)
     actions_liees: list[Slug] = Field(default_factory=list)
 
 
