@@ -805,3 +805,22 @@ def test_the_text_email_keeps_one_line_values_on_one_line_and_says_every_descrip
     publishing._email_env.cache_clear()  # no other test gets the control's templates
     assert len([x for x in unguarded if x.startswith("Version en ligne")]) == 2
     assert [x for x in unguarded if x.startswith("- Faux item")]
+
+
+@pytest.mark.lent
+def test_a_letter_dated_later_never_dates_a_page_after_the_build(tmp_path: Path) -> None:
+    """A letter or a progress entry dated after the build day (outside review: « 2099 » in the
+    sitemap's <lastmod> of the home page and 21 others): the pages that show it have changed
+    on the build day at the latest, in the sitemap and in their sharing tags."""
+    project = copy_project(tmp_path / "projet")
+    (project / LETTRES / "16.md").write_text(
+        LETTER_16.replace("date: 2023-03-01", "date: 2099-01-01", 1), encoding="utf-8"
+    )
+    site = build_site(project)
+    today = dt.date.today().isoformat()
+    days = re.findall(r"<lastmod>([^<]+)</lastmod>", (site / "sitemap.xml").read_text("utf-8"))
+    assert days and max(d[:10] for d in days) <= today
+    page = (site / HDC / "lettres/16/index.html").read_text("utf-8")
+    assert "1er janvier 2099" in flat(page)  # the letter says its own date
+    for stamp in re.findall(r'article:modified_time" content="([^"]+)"', page):
+        assert stamp[:10] <= today

@@ -464,7 +464,14 @@ class Renderer:
             made = known.get(slug) or tuple(self.territory_pages(territory))
             self.by_territory[slug] = tuple(page.path for page in made)
             pages.extend(made)
-        return pages
+        # a date of the content may be ahead (a progress entry or a letter dated later): a
+        # page has not changed after the build (the sitemap's <lastmod>, og:modified_time)
+        return [
+            dataclasses.replace(page, modified=self.today)
+            if page.modified is not None and page.modified > self.today
+            else page
+            for page in pages
+        ]
 
     def network_pages(self) -> list[Page]:
         """The home page and the dashboard of a site of several territories."""
