@@ -205,7 +205,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         f for f in files if f.generated_by is None and f.src_uri.lower().endswith(IMAGES)
     ]:
         files.remove(image)  # published encoded again, without its metadata
-        content = build.clean_docs_image(Path(image.abs_src_path or ""))
+        try:
+            content = build.clean_docs_image(Path(image.abs_src_path or ""))
+        except ContentError as exc:  # pixels that cannot be read
+            raise PluginError("contenu invalide :\n" + exc.report()) from None
         files.append(File.generated(config, image.src_uri, content=content))
     if _command["dirty"]:
         _keep_what_is_served(files, build, set(pages), made)

@@ -532,6 +532,25 @@ CASES: dict[str, Case] = {
         "« . » (une espace, un « # », un « ? » ou une barre oblique inverse donnent une adresse "
         "cassée ou qui mène ailleurs). Renommez-le, par exemple « evil.example.md »",
     ),
+    "docs-nom-du-flux": Case(
+        write("docs/atom.xml.md", b"# Page\n"),
+        "docs/atom.xml.md: « atom.xml » est une adresse que le site produit lui-même "
+        "(/atom.xml/) : une page de docs/ à cet endroit la remplacerait ou serait écrasée. "
+        "Choisissez un autre nom",
+    ),
+    "docs-nom-de-l-image-de-partage": Case(
+        write("docs/partage.png.md", b"# Page\n"),
+        "docs/partage.png.md: « partage.png » est une adresse que le site produit lui-même "
+        "(/partage.png/) : une page de docs/ à cet endroit la remplacerait ou serait écrasée. "
+        "Choisissez un autre nom",
+    ),
+    # 14 MB of budget lines took a minute and 1.5 GB to check (outside review)
+    "fichier-de-plus-d-un-mega-octet": Case(
+        write(f"{HDC}/agenda.yml", b"#" + b"x" * 1_000_000 + b"\nevenements: []\n"),
+        f"{HDC}/agenda.yml: fichier de 1\u202f000\u202f017 octets : un fichier de contenu fait "
+        "au plus 1 000 000 d'octets (des centaines de pages) ; découpez-le (une fiche action "
+        "ou une lettre par fichier)",
+    ),
     "docs-adresse-du-site": Case(
         write("docs/pagefind/pagefind.js/index.md", b"# Page\n"),
         "docs/pagefind/pagefind.js/index.md: « pagefind » est une adresse que le site produit "

@@ -824,3 +824,35 @@ def test_a_letter_dated_later_never_dates_a_page_after_the_build(tmp_path: Path)
     assert "1er janvier 2099" in flat(page)  # the letter says its own date
     for stamp in re.findall(r'article:modified_time" content="([^"]+)"', page):
         assert stamp[:10] <= today
+
+
+def test_an_image_cut_short_is_named_by_check_and_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An image whose header is whole but whose pixels stop half way (a download cut short):
+    the loader reads headers only, the build decodes it and names the letter and the image
+    (outside review: « La construction a échoué : erreur système. », nothing else). Control:
+    without the naming, the same build says only that."""
+    from tisite.content import images
+
+    folder = project / LETTRES
+    raw = (folder / COVER).read_bytes()
+    (folder / "images" / "coupee.jpg").write_bytes(raw[: len(raw) // 2])
+    _add(project, f"{LETTRES}/14.md", "![Une photo coupée](images/coupee.jpg)")
+    assert _errors(project) == []  # its header is whole
+    expected = f"{LETTRES}/14.md: l'image « coupee.jpg » ne se lit pas jusqu'au bout"
+    for command in ("check", "build"):
+        result = ti_inprocess(command, cwd=project)
+        said = result.stdout + result.stderr
+        assert result.returncode == 1, said
+        assert expected in said and "erreur système" not in said, said
+    original = images.published
+    switch_off(
+        monkeypatch,
+        "content.images",
+        "published",
+        lambda path, cache, source: images.clean(path.read_bytes()),
+    )
+    result = ti_inprocess("build", cwd=project)
+    assert result.returncode == 1 and expected not in result.stdout + result.stderr
+    assert original is not images.published

@@ -5,6 +5,7 @@ The MkDocs hooks call into this object; tests can use it directly.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -505,7 +506,11 @@ class SiteBuild:
 
     def clean_docs_image(self, path: Path) -> bytes:
         """An image of docs/ as published: encoded again, without metadata (see images)."""
-        return assets.docs_image(path, self.cache("images"))
+        source = path.name
+        if self.root is not None:
+            with contextlib.suppress(ValueError):
+                source = path.resolve().relative_to(self.root.resolve()).as_posix()
+        return assets.docs_image(path, self.cache("images"), source)
 
     def write_editor(self, site_dir: Path, site_url: str | None, preview: bool) -> str:
         """The web editor's files under admin/ (see cms); returns the line the build prints.

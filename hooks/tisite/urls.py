@@ -92,6 +92,9 @@ SITE_FOLDERS = (
     "territoires",
     "lettres",
 )
+# Files the engine writes at the top of the site besides the table's (its « not found » page,
+# the compressed sitemap), and the home page's own files (« index » is the home page itself).
+SITE_FILES = ("404.html", "sitemap.xml.gz", "index.html", SHARING_IMAGE)
 # The email versions of a letter, beside its page (entries of the table and the copy to send).
 EMAIL_NAMES = ("lettre-courriel", "lettre-texte", "lettre-envoi-html", "lettre-envoi-texte")
 # Pages and files of a network of territories only: a one-territory site leaves them out (its
@@ -115,15 +118,18 @@ def home_territory() -> str | None:
 
 
 def reserved_top() -> frozenset[str]:
-    """First segments of the site's own addresses (national pages and files, its folders): a
-    territory's folder name (or a page of docs/) can't take one, or its pages would replace
-    them. Derived from the table."""
+    """First segments of the site's own addresses (national pages and files, its folders), as
+    they are (« atom.xml ») and without their extension (« atom »): a territory's folder name
+    (or a page of docs/) can't take one, or its pages would replace them (a page
+    « docs/atom.xml.md » is the folder « atom.xml/ » where the feed is a file). Derived from the
+    table."""
     firsts = {
-        TABLE[name].split("/", 1)[0].split(".", 1)[0]
+        TABLE[name].split("/", 1)[0]
         for name in TABLE
         if TABLE[name] and not TABLE[name].startswith("{")
     }
-    return frozenset(firsts | set(SITE_FOLDERS))
+    stems = {f.split(".", 1)[0] for f in firsts}
+    return frozenset(firsts | stems | set(SITE_FILES) | {"index"} | set(SITE_FOLDERS))
 
 
 def reserved_in_plan() -> frozenset[str]:

@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
+from tisite.content.errors import ContentError, Problem
 from tisite.publish.diskcache import kept, loaded_digest
 
 MAX_SIDE = 1600  # pixels: larger images are reduced at build time
@@ -185,9 +186,29 @@ def clean(raw: bytes) -> bytes:
         return out.getvalue()
 
 
-def published(path: Path, cache: Path | None) -> bytes:
+def published(path: Path, cache: Path | None, source: str) -> bytes:
     """``clean`` of the file at ``path``, kept in ``cache`` under a hash of its bytes and of
-    the code and libraries that encode it (diskcache.loaded_digest)."""
+    the code and libraries that encode it (diskcache.loaded_digest). Raises ContentError
+    naming ``source`` (the file that shows the image) when its pixels cannot be read: the
+    check reads headers only (``problem``), a file cut short or damaged after them is found
+    here."""
     raw = path.read_bytes()
     digest = hashlib.sha256(raw + loaded_digest().encode()).hexdigest()[:40]
-    return kept(cache, digest, lambda: clean(raw))
+
+    def make() -> bytes:
+        try:
+            return clean(raw)
+        # Pillow says a damaged image in many ways (OSError, SyntaxError, EOFError, zlib's
+        # error…): any of them while decoding this file means its pixels cannot be read
+        except Exception as exc:
+            raise ContentError(
+                [Problem(source, None, None, UNREADABLE.format(name=path.name))]
+            ) from exc
+
+    return kept(cache, digest, make)
+
+
+UNREADABLE = (
+    "l'image « {name} » ne se lit pas jusqu'au bout (fichier coupé ou abîmé) : enregistrez-la "
+    "de nouveau depuis un logiciel d'images, puis remplacez le fichier"
+)

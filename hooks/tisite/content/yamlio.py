@@ -385,8 +385,22 @@ def depth(data: Any) -> int:
     return deepest
 
 
+# A content file (YAML, or Markdown with its front matter) is read whole, then parsed: 1 MB
+# is hundreds of pages of text; YAML's parser takes about 4 s a megabyte, and 14 MB of budget
+# lines took a minute and 1.5 GB (outside review).
+MAX_SOURCE_BYTES = 1_000_000
+TOO_BIG = (
+    "fichier de {size} octets : un fichier de contenu fait au plus 1 000 000 d'octets (des "
+    "centaines de pages) ; découpez-le (une fiche action ou une lettre par fichier)"
+)
+
+
 def _read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
     """Decoded, non-empty text of a file, or the problem that prevents reading it."""
+    size = path.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        shown = f"{size:,}".replace(",", "\u202f")
+        return None, Problem(rel, None, None, TOO_BIG.format(size=shown))
     text, problem = _decode(path, rel, path.read_bytes())
     if problem or text is None:
         return None, problem

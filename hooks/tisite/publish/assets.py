@@ -16,7 +16,7 @@ File = tuple[str, bytes]  # (path under the site, content)
 def letter_images(letter: Letter, cache: Path | None) -> list[File]:
     """A letter's images (``Letter.images``, checked by the loader), as published."""
     return [
-        (f"{letter.url}{rel}", images.published(letter.folder / rel, cache))
+        (f"{letter.url}{rel}", images.published(letter.folder / rel, cache, letter.source))
         for rel in letter.images
     ]
 
@@ -26,6 +26,7 @@ def site_images(site: SiteModel, cache: Path | None) -> list[File]:
     return [f for t in site.local for letter in t.letters for f in letter_images(letter, cache)]
 
 
-def docs_image(path: Path, cache: Path | None) -> bytes:
-    """An image of docs/ (checked by the loader's check of docs/), as published."""
-    return images.published(path, cache)
+def docs_image(path: Path, cache: Path | None, source: str) -> bytes:
+    """An image of docs/ (checked by the loader's check of docs/), as published. ``source``:
+    its path in the project, for a message."""
+    return images.published(path, cache, source)
