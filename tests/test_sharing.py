@@ -411,10 +411,10 @@ def test_share_and_published_images_are_named_by_the_code_that_makes_them(
     Image.new("RGB", (40, 30), (0, 0, 145)).save(photo)
     cache = tmp_path / "cache"
     name = dataclasses.replace(card).digest()
-    images.published(photo, cache)
+    images.published(photo, cache, "photo.png")
     assert len(list(cache.iterdir())) == 1
     monkeypatch.setattr(social, "loaded_digest", lambda: "le dessin a changé")
     monkeypatch.setattr(images, "loaded_digest", lambda: "l'encodage a changé")
     assert dataclasses.replace(card).digest() != name
-    images.published(photo, cache)
+    images.published(photo, cache, "photo.png")
     assert len(list(cache.iterdir())) == 2
