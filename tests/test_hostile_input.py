@@ -551,6 +551,17 @@ CASES: dict[str, Case] = {
         "au plus 1 000 000 d'octets (des centaines de pages) ; découpez-le (une fiche action "
         "ou une lettre par fichier)",
     ),
+    "docs-lisez-moi": Case(
+        write("docs/README.md", b"# Lisez-moi\n"),
+        "docs/README.md: MkDocs publie un « README.md » comme la page d'accueil de son dossier "
+        "(à la racine de docs/, celle du site) : renommez-le, par exemple « lisez-moi.md »",
+    ),
+    "docs-nom-du-site-en-capitales": Case(
+        write("docs/Atom.xml.md", b"# Page\n"),
+        "docs/Atom.xml.md: « Atom.xml » est une adresse que le site produit lui-même "
+        "(/Atom.xml/) : une page de docs/ à cet endroit la remplacerait ou serait écrasée. "
+        "Choisissez un autre nom",
+    ),
     "docs-adresse-du-site": Case(
         write("docs/pagefind/pagefind.js/index.md", b"# Page\n"),
         "docs/pagefind/pagefind.js/index.md: « pagefind » est une adresse que le site produit "

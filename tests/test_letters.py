@@ -639,7 +639,10 @@ evenements:
 ---
 Corps {{ Safe "\\x3cimg src=x onerror=alert(1)\\x3e" }} et {{{ triple }}}.
 
-Commentaire {# caché #} et [un lien](https://example.org/?a={{b}}).
+Commentaire {# caché #} et [un lien](https://example.org/?a={{b}}), Mailjet [[var:prenom]].
+
+![<style>](images/couverture-bilan-relance.jpg) Caché {{ .Subscriber.Email }} ?
+![</style>](images/couverture-bilan-relance.jpg)
 """
 
 
@@ -677,7 +680,16 @@ def test_mailing_tool_commands_in_a_letter_stay_text_in_the_emails_to_send(
     text = (folder / "envoi.txt").read_text("utf-8")
     for document in (sent, text):
         assert commands(document) == ["UnsubscribeURL"]
-        assert "*|" not in document
+        assert "*|" not in document and "[[" not in document
+    # an image's text « <style> » (written as it is in the attribute) hides nothing from the rule
+    assert "{{ .Subscriber" not in sent
+    # the one style sheet is ours and the same as the web copy's
+    web = (folder / "email.html").read_text("utf-8")
+    assert BeautifulSoup(sent, "html.parser").style == BeautifulSoup(web, "html.parser").style
+    # the same links (a web address in the text version is percent-encoded, not cut)
+    links = [a["href"] for a in BeautifulSoup(sent, "html.parser").find_all("a", href=True)]
+    assert "https://example.org/?a={{b}}" in links
+    assert "(https://example.org/?a=%7B{b}})" in text
     shown = flat(BeautifulSoup(sent, "html.parser").get_text())
     for value in ("Modèle {{ à compléter }}", '{{ Safe "', "{{{ triple }}}", "*|EMAIL|*"):
         assert value in shown
@@ -739,6 +751,12 @@ def test_mailing_tool_commands_in_a_letter_stay_text_in_the_emails_to_send(
             dt.date(2026, 6, 10),
             "10 juin 2026 à 9 h 00",
             '<time datetime="2026-06-10T09:00">10 juin 2026 à 9 h 00</time>',
+        ),
+        (  # ends as it starts: « de 9 h 00 à 9 h 00 » says nothing more
+            dt.datetime(2026, 6, 21, 9),
+            dt.datetime(2026, 6, 21, 9),
+            "21 juin 2026 à 9 h 00",
+            '<time datetime="2026-06-21T09:00">21 juin 2026 à 9 h 00</time>',
         ),
     ],
 )
@@ -856,3 +874,24 @@ def test_an_image_cut_short_is_named_by_check_and_build(
     result = ti_inprocess("build", cwd=project)
     assert result.returncode == 1 and expected not in result.stdout + result.stderr
     assert original is not images.published
+
+
+def test_an_image_with_a_broken_checksum_is_refused_by_check_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """A PNG whose pixel block fails its checksum makes Pillow raise SyntaxError, not OSError
+    (outside review: a Python traceback from `ti check`): refused like any unreadable image."""
+    from tisite.content import images
+
+    picture = io.BytesIO()
+    Image.new("RGB", (400, 300), (0, 0, 145)).save(picture, "PNG")
+    data = bytearray(picture.getvalue())
+    start = data.index(b"IDAT") + 4
+    data[start : start + 40] = bytes(b ^ 0xFF for b in data[start : start + 40])
+    path = tmp_path / "abime.png"
+    path.write_bytes(bytes(data))
+    with pytest.raises(SyntaxError), Image.open(path) as img:  # what Pillow says about it
+        img.verify()
+    assert (
+        images.problem(path) == "« abime.png » n'est pas une image lisible (JPEG, PNG, WebP ou GIF)"
+    )

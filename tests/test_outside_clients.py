@@ -212,3 +212,50 @@ def test_a_calendars_name_with_commas_reads_whole_in_two_parsers(tmp_path: Path)
     raw.pop("X-WR-CALNAME")
     raw.add("x-wr-calname", expected)
     assert vobject.readOne(raw.to_ical().decode("utf-8")).x_wr_calname.value != expected
+
+
+MIXED_AGENDA = """evenements:
+  - titre: Salon jusqu'à une heure
+    date: 2026-06-15
+    fin: 2026-06-17T10:00
+  - titre: Atelier jusqu'à un jour
+    date: 2026-06-22T09:00
+    fin: 2026-06-24
+  - titre: Instant
+    date: 2026-06-25T09:00
+    fin: 2026-06-25T09:00
+"""
+
+
+def test_an_events_end_has_the_type_of_its_start_in_the_calendar(tmp_path: Path) -> None:
+    """A day with an end hour, or an hour with an end day (outside review: DTSTART a date and
+    DTEND a date-time, against RFC 5545, 3.8.2.2): whole days until the end's day, or from the
+    hour until the end day is over; an end equal to the start lasts the default hour. Read by
+    vobject and icalendar."""
+    import datetime as dt
+
+    from icalendar import Calendar as Cal
+
+    from tisite.content.loader import load_site
+    from tisite.publish import publishing
+
+    project = copy_project(tmp_path / "projet")
+    (project / "territoires" / "grand-chatellerault" / "agenda.yml").write_text(
+        MIXED_AGENDA, encoding="utf-8"
+    )
+    territory = next(t for t in load_site(project).territories if t.slug == "grand-chatellerault")
+    stamp = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
+    data = publishing._agenda_ics(territory, "https://exemple.org/", stamp)
+    events = {str(e["summary"]): e for e in Cal.from_ical(data).walk("VEVENT")}
+    spans = {}
+    for title, event in events.items():
+        start, end = event["dtstart"].dt, event["dtend"].dt
+        assert isinstance(start, dt.datetime) == isinstance(end, dt.datetime), title
+        assert end > start, title
+        spans[title.replace("\u202f", " ").replace("\u00a0", " ")] = (start, end)
+    assert spans["Salon jusqu'à une heure"] == (dt.date(2026, 6, 15), dt.date(2026, 6, 18))
+    paris = spans["Atelier jusqu'à un jour"][0].tzinfo
+    assert spans["Atelier jusqu'à un jour"][1] == dt.datetime(2026, 6, 25, tzinfo=paris)
+    assert spans["Instant"][1] - spans["Instant"][0] == dt.timedelta(hours=1)
+    for event in vobject.readOne(data).contents["vevent"]:
+        assert type(event.dtstart.value) is type(event.dtend.value)

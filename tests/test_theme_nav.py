@@ -132,6 +132,8 @@ def test_text_that_looks_like_an_entity_is_shown_as_typed_by_the_theme(
     docs = root / "docs" / "contribuer"
     (docs / "titre.md").write_text('---\ntitle: "Avec titre &amp; co"\n---\n\nTexte.\n', "utf-8")
     (docs / "titre-lu.md").write_text("# Titre lu &amp; co\n\nTexte.\n", "utf-8")
+    (docs / "rd.md").write_text('# R&D "cotes" < 3\n\nTexte.\n', "utf-8")
+    (docs / "gras.md").write_text('---\ntitle: "Titre <b>gras</b>"\n---\n\nTexte.\n', "utf-8")
 
     def shown(site: Path, page: str) -> dict[str, str]:
         soup = BeautifulSoup((site / page).read_text("utf-8"), "html.parser")
@@ -159,6 +161,17 @@ def test_text_that_looks_like_an_entity_is_shown_as_typed_by_the_theme(
     assert shown(site, "contribuer/titre-lu/index.html")["tab"].startswith("Titre lu & co - ")
     for page in site.rglob("*.html"):
         assert "¢" not in page.read_text("utf-8"), page
+
+    def shared_title(page: str) -> str:  # what LinkedIn shows (outside review: « R&amp;D »)
+        soup = BeautifulSoup((site / page).read_text("utf-8"), "html.parser")
+        tag = soup.find("meta", attrs={"property": "og:title"})
+        assert tag is not None
+        return str(tag["content"])
+
+    assert shared_title("contribuer/rd/index.html") == 'R&D "cotes" < 3'
+    assert shared_title("contribuer/gras/index.html") == "Titre <b>gras</b>"
+    assert shared_title("contribuer/titre/index.html") == "Avec titre &amp; co"
+    assert shared_title("grand-chatellerault/index.html").startswith("Grand &amp; Nord&centre")
     # Control: every value's entities read before escaping (the former theme_text)
     import html
 

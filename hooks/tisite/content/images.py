@@ -23,7 +23,7 @@ import os
 import posixpath
 from pathlib import Path, PurePosixPath
 
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence
 
 from tisite.content.errors import ContentError, Problem
 from tisite.publish.diskcache import kept, loaded_digest
@@ -80,7 +80,9 @@ def problem(path: Path, label: str | None = None) -> str | None:
             )
         with Image.open(path) as img:
             img.verify()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    # Pillow says an unreadable file in many ways (UnidentifiedImageError, OSError, SyntaxError
+    # for a bad PNG checksum, EOFError, struct's and zlib's errors, bombs…)
+    except Exception:
         return f"« {name} » n'est pas une image lisible (JPEG, PNG, WebP ou GIF)"
     return misnamed(name, fmt)
 

@@ -13,7 +13,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tisite import memo, urls
@@ -219,7 +219,21 @@ def load_docs(root: Path, problems: list[Problem]) -> None:
                 )
             )
             continue
-        if first in GENERATED_TOP:
+        if PurePosixPath(inside).name.casefold() == "readme.md":
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    "MkDocs publie un « README.md » comme la page d'accueil de son dossier (à "
+                    "la racine de docs/, celle du site) : renommez-le, par exemple "
+                    "« lisez-moi.md »",
+                )
+            )
+            continue
+        # a disk that ignores capitals (a contributor's Mac or Windows machine) makes « Atom.xml/ »
+        # and « atom.xml » one name
+        if first.casefold() in GENERATED_TOP:
             problems.append(
                 Problem(
                     rel,

@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 from PIL import Image
 
 from tisite import urls
-from tisite.generate.textutil import plain, share_title, trim
+from tisite.generate.textutil import share_title, trim
 from tisite.publish.social import HEIGHT, WIDTH, Card, alt_text
 
 if TYPE_CHECKING:  # render uses suggested_post: no import cycle at run time
@@ -74,13 +74,24 @@ def open_graph(page: SharedPage, site: SharedSite) -> Sharing:
     base = (site.site_url or "/").rstrip("/") + "/"
     url = page.canonical or base + page.url
     generated = page.generated
-    # Generated pages carry HTML-escaped front matter (Material prints it raw): decoded here;
-    # main.html escapes every value once.
-    text = (lambda v, n: trim(html.unescape(str(v)), n)) if generated else plain
+    # Generated pages carry HTML-escaped front matter (Material prints it raw): decoded here; a
+    # hand-written page's front matter is text as typed; a title the engine read from a page's
+    # heading is HTML text; main.html escapes every value once.
     meta = page.meta
+    if generated:
+        title = trim(html.unescape(str(meta.get("title") or page.title)), 200)
+    elif meta.get("title"):
+        title = trim(meta["title"], 200)
+    else:
+        title = trim(html.unescape(str(page.title)), 200)
+    if meta.get("description"):
+        own_text = html.unescape(str(meta["description"])) if generated else meta["description"]
+        description = trim(own_text, 200)
+    else:
+        description = trim(site.description, 200)
     tags: dict[str, Any] = {
-        "title": share_title(text(meta.get("title") or page.title, 200)),
-        "description": text(meta.get("description") or site.description, 200),
+        "title": share_title(title),
+        "description": description,
         "url": url,
         "type": generated.og_type if generated else "website",
         "site_name": site.titre,
@@ -97,7 +108,7 @@ def open_graph(page: SharedPage, site: SharedSite) -> Sharing:
             image=urljoin(url, address),
             image_width=width,
             image_height=height,
-            image_alt=plain(meta.get("image_alt") or tags["title"]),
+            image_alt=trim(meta.get("image_alt") or tags["title"]),
         )
         return Sharing(tags)
     card = (

@@ -179,7 +179,11 @@ def _when_pieces(value: Moment, end: Moment | None) -> list[tuple[str, Moment | 
     """The words of ``when``, each with the moment it names (None: a joining word)."""
     start = long_date(_day(value))
     first = f"{start} à {_hour(value)}" if isinstance(value, dt.datetime) else start
-    if end is None or (_day(end) == _day(value) and not isinstance(end, dt.datetime)):
+    if (
+        end is None
+        or end == value
+        or (_day(end) == _day(value) and not isinstance(end, dt.datetime))
+    ):
         return [(first, value)]
     if _day(end) == _day(value):  # one day, until an hour
         assert isinstance(end, dt.datetime)

@@ -206,10 +206,23 @@ def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
         event.add("dtstamp", stamp)
         prefix = "Date limite : " if entry.kind == "appel" else ""
         event.add("summary", french_text(one_line(prefix + entry.titre)))
-        start = _ical_value(entry.start)
+        first, last = entry.start, entry.end
+        if last == first:  # ends as it starts: as without end (see below)
+            last = None
+        # DTEND has the type of DTSTART (RFC 5545, 3.8.2.2): a day with an end hour is a day
+        # until then (whole days in calendars), an hour until a day ends with that day
+        if isinstance(last, dt.datetime) and not isinstance(first, dt.datetime):
+            last = last.date()
+        elif (
+            isinstance(first, dt.datetime)
+            and isinstance(last, dt.date)
+            and not isinstance(last, dt.datetime)
+        ):
+            last = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0, 0))
+        start = _ical_value(first)
         event.add("dtstart", start)
-        if entry.end is not None:
-            end = _ical_value(entry.end)
+        if last is not None:
+            end = _ical_value(last)
             if isinstance(end, dt.date) and not isinstance(end, dt.datetime):
                 end = end + dt.timedelta(days=1)  # DTEND of an all-day event is exclusive
             event.add("dtend", end)
@@ -454,23 +467,30 @@ def _render_email(
 
 
 # What mailing tools read as their own commands in a campaign: « {{ … }} », « {% … %} » and
-# « {# … #} » (listmonk's Go templates, Brevo's templates), « *|…|* » (Mailchimp's merge tags).
-# In a letter's text they would run there: a listmonk function can write a script back into
-# the email the sanitiser cleaned, or a tag the campaign cannot compile stops it.
-_TOOL_OPENINGS = re.compile(r"\{(?=[{%#])|\*(?=\|)")
-_STYLE_ELEMENT = re.compile(r"(<style\b.*?</style>)", re.S | re.I)
+# « {# … #} » (listmonk's Go templates, Brevo's and Mailjet's templates), « *|…|* »
+# (Mailchimp's merge tags), « [[…]] » (Mailjet's). In a letter's text they would run there: a
+# listmonk function can write a script back into the email the sanitiser cleaned, or a tag the
+# campaign cannot compile stops it.
+_TOOL_OPENINGS = re.compile(r"\{(?=[{%#])|\*(?=\|)|\[(?=\[)")
+_URL = re.compile(r"https?://\S+")
 
 
 def tool_inert(document: str, html: bool) -> str:
-    """``document`` with every opening of a mailing tool's command broken, shown the same: in
-    HTML, its first character as a character reference (« &#123;{ » is « {{ » on screen, not to
-    the tool), outside the style sheet; in text, a zero-width space after it."""
-    if not html:
-        return _TOOL_OPENINGS.sub(lambda m: m.group(0) + "\u200b", document)
-    parts = _STYLE_ELEMENT.split(document)
-    for i in range(0, len(parts), 2):  # the odd parts are <style> elements
-        parts[i] = _TOOL_OPENINGS.sub(lambda m: f"&#{ord(m.group(0))};", parts[i])
-    return "".join(parts)
+    """``document`` with every opening of a mailing tool's command broken, shown the same. In
+    HTML, its first character as a character reference (« &#123;{ » is « {{ » on screen and in
+    a link, not to the tool): the document's one style sheet is ours and holds none (a test
+    checks it). In text, a web address gets its opening percent-encoded (the same address);
+    any other, a zero-width space after its first character."""
+    if html:
+        return _TOOL_OPENINGS.sub(lambda m: f"&#{ord(m.group(0))};", document)
+
+    def address(found: re.Match[str]) -> str:
+        return _TOOL_OPENINGS.sub(lambda m: f"%{ord(m.group(0)):02X}", found.group(0))
+
+    parts = _URL.split(document)
+    urls = [address(m) for m in _URL.finditer(document)]
+    out = [_TOOL_OPENINGS.sub(lambda m: m.group(0) + "\u200b", part) for part in parts]
+    return "".join(x for pair in zip(out, [*urls, ""], strict=True) for x in pair)
 
 
 _BODY_SLOT = "\x00corps\x00"
