@@ -71,6 +71,16 @@ class Case:
     expected: str  # one full line of the report
 
 
+def docs_page_named(file: str, first: str) -> Case:
+    """A page of docs/ named like an address the site makes at its root."""
+    return Case(
+        write(f"docs/{file}", b"# Page\n"),
+        f"docs/{file}: « {first} » est une adresse que le site produit lui-même (/{first}/) : "
+        "une page de docs/ à cet endroit la remplacerait ou serait écrasée. Choisissez un autre "
+        "nom",
+    )
+
+
 A = ACTION
 # an « edition » block in site.yml (lines 9 to 12), for the web editor's settings
 EDITION = "demonstration: true\nedition:\n  forge: gitlab\n  depot: {depot}\n  application_id: abc"
@@ -532,18 +542,8 @@ CASES: dict[str, Case] = {
         "« . » (une espace, un « # », un « ? » ou une barre oblique inverse donnent une adresse "
         "cassée ou qui mène ailleurs). Renommez-le, par exemple « evil.example.md »",
     ),
-    "docs-nom-du-flux": Case(
-        write("docs/atom.xml.md", b"# Page\n"),
-        "docs/atom.xml.md: « atom.xml » est une adresse que le site produit lui-même "
-        "(/atom.xml/) : une page de docs/ à cet endroit la remplacerait ou serait écrasée. "
-        "Choisissez un autre nom",
-    ),
-    "docs-nom-de-l-image-de-partage": Case(
-        write("docs/partage.png.md", b"# Page\n"),
-        "docs/partage.png.md: « partage.png » est une adresse que le site produit lui-même "
-        "(/partage.png/) : une page de docs/ à cet endroit la remplacerait ou serait écrasée. "
-        "Choisissez un autre nom",
-    ),
+    "docs-nom-du-flux": docs_page_named("atom.xml.md", "atom.xml"),
+    "docs-nom-de-l-image-de-partage": docs_page_named("partage.png.md", "partage.png"),
     # 14 MB of budget lines took a minute and 1.5 GB to check (outside review)
     "fichier-de-plus-d-un-mega-octet": Case(
         write(f"{HDC}/agenda.yml", b"#" + b"x" * 1_000_000 + b"\nevenements: []\n"),
@@ -556,12 +556,7 @@ CASES: dict[str, Case] = {
         "docs/README.md: MkDocs publie un « README.md » comme la page d'accueil de son dossier "
         "(à la racine de docs/, celle du site) : renommez-le, par exemple « lisez-moi.md »",
     ),
-    "docs-nom-du-site-en-capitales": Case(
-        write("docs/Atom.xml.md", b"# Page\n"),
-        "docs/Atom.xml.md: « Atom.xml » est une adresse que le site produit lui-même "
-        "(/Atom.xml/) : une page de docs/ à cet endroit la remplacerait ou serait écrasée. "
-        "Choisissez un autre nom",
-    ),
+    "docs-nom-du-site-en-capitales": docs_page_named("Atom.xml.md", "Atom.xml"),
     "docs-adresse-du-site": Case(
         write("docs/pagefind/pagefind.js/index.md", b"# Page\n"),
         "docs/pagefind/pagefind.js/index.md: « pagefind » est une adresse que le site produit "
