@@ -149,6 +149,11 @@ def test_export_of_hostile_content_is_inert(
         f"---\ntitle: '</title>{SCRIPT}'\n---\n" + docs.read_text(encoding="utf-8"),
         encoding="utf-8",
     )
+    # a page titled by its heading, whose text holds « < », « & » and quotes (outside review:
+    # « > » was dropped from the exported title)
+    (project / "docs" / "contribuer" / "titre-code.md").write_text(
+        '# Titre `<code>` & "x"\n\nTexte.\n', encoding="utf-8"
+    )
     # the text of tags the sanitiser removes, written as Markdown the engine would read again
     letter = project / "territoires/hainaut-douaisis-cambresis/lettres/14.md"
     letter.write_text(letter.read_text(encoding="utf-8") + STRIPPED_MARKDOWN, encoding="utf-8")
@@ -160,6 +165,9 @@ def test_export_of_hostile_content_is_inert(
     alive = {name: found for name, soup in built.items() if (found := live_injections(str(soup)))}
     assert alive == {}
     assert _markdown_again(built["hainaut-douaisis-cambresis/lettres/14/index.html"]) == []
+    heading_title = built["contribuer/titre-code/index.html"].title
+    assert heading_title is not None
+    assert heading_title.get_text().startswith('Titre <code> & "x" - ')
     # Control: the HTML between headings loose (not in blocks), the engine reads the removed
     # tags' text as Markdown: a theme setting, a javascript: link, an outside image, a handler.
     monkeypatch.setattr(export, "_raw", lambda html: html)

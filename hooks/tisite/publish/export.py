@@ -32,7 +32,7 @@ from tisite.finish.csp import static_policy, theme_folders
 from tisite.generate.convert import page_address
 from tisite.generate.pagehtml import front_matter_text, top_headings
 from tisite.generate.sharing import SharedPage
-from tisite.generate.textutil import md_escape, plain
+from tisite.generate.textutil import md_escape
 from tisite.pipeline import prepare
 from tisite.publish.pagecache import PLACEHOLDER_TEMPLATE
 from tisite.publish.social import write_cached
@@ -40,6 +40,10 @@ from tisite.settings import engine_config, for_build
 
 MARK = ".export-territoires"  # written in every export: only such a folder is replaced
 DROPPED = ("hooks", "watch")  # the exported configuration runs no code of ours
+
+
+# the emphasis and code marks of a Markdown heading (its title in the theme: text)
+_MARKS = re.compile(r"[*_`]")
 
 
 def _split(content: str) -> tuple[str, str]:
@@ -202,7 +206,7 @@ def _write(
         og = build.share(SharedPage(rel, page_address(rel), title, own), site_url, docs)
         # the theme prints these raw: escaped as the hooks escape them (escape_page_meta)
         meta: dict[str, Any] = {k: json_value(v) for k, v in own.items()}
-        escape_page_meta(meta, plain(title))
+        escape_page_meta(meta, _MARKS.sub("", title))  # a heading's text: « < » is text
         meta.update(ti_og=og, ti_recherche=build.search_facets(rel))
         lastmod = build.modified(rel, source_docs)
         if lastmod:
