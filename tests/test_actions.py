@@ -6,13 +6,14 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from frictionless import Resource, Schema
 
-from conftest import ROOT, SECRET_ACTION, flat
+from conftest import ROOT, SECRET_ACTION, build_site, copy_project, flat
 from tisite.content.errors import ContentError
 from tisite.content.loader import load_site
 from tisite.generate import actionplan
@@ -252,3 +253,102 @@ def test_renamed_action_redirects(renamed_project: Path) -> None:
     assert (
         project / "site/hainaut-douaisis-cambresis/plan-action/communication-linkedin/index.html"
     ).is_file()
+
+
+FIGURES_ACTION = """---
+titre: Chiffres à vérifier
+resume: Une action aux montants en centimes.
+axe: attirer
+priorites: [foncier]
+objectif: attirer
+budget:
+  - financeur: Région
+    montant: 0.5
+    statut: acquis
+  - financeur: Département
+    montant: 1000.25
+    statut: prévisionnel
+  - financeur: Europe
+    montant: 40000
+    statut: refusé
+indicateurs:
+  - nom: Emplois
+    type: résultat
+    cible: 8
+    valeur: 1
+avancement:
+  - date: 2025-03-10
+    phase: Opération
+    statut: En cours
+  - date: 2024-11-05
+    phase: Idée
+    statut: En retard
+---
+Texte.
+"""
+REFUSED_ACTION = """---
+titre: Budget refusé
+resume: Une action dont le seul financement a été refusé.
+axe: attirer
+priorites: [foncier]
+objectif: attirer
+budget:
+  - financeur: Europe
+    montant: 40000
+    statut: refusé
+---
+Texte.
+"""
+
+
+@pytest.mark.lent
+def test_published_figures_agree_with_the_sources(tmp_path: Path) -> None:
+    """Outside audit of the published figures: the cents of a table are the same on every
+    line and in its totals (« 0,50 € … 1 000,75 € », not « 1 € » under « 0,50 € »); halves are
+    rounded up (an indicator at 1 of 8 is 13 %, not Python's 12 %; 1 000,75 € is 1 001 € in
+    projets-territoire.csv); a budget whose lines were all refused is 0 €, not « non
+    renseigné »; actions.json gives the acquired amount and the progress points in date order,
+    like the pages; territoires.csv writes the known budget with its cents, like actions.csv."""
+    project = copy_project(tmp_path / "projet")
+    folder = project / "territoires" / "grand-chatellerault" / "actions"
+    (folder / "chiffres.md").write_text(FIGURES_ACTION, encoding="utf-8")
+    (folder / "refus.md").write_text(REFUSED_ACTION, encoding="utf-8")
+    site = build_site(project)
+    page = BeautifulSoup(
+        (site / "grand-chatellerault/plan-action/chiffres/index.html").read_text("utf-8"),
+        "html.parser",
+    )
+    budget = page.find("caption", string=re.compile("Budget prévisionnel")).find_parent("table")
+    cells = [flat(td.get_text(strip=True)) for td in budget.select("td.ti-align-right")]
+    assert cells == ["0,50 €", "1 000,25 €", "40 000,00 €", "1 000,75 €", "0,50 €"]
+    assert "13 %" in flat(page.get_text())
+    refused = BeautifulSoup(
+        (site / "grand-chatellerault/plan-action/refus/index.html").read_text("utf-8"),
+        "html.parser",
+    )
+    totals = [flat(td.get_text(strip=True)) for td in refused.select("tfoot td.ti-align-right")]
+    assert totals == ["0 €", "0 €"]
+    plan = site / "grand-chatellerault" / "plan-action"
+    rows = {
+        r["id"]: r
+        for r in csv.DictReader(io.StringIO((plan / "actions.csv").read_text("utf-8-sig")))
+    }
+    assert (rows["chiffres"]["budget_total"], rows["chiffres"]["budget_acquis"]) == (
+        "1000.75",
+        "0.50",
+    )
+    assert (rows["refus"]["budget_total"], rows["refus"]["budget_acquis"]) == ("0.00", "0.00")
+    projets = list(
+        csv.DictReader(io.StringIO((plan / "projets-territoire.csv").read_text("utf-8-sig")))
+    )
+    assert "1001" in [p["budgetPrevisionnel"] for p in projets]
+    exported = {
+        a["id"]: a for a in json.loads((plan / "actions.json").read_text("utf-8"))["actions"]
+    }
+    assert exported["chiffres"]["budget_acquis"] == 0.5
+    assert [e["date"] for e in exported["chiffres"]["avancement"]] == ["2024-11-05", "2025-03-10"]
+    national = {
+        r["id"]: r
+        for r in csv.DictReader(io.StringIO((site / "territoires.csv").read_text("utf-8-sig")))
+    }
+    assert re.fullmatch(r"\d+\.\d\d", national["grand-chatellerault"]["budget_connu"])

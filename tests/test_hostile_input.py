@@ -444,7 +444,7 @@ CASES: dict[str, Case] = {
     "montant-1e308": Case(
         add_to_action("budget:\n  - financeur: Région\n    montant: 1e308\n    statut: acquis"),
         f"{A}:17: champ « budget[1].montant » : doit être inférieur ou égal à "
-        "1\u202f000\u202f000\u202f000\u202f000\u202f000 (reçu « 1e+308 »)",
+        "1\u202f000\u202f000\u202f000\u202f000 (reçu « 1e+308 »)",
     ),
     "indicateur-infini": Case(
         add_to_action("indicateurs:\n  - nom: Emplois\n    type: résultat\n    valeur: .inf"),
@@ -732,7 +732,7 @@ def test_values_at_the_limits_are_accepted(project: Path) -> None:
     """Negative control of the limits above: the largest accepted values build."""
     add_to_action(
         "calendrier:\n  debut: 1900\n  fin: 2100-12-31\n"
-        "budget:\n  - financeur: Région\n    montant: 1e15\n    statut: acquis\n"
+        "budget:\n  - financeur: Région\n    montant: 1e12\n    statut: acquis\n"
         "indicateurs:\n  - nom: Emplois\n    type: résultat\n    cible: 0\n    valeur: -3\n"
         "filieres: [Métallurgie, Chimie]"
     )(project)

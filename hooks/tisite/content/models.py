@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import groupby
@@ -80,19 +82,28 @@ class ActionItem:
         (the reuse of a territory's pages compares them pickled, see generate/reuse)."""
         return {k: v for k, v in self.__dict__.items() if k not in _DERIVED}
 
+    def _known_sum(self, kept: Callable[[str], bool]) -> float | int | None:
+        """The sum of the known amounts of the lines whose statut is ``kept``, to the cent (a
+        whole number of euros as an int); None when no line has a known amount (« non
+        renseigné »): lines all refused make 0 €, not an unknown budget."""
+        known = [b.montant for b in self.data.budget if b.montant is not None]
+        if not known:
+            return None
+        value = round(
+            math.fsum(
+                b.montant for b in self.data.budget if b.montant is not None and kept(b.statut)
+            ),
+            2,
+        )
+        return int(value) if value.is_integer() else value
+
     @cached_property
     def budget_total(self) -> float | None:
-        amounts = [
-            b.montant for b in self.data.budget if b.montant is not None and b.statut != "refusé"
-        ]
-        return round(sum(amounts), 2) if amounts else None
+        return self._known_sum(lambda statut: statut != "refusé")
 
     @cached_property
     def budget_acquis(self) -> float | None:
-        amounts = [
-            b.montant for b in self.data.budget if b.montant is not None and b.statut == "acquis"
-        ]
-        return round(sum(amounts), 2) if amounts else None
+        return self._known_sum(lambda statut: statut == "acquis")
 
     @cached_property
     def history(self) -> tuple[schema.Avancement, ...]:

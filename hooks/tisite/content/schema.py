@@ -732,7 +732,10 @@ PartialDate = Annotated[
 ]
 # Above 10^15 (a million billion euros), a figure is a typing mistake, not a budget.
 LARGEST = 1e15
-Amount = Annotated[float, Field(ge=0, le=LARGEST, allow_inf_nan=False)]
+# an amount in euros: a thousand billion at most (France 2030 is 54 billion), so that totals
+# of thousands of lines keep their cents (a float holds about 16 digits)
+LARGEST_AMOUNT = 1e12
+Amount = Annotated[float, Field(ge=0, le=LARGEST_AMOUNT, allow_inf_nan=False)]
 Measure = Annotated[float, Field(ge=-LARGEST, le=LARGEST, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=0, le=10**9)]
 

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import re
 import unicodedata
 import uuid
@@ -17,7 +18,7 @@ from typing import Any
 from tisite import urls
 from tisite.content import vocab
 from tisite.content.models import ActionItem, Territory, period_start
-from tisite.generate.textutil import long_date
+from tisite.generate.textutil import half_up, long_date
 from tisite.publish.publishing import markdown_text
 
 STATUS_ORDER = (*vocab.STATUTS, "Non renseigné")
@@ -79,10 +80,12 @@ def count_by_priority(actions: tuple[ActionItem, ...]) -> list[tuple[str, int]]:
     return [(label, counts[k]) for k, label in vocab.PRIORITES.items() if counts.get(k)]
 
 
-def budget_known(actions: tuple[ActionItem, ...]) -> tuple[float, int]:
-    """Total of known budgets and the number of actions whose budget is known."""
+def budget_known(actions: tuple[ActionItem, ...]) -> tuple[float | int, int]:
+    """Total of known budgets (to the cent; a whole number of euros as an int) and the number
+    of actions whose budget is known."""
     known = [a.budget_total for a in actions if a.budget_total is not None]
-    return round(sum(known), 2), len(known)
+    total = round(math.fsum(known), 2)
+    return int(total) if total.is_integer() else total, len(known)
 
 
 def porteurs(actions: tuple[ActionItem, ...]) -> list[str]:
@@ -232,6 +235,9 @@ def actions_json(territory: Territory, site_url: str | None, licence: dict[str, 
             statut=a.statut,
             phase=a.phase,
             budget_total=a.budget_total,
+            budget_acquis=a.budget_acquis,
+            # in date order, as the pages and donnees.json give them: the last is the latest
+            avancement=[entry.model_dump(mode="json") for entry in a.history],
             diagnostic=markdown_text(a.data.diagnostic),
             description=markdown_text(a.description),
         )
@@ -271,7 +277,9 @@ def projets_territoire_csv(
                 "updatedAt": _iso_datetime(max(updated, created)),
                 "nom": d.titre,
                 "description": d.resume,
-                "budgetPrevisionnel": "" if a.budget_total is None else str(round(a.budget_total)),
+                "budgetPrevisionnel": (
+                    "" if a.budget_total is None else str(half_up(a.budget_total))
+                ),
                 "dateDebutPrevisionnelle": start.isoformat() if start else "",
                 "phase": a.current.phase if a.current else "",
                 "phaseStatut": a.current.statut if a.current else "",

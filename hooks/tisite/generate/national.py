@@ -188,7 +188,7 @@ def territories_csv(site: SiteModel, site_url: str | None) -> str:
                 "communes": t.nb_communes,
                 "population": t.population,
                 "actions": len(t.actions),
-                "budget_connu": total if known else "",
+                "budget_connu": f"{total:.2f}" if known else "",  # as actions.csv writes it
                 "lettres": len(t.letters),
                 "derniere_lettre": latest.isoformat() if latest else "",
                 "url": urls.absolute(site_url, t.url),

@@ -231,6 +231,8 @@ def make_env() -> Environment:
         trim=textutil.trim,
         number=textutil.number,
         euros=textutil.euros,
+        has_cents=textutil.has_cents,
+        percent=textutil.percent,
         long_date=textutil.long_date,
         plain=textutil.plain,
         plural=textutil.plural,

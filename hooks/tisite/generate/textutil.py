@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import functools
 import html
 import re
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -112,12 +114,30 @@ def _date(value: dt.date, pattern: str) -> str:
     return format_date(value, pattern, locale=LOCALE)
 
 
-def euros(value: float | int | None) -> str:
+def euros(value: float | int | None, cents: bool = False) -> str:
+    """« 1 250 000 € », « 0,50 € »; ``cents``: with cents even for a whole number of euros
+    (a table where another amount has them: « 0,50 € + 0,50 € = 1,00 € »)."""
     if value is None:
         return "non renseigné"
-    if isinstance(value, float) and not value.is_integer():
+    if cents or (isinstance(value, float) and not value.is_integer()):
         return _decimal(value, "#,##0.00") + "\u00a0€"
     return number(value) + "\u00a0€"
+
+
+def has_cents(values: Iterable[float | int | None]) -> bool:
+    """Whether an amount of ``values`` has cents (see euros)."""
+    return any(isinstance(v, float) and not v.is_integer() for v in values)
+
+
+def half_up(value: float | int | decimal.Decimal) -> int:
+    """The nearest whole number, halves rounded up as French readers do (« 12,5 % » gives
+    13 %, where Python's round gives 12: halves to even)."""
+    return int(decimal.Decimal(str(value)).quantize(decimal.Decimal(1), decimal.ROUND_HALF_UP))
+
+
+def percent(part: float | int, whole: float | int) -> int:
+    """``part`` as a whole percentage of ``whole``, halves up."""
+    return half_up(decimal.Decimal(str(part)) * 100 / decimal.Decimal(str(whole)))
 
 
 def long_date(value: dt.date | str | None) -> str:
