@@ -736,6 +736,8 @@ LARGEST = 1e15
 # of thousands of lines keep their cents (a float holds about 16 digits)
 LARGEST_AMOUNT = 1e12
 Amount = Annotated[float, Field(ge=0, le=LARGEST_AMOUNT, allow_inf_nan=False)]
+# a sum of amounts (an action's total in the open data)
+Total = Annotated[float, Field(ge=0, le=LARGEST, allow_inf_nan=False)]
 Measure = Annotated[float, Field(ge=-LARGEST, le=LARGEST, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=0, le=10**9)]
 

@@ -142,8 +142,8 @@ class Action(Part):
     objectif: schema.Slug | None = None
     porteur: Short | None = None
     budget: list[BudgetLine] = Field(default_factory=list, max_length=MAX_SMALL)
-    budget_total: schema.Amount | None = None
-    budget_acquis: schema.Amount | None = None
+    budget_total: schema.Total | None = None
+    budget_acquis: schema.Total | None = None
     calendrier: Calendar = Field(default_factory=Calendar)
     avancement: list[Progress] = Field(default_factory=list, max_length=MAX_SMALL)
     epci: list[schema.Siren] = Field(default_factory=list, max_length=MAX_SMALL)
