@@ -286,6 +286,23 @@ avancement:
 ---
 Texte.
 """
+UNKNOWN_ACTION = """---
+titre: Budget inconnu
+resume: Une action dont seul le financement refusé a un montant.
+axe: attirer
+priorites: [foncier]
+objectif: attirer
+budget:
+  - financeur: Région
+    montant: 2000
+    statut: refusé
+  - financeur: Bpifrance
+    statut: acquis
+  - financeur: Banque des Territoires
+    statut: prévisionnel
+---
+Texte.
+"""
 REFUSED_ACTION = """---
 titre: Budget refusé
 resume: Une action dont le seul financement a été refusé.
@@ -313,6 +330,7 @@ def test_published_figures_agree_with_the_sources(tmp_path: Path) -> None:
     folder = project / "territoires" / "grand-chatellerault" / "actions"
     (folder / "chiffres.md").write_text(FIGURES_ACTION, encoding="utf-8")
     (folder / "refus.md").write_text(REFUSED_ACTION, encoding="utf-8")
+    (folder / "inconnu.md").write_text(UNKNOWN_ACTION, encoding="utf-8")
     site = build_site(project)
     page = BeautifulSoup(
         (site / "grand-chatellerault/plan-action/chiffres/index.html").read_text("utf-8"),
@@ -328,6 +346,13 @@ def test_published_figures_agree_with_the_sources(tmp_path: Path) -> None:
     )
     totals = [flat(td.get_text(strip=True)) for td in refused.select("tfoot td.ti-align-right")]
     assert totals == ["0 €", "0 €"]
+    # amounts unknown but for a refused line (second review: « 0 € » was shown): unknown
+    unknown = BeautifulSoup(
+        (site / "grand-chatellerault/plan-action/inconnu/index.html").read_text("utf-8"),
+        "html.parser",
+    )
+    totals = [flat(td.get_text(strip=True)) for td in unknown.select("tfoot td.ti-align-right")]
+    assert totals == ["non renseigné", "non renseigné"]
     plan = site / "grand-chatellerault" / "plan-action"
     rows = {
         r["id"]: r
@@ -338,6 +363,7 @@ def test_published_figures_agree_with_the_sources(tmp_path: Path) -> None:
         "0.50",
     )
     assert (rows["refus"]["budget_total"], rows["refus"]["budget_acquis"]) == ("0.00", "0.00")
+    assert (rows["inconnu"]["budget_total"], rows["inconnu"]["budget_acquis"]) == ("", "")
     projets = list(
         csv.DictReader(io.StringIO((plan / "projets-territoire.csv").read_text("utf-8-sig")))
     )
@@ -352,3 +378,15 @@ def test_published_figures_agree_with_the_sources(tmp_path: Path) -> None:
         for r in csv.DictReader(io.StringIO((site / "territoires.csv").read_text("utf-8-sig")))
     }
     assert re.fullmatch(r"\d+\.\d\d", national["grand-chatellerault"]["budget_connu"])
+
+
+def test_numbers_are_rounded_halves_up() -> None:
+    """French readers round halves up; Python's round and Babel round them to even (second
+    review: a share of 12,345 % shown 12,34 %)."""
+    from tisite.generate import textutil
+
+    assert textutil.number(12.345) == "12,35"
+    assert textutil.euros(0.125) == "0,13\u00a0€"
+    assert textutil.percent(1, 8) == 13 and textutil.percent(5, 1000) == 1
+    assert textutil.half_up(1000.5) == 1001
+    assert textutil.cents_sum([0.1, 0.2]) == 0.3 and textutil.cents_sum([0.5, 0.5]) == 1

@@ -446,6 +446,13 @@ CASES: dict[str, Case] = {
         f"{A}:17: champ « budget[1].montant » : doit être inférieur ou égal à "
         "1\u202f000\u202f000\u202f000\u202f000 (reçu « 1e+308 »)",
     ),
+    "montant-plus-fin-que-le-centime": Case(
+        add_to_action(
+            "budget:\n  - financeur: Région\n    montant: 10833.3333\n    statut: acquis"
+        ),
+        f"{A}:17: champ « budget[1].montant » : un montant s'écrit au centime près : deux "
+        "décimales au plus (reçu « 10833.3333 »)",
+    ),
     "indicateur-infini": Case(
         add_to_action("indicateurs:\n  - nom: Emplois\n    type: résultat\n    valeur: .inf"),
         f"{A}:18: champ « indicateurs[1].valeur » : doit être un nombre fini (reçu « inf »)",

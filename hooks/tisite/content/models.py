@@ -84,17 +84,16 @@ class ActionItem:
 
     def _known_sum(self, kept: Callable[[str], bool]) -> float | int | None:
         """The sum of the known amounts of the lines whose statut is ``kept``, to the cent (a
-        whole number of euros as an int); None when no line has a known amount (« non
-        renseigné »): lines all refused make 0 €, not an unknown budget."""
-        known = [b.montant for b in self.data.budget if b.montant is not None]
-        if not known:
-            return None
-        value = round(
-            math.fsum(
-                b.montant for b in self.data.budget if b.montant is not None and kept(b.statut)
-            ),
-            2,
-        )
+        whole number of euros as an int). None (« non renseigné ») when such lines exist but
+        none has an amount. No such line: 0 when the budget's other amounts are known (lines
+        all refused, or none acquired yet), else None."""
+        lines = [b for b in self.data.budget if kept(b.statut)]
+        amounts = [b.montant for b in lines if b.montant is not None]
+        if not amounts:
+            if lines or all(b.montant is None for b in self.data.budget):
+                return None
+            return 0
+        value = round(math.fsum(amounts), 2)  # as textutil.cents_sum (content does not import it)
         return int(value) if value.is_integer() else value
 
     @cached_property

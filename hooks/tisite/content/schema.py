@@ -732,10 +732,28 @@ PartialDate = Annotated[
 ]
 # Above 10^15 (a million billion euros), a figure is a typing mistake, not a budget.
 LARGEST = 1e15
-# an amount in euros: a thousand billion at most (France 2030 is 54 billion), so that totals
-# of thousands of lines keep their cents (a float holds about 16 digits)
+# the longest list of a file that the open data publishes whole (publish/bundle: MAX_SMALL)
+MAX_LIST = 200
+# an amount in euros: a thousand billion at most (France 2030 is 54 billion); a float holds
+# about 16 digits: totals keep their cents up to about 10^13 €
 LARGEST_AMOUNT = 1e12
-Amount = Annotated[float, Field(ge=0, le=LARGEST_AMOUNT, allow_inf_nan=False)]
+
+
+def _to_the_cent(value: float) -> float:
+    """An amount in euros has two decimals at most: lines of 10 833,3333 € showed 10 833,33 €
+    each and a total that was not their sum. « 15.000 » (three decimals: thousands written
+    with a dot) is explained by its own rule (validation)."""
+    shown = repr(value)
+    if round(value, 2) != value and not re.fullmatch(r"\d{1,3}(\.\d{3})+", shown):
+        raise ValueError(
+            f"un montant s'écrit au centime près : deux décimales au plus (reçu « {shown} »)"
+        )
+    return value
+
+
+Amount = Annotated[
+    float, Field(ge=0, le=LARGEST_AMOUNT, allow_inf_nan=False), AfterValidator(_to_the_cent)
+]
 # a sum of amounts (an action's total in the open data)
 Total = Annotated[float, Field(ge=0, le=LARGEST, allow_inf_nan=False)]
 Measure = Annotated[float, Field(ge=-LARGEST, le=LARGEST, allow_inf_nan=False)]
@@ -1212,11 +1230,15 @@ class Territoire(Strict):
         None, description="Instance ou décision de l'identification."
     )
     labels: list[Label] = Field(default_factory=list)
-    epci: list[Epci] = Field(min_length=1, description="Intercommunalités membres, par SIREN.")
+    epci: list[Epci] = Field(
+        min_length=1, max_length=MAX_LIST, description="Intercommunalités membres, par SIREN."
+    )
     declarations: Declarations = Field(default_factory=Declarations)
     emploi_industriel: EmploiIndustriel | None = None
-    filieres: list[Text] = Field(default_factory=list, description="Filières industrielles.")
-    entreprises: list[Entreprise] = Field(default_factory=list)
+    filieres: list[Text] = Field(
+        default_factory=list, max_length=MAX_LIST, description="Filières industrielles."
+    )
+    entreprises: list[Entreprise] = Field(default_factory=list, max_length=MAX_LIST)
     entreprises_source: Text | None = None
     chiffres_cles: list[ChiffreCle] = Field(default_factory=list)
     contact: Contact | None = Field(None, description="Contact générique du territoire.")
@@ -1254,13 +1276,13 @@ class Objectif(Strict):
         default_factory=list,
         description="Priorités nationales 2023-2027 : " + ", ".join(vocab.PRIORITES),
     )
-    sous_objectifs: list[SousObjectif] = Field(default_factory=list)
+    sous_objectifs: list[SousObjectif] = Field(default_factory=list, max_length=MAX_LIST)
 
 
 class Priorites(Strict):
     ambition: MarkdownText | None = Field(None, description="Ambition générale (Markdown).")
     source: Text | None = None
-    objectifs: list[Objectif] = Field(min_length=1)
+    objectifs: list[Objectif] = Field(min_length=1, max_length=MAX_LIST)
 
     @field_validator("objectifs")
     @classmethod
@@ -1445,9 +1467,11 @@ class Action(Strict):
     diagnostic: MarkdownText | None = Field(
         None, description="Diagnostic de la situation (Markdown)."
     )
-    objectifs: list[Text] = Field(default_factory=list, description="Objectifs de l'action.")
+    objectifs: list[Text] = Field(
+        default_factory=list, max_length=MAX_LIST, description="Objectifs de l'action."
+    )
     budget: list[LigneBudget] = Field(
-        default_factory=list, description="Financement par partenaire."
+        max_length=MAX_LIST, default_factory=list, description="Financement par partenaire."
     )
     depenses: list[Depense] = Field(default_factory=list, description="Dépenses prévues.")
     budget_source: Text | None = None
@@ -1459,13 +1483,15 @@ class Action(Strict):
     ] = Field(default_factory=list, description="Nature du soutien demandé.")
     calendrier: Calendrier = Field(default_factory=Calendrier)
     avancement: list[Avancement] = Field(
-        default_factory=list, description="Points d'avancement datés."
+        max_length=MAX_LIST, default_factory=list, description="Points d'avancement datés."
     )
     indicateurs: list[Indicateur] = Field(default_factory=list)
     epci: list[Siren] = Field(
-        default_factory=list, description="SIREN des EPCI concernés ; vide : tout le territoire."
+        max_length=MAX_LIST,
+        default_factory=list,
+        description="SIREN des EPCI concernés ; vide : tout le territoire.",
     )
-    filieres: list[Item] = Field(default_factory=list)
+    filieres: list[Item] = Field(default_factory=list, max_length=MAX_LIST)
     actions_liees: list[Slug] = Field(default_factory=list)
 
 

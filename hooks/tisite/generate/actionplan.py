@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import json
-import math
 import re
 import unicodedata
 import uuid
@@ -18,7 +17,7 @@ from typing import Any
 from tisite import urls
 from tisite.content import vocab
 from tisite.content.models import ActionItem, Territory, period_start
-from tisite.generate.textutil import half_up, long_date
+from tisite.generate.textutil import cents_sum, half_up, long_date
 from tisite.publish.publishing import markdown_text
 
 STATUS_ORDER = (*vocab.STATUTS, "Non renseigné")
@@ -58,12 +57,13 @@ def status_counts(actions: tuple[ActionItem, ...]) -> list[tuple[str, int]]:
 
 
 def budget_by_partner(actions: tuple[ActionItem, ...]) -> list[tuple[str, float]]:
-    totals: dict[str, float] = defaultdict(float)
+    amounts: dict[str, list[float]] = defaultdict(list)
     for action in actions:
         for line in action.data.budget:
             if line.montant is not None and line.statut != "refusé":
-                totals[line.financeur] += line.montant
-    return sorted(((k, round(v, 2)) for k, v in totals.items()), key=lambda kv: (-kv[1], kv[0]))
+                amounts[line.financeur].append(line.montant)
+    totals = ((k, cents_sum(v)) for k, v in amounts.items())
+    return sorted(totals, key=lambda kv: (-kv[1], kv[0]))
 
 
 def budget_by_axis(actions: tuple[ActionItem, ...]) -> list[tuple[str, float]]:
@@ -71,7 +71,7 @@ def budget_by_axis(actions: tuple[ActionItem, ...]) -> list[tuple[str, float]]:
     for label, group in by_axis(actions):
         amounts = [a.budget_total for a in group if a.budget_total is not None]
         if amounts:
-            out.append((label, round(sum(amounts), 2)))
+            out.append((label, cents_sum(amounts)))
     return out
 
 
@@ -84,8 +84,7 @@ def budget_known(actions: tuple[ActionItem, ...]) -> tuple[float | int, int]:
     """Total of known budgets (to the cent; a whole number of euros as an int) and the number
     of actions whose budget is known."""
     known = [a.budget_total for a in actions if a.budget_total is not None]
-    total = round(math.fsum(known), 2)
-    return int(total) if total.is_integer() else total, len(known)
+    return cents_sum(known), len(known)
 
 
 def porteurs(actions: tuple[ActionItem, ...]) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 from tisite import memo, urls
 from tisite.content import vocab
 from tisite.content.models import ActionItem, SiteModel, Territory
-from tisite.generate import actionplan
+from tisite.generate import actionplan, textutil
 
 OTHERS = "Autres financeurs"
 
@@ -45,7 +45,7 @@ def budget_by_partner(site: SiteModel, top: int = 12) -> list[tuple[str, float]]
     if len(totals) <= top + 1:
         return totals
     head, tail = totals[:top], totals[top:]
-    return [*head, (f"{OTHERS} ({len(tail)})", round(sum(v for _, v in tail), 2))]
+    return [*head, (f"{OTHERS} ({len(tail)})", textutil.cents_sum(v for _, v in tail))]
 
 
 TOTAL_ROW = "Total (chaque territoire une fois)"

@@ -209,6 +209,14 @@ def _meta_text(value: object, limit: int | None = None) -> Markup:
     return Markup(json.dumps(text, ensure_ascii=False))
 
 
+def _chart_format(items: list[tuple[str, float]], fmt: str) -> Callable[[Any], str]:
+    """How a chart writes its values: numbers, or euros with the cents of one for all."""
+    if fmt != "euros":
+        return textutil.number
+    cents = textutil.has_cents(value for _, value in items)
+    return lambda value: textutil.euros(value, cents)
+
+
 def make_env() -> Environment:
     """The page templates' environment: HTML with every value escaped (autoescape), contributor
     Markdown converted by the ``markdown`` filter, headings by ``titre``."""
@@ -250,9 +258,7 @@ def make_env() -> Environment:
         suggested_post=sharing.suggested_post,
         AXES=vocab.AXES,
         PRIORITES=vocab.PRIORITES,
-        chart=lambda items, title, fmt: Markup(
-            bar_chart(items, title, textutil.euros if fmt == "euros" else textutil.number)
-        ),
+        chart=lambda items, title, fmt: Markup(bar_chart(items, title, _chart_format(items, fmt))),
         map_attribution=map_attribution,
         national_links=lambda rows: Markup(national_links(rows)),
         # links between pages, from the address table (``ici``: the page being rendered)

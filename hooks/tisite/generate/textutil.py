@@ -6,6 +6,7 @@ import datetime as dt
 import decimal
 import functools
 import html
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -106,7 +107,12 @@ def number(value: float | int | None, digits: int = 2) -> str:
 # thousands of calls with few distinct values: both formatters remember their results.
 @functools.lru_cache(maxsize=8192, typed=True)
 def _decimal(value: float | int, pattern: str) -> str:
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    # rounded here, halves up (« 12,345 % » is 12,35 %): Babel rounds halves to even
+    places = len(pattern.partition(".")[2])
+    exact = decimal.Decimal(str(value)).quantize(
+        decimal.Decimal(1).scaleb(-places), decimal.ROUND_HALF_UP
+    )
+    return format_decimal(exact, format=pattern, locale=LOCALE)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -122,6 +128,12 @@ def euros(value: float | int | None, cents: bool = False) -> str:
     if cents or (isinstance(value, float) and not value.is_integer()):
         return _decimal(value, "#,##0.00") + "\u00a0€"
     return number(value) + "\u00a0€"
+
+
+def cents_sum(values: Iterable[float | int]) -> float | int:
+    """A sum of amounts in euros, exact to the cent (math.fsum), a whole number as an int."""
+    total = round(math.fsum(values), 2)
+    return int(total) if total.is_integer() else total
 
 
 def has_cents(values: Iterable[float | int | None]) -> bool:

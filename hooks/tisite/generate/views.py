@@ -50,9 +50,9 @@ def _actions_figure(count: int) -> Figure:
     return Figure(textutil.number(count), textutil.agree(count, "fiche action", "fiches actions"))
 
 
-def _budget_text(actions: tuple[ActionItem, ...]) -> str:
+def _budget_text(actions: tuple[ActionItem, ...], cents: bool = False) -> str:
     total, known = actionplan.budget_known(actions)
-    return textutil.euros(total) if known else "non renseigné"
+    return textutil.euros(total, cents) if known else "non renseigné"
 
 
 # --- a territory's action plan --------------------------------------------------------------
@@ -237,6 +237,10 @@ def dashboard(site: SiteModel) -> DashboardView:
     count = len(site.territories)
     letters = sum(len(t.letters) for t in site.territories)
     statuses, matrix = national.priority_status_matrix(site)
+    region_rows = national.region_rows(site)
+    # one column of amounts: the cents of one are the cents of all (textutil.euros)
+    region_cents = textutil.has_cents(r["budget_connu"] for r in region_rows)
+    cents = textutil.has_cents(actionplan.budget_known(t.actions)[0] for t in site.territories)
     return DashboardView(
         description=(
             "Actions par priorité et par statut, financements par partenaire et chiffres par "
@@ -267,13 +271,15 @@ def dashboard(site: SiteModel) -> DashboardView:
                 r["region"],
                 r["territoires"],
                 r["actions"],
-                textutil.euros(r["budget_connu"]) if r["actions_budget_connu"] else "non renseigné",
+                textutil.euros(r["budget_connu"], region_cents)
+                if r["actions_budget_connu"]
+                else "non renseigné",
                 r["lettres"],
             )
-            for r in national.region_rows(site)
+            for r in region_rows
         ),
         rows=tuple(
-            TerritoryRow(t, _budget_text(t.actions), t.letters[0] if t.letters else None)
+            TerritoryRow(t, _budget_text(t.actions, cents), t.letters[0] if t.letters else None)
             for t in textutil.french_sorted(site.territories, "nom")
         ),
     )
@@ -418,7 +424,7 @@ def chef_funding_total(t: Territory) -> float | None:
     chef = t.gouvernance.chef_de_projet
     if chef is None or not chef.financement:
         return None
-    return sum(f.montant for f in chef.financement)
+    return textutil.cents_sum(f.montant for f in chef.financement)
 
 
 def letters_by_year(t: Territory) -> tuple[tuple[int, tuple[Letter, ...]], ...]:

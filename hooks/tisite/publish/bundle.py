@@ -35,7 +35,7 @@ PACKAGE = "territoires-industrie-site"
 MAX_ACTIONS = 1000
 MAX_LETTERS = 1000
 MAX_AGENDA = 2000
-MAX_SMALL = 200  # objectives, EPCIs, budget lines, progress entries…
+MAX_SMALL = schema.MAX_LIST  # objectives, EPCIs, budget lines, progress entries…
 
 Short = Annotated[schema.Text, Field(max_length=300)]
 Title = Annotated[schema.Text, Field(max_length=300)]
