@@ -111,7 +111,7 @@ def test_values_the_views_compute_from_stay_text(hostile_site: Path) -> None:
 
     governance = text_of(f"{GC}/gouvernance/index.html")
     assert YAML_PAYLOADS["gestionnaire-evenement"] in governance
-    assert "1 000 000 000 000 €" in governance  # 999 999 999 999,99 € + 0,01 €
+    assert "1 000 000 000 000,00 €" in governance  # 999 999 999 999,99 € + 0,01 €: its cents
     assert YAML_PAYLOADS["sortie-d-attribut"] + " Recruter" in text_of(f"{GC}/priorites/index.html")
     assert YAML_PAYLOADS["balise-script"] in text_of(f"{GC}/index.html")
     assert "99,99 %" in text_of(f"{GC}/index.html")
