@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,6 +14,7 @@ from tisite import urls
 from tisite.content import schema
 from tisite.content.errors import Problem
 from tisite.content.reference import EpciRef
+from tisite.generate.textutil import cents_sum
 
 
 @dataclass(frozen=True)
@@ -93,8 +93,7 @@ class ActionItem:
             if lines or all(b.montant is None for b in self.data.budget):
                 return None
             return 0
-        value = round(math.fsum(amounts), 2)  # as textutil.cents_sum (content does not import it)
-        return int(value) if value.is_integer() else value
+        return cents_sum(amounts)
 
     @cached_property
     def budget_total(self) -> float | None:

@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from tisite.content import vocab
+from tisite.generate.textutil import day_of
 
 # French labels of the YAML keys: the JSON Schema's « title » (shown by code editors) and the
 # web editor's field labels. A key missing here is labelled from its name (« date_limite » →
@@ -1589,17 +1590,13 @@ class Evenement(Strict):
         if isinstance(start, dt.datetime) and isinstance(value, dt.datetime):
             before = value < start
         else:  # a day on one side: the days are compared
-            before = _day_of(value) < _day_of(start)
+            before = day_of(value) < day_of(start)
         if before:
             raise ValueError(
                 f"la fin ({_shown_moment(value)}) précède le début ({_shown_moment(start)}) : "
                 "vérifiez les dates et les heures"
             )
         return value
-
-
-def _day_of(moment: dt.date | dt.datetime) -> dt.date:
-    return moment.date() if isinstance(moment, dt.datetime) else moment
 
 
 def _shown_moment(moment: dt.date | dt.datetime) -> str:

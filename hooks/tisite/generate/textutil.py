@@ -199,7 +199,8 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 Moment = dt.date | dt.datetime
 
 
-def _day(moment: Moment) -> dt.date:
+def day_of(moment: Moment) -> dt.date:
+    """The day of a date, or of a date and time."""
     return moment.date() if isinstance(moment, dt.datetime) else moment
 
 
@@ -209,20 +210,20 @@ def _hour(moment: dt.datetime) -> str:
 
 def _when_pieces(value: Moment, end: Moment | None) -> list[tuple[str, Moment | None]]:
     """The words of ``when``, each with the moment it names (None: a joining word)."""
-    start = long_date(_day(value))
+    start = long_date(day_of(value))
     first = f"{start} à {_hour(value)}" if isinstance(value, dt.datetime) else start
     if (
         end is None
         or end == value
-        or (_day(end) == _day(value) and not isinstance(end, dt.datetime))
+        or (day_of(end) == day_of(value) and not isinstance(end, dt.datetime))
     ):
         return [(first, value)]
-    if _day(end) == _day(value):  # one day, until an hour
+    if day_of(end) == day_of(value):  # one day, until an hour
         assert isinstance(end, dt.datetime)
         if isinstance(value, dt.datetime):
             return [(f"{start} de {_hour(value)}", value), (" à ", None), (_hour(end), end)]
         return [(start, value), (" jusqu'à ", None), (_hour(end), end)]
-    last = long_date(_day(end))
+    last = long_date(day_of(end))
     if isinstance(end, dt.datetime):
         last += f" à {_hour(end)}"
     return [("du ", None), (first, value), (" au ", None), (last, end)]

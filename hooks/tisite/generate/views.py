@@ -50,8 +50,9 @@ def _actions_figure(count: int) -> Figure:
     return Figure(textutil.number(count), textutil.agree(count, "fiche action", "fiches actions"))
 
 
-def _budget_text(actions: tuple[ActionItem, ...], cents: bool = False) -> str:
-    total, known = actionplan.budget_known(actions)
+def _budget_text(budget: tuple[float | int, int], cents: bool = False) -> str:
+    """A known budget (actionplan.budget_known) in euros, or « non renseigné »."""
+    total, known = budget
     return textutil.euros(total, cents) if known else "non renseigné"
 
 
@@ -240,7 +241,8 @@ def dashboard(site: SiteModel) -> DashboardView:
     region_rows = national.region_rows(site)
     # one column of amounts: the cents of one are the cents of all (textutil.euros)
     region_cents = textutil.has_cents(r["budget_connu"] for r in region_rows)
-    cents = textutil.has_cents(actionplan.budget_known(t.actions)[0] for t in site.territories)
+    budgets = {t.slug: actionplan.budget_known(t.actions) for t in site.territories}
+    cents = textutil.has_cents(total for total, _ in budgets.values())
     return DashboardView(
         description=(
             "Actions par priorité et par statut, financements par partenaire et chiffres par "
@@ -271,15 +273,15 @@ def dashboard(site: SiteModel) -> DashboardView:
                 r["region"],
                 r["territoires"],
                 r["actions"],
-                textutil.euros(r["budget_connu"], region_cents)
-                if r["actions_budget_connu"]
-                else "non renseigné",
+                _budget_text((r["budget_connu"], r["actions_budget_connu"]), region_cents),
                 r["lettres"],
             )
             for r in region_rows
         ),
         rows=tuple(
-            TerritoryRow(t, _budget_text(t.actions, cents), t.letters[0] if t.letters else None)
+            TerritoryRow(
+                t, _budget_text(budgets[t.slug], cents), t.letters[0] if t.letters else None
+            )
             for t in textutil.french_sorted(site.territories, "nom")
         ),
     )

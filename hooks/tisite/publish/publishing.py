@@ -28,7 +28,7 @@ from tisite.content.remote import MAX_HTML_DEPTH, TOO_DEEP_HTML
 from tisite.finish.csp import static_page
 from tisite.finish.sanitize import deepest_nesting, same_site
 from tisite.finish.typography import french_html, french_text
-from tisite.generate.textutil import long_date, one_line, when
+from tisite.generate.textutil import day_of, long_date, one_line, when
 from tisite.memo import Recent
 from tisite.publish.diskcache import memo
 
@@ -177,10 +177,6 @@ def agenda_ics(
     return str(memo(directory, material, lambda: _agenda_ics(t, site_url, stamp)))
 
 
-def _day_of(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
 def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
     """The calendar's texts are typeset in French, like the pages."""
     cal = Calendar()
@@ -192,7 +188,7 @@ def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
     cal.add("x-wr-timezone", "Europe/Paris")
     # The time zone of the events, described in the file (RFC 5545: clients must not guess it);
     # always present, so that a calendar without event still holds a component.
-    days = [_day_of(e.start) for e in t.agenda] + [stamp.date()]
+    days = [day_of(e.start) for e in t.agenda] + [stamp.date()]
     zone = Timezone.from_tzid(
         "Europe/Paris",
         first_date=dt.date(min(days).year - 1, 1, 1),
