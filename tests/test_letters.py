@@ -895,3 +895,29 @@ def test_an_image_with_a_broken_checksum_is_refused_by_check_without_a_traceback
     assert (
         images.problem(path) == "« abime.png » n'est pas une image lisible (JPEG, PNG, WebP ou GIF)"
     )
+
+
+def test_the_tools_tag_put_back_into_the_email_is_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tool's unsubscribe tag goes into envoi.html after the rest is made inert for the tool
+    (tool_inert), by replacing a placeholder: escaped there as Jinja's autoescape escaped it
+    before. A hostile tag (the schema refuses quotes and « < »; here it is forced past it)
+    stays the link's address. Control: put back as it is, it opens an attribute of its own."""
+    hostile = 'x" onmouseover="alert(1)'
+    site_model = load_site(copy_project(tmp_path / "projet"))
+    territory = next(t for t in site_model.territories if t.slug == HDC)
+    letter = next(x for x in territory.letters if x.numero == 14)
+    diffusion = territory.info.diffusion
+    assert diffusion is not None
+    monkeypatch.setattr(type(diffusion), "unsubscribe_tag", property(lambda self: hostile))
+
+    def sent() -> BeautifulSoup:
+        documents = publishing._render_email(territory, letter, site_model.settings, SITE_URL)
+        return BeautifulSoup(documents[2], "html.parser")
+
+    link = sent().find("a", string="Se désinscrire")
+    assert link["href"] == hostile and "onmouseover" not in link.attrs
+    monkeypatch.setattr(publishing, "escape", lambda value: value)
+    link = sent().find("a", string="Se désinscrire")
+    assert "onmouseover" in link.attrs
