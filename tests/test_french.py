@@ -105,6 +105,41 @@ def test_every_number_problem_of_a_file_at_once_and_units_explained(project: Pat
     assert "(reçu « 15 000 € ») : écrivez 15000" in result.stderr
 
 
+def test_a_number_yaml_reads_otherwise_than_written_is_refused(project: Path) -> None:
+    """« 0017 » read as 17 (its zeros lost), « 0x1F » as 31, « 1_000 » as 1000: a code meant as
+    text, or a typing mistake, refused with the way to write it rather than published changed.
+    Control: the same values quoted, or a plain number, pass."""
+    path = project / ACTION
+    original = path.read_text("utf-8")
+    cases = {
+        "montant: 09865": ("budget[1].montant", "« 09865 » se lit comme le nombre 9865"),
+        "montant: 9_865": ("budget[1].montant", "« 9_865 » se lit comme le nombre 9865"),
+        "objectif: 0x1F": ("objectif", "« 0x1F » se lit comme le nombre 31"),
+    }
+    text = original.replace("montant: 9865", "montant: 09865", 1)
+    text = text.replace("objectif: filieres", "objectif: 0x1F", 1)
+    path.write_text(text, "utf-8")
+    result = ti_inprocess("check", "--rapide", cwd=project)
+    assert result.returncode == 1
+    for field, message in cases.values():
+        if "9_865" in message:
+            continue
+        assert f"champ « {field} » : {message} : pour un texte" in result.stderr, result.stderr
+    assert 'mettez-le entre guillemets ("0x1F")' in result.stderr
+    path.write_text(original.replace("montant: 9865", "montant: 9_865", 1), "utf-8")
+    result = ti_inprocess("check", "--rapide", cwd=project)
+    assert result.returncode == 1 and cases["montant: 9_865"][1] in result.stderr
+    # control: written plainly, or quoted where text is expected, the same values pass the check
+    # as far as their own rules go (« 0x1F » is then an unknown objective, named as such)
+    text = original.replace("objectif: filieres", 'objectif: "0x1F"', 1)
+    path.write_text(text, "utf-8")
+    result = ti_inprocess("check", "--rapide", cwd=project)
+    assert "se lit comme le nombre" not in result.stderr
+    assert "0x1F" in result.stderr  # not an objective of the territory: its own message
+    path.write_text(original, "utf-8")
+    assert ti_inprocess("check", "--rapide", cwd=project).returncode == 0
+
+
 @pytest.mark.lent
 def test_the_new_letter_template_is_valid_with_its_examples_uncommented(project: Path) -> None:
     created = ti_inprocess("nouvelle-lettre", HDC, "--date", "2026-01-15", cwd=project)

@@ -16,7 +16,7 @@ from pydantic_core import ErrorDetails
 
 from tisite.content.errors import Problem
 from tisite.content.schema import date_advice, invisible_character
-from tisite.content.yamlio import DottedThousands, Source, read_markdown
+from tisite.content.yamlio import DottedThousands, OddFloat, OddInt, Source, read_markdown
 from tisite.generate.textutil import number, plural
 
 M = TypeVar("M", bound=BaseModel)
@@ -35,17 +35,10 @@ def validate(model: type[M], source: Source, problems: list[Problem]) -> M | Non
             )
         )
         return None
-    dotted = list(_dotted_thousands(data, ()))
+    dotted = list(_read_otherwise(data, ()))
     for loc, value in dotted:
         problems.append(
-            Problem(
-                source.rel,
-                source.line_of(loc),
-                format_loc(loc) or None,
-                f"« {value.text} » se lit {number(float(value))} (le point sépare les décimales) : "
-                f"pour {value.text.replace('.', ' ')}, écrivez {value.text.replace('.', '')}, "
-                "sans séparateur de milliers",
-            )
+            Problem(source.rel, source.line_of(loc), format_loc(loc) or None, _otherwise(value))
         )
     try:
         valid = model.model_validate(data)
@@ -56,16 +49,34 @@ def validate(model: type[M], source: Source, problems: list[Problem]) -> M | Non
     return None if dotted else valid  # every problem of the file is listed at once
 
 
-def _dotted_thousands(node: Any, loc: tuple[str | int, ...]) -> Any:
-    """(location, value) of every number written like « 15.000 » (see yamlio)."""
-    if isinstance(node, DottedThousands):
+def _read_otherwise(node: Any, loc: tuple[str | int, ...]) -> Any:
+    """(location, value) of every number YAML reads otherwise than written: « 15.000 »,
+    « 0017 », « 0x1F », « 1_000 » (see yamlio)."""
+    if isinstance(node, (DottedThousands, OddInt, OddFloat)):
         yield loc, node
     elif isinstance(node, dict):
         for key, value in node.items():
-            yield from _dotted_thousands(value, (*loc, str(key)))
+            yield from _read_otherwise(value, (*loc, str(key)))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _dotted_thousands(value, (*loc, index))
+            yield from _read_otherwise(value, (*loc, index))
+
+
+def _otherwise(value: DottedThousands | OddInt | OddFloat) -> str:
+    """What a number YAML reads otherwise than written becomes, and how to write it."""
+    text = value.text
+    if isinstance(value, DottedThousands):
+        return (
+            f"« {text} » se lit {number(float(value))} (le point sépare les décimales) : "
+            f"pour {text.replace('.', ' ')}, écrivez {text.replace('.', '')}, "
+            "sans séparateur de milliers"
+        )
+    read = number(float(value)) if isinstance(value, OddFloat) else str(int(value))
+    return (
+        f"« {text} » se lit comme le nombre {read} : pour un texte (un code, un identifiant), "
+        f'mettez-le entre guillemets ("{text}") ; pour un nombre, écrivez-le en chiffres, '
+        "sans zéro devant ni séparateur"
+    )
 
 
 def read_published(

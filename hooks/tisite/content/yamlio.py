@@ -77,14 +77,42 @@ class DottedThousands(float):
 _DOTTED_THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(?:\.[0-9]{3})+$")
 
 
-def _float(default: Any) -> Any:
-    def construct(self: Any, node: Any) -> Any:
-        value = default(self, node)
-        if isinstance(node.value, str) and _DOTTED_THOUSANDS.match(node.value.strip()):
-            marked = DottedThousands(value)
-            marked.text = node.value.strip()
-            return marked
+class OddInt(int):
+    """A YAML integer not written as plain decimal digits: « 0017 » (read 17: the zeros are
+    lost), « 0x1F » (31), « 0o17 » (15), « 0b101 » (5), « 1_000 » (1000). An identifier or a
+    code meant as text, or a typing mistake: kept apart so that validation refuses it with the
+    way to write it (see validation.validate) rather than publish a changed value."""
+
+    text: str = ""
+
+
+class OddFloat(float):
+    """The same for a decimal number: « 0015.5 », « 1_000.5 »."""
+
+    text: str = ""
+
+
+# leading zeros before a digit, a base prefix, or an underscore between digits
+_ODD_NUMBER = re.compile(r"^[+-]?(?:0[0-9_]|0[xXoObB]|[0-9.]*_)")
+
+
+def _marked(value: Any, node: Any) -> Any:
+    text = node.value.strip() if isinstance(node.value, str) else ""
+    kind: type[Any] | None = None
+    if isinstance(value, float) and _DOTTED_THOUSANDS.match(text):
+        kind = DottedThousands
+    elif _ODD_NUMBER.match(text) and not isinstance(value, bool):
+        kind = OddFloat if isinstance(value, float) else OddInt
+    if kind is None:
         return value
+    marked = kind(value)
+    marked.text = text
+    return marked
+
+
+def _number(default: Any) -> Any:
+    def construct(self: Any, node: Any) -> Any:
+        return _marked(default(self, node), node)
 
     return construct
 
@@ -94,10 +122,16 @@ class _SafeConstructor(SafeConstructor):
 
 
 _SafeConstructor.add_constructor(
-    "tag:yaml.org,2002:float", _float(SafeConstructor.construct_yaml_float)
+    "tag:yaml.org,2002:float", _number(SafeConstructor.construct_yaml_float)
 )
 _Constructor.add_constructor(
-    "tag:yaml.org,2002:float", _float(RoundTripConstructor.construct_yaml_float)
+    "tag:yaml.org,2002:float", _number(RoundTripConstructor.construct_yaml_float)
+)
+_SafeConstructor.add_constructor(
+    "tag:yaml.org,2002:int", _number(SafeConstructor.construct_yaml_int)
+)
+_Constructor.add_constructor(
+    "tag:yaml.org,2002:int", _number(RoundTripConstructor.construct_yaml_int)
 )
 
 
@@ -153,10 +187,10 @@ def to_plain(node: Any) -> Any:
         return str(node)
     if isinstance(node, bool):
         return bool(node)
+    if isinstance(node, (OddInt, OddFloat, DottedThousands)):
+        return node
     if isinstance(node, int):
         return int(node)
-    if isinstance(node, DottedThousands):
-        return node
     if isinstance(node, float):
         return float(node)
     return node
