@@ -185,3 +185,21 @@ def test_an_image_logo_is_named_after_the_site(typed_site: Path) -> None:
 
     theme = Path(material.__file__).parent / "templates" / "partials" / "logo.html"
     assert 'alt="logo"' in theme.read_text("utf-8")
+
+
+def test_the_error_page_speaks_french_and_leads_onwards(built_site: Path) -> None:
+    """An old or mistyped link lands on the error page: in French, titled, with the way home
+    (an absolute address: the page is served at any address) and the search. Negative control:
+    the theme's own error page says « 404 - Not found » and nothing else."""
+    import material
+
+    page = BeautifulSoup((built_site / "404.html").read_text("utf-8"), "html.parser")
+    assert page.title is not None and page.title.get_text().startswith("Page introuvable - ")
+    article = page.select_one("article")
+    assert article is not None and article.h1 is not None
+    assert article.h1.get_text(strip=True) == "Page introuvable"
+    home = article.select_one("a[href]")
+    assert home is not None and re.match(r"^https://[^/]+/$", home["href"]), home
+    assert "Rechercher" in article.get_text() and "Not found" not in page.get_text()
+    theirs = Path(material.__file__).parent / "templates" / "404.html"
+    assert "<h1>404 - Not found</h1>" in theirs.read_text("utf-8")
