@@ -48,6 +48,13 @@ def test_charts_and_maps_are_not_indexed_as_text(built_site: Path) -> None:
     assert "Données du graphique" not in dashboard
     assert "Fond de carte" not in pages[f"/{HDC}/carte-identite/"]["content"]
     assert "Départements selon le nombre" not in pages["/"]["content"]
+    # the share box repeats the page's title, summary and address for a post: not page text
+    action = f"{plan}chef-de-projet/"
+    assert "Texte suggéré pour un post LinkedIn" in (built_site / action / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Texte suggéré" not in pages[f"/{action}"]["content"]
+    assert "https://" not in pages[f"/{action}"]["content"]
     # a chart's label and value ran together (« compétences1 »)
     assert not [u for u, p in pages.items() if re.search(r"[a-zé]{4}\d", p["content"])]
 
