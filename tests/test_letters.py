@@ -201,6 +201,12 @@ def test_email_version(built_site: Path) -> None:
     text = flat((built_site / HDC / "lettres/14/email.txt").read_text(encoding="utf-8"))
     assert f"Version en ligne : {SITE_URL}{HDC}/lettres/14/" in text
     assert "ACTUALITÉ NATIONALE" in text and "<" not in text and "&#" not in text
+    # a host serving .txt without a character set: the byte order mark tells the browser
+    # UTF-8; without it (control: the copy for the mailing tool), windows-1252 garbles accents
+    raw = (built_site / HDC / "lettres/14/email.txt").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "ACTUALITÉ" in raw.decode("utf-8-sig")
+    pasted = (built_site / HDC / "lettres/14/envoi.txt").read_bytes()
+    assert not pasted.startswith(b"\xef\xbb\xbf") and "Ã©" in pasted.decode("cp1252", "replace")
 
 
 SUBSCRIBE = "https://lettres.example.org/subscription/form"

@@ -458,7 +458,11 @@ def _render_email(
             document, text = tool_inert(document, html=True), tool_inert(text, html=False)
         if slot and tag:
             document = document.replace(slot, str(escape(tag)))
-        out += [document, text.replace(_TAG_SLOT, tag or "")]
+        text = text.replace(_TAG_SLOT, tag or "")
+        # the web copy starts with a byte order mark: a host that serves .txt files without a
+        # character set (nginx's and Apache's defaults) would show « DÃ©carbonation » without
+        # it; the one pasted into the mailing tool has none
+        out += [document, f"\ufeff{text}" if web else text]
     return tuple(out)
 
 
