@@ -72,3 +72,24 @@ def test_without_javascript_every_action_is_listed(browser: Browser, base_url: s
     assert page.locator(".ti-action-card").count() == 8
     assert all(page.locator(".ti-action-card").nth(i).is_visible() for i in range(8))
     context.close()
+
+
+def test_form_fields_are_16_px_on_a_phone(browser: Browser, base_url: str) -> None:
+    """A phone's browser zooms into a field under 16 px when it is tapped (iOS Safari): the
+    fields of the filters, the finder and the suggested post are 16 px at 375 px wide.
+    Control: on a desktop, the same fields keep the page's smaller size."""
+    sizes = (
+        "() => [...document.querySelectorAll('select, input:not([type=checkbox]), textarea')]"
+        ".filter(e => e.closest('.ti-filters, .ti-finder, .ti-share'))"
+        ".map(e => [e.id, parseFloat(getComputedStyle(e).fontSize)])"
+    )
+    for width, phone in ((375, True), (1280, False)):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        found = []
+        for path in (INDEX, "actions/", INDEX + "chef-de-projet/"):
+            page.goto(base_url + path)
+            found += page.evaluate(sizes)
+        assert len(found) >= 8, found
+        small = [(name, size) for name, size in found if size < 16]
+        assert (not small) if phone else small, (width, small)
+        page.close()
