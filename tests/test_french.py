@@ -140,6 +140,31 @@ def test_a_number_yaml_reads_otherwise_than_written_is_refused(project: Path) ->
     assert ti_inprocess("check", "--rapide", cwd=project).returncode == 0
 
 
+def test_a_hashtag_after_a_value_is_not_cut_as_a_yaml_comment(project: Path) -> None:
+    """« titre: Lettre #15 - … » is read « Lettre » by YAML (a « # » after a space starts a
+    comment): refused with the way to keep it, in front matter and in a YAML file alike.
+    Control: quoted, or a comment written as one (« # » then a space), the files pass."""
+    letter = project / f"territoires/{HDC}/lettres/15.md"
+    agenda = project / f"territoires/{HDC}/agenda.yml"
+    texts = letter.read_text("utf-8"), agenda.read_text("utf-8")
+    title = "titre: Décarbonation de l'industrie, les dispositifs à connaître"
+    place = "lieu: Salle des fêtes, Montigny-en-Cambrésis"
+    letter.write_text(texts[0].replace(title, "titre: Lettre #15 - Décarbonation", 1), "utf-8")
+    agenda.write_text(texts[1].replace(place, "lieu: Salle des fêtes #2, Montigny", 1), "utf-8")
+    result = ti_inprocess("check", "--rapide", cwd=project)
+    assert result.returncode == 1
+    assert (
+        f"lettres/15.md:3: champ « titre » : « #15 - Décarbonation » est lu comme un "
+        "commentaire YAML" in result.stderr
+    ), result.stderr
+    assert 'par exemple titre: "Lettre #15 - Décarbonation"' in result.stderr
+    assert "agenda.yml:6: champ « lieu » : « #2, Montigny » est lu comme" in result.stderr
+    letter.write_text(texts[0].replace(title, 'titre: "Lettre #15 - Décarbonation"', 1), "utf-8")
+    agenda.write_text(texts[1].replace(place, place + "  # la grande salle", 1), "utf-8")
+    result = ti_inprocess("check", "--rapide", cwd=project)
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.mark.lent
 def test_the_new_letter_template_is_valid_with_its_examples_uncommented(project: Path) -> None:
     created = ti_inprocess("nouvelle-lettre", HDC, "--date", "2026-01-15", cwd=project)

@@ -460,11 +460,62 @@ def _load(text: str, rel: str, line_offset: int) -> tuple[Any, Any, Problem | No
     if ok:
         if depth(data) > MAX_DEPTH:
             return None, None, _too_deep(rel, text, line_offset)
+        cut = _value_cut_by_comment(text, rel, line_offset)
+        if cut:
+            return None, None, cut
         return to_plain(data) if data is not None else None, None, None
     tree, problem = parse_yaml_text(text, rel, line_offset)
     if problem is None and depth(tree) > MAX_DEPTH:
         return None, None, _too_deep(rel, text, line_offset)
+    if problem is None:
+        problem = _value_cut_by_comment(text, rel, line_offset)
+        if problem:
+            return None, None, problem
     return to_plain(tree), tree, problem
+
+
+# A « # » after a space starts a YAML comment, which the value loses: « titre: Lettre #15 - … »
+# is read « Lettre », « lieu: Salle des fêtes #2, Montigny » « Salle des fêtes », a hashtag
+# (« #France2030 ») vanishes. A comment written as such has a space after its « # ».
+_HASH_WORD = re.compile(r"[ \t]#[^\s#]")
+_AFTER_VALUE = re.compile(r"(?:[ \t]*:)?[ \t]+(#[^\s#][^\r\n]*)")
+_KEY_OF_LINE = re.compile(r"^\s*(?:-\s+)?([^\s:#'\"][^:#]*?)\s*:(?:\s|$)")
+
+
+def _value_cut_by_comment(text: str, rel: str, line_offset: int) -> Problem | None:
+    """A plain value followed on its line by « #word », which YAML reads as a comment and drops
+    from the value: refused, with the way to keep it (quotes)."""
+    if not _HASH_WORD.search(text):
+        return None
+    for event in _yaml().parse(text):
+        if type(event).__name__ != "ScalarEvent" or event.style is not None:
+            continue
+        found = _AFTER_VALUE.match(text, event.end_mark.index)
+        if found is None:
+            continue
+        line_text = text.splitlines()[event.end_mark.line]
+        key = _KEY_OF_LINE.match(line_text)
+        kept = line_text[: event.end_mark.column + found.start(1) - event.end_mark.index]
+        example = f'{key.group(1)}: "{_shown_value(kept, key)}{found.group(1)}"' if key else ""
+        return Problem(
+            rel,
+            event.end_mark.line + 1 + line_offset,
+            key.group(1) if key else None,
+            f"« {_short(found.group(1))} » est lu comme un commentaire YAML (un « # » après "
+            "une espace) et retiré du texte : mettez toute la valeur entre guillemets"
+            + (f", par exemple {_short(example, 90)}" if key else ""),
+        )
+    return None
+
+
+def _shown_value(kept: str, key: re.Match[str]) -> str:
+    value = kept[key.end() :].strip()
+    return value + " " if value else ""
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def read_markdown(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
