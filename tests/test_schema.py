@@ -462,3 +462,19 @@ def test_negative_control_the_former_patterns_let_the_paths_through() -> None:
     ):
         with pytest.raises(ValidationError):
             schema.Edition(**base, **wrong)
+
+
+def test_an_email_address_is_asked_for_alone() -> None:
+    """« mailto:contact@… » (copied from a link) gave the pages a link to « mailto:mailto:… »:
+    refused with the address to write. Control: the address alone passes."""
+    contact = "contact:\n  fonction: Chef de projet\n  structure: CCI\n  courriel: "
+    found = problems_for(BASE + contact + "mailto:ti@example.org\n")
+    assert found == [
+        "t.yml:8: champ « contact.courriel » : écrivez l'adresse seule, sans « mailto: » "
+        "(reçu « mailto:ti@example.org ») : ti@example.org"
+    ], found
+    assert problems_for(BASE + contact + "ti:x@example.org\n")
+    tree, _ = parse_yaml_text(BASE + contact + "ti@example.org\n", "t.yml")
+    source = Source(Path("t.yml"), "t.yml", to_plain(tree), tree)
+    found_ok: list[Problem] = []
+    assert validate(schema.Territoire, source, found_ok) is not None and not found_ok

@@ -297,10 +297,15 @@ def foreign_index_marks(html: str) -> list[str]:
     """Pagefind attributes outside the theme's own hidden list (see main.html)."""
     soup = BeautifulSoup(html, "html.parser")
     own = soup.select_one("[data-pagefind-body] > [data-pagefind-ignore][hidden]")
+    shares = soup.select('aside.ti-share[aria-labelledby="partager"]')
+    share = shares[-1] if len(shares) == 1 else None
     found = []
     for element in soup.find_all(True):
         marks = [a for a in element.attrs if a.startswith("data-pagefind")]
         if marks == ["data-pagefind-body"] and element.name == "div":
+            continue
+        # the share box of the page's template (tisite templates: pages/_macros.html.j2)
+        if marks == ["data-pagefind-ignore"] and element.name == "aside" and element is share:
             continue
         if marks and (own is None or (element is not own and own not in element.parents)):
             found.append(str(element)[:120])

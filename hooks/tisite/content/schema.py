@@ -719,8 +719,24 @@ Url = Annotated[
     AfterValidator(_safe_url),
     WithJsonSchema({"type": "string", "pattern": URL_PATTERN}, mode="validation"),
 ]
+
+
+def _bare_address(value: Any) -> Any:
+    """An email address as written in a link (« mailto:contact@… ») would give the pages a link
+    to « mailto:mailto:… »: the address alone is asked for."""
+    if isinstance(value, str) and value.strip().lower().startswith("mailto:"):
+        raise ValueError(
+            f"écrivez l'adresse seule, sans « mailto: » (reçu « {_shown(value.strip())} ») : "
+            f"{_shown(value.strip()[7:].strip())}"
+        )
+    return value
+
+
 Email = Annotated[
-    str, Field(pattern="^[^@\\s<>\"']+@[^@\\s<>\"']+\\.[a-zA-Z]{2,}$"), AfterValidator(_no_control)
+    str,
+    BeforeValidator(_bare_address, json_schema_input_type=str),
+    Field(pattern="^[^@\\s<>\"':]+@[^@\\s<>\"':]+\\.[a-zA-Z]{2,}$"),
+    AfterValidator(_no_control),
 ]
 PartialDate = Annotated[
     str,
