@@ -28,6 +28,7 @@ from typing import Any
 
 import markdown
 
+from tisite.content import commonmark
 from tisite.content.errors import Problem
 from tisite.finish.sanitize import VOID_ELEMENTS, deepest_nesting, same_site
 from tisite.generate.textutil import line_of
@@ -174,7 +175,7 @@ def _converter(pages: str | None) -> markdown.Markdown:
     if pages is not None:
         names, options = json.loads(pages)
         return markdown.Markdown(extensions=names, extension_configs=options)
-    return markdown.Markdown(extensions=["tables", "sane_lists"])
+    return markdown.Markdown(extensions=["tables", "sane_lists", commonmark.NAME])
 
 
 class TooDeep(ValueError):

@@ -112,11 +112,14 @@ class _LinksExtension(Extension):
 
 def markdown_settings(root: Path | None) -> tuple[list[str], dict[str, dict[str, Any]]]:
     """The Markdown extensions of mkdocs.yml and their options, read as the engine reads them
-    (its own defaults first); the engine's defaults alone without a project."""
+    (its own defaults first, then the contributors' habits: tisite.content.commonmark); the
+    engine's defaults alone without a project."""
+    from tisite.content import commonmark
     from tisite.settings import engine_config
 
     config = engine_config(root) if root is not None else {}
-    names: list[str] = list(ENGINE_DEFAULTS)
+    # Markdown read as its contributors wrote it (lists and hashtags as in CommonMark)
+    names: list[str] = [*ENGINE_DEFAULTS, commonmark.NAME]
     options: dict[str, dict[str, Any]] = {}
     for entry in config.get("markdown_extensions") or []:
         name, given = (entry, None) if isinstance(entry, str) else next(iter(entry.items()))

@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
 
 from tisite import urls
+from tisite.content import commonmark
 from tisite.content.errors import ContentError, Problem
 from tisite.content.models import Letter, SiteModel, Territory
 from tisite.content.remote import MAX_HTML_DEPTH, TOO_DEEP_HTML
@@ -309,7 +310,7 @@ def _absolutize(base: str):  # type: ignore[no-untyped-def]
 @functools.cache
 def _email_markdown() -> markdown.Markdown:
     """One converter for every letter: setting up the extensions costs more than a letter."""
-    return markdown.Markdown(extensions=["tables", "sane_lists"])
+    return markdown.Markdown(extensions=["tables", "sane_lists", commonmark.NAME])
 
 
 def _body_html(letter: Letter, base: str) -> str:

@@ -1,0 +1,106 @@
+"""Markdown as contributors write it (tisite.content.commonmark): a list right under a line of
+text, a list nested by two spaces and a hashtag at the start of a line read as in CommonMark
+(GitHub's preview, the web editor's), on the pages, in the email version and in the check.
+Each case has its negative control: Python-Markdown alone reads it otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import build_site
+from tisite.content import commonmark
+
+PAGES = ["toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition", "def_list"]
+
+
+def shape(text: str, habits: bool = True) -> str:
+    """The element structure of ``text`` converted: tags, and the text of each leaf."""
+    html = markdown.markdown(text, extensions=[*PAGES, *([commonmark.NAME] if habits else [])])
+    soup = BeautifulSoup(html, "html.parser")
+
+    def walk(node: object) -> str:
+        children = [c for c in getattr(node, "children", []) if getattr(c, "name", None)]
+        if not children:
+            return f"{node.name}({' '.join(node.get_text().split())})"  # type: ignore[attr-defined]
+        return f"{node.name}[{', '.join(walk(c) for c in children)}]"  # type: ignore[attr-defined]
+
+    return ", ".join(walk(c) for c in soup.children if getattr(c, "name", None))
+
+
+CASES = {
+    # a list right under a line of text
+    "Les outils :\n- le fonds ;\n- les sociétés.\n": (
+        "p(Les outils :), ul[li(le fonds ;), li(les sociétés.)]",
+        "p(Les outils : - le fonds ; - les sociétés.)",
+    ),
+    "Étapes :\n1. une\n2. deux\n": (
+        "p(Étapes :), ol[li(une), li(deux)]",
+        "p(Étapes : 1. une 2. deux)",
+    ),
+    # nested by two spaces, as GitHub and the editor write it
+    "- **ZIBAC** : appel\n  - volet 1\n  - volet 2\n- Autre\n": (
+        "ul[li[strong(ZIBAC), ul[li(volet 1), li(volet 2)]], li(Autre)]",
+        "ul[li[strong(ZIBAC)], li(volet 1), li(volet 2), li(Autre)]",
+    ),
+    # a paragraph of an item, indented by two, then the next item
+    "- a\n\n  suite\n- b\n": (
+        "ul[li[p(a), p(suite)], li[p(b)]]",
+        "ul[li(a)], p(suite - b)",
+    ),
+    # hashtags at the start of a line: text, not a heading
+    "Texte.\n\n#TerritoiresDIndustrie #Hainaut\n": (
+        "p(Texte.), p(#TerritoiresDIndustrie #Hainaut)",
+        "p(Texte.), h1(TerritoiresDIndustrie #Hainaut)",
+    ),
+}
+
+UNCHANGED = [
+    "- a\n    - b\n    - c\n- d\n",  # nested by four: Python-Markdown's way, kept
+    "- a\n\n- b\n",
+    "En 2022\n2. pas une liste\n",  # « 2. » does not start a list under a line of text
+    "Texte\n\n    - du code\n",
+    "Texte\n```\n- a\n  - b\n#x\n```\n",
+    "!!! note\n    - a\n    - b\n",
+    "# Titre\n\n## Sous-titre\n\nTexte.\n",
+    "- a\nsuite\n- b\n",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n",
+]
+
+
+@pytest.mark.parametrize("text", list(CASES))
+def test_written_as_in_commonmark(text: str) -> None:
+    ours, theirs = CASES[text]
+    assert shape(text) == ours
+    assert shape(text, habits=False) == theirs  # negative control
+
+
+@pytest.mark.parametrize("text", UNCHANGED)
+def test_what_python_markdown_already_reads_right_is_unchanged(text: str) -> None:
+    assert shape(text) == shape(text, habits=False)
+
+
+def test_a_letter_on_its_page_and_in_its_email(project: Path) -> None:
+    """In a built site: the page and the email version show the list and the hashtags as
+    written; no second first-level heading."""
+    body = (
+        "\n## Les outils\n\nLes outils à connaître :\n- le fonds ;\n  - son volet régional\n"
+        "- les sociétés de projets.\n\n#TerritoiresDIndustrie #Hainaut\n"
+    )
+
+    letter = project / "territoires/hainaut-douaisis-cambresis/lettres/15.md"
+    letter.write_text(letter.read_text("utf-8") + body, "utf-8")
+    site = build_site(project)
+    folder = site / "hainaut-douaisis-cambresis/lettres/15"
+    for name in ("index.html", "email.html"):
+        page = BeautifulSoup((folder / name).read_text("utf-8"), "html.parser")
+        items = [" ".join(li.get_text().split()) for li in page.select("li")]
+        assert any(x.startswith("le fonds ;") for x in items), (name, items)
+        assert "son volet régional" in items, (name, items)
+        nested = page.find("li", string="son volet régional")
+        assert nested is not None and nested.find_parent("li") is not None, name
+        assert len(page.select("h1")) <= 1, name
+        assert "#TerritoiresDIndustrie #Hainaut" in page.get_text(), name
