@@ -104,3 +104,40 @@ def test_a_letter_on_its_page_and_in_its_email(project: Path) -> None:
         assert nested is not None and nested.find_parent("li") is not None, name
         assert len(page.select("h1")) <= 1, name
         assert "#TerritoiresDIndustrie #Hainaut" in page.get_text(), name
+
+
+def test_paragraphs_and_lists_in_a_folded_yaml_block(project: Path) -> None:
+    """« diagnostic: >- » then paragraphs and a list: YAML folds the block into one line (the
+    list's items run together), so such a block is read as a literal one (« | »), as its
+    author wrote it. A block of wrapped lines only is folded as YAML says. Negative control:
+    a plain YAML reader folds the list into the paragraph."""
+    from ruamel.yaml import YAML
+
+    from tisite.content import yamlio
+
+    block = "diagnostic: >-\n  Un texte\n  sur deux lignes.\n\n  Freins :\n\n  - le coût ;\n  - le foncier.\n"
+    data, _, problem = yamlio._load(block, "a.yml", 0)
+    assert problem is None
+    assert (
+        data["diagnostic"] == "Un texte\nsur deux lignes.\n\nFreins :\n\n- le coût ;\n- le foncier."
+    )
+    plain = YAML(typ="safe").load(block)["diagnostic"]
+    assert plain == "Un texte sur deux lignes.\nFreins :\n- le coût ; - le foncier."
+    wrapped = "resume: >-\n  Une phrase\n  sur deux lignes.\n"
+    assert yamlio._load(wrapped, "a.yml", 0)[0] == {"resume": "Une phrase sur deux lignes."}
+    action = project / "territoires/hainaut-douaisis-cambresis/actions/industrie-bas-carbone.md"
+    text = action.read_text("utf-8")
+    start = text.index("diagnostic:")
+    end = text.index("\n", text.index("\n", start) + 1)
+    while text[end + 1 : end + 3] == "  ":
+        end = text.index("\n", end + 1)
+    action.write_text(text[:start] + block.rstrip("\n") + text[end:], "utf-8")
+    site = build_site(project)
+    page = BeautifulSoup(
+        (
+            site / "hainaut-douaisis-cambresis/plan-action/industrie-bas-carbone/index.html"
+        ).read_text("utf-8"),
+        "html.parser",
+    )
+    items = [" ".join(li.get_text().split()) for li in page.select("article li")]
+    assert "le coût ;" in items and "le foncier." in items, items

@@ -454,8 +454,44 @@ def read_yaml(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
     return Source(path, rel, data, tree, yaml_text=text), None
 
 
+# A folded block (« resume: >- », then indented lines) joins its lines with spaces and turns a
+# blank line into a single line break: paragraphs written in it ran together, and a list's
+# items into one line (« Freins : - le coût ; - le manque »). Such a block, with a blank line
+# between its lines or a line that starts a list, is read as a literal one (« | »): its lines
+# as written, which Markdown reads as its author wrote them. Lines stay where they are.
+_FOLDED = re.compile(
+    r"^(?P<head>[ \t]*(?:-[ \t]+)*(?:[^\s#'\"-][^:#]*:[ \t]+)?)>(?P<rest>[-+0-9]*[ \t]*(?:#.*)?)$"
+)
+_LIST_LINE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+
+
+def _structured_folds_literal(text: str) -> str:
+    if ">" not in text:
+        return text
+    lines = text.split("\n")
+    changed = False
+    for index, line in enumerate(lines):
+        found = _FOLDED.match(line)
+        if found is None:
+            continue
+        margin = len(line) - len(line.lstrip())
+        block: list[str] = []
+        for following in lines[index + 1 :]:
+            if following.strip() and len(following) - len(following.lstrip()) <= margin:
+                break
+            block.append(following)
+        while block and not block[-1].strip():
+            block.pop()
+        inner_blank = any(not b.strip() for b in block)
+        if inner_blank or any(_LIST_LINE.match(b) for b in block[1:]):
+            lines[index] = f"{found['head']}|{found['rest']}"
+            changed = True
+    return "\n".join(lines) if changed else text
+
+
 def _load(text: str, rel: str, line_offset: int) -> tuple[Any, Any, Problem | None]:
     """Plain data, the line-tracking tree (None until a line is asked for), or the problem."""
+    text = _structured_folds_literal(text)
     ok, data = _fast_load(text) if "*" not in text and "!" not in text else (False, None)
     if ok:
         if depth(data) > MAX_DEPTH:
