@@ -139,8 +139,9 @@ CASES: dict[str, Case] = {
             "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
             "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]"
         ),
-        f"{A}:16: alias YAML « *a » non pris en charge : recopiez la valeur au lieu d'y faire "
-        "référence",
+        f"{A}:16: « *a » se lit comme un alias YAML, non pris en charge : un texte qui commence "
+        "par « * » (une mise en italique) s'écrit entre guillemets (« \"*a…\" ») ; pour un "
+        "alias, recopiez la valeur",
     ),
     "etiquette-python": Case(
         edit(A, TITLE, "titre: !!python/object/apply:os.system ['touch /tmp/ti-pirate']"),

@@ -69,7 +69,7 @@ def test_all_errors_of_several_files_are_reported(project: Path) -> None:
     ("content", "expected"),
     [
         (b"nom: [unclosed\n", "liste entre crochets mal formée"),
-        (b"nom: %x\n", ":1: syntaxe YAML invalide : vérifiez l'indentation"),
+        (b"nom: %x\n", ":1: mettez entre guillemets un texte qui commence par « % »"),
         (b"nom: X\n\tresume: Y\n", ":2: tabulation interdite : indentez avec des espaces"),
         (b"nom: X\nnom: Y\n", ":2: champ « nom » : clé en double"),
         (b"nom: Caf\xe9\n", ":1: le fichier n'est pas encodé en UTF-8 (octet 0xe9 illisible)"),
@@ -126,3 +126,84 @@ def test_former_id_may_not_shadow_an_existing_territory(project: Path) -> None:
     )
     (error,) = errors_of(project)
     assert "est l'identifiant d'un territoire existant" in error
+
+
+# What a person typing YAML by hand gets wrong, as the outside review of bad input found it:
+# YAML names a later line and another cause; the message names the line and the fix.
+HAND_MISTAKES = {
+    "budget:\n  - financeur: A\n    montant: 1\n  - financeur: B\n     montant: 2\n": (
+        ":5: champ « montant » : la clé « montant » n'est pas alignée sur « financeur »"
+    ),
+    "titre: X\nobjectifs:\n  - a\n\u00a0\u00a0- b\n": (
+        ":4: la ligne commence par des espaces insécables"
+    ),
+    "titre:Décarbonation\nresume: x\n": (
+        ":1: champ « titre » : il manque une espace après « titre: » : écrivez « titre: "
+        "Décarbonation »"
+    ),
+    "budget:\n  - financeur: A\n    montant: 1\ncommentaire: x\n  - financeur: B\n": (
+        ":4: champ « commentaire » : la clé « commentaire » est au bord, au milieu d'une liste"
+    ),
+    "image: a.jpg\nimage_alt: Une usine vue depuis\nle canal\ndate: 2022-01-01\n": (
+        ":3: champ « image_alt » : cette ligne continue-t-elle le texte de « image_alt »"
+    ),
+    "budget:\n  - financeur: A\n  -financeur: B\n": (
+        ":3: il manque une espace après le tiret d'un élément de liste : écrivez « - financeur: B »"
+    ),
+    "aap:\n  - titre: [ADEME] Zones\n    operateur: x\n": (
+        ":2: champ « titre » : une valeur qui commence par « [ » se lit comme une liste : mettez "
+        'toute la valeur entre guillemets, par exemple titre: "[ADEME] Zones"'
+    ),
+    'titre: "Made in Hainaut", le salon\nresume: x\n': (
+        ":1: champ « titre » : une valeur qui commence par un guillemet doit finir par le même"
+    ),
+    "unite: %\n": ':1: mettez entre guillemets un texte qui commence par « % » (par exemple « "%" »)',
+    "resume: *Numéro spécial* décarbonation\n": (
+        ":1: « *Numéro » se lit comme un alias YAML, non pris en charge : un texte qui commence "
+        "par « * » (une mise en italique) s'écrit entre guillemets"
+    ),
+}
+
+
+@pytest.mark.parametrize("text", list(HAND_MISTAKES))
+def test_a_mistake_typed_by_hand_is_named_on_its_line(text: str) -> None:
+    from tisite.content.yamlio import _load
+
+    data, _, problem = _load(text, "f.yml", 0)
+    assert problem is not None and data is None
+    assert HAND_MISTAKES[text] in problem.format(), problem.format()
+
+
+def test_a_well_written_file_gets_no_hint() -> None:
+    """Control: the hints only speak when YAML fails; a dedent to a parent key, a URL after a
+    key, a comment and a quoted value are not mistakes."""
+    from tisite.content.yamlio import _load
+
+    text = (
+        "epci:\n  - siren: 1\n    nom: x\nsite: https://example.org/a\n"
+        'titre: "[ADEME] Zones"\nunite: "%"\n# note\nresume: ok  # un commentaire\n'
+    )
+    assert _load(text, "f.yml", 0)[2] is None
+
+
+def test_without_the_hints_yaml_names_another_line_and_cause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Negative control: YAML's own report of « titre:Décarbonation » is line 2, « : »
+    unexpected (quote the text), which does not say what to fix."""
+    from tisite.content import yamlio
+
+    monkeypatch.setattr(yamlio, "_line_hint", lambda text, line: None)
+    problem = yamlio._load("titre:Décarbonation\nresume: x\n", "f.yml", 0)[2]
+    assert problem is not None and problem.format().startswith("f.yml:2: « : » inattendu")
+
+
+def test_a_no_break_space_before_the_colon_of_a_key() -> None:
+    """« titre : » typed with a word processor's no-break space: the key is « titre ».
+    Control: the key as YAML reads it keeps the space."""
+    from ruamel.yaml import YAML
+
+    from tisite.content.yamlio import _load
+
+    assert _load("titre\u00a0: Bonjour\n", "f.yml", 0)[0] == {"titre": "Bonjour"}
+    assert YAML(typ="safe").load("titre\u00a0: Bonjour\n") == {"titre\u00a0": "Bonjour"}

@@ -177,10 +177,25 @@ def _yaml() -> YAML:
     return yaml
 
 
+_TYPED_SPACES = ("\u00a0", "\u202f")
+
+
 def to_plain(node: Any) -> Any:
     """Convert ruamel's round-trip containers and scalars into plain Python values."""
     if isinstance(node, dict):
-        return {str(k): to_plain(v) for k, v in node.items()}
+        plain = {str(k): to_plain(v) for k, v in node.items()}
+        if any(k[-1:] in _TYPED_SPACES for k in plain):
+            # « titre : » typed with a no-break space before the colon (a word processor's
+            # French spacing): YAML keeps it in the key; the field is the one meant
+            plain = {
+                (
+                    k.rstrip("".join(_TYPED_SPACES))
+                    if k.rstrip("".join(_TYPED_SPACES)) not in plain
+                    else k
+                ): v
+                for k, v in plain.items()
+            }
+        return plain
     if isinstance(node, list):
         return [to_plain(v) for v in node]
     if isinstance(node, str):
@@ -229,6 +244,8 @@ _MESSAGES = [
         "commence par « { »",
     ),
     ("found character '@' that cannot start", f"{_QUOTE} « @ »"),
+    ("found character '%' that cannot start", f'{_QUOTE} « % » (par exemple « "%" »)'),
+    ("while scanning a block scalar", f"{_QUOTE} « > » ou « | »"),
     ("found character '`' that cannot start", f"{_QUOTE} « ` »"),
     ("while parsing a block collection", "élément de liste mal aligné : alignez les « - »"),
     ("while scanning an alias", f"{_QUOTE} « * »"),
@@ -289,8 +306,9 @@ def _refused_feature(text: str, rel: str, line_offset: int) -> Problem | None:
                 rel,
                 line,
                 None,
-                f"alias YAML « *{event.anchor} » non pris en charge : recopiez la valeur "
-                "au lieu d'y faire référence",
+                f"« *{event.anchor} » se lit comme un alias YAML, non pris en charge : un texte "
+                "qui commence par « * » (une mise en italique) s'écrit entre guillemets "
+                f'(« "*{event.anchor}…" ») ; pour un alias, recopiez la valeur',
             )
         tag = getattr(event, "tag", None)
         if tag and tag not in _STANDARD_TAGS:
@@ -339,6 +357,10 @@ def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Pro
                 None,
                 "guillemet ouvert mais pas refermé : ajoutez le guillemet de fin sur cette ligne",
             )
+        hint = _line_hint(text, mark.line if mark else None)
+        if hint is not None:
+            at, field, message = hint
+            return None, Problem(rel, at + 1 + line_offset, field, message)
         return None, Problem(rel, line, None, _translate(exc))
     except YAMLError as exc:
         return None, Problem(rel, None, None, _translate(exc))
@@ -357,6 +379,151 @@ def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Pro
 
 
 _KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w-]+:(?:\s|$)")
+
+# What a person typing YAML by hand gets wrong on a line, which YAML reports on a later line
+# with a cause of its own (« « : » inattendu », « indentation incohérente »): found on the
+# lines up to the one YAML names, nearest first, and said with the fix.
+_NO_SPACE_AFTER_COLON = re.compile(r"^\s*(?:-\s+)?([^\W\d][\w-]*):(?=[^\s:/\\])(.*)$")
+_NO_SPACE_AFTER_DASH = re.compile(r"^\s*-(?=[^\W\d])([\w-]+)")
+_TYPED_INDENT = re.compile(r"^[ \t]*[\u00a0\u202f\u2007\u3000]")
+_QUOTED_THEN_MORE = re.compile(
+    r"""^\s*(?:-\s+)?([^\W\d][\w-]*):\s+((["'])(?:(?!\3).)*\3\s*[^\s#].*)$"""
+)
+_BRACKET_THEN_MORE = re.compile(r"^\s*(?:-\s+)?([^\W\d][\w-]*):\s+(\[[^\]]*\]\s*[^\s#,].*)$")
+_KEY_AT = re.compile(r"^(\s*)(?:-\s+)?([^\W\d][\w-]*):(?:\s|$)")
+
+
+def _line_hint(text: str, error_line: int | None) -> tuple[int, str | None, str] | None:
+    """(0-based line, field, message) of a mistake a line shows, at or before the line YAML
+    complains about; None when no line shows one."""
+    lines = text.split("\n")
+    last = len(lines) - 1 if error_line is None else min(error_line, len(lines) - 1)
+    for index in range(last, max(-1, last - 4), -1):
+        line = lines[index]
+        if line.lstrip().startswith("#"):
+            continue
+        if _TYPED_INDENT.match(line):
+            return (
+                index,
+                None,
+                (
+                    "la ligne commence par des espaces insécables (un copier-coller depuis un "
+                    "traitement de texte) : remplacez-les par des espaces ordinaires"
+                ),
+            )
+        if found := _NO_SPACE_AFTER_COLON.match(line):
+            key, value = found[1], found[2].strip()
+            return (
+                index,
+                key,
+                (f"il manque une espace après « {key}: » : écrivez « {key}: {_short(value)} »"),
+            )
+        if found := _NO_SPACE_AFTER_DASH.match(line):
+            return (
+                index,
+                None,
+                (
+                    f"il manque une espace après le tiret d'un élément de liste : écrivez "
+                    f"« - {_short(line.strip()[1:])} »"
+                ),
+            )
+        if found := _QUOTED_THEN_MORE.match(line):
+            key, value = found[1], found[2].strip()
+            return (
+                index,
+                key,
+                (
+                    "une valeur qui commence par un guillemet doit finir par le même guillemet : "
+                    f"mettez toute la valeur entre guillemets, par exemple "
+                    f"{key}: '{_short(value.replace(chr(39), chr(39) * 2), 70)}'"
+                ),
+            )
+        if found := _BRACKET_THEN_MORE.match(line):
+            key, value = found[1], found[2].strip()
+            return (
+                index,
+                key,
+                (
+                    "une valeur qui commence par « [ » se lit comme une liste : mettez toute la "
+                    f'valeur entre guillemets, par exemple {key}: "{_short(value, 70)}"'
+                ),
+            )
+    return _misaligned_key(lines, last) or _loose_line(lines, last)
+
+
+def _loose_line(lines: list[str], last: int) -> tuple[int, str | None, str] | None:
+    """A line of text that is neither « clé: valeur » nor a list item nor indented under a
+    value: the rest of the value above, which went to the next line; or a key left at the
+    margin inside a list."""
+    for index in range(last, max(0, last - 3), -1):
+        line = lines[index]
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("#", "- ", "---")) or _KEY_AT.match(line):
+            continue
+        above = lines[index - 1]
+        key = _KEY_AT.match(above)
+        if (
+            key
+            and above.split(":", 1)[1].strip()
+            and (len(line) - len(line.lstrip()) <= len(above) - len(above.lstrip(" -")))
+        ):
+            return (
+                index,
+                key[2],
+                (
+                    f"cette ligne continue-t-elle le texte de « {key[2]} », à la ligne "
+                    "au-dessus ? Remettez-la au bout de cette ligne, ou indentez-la de deux "
+                    f"espaces de plus que « {key[2]} »"
+                ),
+            )
+    if last >= 1 and lines[last].lstrip().startswith("- "):
+        dash = len(lines[last]) - len(lines[last].lstrip())
+        for index in range(last - 1, -1, -1):
+            key = _KEY_AT.match(lines[index])
+            if key is None:
+                continue
+            column = len(lines[index]) - len(lines[index].lstrip(" -"))
+            if column < dash and not lines[index].rstrip().endswith(":"):
+                return (
+                    index,
+                    key[2],
+                    (
+                        f"la clé « {key[2]} » est au bord, au milieu d'une liste : indentez-la "
+                        "comme les autres clés de son élément de liste"
+                    ),
+                )
+            break
+    return None
+
+
+def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] | None:
+    """A key at a column where no key above it is (« montant » one space further than
+    « financeur »): aligned on the key of the line above, it belongs to the same block."""
+
+    def column(line: str) -> int:
+        return len(line) - len(line.lstrip(" -"))
+
+    for index in (last, last - 1):
+        if index < 1 or not (here := _KEY_AT.match(lines[index])):
+            continue
+        above = [line for line in lines[:index] if _KEY_AT.match(line)]
+        if not above or column(lines[index]) in {column(line) for line in above}:
+            continue
+        key, there = here[2], _KEY_AT.match(above[-1])
+        wanted = column(above[-1]) if not above[-1].rstrip().endswith(":") else None
+        if there is None or wanted is None:
+            continue
+        return (
+            index,
+            key,
+            (
+                f"la clé « {key} » n'est pas alignée sur « {there[2]} », la clé au-dessus : "
+                f"mettez-la à {wanted} espaces du bord (elle est à {column(lines[index])})"
+            ),
+        )
+    return None
+
+
 _QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*:\s+)?(["'])(.*)$""")
 
 
