@@ -207,3 +207,22 @@ def test_a_no_break_space_before_the_colon_of_a_key() -> None:
 
     assert _load("titre\u00a0: Bonjour\n", "f.yml", 0)[0] == {"titre": "Bonjour"}
     assert YAML(typ="safe").load("titre\u00a0: Bonjour\n") == {"titre\u00a0": "Bonjour"}
+
+
+def test_a_letter_saved_in_another_format_is_said_not_published(project: Path) -> None:
+    """« 17.txt » or « 17.docx » in lettres/ was silently left out: a warning names it.
+    Control: an image or a PDF next to the letters is an asset, not a warning."""
+    import shutil
+
+    folder = project / HDC / "lettres"
+    shutil.copy(folder / "15.md", folder / "17.txt")
+    (folder / "18.docx").write_bytes(b"PK\x03\x04")
+    (folder / "programme.pdf").write_bytes(b"%PDF-1.4\n")
+    warnings = [w.format() for w in load_site(project).warnings]
+    for name in ("17.txt", "18.docx"):
+        assert (
+            f"{HDC}/lettres/{name}: avertissement : fichier ignoré : une lettre est un fichier "
+            ".md nommé par son numéro (par exemple 17.md), écrit en Markdown ; ce fichier n'est "
+            "pas publié"
+        ) in warnings, warnings
+    assert not [w for w in warnings if "programme.pdf" in w]

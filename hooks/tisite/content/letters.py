@@ -103,6 +103,14 @@ LETTER_NAME = (
 )
 
 
+# files that look like a letter meant to be published but are not one (a text, a word
+# processor's document, another Markdown extension): said, not silently left out. Other files
+# (images, a PDF a letter links to) are the letters' assets.
+_NOT_A_LETTER = frozenset(
+    {".txt", ".text", ".markdown", ".mdown", ".mkd", ".mdx", ".doc", ".docx", ".odt", ".rtf"}
+)
+
+
 def load_letters(
     root: Path, directory: Path, problems: list[Problem], drafts: bool, rel_of
 ) -> tuple[Letter, ...]:  # type: ignore[no-untyped-def]
@@ -119,6 +127,18 @@ def load_letters(
                     None,
                     "ce dossier porte un nom de lettre : une lettre est un fichier .md ; "
                     "renommez ou supprimez le dossier",
+                )
+            )
+            continue
+        if path.is_file() and path.suffix.lower() in _NOT_A_LETTER:
+            problems.append(
+                Problem(
+                    rel_of(root, path),
+                    None,
+                    None,
+                    "fichier ignoré : une lettre est un fichier .md nommé par son numéro "
+                    "(par exemple 17.md), écrit en Markdown ; ce fichier n'est pas publié",
+                    "avertissement",
                 )
             )
             continue
