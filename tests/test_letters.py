@@ -927,3 +927,36 @@ def test_the_tools_tag_put_back_into_the_email_is_escaped(
     monkeypatch.setattr(publishing, "escape", lambda value: value)
     link = sent().find("a", string="Se désinscrire")
     assert "onmouseover" in link.attrs
+
+
+def test_image_paths_as_windows_and_file_names_with_spaces(project: Path) -> None:
+    """« images\\couverture.jpg » (a Windows path) gave pages and emails an address with a
+    backslash: refused with the path to write. An image named with a space is published at an
+    address with « %20 » (a raw space is not allowed in an address), on the page and in the
+    email. Control: the backslash path names a file that exists (the check found it before)."""
+    import shutil
+
+    from bs4 import BeautifulSoup
+
+    from conftest import build_site, ti_inprocess
+
+    folder = project / f"territoires/{HDC}/lettres"
+    assert (folder / "images/couverture-bilan-relance.jpg").is_file()
+    letter = folder / "14.md"
+    text = letter.read_text("utf-8")
+    letter.write_text(text.replace("image: images/", "image: images\\", 1), "utf-8")
+    result = ti_inprocess("check", "--rapide", cwd=project)
+    assert result.returncode == 1
+    assert (
+        "lettres/14.md:8: champ « image » : chemin d'image « images\\couverture-bilan-relance.jpg » "
+        "écrit avec « \\ » : séparez les dossiers par « / » "
+        "(« images/couverture-bilan-relance.jpg »)"
+    ) in result.stderr, result.stderr
+    shutil.copy(folder / "images/couverture-bilan-relance.jpg", folder / "images/photo usine.jpg")
+    letter.write_text(text + "\n![Une usine vue du canal](images/photo usine.jpg)\n", "utf-8")
+    site = build_site(project)
+    for name, expected in (("index.html", "images/photo%20usine.jpg"), ("email.html", "%20")):
+        page = BeautifulSoup((site / HDC / "lettres/14" / name).read_text("utf-8"), "html.parser")
+        image = page.find("img", alt="Une usine vue du canal")
+        assert image is not None and expected in image["src"] and " " not in image["src"], name
+    assert (site / HDC / "lettres/14/images/photo usine.jpg").is_file()

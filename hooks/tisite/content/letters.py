@@ -19,7 +19,13 @@ def letter_image(folder: Path, relpath: str) -> tuple[str | None, str | None]:
     """(why ``relpath`` is not published, where it is published under the letter's address):
     a readable image inside the ``lettres/`` folder, published at the same relative path from
     the letter's page (lettres/<numero>/index.md) as from its file (lettres/<numero>.md)."""
-    rel = relpath.replace("\\", "/")
+    if "\\" in relpath:  # a Windows path: browsers may mend it, validators and mail clients not
+        return (
+            f"chemin d'image « {relpath} » écrit avec « \\ » : séparez les dossiers par « / » "
+            f"(« {relpath.replace(chr(92), '/')} »)",
+            None,
+        )
+    rel = relpath
     path = (folder / rel).resolve()
     # « ../lettres/x.png » names a file of lettres/, but from the letter's page (one folder
     # further down) the browser looks for it elsewhere: the path may not climb at all

@@ -78,7 +78,8 @@ def resolve(page_path: str, url: str) -> tuple[str, Link | None]:
     target = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), path)).lstrip("/")
     kind = "page" if target.endswith(".md") else "file"
     address = page_address(target) if kind == "page" else target
-    written = urls.relative(page_address(page_path), address)
+    # a file named with a space (« photo usine.jpg »): a space is not allowed in an address
+    written = urls.relative(page_address(page_path), address).replace(" ", "%20")
     link = Link(url, kind, target, parts.fragment)
     return urlunsplit(("", "", written, parts.query, parts.fragment)), link
 

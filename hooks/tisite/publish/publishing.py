@@ -299,7 +299,7 @@ def _absolutize(base: str):  # type: ignore[no-untyped-def]
         if attr in ("href", "src") and not re.match(r"^[a-z][a-z0-9+.-]*:|^#", value, re.I):
             # relative to the letter's source file (lettres/<n>/index.md), like the web page;
             # only the site's own pages are Markdown files turned into addresses
-            joined = urljoin(base, value)
+            joined = urljoin(base, value.replace(" ", "%20"))  # « photo usine.jpg »
             own = urlsplit(joined).netloc == urlsplit(base).netloc
             return page_link(joined) if attr == "href" and own else joined
         return value
