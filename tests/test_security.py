@@ -930,7 +930,7 @@ def test_an_image_written_with_backslash_escapes_is_reported_on_its_line(
     first = _append(root, LETTER, "![x](images\\\\absente.png)")
     second = _append(root, LETTER, "Fin ![y](images/a\\_b.png)")
     errors = _content_errors(root)
-    assert f"{LETTER}:{first}: image introuvable : « images\\absente.png »" in errors[0], errors
+    assert f"{LETTER}:{first}: chemin d'image « images\\absente.png » écrit avec" in errors[0]
     assert f"{LETTER}:{second}: image introuvable : « images/a_b.png »" in errors[1], errors
     # control: the address found only as Markdown read it, as before
     monkeypatch.setattr(remote, "_PUNCTUATION", frozenset())
