@@ -390,3 +390,25 @@ def test_numbers_are_rounded_halves_up() -> None:
     assert textutil.percent(1, 8) == 13 and textutil.percent(5, 1000) == 1
     assert textutil.half_up(1000.5) == 1001
     assert textutil.cents_sum([0.1, 0.2]) == 0.3 and textutil.cents_sum([0.5, 0.5]) == 1
+
+
+def test_an_action_past_its_end_says_so_on_its_page_and_its_card(project: Path) -> None:
+    """« En cours » two years after the planned end, with no final point: the fiche and its
+    card in the plan say « Échéance dépassée » (the plan's figure counted it already).
+    Control: the day before its end, neither does."""
+    from tisite.build import SiteBuild
+
+    hdc = "hainaut-douaisis-cambresis"
+    for today, late in ((dt.date(2024, 9, 13), False), (dt.date(2026, 11, 22), True)):
+        built = SiteBuild.load(project, today=today)
+        content = {p.path: p.content for p in built.pages}
+        page = BeautifulSoup(content[f"{hdc}/plan-action/chef-de-projet/index.md"], "html.parser")
+        status = page.select_one(".ti-action-status").get_text(" ", strip=True)
+        assert ("Échéance dépassée" in status) is late, status
+        if late:
+            assert "(fin prévue : 14 septembre 2024, sans point final)" in status
+        plan = BeautifulSoup(content[f"{hdc}/plan-action/index.md"], "html.parser")
+        card = next(
+            c for c in plan.select(".ti-action-card") if "poste de chef de projet" in c.get_text()
+        )
+        assert ("Échéance dépassée" in card.get_text()) is late

@@ -145,6 +145,14 @@ def late_actions(actions: tuple[ActionItem, ...], today: dt.date) -> list[Action
     return [a for a in actions if a.is_late(today)]
 
 
+def overdue(action: ActionItem, today: dt.date) -> str | None:
+    """The planned end of an action past it without a final point (its status does not say
+    it: « En cours » two years after its end), as the page and its card show it; None else."""
+    if not action.is_late(today) or action.statut in ("En retard", "Bloqué"):
+        return None
+    return long_date(action.data.calendrier.fin)
+
+
 def lateness(action: ActionItem, today: dt.date) -> str:
     if action.statut in ("En retard", "Bloqué"):
         return f"déclarée « {action.statut} »"

@@ -606,7 +606,11 @@ class Renderer:
                     urls.page_file(action.url),
                     action.titre,
                     self.render(
-                        "action.html.j2", action.url, t=t, a=action, view=views.action(action)
+                        "action.html.j2",
+                        action.url,
+                        t=t,
+                        a=action,
+                        view=views.action(action, self.today),
                     ),
                     self.card(action.titre, "Fiche action", t, figure),
                     "article",

@@ -72,6 +72,7 @@ class ActionCard:
     porteur_nom: str
     budget: str
     priorite_labels: tuple[str, ...]
+    overdue: str | None  # its planned end, when passed without a final point
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ class PlanView:
     by_priority: Series
 
 
-def _card(a: ActionItem) -> ActionCard:
+def _card(a: ActionItem, today: dt.date) -> ActionCard:
     porteur = a.data.porteur.nom if a.data.porteur else ""
     return ActionCard(
         action=a,
@@ -111,6 +112,7 @@ def _card(a: ActionItem) -> ActionCard:
         porteur_nom=porteur or "non renseigné",
         budget=textutil.euros(a.budget_total),
         priorite_labels=tuple(vocab.PRIORITES[p] for p in a.data.priorites),
+        overdue=actionplan.overdue(a, today),
     )
 
 
@@ -147,7 +149,7 @@ def plan(t: Territory, today: dt.date) -> PlanView:
         porteurs=tuple(Option(actionplan.key(p), p) for p in actionplan.porteurs(actions)),
         epcis=tuple(Option(e.siren, e.nom) for e in t.epcis),
         groups=tuple(
-            AxisGroup(label, actionplan.key(label), tuple(_card(a) for a in group))
+            AxisGroup(label, actionplan.key(label), tuple(_card(a, today) for a in group))
             for label, group in actionplan.by_axis(actions)
         ),
         by_partner=tuple(actionplan.budget_by_partner(actions)),
@@ -404,20 +406,22 @@ def agenda(t: Territory, today: dt.date) -> AgendaView:
 
 @dataclass(frozen=True)
 class ActionView:
-    """What a fiche action's page computes: its priorities by name, its milestones in order
-    and the total of its planned expenses."""
+    """What a fiche action's page computes: its priorities by name, its milestones in order,
+    the total of its planned expenses, and its planned end when passed."""
 
     priorites: tuple[str, ...]
     jalons: tuple[Any, ...]  # schema.Jalon, by date
     depenses_total: float
+    overdue: str | None  # its planned end, when passed without a final point (actionplan)
 
 
-def action(a: ActionItem) -> ActionView:
+def action(a: ActionItem, today: dt.date) -> ActionView:
     d = a.data
     return ActionView(
         priorites=tuple(vocab.PRIORITES[p] for p in d.priorites),
         jalons=tuple(sorted(d.calendrier.jalons, key=lambda j: str(j.date))),
         depenses_total=sum(x.montant for x in d.depenses),
+        overdue=actionplan.overdue(a, today),
     )
 
 
