@@ -77,7 +77,10 @@ def trim(value: object, limit: int | None = None) -> str:
     return text
 
 
-SHARE_TITLE = 70  # LinkedIn and search engines cut longer titles themselves
+# LinkedIn shows a link's title on two lines and cuts it there itself: a title is kept whole
+# up to this length (the territory's name with it), so that the words that say what a fiche is
+# about are not the ones cut (« … 4.0 et le grand chantier… » lost « robotique »)
+SHARE_TITLE = 110
 
 
 def share_title(title: str, limit: int = SHARE_TITLE) -> str:
