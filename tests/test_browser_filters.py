@@ -93,3 +93,25 @@ def test_form_fields_are_16_px_on_a_phone(browser: Browser, base_url: str) -> No
         small = [(name, size) for name, size in found if size < 16]
         assert (not small) if phone else small, (width, small)
         page.close()
+
+
+def test_tables_fit_the_text_column_of_a_desktop(browser: Browser, base_url: str) -> None:
+    """At 1280 px, no table of a fiche or of the plan scrolls sideways (the fiche's six
+    indicator columns cut « Atteinte »). Control: with the theme's own cell padding back, the
+    indicators table does."""
+    overflowing = (
+        "() => [...document.querySelectorAll('article table')]"
+        ".filter(t => t.scrollWidth > t.clientWidth + 1)"
+        ".map(t => (t.caption ? t.caption.textContent : '?').trim())"
+    )
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    for path in (INDEX + "chef-de-projet/", INDEX, INDEX + "industrie-bas-carbone/"):
+        page.goto(base_url + path)
+        assert page.evaluate(overflowing) == [], path
+    page.goto(base_url + INDEX + "chef-de-projet/")
+    page.evaluate(  # through the CSS object model: the page's policy refuses a style element
+        "() => document.querySelectorAll('article table th, article table td')"
+        ".forEach(c => { c.style.paddingLeft = '1.25em'; c.style.paddingRight = '1.25em'; })"
+    )
+    assert "Indicateurs de suivi et de résultat" in page.evaluate(overflowing)
+    page.close()
