@@ -960,3 +960,33 @@ def test_image_paths_as_windows_and_file_names_with_spaces(project: Path) -> Non
         image = page.find("img", alt="Une usine vue du canal")
         assert image is not None and expected in image["src"] and " " not in image["src"], name
     assert (site / HDC / "lettres/14/images/photo usine.jpg").is_file()
+
+
+def test_the_cover_keeps_its_place_before_it_loads(built_site: Path, tmp_path: Path) -> None:
+    """The cover image carries the width and height it is published with: the browser keeps
+    its place, the text below does not jump when it arrives (a layout shift of 0.09 on a phone
+    before). A photo taken upright (EXIF orientation 6) is published turned: its size too.
+    Control: the header's own size, without the orientation, is the other way round."""
+    import io
+
+    from bs4 import BeautifulSoup
+    from PIL import Image
+
+    from tisite.content.images import MAX_SIDE, shown_size
+
+    folder = built_site / HDC / "lettres/14"
+    page = BeautifulSoup((folder / "index.html").read_text("utf-8"), "html.parser")
+    cover = page.select_one("figure.ti-cover img")
+    assert cover is not None
+    with Image.open(folder / cover["src"]) as published:
+        assert (int(cover["width"]), int(cover["height"])) == published.size
+    photo = Image.new("RGB", (4000, 3000), "white")
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    photo.save(out, "JPEG", exif=exif)
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(out.getvalue())
+    assert shown_size(path) == (MAX_SIDE * 3 // 4, MAX_SIDE)
+    with Image.open(path) as header:
+        assert header.size == (4000, 3000)

@@ -120,6 +120,21 @@ def named_as_written(base: Path, rel: str) -> bool:
     return True
 
 
+def shown_size(path: Path) -> tuple[int, int] | None:
+    """The size of ``path`` as published (turned upright, reduced to MAX_SIDE: see clean),
+    read from its header, for the page's ``width`` and ``height``: the browser keeps its place
+    before it loads. None when the header cannot be read (the check says why)."""
+    try:
+        with Image.open(path) as img:
+            width, height = img.size
+            if img.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # turned a quarter
+                width, height = height, width
+    except Exception:  # any unreadable header: no size (the check says why)
+        return None
+    scale = min(1.0, MAX_SIDE / max(width, height, 1))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def _header(path: Path) -> tuple[str | None, tuple[int, int], int, int]:
     """Format, size, number of pictures and pixels of all pictures together (an animation's),
     read without Pillow's own bomb check (which raises before telling the size). An

@@ -156,12 +156,14 @@ def load_letters(
             continue
         source, data = read
         found: list[str] = []
+        cover_size = None
         if data.image:
             refused, cover = letter_image(folder, data.image)
             if refused:
                 problems.append(Problem(rel, source.line_of(("image",)), "image", refused))
             else:
                 found.append(str(cover))
+                cover_size = images.shown_size(folder / str(cover))
         problems += remote.problems_in(
             source.body, rel, source.body_line, None, True, True, _body_place(folder, found)
         )
@@ -179,7 +181,16 @@ def load_letters(
             )
         body = without_empty_sections(source.body)
         letters.append(
-            Letter(int(path.stem), directory.name, data, body, rel, folder, tuple(found))
+            Letter(
+                int(path.stem),
+                directory.name,
+                data,
+                body,
+                rel,
+                folder,
+                tuple(found),
+                cover_size=cover_size,
+            )
         )
     numbers = [x.numero for x in letters]
     for dup in sorted({n for n in numbers if numbers.count(n) > 1}):

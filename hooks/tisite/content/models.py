@@ -255,6 +255,7 @@ class Letter:
     source: str
     folder: Path  # the lettres/ folder, for images placed next to the letter
     images: tuple[str, ...] = ()  # relative paths referenced by the letter (cover and body)
+    cover_size: tuple[int, int] | None = None  # the cover as published (width, height)
     remote_url: str | None = None  # a harvested territory's letter: its own site's address
 
     @property
