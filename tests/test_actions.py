@@ -412,3 +412,25 @@ def test_an_action_past_its_end_says_so_on_its_page_and_its_card(project: Path) 
             c for c in plan.select(".ti-action-card") if "poste de chef de projet" in c.get_text()
         )
         assert ("Échéance dépassée" in card.get_text()) is late
+
+
+def test_the_budget_is_among_the_facts_at_the_top_of_a_fiche(built_site: Path) -> None:
+    """A visitor on a phone reads the fiche's facts first: its budget is there (the table was
+    two screens down), with a link to the table. Control: a fiche without budget lines says
+    « non renseigné »."""
+    facts = {}
+    for fiche in (
+        "hainaut-douaisis-cambresis/plan-action/chef-de-projet",
+        "grand-chatellerault/plan-action/volontariat-territorial-entreprise",
+    ):
+        page = BeautifulSoup((built_site / fiche / "index.html").read_text("utf-8"), "html.parser")
+        terms = {
+            dt_.get_text(strip=True): dt_.find_next("dd") for dt_ in page.select("dl.ti-facts dt")
+        }
+        facts[fiche] = terms["Budget prévisionnel"]
+        link = facts[fiche].find("a")
+        if link is not None:
+            assert page.find(id=link["href"].lstrip("#")) is not None
+    first, second = facts.values()
+    assert flat(first.get_text()).startswith("74 864,98 € hors refusé, dont 10 833,33 € acquis")
+    assert flat(second.get_text()) == "non renseigné"
