@@ -434,3 +434,29 @@ def test_the_budget_is_among_the_facts_at_the_top_of_a_fiche(built_site: Path) -
     first, second = facts.values()
     assert flat(first.get_text()).startswith("74 864,98 € hors refusé, dont 10 833,33 € acquis")
     assert flat(second.get_text()) == "non renseigné"
+
+
+def test_a_fiche_gives_a_contact_and_the_way_to_the_other_actions(built_site: Path) -> None:
+    """A visitor from a post on one fiche: whom to write to (the territory's contact) and the
+    way to the territory's other actions, on the fiche itself. Control: a territory without a
+    contact gets the way to its plan, and no address made up."""
+    hdc = BeautifulSoup(
+        (built_site / "hainaut-douaisis-cambresis/plan-action/chef-de-projet/index.html").read_text(
+            "utf-8"
+        ),
+        "html.parser",
+    )
+    section = hdc.find(id="contact-et-autres-actions").find_next_siblings("p")
+    text = flat(" ".join(p.get_text() for p in section[:2]))
+    assert "Une question sur cette action ?" in text and "8 fiches actions" in text
+    assert hdc.select_one('article a[href="mailto:territoire-industrie@example.org"]') is not None
+    gc = BeautifulSoup(
+        (
+            built_site
+            / "grand-chatellerault/plan-action/volontariat-territorial-entreprise/index.html"
+        ).read_text("utf-8"),
+        "html.parser",
+    )
+    following = gc.find(id="contact-et-autres-actions").find_next_sibling("p")
+    assert following.a["href"] == "../" and "Une question" not in following.get_text()
+    assert gc.select_one('article a[href^="mailto:"]') is None
