@@ -226,3 +226,47 @@ def test_a_letter_saved_in_another_format_is_said_not_published(project: Path) -
             "pas publié"
         ) in warnings, warnings
     assert not [w for w in warnings if "programme.pdf" in w]
+
+
+def test_dates_and_headings_that_look_like_typing_mistakes_are_warned(project: Path) -> None:
+    """A letter or a progress point dated in the future, a letter dated before the one
+    numbered before it, a « # » heading under the page's own title: published, and said.
+    Control: the example's letters, points and headings give none of these warnings."""
+    import datetime as dt
+
+    def warnings() -> list[str]:
+        return [w.format() for w in load_site(project).warnings]
+
+    assert not [w for w in warnings() if "dans le futur" in w or "avant la" in w or "« # »" in w]
+    later = dt.date.today() + dt.timedelta(days=400)
+    letter = project / HDC / "lettres/15.md"
+    text = letter.read_text("utf-8")
+    letter.write_text(text.replace("date: 2022-11-15", "date: 2012-11-15") + "\n# Agenda\n")
+    action = project / HDC / "actions/chef-de-projet.md"
+    action.write_text(
+        action.read_text("utf-8").replace(
+            "avancement:\n  - date: 2022-07-06", f"avancement:\n  - date: {later}", 1
+        )
+    )
+    found = warnings()
+    assert any(
+        w.startswith(
+            f"{HDC}/lettres/15.md: avertissement : champ « date » : la lettre n°15 est "
+            "datée du 15 novembre 2012, avant la lettre n°14"
+        )
+        for w in found
+    ), found
+    assert any(f"{HDC}/lettres/15.md:" in w and "intertitre de premier niveau" in w for w in found)
+    assert any(
+        f"{HDC}/actions/chef-de-projet.md:71: avertissement : champ « avancement[1].date » : "
+        "point d'avancement daté du"
+        in w
+        and "dans le futur" in w
+        for w in found
+    ), found
+    letter.write_text(text.replace("date: 2022-11-15", f"date: {later}"))
+    assert any(
+        f"{HDC}/lettres/15.md:4: avertissement : champ « date » : lettre datée du" in w
+        and "dans le futur" in w
+        for w in warnings()
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import posixpath
 import re
 from pathlib import Path
@@ -11,6 +13,7 @@ from tisite.content.errors import Problem
 from tisite.content.models import AgendaEntry, Letter
 from tisite.content.validation import read_published, validate
 from tisite.content.yamlio import read_yaml
+from tisite.generate.textutil import long_date
 
 NUMBER_RE = re.compile(r"[0-9]{1,4}")  # ASCII digits only: « １７ » or « ١٧ » is not 17
 
@@ -93,6 +96,38 @@ def empty_sections(body: str) -> list[tuple[int, str]]:
         text[index + 1] = text[index] + is_text
     close(len(lines), 1)
     return sorted(empty)
+
+
+def first_level_headings(body: str) -> list[int]:
+    """Line indexes in ``body`` of its first-level headings (« # Titre », outside code): the
+    page's title is its one first-level heading."""
+    found, fence = [], None
+    for index, line in enumerate(body.split("\n")):
+        opened = FENCE_RE.match(line)
+        if fence is not None:
+            if opened and opened.group(1) == fence:
+                fence = None
+        elif opened:
+            fence = opened.group(1)
+        elif (heading := HEADING_RE.fullmatch(line)) and len(heading.group(1)) == 1:
+            found.append(index)
+    return found
+
+
+def heading_warnings(body: str, rel: str, first_line: int) -> list[Problem]:
+    """A warning for each first-level heading of a text shown under the page's own title."""
+    return [
+        Problem(
+            rel,
+            first_line + index,
+            None,
+            "intertitre de premier niveau (« # ») : la page a déjà son titre ; écrivez « ## » "
+            "pour un intertitre (les lecteurs d'écran et les moteurs de recherche lisent le "
+            "titre de premier niveau comme celui de la page)",
+            severity="avertissement",
+        )
+        for index in first_level_headings(body)
+    ]
 
 
 def without_empty_sections(body: str) -> str:
@@ -179,6 +214,18 @@ def load_letters(
                     severity="avertissement",
                 )
             )
+        problems += heading_warnings(source.body, rel, source.body_line)
+        if data.date > dt.date.today():
+            problems.append(
+                Problem(
+                    rel,
+                    source.line_of(("date",)),
+                    "date",
+                    f"lettre datée du {long_date(data.date)}, dans le futur : elle est publiée "
+                    "dès maintenant avec cette date ; vérifiez l'année",
+                    severity="avertissement",
+                )
+            )
         body = without_empty_sections(source.body)
         letters.append(
             Letter(
@@ -203,6 +250,20 @@ def load_letters(
                 f"« 0{dup}.md ») : gardez-en un",
             )
         )
+    by_number = sorted(letters, key=lambda x: x.numero)
+    for earlier, later in itertools.pairwise(by_number):
+        if later.date < earlier.date:
+            problems.append(
+                Problem(
+                    later.source,
+                    None,
+                    "date",
+                    f"la lettre n°{later.numero} est datée du {long_date(later.date)}, avant la "
+                    f"lettre n°{earlier.numero} ({long_date(earlier.date)}) : vérifiez sa date "
+                    "ou son numéro (la liste des lettres les range par date)",
+                    severity="avertissement",
+                )
+            )
     return tuple(sorted(letters, key=lambda x: (x.date, x.numero), reverse=True))
 
 

@@ -7,6 +7,7 @@ once. Warnings (declared figures that disagree with the reference…) do not sto
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import os
@@ -19,13 +20,13 @@ from typing import Any
 from tisite import memo, urls
 from tisite.content import images, remote, schema, sources
 from tisite.content.errors import ContentError, Problem
-from tisite.content.letters import load_agenda, load_letters
+from tisite.content.letters import heading_warnings, load_agenda, load_letters
 from tisite.content.models import ActionItem, Epci, SiteModel, Territory
 from tisite.content.reference import load_reference
 from tisite.content.safety import unsafe_entries
 from tisite.content.validation import body_invisible, format_loc, read_published, validate
 from tisite.content.yamlio import Source, read_markdown, read_yaml
-from tisite.generate.textutil import french_sorted, line_of
+from tisite.generate.textutil import french_sorted, line_of, long_date
 from tisite.publish import registry
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # always used with fullmatch
@@ -508,6 +509,19 @@ def load_actions(
         problems += remote.problems_in(
             action.diagnostic, rel, functools.partial(source.line_of, ("diagnostic",)), "diagnostic"
         )
+        problems += heading_warnings(source.body, rel, source.body_line)
+        for index, point in enumerate(action.avancement):
+            if point.date > dt.date.today():
+                problems.append(
+                    Problem(
+                        rel,
+                        source.line_of(("avancement", index, "date")),
+                        f"avancement[{index + 1}].date",
+                        f"point d'avancement daté du {long_date(point.date)}, dans le futur : "
+                        "un point dit où en est l'action à sa date ; vérifiez l'année",
+                        severity="avertissement",
+                    )
+                )
         item = ActionItem(path.stem, directory.name, action, source.body.strip(), rel)
         loaded.append((item, source))
     if territory is not None:
