@@ -84,6 +84,10 @@ def docs_page_named(file: str, first: str) -> Case:
 A = ACTION
 # an « edition » block in site.yml (lines 9 to 12), for the web editor's settings
 EDITION = "demonstration: true\nedition:\n  forge: gitlab\n  depot: {depot}\n  application_id: abc"
+EMPTY_FIX = (
+    " : écrivez son contenu (partez d'un fichier du même dossier ou du modèle du guide) "
+    "ou supprimez-le"
+)
 CASES: dict[str, Case] = {
     # Files that cannot be read
     "yaml-malforme": Case(
@@ -109,9 +113,10 @@ CASES: dict[str, Case] = {
         transform(A, lambda b: b.replace(b"CNER", b"CN\x00ER")),
         f"{A}: le fichier contient des octets nuls : ce n'est pas un fichier texte",
     ),
-    "fichier-vide": Case(write(A, b""), f"{A}: le fichier est vide"),
+    "fichier-vide": Case(write(A, b""), f"{A}: le fichier est vide" + EMPTY_FIX),
     "fichier-blanc": Case(
-        write(f"{GC}/priorites.yml", b"\n   \n"), f"{GC}/priorites.yml: le fichier est vide"
+        write(f"{GC}/priorites.yml", b"\n   \n"),
+        f"{GC}/priorites.yml: le fichier est vide" + EMPTY_FIX,
     ),
     "en-tete-absent": Case(
         write(A, "# Une action sans en-tête\n".encode()),
@@ -140,7 +145,7 @@ CASES: dict[str, Case] = {
             "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]"
         ),
         f"{A}:16: « *a » se lit comme un alias YAML, non pris en charge : un texte qui commence "
-        "par « * » (une mise en italique) s'écrit entre guillemets (« \"*a…\" ») ; pour un "
+        'par « * » (une mise en italique) s\'écrit entre guillemets (« "*a…" ») ; pour un '
         "alias, recopiez la valeur",
     ),
     "etiquette-python": Case(
@@ -165,7 +170,7 @@ CASES: dict[str, Case] = {
     ),
     "champ-vide": Case(
         edit(A, TITLE, "titre:"),
-        f"{A}:3: champ « titre » : valeur vide : renseignez ce champ ou supprimez la ligne",
+        f"{A}:3: champ « titre » : valeur vide : ce champ est obligatoire, renseignez-le",
     ),
     "liste-au-lieu-de-texte": Case(
         edit(A, TITLE, "titre: [Diagnostic, attractivité]"),
@@ -173,7 +178,8 @@ CASES: dict[str, Case] = {
     ),
     "nombre-au-lieu-de-texte": Case(
         edit(A, TITLE, "titre: 2024"),
-        f"{A}:3: champ « titre » : doit être un texte (reçu « 2024 »)",
+        f"{A}:3: champ « titre » : doit être un texte (reçu « 2024 ») : mettez la valeur entre "
+        "guillemets",
     ),
     "texte-au-lieu-de-champs": Case(
         add_to_action("calendrier: 2024"),

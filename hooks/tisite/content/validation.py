@@ -195,8 +195,12 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
             return f"champ inconnu. Champs possibles : {', '.join(sorted(known))}."
         return "champ inconnu"
     if value is None and kind not in {"value_error", "assertion_error"}:
+        if _required(model, loc):
+            return "valeur vide : ce champ est obligatoire, renseignez-le"
         return "valeur vide : renseignez ce champ ou supprimez la ligne"
     if kind in {"string_type"}:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return f"doit être un texte{got} : mettez la valeur entre guillemets"
         return f"doit être un texte{got}"
     if kind in {"int_type", "int_from_float"}:
         return f"doit être un nombre entier{got}"
@@ -331,6 +335,28 @@ def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
+
+
+def _required(model: type[BaseModel], loc: Sequence[str | int]) -> bool:
+    """Whether the field at ``loc`` must be given (an empty value cannot just be removed)."""
+    if not loc or not isinstance(loc[-1], str):
+        return False
+    current: Any = model
+    for part in loc[:-1]:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return False
+        info = current.model_fields.get(part)
+        if info is None:
+            return False
+        current = info.annotation
+    current = _unwrap(current)
+    if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        return False
+    info = current.model_fields.get(loc[-1])
+    return info is not None and info.is_required()
 
 
 def _unwrap(tp: Any) -> Any:

@@ -606,7 +606,13 @@ def _read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
     if problem or text is None:
         return None, problem
     if not text.strip():
-        return None, Problem(rel, None, None, "le fichier est vide")
+        return None, Problem(
+            rel,
+            None,
+            None,
+            "le fichier est vide : écrivez son contenu (partez d'un fichier du même dossier "
+            "ou du modèle du guide) ou supprimez-le",
+        )
     return text, None
 
 
