@@ -115,3 +115,22 @@ def test_tables_fit_the_text_column_of_a_desktop(browser: Browser, base_url: str
     )
     assert "Indicateurs de suivi et de résultat" in page.evaluate(overflowing)
     page.close()
+
+
+def test_small_links_are_targets_of_24_px_on_a_phone(browser: Browser, base_url: str) -> None:
+    """The breadcrumb, the letters' subscription line and the footer's links are at least
+    24 px tall on a phone (WCAG 2.5.8). Control: on a desktop they are lines of text."""
+    heights = (
+        "() => [...document.querySelectorAll("
+        "'.ti-breadcrumb a, .ti-links a, .ti-footer__links a')]"
+        ".map(a => Math.round(a.getBoundingClientRect().height))"
+    )
+    for width, phone in ((375, True), (1280, False)):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        found: list[int] = []
+        for path in (INDEX + "chef-de-projet/", "hainaut-douaisis-cambresis/lettres/"):
+            page.goto(base_url + path)
+            found += page.evaluate(heights)
+        assert len(found) >= 8, found
+        assert (min(found) >= 24) is phone, (width, found)
+        page.close()
