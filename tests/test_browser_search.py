@@ -165,3 +165,24 @@ def test_the_single_key_shortcuts_can_be_turned_off(browser: Browser, base_url: 
     page.click(".ti-recherche__ouvrir")  # the button still opens it
     wait_until(page, OPEN)
     context.close()
+
+
+def test_closing_the_search_gives_the_focus_back_where_it_was(
+    browser: Browser, base_url: str
+) -> None:
+    """Opened with « / » from a link in the page, the search gives the focus back to that link
+    when it closes (a keyboard user keeps their place); opened with the button, to the button
+    (the test above)."""
+    page = browser.new_page()
+    page.goto(base_url + "hainaut-douaisis-cambresis/plan-action/", wait_until="networkidle")
+    link = "article .ti-action-card h4 a"
+    page.focus(link)
+    name = page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("/")
+    wait_until(page, OPEN)
+    assert not page.evaluate(f"document.activeElement.matches({link!r})")  # in the dialog
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.getElementById('ti-recherche').open")
+    assert page.evaluate("document.activeElement.textContent") == name
+    assert page.evaluate(f"document.activeElement.matches({link!r})")
+    page.close()

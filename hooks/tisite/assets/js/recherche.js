@@ -111,22 +111,32 @@
 
     opener.hidden = false;
 
+    // where the focus was when the search opened (the button, or a link the « / » key was
+    // pressed from): it goes back there when the search closes
+    var before = opener;
+
     function open() {
       if (dialog.open) return;
+      var active = document.activeElement;
+      before = active && active !== document.body && active.focus ? active : opener;
       dialog.showModal();
       input.focus();
       input.select();
     }
-    // the focus goes back to the button at once (the dialog's close event comes a task later)
+    function back() {
+      var target = before && before.isConnected ? before : opener;
+      target.focus();
+    }
+    // the focus goes back at once (the dialog's close event comes a task later)
     function close() {
       if (!dialog.open) return;
       dialog.close();
-      opener.focus();
+      back();
     }
 
     opener.addEventListener("click", open);
     dialog.querySelector(".ti-recherche__fermer").addEventListener("click", close);
-    dialog.addEventListener("close", function () { opener.focus(); });
+    dialog.addEventListener("close", back);
     dialog.addEventListener("click", function (event) {
       if (event.target === dialog) close(); // a click on the backdrop
     });
