@@ -126,7 +126,7 @@ def test_agenda_and_icalendar(built_site: Path) -> None:
     assert national.decoded("dtend") == dt.date(2019, 6, 13)  # all-day: exclusive end
     page = soup_of(built_site / HDC / "agenda/index.html")
     upcoming = page.find(id="a-venir").find_next("p").get_text()
-    assert "Aucune entrée" in upcoming
+    assert "Aucun appel à projets ni événement à venir pour le moment" in flat(upcoming)
     assert "Conseil communautaire" in page.find(id="passes").find_next("ul").get_text()
 
 
