@@ -134,3 +134,28 @@ def test_small_links_are_targets_of_24_px_on_a_phone(browser: Browser, base_url:
         assert len(found) >= 8, found
         assert (min(found) >= 24) is phone, (width, found)
         page.close()
+
+
+def test_on_a_phone_the_filters_are_folded_and_the_actions_come_first(
+    browser: Browser, base_url: str
+) -> None:
+    """At 375 px the filters fold under one line, so that the first action is on the first
+    screens; a tap opens them; an address with a filter opens them. Control: on a desktop
+    they are open."""
+    page = browser.new_page(viewport={"width": 375, "height": 812}, has_touch=True)
+    page.goto(base_url + INDEX)
+    wait_until(page, "!document.querySelector('form.ti-filters').hidden")
+    assert not page.evaluate("document.querySelector('details.ti-filters__volet').open")
+    assert not page.is_visible("#f-axe")
+    page.tap("details.ti-filters__volet summary")
+    wait_until(page, "document.querySelector('details.ti-filters__volet').open")
+    assert page.is_visible("#f-axe")
+    page.goto(base_url + INDEX + "?axe=attirer")
+    wait_until(page, "document.querySelector('details.ti-filters__volet').open")
+    assert page.input_value("#f-axe") == "attirer"
+    page.close()
+    desktop = browser.new_page(viewport={"width": 1280, "height": 800})
+    desktop.goto(base_url + INDEX)
+    wait_until(desktop, "!document.querySelector('form.ti-filters').hidden")
+    assert desktop.evaluate("document.querySelector('details.ti-filters__volet').open")
+    desktop.close()

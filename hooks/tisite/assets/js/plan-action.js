@@ -52,6 +52,12 @@
       window.setTimeout(function () { apply(true); }, 0);
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
+    // open on a desktop; on a phone, folded unless the address carries a filter
+    var folded = form.querySelector("details.ti-filters__volet");
+    if (folded) {
+      folded.open = !window.matchMedia("(max-width: 44.9375em)").matches ||
+        selects.some(function (s) { return s.value; });
+    }
     form.hidden = false;
     apply(false);
   }
