@@ -263,3 +263,26 @@ def test_a_front_matter_line_with_trailing_spaces_is_read_alike_by_check_and_bui
         assert result.returncode == 0, result.stdout + result.stderr
     built = (project / "site" / "programme" / "index.html").read_text(encoding="utf-8")
     assert "<title>Le programme Territoires d" in built and "title: Le programme" not in built
+
+
+def test_a_renamed_territory_folder_is_said_once_with_its_fix(project: Path) -> None:
+    """A territory's folder renamed: its 18 published addresses would all disappear; one
+    message names the folder and the fix (« anciens_identifiants ») instead of 18. With the
+    fix, the build passes and the old address leads to the new one. Control: a single page
+    gone keeps its own message."""
+    hdc = "hainaut-douaisis-cambresis"
+    (project / "territoires" / hdc).rename(project / "territoires" / f"{hdc}-2")
+    result = ti_inprocess("check", cwd=project)
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if "urls-publiees.txt" in line]
+    assert len(lines) == 1, lines
+    assert f"adresses publiées sous /{hdc}/" in lines[0]
+    assert f"« anciens_identifiants: [{hdc}] » au territoire.yml du nouveau dossier" in lines[0]
+    identity = project / "territoires" / f"{hdc}-2" / "territoire.yml"
+    text = identity.read_text("utf-8")
+    identity.write_text(text.replace("\nepci:", f"\nanciens_identifiants: [{hdc}]\nepci:", 1))
+    result = ti_inprocess("check", cwd=project)
+    assert result.returncode == 0, result.stderr
+    (project / "territoires" / f"{hdc}-2" / "actions" / "communication.md").unlink()
+    result = ti_inprocess("check", cwd=project)
+    assert f"l'adresse publiée /{hdc}/plan-action/communication/ disparaîtrait" in result.stderr

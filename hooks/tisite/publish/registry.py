@@ -36,18 +36,50 @@ def check(root: Path, produced: set[str]) -> list[str]:
         return []
     missing = [(n, u) for n, u in known if u not in produced]
     if missing:
-        raise ContentError(
-            Problem(
-                sources.REGISTRY,
-                n,
-                None,
-                f"l'adresse publiée {u} disparaîtrait : si la page a été renommée, déclarez "
-                "l'ancien identifiant dans « anciens_identifiants » du nouveau fichier (une "
-                "redirection sera créée) ; si sa suppression est voulue, retirez cette ligne",
-            )
-            for n, u in missing
-        )
+        raise ContentError(_gone(missing, produced))
     return sorted(produced - {u for _, u in known})
+
+
+def _gone(missing: list[tuple[int, str]], produced: set[str]) -> list[Problem]:
+    """One problem per address that would disappear; one for a whole folder of addresses that
+    would all disappear (a territory's folder renamed or removed: said once, with its fix)."""
+    folders: dict[str, list[tuple[int, str]]] = {}
+    for n, u in missing:
+        first = u.strip("/").split("/", 1)[0]
+        if first:
+            folders.setdefault(first, []).append((n, u))
+    whole = {
+        first
+        for first, lost in folders.items()
+        if len(lost) > 1 and not any(p.startswith(f"/{first}/") for p in produced)
+    }
+    problems = [
+        Problem(
+            sources.REGISTRY,
+            lost[0][0],
+            None,
+            f"les {len(lost)} adresses publiées sous /{first}/ (lignes {lost[0][0]} à "
+            f"{lost[-1][0]}) disparaîtraient : le dossier territoires/{first}/ a-t-il été "
+            "renommé ou supprimé ? S'il a été renommé, ajoutez « anciens_identifiants: "
+            f"[{first}] » au territoire.yml du nouveau dossier (chaque ancienne adresse "
+            "mènera à la nouvelle) ; si la suppression est voulue, retirez ces lignes",
+        )
+        for first, lost in folders.items()
+        if first in whole
+    ]
+    problems += [
+        Problem(
+            sources.REGISTRY,
+            n,
+            None,
+            f"l'adresse publiée {u} disparaîtrait : si la page a été renommée, déclarez "
+            "l'ancien identifiant dans « anciens_identifiants » du nouveau fichier (une "
+            "redirection sera créée) ; si sa suppression est voulue, retirez cette ligne",
+        )
+        for n, u in missing
+        if u.strip("/").split("/", 1)[0] not in whole
+    ]
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def built_addresses(site_dir: Path) -> set[str]:
