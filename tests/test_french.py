@@ -154,7 +154,7 @@ def test_a_hashtag_after_a_value_is_not_cut_as_a_yaml_comment(project: Path) -> 
     result = ti_inprocess("check", "--rapide", cwd=project)
     assert result.returncode == 1
     assert (
-        f"lettres/15.md:3: champ « titre » : « #15 - Décarbonation » est lu comme un "
+        "lettres/15.md:3: champ « titre » : « #15 - Décarbonation » est lu comme un "
         "commentaire YAML" in result.stderr
     ), result.stderr
     assert 'par exemple titre: "Lettre #15 - Décarbonation"' in result.stderr
