@@ -990,3 +990,25 @@ def test_the_cover_keeps_its_place_before_it_loads(built_site: Path, tmp_path: P
     assert shown_size(path) == (MAX_SIDE * 3 // 4, MAX_SIDE)
     with Image.open(path) as header:
         assert header.size == (4000, 3000)
+
+
+def test_a_link_to_a_draft_says_it_is_a_draft(project: Path) -> None:
+    """A letter links to letter 16, a draft: the page exists only once it is published; the
+    message says so (it said « n'existe pas » of a file that is there). Control: a link to a
+    letter with no file at all keeps the message of a missing page."""
+    from conftest import ti_inprocess
+
+    letter = project / f"territoires/{HDC}/lettres/15.md"
+    text = letter.read_text("utf-8")
+    letter.write_text(text + "\nVoir [la prochaine lettre](../16/index.md).\n", "utf-8")
+    result = ti_inprocess("check", cwd=project)
+    assert result.returncode == 1
+    assert (
+        "lettres/15.md:" in result.stderr
+        and "lien vers « ../16/index.md » : la page visée (hainaut-douaisis-cambresis/lettres/16/"
+        "index.md) n'est pas publiée, son fichier est un brouillon" in result.stderr
+    ), result.stderr
+    letter.write_text(text + "\nVoir [une lettre](../19/index.md).\n", "utf-8")
+    result = ti_inprocess("check", cwd=project)
+    assert "la page ou le fichier visé n'existe pas" in result.stderr
+    assert "brouillon" not in result.stderr

@@ -257,10 +257,24 @@ class SiteBuild:
             if not ready.intact
         ]
         files = [*other_files, *(p for p, _ in self.assets)]
-        errors, self.notes = check_links(self.html, files, self.locate)
+        errors, self.notes = check_links(self.html, files, self.locate, self.is_draft_page)
         if problems or errors:
             raise ContentError(problems + errors)
         self._keep_territories()
+
+    def is_draft_page(self, target: str) -> bool:
+        """Whether a page file the site does not have is a fiche action's or a letter's whose
+        source is there, left out as a draft (a broken one stops the build on its own)."""
+        if self.root is None:
+            return False
+        address = target.removesuffix("index.md")
+        for name, folder in (("fiche", sources.actions), ("lettre", sources.letters)):
+            if not urls.matches(name, address):
+                continue
+            slug, stem = address.split("/", 1)[0], address.strip("/").rsplit("/", 1)[-1]
+            if (folder(sources.territory(self.root, slug)) / f"{stem}.md").is_file():
+                return True
+        return False
 
     def _keep_territories(self) -> None:
         """Each territory's pages, as made in this build, for the next build of this process

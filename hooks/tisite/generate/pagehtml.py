@@ -304,6 +304,13 @@ def missing_target(link: str, target: str) -> str:
     )
 
 
+def unpublished_target(link: str, target: str) -> str:
+    return (
+        f"lien vers « {link} » : la page visée ({target}) n'est pas publiée, son fichier est "
+        "un brouillon (brouillon: true) : publiez-la, ou retirez le lien en attendant"
+    )
+
+
 def missing_anchor_here(link: str) -> str:
     return (
         f"lien vers « {link} » : aucune section de cette page ne porte cet identifiant ; "
@@ -334,11 +341,15 @@ Locate = Callable[[str, str], tuple[str, int | None]]
 
 
 def check_links(
-    pages: dict[str, Ready], files: Iterable[str], locate: Locate
+    pages: dict[str, Ready],
+    files: Iterable[str],
+    locate: Locate,
+    draft: Callable[[str], bool] = lambda target: False,
 ) -> tuple[list[Problem], list[Problem]]:
     """(errors, notes) about the links of ``pages`` (page file → Ready): every relative link
     leads to a page or a file of the site (``files``: the site's other files), every anchor to
-    an identifier of its page. ``locate``: the source file and line of a link's text."""
+    an identifier of its page. ``locate``: the source file and line of a link's text;
+    ``draft``: whether a page file missing from the site is a draft's (said as such)."""
     known = set(files) | set(pages)
     errors: list[Problem] = []
     notes: list[Problem] = []
@@ -377,6 +388,8 @@ def check_links(
             if target not in known:
                 if "." not in target.rsplit("/", 1)[-1] and target not in known:
                     report(errors, path, link.raw, unrecognized(link.raw))
+                elif draft(target):
+                    report(errors, path, link.raw, unpublished_target(link.raw, target))
                 else:
                     report(errors, path, link.raw, missing_target(link.raw, target))
                 continue
