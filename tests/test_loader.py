@@ -270,3 +270,50 @@ def test_dates_and_headings_that_look_like_typing_mistakes_are_warned(project: P
         and "dans le futur" in w
         for w in warnings()
     )
+
+
+# The third outside review, attacking the checks above: valid YAML they refused or changed,
+# a crash, and hints that blamed valid lines.
+READ_AS_BEFORE = {
+    # a tab before « # »: the fast parser reads it, the line parser refuses it (it crashed)
+    "titre: Bilan\t#France2030\nlieu: a\t# note\n": {"titre": "Bilan", "lieu": "a"},
+    # a comment above a list: nothing is cut
+    "partenaires: #à compléter\n  - nom: A\n": {"partenaires": [{"nom": "A"}]},
+    # wrapped lines of a folded block are not list items (« 2024. Il… »)
+    "resume: >-\n  entre 2023 et\n  2024. Il finance.\n": {
+        "resume": "entre 2023 et 2024. Il finance."
+    },
+    # a sibling key after a folded value in a list item is not part of its block
+    "x:\n  - titre: >-\n      Vers un territoire\n      bas carbone\n    description: >-\n      Un.\n\n      Deux.\n": {
+        "x": [{"titre": "Vers un territoire bas carbone", "description": "Un.\n\nDeux."}]
+    },
+    # a literal block's own lines are text, never headers
+    "c: |\n    resume: >\n      a\n\n      b\n": {"c": "resume: >\n  a\n\n  b\n"},
+}
+
+
+@pytest.mark.parametrize("text", list(READ_AS_BEFORE))
+def test_valid_yaml_is_read_as_yaml_reads_it(text: str) -> None:
+    from tisite.content.yamlio import _load
+
+    data, _, problem = _load(text, "f.yml", 0)
+    assert problem is None and data == READ_AS_BEFORE[text]
+
+
+def test_hints_do_not_blame_valid_lines() -> None:
+    """A block of text holding « Horaires:9h » is text; a value going on over the next line
+    with a « : » is to be quoted, not a key out of line; a value quoted at both ends is
+    suggested with its own text only."""
+    from tisite.content.yamlio import _load
+
+    block = (
+        "agenda:\n  - titre: Atelier\n    description: |\n      Horaires:9h-12h\n"
+        "    lieu: Salle: B, Valenciennes\n"
+    )
+    problem = _load(block, "f.yml", 0)[2]
+    assert problem is not None and problem.line == 5 and "Horaires" not in problem.format()
+    going_on = "resume: Un texte. Trois\n  priorités: emploi\n"
+    problem = _load(going_on, "f.yml", 0)[2]
+    assert problem is not None and "mettez le texte entre guillemets" in problem.format()
+    problem = _load("titre: 'L'usine du futur'\n", "f.yml", 0)[2]
+    assert problem is not None and problem.format().endswith('titre: "L\'usine du futur"')

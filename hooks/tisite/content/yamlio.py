@@ -398,9 +398,9 @@ def _line_hint(text: str, error_line: int | None) -> tuple[int, str | None, str]
     complains about; None when no line shows one."""
     lines = text.split("\n")
     last = len(lines) - 1 if error_line is None else min(error_line, len(lines) - 1)
-    for index in range(last, max(-1, last - 4), -1):
+    for index in range(last, max(-1, last - 2), -1):
         line = lines[index]
-        if line.lstrip().startswith("#"):
+        if line.lstrip().startswith("#") or _in_block_text(lines, index):
             continue
         if _TYPED_INDENT.match(line):
             return (
@@ -435,7 +435,7 @@ def _line_hint(text: str, error_line: int | None) -> tuple[int, str | None, str]
                 (
                     "une valeur qui commence par un guillemet doit finir par le même guillemet : "
                     f"mettez toute la valeur entre guillemets, par exemple "
-                    f"{key}: '{_short(value.replace(chr(39), chr(39) * 2), 70)}'"
+                    f"{key}: {_quoted(value)}"
                 ),
             )
         if found := _BRACKET_THEN_MORE.match(line):
@@ -496,6 +496,30 @@ def _loose_line(lines: list[str], last: int) -> tuple[int, str | None, str] | No
     return None
 
 
+def _quoted(value: str) -> str:
+    """``value`` as one quoted YAML value: « 'L'usine du futur' » meant the text between its
+    quotes; « "Made in Hainaut", le salon » keeps them."""
+    if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    if '"' not in value:
+        return _short(f'"{value}"', 80)
+    return _short("'" + value.replace("'", "''") + "'", 80)
+
+
+def _in_block_text(lines: list[str], index: int) -> bool:
+    """Whether line ``index`` is inside a block of text (after « | » or « > »), where « : »
+    and « - » are the text's own."""
+    indent = len(lines[index]) - len(lines[index].lstrip())
+    for above in range(index - 1, max(-1, index - 200), -1):
+        line = lines[above]
+        if not line.strip():
+            continue
+        margin = len(line) - len(line.lstrip())
+        if margin < indent:
+            return bool(re.search(r"[:-][ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?$", line))
+    return False
+
+
 def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] | None:
     """A key at a column where no key above it is (« montant » one space further than
     « financeur »): aligned on the key of the line above, it belongs to the same block."""
@@ -511,7 +535,12 @@ def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] 
             continue
         key, there = here[2], _KEY_AT.match(above[-1])
         wanted = column(above[-1]) if not above[-1].rstrip().endswith(":") else None
-        if there is None or wanted is None:
+        nearest = next((line for line in reversed(lines[:index]) if line.strip()), "")
+        if there is None or wanted is None or nearest is not above[-1]:
+            continue
+        # one column too far: a typing slip; two or more: the value of the key above going on
+        # over the next line (its « : » is then the thing to quote)
+        if column(lines[index]) > wanted + 1 or _in_block_text(lines, index):
             continue
         return (
             index,
@@ -633,33 +662,56 @@ def read_yaml(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
 # between its lines or a line that starts a list, is read as a literal one (« | »): its lines
 # as written, which Markdown reads as its author wrote them. Lines stay where they are.
 _FOLDED = re.compile(
-    r"^(?P<head>[ \t]*(?:-[ \t]+)*(?:[^\s#'\"-][^:#]*:[ \t]+)?)>(?P<rest>[-+0-9]*[ \t]*(?:#.*)?)$"
+    r"^(?P<head>[ \t]*(?:-[ \t]+)*(?:[^\s#'\"-][^:#]*:[ \t]+)?)"
+    r"(?P<style>[>|])(?P<rest>[-+0-9]*[ \t]*(?:#.*)?)$"
 )
-_LIST_LINE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+_LIST_LINE = re.compile(r"^[ \t]*(?:[-*+]|(\d{1,9})[.)])[ \t]+\S")
 
 
 def _structured_folds_literal(text: str) -> str:
+    """``text`` with the header of each such folded block made literal (one pass: a block's
+    lines are never read as headers themselves)."""
     if ">" not in text:
         return text
-    lines = text.split("\n")
+    lines = text.split("\n")  # a literal block (« | ») is walked over too: its lines are text
     changed = False
-    for index, line in enumerate(lines):
-        found = _FOLDED.match(line)
+    index = 0
+    while index < len(lines):
+        found = _FOLDED.match(lines[index])
+        index += 1
         if found is None:
             continue
-        margin = len(line) - len(line.lstrip())
-        block: list[str] = []
-        for following in lines[index + 1 :]:
-            if following.strip() and len(following) - len(following.lstrip()) <= margin:
-                break
-            block.append(following)
+        head = found["head"]
+        parent = len(head) - len(head.lstrip(" -"))  # the key's column (after « - » items)
+        start = index
+        while index < len(lines) and (
+            not lines[index].strip() or len(lines[index]) - len(lines[index].lstrip()) > parent
+        ):
+            index += 1
+        block = lines[start:index]
         while block and not block[-1].strip():
             block.pop()
-        inner_blank = any(not b.strip() for b in block)
-        if inner_blank or any(_LIST_LINE.match(b) for b in block[1:]):
-            lines[index] = f"{found['head']}|{found['rest']}"
+        if found["style"] == ">" and _structured(block):
+            lines[start - 1] = f"{head}|{found['rest']}"
             changed = True
     return "\n".join(lines) if changed else text
+
+
+def _structured(block: list[str]) -> bool:
+    """Whether a folded block's lines hold paragraphs (a blank line between lines) or a list
+    (« - », « * », « + » items; numbered from « 1. », or after a blank line)."""
+    previous_blank = False
+    for position, line in enumerate(block):
+        if not line.strip():
+            previous_blank = True
+            continue
+        if previous_blank and position:
+            return True
+        found = _LIST_LINE.match(line)
+        if found and position and (found[1] is None or found[1] == "1"):
+            return True
+        previous_blank = False
+    return False
 
 
 def _load(text: str, rel: str, line_offset: int) -> tuple[Any, Any, Problem | None]:
@@ -688,7 +740,7 @@ def _load(text: str, rel: str, line_offset: int) -> tuple[Any, Any, Problem | No
 # (« #France2030 ») vanishes. A comment written as such has a space after its « # ».
 _HASH_WORD = re.compile(r"[ \t]#[^\s#]")
 _AFTER_VALUE = re.compile(r"(?:[ \t]*:)?[ \t]+(#[^\s#][^\r\n]*)")
-_KEY_OF_LINE = re.compile(r"^\s*(?:-\s+)?([^\s:#'\"][^:#]*?)\s*:(?:\s|$)")
+_KEY_OF_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?([^\s:#'\"][^:#\n]*):(?:\s|$)")
 
 
 def _value_cut_by_comment(text: str, rel: str, line_offset: int) -> Problem | None:
@@ -696,20 +748,28 @@ def _value_cut_by_comment(text: str, rel: str, line_offset: int) -> Problem | No
     from the value: refused, with the way to keep it (quotes)."""
     if not _HASH_WORD.search(text):
         return None
-    for event in _yaml().parse(text):
+    try:  # the fast parser read the text; this one may refuse what it accepts (a tab): no cut
+        events = list(_yaml().parse(text))
+    except (YAMLError, ValueError, AssertionError, RecursionError):
+        return None
+    for index, event in enumerate(events):
         if type(event).__name__ != "ScalarEvent" or event.style is not None:
             continue
         found = _AFTER_VALUE.match(text, event.end_mark.index)
         if found is None:
             continue
+        following = type(events[index + 1]).__name__ if index + 1 < len(events) else ""
+        if following in ("MappingStartEvent", "SequenceStartEvent"):
+            continue  # « partenaires: #à compléter » above its list: a comment, nothing cut
         line_text = text.splitlines()[event.end_mark.line]
         key = _KEY_OF_LINE.match(line_text)
         kept = line_text[: event.end_mark.column + found.start(1) - event.end_mark.index]
-        example = f'{key.group(1)}: "{_shown_value(kept, key)}{found.group(1)}"' if key else ""
+        name = key.group(1).strip() if key else None
+        example = f'{name}: "{_shown_value(kept, key)}{found.group(1)}"' if key else ""
         return Problem(
             rel,
             event.end_mark.line + 1 + line_offset,
-            key.group(1) if key else None,
+            name,
             f"« {_short(found.group(1))} » est lu comme un commentaire YAML (un « # » après "
             "une espace) et retiré du texte : mettez toute la valeur entre guillemets"
             + (f", par exemple {_short(example, 90)}" if key else ""),
