@@ -46,10 +46,27 @@ CASES = {
         "ul[li[strong(ZIBAC), ul[li(volet 1), li(volet 2)]], li(Autre)]",
         "ul[li[strong(ZIBAC)], li(volet 1), li(volet 2), li(Autre)]",
     ),
-    # a paragraph of an item, indented by two, then the next item
+    # a paragraph indented by two after an item (Python-Markdown ends the list there, as
+    # before), then an item: a list again, not text run into the paragraph
     "- a\n\n  suite\n- b\n": (
-        "ul[li[p(a), p(suite)], li[p(b)]]",
+        "ul[li(a)], p(suite), ul[li(b)]",
         "ul[li(a)], p(suite - b)",
+    ),
+    # a heading after a list ends it: the next indented lines are a list, not code
+    "## Objectifs\n- Former\n- Ouvrir\n## Partenaires\n  - CCI\n  - Région\n": (
+        "h2(Objectifs), ul[li(Former), li(Ouvrir)], h2(Partenaires), ul[li(CCI), li(Région)]",
+        "h2(Objectifs), ul[li(Former), li(Ouvrir)], h2(Partenaires), ul[li(CCI), li(Région)]",
+    ),
+    # code at the start of an item's line is not a fence: what follows the list stays out
+    "- Installer\n  - sous Windows\n    ```winget install ti``` puis relancer\n- Vérifier\n\n"
+    "## Actualités\n\nTexte.\n": (
+        "ul[li[ul[li[code(winget install ti)]]], li(Vérifier)], h2(Actualités), p(Texte.)",
+        "ul[li(Installer), li[code(winget install ti)], li(Vérifier)], h2(Actualités), p(Texte.)",
+    ),
+    # hashtags in a list item's text and in a quote: text
+    "- a\n#tag\n\n> #tag\n": (
+        "ul[li(a #tag)], blockquote[p(#tag)]",
+        "ul[li(a)], h1(tag), blockquote[h1(tag)]",
     ),
     # hashtags at the start of a line: text, not a heading
     "Texte.\n\n#TerritoiresDIndustrie #Hainaut\n": (
@@ -59,6 +76,9 @@ CASES = {
 }
 
 UNCHANGED = [
+    # what the third outside review found changed: a quote inside an item, « 1) » lines
+    "- Visite :\n  > « Nous recrutons. »\n- Atelier.\n",
+    "Texte\n1) un\n2) deux\n",
     "- a\n    - b\n    - c\n- d\n",  # nested by four: Python-Markdown's way, kept
     "- a\n\n- b\n",
     "En 2022\n2. pas une liste\n",  # « 2. » does not start a list under a line of text

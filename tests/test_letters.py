@@ -1006,7 +1006,8 @@ def test_a_link_to_a_draft_says_it_is_a_draft(project: Path) -> None:
     assert (
         "lettres/15.md:" in result.stderr
         and "lien vers « ../16/index.md » : la page visée (hainaut-douaisis-cambresis/lettres/16/"
-        "index.md) n'est pas publiée, son fichier est un brouillon" in result.stderr
+        "index.md) n'est pas publiée, son fichier est un brouillon"
+        in result.stderr
     ), result.stderr
     letter.write_text(text + "\nVoir [une lettre](../19/index.md).\n", "utf-8")
     result = ti_inprocess("check", cwd=project)

@@ -6,10 +6,12 @@ editor's) that Python-Markdown reads otherwise, so that a page shows what its au
   (« Les outils : - le fonds… - les sociétés… »). A blank line is put before it (a list in
   order only from « 1. », as in CommonMark: « 2022\\n2. » in a sentence stays text).
 - A list nested by two spaces, under the text of its item (« - a\\n  - b »): CommonMark nests
-  it; Python-Markdown, which nests by four, flattened it. Lists and the lines that go on an
-  item are indented again by four per level (a list nested by four is unchanged).
-- A hashtag at the start of a line (« #TerritoiresDIndustrie »): CommonMark asks for a space
-  after the « # » of a heading; Python-Markdown made it a first-level heading. It stays text,
+  it; Python-Markdown, which nests by four, flattened it. List items are indented again by
+  four per level (a list nested by four is unchanged); the lines that go on an item are left
+  where they are, which Python-Markdown reads in the item (a quote, a note, code in it).
+- A hashtag at the start of a line (« #TerritoiresDIndustrie », in a list or a quote too):
+  CommonMark asks for a space after the « # » of a heading; Python-Markdown made it a heading.
+  It stays text,
   as « ##Boîte à outils » does (as in the editor's preview, and for the check of empty
   sections, tisite.content.letters).
 
@@ -28,10 +30,19 @@ from markdown.preprocessors import Preprocessor
 
 NAME = "tisite.content.commonmark"
 
-_FENCE = re.compile(r"(`{3,}|~{3,})")
-# a list item with text after its marker: bullet, or number then « . » or « ) »
-_ITEM = re.compile(r"^( *)([-*+]|(\d{1,9})[.)])( {1,4})(?=\S)")
-_HASHTAG = re.compile(r"^#{1,6}(?=[^\s#])")
+# a fence: three backticks or tildes; a backtick fence's info string has no backtick
+# (« ```winget``` puis » is code in a line, not a fence)
+_FENCE = re.compile(r"(`{3,})(?!.*`)|(~{3,})")
+# a list item with text after its marker: bullet, or number then « . » (Python-Markdown reads
+# no « 1) » list: such lines are left as they are)
+_ITEM = re.compile(r"^( *)([-*+]|(\d{1,9})\.)( {1,4})(?=\S)")
+# a line that starts a block of its own at the margin: it ends a list (CommonMark), unlike a
+# lazy line of text that goes on the item's paragraph
+_BLOCK_START = re.compile(
+    r"^ {0,3}(?:#{1,6}(?:\s|$)|>|\||(?:[-*_][ \t]*){3,}$|`{3}|~{3}|!!!|\?\?\?)"
+)
+# a hashtag where a heading would start: at the margin, in an item's text, after « > »
+_HASHTAG = re.compile(r"^((?: {0,3}>[ \t]?)*[ \t]*)(#{1,6})(?=[^\s#])")
 NEST = 4  # Python-Markdown's indentation of a nested block
 
 
@@ -48,26 +59,25 @@ class _Habits(Preprocessor):
         out: list[str] = []
         items: list[_Item] = []  # the open list items, outermost first
         fence: str | None = None  # the marker of the fenced code the line is in
-        shift = 0  # how much the lines of that fenced code move
         # the previous line: blank; text outside any list; text going on a list item
         blank, text, going_on = True, False, False
         for line in lines:
+            stripped = line.strip()
             if fence is not None:
-                out.append(" " * shift + line if shift > 0 and line.strip() else line)
-                if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                out.append(line)
+                if stripped.startswith(fence) and not stripped.strip(fence[0]):
                     fence = None
                 continue
-            if not line.strip():
+            if not stripped:
                 out.append(line)
                 for open_item in items:  # Python-Markdown then reads these items loose
                     open_item.loose = True
                 blank, text, going_on = True, False, False
                 continue
             indent = len(line) - len(line.lstrip(" "))
-            item = _ITEM.match(line)
-            if item and not items and indent > 3:
-                item = None  # four spaces at the margin: code, not a list
-            if item and not any(indent >= i.content for i in items) and text:
+            code = indent >= NEST and not items  # four spaces at the margin: code
+            item = None if code else _ITEM.match(line)
+            if item and text and not any(indent >= i.content for i in items):
                 # a list under a line of text starts there, but in order only from « 1. »
                 # (« En 2022\n2. » in a sentence stays text, as in CommonMark)
                 item = item if item[3] in (None, "1") else None
@@ -85,29 +95,21 @@ class _Habits(Preprocessor):
                 out.append(" " * written + line[indent:])
                 blank, text, going_on = False, False, False
                 continue
-            if items and indent == 0 and blank:
-                items.clear()  # text back at the margin after a blank line: the list ended
-            moved = _moved(items, indent)
-            found = _FENCE.match(line[indent:]) if indent <= 3 or items else None
-            if found:
-                fence, shift = found[1][0] * 3, moved - indent
-            if not items and indent == 0 and _HASHTAG.match(line):
-                line = "\\" + line  # a hashtag, not a heading
-            out.append(" " * moved + line[indent:] if moved != indent else line)
-            blank, text, going_on = False, not items, bool(items) and moved != indent
+            if items and indent < items[0].content and (blank or _BLOCK_START.match(line)):
+                items.clear()  # back at the margin after a blank line, or a new block: no list
+            while items and blank and indent < items[-1].written + NEST:
+                # after a blank line, Python-Markdown keeps in an item only what is indented
+                # four columns past its marker: the item ends here for it
+                items.pop()
+            if not code:
+                found = _FENCE.match(stripped)
+                if found:
+                    fence = (found[1] or found[2])[0] * 3
+                line = _HASHTAG.sub(lambda m: m[1] + "\\" + m[2], line, count=1)
+            # lines that go on an item stay where they are (Python-Markdown reads them in it)
+            out.append(line)
+            blank, text, going_on = False, not items, bool(items)
         return out
-
-
-def _moved(items: list[_Item], indent: int) -> int:
-    """Where a line that goes on a list item is given to Python-Markdown: under the deepest
-    item whose text it reaches, four columns in per level; a line left of every item's text
-    (a lazy continuation, or no list) stays where it is."""
-    for item in reversed(items):
-        if indent >= item.content:
-            # up to four columns past the marker is the item's text (« 1. » then a line at
-            # four: Python-Markdown's way; at three: CommonMark's); beyond, it keeps the rest
-            return item.written + NEST + max(0, indent - max(item.content, item.indent + NEST))
-    return indent
 
 
 class CommonMarkHabits(Extension):
