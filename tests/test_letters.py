@@ -960,6 +960,18 @@ def test_image_paths_as_windows_and_file_names_with_spaces(project: Path) -> Non
         image = page.find("img", alt="Une usine vue du canal")
         assert image is not None and expected in image["src"] and " " not in image["src"], name
     assert (site / HDC / "lettres/14/images/photo usine.jpg").is_file()
+    # the cover too (the third outside review: it kept its raw space)
+    letter.write_text(
+        text.replace(
+            "image: images/couverture-bilan-relance.jpg", "image: images/photo usine.jpg", 1
+        ),
+        "utf-8",
+    )
+    site = build_site(project)
+    for name in ("index.html", "email.html"):
+        page = BeautifulSoup((site / HDC / "lettres/14" / name).read_text("utf-8"), "html.parser")
+        covers = [i["src"] for i in page.find_all("img") if "photo" in i["src"]]
+        assert covers and all("photo%20usine.jpg" in c and " " not in c for c in covers), name
 
 
 def test_the_cover_keeps_its_place_before_it_loads(built_site: Path, tmp_path: Path) -> None:

@@ -263,6 +263,12 @@ class Letter:
         return self.data.titre
 
     @property
+    def cover_address(self) -> str | None:
+        """The cover's address relative to the letter's page: a file named with a space
+        (« couverture bilan.jpg ») has « %20 » there (a space is not allowed in an address)."""
+        return self.data.image.replace(" ", "%20") if self.data.image else None
+
+    @property
     def date(self) -> dt.date:
         return self.data.date
 

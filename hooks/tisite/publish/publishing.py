@@ -422,7 +422,7 @@ def _render_email(
         "letter": letter,
         "settings": settings,
         "page_url": page_url,
-        "cover_url": urljoin(page_url, letter.data.image) if letter.data.image else None,
+        "cover_url": urljoin(page_url, letter.cover_address) if letter.cover_address else None,
         "body": Markup(body),
         "agenda_url": absolute(site_url, urls.url_to("agenda", t=t.slug)),
         "csp": static_page(site_url),
