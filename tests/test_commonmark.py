@@ -161,3 +161,15 @@ def test_paragraphs_and_lists_in_a_folded_yaml_block(project: Path) -> None:
     )
     items = [" ".join(li.get_text().split()) for li in page.select("article li")]
     assert "le coût ;" in items and "le foncier." in items, items
+
+
+def test_the_check_measures_nesting_as_the_pages_read_it() -> None:
+    """Lists nested by two are real levels now: the quick check (remote.overloaded) counts
+    them as such, and names the line of the level too deep (it let them through, and the build
+    then failed without a line). Control: ten levels pass."""
+    from tisite.content import remote
+
+    deep = "\n".join("  " * k + "- x" for k in range(99)) + "\n"
+    found = remote.overloaded(deep)
+    assert found is not None and found[0] == 50 and "niveaux de listes" in found[1]
+    assert remote.overloaded("\n".join("  " * k + "- x" for k in range(10)) + "\n") is None

@@ -54,8 +54,18 @@ class _Item:
     loose: bool = False  # a blank line inside it: its next sibling comes after a blank line
 
 
+def as_read(lines: list[str], blank_lines: bool = True) -> list[str]:
+    """``lines`` as given to Python-Markdown; without the blank lines put in (``blank_lines``
+    False), line for line: what the check measures (its lines are the author's)."""
+    return _Habits.read(lines, blank_lines)
+
+
 class _Habits(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
+        return self.read(lines, True)
+
+    @staticmethod
+    def read(lines: list[str], blank_lines: bool) -> list[str]:
         out: list[str] = []
         items: list[_Item] = []  # the open list items, outermost first
         fence: str | None = None  # the marker of the fenced code the line is in
@@ -87,7 +97,8 @@ class _Habits(Preprocessor):
                     popped = items.pop().loose or popped
                 child = bool(items)
                 if (text and not child) or (going_on and child) or (popped and not blank):
-                    out.append("")  # Python-Markdown would run it into the text above
+                    if blank_lines:
+                        out.append("")  # Python-Markdown would run it into the text above
                     for open_item in items:
                         open_item.loose = True
                 written = items[-1].written + NEST if items else 0

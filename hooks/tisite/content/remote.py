@@ -634,7 +634,10 @@ def overloaded(text: str) -> tuple[int, str] | None:
         emphasis = sum(_emphasis(row) for row in block.split("\n"))
         if emphasis > MAX_EMPHASIS:
             return first, TOO_EMPHASISED
-    for first, paragraph in _paragraphs(text):
+    # nesting as Python-Markdown reads it: list items nested by two are indented by four
+    # (tisite.content.commonmark), line for line
+    as_read = "\n".join(commonmark.as_read(text.split("\n"), blank_lines=False))
+    for first, paragraph in _paragraphs(as_read):
         definitions = 0
         for offset, row in enumerate(paragraph.split("\n")):
             definitions += 1 if _DEFINITION.match(row) else 0
