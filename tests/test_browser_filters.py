@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -74,6 +75,18 @@ def test_without_javascript_every_action_is_listed(browser: Browser, base_url: s
     context.close()
 
 
+def measured(browser: Browser, base_url: str, width: int, script: str, *paths: str) -> list[Any]:
+    """What ``script`` finds on each of ``paths`` at ``width`` pixels wide, together."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    found: list[Any] = []
+    for path in paths:
+        page.goto(base_url + path)
+        found += page.evaluate(script)
+    page.close()
+    assert len(found) >= 8, (width, found)
+    return found
+
+
 def test_form_fields_are_16_px_on_a_phone(browser: Browser, base_url: str) -> None:
     """A phone's browser zooms into a field under 16 px when it is tapped (iOS Safari): the
     fields of the filters, the finder and the suggested post are 16 px at 375 px wide.
@@ -84,15 +97,11 @@ def test_form_fields_are_16_px_on_a_phone(browser: Browser, base_url: str) -> No
         ".map(e => [e.id, parseFloat(getComputedStyle(e).fontSize)])"
     )
     for width, phone in ((375, True), (1280, False)):
-        page = browser.new_page(viewport={"width": width, "height": 800})
-        found = []
-        for path in (INDEX, "actions/", INDEX + "chef-de-projet/"):
-            page.goto(base_url + path)
-            found += page.evaluate(sizes)
-        assert len(found) >= 8, found
+        found = measured(
+            browser, base_url, width, sizes, INDEX, "actions/", INDEX + "chef-de-projet/"
+        )
         small = [(name, size) for name, size in found if size < 16]
         assert (not small) if phone else small, (width, small)
-        page.close()
 
 
 def test_tables_fit_the_text_column_of_a_desktop(browser: Browser, base_url: str) -> None:
@@ -126,14 +135,9 @@ def test_small_links_are_targets_of_24_px_on_a_phone(browser: Browser, base_url:
         ".map(a => Math.round(a.getBoundingClientRect().height))"
     )
     for width, phone in ((375, True), (1280, False)):
-        page = browser.new_page(viewport={"width": width, "height": 800})
-        found: list[int] = []
-        for path in (INDEX + "chef-de-projet/", "hainaut-douaisis-cambresis/lettres/"):
-            page.goto(base_url + path)
-            found += page.evaluate(heights)
-        assert len(found) >= 8, found
+        paths = (INDEX + "chef-de-projet/", "hainaut-douaisis-cambresis/lettres/")
+        found = measured(browser, base_url, width, heights, *paths)
         assert (min(found) >= 24) is phone, (width, found)
-        page.close()
 
 
 def test_on_a_phone_the_filters_are_folded_and_the_actions_come_first(

@@ -394,61 +394,47 @@ _KEY_AT = re.compile(r"^(\s*)(?:-\s+)?([^\W\d][\w-]*):(?:\s|$)")
 
 
 def _line_hint(text: str, error_line: int | None) -> tuple[int, str | None, str] | None:
-    """(0-based line, field, message) of a mistake a line shows, at or before the line YAML
-    complains about; None when no line shows one."""
+    """(0-based line, field, message) of a mistake a line shows, on the line YAML complains
+    about or the one above (never inside a block of text); None when no line shows one."""
     lines = text.split("\n")
     last = len(lines) - 1 if error_line is None else min(error_line, len(lines) - 1)
     for index in range(last, max(-1, last - 2), -1):
         line = lines[index]
         if line.lstrip().startswith("#") or _in_block_text(lines, index):
             continue
-        if _TYPED_INDENT.match(line):
-            return (
-                index,
-                None,
-                (
-                    "la ligne commence par des espaces insécables (un copier-coller depuis un "
-                    "traitement de texte) : remplacez-les par des espaces ordinaires"
-                ),
-            )
-        if found := _NO_SPACE_AFTER_COLON.match(line):
-            key, value = found[1], found[2].strip()
-            return (
-                index,
-                key,
-                (f"il manque une espace après « {key}: » : écrivez « {key}: {_short(value)} »"),
-            )
-        if found := _NO_SPACE_AFTER_DASH.match(line):
-            return (
-                index,
-                None,
-                (
-                    f"il manque une espace après le tiret d'un élément de liste : écrivez "
-                    f"« - {_short(line.strip()[1:])} »"
-                ),
-            )
-        if found := _QUOTED_THEN_MORE.match(line):
-            key, value = found[1], found[2].strip()
-            return (
-                index,
-                key,
-                (
-                    "une valeur qui commence par un guillemet doit finir par le même guillemet : "
-                    f"mettez toute la valeur entre guillemets, par exemple "
-                    f"{key}: {_quoted(value)}"
-                ),
-            )
-        if found := _BRACKET_THEN_MORE.match(line):
-            key, value = found[1], found[2].strip()
-            return (
-                index,
-                key,
-                (
-                    "une valeur qui commence par « [ » se lit comme une liste : mettez toute la "
-                    f'valeur entre guillemets, par exemple {key}: "{_short(value, 70)}"'
-                ),
-            )
+        hint = _hint_of(line)
+        if hint is not None:
+            return index, *hint
     return _misaligned_key(lines, last) or _loose_line(lines, last)
+
+
+def _hint_of(line: str) -> tuple[str | None, str] | None:
+    """(field, message) of the typing mistake ``line`` shows, if any."""
+    if _TYPED_INDENT.match(line):
+        return None, (
+            "la ligne commence par des espaces insécables (un copier-coller depuis un "
+            "traitement de texte) : remplacez-les par des espaces ordinaires"
+        )
+    if found := _NO_SPACE_AFTER_COLON.match(line):
+        key, value = found[1], found[2].strip()
+        return key, f"il manque une espace après « {key}: » : écrivez « {key}: {_short(value)} »"
+    if _NO_SPACE_AFTER_DASH.match(line):
+        return None, (
+            "il manque une espace après le tiret d'un élément de liste : écrivez "
+            f"« - {_short(line.strip()[1:])} »"
+        )
+    if found := _QUOTED_THEN_MORE.match(line) or _BRACKET_THEN_MORE.match(line):
+        key, value = found[1], found[2].strip()
+        cause = (
+            "une valeur qui commence par « [ » se lit comme une liste"
+            if value.startswith("[")
+            else "une valeur qui commence par un guillemet doit finir par le même guillemet"
+        )
+        return key, (
+            f"{cause} : mettez toute la valeur entre guillemets, par exemple "
+            f"{key}: {_quoted(value)}"
+        )
+    return None
 
 
 def _loose_line(lines: list[str], last: int) -> tuple[int, str | None, str] | None:
