@@ -85,7 +85,8 @@ class _Habits(Preprocessor):
                 blank, text, going_on = True, False, False
                 continue
             indent = len(line) - len(line.lstrip(" "))
-            code = indent >= NEST and not items  # four spaces at the margin: code
+            # four spaces at the margin, or past an item's text: code
+            code = indent >= (items[-1].content if items else 0) + NEST
             item = None if code else _ITEM.match(line)
             if item and text and not any(indent >= i.content for i in items):
                 # a list under a line of text starts there, but in order only from « 1. »
