@@ -317,3 +317,23 @@ def test_hints_do_not_blame_valid_lines() -> None:
     assert problem is not None and "mettez le texte entre guillemets" in problem.format()
     problem = _load("titre: 'L'usine du futur'\n", "f.yml", 0)[2]
     assert problem is not None and problem.format().endswith('titre: "L\'usine du futur"')
+
+
+def test_a_hashtag_after_a_quoted_value_is_refused_too() -> None:
+    """« titre: "Lettre n°15" #15 »: the « #15 » meant to follow the title was dropped as a
+    comment; refused with the whole value in quotes. Control: a comment written « # note »
+    after a quoted value passes."""
+    from tisite.content.yamlio import _load
+
+    problem = _load('titre: "Lettre n°15" #15\n', "f.yml", 0)[2]
+    assert problem is not None
+    assert problem.format() == (
+        "f.yml:1: champ « titre » : « #15 » est lu comme un commentaire YAML (un « # » après "
+        "une espace) et retiré du texte : mettez toute la valeur entre guillemets, par exemple "
+        'titre: "Lettre n°15 #15"'
+    )
+    assert _load('titre: "Lettre n°15" # note\n', "f.yml", 0) == (
+        {"titre": "Lettre n°15"},
+        None,
+        None,
+    )

@@ -730,8 +730,9 @@ _KEY_OF_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?([^\s:#'\"][^:#\n]*):(?:\s|$)")
 
 
 def _value_cut_by_comment(text: str, rel: str, line_offset: int) -> Problem | None:
-    """A plain value followed on its line by « #word », which YAML reads as a comment and drops
-    from the value: refused, with the way to keep it (quotes)."""
+    """A value followed on its line by « #word », which YAML reads as a comment and drops: a
+    plain value's end, or what was meant to follow a quoted one. Refused, with the way to keep
+    it (the whole value in quotes)."""
     if not _HASH_WORD.search(text):
         return None
     try:  # the fast parser read the text; this one may refuse what it accepts (a tab): no cut
@@ -739,7 +740,8 @@ def _value_cut_by_comment(text: str, rel: str, line_offset: int) -> Problem | No
     except (YAMLError, ValueError, AssertionError, RecursionError):
         return None
     for index, event in enumerate(events):
-        if type(event).__name__ != "ScalarEvent" or event.style is not None:
+        # a plain value, or a quoted one the « #word » follows (« "Lettre n°15" #15 »)
+        if type(event).__name__ != "ScalarEvent" or event.style not in (None, '"', "'"):
             continue
         found = _AFTER_VALUE.match(text, event.end_mark.index)
         if found is None:
@@ -751,7 +753,10 @@ def _value_cut_by_comment(text: str, rel: str, line_offset: int) -> Problem | No
         key = _KEY_OF_LINE.match(line_text)
         kept = line_text[: event.end_mark.column + found.start(1) - event.end_mark.index]
         name = key.group(1).strip() if key else None
-        example = f'{name}: "{_shown_value(kept, key)}{found.group(1)}"' if key else ""
+        if event.style is None:
+            example = f'{name}: "{_shown_value(kept, key)}{found.group(1)}"' if key else ""
+        else:
+            example = f"{name}: {_quoted(event.value + ' ' + found.group(1))}" if key else ""
         return Problem(
             rel,
             event.end_mark.line + 1 + line_offset,
