@@ -2159,3 +2159,52 @@ def test_the_check_reads_a_text_with_the_extensions_of_the_build(tmp_path: Path)
         extensions=["tables", "attr_list", "md_in_html", "admonition", "def_list"]
     )
     assert deepest_nesting(former.convert(text)) < remote.MAX_HTML_DEPTH
+
+
+@pytest.mark.lent
+def test_this_sessions_outputs_show_the_payload_as_text(
+    poisoned: tuple[Path, dict[str, int]],
+) -> None:
+    """The error page's title (the theme prints the site's name raw: escaped upstream, by
+    build.escape_theme_config), a fiche's contact sentence and its list of partners (page
+    templates with autoescape) carry the payload as text, and nothing of it runs: the
+    inertness test above is not vacuous for them."""
+    site, _ = poisoned
+    error = BeautifulSoup((site / "404.html").read_text(encoding="utf-8"), "html.parser")
+    assert error.title is not None and "<script>" in error.title.get_text()
+    assert not live_injections((site / "404.html").read_text(encoding="utf-8"))
+    fiche = site / "hainaut-douaisis-cambresis/plan-action/industrie-bas-carbone/index.html"
+    page = BeautifulSoup(fiche.read_text(encoding="utf-8"), "html.parser")
+    contact = page.find(id="contact-et-autres-actions").find_next("p")
+    assert "<script>" in contact.get_text() and contact.find("script") is None
+    partners = page.select("dl.ti-facts ul.ti-facts__list li")
+    assert partners and all("<script>" in li.get_text() for li in partners)
+    assert not live_injections(fiche.read_text(encoding="utf-8"))
+
+
+@pytest.mark.lent
+def test_without_the_theme_escaping_the_error_page_title_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Negative control of the error page: with the site's name handed to the theme as
+    raw HTML (the escaping of build.theme_text switched off), its title holds a live script."""
+    from markupsafe import Markup
+
+    from tisite import build
+
+    monkeypatch.setattr(build, "theme_text", lambda value, markup=False: Markup(str(value)))
+    root = copy_project(tmp_path / "projet")
+    site_yml = root / "site.yml"
+    text = site_yml.read_text(encoding="utf-8")
+    site_yml.write_text(
+        re.sub(
+            r"^titre: .*$",
+            f"titre: '{PAYLOAD.replace(chr(39), chr(39) * 2)}'",
+            text,
+            count=1,
+            flags=re.M,
+        ),
+        encoding="utf-8",
+    )
+    site = build_site(root)
+    assert live_injections((site / "404.html").read_text(encoding="utf-8"))
