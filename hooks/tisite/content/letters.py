@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import posixpath
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from tisite.content import images, remote, schema, sources
@@ -78,40 +79,42 @@ def empty_sections(body: str) -> list[tuple[int, str]]:
             if text[index] == text[start + 1]:
                 empty.append((start, title))
 
-    fence = None
-    for index, line in enumerate(lines):
-        opened = FENCE_RE.match(line)
-        is_text = True
-        if fence is not None:
-            if opened and opened.group(1) == fence:
-                fence = None
-        elif opened:
-            fence = opened.group(1)
-        elif heading := HEADING_RE.fullmatch(line):
+    for index, line, code, heading in _read_lines(lines):
+        is_text = code or bool(line.strip())
+        if heading:
             is_text = False
             close(index, len(heading.group(1)))
             open_.append((index, len(heading.group(1)), heading.group(2).strip()))
-        else:
-            is_text = bool(line.strip())
         text[index + 1] = text[index] + is_text
     close(len(lines), 1)
     return sorted(empty)
 
 
-def first_level_headings(body: str) -> list[int]:
-    """Line indexes in ``body`` of its first-level headings (« # Titre », outside code): the
-    page's title is its one first-level heading."""
-    found, fence = [], None
-    for index, line in enumerate(body.split("\n")):
+def _read_lines(lines: list[str]) -> Iterator[tuple[int, str, bool, re.Match[str] | None]]:
+    """(index, line, whether it is fenced code or a fence, its heading if it is one) of each
+    line of a Markdown body: a heading only outside fenced code."""
+    fence = None
+    for index, line in enumerate(lines):
         opened = FENCE_RE.match(line)
         if fence is not None:
             if opened and opened.group(1) == fence:
                 fence = None
+            yield index, line, True, None
         elif opened:
             fence = opened.group(1)
-        elif (heading := HEADING_RE.fullmatch(line)) and len(heading.group(1)) == 1:
-            found.append(index)
-    return found
+            yield index, line, True, None
+        else:
+            yield index, line, False, HEADING_RE.fullmatch(line)
+
+
+def first_level_headings(body: str) -> list[int]:
+    """Line indexes in ``body`` of its first-level headings (« # Titre », outside code): the
+    page's title is its one first-level heading."""
+    return [
+        index
+        for index, _, _, heading in _read_lines(body.split("\n"))
+        if heading and len(heading.group(1)) == 1
+    ]
 
 
 def heading_warnings(body: str, rel: str, first_line: int) -> list[Problem]:

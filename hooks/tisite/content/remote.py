@@ -166,6 +166,11 @@ def read_as(names: list[str], options: dict[str, dict[str, Any]]) -> None:
     _PAGE_MARKDOWN[0] = json.dumps([names, options], sort_keys=True)
 
 
+# The Markdown extensions of a letter's email version (tisite.publish.publishing): tables,
+# lists, the contributors' habits; no attribute lists (see _converter)
+EMAIL_MARKDOWN = ("tables", "sane_lists", commonmark.NAME)
+
+
 @lru_cache(maxsize=8)
 def _converter(pages: str | None) -> markdown.Markdown:
     """The text as the pages read it (``pages``: their extensions and options as JSON, see
@@ -175,7 +180,7 @@ def _converter(pages: str | None) -> markdown.Markdown:
     if pages is not None:
         names, options = json.loads(pages)
         return markdown.Markdown(extensions=names, extension_configs=options)
-    return markdown.Markdown(extensions=["tables", "sane_lists", commonmark.NAME])
+    return markdown.Markdown(extensions=list(EMAIL_MARKDOWN))
 
 
 class TooDeep(ValueError):

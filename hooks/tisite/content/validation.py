@@ -317,45 +317,36 @@ def _pattern_message(loc: list[str | int], got: str) -> str:
     )
 
 
-def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
-    """Names of the fields accepted at ``loc`` inside ``model`` (for suggestions)."""
+def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model of the values at ``loc`` inside ``model`` (lists and optionals gone through),
+    or None when ``loc`` leads elsewhere."""
     current: Any = model
     for part in loc:
         current = _unwrap(current)
         if isinstance(part, int):
             continue
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            info = current.model_fields.get(part)
-            if info is None:
-                return []
-            current = info.annotation
-        else:
-            return []
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = info.annotation
     current = _unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """Names of the fields accepted at ``loc`` inside ``model`` (for suggestions)."""
+    found = _model_at(model, loc)
+    return list(found.model_fields) if found is not None else []
 
 
 def _required(model: type[BaseModel], loc: Sequence[str | int]) -> bool:
     """Whether the field at ``loc`` must be given (an empty value cannot just be removed)."""
     if not loc or not isinstance(loc[-1], str):
         return False
-    current: Any = model
-    for part in loc[:-1]:
-        current = _unwrap(current)
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return False
-        info = current.model_fields.get(part)
-        if info is None:
-            return False
-        current = info.annotation
-    current = _unwrap(current)
-    if not (isinstance(current, type) and issubclass(current, BaseModel)):
-        return False
-    info = current.model_fields.get(loc[-1])
+    found = _model_at(model, loc[:-1])
+    info = found.model_fields.get(loc[-1]) if found is not None else None
     return info is not None and info.is_required()
 
 

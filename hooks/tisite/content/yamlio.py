@@ -177,25 +177,17 @@ def _yaml() -> YAML:
     return yaml
 
 
-_TYPED_SPACES = ("\u00a0", "\u202f")
+_TYPED_SPACES = "\u00a0\u202f"
 
 
 def to_plain(node: Any) -> Any:
     """Convert ruamel's round-trip containers and scalars into plain Python values."""
     if isinstance(node, dict):
         plain = {str(k): to_plain(v) for k, v in node.items()}
-        if any(k[-1:] in _TYPED_SPACES for k in plain):
-            # « titre : » typed with a no-break space before the colon (a word processor's
-            # French spacing): YAML keeps it in the key; the field is the one meant
-            plain = {
-                (
-                    k.rstrip("".join(_TYPED_SPACES))
-                    if k.rstrip("".join(_TYPED_SPACES)) not in plain
-                    else k
-                ): v
-                for k, v in plain.items()
-            }
-        return plain
+        # « titre : » typed with a no-break space before the colon (a word processor's French
+        # spacing): YAML keeps it in the key; the field is the one meant, unless also given
+        meant = {k: k.rstrip(_TYPED_SPACES) for k in plain}
+        return {(meant[k] if meant[k] not in plain else k): v for k, v in plain.items()}
     if isinstance(node, list):
         return [to_plain(v) for v in node]
     if isinstance(node, str):
@@ -516,14 +508,13 @@ def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] 
     for index in (last, last - 1):
         if index < 1 or not (here := _KEY_AT.match(lines[index])):
             continue
-        above = [line for line in lines[:index] if _KEY_AT.match(line)]
-        if not above or column(lines[index]) in {column(line) for line in above}:
-            continue
-        key, there = here[2], _KEY_AT.match(above[-1])
-        wanted = column(above[-1]) if not above[-1].rstrip().endswith(":") else None
+        columns = {column(line) for line in lines[:index] if _KEY_AT.match(line)}
         nearest = next((line for line in reversed(lines[:index]) if line.strip()), "")
-        if there is None or wanted is None or nearest is not above[-1]:
+        there = _KEY_AT.match(nearest)
+        # the line above is a key with its value, at a column this one is not at
+        if there is None or nearest.rstrip().endswith(":") or column(lines[index]) in columns:
             continue
+        key, wanted = here[2], column(nearest)
         # one column too far: a typing slip; two or more: the value of the key above going on
         # over the next line (its « : » is then the thing to quote)
         if column(lines[index]) > wanted + 1 or _in_block_text(lines, index):
@@ -726,7 +717,6 @@ def _load(text: str, rel: str, line_offset: int) -> tuple[Any, Any, Problem | No
 # (« #France2030 ») vanishes. A comment written as such has a space after its « # ».
 _HASH_WORD = re.compile(r"[ \t]#[^\s#]")
 _AFTER_VALUE = re.compile(r"(?:[ \t]*:)?[ \t]+(#[^\s#][^\r\n]*)")
-_KEY_OF_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?([^\s:#'\"][^:#\n]*):(?:\s|$)")
 
 
 def _value_cut_by_comment(text: str, rel: str, line_offset: int) -> Problem | None:
@@ -749,14 +739,11 @@ def _value_cut_by_comment(text: str, rel: str, line_offset: int) -> Problem | No
         following = type(events[index + 1]).__name__ if index + 1 < len(events) else ""
         if following in ("MappingStartEvent", "SequenceStartEvent"):
             continue  # « partenaires: #à compléter » above its list: a comment, nothing cut
-        line_text = text.splitlines()[event.end_mark.line]
-        key = _KEY_OF_LINE.match(line_text)
-        kept = line_text[: event.end_mark.column + found.start(1) - event.end_mark.index]
-        name = key.group(1).strip() if key else None
-        if event.style is None:
-            example = f'{name}: "{_shown_value(kept, key)}{found.group(1)}"' if key else ""
-        else:
-            example = f"{name}: {_quoted(event.value + ' ' + found.group(1))}" if key else ""
+        key = _KEY_AT.match(text.splitlines()[event.end_mark.line])
+        name = key[2] if key else None
+        # the scalar followed by « : » is the key of an empty value: the whole value is cut
+        value = "" if found[0].lstrip(" \t").startswith(":") else event.value
+        example = f"{name}: {_quoted(f'{value} {found[1]}'.strip())}" if key else ""
         return Problem(
             rel,
             event.end_mark.line + 1 + line_offset,
@@ -766,11 +753,6 @@ def _value_cut_by_comment(text: str, rel: str, line_offset: int) -> Problem | No
             + (f", par exemple {_short(example, 90)}" if key else ""),
         )
     return None
-
-
-def _shown_value(kept: str, key: re.Match[str]) -> str:
-    value = kept[key.end() :].strip()
-    return value + " " if value else ""
 
 
 def _short(text: str, limit: int = 40) -> str:

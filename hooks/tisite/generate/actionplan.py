@@ -154,9 +154,9 @@ def overdue(action: ActionItem, today: dt.date) -> str | None:
 
 
 def lateness(action: ActionItem, today: dt.date) -> str:
-    if action.statut in ("En retard", "Bloqué"):
-        return f"déclarée « {action.statut} »"
-    return f"échéance dépassée ({long_date(action.data.calendrier.fin)}) sans point final"
+    """Why a late action is late: its planned end passed (overdue), or its own status."""
+    end = overdue(action, today)
+    return f"échéance dépassée ({end}) sans point final" if end else f"déclarée « {action.statut} »"
 
 
 # --- exports ------------------------------------------------------------------------------

@@ -22,10 +22,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
 
 from tisite import urls
-from tisite.content import commonmark
 from tisite.content.errors import ContentError, Problem
 from tisite.content.models import Letter, SiteModel, Territory
-from tisite.content.remote import MAX_HTML_DEPTH, TOO_DEEP_HTML
+from tisite.content.remote import EMAIL_MARKDOWN, MAX_HTML_DEPTH, TOO_DEEP_HTML
 from tisite.finish.csp import static_page
 from tisite.finish.sanitize import deepest_nesting, same_site
 from tisite.finish.typography import french_html, french_text
@@ -310,7 +309,7 @@ def _absolutize(base: str):  # type: ignore[no-untyped-def]
 @functools.cache
 def _email_markdown() -> markdown.Markdown:
     """One converter for every letter: setting up the extensions costs more than a letter."""
-    return markdown.Markdown(extensions=["tables", "sane_lists", commonmark.NAME])
+    return markdown.Markdown(extensions=list(EMAIL_MARKDOWN))
 
 
 def _body_html(letter: Letter, base: str) -> str:
