@@ -29,6 +29,7 @@ FOCUSED = """() => {
         name: (e.getAttribute('aria-label') || e.textContent || e.tagName).trim().slice(0, 40),
         which: [e.tagName, e.id, e.getAttribute('href'), e.getAttribute('for')].join(' '),
         menu: e.classList.contains('ti-menu'),
+        classes: e.className || '',
         inDrawer: !!e.closest('.md-sidebar--primary'),
         off: r.width === 0 || r.height === 0 || r.right <= 0 || r.left >= innerWidth
             || r.bottom <= 0 || r.top >= innerHeight,
@@ -219,3 +220,28 @@ def test_code_blocks_that_scroll_are_reachable_and_named(browser: Browser, base_
         else:
             assert page.evaluate(UNREACHABLE) == len(code)
         page.close()
+
+
+@pytest.mark.parametrize("path", ["contribuer/", "hainaut-douaisis-cambresis/plan-action/"])
+def test_a_headings_own_link_is_no_tab_stop(browser: Browser, base_url: str, path: str) -> None:
+    """The « ¶ » link of each heading (shown on hover) is out of the Tab order and of what a
+    screen reader reads, on a Markdown page (the guide) and a generated one (the plan): a
+    keyboard user reaches the content without one stop per heading. Negative control: the
+    same walk, with the links' tabindex removed, stops on each of them."""
+    page = open_page(browser, base_url + path, 1280)
+    links = page.locator(".md-content .headerlink")
+    assert links.count() >= 3
+    assert page.evaluate(
+        """() => [...document.querySelectorAll('.md-content .headerlink')].every(a =>
+            a.getAttribute('tabindex') === '-1' && a.getAttribute('aria-hidden') === 'true')"""
+    )
+    count = links.count()
+    assert not [s for s in tab_walk(page, 300) if "headerlink" in s["classes"]]
+    page.close()
+    control = open_page(browser, base_url + path, 1280)
+    control.evaluate(
+        "document.querySelectorAll('.headerlink').forEach(a => a.removeAttribute('tabindex'))"
+    )
+    stops = [s for s in tab_walk(control, 300) if "headerlink" in s["classes"]]
+    assert len(stops) == count, stops
+    control.close()

@@ -202,6 +202,22 @@ def test_home_title_is_not_repeated(built_site: Path) -> None:
     assert soup.title.get_text() == "Territoires d'industrie"
 
 
+def test_page_titles_use_one_separator(built_site: Path) -> None:
+    """A fiche's title reads « Fiche — Territoire — Site »: the page, its territory and the site
+    after the same dash (the theme's « - » after our « — » looked like two different things)."""
+    titles = {
+        path.relative_to(built_site).as_posix(): BeautifulSoup(
+            path.read_text("utf-8"), "html.parser"
+        ).title.get_text()
+        for path in built_site.rglob("index.html")
+    }
+    assert len(titles) > 40
+    mixed = {path: title for path, title in titles.items() if " - " in title}
+    assert not mixed
+    fiche = next(t for p, t in titles.items() if "/plan-action/" in p and p.count("/") == 3)
+    assert fiche.count(" — ") == 2 and fiche.endswith(" — Territoires d'industrie")
+
+
 def test_an_unclosed_quote_is_reported_on_its_own_line() -> None:
     from tisite.content.yamlio import parse_yaml_text
 

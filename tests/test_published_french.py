@@ -194,7 +194,7 @@ def test_the_error_page_speaks_french_and_leads_onwards(built_site: Path) -> Non
     import material
 
     page = BeautifulSoup((built_site / "404.html").read_text("utf-8"), "html.parser")
-    assert page.title is not None and page.title.get_text().startswith("Page introuvable - ")
+    assert page.title is not None and page.title.get_text().startswith("Page introuvable — ")
     article = page.select_one("article")
     assert article is not None and article.h1 is not None
     assert article.h1.get_text(strip=True) == "Page introuvable"

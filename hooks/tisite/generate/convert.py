@@ -27,6 +27,10 @@ from markdown.util import AMP_SUBSTITUTE
 from tisite import urls
 
 ENGINE_DEFAULTS = ["toc", "tables", "fenced_code"]  # what MkDocs always adds
+# A heading's link to itself (« ¶ », shown on hover): out of the Tab order and of what a
+# screen reader reads, as on GitHub; a page's headings stay reachable by the reader's own
+# heading list and by the table of contents.
+HEADERLINK = {"tabindex": "-1", "aria-hidden": "true"}
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,9 @@ class _Links(Treeprocessor):
         self.converter = converter
 
     def run(self, root: ET.Element) -> None:
+        for element in root.iter("a"):
+            if element.get("class") == "headerlink":
+                element.attrib.update(HEADERLINK)
         for tag, attribute in (("a", "href"), ("img", "src")):
             for element in root.iter(tag):
                 value = element.get(attribute)

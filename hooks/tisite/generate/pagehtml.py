@@ -136,7 +136,7 @@ def top_headings(page: str) -> list[tuple[int, int, int, str, str]]:
 
 
 _LISTED = re.compile(
-    r'<h([1-6]) id="([^"]*)">(.*?)<a class="headerlink" href="#[^"]*"[^>]*>[^<]*</a></h\1>', re.S
+    r'<h([1-6]) id="([^"]*)">(.*?)<a [^>]*\bclass="headerlink"[^>]*>[^<]*</a></h\1>', re.S
 )
 _TAG = re.compile(r"<[^>]+>")
 

@@ -28,7 +28,7 @@ from tisite.content.models import ActionItem, SiteModel, Territory
 from tisite.finish.sanitize import sanitize
 from tisite.generate import actionplan, finder, national, reuse, sharing, textutil, views
 from tisite.generate.charts import bar_chart
-from tisite.generate.convert import Converter, Link, markdown_settings
+from tisite.generate.convert import HEADERLINK, Converter, Link, markdown_settings
 from tisite.generate.maps import (
     locator_map,
     map_attribution,
@@ -182,6 +182,9 @@ def _markdown_html(value: str | None) -> Markup:
     return Markup(html)
 
 
+_HEADERLINK = "".join(f' {name}="{value}"' for name, value in HEADERLINK.items())
+
+
 def _heading(level: int, text: object, ident: str | None = None) -> Markup:
     """A heading of an HTML page, as the Markdown ``toc`` extension writes one: an identifier
     made from its text (unique on the page) and a link to itself. The page's table of
@@ -194,8 +197,8 @@ def _heading(level: int, text: object, ident: str | None = None) -> Markup:
     escaped = html.escape(label, quote=False)
     return Markup(
         f'<h{level} id="{html.escape(ident)}">{escaped}<a class="headerlink" '
-        f'href="#{html.escape(ident)}" title="{html.escape(rendering.converter.permalink_title)}">'
-        f"&para;</a></h{level}>"
+        f'href="#{html.escape(ident)}" title="{html.escape(rendering.converter.permalink_title)}"'
+        f"{_HEADERLINK}>&para;</a></h{level}>"
     )
 
 
