@@ -463,54 +463,61 @@ def serve_rebuild(
         port = probe.getsockname()[1]
     only = ["--territoire", territory] if territory else []
     command = ti(root, "serve", "--adresse", f"127.0.0.1:{port}", *only)
-    server = subprocess.Popen(
-        command,
-        cwd=root,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as log:  # what the preview said, shown if it stops
+        server = subprocess.Popen(
+            command,
+            cwd=root,
+            env=ENV,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
 
-    def index_served(seconds: float, former: str | None = None) -> str:
-        """The preview's search index is served (made in the background after each build) and
-        is not ``former`` (the index of the build before the edit, which the kept folder of the
-        preview serves until the new one is whole): its entry file, which names its content."""
-        deadline = time.monotonic() + seconds
-        while True:
-            try:
-                entry = _get(f"{base}/pagefind/pagefind-entry.json", 5)
-                if entry != former:
-                    return entry
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"ti serve ne sert pas son nouvel index sur {base}")
-            time.sleep(0.2)
+        def stopped(why: str) -> SystemExit:
+            log.seek(0)
+            said = "\n".join(log.read().decode(errors="replace").splitlines()[-30:])
+            state = "arrêté" if server.poll() is not None else "toujours lancé"
+            return SystemExit(f"{why} (ti serve {state}) ; ses derniers messages :\n{said}")
 
-    times = []
-    try:
-        entry = index_served(1800)  # the first build (a national one, on a slow machine)
-        version = _get(f"{base}/livereload/0/0", 60)
-        for index in range(max(1, repetitions)):
-            with edited.open("a", encoding="utf-8") as text:
-                text.write("\nUne ligne de plus.\n")
-            start = time.perf_counter()
-            seen = version
-            while seen == version:  # the server answers a poll after 60 s with no change
-                seen = _get(f"{base}/livereload/{version}/{index + 1}", 600)
-                if time.perf_counter() - start > 1800:
-                    raise SystemExit("ti serve n'a pas reconstruit après la modification")
-            version = seen
-            times.append(time.perf_counter() - start)
-            written = edited.read_text(encoding="utf-8").count("Une ligne de plus.")
-            if _get(f"{base}/{edited_page}", 60).count("Une ligne de plus.") != written:
-                raise SystemExit("la page modifiée ne montre pas la modification")
-            entry = index_served(600, entry)  # the search caught up: the machine is idle
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        def index_served(seconds: float, former: str | None = None) -> str:
+            """The preview's search index is served (made in the background after each build) and
+            is not ``former`` (the index of the build before the edit, which the kept folder of the
+            preview serves until the new one is whole): its entry file, which names its content."""
+            deadline = time.monotonic() + seconds
+            while True:
+                try:
+                    entry = _get(f"{base}/pagefind/pagefind-entry.json", 5)
+                    if entry != former:
+                        return entry
+                except OSError:
+                    pass
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise stopped(f"ti serve ne sert pas son nouvel index sur {base}")
+                time.sleep(0.2)
+
+        times = []
+        try:
+            entry = index_served(1800)  # the first build (a national one, on a slow machine)
+            version = _get(f"{base}/livereload/0/0", 60)
+            for index in range(max(1, repetitions)):
+                with edited.open("a", encoding="utf-8") as text:
+                    text.write("\nUne ligne de plus.\n")
+                start = time.perf_counter()
+                seen = version
+                while seen == version:  # the server answers a poll after 60 s with no change
+                    seen = _get(f"{base}/livereload/{version}/{index + 1}", 600)
+                    if time.perf_counter() - start > 1800:
+                        raise stopped("ti serve n'a pas reconstruit après la modification")
+                version = seen
+                times.append(time.perf_counter() - start)
+                written = edited.read_text(encoding="utf-8").count("Une ligne de plus.")
+                if _get(f"{base}/{edited_page}", 60).count("Une ligne de plus.") != written:
+                    raise stopped("la page modifiée ne montre pas la modification")
+                entry = index_served(600, entry)  # the search caught up: the machine is idle
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
     return Series([Run(t, 0.0, 0.0, "") for t in times])
 
 
