@@ -36,6 +36,7 @@ are given for wall time and CPU time, against each baseline.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -458,10 +459,40 @@ def serve_rebuild(
     the preview's live-reload address answers with a new version once the rebuild is visible
     (the moment the open page reloads). Before the next edit, the preview's search index has
     caught up (it is made in the background). CPU and memory are not measured (0)."""
+    only = ["--territoire", territory] if territory else []
+    for attempt in range(3):
+        try:
+            return _serve_rebuild(root, repetitions, edited, edited_page, only)
+        except _Unstarted as unstarted:  # a port taken meanwhile, a slow exit of the former
+            print(f"(aperçu relancé, essai {attempt + 2}) {unstarted}", file=sys.stderr)
+    raise SystemExit("ti serve n'a pas démarré en trois essais")
+
+
+class _Unstarted(Exception):
+    """The preview stopped before it served its first build."""
+
+
+def _stop_group(server: subprocess.Popen[bytes]) -> None:
+    """Stop the preview and every process it started (the engine's), and wait for all of
+    them: the next command must not find them still running."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=60)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(server.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+
+
+def _serve_rebuild(
+    root: Path, repetitions: int, edited: Path, edited_page: str, only: list[str]
+) -> Series:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    only = ["--territoire", territory] if territory else []
     command = ti(root, "serve", "--adresse", f"127.0.0.1:{port}", *only)
     with tempfile.TemporaryFile() as log:  # what the preview said, shown if it stops
         server = subprocess.Popen(
@@ -474,11 +505,11 @@ def serve_rebuild(
         )
         base = f"http://127.0.0.1:{port}"
 
-        def stopped(why: str) -> SystemExit:
+        def said() -> str:
             log.seek(0)
-            said = "\n".join(log.read().decode(errors="replace").splitlines()[-30:])
+            text = "\n".join(log.read().decode(errors="replace").splitlines()[-30:])
             state = "arrêté" if server.poll() is not None else "toujours lancé"
-            return SystemExit(f"{why} (ti serve {state}) ; ses derniers messages :\n{said}")
+            return f"(ti serve {state}) ; ses derniers messages :\n{text}"
 
         def index_served(seconds: float, former: str | None = None) -> str:
             """The preview's search index is served (made in the background after each build) and
@@ -492,8 +523,10 @@ def serve_rebuild(
                         return entry
                 except OSError:
                     pass
+                if server.poll() is not None and former is None:
+                    raise _Unstarted(f"ti serve s'est arrêté avant de servir {base} {said()}")
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise stopped(f"ti serve ne sert pas son nouvel index sur {base}")
+                    raise SystemExit(f"ti serve ne sert pas son nouvel index sur {base} {said()}")
                 time.sleep(0.2)
 
         times = []
@@ -508,16 +541,17 @@ def serve_rebuild(
                 while seen == version:  # the server answers a poll after 60 s with no change
                     seen = _get(f"{base}/livereload/{version}/{index + 1}", 600)
                     if time.perf_counter() - start > 1800:
-                        raise stopped("ti serve n'a pas reconstruit après la modification")
+                        raise SystemExit(
+                            f"ti serve n'a pas reconstruit après la modification {said()}"
+                        )
                 version = seen
                 times.append(time.perf_counter() - start)
                 written = edited.read_text(encoding="utf-8").count("Une ligne de plus.")
                 if _get(f"{base}/{edited_page}", 60).count("Une ligne de plus.") != written:
-                    raise stopped("la page modifiée ne montre pas la modification")
+                    raise SystemExit(f"la page modifiée ne montre pas la modification {said()}")
                 entry = index_served(600, entry)  # the search caught up: the machine is idle
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=60)
+            _stop_group(server)
     return Series([Run(t, 0.0, 0.0, "") for t in times])
 
 
