@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from browser import wait_until
+from tisite.publish.searchindex import GUIDE
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -109,6 +110,47 @@ def test_filters_narrow_the_results(browser: Browser, base_url: str) -> None:
         ".ti-recherche__genre", "nodes => nodes.map(n => n.textContent)"
     )
     assert all("Grand-Châtellerault" in k for k in kinds), kinds
+    page.close()
+
+
+GUIDE_FIRST_IN_PAGEFIND = """async ([w, guide]) => {
+    const pf = await import(new URL('pagefind/pagefind.js', document.baseURI).href);
+    const s = await pf.search(w);
+    const kinds = await Promise.all(s.results.map(async r => (await r.data()).meta.type));
+    return kinds.indexOf(guide) < kinds.lastIndexOf('Lettre');
+}"""
+
+
+def test_the_contributors_guide_comes_after_the_visitors_pages(
+    browser: Browser, base_url: str
+) -> None:
+    """« lettre » is all over the guide: its pages come after every page written for
+    visitors, under their own type, which the « Type » filter shows alone. Control: Pagefind's
+    own order puts the guide before letters."""
+    page, _ = opened(browser, base_url)
+    search(page, "lettre")
+    kinds = page.eval_on_selector_all(
+        ".ti-recherche__genre", "nodes => nodes.map(n => n.textContent)"
+    )
+    while page.locator(".ti-recherche__plus").count():  # every result, not the first ten
+        shown = len(kinds)
+        page.click(".ti-recherche__plus")
+        wait_until(page, f"document.querySelectorAll('.ti-recherche__genre').length > {shown}")
+        kinds = page.eval_on_selector_all(
+            ".ti-recherche__genre", "nodes => nodes.map(n => n.textContent)"
+        )
+    guide = [i for i, kind in enumerate(kinds) if kind == GUIDE]
+    assert guide and len(guide) < len(kinds), kinds
+    assert guide == list(range(len(kinds) - len(guide), len(kinds))), kinds
+    assert page.evaluate(GUIDE_FIRST_IN_PAGEFIND, ["lettre", GUIDE])  # control
+    page.click(".ti-recherche__filtres summary")
+    page.select_option(".ti-recherche__filtres select[name=type]", GUIDE)
+    wait_until(page, f"document.querySelectorAll('.ti-recherche__genre').length < {len(kinds)}")
+    wait_until(page, f"!{STATUS}.startsWith('Recherche')")
+    only = page.eval_on_selector_all(
+        ".ti-recherche__genre", "nodes => nodes.map(n => n.textContent)"
+    )
+    assert only == [GUIDE] * len(guide), only
     page.close()
 
 

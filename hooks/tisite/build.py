@@ -43,6 +43,7 @@ CACHE = ".cache"  # kept between builds (the workflows save it): see pagecache
 DOCS_NAV = [("Le programme", "programme.md")]
 DOCS_NAV_END = [("Contribuer", "contribuer/index.md")]
 FIELD_REFERENCE = "contribuer/reference-des-champs/index.md"
+GUIDE_SECTION = "contribuer"  # the contributors' guide: its pages, docs/ and generated
 # Generated files linked from .cache/fichiers after the pages rather than handed to MkDocs: the
 # email documents of each letter, never the target of a Markdown link (MkDocs need not know them).
 LINKED_FILES = tuple(f"/{name}" for name in publishing.EMAIL_FILES)
@@ -375,7 +376,12 @@ class SiteBuild:
         """What the search index files a page under (filters) and shows of it (details), for
         main.html: a generated page's facets, « Page » for the national and docs/ pages."""
         page = self.page_by_path(src_uri)
-        facets = page.facets if page is not None and page.facets else (("type", searchindex.PAGE),)
+        if page is not None and page.facets:
+            facets = page.facets
+        elif self.section_of(src_uri.removesuffix("index.md")) == GUIDE_SECTION:
+            facets = (("type", searchindex.GUIDE),)  # after the visitors' results (recherche.js)
+        else:
+            facets = (("type", searchindex.PAGE),)
         first = dict(reversed(facets))  # the first value of each filter
         details = [("type", first["type"])]
         if "territoire" in first:
@@ -397,7 +403,7 @@ class SiteBuild:
             return self.site.home
         if first in self._local_slugs:
             return first
-        return "contribuer" if first == "contribuer" else ""
+        return GUIDE_SECTION if first == GUIDE_SECTION else ""
 
     @functools.cached_property
     def _local_slugs(self) -> frozenset[str]:
@@ -430,7 +436,7 @@ class SiteBuild:
         section = self.section_of(src_uri.removesuffix("index.md"))
         if src_uri == "index.md":
             meta["ti_donnees"] = urls.url_to("federation")
-        elif section and section != "contribuer":
+        elif section and section != GUIDE_SECTION:
             meta["ti_donnees"] = urls.url_to("donnees-territoire", t=section)
         if src_uri in self.page_cache.hits:
             meta["template"] = PLACEHOLDER_TEMPLATE

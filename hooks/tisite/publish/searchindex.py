@@ -48,6 +48,7 @@ TERRITORY = "Territoire"
 ACTION = "Fiche action"
 LETTER = "Lettre"
 PAGE = "Page"
+GUIDE = "Guide de contribution"  # shown after the other results (assets/js/recherche.js)
 
 # Filters, in the order the search dialog shows them: (name in the index, French label).
 FILTERS = (

@@ -20,6 +20,7 @@
     ["statut", "Statut"]
   ];
   var PAGE = 10;
+  var GUIDE = "Guide de contribution"; // the guide's type (tisite.publish.searchindex.GUIDE)
   var loading = null;
 
   function siteRoot() {
@@ -261,7 +262,17 @@
       load()
         .then(function (pagefind) {
           return buildFilters(pagefind).then(function () {
-            return pagefind.debouncedSearch(text || null, { filters: filters }, 200);
+            if (filters.type) return pagefind.debouncedSearch(text || null, { filters: filters }, 200);
+            // the contributors' guide after every page for visitors (its long reference of the
+            // fields names every subject), unless its type is the one asked for
+            var visitors = Object.assign({}, filters, { not: { type: GUIDE } });
+            var guide = Object.assign({}, filters, { type: GUIDE });
+            return pagefind.debouncedSearch(text || null, { filters: visitors }, 200).then(function (search) {
+              if (search === null) return null;
+              return pagefind.search(text || null, { filters: guide }).then(function (more) {
+                return { results: search.results.concat(more.results) };
+              });
+            });
           });
         })
         .then(function (search) {
