@@ -92,7 +92,7 @@ CASES: dict[str, Case] = {
     # Files that cannot be read
     "yaml-malforme": Case(
         write(f"{GC}/territoire.yml", b"nom: [Grand-Ch\xc3\xa2tellerault\nresume: x\n"),
-        f"{GC}/territoire.yml:2: liste entre crochets mal formée : crochet « ] » manquant ou "
+        f"{GC}/territoire.yml:1: liste entre crochets mal formée : crochet « ] » manquant ou "
         "virgule oubliée ; mettez entre guillemets un texte qui commence par « [ »",
     ),
     "deux-points-non-proteges": Case(

@@ -158,6 +158,11 @@ HAND_MISTAKES = {
         ":1: champ « titre » : une valeur qui commence par un guillemet doit finir par le même"
     ),
     "unite: %\n": ':1: mettez entre guillemets un texte qui commence par « % » (par exemple « "%" »)',
+    # a key typed « titre : » with a no-break space is a key: the mistake is the next line's
+    "nom: A\ntitre\u00a0: B\nmots: [usine, emploi\n": (
+        ":3: liste entre crochets mal formée : crochet « ] » manquant"
+    ),
+    "nom: A\ncles: {a: 1\n\n\n": ":2: accolade « } » manquante",  # YAML: line 5, the end
     "resume: *Numéro spécial* décarbonation\n": (
         ":1: « *Numéro » se lit comme un alias YAML, non pris en charge : un texte qui commence "
         "par « * » (une mise en italique) s'écrit entre guillemets"
@@ -196,6 +201,17 @@ def test_without_the_hints_yaml_names_another_line_and_cause(
     monkeypatch.setattr(yamlio, "_line_hint", lambda text, line: None)
     problem = yamlio._load("titre:Décarbonation\nresume: x\n", "f.yml", 0)[2]
     assert problem is not None and problem.format().startswith("f.yml:2: « : » inattendu")
+
+
+def test_yaml_names_the_end_of_the_file_for_an_unclosed_bracket() -> None:
+    """Negative control of the bracket's line above: YAML reports where it gave up (the end
+    of the file), not the line of the « { » to close."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+
+    with pytest.raises(MarkedYAMLError) as caught:
+        YAML(typ="safe").load("nom: A\ncles: {a: 1\n\n\n")
+    assert caught.value.problem_mark is not None and caught.value.problem_mark.line + 1 == 5
 
 
 def test_a_no_break_space_before_the_colon_of_a_key() -> None:

@@ -353,6 +353,9 @@ def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Pro
         if hint is not None:
             at, field, message = hint
             return None, Problem(rel, at + 1 + line_offset, field, message)
+        opened = exc.context_mark if "flow" in str(exc.context or "") else None
+        if opened is not None:  # « [ » or « { » not closed: the line where it opens
+            line = opened.line + 1 + line_offset
         return None, Problem(rel, line, None, _translate(exc))
     except YAMLError as exc:
         return None, Problem(rel, None, None, _translate(exc))
@@ -382,7 +385,7 @@ _QUOTED_THEN_MORE = re.compile(
     r"""^\s*(?:-\s+)?([^\W\d][\w-]*):\s+((["'])(?:(?!\3).)*\3\s*[^\s#].*)$"""
 )
 _BRACKET_THEN_MORE = re.compile(r"^\s*(?:-\s+)?([^\W\d][\w-]*):\s+(\[[^\]]*\]\s*[^\s#,].*)$")
-_KEY_AT = re.compile(r"^(\s*)(?:-\s+)?([^\W\d][\w-]*):(?:\s|$)")
+_KEY_AT = re.compile(r"^(\s*)(?:-\s+)?([^\W\d][\w-]*)[ \u00a0\u202f]*:(?:\s|$)")
 
 
 def _line_hint(text: str, error_line: int | None) -> tuple[int, str | None, str] | None:
