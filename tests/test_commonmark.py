@@ -46,11 +46,16 @@ CASES = {
         "ul[li[strong(ZIBAC), ul[li(volet 1), li(volet 2)]], li(Autre)]",
         "ul[li[strong(ZIBAC)], li(volet 1), li(volet 2), li(Autre)]",
     ),
-    # a paragraph indented by two after an item (Python-Markdown ends the list there, as
-    # before), then an item: a list again, not text run into the paragraph
-    "- a\n\n  suite\n- b\n": (
-        "ul[li(a)], p(suite), ul[li(b)]",
-        "ul[li(a)], p(suite - b)",
+    # a paragraph indented by two after an item, under its text: in the item (CommonMark),
+    # with its lines; the list goes on (Python-Markdown ended it and ran « - b » into the text)
+    "- a\n\n  suite\n  qui continue\n- b\n": (
+        "ul[li[p(a), p(suite qui continue)], li[p(b)]]",
+        "ul[li(a)], p(suite qui continue - b)",
+    ),
+    # the same one level down, a quote in the item, then text at the margin: out of the list
+    "- a\n  - b\n\n    suite b\n\n  > citation\n\nFin.\n": (
+        "ul[li[p(a), ul[li[p(b), p(suite b)]], blockquote[p(citation)]]], p(Fin.)",
+        "ul[li(a), li[p(b), p(suite b)]], blockquote[p(citation)], p(Fin.)",
     ),
     # a heading after a list ends it: the next indented lines are a list, not code
     "## Objectifs\n- Former\n- Ouvrir\n## Partenaires\n  - CCI\n  - Région\n": (
@@ -62,6 +67,17 @@ CASES = {
     "## Actualités\n\nTexte.\n": (
         "ul[li[ul[li[code(winget install ti)]]], li(Vérifier)], h2(Actualités), p(Texte.)",
         "ul[li(Installer), li[code(winget install ti)], li(Vérifier)], h2(Actualités), p(Texte.)",
+    ),
+    # fenced code in a numbered step, as the guide writes it: code in the step, the steps go
+    # on (a command on two lines, « \\ » at the end of the first, stays on two lines)
+    "1. Enregistrez :\n\n   ```sh\n   git add x \\\n     y\n   ```\n\n2. Fin.\n": (
+        "ol[li[p(Enregistrez :), pre[code(git add x \\ y)]], li[p(Fin.)]]",
+        "ol[li(Enregistrez :)], p[code(sh git add x \\ y)], ol[li(Fin.)]",
+    ),
+    # a fence left open in an item ends with the item: the rest of the letter is not code
+    "- Lancez :\n  ```\n  make check\n\n## Suite\n\nTexte.\n": (
+        "ul[li[pre[code(make check)]]], h2(Suite), p(Texte.)",  # « Lancez : » is its text
+        "ul[li(Lancez : ``` make check)], h2(Suite), p(Texte.)",
     ),
     # hashtags in a list item's text and in a quote: text
     "- a\n#tag\n\n> #tag\n": (

@@ -1,4 +1,4 @@
-"""Markdown as contributors write it: three habits of CommonMark (GitHub's preview, the web
+"""Markdown as contributors write it: five habits of CommonMark (GitHub's preview, the web
 editor's) that Python-Markdown reads otherwise, so that a page shows what its author saw.
 
 - A list right under a line of text, without a blank line (« Les outils :\\n- le fonds… »):
@@ -9,6 +9,12 @@ editor's) that Python-Markdown reads otherwise, so that a page shows what its au
   it; Python-Markdown, which nests by four, flattened it. List items are indented again by
   four per level (a list nested by four is unchanged); the lines that go on an item are left
   where they are, which Python-Markdown reads in the item (a quote, a note, code in it).
+- Fenced code in a list item (« 2. Lancez :\n\n   ```sh »): Python-Markdown reads fences at the
+  margin only, and made it a line of inline code. It becomes code indented in the item.
+- A paragraph (or a quote) after a blank line, under the text of an item (« - a\n\n  suite »):
+  CommonMark keeps it in the item; Python-Markdown, which asks for four columns past the
+  marker, ended the list there (and ran the next item into it). It is indented to where
+  Python-Markdown reads it in the item, with the lines that go on it.
 - A hashtag at the start of a line (« #TerritoiresDIndustrie », in a list or a quote too):
   CommonMark asks for a space after the « # » of a heading; Python-Markdown made it a heading.
   It stays text,
@@ -71,12 +77,29 @@ class _Habits(Preprocessor):
         fence: str | None = None  # the marker of the fenced code the line is in
         # the previous line: blank; text outside any list; text going on a list item
         blank, text, going_on = True, False, False
+        shift = 0  # columns added to the lines of a block moved into its item (see below)
+        # fenced code in a list item: where its lines go (Python-Markdown's code in the item),
+        # the columns of its fence (taken off its lines), the column of its item's text
+        code_at: int | None = None
+        fence_from = item_text = 0
         for line in lines:
             stripped = line.strip()
+            lead = len(line) - len(line.lstrip(" "))
+            if fence is not None and code_at is not None and stripped and lead < item_text:
+                fence = code_at = None  # the item ends, and its code with it (CommonMark)
             if fence is not None:
-                out.append(line)
-                if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                closing = stripped.startswith(fence) and not stripped.strip(fence[0])
+                if code_at is None:
+                    out.append(line)
+                elif closing or not stripped:
+                    out.append("")
+                else:
+                    out.append(" " * code_at + line[min(lead, fence_from) :])
+                if closing:
                     fence = None
+                    if code_at is not None:
+                        code_at = None
+                        blank, text, going_on = True, False, False
                 continue
             if not stripped:
                 out.append(line)
@@ -84,7 +107,7 @@ class _Habits(Preprocessor):
                     open_item.loose = True
                 blank, text, going_on = True, False, False
                 continue
-            indent = len(line) - len(line.lstrip(" "))
+            indent = lead
             # four spaces at the margin, or past an item's text: code
             code = indent >= (items[-1].content if items else 0) + NEST
             item = None if code else _ITEM.match(line)
@@ -103,20 +126,42 @@ class _Habits(Preprocessor):
                     for open_item in items:
                         open_item.loose = True
                 written = items[-1].written + NEST if items else 0
+                shift = 0
                 items.append(_Item(indent, indent + len(item[2]) + len(item[4]), written))
                 out.append(" " * written + line[indent:])
                 blank, text, going_on = False, False, False
                 continue
             if items and indent < items[0].content and (blank or _BLOCK_START.match(line)):
                 items.clear()  # back at the margin after a blank line, or a new block: no list
+                shift = 0
+            if blank:
+                shift = 0
             while items and blank and indent < items[-1].written + NEST:
-                # after a blank line, Python-Markdown keeps in an item only what is indented
-                # four columns past its marker: the item ends here for it
+                if indent >= items[-1].content:
+                    # a block after a blank line, under the text of its item (« - a\n\n  b »):
+                    # in the item for CommonMark; Python-Markdown keeps in an item only what
+                    # is indented four columns past its marker: moved there, with the lines
+                    # that go on it
+                    shift = items[-1].written + NEST - items[-1].content
+                    break
+                # else the item ends here (for CommonMark too)
                 items.pop()
+            line = " " * shift + line
             if not code:
                 found = _FENCE.match(stripped)
                 if found:
                     fence = (found[1] or found[2])[0] * 3
+                    if items and indent >= items[-1].content:
+                        # in an item (« 2. Lancez :\n\n   ```sh »): Python-Markdown reads fences
+                        # at the margin only, and made it a line of inline code (a command's
+                        # « \\ » line breaks lost); four-space code in the item, which it reads
+                        code_at = items[-1].written + 2 * NEST
+                        fence_from, item_text = indent, items[-1].content
+                        out.append("")  # the fence: the blank line before the code
+                        for open_item in items:
+                            open_item.loose = True
+                        blank, text, going_on = True, False, False
+                        continue
                 line = _HASHTAG.sub(lambda m: m[1] + "\\" + m[2], line, count=1)
             # lines that go on an item stay where they are (Python-Markdown reads them in it)
             out.append(line)
