@@ -1025,3 +1025,41 @@ def test_a_link_to_a_draft_says_it_is_a_draft(project: Path) -> None:
     result = ti_inprocess("check", cwd=project)
     assert "la page ou le fichier visé n'existe pas" in result.stderr
     assert "brouillon" not in result.stderr
+
+
+FORUM = (
+    "  - titre: Forum de l'industrie\n    date: 2027-01-15T09:30\n    fin: 2027-01-15T17:00\n"
+    "    lieu: Douai\n"
+)
+SESSIONS = (
+    "  - titre: Atelier cobotique\n    date: 2027-01-20T09:00\n    fin: 2027-01-20T12:00\n"
+    "  - titre: Atelier cobotique\n    date: 2027-01-20T14:00\n    fin: 2027-01-20T17:00\n"
+)
+
+
+def test_an_event_announced_again_is_listed_once_and_two_sessions_are_two_events(
+    project: Path,
+) -> None:
+    """The forum in letter 14 and again in letter 15 (a reminder) is one event of the agenda
+    and its calendar, from letter 14; two sessions of a workshop the same day (the same title)
+    are two events, each with its own calendar identifier (calendars keep one event per
+    identifier). Control: the sessions' identifiers as they were made are the same."""
+    for number, extra in (("14", FORUM + SESSIONS), ("15", FORUM)):
+        path = project / LETTRES / f"{number}.md"
+        head, body = path.read_text(encoding="utf-8").split("\n---\n", 1)
+        path.write_text(f"{head}\nevenements:\n{extra}---\n{body}", encoding="utf-8")
+    site = load_site(project)
+    territory = next(t for t in site.local if t.slug == HDC)
+    forum = [e for e in territory.agenda if e.titre == "Forum de l'industrie"]
+    assert [e.letter for e in forum] == [14]
+    sessions = [e for e in territory.agenda if e.titre == "Atelier cobotique"]
+    assert [e.start.hour for e in sessions] == [9, 14]  # type: ignore[union-attr]
+    assert len({e.uid for e in sessions}) == 2
+    assert sessions[0].uid == dataclasses.replace(sessions[1], occurrence=0).uid  # control
+    stamp = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
+    cal = Calendar.from_ical(publishing._agenda_ics(territory, "https://x.org/", stamp))
+    events = cal.walk("VEVENT")
+    assert len({str(e["uid"]) for e in events}) == len(events)
+    summaries = [str(e["summary"]) for e in events]
+    assert summaries.count("Forum de l'industrie") == 1
+    assert summaries.count("Atelier cobotique") == 2

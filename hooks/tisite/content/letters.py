@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import posixpath
@@ -303,10 +304,6 @@ def load_agenda(
 ) -> tuple[AgendaEntry, ...]:  # type: ignore[no-untyped-def]
     slug = directory.name
     entries: list[AgendaEntry] = []
-    for letter in letters:
-        entries += _entries(
-            slug, letter.data.appels_a_projets, letter.data.evenements, letter.numero
-        )
     path = sources.agenda(directory)
     if path.is_file():
         source, problem = read_yaml(path, rel_of(root, path))
@@ -314,4 +311,19 @@ def load_agenda(
             problems.append(problem)
         elif source is not None and (agenda := validate(schema.Agenda, source, problems)):
             entries += _entries(slug, agenda.appels_a_projets, agenda.evenements, None)
-    return tuple(sorted(entries, key=lambda e: (e.day, e.titre)))
+    for letter in sorted(letters, key=lambda x: x.numero):
+        entries += _entries(
+            slug, letter.data.appels_a_projets, letter.data.evenements, letter.numero
+        )
+    # an event announced again (a reminder in a later letter): once, where it was announced
+    # first; two entries of the same title the same day (a morning and an afternoon session)
+    # each keep a calendar identifier of their own, or calendars show only one
+    once = {entry.same_event: entry for entry in reversed(entries)}
+    seen: dict[str, int] = {}
+    kept = []
+    for entry in entries:
+        if once[entry.same_event] is entry:
+            occurrence = seen.get(entry.uid, 0)
+            seen[entry.uid] = occurrence + 1
+            kept.append(dataclasses.replace(entry, occurrence=occurrence))
+    return tuple(sorted(kept, key=lambda e: (e.day, e.titre)))

@@ -293,6 +293,9 @@ class AgendaEntry:
     operateur: str | None
     letter: int | None
     territory_slug: str
+    # another entry of the territory has the same kind, title and day: this one is the
+    # (occurrence + 1)th, in the order of the sources (see letters.load_agenda)
+    occurrence: int = 0
 
     @property
     def day(self) -> dt.date:
@@ -307,4 +310,10 @@ class AgendaEntry:
     def uid(self) -> str:
         origin = f"lettre-{self.letter}" if self.letter is not None else "agenda"
         digest = hashlib.sha1(self.titre.encode("utf-8")).hexdigest()[:10]
-        return f"{self.territory_slug}-{origin}-{self.kind}-{self.day.isoformat()}-{digest}"
+        uid = f"{self.territory_slug}-{origin}-{self.kind}-{self.day.isoformat()}-{digest}"
+        return f"{uid}-{self.occurrence + 1}" if self.occurrence else uid
+
+    @property
+    def same_event(self) -> tuple[object, ...]:
+        """What an entry announced again (a reminder in a later letter) has in common."""
+        return (self.kind, self.titre, self.start, self.end, self.lieu)
