@@ -22,7 +22,13 @@ def test_links_are_resolved_from_the_page_file_to_addresses() -> None:
     assert resolve("programme.md", "contribuer/index.md")[0] == "../contribuer/"
     assert resolve("programme.md", "img/x.png")[0] == "../img/x.png"
     assert resolve(PAGE, "#haut") == ("#haut", Link("#haut", "self", None, "haut"))
-    assert resolve(PAGE, "/ailleurs/") == ("/ailleurs/", Link("/ailleurs/", "absolute"))
+    # from the site's root: relative to the page (the site may be under a path of its host)
+    assert resolve(PAGE, "/ailleurs/#x") == (
+        "../../../ailleurs/#x",
+        Link("/ailleurs/#x", "site", "ailleurs/", "x"),
+    )
+    assert resolve(PAGE, "/")[0] == "../../../"
+    assert resolve(PAGE, "\\ailleurs") == ("\\ailleurs", Link("\\ailleurs", "absolute"))
     for outside in ("https://exemple.org/a.md", "mailto:a@exemple.org", "//hote/x"):
         assert resolve(PAGE, outside) == (outside, None)
     assert page_address("a/index.md") == "a/" and page_address("a/b.md") == "a/b/"
@@ -38,7 +44,7 @@ def test_every_link_and_anchor_is_checked() -> None:
     pages = {
         "a/index.md": _ready(
             "a/index.md",
-            "# A\n\n## Budget\n\n[b](../b/index.md#calendrier) [c](../c/index.md) [ici](#budget) [là](#nulle-part) [dossier](../b/) [img](x.png) [abs](/b/)\n",
+            "# A\n\n## Budget\n\n[b](../b/index.md#calendrier) [c](../c/index.md) [ici](#budget) [là](#nulle-part) [dossier](../b/) [img](x.png) [racine](/b/) [nulle](/z/) [oblique](\\b)\n",
         ),
         "b/index.md": _ready("b/index.md", "# B\n\n## Budget\n"),
     }
@@ -51,9 +57,10 @@ def test_every_link_and_anchor_is_checked() -> None:
         "lien vers « ../c/index.md » : la page ou le fichier visé n'existe pas (c/index.md) ; vérifiez le chemin (une fiche action : ../../plan-action/<identifiant>/index.md ; une image : placée dans le dossier lettres/, nom et majuscules compris)",
         "lien vers « #nulle-part » : aucune section de cette page ne porte cet identifiant ; l'identifiant d'un titre s'écrit en minuscules sans accent, avec des tirets à la place des espaces",
         "lien « ../b/ » non reconnu : un lien vers une page du site vise son fichier .md (une fiche action depuis une lettre : ../../plan-action/<identifiant>/index.md ; la page d'un territoire : ../../priorites/index.md) ; une adresse web commence par https://",
+        "lien « /z/ » : aucune page ni aucun fichier du site à cette adresse ; vérifiez-la (l'adresse d'une page s'affiche dans le navigateur), ou écrivez le chemin du fichier .md depuis ce fichier (par exemple ../../priorites/index.md)",
     ]
     assert all(p.file == "a/index.md" and p.line == 3 for p in errors)
-    assert [p.message.split(" :")[0] for p in notes] == ["lien absolu « /b/ » laissé tel quel"]
+    assert [p.message.split(" :")[0] for p in notes] == ["lien absolu « \\b » laissé tel quel"]
     # Control: with the pages' anchors and every file known, nothing is reported.
     assert check_links({"b/index.md": pages["b/index.md"]}, [], lambda p, t: (p, None)) == ([], [])
 
@@ -95,7 +102,7 @@ def test_a_page_with_thousands_of_broken_links_reports_the_first_ones_and_a_coun
     from tisite.generate import pagehtml
 
     text = "".join(f"[l{i}](../x{i}/index.md)\n\n" for i in range(50))
-    text += "".join(f"[a{i}](/abs{i}/)\n\n" for i in range(30))
+    text += "".join(f"[a{i}](\\abs{i})\n\n" for i in range(30))
     pages = {"a/index.md": _ready("a/index.md", text)}
     located: list[str] = []
 

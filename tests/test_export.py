@@ -167,7 +167,7 @@ def test_export_of_hostile_content_is_inert(
     assert _markdown_again(built["hainaut-douaisis-cambresis/lettres/14/index.html"]) == []
     heading_title = built["contribuer/titre-code/index.html"].title
     assert heading_title is not None
-    assert heading_title.get_text().startswith('Titre <code> & "x" - ')
+    assert heading_title.get_text().startswith('Titre <code> & "x" — ')
     # Control: the HTML between headings loose (not in blocks), the engine reads the removed
     # tags' text as Markdown: a theme setting, a javascript: link, an outside image, a handler.
     monkeypatch.setattr(export, "_raw", lambda html: html)

@@ -271,7 +271,7 @@ def test_email_links_to_pages_resolve_like_the_web_page(built_site: Path) -> Non
     assert publishing.page_link("https://x.org/a/README.md") == "https://x.org/a/"
     assert publishing.page_link("https://x.org/a/b.pdf") == "https://x.org/a/b.pdf"
     # a Markdown file on another site stays what it is (the web page keeps it too)
-    absolutize = publishing._absolutize(f"{SITE_URL}{HDC}/lettres/15/")
+    absolutize = publishing._absolutize(f"{SITE_URL}{HDC}/lettres/15/", SITE_URL)
     assert absolutize("a", "href", "//autre.example/README.md") == "https://autre.example/README.md"
     assert absolutize("a", "href", "../14/index.md") == f"{SITE_URL}{HDC}/lettres/14/"
     # the text version keeps code as written (French spaces only in prose)
@@ -1063,3 +1063,35 @@ def test_an_event_announced_again_is_listed_once_and_two_sessions_are_two_events
     summaries = [str(e["summary"]) for e in events]
     assert summaries.count("Forum de l'industrie") == 1
     assert summaries.count("Atelier cobotique") == 2
+
+
+def test_a_link_from_the_sites_root_leads_there_on_a_site_under_a_path(project: Path) -> None:
+    """« /t/priorites/ », as a visitor reads it in the address bar: on a site published under
+    a path of its host (« https://collectif.gitlab.io/ti-hdc/ »), the page and every email
+    version lead to that page of the site, not to the host's; an address of no page is an
+    error of the check. Control: the host's root is where the address leads as written."""
+    config = project / "mkdocs.yml"
+    site = "https://collectif.gitlab.io/ti-hdc/"
+    config.write_text(
+        re.sub(r"(?m)^site_url: .*$", f"site_url: {site}", config.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    _add(
+        project, f"{LETTRES}/15.md", f"Voir [nos priorités](/{HDC}/priorites/#industrie-du-futur)."
+    )
+    result = ti_inprocess("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    page = soup_of(project / "site" / HDC / "lettres/15/index.html")
+    assert page.find("a", string="nos priorités")["href"] == "../../priorites/#industrie-du-futur"
+    wanted = f"{site}{HDC}/priorites/#industrie-du-futur"
+    for name in ("email.html", "email.txt", "envoi.html", "envoi.txt"):
+        assert wanted in (project / "site" / HDC / "lettres/15" / name).read_text("utf-8"), name
+    from urllib.parse import urljoin
+
+    assert urljoin(f"{site}{HDC}/lettres/15/", f"/{HDC}/priorites/") != wanted  # control
+    _add(project, f"{LETTRES}/15.md", "Et [rien](/nulle-part/).")
+    result = ti_inprocess("check", cwd=project)
+    assert result.returncode == 1
+    assert "lien « /nulle-part/ » : aucune page ni aucun fichier du site à cette adresse" in (
+        result.stdout + result.stderr
+    )

@@ -1461,7 +1461,8 @@ def test_email_version_never_loads_a_remote_image(tmp_path: Path) -> None:
     class FakeLetter:
         body = pixel
 
-    html = _body_html(FakeLetter(), "https://territoires-industrie.example.org/l/14/")  # type: ignore[arg-type]
+    site = "https://territoires-industrie.example.org/"
+    html = _body_html(FakeLetter(), f"{site}l/14/", site)  # type: ignore[arg-type]
     assert "t.example" not in html, html
 
 

@@ -39,8 +39,9 @@ class Link:
 
     ``target``: the site file it leads to (``t/priorites/index.md``, ``t/lettres/14/a.jpg``),
     None for a link to the page itself; ``kind``: ``page`` or ``file`` (relative links, to be
-    found among the site's files), ``self`` (an anchor of this page), ``absolute`` (« /x »,
-    left as it is, reported).
+    found among the site's files), ``self`` (an anchor of this page), ``site`` (« /t/x/ »:
+    ``target`` is the address of a page or a file, from the site's root), ``absolute``
+    (« \\x », left as it is, reported).
     """
 
     raw: str
@@ -74,8 +75,18 @@ def resolve(page_path: str, url: str) -> tuple[str, Link | None]:
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or AMP_SUBSTITUTE in url:
         return url, None
-    if url.startswith(("/", "\\")):
+    if url.startswith("\\"):
         return url, Link(url, "absolute")
+    if url.startswith("/"):
+        # an address of the site from its root (« /t/priorites/ »): written relative to the
+        # page, so that it leads there on a site published under a path of its host too
+        # (« https://x.gitlab.io/ti/ »), and checked like the others
+        address = posixpath.normpath(unquote(parts.path)).lstrip("/")
+        if parts.path.endswith("/") and address:
+            address += "/"
+        written = urls.relative(page_address(page_path), address).replace(" ", "%20")
+        link = Link(url, "site", address, parts.fragment)
+        return urlunsplit(("", "", written, parts.query, parts.fragment)), link
     if not parts.path:
         return url, Link(url, "self", None, parts.fragment) if parts.fragment else None
     path = unquote(parts.path)

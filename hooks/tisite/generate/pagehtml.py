@@ -32,7 +32,7 @@ from tisite.content.yamlio import FRONT_MATTER
 from tisite.finish.sanitize import VOID_ELEMENTS, sanitize
 from tisite.finish.tables import stack_on_phones
 from tisite.finish.typography import french_html
-from tisite.generate.convert import Converter, Link
+from tisite.generate.convert import Converter, Link, page_address
 
 _LINK_FIELDS = dataclasses.fields(Link)
 _ID = re.compile(r"""\s(?:id|name)="([^"]*)\"""")
@@ -331,6 +331,14 @@ def unrecognized(link: str) -> str:
     )
 
 
+def no_such_address(link: str) -> str:
+    return (
+        f"lien « {link} » : aucune page ni aucun fichier du site à cette adresse ; vérifiez-la "
+        "(l'adresse d'une page s'affiche dans le navigateur), ou écrivez le chemin du fichier "
+        ".md depuis ce fichier (par exemple ../../priorites/index.md)"
+    )
+
+
 def absolute(link: str) -> str:
     return (
         f"lien absolu « {link} » laissé tel quel : préférez un chemin relatif vers le fichier .md"
@@ -375,6 +383,7 @@ def check_links(
             sets[path] = frozenset(ready.anchors)
         return sets[path]
 
+    by_address = {page_address(page): page for page in pages}
     for path, ready in pages.items():
         for link in ready.links:
             if link.kind == "absolute":
@@ -385,6 +394,11 @@ def check_links(
                     report(errors, path, link.raw, missing_anchor_here(link.raw))
                 continue
             target = link.target or ""
+            if link.kind == "site":
+                target = by_address.get(target, target)
+                if target not in known:
+                    report(errors, path, link.raw, no_such_address(link.raw))
+                    continue
             if target not in known:
                 if "." not in target.rsplit("/", 1)[-1] and target not in known:
                     report(errors, path, link.raw, unrecognized(link.raw))

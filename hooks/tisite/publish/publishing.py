@@ -291,14 +291,17 @@ def page_link(url: str) -> str:
     return urlunsplit(parts._replace(path=path))
 
 
-def _absolutize(base: str):  # type: ignore[no-untyped-def]
+def _absolutize(base: str, root: str):  # type: ignore[no-untyped-def]
     def attribute_filter(tag: str, attr: str, value: str) -> str | None:
         if attr == "src" and not same_site(value):
             return None  # a tracking pixel of another site: mail clients apply no policy
         if attr in ("href", "src") and not re.match(r"^[a-z][a-z0-9+.-]*:|^#", value, re.I):
             # relative to the letter's source file (lettres/<n>/index.md), like the web page;
-            # only the site's own pages are Markdown files turned into addresses
-            joined = urljoin(base, value.replace(" ", "%20"))  # « photo usine.jpg »
+            # only the site's own pages are Markdown files turned into addresses; « /t/x/ »
+            # from the site's root, which may be a path of its host (as on the web page)
+            value = value.replace(" ", "%20")  # « photo usine.jpg »
+            site_path = value.startswith("/") and not value.startswith("//")
+            joined = urljoin(root, value.lstrip("/")) if site_path else urljoin(base, value)
             own = urlsplit(joined).netloc == urlsplit(base).netloc
             return page_link(joined) if attr == "href" and own else joined
         return value
@@ -312,7 +315,7 @@ def _email_markdown() -> markdown.Markdown:
     return markdown.Markdown(extensions=list(EMAIL_MARKDOWN))
 
 
-def _body_html(letter: Letter, base: str) -> str:
+def _body_html(letter: Letter, base: str, root: str) -> str:
     html = _email_markdown().reset().convert(letter.body)
     # Outlook ignores CSS widths on tables: the attribute keeps them full width
     html = html.replace("<table>", '<table width="100%">')
@@ -326,7 +329,7 @@ def _body_html(letter: Letter, base: str) -> str:
             "table": {"width"},
             "*": set(),
         },
-        attribute_filter=_absolutize(base),
+        attribute_filter=_absolutize(base, root),
         url_schemes={"http", "https", "mailto", "tel"},
     )
 
@@ -412,7 +415,7 @@ def _render_email(
 
     page_url = absolute(site_url, letter.url)
     diffusion = t.info.diffusion
-    body = _body_html(letter, page_url)
+    body = _body_html(letter, page_url, absolute(site_url, ""))
     # the check refuses such a text (remote.TOO_DEEP_HTML); the inliner would crash the process
     if deepest_nesting(body) > MAX_HTML_DEPTH:
         raise ContentError([Problem(letter.source, None, None, TOO_DEEP_HTML)])
