@@ -1095,3 +1095,25 @@ def test_a_link_from_the_sites_root_leads_there_on_a_site_under_a_path(project: 
     assert "lien « /nulle-part/ » : aucune page ni aucun fichier du site à cette adresse" in (
         result.stdout + result.stderr
     )
+
+
+def test_images_of_a_letters_body_carry_their_width_in_the_email(project: Path) -> None:
+    """Outlook for Windows reads no CSS width on an image: each body image of the email
+    versions says its width, the column's (552 px) at most, its own when smaller. Control:
+    the body as converted has none."""
+    folder = project / LETTRES
+    Image.new("RGB", (2400, 1200), (0, 90, 160)).save(folder / "images" / "large.jpg")
+    Image.new("RGB", (120, 40), (200, 30, 30)).save(folder / "images" / "petit.png")
+    _add(project, f"{LETTRES}/14.md", "![Une grande vue](images/large.jpg)")
+    _add(project, f"{LETTRES}/14.md", '<img src="images/petit.png" alt="Un logo">')
+    result = ti_inprocess("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    for name in ("email.html", "envoi.html"):
+        page = soup_of(project / "site" / HDC / "lettres/14" / name)
+        widths = {img["alt"]: img.get("width") for img in page.select("img")}
+        assert widths["Une grande vue"] == "552" and widths["Un logo"] == "120", widths
+    site = load_site(project)
+    letter = next(x for t in site.local for x in t.letters if x.numero == 14)
+    base = f"{SITE_URL}{HDC}/lettres/14/"
+    body = publishing._body_html(letter, base, SITE_URL)
+    assert "Un logo" in body and not re.search(r"<img[^>]* width=", body)  # control

@@ -241,6 +241,11 @@ def load_letters(
                 folder,
                 tuple(found),
                 cover_size=cover_size,
+                image_sizes=tuple(
+                    (image, *size)
+                    for image in found
+                    if (size := images.shown_size(folder / image)) is not None
+                ),
             )
         )
     numbers = [x.numero for x in letters]

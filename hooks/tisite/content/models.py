@@ -257,6 +257,8 @@ class Letter:
     images: tuple[str, ...] = ()  # relative paths referenced by the letter (cover and body)
     cover_size: tuple[int, int] | None = None  # the cover as published (width, height)
     remote_url: str | None = None  # a harvested territory's letter: its own site's address
+    # (relative path, width, height) of each image of ``images`` as published
+    image_sizes: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def titre(self) -> str:

@@ -309,6 +309,29 @@ def _absolutize(base: str, root: str):  # type: ignore[no-untyped-def]
     return attribute_filter
 
 
+EMAIL_TEXT_WIDTH = 552  # the column of the letter (600 px) less its margins (EMAIL_CSS)
+_IMG = re.compile(r"<img\b[^>]*>")
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+def _sized_images(body: str, letter: Letter, page_url: str) -> str:
+    """Each image of the letter's body with its width in pixels, at most the column's:
+    Outlook for Windows reads no CSS width on an image and shows it as large as its file."""
+    widths = {
+        urljoin(page_url, path.replace(" ", "%20")): min(width, EMAIL_TEXT_WIDTH)
+        for path, width, _ in letter.image_sizes
+    }
+
+    def sized(tag: re.Match[str]) -> str:
+        src = _SRC.search(tag[0])
+        width = widths.get(html_lib.unescape(src[1])) if src else None
+        if width is None or " width=" in tag[0]:
+            return tag[0]
+        return f'{tag[0][:-1].rstrip("/ ")} width="{width}">'
+
+    return _IMG.sub(sized, body)
+
+
 @functools.cache
 def _email_markdown() -> markdown.Markdown:
     """One converter for every letter: setting up the extensions costs more than a letter."""
@@ -402,6 +425,7 @@ def email_versions(
         letter.numero,
         letter.data.model_dump(mode="json"),
         letter.body,
+        letter.image_sizes,
     ]
     directory = cache_dir / "courriels" if cache_dir else None
     documents = memo(directory, material, lambda: _render_email(t, letter, settings, site_url))
@@ -415,7 +439,7 @@ def _render_email(
 
     page_url = absolute(site_url, letter.url)
     diffusion = t.info.diffusion
-    body = _body_html(letter, page_url, absolute(site_url, ""))
+    body = _sized_images(_body_html(letter, page_url, absolute(site_url, "")), letter, page_url)
     # the check refuses such a text (remote.TOO_DEEP_HTML); the inliner would crash the process
     if deepest_nesting(body) > MAX_HTML_DEPTH:
         raise ContentError([Problem(letter.source, None, None, TOO_DEEP_HTML)])
