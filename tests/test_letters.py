@@ -341,6 +341,8 @@ def test_letter_errors(project: Path) -> None:
         f"{LETTRES}/17.md:3: champ « date » : le 30 février 2023 n'existe pas (février 2023 n'a que 28 jours) : vérifiez le jour et le mois (reçu « 2023-02-30 »)",
         f"{LETTRES}/17.md:5: champ « image » : champ « image_alt » manquant : décrivez l'image de couverture en une phrase (texte lu aux personnes aveugles)",
         f"{LETTRES}/17.md:8: champ « evenements[1].date » : doit être une date (AAAA-MM-JJ) ou une date et une heure (AAAA-MM-JJTHH:MM) (reçu « demain »)",
+        # the text is checked too, though the header is refused
+        f"{LETTRES}/17.md:10: image « ../secret.png » hors du dossier lettres/",
         f"{LETTRES}/18.md:5: champ « image » : champ « image_alt » manquant : décrivez l'image de couverture en une phrase (texte lu aux personnes aveugles)",
         f"{LETTRES}/quinze.md: nom de fichier invalide : une lettre s'appelle par son numéro, par exemple « 14.md » (il devient l'adresse /lettres/14/)",
     ]
@@ -1117,3 +1119,32 @@ def test_images_of_a_letters_body_carry_their_width_in_the_email(project: Path) 
     base = f"{SITE_URL}{HDC}/lettres/14/"
     body = publishing._body_html(letter, base, SITE_URL)
     assert "Un logo" in body and not re.search(r"<img[^>]* width=", body)  # control
+
+
+def test_a_letter_with_a_refused_header_has_its_text_checked_too(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A letter without its summary, with a missing image and an image without text
+    alternative in its text: the three are said at once (the text's were said only once the
+    header was right). Control: without the text's checks on a refused header, one."""
+    from tisite.content import validation
+
+    path = project / LETTRES / "15.md"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"(?ms)^resume: >-\n(  .*?\n)+", "", text, count=1)
+    path.write_text(text + "\n![Vue](images/absente.jpg)\n\n![](" + COVER + ")\n", "utf-8")
+    said = ti_inprocess("check", cwd=project)
+    assert said.returncode == 1
+    lines = [x for x in said.stderr.splitlines() if x.startswith(f"{LETTRES}/15.md:")]
+    assert any("« resume » : champ obligatoire manquant" in x for x in lines), lines
+    assert any("image introuvable : « images/absente.jpg »" in x for x in lines), lines
+    assert any("texte de remplacement" in x for x in lines), lines
+    original = validation.read_published
+
+    def header_only(*args, **kwargs):  # type: ignore[no-untyped-def]
+        return original(*args[:6])
+
+    monkeypatch.setattr("tisite.content.letters.read_published", header_only)
+    said = ti_inprocess("check", cwd=project)
+    lines = [x for x in said.stderr.splitlines() if x.startswith(f"{LETTRES}/15.md:")]
+    assert len(lines) == 1 and "« resume »" in lines[0], lines

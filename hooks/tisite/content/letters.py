@@ -14,7 +14,7 @@ from tisite.content import images, remote, schema, sources
 from tisite.content.errors import Problem
 from tisite.content.models import AgendaEntry, Letter
 from tisite.content.validation import read_published, validate
-from tisite.content.yamlio import read_yaml
+from tisite.content.yamlio import Source, read_yaml
 from tisite.generate.textutil import long_date
 
 NUMBER_RE = re.compile(r"[0-9]{1,4}")  # ASCII digits only: « １７ » or « ١٧ » is not 17
@@ -190,11 +190,34 @@ def load_letters(
         if path.is_dir() or path.name.startswith(".") or path.suffix.lower() != ".md":
             continue  # images and other assets placed next to the letters
         rel = rel_of(root, path)
-        read = read_published(path, rel, schema.Lettre, problems, drafts, LETTER_NAME)
+        found: list[str] = []  # the images of the letter (see _body_place)
+
+        def body_problems(
+            source: Source, rel: str = rel, found: list[str] = found
+        ) -> list[Problem]:
+            """The letter's text: its images, raw HTML, empty sections and headings."""
+            out = remote.problems_in(
+                source.body, rel, source.body_line, None, True, True, _body_place(folder, found)
+            )
+            for index, title in empty_sections(source.body):
+                out.append(
+                    Problem(
+                        rel,
+                        source.body_line + index,
+                        None,
+                        f"rubrique « {title} » vide : écrivez son texte ou retirez l'intertitre "
+                        "(elle n'est pas publiée)",
+                        severity="avertissement",
+                    )
+                )
+            return out + heading_warnings(source.body, rel, source.body_line)
+
+        read = read_published(
+            path, rel, schema.Lettre, problems, drafts, LETTER_NAME, body_problems
+        )
         if read is None:
             continue
         source, data = read
-        found: list[str] = []
         cover_size = None
         if data.image:
             refused, cover = letter_image(folder, data.image)
@@ -203,22 +226,8 @@ def load_letters(
             else:
                 found.append(str(cover))
                 cover_size = images.shown_size(folder / str(cover))
-        problems += remote.problems_in(
-            source.body, rel, source.body_line, None, True, True, _body_place(folder, found)
-        )
+        problems += body_problems(source)
         found = list(dict.fromkeys(found))
-        for index, title in empty_sections(source.body):
-            problems.append(
-                Problem(
-                    rel,
-                    source.body_line + index,
-                    None,
-                    f"rubrique « {title} » vide : écrivez son texte ou retirez l'intertitre "
-                    "(elle n'est pas publiée)",
-                    severity="avertissement",
-                )
-            )
-        problems += heading_warnings(source.body, rel, source.body_line)
         if data.date > dt.date.today():
             problems.append(
                 Problem(

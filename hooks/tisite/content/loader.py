@@ -499,17 +499,24 @@ def load_actions(
             )
             continue
         errors_before = sum(p.severity == "erreur" for p in problems)
-        read = read_published(path, rel, schema.Action, problems, drafts, ACTION_NAME)
+
+        def body_problems(source: Source, rel: str = rel) -> list[Problem]:
+            return remote.problems_in(
+                source.body, rel, source.body_line, None, body=True
+            ) + heading_warnings(source.body, rel, source.body_line)
+
+        read = read_published(
+            path, rel, schema.Action, problems, drafts, ACTION_NAME, body_problems
+        )
         if read is None:
             if sum(p.severity == "erreur" for p in problems) > errors_before:
                 broken.add(path.stem)  # reported once, in its own file: no error elsewhere
             continue
         source, action = read
-        problems += remote.problems_in(source.body, rel, source.body_line, None, body=True)
+        problems += body_problems(source)
         problems += remote.problems_in(
             action.diagnostic, rel, functools.partial(source.line_of, ("diagnostic",)), "diagnostic"
         )
-        problems += heading_warnings(source.body, rel, source.body_line)
         for index, point in enumerate(action.avancement):
             if point.date > dt.date.today():
                 problems.append(

@@ -7,7 +7,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -86,10 +86,14 @@ def read_published(
     problems: list[Problem],
     drafts: bool,
     name: tuple[re.Pattern[str], str] | None = None,
+    body_problems: Callable[[Source], list[Problem]] | None = None,
 ) -> tuple[Source, M] | None:
     """A Markdown file with front matter, validated; None if broken or a draft not shown.
 
-    ``name``: the pattern the file name (without .md) must match, and what to say otherwise.
+    ``name``: the pattern the file name (without .md) must match, and what to say otherwise;
+    ``body_problems``: the checks of the text under the front matter, run here when the front
+    matter is refused (every problem of the file is said at once; the caller runs them on a
+    valid file).
     """
     if name is not None and not name[0].fullmatch(path.stem):
         problems.append(Problem(rel, None, None, f"nom de fichier invalide : {name[1]}"))
@@ -104,7 +108,11 @@ def read_published(
     if invisible:
         problems.append(invisible)
         return None
-    if data is None or (getattr(data, "brouillon", False) and not drafts):
+    if data is None:
+        if body_problems is not None:
+            problems += body_problems(source)
+        return None
+    if getattr(data, "brouillon", False) and not drafts:
         return None
     return source, data
 
