@@ -155,6 +155,24 @@ def test_dropping_a_published_url_fails_the_build(project: Path) -> None:
     assert "Traceback" not in output
 
 
+def test_a_renumbered_letter_is_told_to_keep_its_number(project: Path) -> None:
+    """A letter has no former identifier (« anciens_identifiants » is refused in a letter):
+    the message says to give the file its number back. Control: a fiche action's message
+    names the former identifier."""
+    letters = project / HDC / "lettres"
+    (letters / "15.md").rename(letters / "19.md")
+    output = ti_inprocess("check", cwd=project).stderr
+    assert (
+        "l'adresse publiée /hainaut-douaisis-cambresis/lettres/15/ disparaîtrait : une lettre "
+        "garde son numéro ; si le fichier 15.md a été renommé ou supprimé par erreur, "
+        "remettez-le sous ce nom"
+    ) in output
+    assert "lettres/15/ disparaîtrait : si la page a été renommée" not in output
+    from tisite.publish.registry import _gone_page
+
+    assert "anciens_identifiants" in _gone_page("/hainaut-douaisis-cambresis/plan-action/x/")
+
+
 @pytest.mark.lent
 def test_renamed_territory_keeps_its_urls(renamed_project: Path) -> None:
     project = renamed_project  # grand-chatellerault renamed, its former id declared

@@ -68,18 +68,27 @@ def _gone(missing: list[tuple[int, str]], produced: set[str]) -> list[Problem]:
         if first in whole
     ]
     problems += [
-        Problem(
-            sources.REGISTRY,
-            n,
-            None,
-            f"l'adresse publiée {u} disparaîtrait : si la page a été renommée, déclarez "
-            "l'ancien identifiant dans « anciens_identifiants » du nouveau fichier (une "
-            "redirection sera créée) ; si sa suppression est voulue, retirez cette ligne",
-        )
+        Problem(sources.REGISTRY, n, None, _gone_page(u))
         for n, u in missing
         if u.strip("/").split("/", 1)[0] not in whole
     ]
     return sorted(problems, key=lambda p: p.line or 0)
+
+
+def _gone_page(address: str) -> str:
+    """What to do about one published address that would disappear."""
+    if urls.matches("lettre", address):  # a letter keeps its number: no former identifier
+        number = address.rstrip("/").rsplit("/", 1)[-1]
+        return (
+            f"l'adresse publiée {address} disparaîtrait : une lettre garde son numéro ; si le "
+            f"fichier {number}.md a été renommé ou supprimé par erreur, remettez-le sous ce nom "
+            "(dans lettres/) ; si la suppression de la lettre est voulue, retirez cette ligne"
+        )
+    return (
+        f"l'adresse publiée {address} disparaîtrait : si la page a été renommée, déclarez "
+        "l'ancien identifiant dans « anciens_identifiants » du nouveau fichier (une "
+        "redirection sera créée) ; si sa suppression est voulue, retirez cette ligne"
+    )
 
 
 def built_addresses(site_dir: Path) -> set[str]:
