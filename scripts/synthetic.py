@@ -138,7 +138,7 @@ def _action(rng: random.Random, i: int, sirens: list[str], letter_day: dt.date) 
 
 def _letter(rng: random.Random, numero: int, day: dt.date) -> str:
     data = {
-        "titre": f"Lettre d'information n°{numero} : actualités industrielles",
+        "titre": f"Actualités industrielles ({numero})",
         "date": day.isoformat(),
         "resume": "Appels à projets, événements et actualités des entreprises du territoire.",
         "appels_a_projets": [

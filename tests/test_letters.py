@@ -1148,3 +1148,33 @@ def test_a_letter_with_a_refused_header_has_its_text_checked_too(
     said = ti_inprocess("check", cwd=project)
     lines = [x for x in said.stderr.splitlines() if x.startswith(f"{LETTRES}/15.md:")]
     assert len(lines) == 1 and "« resume »" in lines[0], lines
+
+
+def test_a_title_repeating_the_number_and_markdown_in_the_summary_are_warned(
+    project: Path,
+) -> None:
+    """« titre: Lettre n°15 : … » was published « Lettre n°15 : Lettre n°15 : … » in the feeds;
+    « **forum** » in the summary showed its stars on the pages, feeds and emails. Both are
+    said, with the fix. Control: a title naming another letter and a plain summary are not."""
+    path = project / LETTRES / "15.md"
+    text = path.read_text(encoding="utf-8")
+    title = "titre: Décarbonation de l'industrie, les dispositifs à connaître"
+    text = text.replace(title, 'titre: "Lettre n°15 : ' + title.removeprefix("titre: ") + '"')
+    text = text.replace(
+        "resume: >-\n", "resume: >-\n  Le **forum** ; voir [le site](https://a.fr).\n", 1
+    )
+    path.write_text(text, encoding="utf-8")
+    output = ti_inprocess("check", cwd=project).stderr
+    assert (
+        "champ « titre » : le titre commence par « Lettre n°15 : » : le site l'écrit déjà devant"
+    ) in output
+    assert "écrivez seulement « Décarbonation de l'industrie" in output
+    assert "champ « resume » : le résumé est du texte simple" in output
+    path.write_text(
+        text.replace(
+            "Lettre n°15 : Décarbonation", "Suite de la lettre n°14 : Décarbonation"
+        ).replace("Le **forum** ; voir [le site](https://a.fr).", "Le forum, 3 * 2 ateliers."),
+        encoding="utf-8",
+    )
+    output = ti_inprocess("check", cwd=project).stderr
+    assert "le titre commence par" not in output and "texte simple" not in output

@@ -60,6 +60,49 @@ def _body_place(folder: Path, found: list[str]) -> remote.Place:
     return place
 
 
+# « Lettre n°18 : … » in a title the site already starts with « Lettre n°18 : »
+_NUMBERED_TITLE = re.compile(
+    r"\s*(?:lettre|newsletter)\b[^\d:]{0,20}?(?:n\s*[°ºo]\.?|num[ée]ro|#)\s*(\d+)\s*[:,.–—-]?\s*",
+    re.I,
+)
+# Markdown in a plain text field: bold, emphasis by « * », a link, code
+_MARKDOWN_IN_TEXT = re.compile(
+    r"\*\*\S|\S\*\*|\[[^\]]+\]\([^)]*\)|`[^`]+`|(?<!\w)\*\S[^*]*\*(?!\w)"
+)
+
+
+def _header_warnings(source: Source, rel: str, number: int, data: schema.Lettre) -> list[Problem]:
+    """A title that repeats the number the site writes before it; Markdown in the summary,
+    which pages, feeds and emails show as typed (it is plain text)."""
+    out = []
+    numbered = _NUMBERED_TITLE.match(data.titre)
+    if numbered and int(numbered[1]) == number:
+        rest = data.titre[numbered.end() :].strip() or "…"
+        out.append(
+            Problem(
+                rel,
+                source.line_of(("titre",)),
+                "titre",
+                f"le titre commence par « {numbered[0].strip()} » : le site l'écrit déjà devant "
+                f"(« Lettre n°{number} : {data.titre} ») ; écrivez seulement « {rest} »",
+                severity="avertissement",
+            )
+        )
+    if _MARKDOWN_IN_TEXT.search(data.resume):
+        out.append(
+            Problem(
+                rel,
+                source.line_of(("resume",)),
+                "resume",
+                "le résumé est du texte simple (pages, flux, courriels, LinkedIn) : le gras, "
+                "l'italique et les liens Markdown s'y afficheraient tels quels (« ** », « [ ] ») ; "
+                "mettez-les dans le texte de la lettre",
+                severity="avertissement",
+            )
+        )
+    return out
+
+
 HEADING_RE = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 FENCE_RE = re.compile(r" {0,3}(```|~~~)")
 
@@ -227,6 +270,7 @@ def load_letters(
                 found.append(str(cover))
                 cover_size = images.shown_size(folder / str(cover))
         problems += body_problems(source)
+        problems += _header_warnings(source, rel, int(path.stem), data)
         found = list(dict.fromkeys(found))
         if data.date > dt.date.today():
             problems.append(
