@@ -353,3 +353,18 @@ def test_a_hashtag_after_a_quoted_value_is_refused_too() -> None:
         None,
         None,
     )
+
+
+def test_a_heading_that_skips_a_level_is_warned() -> None:
+    """« ## » then « #### » (RGAA 9.1: screen readers list headings by level): warned once,
+    on its line, with the level to write; fenced code is not read. Control: levels in order,
+    and back up, are not warned."""
+    from tisite.content.letters import heading_warnings
+
+    body = "## A\n\n#### B\n\n#### C\n\n## D\n\n### E\n\n```\n##### code\n```\n"
+    found = heading_warnings(body, "f.md", 10)
+    assert [(p.line, p.message.split(" :")[0]) for p in found] == [
+        (12, "intertitre de niveau 4 (« #### ») sous un intertitre de niveau 2")
+    ]
+    assert "écrivez « ### »" in found[0].message and found[0].severity == "avertissement"
+    assert heading_warnings("## A\n### B\n#### C\n## D\n### E\n", "f.md", 1) == []

@@ -151,30 +151,34 @@ def _read_lines(lines: list[str]) -> Iterator[tuple[int, str, bool, re.Match[str
             yield index, line, False, HEADING_RE.fullmatch(line)
 
 
-def first_level_headings(body: str) -> list[int]:
-    """Line indexes in ``body`` of its first-level headings (« # Titre », outside code): the
-    page's title is its one first-level heading."""
-    return [
-        index
-        for index, _, _, heading in _read_lines(body.split("\n"))
-        if heading and len(heading.group(1)) == 1
-    ]
-
-
 def heading_warnings(body: str, rel: str, first_line: int) -> list[Problem]:
-    """A warning for each first-level heading of a text shown under the page's own title."""
-    return [
-        Problem(
-            rel,
-            first_line + index,
-            None,
-            "intertitre de premier niveau (« # ») : la page a déjà son titre ; écrivez « ## » "
-            "pour un intertitre (les lecteurs d'écran et les moteurs de recherche lisent le "
-            "titre de premier niveau comme celui de la page)",
-            severity="avertissement",
-        )
-        for index in first_level_headings(body)
-    ]
+    """A warning for each first-level heading of a text shown under the page's own title,
+    and for each heading that skips a level (« ## » then « #### »: RGAA 9.1, screen readers
+    list the headings by level)."""
+    out = []
+    above = 1  # the page's own title
+    for index, _, _, heading in _read_lines(body.split("\n")):
+        if heading is None:
+            continue
+        level = len(heading.group(1))
+        if level == 1:
+            message = (
+                "intertitre de premier niveau (« # ») : la page a déjà son titre ; écrivez « ## » "
+                "pour un intertitre (les lecteurs d'écran et les moteurs de recherche lisent le "
+                "titre de premier niveau comme celui de la page)"
+            )
+        elif level > above + 1:
+            message = (
+                f"intertitre de niveau {level} (« {'#' * level} ») sous un intertitre de niveau "
+                f"{above} : un niveau est sauté ; écrivez « {'#' * (above + 1)} » (les lecteurs "
+                "d'écran listent les intertitres par niveau)"
+            )
+        else:
+            above = level
+            continue
+        above = max(level, 2)
+        out.append(Problem(rel, first_line + index, None, message, severity="avertissement"))
+    return out
 
 
 def without_empty_sections(body: str) -> str:
