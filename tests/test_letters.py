@@ -1178,3 +1178,35 @@ def test_a_title_repeating_the_number_and_markdown_in_the_summary_are_warned(
     )
     output = ti_inprocess("check", cwd=project).stderr
     assert "le titre commence par" not in output and "texte simple" not in output
+
+
+def test_a_broken_link_or_image_the_tool_can_mend_says_what_to_write(project: Path) -> None:
+    """The source file of a letter (« ../14.md ») or of a fiche action
+    (« ../../actions/x.md »), an image written with other capitals: the message says the
+    path to write. Control: a link to nothing gets the general advice."""
+    folder = project / LETTRES
+    (folder / "images" / "visite-usine.jpg").write_bytes((folder / COVER).read_bytes())
+    _add(
+        project,
+        f"{LETTRES}/15.md",
+        "[la 14](../14.md) et [la fiche](../../actions/chef-de-projet.md)",
+    )
+    _add(project, f"{LETTRES}/15.md", "![Une visite](Images/Visite-Usine.JPG)")
+    output = ti_inprocess("check", cwd=project).stderr
+    assert (
+        "« Images/Visite-Usine.JPG » : le fichier s'appelle « images/visite-usine.jpg »" in output
+    )
+    letter = folder / "15.md"
+    letter.write_text(
+        letter.read_text(encoding="utf-8").replace(
+            "Images/Visite-Usine.JPG", "images/visite-usine.jpg"
+        ),
+        encoding="utf-8",
+    )
+    output = ti_inprocess("check", cwd=project).stderr
+    assert "lien vers « ../14.md » : la page ou le fichier visé n'existe pas" in output
+    assert "écrivez « ../14/index.md »" in output
+    assert "écrivez « ../../plan-action/chef-de-projet/index.md »" in output
+    _add(project, f"{LETTRES}/15.md", "[rien](../../nulle/part.md)")
+    output = ti_inprocess("check", cwd=project).stderr
+    assert "(hainaut-douaisis-cambresis/nulle/part.md) ; vérifiez le chemin" in output

@@ -120,6 +120,31 @@ def named_as_written(base: Path, rel: str) -> bool:
     return True
 
 
+def as_named(base: Path, rel: str) -> str | None:
+    """The path of the file ``rel`` under ``base`` written with other capitals
+    (« Images/Visite.JPG » for « images/visite.jpg »), as the file is named; None when there is
+    none (or only the same name)."""
+    folder, named = base, []
+    for part in PurePosixPath(posixpath.normpath(rel)).parts:
+        if part == "..":
+            folder = folder.parent
+            named.append(part)
+            continue
+        try:
+            names = [entry.name for entry in os.scandir(folder)]
+        except OSError:
+            return None
+        same = [n for n in names if n == part] or [
+            n for n in names if n.casefold() == part.casefold()
+        ]
+        if len(same) != 1:
+            return None
+        folder = folder / same[0]
+        named.append(same[0])
+    found = "/".join(named)
+    return found if found != posixpath.normpath(rel) and folder.is_file() else None
+
+
 def shown_size(path: Path) -> tuple[int, int] | None:
     """The size of ``path`` as published (turned upright, reduced to MAX_SIDE: see clean),
     read from its header, for the page's ``width`` and ``height``: the browser keeps its place

@@ -37,6 +37,13 @@ def letter_image(folder: Path, relpath: str) -> tuple[str | None, str | None]:
     if folder.resolve() not in path.parents or posixpath.normpath(rel).startswith("../"):
         return f"image « {relpath} » hors du dossier lettres/", None
     if not path.is_file() or not images.named_as_written(folder, rel):
+        named = images.as_named(folder, rel)
+        if named is not None:  # « Images/Visite.JPG » for « images/visite.jpg »
+            return (
+                f"image introuvable : « {relpath} » : le fichier s'appelle « {named} » (le "
+                "site publié distingue les majuscules) : écrivez ce nom",
+                None,
+            )
         return (
             f"image introuvable : « {relpath} » (placez le fichier dans le dossier lettres/ "
             "et vérifiez l'orthographe, majuscules comprises)",

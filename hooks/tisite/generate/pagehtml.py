@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import html as html_lib
 import json
+import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ import nh3
 from markdown.extensions.toc import nest_toc_tokens
 from ruamel.yaml import YAML
 
+from tisite import urls
+from tisite.content import sources
 from tisite.content.errors import Problem
 from tisite.content.remote import MAX_REPORTED, more_problems
 from tisite.content.yamlio import FRONT_MATTER
@@ -298,10 +301,32 @@ HINT_TARGET = (
 )
 
 
-def missing_target(link: str, target: str) -> str:
+def missing_target(link: str, target: str, meant: str | None = None) -> str:
+    if meant:
+        return (
+            f"lien vers « {link} » : la page ou le fichier visé n'existe pas ({target}) ; "
+            f"écrivez « {meant} »"
+        )
     return (
         f"lien vers « {link} » : la page ou le fichier visé n'existe pas ({target}) ; {HINT_TARGET}"
     )
+
+
+def _meant(target: str, known: set[str], folded: dict[str, str]) -> str | None:
+    """The page or file a broken link surely means: the page of a source file (« ../14.md »
+    for the letter's page, « ../../actions/x.md » for the fiche's), or the file written with
+    other capitals (« Images/Visite.JPG »)."""
+    if target.casefold() in folded:
+        return folded[target.casefold()]
+    head, _, name = target.rpartition("/")
+    if not name.endswith(".md"):
+        return None
+    stem = name.removesuffix(".md")
+    candidates = [f"{head}/{stem}/index.md".lstrip("/")]
+    territory, _, folder = head.rpartition("/")
+    if folder == sources.ACTIONS and territory:
+        candidates.append(urls.page_file(urls.url_to("fiche", t=territory, id=stem)))
+    return next((c for c in candidates if c in known), None)
 
 
 def unpublished_target(link: str, target: str) -> str:
@@ -384,6 +409,7 @@ def check_links(
         return sets[path]
 
     by_address = {page_address(page): page for page in pages}
+    folded = {name.casefold(): name for name in known}
     for path, ready in pages.items():
         for link in ready.links:
             if link.kind == "absolute":
@@ -405,7 +431,9 @@ def check_links(
                 elif draft(target):
                     report(errors, path, link.raw, unpublished_target(link.raw, target))
                 else:
-                    report(errors, path, link.raw, missing_target(link.raw, target))
+                    meant = _meant(target, known, folded)
+                    written = posixpath.relpath(meant, posixpath.dirname(path)) if meant else None
+                    report(errors, path, link.raw, missing_target(link.raw, target, written))
                 continue
             other = pages.get(target)
             if link.anchor and other is not None and link.anchor not in anchors(target, other):
