@@ -266,8 +266,8 @@ CASES: dict[str, Case] = {
             f"{HDC}/agenda.yml",
             b"evenements:\n  - titre: Comit\xc3\xa9\n    date: 2024-01-01T25:00\n",
         ),
-        f"{HDC}/agenda.yml:3: champ « evenements[1].date » : l'heure 25:00 n'existe pas "
-        "(reçu « 2024-01-01T25:00 »)",
+        f"{HDC}/agenda.yml:3: champ « evenements[1].date » : l'heure 25:00 n'existe pas : une "
+        "heure va de 00:00 à 23:59 (reçu « 2024-01-01T25:00 »)",
     ),
     "heure-sautee-par-l-heure-d-ete": Case(
         write(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -478,3 +479,34 @@ def test_an_email_address_is_asked_for_alone() -> None:
     source = Source(Path("t.yml"), "t.yml", to_plain(tree), tree)
     found_ok: list[Problem] = []
     assert validate(schema.Territoire, source, found_ok) is not None and not found_ok
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("2027-01-20 9h30", "écrivez 2027-01-20T09:30"),
+        ("2027-01-22T14h00", "écrivez 2027-01-22T14:00"),
+        ("2027-01-20 à 9h30", "écrivez 2027-01-20T09:30"),
+        ("2027-01-20T25h00", "l'heure 25:00 n'existe pas : une heure va de 00:00 à 23:59"),
+    ],
+)
+def test_a_time_typed_the_french_way_after_the_right_day_gets_its_fix(
+    typed: str, said: str
+) -> None:
+    """The day written as asked, the time as said (« 9h30 »): the message says what to write
+    (it gave the general form only). Control: a text that is no date at all gets the form."""
+    from tisite.content.schema import _when
+
+    with pytest.raises(ValueError, match=re.escape(said)):
+        _when(typed)
+    with pytest.raises(ValueError, match=re.escape("doit être une date (AAAA-MM-JJ)")):
+        _when("2027-01-20 demain")
+
+
+def test_an_hour_of_one_digit_is_read_as_the_editors_schema_allows() -> None:
+    """« 2027-01-20T9:30 »: the schema the editors check with allows one digit, the check
+    refused it; it is 09:30."""
+    from tisite.content.schema import WHEN_PATTERN, _when
+
+    assert re.fullmatch(WHEN_PATTERN.strip("^$"), "2027-01-20T9:30")
+    assert _when("2027-01-20T9:30") == dt.datetime(2027, 1, 20, 9, 30)

@@ -365,10 +365,12 @@ _ISO_DAY = re.compile(
     r"(?:[T ](?P<hh>[0-9]{1,2}):(?P<mm>[0-9]{2})(?::[0-9]{2})?)?"
 )
 # 31/02/2026, 31-02-2026, 31.02.2026 (day first, as written in France), 2026/02/31; a time
-# after it (« 9:30 », « 9h30 », « à 9h30 »)
+# after it (« 9:30 », « 9h30 », « à 9h30 », « T14h00 »)
 _OTHER_DAY = (
     re.compile(r"(?P<d>[0-9]{1,2})([/.-])(?P<m>[0-9]{1,2})\2(?P<y>[0-9]{4})"),
     re.compile(r"(?P<y>[0-9]{4})([/.])(?P<m>[0-9]{1,2})\2(?P<d>[0-9]{1,2})"),
+    # the day as it should be, the time otherwise (« 2027-01-20 9h30 », « …T14h00 »)
+    re.compile(r"(?P<y>[0-9]{4})(-)(?P<m>[0-9]{1,2})\2(?P<d>[0-9]{1,2})"),
 )
 _TIME_AFTER = re.compile(r"(?:[T ]|\s+(?:à\s+)?)(?P<hh>[0-9]{1,2})[:h](?P<mm>[0-9]{2})")
 
@@ -416,10 +418,10 @@ def date_advice(text: str, time: bool = False) -> str | None:
     year, month, day = int(found["y"]), int(found["m"]), int(found["d"])
     missing = missing_day(year, month, day)
     wrong_hour = hour is not None and (hour[0] > 23 or hour[1] > 59)
-    if iso and (missing or wrong_hour):
-        if missing:
-            return f"{missing} : vérifiez le jour et le mois{got}"
-        return f"l'heure {found['hh']}:{found['mm']} n'existe pas{got}"
+    if iso and missing:
+        return f"{missing} : vérifiez le jour et le mois{got}"
+    if wrong_hour and hour is not None:
+        return f"l'heure {hour[0]}:{hour[1]:02d} n'existe pas : une heure va de 00:00 à 23:59{got}"
     written = f"{year:04d}-{month:02d}-{day:02d}"
     if hour is not None:
         written += f"T{hour[0]:02d}:{hour[1]:02d}"
@@ -1537,8 +1539,11 @@ def _when(value: Any) -> Any:
     try:
         if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
             return dt.date.fromisoformat(text)
-        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?", text):
-            return dt.datetime.fromisoformat(text.replace(" ", "T"))
+        moment = re.fullmatch(
+            r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{1,2}):([0-9]{2}(?::[0-9]{2})?)", text
+        )
+        if moment:  # « T9:30 », as the schema of the editors allows: 09:30
+            return dt.datetime.fromisoformat(f"{moment[1]}T{int(moment[2]):02d}:{moment[3]}")
     except ValueError:
         pass
     raise ValueError(
