@@ -1210,3 +1210,19 @@ def test_a_broken_link_or_image_the_tool_can_mend_says_what_to_write(project: Pa
     _add(project, f"{LETTRES}/15.md", "[rien](../../nulle/part.md)")
     output = ti_inprocess("check", cwd=project).stderr
     assert "(hainaut-douaisis-cambresis/nulle/part.md) ; vérifiez le chemin" in output
+
+
+def test_the_national_feeds_name_each_letters_territory(built_site: Path) -> None:
+    """The site's feeds mix the letters of every territory: each entry names its territory
+    in its title, its author and its category (readers could not tell « Lettre n°15 » of one
+    territory from another's). Control: a territory's own feed does not repeat its name."""
+    for kind in ("rss.xml", "atom.xml"):
+        feed = feedparser.parse((built_site / kind).read_bytes())
+        assert not feed.bozo and feed.entries, kind
+        for entry in feed.entries:
+            name = entry.author
+            assert name in ("Hainaut-Douaisis-Cambrésis", "Grand-Châtellerault"), kind
+            assert entry.title.endswith(f" — {name}") and entry.tags, kind
+    own = feedparser.parse((built_site / HDC / "lettres/rss.xml").read_bytes())
+    assert not own.entries[0].title.endswith("Hainaut-Douaisis-Cambrésis")
+    assert "author" not in own.entries[0]

@@ -61,8 +61,11 @@ def feeds(
     addresses: tuple[str, str],
     now: dt.datetime | None = None,
     quiet_since: dt.datetime | None = None,
+    territories: dict[str, str] | None = None,
 ) -> tuple[str, str]:
-    """RSS 2.0 and Atom documents for ``letters`` (newest first). ``addresses``: of the RSS
+    """RSS 2.0 and Atom documents for ``letters`` (newest first). ``territories`` (slug →
+    name; the letters of several territories): each entry names its territory, in its title,
+    its author and its category. ``addresses``: of the RSS
     and Atom files; ``home``: the archive page both feeds link to; ``now``: the build's time
     (a letter's day is dated at noon, never later than the build); ``quiet_since``: the date
     of a feed without letter, the last change of its content (else the build's time). Titles
@@ -96,7 +99,14 @@ def feeds(
         entries.append((entry, summary))
         url = absolute(site_url, letter.url)
         entry.id(url)
-        entry.title(french_text(f"Lettre n°{letter.numero} : {letter.titre}"))
+        title = f"Lettre n°{letter.numero} : {letter.titre}"
+        if territories is not None and letter.territory_slug in territories:
+            name = territories[letter.territory_slug]
+            title += f" — {name}"
+            entry.author({"name": name})  # Atom (RSS wants an email: dc:creator there)
+            entry.dc.dc_creator(name)
+            entry.category(term=letter.territory_slug, label=name)
+        entry.title(french_text(title))
         entry.link(href=url)
         entry.summary(html_lib.escape(summary, quote=False))
         entry.published(moment(letter.date))
@@ -152,6 +162,7 @@ def site_feeds(
         addresses,
         now,
         quiet_since,
+        {t.slug: t.nom for t in site.territories} if len(site.territories) > 1 else None,
     )
     return list(zip(addresses, (rss, atom), strict=True))
 
