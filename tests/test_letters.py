@@ -121,6 +121,9 @@ def test_agenda_and_icalendar(built_site: Path) -> None:
     assert (start.year, start.month, start.day, start.hour) == (2022, 7, 6, 18)
     assert str(council["location"]) == "Salle des fêtes, Montigny-en-Cambrésis"
     assert len({str(e["uid"]) for e in cal.walk("VEVENT")}) == len(events) == 3
+    # an event without description nor letter has no empty DESCRIPTION line
+    assert "DESCRIPTION" not in events["Début de la convention de partenariat 2022-2024"]
+    assert "DESCRIPTION" in council  # control: a description is kept
     national = events["Rencontre nationale des Territoires d'industrie"]
     assert national.decoded("dtstart") == dt.date(2019, 6, 12)
     assert national.decoded("dtend") == dt.date(2019, 6, 13)  # all-day: exclusive end

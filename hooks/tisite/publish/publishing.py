@@ -251,7 +251,9 @@ def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
                 + " : "
                 + absolute(site_url, urls.url_to("lettre", t=t.slug, numero=entry.letter))
             )
-        event.add("description", french_text("\n".join(d for d in details if d)))
+        description = "\n".join(d for d in details if d)
+        if description:  # an empty DESCRIPTION is noise in calendars
+            event.add("description", french_text(description))
         if entry.lien:
             event.add("url", entry.lien)
         cal.add_component(event)
