@@ -70,6 +70,11 @@ def test_export_builds_without_hooks_into_the_same_pages(
         toc = [a.get("href") for a in soup.select("nav.md-nav--secondary a")]
         other = [a.get("href") for a in theirs[name].select("nav.md-nav--secondary a")]
         assert other == toc, name  # every page's headings at its top level
+        described = [x.get("href") for x in soup.select('link[rel="alternate describedby"]')]
+        exported = [x.get("href") for x in theirs[name].select('link[rel="alternate describedby"]')]
+        assert exported == described, name  # the open data a page describes
+    home = ours["hainaut-douaisis-cambresis/index.html"]
+    assert home.select('link[rel="alternate describedby"]')  # control: there is one to keep
     # the other files (feeds, calendars, exports, email versions, social images, redirects) are
     # in the export as the build writes them; the theme's own (Material's icon) as the engine
     # copies them, and the sitemap is the engine's (dated by the build)

@@ -431,16 +431,22 @@ class SiteBuild:
         (the sitemap's <lastmod>; MkDocs would write the build's date), and for a page served
         from the page cache, the trivial template that stands for it."""
         meta = {**ready.meta, "ti_lastmod": self.modified(src_uri, docs_dir)}
-        # the data bundle (tisite.publish.bundle) of a territory's pages; the site's list on its
-        # home
-        section = self.section_of(src_uri.removesuffix("index.md"))
-        if src_uri == "index.md":
-            meta["ti_donnees"] = urls.url_to("federation")
-        elif section and section != GUIDE_SECTION:
-            meta["ti_donnees"] = urls.url_to("donnees-territoire", t=section)
+        data = self.data_of(src_uri)
+        if data:
+            meta["ti_donnees"] = data
         if src_uri in self.page_cache.hits:
             meta["template"] = PLACEHOLDER_TEMPLATE
         return meta
+
+    def data_of(self, src_uri: str) -> str | None:
+        """The open data a page describes (its « alternate describedby » link): the bundle of
+        a territory's pages (tisite.publish.bundle), the site's list on its home."""
+        section = self.section_of(src_uri.removesuffix("index.md"))
+        if src_uri == "index.md":
+            return urls.url_to("federation")
+        if section and section != GUIDE_SECTION:
+            return urls.url_to("donnees-territoire", t=section)
+        return None
 
     def modified(self, src_uri: str, docs_dir: Path) -> str | None:
         """When a page's content last changed (ISO date): the generated page's own date, the
