@@ -141,7 +141,8 @@ def _base_urls(build: SiteBuild, docs: Path) -> list[str]:
 
 HEADER = (
     "# Export de `ti exporter` : les pages sont déjà générées et nettoyées (aucun hook). À\n"
-    "# construire avec zensical build, mkdocs build ou properdocs build ; voir le README.\n"
+    "# construire avec zensical build, mkdocs build ou properdocs build ; voir le README du\n"
+    "# projet d'origine (« Moteurs »).\n"
 )
 
 
