@@ -28,6 +28,8 @@ def test_links_are_resolved_from_the_page_file_to_addresses() -> None:
         Link("/ailleurs/#x", "site", "ailleurs/", "x"),
     )
     assert resolve(PAGE, "/")[0] == "../../../"
+    # a page's file from the root: the page's address (« index.md » is no file of the site)
+    assert resolve(PAGE, "/t/priorites/index.md")[0] == "../../priorites/"
     assert resolve(PAGE, "\\ailleurs") == ("\\ailleurs", Link("\\ailleurs", "absolute"))
     for outside in ("https://exemple.org/a.md", "mailto:a@exemple.org", "//hote/x"):
         assert resolve(PAGE, outside) == (outside, None)

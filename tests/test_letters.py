@@ -1094,12 +1094,20 @@ def test_a_link_from_the_sites_root_leads_there_on_a_site_under_a_path(project: 
     from urllib.parse import urljoin
 
     assert urljoin(f"{site}{HDC}/lettres/15/", f"/{HDC}/priorites/") != wanted  # control
+    _add(project, f"{LETTRES}/15.md", f"Et [la page](/{HDC}/gouvernance/index.md).")
+    assert ti_inprocess("build", cwd=project).returncode == 0  # a page's file: its address
+    page = soup_of(project / "site" / HDC / "lettres/15/index.html")
+    assert page.find("a", string="la page")["href"] == "../../gouvernance/"
     _add(project, f"{LETTRES}/15.md", "Et [rien](/nulle-part/).")
+    _add(project, f"{LETTRES}/15.md", f"Et [sans barre](/{HDC}/agenda).")
+    _add(project, f"{LETTRES}/15.md", f"Et [brouillon](/{HDC}/lettres/16/).")
     result = ti_inprocess("check", cwd=project)
     assert result.returncode == 1
-    assert "lien « /nulle-part/ » : aucune page ni aucun fichier du site à cette adresse" in (
-        result.stdout + result.stderr
-    )
+    said = result.stdout + result.stderr
+    assert "lien « /nulle-part/ » : aucune page ni aucun fichier du site à cette adresse" in said
+    assert f"l'adresse de la page finit par « / » : écrivez « /{HDC}/agenda/ »" in said
+    assert f"lien vers « /{HDC}/lettres/16/ » : la page visée" in said
+    assert "est un brouillon" in said
 
 
 def test_images_of_a_letters_body_carry_their_width_in_the_email(project: Path) -> None:

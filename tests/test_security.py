@@ -2209,3 +2209,27 @@ def test_without_the_theme_escaping_the_error_page_title_runs(
     )
     site = build_site(root)
     assert live_injections((site / "404.html").read_text(encoding="utf-8"))
+
+
+def test_a_root_link_never_brings_a_script_scheme_into_the_email() -> None:
+    """« <a href="/javascript:…"> » in a letter's raw HTML: on the web page a path of the
+    site, harmless; in the email versions the site's root is joined to it, and what follows
+    the « / » must stay a path (urljoin kept « javascript: » as a scheme, which nh3 does not
+    check again in a value the filter gives back: a mailing tool without the page's policy ran
+    it). Control: the join as it was gives the scheme."""
+    from urllib.parse import urljoin
+
+    from tisite.publish.publishing import _body_html
+
+    class FakeLetter:
+        body = (
+            '<a href="/javascript:alert(document.domain)">a</a> '
+            '<a href="/data:text/html;base64,PHNjcmlwdD4=">b</a> [c](/t/priorites/)'
+        )
+
+    site = "https://collectif.gitlab.io/ti/"
+    html = _body_html(FakeLetter(), f"{site}t/lettres/17/", site)  # type: ignore[arg-type]
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert hrefs and all(h.startswith(site) for h in hrefs), hrefs
+    assert f"{site}t/priorites/" in hrefs
+    assert urljoin(site, "javascript:alert(1)").startswith("javascript:")  # control

@@ -149,7 +149,7 @@ def test_text_that_looks_like_an_entity_is_shown_as_typed_by_the_theme(
     site = build_site(root)
     home = shown(site, "grand-chatellerault/index.html")
     assert home["tab"].startswith("Grand &amp; Nord&centre — ")
-    assert home["tab"].endswith(" - Industrie&centre & co")
+    assert home["tab"].endswith(" — Industrie&centre & co")
     assert "Industrie&centre & co" in home["header"]
     assert "Grand &amp; Nord&centre" in home["menu"]
     assert "Éditeur &copy; — contenus" in home["footer"]
@@ -157,8 +157,8 @@ def test_text_that_looks_like_an_entity_is_shown_as_typed_by_the_theme(
         (site / "grand-chatellerault/index.html").read_text("utf-8"), "html.parser"
     ).h1
     assert heading is not None and "Grand &amp; Nord&centre" in heading.get_text()
-    assert shown(site, "contribuer/titre/index.html")["tab"].startswith("Avec titre &amp; co - ")
-    assert shown(site, "contribuer/titre-lu/index.html")["tab"].startswith("Titre lu & co - ")
+    assert shown(site, "contribuer/titre/index.html")["tab"].startswith("Avec titre &amp; co — ")
+    assert shown(site, "contribuer/titre-lu/index.html")["tab"].startswith("Titre lu & co — ")
     for page in site.rglob("*.html"):
         assert "¢" not in page.read_text("utf-8"), page
 

@@ -84,6 +84,8 @@ def resolve(page_path: str, url: str) -> tuple[str, Link | None]:
         address = posixpath.normpath(unquote(parts.path)).lstrip("/")
         if parts.path.endswith("/") and address:
             address += "/"
+        elif address.endswith(".md"):  # a page's file from the root: its address
+            address = page_address(address)
         written = urls.relative(page_address(page_path), address).replace(" ", "%20")
         link = Link(url, "site", address, parts.fragment)
         return urlunsplit(("", "", written, parts.query, parts.fragment)), link

@@ -356,7 +356,12 @@ def unrecognized(link: str) -> str:
     )
 
 
-def no_such_address(link: str) -> str:
+def no_such_address(link: str, meant: str | None = None) -> str:
+    if meant:
+        return (
+            f"lien « {link} » : aucune page ni aucun fichier du site à cette adresse ; "
+            f"l'adresse de la page finit par « / » : écrivez « {meant} »"
+        )
     return (
         f"lien « {link} » : aucune page ni aucun fichier du site à cette adresse ; vérifiez-la "
         "(l'adresse d'une page s'affiche dans le navigateur), ou écrivez le chemin du fichier "
@@ -421,9 +426,15 @@ def check_links(
                 continue
             target = link.target or ""
             if link.kind == "site":
-                target = by_address.get(target, target)
+                address, target = target, by_address.get(target, target)
                 if target not in known:
-                    report(errors, path, link.raw, no_such_address(link.raw))
+                    if f"{address}/" in by_address:  # « /t/priorites » for « /t/priorites/ »
+                        message = no_such_address(link.raw, f"/{address}/")
+                    elif address.endswith("/") and draft(urls.page_file(address)):
+                        message = unpublished_target(link.raw, urls.page_file(address))
+                    else:
+                        message = no_such_address(link.raw)
+                    report(errors, path, link.raw, message)
                     continue
             if target not in known:
                 if "." not in target.rsplit("/", 1)[-1] and target not in known:

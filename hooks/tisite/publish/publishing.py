@@ -314,7 +314,10 @@ def _absolutize(base: str, root: str):  # type: ignore[no-untyped-def]
             # from the site's root, which may be a path of its host (as on the web page)
             value = value.replace(" ", "%20")  # « photo usine.jpg »
             site_path = value.startswith("/") and not value.startswith("//")
-            joined = urljoin(root, value.lstrip("/")) if site_path else urljoin(base, value)
+            # « ./ »: what follows the root is a path, never a scheme (« /javascript:… »)
+            joined = urljoin(root, "./" + value.lstrip("/")) if site_path else urljoin(base, value)
+            if urlsplit(joined).scheme not in ("http", "https", ""):
+                return None  # nh3 does not check the schemes of the values given back
             own = urlsplit(joined).netloc == urlsplit(base).netloc
             return page_link(joined) if attr == "href" and own else joined
         return value
