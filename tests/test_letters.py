@@ -20,6 +20,7 @@ from synthetic import FIXTURE
 from tisite.content import schema
 from tisite.content.errors import ContentError
 from tisite.content.loader import load_site
+from tisite.content.models import AgendaEntry
 from tisite.finish.typography import french_html
 from tisite.publish import publishing
 
@@ -1047,21 +1048,44 @@ def test_an_event_announced_again_is_listed_once_and_two_sessions_are_two_events
 ) -> None:
     """The forum in letter 14 and again in letter 15 (a reminder) is one event of the agenda
     and its calendar, from letter 14; two sessions of a workshop the same day (the same title)
-    are two events, each with its own calendar identifier (calendars keep one event per
-    identifier). Control: the sessions' identifiers as they were made are the same."""
+    are two events, each with its calendar identifier (calendars keep one event per
+    identifier), which stays when another session comes, goes or is written again in
+    agenda.yml (said: it is in a letter already); two rooms at the same hour are two events.
+    Control: the two sessions have the same day and title, all the former identifier had."""
     for number, extra in (("14", FORUM + SESSIONS), ("15", FORUM)):
         path = project / LETTRES / f"{number}.md"
         head, body = path.read_text(encoding="utf-8").split("\n---\n", 1)
         path.write_text(f"{head}\nevenements:\n{extra}---\n{body}", encoding="utf-8")
-    site = load_site(project)
-    territory = next(t for t in site.local if t.slug == HDC)
-    forum = [e for e in territory.agenda if e.titre == "Forum de l'industrie"]
+
+    def agenda() -> list[AgendaEntry]:
+        return list(next(t for t in load_site(project).local if t.slug == HDC).agenda)
+
+    forum = [e for e in agenda() if e.titre == "Forum de l'industrie"]
     assert [e.letter for e in forum] == [14]
-    sessions = [e for e in territory.agenda if e.titre == "Atelier cobotique"]
+    sessions = [e for e in agenda() if e.titre == "Atelier cobotique"]
     assert [e.start.hour for e in sessions] == [9, 14]  # type: ignore[union-attr]
-    assert len({e.uid for e in sessions}) == 2
-    assert sessions[0].uid == dataclasses.replace(sessions[1], occurrence=0).uid  # control
+    uids = [e.uid for e in sessions]
+    assert len(set(uids)) == 2 and "T0900" in uids[0] and "T1400" in uids[1]
+    assert (sessions[0].day, sessions[0].titre) == (sessions[1].day, sessions[1].titre)  # control
+    again = project / f"territoires/{HDC}/agenda.yml"
+    again.write_text(
+        again.read_text(encoding="utf-8")
+        + SESSIONS.split("  - titre", 2)[1].join(["  - titre", ""]),
+        encoding="utf-8",
+    )
+    assert [e.uid for e in agenda() if e.titre == "Atelier cobotique"] == uids
+    said = ti_inprocess("check", cwd=project).stderr
+    assert "« Atelier cobotique » est déjà annoncé dans la lettre n°14" in said
+    rooms = SESSIONS.replace("T14:00", "T09:00").replace("T17:00", "T12:00")
+    rooms = rooms.replace(
+        "    fin: 2027-01-20T12:00\n", "    fin: 2027-01-20T12:00\n    lieu: Salle B\n", 1
+    )
+    path = project / LETTRES / "14.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(SESSIONS, rooms), encoding="utf-8")
+    both = [e for e in agenda() if e.titre == "Atelier cobotique"]
+    assert len(both) == 2 and len({e.uid for e in both}) == 2
     stamp = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
+    territory = next(t for t in load_site(project).local if t.slug == HDC)
     cal = Calendar.from_ical(publishing._agenda_ics(territory, "https://x.org/", stamp))
     events = cal.walk("VEVENT")
     assert len({str(e["uid"]) for e in events}) == len(events)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import itertools
 import posixpath
 import re
@@ -368,31 +369,61 @@ def _entries(
     return out
 
 
+def _variant(entry: AgendaEntry) -> str:
+    """What tells apart entries of the same title starting together: their end and place."""
+    told = f"{entry.end!r}|{entry.lieu or ''}"
+    return hashlib.sha1(told.encode("utf-8")).hexdigest()[:6]
+
+
 def load_agenda(
     root: Path, directory: Path, letters: tuple[Letter, ...], problems: list[Problem], rel_of
 ) -> tuple[AgendaEntry, ...]:  # type: ignore[no-untyped-def]
     slug = directory.name
     entries: list[AgendaEntry] = []
-    path = sources.agenda(directory)
-    if path.is_file():
-        source, problem = read_yaml(path, rel_of(root, path))
-        if problem:
-            problems.append(problem)
-        elif source is not None and (agenda := validate(schema.Agenda, source, problems)):
-            entries += _entries(slug, agenda.appels_a_projets, agenda.evenements, None)
     for letter in sorted(letters, key=lambda x: x.numero):
         entries += _entries(
             slug, letter.data.appels_a_projets, letter.data.evenements, letter.numero
         )
-    # an event announced again (a reminder in a later letter): once, where it was announced
-    # first; two entries of the same title the same day (a morning and an afternoon session)
-    # each keep a calendar identifier of their own, or calendars show only one
+    announced = {entry.same_event: entry.letter for entry in reversed(entries)}
+    path = sources.agenda(directory)
+    if path.is_file():
+        rel = rel_of(root, path)
+        source, problem = read_yaml(path, rel)
+        if problem:
+            problems.append(problem)
+        elif source is not None and (agenda := validate(schema.Agenda, source, problems)):
+            own = _entries(slug, agenda.appels_a_projets, agenda.evenements, None)
+            entries += own
+            # where each entry is written: (list, index), in the order _entries made them
+            places = [
+                ("appels_a_projets", i)
+                for i, c in enumerate(agenda.appels_a_projets)
+                if c.date_limite is not None
+            ] + [("evenements", i) for i in range(len(agenda.evenements))]
+            for entry, (kind, index) in zip(own, places, strict=True):
+                if entry.same_event in announced:
+                    problems.append(
+                        Problem(
+                            rel,
+                            source.line_of((kind, index)),
+                            f"{kind}[{index + 1}]",
+                            f"« {entry.titre} » est déjà annoncé dans la lettre "
+                            f"n°{announced[entry.same_event]} : l'agenda le montre une fois, "
+                            "avec la lettre ; retirez-le d'agenda.yml (réservé aux événements "
+                            "qui ne figurent dans aucune lettre)",
+                            severity="avertissement",
+                        )
+                    )
+    # an event announced again (a reminder in a later letter, agenda.yml): once, from the
+    # letter that announced it first; two entries of the same title starting together (two
+    # rooms) are told apart by their end and place, or calendars show only one
     once = {entry.same_event: entry for entry in reversed(entries)}
-    seen: dict[str, int] = {}
-    kept = []
-    for entry in entries:
-        if once[entry.same_event] is entry:
-            occurrence = seen.get(entry.uid, 0)
-            seen[entry.uid] = occurrence + 1
-            kept.append(dataclasses.replace(entry, occurrence=occurrence))
+    kept = [entry for entry in entries if once[entry.same_event] is entry]
+    uids: dict[str, int] = {}
+    for entry in kept:
+        uids[entry.uid] = uids.get(entry.uid, 0) + 1
+    kept = [
+        dataclasses.replace(entry, variant=_variant(entry)) if uids[entry.uid] > 1 else entry
+        for entry in kept
+    ]
     return tuple(sorted(kept, key=lambda e: (e.day, e.titre)))

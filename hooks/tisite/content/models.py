@@ -295,9 +295,9 @@ class AgendaEntry:
     operateur: str | None
     letter: int | None
     territory_slug: str
-    # another entry of the territory has the same kind, title and day: this one is the
-    # (occurrence + 1)th, in the order of the sources (see letters.load_agenda)
-    occurrence: int = 0
+    # another entry of the territory has the same kind, title and start: what tells this one
+    # apart (its end and place, see letters.load_agenda), else empty
+    variant: str = ""
 
     @property
     def day(self) -> dt.date:
@@ -312,8 +312,11 @@ class AgendaEntry:
     def uid(self) -> str:
         origin = f"lettre-{self.letter}" if self.letter is not None else "agenda"
         digest = hashlib.sha1(self.titre.encode("utf-8")).hexdigest()[:10]
-        uid = f"{self.territory_slug}-{origin}-{self.kind}-{self.day.isoformat()}-{digest}"
-        return f"{uid}-{self.occurrence + 1}" if self.occurrence else uid
+        # the hour of a timed entry: two sessions of a day keep their own identifier, whatever
+        # comes or goes around them
+        when = f"{self.start:%Y-%m-%dT%H%M}" if isinstance(self.start, dt.datetime) else self.day
+        uid = f"{self.territory_slug}-{origin}-{self.kind}-{when}-{digest}"
+        return f"{uid}-{self.variant}" if self.variant else uid
 
     @property
     def same_event(self) -> tuple[object, ...]:
