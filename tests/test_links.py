@@ -77,3 +77,17 @@ def test_internal_links_and_anchors_resolve(built_site: Path) -> None:
     report = built_site.parent / "liens-externes.txt"
     report.write_text("\n".join(sorted(external)) + "\n", encoding="utf-8")
     assert all("\\" not in link for _, link in links)
+
+
+def test_a_reported_link_is_found_on_its_own_line() -> None:
+    """A link's line in its source: where it ends as a link ends (« /t/p » written after
+    « /t/p/#x » was reported on the line of the latter), and with Markdown's escapes read
+    (« priorite\\_s » had no line). Control: a text that is nowhere has none."""
+    from tisite.build import _line_of_link
+
+    source = "Titre\n[a](/t/p/#x)\n[b](/t/p)\n[c](priorite\\_s/index.md)\n"
+    assert _line_of_link(source, "/t/p") == 3
+    assert _line_of_link(source, "/t/p/#x") == 2
+    assert _line_of_link(source, "priorite_s/index.md") == 4
+    assert source.find("/t/p") < source.find("[b]")  # the first match, as it was: line 2
+    assert _line_of_link(source, "/ailleurs/") is None

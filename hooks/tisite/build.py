@@ -64,6 +64,19 @@ def theme_text(value: object, markup: bool = False) -> Markup:
     return Markup(html.escape(text, quote=False).replace('"', "&quot;"))
 
 
+def _line_of_link(content: str, text: str) -> int | None:
+    """The line of ``content`` where the link ``text`` is written: where it ends as a link
+    ends (« /a/b » is not the start of « /a/b/#c » on an earlier line), else anywhere; in the
+    text as written, or with its Markdown escapes read (« priorite\\_s »: backslashes hold no
+    line break)."""
+    for source in (content, re.sub(r"\\([^\n])", r"\1", content)):
+        whole = re.search(re.escape(text) + r"""(?=[)"'>\s]|$)""", source)
+        index = whole.start() if whole else source.find(text)
+        if index >= 0:
+            return source[:index].count("\n") + 1
+    return None
+
+
 def escape_titles(nav: Any) -> Any:
     """The navigation with every title escaped: Material prints ``nav_item.title`` raw, and
     titles come from the content (territory names) and from docs/ pages."""
@@ -315,9 +328,9 @@ class SiteBuild:
                 content = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            index = content.find(text)
-            if index >= 0:
-                return path.relative_to(self.root).as_posix(), content[:index].count("\n") + 1
+            line = _line_of_link(content, text)
+            if line is not None:
+                return path.relative_to(self.root).as_posix(), line
         return rel, None
 
     # --- sharing: Open Graph and social images --------------------------------------------
