@@ -74,6 +74,18 @@ CASES = {
         "ol[li[p(Enregistrez :), pre[code(git add x \\ y)]], li[p(Fin.)]]",
         "ol[li(Enregistrez :)], p[code(sh git add x \\ y)], ol[li(Fin.)]",
     ),
+    # HTML shown as code in an item (Python-Markdown set it aside as raw HTML, which ran live
+    # and cut the list), a comment too; a fence of four holds one of three
+    "- Exemple :\n\n  ```html\n  <details>\n  <summary>Plus</summary>\n  </details>\n"
+    "  <!-- note -->\n  ```\n- Publiez.\n": (
+        "ul[li[p(Exemple :), pre[code(<details> <summary>Plus</summary> </details> "
+        "<!-- note -->)]], li[p(Publiez.)]]",
+        "ul[li(Exemple :)], p[br(), details[summary(Plus)]], p(``` - Publiez.)",
+    ),
+    "- Exemple :\n\n  ````md\n  ```sh\n  ls\n  ```\n  ````\n- Suite\n": (
+        "ul[li[p(Exemple :), pre[code(```sh ls ```)]], li[p(Suite)]]",
+        "ul[li(Exemple :)], p[code(md ```sh ls ```)]",
+    ),
     # a fence left open in an item ends with the item: the rest of the letter is not code
     "- Lancez :\n  ```\n  make check\n\n## Suite\n\nTexte.\n": (
         "ul[li[pre[code(make check)]]], h2(Suite), p(Texte.)",  # « Lancez : » is its text
@@ -104,6 +116,9 @@ UNCHANGED = [
     "# Titre\n\n## Sous-titre\n\nTexte.\n",
     "- a\nsuite\n- b\n",
     "| a | b |\n|---|---|\n| 1 | 2 |\n",
+    # an HTML block less indented than the item's text ends the item (CommonMark): the text
+    # after it is not moved into the item
+    "1. un\n  <!-- c -->\n   suite\n",
 ]
 
 

@@ -28,14 +28,18 @@ Loaded by name (``NAME``) with the site's extensions, the email version's and th
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+from markdown.util import HTML_PLACEHOLDER
 
 NAME = "tisite.content.commonmark"
 
+# a line standing for raw HTML that Python-Markdown set aside
+_PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace("%s", r"(\d+)"))
 # a fence: three backticks or tildes; a backtick fence's info string has no backtick
 # (« ```winget``` puis » is code in a line, not a fence)
 _FENCE = re.compile(r"(`{3,})(?!.*`)|(~{3,})")
@@ -68,10 +72,22 @@ def as_read(lines: list[str], blank_lines: bool = True) -> list[str]:
 
 class _Habits(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
-        return self.read(lines, True)
+        blocks = self.md.htmlStash.rawHtmlBlocks
+
+        def raw(line: str) -> str | None:
+            """The raw HTML Python-Markdown set aside where ``line`` stands for it."""
+            found = _PLACEHOLDER.fullmatch(line.strip())
+            block = blocks[int(found[1])] if found and int(found[1]) < len(blocks) else None
+            return block if isinstance(block, str) else None
+
+        return self.read(lines, True, raw)
 
     @staticmethod
-    def read(lines: list[str], blank_lines: bool) -> list[str]:
+    def read(
+        lines: list[str], blank_lines: bool, raw: Callable[[str], str | None] | None = None
+    ) -> list[str]:
+        """``raw``: the raw HTML a line stands for (set aside before this preprocessor runs:
+        in fenced code of a list item, it is code, written back as such)."""
         out: list[str] = []
         items: list[_Item] = []  # the open list items, outermost first
         fence: str | None = None  # the marker of the fenced code the line is in
@@ -82,9 +98,35 @@ class _Habits(Preprocessor):
         # the columns of its fence (taken off its lines), the column of its item's text
         code_at: int | None = None
         fence_from = item_text = 0
-        for line in lines:
+        # raw HTML that Python-Markdown set aside as a block stands on a line of its own, the
+        # spaces before its tag on the line before, two empty lines after it
+        after_html = 0
+        for number, line in enumerate(lines):
             stripped = line.strip()
             lead = len(line) - len(line.lstrip(" "))
+            before = lines[number - 1] if number else ""
+            spaces = before if before and not before.strip() else ""
+            if code_at is not None and raw is not None:
+                block = raw(line)
+                if block is not None:  # HTML in code of an item: code, written back as such
+                    if spaces and out and out[-1] == "":
+                        out.pop()
+                    for part in (spaces + block).split("\n"):
+                        at = len(part) - len(part.lstrip(" "))
+                        out.append(
+                            " " * code_at + part[min(at, fence_from) :] if part.strip() else ""
+                        )
+                    after_html = 2
+                    continue
+                if after_html and not line:
+                    after_html -= 1
+                    continue
+                after_html = 0
+            if fence is None and items and _PLACEHOLDER.fullmatch(stripped):
+                # an HTML block less indented than an item's text ends the item (CommonMark)
+                while items and len(spaces) < items[-1].content:
+                    items.pop()
+                shift = 0
             if fence is not None and code_at is not None and stripped and lead < item_text:
                 fence = code_at = None  # the item ends, and its code with it (CommonMark)
             if fence is not None:
@@ -150,7 +192,7 @@ class _Habits(Preprocessor):
             if not code:
                 found = _FENCE.match(stripped)
                 if found:
-                    fence = (found[1] or found[2])[0] * 3
+                    fence = found[1] or found[2]  # closed by as many or more
                     if items and indent >= items[-1].content:
                         # in an item (« 2. Lancez :\n\n   ```sh »): Python-Markdown reads fences
                         # at the margin only, and made it a line of inline code (a command's
