@@ -1261,3 +1261,18 @@ def test_the_national_feeds_name_each_letters_territory(built_site: Path) -> Non
     own = feedparser.parse((built_site / HDC / "lettres/rss.xml").read_bytes())
     assert not own.entries[0].title.endswith("Hainaut-Douaisis-Cambrésis")
     assert "author" not in own.entries[0]
+
+
+def test_a_feed_entry_carries_the_whole_letter(built_site: Path) -> None:
+    """A feed reader shows the whole letter, as its email (sanitised, links absolute), not its
+    summary only. Control: the summary is a sentence of it, not the letter."""
+    for feed_file in (HDC + "/lettres/atom.xml", HDC + "/lettres/rss.xml", "rss.xml"):
+        feed = feedparser.parse((built_site / feed_file).read_bytes())
+        entry = next(e for e in feed.entries if "Décarbonation" in e.title)
+        content = entry.content[0]
+        assert content.type == "text/html", feed_file
+        html = content.value
+        assert "Enterprise Europe Network</h2>" in html, feed_file
+        links = re.findall(r'href="([^"]*)"', html)
+        assert links and all(x.startswith(SITE_URL) for x in links), links
+        assert "<script" not in html and "Enterprise Europe" not in entry.summary  # control
