@@ -31,6 +31,7 @@ from typing import Any
 
 import feedparser
 import icalendar
+import markdown
 import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
@@ -185,13 +186,25 @@ def test_feeds_calendars_exports_and_search_are_inert(
     poisoned: tuple[Path, dict[str, int]],
 ) -> None:
     site, _ = poisoned
+    contents = 0
     for feed in [*site.rglob("rss.xml"), *site.rglob("atom.xml")]:
-        parsed = feedparser.parse(feed.read_bytes())
+        # as written (feedparser would clean the HTML itself, as a careful reader does)
+        parsed = feedparser.parse(feed.read_bytes(), sanitize_html=False)
         assert not parsed.bozo, feed
         for entry in parsed.entries:
-            # what a feed reader renders as HTML holds no live tag
+            # what a feed reader renders as HTML holds no live tag: summary, whole letter
             if entry.summary_detail.type == "text/html":
                 assert not live_injections(entry.summary), feed
+            for content in entry.get("content", []):
+                contents += 1
+                assert not live_injections(content.value), feed
+    assert contents  # the letters' whole text is in the feeds, and was looked at
+    # control: a poisoned letter converted without the email's sanitiser holds a live tag
+    letters = sorted((site.parent / "territoires").glob("*/lettres/*.md"))
+    raw = [
+        markdown.markdown(p.read_text(encoding="utf-8").split("\n---\n", 1)[-1]) for p in letters
+    ]
+    assert any(live_injections(html) for html in raw)
     for ics in site.rglob("*.ics"):
         calendar = icalendar.Calendar.from_ical(ics.read_bytes())
         for event in calendar.walk("VEVENT"):
