@@ -443,23 +443,23 @@ class SiteBuild:
         """A page's metadata for the theme: its front matter, when its content last changed
         (the sitemap's <lastmod>; MkDocs would write the build's date), and for a page served
         from the page cache, the trivial template that stands for it."""
-        meta = {**ready.meta, "ti_lastmod": self.modified(src_uri, docs_dir)}
-        data = self.data_of(src_uri)
-        if data:
-            meta["ti_donnees"] = data
+        meta = {**ready.meta, **self.described(src_uri, docs_dir)}
         if src_uri in self.page_cache.hits:
             meta["template"] = PLACEHOLDER_TEMPLATE
         return meta
 
-    def data_of(self, src_uri: str) -> str | None:
-        """The open data a page describes (its « alternate describedby » link): the bundle of
-        a territory's pages (tisite.publish.bundle), the site's list on its home."""
+    def described(self, src_uri: str, docs_dir: Path) -> dict[str, str | None]:
+        """What the theme reads of a page besides its own front matter, for a build and an
+        export alike: when its content last changed (``ti_lastmod``), and the open data it
+        describes (``ti_donnees``, its « alternate describedby » link: the bundle of a
+        territory's pages, tisite.publish.bundle; the site's list on its home)."""
+        found: dict[str, str | None] = {"ti_lastmod": self.modified(src_uri, docs_dir)}
         section = self.section_of(src_uri.removesuffix("index.md"))
         if src_uri == "index.md":
-            return urls.url_to("federation")
-        if section and section != GUIDE_SECTION:
-            return urls.url_to("donnees-territoire", t=section)
-        return None
+            found["ti_donnees"] = urls.url_to("federation")
+        elif section and section != GUIDE_SECTION:
+            found["ti_donnees"] = urls.url_to("donnees-territoire", t=section)
+        return found
 
     def modified(self, src_uri: str, docs_dir: Path) -> str | None:
         """When a page's content last changed (ISO date): the generated page's own date, the

@@ -209,11 +209,7 @@ def _write(
         meta: dict[str, Any] = {k: json_value(v) for k, v in own.items()}
         escape_page_meta(meta, _MARKS.sub("", title))  # a heading's text: « < » is text
         meta.update(ti_og=og, ti_recherche=build.search_facets(rel))
-        lastmod, data = build.modified(rel, source_docs), build.data_of(rel)
-        if lastmod:
-            meta["ti_lastmod"] = lastmod
-        if data:
-            meta["ti_donnees"] = data
+        meta.update(build.described(rel, source_docs))
         text = _front_matter("", meta) + "\n" + page_html(build, rel, body)
         source.write_text(text, encoding="utf-8")
     for page in build.pages:
@@ -221,11 +217,7 @@ def _write(
         own = YAML(typ="safe", pure=True).load(head) or {}
         og = build.share(SharedPage(page.path, page.url, page.title, own), site_url, docs)
         given: dict[str, Any] = {"ti_og": og, "ti_recherche": build.search_facets(page.path)}
-        if page.modified:
-            given["ti_lastmod"] = page.modified.isoformat()
-        data = build.data_of(page.path)
-        if data:
-            given["ti_donnees"] = data
+        given.update(build.described(page.path, source_docs))
         text = _front_matter(head, given) + "\n" + page_html(build, page.path, body)
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)

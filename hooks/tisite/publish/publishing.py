@@ -110,9 +110,7 @@ def feeds(
         entry.link(href=url)
         entry.summary(html_lib.escape(summary, quote=False))
         if letter.remote_url is None:  # the whole letter, as its email (a harvested one: not ours)
-            root = absolute(site_url, "")
-            body = _sized_images(_body_html(letter, url, root), letter, url)
-            entry.content(french_html(body), type="html")
+            entry.content(french_html(letter_html(letter, site_url)), type="html")
         entry.published(moment(letter.date))
         entry.updated(moment(letter.date))
     rss = fg.rss_str(pretty=True).decode("utf-8")
@@ -334,6 +332,14 @@ _IMG = re.compile(r"<img\b[^>]*>")
 _SRC = re.compile(r'\ssrc="([^"]*)"')
 
 
+def letter_html(letter: Letter, site_url: str | None) -> str:
+    """A letter's body as HTML outside its page (its emails, the feeds): sanitised for mail
+    clients, links and images absolute, images with their width."""
+    page_url = absolute(site_url, letter.url)
+    body = _body_html(letter, page_url, absolute(site_url, ""))
+    return _sized_images(body, letter, page_url)
+
+
 def _sized_images(body: str, letter: Letter, page_url: str) -> str:
     """Each image of the letter's body with its width in pixels, at most the column's:
     Outlook for Windows reads no CSS width on an image and shows it as large as its file."""
@@ -459,7 +465,7 @@ def _render_email(
 
     page_url = absolute(site_url, letter.url)
     diffusion = t.info.diffusion
-    body = _sized_images(_body_html(letter, page_url, absolute(site_url, "")), letter, page_url)
+    body = letter_html(letter, site_url)
     # the check refuses such a text (remote.TOO_DEEP_HTML); the inliner would crash the process
     if deepest_nesting(body) > MAX_HTML_DEPTH:
         raise ContentError([Problem(letter.source, None, None, TOO_DEEP_HTML)])
