@@ -368,3 +368,21 @@ def test_a_heading_that_skips_a_level_is_warned() -> None:
     ]
     assert "écrivez « ### »" in found[0].message and found[0].severity == "avertissement"
     assert heading_warnings("## A\n### B\n#### C\n## D\n### E\n", "f.md", 1) == []
+
+
+def test_headings_in_a_quote_or_written_as_html_count_for_the_levels() -> None:
+    """« > #### » and « <h4> » are headings on the page: a level they skip is warned, with
+    the heading as written and what to write instead. Control: « <h4> » in inline code is
+    text, and the same headings in order are not warned."""
+    from tisite.content.letters import heading_warnings
+
+    body = "## A\n\n> #### Citée\n\n<h1>Brut</h1>\n\n<h5>Brut</h5>\n\nÉcrire `<h4>` ici.\n"
+    found = heading_warnings(body, "f.md", 1)
+    assert [(p.line, p.message.split(" :")[0]) for p in found] == [
+        (3, "intertitre de niveau 4 (« #### ») sous un intertitre de niveau 2"),
+        (5, "intertitre de premier niveau (« <h1> »)"),
+        (7, "intertitre de niveau 5 (« <h5> ») sous un intertitre de niveau 2"),
+    ]
+    assert "écrivez « ### »" in found[0].message
+    assert "écrivez « <h2> »" in found[1].message and "écrivez « <h3> »" in found[2].message
+    assert heading_warnings("## A\n\n> ### B\n\n<h4>C</h4>\n\n`<h6>`\n", "f.md", 1) == []

@@ -159,26 +159,51 @@ def _read_lines(lines: list[str]) -> Iterator[tuple[int, str, bool, re.Match[str
             yield index, line, False, HEADING_RE.fullmatch(line)
 
 
+# Headings the Markdown heading pattern does not see, counted for the level check: one in a
+# quote (« > #### ») and one written as HTML (« <h4> », outside inline code).
+_QUOTED_HEADING = re.compile(r" {0,3}(?:> ?)+ {0,3}(#{1,6})(?:[ \t]+.*)?$")
+_HTML_HEADING = re.compile(r"<h([1-6])\b", re.I)
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+def _heading_levels(body: str) -> Iterator[tuple[int, int, str]]:
+    """(line index, level, as written: « #### » or « <h4> ») of each heading of a Markdown
+    body, in order, outside fenced code."""
+    for index, line, fenced, heading in _read_lines(body.split("\n")):
+        if fenced:
+            continue
+        if heading is not None:
+            yield index, len(heading.group(1)), heading.group(1)
+            continue
+        quoted = _QUOTED_HEADING.fullmatch(line)
+        if quoted:
+            yield index, len(quoted.group(1)), quoted.group(1)
+            continue
+        for tag in _HTML_HEADING.finditer(_CODE_SPAN.sub("", line)):
+            level = int(tag.group(1))
+            yield index, level, f"<h{level}>"
+
+
 def heading_warnings(body: str, rel: str, first_line: int) -> list[Problem]:
     """A warning for each first-level heading of a text shown under the page's own title,
     and for each heading that skips a level (« ## » then « #### »: RGAA 9.1, screen readers
-    list the headings by level)."""
+    list the headings by level). Headings in a quote or written as HTML count too."""
     out = []
     above = 1  # the page's own title
-    for index, _, _, heading in _read_lines(body.split("\n")):
-        if heading is None:
-            continue
-        level = len(heading.group(1))
+    for index, level, written in _heading_levels(body):
+        html_tag = written.startswith("<")
         if level == 1:
             message = (
-                "intertitre de premier niveau (« # ») : la page a déjà son titre ; écrivez « ## » "
-                "pour un intertitre (les lecteurs d'écran et les moteurs de recherche lisent le "
-                "titre de premier niveau comme celui de la page)"
+                f"intertitre de premier niveau (« {written} ») : la page a déjà son titre ; "
+                f"écrivez « {'<h2>' if html_tag else '##'} » pour un intertitre (les lecteurs "
+                "d'écran et les moteurs de recherche lisent le titre de premier niveau comme "
+                "celui de la page)"
             )
         elif level > above + 1:
+            wanted = f"<h{above + 1}>" if html_tag else "#" * (above + 1)
             message = (
-                f"intertitre de niveau {level} (« {'#' * level} ») sous un intertitre de niveau "
-                f"{above} : un niveau est sauté ; écrivez « {'#' * (above + 1)} » (les lecteurs "
+                f"intertitre de niveau {level} (« {written} ») sous un intertitre de niveau "
+                f"{above} : un niveau est sauté ; écrivez « {wanted} » (les lecteurs "
                 "d'écran listent les intertitres par niveau)"
             )
         else:
