@@ -269,15 +269,19 @@ def _collator() -> Collator:
     return Collator()
 
 
+@functools.lru_cache(maxsize=8192)
 def collation_key(text: str) -> tuple[int, ...]:
     """Sort key of French alphabetical order: accents and case count after the letters
-    (« Bésingrand » < « Boumourt » < « Bourg », « Élancourt » among the E)."""
+    (« Bésingrand » < « Boumourt » < « Bourg », « Élancourt » among the E). Kept by text: the
+    same names (members, porteurs) are sorted on many pages."""
     return tuple(_collator().sort_key(str(text)))
 
 
 def french_sorted(items: Any, attribute: str | None = None) -> list[Any]:
     """``items`` in French alphabetical order (of ``attribute`` when given)."""
-    return sorted(items, key=lambda x: collation_key(getattr(x, attribute) if attribute else x))
+    return sorted(
+        items, key=lambda x: collation_key(str(getattr(x, attribute) if attribute else x))
+    )
 
 
 _FEMININE = ("ca ", "cc ", "cu ", "communauté", "métropole", "metropole", "agglomération")
