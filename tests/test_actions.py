@@ -412,6 +412,30 @@ def test_an_action_past_its_end_says_so_on_its_page_and_its_card(project: Path) 
             c for c in plan.select(".ti-action-card") if "poste de chef de projet" in c.get_text()
         )
         assert ("Échéance dépassée" in card.get_text()) is late
+        # the open data says what the pages say: late, and why (its end passed)
+        files = dict(built.assets)
+        rows = csv.DictReader(io.StringIO(_text(files[f"{hdc}/plan-action/actions.csv"])))
+        row = next(r for r in rows if r["id"] == "chef-de-projet")
+        word = "oui" if late else "non"
+        assert (row["statut"], row["en_retard"], row["echeance_depassee"]) == (
+            "En cours",
+            word,
+            word,
+        )
+        actions = json.loads(_text(files[f"{hdc}/plan-action/actions.json"]))["actions"]
+        item = next(a for a in actions if a["id"] == "chef-de-projet")
+        assert (item["en_retard"], item["echeance_depassee"]) == (late, late)
+        count = sum(
+            r["en_retard"] == "oui"
+            for r in csv.DictReader(io.StringIO(_text(files[f"{hdc}/plan-action/actions.csv"])))
+        )
+        assert count == (8 if late else 0)  # every action of the example ends by 2024
+        label = "actions" if count > 1 else "action"
+        assert f"{count} {label} en retard" in plan.get_text(" ", strip=True)
+
+
+def _text(content: str | bytes) -> str:
+    return (content.decode("utf-8") if isinstance(content, bytes) else content).lstrip("\ufeff")
 
 
 def test_the_budget_is_among_the_facts_at_the_top_of_a_fiche(built_site: Path) -> None:

@@ -44,9 +44,13 @@ def test_every_site_publishes_one_bundle_per_territory(built_site: Path) -> None
         assert data["site"] == EXAMPLE_URL
         assert data["generateur"]["nom"] == bundle.PACKAGE
         bundle.Bundle.model_validate(data)  # the model the portal reads it with
-    # the schema is published, the same as the committed one
-    published = built_site / urls.url_to("schema-donnees")
-    assert published.read_text("utf-8") == SCHEMA.read_text("utf-8") == bundle.json_schema()
+    # the schema is published, the same as the committed one, with its address as « $id »
+    published = json.loads((built_site / urls.url_to("schema-donnees")).read_text("utf-8"))
+    assert published.pop("$id") == "https://territoires-industrie.example.org/" + urls.url_to(
+        "schema-donnees"
+    )
+    assert published == json.loads(SCHEMA.read_text("utf-8"))
+    assert SCHEMA.read_text("utf-8") == bundle.json_schema()
 
 
 def test_bundles_are_discoverable_from_the_pages(built_site: Path) -> None:

@@ -5,6 +5,7 @@ frictionless. Each protection has its negative control."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -153,6 +154,92 @@ def test_every_csv_is_valid_for_frictionless_and_excel(built_site: Path) -> None
         assert raw.startswith(b"\xef\xbb\xbf"), path  # BOM: French Excel reads the accents
         header = raw[3:].split(b"\n", 1)[0].decode("utf-8")
         assert not header.startswith("\ufeff"), path  # one BOM, not two
+
+
+# the files of the built site that are data for reuse (not pages, images, search or theme)
+DATA_SUFFIXES = {".csv", ".json", ".ics", ".xml"}
+NOT_DATA = {"pagefind", "assets", "schemas", "search"}
+
+
+def data_files(site: Path) -> set[str]:
+    return {
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*")
+        if p.suffix in DATA_SUFFIXES
+        and not NOT_DATA & set(p.relative_to(site).parts)
+        and p.name not in {"sitemap.xml", "datapackage.json"}
+    }
+
+
+def test_the_catalogue_lists_every_data_file_and_each_csv_passes_its_schema(
+    built_site: Path, tmp_path: Path
+) -> None:
+    """datapackage.json (Frictionless Data Package) lists every data file of the site with its
+    licence and schema; frictionless validates each CSV against its published Table Schema.
+    Control: a population written with a space and a lateness value other than « oui » or
+    « non » make the package invalid, each in its own file."""
+    from frictionless import Package
+
+    catalogue = json.loads((built_site / "datapackage.json").read_text("utf-8"))
+    listed = {r["path"] for r in catalogue["resources"]}
+    assert listed == data_files(built_site)
+    assert catalogue["licenses"][0]["name"] == "etalab-2.0"
+    assert catalogue["created"].endswith("T00:00:00Z")
+    for resource in catalogue["resources"]:
+        if resource["path"].endswith((".csv", ".json")) and resource["name"] != "federation":
+            assert resource.get("schema") or resource.get("jsonSchema"), resource["name"]
+    report = Package(str(built_site / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type"])
+    tables = [r for r in catalogue["resources"] if r["path"].endswith(".csv")]
+    assert len(tables) == 5
+
+    broken = tmp_path / "site"
+    shutil.copytree(built_site, broken, ignore=shutil.ignore_patterns("pagefind", "assets"))
+    hdc = "hainaut-douaisis-cambresis"
+    edits = {
+        "territoires.csv": (",765780,", ",765 780,"),
+        f"{hdc}/plan-action/actions.csv": (",oui,", ",peut-être,"),
+    }
+    for name, (before, after) in edits.items():
+        path = broken / name
+        text = path.read_text("utf-8")
+        assert before in text, name
+        path.write_text(text.replace(before, after, 1), "utf-8")
+    report = Package(str(broken / "datapackage.json")).validate()
+    errors = {(task.name, e.type) for task in report.tasks for e in task.errors}
+    assert errors == {("territoires", "type-error"), (f"{hdc}-actions", "type-error")}
+
+
+def test_every_json_file_passes_its_published_schema(built_site: Path, tmp_path: Path) -> None:
+    """Each JSON data file is valid for the JSON Schema the catalogue gives it (check-jsonschema,
+    as a reuser would run it); each schema's ``$id`` is the address it is published at and its
+    own metaschema passes. Control: a count written as text is refused."""
+    catalogue = json.loads((built_site / "datapackage.json").read_text("utf-8"))
+    site_url = catalogue["homepage"]
+    checked = 0
+    for resource in catalogue["resources"]:
+        if "jsonSchema" not in resource:
+            continue
+        schema_path = built_site / resource["jsonSchema"]
+        schema = json.loads(schema_path.read_text("utf-8"))
+        assert schema["$id"] == site_url + resource["jsonSchema"]
+        result = check_jsonschema(schema_path, [built_site / resource["path"]])
+        assert result.returncode == 0, (resource["path"], result.stdout + result.stderr)
+        checked += 1
+    assert checked == 6  # territoires, federation, and each territory's actions and bundle
+    schemas = sorted((built_site / "schemas").glob("*.json"))
+    assert len(schemas) == 7
+    result = subprocess.run(
+        [*CHECK, "--check-metaschema", *map(str, schemas)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    document = json.loads((built_site / "territoires.json").read_text("utf-8"))
+    document["territoires"][0]["communes"] = "47"
+    broken = tmp_path / "territoires.json"
+    broken.write_text(json.dumps(document), "utf-8")
+    result = check_jsonschema(built_site / "schemas/territoires-json.schema.json", [broken])
+    assert result.returncode != 0 and "'47' is not of type 'integer'" in result.stdout
 
 
 @pytest.mark.lent

@@ -16,6 +16,7 @@ negative control that shows the test fails when the protection is removed.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -1094,9 +1095,9 @@ def test_negative_control_raw_markdown_in_open_data_leaks_the_comment(
     comment_every_markdown(root)
     territory = next(t for t in load_site(root).territories if t.slug in HDC)
     licence = {"nom": "Licence", "url": "https://exemple.fr/"}
-    assert SECRET not in actionplan.actions_json(territory, None, licence)
+    assert SECRET not in actionplan.actions_json(territory, None, licence, dt.date(2026, 1, 1))
     monkeypatch.setattr(actionplan, "markdown_text", lambda text: text)
-    assert SECRET in actionplan.actions_json(territory, None, licence)
+    assert SECRET in actionplan.actions_json(territory, None, licence, dt.date(2026, 1, 1))
 
 
 # --- text that misleads the eye ----------------------------------------------------------------

@@ -66,6 +66,14 @@ TABLE: dict[str, str] = {
     # federation: the site's bundles (read by a national portal) and their JSON Schema
     "federation": "federation.json",
     "schema-donnees": "schemas/donnees-territoire-1.schema.json",
+    # the catalogue of the site's open data and the schemas of its files (tisite.generate.opendata)
+    "catalogue-donnees": "datapackage.json",
+    "schema-federation": "schemas/federation-1.schema.json",
+    "schema-actions-csv": "schemas/actions-csv.schema.json",
+    "schema-actions-json": "schemas/actions-json.schema.json",
+    "schema-territoires-csv": "schemas/territoires-csv.schema.json",
+    "schema-territoires-json": "schemas/territoires-json.schema.json",
+    "schema-projets": "schemas/projets-territoire.schema.json",
 }
 
 # The pages of a territory in the order of its navigation: (name, navigation title).

@@ -17,6 +17,7 @@ from typing import Any
 from tisite import urls
 from tisite.content import vocab
 from tisite.content.models import ActionItem, Territory, period_start
+from tisite.generate import opendata
 from tisite.generate.textutil import cents_sum, half_up, long_date
 from tisite.publish.publishing import markdown_text
 
@@ -166,7 +167,9 @@ def action_uuid(action: ActionItem) -> str:
     return str(uuid.uuid5(UUID_NAMESPACE, f"{action.territory_slug}/{action.id}"))
 
 
-def export_rows(territory: Territory, site_url: str | None) -> list[dict[str, Any]]:
+def export_rows(territory: Territory, site_url: str | None, today: dt.date) -> list[dict[str, Any]]:
+    """The rows of actions.csv, in the columns of its Table Schema (opendata.ACTIONS_CSV);
+    lateness as on the pages, on ``today``."""
     rows = []
     for a in territory.actions:
         d = a.data
@@ -192,6 +195,8 @@ def export_rows(territory: Territory, site_url: str | None) -> list[dict[str, An
                 "nature_soutien": ";".join(d.nature_soutien),
                 "epci": ";".join(d.epci),
                 "filieres": ";".join(d.filieres),
+                "en_retard": "oui" if a.is_late(today) else "non",
+                "echeance_depassee": "oui" if overdue(a, today) else "non",
                 "url": urls.absolute(site_url, a.url),
             }
         )
@@ -225,13 +230,13 @@ def to_csv(rows: list[dict[str, Any]], fields: tuple[str, ...] | list[str]) -> s
     return buffer.getvalue()
 
 
-def actions_csv(territory: Territory, site_url: str | None) -> str:
-    rows = export_rows(territory, site_url)
-    fields = list(rows[0]) if rows else ["territoire", "id", "titre"]
-    return to_csv(rows, fields)
+def actions_csv(territory: Territory, site_url: str | None, today: dt.date) -> str:
+    return to_csv(export_rows(territory, site_url, today), opendata.names(opendata.ACTIONS_CSV))
 
 
-def actions_json(territory: Territory, site_url: str | None, licence: dict[str, str]) -> str:
+def actions_json(
+    territory: Territory, site_url: str | None, licence: dict[str, str], today: dt.date
+) -> str:
     items = []
     for a in territory.actions:
         data = a.data.model_dump(mode="json", exclude={"brouillon"})
@@ -247,6 +252,8 @@ def actions_json(territory: Territory, site_url: str | None, licence: dict[str, 
             avancement=[entry.model_dump(mode="json") for entry in a.history],
             diagnostic=markdown_text(a.data.diagnostic),
             description=markdown_text(a.description),
+            en_retard=a.is_late(today),
+            echeance_depassee=overdue(a, today) is not None,
         )
         items.append(data)
     doc = {

@@ -14,7 +14,7 @@ from typing import Any
 from tisite import memo, urls
 from tisite.content import vocab
 from tisite.content.models import ActionItem, SiteModel, Territory
-from tisite.generate import actionplan, textutil
+from tisite.generate import actionplan, opendata, textutil
 
 OTHERS = "Autres financeurs"
 
@@ -157,22 +157,6 @@ def _summary_json(t: Territory, site_url: str | None) -> str:
     return _SUMMARIES.get((t,), made, site_url, urls.home_territory())
 
 
-CSV_FIELDS = (
-    "id",
-    "nom",
-    "regions",
-    "departements",
-    "epci",
-    "communes",
-    "population",
-    "actions",
-    "budget_connu",
-    "lettres",
-    "derniere_lettre",
-    "url",
-)
-
-
 def territories_csv(site: SiteModel, site_url: str | None) -> str:
     rows = []
     for t in site.territories:
@@ -182,9 +166,9 @@ def territories_csv(site: SiteModel, site_url: str | None) -> str:
             {
                 "id": t.slug,
                 "nom": t.nom,
-                "regions": " / ".join(t.regions),
-                "departements": " / ".join(c for c, _ in t.departements),
-                "epci": " ".join(e.siren for e in t.epcis),
+                "regions": ";".join(t.regions),
+                "departements": ";".join(c for c, _ in t.departements),
+                "epci": ";".join(e.siren for e in t.epcis),
                 "communes": t.nb_communes,
                 "population": t.population,
                 "actions": len(t.actions),
@@ -194,7 +178,7 @@ def territories_csv(site: SiteModel, site_url: str | None) -> str:
                 "url": urls.absolute(site_url, t.url),
             }
         )
-    return actionplan.to_csv(rows, CSV_FIELDS)
+    return actionplan.to_csv(rows, opendata.names(opendata.TERRITORIES_CSV))
 
 
 def by_departement(site: SiteModel) -> list[tuple[str, str, list[Territory]]]:

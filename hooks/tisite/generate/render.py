@@ -26,7 +26,7 @@ from tisite import urls
 from tisite.content import federation, fieldref, history, sources, vocab
 from tisite.content.models import ActionItem, SiteModel, Territory
 from tisite.finish.sanitize import sanitize
-from tisite.generate import actionplan, finder, national, reuse, sharing, textutil, views
+from tisite.generate import actionplan, finder, national, opendata, reuse, sharing, textutil, views
 from tisite.generate.charts import bar_chart
 from tisite.generate.convert import HEADERLINK, Converter, Link, markdown_settings
 from tisite.generate.maps import (
@@ -699,7 +699,13 @@ class Renderer:
             (urls.url_to("territoires-csv"), national.territories_csv(self.site, self.site_url))
         )
         out.append((urls.url_to("federation"), bundle.site_index(self.site, self.site_url)))
-        out.append((urls.url_to("schema-donnees"), bundle.json_schema()))
+        out += opendata.schema_files(self.site_url)
+        out.append(
+            (
+                urls.url_to("catalogue-donnees"),
+                opendata.datapackage(self.site, self.site_url, licence, self.site_date()),
+            )
+        )
         _as_bytes(out)
         for t in self.site.local:
             moment = self.feed_moment(t)
@@ -765,10 +771,13 @@ class Renderer:
                 urls.url_to("carte-territoire", t=t.slug),
                 locator_map([c for c, _ in t.departements], t.nom),
             ),
-            (urls.url_to("actions-csv", t=t.slug), actionplan.actions_csv(t, self.site_url)),
+            (
+                urls.url_to("actions-csv", t=t.slug),
+                actionplan.actions_csv(t, self.site_url, self.today),
+            ),
             (
                 urls.url_to("actions-json", t=t.slug),
-                actionplan.actions_json(t, self.site_url, licence),
+                actionplan.actions_json(t, self.site_url, licence, self.today),
             ),
             (
                 urls.url_to("projets-csv", t=t.slug),
