@@ -5,6 +5,7 @@ Every payload that would run sets ``window.__ti_pirate``: the browser tests read
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PIL import Image
@@ -276,3 +277,20 @@ def make_hostile_bundle(data: dict[str, object]) -> int:
     walk(data, "")
     walk(data["territoire"], "territoire")  # type: ignore[index]
     return count
+
+
+def assert_data_matches_its_schemas(site: Path) -> None:
+    """Every data file the catalogue lists passes its published schema, whatever the value:
+    each CSV its Table Schema (frictionless), each JSON file its JSON Schema (jsonschema)."""
+    from frictionless import Package
+    from jsonschema import Draft202012Validator
+
+    catalogue = json.loads((site / "datapackage.json").read_text("utf-8"))
+    report = Package(str(site / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "note"])
+    for resource in catalogue["resources"]:
+        if "jsonSchema" in resource:
+            schema = json.loads((site / resource["jsonSchema"]).read_text("utf-8"))
+            document = json.loads((site / resource["path"]).read_text("utf-8"))
+            errors = [e.message for e in Draft202012Validator(schema).iter_errors(document)]
+            assert not errors, (resource["path"], errors[:3])

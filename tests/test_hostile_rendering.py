@@ -25,6 +25,7 @@ from hostile import (
     LETTER_PAYLOADS,
     MARKDOWN_PAYLOADS,
     YAML_PAYLOADS,
+    assert_data_matches_its_schemas,
     live_injections,
     make_hostile,
 )
@@ -151,6 +152,7 @@ def test_exports_keep_values_and_neutralise_formulas(hostile_site: Path) -> None
         csv.DictReader(io.StringIO((folder / "actions.csv").read_text(encoding="utf-8-sig")))
     )
     assert rows[0]["porteur"] == "'" + YAML_PAYLOADS["formule-tableur"]
+    assert_data_matches_its_schemas(hostile_site)  # payloads are values, not structure
 
 
 def test_feeds_and_calendar_are_well_formed(hostile_site: Path) -> None:

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import copy_project, ti_inprocess
-from hostile import RUN, live_injections
+from hostile import RUN, assert_data_matches_its_schemas, live_injections
 from tisite.cli.commands import main
 
 GC = "territoires/grand-chatellerault"
@@ -161,3 +161,4 @@ def test_check_and_build_agree_and_outputs_are_inert(
     for page in (root / "site").rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert not live_injections(html), (page, live_injections(html))
+    assert_data_matches_its_schemas(root / "site")
