@@ -44,6 +44,13 @@ def test_every_site_publishes_one_bundle_per_territory(built_site: Path) -> None
         assert data["site"] == EXAMPLE_URL
         assert data["generateur"]["nom"] == bundle.PACKAGE
         bundle.Bundle.model_validate(data)  # the model the portal reads it with
+    # a timed event says its offset from UTC (Paris time, summer: +02:00); a day stays a day
+    agenda = json.loads((built_site / HDC / "donnees.json").read_text("utf-8"))["agenda"]
+    starts = {e["titre"].split(" (")[0]: e["debut"] for e in agenda}
+    assert starts["Conseil communautaire de la CA du Caudrésis-Catésis"] == (
+        "2022-07-06T18:00:00+02:00"
+    )
+    assert starts["Rencontre nationale des Territoires d'industrie"] == "2019-06-12"
     # the schema is published, the same as the committed one, with its address as « $id »
     published = json.loads((built_site / urls.url_to("schema-donnees")).read_text("utf-8"))
     assert published.pop("$id") == "https://territoires-industrie.example.org/" + urls.url_to(

@@ -20,6 +20,7 @@ import importlib.metadata
 import json
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -158,11 +159,35 @@ class Letter(Part):
     url: Link
 
 
+MOMENT = (
+    "AAAA-MM-JJ pour un jour, ou date et heure de Paris avec son décalage UTC "
+    "(AAAA-MM-JJTHH:MM:SS+02:00)"
+)
+
+
 class AgendaItem(Part):
     type: Literal["appel", "evenement"]
     titre: Title
-    debut: Annotated[str, Field(max_length=40, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")]
-    fin: Annotated[str, Field(max_length=40, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")] | None = None
+    debut: Annotated[
+        str,
+        Field(
+            max_length=40,
+            pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}",
+            description=f"Début (la date limite d'un appel à projets) : {MOMENT}.",
+        ),
+    ]
+    fin: (
+        Annotated[
+            str,
+            Field(
+                max_length=40,
+                pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}",
+                description=f"Fin : {MOMENT}. Sans fin, un événement à heure fixe dure une "
+                "heure dans l'agenda iCalendar du territoire.",
+            ),
+        ]
+        | None
+    ) = None
     lieu: Short | None = None
     operateur: Short | None = None
     lettre: Annotated[int, Field(ge=1, le=100_000)] | None = None
@@ -226,6 +251,17 @@ def generator() -> dict[str, str]:
     except importlib.metadata.PackageNotFoundError:
         version = "inconnue"
     return {"nom": PACKAGE, "version": version}
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _moment(value: dt.date | dt.datetime) -> str:
+    """A day as itself, a time (Paris time, as written) with its offset from UTC: a reader of
+    the data never has to guess the time zone."""
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=PARIS).isoformat()
+    return value.isoformat()
 
 
 def dump(doc: dict[str, Any]) -> str:
@@ -327,8 +363,8 @@ def territory_bundle(
             {
                 "type": e.kind,
                 "titre": e.titre,
-                "debut": e.start.isoformat(),
-                "fin": e.end.isoformat() if e.end else None,
+                "debut": _moment(e.start),
+                "fin": _moment(e.end) if e.end else None,
                 "lieu": e.lieu,
                 "operateur": e.operateur,
                 "lettre": e.letter,
