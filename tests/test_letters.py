@@ -1276,3 +1276,67 @@ def test_a_feed_entry_carries_the_whole_letter(built_site: Path) -> None:
         links = re.findall(r'href="([^"]*)"', html)
         assert links and all(x.startswith(SITE_URL) for x in links), links
         assert "<script" not in html and "Enterprise Europe" not in entry.summary  # control
+
+
+def test_an_identified_event_postponed_in_a_later_letter_keeps_its_calendar_identity(
+    project: Path,
+) -> None:
+    """The forum announced in letter 14 with « identifiant: forum-2027 », then postponed and
+    renamed in letter 15 under the same identifier: the agenda and its calendar list it once,
+    as letter 15 says, with the identifier letter 14 gave it (a calendar that imported it
+    updates it); moved to agenda.yml, it keeps it too. The same identifier twice in one file
+    is refused on its line. Control: without the identifier, the postponed forum is two events
+    with two identifiers (the former date stays in calendars)."""
+    forum = FORUM.replace("    lieu: Douai\n", "    lieu: Douai\n    identifiant: forum-2027\n")
+    later = forum.replace("2027-01-15", "2027-02-05").replace("Forum de", "Grand forum de")
+    letters = {n: project / LETTRES / f"{n}.md" for n in ("14", "15")}
+    originals = {n: p.read_text(encoding="utf-8") for n, p in letters.items()}
+
+    def announce(extra: dict[str, str]) -> None:
+        for number, text in extra.items():
+            head, body = originals[number].split("\n---\n", 1)
+            letters[number].write_text(f"{head}\nevenements:\n{text}---\n{body}", "utf-8")
+
+    def forums() -> list[AgendaEntry]:
+        territory = next(t for t in load_site(project).local if t.slug == HDC)
+        return [e for e in territory.agenda if "orum de l'industrie" in e.titre]
+
+    announce({"14": forum})
+    (first,) = forums()
+    assert first.uid == f"{HDC}-evenement-forum-2027" and first.letter == 14
+    announce({"14": forum, "15": later})
+    (moved,) = forums()
+    assert (moved.titre, moved.day, moved.letter) == (
+        "Grand forum de l'industrie",
+        dt.date(2027, 2, 5),
+        15,
+    )
+    assert moved.uid == first.uid
+    territory = next(t for t in load_site(project).local if t.slug == HDC)
+    stamp = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
+    events = Calendar.from_ical(publishing._agenda_ics(territory, "https://x.org/", stamp))
+    found = [e for e in events.walk("VEVENT") if "orum" in str(e["summary"])]
+    assert [(str(e["uid"]).split("@")[0], e["dtstart"].dt.day) for e in found] == [(first.uid, 5)]
+    # written again in agenda.yml, later still: the same event, no « already announced »
+    agenda_file = project / f"territoires/{HDC}/agenda.yml"
+    kept = agenda_file.read_text(encoding="utf-8")
+    agenda_file.write_text(kept + later.replace("2027-02-05", "2027-03-05"), "utf-8")
+    (again,) = forums()
+    assert (again.uid, again.day, again.letter) == (first.uid, dt.date(2027, 3, 5), None)
+    assert "déjà annoncé" not in ti_inprocess("check", cwd=project).stderr
+    # twice in one file: refused, on the second's line
+    agenda_file.write_text(kept + later + later.replace("Grand", "Petit"), "utf-8")
+    said = ti_inprocess("check", cwd=project)
+    assert said.returncode == 1
+    line = len((kept + later).splitlines()) + 5  # the second entry's « identifiant »
+    assert (
+        f"agenda.yml:{line}: champ « evenements[" in said.stderr
+        and "identifiant « forum-2027 » déjà donné à l'entrée" in said.stderr
+    ), said.stderr
+    # control: without the identifier, the postponed forum is two events
+    agenda_file.write_text(kept, "utf-8")
+    strip = {
+        n: t.replace("    identifiant: forum-2027\n", "") for n, t in (("14", forum), ("15", later))
+    }
+    announce(strip)
+    assert len({e.uid for e in forums()}) == 2

@@ -79,6 +79,38 @@ _MARKDOWN_IN_TEXT = re.compile(
 )
 
 
+def identifier_problems(
+    source: Source, rel: str, calls: list[schema.AppelAProjets], events: list[schema.Evenement]
+) -> list[Problem]:
+    """An « identifiant » given twice in one file (to two calls, or to two events): each
+    names one entry, which the agenda shows once."""
+    out = []
+    named: tuple[tuple[str, list[object | None]], ...] = (
+        ("appels_a_projets", [c.identifiant for c in calls]),
+        ("evenements", [e.identifiant for e in events]),
+    )
+    for key, identifiers in named:
+        first: dict[str, int] = {}
+        for index, given in enumerate(identifiers):
+            if given is None:
+                continue
+            ident = str(given)
+            if ident in first:
+                out.append(
+                    Problem(
+                        rel,
+                        source.line_of((key, index, "identifiant")),
+                        f"{key}[{index + 1}].identifiant",
+                        f"identifiant « {ident} » déjà donné à l'entrée n°{first[ident] + 1} de "
+                        f"« {key} » dans ce fichier : chaque entrée a le sien (un report se "
+                        "note en changeant la date de l'entrée, ou dans une lettre suivante)",
+                    )
+                )
+            else:
+                first[ident] = index
+    return out
+
+
 def _header_warnings(source: Source, rel: str, number: int, data: schema.Lettre) -> list[Problem]:
     """A title that repeats the number the site writes before it; Markdown in the summary,
     which pages, feeds and emails show as typed (it is plain text)."""
@@ -308,6 +340,7 @@ def load_letters(
                 cover_size = images.shown_size(folder / str(cover))
         problems += body_problems(source)
         problems += _header_warnings(source, rel, int(path.stem), data)
+        problems += identifier_problems(source, rel, data.appels_a_projets, data.evenements)
         found = list(dict.fromkeys(found))
         if data.date > dt.date.today():
             problems.append(
@@ -381,13 +414,24 @@ def _entries(
             c.operateur,
             letter,
             slug,
+            ident=None if c.identifiant is None else str(c.identifiant),
         )
         for c in calls
         if c.date_limite is not None
     ]
     out += [
         AgendaEntry(
-            "evenement", e.titre, e.date, e.fin, e.lieu, e.lien, e.description, None, letter, slug
+            "evenement",
+            e.titre,
+            e.date,
+            e.fin,
+            e.lieu,
+            e.lien,
+            e.description,
+            None,
+            letter,
+            slug,
+            ident=None if e.identifiant is None else str(e.identifiant),
         )
         for e in events
     ]
@@ -417,6 +461,7 @@ def load_agenda(
         if problem:
             problems.append(problem)
         elif source is not None and (agenda := validate(schema.Agenda, source, problems)):
+            problems += identifier_problems(source, rel, agenda.appels_a_projets, agenda.evenements)
             own = _entries(slug, agenda.appels_a_projets, agenda.evenements, None)
             entries += own
             # where each entry is written: (list, index), in the order _entries made them
@@ -426,7 +471,7 @@ def load_agenda(
                 if c.date_limite is not None
             ] + [("evenements", i) for i in range(len(agenda.evenements))]
             for entry, (kind, index) in zip(own, places, strict=True):
-                if entry.same_event in announced:
+                if entry.same_event in announced and entry.ident is None:
                     problems.append(
                         Problem(
                             rel,
@@ -440,9 +485,15 @@ def load_agenda(
                         )
                     )
     # an event announced again (a reminder in a later letter, agenda.yml): once, from the
-    # letter that announced it first; two entries of the same title starting together (two
-    # rooms) are told apart by their end and place, or calendars show only one
-    once = {entry.same_event: entry for entry in reversed(entries)}
+    # letter that announced it first, or, when it has an identifier, as last announced (a
+    # later letter or agenda.yml says it was postponed); two entries of the same title starting
+    # together (two rooms) are told apart by their end and place, or calendars show only one
+    once: dict[tuple[object, ...], AgendaEntry] = {}
+    for entry in entries:
+        if entry.ident is not None:
+            once[entry.same_event] = entry
+        else:
+            once.setdefault(entry.same_event, entry)
     kept = [entry for entry in entries if once[entry.same_event] is entry]
     uids: dict[str, int] = {}
     for entry in kept:

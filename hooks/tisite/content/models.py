@@ -298,6 +298,8 @@ class AgendaEntry:
     # another entry of the territory has the same kind, title and start: what tells this one
     # apart (its end and place, see letters.load_agenda), else empty
     variant: str = ""
+    # the contributor's stable name (« identifiant »): the entry's identity, whatever its date
+    ident: str | None = None
 
     @property
     def day(self) -> dt.date:
@@ -310,6 +312,8 @@ class AgendaEntry:
 
     @property
     def uid(self) -> str:
+        if self.ident is not None:  # postponed, renamed, announced again: the same event
+            return f"{self.territory_slug}-{self.kind}-{self.ident}"
         origin = f"lettre-{self.letter}" if self.letter is not None else "agenda"
         digest = hashlib.sha1(self.titre.encode("utf-8")).hexdigest()[:10]
         # the hour of a timed entry: two sessions of a day keep their own identifier, whatever
@@ -320,5 +324,8 @@ class AgendaEntry:
 
     @property
     def same_event(self) -> tuple[object, ...]:
-        """What an entry announced again (a reminder in a later letter) has in common."""
+        """What an entry announced again (a reminder in a later letter) has in common: its
+        identifier when it has one (a postponed event keeps it), else all it says."""
+        if self.ident is not None:
+            return (self.kind, "identifiant", self.ident)
         return (self.kind, self.titre, self.start, self.end, self.lieu)

@@ -99,6 +99,7 @@ LABELS = {
     "frequence": "Fréquence",
     "hebergeur": "Hébergeur",
     "id": "Identifiant",
+    "identifiant": "Identifiant (pour un report)",
     "identification": "Identification",
     "image": "Image",
     "image_alt": "Texte alternatif de l'image",
@@ -1584,6 +1585,12 @@ class AppelAProjets(Strict):
     date_limite: Day | None = Field(None, description="Date limite de dépôt (AAAA-MM-JJ).")
     lien: Url | None = None
     description: Text | None = None
+    identifiant: Slug | None = Field(
+        None,
+        description="Facultatif : un nom stable (minuscules, chiffres, tirets), gardé quand "
+        "l'appel est reporté ou renommé : les agendas où il a été ajouté le mettent à jour au "
+        "lieu d'en montrer deux, et seule sa dernière annonce est publiée.",
+    )
 
 
 class Evenement(Strict):
@@ -1599,6 +1606,12 @@ class Evenement(Strict):
     lieu: Text | None = None
     lien: Url | None = None
     description: Text | None = None
+    identifiant: Slug | None = Field(
+        None,
+        description="Facultatif : un nom stable (minuscules, chiffres, tirets), gardé quand "
+        "l'événement est reporté ou renommé : les agendas où il a été ajouté le mettent à jour au "
+        "lieu d'en montrer deux, et seule sa dernière annonce est publiée.",
+    )
 
     @field_validator("fin")
     @classmethod
