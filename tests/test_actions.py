@@ -425,6 +425,9 @@ def test_an_action_past_its_end_says_so_on_its_page_and_its_card(project: Path) 
         actions = json.loads(_text(files[f"{hdc}/plan-action/actions.json"]))["actions"]
         item = next(a for a in actions if a["id"] == "chef-de-projet")
         assert (item["en_retard"], item["echeance_depassee"]) == (late, late)
+        assert json.loads(_text(files[f"{hdc}/plan-action/actions.json"]))["date"] == (
+            today.isoformat()
+        )
         count = sum(
             r["en_retard"] == "oui"
             for r in csv.DictReader(io.StringIO(_text(files[f"{hdc}/plan-action/actions.csv"])))

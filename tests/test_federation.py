@@ -530,6 +530,11 @@ def test_a_portal_of_two_territory_sites(tmp_path: Path) -> None:
         # each source is a one-territory site: its home is the territory's (its root)
         assert links == {"Grand-Châtellerault": a.url, "Hainaut-Douaisis-Cambrésis": b.url}
         assert "Portail : 2 sources récoltées, 2 territoires" in "\n".join(result.lines)
+        # the portal's catalogue lists its own files only, and each harvested site as a source
+        catalogue = json.loads((site / "datapackage.json").read_text("utf-8"))
+        assert all((site / r["path"]).is_file() for r in catalogue["resources"])
+        assert not [r for r in catalogue["resources"] if r["name"].startswith((GC, HDC))]
+        assert [x.get("path") for x in catalogue["sources"][1:]] == sorted([a.url, b.url])
         # the finder's lists (no JavaScript) link every action of both sources to its site
         wanted = set()
         for served in (a, b):

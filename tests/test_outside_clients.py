@@ -346,3 +346,29 @@ def test_an_events_end_has_the_type_of_its_start_in_the_calendar(tmp_path: Path)
     assert spans["Instant"][1] - spans["Instant"][0] == dt.timedelta(hours=1)
     for event in vobject.readOne(data).contents["vevent"]:
         assert type(event.dtstart.value) is type(event.dtend.value)
+
+
+def test_the_catalogue_names_the_package_and_the_licence_as_the_spec_asks() -> None:
+    """A Data Package's name is « ^[a-z0-9._/-]+$ »: any title gives one (ligatures spelled
+    out, nothing left: a default). Only the Licence Ouverte 2.0 is named « etalab-2.0 »
+    (SPDX). Control: the Licence Ouverte 1.0 and another licence get no SPDX name."""
+    from tisite.generate import opendata
+
+    names = [
+        opendata._package_name(title)
+        for title in ("Territoires d’industrie", "Cœur de Loire", "« ! »", "Æsir & Straße")
+    ]
+    assert names == [
+        "territoires-d-industrie",
+        "coeur-de-loire",
+        "territoires-industrie",
+        "aesir-strasse",
+    ]
+    etalab = {
+        "nom": "Licence Ouverte 2.0",
+        "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    }
+    assert opendata._licence(etalab)["name"] == "etalab-2.0"
+    old = "https://www.etalab.gouv.fr/wp-content/uploads/2014/05/Licence_Ouverte.pdf"
+    for url in (old, "https://creativecommons.org/licenses/by/4.0/"):
+        assert "name" not in opendata._licence({"nom": "Autre", "url": url})

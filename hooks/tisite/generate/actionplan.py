@@ -149,9 +149,12 @@ def late_actions(actions: tuple[ActionItem, ...], today: dt.date) -> list[Action
 def overdue(action: ActionItem, today: dt.date) -> str | None:
     """The planned end of an action past it without a final point (its status does not say
     it: « En cours » two years after its end), as the page and its card show it; None else."""
-    if not action.is_late(today) or action.statut in ("En retard", "Bloqué"):
-        return None
-    return long_date(action.data.calendrier.fin)
+    return long_date(action.data.calendrier.fin) if is_overdue(action, today) else None
+
+
+def is_overdue(action: ActionItem, today: dt.date) -> bool:
+    """Late because its planned end passed without a final point, its status not saying it."""
+    return action.is_late(today) and action.statut not in ("En retard", "Bloqué")
 
 
 def lateness(action: ActionItem, today: dt.date) -> str:
@@ -196,7 +199,7 @@ def export_rows(territory: Territory, site_url: str | None, today: dt.date) -> l
                 "epci": ";".join(d.epci),
                 "filieres": ";".join(d.filieres),
                 "en_retard": "oui" if a.is_late(today) else "non",
-                "echeance_depassee": "oui" if overdue(a, today) else "non",
+                "echeance_depassee": "oui" if is_overdue(a, today) else "non",
                 "url": urls.absolute(site_url, a.url),
             }
         )
@@ -253,11 +256,12 @@ def actions_json(
             diagnostic=markdown_text(a.data.diagnostic),
             description=markdown_text(a.description),
             en_retard=a.is_late(today),
-            echeance_depassee=overdue(a, today) is not None,
+            echeance_depassee=is_overdue(a, today),
         )
         items.append(data)
     doc = {
         "territoire": {"id": territory.slug, "nom": territory.nom},
+        "date": today.isoformat(),  # the day lateness was computed on
         "licence": licence,
         "actions": items,
     }

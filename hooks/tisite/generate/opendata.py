@@ -20,7 +20,6 @@ import datetime as dt
 import functools
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +37,23 @@ PERIOD = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 SIRENS = r"^[0-9]{9}(?:;[0-9]{9})*$"
 DEPARTEMENTS = r"^(?:[0-9]{2,3}|2[AB])(?:;(?:[0-9]{2,3}|2[AB]))*$"
 YES_NO = {"trueValues": ["oui"], "falseValues": ["non"]}
+BUDGET_TOTAL = (
+    "Budget connu : somme des montants écrits des lignes de budget qui ne sont pas refusées, "
+    "en euros (une ligne sans montant n'y compte pas)"
+)
+BUDGET_ACQUIRED = "Somme des montants écrits des lignes de budget acquises, en euros"
+NO_AMOUNT = (
+    "Vide : aucun montant écrit ; 0 quand toutes les lignes sont refusées ou qu'aucune n'est "
+    "encore acquise."
+)
+WHEN = (
+    " au jour du calcul : la date « date » d'actions.json et « created » de datapackage.json "
+    "(les fichiers sont refaits chaque jour)"
+)
+FORMULAS = (
+    " Une cellule qui commencerait par « = », « + », « - » ou « @ » (une formule pour un "
+    "tableur) est précédée d'une apostrophe ; les fichiers JSON gardent la valeur telle quelle."
+)
 
 
 @dataclass(frozen=True)
@@ -126,14 +142,14 @@ ACTIONS_CSV = (
     Column(
         "budget_total",
         "Budget total (€)",
-        "Somme des lignes de budget non refusées, en euros (point décimal)." + MISSING,
+        BUDGET_TOTAL + " (point décimal). " + NO_AMOUNT,
         type="number",
         constraints={"minimum": 0},
     ),
     Column(
         "budget_acquis",
         "Budget acquis (€)",
-        "Somme des lignes de budget acquises, en euros (point décimal)." + MISSING,
+        BUDGET_ACQUIRED + " (point décimal). " + NO_AMOUNT,
         type="number",
         constraints={"minimum": 0},
     ),
@@ -146,7 +162,7 @@ ACTIONS_CSV = (
     Column(
         "epci",
         "Intercommunalités",
-        "SIREN des intercommunalités concernées." + LIST,
+        "SIREN des intercommunalités concernées." + LIST + " Vide : tout le territoire.",
         constraints={"pattern": SIRENS},
     ),
     Column("filieres", "Filières", "Filières industrielles concernées." + LIST),
@@ -154,8 +170,8 @@ ACTIONS_CSV = (
         "en_retard",
         "En retard",
         "« oui » quand l'action est déclarée en retard ou bloquée, ou que sa fin prévue est "
-        "passée sans point final (terminée ou abandonnée), au jour de la publication du "
-        "fichier : le nombre d'actions en retard que donne la page du plan d'action.",
+        "passée sans point final (terminée ou abandonnée)" + WHEN + " : les actions que la page "
+        "du plan d'action compte « en retard ou à échéance dépassée ».",
         type="boolean",
         constraints={"required": True},
         options=YES_NO,
@@ -164,8 +180,7 @@ ACTIONS_CSV = (
         "echeance_depassee",
         "Échéance dépassée",
         "« oui » quand la fin prévue est passée sans point final alors que le statut déclaré "
-        "ne dit pas le retard (par exemple « En cours » après la fin prévue), au jour de la "
-        "publication du fichier.",
+        "ne dit pas le retard (par exemple « En cours » après la fin prévue)" + WHEN + ".",
         type="boolean",
         constraints={"required": True},
         options=YES_NO,
@@ -245,7 +260,7 @@ TERRITORIES_CSV = (
     Column(
         "url",
         "Adresse",
-        "Adresse du site du territoire.",
+        "Adresse de la page du territoire sur ce site.",
         constraints={"required": True},
         options={"format": "uri"},
     ),
@@ -290,7 +305,7 @@ def actions_csv_schema(site_url: str | None) -> str:
         ACTIONS_CSV,
         "Fiches actions d'un territoire d'industrie",
         "Une ligne par fiche action publiée (fichier actions.csv de chaque territoire). UTF-8 "
-        "avec une marque d'ordre d'octets (BOM) pour les tableurs, séparateur « , ».",
+        "avec une marque d'ordre d'octets (BOM) pour les tableurs, séparateur « , »." + FORMULAS,
         ["territoire", "id"],
     )
     return dump(_with_id(doc, "schema-actions-csv", site_url))
@@ -301,7 +316,7 @@ def territories_csv_schema(site_url: str | None) -> str:
         TERRITORIES_CSV,
         "Territoires d'industrie du site",
         "Une ligne par territoire publié (fichier territoires.csv). UTF-8 avec une marque "
-        "d'ordre d'octets (BOM) pour les tableurs, séparateur « , ».",
+        "d'ordre d'octets (BOM) pour les tableurs, séparateur « , »." + FORMULAS,
         ["id"],
     )
     return dump(_with_id(doc, "schema-territoires-csv", site_url))
@@ -316,6 +331,7 @@ _LICENCE = {
     "required": ["nom", "url"],
 }
 _NULLABLE_NUMBER = {"type": ["number", "null"], "minimum": 0}
+UNKNOWN = " « Non renseigné(e) » : aucun point d'avancement."
 
 
 @functools.cache
@@ -337,19 +353,19 @@ def _action_item() -> dict[str, Any]:
             "url": {"type": "string", "description": "Adresse de la fiche sur le site."},
             "statut": {
                 "enum": [*vocab.STATUTS, "Non renseigné"],
-                "description": "Statut du dernier point d'avancement.",
+                "description": _meaning("statut").replace(MISSING, "") + UNKNOWN,
             },
             "phase": {
                 "enum": [*vocab.PHASES, "Non renseignée"],
-                "description": "Phase du dernier point d'avancement.",
+                "description": _meaning("phase").replace(MISSING, "") + UNKNOWN,
             },
             "budget_total": {
                 **_NULLABLE_NUMBER,
-                "description": "Somme des lignes de budget non refusées, en euros.",
+                "description": f"{BUDGET_TOTAL}. {NO_AMOUNT.replace('Vide', 'null')}",
             },
             "budget_acquis": {
                 **_NULLABLE_NUMBER,
-                "description": "Somme des lignes de budget acquises, en euros.",
+                "description": f"{BUDGET_ACQUIRED}. {NO_AMOUNT.replace('Vide', 'null')}",
             },
             "diagnostic": {"type": ["string", "null"], "description": f"Diagnostic : {text}."},
             "description": {
@@ -364,7 +380,11 @@ def _action_item() -> dict[str, Any]:
         }
     )
     item["required"] = sorted(
-        {*item.get("required", ()), "id", "url", "statut", "phase", "en_retard"}
+        {
+            *item.get("required", ()),
+            *("id", "url", "statut", "phase", "budget_total", "budget_acquis"),
+            *("diagnostic", "description", "en_retard", "echeance_depassee"),
+        }
     )
     item["additionalProperties"] = False
     return {"item": item, "defs": defs}
@@ -382,10 +402,15 @@ def actions_json_schema(site_url: str | None) -> str:
                 "properties": {"id": {"type": "string"}, "nom": {"type": "string"}},
                 "required": ["id", "nom"],
             },
+            "date": {
+                "type": "string",
+                "format": "date",
+                "description": "Jour du calcul des retards (en_retard, echeance_depassee).",
+            },
             "licence": _LICENCE,
             "actions": {"type": "array", "items": action["item"]},
         },
-        "required": ["territoire", "licence", "actions"],
+        "required": ["territoire", "date", "licence", "actions"],
         "additionalProperties": False,
         "$defs": action["defs"],
     }
@@ -560,7 +585,7 @@ def _resource(
             profile="tabular-data-resource",
             format="csv",
             mediatype=media,
-            encoding="utf-8-sig",
+            encoding="utf-8",  # its byte order mark is skipped by readers
         )
     else:
         out.update(format=fmt, mediatype=media, encoding="utf-8")
@@ -569,18 +594,40 @@ def _resource(
     return out
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+
+
 def _package_name(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    folded = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return folded or "territoires-industrie"
+    """A Data Package's name (« ^[a-z0-9._/-]+$ »): the title as an address would write it."""
+    name = re.sub(r"[^a-z0-9]+", "-", vocab.fold(title).translate(_LIGATURES)).strip("-")
+    return name or "territoires-industrie"
+
+
+# The addresses of the Licence Ouverte 2.0 (Etalab), whose SPDX name is « etalab-2.0 »
+ETALAB_2 = (
+    "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
+    "https://www.etalab.gouv.fr/wp-content/uploads/2017/04/ETALAB-Licence-Ouverte-v2.0.pdf",
+)
+
+
+def _licence(licence: dict[str, str]) -> dict[str, str]:
+    described = {"path": licence["url"], "title": licence["nom"]}
+    if licence["url"].rstrip("/").replace("http://", "https://", 1) in ETALAB_2:
+        return {"name": "etalab-2.0", **described}
+    return described
 
 
 def datapackage(
-    site: SiteModel, site_url: str | None, licence: dict[str, str], updated: dt.date | None
+    site: SiteModel,
+    site_url: str | None,
+    licence: dict[str, str],
+    today: dt.date,
+    updated: dt.date | None,
 ) -> str:
     """The site's catalogue of data files (``datapackage.json``): a Frictionless Data Package
-    whose paths are relative to the site's root. ``updated``: the last change of the site's
-    content (the date reusers cite under the Licence Ouverte), None when unknown."""
+    whose paths are relative to the site's root. ``today``: the day the files were made (some
+    values are computed on it: lateness); ``updated``: the last change of the site's content
+    (the date reusers cite under the Licence Ouverte), None when unknown."""
     resources = [
         _resource(
             "territoires",
@@ -654,30 +701,35 @@ def datapackage(
                     None if schema_name is None else f"schema-{schema_name}",
                 )
             )
-    source = site.reference_source
+    harvested = sorted({t.remote.site for t in site.territories if t.remote is not None})
+    changed = f" Dernière modification du contenu : {updated.isoformat()}." if updated else ""
     doc: dict[str, Any] = {
         "profile": "data-package",
         "name": _package_name(site.settings.titre),
         "title": site.settings.titre,
         "description": (
             "Les données ouvertes du site : territoires, fiches actions, agendas et lettres "
-            "d'information. Chaque tableur (CSV) a son schéma (Table Schema) et chaque "
-            "fichier JSON le sien (JSON Schema), dans le dossier schemas/."
+            "d'information. Chaque tableur (CSV) a son schéma (Table Schema, propriété "
+            "« schema ») ; chaque fichier JSON nomme le sien (JSON Schema) dans la propriété "
+            "« jsonSchema », que les outils Frictionless ne lisent pas : vérifiez-le avec un "
+            "validateur JSON Schema (check-jsonschema…). Les fichiers sont refaits chaque jour "
+            "(« created ») ; les territoires d'autres sites viennent de leurs propres données "
+            "(« sources »)." + changed
         ),
-        "licenses": [{"name": "etalab-2.0", "path": licence["url"], "title": licence["nom"]}]
-        if "etalab" in licence["url"]
-        else [{"path": licence["url"], "title": licence["nom"]}],
-        "sources": [
-            {
-                "title": f"{source.get('nom', '')} : {source.get('description', '')}".strip(" :"),
-            }
-        ]
-        if source
-        else [],
+        "created": f"{today.isoformat()}T00:00:00Z",
+        "licenses": [_licence(licence)],
+        "sources": _sources(site.reference_source)
+        + [{"title": f"Données du site {address}", "path": address} for address in harvested],
         "resources": resources,
     }
     if site_url:
         doc["homepage"] = site_url
-    if updated is not None:
-        doc["created"] = f"{updated.isoformat()}T00:00:00Z"
     return dump(doc)
+
+
+def _sources(reference: dict[str, str]) -> list[dict[str, str]]:
+    """The reference of intercommunalities (populations, names) as a source, when known."""
+    if not reference:
+        return []
+    title = f"{reference.get('nom', '')} : {reference.get('description', '')}".strip(" :")
+    return [{"title": title}]

@@ -703,7 +703,9 @@ class Renderer:
         out.append(
             (
                 urls.url_to("catalogue-donnees"),
-                opendata.datapackage(self.site, self.site_url, licence, self.site_date()),
+                opendata.datapackage(
+                    self.site, self.site_url, licence, self.today, self.site_date()
+                ),
             )
         )
         _as_bytes(out)
