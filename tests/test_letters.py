@@ -128,6 +128,10 @@ def test_agenda_and_icalendar(built_site: Path) -> None:
     national = events["Rencontre nationale des Territoires d'industrie"]
     assert national.decoded("dtstart") == dt.date(2019, 6, 12)
     assert national.decoded("dtend") == dt.date(2019, 6, 13)  # all-day: exclusive end
+    # each event links back to where the site announces it (agenda.yml: the agenda page)
+    assert {str(e["url"]) for e in events.values()} == {
+        f"https://territoires-industrie.example.org/{HDC}/agenda/"
+    }
     page = soup_of(built_site / HDC / "agenda/index.html")
     upcoming = page.find(id="a-venir").find_next("p").get_text()
     assert "Aucun appel à projets ni événement à venir pour le moment" in flat(upcoming)
@@ -1317,6 +1321,7 @@ def test_an_identified_event_postponed_in_a_later_letter_keeps_its_calendar_iden
     events = Calendar.from_ical(publishing._agenda_ics(territory, "https://x.org/", stamp))
     found = [e for e in events.walk("VEVENT") if "orum" in str(e["summary"])]
     assert [(str(e["uid"]).split("@")[0], e["dtstart"].dt.day) for e in found] == [(first.uid, 5)]
+    assert str(found[0]["url"]) == f"https://x.org/{HDC}/lettres/15/"  # where it was said
     # written again in agenda.yml, later still: the same event, no « already announced »
     agenda_file = project / f"territoires/{HDC}/agenda.yml"
     kept = agenda_file.read_text(encoding="utf-8")

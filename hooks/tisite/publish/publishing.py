@@ -256,8 +256,13 @@ def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
         description = "\n".join(d for d in details if d)
         if description:  # an empty DESCRIPTION is noise in calendars
             event.add("description", french_text(description))
-        if entry.lien:
-            event.add("url", entry.lien)
+        # the event's own page when it has one, else where the site announces it
+        page = (
+            urls.url_to("lettre", t=t.slug, numero=entry.letter)
+            if entry.letter is not None
+            else urls.url_to("agenda", t=t.slug)
+        )
+        event.add("url", entry.lien or absolute(site_url, page))
         cal.add_component(event)
     return cal.to_ical().decode("utf-8")
 
