@@ -71,16 +71,26 @@ def test_screen_reader_labels_of_previous_and_next(built_site: Path) -> None:
 
 
 def test_an_empty_feed_is_never_dated_in_the_future() -> None:
-    """A morning build: an empty feed carries the build's time (or the last change of its
-    content), a letter of the day noon at the latest of the build's time. Negative control:
-    noon, the date the feed had, is later than the build."""
+    """A morning build: an empty feed carries the start of the build's day (or the last change
+    of its content), the same for every build of the day; a letter of the day has the start
+    of the day until noon, then noon; a letter dated later, the start of the build's day.
+    Negative control: noon, the date such a letter had, is later than the build."""
     morning = dt.datetime(2026, 3, 2, 9, 15, tzinfo=PARIS)
+    start = dt.datetime(2026, 3, 2, 0, 0, tzinfo=PARIS)
     addresses = ("t/lettres/rss.xml", "t/lettres/atom.xml")
     args = ("Lettres — T", "Lettres du territoire T", "t/lettres/", [], "https://x.org/", addresses)
-    for document in publishing.feeds(*args, now=morning):
-        updated = feedparser.parse(document.encode()).feed.updated_parsed
-        assert dt.datetime(*updated[:6], tzinfo=dt.UTC) == morning.astimezone(dt.UTC)
-    assert dt.datetime.combine(morning.date(), dt.time(12, 0), tzinfo=PARIS) > morning
+    for now in (morning, morning + dt.timedelta(hours=10)):
+        for document in publishing.feeds(*args, now=now):
+            updated = feedparser.parse(document.encode()).feed.updated_parsed
+            assert dt.datetime(*updated[:6], tzinfo=dt.UTC) == start.astimezone(dt.UTC)
+    day = morning.date()
+    assert publishing.feed_moment(day, morning) == start
+    assert publishing.feed_moment(day, morning + dt.timedelta(hours=1)) == start
+    noon = dt.datetime.combine(day, dt.time(12, 0), tzinfo=PARIS)
+    assert publishing.feed_moment(day, morning + dt.timedelta(hours=4)) == noon
+    assert publishing.feed_moment(day - dt.timedelta(days=1), morning) < start
+    assert publishing.feed_moment(day + dt.timedelta(days=300), morning) == start
+    assert noon > morning  # control
     last = dt.datetime(2025, 11, 4, tzinfo=PARIS)
     rss, _ = publishing.feeds(*args, now=morning, quiet_since=last)
     updated = feedparser.parse(rss.encode()).feed.updated_parsed

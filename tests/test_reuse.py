@@ -165,10 +165,10 @@ def test_an_action_pickles_the_same_once_its_figures_are_read() -> None:
 @pytest.mark.lent
 def test_a_territory_files_are_kept_unless_the_time_shows_in_its_feeds(project: Path) -> None:
     """A territory's files (open data, feeds, email versions…) come with its pages: kept when
-    nothing they are made from changed, made again for the edited territory. Its feeds also
-    take the time of the build when a letter is dated that day (never later than the build):
-    then they are made again at each build. Control: the same letter dated the day before is
-    never later than the build, and its files are kept."""
+    nothing they are made from changed, made again for the edited territory. When a letter
+    is dated that day, its feeds date it at the start of the day until noon (never later than
+    the build), then at noon: two builds of a morning keep its files, one after noon makes
+    them again. Control: the same letter dated the day before keeps them after noon too."""
     from tisite.generate.render import Renderer
 
     reuse.forget()
@@ -193,17 +193,18 @@ def test_a_territory_files_are_kept_unless_the_time_shows_in_its_feeds(project: 
     site = third.build.site
     letters = next(t for t in site.local if t.letters)
     newest = max(letter.date for letter in letters.letters)
-    for day, kept in ((newest, False), (newest + dt.timedelta(days=1), True)):
+    cases = ((newest, 1, True), (newest, 13, False), (newest + dt.timedelta(days=1), 13, True))
+    for day, hours, kept in cases:
         renderer = Renderer(site, today=day, site_url="https://exemple.org/")
         renderer.assets()
         again = Renderer(site, today=day, site_url="https://exemple.org/")
-        again.now += dt.timedelta(hours=1)  # a build an hour later, the same day
+        again.now += dt.timedelta(hours=hours)  # a build later the same day
         again.assets(known=renderer.files_by_territory)
         same = (
             again.files_by_territory[letters.slug][1]
             is renderer.files_by_territory[letters.slug][1]
         )
-        assert same is kept, day
+        assert same is kept, (day, hours)
 
 
 @pytest.mark.lent

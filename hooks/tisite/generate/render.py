@@ -733,14 +733,14 @@ class Renderer:
 
     def feed_moment(self, t: Territory) -> object:
         """What a territory's feeds take of the time of the build besides the territory and
-        the build's context: the date of a feed without letter (its content's last change),
-        and the time of the build when a letter is dated today or later (a letter's moment is
-        never later than the build). None: nothing."""
+        the build's context (its day): the date of a feed without letter (its content's last
+        change), and whether noon has passed when a letter is dated today or later (a
+        letter's moment is never later than the build: publishing.feed_moment). None:
+        nothing."""
         if not t.letters:
-            quiet = self._last_change(f"{t.source_dir}/")
-            return ("sans lettre", quiet, self.now if quiet is None else None)
+            return ("sans lettre", self._last_change(f"{t.source_dir}/"))
         if max(letter.date for letter in t.letters) >= self.today:
-            return ("lettre du jour", self.now)
+            return ("lettre du jour", publishing.after_noon(self.now))
         return None
 
     def territory_files(self, t: Territory, licence: dict[str, str], moment: object) -> Files:

@@ -52,6 +52,24 @@ def _paris_midday(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12, 0), tzinfo=PARIS)
 
 
+def _day_start(now: dt.datetime) -> dt.datetime:
+    return dt.datetime.combine(now.astimezone(PARIS).date(), dt.time(0, 0), tzinfo=PARIS)
+
+
+def feed_moment(day: dt.date, now: dt.datetime) -> dt.datetime:
+    """A letter's time in the feeds: noon (Paris) of its day, never later than the build: a
+    letter dated today before noon, or later (a mistake the check warns of), has the start of
+    the build's day. The same for every build of a morning (a feed reader sees no change),
+    then noon."""
+    noon = _paris_midday(day)
+    return noon if noon <= now else _day_start(now)
+
+
+def after_noon(now: dt.datetime) -> bool:
+    """Whether a letter dated on the build's day has its noon yet (see feed_moment)."""
+    return _paris_midday(now.astimezone(PARIS).date()) <= now
+
+
 def feeds(
     title: str,
     subtitle: str,
@@ -67,13 +85,14 @@ def feeds(
     name; the letters of several territories): each entry names its territory, in its title,
     its author and its category. ``addresses``: of the RSS
     and Atom files; ``home``: the archive page both feeds link to; ``now``: the build's time
-    (a letter's day is dated at noon, never later than the build); ``quiet_since``: the date
-    of a feed without letter, the last change of its content (else the build's time). Titles
-    and summaries are typeset in French, like the pages."""
+    (a letter's day is dated at noon, never later than the build: see feed_moment);
+    ``quiet_since``: the date of a feed without letter, the last change of its content (else
+    the start of the build's day). Titles and summaries are typeset in French, like the
+    pages."""
     now = now or dt.datetime.now(PARIS).replace(microsecond=0)
 
     def moment(day: dt.date) -> dt.datetime:
-        return min(_paris_midday(day), now)
+        return feed_moment(day, now)
 
     rss_address, atom_address = addresses
     title, subtitle = french_text(title), french_text(subtitle)
@@ -91,7 +110,7 @@ def feeds(
     if letters:
         fg.updated(moment(max(x.date for x in letters)))
     else:
-        fg.updated(min(quiet_since or now, now))
+        fg.updated(min(quiet_since, now) if quiet_since else _day_start(now))
     entries = []
     for letter in reversed(letters[:FEED_LIMIT]):  # feedgen prepends entries
         entry = fg.add_entry()
