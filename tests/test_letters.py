@@ -1280,6 +1280,17 @@ def test_a_feed_entry_carries_the_whole_letter(built_site: Path) -> None:
         links = re.findall(r'href="([^"]*)"', html)
         assert links and all(x.startswith(SITE_URL) for x in links), links
         assert "<script" not in html and "Enterprise Europe" not in entry.summary  # control
+    # the cover comes first, as in the email (readers show an entry's first image); letter 15
+    # has none (control: no image is made up)
+    feed = feedparser.parse((built_site / HDC / "lettres/atom.xml").read_bytes())
+    covered = next(e for e in feed.entries if e.title.startswith("Lettre n°14"))
+    first = BeautifulSoup(covered.content[0].value, "html.parser").find("img")
+    cover = built_site / HDC / "lettres/14/images/couverture-bilan-relance.jpg"
+    assert first["src"] == f"{SITE_URL}{HDC}/lettres/14/{cover.relative_to(cover.parents[1])}"
+    assert cover.is_file() and first["alt"].startswith("Illustration stylisée")
+    assert int(first["width"]) <= 552
+    bare = next(e for e in feed.entries if e.title.startswith("Lettre n°15"))
+    assert "<img" not in bare.content[0].value
 
 
 def test_an_identified_event_postponed_in_a_later_letter_keeps_its_calendar_identity(

@@ -129,7 +129,9 @@ def feeds(
         entry.link(href=url)
         entry.summary(html_lib.escape(summary, quote=False))
         if letter.remote_url is None:  # the whole letter, as its email (a harvested one: not ours)
-            entry.content(french_html(letter_html(letter, site_url)), type="html")
+            entry.content(
+                french_html(_cover_html(letter, url) + letter_html(letter, site_url)), type="html"
+            )
         entry.published(moment(letter.date))
         entry.updated(moment(letter.date))
     rss = fg.rss_str(pretty=True).decode("utf-8")
@@ -354,6 +356,21 @@ def _absolutize(base: str, root: str):  # type: ignore[no-untyped-def]
 EMAIL_TEXT_WIDTH = 552  # the column of the letter (600 px) less its margins (EMAIL_CSS)
 _IMG = re.compile(r"<img\b[^>]*>")
 _SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+def _cover_html(letter: Letter, page_url: str) -> str:
+    """A letter's cover image before its text in the feeds, as in its email (feed readers show
+    the first image of an entry as its picture); nothing without a cover."""
+    if not letter.cover_address:
+        return ""
+    src = html_lib.escape(urljoin(page_url, letter.cover_address))
+    alt = html_lib.escape(letter.data.image_alt or "")
+    size = ""
+    if letter.cover_size:
+        width, height = letter.cover_size
+        shown = min(width, EMAIL_TEXT_WIDTH)
+        size = f' width="{shown}" height="{round(height * shown / width)}"'
+    return f'<p><img src="{src}" alt="{alt}"{size}></p>\n'
 
 
 def letter_html(letter: Letter, site_url: str | None) -> str:
