@@ -76,6 +76,11 @@ class Column:
         return out
 
 
+def _count_column(name: str, title: str, description: str) -> Column:
+    """A column of whole numbers from 0."""
+    return Column(name, title, description, type="integer", constraints={"minimum": 0})
+
+
 ACTIONS_CSV = (
     Column(
         "territoire",
@@ -215,27 +220,21 @@ TERRITORIES_CSV = (
         "SIREN des intercommunalités membres." + LIST,
         constraints={"pattern": SIRENS},
     ),
-    Column(
+    _count_column(
         "communes",
         "Communes",
         "Nombre de communes des intercommunalités membres.",
-        type="integer",
-        constraints={"minimum": 0},
     ),
-    Column(
+    _count_column(
         "population",
         "Population",
         "Population municipale des intercommunalités membres (millésime du référentiel, voir "
         "« sources »).",
-        type="integer",
-        constraints={"minimum": 0},
     ),
-    Column(
+    _count_column(
         "actions",
         "Fiches actions",
         "Nombre de fiches actions publiées.",
-        type="integer",
-        constraints={"minimum": 0},
     ),
     Column(
         "budget_connu",
@@ -244,12 +243,10 @@ TERRITORIES_CSV = (
         type="number",
         constraints={"minimum": 0},
     ),
-    Column(
+    _count_column(
         "lettres",
         "Lettres",
         "Nombre de lettres d'information publiées.",
-        type="integer",
-        constraints={"minimum": 0},
     ),
     Column(
         "derniere_lettre",
