@@ -6,7 +6,10 @@ import dataclasses
 import datetime as dt
 import io
 import re
+import shutil
 from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import pytest
@@ -1356,3 +1359,96 @@ def test_an_identified_event_postponed_in_a_later_letter_keeps_its_calendar_iden
     }
     announce(strip)
     assert len({e.uid for e in forums()}) == 2
+
+
+def test_a_reminder_without_the_identifier_and_a_reused_identifier(project: Path) -> None:
+    """A later letter repeating an identified event as it was, without its identifier, is a
+    reminder of it (one event; written again in agenda.yml: said); its postponement under
+    the identifier is a calendar update (SEQUENCE 1). An identifier given again after the
+    event it named was over is warned on its line (a new event wants a new identifier).
+    Control: the first announcement alone has no SEQUENCE."""
+    forum = FORUM.replace("    lieu: Douai\n", "    lieu: Douai\n    identifiant: forum-2027\n")
+    letters = {n: project / LETTRES / f"{n}.md" for n in ("14", "15", "16")}
+    originals = {n: p.read_text(encoding="utf-8") for n, p in letters.items()}
+
+    def announce(extra: dict[str, str]) -> None:
+        for number, path in letters.items():
+            head, body = originals[number].split("\n---\n", 1)
+            if number in extra:
+                head += f"\nevenements:\n{extra[number]}"
+            if number == "16":
+                head = head.replace("brouillon: true", "brouillon: false")
+            path.write_text(f"{head}\n---\n{body}", "utf-8")
+
+    def calendar() -> list[Any]:
+        territory = next(t for t in load_site(project).local if t.slug == HDC)
+        stamp = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
+        cal = Calendar.from_ical(publishing._agenda_ics(territory, "https://x.org/", stamp))
+        return [e for e in cal.walk("VEVENT") if "orum" in str(e["summary"])]
+
+    announce({"14": forum})
+    (alone,) = calendar()
+    assert "SEQUENCE" not in alone  # control
+    announce({"14": forum, "15": FORUM})  # the reminder, without the identifier
+    assert [str(e["uid"]).split("@")[0] for e in calendar()] == [f"{HDC}-evenement-forum-2027"]
+    again = project / f"territoires/{HDC}/agenda.yml"
+    again.write_text(again.read_text(encoding="utf-8") + FORUM, "utf-8")
+    assert "« Forum de l'industrie » est déjà annoncé dans la lettre n°14" in (
+        ti_inprocess("check", cwd=project).stderr
+    )
+    again.write_text(again.read_text("utf-8").replace(FORUM, ""), "utf-8")
+    moved = forum.replace("2027-01-15", "2027-02-05")
+    announce({"14": forum, "15": moved})
+    (update,) = calendar()
+    assert update["sequence"] == 1 and update.decoded("dtstart").day == 5
+    # letter 16 (17 January 2023) names a forum with the former identifier: the former one
+    # (15 January 2027) was not over then, no warning; dated after it, it is warned
+    announce({"14": forum, "16": moved})
+    assert "déjà donné dans la lettre" not in ti_inprocess("check", cwd=project).stderr
+    path = letters["16"]
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("date: 2023-01-17", "date: 2027-06-01", 1), "utf-8")
+    said = ti_inprocess("check", cwd=project).stderr
+    line = text.splitlines().index("    identifiant: forum-2027") + 1
+    assert (
+        f"lettres/16.md:{line}: avertissement : champ « evenements[1].identifiant » : "
+        "identifiant « forum-2027 » déjà donné dans la lettre n°14 à une entrée du "
+        "15 janvier 2027, passée à la date de cette lettre"
+    ) in said, said
+
+
+def test_a_feed_is_never_dated_before_its_entries_and_covers_keep_odd_names(
+    project: Path,
+) -> None:
+    """Letters dated today and tomorrow, built in the afternoon: the feed's date is that of
+    its latest entry (today's noon), not the start of the day the letter of tomorrow has.
+    A cover named « couv#1 100%.jpg » is linked percent-encoded on the page, in the email
+    and in the feed (« # » would cut the address). Control: the name as written is broken."""
+    today = dt.date.today()
+    afternoon = dt.datetime.combine(today, dt.time(15, 0), tzinfo=publishing.PARIS)
+    folder = project / LETTRES
+    for number, day in ((17, today), (18, today + dt.timedelta(days=1))):
+        (folder / f"{number}.md").write_text(
+            f"---\ntitre: Lettre {number}\ndate: {day.isoformat()}\nresume: Une lettre.\n---\n"
+            "## Actualité\n\nUn texte.\n",
+            encoding="utf-8",
+        )
+    shutil.copy(folder / COVER, folder / "images/couv#1 100%.jpg")
+    path = folder / "14.md"
+    path.write_text(
+        re.sub(r"(?m)^image: .*$", 'image: "images/couv#1 100%.jpg"', path.read_text("utf-8")),
+        encoding="utf-8",
+    )
+    territory = next(t for t in load_site(project).local if t.slug == HDC)
+    _, (_, atom) = publishing.territory_feeds(territory, SITE_URL, afternoon)
+    feed = feedparser.parse(atom.encode())
+    entries = [dt.datetime(*e.updated_parsed[:6], tzinfo=dt.UTC) for e in feed.entries]
+    assert dt.datetime(*feed.feed.updated_parsed[:6], tzinfo=dt.UTC) == max(entries)
+    assert max(entries) == dt.datetime.combine(today, dt.time(12), tzinfo=publishing.PARIS)
+    cover = f"{SITE_URL}{HDC}/lettres/14/images/couv%231%20100%25.jpg"
+    letter = next(x for x in territory.letters if x.numero == 14)
+    assert letter.cover_address == "images/couv%231%20100%25.jpg"
+    assert f'src="{cover}"' in next(
+        e.content[0].value for e in feed.entries if e.title.startswith("Lettre n°14")
+    )
+    assert urlsplit(urljoin(SITE_URL, "images/couv#1 100%.jpg")).path.endswith("/couv")  # control

@@ -8,15 +8,15 @@ import hashlib
 import itertools
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tisite.content import images, remote, schema, sources
 from tisite.content.errors import Problem
 from tisite.content.models import AgendaEntry, Letter
 from tisite.content.validation import read_published, validate
-from tisite.content.yamlio import Source, read_yaml
-from tisite.generate.textutil import long_date
+from tisite.content.yamlio import Source, read_markdown, read_yaml
+from tisite.generate.textutil import day_of, long_date
 
 NUMBER_RE = re.compile(r"[0-9]{1,4}")  # ASCII digits only: « １７ » or « ١٧ » is not 17
 
@@ -438,6 +438,51 @@ def _entries(
     return out
 
 
+def _event_of(entries: list[AgendaEntry]) -> Callable[[AgendaEntry], tuple[object, ...]]:
+    """The event each entry announces: an entry without identifier that says what an
+    identified one says is a reminder of that event."""
+    named = {e.said: e.same_event for e in entries if e.ident is not None}
+    return lambda e: e.same_event if e.ident is not None else named.get(e.said, e.said)
+
+
+def _reused_identifiers(letters: list[Letter], rel_of, root: Path) -> list[Problem]:  # type: ignore[no-untyped-def]
+    """A warning where a letter gives an identifier to an event when the event it named
+    before was already over at the letter's date: most likely a new event (the next annual
+    meeting), which the agenda would otherwise take for the former one postponed."""
+    out = []
+    last: dict[tuple[str, str], tuple[dt.date, int]] = {}
+    for letter in letters:
+        named: list[tuple[str, str, int, object, dt.date | dt.datetime | None]] = [
+            ("appels_a_projets", "appel", i, c.identifiant, c.date_limite)
+            for i, c in enumerate(letter.data.appels_a_projets)
+        ]
+        named += [
+            ("evenements", "evenement", i, e.identifiant, e.date)
+            for i, e in enumerate(letter.data.evenements)
+        ]
+        for key, kind, index, given, day in named:
+            if given is None or day is None:
+                continue
+            ident = str(given)
+            former = last.get((kind, ident))
+            if former is not None and former[0] < letter.date:
+                source, _ = read_markdown(letter.folder / f"{letter.numero}.md", letter.source)
+                out.append(
+                    Problem(
+                        letter.source,
+                        source.line_of((key, index, "identifiant")) if source else None,
+                        f"{key}[{index + 1}].identifiant",
+                        f"identifiant « {ident} » déjà donné dans la lettre n°{former[1]} "
+                        f"à une entrée du {long_date(former[0])}, passée à la date de cette "
+                        "lettre : l'agenda la remplace par celle-ci (un report). S'il "
+                        "s'agit d'un nouvel événement, donnez-lui un nouvel identifiant",
+                        severity="avertissement",
+                    )
+                )
+            last[(kind, ident)] = (day_of(day), letter.numero)
+    return out
+
+
 def _variant(entry: AgendaEntry) -> str:
     """What tells apart entries of the same title starting together: their end and place."""
     told = f"{entry.end!r}|{entry.lieu or ''}"
@@ -449,11 +494,13 @@ def load_agenda(
 ) -> tuple[AgendaEntry, ...]:  # type: ignore[no-untyped-def]
     slug = directory.name
     entries: list[AgendaEntry] = []
-    for letter in sorted(letters, key=lambda x: x.numero):
+    in_order = sorted(letters, key=lambda x: x.numero)
+    for letter in in_order:
         entries += _entries(
             slug, letter.data.appels_a_projets, letter.data.evenements, letter.numero
         )
-    announced = {entry.same_event: entry.letter for entry in reversed(entries)}
+    from_letters = len(entries)
+    problems += _reused_identifiers(in_order, rel_of, root)
     path = sources.agenda(directory)
     if path.is_file():
         rel = rel_of(root, path)
@@ -464,6 +511,8 @@ def load_agenda(
             problems += identifier_problems(source, rel, agenda.appels_a_projets, agenda.evenements)
             own = _entries(slug, agenda.appels_a_projets, agenda.evenements, None)
             entries += own
+            event = _event_of(entries)
+            announced = {event(e): e.letter for e in reversed(entries[:from_letters])}
             # where each entry is written: (list, index), in the order _entries made them
             places = [
                 ("appels_a_projets", i)
@@ -471,30 +520,35 @@ def load_agenda(
                 if c.date_limite is not None
             ] + [("evenements", i) for i in range(len(agenda.evenements))]
             for entry, (kind, index) in zip(own, places, strict=True):
-                if entry.same_event in announced and entry.ident is None:
+                if event(entry) in announced and entry.ident is None:
                     problems.append(
                         Problem(
                             rel,
                             source.line_of((kind, index)),
                             f"{kind}[{index + 1}]",
                             f"« {entry.titre} » est déjà annoncé dans la lettre "
-                            f"n°{announced[entry.same_event]} : l'agenda le montre une fois, "
+                            f"n°{announced[event(entry)]} : l'agenda le montre une fois, "
                             "avec la lettre ; retirez-le d'agenda.yml (réservé aux événements "
                             "qui ne figurent dans aucune lettre)",
                             severity="avertissement",
                         )
                     )
     # an event announced again (a reminder in a later letter, agenda.yml): once, from the
-    # letter that announced it first, or, when it has an identifier, as last announced (a
-    # later letter or agenda.yml says it was postponed); two entries of the same title starting
-    # together (two rooms) are told apart by their end and place, or calendars show only one
+    # letter that announced it first, or, when it has an identifier, as last announced under
+    # it (a later letter or agenda.yml says it was postponed: its calendar's SEQUENCE counts
+    # the announcements before); two entries of the same title starting together (two rooms)
+    # are told apart by their end and place, or calendars show only one
+    event = _event_of(entries)
     once: dict[tuple[object, ...], AgendaEntry] = {}
+    sequence: dict[tuple[object, ...], int] = {}
     for entry in entries:
+        key = event(entry)
         if entry.ident is not None:
-            once[entry.same_event] = entry
+            sequence[key] = sequence.get(key, -1) + 1
+            once[key] = dataclasses.replace(entry, sequence=sequence[key])
         else:
-            once.setdefault(entry.same_event, entry)
-    kept = [entry for entry in entries if once[entry.same_event] is entry]
+            once.setdefault(key, entry)
+    kept = list(dict.fromkeys(once.values()))
     uids: dict[str, int] = {}
     for entry in kept:
         uids[entry.uid] = uids.get(entry.uid, 0) + 1

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import groupby
 from pathlib import Path
+from urllib.parse import quote
 
 from tisite import urls
 from tisite.content import schema
@@ -266,9 +267,9 @@ class Letter:
 
     @property
     def cover_address(self) -> str | None:
-        """The cover's address relative to the letter's page: a file named with a space
-        (« couverture bilan.jpg ») has « %20 » there (a space is not allowed in an address)."""
-        return self.data.image.replace(" ", "%20") if self.data.image else None
+        """The cover's address relative to the letter's page: a file named with a space, « # »,
+        « % » or an accent has them percent-encoded there (« couverture%20bilan.jpg »)."""
+        return quote(self.data.image) if self.data.image else None
 
     @property
     def date(self) -> dt.date:
@@ -300,6 +301,9 @@ class AgendaEntry:
     variant: str = ""
     # the contributor's stable name (« identifiant »): the entry's identity, whatever its date
     ident: str | None = None
+    # how many times an identified event was announced before this announcement (its
+    # calendar's SEQUENCE: an importer takes the new date as an update)
+    sequence: int = 0
 
     @property
     def day(self) -> dt.date:
@@ -323,9 +327,16 @@ class AgendaEntry:
         return f"{uid}-{self.variant}" if self.variant else uid
 
     @property
+    def said(self) -> tuple[object, ...]:
+        """All an entry says of its event: an entry announced again as it was (a reminder in a
+        later letter) says the same."""
+        return (self.kind, self.titre, self.start, self.end, self.lieu)
+
+    @property
     def same_event(self) -> tuple[object, ...]:
-        """What an entry announced again (a reminder in a later letter) has in common: its
-        identifier when it has one (a postponed event keeps it), else all it says."""
+        """The event an entry announces: its identifier when it has one (a postponed event
+        keeps it), else all it says (see letters.load_agenda for a reminder of an identified
+        event written without its identifier)."""
         if self.ident is not None:
             return (self.kind, "identifiant", self.ident)
-        return (self.kind, self.titre, self.start, self.end, self.lieu)
+        return self.said

@@ -740,7 +740,8 @@ class Renderer:
         if not t.letters:
             return ("sans lettre", self._last_change(f"{t.source_dir}/"))
         if max(letter.date for letter in t.letters) >= self.today:
-            return ("lettre du jour", publishing.after_noon(self.now))
+            paris = self.now.astimezone(publishing.PARIS)  # the day of the feeds' times
+            return ("lettre du jour", paris.date(), publishing.after_noon(self.now))
         return None
 
     def territory_files(self, t: Territory, licence: dict[str, str], moment: object) -> Files:

@@ -10,7 +10,7 @@ import secrets
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import css_inline
@@ -108,7 +108,7 @@ def feeds(
     fg.link(href=absolute(site_url, home), rel="alternate")
     fg.author({"name": title})
     if letters:
-        fg.updated(moment(max(x.date for x in letters)))
+        fg.updated(max(moment(x.date) for x in letters))  # never before one of its entries
     else:
         fg.updated(min(quiet_since, now) if quiet_since else _day_start(now))
     entries = []
@@ -211,6 +211,9 @@ def agenda_ics(
     return str(memo(directory, material, lambda: _agenda_ics(t, site_url, stamp)))
 
 
+_URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
 def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
     """The calendar's texts are typeset in French, like the pages."""
     cal = Calendar()
@@ -283,7 +286,12 @@ def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
             if entry.letter is not None
             else urls.url_to("agenda", t=t.slug)
         )
-        event.add("url", entry.lien or absolute(site_url, page))
+        address = entry.lien or absolute(site_url, page)
+        if address.startswith(("https://", "http://")):  # (no site address: no link)
+            # an address as written may hold accents: in a calendar, an ASCII URI (RFC 3986)
+            event.add("url", quote(address, safe=_URI_SAFE))
+        if entry.sequence:  # announced again under its identifier: an update for importers
+            event.add("sequence", entry.sequence)
         cal.add_component(event)
     return cal.to_ical().decode("utf-8")
 
