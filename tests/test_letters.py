@@ -1401,6 +1401,19 @@ def test_a_reminder_without_the_identifier_and_a_reused_identifier(project: Path
     announce({"14": forum, "15": moved})
     (update,) = calendar()
     assert update["sequence"] == 1 and update.decoded("dtstart").day == 5
+    # letter 14's page keeps what it said and says where the update is; letter 15's does not
+    from tisite.build import SiteBuild
+
+    content = {p.path: p.content for p in SiteBuild.load(project).pages}
+    said = {
+        n: BeautifulSoup(content[f"{HDC}/lettres/{n}/index.md"], "html.parser")
+        for n in ("14", "15")
+    }
+    item = said["14"].find(id="agenda").find_next("ul").li
+    assert "15 janvier 2027" in flat(item.get_text())
+    assert "annonce mise à jour (5 février 2027" in flat(item.get_text())
+    assert item.find("a", string="la lettre n°15")["href"] == "../15/"
+    assert "mise à jour" not in said["15"].get_text()  # control
     # letter 16 (17 January 2023) names a forum with the former identifier: the former one
     # (15 January 2027) was not over then, no warning; dated after it, it is warned
     announce({"14": forum, "16": moved})
@@ -1413,7 +1426,7 @@ def test_a_reminder_without_the_identifier_and_a_reused_identifier(project: Path
     assert (
         f"lettres/16.md:{line}: avertissement : champ « evenements[1].identifiant » : "
         "identifiant « forum-2027 » déjà donné dans la lettre n°14 à une entrée du "
-        "15 janvier 2027, passée à la date de cette lettre"
+        "15 janvier 2027, déjà passée le jour de cette lettre"
     ) in said, said
 
 

@@ -625,6 +625,7 @@ brouillon: true
 #     date: {date}T09:30
 #     lieu: Ville, salle
 #     lien: https://www.exemple.fr/evenement
+#     identifiant: nom-de-l-evenement-2027   # le même s'il est reporté (voir le guide)
 ---
 ## Actualité nationale
 

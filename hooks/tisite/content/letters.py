@@ -473,9 +473,9 @@ def _reused_identifiers(letters: list[Letter], rel_of, root: Path) -> list[Probl
                         source.line_of((key, index, "identifiant")) if source else None,
                         f"{key}[{index + 1}].identifiant",
                         f"identifiant « {ident} » déjà donné dans la lettre n°{former[1]} "
-                        f"à une entrée du {long_date(former[0])}, passée à la date de cette "
-                        "lettre : l'agenda la remplace par celle-ci (un report). S'il "
-                        "s'agit d'un nouvel événement, donnez-lui un nouvel identifiant",
+                        f"à une entrée du {long_date(former[0])}, déjà passée le jour de "
+                        "cette lettre : l'agenda montre celle-ci à sa place, comme un report ; "
+                        "s'il s'agit d'un nouvel événement, donnez-lui un nouvel identifiant",
                         severity="avertissement",
                     )
                 )

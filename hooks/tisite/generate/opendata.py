@@ -47,8 +47,8 @@ NO_AMOUNT = (
     "encore acquise."
 )
 WHEN = (
-    " au jour du calcul : la date « date » d'actions.json et « created » de datapackage.json "
-    "(les fichiers sont refaits chaque jour)"
+    " Calculé le jour où le fichier a été produit (le champ « date » d'actions.json, « created » "
+    "de datapackage.json) : le site le refait chaque jour."
 )
 FORMULAS = (
     " Une cellule qui commencerait par « = », « + », « - » ou « @ » (une formule pour un "
@@ -174,9 +174,9 @@ ACTIONS_CSV = (
     Column(
         "en_retard",
         "En retard",
-        "« oui » quand l'action est déclarée en retard ou bloquée, ou que sa fin prévue est "
-        "passée sans point final (terminée ou abandonnée)" + WHEN + " : les actions que la page "
-        "du plan d'action compte « en retard ou à échéance dépassée ».",
+        "« oui » quand le dernier point d'avancement dit « En retard » ou « Bloqué », ou que la "
+        "fin prévue est passée sans point d'avancement « Terminé » ou « Abandonné » : les "
+        "actions que la page du plan d'action compte « en retard ou à échéance dépassée »." + WHEN,
         type="boolean",
         constraints={"required": True},
         options=YES_NO,
@@ -184,8 +184,8 @@ ACTIONS_CSV = (
     Column(
         "echeance_depassee",
         "Échéance dépassée",
-        "« oui » quand la fin prévue est passée sans point final alors que le statut déclaré "
-        "ne dit pas le retard (par exemple « En cours » après la fin prévue)" + WHEN + ".",
+        "« oui » quand la fin prévue est passée alors que le statut ne dit pas le retard (une "
+        "action toujours « En cours » après sa fin prévue)." + WHEN,
         type="boolean",
         constraints={"required": True},
         options=YES_NO,

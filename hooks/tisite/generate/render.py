@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from tisite import urls
 from tisite.content import federation, fieldref, history, sources, vocab
-from tisite.content.models import ActionItem, SiteModel, Territory
+from tisite.content.models import ActionItem, AgendaEntry, SiteModel, Territory
 from tisite.finish.sanitize import sanitize
 from tisite.generate import actionplan, finder, national, opendata, reuse, sharing, textutil, views
 from tisite.generate.charts import bar_chart
@@ -630,7 +630,13 @@ class Renderer:
             newer = letters[index - 1] if index > 0 else None
             older = letters[index + 1] if index + 1 < len(letters) else None
             content = self.render(
-                "lettre.html.j2", letter.url, t=t, x=letter, newer=newer, older=older
+                "lettre.html.j2",
+                letter.url,
+                t=t,
+                x=letter,
+                newer=newer,
+                older=older,
+                updated=_updates(t, letter.numero),
             )
             card = self.card(
                 letter.titre, f"Lettre n°{letter.numero}", t, textutil.long_date(letter.date)
@@ -878,3 +884,15 @@ class Renderer:
             if listed:
                 nav.append({region: [section(t) for t in listed]})
         return nav
+
+
+def _updates(t: Territory, number: int) -> dict[tuple[str, str], AgendaEntry]:
+    """The entries a letter announced under an identifier that a later announcement changed
+    (postponed, renamed, moved), by (kind, identifier): the letter's page says where to read
+    the update (its archive keeps what it said)."""
+    out = {}
+    for entry in t.agenda:
+        if entry.ident is None or entry.letter == number:
+            continue
+        out[(entry.kind, entry.ident)] = entry
+    return out
