@@ -52,7 +52,9 @@ BudgetStatus = Literal[vocab.BUDGET_STATUTS]  # type: ignore[valid-type]
 class Part(BaseModel):
     """Every part of a bundle: unknown keys refused, values immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=False, field_title_generator=schema.label
+    )
 
 
 class Generator(Part):
@@ -99,7 +101,14 @@ class Identity(Part):
     epci: list[EpciOut] = Field(min_length=1, max_length=MAX_SMALL)
     communes: schema.Count
     population: schema.Count
-    population_annee: Annotated[str, Field(pattern=r"^[0-9]{4}$")]
+    population_annee: Annotated[
+        str,
+        Field(
+            pattern=r"^[0-9]{4}$",
+            description="Millésime du référentiel qui donne les populations (année de "
+            "publication des populations municipales par l'INSEE).",
+        ),
+    ]
     regions: list[Short] = Field(max_length=20)
     departements: list[Departement] = Field(max_length=40)
     emploi_industriel: Jobs | None = None
@@ -136,19 +145,33 @@ class Action(Part):
     titre: Title
     resume: Summary
     url: Link
-    statut: Status  # type: ignore[valid-type]
-    phase: Phase  # type: ignore[valid-type]
+    statut: Status = Field(  # type: ignore[valid-type]
+        description="Statut du dernier point d'avancement (« Non renseigné » sans point)."
+    )
+    phase: Phase = Field(  # type: ignore[valid-type]
+        description="Phase du dernier point d'avancement (« Non renseignée » sans point)."
+    )
     axe: Axis | None = None  # type: ignore[valid-type]
     priorites: list[Priority] = Field(default_factory=list, max_length=10)  # type: ignore[valid-type]
     objectif: schema.Slug | None = None
     porteur: Short | None = None
     budget: list[BudgetLine] = Field(default_factory=list, max_length=MAX_SMALL)
-    budget_total: schema.Total | None = None
-    budget_acquis: schema.Total | None = None
+    budget_total: schema.Total | None = Field(
+        None,
+        description="Budget connu, en euros : somme des montants écrits des lignes qui ne sont "
+        "pas refusées (null : aucun montant écrit).",
+    )
+    budget_acquis: schema.Total | None = Field(
+        None, description="Somme des montants écrits des lignes acquises, en euros."
+    )
     calendrier: Calendar = Field(default_factory=Calendar)
     avancement: list[Progress] = Field(default_factory=list, max_length=MAX_SMALL)
     epci: list[schema.Siren] = Field(default_factory=list, max_length=MAX_SMALL)
-    modifie: schema.Day | None = None
+    modifie: schema.Day | None = Field(
+        None,
+        description="Dernière modification de la fiche : son dernier point d'avancement, sinon le "
+        "dernier commit de son fichier (null : inconnue).",
+    )
 
 
 class Letter(Part):
@@ -204,7 +227,9 @@ class Feeds(Part):
 class Bundle(Part):
     """A territory's bundle, version 1."""
 
-    version_schema: Literal[1]
+    version_schema: Literal[1] = Field(
+        description="Version de ce schéma : un portail refuse une version qu'il ne lit pas."
+    )
     generateur: Generator
     site: Link
     territoire: Identity
