@@ -1465,3 +1465,35 @@ def test_a_feed_is_never_dated_before_its_entries_and_covers_keep_odd_names(
         e.content[0].value for e in feed.entries if e.title.startswith("Lettre n°14")
     )
     assert urlsplit(urljoin(SITE_URL, "images/couv#1 100%.jpg")).path.endswith("/couv")  # control
+
+
+def test_a_postponement_under_another_identifier_or_none_is_warned(project: Path) -> None:
+    """Letter 14 announces the forum under « forum-2027 »; letter 15 announces the same title at
+    another date, still to come, without the identifier or with a typo in it: the agenda would
+    show two forums, so the check says which identifier to give (on letter 15's entry). Control:
+    a forum of the same title already over when letter 15 was written (last year's) is not
+    warned, nor the identified postponement itself."""
+    letters = {n: project / LETTRES / f"{n}.md" for n in ("14", "15")}
+    originals = {n: p.read_text(encoding="utf-8") for n, p in letters.items()}
+    forum = FORUM.replace("    lieu: Douai\n", "    lieu: Douai\n    identifiant: forum-2027\n")
+
+    def announce(extra: dict[str, str]) -> str:
+        for number, text in extra.items():
+            head, body = originals[number].split("\n---\n", 1)
+            letters[number].write_text(f"{head}\nevenements:\n{text}---\n{body}", "utf-8")
+        return ti_inprocess("check", cwd=project).stderr
+
+    later = FORUM.replace("2027-01-15", "2027-02-05")
+    line = originals["15"].split("\n---\n", 1)[0].count("\n") + 3  # its « - titre » line
+    for written in (later, later.replace("Douai\n", "Douai\n    identifiant: forum-2072\n")):
+        said = announce({"14": forum, "15": written})
+        assert (
+            f"lettres/15.md:{line}: avertissement : champ « evenements[1] » : « Forum de "
+            "l'industrie » est déjà annoncé dans la lettre n°14 pour le 15 janvier 2027, sous "
+            "l'identifiant « forum-2027 » : s'il s'agit du même événement, reporté, donnez-lui "
+            "dans les deux lettres l'identifiant « forum-2027 »"
+        ) in said, said
+    moved = later.replace("Douai\n", "Douai\n    identifiant: forum-2027\n")
+    assert "est déjà annoncé dans la lettre" not in announce({"14": forum, "15": moved})
+    last_year = forum.replace("2027-01-15", "2022-10-20").replace("2027-01-15", "2022-10-20")
+    assert "est déjà annoncé dans la lettre" not in announce({"14": last_year, "15": later})

@@ -446,40 +446,75 @@ def _event_of(entries: list[AgendaEntry]) -> Callable[[AgendaEntry], tuple[objec
 
 
 def _reused_identifiers(letters: list[Letter], rel_of, root: Path) -> list[Problem]:  # type: ignore[no-untyped-def]
-    """A warning where a letter gives an identifier to an event when the event it named
-    before was already over at the letter's date: most likely a new event (the next annual
-    meeting), which the agenda would otherwise take for the former one postponed."""
+    """Warnings where a letter's identifiers likely say something else than meant: an
+    identifier given again when the event it named was already over at the letter's date (most
+    likely a new event, the next annual meeting, which the agenda would take for the former one
+    postponed); an event of the same title still to come, announced under another identifier
+    or none, at another date (most likely the same event postponed, which the agenda would show
+    twice)."""
     out = []
     last: dict[tuple[str, str], tuple[dt.date, int]] = {}
+    titled: dict[tuple[str, str], tuple[dt.date, int, str | None]] = {}
     for letter in letters:
-        named: list[tuple[str, str, int, object, dt.date | dt.datetime | None]] = [
-            ("appels_a_projets", "appel", i, c.identifiant, c.date_limite)
+        named: list[tuple[str, str, int, object, str, dt.date | dt.datetime | None]] = [
+            ("appels_a_projets", "appel", i, c.identifiant, c.titre, c.date_limite)
             for i, c in enumerate(letter.data.appels_a_projets)
         ]
         named += [
-            ("evenements", "evenement", i, e.identifiant, e.date)
+            ("evenements", "evenement", i, e.identifiant, e.titre, e.date)
             for i, e in enumerate(letter.data.evenements)
         ]
-        for key, kind, index, given, day in named:
-            if given is None or day is None:
+        for key, kind, index, given, title, moment in named:
+            if moment is None:
                 continue
-            ident = str(given)
-            former = last.get((kind, ident))
+            day = day_of(moment)
+            ident = None if given is None else str(given)
+            message = None
+            where: tuple[str | int, ...] = (key, index)
+            former = last.get((kind, ident)) if ident is not None else None
+            same_title = titled.get((kind, title.casefold()))
             if former is not None and former[0] < letter.date:
+                message = (
+                    f"identifiant « {ident} » déjà donné dans la lettre n°{former[1]} à une "
+                    f"entrée du {long_date(former[0])}, déjà passée le jour de cette lettre : "
+                    "l'agenda montre celle-ci à sa place, comme un report ; s'il s'agit d'un "
+                    "nouvel événement, donnez-lui un nouvel identifiant"
+                )
+                where = (key, index, "identifiant")
+            elif (
+                same_title is not None
+                and same_title[1] != letter.numero
+                and same_title[2] != ident
+                and (ident is not None or same_title[2] is not None)
+                and same_title[0] >= letter.date
+                and same_title[0] != day
+            ):
+                was = (
+                    f"sous l'identifiant « {same_title[2]} »"
+                    if same_title[2]
+                    else ("sans identifiant")
+                )
+                wanted = same_title[2] or ident
+                message = (
+                    f"« {title} » est déjà annoncé dans la lettre n°{same_title[1]} pour le "
+                    f"{long_date(same_title[0])}, {was} : s'il s'agit du même événement, "
+                    f"reporté, donnez-lui dans les deux lettres l'identifiant « {wanted} » "
+                    "(sinon l'agenda montre les deux dates)"
+                )
+            if message is not None:
                 source, _ = read_markdown(letter.folder / f"{letter.numero}.md", letter.source)
                 out.append(
                     Problem(
                         letter.source,
-                        source.line_of((key, index, "identifiant")) if source else None,
-                        f"{key}[{index + 1}].identifiant",
-                        f"identifiant « {ident} » déjà donné dans la lettre n°{former[1]} "
-                        f"à une entrée du {long_date(former[0])}, déjà passée le jour de "
-                        "cette lettre : l'agenda montre celle-ci à sa place, comme un report ; "
-                        "s'il s'agit d'un nouvel événement, donnez-lui un nouvel identifiant",
+                        source.line_of(where) if source else None,
+                        f"{key}[{index + 1}]" + ("".join(f".{p}" for p in where[2:])),
+                        message,
                         severity="avertissement",
                     )
                 )
-            last[(kind, ident)] = (day_of(day), letter.numero)
+            if ident is not None:
+                last[(kind, ident)] = (day, letter.numero)
+            titled[(kind, title.casefold())] = (day, letter.numero, ident)
     return out
 
 
