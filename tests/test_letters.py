@@ -1296,6 +1296,7 @@ def test_a_feed_entry_carries_the_whole_letter(built_site: Path) -> None:
     assert "<img" not in bare.content[0].value
 
 
+@pytest.mark.lent
 def test_an_identified_event_postponed_in_a_later_letter_keeps_its_calendar_identity(
     project: Path,
 ) -> None:
@@ -1361,6 +1362,7 @@ def test_an_identified_event_postponed_in_a_later_letter_keeps_its_calendar_iden
     assert len({e.uid for e in forums()}) == 2
 
 
+@pytest.mark.lent
 def test_a_reminder_without_the_identifier_and_a_reused_identifier(project: Path) -> None:
     """A later letter repeating an identified event as it was, without its identifier, is a
     reminder of it (one event; written again in agenda.yml: said); its postponement under
@@ -1467,6 +1469,7 @@ def test_a_feed_is_never_dated_before_its_entries_and_covers_keep_odd_names(
     assert urlsplit(urljoin(SITE_URL, "images/couv#1 100%.jpg")).path.endswith("/couv")  # control
 
 
+@pytest.mark.lent
 def test_a_postponement_under_another_identifier_or_none_is_warned(project: Path) -> None:
     """Letter 14 announces the forum under « forum-2027 »; letter 15 announces the same title at
     another date, still to come, without the identifier or with a typo in it: the agenda would
@@ -1497,3 +1500,40 @@ def test_a_postponement_under_another_identifier_or_none_is_warned(project: Path
     assert "est déjà annoncé dans la lettre" not in announce({"14": forum, "15": moved})
     last_year = forum.replace("2027-01-15", "2022-10-20").replace("2027-01-15", "2022-10-20")
     assert "est déjà annoncé dans la lettre" not in announce({"14": last_year, "15": later})
+
+
+@pytest.mark.lent
+def test_an_address_of_this_computer_in_the_content_is_warned_on_its_line(project: Path) -> None:
+    """« http://localhost:8000/… » copied from the local preview into a letter, or
+    « http://127.0.0.1:8000/… » as an event's link: each warned on its line (no visitor can open
+    it). Control: a public host that starts with « localhost. » and the word in a path are not."""
+    letter = project / LETTRES / "15.md"
+    letter.write_text(
+        letter.read_text("utf-8")
+        + "\nVoir [les priorités](http://localhost:8000/hainaut-douaisis-cambresis/priorites/),"
+        " [un site](https://localhost.exemple.fr/) et https://exemple.fr/localhost.\n",
+        "utf-8",
+    )
+    agenda = project / f"territoires/{HDC}/agenda.yml"
+    agenda.write_text(
+        agenda.read_text("utf-8")
+        + "  - titre: Essai\n    date: 2027-01-15\n    lien: http://127.0.0.1:8000/essai\n",
+        "utf-8",
+    )
+    said = ti_inprocess("check", cwd=project)
+    assert said.returncode == 0, said.stderr  # warnings: the site is published
+    warned = [x for x in said.stderr.splitlines() if "adresse de cet ordinateur" in x]
+    lines = {
+        "15.md": len(letter.read_text("utf-8").splitlines()),
+        "agenda.yml": len(agenda.read_text("utf-8").splitlines()),
+    }
+    assert warned == [
+        f"territoires/{HDC}/agenda.yml:{lines['agenda.yml']}: avertissement : adresse de cet "
+        "ordinateur « http://127.0.0.1:8000/essai » : copiée depuis l'aperçu local, elle ne "
+        "s'ouvre pour aucun visiteur ; écrivez l'adresse publique de la page (https://…), ou un "
+        "lien relatif vers le fichier de la page",
+        f"{LETTRES}/15.md:{lines['15.md']}: avertissement : adresse de cet ordinateur "
+        "« http://localhost:8000/hainaut-douaisis-cambresis/priorites/ » : copiée depuis "
+        "l'aperçu local, elle ne s'ouvre pour aucun visiteur ; écrivez l'adresse publique de la "
+        "page (https://…), ou un lien relatif vers le fichier de la page",
+    ], said.stderr

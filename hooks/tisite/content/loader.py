@@ -123,6 +123,7 @@ def load_site(
     territories = [t for d in dirs if (t := _territory_kept(root, d, problems, drafts))]
     load_docs(root, problems)
     _check_across(root, territories, problems)
+    problems += local_addresses(root, dirs)
 
     errors = [p for p in problems if p.severity == "erreur"]
     if errors or settings is None:
@@ -739,6 +740,48 @@ def _line_of_text(root: Path, rel: str, needle: str) -> int | None:
         return line_of((root / rel).read_text(encoding="utf-8"), needle)
     except OSError:
         return None
+
+
+# An address of this computer (allowed by the content's address rule for local trials of the
+# site's own settings): in a territory's content, a link that no visitor can open.
+_LOCAL_ADDRESS = re.compile(
+    r"https?://(?:localhost|127(?:\.[0-9]{1,3}){3}|\[::1\])(?![\w.-])[^\s)>\]\"']*", re.I
+)
+
+
+def local_addresses(root: Path, dirs: list[Path]) -> list[Problem]:
+    """A warning for each address of this computer (« http://localhost:8000/… ») written in a
+    territory's files: copied from the local preview, it opens nothing for a visitor."""
+    out = []
+    for directory in dirs:
+        for path in sorted(directory.rglob("*")):
+            if path.suffix not in (".yml", ".yaml", ".md") or not path.is_file():
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeError):
+                continue  # said where the file is read
+            if "://" not in text:
+                continue
+            for number, line in enumerate(text.splitlines(), start=1):
+                for found in _LOCAL_ADDRESS.finditer(line):
+                    out.append(
+                        Problem(
+                            _rel(root, path),
+                            number,
+                            None,
+                            f"adresse de cet ordinateur « {_shown_address(found[0])} » : "
+                            "copiée depuis l'aperçu local, elle ne s'ouvre pour aucun visiteur ; "
+                            "écrivez l'adresse publique de la page (https://…), ou un lien "
+                            "relatif vers le fichier de la page",
+                            severity="avertissement",
+                        )
+                    )
+    return out
+
+
+def _shown_address(address: str) -> str:
+    return address if len(address) <= 80 else address[:77] + "…"
 
 
 def _check_across(root: Path, territories: list[Territory], problems: list[Problem]) -> None:
