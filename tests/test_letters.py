@@ -1500,6 +1500,15 @@ def test_a_postponement_under_another_identifier_or_none_is_warned(project: Path
     assert "est déjà annoncé dans la lettre" not in announce({"14": forum, "15": moved})
     last_year = forum.replace("2027-01-15", "2022-10-20").replace("2027-01-15", "2022-10-20")
     assert "est déjà annoncé dans la lettre" not in announce({"14": last_year, "15": later})
+    # two sessions of a workshop, each with its identifier, announced again: not warned
+    sessions = SESSIONS.replace("T12:00\n", "T12:00\n    identifiant: atelier-1\n").replace(
+        "T17:00\n", "T17:00\n    identifiant: atelier-2\n"
+    )
+    sessions = sessions.replace("2027-01-20T14", "2027-01-27T14").replace(
+        "2027-01-20T17", "2027-01-27T17"
+    )
+    assert "identifiant: atelier-2" in sessions and "2027-01-27T14:00" in sessions
+    assert "est déjà annoncé dans la lettre" not in announce({"14": sessions, "15": sessions})
 
 
 @pytest.mark.lent

@@ -454,7 +454,8 @@ def _reused_identifiers(letters: list[Letter], rel_of, root: Path) -> list[Probl
     twice)."""
     out = []
     last: dict[tuple[str, str], tuple[dt.date, int]] = {}
-    titled: dict[tuple[str, str], tuple[dt.date, int, str | None]] = {}
+    # every earlier announcement of a title: (day, letter, identifier)
+    titled: dict[tuple[str, str], list[tuple[dt.date, int, str | None]]] = {}
     for letter in letters:
         named: list[tuple[str, str, int, object, str, dt.date | dt.datetime | None]] = [
             ("appels_a_projets", "appel", i, c.identifiant, c.titre, c.date_limite)
@@ -472,7 +473,9 @@ def _reused_identifiers(letters: list[Letter], rel_of, root: Path) -> list[Probl
             message = None
             where: tuple[str | int, ...] = (key, index)
             former = last.get((kind, ident)) if ident is not None else None
-            same_title = titled.get((kind, title.casefold()))
+            same_title = _postponed_without_identifier(
+                titled.get((kind, title.casefold()), []), letter, day, ident
+            )
             if former is not None and former[0] < letter.date:
                 message = (
                     f"identifiant « {ident} » déjà donné dans la lettre n°{former[1]} à une "
@@ -481,14 +484,7 @@ def _reused_identifiers(letters: list[Letter], rel_of, root: Path) -> list[Probl
                     "nouvel événement, donnez-lui un nouvel identifiant"
                 )
                 where = (key, index, "identifiant")
-            elif (
-                same_title is not None
-                and same_title[1] != letter.numero
-                and same_title[2] != ident
-                and (ident is not None or same_title[2] is not None)
-                and same_title[0] >= letter.date
-                and same_title[0] != day
-            ):
+            elif same_title is not None:
                 was = (
                     f"sous l'identifiant « {same_title[2]} »"
                     if same_title[2]
@@ -514,8 +510,27 @@ def _reused_identifiers(letters: list[Letter], rel_of, root: Path) -> list[Probl
                 )
             if ident is not None:
                 last[(kind, ident)] = (day, letter.numero)
-            titled[(kind, title.casefold())] = (day, letter.numero, ident)
+            titled.setdefault((kind, title.casefold()), []).append((day, letter.numero, ident))
     return out
+
+
+def _postponed_without_identifier(
+    earlier: list[tuple[dt.date, int, str | None]],
+    letter: Letter,
+    day: dt.date,
+    ident: str | None,
+) -> tuple[dt.date, int, str | None] | None:
+    """The former announcement, in another letter, of an entry's title that the entry likely
+    postpones without its identifier (or with another): one still to come at the letter's date,
+    at another day, one of the two identified; None when an earlier announcement is this one
+    (its identifier, or its day: a reminder, a session announced again)."""
+    others = [e for e in earlier if e[1] != letter.numero]
+    if any(e[0] == day or (ident is not None and e[2] == ident) for e in others):
+        return None
+    candidates = [
+        e for e in others if e[0] >= letter.date and (ident is not None or e[2] is not None)
+    ]
+    return candidates[-1] if candidates else None
 
 
 def _variant(entry: AgendaEntry) -> str:
