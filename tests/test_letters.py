@@ -1369,6 +1369,8 @@ def test_a_reminder_without_the_identifier_and_a_reused_identifier(project: Path
     the identifier is a calendar update (SEQUENCE 1). An identifier given again after the
     event it named was over is warned on its line (a new event wants a new identifier).
     Control: the first announcement alone has no SEQUENCE."""
+    from tisite.build import SiteBuild
+
     forum = FORUM.replace("    lieu: Douai\n", "    lieu: Douai\n    identifiant: forum-2027\n")
     letters = {n: project / LETTRES / f"{n}.md" for n in ("14", "15", "16")}
     originals = {n: p.read_text(encoding="utf-8") for n, p in letters.items()}
@@ -1399,13 +1401,18 @@ def test_a_reminder_without_the_identifier_and_a_reused_identifier(project: Path
         ti_inprocess("check", cwd=project).stderr
     )
     again.write_text(again.read_text("utf-8").replace(FORUM, ""), "utf-8")
+    # a short reminder under the identifier keeps the place and the end, and is no update
+    short = "  - titre: Forum de l'industrie\n    date: 2027-01-15T09:30\n"
+    announce({"14": forum, "15": short + "    identifiant: forum-2027\n"})
+    (kept,) = calendar()
+    assert str(kept["location"]) == "Douai" and kept.decoded("dtend").hour == 17
+    content = {p.path: p.content for p in SiteBuild.load(project).pages}
+    assert "mise à jour" not in content[f"{HDC}/lettres/14/index.md"]
     moved = forum.replace("2027-01-15", "2027-02-05")
     announce({"14": forum, "15": moved})
     (update,) = calendar()
     assert update["sequence"] == 1 and update.decoded("dtstart").day == 5
     # letter 14's page keeps what it said and says where the update is; letter 15's does not
-    from tisite.build import SiteBuild
-
     content = {p.path: p.content for p in SiteBuild.load(project).pages}
     said = {
         n: BeautifulSoup(content[f"{HDC}/lettres/{n}/index.md"], "html.parser")
@@ -1472,10 +1479,11 @@ def test_a_feed_is_never_dated_before_its_entries_and_covers_keep_odd_names(
 @pytest.mark.lent
 def test_a_postponement_under_another_identifier_or_none_is_warned(project: Path) -> None:
     """Letter 14 announces the forum under « forum-2027 »; letter 15 announces the same title at
-    another date, still to come, without the identifier or with a typo in it: the agenda would
-    show two forums, so the check says which identifier to give (on letter 15's entry). Control:
-    a forum of the same title already over when letter 15 was written (last year's) is not
-    warned, nor the identified postponement itself."""
+    another date, still to come, without the identifier: the agenda would show two forums, so
+    the check says which identifier to give (on letter 15's entry). Control: a forum of the same
+    title already over when letter 15 was written (last year's), the identified postponement,
+    sessions announced again or added, and events under identifiers of their own (recurring
+    meetings; a mistyped identifier looks the same) are not warned."""
     letters = {n: project / LETTRES / f"{n}.md" for n in ("14", "15")}
     originals = {n: p.read_text(encoding="utf-8") for n, p in letters.items()}
     forum = FORUM.replace("    lieu: Douai\n", "    lieu: Douai\n    identifiant: forum-2027\n")
@@ -1488,7 +1496,7 @@ def test_a_postponement_under_another_identifier_or_none_is_warned(project: Path
 
     later = FORUM.replace("2027-01-15", "2027-02-05")
     line = originals["15"].split("\n---\n", 1)[0].count("\n") + 3  # its « - titre » line
-    for written in (later, later.replace("Douai\n", "Douai\n    identifiant: forum-2072\n")):
+    for written in (later,):
         said = announce({"14": forum, "15": written})
         assert (
             f"lettres/15.md:{line}: avertissement : champ « evenements[1] » : « Forum de "
@@ -1509,6 +1517,13 @@ def test_a_postponement_under_another_identifier_or_none_is_warned(project: Path
     )
     assert "identifiant: atelier-2" in sessions and "2027-01-27T14:00" in sessions
     assert "est déjà annoncé dans la lettre" not in announce({"14": sessions, "15": sessions})
+    # nor a session added to those announced again, nor meetings under identifiers of their own
+    third = sessions.split("  - titre", 2)[2].replace("atelier-2", "atelier-3")
+    third = "  - titre" + third.replace("2027-01-27", "2027-02-03")
+    again = sessions.split("  - titre", 2)[2]
+    assert "est déjà annoncé" not in announce({"14": sessions, "15": "  - titre" + again + third})
+    typo = later.replace("Douai\n", "Douai\n    identifiant: forum-2072\n")
+    assert "est déjà annoncé dans la lettre" not in announce({"14": forum, "15": typo})
 
 
 @pytest.mark.lent

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from tisite.content import images, remote, schema, sources
+from tisite.content import images, remote, schema, sources, vocab
 from tisite.content.errors import Problem
 from tisite.content.models import AgendaEntry, Letter
 from tisite.content.validation import read_published, validate
@@ -465,6 +465,14 @@ def _reused_identifiers(letters: list[Letter], rel_of, root: Path) -> list[Probl
             ("evenements", "evenement", i, e.identifiant, e.titre, e.date)
             for i, e in enumerate(letter.data.evenements)
         ]
+        # what this letter announces under each title: (days, identifiers)
+        here: dict[tuple[str, str], tuple[set[dt.date], set[str]]] = {}
+        for _, kind, _, given, title, moment in named:
+            if moment is not None:
+                days, idents = here.setdefault((kind, _title_key(title)), (set(), set()))
+                days.add(day_of(moment))
+                if given is not None:
+                    idents.add(str(given))
         for key, kind, index, given, title, moment in named:
             if moment is None:
                 continue
@@ -474,7 +482,11 @@ def _reused_identifiers(letters: list[Letter], rel_of, root: Path) -> list[Probl
             where: tuple[str | int, ...] = (key, index)
             former = last.get((kind, ident)) if ident is not None else None
             same_title = _postponed_without_identifier(
-                titled.get((kind, title.casefold()), []), letter, day, ident
+                titled.get((kind, _title_key(title)), []),
+                letter,
+                day,
+                ident,
+                here[(kind, _title_key(title))],
             )
             if former is not None and former[0] < letter.date:
                 message = (
@@ -510,8 +522,27 @@ def _reused_identifiers(letters: list[Letter], rel_of, root: Path) -> list[Probl
                 )
             if ident is not None:
                 last[(kind, ident)] = (day, letter.numero)
-            titled.setdefault((kind, title.casefold()), []).append((day, letter.numero, ident))
+            titled.setdefault((kind, _title_key(title)), []).append((day, letter.numero, ident))
     return out
+
+
+def _completed(entry: AgendaEntry, former: AgendaEntry) -> AgendaEntry:
+    """A later announcement of an identified entry, with what it leaves out taken from the
+    former one (a short reminder keeps the place, the link, the description; the end when it
+    starts as before)."""
+    return dataclasses.replace(
+        entry,
+        lieu=entry.lieu or former.lieu,
+        lien=entry.lien or former.lien,
+        description=entry.description or former.description,
+        operateur=entry.operateur or former.operateur,
+        end=entry.end if entry.end is not None or entry.start != former.start else former.end,
+    )
+
+
+def _title_key(title: str) -> str:
+    """A title as compared across letters: case, accents and apostrophes aside."""
+    return vocab.fold(title.replace("\u2019", "'"))
 
 
 def _postponed_without_identifier(
@@ -519,17 +550,23 @@ def _postponed_without_identifier(
     letter: Letter,
     day: dt.date,
     ident: str | None,
+    here: tuple[set[dt.date], set[str]],
 ) -> tuple[dt.date, int, str | None] | None:
     """The former announcement, in another letter, of an entry's title that the entry likely
-    postpones without its identifier (or with another): one still to come at the letter's date,
-    at another day, one of the two identified; None when an earlier announcement is this one
-    (its identifier, or its day: a reminder, a session announced again)."""
-    others = [e for e in earlier if e[1] != letter.numero]
-    if any(e[0] == day or (ident is not None and e[2] == ident) for e in others):
-        return None
-    candidates = [
-        e for e in others if e[0] >= letter.date and (ident is not None or e[2] is not None)
+    postpones with its identifier forgotten on one side: still to come at the letter's date,
+    at another day, exactly one of the two identified. None when an earlier announcement is
+    this entry (its identifier, or its day: a reminder), or is announced again by this letter
+    too (a session added to others), or when both have identifiers of their own (recurring
+    meetings, waves of a call)."""
+    days, idents = here
+    others = [
+        e
+        for e in earlier
+        if e[1] != letter.numero and e[0] not in days and (e[2] is None or e[2] not in idents)
     ]
+    if any(e[0] == day or (ident is not None and e[2] == ident) for e in earlier):
+        return None
+    candidates = [e for e in others if e[0] >= letter.date and (ident is None) != (e[2] is None)]
     return candidates[-1] if candidates else None
 
 
@@ -595,6 +632,9 @@ def load_agenda(
         key = event(entry)
         if entry.ident is not None:
             sequence[key] = sequence.get(key, -1) + 1
+            former = once.get(key)
+            if former is not None:
+                entry = _completed(entry, former)
             once[key] = dataclasses.replace(entry, sequence=sequence[key])
         else:
             once.setdefault(key, entry)

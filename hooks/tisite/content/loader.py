@@ -745,7 +745,9 @@ def _line_of_text(root: Path, rel: str, needle: str) -> int | None:
 # An address of this computer (allowed by the content's address rule for local trials of the
 # site's own settings): in a territory's content, a link that no visitor can open.
 _LOCAL_ADDRESS = re.compile(
-    r"https?://(?:localhost|127(?:\.[0-9]{1,3}){3}|\[::1\])(?![\w.-])[^\s)>\]\"']*", re.I
+    r"https?://(?:[^@/\s]*@)?(?:localhost|127(?:\.[0-9]{1,3}){3}|0\.0\.0\.0|\[::1\])"
+    r"(?![\w.-])[^\s)>\]\"']*",
+    re.I,
 )
 
 
@@ -763,7 +765,7 @@ def local_addresses(root: Path, dirs: list[Path]) -> list[Problem]:
                 continue  # said where the file is read
             if "://" not in text:
                 continue
-            for number, line in enumerate(text.splitlines(), start=1):
+            for number, line in enumerate(text.split("\n"), start=1):  # lines as YAML counts
                 for found in _LOCAL_ADDRESS.finditer(line):
                     out.append(
                         Problem(

@@ -49,11 +49,44 @@ Phase = Literal[(*vocab.PHASES, "Non renseignée")]  # type: ignore[valid-type]
 BudgetStatus = Literal[vocab.BUDGET_STATUTS]  # type: ignore[valid-type]
 
 
+# The French titles of the bundle's own keys (the content's come from schema.LABELS).
+TITLES = {
+    "actions": "Fiches actions",
+    "actions_csv": "Fiches actions (CSV)",
+    "actions_json": "Fiches actions (JSON)",
+    "agenda": "Agenda",
+    "agenda_ics": "Agenda (iCalendar)",
+    "budget_acquis": "Budget acquis",
+    "budget_total": "Budget connu",
+    "code": "Code",
+    "departements": "Départements",
+    "flux": "Flux et fichiers",
+    "generateur": "Générateur",
+    "lettre": "Lettre qui l'annonce",
+    "lettres": "Lettres",
+    "lettres_atom": "Flux Atom des lettres",
+    "lettres_rss": "Flux RSS des lettres",
+    "modifie": "Dernière modification",
+    "numero": "Numéro",
+    "pages": "Pages du territoire",
+    "population_annee": "Millésime des populations",
+    "regions": "Régions",
+    "site": "Site",
+    "territoire": "Territoire",
+    "version": "Version",
+    "version_schema": "Version du schéma",
+}
+
+
+def _title(name: str, *_: object) -> str:
+    return TITLES.get(name) or schema.label(name)
+
+
 class Part(BaseModel):
     """Every part of a bundle: unknown keys refused, values immutable."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=False, field_title_generator=schema.label
+        extra="forbid", frozen=True, strict=False, field_title_generator=_title
     )
 
 
@@ -79,8 +112,18 @@ class Jobs(Part):
     date: schema.PartialDate
 
 
+def _page_title(name: str, *_: object) -> str:
+    """« Page Priorités »: a page of the territory, by its title in the navigation."""
+    titles = {key.replace("-", "_"): title for key, title in urls.TERRITORY_SECTIONS}
+    return f"Page {titles.get(name) or 'du territoire'}"
+
+
 class Pages(Part):
     """Absolute addresses of the territory's pages on its own site."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=False, field_title_generator=_page_title
+    )
 
     territoire: Link
     carte_identite: Link
