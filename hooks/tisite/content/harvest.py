@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
-from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -39,9 +38,8 @@ from tisite.content import federation, sources
 from tisite.content.errors import Problem, Severity
 from tisite.content.federation import Refused
 from tisite.content.models import Territory
-from tisite.generate.textutil import agree, line_of, plural
+from tisite.generate.textutil import PARIS, agree, line_of, plural
 
-PARIS = ZoneInfo("Europe/Paris")
 CACHE = ".cache"
 
 FOLDER = "portail"  # under .cache/

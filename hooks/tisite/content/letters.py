@@ -79,35 +79,60 @@ _MARKDOWN_IN_TEXT = re.compile(
 )
 
 
+@dataclasses.dataclass(frozen=True)
+class _Announced:
+    """An entry of a file's « appels_a_projets » or « evenements » list, where it is written."""
+
+    key: str  # the list: « appels_a_projets » or « evenements »
+    kind: str  # « appel » or « evenement » (AgendaEntry.kind)
+    index: int
+    item: schema.AppelAProjets | schema.Evenement
+
+    @property
+    def moment(self) -> dt.date | dt.datetime | None:
+        """The call's deadline or the event's start (a call without deadline has none)."""
+        if isinstance(self.item, schema.AppelAProjets):
+            return self.item.date_limite
+        return self.item.date
+
+    @property
+    def ident(self) -> str | None:
+        return None if self.item.identifiant is None else str(self.item.identifiant)
+
+
+def _announced(
+    calls: list[schema.AppelAProjets], events: list[schema.Evenement]
+) -> list[_Announced]:
+    """A file's calls then events, in the order the agenda takes them."""
+    return [_Announced("appels_a_projets", "appel", i, c) for i, c in enumerate(calls)] + [
+        _Announced("evenements", "evenement", i, e) for i, e in enumerate(events)
+    ]
+
+
 def identifier_problems(
     source: Source, rel: str, calls: list[schema.AppelAProjets], events: list[schema.Evenement]
 ) -> list[Problem]:
     """An « identifiant » given twice in one file (to two calls, or to two events): each
     names one entry, which the agenda shows once."""
     out = []
-    named: tuple[tuple[str, list[object | None]], ...] = (
-        ("appels_a_projets", [c.identifiant for c in calls]),
-        ("evenements", [e.identifiant for e in events]),
-    )
-    for key, identifiers in named:
-        first: dict[str, int] = {}
-        for index, given in enumerate(identifiers):
-            if given is None:
-                continue
-            ident = str(given)
-            if ident in first:
-                out.append(
-                    Problem(
-                        rel,
-                        source.line_of((key, index, "identifiant")),
-                        f"{key}[{index + 1}].identifiant",
-                        f"identifiant « {ident} » déjà donné à l'entrée n°{first[ident] + 1} de "
-                        f"« {key} » dans ce fichier : chaque entrée a le sien (un report se "
-                        "note en changeant la date de l'entrée, ou dans une lettre suivante)",
-                    )
+    first: dict[tuple[str, str], int] = {}
+    for a in _announced(calls, events):
+        if a.ident is None:
+            continue
+        if (a.key, a.ident) in first:
+            out.append(
+                Problem(
+                    rel,
+                    source.line_of((a.key, a.index, "identifiant")),
+                    f"{a.key}[{a.index + 1}].identifiant",
+                    f"identifiant « {a.ident} » déjà donné à l'entrée "
+                    f"n°{first[(a.key, a.ident)] + 1} de « {a.key} » dans ce fichier : chaque "
+                    "entrée a le sien (un report se note en changeant la date de l'entrée, ou "
+                    "dans une lettre suivante)",
                 )
-            else:
-                first[ident] = index
+            )
+        else:
+            first[(a.key, a.ident)] = a.index
     return out
 
 
@@ -402,39 +427,31 @@ def load_letters(
 def _entries(
     slug: str, calls: list[schema.AppelAProjets], events: list[schema.Evenement], letter: int | None
 ) -> list[AgendaEntry]:
-    out = [
-        AgendaEntry(
-            "appel",
-            c.titre,
-            c.date_limite,
-            None,
-            None,
-            c.lien,
-            c.description,
-            c.operateur,
-            letter,
-            slug,
-            ident=None if c.identifiant is None else str(c.identifiant),
+    """The agenda's entries of a file (a call without deadline is not one)."""
+    out = []
+    for a in _announced(calls, events):
+        item, start = a.item, a.moment
+        if start is None:
+            continue
+        if isinstance(item, schema.AppelAProjets):
+            end, place, operator = None, None, item.operateur
+        else:
+            end, place, operator = item.fin, item.lieu, None
+        out.append(
+            AgendaEntry(
+                a.kind,
+                item.titre,
+                start,
+                end,
+                place,
+                item.lien,
+                item.description,
+                operator,
+                letter,
+                slug,
+                ident=a.ident,
+            )
         )
-        for c in calls
-        if c.date_limite is not None
-    ]
-    out += [
-        AgendaEntry(
-            "evenement",
-            e.titre,
-            e.date,
-            e.fin,
-            e.lieu,
-            e.lien,
-            e.description,
-            None,
-            letter,
-            slug,
-            ident=None if e.identifiant is None else str(e.identifiant),
-        )
-        for e in events
-    ]
     return out
 
 
@@ -445,7 +462,7 @@ def _event_of(entries: list[AgendaEntry]) -> Callable[[AgendaEntry], tuple[objec
     return lambda e: e.same_event if e.ident is not None else named.get(e.said, e.said)
 
 
-def _reused_identifiers(letters: list[Letter], rel_of, root: Path) -> list[Problem]:  # type: ignore[no-untyped-def]
+def _reused_identifiers(letters: list[Letter]) -> list[Problem]:
     """Warnings where a letter's identifiers likely say something else than meant: an
     identifier given again when the event it named was already over at the letter's date (most
     likely a new event, the next annual meeting, which the agenda would take for the former one
@@ -457,27 +474,20 @@ def _reused_identifiers(letters: list[Letter], rel_of, root: Path) -> list[Probl
     # every earlier announcement of a title: (day, letter, identifier)
     titled: dict[tuple[str, str], list[tuple[dt.date, int, str | None]]] = {}
     for letter in letters:
-        named: list[tuple[str, str, int, object, str, dt.date | dt.datetime | None]] = [
-            ("appels_a_projets", "appel", i, c.identifiant, c.titre, c.date_limite)
-            for i, c in enumerate(letter.data.appels_a_projets)
-        ]
-        named += [
-            ("evenements", "evenement", i, e.identifiant, e.titre, e.date)
-            for i, e in enumerate(letter.data.evenements)
-        ]
+        named = _announced(letter.data.appels_a_projets, letter.data.evenements)
         # what this letter announces under each title: (days, identifiers)
         here: dict[tuple[str, str], tuple[set[dt.date], set[str]]] = {}
-        for _, kind, _, given, title, moment in named:
-            if moment is not None:
-                days, idents = here.setdefault((kind, _title_key(title)), (set(), set()))
-                days.add(day_of(moment))
-                if given is not None:
-                    idents.add(str(given))
-        for key, kind, index, given, title, moment in named:
-            if moment is None:
+        for a in named:
+            if a.moment is not None:
+                days, idents = here.setdefault((a.kind, _title_key(a.item.titre)), (set(), set()))
+                days.add(day_of(a.moment))
+                if a.ident is not None:
+                    idents.add(a.ident)
+        for a in named:
+            if a.moment is None:
                 continue
-            day = day_of(moment)
-            ident = None if given is None else str(given)
+            key, kind, index, ident, title = a.key, a.kind, a.index, a.ident, a.item.titre
+            day = day_of(a.moment)
             message = None
             where: tuple[str | int, ...] = (key, index)
             former = last.get((kind, ident)) if ident is not None else None
@@ -500,7 +510,7 @@ def _reused_identifiers(letters: list[Letter], rel_of, root: Path) -> list[Probl
                 was = (
                     f"sous l'identifiant « {same_title[2]} »"
                     if same_title[2]
-                    else ("sans identifiant")
+                    else "sans identifiant"
                 )
                 wanted = same_title[2] or ident
                 message = (
@@ -587,7 +597,7 @@ def load_agenda(
             slug, letter.data.appels_a_projets, letter.data.evenements, letter.numero
         )
     from_letters = len(entries)
-    problems += _reused_identifiers(in_order, rel_of, root)
+    problems += _reused_identifiers(in_order)
     path = sources.agenda(directory)
     if path.is_file():
         rel = rel_of(root, path)
@@ -602,10 +612,10 @@ def load_agenda(
             announced = {event(e): e.letter for e in reversed(entries[:from_letters])}
             # where each entry is written: (list, index), in the order _entries made them
             places = [
-                ("appels_a_projets", i)
-                for i, c in enumerate(agenda.appels_a_projets)
-                if c.date_limite is not None
-            ] + [("evenements", i) for i in range(len(agenda.evenements))]
+                (a.key, a.index)
+                for a in _announced(agenda.appels_a_projets, agenda.evenements)
+                if a.moment is not None
+            ]
             for entry, (kind, index) in zip(own, places, strict=True):
                 if event(entry) in announced and entry.ident is None:
                     problems.append(

@@ -20,13 +20,13 @@ import importlib.metadata
 import json
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from tisite import urls
 from tisite.content import schema, vocab
 from tisite.content.models import ActionItem, SiteModel, Territory
+from tisite.generate.textutil import PARIS
 
 VERSION = 1  # the bundle's schema version: a new one for any incompatible change
 SCHEMA_NAME = f"donnees-territoire-{VERSION}"  # schemas/<name>.schema.json
@@ -319,9 +319,6 @@ def generator() -> dict[str, str]:
     except importlib.metadata.PackageNotFoundError:
         version = "inconnue"
     return {"nom": PACKAGE, "version": version}
-
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def _moment(value: dt.date | dt.datetime) -> str:

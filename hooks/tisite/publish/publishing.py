@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 import css_inline
 import markdown
@@ -28,11 +27,10 @@ from tisite.content.remote import EMAIL_MARKDOWN, MAX_HTML_DEPTH, TOO_DEEP_HTML
 from tisite.finish.csp import static_page
 from tisite.finish.sanitize import deepest_nesting, same_site
 from tisite.finish.typography import french_html, french_text
-from tisite.generate.textutil import day_of, long_date, one_line, when
+from tisite.generate.textutil import PARIS, day_of, long_date, one_line, when
 from tisite.memo import Recent
 from tisite.publish.diskcache import memo
 
-PARIS = ZoneInfo("Europe/Paris")
 TEMPLATES = Path(__file__).parents[1] / "templates" / "email"
 FEED_LIMIT = 50
 TIMED_EVENT_LENGTH = dt.timedelta(hours=1)
