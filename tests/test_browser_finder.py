@@ -50,9 +50,12 @@ def test_the_finder_filters_across_territories(browser: Browser, base_url: str) 
     assert shown and all(meta.startswith(GC) for _, meta in shown), shown
     assert len(shown) < len(everything)
     assert "region=Nouvelle-Aquitaine" in page.url  # the filtered list can be shared
-    # the other facets now count what is left
+    # the other facets now count what is left (each facet's count, not only the chosen one's)
     counts = page.eval_on_selector_all("#t-territoire option", "o => o.map(x => x.textContent)")
-    assert f"{HDC} (0)" in counts, counts
+    assert f"{HDC} (0)" in counts and f"{GC} ({len(shown)})" in counts, counts
+    statuses = page.eval_on_selector_all("#t-statut option", "o => o.map(x => x.textContent)")
+    numbers = [int(label.rsplit("(", 1)[1].rstrip(")")) for label in statuses[1:]]
+    assert sum(numbers) == len(shown), statuses
     page.click("button[type=reset]")
     settle(page)
     assert len(results(page)) == len(everything)
@@ -61,6 +64,8 @@ def test_the_finder_filters_across_territories(browser: Browser, base_url: str) 
     shown = results(page)
     assert [t for t, _ in shown] and all(m.startswith(HDC) for _, m in shown), shown
     assert len(shown) < len(everything)
+    regions = page.eval_on_selector_all("#t-region option", "o => o.map(x => x.textContent)")
+    assert f"Hauts-de-France ({len(shown)})" in regions, regions  # a word counts too
     page.click(".ti-finder__result a")
     page.wait_for_url("**/plan-action/**")
     page.close()

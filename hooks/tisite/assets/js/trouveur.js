@@ -24,6 +24,7 @@
     var harvested = form.getAttribute("data-index-recolte");
     var origins = (form.getAttribute("data-origines") || "").split(" ").filter(Boolean);
     var merging = null;
+    var facets = null; // every filter's index, loaded once (see ask)
     var results = null; // the index's answer; null: the first results are the page's own
     var shown = list.children.length;
     var asked = 0;
@@ -148,7 +149,12 @@
           }
           return merging;
         })
-        .then(function (pagefind) { return pagefind.search(words || null, { filters: filters() }); })
+        .then(function (pagefind) {
+          // Pagefind counts the values of the filters whose index it has loaded: a search
+          // loads only those it is asked for, and the others would all count 0
+          if (!facets) facets = pagefind.filters();
+          return facets.then(function () { return pagefind.search(words || null, { filters: filters() }); });
+        })
         .then(function (found) {
           if (ticket !== asked) return ticket;
           results = found.results;
