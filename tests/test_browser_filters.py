@@ -104,6 +104,43 @@ def test_form_fields_are_16_px_on_a_phone(browser: Browser, base_url: str) -> No
         assert (not small) if phone else small, (width, small)
 
 
+def test_small_print_is_12_px_at_least_and_every_field_shows_its_focus(
+    browser: Browser, base_url: str
+) -> None:
+    """The badges and priorities of an action's card, the filters' labels and lists (folded in
+    a panel whose text is smaller) are 12 px at least, at both widths; each field of the
+    filters and of the finder, the finder's words included, is outlined when it has the focus.
+    Control: the badges were 9.6 px, the priorities 9 px, the filters 10.24 px, and the
+    finder's words showed no focus."""
+    sizes = (
+        "() => [...document.querySelectorAll('.ti-badge, .ti-tag, .ti-filters label, "
+        ".ti-filters select, .ti-finder label, .ti-finder select, .ti-action-card__meta')]"
+        ".map(e => [e.className || e.tagName, e.textContent.trim().slice(0, 24),"
+        " parseFloat(getComputedStyle(e).fontSize)])"
+    )
+    for width in (375, 1280):
+        found = measured(browser, base_url, width, sizes, INDEX, "actions/")
+        small = [(kind, text, size) for kind, text, size in found if size < 12]
+        assert not small, (width, small)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    unmarked = []
+    for path in (INDEX, "actions/"):
+        page.goto(base_url + path)
+        page.keyboard.press("Tab")  # the keyboard is used: focus is shown as for a Tab
+        fields = page.eval_on_selector_all(
+            ".ti-filters select, .ti-finder select, .ti-finder input", "e => e.map(x => x.id)"
+        )
+        for field in fields:
+            page.focus(f"#{field}")
+            style = page.eval_on_selector(
+                f"#{field}", "e => [getComputedStyle(e).outlineStyle, e.matches(':focus')]"
+            )
+            if style != ["solid", True]:
+                unmarked.append((path, field, style))
+    page.close()
+    assert len(fields) >= 6 and not unmarked, unmarked
+
+
 def test_tables_fit_the_text_column_of_a_desktop(browser: Browser, base_url: str) -> None:
     """At 1280 px, no table of a fiche or of the plan scrolls sideways (the fiche's six
     indicator columns cut « Atteinte »). Control: with the theme's own cell padding back, the
