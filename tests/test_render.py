@@ -163,3 +163,13 @@ def test_values_keep_their_apostrophe_and_never_end_an_attribute() -> None:
     assert str(_html_finalize("Territoire d'industrie")) == "Territoire d'industrie"
     assert str(_html_finalize('"><script>')) == "&quot;&gt;&lt;script&gt;"
     assert str(_html_finalize(None)) == "non renseigné" and str(_html_finalize(12)) == "12"
+
+
+def test_the_agenda_page_says_what_each_entry_is_about(pages: dict[str, tuple[str, bool]]) -> None:
+    """An entry's description (of agenda.yml or of a letter) is on the agenda page as in the
+    calendar file, and the page says that entries come from the agenda too. Control: the page
+    showed only date, title and place, and spoke of letters only."""
+    html = pages["hainaut-douaisis-cambresis/agenda/index.md"][0]
+    assert "Paris 7e. Organisée par Régions de France et l'AdCF" in html
+    assert "Montigny-en-Cambrésis. Délibération 2022/70" in html
+    assert "inscrits à son agenda" in html and "dès qu'une lettre les annonce" not in html
