@@ -54,12 +54,23 @@ def test_filters_with_the_keyboard(browser: Browser, base_url: str) -> None:
     page.close()
 
 
-def test_filter_state_from_url_and_epci(browser: Browser, base_url: str) -> None:
+def test_filter_state_from_url_and_the_counts_of_each_choice(
+    browser: Browser, base_url: str
+) -> None:
     page = browser.new_page()
-    page.goto(base_url + INDEX + "?statut=en-cours&epci=200068500")
-    assert page.input_value("#f-statut") == "en-cours"
-    # Actions without EPCI concern the whole territory: all stay visible.
-    assert len(visible_titles(page)) == 8
+    page.goto(base_url + INDEX + "?axe=attirer&epci=200068500")
+    assert page.input_value("#f-axe") == "attirer"
+    # every action of the example is « En cours » and for the whole territory: no status nor
+    # intercommunality filter (each choice would keep them all), and the address's one is moot
+    assert page.locator("#f-statut, #f-epci").count() == 0
+    assert "(axe, priorité 2023-2027, porteur)" in page.inner_text("form.ti-filters summary")
+    assert len(visible_titles(page)) == 2
+    # each choice says how many actions it would leave with the other filters' choices
+    priorities = page.eval_on_selector_all("#f-priorite option", "o => o.map(x => x.textContent)")
+    assert "Foncier industriel (1)" in priorities and "Tous les axes" not in priorities, priorities
+    axes = page.eval_on_selector_all("#f-axe option", "o => o.map(x => x.textContent)")
+    assert axes[1:] == ["Attirer (2)", "Recruter (1)", "Innover (2)", "Simplifier (3)"], axes
+    page.select_option("#f-axe", "")
     page.select_option("#f-porteur", index=1)
     assert visible_titles(page) == ["Financer le poste de chef de projet Territoire d'industrie"]
     page.close()

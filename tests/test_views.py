@@ -28,11 +28,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> SiteModel:
 def test_plan_view_offers_only_the_choices_its_actions_have(site: SiteModel) -> None:
     t = next(t for t in site.territories if t.slug == "hainaut-douaisis-cambresis")
     view = views.plan(t, TODAY)
-    assert [o.key for o in view.axes] == sorted(
+    offered = {f.name: f.options for f in view.filters}
+    assert [o.key for o in offered["axe"]] == sorted(
         {a.data.axe for a in t.actions if a.data.axe}, key=[*views.vocab.AXES].index
     )
-    assert {o.key for o in view.priorites} == {p for a in t.actions for p in a.data.priorites}
-    assert sum(n for _, n in view.statuts) == len(t.actions)
+    assert {o.key for o in offered["priorite"]} == {p for a in t.actions for p in a.data.priorites}
+    # every action « En cours », every action for the whole territory: these filters would
+    # keep every action whatever the choice, and are not offered
+    assert {a.statut for a in t.actions} == {"En cours"} and not any(a.data.epci for a in t.actions)
+    assert [f.name for f in view.filters] == ["axe", "priorite", "porteur"]
     assert sum(len(g.cards) for g in view.groups) == len(t.actions)
     count, budget, late = view.figures
     assert (count.value, count.label) == (str(len(t.actions)), "fiches actions")
@@ -54,7 +58,22 @@ def test_plan_view_of_a_territory_with_one_action_speaks_in_the_singular(
         ("a un budget renseigné", "ont un budget renseigné")
     )
     empty = views.plan(dataclasses.replace(t, actions=()), TODAY)
-    assert empty.groups == () and empty.by_status == () and empty.axes == ()
+    assert empty.groups == () and empty.by_status == () and empty.filters == ()
+
+
+def test_a_filter_is_offered_when_one_of_its_choices_narrows_the_list(site: SiteModel) -> None:
+    """An action for two intercommunalities: the intercommunality filter is offered, with
+    every intercommunality (an action for the whole territory concerns each). Control: when
+    every action is for the whole territory, it is not (above)."""
+    t = next(t for t in site.territories if t.slug == "hainaut-douaisis-cambresis")
+    first, *others = t.actions
+    data = first.data.model_copy(update={"epci": [e.siren for e in t.epcis[:2]]})
+    changed = dataclasses.replace(first, data=data)
+    view = views.plan(dataclasses.replace(t, actions=(changed, *others)), TODAY)
+    names = [f.name for f in view.filters]
+    assert names == ["axe", "priorite", "porteur", "epci"], names
+    epci = next(f for f in view.filters if f.name == "epci")
+    assert [o.key for o in epci.options] == [e.siren for e in t.epcis]
 
 
 def test_progress_view_lists_late_actions_with_the_reason(site: SiteModel) -> None:

@@ -83,16 +83,24 @@ class AxisGroup:
 
 
 @dataclass(frozen=True)
+class Facet:
+    """One filter of the plan: its name (the cards' ``data-*`` attribute and the address's
+    parameter), its label, its first choice (everything) and its choices."""
+
+    name: str
+    label: str
+    everything: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
 class PlanView:
-    """The action plan page: key figures, filter options, the actions by axis and charts."""
+    """The action plan page: key figures, the filters that can narrow the list, the actions by
+    axis and charts."""
 
     actions: tuple[ActionItem, ...]
     figures: tuple[Figure, ...]
-    axes: tuple[Option, ...]
-    priorites: tuple[Option, ...]
-    statuts: tuple[tuple[Option, int], ...]
-    porteurs: tuple[Option, ...]
-    epcis: tuple[Option, ...]
+    filters: tuple[Facet, ...]
     groups: tuple[AxisGroup, ...]
     by_partner: Series
     by_axis: Series
@@ -116,10 +124,70 @@ def _card(a: ActionItem, today: dt.date) -> ActionCard:
     )
 
 
+def _filters(t: Territory, cards: list[ActionCard]) -> tuple[Facet, ...]:
+    """The plan's filters that can narrow its list: a filter whose every choice keeps every
+    action (one status for all, every action for the whole territory) is not offered."""
+    actions = tuple(c.action for c in cards)
+    facets = (
+        Facet(
+            "axe",
+            "Axe",
+            "Tous les axes",
+            tuple(
+                Option(k, label)
+                for k, label in vocab.AXES.items()
+                if any(a.data.axe == k for a in actions)
+            ),
+        ),
+        Facet(
+            "priorite",
+            "Priorité 2023-2027",
+            "Toutes les priorités",
+            tuple(
+                Option(k, label)
+                for k, label in vocab.PRIORITES.items()
+                if any(k in a.data.priorites for a in actions)
+            ),
+        ),
+        Facet(
+            "statut",
+            "Statut",
+            "Tous les statuts",
+            tuple(Option(actionplan.key(s), s) for s, _ in actionplan.status_counts(actions)),
+        ),
+        Facet(
+            "porteur",
+            "Porteur",
+            "Tous les porteurs",
+            tuple(Option(actionplan.key(p), p) for p in actionplan.porteurs(actions)),
+        ),
+        Facet(
+            "epci",
+            "Intercommunalité",
+            "Toutes les intercommunalités",
+            tuple(Option(e.siren, e.nom) for e in t.epcis),
+        ),
+    )
+    return tuple(
+        f
+        for f in facets
+        if any(not all(_matches(c, f.name, o.key) for c in cards) for o in f.options)
+    )
+
+
+def _matches(card: ActionCard, name: str, key: str) -> bool:
+    """Whether a card stays when ``key`` is chosen in filter ``name`` (as plan-action.js)."""
+    value: str = card.priorites if name == "priorite" else getattr(card, name)
+    if name == "epci" and value == "*":  # concerns the whole territory
+        return True
+    return key in value.split(" ")
+
+
 def plan(t: Territory, today: dt.date) -> PlanView:
     actions = t.actions
     late = actionplan.late_actions(actions, today)
     statuses = actionplan.status_counts(actions)
+    cards = {id(a): _card(a, today) for a in actions}
     return PlanView(
         actions=actions,
         figures=(
@@ -135,21 +203,9 @@ def plan(t: Territory, today: dt.date) -> PlanView:
                 f"au {textutil.long_date(today)}",
             ),
         ),
-        axes=tuple(
-            Option(k, label)
-            for k, label in vocab.AXES.items()
-            if any(a.data.axe == k for a in actions)
-        ),
-        priorites=tuple(
-            Option(k, label)
-            for k, label in vocab.PRIORITES.items()
-            if any(k in a.data.priorites for a in actions)
-        ),
-        statuts=tuple((Option(actionplan.key(s), s), n) for s, n in statuses),
-        porteurs=tuple(Option(actionplan.key(p), p) for p in actionplan.porteurs(actions)),
-        epcis=tuple(Option(e.siren, e.nom) for e in t.epcis),
+        filters=_filters(t, list(cards.values())),
         groups=tuple(
-            AxisGroup(label, actionplan.key(label), tuple(_card(a, today) for a in group))
+            AxisGroup(label, actionplan.key(label), tuple(cards[id(a)] for a in group))
             for label, group in actionplan.by_axis(actions)
         ),
         by_partner=tuple(actionplan.budget_by_partner(actions)),

@@ -12,12 +12,31 @@
     var groups = Array.prototype.slice.call(document.querySelectorAll("[data-group]"));
     var count = document.querySelector(".ti-filter-count");
     var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
+    var labels = new Map(); // each choice's own label, before its count
+    selects.forEach(function (s) {
+      Array.prototype.forEach.call(s.options, function (o) { labels.set(o, o.textContent); });
+    });
 
     function matches(card, name, value) {
       if (!value) return true;
       var raw = card.getAttribute("data-" + name) || "";
       if (name === "epci" && raw === "*") return true; // concerns the whole territory
       return raw.split(" ").indexOf(value) !== -1 || raw === value;
+    }
+
+    // How many actions each choice would leave, given the other filters' choices.
+    function counts() {
+      selects.forEach(function (s) {
+        Array.prototype.forEach.call(s.options, function (o) {
+          if (!o.value) return;
+          var n = cards.filter(function (card) {
+            return selects.every(function (other) {
+              return matches(card, other.name, other === s ? o.value : other.value);
+            });
+          }).length;
+          o.textContent = labels.get(o) + " (" + n.toLocaleString("fr-FR") + ")";
+        });
+      });
     }
 
     function apply(updateUrl) {
@@ -27,6 +46,7 @@
         card.hidden = !ok;
         if (ok) shown += 1;
       });
+      counts();
       groups.forEach(function (group) {
         group.hidden = !group.querySelector(".ti-action-card:not([hidden])");
       });
