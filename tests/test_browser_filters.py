@@ -211,3 +211,30 @@ def test_on_a_phone_the_filters_are_folded_and_the_actions_come_first(
     wait_until(desktop, "!document.querySelector('form.ti-filters').hidden")
     assert desktop.evaluate("document.querySelector('details.ti-filters__volet').open")
     desktop.close()
+
+
+def test_row_headers_keep_their_line_and_numbers_their_column(
+    browser: Browser, base_url: str
+) -> None:
+    """At 1280 px, a row's header cell has the line above it that its data cells have (the
+    national dashboard's first column had none, and the header's line started at column 2),
+    and its counts are right-aligned; at 375 px, a stacked row's values all start beside
+    their labels (numbers were right, text left). Control: the former styles fail each."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(base_url + "tableau-de-bord/")
+    rows = page.eval_on_selector_all(
+        "table:has(#tableau-priorites) tbody tr",
+        "rows => rows.map(r => [...r.children].map(c => [getComputedStyle(c).borderTopStyle,"
+        " getComputedStyle(c).textAlign]))",
+    )
+    assert rows and all(cell[0] == "solid" for row in rows for cell in row), rows
+    assert all(cell[1] == "right" for row in rows for cell in row[1:]), rows
+    page.close()
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    for path in ("tableau-de-bord/", "hainaut-douaisis-cambresis/carte-identite/"):
+        page.goto(base_url + path)
+        aligned = page.eval_on_selector_all(
+            "article table[data-stack] td", "c => c.map(x => getComputedStyle(x).textAlign)"
+        )
+        assert aligned and set(aligned) == {"left"}, (path, aligned)
+    page.close()
