@@ -204,6 +204,35 @@ def test_site_url_is_required(project: Path) -> None:
     assert "« site_url » est obligatoire" in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize(
+    "written", ["industrie-nfc.example.fr", "www.exemple.fr/site/", "ftp://exemple.fr/", "https://"]
+)
+def test_a_site_url_without_https_is_refused_in_french_on_its_line(
+    tmp_path: Path, written: str
+) -> None:
+    """MkDocs refuses it in English (« The URL isn't valid, it should include the http://
+    (scheme) »): the core says it first, in French, with the address to write."""
+    from tisite.pipeline import site_url_problem
+
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: x\nsite_url: {written}\n", "utf-8")
+    problem = site_url_problem(tmp_path, written)
+    assert problem is not None and (problem.file, problem.line) == ("mkdocs.yml", 2)
+    assert "écrivez-la avec « https:// »" in problem.message
+    for good in ("https://industrie-nfc.example.fr/", "http://localhost:8000/"):
+        assert site_url_problem(tmp_path, good) is None  # control
+
+
+@pytest.mark.lent
+def test_ti_check_says_what_to_write_for_a_site_url_without_https(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    config.write_text(text.replace("site_url: https://", "site_url: "), "utf-8")
+    result = ti_inprocess("check", cwd=project)
+    out = result.stdout + result.stderr
+    assert result.returncode == 1, out
+    assert "« https://territoires-industrie.example.org/ »" in out and "scheme" not in out, out
+
+
 def test_sitemap_and_robots(built_site: Path) -> None:
     sitemap = BeautifulSoup((built_site / "sitemap.xml").read_text("utf-8"), "xml")
     locs = [loc.get_text() for loc in sitemap.find_all("loc")]

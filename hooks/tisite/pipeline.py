@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -41,6 +42,28 @@ SITE_URL_MISSING = (
     "https://mon-territoire.example.org/). Elle sert aux aperçus LinkedIn, aux flux RSS, aux "
     "versions courriel et au plan du site."
 )
+
+
+def site_url_problem(root: Path, site_url: str) -> Problem | None:
+    """A ``site_url`` that is not a whole web address (« industrie.example.fr », without
+    « https:// »): in French, on its line of mkdocs.yml (MkDocs says it in English)."""
+    parts = urllib.parse.urlsplit(str(site_url))
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return None
+    try:
+        lines = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    line = next((n for n, text in enumerate(lines, 1) if text.startswith("site_url:")), None)
+    bare = str(site_url).strip().split("://")[-1].strip("/")
+    example = f"https://{bare}/" if bare and " " not in bare else "https://mon-territoire.fr/"
+    return Problem(
+        "mkdocs.yml",
+        line,
+        "site_url",
+        f"« {site_url} » n'est pas une adresse web complète : écrivez-la avec « https:// », "
+        f"par exemple « {example} »",
+    )
 
 
 @dataclass
@@ -73,6 +96,8 @@ def prepare(
     )
     if not site_url:
         raise ContentError([Problem("mkdocs.yml", None, "site_url", SITE_URL_MISSING)])
+    if problem := site_url_problem(root, site_url):
+        raise ContentError([problem])
     lines = [w.format() for w in build.site.warnings]
     if build.site.harvest:
         lines.append(build.site.harvest)

@@ -788,7 +788,11 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="commande", required=True, title="commandes", metavar="COMMANDE")
 
-    check = sub.add_parser("check", help="valide le contenu sans construire le site")
+    check = sub.add_parser(
+        "check",
+        help="vérifie tout ce que la construction vérifie (contenu, liens, adresses publiées, "
+        "configuration) en construisant le site à part, sans toucher à site/",
+    )
     check.add_argument("--territoire", help="ne valider qu'un territoire (son dossier)")
     check.add_argument(
         "--rapide",

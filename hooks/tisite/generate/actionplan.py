@@ -160,7 +160,11 @@ def is_overdue(action: ActionItem, today: dt.date) -> bool:
 def lateness(action: ActionItem, today: dt.date) -> str:
     """Why a late action is late: its planned end passed (overdue), or its own status."""
     end = overdue(action, today)
-    return f"échéance dépassée ({end}), pas encore déclarée terminée" if end else f"déclarée « {action.statut} »"
+    return (
+        f"échéance dépassée ({end}), pas encore déclarée terminée"
+        if end
+        else f"déclarée « {action.statut} »"
+    )
 
 
 # --- exports ------------------------------------------------------------------------------
