@@ -125,8 +125,9 @@ CASES: dict[str, Case] = {
     ),
     "en-tete-non-referme": Case(
         write(A, "---\ntitre: Sans fin d'en-tête\n\nTexte.\n".encode()),
-        f"{A}:1: en-tête manquant : le fichier doit commencer par une ligne « --- », les champs "
-        "YAML, puis une autre ligne « --- »",
+        f"{A}:1: en-tête non refermé : le fichier commence bien par « --- », mais aucune autre "
+        "ligne « --- » ne termine ses champs ; ajoutez une ligne « --- » après le dernier champ, "
+        "avant le texte",
     ),
     "cle-en-double": Case(
         add_to_action("axe: innover"),

@@ -769,6 +769,15 @@ def read_markdown(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
     if text is None:
         return None, problem
     match = FRONT_MATTER.match(text)
+    if not match and re.match(r"---[ \t]*\r?(\n|\Z)", text):
+        return None, Problem(
+            rel,
+            1,
+            None,
+            "en-tête non refermé : le fichier commence bien par « --- », mais aucune autre "
+            "ligne « --- » ne termine ses champs ; ajoutez une ligne « --- » après le dernier "
+            "champ, avant le texte",
+        )
     if not match:
         return None, Problem(
             rel,
