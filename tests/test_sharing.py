@@ -170,7 +170,30 @@ def test_a_renumbered_letter_is_told_to_keep_its_number(project: Path) -> None:
     assert "lettres/15/ disparaîtrait : si la page a été renommée" not in output
     from tisite.publish.registry import _gone_page
 
-    assert "anciens_identifiants" in _gone_page("/hainaut-douaisis-cambresis/plan-action/x/")
+    assert "anciens_identifiants" in _gone_page(
+        "/hainaut-douaisis-cambresis/plan-action/x/", project
+    )
+
+
+def test_a_published_page_set_back_as_a_draft_is_told_so(project: Path) -> None:
+    """A published letter and fiche whose files are marked « brouillon »: the message names
+    the file and the draft (it said to put back a file that is there). Control: a deleted
+    fiche keeps its own message (above)."""
+    letter = project / HDC / "lettres/15.md"
+    letter.write_text(letter.read_text("utf-8").replace("---\n", "---\nbrouillon: true\n", 1))
+    action = project / HDC / "actions/communication.md"
+    action.write_text(action.read_text("utf-8").replace("---\n", "---\nbrouillon: true\n", 1))
+    result = ti_inprocess("check", cwd=project)
+    assert result.returncode == 1
+    for address, source in (
+        ("lettres/15/", "lettres/15.md"),
+        ("plan-action/communication/", "actions/communication.md"),
+    ):
+        assert (
+            f"l'adresse publiée /{HDC.split('/')[1]}/{address} disparaîtrait : {HDC}/{source} est marqué "
+            "« brouillon », et un brouillon n'est pas publié ; retirez « brouillon: true »"
+        ) in result.stderr, result.stderr
+    assert "renommé ou supprimé par erreur" not in result.stderr
 
 
 @pytest.mark.lent

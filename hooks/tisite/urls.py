@@ -181,9 +181,18 @@ def network_url(name: str, **params: object) -> str:
 
 def matches(name: str, address: str) -> bool:
     """Whether a root-relative address (« /actions/axe/attirer/ ») is one of the entry's."""
-    parts = re.split(r"\{[a-z]+\}", TABLE[name])
-    pattern = "[^/]+".join(re.escape(part) for part in parts)
-    return re.fullmatch(pattern, address.lstrip("/")) is not None
+    return parse(name, address) is not None
+
+
+def parse(name: str, address: str) -> dict[str, str] | None:
+    """The parameters of a root-relative address of the entry (« /t1/lettres/3/ » →
+    {"t": "t1", "numero": "3"}), or None when it is not one of the entry's."""
+    pattern = "".join(
+        re.escape(literal) + (f"(?P<{field}>[^/]+)" if field else "")
+        for literal, field, _, _ in string.Formatter().parse(TABLE[name])
+    )
+    found = re.fullmatch(pattern, address.lstrip("/"))
+    return found.groupdict() if found else None
 
 
 def section(name: str) -> str:

@@ -36,11 +36,11 @@ def check(root: Path, produced: set[str]) -> list[str]:
         return []
     missing = [(n, u) for n, u in known if u not in produced]
     if missing:
-        raise ContentError(_gone(missing, produced))
+        raise ContentError(_gone(missing, produced, root))
     return sorted(produced - {u for _, u in known})
 
 
-def _gone(missing: list[tuple[int, str]], produced: set[str]) -> list[Problem]:
+def _gone(missing: list[tuple[int, str]], produced: set[str], root: Path) -> list[Problem]:
     """One problem per address that would disappear; one for a whole folder of addresses that
     would all disappear (a territory's folder renamed or removed: said once, with its fix)."""
     folders: dict[str, list[tuple[int, str]]] = {}
@@ -68,15 +68,22 @@ def _gone(missing: list[tuple[int, str]], produced: set[str]) -> list[Problem]:
         if first in whole
     ]
     problems += [
-        Problem(sources.REGISTRY, n, None, _gone_page(u))
+        Problem(sources.REGISTRY, n, None, _gone_page(u, root))
         for n, u in missing
         if u.strip("/").split("/", 1)[0] not in whole
     ]
     return sorted(problems, key=lambda p: p.line or 0)
 
 
-def _gone_page(address: str) -> str:
+def _gone_page(address: str, root: Path) -> str:
     """What to do about one published address that would disappear."""
+    draft = _draft_source(address, root)
+    if draft is not None:  # its file is there: set back as a draft (« brouillon »)
+        return (
+            f"l'adresse publiée {address} disparaîtrait : {draft} est marqué « brouillon », "
+            "et un brouillon n'est pas publié ; retirez « brouillon: true » pour la garder "
+            "en ligne, ou, si son retrait est voulu, retirez cette ligne"
+        )
     if urls.matches("lettre", address):  # a letter keeps its number: no former identifier
         number = address.rstrip("/").rsplit("/", 1)[-1]
         return (
@@ -89,6 +96,22 @@ def _gone_page(address: str) -> str:
         "l'ancien identifiant dans « anciens_identifiants » du nouveau fichier (une "
         "redirection sera créée) ; si sa suppression est voulue, retirez cette ligne"
     )
+
+
+def _draft_source(address: str, root: Path) -> str | None:
+    """The file of a letter or fiche action at ``address`` when it is still there (then marked
+    as a draft: it would be published else), relative to the project; None otherwise."""
+    for name, folder, key in (
+        ("lettre", sources.LETTERS, "numero"),
+        ("fiche", sources.ACTIONS, "id"),
+    ):
+        params = urls.parse(name, address)
+        if params is None:
+            continue
+        path = sources.territory(root, params["t"]) / folder / f"{params[key]}.md"
+        if path.is_file():
+            return path.relative_to(root).as_posix()
+    return None
 
 
 def built_addresses(site_dir: Path) -> set[str]:
