@@ -42,7 +42,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, clean_directory
 
 from tisite import memo, pipeline, settings
-from tisite.adapters import enginewatch, themenav
+from tisite.adapters import enginewatch, themefiles, themenav
 from tisite.adapters.memory import PageCounter
 from tisite.build import SiteBuild, escape_page_meta, escape_theme_config
 from tisite.cli import workspace
@@ -159,6 +159,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # one name for the site, the one of site.yml (the tab title, the header, the feeds)
     config.site_name = build.site.settings.titre
     build.theme_scripts = theme_scripts(config.theme.dirs)
+    missing = themefiles.problems(
+        config.theme,
+        config.theme.dirs,
+        Path(config.docs_dir),
+        Path(config.config_file_path).read_text(encoding="utf-8"),
+    )
+    if missing:  # a logo or icon the theme would not find: before any page is rendered
+        raise PluginError("contenu invalide :\n" + ContentError(missing).report())
     escape_theme_config(config)
     config.extra["ti"] = build.theme_settings(docs_dir=Path(config.docs_dir))
     return config

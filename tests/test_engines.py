@@ -303,3 +303,48 @@ def test_a_ready_page_has_the_engines_canonical_address(monkeypatch: pytest.Monk
     # Control: a fast path that also took bases with dot segments gives other addresses.
     monkeypatch.setattr(adapter, "_PLAIN_BASE", re.compile(r"https?://[^/?#]+(?:/[^/?#]*)*/?"))
     assert any(both(base, file)[0] != both(base, file)[1] for base, file in cases)
+
+
+def test_a_missing_logo_or_an_unknown_icon_is_refused_on_its_line(project: Path) -> None:
+    """A logo named in mkdocs.yml that docs/ does not have (a broken image on every page),
+    and an icon the theme does not have (the engine stopped with « erreur système »): `ti
+    check` refuses each in French on its line, as the build does. Control: the same settings
+    with the image in docs/ and a real icon pass."""
+    config = project / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    assert "    logo: material/factory\n" in text and "  favicon: assets/favicon.svg\n" in text
+    config.write_text(
+        text.replace("    logo: material/factory\n", "    logo: material/usine\n").replace(
+            "  favicon: assets/favicon.svg\n", "  favicon: assets/favicon.svg\n  logo: logo.png\n"
+        ),
+        "utf-8",
+    )
+    result = ti_inprocess("check", cwd=project)
+    assert result.returncode == 1, result.stderr
+    lines = config.read_text("utf-8").splitlines()
+    icon, logo = lines.index("    logo: material/usine") + 1, lines.index("  logo: logo.png") + 1
+    assert (
+        f"mkdocs.yml:{icon}: champ « theme.icon.logo » : icône « material/usine » inconnue du "
+        "thème : écrivez le nom d'une icône de Material for MkDocs"
+    ) in result.stderr, result.stderr
+    assert (
+        f"mkdocs.yml:{logo}: champ « theme.logo » : image « logo.png » introuvable : placez-la "
+        "dans docs/ (ici docs/logo.png)"
+    ) in result.stderr
+    assert "erreur système" not in result.stderr
+    config.write_text(
+        config.read_text("utf-8").replace("material/usine", "material/factory"), "utf-8"
+    )
+    (project / "docs" / "logo.png").write_bytes(_png())
+    passed = ti_inprocess("check", cwd=project)
+    assert passed.returncode == 0, passed.stderr
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, "PNG")
+    return out.getvalue()
