@@ -166,6 +166,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         Path(config.config_file_path).read_text(encoding="utf-8"),
     )
     if missing:  # a logo or icon the theme would not find: before any page is rendered
+        if _command["preview"]:  # shown in the browser until fixed, as the content's
+            _state["errors"] = ContentError(missing).report()
+            config.theme.static_templates.clear()
+            return config
         raise PluginError("contenu invalide :\n" + ContentError(missing).report())
     escape_theme_config(config)
     config.extra["ti"] = build.theme_settings(docs_dir=Path(config.docs_dir))
