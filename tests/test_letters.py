@@ -1527,6 +1527,44 @@ def test_a_postponement_under_another_identifier_or_none_is_warned(project: Path
 
 
 @pytest.mark.lent
+def test_an_identifier_given_to_another_title_at_another_date_is_warned(project: Path) -> None:
+    """Letter 15 (or agenda.yml) gives the forum's identifier to « Comité de pilotage » on
+    another day (a block copied): the agenda would drop the forum for it, so the check warns
+    on the identifier's line. Control: the same identifier with a new date only (postponed) or
+    a new title only (renamed) is not warned."""
+    letters = {n: project / LETTRES / f"{n}.md" for n in ("14", "15")}
+    originals = {n: p.read_text(encoding="utf-8") for n, p in letters.items()}
+    forum = FORUM.replace("    lieu: Douai\n", "    lieu: Douai\n    identifiant: forum-2027\n")
+
+    def announce(extra: dict[str, str]) -> str:
+        for number, text in extra.items():
+            head, body = originals[number].split("\n---\n", 1)
+            letters[number].write_text(f"{head}\nevenements:\n{text}---\n{body}", "utf-8")
+        return ti_inprocess("check", cwd=project).stderr
+
+    committee = "  - titre: Comité de pilotage\n    date: 2027-01-20\n    identifiant: forum-2027\n"
+    said = announce({"14": forum, "15": committee})
+    line = originals["15"].split("\n---\n", 1)[0].count("\n") + 5  # its identifier's line
+    expected = (
+        "avertissement : champ « evenements[1].identifiant » : identifiant « forum-2027 » déjà "
+        "donné dans la lettre n°14 à « Forum de l'industrie » (15 janvier 2027) : cette annonce "
+        "a un autre titre et une autre date"
+    )
+    assert f"lettres/15.md:{line}: {expected}" in said, said
+    postponed = forum.replace("2027-01-15", "2027-02-05")
+    renamed = forum.replace("Forum de l'industrie", "Forum de l'industrie du Douaisis")
+    for control in (postponed, renamed):
+        assert "un autre titre et une autre date" not in announce({"14": forum, "15": control})
+    announce({"14": forum, "15": ""})
+    agenda = project / f"territoires/{HDC}/agenda.yml"
+    written = agenda.read_text(encoding="utf-8")
+    agenda.write_text(written.replace("evenements:\n", "evenements:\n" + committee, 1), "utf-8")
+    line = written.splitlines().index("evenements:") + 4  # the committee's identifier
+    said = ti_inprocess("check", cwd=project).stderr
+    assert f"{HDC}/agenda.yml:{line}: {expected}" in said, said
+
+
+@pytest.mark.lent
 def test_an_address_of_this_computer_in_the_content_is_warned_on_its_line(project: Path) -> None:
     """« http://localhost:8000/… » copied from the local preview into a letter, or
     « http://127.0.0.1:8000/… » as an event's link: each warned on its line (no visitor can open

@@ -470,7 +470,8 @@ def _reused_identifiers(letters: list[Letter]) -> list[Problem]:
     or none, at another date (most likely the same event postponed, which the agenda would show
     twice)."""
     out = []
-    last: dict[tuple[str, str], tuple[dt.date, int]] = {}
+    # the last announcement under each identifier: (day, letter, title)
+    last: dict[tuple[str, str], tuple[dt.date, int, str]] = {}
     # every earlier announcement of a title: (day, letter, identifier)
     titled: dict[tuple[str, str], list[tuple[dt.date, int, str | None]]] = {}
     for letter in letters:
@@ -506,6 +507,9 @@ def _reused_identifiers(letters: list[Letter]) -> list[Problem]:
                     "nouvel événement, donnez-lui un nouvel identifiant"
                 )
                 where = (key, index, "identifiant")
+            elif former is not None and ident and _another_event(former[2], former[0], title, day):
+                message = _another_event_message(ident, former[2], former[0], former[1])
+                where = (key, index, "identifiant")
             elif same_title is not None:
                 was = (
                     f"sous l'identifiant « {same_title[2]} »"
@@ -531,9 +535,26 @@ def _reused_identifiers(letters: list[Letter]) -> list[Problem]:
                     )
                 )
             if ident is not None:
-                last[(kind, ident)] = (day, letter.numero)
+                last[(kind, ident)] = (day, letter.numero, title)
             titled.setdefault((kind, _title_key(title)), []).append((day, letter.numero, ident))
     return out
+
+
+def _another_event(former_title: str, former_day: dt.date, title: str, day: dt.date) -> bool:
+    """Whether an announcement under an identifier changes both its title and its day: most
+    likely another event given the identifier by mistake (a copied block), not a postponement
+    (a new date) nor a renaming (a new title)."""
+    return _title_key(former_title) != _title_key(title) and former_day != day
+
+
+def _another_event_message(ident: str, title: str, day: dt.date, letter: int | None) -> str:
+    where = f"la lettre n°{letter}" if letter is not None else "agenda.yml"
+    return (
+        f"identifiant « {ident} » déjà donné dans {where} à « {title} » "
+        f"({long_date(day)}) : cette annonce a un autre titre et une autre date, et l'agenda "
+        f"ne garde que la dernière annonce d'un identifiant (« {title} » en disparaîtrait) ; "
+        "s'il s'agit d'un autre événement, donnez-lui son propre identifiant"
+    )
 
 
 def _completed(entry: AgendaEntry, former: AgendaEntry) -> AgendaEntry:
@@ -616,7 +637,26 @@ def load_agenda(
                 for a in _announced(agenda.appels_a_projets, agenda.evenements)
                 if a.moment is not None
             ]
+            # the last letter's announcement under each identifier
+            lettered = {(e.kind, e.ident): e for e in entries[:from_letters] if e.ident}
             for entry, (kind, index) in zip(own, places, strict=True):
+                earlier = lettered.get((entry.kind, entry.ident)) if entry.ident else None
+                if (
+                    earlier is not None
+                    and entry.ident is not None
+                    and _another_event(earlier.titre, earlier.day, entry.titre, entry.day)
+                ):
+                    problems.append(
+                        Problem(
+                            rel,
+                            source.line_of((kind, index, "identifiant")),
+                            f"{kind}[{index + 1}].identifiant",
+                            _another_event_message(
+                                entry.ident, earlier.titre, earlier.day, earlier.letter
+                            ),
+                            severity="avertissement",
+                        )
+                    )
                 if event(entry) in announced and entry.ident is None:
                     problems.append(
                         Problem(
