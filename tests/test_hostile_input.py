@@ -118,6 +118,25 @@ CASES: dict[str, Case] = {
         write(f"{GC}/priorites.yml", b"\n   \n"),
         f"{GC}/priorites.yml: le fichier est vide" + EMPTY_FIX,
     ),
+    # typed in a word processor (an outside review): quotes YAML does not read as quotes, a
+    # no-break space after a key
+    "guillemets-francais-et-deux-points": Case(
+        edit(A, TITLE, "titre: « Diagnostic : attractivité »"),
+        f"{A}:3: champ « titre » : les guillemets « », “ ” ou ‘ ’ ne comptent pas pour YAML : "
+        'entourez toute la valeur de guillemets droits " ", par exemple '
+        'titre: "« Diagnostic : attractivité »"',
+    ),
+    "guillemet-droit-ferme-par-un-courbe": Case(
+        edit(A, TITLE, "titre: \"Diagnostic d'attractivité”"),
+        f"{A}:3: guillemet ouvert mais pas refermé : la valeur finit par « ” », un guillemet "
+        "typographique que YAML ne lit pas comme la fin ; finissez-la par le même guillemet "
+        "droit qu'au début",
+    ),
+    "espace-insecable-apres-la-cle": Case(
+        edit(A, TITLE, "titre:\u00a0Réaliser un diagnostic d'attractivité"),
+        f"{A}:3: champ « titre » : une espace insécable suit « titre: » (un copier-coller "
+        "depuis un traitement de texte) : remplacez-la par une espace ordinaire",
+    ),
     "en-tete-absent": Case(
         write(A, "# Une action sans en-tête\n".encode()),
         f"{A}:1: en-tête manquant : le fichier doit commencer par une ligne « --- », les champs "

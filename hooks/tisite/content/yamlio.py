@@ -343,11 +343,19 @@ def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Pro
         line = mark.line + 1 + line_offset if mark else None
         unclosed = _unclosed_quote(text, mark.line if mark else None)
         if unclosed is not None:
+            curly = re.search(r"[”“’‘»]\s*(#.*)?$", text.splitlines()[unclosed])
             return None, Problem(
                 rel,
                 unclosed + 1 + line_offset,
                 None,
-                "guillemet ouvert mais pas refermé : ajoutez le guillemet de fin sur cette ligne",
+                "guillemet ouvert mais pas refermé : "
+                + (
+                    f"la valeur finit par « {curly[0].strip()[0]} », un guillemet typographique "
+                    "que YAML ne lit pas comme la fin ; finissez-la par le même guillemet droit "
+                    "qu'au début"
+                    if curly
+                    else "ajoutez le guillemet de fin sur cette ligne"
+                ),
             )
         hint = _line_hint(text, mark.line if mark else None)
         if hint is not None:
@@ -385,6 +393,9 @@ _QUOTED_THEN_MORE = re.compile(
     r"""^\s*(?:-\s+)?([^\W\d][\w-]*):\s+((["'])(?:(?!\3).)*\3\s*[^\s#].*)$"""
 )
 _BRACKET_THEN_MORE = re.compile(r"^\s*(?:-\s+)?([^\W\d][\w-]*):\s+(\[[^\]]*\]\s*[^\s#,].*)$")
+_NBSP_AFTER_COLON = re.compile(r"^\s*(?:-\s+)?([^\W\d][\w-]*):[\u00a0\u202f\u2007]")
+# a value between typographic quotes (« », “ ”, ‘ ’), which YAML reads as ordinary characters
+_TYPOGRAPHIC_QUOTED = re.compile(r"^\s*(?:-\s+)?([^\W\d][\w-]*):\s+([«“‘„‹].*)$")
 _KEY_AT = re.compile(r"^(\s*)(?:-\s+)?([^\W\d][\w-]*)[ \u00a0\u202f]*:(?:\s|$)")
 
 
@@ -409,6 +420,18 @@ def _hint_of(line: str) -> tuple[str | None, str] | None:
         return None, (
             "la ligne commence par des espaces insécables (un copier-coller depuis un "
             "traitement de texte) : remplacez-les par des espaces ordinaires"
+        )
+    if found := _NBSP_AFTER_COLON.match(line):
+        key = found[1]
+        return key, (
+            f"une espace insécable suit « {key}: » (un copier-coller depuis un traitement de "
+            "texte) : remplacez-la par une espace ordinaire"
+        )
+    if (found := _TYPOGRAPHIC_QUOTED.match(line)) and re.search(r": | #", found[2]):
+        key, value = found[1], found[2].strip()
+        return key, (
+            "les guillemets « », “ ” ou ‘ ’ ne comptent pas pour YAML : entourez toute la "
+            f'valeur de guillemets droits " ", par exemple {key}: {_quoted(value)}'
         )
     if found := _NO_SPACE_AFTER_COLON.match(line):
         key, value = found[1], found[2].strip()
