@@ -328,9 +328,28 @@ def test_hints_do_not_blame_valid_lines() -> None:
     )
     problem = _load(block, "f.yml", 0)[2]
     assert problem is not None and problem.line == 5 and "Horaires" not in problem.format()
+    # a value going on, or a key pushed in (« montant » under « - financeur: Région »): both
     going_on = "resume: Un texte. Trois\n  priorités: emploi\n"
     problem = _load(going_on, "f.yml", 0)[2]
-    assert problem is not None and "mettez le texte entre guillemets" in problem.format()
+    assert problem is not None and problem.line == 2
+    assert problem.message.endswith(
+        "si c'est un champ, mettez-le à 0 espaces du bord, comme « resume » (il est à 2) ; si "
+        "c'est la suite du texte de « resume », mettez tout ce texte entre guillemets"
+    ), problem.message
+    pushed = "budget:\n  - financeur: Région\n      montant: 20000\n"
+    problem = _load(pushed, "f.yml", 0)[2]
+    assert problem is not None and "mettez-le à 4 espaces du bord, comme « financeur »" in (
+        problem.message
+    )
+    # a key less indented than the block it ends (« industriel » of a binôme at 2, « elu » at
+    # 4): the level it meant, not the line above's (« structure », 6; it said 6)
+    binome = (
+        "binomes:\n  - perimetre: CA\n    elu:\n      fonction: Président\n"
+        "      structure: CA\n  industriel:\n      fonction: Directeur\n"
+    )
+    problem = _load(binome, "f.yml", 0)[2]
+    assert problem is not None and (problem.line, problem.field) == (6, "industriel")
+    assert "mettez-la à 4 espaces du bord, comme « elu » (elle est à 2)" in problem.message
     problem = _load("titre: 'L'usine du futur'\n", "f.yml", 0)[2]
     assert problem is not None and problem.format().endswith('titre: "L\'usine du futur"')
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -541,10 +541,30 @@ def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] 
         if there is None or nearest.rstrip().endswith(":") or column(lines[index]) in columns:
             continue
         key, wanted = here[2], column(nearest)
-        # one column too far: a typing slip; two or more: the value of the key above going on
-        # over the next line (its « : » is then the thing to quote)
-        if column(lines[index]) > wanted + 1 or _in_block_text(lines, index):
+        if column(lines[index]) < wanted:  # less indented: the block it meant to end in
+            level = _enclosing_level(lines[:index], column(lines[index]), column)
+            if level is not None:
+                at, sibling = level
+                return (
+                    index,
+                    key,
+                    f"la clé « {key} » n'est alignée sur aucune clé au-dessus : mettez-la à "
+                    f"{at} espaces du bord, comme « {sibling} » (elle est à "
+                    f"{column(lines[index])})",
+                )
+        if _in_block_text(lines, index):
             continue
+        # one column too far: a typing slip; two or more: the value of the key above going on
+        # over the next line (its « : » is then the thing to quote), or a key pushed in
+        if column(lines[index]) > wanted + 1:
+            return (
+                index,
+                key,
+                f"« {key}: » est plus indenté que « {there[2]} », la clé au-dessus : si c'est "
+                f"un champ, mettez-le à {wanted} espaces du bord, comme « {there[2]} » (il est "
+                f"à {column(lines[index])}) ; si c'est la suite du texte de « {there[2]} », "
+                "mettez tout ce texte entre guillemets",
+            )
         return (
             index,
             key,
@@ -554,6 +574,22 @@ def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] 
             ),
         )
     return None
+
+
+def _enclosing_level(
+    above: list[str], at: int, column: Callable[[str], int]
+) -> tuple[int, str] | None:
+    """The level a key written at column ``at`` most likely meant, among the blocks open at
+    the end of ``above`` (from the innermost out: the columns of the keys that lead to the last
+    line): the nearest, the deeper one when two are as near. (column, a key of that level)."""
+    levels: list[tuple[int, str]] = []
+    for line in reversed(above):
+        found = _KEY_AT.match(line)
+        if found and (not levels or column(line) < levels[-1][0]):
+            levels.append((column(line), found[2]))
+    if not levels:
+        return None
+    return min(levels, key=lambda level: (abs(level[0] - at), -level[0]))
 
 
 _QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*:\s+)?(["'])(.*)$""")
