@@ -333,7 +333,7 @@ def test_hints_do_not_blame_valid_lines() -> None:
     problem = _load(going_on, "f.yml", 0)[2]
     assert problem is not None and problem.line == 2
     assert problem.message.endswith(
-        "si c'est un champ, mettez-le à 0 espaces du bord, comme « resume » (il est à 2) ; si "
+        "si c'est un champ, mettez-le au bord, comme « resume » (il est à 2 espaces du bord) ; si "
         "c'est la suite du texte de « resume », mettez tout ce texte entre guillemets"
     ), problem.message
     pushed = "budget:\n  - financeur: Région\n      montant: 20000\n"
@@ -349,7 +349,23 @@ def test_hints_do_not_blame_valid_lines() -> None:
     )
     problem = _load(binome, "f.yml", 0)[2]
     assert problem is not None and (problem.line, problem.field) == (6, "industriel")
-    assert "mettez-la à 4 espaces du bord, comme « elu » (elle est à 2)" in problem.message
+    assert "mettez-la à 4 espaces du bord, comme « elu » (elle est à 2 espaces du bord)" in (
+        problem.message
+    )
+    # the letter template's block with only its « # » taken away (one space left), and a list
+    # item whose dash is one space off
+    uncommented = "titre: T\nbrouillon: true\n# Événements :\n evenements:\n   - titre: N\n"
+    problem = _load(uncommented, "f.yml", 0)[2]
+    assert problem is not None and problem.format() == (
+        "f.yml:4: champ « evenements » : la clé « evenements » n'est pas alignée sur "
+        "« brouillon », la clé au-dessus : mettez-la au bord (elle est à 1 espace du bord)"
+    )
+    items = "evenements:\n  - titre: A\n   - titre: B\n"
+    problem = _load(items, "f.yml", 0)[2]
+    assert problem is not None and problem.message == (
+        "le tiret de cet élément de liste n'est pas aligné sur celui de l'élément au-dessus : "
+        "mettez-le à 2 espaces du bord (il est à 3 espaces du bord)"
+    )
     problem = _load("titre: 'L'usine du futur'\n", "f.yml", 0)[2]
     assert problem is not None and problem.format().endswith('titre: "L\'usine du futur"')
 

@@ -535,12 +535,27 @@ def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] 
         if index < 1 or not (here := _KEY_AT.match(lines[index])):
             continue
         columns = {column(line) for line in lines[:index] if _KEY_AT.match(line)}
-        nearest = next((line for line in reversed(lines[:index]) if line.strip()), "")
+        nearest = next(
+            (
+                line
+                for line in reversed(lines[:index])
+                if line.strip() and not line.lstrip().startswith("#")
+            ),
+            "",
+        )
         there = _KEY_AT.match(nearest)
         # the line above is a key with its value, at a column this one is not at
         if there is None or nearest.rstrip().endswith(":") or column(lines[index]) in columns:
             continue
         key, wanted = here[2], column(nearest)
+        dash, dash_above = _dash_at(lines[index]), _dash_at(nearest)
+        if dash is not None and dash_above is not None and dash != dash_above:
+            return (
+                index,
+                key,
+                f"le tiret de cet élément de liste n'est pas aligné sur celui de l'élément "
+                f"au-dessus : mettez-le {_at(dash_above)} (il est {_at(dash)})",
+            )
         if column(lines[index]) < wanted:  # less indented: the block it meant to end in
             level = _enclosing_level(lines[:index], column(lines[index]), column)
             if level is not None:
@@ -548,9 +563,8 @@ def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] 
                 return (
                     index,
                     key,
-                    f"la clé « {key} » n'est alignée sur aucune clé au-dessus : mettez-la à "
-                    f"{at} espaces du bord, comme « {sibling} » (elle est à "
-                    f"{column(lines[index])})",
+                    f"la clé « {key} » n'est alignée sur aucune clé au-dessus : mettez-la "
+                    f"{_at(at)}, comme « {sibling} » (elle est {_at(column(lines[index]))})",
                 )
         if _in_block_text(lines, index):
             continue
@@ -561,8 +575,8 @@ def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] 
                 index,
                 key,
                 f"« {key}: » est plus indenté que « {there[2]} », la clé au-dessus : si c'est "
-                f"un champ, mettez-le à {wanted} espaces du bord, comme « {there[2]} » (il est "
-                f"à {column(lines[index])}) ; si c'est la suite du texte de « {there[2]} », "
+                f"un champ, mettez-le {_at(wanted)}, comme « {there[2]} » (il est "
+                f"{_at(column(lines[index]))}) ; si c'est la suite du texte de « {there[2]} », "
                 "mettez tout ce texte entre guillemets",
             )
         return (
@@ -570,10 +584,21 @@ def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] 
             key,
             (
                 f"la clé « {key} » n'est pas alignée sur « {there[2]} », la clé au-dessus : "
-                f"mettez-la à {wanted} espaces du bord (elle est à {column(lines[index])})"
+                f"mettez-la {_at(wanted)} (elle est {_at(column(lines[index]))})"
             ),
         )
     return None
+
+
+def _dash_at(line: str) -> int | None:
+    """The column of a list item's « - », None when the line is not a list item."""
+    found = re.match(r"^( *)- ", line)
+    return len(found[1]) if found else None
+
+
+def _at(count: int) -> str:
+    """Where a line starts, in words: « au bord », « à 1 espace du bord »…"""
+    return "au bord" if count == 0 else f"à {count} espace{'s' if count > 1 else ''} du bord"
 
 
 def _enclosing_level(
