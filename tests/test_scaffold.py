@@ -169,3 +169,32 @@ def test_ti_check_blames_the_territory_not_yet_published(project: Path) -> None:
         load_site(project)
     (error,) = [p for p in info.value.errors if p.field == "epci"]
     assert error.file == "territoires/grand-chatellerault/territoire.yml"
+
+
+def test_the_templates_texts_left_in_a_published_file_are_warned(project: Path) -> None:
+    """A new letter published with its template's title and summary, and a new territory with
+    « À compléter »: each such line is warned (the site published them without a word). A
+    letter still a draft keeps them silently (control), and commented lines never count."""
+    from tisite.cli import scaffold
+    from tisite.cli.commands import LETTER_TEMPLATE
+    from tisite.content.loader import PLACEHOLDERS
+
+    templates = LETTER_TEMPLATE + Path(scaffold.__file__).read_text("utf-8")
+    assert all(phrase in templates for phrase in PLACEHOLDERS)  # the list follows the templates
+    assert (
+        ti_inprocess("nouvelle-lettre", "hainaut-douaisis-cambresis", cwd=project).returncode == 0
+    )
+    letter = sorted((project / "territoires/hainaut-douaisis-cambresis/lettres").glob("*.md"))[-1]
+    draft = ti_inprocess("check", "--rapide", cwd=project)
+    assert "est un texte du modèle" not in draft.stderr, draft.stderr
+    letter.write_text(letter.read_text("utf-8").replace("brouillon: true", "brouillon: false"))
+    published = ti_inprocess("check", "--rapide", cwd=project).stderr
+    rel = letter.relative_to(project).as_posix()
+    lines = letter.read_text("utf-8").splitlines()
+    for phrase in ("Titre de la lettre", "Deux ou trois phrases qui résument la lettre"):
+        line = next(n for n, text in enumerate(lines, 1) if phrase in text)
+        assert (
+            f"{rel}:{line}: avertissement : « {phrase} » est un texte du modèle : remplacez-le "
+            "par le vôtre avant de publier (ou laissez « brouillon: true »"
+        ) in published, published
+    assert "« Nom de l'événement »" not in published  # commented in the template

@@ -123,7 +123,7 @@ def load_site(
     territories = [t for d in dirs if (t := _territory_kept(root, d, problems, drafts))]
     load_docs(root, problems)
     _check_across(root, territories, problems)
-    problems += local_addresses(root, dirs)
+    problems += local_addresses(root, dirs)  # and the templates' texts left in place
 
     errors = [p for p in problems if p.severity == "erreur"]
     if errors or settings is None:
@@ -744,6 +744,34 @@ def _line_of_text(root: Path, rel: str, needle: str) -> int | None:
 
 # An address of this computer (allowed by the content's address rule for local trials of the
 # site's own settings): in a territory's content, a link that no visitor can open.
+def _placeholders(root: Path, path: Path, text: str) -> list[Problem]:
+    """The templates' texts left in a file that is not a draft, one warning per line."""
+    if not any(p in text for p in PLACEHOLDERS) or _DRAFT.search(text.split("\n---", 1)[0]):
+        return []
+    out = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        for phrase in PLACEHOLDERS:
+            if phrase in line:
+                out.append(
+                    Problem(
+                        _rel(root, path),
+                        number,
+                        None,
+                        f"« {phrase.rstrip('/')} » est un texte du modèle : remplacez-le par le "
+                        "vôtre avant de publier"
+                        + (
+                            " (ou laissez « brouillon: true » tant que le fichier n'est pas prêt)"
+                            if path.suffix == ".md"
+                            else ""
+                        ),
+                        severity="avertissement",
+                    )
+                )
+    return out
+
+
 _LOCAL_ADDRESS = re.compile(
     r"https?://(?:[^@/\s]*@)?(?:localhost|127(?:\.[0-9]{1,3}){3}|0\.0\.0\.0|\[::1\])"
     r"(?![\w.-])[^\s)>\]\"']*",
@@ -751,9 +779,25 @@ _LOCAL_ADDRESS = re.compile(
 )
 
 
+# Texts of the templates ``ti nouvelle-lettre`` and ``ti nouveau-territoire`` write, to be
+# replaced (tests check that the templates hold each one).
+PLACEHOLDERS = (
+    "Titre de la lettre",
+    "Deux ou trois phrases qui résument la lettre",
+    "À compléter",
+    "Nom de l'appel à projets",
+    "Nom de l'événement",
+    "Ville, salle",
+    "https://www.exemple.fr/",
+)
+_DRAFT = re.compile(r"^brouillon\s*:\s*(true|oui|yes|vrai)\s*(#.*)?$", re.M | re.I)
+
+
 def local_addresses(root: Path, dirs: list[Path]) -> list[Problem]:
     """A warning for each address of this computer (« http://localhost:8000/… ») written in a
-    territory's files: copied from the local preview, it opens nothing for a visitor."""
+    territory's files: copied from the local preview, it opens nothing for a visitor. And for
+    each text of a template left in a file to be published (« Titre de la lettre »): a draft
+    (« brouillon: true ») may keep them."""
     out = []
     for directory in dirs:
         for path in sorted(directory.rglob("*")):
@@ -763,6 +807,7 @@ def local_addresses(root: Path, dirs: list[Path]) -> list[Problem]:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeError):
                 continue  # said where the file is read
+            out += _placeholders(root, path, text)
             if "://" not in text:
                 continue
             for number, line in enumerate(text.split("\n"), start=1):  # lines as YAML counts
