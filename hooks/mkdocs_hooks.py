@@ -144,7 +144,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             if _command["preview"]:
                 # the preview shows the problems in the browser and waits for the fix (see
                 # preview_error_page); a build for publication stops here
-                _state["errors"] = exc.report()
+                _state["errors"] = exc.report(preview=True)
                 config.theme.static_templates.clear()  # no theme page: the site can't be built
                 return config
             raise PluginError("contenu invalide :\n" + exc.report()) from None
@@ -167,7 +167,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     )
     if missing:  # a logo or icon the theme would not find: before any page is rendered
         if _command["preview"]:  # shown in the browser until fixed, as the content's
-            _state["errors"] = ContentError(missing).report()
+            _state["errors"] = ContentError(missing).report(preview=True)
             config.theme.static_templates.clear()
             return config
         raise PluginError("contenu invalide :\n" + ContentError(missing).report())

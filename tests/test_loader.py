@@ -115,7 +115,8 @@ def test_only_one_territory(project: Path) -> None:
     assert [t.slug for t in site.territories] == ["hainaut-douaisis-cambresis"]
     assert errors_of(project, only="inconnu") == [
         "territoires: territoire « inconnu » introuvable (connus : grand-chatellerault, "
-        "hainaut-douaisis-cambresis)"
+        "hainaut-douaisis-cambresis) : relancez la commande avec le nom d'un de ces dossiers "
+        "(--territoire ou TERRITOIRE=)"
     ]
 
 
@@ -421,3 +422,16 @@ def test_headings_in_a_quote_or_written_as_html_count_for_the_levels() -> None:
     assert "écrivez « ### »" in found[0].message
     assert "écrivez « <h2> »" in found[1].message and "écrivez « <h3> »" in found[2].message
     assert heading_warnings("## A\n\n> ### B\n\n<h4>C</h4>\n\n`<h6>`\n", "f.md", 1) == []
+
+
+def test_the_preview_says_it_builds_again_once_a_file_is_saved() -> None:
+    """`ti serve` builds again by itself: its error page says to save, not to start again
+    (control: the build's own report says to start again)."""
+    from tisite.content.errors import ContentError, Problem
+
+    problems = ContentError([Problem("a.yml", n, None, "x") for n in range(1, 30)])
+    preview = problems.report(preview=True)
+    assert preview.endswith(
+        "corrigez les fichiers indiqués et enregistrez : l'aperçu se reconstruit de lui-même."
+    )
+    assert "relancez" not in preview and "relancez" in problems.report()

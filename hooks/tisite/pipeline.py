@@ -106,8 +106,9 @@ def prepare(
     pages = [p.url for p in build.pages] + [page_address(p) for p in build.docs_pages(docs_dir)]
     new = build.check_urls(build.produced_urls(pages))
     if new:
+        added = agree(len(new), "ajoutée")
         lines.append(
-            f"{plural(len(new), 'adresse')} pas encore dans urls-publiees.txt (ajoutées par "
+            f"{plural(len(new), 'adresse')} pas encore dans urls-publiees.txt ({added} par "
             "`ti build`)."
         )
     build.start_drawing(options.processus_images)  # social images, in the background

@@ -65,7 +65,10 @@ class ContentError(Exception):
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "erreur"]
 
-    def report(self) -> str:
+    def report(self, preview: bool = False) -> str:
+        """Every problem, then what to do; ``preview``: for ``ti serve``, which builds again by
+        itself once a file is saved."""
+        again = "enregistrez : l'aperçu se reconstruit de lui-même" if preview else "relancez"
         lines: list[str] = []
         per_file: dict[str, int] = {}
         for p in self.problems:
@@ -77,12 +80,12 @@ class ContentError(Exception):
                 more = plural(total - MAX_PER_FILE, "autre problème", "autres problèmes")
                 lines.append(
                     f"{_visible(file)}: … et {more} dans ce fichier (corrigez les premiers, puis "
-                    "relancez)"
+                    f"{again})"
                 )
         count = len(self.errors)
         lines.append(
             f"{plural(count, 'erreur')} dans le contenu : corrigez les fichiers indiqués "
-            "puis relancez (aucun site n'a été écrit)."
+            + (f"et {again}." if preview else "puis relancez (aucun site n'a été écrit).")
         )
         return "\n".join(lines)
 

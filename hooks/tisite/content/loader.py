@@ -105,7 +105,8 @@ def load_site(
                     sources.TERRITORIES,
                     None,
                     None,
-                    f"territoire « {only} » introuvable (connus : {known})",
+                    f"territoire « {only} » introuvable (connus : {known}) : relancez la "
+                    "commande avec le nom d'un de ces dossiers (--territoire ou TERRITOIRE=)",
                 )
             )
     elif not dirs and not (portail and portail.sources):
