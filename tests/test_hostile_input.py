@@ -281,6 +281,19 @@ CASES: dict[str, Case] = {
         "AAAA-MM-JJ ou AAAA-MM-JJTHH:MM (reçu « 15/03/2026 à 9h30 ») : écrivez "
         "2026-03-15T09:30",
     ),
+    "evenement-a-l-heure-sans-minutes": Case(
+        write(
+            f"{HDC}/agenda.yml",
+            "evenements:\n  - titre: Comité\n    date: 2027-04-09 9h\n".encode(),
+        ),
+        f"{HDC}/agenda.yml:3: champ « evenements[1].date » : doit être une date au format "
+        "AAAA-MM-JJ ou AAAA-MM-JJTHH:MM (reçu « 2027-04-09 9h ») : écrivez 2027-04-09T09:00",
+    ),
+    "mois-a-la-francaise": Case(
+        add_to_action("calendrier:\n  fin: 12/2025"),
+        f"{A}:16: champ « calendrier.fin » : doit être une année (AAAA), un mois (AAAA-MM) ou "
+        "une date (AAAA-MM-JJ) (reçu « 12/2025 ») : écrivez 2025-12",
+    ),
     "heure-inexistante": Case(
         write(
             f"{HDC}/agenda.yml",

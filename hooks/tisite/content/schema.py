@@ -373,7 +373,10 @@ _OTHER_DAY = (
     # the day as it should be, the time otherwise (« 2027-01-20 9h30 », « …T14h00 »)
     re.compile(r"(?P<y>[0-9]{4})(-)(?P<m>[0-9]{1,2})\2(?P<d>[0-9]{1,2})"),
 )
-_TIME_AFTER = re.compile(r"(?:[T ]|\s+(?:à\s+)?)(?P<hh>[0-9]{1,2})[:h](?P<mm>[0-9]{2})")
+_TIME_AFTER = re.compile(
+    r"(?:[T ]|\s+(?:à\s+)?)(?P<hh>[0-9]{1,2})(?:[:h](?P<mm>[0-9]{2})|h)"  # « 9:30 », « 9h »
+)
+_OTHER_MONTH = re.compile(r"(?P<m>[0-9]{1,2})[/.-](?P<y>[0-9]{4})")  # 12/2025, as in France
 
 
 def missing_day(year: int, month: int, day: int) -> str | None:
@@ -410,7 +413,7 @@ def date_advice(text: str, time: bool = False) -> str | None:
                     found = None
                     continue
                 if clock is not None:
-                    hour = int(clock["hh"]), int(clock["mm"])
+                    hour = int(clock["hh"]), int(clock["mm"] or 0)
                 break
     elif found["hh"] is not None:
         hour = int(found["hh"]), int(found["mm"])
@@ -435,6 +438,12 @@ def date_advice(text: str, time: bool = False) -> str | None:
 def _partial_date(value: Any) -> str:
     text = str(value)
     if not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", text):
+        month = _OTHER_MONTH.fullmatch(text.strip())
+        if month is not None and 1 <= int(month["m"]) <= 12:
+            raise ValueError(
+                f"doit être une année (AAAA), un mois (AAAA-MM) ou une date (AAAA-MM-JJ) "
+                f"(reçu « {text} ») : écrivez {int(month['y']):04d}-{int(month['m']):02d}"
+            )
         advice = date_advice(text)
         raise ValueError(
             advice or "doit être une année (AAAA), un mois (AAAA-MM) ou une date (AAAA-MM-JJ)"
