@@ -52,7 +52,7 @@ from tisite.finish.csp import protect, theme_scripts
 from tisite.finish.themehtml import valid_theme_html
 from tisite.generate.pagehtml import Ready
 from tisite.generate.sharing import SharedPage
-from tisite.generate.textutil import agree, plural
+from tisite.generate.textutil import agree, plural, tab_title
 from tisite.publish import searchindex
 from tisite.publish.served import Served, digest_held
 from tisite.publish.served import digest as served_digest
@@ -357,6 +357,9 @@ def on_page_context(
         page.file.src_uri, page.url, page.title or "", page.meta, page.canonical_url
     )
     page.meta["ti_og"] = build.share(shared, config.site_url, Path(config.docs_dir))
+    title = page.meta.get("title")
+    if isinstance(title, str) and title:  # the browser's tab
+        page.meta["ti_onglet"] = tab_title(title, config.site_name)
     if _command["dirty"]:  # its share image goes with the page (tisite.publish.served)
         card = build.card_of.get(page.file.src_uri)
         _served.written_with(page.file.dest_uri, (card,) if card else ())

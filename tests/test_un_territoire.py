@@ -184,3 +184,40 @@ def test_check_says_the_site_is_the_territorys(tmp_path: Path) -> None:
     )
     network = ti_inprocess("check", "--rapide", cwd=example_project(tmp_path))
     assert "Site d'un seul territoire" not in network.stdout  # control: two territories
+
+
+def test_the_tab_title_says_the_territory_once(tmp_path: Path) -> None:
+    """A one-territory site named « Territoire d'industrie Grand-Châtellerault »: a page's tab
+    title leaves out what the site's name says (it read « Grand-Châtellerault — Territoire
+    d'industrie — Territoire d'industrie Grand-Châtellerault » on the home page). Control: the
+    example's network site keeps every part (its name says none)."""
+    from tisite.generate.textutil import tab_title
+
+    project = one_territory_project(tmp_path / "projet")
+    settings = project / "site.yml"
+    settings.write_text(
+        settings.read_text("utf-8").replace(
+            "titre: Territoires d'industrie", "titre: Territoire d'industrie Grand-Châtellerault"
+        ),
+        "utf-8",
+    )
+    site = build_site(project)
+    titles = {
+        path: soup_of(site / path / "index.html").title.get_text()
+        for path in ("", f"{GC}/agenda", f"{GC}/plan-action/diagnostic-attractivite")
+    }
+    name = "Territoire d'industrie Grand-Châtellerault"
+    assert titles == {
+        "": name,
+        f"{GC}/agenda": f"Agenda — {name}",
+        f"{GC}/plan-action/diagnostic-attractivite": (
+            f"Réaliser un diagnostic d'attractivité — {name}"
+        ),
+    }, titles
+    network = "Territoires d&#39;industrie"
+    assert tab_title("Agenda — Grand-Châtellerault", network) == (
+        f"Agenda — Grand-Châtellerault — {network}"
+    )
+    assert tab_title("Hainaut — Territoire d&#39;industrie", network) == (
+        f"Hainaut — Territoire d&#39;industrie — {network}"
+    )

@@ -94,6 +94,24 @@ def share_title(title: str, limit: int = SHARE_TITLE) -> str:
     return trim(title, limit)
 
 
+def tab_title(title: str, site_name: str) -> str:
+    """A page's title in the browser's tab: the page's title (« Agenda — Nord Franche-Comté »)
+    then the site's, without the parts the site's name already says (a one-territory site
+    named « Territoire d'industrie Nord Franche-Comté »: « Agenda — Territoire d'industrie Nord
+    Franche-Comté »); the site's name alone when it says them all (its home page)."""
+    if not title or title == site_name:
+        return site_name
+
+    def said(part: str) -> bool:
+        return re.search(rf"(?<!\w){re.escape(part.strip())}(?!\w)", site_name, re.I) is not None
+
+    parts = title.split(" — ")
+    if all(said(part) for part in parts):
+        return site_name
+    kept = [parts[0], *(part for part in parts[1:] if not said(part))]
+    return " — ".join([*kept, site_name])
+
+
 def plain(value: object, limit: int | None = None) -> str:
     """Like ``trim``, for hand-written Markdown: emphasis, heading and link marks removed."""
     return trim(re.sub(r"[*_`#>\[\]]", "", one_line(value)), limit)

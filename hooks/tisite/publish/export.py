@@ -26,13 +26,19 @@ from urllib.parse import urlsplit
 
 from ruamel.yaml import YAML
 
-from tisite.build import THEME_CONFIG, SiteBuild, escape_page_meta, escape_theme_config
+from tisite.build import (
+    THEME_CONFIG,
+    SiteBuild,
+    escape_page_meta,
+    escape_theme_config,
+    theme_text,
+)
 from tisite.cli import workspace
 from tisite.finish.csp import static_policy, theme_folders
 from tisite.generate.convert import page_address
 from tisite.generate.pagehtml import front_matter_text, top_headings
 from tisite.generate.sharing import SharedPage
-from tisite.generate.textutil import md_escape
+from tisite.generate.textutil import md_escape, tab_title
 from tisite.pipeline import prepare
 from tisite.publish.pagecache import PLACEHOLDER_TEMPLATE
 from tisite.publish.social import write_cached
@@ -193,6 +199,7 @@ def _write(
     site_url: str,
 ) -> None:
     docs = dest / "docs"
+    site_name = str(theme_text(build.site.settings.titre))  # as escape_theme_config has it
     if source_docs.is_dir():
         shutil.copytree(source_docs, docs)
     for image in docs.rglob("*"):
@@ -209,6 +216,8 @@ def _write(
         meta: dict[str, Any] = {k: json_value(v) for k, v in own.items()}
         escape_page_meta(meta, _MARKS.sub("", title))  # a heading's text: « < » is text
         meta.update(ti_og=og, ti_recherche=build.search_facets(rel))
+        if meta.get("title"):  # the browser's tab, as the hooks write it
+            meta["ti_onglet"] = tab_title(str(meta["title"]), site_name)
         meta.update(build.described(rel, source_docs))
         text = _front_matter("", meta) + "\n" + page_html(build, rel, body)
         source.write_text(text, encoding="utf-8")
@@ -217,6 +226,8 @@ def _write(
         own = YAML(typ="safe", pure=True).load(head) or {}
         og = build.share(SharedPage(page.path, page.url, page.title, own), site_url, docs)
         given: dict[str, Any] = {"ti_og": og, "ti_recherche": build.search_facets(page.path)}
+        if own.get("title"):
+            given["ti_onglet"] = tab_title(str(own["title"]), site_name)
         given.update(build.described(page.path, source_docs))
         text = _front_matter(head, given) + "\n" + page_html(build, page.path, body)
         target = docs / page.path
