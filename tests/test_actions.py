@@ -401,7 +401,10 @@ def test_an_action_past_its_end_says_so_on_its_page_and_its_card(project: Path) 
         status = page.select_one(".ti-action-status").get_text(" ", strip=True)
         assert ("Échéance dépassée" in status) is late, status
         if late:
-            assert "(fin prévue : 14 septembre 2024 ; l'action n'a pas encore été déclarée terminée)" in status
+            assert (
+                "(fin prévue : 14 septembre 2024 ; l'action n'a pas encore été déclarée terminée)"
+                in status
+            )
         plan = BeautifulSoup(content[f"{hdc}/plan-action/index.md"], "html.parser")
         card = next(
             c for c in plan.select(".ti-action-card") if "poste de chef de projet" in c.get_text()

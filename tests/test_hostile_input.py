@@ -1020,7 +1020,8 @@ def test_a_broken_action_still_exists_for_the_actions_that_link_to_it(
         line for line in capsys.readouterr().err.splitlines() if ": avertissement" not in line
     ]
     assert errors == [
-        f"{target}:2: champ « resume » : champ obligatoire manquant",
+        f"{target}:2: champ « resume » : champ obligatoire manquant : résumé en une ou deux "
+        "phrases",
         "1 erreur dans le contenu : corrigez les fichiers indiqués puis relancez (aucun site n'a "
         "été écrit).",
     ]

@@ -192,7 +192,8 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
     value = err.get("input")
     got = f" (reçu {_received(value)})"
     if kind == "missing":
-        return "champ obligatoire manquant"
+        about = _description(model, loc)
+        return "champ obligatoire manquant" + (f" : {about}" if about else "")
     if kind == "extra_forbidden":
         known = _fields_at(model, loc[:-1])
         name = str(loc[-1]) if loc else ""
@@ -347,6 +348,20 @@ def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
     """Names of the fields accepted at ``loc`` inside ``model`` (for suggestions)."""
     found = _model_at(model, loc)
     return list(found.model_fields) if found is not None else []
+
+
+def _description(model: type[BaseModel], loc: Sequence[str | int]) -> str | None:
+    """What the field at ``loc`` is for, from the schema (« Résumé en une ou deux phrases… »),
+    lower-cased at its start, without its final full stop; None when the schema says nothing."""
+    if not loc or not isinstance(loc[-1], str):
+        return None
+    found = _model_at(model, loc[:-1])
+    info = found.model_fields.get(loc[-1]) if found is not None else None
+    text = (info.description or "").strip() if info is not None else ""
+    if not text:
+        return None
+    text = text.rstrip(".")
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
 
 
 def _required(model: type[BaseModel], loc: Sequence[str | int]) -> bool:
