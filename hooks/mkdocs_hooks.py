@@ -357,13 +357,13 @@ def on_page_context(
         page.file.src_uri, page.url, page.title or "", page.meta, page.canonical_url
     )
     page.meta["ti_og"] = build.share(shared, config.site_url, Path(config.docs_dir))
-    title = page.meta.get("title")
-    if isinstance(title, str) and title:  # the browser's tab
-        page.meta["ti_onglet"] = tab_title(title, config.site_name)
     if _command["dirty"]:  # its share image goes with the page (tisite.publish.served)
         card = build.card_of.get(page.file.src_uri)
         _served.written_with(page.file.dest_uri, (card,) if card else ())
     escape_page_meta(page.meta, page.title, generated=page.file.src_uri in build.generated)
+    title = page.meta.get("title")  # escaped: the browser's tab, without what the site says
+    if isinstance(title, str) and title:
+        page.meta["ti_onglet"] = tab_title(title, config.site_name)
     page.meta["ti_recherche"] = build.search_facets(page.file.src_uri)  # main.html
     return context
 

@@ -106,8 +106,8 @@ def _draft_source(address: str, root: Path) -> str | None:
         ("fiche", sources.ACTIONS, "id"),
     ):
         params = urls.parse(name, address)
-        if params is None:
-            continue
+        if params is None or any(v.startswith(".") for v in params.values()):
+            continue  # (« .. » in urls-publiees.txt names no file of a territory)
         path = sources.territory(root, params["t"]) / folder / f"{params[key]}.md"
         if path.is_file():
             return path.relative_to(root).as_posix()
