@@ -115,7 +115,7 @@ def test_share_box_without_trackers(built_site: Path) -> None:
     text = soup.select_one("textarea.ti-post-text").get_text()
     lines = text.split("\n")
     assert lines[0].startswith(
-        "Lettre d'information n°14 du Territoire d'industrie Hainaut-Douaisis-Cambrésis"
+        "Lettre d'information n°\u00a014 du Territoire d'industrie Hainaut-Douaisis-Cambrésis"
     )
     assert SITE_URL + "hainaut-douaisis-cambresis/lettres/14/" in lines
     assert not [s for s in soup.find_all("script", src=True) if "linkedin" in s["src"]]
@@ -320,7 +320,7 @@ def test_card_text_never_draws_boxes_or_runaway_marks() -> None:
 
 def test_share_titles_and_alt_texts(built_site: Path) -> None:
     assert share_title("Un titre court — Territoire") == "Un titre court — Territoire"
-    whole = "Lettre n°15 : Décarbonation de l'industrie, les dispositifs à connaître — Hainaut"
+    whole = "Lettre n° 15 : Décarbonation de l'industrie, les dispositifs à connaître — Hainaut"
     assert share_title(whole) == whole  # LinkedIn cuts a title itself, at two lines
     long = (
         "Soutenir la transition vers l'industrie 4.0 et le grand chantier de la robotique dans "

@@ -249,6 +249,7 @@ def make_env() -> Environment:
         plural=textutil.plural,
         when=textutil.when,
         when_html=textutil.when_html,
+        numero=textutil.numero,  # « n° 15 », a no-break space after « n° »
     )
     env.tests["dated_by"] = textutil.dates_itself  # {% if source is dated_by(date) %}
     env.filters["french_sort"] = textutil.french_sorted
@@ -639,7 +640,10 @@ class Renderer:
                 updated=_updates(t, letter.numero),
             )
             card = self.card(
-                letter.titre, f"Lettre n°{letter.numero}", t, textutil.long_date(letter.date)
+                letter.titre,
+                f"Lettre {textutil.numero(letter.numero)}",
+                t,
+                textutil.long_date(letter.date),
             )
             pages.append(
                 Page(

@@ -94,6 +94,11 @@ def share_title(title: str, limit: int = SHARE_TITLE) -> str:
     return trim(title, limit)
 
 
+def numero(value: object) -> str:
+    """A number after « n° », with the no-break space French typography wants (« n° 15 »)."""
+    return f"n°\u00a0{value}"
+
+
 def tab_title(title: str, site_name: str) -> str:
     """A page's title in the browser's tab: the page's title (« Agenda — Nord Franche-Comté »)
     then the site's, without the parts the site's name already says (a one-territory site

@@ -27,7 +27,7 @@ from tisite.content.remote import EMAIL_MARKDOWN, MAX_HTML_DEPTH, TOO_DEEP_HTML
 from tisite.finish.csp import static_page
 from tisite.finish.sanitize import deepest_nesting, same_site
 from tisite.finish.typography import french_html, french_text
-from tisite.generate.textutil import PARIS, day_of, long_date, one_line, when
+from tisite.generate.textutil import PARIS, day_of, long_date, numero, one_line, when
 from tisite.memo import Recent
 from tisite.publish.diskcache import memo
 
@@ -116,7 +116,7 @@ def feeds(
         entries.append((entry, summary))
         url = absolute(site_url, letter.url)
         entry.id(url)
-        title = f"Lettre n°{letter.numero} : {letter.titre}"
+        title = f"Lettre {numero(letter.numero)} : {letter.titre}"
         if territories is not None and letter.territory_slug in territories:
             name = territories[letter.territory_slug]
             title += f" — {name}"
@@ -270,9 +270,7 @@ def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
             details.append(f"Opérateur : {entry.operateur}")
         if entry.letter is not None:
             details.append(
-                "Annoncé dans la lettre n°"
-                + str(entry.letter)
-                + " : "
+                f"Annoncé dans la lettre {numero(entry.letter)} : "
                 + absolute(site_url, urls.url_to("lettre", t=t.slug, numero=entry.letter))
             )
         description = "\n".join(d for d in details if d)
@@ -468,6 +466,7 @@ def _email_env(html: bool) -> Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["when"] = when  # an event's day and time (« 6 juillet 2022 à 18 h 00 »)
+    env.filters["numero"] = numero  # « n° 15 », a no-break space after « n° »
     return env
 
 
