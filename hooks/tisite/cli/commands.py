@@ -603,7 +603,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 LETTER_TEMPLATE = """---
 # yaml-language-server: $schema=../../../schemas/lettre.schema.json
-# Le site écrit « Lettre n°{numero} : » devant le titre : ne le répétez pas.
+# Le site écrit « Lettre n° {numero} : » devant le titre : ne le répétez pas.
 titre: Titre de la lettre
 date: {date}
 resume: >-
