@@ -16,7 +16,7 @@ from tisite.content.errors import Problem
 from tisite.content.models import AgendaEntry, Letter
 from tisite.content.validation import read_published, validate
 from tisite.content.yamlio import Source, read_markdown, read_yaml
-from tisite.generate.textutil import day_of, long_date
+from tisite.generate.textutil import day_of, long_date, numero
 
 NUMBER_RE = re.compile(r"[0-9]{1,4}")  # ASCII digits only: « １７ » or « ١٧ » is not 17
 
@@ -149,7 +149,7 @@ def _header_warnings(source: Source, rel: str, number: int, data: schema.Lettre)
                 source.line_of(("titre",)),
                 "titre",
                 f"le titre commence par « {numbered[0].strip()} » : le site l'écrit déjà devant "
-                f"(« Lettre n°{number} : {data.titre} ») ; écrivez seulement « {rest} »",
+                f"(« Lettre {numero(number)} : {data.titre} ») ; écrivez seulement « {rest} »",
                 severity="avertissement",
             )
         )
