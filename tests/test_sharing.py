@@ -228,20 +228,43 @@ def test_site_url_is_required(project: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "written", ["industrie-nfc.example.fr", "www.exemple.fr/site/", "ftp://exemple.fr/", "https://"]
+    ("written", "advice"),
+    [
+        ("industrie-nfc.example.fr", "écrivez-la avec « https:// », par exemple « https://indus"),
+        ("www.exemple.fr/site/", "écrivez-la avec « https:// »"),
+        ("ftp://exemple.fr/", "écrivez-la avec « https:// »"),
+        ("https://", "un caractère qui n'a pas sa place"),
+        # printed raw by the theme in every page's canonical link: a refresh to another site
+        (
+            'https://exemple.fr/"><meta http-equiv=refresh content=0;url=https://evil.example/>',
+            "un caractère qui n'a pas sa place",
+        ),
+        ("https://user:pw@exemple.fr/", "ni identifiant ni mot de passe"),
+        ("https://exemple .fr/", "un caractère qui n'a pas sa place"),
+        ("https://exemple.fr:abc/", "un caractère qui n'a pas sa place"),
+        ("http://[::1/", "un caractère qui n'a pas sa place"),  # urlsplit raised ValueError
+        ("\x1b[31mexemple.fr", "écrivez-la avec « https:// »"),
+    ],
 )
-def test_a_site_url_without_https_is_refused_in_french_on_its_line(
-    tmp_path: Path, written: str
+def test_a_site_url_that_is_not_a_clean_address_is_refused_in_french_on_its_line(
+    tmp_path: Path, written: str, advice: str
 ) -> None:
-    """MkDocs refuses it in English (« The URL isn't valid, it should include the http://
-    (scheme) »): the core says it first, in French, with the address to write."""
+    """MkDocs refuses an address without scheme in English, and lets through one that holds a
+    quote (the theme prints it raw: a hostile site_url redirected every page to another site,
+    and ti check said it was valid) or a password (published): the core refuses each first, in
+    French, on its line, before anything uses it. Control: clean addresses pass."""
     from tisite.pipeline import site_url_problem
 
-    (tmp_path / "mkdocs.yml").write_text(f"site_name: x\nsite_url: {written}\n", "utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nsite_url: placeholder\n", "utf-8")
     problem = site_url_problem(tmp_path, written)
     assert problem is not None and (problem.file, problem.line) == ("mkdocs.yml", 2)
-    assert "écrivez-la avec « https:// »" in problem.message
-    for good in ("https://industrie-nfc.example.fr/", "http://localhost:8000/"):
+    assert advice in problem.message, problem.message
+    assert "\x1b" not in problem.format()  # shown, not sent to the terminal
+    for good in (
+        "https://industrie-nfc.example.fr/",
+        "http://localhost:8000/",
+        "https://collectif.gitlab.io/mon-territoire/",
+    ):
         assert site_url_problem(tmp_path, good) is None  # control
 
 
@@ -254,6 +277,17 @@ def test_ti_check_says_what_to_write_for_a_site_url_without_https(project: Path)
     out = result.stdout + result.stderr
     assert result.returncode == 1, out
     assert "« https://territoires-industrie.example.org/ »" in out and "scheme" not in out, out
+    hostile = 'https://exemple.fr/"><meta http-equiv=refresh content=0;url=https://evil.example/>'
+    config.write_text(
+        text.replace(
+            "site_url: https://territoires-industrie.example.org/", (f"site_url: '{hostile}'")
+        ),
+        "utf-8",
+    )
+    for command in ("check", "build"):
+        result = ti_inprocess(command, cwd=project)
+        assert result.returncode == 1 and "n'a pas sa place" in result.stderr, result.stderr
+    assert not (project / "site").exists()
 
 
 def test_sitemap_and_robots(built_site: Path) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -44,26 +45,60 @@ SITE_URL_MISSING = (
 )
 
 
-def site_url_problem(root: Path, site_url: str) -> Problem | None:
-    """A ``site_url`` that is not a whole web address (« industrie.example.fr », without
-    « https:// »): in French, on its line of mkdocs.yml (MkDocs says it in English)."""
-    parts = urllib.parse.urlsplit(str(site_url))
-    if parts.scheme in ("http", "https") and parts.netloc:
+# What a site's public address may hold: a scheme, a host (letters, digits, dots, dashes), a
+# port, a path of unreserved characters. It is printed raw by the theme (canonical link,
+# sitemap, feeds): a quote or a « < » would end the attribute it is in.
+_SITE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%/+-]*)?")
+
+
+def site_url_problem(root: Path, site_url: object) -> Problem | None:
+    """A ``site_url`` that is not a clean web address: without « https:// » (« industrie.
+    example.fr »: MkDocs says it in English), with a space, a quote or a « < » (the theme
+    prints it raw in every page), with a user name or password (they would be published).
+    In French, on its line of mkdocs.yml, with the address to write."""
+    text = str(site_url)
+    try:
+        parts = urllib.parse.urlsplit(text)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if _SITE_URL.fullmatch(text) and parts is not None and (port is None or 0 < port < 65536):
         return None
     try:
         lines = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
     except OSError:
         lines = []
     line = next((n for n, text in enumerate(lines, 1) if text.startswith("site_url:")), None)
-    bare = str(site_url).strip().split("://")[-1].strip("/")
-    example = f"https://{bare}/" if bare and " " not in bare else "https://mon-territoire.fr/"
+    shown = _visible(text)
+    if "@" in text.split("://", 1)[-1].split("/", 1)[0]:
+        advice = (
+            "ne mettez ni identifiant ni mot de passe dans l'adresse publique (ce qui précède "
+            "« @ ») : ils seraient publiés dans chaque page"
+        )
+    elif re.match(r"https?://", text):
+        advice = (
+            "elle contient un caractère qui n'a pas sa place dans une adresse web (espace, "
+            "guillemet, « < », accent…) : écrivez seulement l'adresse, par exemple "
+            "« https://mon-territoire.fr/ » (un nom de domaine accentué s'écrit sous sa forme "
+            "« xn--… »)"
+        )
+    else:
+        bare = text.strip().split("://")[-1].strip("/")
+        good = f"https://{bare}/"
+        example = good if _SITE_URL.fullmatch(good) else "https://mon-territoire.fr/"
+        advice = f"écrivez-la avec « https:// », par exemple « {example} »"
     return Problem(
         "mkdocs.yml",
         line,
         "site_url",
-        f"« {site_url} » n'est pas une adresse web complète : écrivez-la avec « https:// », "
-        f"par exemple « {example} »",
+        f"« {shown} » n'est pas une adresse web complète : {advice}",
     )
+
+
+def _visible(text: str) -> str:
+    """``text`` for a message: control characters shown as « \\x1b », long text cut."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return shown if len(shown) <= 80 else shown[:79] + "…"
 
 
 @dataclass
@@ -86,6 +121,8 @@ def prepare(
     """Load and validate the content, model it, generate every page's HTML and every file,
     check every link, anchor and published address. Raises ContentError with all problems.
     ``directory_urls``: the engine's ``use_directory_urls`` (each page an ``index.html``)."""
+    if site_url and (problem := site_url_problem(root, site_url)):  # before anything uses it
+        raise ContentError([problem])
     build = SiteBuild.load(
         root,
         only=options.territoire,
@@ -96,8 +133,6 @@ def prepare(
     )
     if not site_url:
         raise ContentError([Problem("mkdocs.yml", None, "site_url", SITE_URL_MISSING)])
-    if problem := site_url_problem(root, site_url):
-        raise ContentError([problem])
     lines = [w.format() for w in build.site.warnings]
     if build.site.harvest:
         lines.append(build.site.harvest)
