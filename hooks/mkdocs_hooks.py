@@ -164,6 +164,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.theme.dirs,
         Path(config.docs_dir),
         Path(config.config_file_path).read_text(encoding="utf-8"),
+        config,
     )
     if missing:  # a logo or icon the theme would not find: before any page is rendered
         if _command["preview"]:  # shown in the browser until fixed, as the content's

@@ -329,7 +329,7 @@ def test_a_missing_logo_or_an_unknown_icon_is_refused_on_its_line(project: Path)
     ) in result.stderr, result.stderr
     assert (
         f"mkdocs.yml:{logo}: champ « theme.logo » : image « logo.png » introuvable : placez-la "
-        "dans docs/ (ici docs/logo.png)"
+        "dans docs/ (docs/logo.png)"
     ) in result.stderr
     assert "erreur système" not in result.stderr
     config.write_text(
@@ -348,3 +348,92 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (8, 8), "white").save(out, "PNG")
     return out.getvalue()
+
+
+MATERIAL = Path(importlib.util.find_spec("material").origin or "").parent / "templates"
+
+
+@pytest.mark.parametrize(
+    ("settings", "field", "says"),
+    [
+        ({"theme": {"logo": ["x.png"]}}, "theme.logo", "doit être le nom d'un fichier image"),
+        ({"theme": {"logo": "/etc/hostname"}}, "theme.logo", "sans « / » au début"),
+        ({"theme": {"logo": ".logo.png"}}, "theme.logo", "ni nom commençant par « . »"),
+        ({"theme": {"logo": "main.html"}}, "theme.logo", "écrivez le nom d'une image"),
+        ({"theme": {"logo": "../logo.png"}}, "theme.logo", "sans « .. »"),
+        ({"theme": {"logo": "docs/logo.png"}}, "theme.logo", "écrivez « logo.png »"),
+        (
+            {"theme": {"icon": {"admonition": {"note": "material/usine"}}}},
+            "theme.icon.admonition.note",
+            "inconnue du thème",
+        ),
+        (
+            {"theme": {"icon": {"logo": ["material/factory"]}}},
+            "theme.icon.logo",
+            "inconnue du thème",
+        ),
+        (
+            {"repo_url": 'https://x.example/"><meta http-equiv=refresh content=0;url=https://e/>'},
+            "repo_url",
+            "sans espace, guillemet",
+        ),
+        ({"repo_url": "javascript:alert(1)"}, "repo_url", "sans espace, guillemet"),
+        ({"repo_name": "<img src=x onerror=alert(1)>"}, "repo_name", "retirez les guillemets"),
+        (
+            {"extra": {"social": [{"icon": "x", "link": 'https://e/" onmouseover="alert(1)'}]}},
+            "extra.social[1].link",
+            "sans espace",
+        ),
+        (
+            {"extra": {"status": {"new": '"><svg onload=alert(1)>'}}},
+            "extra.status.new",
+            "retirez les guillemets",
+        ),
+        (
+            {"extra": {"analytics": {"provider": "google", "property": "G-X"}}},
+            "extra.analytics",
+            "autre site",
+        ),
+    ],
+)
+def test_what_mkdocs_yml_gives_the_theme_is_checked(
+    tmp_path: Path, settings: dict[str, Any], field: str, says: str
+) -> None:
+    """Values of mkdocs.yml the theme prints raw or loads (found by an outside attack: a
+    repo_url with a quote sent every visitor to another site; a nested icon or a list stopped
+    the engine with « erreur système »; an absolute logo path was published). Control: the
+    example's settings and a real logo pass."""
+    from tisite.adapters import themefiles
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "logo.png").write_bytes(_png())
+    theme = {"name": "material", **settings.get("theme", {})}
+    found = themefiles.problems(theme, [str(MATERIAL)], docs, "", settings)
+    assert [p.field for p in found] == [field], found
+    assert says in found[0].message, found[0].message
+    good = {
+        "logo": "logo.png",
+        "icon": {"logo": "material/factory"},
+        "favicon": "assets/favicon.svg",
+    }
+    fine = {
+        "repo_url": "https://gitlab.com/x/y",
+        "repo_name": "Dépôt",
+        "extra": {"social": [{"link": "mailto:a@b.fr"}]},
+    }
+    assert themefiles.problems(good, [str(MATERIAL)], docs, "", fine) == []  # control
+
+
+@pytest.mark.lent
+def test_the_exporter_checks_what_a_build_checks_of_the_theme(
+    project: Path, tmp_path: Path
+) -> None:
+    """An unknown icon: ti check refused it, and ti exporter wrote an export whose build
+    crashed in English (TemplateNotFound). Now the exporter refuses it and writes nothing."""
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("material/factory", "material/usine"))
+    result = ti_inprocess("exporter", str(tmp_path / "export"), cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert "icône « material/usine » inconnue du thème" in result.stderr
+    assert not (tmp_path / "export").exists()

@@ -78,6 +78,29 @@ def render(root: Path, site_dir: Path, engine: str = DEFAULT) -> bool:
     return not counter.get_counts()
 
 
+def theme_problems(root: Path, engine: str = DEFAULT) -> list[Any]:
+    """What mkdocs.yml gives the theme that it cannot show safely (themefiles), as the hooks
+    check it when they build: for ``ti exporter``, whose export runs no hook of ours."""
+    select(engine)
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from tisite.adapters import themefiles
+    from tisite.content.errors import Problem
+
+    try:
+        config = load_config(str(root / "mkdocs.yml"))
+    except MkDocsException as exc:  # its settings' errors, printed in French by buildlog
+        return [Problem("mkdocs.yml", None, None, f"réglages refusés par le moteur : {exc}")]
+    return themefiles.problems(
+        config.theme,
+        config.theme.dirs,
+        Path(config.docs_dir),
+        (root / "mkdocs.yml").read_text(encoding="utf-8"),
+        config,
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     arguments = sys.argv[1:] if argv is None else argv
     if len(arguments) < 2:

@@ -561,6 +561,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         print("mkdocs.yml : « site_url » est obligatoire pour l'export.", file=sys.stderr)
         return 1
     dest = Path(args.dossier).resolve()
+    from tisite.adapters.engine import theme_problems
+
+    theme = theme_problems(root)  # as a build checks them: the export runs no hook of ours
+    if theme:
+        print(ContentError(theme).report(), file=sys.stderr)
+        print("Export interrompu : rien n'a été écrit.", file=sys.stderr)
+        return 1
     try:
         with workspace.project_lock(root, args.attente):
             lines = export(root, dest, url)
