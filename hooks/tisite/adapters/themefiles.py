@@ -27,7 +27,7 @@ ICON_EXAMPLE = "material/factory"
 IMAGES = (".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif", ".ico")
 # What the theme prints raw in every page, from mkdocs.yml: addresses (in href) and texts
 URL_SETTINGS = ("repo_url", "edit_uri", "extra.homepage", "extra.scope")
-TEXT_SETTINGS = ("repo_name",)
+TEXT_SETTINGS = ("repo_name", "extra.consent.title", "extra.consent.description")
 # Characters that would end an attribute or open an element where the theme prints a value
 _UNSAFE_URL = re.compile(r"[\"'<>`\s\x00-\x1f\x7f]")
 _UNSAFE_TEXT = re.compile(r"[\"'<>`&\x00-\x1f\x7f]")
