@@ -394,6 +394,11 @@ MATERIAL = Path(importlib.util.find_spec("material").origin or "").parent / "tem
             "extra.analytics",
             "autre site",
         ),
+        (
+            {"extra": {"consent": {"title": "<img src=x onerror=alert(1)>"}}},
+            "extra.consent.title",
+            "retirez les guillemets",
+        ),
     ],
 )
 def test_what_mkdocs_yml_gives_the_theme_is_checked(
