@@ -350,8 +350,24 @@ def test_hints_do_not_blame_valid_lines() -> None:
     )
     problem = _load(binome, "f.yml", 0)[2]
     assert problem is not None and (problem.line, problem.field) == (6, "industriel")
-    assert "mettez-la à 4 espaces du bord, comme « elu » (elle est à 2 espaces du bord)" in (
-        problem.message
+    assert (
+        "alignez-la sur celles du bloc dont elle fait partie, à 4 espaces du bord, comme « elu » "
+        "ou au bord, comme « binomes » (elle est à 2 espaces du bord)"
+    ) in problem.message
+    # one space short of « elu »'s column (its fields under it at 6): only « elu »'s level is
+    # above them (the advice said 6, « structure »'s, where it made a duplicate key)
+    five = binome.replace("\n  industriel:", "\n     industriel:")
+    problem = _load(five, "f.yml", 0)[2]
+    assert problem is not None and problem.message.endswith(
+        "à 4 espaces du bord, comme « elu » (elle est à 5 espaces du bord)"
+    ), problem.message
+    # a key at the margin's side of a budget line: both levels it may belong to are named
+    budget = "budget:\n  - financeur: Région\n    montant: 1\n statut: acquis\n"
+    problem = _load(budget, "f.yml", 0)[2]
+    assert (
+        problem is not None
+        and "à 4 espaces du bord, comme « montant » ou au bord, comme « budget »"
+        in (problem.message)
     )
     # the letter template's block with only its « # » taken away (one space left), and a list
     # item whose dash is one space off

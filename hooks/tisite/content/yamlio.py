@@ -557,14 +557,21 @@ def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] 
                 f"au-dessus : mettez-le {_at(dash_above)} (il est {_at(dash)})",
             )
         if column(lines[index]) < wanted:  # less indented: the block it meant to end in
-            level = _enclosing_level(lines[:index], column(lines[index]), column)
-            if level is not None:
-                at, sibling = level
+            children = _children_column(lines, index, column)
+            levels = _enclosing_levels(lines[:index], column)
+            # a key's own children are deeper than it: it belongs to a level above them
+            levels = [lv for lv in levels if children is None or lv[0] < children]
+            here_at = column(lines[index])
+            deeper = [lv for lv in levels if lv[0] > here_at]
+            shallower = [lv for lv in levels if lv[0] < here_at]
+            choices = [c for c in (min(deeper, default=None), max(shallower, default=None)) if c]
+            if choices:
+                said = " ou ".join(f"{_at(at)}, comme « {sibling} »" for at, sibling in choices)
                 return (
                     index,
                     key,
-                    f"la clé « {key} » n'est alignée sur aucune clé au-dessus : mettez-la "
-                    f"{_at(at)}, comme « {sibling} » (elle est {_at(column(lines[index]))})",
+                    f"la clé « {key} » n'est alignée sur aucune clé au-dessus : alignez-la sur "
+                    f"celles du bloc dont elle fait partie, {said} (elle est {_at(here_at)})",
                 )
         if _in_block_text(lines, index):
             continue
@@ -601,20 +608,27 @@ def _at(count: int) -> str:
     return "au bord" if count == 0 else f"à {count} espace{'s' if count > 1 else ''} du bord"
 
 
-def _enclosing_level(
-    above: list[str], at: int, column: Callable[[str], int]
-) -> tuple[int, str] | None:
-    """The level a key written at column ``at`` most likely meant, among the blocks open at
-    the end of ``above`` (from the innermost out: the columns of the keys that lead to the last
-    line): the nearest, the deeper one when two are as near. (column, a key of that level)."""
+def _enclosing_levels(above: list[str], column: Callable[[str], int]) -> list[tuple[int, str]]:
+    """The blocks open at the end of ``above``, from the innermost out: (column, a key of that
+    level), the columns of the keys that lead to its last line."""
     levels: list[tuple[int, str]] = []
     for line in reversed(above):
         found = _KEY_AT.match(line)
         if found and (not levels or column(line) < levels[-1][0]):
             levels.append((column(line), found[2]))
-    if not levels:
+    return levels
+
+
+def _children_column(lines: list[str], index: int, column: Callable[[str], int]) -> int | None:
+    """The column of the first key or item under the key of line ``index`` when it opens a
+    block (« industriel: » followed by its fields), None when it has a value of its own."""
+    if lines[index].split(":", 1)[1].split("#", 1)[0].strip():
         return None
-    return min(levels, key=lambda level: (abs(level[0] - at), -level[0]))
+    for line in lines[index + 1 :]:
+        if line.strip() and not line.lstrip().startswith("#"):
+            deeper = len(line) - len(line.lstrip(" "))
+            return column(line) if deeper > column(lines[index]) else None
+    return None
 
 
 _QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*:\s+)?(["'])(.*)$""")
