@@ -451,3 +451,19 @@ def test_the_preview_says_it_builds_again_once_a_file_is_saved() -> None:
         "corrigez les fichiers indiqués et enregistrez : l'aperçu se reconstruit de lui-même."
     )
     assert "relancez" not in preview and "relancez" in problems.report()
+
+
+def test_typographic_quote_hints_leave_comments_and_french_quotes_alone() -> None:
+    """From an outside review: a comment after a value in « » is not put into the suggested
+    value, nor blamed when the error is on the next line; a value opened with « " » that
+    holds « » » and is never closed is told to close it (« » » is no wrong closing quote)."""
+    from tisite.content.yamlio import _load
+
+    problem = _load("titre: « A : b » # commentaire\nresume: x\n", "f.yml", 0)[2]
+    assert problem is not None and problem.message.endswith('par exemple titre: "« A : b »"')
+    problem = _load("titre: « Atelier » # à confirmer\n  date: 1\n", "f.yml", 0)[2]
+    assert problem is not None and problem.line == 2 and "guillemets droits" not in problem.message
+    problem = _load('titre: "Le salon « Made in Hainaut »\nresume: x\n', "f.yml", 0)[2]
+    assert problem is not None and problem.message.endswith(
+        "ajoutez le guillemet de fin sur cette ligne"
+    )

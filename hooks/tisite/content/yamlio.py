@@ -343,7 +343,7 @@ def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Pro
         line = mark.line + 1 + line_offset if mark else None
         unclosed = _unclosed_quote(text, mark.line if mark else None)
         if unclosed is not None:
-            curly = re.search(r"[”“’‘»]\s*(#.*)?$", text.splitlines()[unclosed])
+            curly = re.search(r"[”’]\s*(#.*)?$", text.splitlines()[unclosed])
             return None, Problem(
                 rel,
                 unclosed + 1 + line_offset,
@@ -427,8 +427,9 @@ def _hint_of(line: str) -> tuple[str | None, str] | None:
             f"une espace insécable suit « {key}: » (un copier-coller depuis un traitement de "
             "texte) : remplacez-la par une espace ordinaire"
         )
-    if (found := _TYPOGRAPHIC_QUOTED.match(line)) and re.search(r": | #", found[2]):
-        key, value = found[1], found[2].strip()
+    value = re.sub(r"\s+#.*$", "", found[2]) if (found := _TYPOGRAPHIC_QUOTED.match(line)) else ""
+    if found and re.search(r":(\s|$)", value):  # (a comment after the value is no part of it)
+        key, value = found[1], value.strip()
         return key, (
             "les guillemets « », “ ” ou ‘ ’ ne comptent pas pour YAML : entourez toute la "
             f'valeur de guillemets droits " ", par exemple {key}: {_quoted(value)}'
