@@ -198,3 +198,17 @@ def test_the_templates_texts_left_in_a_published_file_are_warned(project: Path) 
             "par le vôtre avant de publier (ou laissez « brouillon: true »"
         ) in published, published
     assert "« Nom de l'événement »" not in published  # commented in the template
+    # a heading of the letter's text is shown (« ## » is no comment there); a place that
+    # holds words of the template is not the template's (« Hôtel de Ville, salle du Conseil »)
+    text = letter.read_text("utf-8").replace(
+        "## Actualités locales", "## À compléter\n\nLieu : Hôtel de Ville, salle du Conseil"
+    )
+    letter.write_text(text, "utf-8")
+    said = ti_inprocess("check", "--rapide", cwd=project).stderr
+    heading = text.splitlines().index("## À compléter") + 1
+    assert f"{rel}:{heading}: avertissement : « À compléter » est un texte du modèle" in said
+    assert "Ville, salle" not in said
+    # a draft written as the schema also reads it (« 1 », « on », « 'true' »): no warning
+    for written in ("1", "on", "'true'"):
+        letter.write_text(text.replace("brouillon: false", f"brouillon: {written}"), "utf-8")
+        assert "texte du modèle" not in ti_inprocess("check", "--rapide", cwd=project).stderr

@@ -750,8 +750,15 @@ def _placeholders(root: Path, path: Path, text: str) -> list[Problem]:
     if not any(p in text for p in PLACEHOLDERS) or _DRAFT.search(text.split("\n---", 1)[0]):
         return []
     out = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.lstrip().startswith("#"):
+    lines = text.split("\n")
+    # YAML lines (a .yml file, a page's front matter) whose « # » starts a comment; in a
+    # page's Markdown, « # » starts a heading, which is shown
+    yaml_lines = len(lines)
+    if path.suffix == ".md":
+        ends = [n for n, line in enumerate(lines) if n and line.rstrip() == "---"]
+        yaml_lines = ends[0] if lines and lines[0].rstrip() == "---" and ends else 0
+    for number, line in enumerate(lines, start=1):
+        if number <= yaml_lines and line.lstrip().startswith("#"):
             continue
         for phrase in PLACEHOLDERS:
             if phrase in line:
@@ -788,10 +795,12 @@ PLACEHOLDERS = (
     "À compléter",
     "Nom de l'appel à projets",
     "Nom de l'événement",
-    "Ville, salle",
     "https://www.exemple.fr/",
 )
-_DRAFT = re.compile(r"^brouillon\s*:\s*(true|oui|yes|vrai)\s*(#.*)?$", re.M | re.I)
+# « brouillon » set to what the schema reads as true (pydantic's and French booleans)
+_DRAFT = re.compile(
+    r"^brouillon\s*:\s*(['\"]?)(true|oui|yes|vrai|on|1|y|t)\1\s*(#.*)?$", re.M | re.I
+)
 
 
 def local_addresses(root: Path, dirs: list[Path]) -> list[Problem]:

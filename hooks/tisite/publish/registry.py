@@ -77,7 +77,10 @@ def _gone(missing: list[tuple[int, str]], produced: set[str], root: Path) -> lis
 
 def _gone_page(address: str, root: Path) -> str:
     """What to do about one published address that would disappear."""
-    draft = _draft_source(address, root)
+    # a line written as the build writes them (« /t/lettres/16/ »): else putting the page
+    # back would not make this line match it
+    canonical = address == "/" + address.strip("/") + "/" and "//" not in address
+    draft = _draft_source(address, root) if canonical else None
     if draft is not None:  # its file is there: set back as a draft (« brouillon »)
         return (
             f"l'adresse publiée {address} disparaîtrait : {draft} est marqué « brouillon », "
