@@ -137,6 +137,11 @@ CASES: dict[str, Case] = {
         f"{A}:3: champ « titre » : une espace insécable suit « titre: » (un copier-coller "
         "depuis un traitement de texte) : remplacez-la par une espace ordinaire",
     ),
+    "espace-insecable-apres-la-cle-et-deux-points-plus-loin": Case(
+        edit(A, TITLE, "titre:\u00a0Diagnostic : attractivité"),
+        f"{A}:3: champ « titre:\u00a0Diagnostic » : une espace insécable suit « titre: » (un "
+        "copier-coller depuis un traitement de texte) : remplacez-la par une espace ordinaire",
+    ),
     "en-tete-absent": Case(
         write(A, "# Une action sans en-tête\n".encode()),
         f"{A}:1: en-tête manquant : le fichier doit commencer par une ligne « --- », les champs "

@@ -197,6 +197,14 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
     if kind == "extra_forbidden":
         known = _fields_at(model, loc[:-1])
         name = str(loc[-1]) if loc else ""
+        # « titre:\u00a0Comité : bilan » read as the key « titre: Comité » (YAML wants an
+        # ordinary space after « : »; the « : » further on ended the key there)
+        typed = re.match(r"^([^\W\d][\w-]*):[\u00a0\u202f\u2007]", name)
+        if typed:
+            return (
+                f"une espace insécable suit « {typed[1]}: » (un copier-coller depuis un "
+                "traitement de texte) : remplacez-la par une espace ordinaire"
+            )
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         if close:
             return f"champ inconnu : vouliez-vous dire « {close[0]} » ?"
