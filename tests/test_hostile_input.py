@@ -142,6 +142,11 @@ CASES: dict[str, Case] = {
         f"{A}:3: champ « titre:\u00a0Diagnostic » : une espace insécable suit « titre: » (un "
         "copier-coller depuis un traitement de texte) : remplacez-la par une espace ordinaire",
     ),
+    "en-tete-ferme-par-quatre-tirets": Case(
+        write(A, b"---\ntitre: Un titre\n----\n\nTexte.\n"),
+        f"{A}:3: la ligne « ---- » qui ferme l'en-tête doit être exactement « --- », au bord "
+        "(sans espace devant)",
+    ),
     "en-tete-absent": Case(
         write(A, "# Une action sans en-tête\n".encode()),
         f"{A}:1: en-tête manquant : le fichier doit commencer par une ligne « --- », les champs "
@@ -1025,7 +1030,7 @@ def test_a_broken_action_still_exists_for_the_actions_that_link_to_it(
         line for line in capsys.readouterr().err.splitlines() if ": avertissement" not in line
     ]
     assert errors == [
-        f"{target}:2: champ « resume » : champ obligatoire manquant : résumé en une ou deux "
+        f"{target}:2: champ « resume » : champ obligatoire manquant : Résumé en une ou deux "
         "phrases",
         "1 erreur dans le contenu : corrigez les fichiers indiqués puis relancez (aucun site n'a "
         "été écrit).",

@@ -173,3 +173,16 @@ def test_the_agenda_page_says_what_each_entry_is_about(pages: dict[str, tuple[st
     assert "Paris 7e. Organisée par Régions de France et l'AdCF" in html
     assert "Montigny-en-Cambrésis. Délibération 2022/70" in html
     assert "inscrits à son agenda" in html and "dès qu'une lettre les annonce" not in html
+
+
+def test_a_description_follows_a_title_or_place_that_ends_its_own_sentence() -> None:
+    """« Quel avenir pour l'industrie ?. » and « 12 rue Foch.. » (an outside review): no full
+    stop is added after text that ends with its own. Control: one is added otherwise."""
+    from tisite.generate.textutil import full_stop
+
+    assert [full_stop(t) for t in ("Quel avenir ?", "12 rue Foch.", "Douai", "Vraiment !")] == [
+        "",
+        "",
+        ".",
+        "",
+    ]

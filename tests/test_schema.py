@@ -95,7 +95,7 @@ def test_error_messages(extra: str, expected: str) -> None:
 def test_missing_fields_and_wrong_siren() -> None:
     assert problems_for("nom: X\nepci:\n  - siren: 12345\n") == [
         (
-            "t.yml:1: champ « resume » : champ obligatoire manquant : présentation en une ou "
+            "t.yml:1: champ « resume » : champ obligatoire manquant : Présentation en une ou "
             "deux phrases"
         ),
         "t.yml:3: champ « epci[1].siren » : un SIREN compte exactement 9 chiffres (reçu « 12345 »)",

@@ -359,8 +359,8 @@ def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
 
 
 def _description(model: type[BaseModel], loc: Sequence[str | int]) -> str | None:
-    """What the field at ``loc`` is for, from the schema (« Résumé en une ou deux phrases… »),
-    lower-cased at its start, without its final full stop; None when the schema says nothing."""
+    """What the field at ``loc`` is for, from the schema (« Résumé en une ou deux phrases »),
+    without its final full stop; None when the schema says nothing."""
     if not loc or not isinstance(loc[-1], str):
         return None
     found = _model_at(model, loc[:-1])
@@ -368,8 +368,7 @@ def _description(model: type[BaseModel], loc: Sequence[str | int]) -> str | None
     text = (info.description or "").strip() if info is not None else ""
     if not text:
         return None
-    text = text.rstrip(".")
-    return text[0].lower() + text[1:] if text[1:2].islower() else text
+    return text.rstrip(".")
 
 
 def _required(model: type[BaseModel], loc: Sequence[str | int]) -> bool:

@@ -869,6 +869,18 @@ def read_markdown(path: Path, rel: str) -> tuple[Source | None, Problem | None]:
         return None, problem
     match = FRONT_MATTER.match(text)
     if not match and re.match(r"---[ \t]*\r?(\n|\Z)", text):
+        lines = text.split("\n")
+        near = next(
+            (n for n, line in enumerate(lines[1:], 2) if re.fullmatch(r"\s*-{3,}\s*", line)), None
+        )
+        if near is not None:  # « ---- » or « --- » indented: YAML wants « --- » at the margin
+            return None, Problem(
+                rel,
+                near,
+                None,
+                f"la ligne « {lines[near - 1].strip()} » qui ferme l'en-tête doit être "
+                "exactement « --- », au bord (sans espace devant)",
+            )
         return None, Problem(
             rel,
             1,

@@ -250,6 +250,7 @@ def make_env() -> Environment:
         when=textutil.when,
         when_html=textutil.when_html,
         numero=textutil.numero,  # « n° 15 », a no-break space after « n° »
+        full_stop=textutil.full_stop,  # « . » unless the text ends with its own
     )
     env.tests["dated_by"] = textutil.dates_itself  # {% if source is dated_by(date) %}
     env.filters["french_sort"] = textutil.french_sorted

@@ -94,6 +94,12 @@ def share_title(title: str, limit: int = SHARE_TITLE) -> str:
     return trim(title, limit)
 
 
+def full_stop(text: object) -> str:
+    """The full stop to write after ``text`` before another sentence: none when it ends with
+    its own (« Quel avenir ? », « 12 rue Foch. »)."""
+    return "" if str(text).rstrip().endswith((".", "!", "?", "…")) else "."
+
+
 def numero(value: object) -> str:
     """A number after « n° », with the no-break space French typography wants (« n° 15 »)."""
     return f"n°\u00a0{value}"
