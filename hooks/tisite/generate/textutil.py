@@ -114,7 +114,7 @@ def tab_title(title: str, site_name: str) -> str:
         return site_name
 
     def said(part: str) -> bool:
-        return re.search(rf"(?<!\w){re.escape(part.strip())}(?!\w)", site_name, re.I) is not None
+        return re.search(rf"(?<!\w){re.escape(part.strip())}(?!\w)", site_name) is not None
 
     parts = title.split(" — ")
     if all(said(part) for part in parts):
