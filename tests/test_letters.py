@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -1477,6 +1478,21 @@ def test_a_feed_is_never_dated_before_its_entries_and_covers_keep_odd_names(
     assert urlsplit(urljoin(SITE_URL, "images/couv#1 100%.jpg")).path.endswith("/couv")  # control
 
 
+def announcing(project: Path) -> tuple[dict[str, str], Callable[[dict[str, str]], str]]:
+    """Letters 14 and 15 as written, and a function that gives them these events (their
+    « evenements » block, by letter number) and returns what `ti check` says."""
+    letters = {n: project / LETTRES / f"{n}.md" for n in ("14", "15")}
+    originals = {n: p.read_text(encoding="utf-8") for n, p in letters.items()}
+
+    def announce(extra: dict[str, str]) -> str:
+        for number, text in extra.items():
+            head, body = originals[number].split("\n---\n", 1)
+            letters[number].write_text(f"{head}\nevenements:\n{text}---\n{body}", "utf-8")
+        return ti_inprocess("check", cwd=project).stderr
+
+    return originals, announce
+
+
 @pytest.mark.lent
 def test_a_postponement_under_another_identifier_or_none_is_warned(project: Path) -> None:
     """Letter 14 announces the forum under « forum-2027 »; letter 15 announces the same title at
@@ -1485,15 +1501,8 @@ def test_a_postponement_under_another_identifier_or_none_is_warned(project: Path
     title already over when letter 15 was written (last year's), the identified postponement,
     sessions announced again or added, and events under identifiers of their own (recurring
     meetings; a mistyped identifier looks the same) are not warned."""
-    letters = {n: project / LETTRES / f"{n}.md" for n in ("14", "15")}
-    originals = {n: p.read_text(encoding="utf-8") for n, p in letters.items()}
+    originals, announce = announcing(project)
     forum = FORUM.replace("    lieu: Douai\n", "    lieu: Douai\n    identifiant: forum-2027\n")
-
-    def announce(extra: dict[str, str]) -> str:
-        for number, text in extra.items():
-            head, body = originals[number].split("\n---\n", 1)
-            letters[number].write_text(f"{head}\nevenements:\n{text}---\n{body}", "utf-8")
-        return ti_inprocess("check", cwd=project).stderr
 
     later = FORUM.replace("2027-01-15", "2027-02-05")
     line = originals["15"].split("\n---\n", 1)[0].count("\n") + 3  # its « - titre » line
@@ -1533,15 +1542,8 @@ def test_an_identifier_given_to_another_title_at_another_date_is_warned(project:
     another day (a block copied): the agenda would drop the forum for it, so the check warns
     on the identifier's line. Control: the same identifier with a new date only (postponed) or
     a new title only (renamed) is not warned."""
-    letters = {n: project / LETTRES / f"{n}.md" for n in ("14", "15")}
-    originals = {n: p.read_text(encoding="utf-8") for n, p in letters.items()}
+    originals, announce = announcing(project)
     forum = FORUM.replace("    lieu: Douai\n", "    lieu: Douai\n    identifiant: forum-2027\n")
-
-    def announce(extra: dict[str, str]) -> str:
-        for number, text in extra.items():
-            head, body = originals[number].split("\n---\n", 1)
-            letters[number].write_text(f"{head}\nevenements:\n{text}---\n{body}", "utf-8")
-        return ti_inprocess("check", cwd=project).stderr
 
     committee = "  - titre: Comité de pilotage\n    date: 2027-01-20\n    identifiant: forum-2027\n"
     said = announce({"14": forum, "15": committee})
