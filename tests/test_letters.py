@@ -1298,6 +1298,23 @@ def test_a_feed_entry_carries_the_whole_letter(built_site: Path) -> None:
     assert "<img" not in bare.content[0].value
 
 
+def announcing(
+    project: Path, check: bool = True
+) -> tuple[dict[str, str], Callable[[dict[str, str]], str]]:
+    """Letters 14 and 15 as written, and a function that gives them these events (their
+    « evenements » block, by letter number) and returns what `ti check` says (``check``)."""
+    letters = {n: project / LETTRES / f"{n}.md" for n in ("14", "15")}
+    originals = {n: p.read_text(encoding="utf-8") for n, p in letters.items()}
+
+    def announce(extra: dict[str, str]) -> str:
+        for number, text in extra.items():
+            head, body = originals[number].split("\n---\n", 1)
+            letters[number].write_text(f"{head}\nevenements:\n{text}---\n{body}", "utf-8")
+        return ti_inprocess("check", cwd=project).stderr if check else ""
+
+    return originals, announce
+
+
 @pytest.mark.lent
 def test_an_identified_event_postponed_in_a_later_letter_keeps_its_calendar_identity(
     project: Path,
@@ -1310,13 +1327,7 @@ def test_an_identified_event_postponed_in_a_later_letter_keeps_its_calendar_iden
     with two identifiers (the former date stays in calendars)."""
     forum = FORUM.replace("    lieu: Douai\n", "    lieu: Douai\n    identifiant: forum-2027\n")
     later = forum.replace("2027-01-15", "2027-02-05").replace("Forum de", "Grand forum de")
-    letters = {n: project / LETTRES / f"{n}.md" for n in ("14", "15")}
-    originals = {n: p.read_text(encoding="utf-8") for n, p in letters.items()}
-
-    def announce(extra: dict[str, str]) -> None:
-        for number, text in extra.items():
-            head, body = originals[number].split("\n---\n", 1)
-            letters[number].write_text(f"{head}\nevenements:\n{text}---\n{body}", "utf-8")
+    _, announce = announcing(project, check=False)
 
     def forums() -> list[AgendaEntry]:
         territory = next(t for t in load_site(project).local if t.slug == HDC)
@@ -1476,21 +1487,6 @@ def test_a_feed_is_never_dated_before_its_entries_and_covers_keep_odd_names(
         e.content[0].value for e in feed.entries if e.title.startswith("Lettre n°\u00a014")
     )
     assert urlsplit(urljoin(SITE_URL, "images/couv#1 100%.jpg")).path.endswith("/couv")  # control
-
-
-def announcing(project: Path) -> tuple[dict[str, str], Callable[[dict[str, str]], str]]:
-    """Letters 14 and 15 as written, and a function that gives them these events (their
-    « evenements » block, by letter number) and returns what `ti check` says."""
-    letters = {n: project / LETTRES / f"{n}.md" for n in ("14", "15")}
-    originals = {n: p.read_text(encoding="utf-8") for n, p in letters.items()}
-
-    def announce(extra: dict[str, str]) -> str:
-        for number, text in extra.items():
-            head, body = originals[number].split("\n---\n", 1)
-            letters[number].write_text(f"{head}\nevenements:\n{text}---\n{body}", "utf-8")
-        return ti_inprocess("check", cwd=project).stderr
-
-    return originals, announce
 
 
 @pytest.mark.lent
