@@ -152,7 +152,10 @@
         .then(function (pagefind) {
           // Pagefind counts the values of the filters whose index it has loaded: a search
           // loads only those it is asked for, and the others would all count 0
-          if (!facets) facets = pagefind.filters();
+          if (!facets) {
+            facets = pagefind.filters();
+            facets.catch(function () { facets = null; }); // asked again by the next search
+          }
           return facets.then(function () { return pagefind.search(words || null, { filters: filters() }); });
         })
         .then(function (found) {
