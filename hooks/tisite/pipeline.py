@@ -33,7 +33,7 @@ from tisite.build import SiteBuild
 from tisite.cli import workspace
 from tisite.content.errors import ContentError, Problem
 from tisite.generate.convert import page_address
-from tisite.generate.textutil import agree, plural
+from tisite.generate.textutil import agree, plural, trim
 from tisite.publish import searchindex, uptodate
 from tisite.publish.diskcache import MEMO_FOLDERS, kept_names, prune_older, prune_unused
 from tisite.publish.searchindex import Catching, Indexing, missing_from_index, write_harvested
@@ -69,7 +69,7 @@ def site_url_problem(root: Path, site_url: object) -> Problem | None:
     except OSError:
         lines = []
     line = next((n for n, text in enumerate(lines, 1) if text.startswith("site_url:")), None)
-    shown = _visible(text)
+    shown = trim(text, 80)  # (control characters: made visible by Problem.format)
     if "@" in text.split("://", 1)[-1].split("/", 1)[0]:
         advice = (
             "ne mettez ni identifiant ni mot de passe dans l'adresse publique (ce qui précède "
@@ -93,12 +93,6 @@ def site_url_problem(root: Path, site_url: object) -> Problem | None:
         "site_url",
         f"« {shown} » n'est pas une adresse web complète : {advice}",
     )
-
-
-def _visible(text: str) -> str:
-    """``text`` for a message: control characters shown as « \\x1b », long text cut."""
-    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return shown if len(shown) <= 80 else shown[:79] + "…"
 
 
 @dataclass
