@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 import types
 import warnings
 from collections.abc import Callable, Iterator
@@ -23,6 +24,11 @@ from tisite.memo import keep_between_builds
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_ENTRIES = ("mkdocs.yml", "site.yml", "docs", "territoires", "hooks", "urls-publiees.txt")
+
+# --- one date for the whole run: a build made before midnight and one made after it agree ---
+# (tisite.clock reads it, as MkDocs does for the sitemap; set here in the controller before
+# pytest-xdist starts its workers, which inherit it)
+os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(time.time())))
 
 # --- no test reads the live project's settings or content (a territory's fork changes them) ---
 # Test projects are copies of tests/fixtures/exemple plus the project's hooks/ (synthetic.py).

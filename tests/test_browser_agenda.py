@@ -11,13 +11,14 @@ from playwright.sync_api import Browser
 
 from browser import static_server
 from conftest import ti_inprocess
+from tisite import clock
 
 pytestmark = pytest.mark.browser
 HDC = "hainaut-douaisis-cambresis"
 
 
 def test_agenda_entries_move_to_past_in_the_browser(browser: Browser, project: Path) -> None:
-    soon = dt.date.today() + dt.timedelta(days=30)
+    soon = clock.today() + dt.timedelta(days=30)
     path = project / f"territoires/{HDC}/agenda.yml"
     path.write_text(
         path.read_text(encoding="utf-8")
@@ -34,7 +35,7 @@ def test_agenda_entries_move_to_past_in_the_browser(browser: Browser, project: P
         assert "Appel bientôt clos" in page.inner_text("#ti-a-venir")
         assert page.is_hidden("#ti-a-venir + .ti-agenda-vide")
         day = page.get_attribute(".ti-agenda-jour", "datetime")
-        assert day in {str(soon - dt.timedelta(days=30)), dt.date.today().isoformat()}
+        assert day in {str(soon - dt.timedelta(days=30)), clock.today().isoformat()}
         page.close()
         # two months later, without a rebuild: the entry has moved, newest first
         page = browser.new_page()

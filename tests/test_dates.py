@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ti_inprocess
+from tisite import clock
+from tisite.generate import textutil
 
 HDC = "hainaut-douaisis-cambresis"
 SITE = "https://territoires-industrie.example.org/"
@@ -51,7 +53,7 @@ def test_sitemap_and_open_data_dates_come_from_the_content(project: Path) -> Non
     result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stderr
     dates = lastmods(project)
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
     assert today not in dates.values() or today == "2025-03-14"
     assert dates[f"{HDC}/lettres/15/"] == "2022-11-15"  # the letter's date
     assert dates[f"{HDC}/lettres/"] == "2022-11-15"  # its newest letter
@@ -75,7 +77,7 @@ def test_without_history_a_page_has_no_date_rather_than_a_false_one(built_site: 
     dates = lastmods(built_site.parent)
     assert dates[f"{HDC}/carte-identite/"] is None
     assert dates[f"{HDC}/lettres/15/"] == "2022-11-15"
-    assert dt.date.today().isoformat() not in dates.values()
+    assert clock.today().isoformat() not in dates.values()
 
 
 def test_history_gives_no_false_date(tmp_path: Path) -> None:
@@ -98,3 +100,22 @@ def test_history_gives_no_false_date(tmp_path: Path) -> None:
     )
     assert file_dates(shallow) == {}  # only the last commit: nothing is dated
     assert file_dates(tmp_path / "nulle-part") == {}
+
+
+def test_source_date_epoch_dates_the_build(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SOURCE_DATE_EPOCH (reproducible builds, as MkDocs reads it) is the build's moment, in
+    Paris: 0:30 on 1 January 2030 in Paris is still 2029 for the machine's UTC clock. The tests
+    pin it for their whole run (conftest), so builds on both sides of midnight agree. Control:
+    the date is not today's. A value that is not a number of seconds is refused in French."""
+    moment = dt.datetime(2030, 1, 1, 0, 30, tzinfo=clock.PARIS)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(moment.timestamp())))
+    result = ti_inprocess("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    plan = (project / f"site/{HDC}/plan-action/index.html").read_text("utf-8")
+    assert f"au {textutil.long_date(dt.date(2030, 1, 1))}" in plan
+    assert f"au {textutil.long_date(dt.datetime.now(dt.UTC).date())}" not in plan  # control
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "demain")
+    result = ti_inprocess("check", cwd=project)
+    assert result.returncode == 1
+    assert "SOURCE_DATE_EPOCH: « demain » n'est pas un nombre de secondes" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout

@@ -17,7 +17,7 @@ import pytest
 from fedserver import Site, body, drip, endless, redirect, serve, silent, status
 
 from conftest import copy_project, flat
-from tisite import urls
+from tisite import clock, urls
 from tisite.build import SiteBuild
 from tisite.content import federation, harvest
 from tisite.content.errors import ContentError
@@ -291,7 +291,6 @@ BUNDLE = f"/{HDC}/donnees.json"
 def test_a_failing_source_keeps_its_last_copy(
     source: Site, tmp_path: Path, fast: None, path: str, make: object, expected: str
 ) -> None:
-    import datetime as dt
 
     from tisite.generate.textutil import long_date
 
@@ -302,7 +301,7 @@ def test_a_failing_source_keeps_its_last_copy(
     line = problems[0]
     assert line.startswith("site.yml:") and "avertissement" in line and source.url in line
     assert expected in line
-    today = dt.datetime.now(harvest.PARIS).date()
+    today = clock.today()
     assert f"le portail garde la dernière copie (données du {long_date(today)})" in line
     hdc = site.territory(HDC)  # type: ignore[attr-defined]
     assert hdc is not None and hdc.remote.stale and hdc.remote.harvested == today

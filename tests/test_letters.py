@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from conftest import build_site, copy_project, flat, switch_off, ti_inprocess
 from synthetic import FIXTURE
+from tisite import clock
 from tisite.content import schema
 from tisite.content.errors import ContentError
 from tisite.content.loader import load_site
@@ -144,7 +145,7 @@ def test_agenda_and_icalendar(built_site: Path) -> None:
 
 
 def _upcoming_call(project: Path) -> None:
-    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    future = (clock.today() + dt.timedelta(days=30)).isoformat()
     path = project / f"territoires/{HDC}/agenda.yml"
     path.write_text(
         path.read_text(encoding="utf-8")
@@ -856,7 +857,7 @@ def test_a_letter_dated_later_never_dates_a_page_after_the_build(tmp_path: Path)
         LETTER_16.replace("date: 2023-03-01", "date: 2099-01-01", 1), encoding="utf-8"
     )
     site = build_site(project)
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
     days = re.findall(r"<lastmod>([^<]+)</lastmod>", (site / "sitemap.xml").read_text("utf-8"))
     assert days and max(d[:10] for d in days) <= today
     page = (site / HDC / "lettres/16/index.html").read_text("utf-8")
@@ -1459,7 +1460,7 @@ def test_a_feed_is_never_dated_before_its_entries_and_covers_keep_odd_names(
     its latest entry (today's noon), not the start of the day the letter of tomorrow has.
     A cover named « couv#1 100%.jpg » is linked percent-encoded on the page, in the email
     and in the feed (« # » would cut the address). Control: the name as written is broken."""
-    today = dt.date.today()
+    today = clock.today()
     afternoon = dt.datetime.combine(today, dt.time(15, 0), tzinfo=publishing.PARIS)
     folder = project / LETTRES
     for number, day in ((17, today), (18, today + dt.timedelta(days=1))):

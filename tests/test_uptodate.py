@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ti_inprocess
-from tisite import pipeline
+from tisite import clock, pipeline
 from tisite.publish import uptodate
 
 
@@ -74,16 +74,11 @@ def test_nothing_changed_keeps_the_site_and_any_change_builds_again(
     assert uptodate.UNCHANGED not in _build(project)  # back to the code that runs
 
     # Another day (late actions, the index's date), another engine: built again.
-    class Tomorrow(dt.date):
-        @classmethod
-        def today(cls) -> Tomorrow:
-            return cls(2099, 1, 1)
-
     with monkeypatch.context() as m:
-        m.setattr(pipeline.dt, "date", Tomorrow)
+        m.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2099, 1, 1, tzinfo=dt.UTC).timestamp())))
         assert uptodate.UNCHANGED not in _build(project)
-    key = uptodate.inputs_key(project, "mkdocs", {}, dt.date.today())
-    assert key != uptodate.inputs_key(project, "properdocs", {}, dt.date.today())
+    key = uptodate.inputs_key(project, "mkdocs", {}, clock.today())
+    assert key != uptodate.inputs_key(project, "properdocs", {}, clock.today())
 
     # A page of the site removed by hand: built again, the page back.
     assert uptodate.UNCHANGED not in _build(project)  # back to today's site
@@ -120,27 +115,27 @@ def test_a_site_folder_outside_the_project_is_kept_too(project: Path, tmp_path: 
 def test_the_installed_editor_is_an_input(project: Path) -> None:
     """The web editor's files come from .cache/editeur (make editeur), not from git."""
     _git(project, "init", "-q", "-b", "main")
-    before = uptodate.inputs_key(project, "mkdocs", {}, dt.date.today())
+    before = uptodate.inputs_key(project, "mkdocs", {}, clock.today())
     (project / ".cache" / "moteur").mkdir(parents=True)
     (project / ".cache" / "moteur" / "x.json").write_text("{}", encoding="utf-8")
-    assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) == before  # control
+    assert uptodate.inputs_key(project, "mkdocs", {}, clock.today()) == before  # control
     editor = project / ".cache" / "editeur"
     editor.mkdir(parents=True)
     (editor / "decap-cms.js").write_text("// 3.11", encoding="utf-8")
-    assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) != before
+    assert uptodate.inputs_key(project, "mkdocs", {}, clock.today()) != before
 
 
 def test_without_git_or_for_a_portal_every_build_is_a_full_one(project: Path) -> None:
-    assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) is None
+    assert uptodate.inputs_key(project, "mkdocs", {}, clock.today()) is None
     _git(project, "init", "-q", "-b", "main")
-    assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) is not None  # control
+    assert uptodate.inputs_key(project, "mkdocs", {}, clock.today()) is not None  # control
     site_yml = project / "site.yml"
     site_yml.write_text(
         site_yml.read_text(encoding="utf-8")
         + "\nportail:\n  sources:\n    - https://territoire.example.org/\n",
         encoding="utf-8",
     )
-    assert uptodate.inputs_key(project, "mkdocs", {}, dt.date.today()) is None
+    assert uptodate.inputs_key(project, "mkdocs", {}, clock.today()) is None
 
 
 def test_what_the_build_reads_is_in_the_key_even_where_git_looks_away(project: Path) -> None:
@@ -151,7 +146,7 @@ def test_what_the_build_reads_is_in_the_key_even_where_git_looks_away(project: P
     and a committed file touched, leave the key as it was."""
 
     def key() -> str | None:
-        return uptodate.inputs_key(project, "mkdocs", {}, dt.date.today())
+        return uptodate.inputs_key(project, "mkdocs", {}, clock.today())
 
     (project / ".gitignore").write_text("site/\nbrouillons-perso/\n", encoding="utf-8")
     _git(project, "init", "-q", "-b", "main")
@@ -188,5 +183,5 @@ def test_what_the_build_reads_is_in_the_key_even_where_git_looks_away(project: P
     site_yml.unlink()
     (project / "site-reel.yml").rename(site_yml)
     # a docs_dir outside the project (refused by the build) is not walked
-    outside = uptodate.inputs_key(project, "mkdocs", {}, dt.date.today(), docs_dir="/usr/share")
+    outside = uptodate.inputs_key(project, "mkdocs", {}, clock.today(), docs_dir="/usr/share")
     assert outside is not None

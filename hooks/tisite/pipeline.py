@@ -19,7 +19,6 @@ files beside the pages, the search index, the caches), ``editor/``, ``cli/``.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import re
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tisite import settings
+from tisite import clock, settings
 from tisite.build import SiteBuild
 from tisite.cli import workspace
 from tisite.content.errors import ContentError, Problem
@@ -116,6 +115,8 @@ def prepare(
     check every link, anchor and published address. Raises ContentError with all problems.
     ``directory_urls``: the engine's ``use_directory_urls`` (each page an ``index.html``)."""
     if site_url and (problem := site_url_problem(root, site_url)):  # before anything uses it
+        raise ContentError([problem])
+    if problem := clock.problem():  # the build's date (MkDocs would stop on it in English)
         raise ContentError([problem])
     build = SiteBuild.load(
         root,
@@ -273,7 +274,7 @@ def build(
     if replaces is not None:
         shaping = {k: v for k, v in given.items() if k not in uptodate.NOT_SHAPING}
         key = uptodate.inputs_key(
-            root, engine, shaping, dt.date.today(), replaces, config["docs_dir"]
+            root, engine, shaping, clock.today(), replaces, config["docs_dir"]
         )
         kept = uptodate.unchanged(root, replaces, key) if key and options.cache_pages else None
         if kept is not None:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tisite import clock
 from tisite.cli.argparse_fr import FrenchParser, french
 from tisite.cli.workspace import DEFAULT_WAIT
 from tisite.content import sources
@@ -655,7 +656,7 @@ def cmd_new_letter(args: argparse.Namespace) -> int:
     letters.mkdir(exist_ok=True)
     numbers = [int(p.stem) for p in letters.glob("*.md") if re.fullmatch(r"[0-9]{1,4}", p.stem)]
     numero = max(numbers, default=0) + 1
-    when = args.date or dt.date.today().isoformat()
+    when = args.date or clock.today().isoformat()
     try:
         dt.date.fromisoformat(when)
     except ValueError:

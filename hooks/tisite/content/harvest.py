@@ -34,11 +34,13 @@ from urllib.parse import urljoin
 
 import httpx
 
+from tisite import clock
+from tisite.clock import PARIS
 from tisite.content import federation, sources
 from tisite.content.errors import Problem, Severity
 from tisite.content.federation import Refused
 from tisite.content.models import Territory
-from tisite.generate.textutil import PARIS, agree, line_of, plural
+from tisite.generate.textutil import agree, line_of, plural
 
 CACHE = ".cache"
 
@@ -259,7 +261,7 @@ def harvest_one(client: httpx.Client, source: str, previous: Copy | None) -> Out
             if changed:  # an unchanged file was checked when it came (the loader reads it)
                 try:
                     document = federation.parse_bundle(entry.body.encode("utf-8"), source)
-                    federation.territory(document, source, dt.date.today(), False)
+                    federation.territory(document, source, clock.today(), False)
                 except Refused as exc:
                     raise Failure(f"{item.donnees} : {exc}") from None
             bundles.append(entry)

@@ -12,6 +12,7 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
+from tisite import clock
 from tisite.content import sources
 
 CONTENT = (*sources.CONTENT_FOLDERS, sources.SITE)
@@ -55,7 +56,7 @@ def file_dates(root: Path, today: dt.date | None = None) -> dict[str, dt.date]:
     )
     if result is None or result.returncode != 0:
         return {}
-    latest = today or dt.date.today()
+    latest = today or clock.today()
     dates: dict[str, dt.date] = {}
     current: dt.date | None = None
     for token in result.stdout.split("\0"):

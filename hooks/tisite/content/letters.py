@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from tisite import clock
 from tisite.content import images, remote, schema, sources, vocab
 from tisite.content.errors import Problem
 from tisite.content.models import AgendaEntry, Letter
@@ -367,7 +368,7 @@ def load_letters(
         problems += _header_warnings(source, rel, int(path.stem), data)
         problems += identifier_problems(source, rel, data.appels_a_projets, data.evenements)
         found = list(dict.fromkeys(found))
-        if data.date > dt.date.today():
+        if data.date > clock.today():
             problems.append(
                 Problem(
                     rel,

@@ -7,7 +7,6 @@ once. Warnings (declared figures that disagree with the reference…) do not sto
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import functools
 import hashlib
 import os
@@ -17,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from tisite import memo, urls
+from tisite import clock, memo, urls
 from tisite.content import images, remote, schema, sources
 from tisite.content.errors import ContentError, Problem
 from tisite.content.letters import heading_warnings, load_agenda, load_letters
@@ -520,7 +519,7 @@ def load_actions(
             action.diagnostic, rel, functools.partial(source.line_of, ("diagnostic",)), "diagnostic"
         )
         for index, point in enumerate(action.avancement):
-            if point.date > dt.date.today():
+            if point.date > clock.today():
                 problems.append(
                     Problem(
                         rel,

@@ -22,7 +22,7 @@ from markdown.extensions.toc import slugify as toc_slugify
 from markdown.extensions.toc import unique as toc_unique
 from markupsafe import Markup
 
-from tisite import urls
+from tisite import clock, urls
 from tisite.content import federation, fieldref, history, sources, vocab
 from tisite.content.models import ActionItem, AgendaEntry, SiteModel, Territory
 from tisite.finish.sanitize import sanitize
@@ -324,13 +324,12 @@ class Renderer:
         self.root = root  # the project (the date of a feed without letter, see _last_change)
         self.published = published  # addresses already published (urls-publiees.txt)
         self.file_dates = file_dates or {}  # last commit of each source file (see history)
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         # the build's time (a feed's date is never later): now, or the start of a given day
-        paris = publishing.PARIS
         self.now = (
-            dt.datetime.now(paris).replace(microsecond=0)
-            if self.today == dt.date.today()
-            else dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=paris)
+            clock.now()
+            if self.today == clock.today()
+            else dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=clock.PARIS)
         )
         self.site_url = site_url
         self.cache_dir = cache_dir  # email versions cached by content hash (.cache/courriels)
@@ -668,13 +667,13 @@ class Renderer:
         (the same for every build of the same files); None when nothing is known."""
         days = [d for path, d in self.file_dates.items() if path.startswith(folder)]
         if days:
-            return dt.datetime.combine(max(days), dt.time(0, 0), tzinfo=publishing.PARIS)
+            return dt.datetime.combine(max(days), dt.time(0, 0), tzinfo=clock.PARIS)
         if self.root is None or not (self.root / folder).is_dir():
             return None
         times = [p.stat().st_mtime for p in (self.root / folder).rglob("*") if p.is_file()]
         if not times:
             return None
-        moment = dt.datetime.fromtimestamp(int(max(times)), tz=publishing.PARIS)
+        moment = dt.datetime.fromtimestamp(int(max(times)), tz=clock.PARIS)
         return min(moment, self.now)
 
     def assets(
@@ -751,7 +750,7 @@ class Renderer:
         if not t.letters:
             return ("sans lettre", self._last_change(f"{t.source_dir}/"))
         if max(letter.date for letter in t.letters) >= self.today:
-            paris = self.now.astimezone(publishing.PARIS)  # the day of the feeds' times
+            paris = self.now.astimezone(clock.PARIS)  # the day of the feeds' times
             return ("lettre du jour", paris.date(), publishing.after_noon(self.now))
         return None
 

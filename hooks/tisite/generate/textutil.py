@@ -11,14 +11,11 @@ import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 from pyuca import Collator
-
-PARIS = ZoneInfo("Europe/Paris")  # the time of the site's dates and hours (Paris time)
 
 LOCALE = "fr_FR"
 

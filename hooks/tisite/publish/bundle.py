@@ -24,9 +24,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from tisite import urls
+from tisite.clock import PARIS
 from tisite.content import schema, vocab
 from tisite.content.models import ActionItem, SiteModel, Territory
-from tisite.generate.textutil import PARIS
 
 VERSION = 1  # the bundle's schema version: a new one for any incompatible change
 SCHEMA_NAME = f"donnees-territoire-{VERSION}"  # schemas/<name>.schema.json

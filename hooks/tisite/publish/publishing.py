@@ -20,14 +20,15 @@ from icalendar import Calendar, Event, Timezone, vText
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
 
-from tisite import urls
+from tisite import clock, urls
+from tisite.clock import PARIS
 from tisite.content.errors import ContentError, Problem
 from tisite.content.models import Letter, SiteModel, Territory
 from tisite.content.remote import EMAIL_MARKDOWN, MAX_HTML_DEPTH, TOO_DEEP_HTML
 from tisite.finish.csp import static_page
 from tisite.finish.sanitize import deepest_nesting, same_site
 from tisite.finish.typography import french_html, french_text
-from tisite.generate.textutil import PARIS, day_of, long_date, numero, one_line, when
+from tisite.generate.textutil import day_of, long_date, numero, one_line, when
 from tisite.memo import Recent
 from tisite.publish.diskcache import memo
 
@@ -87,7 +88,7 @@ def feeds(
     ``quiet_since``: the date of a feed without letter, the last change of its content (else
     the start of the build's day). Titles and summaries are typeset in French, like the
     pages."""
-    now = now or dt.datetime.now(PARIS).replace(microsecond=0)
+    now = now or clock.now()
 
     def moment(day: dt.date) -> dt.datetime:
         return feed_moment(day, now)
