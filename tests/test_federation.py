@@ -8,9 +8,11 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -196,6 +198,42 @@ def test_a_portal_harvests_its_sources_then_asks_again_conditionally(
     source.conditional = False
     load_site(root, harvest=True)
     assert source.answers[200] == 6
+
+
+def test_a_source_that_points_to_the_local_network_is_never_asked(
+    source: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The harvest runs in the portal's CI: a source whose name resolves to that machine or its
+    network (here « territoire.example » made to point to 127.0.0.1, where a site answers) is
+    refused before anything is sent, with the way to allow it. Controls: allowed, the same
+    source is asked (and fails on TLS, the local site speaking http); a source written
+    « http://127.0.0.1:… » (a trial on this computer, as site.yml admits) is harvested."""
+    real = socket.getaddrinfo
+
+    def resolve(host: str, port: int, *args: Any, **kwargs: Any) -> Any:
+        return real("127.0.0.1" if host == "territoire.example" else host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    port = source.url.rsplit(":", 1)[1]
+    root = portal(tmp_path / "portail", [f"https://territoire.example:{port}"])
+    model = load_site(root, harvest=True)
+    assert sum(source.answers.values()) == 0 and not model.territories
+    assert (
+        "territoire.example est une adresse du réseau local (127.0.0.1), pas un site public : "
+        "la récolte n'y va pas (pour des sites d'un réseau interne : "
+        "TI_MOISSON_RESEAU_LOCAL=1)"
+    ) in "\n".join(lines(model))
+    monkeypatch.setenv(harvest.LOCAL_NETWORK, "1")  # control: asked, and the answer is not TLS
+    assert "réseau local" not in "\n".join(lines(load_site(root, harvest=True)))
+    monkeypatch.delenv(harvest.LOCAL_NETWORK)
+    root = portal(tmp_path / "essai", [source.url])  # control: http://127.0.0.1:port/
+    assert {t.slug for t in load_site(root, harvest=True).territories} == {GC, HDC}
+    for address in ("::ffff:127.0.0.1", "169.254.169.254", "10.0.0.1", "100.64.0.1", "::1"):
+        assert not harvest._allowed("territoire.example", address), address
+    assert not harvest._allowed("x.example", "fe80::1%eth0")
+    assert not harvest._allowed("x.example", "224.0.0.1")
+    assert not harvest._allowed("localhost", "10.0.0.1")  # « localhost » must be this computer
+    assert harvest._allowed("x.example", "8.8.8.8") and harvest._allowed("::1", "::1")
 
 
 def test_a_harvested_territory_links_to_its_own_site(source: Site, tmp_path: Path) -> None:

@@ -22,21 +22,25 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import ipaddress
 import json
 import os
+import socket
 import ssl
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+import httpcore
 import httpx
 
 from tisite import clock
 from tisite.clock import PARIS
-from tisite.content import federation, sources
+from tisite.content import federation, schema, sources
 from tisite.content.errors import Problem, Severity
 from tisite.content.federation import Refused
 from tisite.content.models import Territory
@@ -54,8 +58,69 @@ DEADLINE = 30.0  # seconds, for all the requests of one source
 USER_AGENT = "territoires-industrie-portail (+https://github.com/)"
 
 
+LOCAL_NETWORK = "TI_MOISSON_RESEAU_LOCAL"  # « 1 »: sources on this machine or its network
+
+
 class Failure(Exception):
     """Why a source could not be harvested (French)."""
+
+
+class NotPublic(Exception):
+    """A source's host is, or resolves to, an address that is not on the public Internet."""
+
+    def __init__(self, host: str, address: str) -> None:
+        super().__init__(host, address)
+        self.host, self.address = host, address
+
+
+def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # without an IPv6 zone
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped  # « ::ffff:127.0.0.1 » is 127.0.0.1
+    return ip
+
+
+def _public(address: str) -> bool:
+    ip = _ip(address)
+    return ip.is_global and not ip.is_multicast
+
+
+def _allowed(host: str, address: str) -> bool:
+    """A public address; or, for a source written « localhost », « 127.0.0.1 » or « [::1] »
+    (a trial on this computer, the only hosts site.yml admits with http://), this computer."""
+    return _public(address) or (schema.loopback(host) and _ip(address).is_loopback)
+
+
+class _PublicOnly(httpcore.SyncBackend):
+    """Connects only to public addresses, or to this computer for a source written as such:
+    a source whose name resolves to the portal's machine or network (« http://
+    169.254.169.254/ », a cloud machine's secrets, is refused by site.yml's rules, but not a
+    name that points there) is never asked: the harvest runs in the portal's CI. The name is
+    resolved here and the connection made to the address that was checked, so that a second
+    answer of the name server cannot send it elsewhere (the certificate is still checked
+    against the name). TI_MOISSON_RESEAU_LOCAL=1 allows them (sites of an internal
+    network)."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
+        for address in addresses:
+            if not _allowed(host, address):
+                raise NotPublic(host, address)
+        error: Exception = httpcore.ConnectError(f"{host} : aucune adresse")
+        for address in addresses:
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        raise error
 
 
 @dataclass(frozen=True)
@@ -159,6 +224,12 @@ def get(
         )
         try:
             response = client.send(request, stream=True)
+        except NotPublic as exc:
+            raise Failure(
+                f"{federation.shown(current)} : {federation.shown(exc.host)} est une adresse "
+                f"du réseau local ({federation.shown(exc.address)}), pas un site public : la "
+                f"récolte n'y va pas (pour des sites d'un réseau interne : {LOCAL_NETWORK}=1)"
+            ) from None
         except httpx.TimeoutException:
             raise Failure(
                 f"le site ne répond pas à temps (plus de {_seconds(TIMEOUT)} s)"
@@ -298,13 +369,23 @@ def harvest(sources: list[str], cache: Path, network: bool = True) -> list[Outco
             for s in sources
         ]
     limits = httpx.Limits(max_connections=WORKERS * 2, max_keepalive_connections=WORKERS)
+    transport = httpx.HTTPTransport(verify=_certificates(), limits=limits, trust_env=False)
+    if os.environ.get(LOCAL_NETWORK) != "1":
+        # httpx gives no way to choose how its pool connects: its pool is replaced by the
+        # same one, made with the backend that checks addresses
+        transport._pool = httpcore.ConnectionPool(
+            ssl_context=_certificates(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_PublicOnly(),
+        )
     with (
         httpx.Client(
             follow_redirects=False,
-            limits=limits,
             headers={"User-Agent": USER_AGENT},
             trust_env=False,
-            verify=_certificates(),
+            transport=transport,
         ) as client,
         ThreadPoolExecutor(max_workers=max(1, min(WORKERS, len(sources)))) as pool,
     ):
