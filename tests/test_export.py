@@ -155,9 +155,11 @@ def test_export_of_hostile_content_is_inert(
         encoding="utf-8",
     )
     # a page titled by its heading, whose text holds « < », « & » and quotes (outside review:
-    # « > » was dropped from the exported title)
+    # « > » was dropped from the exported title), emphasis and a link (its Markdown was the
+    # exported page's title, tab and share title)
     (project / "docs" / "contribuer" / "titre-code.md").write_text(
-        '# Titre `<code>` & "x"\n\nTexte.\n', encoding="utf-8"
+        '# Titre `<code>` & "x" *mis en avant* [lien](../programme.md)\n\nTexte.\n',
+        encoding="utf-8",
     )
     # the text of tags the sanitiser removes, written as Markdown the engine would read again
     letter = project / "territoires/hainaut-douaisis-cambresis/lettres/14.md"
@@ -170,9 +172,11 @@ def test_export_of_hostile_content_is_inert(
     alive = {name: found for name, soup in built.items() if (found := live_injections(str(soup)))}
     assert alive == {}
     assert _markdown_again(built["hainaut-douaisis-cambresis/lettres/14/index.html"]) == []
-    heading_title = built["contribuer/titre-code/index.html"].title
-    assert heading_title is not None
-    assert heading_title.get_text().startswith('Titre <code> & "x" — ')
+    heading_page = built["contribuer/titre-code/index.html"]
+    assert heading_page.title is not None
+    assert heading_page.title.get_text().startswith('Titre <code> & "x" mis en avant lien — ')
+    shared = heading_page.select_one('meta[property="og:title"]')
+    assert shared is not None and shared["content"] == 'Titre <code> & "x" mis en avant lien'
     # Control: the HTML between headings loose (not in blocks), the engine reads the removed
     # tags' text as Markdown: a theme setting, a javascript: link, an outside image, a handler.
     monkeypatch.setattr(export, "_raw", lambda html: html)

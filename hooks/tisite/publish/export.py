@@ -36,7 +36,7 @@ from tisite.build import (
 from tisite.cli import workspace
 from tisite.finish.csp import static_policy, theme_folders
 from tisite.generate.convert import page_address
-from tisite.generate.pagehtml import front_matter_text, top_headings
+from tisite.generate.pagehtml import front_matter_text, listed_headings, top_headings
 from tisite.generate.sharing import SharedPage
 from tisite.generate.textutil import md_escape, tab_title
 from tisite.pipeline import prepare
@@ -46,10 +46,6 @@ from tisite.settings import engine_config, for_build
 
 MARK = ".export-territoires"  # written in every export: only such a folder is replaced
 DROPPED = ("hooks", "watch")  # the exported configuration runs no code of ours
-
-
-# the emphasis and code marks of a Markdown heading (its title in the theme: text)
-_MARKS = re.compile(r"[*_`]")
 
 
 def _split(content: str) -> tuple[str, str]:
@@ -209,12 +205,13 @@ def _write(
         rel = source.relative_to(docs).as_posix()
         head, body = _split(source.read_text(encoding="utf-8"))
         own = YAML(typ="safe", pure=True).load(head) or {}
-        heading = re.search(r"^#\s+(.+?)\s*#*$", body, re.MULTILINE)
-        title = str(own.get("title") or (heading[1] if heading else rel))
+        # without a title, the text of its first heading, as the engine takes it (no Markdown)
+        first = next((h for h in listed_headings(build.html[rel].html) if h[0] == 1), None)
+        title = str(own.get("title") or (first[2] if first else rel))
         og = build.share(SharedPage(rel, page_address(rel), title, own), site_url, docs)
         # the theme prints these raw: escaped as the hooks escape them (escape_page_meta)
         meta: dict[str, Any] = {k: json_value(v) for k, v in own.items()}
-        escape_page_meta(meta, _MARKS.sub("", title))  # a heading's text: « < » is text
+        escape_page_meta(meta, title)  # a heading's text: « < » is text
         meta.update(ti_og=og, ti_recherche=build.search_facets(rel))
         if meta.get("title"):  # the browser's tab, as the hooks write it
             meta["ti_onglet"] = tab_title(str(meta["title"]), site_name)
