@@ -1032,8 +1032,8 @@ def test_a_broken_action_still_exists_for_the_actions_that_link_to_it(
     assert errors == [
         f"{target}:2: champ « resume » : champ obligatoire manquant : Résumé en une ou deux "
         "phrases",
-        "1 erreur dans le contenu : corrigez les fichiers indiqués puis relancez (aucun site n'a "
-        "été écrit).",
+        "1 erreur dans le contenu : corrigez les fichiers indiqués puis relancez ; les liens "
+        "entre les pages seront vérifiés ensuite (aucun site n'a été écrit).",
     ]
     # negative control: without the broken actions counted, the false second error comes back
     original = loader._check_actions

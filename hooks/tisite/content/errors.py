@@ -85,7 +85,14 @@ class ContentError(Exception):
         count = len(self.errors)
         lines.append(
             f"{plural(count, 'erreur')} dans le contenu : corrigez les fichiers indiqués "
-            + (f"et {again}." if preview else "puis relancez (aucun site n'a été écrit).")
+            + (
+                f"et {again}."
+                if preview
+                # what the build checks (links between pages, addresses) comes after: told, so
+                # that a second list of errors is expected
+                else "puis relancez ; les liens entre les pages seront vérifiés ensuite (aucun "
+                "site n'a été écrit)."
+            )
         )
         return "\n".join(lines)
 
