@@ -143,3 +143,38 @@ def test_the_national_map_works_with_the_keyboard(browser: Browser, base_url: st
     page.click("#departement-86 a")
     page.wait_for_url("**/grand-chatellerault/")
     page.close()
+
+
+def test_on_a_phone_the_filters_fold_and_the_first_results_come_first(
+    browser: Browser, base_url: str
+) -> None:
+    """At 375 px the finder's five lists are folded under one button, so that the first result
+    is on the first screen (the form took it all); the button unfolds them and says how many
+    are chosen; a shared address with a filter opens unfolded. Control: on a desktop the lists
+    are shown and the button is not."""
+    page = browser.new_page(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page.goto(base_url + "actions/", wait_until="networkidle")
+    wait_until(page, READY)
+    button = ".ti-finder__volet button"
+    assert not page.is_visible("#t-region") and page.is_visible(button)
+    top = page.eval_on_selector(".ti-finder__result", "e => e.getBoundingClientRect().top")
+    assert top < 740 - 60, top  # the first result's title on the first screen
+    page.click(button)
+    assert page.is_visible("#t-region") and page.get_attribute(button, "aria-expanded") == "true"
+    page.select_option("#t-region", "Nouvelle-Aquitaine")
+    settle(page)
+    assert page.inner_text(button).endswith(": 1 choisi")
+    shared = browser.new_page(viewport={"width": 375, "height": 740}, is_mobile=True)
+    shared.goto(page.url, wait_until="networkidle")
+    wait_until(shared, READY)
+    assert (
+        shared.is_visible("#t-region") and shared.input_value("#t-region") == "Nouvelle-Aquitaine"
+    )
+    shared.click("#t-effacer")
+    settle(shared)
+    assert not shared.inner_text(button).endswith("choisi")
+    for p in (page, shared):
+        p.close()
+    desktop = finder(browser, base_url)
+    assert desktop.is_visible("#t-region") and not desktop.is_visible(button)  # control
+    desktop.close()

@@ -45,6 +45,25 @@
       }
     });
     var chosen = text.value || selects.some(function (select) { return select.value; });
+    // On a phone the filters are folded under a button (ti.css): it unfolds them, and says how
+    // many are chosen; a shared address with a filter shows them unfolded.
+    var fold = form.querySelector(".ti-finder__volet button");
+    var told = form.querySelector(".ti-finder__choisis");
+    function unfold(open) {
+      form.classList.toggle("ti-finder--ouvert", open);
+      if (fold) fold.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    function tell() {
+      var n = selects.filter(function (select) { return select.value; }).length;
+      if (told) told.textContent = n ? " : " + (n > 1 ? n + " choisis" : "1 choisi") : "";
+    }
+    if (fold) {
+      fold.addEventListener("click", function () {
+        unfold(!form.classList.contains("ti-finder--ouvert"));
+      });
+    }
+    if (selects.some(function (select) { return select.value; })) unfold(true);
+    tell();
     form.hidden = false; // (a page written before the form was: shown by the script)
     list.hidden = false;
     form.dataset.pret = "1";
@@ -191,7 +210,9 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(run, 250);
     });
-    selects.forEach(function (select) { select.addEventListener("change", run); });
+    selects.forEach(function (select) {
+      select.addEventListener("change", function () { tell(); run(); });
+    });
     form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
     form.addEventListener("reset", function () {
       window.setTimeout(function () {
@@ -200,6 +221,7 @@
             option.textContent = labels.get(option);
           });
         });
+        tell();
         run();
       }, 0);
     });
