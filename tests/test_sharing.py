@@ -150,9 +150,30 @@ def test_dropping_a_published_url_fails_the_build(project: Path) -> None:
     output = result.stdout + result.stderr
     assert (
         "l'adresse publiée /hainaut-douaisis-cambresis/plan-action/communication/ disparaîtrait : "
-        "si la page a été renommée, déclarez l'ancien identifiant dans « anciens_identifiants »"
+        "si la fiche action a été renommée, déclarez l'ancien identifiant dans "
+        "« anciens_identifiants »"
     ) in output
     assert "Traceback" not in output
+
+
+def test_a_dropped_page_is_told_where_its_file_was(project: Path) -> None:
+    """A page written by hand (docs/) or a page of a territory that disappears is told where
+    its file is, not to declare a former identifier (which only a fiche action and a
+    territory have); a page of the network, that the site no longer makes."""
+    from tisite.publish.registry import _gone_page
+
+    hand = _gone_page("/contribuer/ancienne-page/", project)
+    assert (
+        "la page docs/contribuer/ancienne-page.md (ou contribuer/ancienne-page/index.md) a-t-elle "
+        in hand
+    )
+    assert "anciens_identifiants" not in hand
+    governance = _gone_page("/hainaut-douaisis-cambresis/gouvernance/", project)
+    assert "(dans territoires/hainaut-douaisis-cambresis/) a-t-il été retiré" in governance
+    assert "cette page du réseau n'est plus produite" in _gone_page("/tableau-de-bord/", project)
+    assert "anciens_identifiants" in _gone_page(  # control: a fiche action
+        "/hainaut-douaisis-cambresis/plan-action/x/", project
+    )
 
 
 def test_a_renumbered_letter_is_told_to_keep_its_number(project: Path) -> None:
@@ -167,7 +188,7 @@ def test_a_renumbered_letter_is_told_to_keep_its_number(project: Path) -> None:
         "garde son numéro ; si le fichier 15.md a été renommé ou supprimé par erreur, "
         "remettez-le sous ce nom"
     ) in output
-    assert "lettres/15/ disparaîtrait : si la page a été renommée" not in output
+    assert "lettres/15/ disparaîtrait : si la fiche action a été renommée" not in output
     from tisite.publish.registry import _gone_page
 
     assert "anciens_identifiants" in _gone_page(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tisite import urls
+from tisite import settings, urls
 from tisite.content import sources
 from tisite.content.errors import ContentError, Problem
 
@@ -94,11 +94,42 @@ def _gone_page(address: str, root: Path) -> str:
             f"fichier {number}.md a été renommé ou supprimé par erreur, remettez-le sous ce nom "
             "(dans lettres/) ; si la suppression de la lettre est voulue, retirez cette ligne"
         )
+    if urls.matches("fiche", address):
+        return (
+            f"l'adresse publiée {address} disparaîtrait : si la fiche action a été renommée, "
+            "déclarez l'ancien identifiant dans « anciens_identifiants » du nouveau fichier "
+            "(une redirection sera créée) ; si sa suppression est voulue, retirez cette ligne"
+        )
+    first = address.strip("/").split("/", 1)[0]
+    if first and (sources.territories(root) / first).is_dir():  # a page of a territory
+        return (
+            f"l'adresse publiée {address} disparaîtrait : le fichier du territoire qui la "
+            f"produit (dans territoires/{first}/) a-t-il été retiré ? Remettez-le ; si le "
+            "retrait de la page est voulu, retirez cette ligne"
+        )
+    if any(  # a page the build makes for the whole network (the national dashboard…)
+        "{t}" not in pattern and name != "contribuer" and urls.matches(name, address)
+        for name, pattern in urls.TABLE.items()
+    ):
+        return (
+            f"l'adresse publiée {address} disparaîtrait : cette page du réseau n'est plus "
+            "produite (le site est-il passé à un seul territoire ? voyez « mode » dans "
+            "site.yml) ; si c'est voulu, retirez cette ligne"
+        )
+    page = address.strip("/") or "index"  # a page written by hand, in docs/
     return (
-        f"l'adresse publiée {address} disparaîtrait : si la page a été renommée, déclarez "
-        "l'ancien identifiant dans « anciens_identifiants » du nouveau fichier (une "
-        "redirection sera créée) ; si sa suppression est voulue, retirez cette ligne"
+        f"l'adresse publiée {address} disparaîtrait : la page {_docs(root)}/{page}.md (ou "
+        f"{page}/index.md) a-t-elle été renommée ou supprimée ? Remettez-la sous ce nom ; si "
+        "c'est voulu, retirez cette ligne (l'ancienne adresse ne mènera plus nulle part)"
     )
+
+
+def _docs(root: Path) -> str:
+    """The folder of the pages written by hand (mkdocs.yml's « docs_dir »)."""
+    try:
+        return settings.engine_config(root)["docs_dir"].strip("/")
+    except Exception:  # an unreadable mkdocs.yml is reported on its own
+        return "docs"
 
 
 def _draft_source(address: str, root: Path) -> str | None:
