@@ -485,3 +485,29 @@ def test_a_fiche_gives_a_contact_and_the_way_to_the_other_actions(built_site: Pa
     following = gc.find(id="contact-et-autres-actions").find_next_sibling("p")
     assert following.a["href"] == "../" and "Une question" not in following.get_text()
     assert gc.select_one('article a[href^="mailto:"]') is None
+
+
+def test_a_descriptions_headings_sit_under_its_section(project: Path) -> None:
+    """A fiche action's description is shown under its « Description » heading (h2): its own
+    « ## » headings are h3 there, « ### » h4, as the check asks them to be written (« ## »
+    first, as in a letter), and an objective's text in the priorities page under its h2 too.
+    Before, « ## Contexte » was an h2 beside an empty « Description ». Control: a letter's
+    « ## » stays an h2 (the letter's text is under its title)."""
+    from tisite.build import SiteBuild
+
+    hdc = "hainaut-douaisis-cambresis"
+    path = project / HDC / "actions/communication.md"
+    path.write_text(
+        path.read_text("utf-8") + "\n## Contexte\n\nUn texte.\n\n### Détail\n\nUn autre.\n",
+        encoding="utf-8",
+    )
+    built = SiteBuild.load(project)
+    assert not [w for w in built.site.warnings if "intertitre" in w.message]
+    content = {p.path: p.content for p in built.pages}
+    page = BeautifulSoup(content[f"{hdc}/plan-action/communication/index.md"], "html.parser")
+    outline = [(h.name, h.get_text(strip=True).rstrip("¶")) for h in page.select("h2, h3, h4")]
+    at = outline.index(("h2", "Description"))
+    assert outline[at + 1 : at + 3] == [("h3", "Contexte"), ("h4", "Détail")], outline
+    letter = BeautifulSoup(content[f"{hdc}/lettres/15/index.md"], "html.parser")
+    assert letter.select("h2")  # control: a letter's « ## » stays an h2
+    assert next(h.name for h in letter.select("h2, h3")) == "h2"

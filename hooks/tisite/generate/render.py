@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import html
 import json
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -151,10 +152,18 @@ def _html_finalize(value: Any) -> Any:
 _FIELDS: Recent[tuple[str, tuple[str, ...], tuple[Link, ...]]] = Recent()
 
 
-def _markdown_html(value: str | None) -> Markup:
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _markdown_html(value: str | None, under: int = 1) -> Markup:
     """Contributor-written Markdown in an HTML template: converted once by the core with the
     site's extensions, its links resolved from the page's file and recorded for the link
-    check, and sanitised as a contributor's (identifiers namespaced « uc- »)."""
+    check, and sanitised as a contributor's (identifiers namespaced « uc- »).
+
+    ``under``: the level of the heading the text is shown under (1: the page's title; 2: a
+    section's, such as a fiche action's « Description »). The contributor writes « ## » for
+    a heading of the text, as in a letter (the check asks for it: letters.heading_warnings);
+    under a section it becomes an « h3 », so that the page's outline stays a tree."""
     if not value:
         return Markup("")
     rendering = _RENDERING.get()
@@ -179,6 +188,8 @@ def _markdown_html(value: str | None) -> Markup:
     html, renamed, links = _FIELDS.get((converter.settings, rendering.page_path, text), convert)
     rendering.former.update(renamed)
     rendering.links.extend(links)
+    if under > 1:  # (the sanitiser wrote every tag in lower case, text « < » as « &lt; »)
+        html = _HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + under - 1)}", html)
     return Markup(html)
 
 
