@@ -47,6 +47,18 @@ def test_filters_with_the_keyboard(browser: Browser, base_url: str) -> None:
     # Combine with the priority filter, then reset.
     page.select_option("#f-priorite", "foncier")
     assert visible_titles(page) == ["Accompagner les projets de territoire, dont l'hydrogène"]
+    # a choice that leaves nothing says what to do (it said « 0 action affichée sur 8. »)
+    zero = page.eval_on_selector_all(
+        "#f-priorite option", "o => o.filter(x => x.textContent.endsWith('(0)')).map(x => x.value)"
+    )
+    assert zero
+    page.select_option("#f-priorite", zero[0])
+    assert visible_titles(page) == []
+    assert page.inner_text(".ti-filter-count") == (
+        "Aucune des 8 actions ne correspond à ces filtres : retirez-en un, ou « Réinitialiser "
+        "les filtres »."
+    )
+    page.select_option("#f-priorite", "foncier")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "plan-action-filtre.png"), full_page=True)
     page.click("form.ti-filters button[type=reset]")
@@ -121,11 +133,12 @@ def test_small_print_is_12_px_at_least_and_every_field_shows_its_focus(
     """The badges and priorities of an action's card, the filters' labels and lists (folded in
     a panel whose text is smaller) are 12 px at least, at both widths; each field of the
     filters and of the finder, the finder's words included, is outlined when it has the focus.
-    Control: the badges were 9.6 px, the priorities 9 px, the filters 10.24 px, and the
-    finder's words showed no focus."""
+    Control: the badges were 9.6 px, the priorities 9 px, the filters 10.24 px, a figure's
+    note 11.2 px, and the finder's words showed no focus."""
     sizes = (
         "() => [...document.querySelectorAll('.ti-badge, .ti-tag, .ti-filters label, "
-        ".ti-filters select, .ti-finder label, .ti-finder select, .ti-action-card__meta')]"
+        ".ti-filters select, .ti-finder label, .ti-finder select, .ti-action-card__meta, "
+        ".ti-figure__note, .ti-figure__note time, .ti-links code')]"
         ".map(e => [e.className || e.tagName, e.textContent.trim().slice(0, 24),"
         " parseFloat(getComputedStyle(e).fontSize)])"
     )

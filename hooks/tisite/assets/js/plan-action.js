@@ -51,8 +51,10 @@
         group.hidden = !group.querySelector(".ti-action-card:not([hidden])");
       });
       if (count) {
-        count.textContent = shown + (shown > 1 ? " actions affichées" : " action affichée") +
-          " sur " + cards.length + ".";
+        count.textContent = shown
+          ? shown + (shown > 1 ? " actions affichées" : " action affichée") + " sur " + cards.length + "."
+          : "Aucune des " + cards.length + " actions ne correspond à ces filtres : retirez-en un, " +
+            "ou « Réinitialiser les filtres ».";
       }
       if (updateUrl && window.history && window.history.replaceState) {
         var params = new URLSearchParams();
