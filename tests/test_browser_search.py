@@ -228,3 +228,19 @@ def test_closing_the_search_gives_the_focus_back_where_it_was(
     assert page.evaluate("document.activeElement.textContent") == name
     assert page.evaluate(f"document.activeElement.matches({link!r})")
     page.close()
+
+
+def test_a_fiche_is_not_found_by_the_titles_it_links_to(browser: Browser, base_url: str) -> None:
+    """« hydrogène » is in one fiche (« Accompagner les projets de territoire, dont
+    l'hydrogène ») and in the title another fiche lists among its linked actions: only the
+    first is found (the list, the territory's tabs and the link to the plan are not a page's
+    text). Control: the linking fiche is found by its own words."""
+    page, _ = opened(browser, base_url)
+    links = search(page, "hydrogène")
+    assert any("/plan-action/projets-de-territoire/" in href for href in links), links
+    assert not any("/plan-action/industrie-bas-carbone/" in href for href in links), links
+    page.close()
+    page, _ = opened(browser, base_url)
+    links = search(page, "carbone")
+    assert any("/plan-action/industrie-bas-carbone/" in href for href in links), links
+    page.close()
