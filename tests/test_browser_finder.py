@@ -56,6 +56,22 @@ def test_the_finder_filters_across_territories(browser: Browser, base_url: str) 
     statuses = page.eval_on_selector_all("#t-statut option", "o => o.map(x => x.textContent)")
     numbers = [int(label.rsplit("(", 1)[1].rstrip(")")) for label in statuses[1:]]
     assert sum(numbers) == len(shown), statuses
+    # the chosen list counts what its other values would give with the other choices, the
+    # same whether chosen by hand or from a shared address (it kept the counts it had before
+    # the other choice: « En cours (8) » beside no result)
+    page.select_option("#t-statut", "En cours")
+    settle(page)
+    assert results(page) == [] and page.evaluate(STATUS).startswith("Aucune")
+    statuses = page.eval_on_selector_all("#t-statut option", "o => o.map(x => x.textContent)")
+    assert "En cours (0)" in statuses and f"Non renseigné ({len(shown)})" in statuses, statuses
+    regions = page.eval_on_selector_all("#t-region option", "o => o.map(x => x.textContent)")
+    assert "Nouvelle-Aquitaine (0)" in regions and "Hauts-de-France (8)" in regions, regions
+    shared = finder(browser, base_url, "?" + page.url.split("?", 1)[1])
+    for name in ("statut", "region"):
+        options = f"#t-{name} option"
+        mine = page.eval_on_selector_all(options, "o => o.map(x => x.textContent)")
+        assert shared.eval_on_selector_all(options, "o => o.map(x => x.textContent)") == mine
+    shared.close()
     page.click("button[type=reset]")
     settle(page)
     assert len(results(page)) == len(everything)

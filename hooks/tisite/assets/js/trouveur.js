@@ -82,11 +82,13 @@
       window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
     }
 
-    // The number of actions each choice would leave, given the other choices.
-    function counts(found) {
+    // The number of actions each choice would leave, given the words and the other lists'
+    // choices: a list with no choice counts within the results; a chosen list, within the
+    // results of the same question without its own choice (``own``), so that its other
+    // values say what choosing them instead would give.
+    function counts(found, own) {
       selects.forEach(function (select) {
-        if (select.value) return; // the chosen facet keeps its own counts
-        var numbers = (found.filters || {})[select.name] || {};
+        var numbers = select.value ? own[select.name] || {} : (found.filters || {})[select.name] || {};
         Array.prototype.forEach.call(select.options, function (option) {
           if (!option.value) return;
           var n = numbers[option.value] || 0;
@@ -175,12 +177,27 @@
             facets = pagefind.filters();
             facets.catch(function () { facets = null; }); // asked again by the next search
           }
-          return facets.then(function () { return pagefind.search(words || null, { filters: filters() }); });
+          return facets.then(function () {
+            var chosen = filters();
+            var questions = [pagefind.search(words || null, { filters: chosen })];
+            selects.forEach(function (select) {
+              if (!select.value) return;
+              var without = Object.assign({}, chosen);
+              delete without[select.name];
+              questions.push(pagefind.search(words || null, { filters: without }).then(function (other) {
+                return [select.name, (other.filters || {})[select.name] || {}];
+              }));
+            });
+            return Promise.all(questions);
+          });
         })
-        .then(function (found) {
+        .then(function (answers) {
           if (ticket !== asked) return ticket;
+          var found = answers[0];
+          var own = {};
+          answers.slice(1).forEach(function (pair) { own[pair[0]] = pair[1]; });
           results = found.results;
-          counts(found);
+          counts(found, own);
           return ticket;
         });
     }
