@@ -226,6 +226,28 @@ CASES: dict[str, Case] = {
         "possibles : « En cours », « En retard », « En pause », « Bloqué », « Abandonné », "
         "« Terminé »",
     ),
+    # a new progress point typed under the last one without its « - » (YAML: a key twice, or
+    # an indentation): told to add the dash, not to remove a key (the former point)
+    "point-sans-tiret-cles-alignees": Case(
+        add_to_action(
+            "avancement:\n  - date: 2024-01-15\n    phase: Opération\n"
+            "    date: 2024-03-01\n    phase: Opération"
+        ),
+        f"{A}:18: champ « date » : « date: » commence un nouvel élément de la liste "
+        "« avancement » sans son tiret : un élément commence par « - », aligné sur celui de la "
+        "ligne 16 ; remplacez les deux espaces avant « date » par « - » (sans tiret, il se "
+        "confond avec l'élément du dessus : n'en retirez rien)",
+    ),
+    "point-sans-tiret-au-bord-des-tirets": Case(
+        add_to_action(
+            "avancement:\n  - date: 2024-01-15\n    phase: Opération\n"
+            "  date: 2024-03-01\n  phase: Opération"
+        ),
+        f"{A}:18: champ « date » : « date: » commence un nouvel élément de la liste "
+        "« avancement » sans son tiret : un élément commence par « - », aligné sur celui de la "
+        "ligne 16 ; écrivez « - date: … » et mettez ses autres clés sous « date » (sans tiret, "
+        "il se confond avec l'élément du dessus : n'en retirez rien)",
+    ),
     # Amounts
     "montant-non-numerique": Case(
         add_to_action("budget:\n  - financeur: Région\n    montant: beaucoup\n    statut: acquis"),

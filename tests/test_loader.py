@@ -200,7 +200,7 @@ def test_without_the_hints_yaml_names_another_line_and_cause(
     unexpected (quote the text), which does not say what to fix."""
     from tisite.content import yamlio
 
-    monkeypatch.setattr(yamlio, "_line_hint", lambda text, line: None)
+    monkeypatch.setattr(yamlio, "_line_hint", lambda text, line, offset=0: None)
     problem = yamlio._load("titre:Décarbonation\nresume: x\n", "f.yml", 0)[2]
     assert problem is not None and problem.format().startswith("f.yml:2: « : » inattendu")
 

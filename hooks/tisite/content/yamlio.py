@@ -335,6 +335,9 @@ def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Pro
         key = re.search(r'found duplicate key "([^"]*)"', str(exc))
         name = key.group(1) if key else None
         line = mark.line + 1 + line_offset if mark else None
+        item = _item_without_dash(text.split("\n"), mark.line, line_offset) if mark else None
+        if item is not None:  # a new item of a list, its « - » forgotten
+            return None, Problem(rel, item[0] + 1 + line_offset, item[1], item[2])
         return None, Problem(
             rel, line, name, "clé en double : supprimez ou renommez l'une des deux"
         )
@@ -357,7 +360,7 @@ def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Pro
                     else "ajoutez le guillemet de fin sur cette ligne"
                 ),
             )
-        hint = _line_hint(text, mark.line if mark else None)
+        hint = _line_hint(text, mark.line if mark else None, line_offset)
         if hint is not None:
             at, field, message = hint
             return None, Problem(rel, at + 1 + line_offset, field, message)
@@ -399,7 +402,9 @@ _TYPOGRAPHIC_QUOTED = re.compile(r"^\s*(?:-\s+)?([^\W\d][\w-]*):\s+([«“‘„
 _KEY_AT = re.compile(r"^(\s*)(?:-\s+)?([^\W\d][\w-]*)[ \u00a0\u202f]*:(?:\s|$)")
 
 
-def _line_hint(text: str, error_line: int | None) -> tuple[int, str | None, str] | None:
+def _line_hint(
+    text: str, error_line: int | None, line_offset: int = 0
+) -> tuple[int, str | None, str] | None:
     """(0-based line, field, message) of a mistake a line shows, on the line YAML complains
     about or the one above (never inside a block of text); None when no line shows one."""
     lines = text.split("\n")
@@ -411,7 +416,11 @@ def _line_hint(text: str, error_line: int | None) -> tuple[int, str | None, str]
         hint = _hint_of(line)
         if hint is not None:
             return index, *hint
-    return _misaligned_key(lines, last) or _loose_line(lines, last)
+    return (
+        _item_without_dash(lines, last, line_offset)
+        or _misaligned_key(lines, last)
+        or _loose_line(lines, last)
+    )
 
 
 def _hint_of(line: str) -> tuple[str | None, str] | None:
@@ -595,6 +604,58 @@ def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] 
                 f"mettez-la {_at(wanted)} (elle est {_at(column(lines[index]))})"
             ),
         )
+    return None
+
+
+def _item_without_dash(
+    lines: list[str], last: int, line_offset: int = 0
+) -> tuple[int, str | None, str] | None:
+    """A new item of a list written without its « - » (« date: » typed under the last point
+    of « avancement » to add one): its key is one the item above has, at the column of that
+    item's keys (YAML: a key given twice) or of its « - » (YAML: indentation). Told to start
+    it with « - », not to remove a key (which would lose the former point)."""
+    if not 0 <= last < len(lines) or (here := _KEY_AT.match(lines[last])) is None:
+        return None
+    if _dash_at(lines[last]) is not None:
+        return None
+    key, at = here[2], len(here[1])
+    for index in range(last - 1, -1, -1):
+        line = lines[index]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        dash = _dash_at(line)
+        indent = len(line) - len(line.lstrip(" "))
+        if dash is not None and at in (dash, dash + 2):
+            item = [lines[index]] + [x for x in lines[index + 1 : last] if x.strip()]
+            keys = {found[2] for x in item if (found := _KEY_AT.match(x))}
+            if key not in keys:
+                return None
+            owner = next(
+                (
+                    found[2]
+                    for x in reversed(lines[:index])
+                    if (found := _KEY_AT.match(x)) and len(x) - len(x.lstrip(" ")) < dash
+                ),
+                None,
+            )
+            listed = f"de la liste « {owner} » " if owner else ""
+            move = (
+                f"remplacez les deux espaces avant « {key} » par « - »"
+                if at == dash + 2
+                else f"écrivez « - {key}: … » et mettez ses autres clés sous « {key} »"
+            )
+            return (
+                last,
+                key,
+                f"« {key}: » commence un nouvel élément {listed}sans son tiret : un élément "
+                f"commence par « - », aligné sur celui de la ligne {index + 1 + line_offset} ; "
+                f"{move} (sans tiret, il se confond avec l'élément du dessus : n'en retirez "
+                "rien)",
+            )
+        if indent < at or (dash is None and indent == at and not _KEY_AT.match(line)):
+            return None
+        if dash is not None and dash < at:
+            return None
     return None
 
 
