@@ -307,6 +307,9 @@ def test_contributed_identifiers_are_namespaced(hostile_site: Path) -> None:
     assert not [a for a in article.select('a[href^="#"]') if a["href"] == "#__config"]
 
 
+TEMPLATE_IGNORED = [("nav", {"ti-tabs"}), ("ul", {"ti-liees"}), ("p", {"ti-vers-plan"})]
+
+
 def foreign_index_marks(html: str) -> list[str]:
     """Pagefind attributes outside the theme's own hidden list (see main.html)."""
     soup = BeautifulSoup(html, "html.parser")
@@ -320,6 +323,11 @@ def foreign_index_marks(html: str) -> list[str]:
             continue
         # the share box of the page's template (tisite templates: pages/_macros.html.j2)
         if marks == ["data-pagefind-ignore"] and element.name == "aside" and element is share:
+            continue
+        # what the page's template leaves out of the index: the territory's tabs, the titles
+        # of a fiche's linked actions, its link to the plan (pages/_macros, pages/action)
+        classes = set(element.get("class") or [])
+        if marks == ["data-pagefind-ignore"] and (element.name, classes) in TEMPLATE_IGNORED:
             continue
         if marks and (own is None or (element is not own and own not in element.parents)):
             found.append(str(element)[:120])
@@ -728,17 +736,24 @@ REMOTE = {
     "reference": ("[c]: https://tracker.example/c.png\n\n![c][c]", "image chargée"),
     "srcset": ('<img src="a.png" srcset="https://t.example/a.png 2x" alt="a">', "image"),
     "video": ('<video poster="https://t.example/p.jpg"></video>', "vidéo chargée"),
-    "iframe": ('<iframe src="https://t.example/"></iframe>', "cadre (iframe) chargée"),
-    "style": ('<p style="background: url(https://t.example/p.gif)">x</p>', "style chargée"),
+    "iframe": ('<iframe src="https://t.example/"></iframe>', "cadre (iframe) chargé depuis"),
+    "style": ('<p style="background: url(https://t.example/p.gif)">x</p>', "style chargé depuis"),
+    # the message agrees with its kind (« script chargée … remplacez-la » before)
+    "script": (
+        '<script src="https://t.example/s.js"></script>',
+        "script chargé depuis un autre site (« https://t.example/s.js ») : le site ne fait rien "
+        "charger d'ailleurs à ses visiteurs ; remplacez-le par un lien [texte](adresse) vers la "
+        "page qui le montre",
+    ),
     # an SVG shape's paint is CSS too: « url(…) » fetches a paint server
     "svg-fill": (
         '<svg width="9" height="9"><rect width="9" height="9" fill="url(https://t.example/p.svg#g)"'
         "/></svg>",
-        "style chargée",
+        "style chargé depuis",
     ),
     "svg-stroke": (
         '<svg width="9" height="9"><path d="M0 0L9 9" stroke="url(//t.example/s.svg#p)"/></svg>',
-        "style chargée",
+        "style chargé depuis",
     ),
 }
 
