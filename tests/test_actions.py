@@ -68,10 +68,29 @@ def test_cross_file_errors_are_reported_with_lines(project: Path) -> None:
         "chiffres et tirets seulement, suivis de .md (il devient l'adresse de l'action)",
         f"{ACTIONS}/chef-de-projet.md:27: champ « budget[1].montant » : doit être un nombre, sans "
         "espace ni unité (reçu « douze mille »)",
-        f"{ACTIONS}/communication.md:10: champ « objectif » : identifiant invalide : lettres "
-        "minuscules sans accent, chiffres et tirets seulement (reçu « attractivité-du-territoire »)",
+        f"{ACTIONS}/communication.md:10: champ « objectif » : objectif inconnu (reçu "
+        "« attractivité-du-territoire ») : vouliez-vous dire « attractivite » ? Sinon, indiquez "
+        "l'identifiant d'un objectif de priorites.yml (ce qui suit « id: ») : "
+        "« industrie-du-futur », « attractivite », « filieres »",
     ]
-    path.write_text(text.replace("objectif: attractivité-du-territoire", "objectif: inconnu"))
+    # an objective's title (a curly apostrophe as typed) is told its identifier
+    path.write_text(
+        text.replace(
+            "objectif: attractivité-du-territoire", "objectif: Préparer l’industrie du futur"
+        )
+    )
+    with pytest.raises(ContentError) as info:
+        load_site(project)
+    assert (
+        f"{ACTIONS}/communication.md:10: champ « objectif » : « Préparer l’industrie du futur » "
+        "est le titre d'un objectif : écrivez son identifiant, « industrie-du-futur » (celui qui "
+        "suit « id: » dans priorites.yml)"
+    ) in [p.format() for p in info.value.errors]
+    path.write_text(
+        text.replace("objectif: attractivité-du-territoire", "objectif: inconnu").replace(
+            "actions_liees: [inconnue]", "actions_liees: [inconnue, communication, chef-de-projt]"
+        )
+    )
     bad_budget.write_text(bad_budget.read_text(encoding="utf-8").replace("douze mille", "9865"))
     (project / ACTIONS / "Mauvais Nom.md").unlink()
     with pytest.raises(ContentError) as info:
@@ -82,8 +101,14 @@ def test_cross_file_errors_are_reported_with_lines(project: Path) -> None:
         "245901160)",
         f"{ACTIONS}/communication.md:9: champ « actions_liees[1] » : action inconnue (reçu "
         "« inconnue ») : indiquez le nom d'un fichier de actions/ sans « .md »",
+        f"{ACTIONS}/communication.md:9: champ « actions_liees[2] » : « communication » est cette "
+        "fiche même : une fiche n'est pas liée à elle-même ; retirez-la de la liste",
+        f"{ACTIONS}/communication.md:9: champ « actions_liees[3] » : action inconnue (reçu "
+        "« chef-de-projt ») : vouliez-vous dire « chef-de-projet » ? Sinon, indiquez le nom d'un "
+        "fichier de actions/ sans « .md »",
         f"{ACTIONS}/communication.md:10: champ « objectif » : objectif inconnu (reçu « inconnu ») : "
-        "identifiants définis dans priorites.yml : industrie-du-futur, attractivite, filieres",
+        "indiquez l'identifiant d'un objectif de priorites.yml (ce qui suit « id: ») : "
+        "« industrie-du-futur », « attractivite », « filieres »",
     ]
 
 

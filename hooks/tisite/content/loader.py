@@ -7,6 +7,7 @@ once. Warnings (declared figures that disagree with the reference…) do not sto
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 import hashlib
 import os
@@ -17,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tisite import clock, memo, urls
-from tisite.content import images, remote, schema, sources
+from tisite.content import images, remote, schema, sources, vocab
 from tisite.content.errors import ContentError, Problem
 from tisite.content.letters import heading_warnings, load_agenda, load_letters
 from tisite.content.models import ActionItem, Epci, SiteModel, Territory
@@ -471,6 +472,30 @@ def load_territory(
     return dataclasses.replace(territory, actions=actions, letters=letters, agenda=agenda)
 
 
+def _objective_advice(value: str, territory: Territory) -> str:
+    """What to write for an action's « objectif » that names none of the territory's: the
+    identifier of the objective whose title it is (« objectif: Consolider l'attractivité… »),
+    else the nearest identifier, and every identifier."""
+    objectifs = territory.priorites.objectifs
+    listed = ", ".join(f"« {o.id} »" for o in objectifs) or "aucun objectif n'y est défini"
+    wanted = vocab.fold(value.replace("’", "'")).strip(" .")
+    for o in objectifs:
+        if vocab.fold(o.titre.replace("’", "'")).strip(" .") == wanted:
+            return (
+                f"« {value} » est le titre d'un objectif : écrivez son identifiant, « {o.id} » "
+                "(celui qui suit « id: » dans priorites.yml)"
+            )
+    close = difflib.get_close_matches(value, [o.id for o in objectifs], n=1)
+    near = f"vouliez-vous dire « {close[0]} » ? Sinon, " if close else ""
+    return (
+        f"objectif inconnu (reçu « {value} ») : {near}indiquez l'identifiant d'un objectif de "
+        f"priorites.yml (ce qui suit « id: ») : {listed}"
+    )
+
+
+_INVALID_ID = re.compile(r"^identifiant invalide : .*\(reçu « (.*) »\)$")
+
+
 def load_actions(
     root: Path,
     directory: Path,
@@ -506,10 +531,16 @@ def load_actions(
                 source.body, rel, source.body_line, None, body=True
             ) + heading_warnings(source.body, rel, source.body_line)
 
+        start = len(problems)
         read = read_published(
             path, rel, schema.Action, problems, drafts, ACTION_NAME, body_problems
         )
         if read is None:
+            for at in range(start, len(problems)):  # an objective's title, not its identifier
+                found = _INVALID_ID.match(problems[at].message)
+                if territory is not None and problems[at].field == "objectif" and found:
+                    advice = _objective_advice(found[1], territory)
+                    problems[at] = dataclasses.replace(problems[at], message=advice)
             if sum(p.severity == "erreur" for p in problems) > errors_before:
                 broken.add(path.stem)  # reported once, in its own file: no error elsewhere
             continue
@@ -568,12 +599,7 @@ def _check_actions(
             problems.append(Problem(src.rel, src.line_of(loc), field, message))
 
         if data.objectif and data.objectif not in objectives:
-            report(
-                ("objectif",),
-                "objectif",
-                f"objectif inconnu (reçu « {data.objectif} ») : identifiants définis dans "
-                f"priorites.yml : {', '.join(objectives)}",
-            )
+            report(("objectif",), "objectif", _objective_advice(data.objectif, territory))
         for index, siren in enumerate(data.epci):
             if siren not in members:
                 report(
@@ -583,12 +609,21 @@ def _check_actions(
                     f"{', '.join(sorted(members))})",
                 )
         for index, other in enumerate(data.actions_liees):
-            if other not in ids or other == item.id:
+            if other == item.id:
                 report(
                     ("actions_liees", index),
                     f"actions_liees[{index + 1}]",
-                    f"action inconnue (reçu « {other} ») : indiquez le nom d'un fichier de "
-                    "actions/ sans « .md »",
+                    f"« {other} » est cette fiche même : une fiche n'est pas liée à elle-même ; "
+                    "retirez-la de la liste",
+                )
+            elif other not in ids:
+                close = difflib.get_close_matches(other, sorted(ids - {item.id}), n=1)
+                near = f"vouliez-vous dire « {close[0]} » ? Sinon, " if close else ""
+                report(
+                    ("actions_liees", index),
+                    f"actions_liees[{index + 1}]",
+                    f"action inconnue (reçu « {other} ») : {near}indiquez le nom d'un fichier "
+                    "de actions/ sans « .md »",
                 )
         for index, former in enumerate(data.anciens_identifiants):
             where = ("anciens_identifiants", index)

@@ -916,15 +916,26 @@ def _without_alt(ref: Reference) -> str | None:
     )
 
 
+# the kinds (_KINDS) said in the masculine, or the plural: the message agrees with them
+_MASCULINE = frozenset({"son", "cadre (iframe)", "cadre", "contenu intégré", "script", "style"})
+_PLURAL = frozenset({"sous-titres"})
+
+
 def message(kind: str, url: str, next_to_letter: bool) -> str:
     shown = _shown(url)
+    if kind in _PLURAL:
+        loaded, it = "chargés", "les"
+    elif kind in _MASCULINE:
+        loaded, it = "chargé", "le"
+    else:
+        loaded, it = "chargée", "la"
     fix = (
         "enregistrez le fichier dans le dossier lettres/ et indiquez son nom, par exemple "
         "![description](images/photo.jpg)"
         if next_to_letter and kind == "image"
-        else "remplacez-la par un lien [texte](adresse) vers la page qui la montre"
+        else f"remplacez-{it} par un lien [texte](adresse) vers la page qui {it} montre"
     )
     return (
-        f"{kind} chargée depuis un autre site (« {shown} ») : le site ne fait rien charger "
+        f"{kind} {loaded} depuis un autre site (« {shown} ») : le site ne fait rien charger "
         f"d'ailleurs à ses visiteurs ; {fix}"
     )
