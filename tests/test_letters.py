@@ -1599,3 +1599,15 @@ def test_an_address_of_this_computer_in_the_content_is_warned_on_its_line(projec
         "l'aperçu local, elle ne s'ouvre pour aucun visiteur ; écrivez l'adresse publique de la "
         "page (https://…), ou un lien relatif vers le fichier de la page",
     ], said.stderr
+
+
+def test_an_identifier_twice_in_one_letter_is_one_error(project: Path) -> None:
+    """The same « identifiant » given to two events of one letter (another title, another
+    date): one error, on the second; no warning that it was « déjà donné dans la lettre
+    n°15 », as if another letter had. Control: the error is there."""
+    forum = FORUM.replace("    lieu: Douai\n", "    lieu: Douai\n    identifiant: forum-2027\n")
+    other = forum.replace("Forum de", "Autre forum de").replace("2027-01-15", "2027-03-01")
+    _, announce = announcing(project)
+    said = announce({"15": forum + other})
+    assert "identifiant « forum-2027 » déjà donné à l'entrée n°1 de « evenements »" in said, said
+    assert "déjà donné dans la lettre" not in said, said

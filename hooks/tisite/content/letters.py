@@ -493,6 +493,8 @@ def _reused_identifiers(letters: list[Letter]) -> list[Problem]:
             message = None
             where: tuple[str | int, ...] = (key, index)
             former = last.get((kind, ident)) if ident is not None else None
+            if former is not None and former[1] == letter.numero:
+                former = None  # twice in this letter: an error of its own (identifier_problems)
             same_title = _postponed_without_identifier(
                 titled.get((kind, _title_key(title)), []),
                 letter,
