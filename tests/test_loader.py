@@ -244,6 +244,21 @@ def test_a_letter_saved_in_another_format_is_said_not_published(project: Path) -
             "pas publié"
         ) in warnings, warnings
     assert not [w for w in warnings if "programme.pdf" in w]
+    # a letter named « 19.MD », or put in the folder of the letters' images, was left out too
+    shutil.copy(folder / "15.md", folder / "19.MD")
+    (folder / "images").mkdir(exist_ok=True)
+    shutil.copy(folder / "15.md", folder / "images/20.md")
+    warnings = [w.format() for w in load_site(project).warnings]
+    assert (
+        f"{HDC}/lettres/19.MD: avertissement : fichier ignoré : l'extension d'une lettre "
+        "s'écrit en minuscules ; renommez-le « 19.md »"
+    ) in warnings, warnings
+    assert (
+        f"{HDC}/lettres/images/20.md: avertissement : fichier ignoré : une lettre se place "
+        "directement dans le dossier lettres/ (pas dans images/) ; déplacez-la en "
+        "« lettres/20.md »"
+    ) in warnings, warnings
+    assert not [w for w in warnings if "lettres/images/" in w and "20.md" not in w]
 
 
 def test_dates_and_headings_that_look_like_typing_mistakes_are_warned(project: Path) -> None:

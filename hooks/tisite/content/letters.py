@@ -325,7 +325,35 @@ def load_letters(
                 )
             )
             continue
-        if path.is_dir() or path.name.startswith(".") or path.suffix.lower() != ".md":
+        if path.is_file() and path.suffix.lower() == ".md" and path.suffix != ".md":
+            problems.append(
+                Problem(
+                    rel_of(root, path),
+                    None,
+                    None,
+                    f"fichier ignoré : l'extension d'une lettre s'écrit en minuscules ; "
+                    f"renommez-le « {path.stem}.md »",
+                    "avertissement",
+                )
+            )
+            continue
+        if path.is_dir() and not path.name.startswith("."):
+            # a letter put in a folder of the letters' images: said, not silently left out
+            for inner in sorted(path.rglob("*")):
+                if inner.suffix.lower() == ".md" and inner.is_file():
+                    problems.append(
+                        Problem(
+                            rel_of(root, inner),
+                            None,
+                            None,
+                            "fichier ignoré : une lettre se place directement dans le dossier "
+                            f"lettres/ (pas dans {path.name}/) ; déplacez-la en "
+                            f"« lettres/{inner.name} »",
+                            "avertissement",
+                        )
+                    )
+            continue
+        if path.name.startswith(".") or path.suffix != ".md":
             continue  # images and other assets placed next to the letters
         rel = rel_of(root, path)
         found: list[str] = []  # the images of the letter (see _body_place)
