@@ -658,6 +658,11 @@ def test_a_cache_that_came_with_the_repository_stops_every_command(
         assert result.returncode == 1, result.stdout + result.stderr
         assert "« .cache/ » est suivi par git" in result.stderr
         assert "git rm -r -f .cache" in result.stderr  # from the disk too: untracked, still read
+        # the copy has no .gitignore: how to keep it out of the next « git add -A »
+        assert "ajoutez la ligne « .cache/ » au fichier .gitignore" in result.stderr
+    (project / ".gitignore").write_text("site/\n.cache/\n", "utf-8")  # control: it is there
+    result = ti_inprocess("check", cwd=project)
+    assert "est suivi par git" in result.stderr and ".gitignore" not in result.stderr
     with pytest.raises(ContentError, match="est suivi par git"):
         pipeline.build(project, tmp_path / "ailleurs")
     from mkdocs.commands.build import build as engine_build  # the engine run by hand

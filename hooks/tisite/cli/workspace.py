@@ -235,9 +235,24 @@ def cache_problem(root: Path) -> str | None:
             f"« {ascii(tracked[0])[1:-1]} ») : ce dossier est le cache de chaque machine, jamais "
             "du contenu, et un cache venu d'ailleurs pourrait exécuter du code ou publier des "
             f"pages non vérifiées. Retirez-le du dépôt et du disque (git rm -r -f {folder}), "
-            "puis relancez : il sera refait."
+            "puis relancez : il sera refait." + _ignore_advice(root)
         )
     return None
+
+
+def _ignore_advice(root: Path) -> str:
+    """How to keep the cache out of the next « git add -A »: the project's .gitignore names
+    it (the project's own does; a copy made without it does not)."""
+    try:
+        ignored = (root / ".gitignore").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        ignored = ""
+    if any(line.strip().strip("/") == CACHE for line in ignored.splitlines()):
+        return ""
+    return (
+        f" Pour qu'il ne revienne pas au prochain « git add », ajoutez la ligne « {CACHE}/ » "
+        "au fichier .gitignore à la racine du projet."
+    )
 
 
 def clean(root: Path) -> None:
