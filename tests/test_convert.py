@@ -37,6 +37,23 @@ def test_links_are_resolved_from_the_page_file_to_addresses() -> None:
     assert page_address("index.md") == ""
 
 
+def test_a_full_address_of_the_site_itself_is_a_link_of_the_site() -> None:
+    """« https://site.fr/ti/t/x/ » written in a page of the site published at
+    « https://site.fr/ti/ »: a link from the site's root, checked like the others (a typo in it
+    was published) and written relative; quoted as written. Controls: another site, another
+    path of the host, and a resolver given no address, leave it as it is."""
+    site = "https://site.fr/ti/"
+    written, link = resolve(PAGE, "HTTP://Site.FR/ti/t/plan-action/x/#budget", site)
+    assert written == "../../plan-action/x/#budget"
+    assert link == Link(
+        "HTTP://Site.FR/ti/t/plan-action/x/#budget", "site", "t/plan-action/x/", "budget"
+    )
+    assert resolve(PAGE, "https://site.fr/ti", site)[0] == "../../../"
+    for outside in ("https://autre.fr/ti/t/", "https://site.fr/tic/t/", "https://site.fr/"):
+        assert resolve(PAGE, outside, site) == (outside, None), outside
+    assert resolve(PAGE, "https://site.fr/ti/t/x/") == ("https://site.fr/ti/t/x/", None)
+
+
 def _ready(path: str, text: str):  # type: ignore[no-untyped-def]
     converter = Converter(["toc", "tables", "attr_list"], {"toc": {"permalink": True}})
     return make_ready(converter, path, text, contributed=True)

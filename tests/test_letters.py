@@ -1133,12 +1133,17 @@ def test_a_link_from_the_sites_root_leads_there_on_a_site_under_a_path(project: 
     page = soup_of(project / "site" / HDC / "lettres/15/index.html")
     assert page.find("a", string="la page")["href"] == "../../gouvernance/"
     _add(project, f"{LETTRES}/15.md", "Et [rien](/nulle-part/).")
+    _add(project, f"{LETTRES}/15.md", f"Et [complète]({site}{HDC}/plan-action/inconnue/).")
     _add(project, f"{LETTRES}/15.md", f"Et [sans barre](/{HDC}/agenda).")
     _add(project, f"{LETTRES}/15.md", f"Et [brouillon](/{HDC}/lettres/16/).")
     result = ti_inprocess("check", cwd=project)
     assert result.returncode == 1
     said = result.stdout + result.stderr
     assert "lien « /nulle-part/ » : aucune page ni aucun fichier du site à cette adresse" in said
+    # the site's own full address is checked too (a typo in it was published)
+    assert (
+        f"lien « {site}{HDC}/plan-action/inconnue/ » : aucune page ni aucun fichier du site"
+    ) in said
     assert f"l'adresse de la page finit par « / » : écrivez « /{HDC}/agenda/ »" in said
     assert f"lien vers « /{HDC}/lettres/16/ » : la page visée" in said
     assert "est un brouillon" in said

@@ -64,14 +64,38 @@ def page_address(target: str) -> str:
     return target.removesuffix(".md") + "/"
 
 
-def resolve(page_path: str, url: str) -> tuple[str, Link | None]:
+def own_path(url: str, site_url: str | None) -> str | None:
+    """The path from the site's root (« /t/plan-action/x/ ») of a full address of the site
+    itself (« https://site.fr/t/plan-action/x/ », http:// or https://, any case of the host),
+    None for another site or another path of its host."""
+    if not site_url:
+        return None
+    parts, site = urlsplit(url), urlsplit(site_url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if parts.netloc.lower() != site.netloc.lower():
+        return None
+    base = site.path if site.path.endswith("/") else site.path + "/"
+    path = parts.path or "/"
+    if not (path + ("/" if not path.endswith("/") else "")).startswith(base):
+        return None
+    rest = path[len(base) :] if len(path) >= len(base) else ""
+    return urlunsplit(("", "", "/" + rest, parts.query, parts.fragment))
+
+
+def resolve(page_path: str, url: str, site_url: str | None = None) -> tuple[str, Link | None]:
     """A link of the page at ``page_path`` (its file) as the site publishes it, and what it
     leads to (None for other sites, e-mail addresses and anything that is not a link of ours).
 
     A relative link names a file from the page file's folder (« ../15/index.md »,
     « images/a.jpg »); it is written relative to the page's address (« ../15/ »,
-    « images/a.jpg » from « t/lettres/14/ »).
+    « images/a.jpg » from « t/lettres/14/ »). A full address of the site itself
+    (``site_url``) is a link from its root (« /t/x/ »): checked like the others, and written
+    relative (it works in the preview too).
     """
+    raw, own = url, own_path(url, site_url)  # (a message quotes the link as written)
+    if own is not None:
+        url = own
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or AMP_SUBSTITUTE in url:
         return url, None
@@ -87,7 +111,7 @@ def resolve(page_path: str, url: str) -> tuple[str, Link | None]:
         elif address.endswith(".md"):  # a page's file from the root: its address
             address = page_address(address)
         written = urls.relative(page_address(page_path), address).replace(" ", "%20")
-        link = Link(url, "site", address, parts.fragment)
+        link = Link(raw, "site", address, parts.fragment)
         return urlunsplit(("", "", written, parts.query, parts.fragment)), link
     if not parts.path:
         return url, Link(url, "self", None, parts.fragment) if parts.fragment else None
@@ -115,7 +139,7 @@ class _Links(Treeprocessor):
                 value = element.get(attribute)
                 if value is None:
                     continue
-                written, link = resolve(self.converter.page_path, value)
+                written, link = resolve(self.converter.page_path, value, self.converter.site_url)
                 element.set(attribute, written)
                 if link is not None:
                     self.converter.links.append(link)
@@ -155,12 +179,18 @@ class Converter:
     """One Markdown converter for a whole build (reset between pages: no new instance per
     page, unlike an engine)."""
 
-    def __init__(self, extensions: list[str], options: dict[str, dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        extensions: list[str],
+        options: dict[str, dict[str, Any]],
+        site_url: str | None = None,
+    ) -> None:
         self.page_path = ""
         self.links: list[Link] = []
         self.extensions, self.options = extensions, options
+        self.site_url = site_url  # its full addresses are links of the site (see resolve)
         # what the HTML of a text depends on besides the text and the page (see tisite.memo)
-        self.settings = json.dumps([extensions, options], sort_keys=True, default=str)
+        self.settings = json.dumps([extensions, options, site_url], sort_keys=True, default=str)
         self.md = markdown.Markdown(
             extensions=[*extensions, _LinksExtension(self)],
             extension_configs=options,

@@ -345,7 +345,7 @@ class Renderer:
         self.site_url = site_url
         self.cache_dir = cache_dir  # email versions cached by content hash (.cache/courriels)
         self.env = make_env()
-        self.converter = Converter(*(markdown_options or markdown_settings(None)))
+        self.converter = Converter(*(markdown_options or markdown_settings(None)), site_url)
         if cache_dir is not None:  # compiled templates kept between builds
             (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
             self.env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir / "jinja"))
