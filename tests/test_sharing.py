@@ -496,8 +496,27 @@ def test_every_line_of_every_card_is_legible_in_a_thumbnail(project: Path) -> No
     problems = [(c.title, p) for c in cards for p in legibility_problems(c)]
     assert not problems, problems[:10]
     figures = [c for c in cards if c.figure]
-    assert any(c.figure == "Statut : En cours" for c in figures)
+    assert any(c.figure == "En cours · échéance dépassée" for c in figures)  # the longest
     assert all(figure_whole(c) for c in figures), [c.figure for c in figures]
+
+
+def test_a_late_actions_card_says_what_its_page_says(project: Path) -> None:
+    """A fiche whose planned end passed says « Échéance dépassée » on its page: its share card
+    (what LinkedIn shows) says it too, beside its status. Control: before its end, the card
+    gives the status alone."""
+    import datetime as dt
+
+    from tisite.content.loader import load_site
+    from tisite.generate.render import Renderer
+
+    site = load_site(project)
+    for today, figure in (
+        (dt.date(2024, 6, 1), "Statut : En cours"),
+        (dt.date(2026, 11, 22), "En cours · échéance dépassée"),
+    ):
+        pages = Renderer(site, today=today).pages()
+        card = next(p.card for p in pages if p.path.endswith("/industrie-bas-carbone/index.md"))
+        assert card is not None and card.figure == figure, (today, card)
 
 
 def test_control_the_former_sizes_and_wrapped_badge_fail(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -613,6 +613,10 @@ class Renderer:
             figure = (
                 f"{textutil.euros(action.budget_total)} de budget"
                 if action.budget_total is not None
+                # the page's own words when its planned end passed (« Statut : En cours » on
+                # the card, « Échéance dépassée » on the page)
+                else f"{action.statut} · échéance dépassée"
+                if actionplan.is_overdue(action, self.today)
                 else f"Statut : {action.statut}"
             )
             dates = [e.date for e in action.history]
