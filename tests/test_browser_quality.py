@@ -219,3 +219,22 @@ def test_totals_sit_under_their_own_header(browser: Browser, base_url: str) -> N
     )
     assert page.evaluate(MISPLACED_TOTALS) == ["261", "765\u202f780"]
     page.close()
+
+
+def test_a_breadcrumb_step_stays_whole_on_a_phone(browser: Browser, base_url: str) -> None:
+    """At 375 px the breadcrumb of a letter breaks between its steps, never inside one
+    (« Lettre / n° 15 » was cut over two lines), and stands apart from the title."""
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    for path in (PAGES["lettre"], "hainaut-douaisis-cambresis/lettres/15/", PAGES["action"]):
+        page.goto(base_url + path)
+        steps = page.eval_on_selector_all(
+            ".ti-breadcrumb > a, .ti-breadcrumb > span",
+            "s => s.map(e => [e.textContent, e.getClientRects().length])",
+        )
+        assert steps and all(lines == 1 for _, lines in steps), (path, steps)
+        gap = page.evaluate(
+            "document.querySelector('h1').getBoundingClientRect().top"
+            " - document.querySelector('.ti-breadcrumb').getBoundingClientRect().bottom"
+        )
+        assert gap >= 12, (path, gap)
+    page.close()
