@@ -500,6 +500,12 @@ def test_a_fiche_gives_a_contact_and_the_way_to_the_other_actions(built_site: Pa
     text = flat(" ".join(p.get_text() for p in section[:2]))
     assert "Une question sur cette action ?" in text and "8 fiches actions" in text
     assert hdc.select_one('article a[href="mailto:territoire-industrie@example.org"]') is not None
+    # and near the top, among the facts, second after the carrier (on a phone, the contact
+    # was some twenty screens down)
+    facts = [term.get_text() for term in hdc.select("dl.ti-facts > div > dt")]
+    assert facts[:2] == ["Porteur / maître d'ouvrage", "Contact"], facts
+    contact = hdc.select("dl.ti-facts > div")[1]
+    assert contact.select_one('a[href="mailto:territoire-industrie@example.org"]') is not None
     gc = BeautifulSoup(
         (
             built_site
@@ -510,6 +516,7 @@ def test_a_fiche_gives_a_contact_and_the_way_to_the_other_actions(built_site: Pa
     following = gc.find(id="contact-et-autres-actions").find_next_sibling("p")
     assert following.a["href"] == "../" and "Une question" not in following.get_text()
     assert gc.select_one('article a[href^="mailto:"]') is None
+    assert "Contact" not in [term.get_text() for term in gc.select("dl.ti-facts > div > dt")]
 
 
 def test_a_descriptions_headings_sit_under_its_section(project: Path) -> None:
