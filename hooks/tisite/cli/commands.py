@@ -114,10 +114,9 @@ def editor_status(edition: Any, url: str | None = None) -> str:
     from tisite.editor.cms import shared_origin
 
     if edition is None:
+        # one line, said at every check: what to add is in the guide
         return (
-            "Éditeur web (/admin/) : non activé. Pour l'activer, ajoutez à site.yml le bloc "
-            "« edition » (forge, depot, et application_id pour GitLab ou url_authentification "
-            f"pour GitHub) ; {GUIDE_EDITOR}."
+            f"Éditeur web (/admin/) : non activé (bloc « edition » de site.yml ; {GUIDE_EDITOR})."
         )
     mode = "demandes de fusion" if edition.workflow_editorial else "publication directe"
     shared = shared_origin(url)
