@@ -326,6 +326,30 @@ CASES: dict[str, Case] = {
         f"{A}:16: champ « calendrier.fin » : doit être une année (AAAA), un mois (AAAA-MM) ou "
         "une date (AAAA-MM-JJ) (reçu « 12/2025 ») : écrivez 2025-12",
     ),
+    "date-en-toutes-lettres": Case(
+        add_to_action("calendrier:\n  debut: 27 février 2027"),
+        f"{A}:16: champ « calendrier.debut » : doit être une date au format AAAA-MM-JJ (reçu "
+        "« 27 février 2027 ») : écrivez 2027-02-27",
+    ),
+    "mois-en-toutes-lettres": Case(
+        add_to_action("calendrier:\n  fin: septembre 2025"),
+        f"{A}:16: champ « calendrier.fin » : doit être une année (AAAA), un mois (AAAA-MM) ou "
+        "une date (AAAA-MM-JJ) (reçu « septembre 2025 ») : écrivez 2025-09",
+    ),
+    "jour-et-mois-inverses": Case(
+        write(
+            f"{HDC}/agenda.yml", b"evenements:\n  - titre: Comit\xc3\xa9\n    date: 2027-31-01\n"
+        ),
+        f"{HDC}/agenda.yml:3: champ « evenements[1].date » : il n'y a pas de mois 31 (les mois "
+        "vont de 01 à 12) : le jour et le mois semblent inversés ; écrivez 2027-01-31 (année, "
+        "mois, jour) (reçu « 2027-31-01 »)",
+    ),
+    "jour-manquant": Case(
+        write(f"{HDC}/agenda.yml", b"evenements:\n  - titre: Comit\xc3\xa9\n    date: mars 2027\n"),
+        f"{HDC}/agenda.yml:3: champ « evenements[1].date » : doit être une date au format "
+        "AAAA-MM-JJ ou AAAA-MM-JJTHH:MM (reçu « mars 2027 ») : le jour manque ; par exemple "
+        "2027-03-01 pour le premier du mois",
+    ),
     "heure-inexistante": Case(
         write(
             f"{HDC}/agenda.yml",

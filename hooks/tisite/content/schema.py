@@ -378,6 +378,26 @@ _TIME_AFTER = re.compile(
     r"(?:[T ]|\s+(?:à\s+)?)(?P<hh>[0-9]{1,2})(?:[:h](?P<mm>[0-9]{2})|h)"  # « 9:30 », « 9h »
 )
 _OTHER_MONTH = re.compile(r"(?P<m>[0-9]{1,2})[/.-](?P<y>[0-9]{4})")  # 12/2025, as in France
+# a date written out (« 27 février 2027 », « jeudi 1er mars 2027 », « 3 sept. 2026 »), or a
+# month (« septembre 2025 »)
+_WEEKDAY = r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
+_WRITTEN_DAY = re.compile(
+    _WEEKDAY + r"(?P<d>[0-9]{1,2})(?:er)?\s+(?P<mon>[^\W\d]+)\.?\s+(?P<y>[0-9]{4})", re.I
+)
+_WRITTEN_MONTH = re.compile(r"(?P<mon>[^\W\d]+)\.?\s+(?P<y>[0-9]{4})", re.I)
+
+
+def month_named(word: str) -> int | None:
+    """The number of a French month written out or shortened (« février », « fevrier »,
+    « févr », « sept »), None for another word."""
+    from tisite.content.vocab import fold
+
+    wanted = fold(word).rstrip(".")
+    for number, name in enumerate(MONTHS, 1):
+        full = fold(name)
+        if wanted == full or (len(wanted) >= 3 and full.startswith(wanted)):
+            return number
+    return None
 
 
 def missing_day(year: int, month: int, day: int) -> str | None:
@@ -418,10 +438,25 @@ def date_advice(text: str, time: bool = False) -> str | None:
                 break
     elif found["hh"] is not None:
         hour = int(found["hh"]), int(found["mm"])
-    if found is None:
+    written_out = _WRITTEN_DAY.fullmatch(text) if found is None else None
+    if written_out is not None and (number := month_named(written_out["mon"])) is not None:
+        year, month, day = int(written_out["y"]), number, int(written_out["d"])
+    elif found is None:
+        month_only = _WRITTEN_MONTH.fullmatch(text)
+        if month_only is not None and (number := month_named(month_only["mon"])) is not None:
+            return (
+                f"doit être une date au format {form}{got} : le jour manque ; par exemple "
+                f"{int(month_only['y']):04d}-{number:02d}-01 pour le premier du mois"
+            )
         return None
-    year, month, day = int(found["y"]), int(found["m"]), int(found["d"])
+    else:
+        year, month, day = int(found["y"]), int(found["m"]), int(found["d"])
     missing = missing_day(year, month, day)
+    if iso and missing and month > 12 and not missing_day(year, day, month):
+        return (  # « 2027-31-01 »: the day before the month
+            f"{missing} : le jour et le mois semblent inversés ; écrivez "
+            f"{year:04d}-{day:02d}-{month:02d} (année, mois, jour){got}"
+        )
     wrong_hour = hour is not None and (hour[0] > 23 or hour[1] > 59)
     if iso and missing:
         return f"{missing} : vérifiez le jour et le mois{got}"
@@ -439,11 +474,15 @@ def date_advice(text: str, time: bool = False) -> str | None:
 def _partial_date(value: Any) -> str:
     text = str(value)
     if not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", text):
-        month = _OTHER_MONTH.fullmatch(text.strip())
-        if month is not None and 1 <= int(month["m"]) <= 12:
+        number, year = None, 0
+        if (month := _OTHER_MONTH.fullmatch(text.strip())) is not None:  # « 12/2025 »
+            number, year = int(month["m"]), int(month["y"])
+        elif (named := _WRITTEN_MONTH.fullmatch(text.strip())) is not None:  # « septembre 2025 »
+            number, year = month_named(named["mon"]), int(named["y"])
+        if number is not None and 1 <= number <= 12:
             raise ValueError(
                 f"doit être une année (AAAA), un mois (AAAA-MM) ou une date (AAAA-MM-JJ) "
-                f"(reçu « {text} ») : écrivez {int(month['y']):04d}-{int(month['m']):02d}"
+                f"(reçu « {text} ») : écrivez {year:04d}-{number:02d}"
             )
         advice = date_advice(text)
         raise ValueError(
