@@ -68,7 +68,7 @@ def test_cross_file_errors_are_reported_with_lines(project: Path) -> None:
         "chiffres et tirets seulement, suivis de .md (il devient l'adresse de l'action)",
         f"{ACTIONS}/chef-de-projet.md:27: champ « budget[1].montant » : doit être un nombre, sans "
         "espace ni unité (reçu « douze mille »)",
-        f"{ACTIONS}/communication.md:10: champ « objectif » : objectif inconnu (reçu "
+        f"{ACTIONS}/communication.md:10: champ « objectif » : identifiant invalide (reçu "
         "« attractivité-du-territoire ») : vouliez-vous dire « attractivite » ? Sinon, indiquez "
         "l'identifiant d'un objectif de priorites.yml (ce qui suit « id: ») : "
         "« industrie-du-futur », « attractivite », « filieres »",

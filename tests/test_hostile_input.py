@@ -409,8 +409,9 @@ CASES: dict[str, Case] = {
     ),
     "identifiant-remontant-les-dossiers": Case(
         edit(A, "objectif: attirer", "objectif: ../../../etc/passwd"),
-        f"{A}:9: champ « objectif » : identifiant invalide : lettres minuscules sans accent, "
-        "chiffres et tirets seulement (reçu « ../../../etc/passwd »)",
+        f"{A}:9: champ « objectif » : identifiant invalide (reçu « ../../../etc/passwd ») : "
+        "indiquez l'identifiant d'un objectif de priorites.yml (ce qui suit « id: ») : "
+        "« recruter », « innover », « attirer », « simplifier »",
     ),
     "identifiant-avec-barre-oblique": Case(
         add_to_action("actions_liees: [plan-action/autre]"),

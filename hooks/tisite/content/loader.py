@@ -472,7 +472,7 @@ def load_territory(
     return dataclasses.replace(territory, actions=actions, letters=letters, agenda=agenda)
 
 
-def _objective_advice(value: str, territory: Territory) -> str:
+def _objective_advice(value: str, territory: Territory, invalid: bool = False) -> str:
     """What to write for an action's « objectif » that names none of the territory's: the
     identifier of the objective whose title it is (« objectif: Consolider l'attractivité… »),
     else the nearest identifier, and every identifier."""
@@ -487,8 +487,10 @@ def _objective_advice(value: str, territory: Territory) -> str:
             )
     close = difflib.get_close_matches(value, [o.id for o in objectifs], n=1)
     near = f"vouliez-vous dire « {close[0]} » ? Sinon, " if close else ""
+    # ``invalid``: not even written as an identifier (« ../x », spaces, capitals)
+    lead = "identifiant invalide" if invalid else "objectif inconnu"
     return (
-        f"objectif inconnu (reçu « {value} ») : {near}indiquez l'identifiant d'un objectif de "
+        f"{lead} (reçu « {value} ») : {near}indiquez l'identifiant d'un objectif de "
         f"priorites.yml (ce qui suit « id: ») : {listed}"
     )
 
@@ -539,7 +541,7 @@ def load_actions(
             for at in range(start, len(problems)):  # an objective's title, not its identifier
                 found = _INVALID_ID.match(problems[at].message)
                 if territory is not None and problems[at].field == "objectif" and found:
-                    advice = _objective_advice(found[1], territory)
+                    advice = _objective_advice(found[1], territory, invalid=True)
                     problems[at] = dataclasses.replace(problems[at], message=advice)
             if sum(p.severity == "erreur" for p in problems) > errors_before:
                 broken.add(path.stem)  # reported once, in its own file: no error elsewhere
