@@ -37,6 +37,25 @@ def test_links_are_resolved_from_the_page_file_to_addresses() -> None:
     assert page_address("index.md") == ""
 
 
+def test_a_broken_link_is_told_how_to_write_it_from_where_it_is() -> None:
+    """The way to a fiche action from the page the link is on (a letter, a fiche, the
+    priorities); images in lettres/ only from a letter; a web address written without
+    « https:// » (« www.site.fr », read as a file of the site) told to add it."""
+    from tisite.generate.pagehtml import missing_target
+
+    letter = missing_target("x.md", "t/lettres/15/x.md", None, "t/lettres/15/index.md")
+    assert "(une fiche action : ../../plan-action/<identifiant>/index.md ; une image" in letter
+    fiche = missing_target("y.md", "t/plan-action/x/y.md", None, "t/plan-action/x/index.md")
+    assert "(une fiche action : ../<identifiant>/index.md, nom et majuscules" in fiche
+    assert "image" not in fiche
+    assert "../plan-action/<identifiant>/index.md" in missing_target(
+        "z", "t/z", None, "t/priorites/index.md"
+    )
+    for bare in ("www.afpi-hainaut.fr", "afpi-hainaut.fr/formations"):
+        assert missing_target(bare, f"t/{bare}").endswith(f"écrivez « https://{bare} »")
+    assert "https://" not in missing_target("photo.jpg", "t/photo.jpg")  # control: a file
+
+
 def test_a_full_address_of_the_site_itself_is_a_link_of_the_site() -> None:
     """« https://site.fr/ti/t/x/ » written in a page of the site published at
     « https://site.fr/ti/ »: a link from the site's root, checked like the others (a typo in it
@@ -73,7 +92,7 @@ def test_every_link_and_anchor_is_checked() -> None:
     messages = [p.message for p in errors]
     assert messages == [
         "lien vers « ../b/index.md#calendrier » : la page b/index.md n'a pas de section « calendrier »",
-        "lien vers « ../c/index.md » : la page ou le fichier visé n'existe pas (c/index.md) ; vérifiez le chemin (une fiche action : ../../plan-action/<identifiant>/index.md ; une image : placée dans le dossier lettres/, nom et majuscules compris)",
+        "lien vers « ../c/index.md » : la page ou le fichier visé n'existe pas (c/index.md) ; vérifiez le chemin depuis ce fichier, nom et majuscules compris",
         "lien vers « #nulle-part » : aucune section de cette page ne porte cet identifiant ; l'identifiant d'un titre s'écrit en minuscules sans accent, avec des tirets à la place des espaces",
         "lien « ../b/ » non reconnu : un lien vers une page du site vise son fichier .md (une fiche action depuis une lettre : ../../plan-action/<identifiant>/index.md ; la page d'un territoire : ../../priorites/index.md) ; une adresse web commence par https://",
         "lien « /z/ » : aucune page ni aucun fichier du site à cette adresse ; vérifiez-la (l'adresse d'une page s'affiche dans le navigateur), ou écrivez le chemin du fichier .md depuis ce fichier (par exemple ../../priorites/index.md)",

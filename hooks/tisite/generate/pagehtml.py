@@ -295,20 +295,41 @@ def ready_page(
 
 # --- links ---------------------------------------------------------------------------------
 
-HINT_TARGET = (
-    "vérifiez le chemin (une fiche action : ../../plan-action/<identifiant>/index.md ; une "
-    "image : placée dans le dossier lettres/, nom et majuscules compris)"
+# a web address written without « https:// » (« www.site.fr », « site.fr/page »): Markdown
+# reads it as a file of the site
+_BARE_WEB = re.compile(
+    r"(?i)(?:www\.[^/\s]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:fr|com|org|net|eu|info|io))(?:/\S*)?"
 )
 
 
-def missing_target(link: str, target: str, meant: str | None = None) -> str:
+def missing_target(link: str, target: str, meant: str | None = None, page: str = "") -> str:
     if meant:
         return (
             f"lien vers « {link} » : la page ou le fichier visé n'existe pas ({target}) ; "
             f"écrivez « {meant} »"
         )
+    if _BARE_WEB.fullmatch(link):
+        return (
+            f"lien vers « {link} » : une adresse web commence par https:// (sans quoi elle se "
+            f"lit comme un fichier du site) ; écrivez « https://{link} »"
+        )
     return (
-        f"lien vers « {link} » : la page ou le fichier visé n'existe pas ({target}) ; {HINT_TARGET}"
+        f"lien vers « {link} » : la page ou le fichier visé n'existe pas ({target}) ; "
+        f"{_path_hint(page)}"
+    )
+
+
+def _path_hint(page: str) -> str:
+    """How to write the way to a fiche action from ``page`` (a territory's page: its folder
+    is the first), and, from a letter, where its images go."""
+    parts = page.split("/")
+    if len(parts) < 3 or parts[1] not in ("plan-action", "lettres", "priorites", "gouvernance"):
+        return "vérifiez le chemin depuis ce fichier, nom et majuscules compris"
+    fiche = posixpath.relpath(f"{parts[0]}/plan-action/ID/index.md", posixpath.dirname(page))
+    image = " ; une image : placée dans le dossier lettres/" if parts[1] == "lettres" else ""
+    return (
+        f"vérifiez le chemin (une fiche action : {fiche.replace('ID', '<identifiant>')}{image}, "
+        "nom et majuscules compris)"
     )
 
 
@@ -444,7 +465,8 @@ def check_links(
                 else:
                     meant = _meant(target, known, folded)
                     written = posixpath.relpath(meant, posixpath.dirname(path)) if meant else None
-                    report(errors, path, link.raw, missing_target(link.raw, target, written))
+                    message = missing_target(link.raw, target, written, path)
+                    report(errors, path, link.raw, message)
                 continue
             other = pages.get(target)
             if link.anchor and other is not None and link.anchor not in anchors(target, other):
