@@ -543,3 +543,17 @@ def test_a_descriptions_headings_sit_under_its_section(project: Path) -> None:
     letter = BeautifulSoup(content[f"{hdc}/lettres/15/index.md"], "html.parser")
     assert letter.select("h2")  # control: a letter's « ## » stays an h2
     assert next(h.name for h in letter.select("h2, h3")) == "h2"
+
+
+def test_the_progress_report_says_when_its_points_were_last_given(project: Path) -> None:
+    """« État établi au 7 décembre 2026 » over points all from July 2022 read as news: the
+    report gives its newest point's date, and says the fiches may need updating when that
+    point is more than six months old. Control: a month after the point, no such note."""
+    from tisite.build import SiteBuild
+
+    page = "hainaut-douaisis-cambresis/plan-action/avancement/index.md"
+    for today, stale in ((dt.date(2022, 8, 6), False), (dt.date(2026, 12, 7), True)):
+        content = {p.path: p.content for p in SiteBuild.load(project, today=today).pages}
+        text = flat(BeautifulSoup(content[page], "html.parser").get_text(" "))
+        assert "Dernier point d'avancement saisi : 6 juillet 2022" in text
+        assert ("les fiches sont peut-être à mettre à jour" in text) is stale, today

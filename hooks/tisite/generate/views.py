@@ -235,11 +235,17 @@ class ProgressView:
     late: tuple[tuple[ActionItem, str], ...]  # (action, why it is late)
     rows: tuple[ProgressRow, ...]
     quarters: tuple[tuple[Quarter, tuple[Change, ...]], ...]
+    latest: dt.date | None = None  # the newest progress point of any action
+    stale: bool = False  # that point is more than six months before the report's date
 
 
 def progress(t: Territory, today: dt.date) -> ProgressView:
     actions = t.actions
+    points = [a.current.date for a in actions if a.current is not None]
+    latest = max(points, default=None)
     return ProgressView(
+        latest=latest,
+        stale=latest is not None and (today - latest).days > 183,
         total=len(actions),
         by_status=tuple(actionplan.status_counts(actions)),
         late=tuple(
