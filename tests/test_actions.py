@@ -554,6 +554,6 @@ def test_the_progress_report_says_when_its_points_were_last_given(project: Path)
     page = "hainaut-douaisis-cambresis/plan-action/avancement/index.md"
     for today, stale in ((dt.date(2022, 8, 6), False), (dt.date(2026, 12, 7), True)):
         content = {p.path: p.content for p in SiteBuild.load(project, today=today).pages}
-        text = flat(BeautifulSoup(content[page], "html.parser").get_text(" "))
+        text = " ".join(flat(BeautifulSoup(content[page], "html.parser").get_text(" ")).split())
         assert "Dernier point d'avancement saisi : 6 juillet 2022" in text
         assert ("les fiches sont peut-être à mettre à jour" in text) is stale, today
