@@ -196,7 +196,7 @@ CASES: dict[str, Case] = {
         "partenaires, porteur, priorites, resume, titre.",
     ),
     "champ-obligatoire-manquant": Case(
-        edit(A, TITLE + "\n", ""), f"{A}:2: champ « titre » : champ obligatoire manquant"
+        edit(A, TITLE + "\n", ""), f"{A}:3: champ « titre » : champ obligatoire manquant"
     ),
     "champ-vide": Case(
         edit(A, TITLE, "titre:"),
@@ -1077,7 +1077,7 @@ def test_a_broken_action_still_exists_for_the_actions_that_link_to_it(
         line for line in capsys.readouterr().err.splitlines() if ": avertissement" not in line
     ]
     assert errors == [
-        f"{target}:2: champ « resume » : champ obligatoire manquant : Résumé en une ou deux "
+        f"{target}:3: champ « resume » : champ obligatoire manquant : Résumé en une ou deux "
         "phrases",
         "1 erreur dans le contenu : corrigez les fichiers indiqués puis relancez ; les liens "
         "entre les pages seront vérifiés ensuite (aucun site n'a été écrit).",

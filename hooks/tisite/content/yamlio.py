@@ -53,6 +53,8 @@ class Source:
         """1-based line of the value at ``loc`` (or of its closest known parent)."""
         node = self._line_tree()
         line: int | None = 1 if node is not None else None
+        if isinstance(node, CommentedMap) and node:  # a field missing at the top: where the
+            line = node.lc.key(next(iter(node)))[0] + 1  # fields start, not a comment above
         for key in loc:
             if isinstance(node, CommentedMap) and key in node:
                 pos = node.lc.key(key)
