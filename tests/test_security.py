@@ -2270,3 +2270,33 @@ def test_a_root_link_never_brings_a_script_scheme_into_the_email() -> None:
     assert hrefs and all(h.startswith(site) for h in hrefs), hrefs
     assert f"{site}t/priorites/" in hrefs
     assert urljoin(site, "javascript:alert(1)").startswith("javascript:")  # control
+
+
+def test_what_the_page_cannot_keep_is_said_not_silently_dropped(project: Path) -> None:
+    """An embed's <script>, an « onclick » and a « javascript: » link pasted in a letter are
+    taken out of the page by the sanitiser: `ti check` says so, on their lines, as warnings
+    (the letter is published without them; a « cliquez » link went dead without a word).
+    Control: the letter as written gets none of them."""
+    from tisite.content.loader import load_site
+
+    def said() -> list[str]:
+        return [w.format() for w in load_site(project).warnings if "retiré" in w.message]
+
+    assert said() == []
+    path = project / LETTER
+    lines = len(path.read_text("utf-8").splitlines())
+    path.write_text(
+        path.read_text("utf-8") + '\n<script>alert(1)</script>\n\n<p onclick="x()">Texte</p>\n\n'
+        "[cliquez](javascript:alert(1))\n",
+        encoding="utf-8",
+    )
+    assert said() == [
+        f"{LETTER}:{lines + 2}: avertissement : balise <script> retirée à la publication : le "
+        "site ne publie aucun script ; pour montrer une vidéo ou un post, mettez plutôt un lien "
+        "[texte](adresse)",
+        f"{LETTER}:{lines + 4}: avertissement : attribut « onclick » retiré à la publication : "
+        "le site ne publie aucun script (le reste de la balise est gardé)",
+        f"{LETTER}:{lines + 6}: avertissement : lien « javascript:alert(1) » retiré à la "
+        "publication : un lien mène à une adresse web (https://…) ou à une page du site ; le "
+        "texte est publié sans lien",
+    ]

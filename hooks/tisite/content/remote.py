@@ -91,6 +91,9 @@ class Reference:
     # written in HTML is in the source as it is (Markdown passes it through)
     tag_text: str = ""
     offset: int = 0
+    # what the sanitiser takes out of the page (a script, a handler, a « javascript: » link),
+    # said as a warning (French): the text is published without it
+    removed: str = ""
 
     @property
     def image(self) -> bool:
@@ -98,6 +101,27 @@ class Reference:
 
 
 _WRITTEN = re.compile(r"""([^\s"'>/=]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""")
+
+
+# what a contributor pasted that the page cannot keep (an embed's <script>, an onclick, a
+# « javascript: » link): the sanitiser removes it; the check says so, as a warning
+_SCRIPT = (
+    "balise <script> retirée à la publication : le site ne publie aucun script ; pour montrer "
+    "une vidéo ou un post, mettez plutôt un lien [texte](adresse)"
+)
+_HANDLER = (
+    "retiré à la publication : le site ne publie aucun script (le reste de la balise est gardé)"
+)
+_SCRIPT_LINK = (
+    "retiré à la publication : un lien mène à une adresse web (https://…) ou à une page du "
+    "site ; le texte est publié sans lien"
+)
+_SCRIPT_ADDRESS = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.I)
+_SCRIPT_ANYWHERE = re.compile(r"(javascript|vbscript|data)\s*:", re.I)
+
+
+def shorten(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 class _Finder(HTMLParser):
@@ -115,10 +139,22 @@ class _Finder(HTMLParser):
             lines = tag_text.count("\n", 0, match.start())
             written.setdefault(match[1].lower(), (match[2].strip("\"'"), lines))
         values = dict(attrs)
+        if tag == "script" and not _elsewhere(values.get("src") or ""):
+            self.found.append(Reference("script", "", "", tag, tag_text=tag_text, removed=_SCRIPT))
         for name, value in attrs:
             if value is None:
                 continue
             raw, offset = written.get(name, (value, 0))
+            if name.startswith("on"):  # onclick, onload…: a script run by the page
+                said = f"attribut « {name} » {_HANDLER}"
+                self.found.append(
+                    Reference("script", "", "", tag, None, False, tag_text, offset, said)
+                )
+                continue
+            if name in ("href", "action", "formaction") and _SCRIPT_ADDRESS.match(value):
+                said = f"lien « {shorten(value)} » {_SCRIPT_LINK}"
+                self.found.append(Reference("lien", value, raw, tag, removed=said))
+                continue
             if name in _LOADS.get(tag, ()):
                 kind = _KINDS.get(tag, "ressource")
                 if name == "srcset":
@@ -234,8 +270,8 @@ def references(text: str) -> list[Reference]:
     """Every address ``text`` makes the browser load, on the page or in the email version, in
     order: the one place that finds images (and frames, videos, styles) in contributor
     Markdown and raw HTML. Raises TooDeep for absurdly nested HTML."""
-    if "![" not in text and "<" not in text:
-        return []  # neither an image nor HTML: nothing can be loaded
+    if "![" not in text and "<" not in text and not _SCRIPT_ANYWHERE.search(text):
+        return []  # neither an image, HTML nor a script's link: nothing to find
     return list(_references(text, _PAGE_MARKDOWN[0]))
 
 
@@ -356,6 +392,9 @@ def problems_in(
         return []
     messages: list[tuple[Reference, str]] = []
     for ref in found:
+        if ref.removed:
+            messages.append((ref, ref.removed))
+            continue
         if _elsewhere(ref.url):
             messages.append((ref, message(ref.kind, ref.url, next_to_letter)))
             continue
@@ -371,7 +410,13 @@ def problems_in(
         return []
     first = line() if callable(line) else line
     problems = [
-        Problem(rel, line_in(text, ref, first) if body and first else first, field, said)
+        Problem(
+            rel,
+            line_in(text, ref, first) if body and first else first,
+            field,
+            said,
+            "avertissement" if ref.removed else "erreur",  # published without it
+        )
         for ref, said in messages[:MAX_REPORTED]  # each line is looked for in the whole text
     ]
     if len(messages) > MAX_REPORTED:  # after the last one reported (messages sort by line)
