@@ -226,6 +226,15 @@ CASES: dict[str, Case] = {
         "possibles : « En cours », « En retard », « En pause », « Bloqué », « Abandonné », "
         "« Terminé »",
     ),
+    # a point's phase written as its status: told which field it belongs to
+    "phase-ecrite-comme-statut": Case(
+        add_to_action(
+            "avancement:\n  - date: 2024-01-15\n    phase: Terminée\n    statut: En cours"
+        ),
+        f"{A}:17: champ « avancement[1].phase » : valeur non reconnue (reçu « Terminée ») : "
+        "valeurs possibles : « Idée », « Étude », « Opération » ; « Terminé » est une valeur du "
+        "champ « statut », à côté",
+    ),
     # a new progress point typed under the last one without its « - » (YAML: a key twice, or
     # an indentation): told to add the dash, not to remove a key (the former point)
     "point-sans-tiret-cles-alignees": Case(

@@ -246,7 +246,8 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
         advice = date_advice(value, time=True) if isinstance(value, str) else None
         return advice or f"doit être une date et une heure au format AAAA-MM-JJTHH:MM{got}"
     if kind in {"literal_error", "enum"}:
-        return _choice_message(str(ctx.get("expected", "")), value, got)
+        said = _choice_message(str(ctx.get("expected", "")), value, got)
+        return said + _other_field(loc, value)
     if kind == "string_pattern_mismatch":
         return _pattern_message(loc, got)
     if kind == "string_too_short":
@@ -268,6 +269,23 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: list[str | int]) ->
 
 
 _EXPECTED = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
+
+
+def _other_field(loc: list[str | int], value: Any) -> str:
+    """A progress point's phase written as its status (« phase: Terminé ») or the reverse: the
+    value belongs to the field beside it."""
+    from tisite.content.vocab import PHASES, STATUTS, fold
+
+    name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    if not isinstance(value, str) or name not in ("phase", "statut") or "avancement" not in loc:
+        return ""  # (a budget line's « statut » is another vocabulary)
+    other, choices = ("statut", STATUTS) if name == "phase" else ("phase", PHASES)
+    written = fold(value)
+    forms = {written, written[:-1]} if written.endswith("e") else {written}  # « Terminée »
+    for choice in choices:
+        if fold(choice) in forms:
+            return f" ; « {choice} » est une valeur du champ « {other} », à côté"
+    return ""
 
 
 def _choice_message(expected: str, value: Any, got: str) -> str:
