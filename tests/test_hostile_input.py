@@ -226,6 +226,12 @@ CASES: dict[str, Case] = {
         "possibles : « En cours », « En retard », « En pause », « Bloqué », « Abandonné », "
         "« Terminé »",
     ),
+    # a YAML merge key: fields from elsewhere, with no line (a traceback in the review)
+    "fusion-yaml": Case(
+        add_to_action("<<: {axe: nimporte}"),
+        f"{A}:15: « << » (fusion de blocs YAML) non pris en charge : écrivez les champs "
+        "eux-mêmes ; un texte qui commence par « << » s'écrit entre guillemets",
+    ),
     # a point's phase written as its status: told which field it belongs to
     "phase-ecrite-comme-statut": Case(
         add_to_action(

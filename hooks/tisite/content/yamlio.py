@@ -53,8 +53,9 @@ class Source:
         """1-based line of the value at ``loc`` (or of its closest known parent)."""
         node = self._line_tree()
         line: int | None = 1 if node is not None else None
-        if isinstance(node, CommentedMap) and node:  # a field missing at the top: where the
-            line = node.lc.key(next(iter(node)))[0] + 1  # fields start, not a comment above
+        first = node.lc.key(next(iter(node))) if isinstance(node, CommentedMap) and node else None
+        if first is not None:  # a field missing at the top: where the fields start, not a
+            line = first[0] + 1  # comment above them
         for key in loc:
             if isinstance(node, CommentedMap) and key in node:
                 pos = node.lc.key(key)
@@ -291,10 +292,18 @@ def _refused_feature(text: str, rel: str, line_offset: int) -> Problem | None:
     An alias can multiply a value exponentially (the "billion laughs" attack) and a tag such as
     ``!!python/object`` asks for a type this site never builds: both are explained, not loaded.
     """
-    if "*" not in text and "!" not in text:
+    if "*" not in text and "!" not in text and "<<" not in text:
         return None
     for event in _yaml().parse(text):
         line = event.start_mark.line + 1 + line_offset if event.start_mark else None
+        if type(event).__name__ == "ScalarEvent" and event.value == "<<" and not event.style:
+            return Problem(  # a merge key: fields that come from elsewhere, without a line
+                rel,
+                line,
+                None,
+                "« << » (fusion de blocs YAML) non pris en charge : écrivez les champs "
+                "eux-mêmes ; un texte qui commence par « << » s'écrit entre guillemets",
+            )
         if type(event).__name__ == "AliasEvent":
             return Problem(
                 rel,
@@ -859,7 +868,8 @@ def _structured(block: list[str]) -> bool:
 def _load(text: str, rel: str, line_offset: int) -> tuple[Any, Any, Problem | None]:
     """Plain data, the line-tracking tree (None until a line is asked for), or the problem."""
     text = _structured_folds_literal(text)
-    ok, data = _fast_load(text) if "*" not in text and "!" not in text else (False, None)
+    fast = "*" not in text and "!" not in text and "<<" not in text  # (see _refused_feature)
+    ok, data = _fast_load(text) if fast else (False, None)
     if ok:
         if depth(data) > MAX_DEPTH:
             return None, None, _too_deep(rel, text, line_offset)

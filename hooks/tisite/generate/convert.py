@@ -80,6 +80,8 @@ def own_path(url: str, site_url: str | None) -> str | None:
     if not (path + ("/" if not path.endswith("/") else "")).startswith(base):
         return None
     rest = path[len(base) :] if len(path) >= len(base) else ""
+    if rest.startswith("/") or "\\" in rest:
+        return None  # « https://site//autre.hote/ »: « //autre.hote/ » would lead elsewhere
     return urlunsplit(("", "", "/" + rest, parts.query, parts.fragment))
 
 
