@@ -7,12 +7,15 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import hashlib
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from tisite.content.harvest import LOCAL_NETWORK
 
 Behaviour = Callable[[BaseHTTPRequestHandler], None]
 STAMP = email.utils.formatdate(1_760_000_000, usegmt=True)
@@ -88,7 +91,22 @@ class _Server(ThreadingHTTPServer):
 
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[Site]:
-    """Serve ``folder`` on a free port of 127.0.0.1 while the block runs."""
+    """Serve ``folder`` on a free port of 127.0.0.1 while the block runs; the harvest may come
+    to this machine meanwhile (TI_MOISSON_RESEAU_LOCAL=1: it goes to public sites only)."""
+    before = os.environ.get(LOCAL_NETWORK)
+    os.environ[LOCAL_NETWORK] = "1"
+    try:
+        with _serving(folder) as site:
+            yield site
+    finally:
+        if before is None:
+            os.environ.pop(LOCAL_NETWORK, None)
+        else:
+            os.environ[LOCAL_NETWORK] = before
+
+
+@contextlib.contextmanager
+def _serving(folder: Path) -> Iterator[Site]:
     site = Site(folder)
     server = _Server(("127.0.0.1", 0), _handler(site))
     server.daemon_threads = True

@@ -203,37 +203,58 @@ def test_a_portal_harvests_its_sources_then_asks_again_conditionally(
 def test_a_source_that_points_to_the_local_network_is_never_asked(
     source: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The harvest runs in the portal's CI: a source whose name resolves to that machine or its
-    network (here « territoire.example » made to point to 127.0.0.1, where a site answers) is
-    refused before anything is sent, with the way to allow it. Controls: allowed, the same
-    source is asked (and fails on TLS, the local site speaking http); a source written
-    « http://127.0.0.1:… » (a trial on this computer, as site.yml admits) is harvested."""
+    """The harvest runs in the portal's CI: a source on that machine or its network, written
+    « http://127.0.0.1:… » or a name that resolves there (« territoire.example » made to point
+    to 127.0.0.1, where a site answers), is refused before anything is sent, with the way to
+    allow it. Controls: allowed (TI_MOISSON_RESEAU_LOCAL=1), the same sources are asked."""
     real = socket.getaddrinfo
 
     def resolve(host: str, port: int, *args: Any, **kwargs: Any) -> Any:
         return real("127.0.0.1" if host == "territoire.example" else host, port, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.delenv(harvest.LOCAL_NETWORK)  # (set by the local site while it serves)
     port = source.url.rsplit(":", 1)[1]
-    root = portal(tmp_path / "portail", [f"https://territoire.example:{port}"])
-    model = load_site(root, harvest=True)
+    named = portal(tmp_path / "portail", [f"https://territoire.example:{port}"])
+    model = load_site(named, harvest=True)
     assert sum(source.answers.values()) == 0 and not model.territories
     assert (
         "territoire.example est une adresse du réseau local (127.0.0.1), pas un site public : "
-        "la récolte n'y va pas (pour des sites d'un réseau interne : "
-        "TI_MOISSON_RESEAU_LOCAL=1)"
+        "la récolte n'y va pas (pour un essai sur cette machine ou des sites d'un réseau "
+        "interne : TI_MOISSON_RESEAU_LOCAL=1)"
     ) in "\n".join(lines(model))
-    monkeypatch.setenv(harvest.LOCAL_NETWORK, "1")  # control: asked, and the answer is not TLS
-    assert "réseau local" not in "\n".join(lines(load_site(root, harvest=True)))
-    monkeypatch.delenv(harvest.LOCAL_NETWORK)
-    root = portal(tmp_path / "essai", [source.url])  # control: http://127.0.0.1:port/
-    assert {t.slug for t in load_site(root, harvest=True).territories} == {GC, HDC}
+    trial = portal(tmp_path / "essai", [source.url])  # « http://127.0.0.1:port/ »
+    assert not load_site(trial, harvest=True).territories
+    assert sum(source.answers.values()) == 0
+    monkeypatch.setenv(harvest.LOCAL_NETWORK, "1")  # controls: allowed, both are asked
+    assert "réseau local" not in "\n".join(lines(load_site(named, harvest=True)))
+    assert {t.slug for t in load_site(trial, harvest=True).territories} == {GC, HDC}
     for address in ("::ffff:127.0.0.1", "169.254.169.254", "10.0.0.1", "100.64.0.1", "::1"):
         assert not harvest._allowed("territoire.example", address), address
+    # IPv6 forms that carry a private IPv4 address (NAT64, 6to4, IPv4-compatible), site-local
+    for address in ("64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::1", "::7f00:1", "fec0::1"):
+        assert not harvest._allowed("x.example", address), address
     assert not harvest._allowed("x.example", "fe80::1%eth0")
     assert not harvest._allowed("x.example", "224.0.0.1")
-    assert not harvest._allowed("localhost", "10.0.0.1")  # « localhost » must be this computer
-    assert harvest._allowed("x.example", "8.8.8.8") and harvest._allowed("::1", "::1")
+    assert not harvest._allowed("localhost", "127.0.0.1")  # this computer: only when allowed
+    for address in ("8.8.8.8", "2001:4860:4860::8888", "64:ff9b::808:808"):  # control
+        assert harvest._allowed("x.example", address), address
+
+
+def test_a_source_whose_name_no_server_knows_is_said_unreachable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name that does not resolve: « injoignable », in French (it was « réponse inattendue
+    (gaierror) »)."""
+
+    def unknown(host: str, *args: Any, **kwargs: Any) -> Any:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    model = load_site(portal(tmp_path / "portail", ["https://inconnu.example/"]), harvest=True)
+    said = "\n".join(lines(model))
+    assert "le site est injoignable (https://inconnu.example/federation.json)" in said, said
+    assert "gaierror" not in said
 
 
 def test_a_harvested_territory_links_to_its_own_site(source: Site, tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ import httpx
 
 from tisite import clock
 from tisite.clock import PARIS
-from tisite.content import federation, schema, sources
+from tisite.content import federation, sources
 from tisite.content.errors import Problem, Severity
 from tisite.content.federation import Refused
 from tisite.content.models import Territory
@@ -80,26 +80,54 @@ def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     return ip
 
 
+# IPv6 ranges that carry an IPv4 address (NAT64, 6to4, the former « IPv4-compatible »): the
+# IPv4 address inside is the one reached, and must be public too
+_LOW32, _BITS_6TO4 = 0xFFFFFFFF, 80  # where the IPv4 address sits in each range
+
+
+def _low(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address:
+    return ipaddress.IPv4Address(int(ip) & _LOW32)
+
+
+def _six_to_four(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address:
+    return ipaddress.IPv4Address((int(ip) >> _BITS_6TO4) & _LOW32)
+
+
+_CARRIERS = (
+    (ipaddress.ip_network("64:ff9b::/96"), _low),
+    (ipaddress.ip_network("64:ff9b:1::/48"), _low),
+    (ipaddress.ip_network("::/96"), _low),
+    (ipaddress.ip_network("2002::/16"), _six_to_four),
+)
+_SITE_LOCAL = ipaddress.ip_network("fec0::/10")  # deprecated, still routed inside some networks
+
+
 def _public(address: str) -> bool:
     ip = _ip(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _SITE_LOCAL:
+            return False
+        for network, inner in _CARRIERS:
+            if ip in network:
+                carried = inner(ip)
+                return carried.is_global and not carried.is_multicast
     return ip.is_global and not ip.is_multicast
 
 
 def _allowed(host: str, address: str) -> bool:
-    """A public address; or, for a source written « localhost », « 127.0.0.1 » or « [::1] »
-    (a trial on this computer, the only hosts site.yml admits with http://), this computer."""
-    return _public(address) or (schema.loopback(host) and _ip(address).is_loopback)
+    """A public address: this computer and its network only with TI_MOISSON_RESEAU_LOCAL=1
+    (a trial, « http://127.0.0.1:8000/ »; sites of an internal network), for which the
+    connection is not made through this check at all (see harvest)."""
+    return _public(address)
 
 
 class _PublicOnly(httpcore.SyncBackend):
-    """Connects only to public addresses, or to this computer for a source written as such:
-    a source whose name resolves to the portal's machine or network (« http://
-    169.254.169.254/ », a cloud machine's secrets, is refused by site.yml's rules, but not a
-    name that points there) is never asked: the harvest runs in the portal's CI. The name is
-    resolved here and the connection made to the address that was checked, so that a second
-    answer of the name server cannot send it elsewhere (the certificate is still checked
-    against the name). TI_MOISSON_RESEAU_LOCAL=1 allows them (sites of an internal
-    network)."""
+    """Connects only to public addresses: a source on the portal's machine or network
+    (« http://127.0.0.1:2375/ », or a name that points to 169.254.169.254, a cloud machine's
+    secrets) is never asked: the harvest runs in the portal's CI. The name is resolved here
+    and the connection made to the address that was checked, so that a second answer of the
+    name server cannot send it elsewhere (the certificate is still checked against the name).
+    TI_MOISSON_RESEAU_LOCAL=1 allows them (a trial on one's machine, an internal network)."""
 
     def connect_tcp(
         self,
@@ -109,7 +137,10 @@ class _PublicOnly(httpcore.SyncBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        try:
+            found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:  # a name no server knows
+            raise httpcore.ConnectError(f"{host} : nom introuvable") from exc
         addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
         for address in addresses:
             if not _allowed(host, address):
@@ -228,7 +259,8 @@ def get(
             raise Failure(
                 f"{federation.shown(current)} : {federation.shown(exc.host)} est une adresse "
                 f"du réseau local ({federation.shown(exc.address)}), pas un site public : la "
-                f"récolte n'y va pas (pour des sites d'un réseau interne : {LOCAL_NETWORK}=1)"
+                f"récolte n'y va pas (pour un essai sur cette machine ou des sites d'un réseau "
+                f"interne : {LOCAL_NETWORK}=1)"
             ) from None
         except httpx.TimeoutException:
             raise Failure(
