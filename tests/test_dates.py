@@ -119,3 +119,10 @@ def test_source_date_epoch_dates_the_build(project: Path, monkeypatch: pytest.Mo
     assert result.returncode == 1
     assert "SOURCE_DATE_EPOCH: « demain » n'est pas un nombre de secondes" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+    # beyond what a file's 32-bit time holds (the sitemap's gzip header): refused before, in
+    # French (the build stopped on an internal error in English)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "10000000000")
+    result = ti_inprocess("check", cwd=project)
+    assert result.returncode == 1
+    assert "« 10000000000 » est au-delà du 7 février 2106" in result.stderr
+    assert "erreur interne" not in result.stderr

@@ -19,9 +19,15 @@ PARIS = ZoneInfo("Europe/Paris")  # the time of the site's dates and hours
 VARIABLE = "SOURCE_DATE_EPOCH"
 
 
+# the latest moment the site's files can carry (a gzip header's 32-bit time: the sitemap)
+LATEST = 4_294_967_295  # 7 February 2106
+
+
 def _given() -> int | None:
     text = os.environ.get(VARIABLE, "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 11 else None
+    if not (text.isascii() and text.isdigit() and len(text) <= 11):
+        return None
+    return int(text) if int(text) <= LATEST else None
 
 
 def now() -> dt.datetime:
@@ -44,6 +50,14 @@ def problem() -> Problem | None:
     text = os.environ.get(VARIABLE)
     if text is None or _given() is not None:
         return None
+    if text.strip().isascii() and text.strip().isdigit():
+        return Problem(
+            f"variable d'environnement {VARIABLE}",
+            None,
+            None,
+            f"« {text.strip()[:40]} » est au-delà du 7 février 2106, la dernière date que les "
+            f"fichiers du site peuvent porter : donnez au plus {LATEST}, ou retirez la variable",
+        )
     return Problem(
         f"variable d'environnement {VARIABLE}",
         None,
