@@ -483,3 +483,36 @@ def test_typographic_quote_hints_leave_comments_and_french_quotes_alone() -> Non
     assert problem is not None and problem.message.endswith(
         "ajoutez le guillemet de fin sur cette ligne"
     )
+
+
+def test_an_objective_written_as_its_long_title_gets_its_identifier() -> None:
+    """The title of an objective over 60 characters reaches the advice cut by the message
+    (« … ») : its beginning is enough. Control: another long text gets the list."""
+    from types import SimpleNamespace
+
+    from tisite.content.loader import _objective_advice
+
+    title = "Consolider l'attractivité industrielle du territoire et de ses filières"
+    objectives = [SimpleNamespace(id="attractivite", titre=title)]
+    territory = SimpleNamespace(priorites=SimpleNamespace(objectifs=objectives))
+    cut = title[:57] + "…"
+    said = _objective_advice(cut, territory, invalid=True)  # type: ignore[arg-type]
+    assert "est le titre d'un objectif : écrivez son identifiant, « attractivite »" in said
+    other = _objective_advice("Une tout autre phrase assez longue pour être coupée…", territory)  # type: ignore[arg-type]
+    assert other.startswith("objectif inconnu") and "« attractivite »" in other
+
+
+def test_a_true_duplicate_in_a_list_item_is_not_taken_for_a_new_item() -> None:
+    """« texte » given twice in one progress point is a key twice (remove one); « date »,
+    the key the item begins with, given again is a new point without its « - ». A month
+    shortened into two (« jui »: juin or juillet) is not guessed."""
+    from tisite.content.schema import month_named
+    from tisite.content.yamlio import _load
+
+    twice = _load("avancement:\n  - date: 2024-01-01\n    texte: A\n    texte: B\n", "f.yml", 0)
+    assert twice[2] is not None and twice[2].message.startswith("clé en double")
+    again = _load(
+        "avancement:\n  - date: 2024-01-01\n    texte: A\n    date: 2024-02-01\n", "f.yml", 0
+    )
+    assert again[2] is not None and "commence un nouvel élément" in again[2].message
+    assert (month_named("jui"), month_named("juil"), month_named("juin")) == (None, 7, 6)

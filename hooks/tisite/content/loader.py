@@ -478,9 +478,11 @@ def _objective_advice(value: str, territory: Territory, invalid: bool = False) -
     else the nearest identifier, and every identifier."""
     objectifs = territory.priorites.objectifs
     listed = ", ".join(f"« {o.id} »" for o in objectifs) or "aucun objectif n'y est défini"
-    wanted = vocab.fold(value.replace("’", "'")).strip(" .")
+    cut = value.endswith("…")  # a long value as the message quotes it: its beginning
+    wanted = vocab.fold(value.rstrip("…").replace("’", "'")).strip(" .")
     for o in objectifs:
-        if vocab.fold(o.titre.replace("’", "'")).strip(" .") == wanted:
+        title = vocab.fold(o.titre.replace("’", "'")).strip(" .")
+        if title == wanted or (cut and len(wanted) >= 20 and title.startswith(wanted)):
             return (
                 f"« {value} » est le titre d'un objectif : écrivez son identifiant, « {o.id} » "
                 "(celui qui suit « id: » dans priorites.yml)"

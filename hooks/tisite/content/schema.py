@@ -393,11 +393,12 @@ def month_named(word: str) -> int | None:
     from tisite.content.vocab import fold
 
     wanted = fold(word).rstrip(".")
-    for number, name in enumerate(MONTHS, 1):
-        full = fold(name)
-        if wanted == full or (len(wanted) >= 3 and full.startswith(wanted)):
-            return number
-    return None
+    found = [
+        number
+        for number, name in enumerate(MONTHS, 1)
+        if wanted == fold(name) or (len(wanted) >= 3 and fold(name).startswith(wanted))
+    ]
+    return found[0] if len(found) == 1 else None  # « jui »: juin or juillet, not said
 
 
 def missing_day(year: int, month: int, day: int) -> str | None:

@@ -639,7 +639,10 @@ def _item_without_dash(
         if dash is not None and at in (dash, dash + 2):
             item = [lines[index]] + [x for x in lines[index + 1 : last] if x.strip()]
             keys = {found[2] for x in item if (found := _KEY_AT.match(x))}
-            if key not in keys:
+            first = _KEY_AT.match(lines[index])
+            # at the item's keys, a new item begins with the key its first line has (« date »);
+            # another key given twice in one item is a true duplicate
+            if key not in keys or (at == dash + 2 and (first is None or first[2] != key)):
                 return None
             owner = next(
                 (
