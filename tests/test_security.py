@@ -2300,3 +2300,22 @@ def test_what_the_page_cannot_keep_is_said_not_silently_dropped(project: Path) -
         "publication : un lien mène à une adresse web (https://…) ou à une page du site ; le "
         "texte est publié sans lien",
     ]
+
+
+def test_script_links_are_said_however_written_and_code_is_not() -> None:
+    """A « javascript: » link written with a tab or a control character inside its scheme, or
+    as an SVG link (xlink:href), is said like the plain one (the review found them silent);
+    a <script> shown in a fenced code block is code on the page: no warning."""
+    from tisite.content.remote import problems_in
+
+    for text in (
+        '<a href="java&#9;script:alert(1)">x</a>',
+        '<a href="&#1;javascript:alert(1)">x</a>',
+        '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+    ):
+        said = [p.message for p in problems_in(text, "f.md", 1, None, body=True)]
+        assert len(said) == 1 and "retiré à la publication" in said[0], (text, said)
+    assert (
+        problems_in("```html\n<script>alert(1)</script>\n```\n", "f.md", 1, None, body=True) == []
+    )
+    assert problems_in("<script>alert(1)</script>\n", "f.md", 1, None, body=True)  # control

@@ -117,7 +117,7 @@ _SCRIPT_LINK = (
     "site ; le texte est publié sans lien"
 )
 _SCRIPT_ADDRESS = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.I)
-_SCRIPT_ANYWHERE = re.compile(r"(javascript|vbscript|data)\s*:", re.I)
+_SCRIPT_ANYWHERE = re.compile(r"(javascript|vbscript|data|script)\s*:|&#", re.I)
 
 
 def shorten(text: str, size: int = 40) -> str:
@@ -151,7 +151,11 @@ class _Finder(HTMLParser):
                     Reference("script", "", "", tag, None, False, tag_text, offset, said)
                 )
                 continue
-            if name in ("href", "action", "formaction") and _SCRIPT_ADDRESS.match(value):
+            # (a browser ignores tabs, line breaks and controls inside a scheme: « java\tscript: »)
+            scheme = re.sub(r"[\x00-\x20]", "", value)
+            if name in ("href", "xlink:href", "action", "formaction") and _SCRIPT_ADDRESS.match(
+                scheme
+            ):
                 said = f"lien « {shorten(value)} » {_SCRIPT_LINK}"
                 self.found.append(Reference("lien", value, raw, tag, removed=said))
                 continue
@@ -292,7 +296,9 @@ def _references(text: str, page_markdown: str) -> tuple[Reference, ...]:
             raise TooDeep(TOO_DEEP_HTML)
         finder.feed(html)
         finder.close()
-        found.update(dict.fromkeys(finder.found))
+        # what the page takes out is said from the page's reading only (a <script> shown in a
+        # fenced code block is code there: the email's reading, without fences, sees a tag)
+        found.update(dict.fromkeys(r for r in finder.found if pages or not r.removed))
     return tuple(found)
 
 
