@@ -1129,6 +1129,8 @@ def test_a_link_from_the_sites_root_leads_there_on_a_site_under_a_path(project: 
 
     assert urljoin(f"{site}{HDC}/lettres/15/", f"/{HDC}/priorites/") != wanted  # control
     _add(project, f"{LETTRES}/15.md", f"Et [la page](/{HDC}/gouvernance/index.md).")
+    # the engine's own files are files of the site too (the sitemap was « no such file »)
+    _add(project, f"{LETTRES}/15.md", f"Et [le plan du site]({site}sitemap.xml).")
     assert ti_inprocess("build", cwd=project).returncode == 0  # a page's file: its address
     page = soup_of(project / "site" / HDC / "lettres/15/index.html")
     assert page.find("a", string="la page")["href"] == "../../gouvernance/"

@@ -234,7 +234,9 @@ class SiteBuild:
                 hidden = any(part.startswith(".") for part in rel.parts)
                 if path.is_file() and path.suffix != ".md" and not hidden:
                     found.append(rel.as_posix())
-        return found + [path for path, _ in self.mkdocs_assets()]
+        # and what the engine writes itself: the sitemap (and its gzip copy), the 404 page
+        engine = [urls.url_to("plan-du-site"), urls.url_to("plan-du-site") + ".gz", "404.html"]
+        return found + [path for path, _ in self.mkdocs_assets()] + engine
 
     def make_html(self, docs_dir: Path, other_files: list[str]) -> None:
         """Every page's finished HTML (generated pages and docs/), made by the core once: the

@@ -53,8 +53,8 @@
       if (count) {
         count.textContent = shown
           ? shown + (shown > 1 ? " actions affichées" : " action affichée") + " sur " + cards.length + "."
-          : "Aucune des " + cards.length + " actions ne correspond à ces filtres : retirez-en un, " +
-            "ou « Réinitialiser les filtres ».";
+          : (cards.length > 1 ? "Aucune des " + cards.length + " actions ne correspond" : "L'action ne correspond pas") +
+            " à ces filtres : retirez-en un, ou « Réinitialiser les filtres ».";
       }
       if (updateUrl && window.history && window.history.replaceState) {
         var params = new URLSearchParams();
