@@ -91,7 +91,8 @@
         var numbers = select.value ? own[select.name] || {} : (found.filters || {})[select.name] || {};
         Array.prototype.forEach.call(select.options, function (option) {
           if (!option.value) return;
-          var n = numbers[option.value] || 0;
+          // own keys only: a value named « constructor » is no count
+          var n = Object.prototype.hasOwnProperty.call(numbers, option.value) ? Number(numbers[option.value]) || 0 : 0;
           option.textContent = option.value + " (" + n.toLocaleString("fr-FR") + ")";
         });
       });
