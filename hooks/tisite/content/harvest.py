@@ -103,6 +103,9 @@ _SITE_LOCAL = ipaddress.ip_network("fec0::/10")  # deprecated, still routed insi
 
 
 def _public(address: str) -> bool:
+    """An address of the public Internet. This computer and its network are reached only
+    with TI_MOISSON_RESEAU_LOCAL=1 (a trial, « http://127.0.0.1:8000/ »; an internal
+    network), which connects without this check (see harvest)."""
     ip = _ip(address)
     if isinstance(ip, ipaddress.IPv6Address):
         if ip in _SITE_LOCAL:
@@ -112,13 +115,6 @@ def _public(address: str) -> bool:
                 carried = inner(ip)
                 return carried.is_global and not carried.is_multicast
     return ip.is_global and not ip.is_multicast
-
-
-def _allowed(host: str, address: str) -> bool:
-    """A public address: this computer and its network only with TI_MOISSON_RESEAU_LOCAL=1
-    (a trial, « http://127.0.0.1:8000/ »; sites of an internal network), for which the
-    connection is not made through this check at all (see harvest)."""
-    return _public(address)
 
 
 class _PublicOnly(httpcore.SyncBackend):
@@ -143,7 +139,7 @@ class _PublicOnly(httpcore.SyncBackend):
             raise httpcore.ConnectError(f"{host} : nom introuvable") from exc
         addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
         for address in addresses:
-            if not _allowed(host, address):
+            if not _public(address):
                 raise NotPublic(host, address)
         error: Exception = httpcore.ConnectError(f"{host} : aucune adresse")
         for address in addresses:
