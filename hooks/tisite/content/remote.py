@@ -31,7 +31,7 @@ import markdown
 from tisite.content import commonmark
 from tisite.content.errors import Problem
 from tisite.finish.sanitize import VOID_ELEMENTS, deepest_nesting, same_site
-from tisite.generate.textutil import line_of
+from tisite.generate.textutil import line_of, trim
 from tisite.generate.textutil import number as french_number
 
 # Elements and attributes through which a page loads something.
@@ -120,10 +120,6 @@ _SCRIPT_ADDRESS = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.I)
 _SCRIPT_ANYWHERE = re.compile(r"(javascript|vbscript|data|script)\s*:|&#", re.I)
 
 
-def shorten(text: str, size: int = 40) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
-
-
 class _Finder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -156,7 +152,7 @@ class _Finder(HTMLParser):
             if name in ("href", "xlink:href", "action", "formaction") and _SCRIPT_ADDRESS.match(
                 scheme
             ):
-                said = f"lien « {shorten(value)} » {_SCRIPT_LINK}"
+                said = f"lien « {trim(value, 40)} » {_SCRIPT_LINK}"
                 self.found.append(Reference("lien", value, raw, tag, removed=said))
                 continue
             if name in _LOADS.get(tag, ()):
