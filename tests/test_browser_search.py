@@ -244,3 +244,22 @@ def test_a_fiche_is_not_found_by_the_titles_it_links_to(browser: Browser, base_u
     links = search(page, "carbone")
     assert any("/plan-action/industrie-bas-carbone/" in href for href in links), links
     page.close()
+
+
+def test_a_touch_phone_is_not_offered_the_keyboard_shortcut(
+    browser: Browser, base_url: str
+) -> None:
+    """« Ouvrir la recherche avec les touches / et s » means nothing on a touch screen without
+    a keyboard: not shown there. Control: on a desktop it is."""
+    for touch, shown in ((True, False), (False, True)):
+        context = browser.new_context(
+            viewport={"width": 375 if touch else 1280, "height": 800},
+            is_mobile=touch,
+            has_touch=touch,
+        )
+        page = context.new_page()
+        page.goto(base_url, wait_until="networkidle")
+        page.click(".ti-recherche__ouvrir")
+        wait_until(page, OPEN)
+        assert page.is_visible(".ti-recherche__raccourcis") is shown, touch
+        context.close()
