@@ -43,6 +43,7 @@ from tisite.publish import bundle, publishing, searchindex
 from tisite.publish.social import Card
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
+OVERDUE = "échéance dépassée"  # a result of the finder whose action's planned end passed
 
 
 class Rendered(str):
@@ -266,6 +267,7 @@ def make_env() -> Environment:
     env.tests["dated_by"] = textutil.dates_itself  # {% if source is dated_by(date) %}
     env.filters["french_sort"] = textutil.french_sorted
     env.filters["key"] = actionplan.key  # « En cours » → « en-cours » (CSS classes, filters)
+    env.filters["overdue"] = actionplan.is_overdue  # a|overdue(today): its planned end passed
     env.globals.update(
         plural=textutil.plural,
         agree=textutil.agree,
@@ -620,6 +622,7 @@ class Renderer:
                 else f"Statut : {action.statut}"
             )
             dates = [e.date for e in action.history]
+            late = (("echeance", OVERDUE),) if actionplan.is_overdue(action, self.today) else ()
             pages.append(
                 Page(
                     urls.page_file(action.url),
@@ -638,7 +641,11 @@ class Renderer:
                     leaf=True,
                     source=action.source,
                     facets=searchindex.action_facets(t, action),
-                    details=(("resume", action.data.resume), ("statut", action.statut)),
+                    details=(
+                        ("resume", action.data.resume),
+                        ("statut", action.statut),
+                        *late,  # the finder's results say it as the plan's cards do
+                    ),
                 )
             )
         letters = t.letters  # newest first
