@@ -1539,6 +1539,7 @@ NESTED = {  # name: (text nested n times, n refused, n read, line of the error f
 }
 
 
+@pytest.mark.lent  # each case converts thousands of nested blocks (2 to 3 s)
 @pytest.mark.parametrize("name", NESTED)
 def test_markdown_nested_beyond_what_python_reads_is_refused_with_its_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
@@ -2007,6 +2008,7 @@ def test_html_whose_elements_close_one_another_is_accepted(name: str) -> None:
     assert remote.problems_in(SHALLOW_HTML[name], "a.md", 3, None, body=True) == []
 
 
+@pytest.mark.lent  # thousands of nested tags through the email inliner (3 s)
 def test_html_nested_beyond_what_the_email_inliner_reads_is_refused_with_its_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -2043,6 +2045,7 @@ def test_html_nested_beyond_what_the_email_inliner_reads_is_refused_with_its_lin
     assert "Tout au fond" in email
 
 
+@pytest.mark.lent  # the same depth through a whole letter's email (2 s)
 def test_the_email_of_a_letter_too_deep_for_the_inliner_is_never_inlined(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
