@@ -50,18 +50,14 @@ def problem() -> Problem | None:
     text = os.environ.get(VARIABLE)
     if text is None or _given() is not None:
         return None
-    if text.strip().isascii() and text.strip().isdigit():
-        return Problem(
-            f"variable d'environnement {VARIABLE}",
-            None,
-            None,
+    if text.strip().isascii() and text.strip().isdigit():  # a number, too large
+        said = (
             f"« {text.strip()[:40]} » est au-delà du 7 février 2106, la dernière date que les "
-            f"fichiers du site peuvent porter : donnez au plus {LATEST}, ou retirez la variable",
+            f"fichiers du site peuvent porter : donnez au plus {LATEST}, ou retirez la variable"
         )
-    return Problem(
-        f"variable d'environnement {VARIABLE}",
-        None,
-        None,
-        f"« {text[:40]} » n'est pas un nombre de secondes depuis 1970 : donnez par exemple "
-        f"« {int(dt.datetime.now(dt.UTC).timestamp())} » (maintenant) ou retirez la variable",
-    )
+    else:
+        said = (
+            f"« {text[:40]} » n'est pas un nombre de secondes depuis 1970 : donnez par exemple "
+            f"« {int(dt.datetime.now(dt.UTC).timestamp())} » (maintenant) ou retirez la variable"
+        )
+    return Problem(f"variable d'environnement {VARIABLE}", None, None, said)

@@ -296,7 +296,7 @@ def url_problem(value: str) -> str | None:
             "alphabet y imite une lettre latine) : recopiez l'adresse depuis la barre d'adresse "
             "du navigateur, sur le site lui-même"
         )
-    if name == "http" and not loopback(hostname):
+    if name == "http" and not _loopback(hostname):
         return (
             f"{HTTPS} (reçu « {_shown(value)} ») : http:// n'est admis que pour un essai sur cet "
             f"ordinateur ({LOOPBACK})"
@@ -331,7 +331,7 @@ def _valid_host(hostname: str) -> bool:
     )
 
 
-def loopback(hostname: str) -> bool:
+def _loopback(hostname: str) -> bool:
     """« localhost » or a loopback address: the host of a trial on this computer."""
     if hostname.lower() == "localhost":
         return True

@@ -644,14 +644,9 @@ def _item_without_dash(
             # another key given twice in one item is a true duplicate
             if key not in keys or (at == dash + 2 and (first is None or first[2] != key)):
                 return None
-            owner = next(
-                (
-                    found[2]
-                    for x in reversed(lines[:index])
-                    if (found := _KEY_AT.match(x)) and len(x) - len(x.lstrip(" ")) < dash
-                ),
-                None,
-            )
+            # the list's own key: the nearest block above that opens left of its « - »
+            levels = _enclosing_levels(lines[:index], lambda x: len(x) - len(x.lstrip(" ")))
+            owner = next((name for column, name in levels if column < dash), None)
             listed = f"de la liste « {owner} » " if owner else ""
             move = (
                 f"remplacez les deux espaces avant « {key} » par « - »"

@@ -77,9 +77,9 @@ def own_path(url: str, site_url: str | None) -> str | None:
         return None
     base = site.path if site.path.endswith("/") else site.path + "/"
     path = parts.path or "/"
-    if not (path + ("/" if not path.endswith("/") else "")).startswith(base):
+    if not (path if path.endswith("/") else path + "/").startswith(base):
         return None
-    rest = path[len(base) :] if len(path) >= len(base) else ""
+    rest = path[len(base) :]  # (« » for the site's path written without its last « / »)
     if rest.startswith("/") or "\\" in rest:
         return None  # « https://site//autre.hote/ »: « //autre.hote/ » would lead elsewhere
     return urlunsplit(("", "", "/" + rest, parts.query, parts.fragment))

@@ -612,17 +612,18 @@ class Renderer:
             for name, sub, title, tpl in SECTIONS
         ]
         for action in t.actions:
+            # its planned end passed: said as its page says it, by its share card (« Statut :
+            # En cours » beside « Échéance dépassée ») and by the finder's results
+            overdue = actionplan.is_overdue(action, self.today)
             figure = (
                 f"{textutil.euros(action.budget_total)} de budget"
                 if action.budget_total is not None
-                # the page's own words when its planned end passed (« Statut : En cours » on
-                # the card, « Échéance dépassée » on the page)
-                else f"{action.statut} · échéance dépassée"
-                if actionplan.is_overdue(action, self.today)
+                else f"{action.statut} · {OVERDUE}"
+                if overdue
                 else f"Statut : {action.statut}"
             )
             dates = [e.date for e in action.history]
-            late = (("echeance", OVERDUE),) if actionplan.is_overdue(action, self.today) else ()
+            late = (("echeance", OVERDUE),) if overdue else ()
             pages.append(
                 Page(
                     urls.page_file(action.url),
