@@ -493,22 +493,37 @@ def test_a_bundle_within_bounds_is_taken(source: Site, tmp_path: Path) -> None:
 
 @pytest.mark.lent
 def test_two_sources_claiming_the_same_territory(built_site: Path, tmp_path: Path) -> None:
+    """Two sources publishing a territory of the same identifier, name or EPCI: both are left
+    out, whichever comes first in site.yml (the portal can't tell which is right), each
+    warning naming the other; the rest of each source is taken."""
     with serve(tmp_path / "a") as a, serve(tmp_path / "b") as b:
         publish_bundles(built_site, a.folder, a.url)
         publish_bundles(built_site, b.folder, b.url, only=HDC)
-        root = portal(tmp_path / "portail", [a.url, b.url])
-        site = load_site(root, harvest=True)
-        hdc = site.territory(HDC)
-        assert hdc is not None and hdc.remote is not None and hdc.remote.source == a.url
-        [line] = lines(site)
-        assert "portail.sources[2]" in line and b.url in line and a.url in line
-        assert "revendique l'identifiant « hainaut-douaisis-cambresis »" in line
+        for order in ([a.url, b.url], [b.url, a.url]):
+            root = portal(tmp_path / "portail", order)
+            site = load_site(root, harvest=True)
+            assert site.territory(HDC) is None and site.territory(GC) is not None
+            found = lines(site)
+            assert len(found) == 2, found
+            for line in found:
+                assert b.url in line and a.url in line and "l'autre aussi" in line
+                assert "revendique l'identifiant « hainaut-douaisis-cambresis »" in line
+            assert "1 territoire, 2 laissés de côté" in (site.harvest or "")
         # the same EPCI under another identifier and name: refused too
         data = json.loads((b.folder / BUNDLE[1:]).read_text("utf-8"))
         data["territoire"].update(id="autre", nom="Un autre nom")
         (b.folder / BUNDLE[1:]).write_text(bundle.dump(data), "utf-8")
-        [line] = lines(load_site(root, harvest=True))
+        site = load_site(root, harvest=True)
+        assert site.territory(HDC) is None and site.territory("autre") is None
+        line = next(x for x in lines(site) if "(autre)" in x)
         assert "revendique l'EPCI" in line and a.url in line
+        # a name written like the other's (accents aside, or with look-alike letters)
+        data["territoire"].update(nom="Hainaut-Douaisis-Cambresis")
+        (b.folder / BUNDLE[1:]).write_text(bundle.dump(data), "utf-8")
+        line = next(x for x in lines(load_site(root, harvest=True)) if "(autre)" in x)
+        assert "« Hainaut-Douaisis-Cambresis », semblable à « Hainaut-Douaisis-Cambrésis »" in (
+            line
+        ), line
         # negative control: alone, the second source is taken
         alone = load_site(portal(root, [b.url]), harvest=True)
         assert lines(alone) == [] and alone.territory("autre") is not None
@@ -587,7 +602,7 @@ def test_a_portal_of_two_territory_sites(tmp_path: Path) -> None:
         links = {x.get_text(): x["href"] for x in home.select(".grid.cards a")}
         # each source is a one-territory site: its home is the territory's (its root)
         assert links == {"Grand-Châtellerault": a.url, "Hainaut-Douaisis-Cambrésis": b.url}
-        assert "Portail : 2 sources récoltées, 2 territoires" in "\n".join(result.lines)
+        assert "Portail : 2 sources récoltées sur 2, 2 territoires" in "\n".join(result.lines)
         # the portal's catalogue lists its own files only, and each harvested site as a source
         catalogue = json.loads((site / "datapackage.json").read_text("utf-8"))
         assert all((site / r["path"]).is_file() for r in catalogue["resources"])
@@ -645,7 +660,7 @@ def test_check_says_the_same_as_the_build(source: Site, tmp_path: Path, fast: No
     root = portal(tmp_path / "portail", [source.url])
     good = ti_inprocess("check", "--rapide", cwd=root)
     assert good.returncode == 0, good.stderr
-    assert "Portail : 1 source récoltée, 2 territoires" in good.stderr
+    assert "Portail : 1 source récoltée sur 1, 2 territoires" in good.stderr
     source.behaviours["/federation.json"] = status(500)
     failing = ti_inprocess("check", "--rapide", cwd=root)
     assert failing.returncode == 0
@@ -811,6 +826,9 @@ def test_one_source_cannot_fill_the_portal(
 ) -> None:
     outcome = harvest.harvest([source.url], tmp_path / "cache")[0]
     assert outcome.problem is None  # control: within the limit
+    # dated by the build's clock (SOURCE_DATE_EPOCH, set for the tests), not the machine's:
+    # a portal built « au 30 novembre » never shows « données du 7 décembre »
+    assert outcome.copy is not None and outcome.copy.date == clock.now()
     monkeypatch.setattr(harvest, "MAX_SOURCE_BYTES", 1000)
     outcome = harvest.harvest([source.url], tmp_path / "autre")[0]
     assert outcome.problem is not None and "en tout" in outcome.problem

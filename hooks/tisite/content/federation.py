@@ -17,7 +17,6 @@ Nothing of a remote territory is re-hosted: the portal links to its pages on its
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 import functools
 import json
@@ -335,40 +334,52 @@ def name_key(name: str) -> str:
 def _owner(t: Territory) -> str:
     if t.remote is None:
         return f"le territoire « {t.nom} » de ce dépôt ({t.source_dir})"
-    return f"le territoire « {t.nom} » de la source {t.remote.source}"
+    return f"le territoire « {t.nom} » ({t.slug}) de la source {t.remote.source}"
 
 
-@dataclasses.dataclass
-class Claims:
-    """Identifiers, names and EPCIs already taken, and by which territory."""
+def _claim_keys(t: Territory) -> list[tuple[str, str]]:
+    """What a territory claims: its identifier, its name (as written and as it looks), its
+    EPCIs."""
+    keys = [("id", t.slug), ("nom", name_key(t.nom)), ("nom", schema.confusable_key(t.nom))]
+    return keys + [("epci", e.siren) for e in t.epcis]
 
-    taken: dict[tuple[str, str], Territory] = dataclasses.field(default_factory=dict)
 
-    def keys(self, t: Territory) -> list[tuple[str, str, str]]:
-        """(kind, key, what the message calls it)."""
-        out = [
-            ("id", t.slug, f"l'identifiant « {t.slug} »"),
-            ("nom", name_key(t.nom), f"le nom « {t.nom} »"),
-            ("nom", schema.confusable_key(t.nom), f"un nom semblable à « {t.nom} »"),
-        ]
-        out += [("epci", e.siren, f"l'EPCI {e.siren} ({e.nom})") for e in t.epcis]
-        return out
+def _what(kind: str, key: str, t: Territory, other: Territory) -> str:
+    """What ``t`` claims that ``other`` claims too, in words."""
+    if kind == "id":
+        return f"l'identifiant « {key} »"
+    if kind == "epci":
+        epci = next((e for e in t.epcis if e.siren == key), None)
+        return f"l'EPCI {key}" + (f" ({epci.nom})" if epci else "")
+    if name_key(t.nom) == name_key(other.nom):
+        return f"le nom « {t.nom} »"
+    return f"le nom « {t.nom} », semblable à « {other.nom} »"
 
-    def clash(self, t: Territory) -> str | None:
-        """Why ``t`` can't be taken (naming the other territory), or None."""
-        for kind, key, what in self.keys(t):
-            other = self.taken.get((kind, key))
-            if other is not None and other is not t:
-                return (
-                    f"le territoire « {t.nom} » revendique {what}, déjà pris par "
-                    f"{_owner(other)} : il est laissé de côté ; les deux équipes doivent "
-                    "s'accorder"
-                )
-        return None
 
-    def take(self, t: Territory) -> None:
-        for kind, key, _ in self.keys(t):
-            self.taken.setdefault((kind, key), t)
+def contested(local: list[Territory], remote: list[Territory]) -> dict[int, str]:
+    """The harvested territories left out because another territory claims the same
+    identifier, name or EPCI, each with why (naming the other): by index in ``remote``.
+
+    A territory of the repository is never left out (a source can't claim it); two harvested
+    territories claiming the same thing are both left out, whatever the order of the sources
+    (the portal can't tell which one is right: the two teams must agree)."""
+    owners: dict[tuple[str, str], list[Territory]] = {}
+    for t in [*local, *remote]:
+        for claim in dict.fromkeys(_claim_keys(t)):
+            owners.setdefault(claim, []).append(t)
+    out: dict[int, str] = {}
+    for index, t in enumerate(remote):
+        for kind, key in _claim_keys(t):
+            other = next((o for o in owners[(kind, key)] if o is not t), None)
+            if other is None:
+                continue
+            both = "" if other.remote is None else " ; l'autre aussi"
+            out[index] = (
+                f"{_owner(t)} revendique {_what(kind, key, t, other)}, comme {_owner(other)} : "
+                f"il est laissé de côté{both}, les deux équipes doivent s'accorder"
+            )
+            break
+    return out
 
 
 def reserved_problem(t: Territory) -> str | None:

@@ -28,7 +28,7 @@ import os
 import socket
 import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -370,7 +370,7 @@ def harvest_one(client: httpx.Client, source: str, previous: Copy | None) -> Out
     except Exception as exc:  # never a traceback: the source is named, the build goes on
         outcome.problem = f"réponse inattendue ({type(exc).__name__})"
         return outcome
-    outcome.copy = Copy(source, dt.datetime.now(dt.UTC), index, tuple(bundles))
+    outcome.copy = Copy(source, clock.now(), index, tuple(bundles))
     return outcome
 
 
@@ -452,10 +452,7 @@ def gather(
         settings_text = (root / sources.SITE).read_text(encoding="utf-8")
     except OSError:
         settings_text = ""
-    claims = federation.Claims()
-    for t in local:
-        claims.take(t)
-    found: list[Territory] = []
+    found: list[tuple[Territory, Callable[[str], None]]] = []
     problems: list[Problem] = []
     for number, outcome in enumerate(outcomes, start=1):
 
@@ -485,24 +482,28 @@ def gather(
             except Refused as exc:
                 note(f"{outcome.source} : copie en cache illisible ({exc}) ; relancez la récolte")
                 continue
-            why = federation.reserved_problem(t) or claims.clash(t)
-            if why:
+            if why := federation.reserved_problem(t):
                 note(f"{outcome.source} : {why}")
                 continue
-            claims.take(t)
-            found.append(t)
+            found.append((t, note))
+    # two territories claiming the same identifier, name or EPCI: known once all are read
+    left_out = federation.contested(local, [t for t, _ in found])
+    for index, why in sorted(left_out.items()):
+        found[index][1](why)
+    taken = [t for index, (t, _) in enumerate(found) if index not in left_out]
     figures = summary(outcomes)
-    count = figures["sources"]
+    count, read = figures["sources"], figures["sources"] - figures["failed"]
     mode = (
-        agree(count, "récoltée")
+        agree(read, "récoltée")
         if network
-        else agree(count, "lue") + " dans .cache/portail (récolte non demandée)"
+        else agree(read, "lue") + " dans .cache/portail (récolte non demandée)"
     )
+    aside = f", {plural(len(left_out), 'laissé')} de côté" if left_out else ""
     line = (
-        f"Portail : {plural(count, 'source')} {mode}, "
-        f"{plural(len(found), 'territoire')} ; {figures['received']} "
+        f"Portail : {plural(read, 'source')} {mode} sur {count}, "
+        f"{plural(len(taken), 'territoire')}{aside} ; {figures['received']} "
         f"{agree(figures['received'], 'fichier reçu', 'fichiers reçus')}, "
         f"{figures['unchanged']} {agree(figures['unchanged'], 'inchangé')} (304), "
         f"{figures['failed']} en échec."
     )
-    return found, problems, line
+    return taken, problems, line
