@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from tisite.content import schema, vocab
 from tisite.content.errors import Problem
@@ -410,6 +410,22 @@ def test_repository_paths(depot: str, expected: str | None) -> None:
 def test_invisible_characters(text: str, markdown: bool, expected: str | None) -> None:
     found = schema.invisible_character(text, markdown)
     assert (found and found[1].startswith(expected)) if expected else found is None, found
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("Décarbonation\nBEGIN:VEVENT", "Décarbonation BEGIN:VEVENT"),
+        ("Salle\r\nBEGIN:VEVENT", "Salle BEGIN:VEVENT"),
+        ("Réaliser  \n\n  des actions", "Réaliser des actions"),
+        ("Sur une ligne", "Sur une ligne"),  # control
+    ],
+)
+def test_a_one_line_field_holds_no_line_break(written: str, kept: str) -> None:
+    """A title written on two lines (« | ») is one line, as its page shows it: no file made
+    from it (CSV cell, feed title, JSON data, calendar) holds a line break."""
+    adapter = TypeAdapter(schema.Text)
+    assert adapter.validate_python(written) == kept
 
 
 def test_every_format_character_is_refused_in_a_name() -> None:

@@ -596,9 +596,14 @@ def _refuse_invisible(value: str, markdown: bool) -> str:
     return value
 
 
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n][\s]*")
+
+
 def _no_control(value: str) -> str:
-    """A one-line text (a name, a title…): no invisible character at all."""
-    return _refuse_invisible(value, markdown=False)
+    """A one-line text (a name, a title…): no invisible character at all; a line break (a
+    title written on two lines with « | ») becomes a space, as the page shows it, so that no
+    file made from it (CSV cell, feed title, JSON data) holds one."""
+    return _LINE_BREAKS.sub(" ", _refuse_invisible(value, markdown=False))
 
 
 def _no_control_markdown(value: str) -> str:
