@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import re
 import subprocess
 import sys
 import time
@@ -117,6 +118,17 @@ def flat(text: str) -> str:
 def copy_project(dest: Path) -> Path:
     """Copy what a build needs (config, content, hooks, docs) into ``dest``."""
     return copy_entries(dest, PROJECT_ENTRIES)
+
+
+def own_legal_notices(root: Path) -> None:
+    """site.yml of ``root`` with a publisher's own notices instead of the example's (no
+    « (à remplacer) », no @example.org mailbox, no demonstration banner): a site ready to be
+    published, whose build has no warning of its own."""
+    path = root / "site.yml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^demonstration:.*\n", "", text)
+    text = text.replace(" (à remplacer)", "").replace(" (à renseigner)", "")
+    path.write_text(text.replace("@example.org", "@portail.example.fr"), encoding="utf-8")
 
 
 def copied_hooks_env(root: Path) -> dict[str, str]:

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from fedserver import Site, body, drip, endless, redirect, serve, silent, status
 
-from conftest import copy_project, flat
+from conftest import copy_project, flat, own_legal_notices
 from tisite import clock, urls
 from tisite.build import SiteBuild
 from tisite.content import federation, harvest
@@ -150,6 +150,7 @@ def portal(root: Path, sources: list[str], local: bool = False, strict: bool = F
     """A portal project: the example's settings, no territory of its own unless ``local``."""
     if not root.exists():
         copy_project(root)
+        own_legal_notices(root)
     if not local:
         shutil.rmtree(root / "territoires", ignore_errors=True)
         (root / "territoires").mkdir()

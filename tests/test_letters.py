@@ -820,11 +820,11 @@ def test_the_text_email_keeps_one_line_values_on_one_line_and_says_every_descrip
     as they are, and the false lines are there."""
     project = copy_project(tmp_path / "projet")
     (project / LETTRES / "16.md").write_text(LINE_BREAK_LETTER, encoding="utf-8")
-    site_model = load_site(project)
-    territory = next(t for t in site_model.territories if t.slug == HDC)
-    letter = next(x for x in territory.letters if x.numero == 16)
 
     def text_versions() -> list[str]:
+        site_model = load_site(project)
+        territory = next(t for t in site_model.territories if t.slug == HDC)
+        letter = next(x for x in territory.letters if x.numero == 16)
         publishing._email_env.cache_clear()  # made again with the function of the moment
         documents = publishing._render_email(territory, letter, site_model.settings, SITE_URL)
         return [flat(documents[1]), flat(documents[3])]  # email.txt, envoi.txt
@@ -838,8 +838,11 @@ def test_the_text_email_keeps_one_line_values_on_one_line_and_says_every_descrip
         assert "12 juin 2026 de 9 h 00 à 17 h 00 : Atelier — Salle https://evil" in text
         assert "Pour les projets collectifs de plusieurs entreprises." in text
         assert "Inscription auprès du chef de projet." in text
-    # Control: values printed as they are
+    # Control: values read and printed as they are (the schema makes a one-line field one
+    # line; the email's text version does it again, for any value it is given)
     monkeypatch.setattr(publishing, "_one_line_text", lambda value: value)
+    assert len([x for x in text_versions()[0].splitlines() if x.startswith("Version")]) == 1
+    monkeypatch.setattr(schema, "_LINE_BREAKS", re.compile("(?!)"))
     unguarded = text_versions()[0].splitlines()
     monkeypatch.undo()
     publishing._email_env.cache_clear()  # no other test gets the control's templates

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import own_legal_notices
 from tisite import clock
 from tisite.content.errors import ContentError
 from tisite.content.loader import load_site
@@ -36,7 +38,7 @@ def test_example_content_loads_with_derived_figures(project: Path) -> None:
 
 def test_declared_figure_disagreeing_with_reference_is_a_warning(project: Path) -> None:
     site = load_site(project)
-    (warning,) = site.warnings
+    (warning,) = [w for w in site.warnings if w.file != "site.yml"]  # (the example's notices)
     assert warning.format() == (
         f"{HDC}/territoire.yml:37: avertissement : champ « declarations.communes » : valeur "
         "déclarée 260 différente du référentiel (261 selon @etalab/decoupage-administratif "
@@ -516,3 +518,39 @@ def test_a_true_duplicate_in_a_list_item_is_not_taken_for_a_new_item() -> None:
     )
     assert again[2] is not None and "commence un nouvel élément" in again[2].message
     assert (month_named("jui"), month_named("juil"), month_named("juin")) == (None, 7, 6)
+
+
+def test_the_examples_legal_notices_are_warned_until_replaced(project: Path) -> None:
+    """site.yml as the example ships it (outside review: published without a word): one
+    warning on its first line, naming the others and the demonstration banner. Control: a
+    publisher's own notices, no warning."""
+    [warning] = [w.format() for w in load_site(project).warnings if w.file == "site.yml"]
+    assert warning.startswith("site.yml:8: avertissement : les mentions légales sont encore")
+    assert "« (à remplacer) », « @example.org », « (à renseigner) », lignes 10, 11" in warning
+    assert "« demonstration: true » (ligne 8)" in warning
+    own_legal_notices(project)
+    assert not [w for w in load_site(project).warnings if w.file == "site.yml"]
+
+
+def test_a_portal_whose_sources_are_refused_is_not_told_it_has_no_territory(
+    project: Path,
+) -> None:
+    """A portal may have no territory of its own: when its « portail » block is refused (a
+    source listed twice), that is the one error. Control: a site without « portail: »."""
+    for folder in (project / "territoires").iterdir():
+        shutil.rmtree(folder)
+    settings = project / "site.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text + "portail:\n  sources:\n    - https://a.example.fr/\n    - https://a.example.fr/\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as refused:
+        load_site(project)
+    said = [p.format() for p in refused.value.errors]
+    assert any("portail.sources" in x for x in said) and not any(
+        "aucun territoire" in x for x in said
+    )
+    settings.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError, match="aucun territoire"):
+        load_site(project)

@@ -100,5 +100,6 @@ class ContentError(Exception):
         return self.report()
 
 
-def _sort_key(p: Problem) -> tuple[str, int, str]:
-    return (p.file, p.line or 0, p.field or "")
+def _sort_key(p: Problem) -> tuple[bool, str, int, str]:
+    """Errors first (what stops the build), then warnings; each by file and line."""
+    return (p.severity != "erreur", p.file, p.line or 0, p.field or "")

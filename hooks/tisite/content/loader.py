@@ -26,7 +26,7 @@ from tisite.content.reference import load_reference
 from tisite.content.safety import unsafe_entries
 from tisite.content.validation import body_invisible, format_loc, read_published, validate
 from tisite.content.yamlio import Source, read_markdown, read_yaml
-from tisite.generate.textutil import french_sorted, line_of, long_date
+from tisite.generate.textutil import agree, french_sorted, line_of, long_date
 from tisite.publish import registry
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # always used with fullmatch
@@ -109,7 +109,7 @@ def load_site(
                     "commande avec le nom d'un de ces dossiers (--territoire ou TERRITOIRE=)",
                 )
             )
-    elif not dirs and not (portail and portail.sources):
+    elif not dirs and not (portail and portail.sources) and not _portal_refused(root, settings):
         problems.append(
             Problem(
                 sources.TERRITORIES,
@@ -125,6 +125,7 @@ def load_site(
     load_docs(root, problems)
     _check_across(root, territories, problems)
     problems += local_addresses(root, dirs)  # and the templates' texts left in place
+    problems += settings_placeholders(root)  # the example's legal notices, left in site.yml
 
     errors = [p for p in problems if p.severity == "erreur"]
     if errors or settings is None:
@@ -839,6 +840,70 @@ PLACEHOLDERS = (
 _DRAFT = re.compile(
     r"^brouillon\s*:\s*(['\"]?)(true|oui|yes|vrai|on|1|y|t)\1\s*(#.*)?$", re.M | re.I
 )
+
+
+def _portal_refused(root: Path, settings: object) -> bool:
+    """site.yml was refused (its problems are said) and it has a « portail: » block: a
+    portal may have no territory of its own, « aucun territoire » would be a second, wrong
+    error."""
+    if settings is not None:
+        return False
+    try:
+        text = (root / sources.SITE).read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        return False
+    return re.search(r"^portail\s*:", text, re.M) is not None
+
+
+# What the example's site.yml says until a territory writes its own legal notices: published
+# as they are, they name no publisher, no host, and a mailbox nobody reads.
+SETTINGS_PLACEHOLDERS = ("(à remplacer)", "(à renseigner)", "@example.org")
+_DEMO = re.compile(r"^demonstration\s*:\s*(['\"]?)(true|oui|yes|vrai|on|1|y|t)\1\s*(#.*)?$", re.I)
+
+
+def settings_placeholders(root: Path) -> list[Problem]:
+    """One warning when site.yml still holds the example's legal notices (« (à remplacer) »,
+    mailboxes @example.org) or marks the site a demonstration: on the first such line, naming
+    the others."""
+    try:
+        text = (root / sources.SITE).read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        return []  # said where the file is read
+    demo: int | None = None
+    found: dict[int, str] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        if _DEMO.match(line.strip()):
+            demo = number
+        for phrase in SETTINGS_PLACEHOLDERS:
+            if phrase in line:
+                found.setdefault(number, f"« {phrase} »")
+    if not found and demo is None:
+        return []
+    parts = []
+    if found:
+        numbers = list(found)
+        parts.append(
+            "les mentions légales sont encore celles du site d'exemple ("
+            + ", ".join(dict.fromkeys(found.values()))
+            + f", {agree(len(numbers), 'ligne')} {', '.join(map(str, numbers))}) : écrivez "
+            "celles de votre site (éditeur, directeur de la publication, hébergeur, contacts)"
+        )
+    if demo is not None:
+        parts.append(
+            f"« demonstration: true » (ligne {demo}) annonce sur chaque page un site de "
+            "démonstration : retirez-le"
+        )
+    return [
+        Problem(
+            sources.SITE,
+            min([*found, *([demo] if demo else [])]),
+            None,
+            " ; ".join(parts) + " avant de publier",
+            severity="avertissement",
+        )
+    ]
 
 
 def local_addresses(root: Path, dirs: list[Path]) -> list[Problem]:
