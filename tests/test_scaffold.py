@@ -86,10 +86,16 @@ def test_removing_the_examples_leaves_a_site_that_checks_and_builds(project: Pat
     result = ti_inprocess("retirer-exemples", cwd=project)
     assert result.returncode == 0
     assert "Retiré : territoires/grand-chatellerault/" in result.stdout
-    assert "28 adresses des exemples retirées" in result.stdout
-    assert "ti nouveau-territoire" in result.stdout
+    assert "adresses retirées de urls-publiees.txt" in result.stdout
+    assert "ti nouveau-territoire" in result.stdout and "site_url" in result.stdout
     registry = (project / "urls-publiees.txt").read_text("utf-8")
     assert "/grand-chatellerault/" not in registry and "/contribuer/" in registry
+    # the national pages made from the examples' content (outside review: a site in
+    # Haute-Savoie published redirects for the Hauts-de-France finder): never this site's
+    assert "/actions/region/hauts-de-france/" not in registry
+    assert "/tableau-de-bord/" not in registry
+    kept = [x for x in registry.splitlines() if x and not x.startswith("#")]
+    assert kept == ["/", *sorted(kept[1:])] and "/mentions-legales/" in kept, kept
     created = ti_inprocess(
         "nouveau-territoire", "mon-territoire", "--nom", "Mon territoire", "--epci", "pau",
         cwd=project,
@@ -100,6 +106,7 @@ def test_removing_the_examples_leaves_a_site_that_checks_and_builds(project: Pat
     built = ti_inprocess("build", cwd=project)
     assert built.returncode == 0, built.stderr
     assert (project / "site/mon-territoire/index.html").is_file()
+    assert not list((project / "site/actions/region").glob("hauts-de-france*"))
     again = ti_inprocess("retirer-exemples", cwd=project)
     assert again.stdout.strip() == "Aucun territoire d'exemple à retirer."
 

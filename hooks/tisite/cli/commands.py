@@ -753,8 +753,16 @@ def cmd_remove_examples(args: argparse.Namespace) -> int:
         return 0
     for folder in folders:
         print(f"Retiré : {folder}")
-    removed = agree(len(urls), "adresse des exemples retirée", "adresses des exemples retirées")
-    print(f"{len(urls)} {removed} de {sources.REGISTRY}.")
+    removed = agree(len(urls), "adresse retirée", "adresses retirées")
+    print(
+        f"{len(urls)} {removed} de {sources.REGISTRY} : celles des exemples et des pages "
+        "nationales faites de leur contenu ; `ti build` y inscrira celles de votre site."
+    )
+    print(
+        f"Écrivez aussi vos mentions légales dans {sources.SITE} (éditeur, hébergeur, "
+        "contacts ; retirez « demonstration: true ») et l'adresse de votre site dans "
+        "mkdocs.yml (site_url)."
+    )
     territories = sources.territories(root)
     if not any(p.is_dir() for p in territories.iterdir()) if territories.is_dir() else True:
         print(

@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tisite import settings, urls
 from tisite.content import sources
 from tisite.content.errors import ContentError, Problem
 from tisite.content.loader import (
@@ -20,6 +21,7 @@ from tisite.content.loader import (
     territory_dirs,
 )
 from tisite.content.reference import EpciRef, load_reference
+from tisite.generate.convert import page_address
 from tisite.generate.textutil import number
 from tisite.publish import registry
 
@@ -213,12 +215,40 @@ partenaires: []
     }
 
 
+# The pages every site publishes whatever its territories (the home, the legal notices, the
+# fields' reference): kept in the registry when the examples go.
+SITE_PAGES = (
+    "accueil",
+    "mentions-legales",
+    "accessibilite",
+    "donnees-personnelles",
+    "reference-des-champs",
+)
+
+
 def remove_examples(root: Path) -> tuple[list[str], list[str]]:
-    """Remove the example territories and their published URLs; returns (folders, URLs)."""
+    """Remove the example territories and the addresses published with them; returns
+    (folders, addresses).
+
+    Every address goes but those of the hand-written pages (``docs/``) and SITE_PAGES: the
+    national pages made from the examples' content (the action finder of their regions and
+    priorities, the national dashboard) may not be pages of this site, which never published
+    them; ``ti build`` records those it does publish."""
     removed = []
     for slug in EXAMPLES:
         folder = sources.territory(root, slug)
         if folder.is_dir() and not folder.is_symlink():
             shutil.rmtree(folder)
             removed.append(f"territoires/{slug}/")
-    return removed, registry.forget(root, tuple(f"/{slug}/" for slug in EXAMPLES))
+    if not removed:
+        return [], []
+    try:
+        docs = root / settings.engine_config(root)["docs_dir"]
+    except Exception:  # mkdocs.yml unreadable: said by the next check, the default assumed
+        docs = root / sources.DOCS
+    written = {"/" + urls.TABLE[name] for name in SITE_PAGES} | {
+        "/" + page_address(path.relative_to(docs).as_posix())
+        for path in docs.rglob("*.md")
+        if path.is_file()
+    }
+    return removed, registry.forget_all_but(root, written)

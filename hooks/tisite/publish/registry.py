@@ -181,14 +181,16 @@ def _write(path: Path, text: str) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def forget(root: Path, prefixes: tuple[str, ...]) -> list[str]:
-    """Remove the addresses under ``prefixes`` (« /slug/ ») from the registry; the removed."""
+def forget_all_but(root: Path, kept_addresses: set[str]) -> list[str]:
+    """Remove from the registry every address not in ``kept_addresses``; the removed."""
     registry = root / sources.REGISTRY
     if not registry.is_file():
         return []
     removed: list[str] = []
     kept: list[str] = []
     for line in registry.read_text(encoding="utf-8").splitlines():
-        (removed if line.strip().startswith(prefixes) else kept).append(line)
+        address = line.strip()
+        gone = address and not address.startswith("#") and address not in kept_addresses
+        (removed if gone else kept).append(line)
     _write(registry, "\n".join(kept) + "\n")
     return [line.strip() for line in removed]
