@@ -570,7 +570,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     try:
         with workspace.project_lock(root, args.attente):
-            lines = export(root, dest, url)
+            said, lines = export(root, dest, url)
     except ContentError as exc:
         print(exc.report(), file=sys.stderr)
         print("Export interrompu : rien n'a été écrit.", file=sys.stderr)
@@ -585,6 +585,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    for line in said:  # warnings, as ti build says them
+        print(line, file=sys.stderr)
     for line in lines:
         print(line)
     return 0

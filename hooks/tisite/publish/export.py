@@ -157,8 +157,10 @@ def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, str) else value
 
 
-def export(root: Path, dest: Path, site_url: str) -> list[str]:
-    """Write the export of the project at ``root`` into ``dest``; returns the report lines."""
+def export(root: Path, dest: Path, site_url: str) -> tuple[list[str], list[str]]:
+    """Write the export of the project at ``root`` into ``dest``; returns what the build
+    says (the content's warnings, the portal's harvest: as ``ti build`` says them) and the
+    export's own report lines."""
     settings = engine_config(root)
     docs_dir = settings["docs_dir"].strip("/")
     refused = workspace.destination_problem(
@@ -179,7 +181,7 @@ def export(root: Path, dest: Path, site_url: str) -> list[str]:
         shutil.rmtree(tmp, ignore_errors=True)
         build.stop_drawing()
     pages = len(build.pages)
-    return [
+    return prepared.lines, [
         f"Export écrit dans {dest} : {pages} pages générées, {len(build.assets)} fichiers, "
         f"{len(build.cards)} images de partage.",
         f"Construire : cd {dest} && zensical build (ou mkdocs build), puis "
