@@ -195,6 +195,14 @@ def test_a_link_to_a_folder_is_an_error_for_check(project: Path) -> None:
         "lien « ../plan-action/ » non reconnu : un lien vers une page du site vise son " in output
     )
     assert "Construction vérifiée" not in output
+    # ti build says the same stage (outside review: « erreurs dans le contenu … les liens
+    # seront vérifiés ensuite », about errors that were the links)
+    built = ti_inprocess("build", cwd=project)
+    assert built.returncode == 1
+    assert "1 erreur à la construction : le contenu est valide fichier par fichier" in (
+        built.stderr
+    ), built.stderr
+    assert "seront vérifiés ensuite" not in built.stderr
 
 
 def test_home_title_is_not_repeated(built_site: Path) -> None:

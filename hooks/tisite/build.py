@@ -275,7 +275,7 @@ class SiteBuild:
         files = [*other_files, *(p for p, _ in self.assets)]
         errors, self.notes = check_links(self.html, files, self.locate, self.is_draft_page)
         if problems or errors:
-            raise ContentError(problems + errors)
+            raise ContentError(problems + errors, building=True)
         self._keep_territories()
 
     def is_draft_page(self, target: str) -> bool:

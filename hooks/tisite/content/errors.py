@@ -57,8 +57,11 @@ MAX_PER_FILE = 25
 class ContentError(Exception):
     """Raised when the content has at least one error; carries every problem found."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], building: bool = False) -> None:
+        """``building``: found once every file was read valid (links between pages, published
+        addresses), which the closing line says."""
         self.problems = sorted(problems, key=_sort_key)
+        self.building = building
         super().__init__(self.report())
 
     @property
@@ -83,6 +86,17 @@ class ContentError(Exception):
                     f"{again})"
                 )
         count = len(self.errors)
+        if self.building:
+            lines.append(
+                f"{plural(count, 'erreur')} à la construction : le contenu est valide fichier "
+                "par fichier, mais le site ne peut pas être construit ; corrigez les lignes "
+                + (
+                    "indiquées et " + again + "."
+                    if preview
+                    else "indiquées (aucun site n'a été écrit)."
+                )
+            )
+            return "\n".join(lines)
         lines.append(
             f"{plural(count, 'erreur')} dans le contenu : corrigez les fichiers indiqués "
             + (

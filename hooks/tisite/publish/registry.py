@@ -36,7 +36,7 @@ def check(root: Path, produced: set[str]) -> list[str]:
         return []
     missing = [(n, u) for n, u in known if u not in produced]
     if missing:
-        raise ContentError(_gone(missing, produced, root))
+        raise ContentError(_gone(missing, produced, root), building=True)
     return sorted(produced - {u for _, u in known})
 
 
