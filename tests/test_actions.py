@@ -112,6 +112,32 @@ def test_cross_file_errors_are_reported_with_lines(project: Path) -> None:
     ]
 
 
+def test_an_unknown_objective_is_said_with_the_other_errors_of_its_file(project: Path) -> None:
+    """A refused field and an unknown objective in one fiche: both said at once (outside
+    review: the objective came only once the other was mended). Control: a known objective
+    is not said."""
+    path = project / ACTIONS / "communication.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("axe: attirer", "axe: attire").replace(
+            "objectif: attractivite", "objectif: foncier"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as info:
+        load_site(project)
+    errors = [p.format() for p in info.value.errors]
+    assert any("« axe »" in x for x in errors), errors
+    [objective] = [x for x in errors if "« objectif »" in x]
+    assert objective.startswith(
+        f"{ACTIONS}/communication.md:8: champ « objectif » : objectif inconnu"
+    )
+    path.write_text(text.replace("axe: attirer", "axe: attire"), encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_site(project)
+    assert not [p for p in info.value.errors if p.field == "objectif"]
+
+
 def test_missing_front_matter_and_bad_status(project: Path) -> None:
     (project / ACTIONS / "sans-entete.md").write_text("# Titre\n\nTexte.\n", encoding="utf-8")
     path = project / ACTIONS / "communication.md"

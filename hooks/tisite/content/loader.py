@@ -530,8 +530,12 @@ def load_actions(
             )
             continue
         errors_before = sum(p.severity == "erreur" for p in problems)
+        refused: list[Source] = []  # the file, when its front matter is refused
 
-        def body_problems(source: Source, rel: str = rel) -> list[Problem]:
+        def body_problems(
+            source: Source, rel: str = rel, refused: list[Source] = refused
+        ) -> list[Problem]:
+            refused.append(source)
             return remote.problems_in(
                 source.body, rel, source.body_line, None, body=True
             ) + heading_warnings(source.body, rel, source.body_line)
@@ -546,6 +550,9 @@ def load_actions(
                 if territory is not None and problems[at].field == "objectif" and found:
                     advice = _objective_advice(found[1], territory, invalid=True)
                     problems[at] = dataclasses.replace(problems[at], message=advice)
+            said = any(problems[at].field == "objectif" for at in range(start, len(problems)))
+            if refused and territory is not None and not said:  # every problem said at once
+                problems += _unknown_objective(refused[0], territory)
             if sum(p.severity == "erreur" for p in problems) > errors_before:
                 broken.add(path.stem)  # reported once, in its own file: no error elsewhere
             continue
@@ -571,6 +578,19 @@ def load_actions(
     if territory is not None:
         _check_actions(territory, loaded, problems, broken)
     return tuple(item for item, _ in sorted(loaded, key=lambda pair: pair[0].id))
+
+
+def _unknown_objective(source: Source, territory: Territory) -> list[Problem]:
+    """The objective of a fiche whose front matter is refused for another field, when it is
+    not one of the territory's: said with the rest (the guide promises every problem at once)."""
+    data = source.data if isinstance(source.data, dict) else {}
+    value = data.get("objectif")
+    if not isinstance(value, str) or not value:
+        return []  # absent (or refused by the schema: said, and this is not called)
+    if value in {o.id for o in territory.priorites.objectifs}:
+        return []
+    advice = _objective_advice(value, territory)
+    return [Problem(source.rel, source.line_of(("objectif",)), "objectif", advice)]
 
 
 def _check_actions(
