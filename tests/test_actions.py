@@ -17,6 +17,8 @@ from conftest import ROOT, SECRET_ACTION, build_site, copy_project, flat
 from tisite.content.errors import ContentError
 from tisite.content.loader import load_site
 from tisite.generate import actionplan
+from tisite.generate import charts as charts_module
+from tisite.generate.actionplan import STATUS_ORDER
 
 HDC = "territoires/hainaut-douaisis-cambresis"
 ACTIONS = f"{HDC}/actions"
@@ -209,6 +211,16 @@ def test_index_page_lists_groups_filters_and_dashboards(built_site: Path) -> Non
     assert widths["CCI Grand Hainaut Hauts-de-France"] == round(100 * 9865 / 10833.33, 1)
     table = soup.select(".ti-chart-data table")[0]
     assert "CA de Cambrai" in table.get_text() and "10\u202f833,33\u00a0€" in table.get_text()
+    # colours mean something or nothing: one colour for partners, a status in its badge's
+    # colour (outside review: « Terminé » drawn red, by its position)
+    assert {r.select_one("rect")["fill"] for r in rows} == {charts_module.BAR}
+    statuses = next(c for c in charts if c["aria-label"].startswith("Actions par statut"))
+    fills = {
+        r.select_one(".ti-chart__label").get_text(): r.select_one("rect")["fill"]
+        for r in statuses.select(".ti-chart__row")
+    }
+    assert fills and all(fills[label] == charts_module.STATUS_BARS[label] for label in fills)
+    assert set(charts_module.STATUS_BARS) == set(STATUS_ORDER)  # every status has its colour
     assert {a["href"] for a in soup.select(".ti-links a[download]")} == {
         "actions.csv",
         "actions.json",

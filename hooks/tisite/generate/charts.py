@@ -11,7 +11,20 @@ from collections.abc import Callable, Sequence
 
 from tisite.generate.textutil import html_escape, number
 
-PALETTE = ("#000091", "#6a6af4", "#c9191e", "#18753c", "#b34000", "#695240", "#3a3a3a")
+# One colour for every bar: a bar's length says its figure, its label what it counts (colours by
+# position meant nothing: « Terminé » came out red). A status is drawn in its badge's colour
+# (ti.css, .ti-badge--…), darker where the badge's text colour is light for a bar on white
+# (every colour here at least 3:1 against white, WCAG 1.4.11).
+BAR = "#000091"
+STATUS_BARS = {
+    "En cours": "#0063cb",
+    "Terminé": "#18753c",
+    "En retard": "#ce0500",
+    "Bloqué": "#ce0500",
+    "En pause": "#6e445a",
+    "Abandonné": "#6e445a",
+    "Non renseigné": "#666666",
+}
 
 
 def bar_chart(
@@ -30,9 +43,9 @@ def bar_chart(
     name = html_escape(title + " — " + desc)
     # not body text for search: its labels and values would run together in excerpts
     parts = [f'<div class="ti-chart" role="img" data-pagefind-ignore aria-label="{name}">']
-    for index, (label, value) in enumerate(rows):
+    for label, value in rows:
         share = max(0.5, 100 * value / biggest)
-        color = PALETTE[index % len(PALETTE)]
+        color = STATUS_BARS.get(label, BAR)
         parts.append(
             '<div class="ti-chart__row">'
             f'<span class="ti-chart__label">{html_escape(label)}</span>'
