@@ -520,8 +520,40 @@ def test_the_budget_is_among_the_facts_at_the_top_of_a_fiche(built_site: Path) -
         if link is not None:
             assert page.find(id=link["href"].lstrip("#")) is not None
     first, second = facts.values()
-    assert flat(first.get_text()).startswith("74 864,98 € hors refusé, dont 10 833,33 € acquis")
+    assert flat(first.get_text()).startswith(
+        "74 864,98 € hors financements refusés, dont 10 833,33 € acquis (détail)"
+    )
     assert flat(second.get_text()) == "non renseigné"
+
+
+def test_a_total_missing_an_amount_says_it_is_what_is_known(project: Path) -> None:
+    """A financer « non renseigné » among the lines counted (outside review: the fiche gave the
+    sum as its budget, where the action index says « de budget connu »): the facts and the
+    table's total say it. Control: every amount known, no such word."""
+    from tisite.build import SiteBuild
+
+    path = project / ACTIONS / "chef-de-projet.md"
+    text = path.read_text(encoding="utf-8")
+    page = "hainaut-douaisis-cambresis/plan-action/chef-de-projet/index.md"
+
+    def fiche() -> tuple[str, str]:
+        built = SiteBuild.load(project)
+        soup = BeautifulSoup(next(p.content for p in built.pages if p.path == page), "html.parser")
+        facts = {d.get_text(strip=True): d.find_next("dd") for d in soup.select("dl.ti-facts dt")}
+        total = soup.select_one("tfoot th")
+        return flat(facts["Budget prévisionnel"].get_text()), total.get_text()
+
+    path.write_text(text.replace("    montant: 9865\n", "", 1), encoding="utf-8")
+    said, total = fiche()
+    assert said == (
+        "64 999,98 € connus hors financements refusés, dont 10 833,33 € acquis ; 1 montant "
+        "non renseigné (détail)"
+    ), said
+    assert total == "Total connu (hors financements refusés)"
+    path.write_text(text, encoding="utf-8")
+    said, total = fiche()
+    assert "connu" not in said and "non renseigné" not in said
+    assert total == "Total (hors financements refusés)"
 
 
 def test_a_fiche_gives_a_contact_and_the_way_to_the_other_actions(built_site: Path) -> None:

@@ -101,6 +101,12 @@ class ActionItem:
         return self._known_sum(lambda statut: statut != "refusé")
 
     @cached_property
+    def budget_unknown(self) -> int:
+        """How many lines counted in the total (not refused) have no amount: the total is
+        then what is known, and says so."""
+        return sum(b.montant is None and b.statut != "refusé" for b in self.data.budget)
+
+    @cached_property
     def budget_acquis(self) -> float | None:
         return self._known_sum(lambda statut: statut == "acquis")
 
