@@ -355,6 +355,18 @@ def test_hints_do_not_blame_valid_lines() -> None:
         "si c'est un champ, mettez-le au bord, comme « resume » (il est à 2 espaces du bord) ; si "
         "c'est la suite du texte de « resume », mettez tout ce texte entre guillemets"
     ), problem.message
+    # the first key of a block left at its owner's margin (outside review: « adresse » was
+    # told to go to the margin, then « courriel », then « editeur » was empty): that key moves
+    pulled = "titre: T\nediteur:\nnom: Ville\n  adresse: 1 rue\n  courriel: a@b.fr\n"
+    problem = _load(pulled, "f.yml", 0)[2]
+    assert problem is not None and problem.format() == (
+        "f.yml:3: champ « nom » : « nom: » est le premier champ du bloc « editeur: » : "
+        "indentez-le comme les suivants, à 2 espaces du bord (il est au bord, comme « editeur: » "
+        "qui l'attend)"
+    )
+    # control: the key above has its value, « nom » is its sibling: the line pushed in is said
+    problem = _load(pulled.replace("editeur:\n", "editeur: X\n"), "f.yml", 0)[2]
+    assert problem is not None and problem.line == 4
     pushed = "budget:\n  - financeur: Région\n      montant: 20000\n"
     problem = _load(pushed, "f.yml", 0)[2]
     assert problem is not None and "mettez-le à 4 espaces du bord, comme « financeur »" in (

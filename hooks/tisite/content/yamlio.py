@@ -545,6 +545,30 @@ def _in_block_text(lines: list[str], index: int) -> bool:
     return False
 
 
+def _pulled_out(
+    lines: list[str], index: int, nearest: str, column: Callable[[str], int]
+) -> tuple[int, str | None, str] | None:
+    """The first key of a block written at the margin of the block's own key (« editeur: »
+    then « nom: » under it at the same column, « adresse: » indented): that key is the one to
+    move (the line under it is where its block is), said on its own line."""
+    above = [n for n in range(index) if lines[n].strip() and not lines[n].lstrip().startswith("#")]
+    if len(above) < 2 or lines[above[-1]] != nearest:
+        return None
+    first, parent = above[-1], lines[above[-2]]
+    owner, key = _KEY_AT.match(parent), _KEY_AT.match(nearest)
+    if owner is None or key is None or column(parent) != column(nearest):
+        return None
+    if not parent.split("#", 1)[0].rstrip().endswith(":"):
+        return None  # the key above has its value: « nom » is its sibling
+    return (
+        first,
+        key[2],
+        f"« {key[2]}: » est le premier champ du bloc « {owner[2]}: » : indentez-le comme les "
+        f"suivants, {_at(column(lines[index]))} (il est {_at(column(nearest))}, comme "
+        f"« {owner[2]}: » qui l'attend)",
+    )
+
+
 def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] | None:
     """A key at a column where no key above it is (« montant » one space further than
     « financeur »): aligned on the key of the line above, it belongs to the same block."""
@@ -598,6 +622,10 @@ def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] 
             continue
         # one column too far: a typing slip; two or more: the value of the key above going on
         # over the next line (its « : » is then the thing to quote), or a key pushed in
+        if column(lines[index]) > wanted + 1 and (
+            pulled := _pulled_out(lines, index, nearest, column)
+        ):
+            return pulled
         if column(lines[index]) > wanted + 1:
             return (
                 index,
