@@ -97,8 +97,9 @@ CASES: dict[str, Case] = {
     ),
     "deux-points-non-proteges": Case(
         write(f"{GC}/territoire.yml", b"nom: Territoire : Grand: Ch\n"),
-        f"{GC}/territoire.yml:1: « : » inattendu : mettez le texte entre guillemets s'il "
-        "contient « : »",
+        f"{GC}/territoire.yml:1: champ « nom » : la valeur de « nom » contient « : » suivi "
+        "d'une espace, que YAML lit comme une clé : mettez toute la valeur entre guillemets, par "
+        'exemple nom: "Territoire : Grand: Ch"',
     ),
     "tabulation": Case(
         edit(A, "\nobjectif: attirer", "\n\tobjectif: attirer"),

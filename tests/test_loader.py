@@ -84,7 +84,9 @@ def test_all_errors_of_several_files_are_reported(project: Path) -> None:
         ),
         (
             b"nom: a: b\n",
-            ":1: « : » inattendu : mettez le texte entre guillemets s'il contient « : »",
+            ":1: champ « nom » : la valeur de « nom » contient « : » suivi d'une espace, que "
+            "YAML lit comme une clé : mettez toute la valeur entre guillemets, par exemple nom: "
+            '"a: b"',
         ),
     ],
 )
@@ -367,6 +369,15 @@ def test_hints_do_not_blame_valid_lines() -> None:
     # control: the key above has its value, « nom » is its sibling: the line pushed in is said
     problem = _load(pulled.replace("editeur:\n", "editeur: X\n"), "f.yml", 0)[2]
     assert problem is not None and problem.line == 4
+    # a plain value holding « : » and a space (outside review: « « : » inattendu », no field)
+    colon = "partenaires:\n  - nom: X\n    role: Financeur: principal # note\n"
+    problem = _load(colon, "f.yml", 0)[2]
+    assert problem is not None and problem.format() == (
+        "f.yml:3: champ « role » : la valeur de « role » contient « : » suivi d'une espace, que "
+        "YAML lit comme une clé : mettez toute la valeur entre guillemets, par exemple role: "
+        '"Financeur: principal"'
+    )
+    assert _load(colon.replace("Financeur: principal", '"Financeur: principal"'), "f", 0)[2] is None
     pushed = "budget:\n  - financeur: Région\n      montant: 20000\n"
     problem = _load(pushed, "f.yml", 0)[2]
     assert problem is not None and "mettez-le à 4 espaces du bord, comme « financeur »" in (
@@ -566,3 +577,18 @@ def test_a_portal_whose_sources_are_refused_is_not_told_it_has_no_territory(
     settings.write_text(text, encoding="utf-8")
     with pytest.raises(ContentError, match="aucun territoire"):
         load_site(project)
+
+
+def test_a_mistake_in_mkdocs_yml_gets_the_advice_of_the_content_files() -> None:
+    """mkdocs.yml is read by its own reader (the engine's tags allowed): its typing mistakes
+    get the same advice as site.yml's (outside review: « site_url:https://… » was « « : »
+    manquant… » on the line below)."""
+    from tisite.content.yamlio import _config_syntax_problem
+
+    text = "site_name: T\nsite_url:https://x.fr/\ntheme:\n  name: material\n"
+    problem = _config_syntax_problem(text, "mkdocs.yml")
+    assert problem is not None and problem.format() == (
+        "mkdocs.yml:2: champ « site_url » : il manque une espace après « site_url: » : écrivez "
+        "« site_url: https://x.fr/ »"
+    )
+    assert _config_syntax_problem(text.replace(":https", ": https"), "mkdocs.yml") is None

@@ -335,6 +335,37 @@ def _line_tree_of(yaml_text: str) -> Any:
     return tree if tree is not None else CommentedMap()
 
 
+def _syntax_problem(exc: MarkedYAMLError, text: str, rel: str, line_offset: int) -> Problem:
+    """A YAML syntax error in French, on the line to mend: an unclosed quote, a missing space
+    after a key, a key out of line (see _line_hint), else the parser's own words, translated."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 + line_offset if mark else None
+    unclosed = _unclosed_quote(text, mark.line if mark else None)
+    if unclosed is not None:
+        curly = re.search(r"[”’]\s*(#.*)?$", text.splitlines()[unclosed])
+        return Problem(
+            rel,
+            unclosed + 1 + line_offset,
+            None,
+            "guillemet ouvert mais pas refermé : "
+            + (
+                f"la valeur finit par « {curly[0].strip()[0]} », un guillemet typographique "
+                "que YAML ne lit pas comme la fin ; finissez-la par le même guillemet droit "
+                "qu'au début"
+                if curly
+                else "ajoutez le guillemet de fin sur cette ligne"
+            ),
+        )
+    hint = _line_hint(text, mark.line if mark else None, line_offset)
+    if hint is not None:
+        at, field, message = hint
+        return Problem(rel, at + 1 + line_offset, field, message)
+    opened = exc.context_mark if "flow" in str(exc.context or "") else None
+    if opened is not None:  # « [ » or « { » not closed: the line where it opens
+        line = opened.line + 1 + line_offset
+    return Problem(rel, line, None, _translate(exc))
+
+
 def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Problem | None]:
     try:
         refused = _refused_feature(text, rel, line_offset)
@@ -353,32 +384,7 @@ def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Pro
             rel, line, name, "clé en double : supprimez ou renommez l'une des deux"
         )
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else None
-        unclosed = _unclosed_quote(text, mark.line if mark else None)
-        if unclosed is not None:
-            curly = re.search(r"[”’]\s*(#.*)?$", text.splitlines()[unclosed])
-            return None, Problem(
-                rel,
-                unclosed + 1 + line_offset,
-                None,
-                "guillemet ouvert mais pas refermé : "
-                + (
-                    f"la valeur finit par « {curly[0].strip()[0]} », un guillemet typographique "
-                    "que YAML ne lit pas comme la fin ; finissez-la par le même guillemet droit "
-                    "qu'au début"
-                    if curly
-                    else "ajoutez le guillemet de fin sur cette ligne"
-                ),
-            )
-        hint = _line_hint(text, mark.line if mark else None, line_offset)
-        if hint is not None:
-            at, field, message = hint
-            return None, Problem(rel, at + 1 + line_offset, field, message)
-        opened = exc.context_mark if "flow" in str(exc.context or "") else None
-        if opened is not None:  # « [ » or « { » not closed: the line where it opens
-            line = opened.line + 1 + line_offset
-        return None, Problem(rel, line, None, _translate(exc))
+        return None, _syntax_problem(exc, text, rel, line_offset)
     except YAMLError as exc:
         return None, Problem(rel, None, None, _translate(exc))
     except RecursionError:
@@ -402,6 +408,10 @@ _KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w-]+:(?:\s|$)")
 # lines up to the one YAML names, nearest first, and said with the fix.
 _NO_SPACE_AFTER_COLON = re.compile(r"^\s*(?:-\s+)?([^\W\d][\w-]*):(?=[^\s:/\\])(.*)$")
 _NO_SPACE_AFTER_DASH = re.compile(r"^\s*-(?=[^\W\d])([\w-]+)")
+# « role: Financeur: principal »: a plain value holding « : » and a space, read as a key
+_COLON_IN_VALUE = re.compile(
+    r"^\s*(?:-\s+)?([^\W\d][\w-]*)[ \t]*:[ \t]+([^\s'\"\[{|>&*!#%@`][^#]*?:[ \t].*)$"
+)
 _TYPED_INDENT = re.compile(r"^[ \t]*[\u00a0\u202f\u2007\u3000]")
 _QUOTED_THEN_MORE = re.compile(
     r"""^\s*(?:-\s+)?([^\W\d][\w-]*):\s+((["'])(?:(?!\3).)*\3\s*[^\s#].*)$"""
@@ -457,6 +467,12 @@ def _hint_of(line: str) -> tuple[str | None, str] | None:
     if found := _NO_SPACE_AFTER_COLON.match(line):
         key, value = found[1], found[2].strip()
         return key, f"il manque une espace après « {key}: » : écrivez « {key}: {_short(value)} »"
+    if found := _COLON_IN_VALUE.match(line):
+        key, value = found[1], re.sub(r"\s+#.*$", "", found[2]).strip()
+        return key, (
+            f"la valeur de « {key} » contient « : » suivi d'une espace, que YAML lit comme une "
+            f"clé : mettez toute la valeur entre guillemets, par exemple {key}: {_quoted(value)}"
+        )
     if _NO_SPACE_AFTER_DASH.match(line):
         return None, (
             "il manque une espace après le tiret d'un élément de liste : écrivez "
@@ -1030,8 +1046,7 @@ def _config_syntax_problem(text: str, rel: str) -> Problem | None:
     try:
         YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        return Problem(rel, mark.line + 1 if mark else None, None, _translate(exc))
+        return _syntax_problem(exc, text, rel, 0)
     except (YAMLError, DuplicateKeyError) as exc:
         return Problem(rel, None, None, _translate(exc))
     return None
