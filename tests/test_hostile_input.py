@@ -117,7 +117,11 @@ CASES: dict[str, Case] = {
     "fichier-vide": Case(write(A, b""), f"{A}: le fichier est vide" + EMPTY_FIX),
     "fichier-blanc": Case(
         write(f"{GC}/priorites.yml", b"\n   \n"),
-        f"{GC}/priorites.yml: le fichier est vide" + EMPTY_FIX,
+        # a required file: not to be removed (outside review: removed, it was « manquant »)
+        f"{GC}/priorites.yml: le fichier est vide, et il est obligatoire : retrouvez-le avec "
+        f"git (`git checkout -- {GC}/priorites.yml`), ou écrivez-le d'après le modèle du guide "
+        "des contributeurs (pour un territoire, `ti nouveau-territoire` écrit les trois "
+        "fichiers d'un territoire nouveau, à recopier)",
     ),
     # typed in a word processor (an outside review): quotes YAML does not read as quotes, a
     # no-break space after a key

@@ -25,7 +25,7 @@ from tisite.content.models import ActionItem, Epci, SiteModel, Territory
 from tisite.content.reference import load_reference
 from tisite.content.safety import unsafe_entries
 from tisite.content.validation import body_invisible, format_loc, read_published, validate
-from tisite.content.yamlio import Source, read_markdown, read_yaml
+from tisite.content.yamlio import EMPTY, Source, read_markdown, read_yaml
 from tisite.generate.textutil import agree, french_sorted, line_of, long_date
 from tisite.publish import registry
 
@@ -51,12 +51,26 @@ def _rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
+def _restore(rel: str) -> str:
+    """How to get a required file back: from git, or from the guide's model."""
+    return (
+        f"retrouvez-le avec git (`git checkout -- {rel}`), ou écrivez-le d'après le modèle du "
+        "guide des contributeurs (pour un territoire, `ti nouveau-territoire` écrit les trois "
+        "fichiers d'un territoire nouveau, à recopier)"
+    )
+
+
 def _read(root: Path, path: Path, problems: list[Problem]) -> Source | None:
+    """A required YAML file (site.yml, a territory's three files)."""
     rel = _rel(root, path)
     if not path.is_file():
-        problems.append(Problem(rel, None, None, "fichier obligatoire manquant"))
+        problems.append(Problem(rel, None, None, f"fichier obligatoire manquant : {_restore(rel)}"))
         return None
     source, problem = read_yaml(path, rel)
+    if problem and problem.message.startswith(EMPTY):  # not to be removed: it is required
+        problem = dataclasses.replace(
+            problem, message=f"le fichier est vide, et il est obligatoire : {_restore(rel)}"
+        )
     if problem:
         problems.append(problem)
     return source

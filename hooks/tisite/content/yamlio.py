@@ -818,6 +818,9 @@ TOO_BIG = (
 )
 
 
+EMPTY = "le fichier est vide"
+
+
 def _read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
     """Decoded, non-empty text of a file, or the problem that prevents reading it."""
     size = path.stat().st_size
@@ -832,8 +835,8 @@ def _read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
             rel,
             None,
             None,
-            "le fichier est vide : écrivez son contenu (partez d'un fichier du même dossier "
-            "ou du modèle du guide) ou supprimez-le",
+            f"{EMPTY} : écrivez son contenu (partez d'un fichier du même dossier ou du modèle du "
+            "guide) ou supprimez-le",
         )
     return text, None
 
