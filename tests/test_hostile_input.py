@@ -201,7 +201,8 @@ CASES: dict[str, Case] = {
         "partenaires, porteur, priorites, resume, titre.",
     ),
     "champ-obligatoire-manquant": Case(
-        edit(A, TITLE + "\n", ""), f"{A}:3: champ « titre » : champ obligatoire manquant"
+        edit(A, TITLE + "\n", ""),
+        f"{A}:3: champ « titre » : champ obligatoire manquant : Titre de la fiche action",
     ),
     "champ-vide": Case(
         edit(A, TITLE, "titre:"),

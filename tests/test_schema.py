@@ -529,3 +529,20 @@ def test_an_hour_of_one_digit_is_read_as_the_editors_schema_allows() -> None:
 
     assert re.fullmatch(WHEN_PATTERN.strip("^$"), "2027-01-20T9:30")
     assert _when("2027-01-20T9:30") == dt.datetime(2027, 1, 20, 9, 30)
+
+
+def test_every_required_field_says_what_it_is() -> None:
+    """« champ obligatoire manquant » is followed by the field's description (outside review:
+    an instance without « role » got the bare words): every required field has one."""
+    import inspect
+
+    from pydantic import BaseModel
+
+    bare = [
+        f"{name}.{field}"
+        for name, model in inspect.getmembers(schema, inspect.isclass)
+        if issubclass(model, BaseModel) and model.__module__ == schema.__name__
+        for field, info in model.model_fields.items()
+        if info.is_required() and not info.description
+    ]
+    assert bare == ["Indicateur.type", "Site.accessibilite", "Site.donnees_personnelles"], bare

@@ -1145,7 +1145,7 @@ class Epci(Strict):
 
 
 class Entreprise(Strict):
-    nom: Name
+    nom: Name = Field(description="Nom de l'entreprise.")
     sites: list[Text] = Field(default_factory=list, description="Communes des sites.")
     emplois_directs: Count | None = None
     produits: list[Text] = Field(default_factory=list, description="Produits phares.")
@@ -1168,8 +1168,8 @@ class EmploiIndustriel(Strict):
     part: Annotated[float, Field(ge=0, le=100)] = Field(
         description="Part de l'emploi industriel, en %."
     )
-    source: Text
-    date: PartialDate
+    source: Text = Field(description="Source du chiffre (INSEE, URSSAF…).")
+    date: PartialDate = Field(description="Date du chiffre (AAAA-MM-JJ, AAAA-MM ou AAAA).")
 
 
 class Declarations(Strict):
@@ -1180,14 +1180,16 @@ class Declarations(Strict):
 
 
 class Label(Strict):
-    nom: Text
+    nom: Text = Field(description="Nom du label ou de la distinction.")
     date: Day | None = None
     description: Text | None = None
 
 
 class Contact(Strict):
     fonction: Text = Field(description="Fonction à contacter (pas une personne nommée).")
-    structure: Text
+    structure: Text = Field(
+        description="Structure qui répond (par exemple la communauté d'agglomération)."
+    )
     courriel: Email = Field(description="Adresse générique (pas une adresse personnelle).")
     telephone: Text | None = None
     adresse: Text | None = None
@@ -1339,13 +1341,13 @@ class Territoire(Strict):
 
 
 class SousObjectif(Strict):
-    titre: Text
+    titre: Text = Field(description="Titre du sous-objectif.")
     description: MarkdownText | None = None
 
 
 class Objectif(Strict):
     id: Slug = Field(description="Identifiant stable de l'objectif (lettres, chiffres, tirets).")
-    titre: Text
+    titre: Text = Field(description="Titre de l'objectif.")
     description: MarkdownText | None = None
     priorites: list[Annotated[Literal[tuple(vocab.PRIORITES)], _choice(vocab.PRIORITES)]] = Field(  # type: ignore[valid-type]
         default_factory=list,
@@ -1357,7 +1359,9 @@ class Objectif(Strict):
 class Priorites(Strict):
     ambition: MarkdownText | None = Field(None, description="Ambition générale (Markdown).")
     source: Text | None = None
-    objectifs: list[Objectif] = Field(min_length=1, max_length=MAX_LIST)
+    objectifs: list[Objectif] = Field(
+        min_length=1, max_length=MAX_LIST, description="Objectifs du territoire (un au moins)."
+    )
 
     @field_validator("objectifs")
     @classmethod
@@ -1380,17 +1384,17 @@ class Binome(Strict):
 
 
 class Instance(Strict):
-    nom: Text
+    nom: Text = Field(description="Nom de l'instance, par exemple « Comité de pilotage ».")
     sigle: Text | None = None
-    role: Text
+    role: Text = Field(description="Rôle de l'instance : ce qu'elle décide ou suit.")
     frequence: Text | None = Field(None, description="« annuelle », « deux fois par an »…")
     participants: list[Text] = Field(default_factory=list)
     animation: Text | None = None
 
 
 class Financement(Strict):
-    financeur: Name
-    montant: Amount
+    financeur: Name = Field(description="Qui finance le poste.")
+    montant: Amount = Field(description="Montant en euros.")
     periode: Text | None = None
 
 
@@ -1405,12 +1409,12 @@ class ChefDeProjet(Strict):
 
 
 class Membre(Strict):
-    fonction: Text
-    structure: Text
+    fonction: Text = Field(description="Fonction, par exemple « Directrice du développement ».")
+    structure: Text = Field(description="Structure d'appartenance.")
 
 
 class Partenaire(Strict):
-    nom: Name
+    nom: Name = Field(description="Nom du partenaire.")
     sigle: Text | None = None
     categorie: Text | None = Field(None, description="État, Région, opérateur, chambre consulaire…")
     role: Text | None = None
@@ -1447,7 +1451,7 @@ class Porteur(Strict):
 
 
 class PartenaireAction(Strict):
-    nom: ItemName
+    nom: ItemName = Field(description="Nom du partenaire engagé.")
     role: Text | None = None
 
 
@@ -1462,13 +1466,13 @@ class LigneBudget(Strict):
 
 
 class Depense(Strict):
-    poste: Text
-    montant: Amount
+    poste: Text = Field(description="Poste de dépense (étude, travaux, animation…).")
+    montant: Amount = Field(description="Montant en euros.")
 
 
 class Jalon(Strict):
-    date: PartialDate
-    libelle: Text
+    date: PartialDate = Field(description="Date du jalon (AAAA-MM-JJ, AAAA-MM ou AAAA).")
+    libelle: Text = Field(description="Ce qui doit être fait à cette date.")
     atteint: Flag = False
 
 
@@ -1503,7 +1507,7 @@ class Avancement(Strict):
 
 
 class Indicateur(Strict):
-    nom: Text
+    nom: Text = Field(description="Ce que mesure l'indicateur.")
     type: Annotated[Literal[vocab.INDICATEUR_TYPES], _choice(vocab.INDICATEUR_TYPES)]  # type: ignore[valid-type]
     unite: Text | None = None
     cible: Amount | None = Field(None, description="Valeur visée (positive ou nulle).")
@@ -1515,7 +1519,7 @@ class Indicateur(Strict):
 class Action(Strict):
     """A fiche action: front matter of territoires/<slug>/actions/<id>.md."""
 
-    titre: Text = Field(max_length=160)
+    titre: Text = Field(max_length=160, description="Titre de la fiche action.")
     resume: Text = Field(max_length=300, description="Résumé en une ou deux phrases.")
     brouillon: Flag = Field(False, description="true : l'action n'est pas publiée.")
     anciens_identifiants: list[Slug] = Field(
@@ -1635,7 +1639,7 @@ When = Annotated[
 
 
 class AppelAProjets(Strict):
-    titre: Text
+    titre: Text = Field(description="Nom de l'appel à projets.")
     operateur: Text | None = Field(None, description="Opérateur : Bpifrance, ADEME, Région…")
     date_limite: Day | None = Field(None, description="Date limite de dépôt (AAAA-MM-JJ).")
     lien: Url | None = None
@@ -1649,7 +1653,7 @@ class AppelAProjets(Strict):
 
 
 class Evenement(Strict):
-    titre: Text
+    titre: Text = Field(description="Nom de l'événement.")
     date: When = Field(
         description="Date (AAAA-MM-JJ) ou date et heure (AAAA-MM-JJTHH:MM, heure de Paris)."
     )
@@ -1701,7 +1705,7 @@ class Lettre(Strict):
     # the rule of _cover_needs_alt, for editors that read the JSON Schema (and the web editor)
     model_config = ConfigDict(json_schema_extra={"dependentRequired": {"image": ["image_alt"]}})
 
-    titre: Text = Field(max_length=160)
+    titre: Text = Field(max_length=160, description="Titre de la lettre.")
     date: Day = Field(description="Date de parution (AAAA-MM-JJ).")
     resume: Text = Field(max_length=400, description="Résumé affiché dans l'archive et les flux.")
     image_alt: Text | None = Field(
