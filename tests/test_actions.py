@@ -67,7 +67,8 @@ def test_cross_file_errors_are_reported_with_lines(project: Path) -> None:
     errors = [p.format() for p in info.value.errors]
     assert errors == [
         f"{ACTIONS}/Mauvais Nom.md: nom de fichier invalide : lettres minuscules sans accent, "
-        "chiffres et tirets seulement, suivis de .md (il devient l'adresse de l'action)",
+        "chiffres et tirets seulement, suivis de .md (il devient l'adresse de l'action) ; "
+        "renommez-le « mauvais-nom.md »",
         f"{ACTIONS}/chef-de-projet.md:27: champ « budget[1].montant » : doit être un nombre, sans "
         "espace ni unité (reçu « douze mille »)",
         f"{ACTIONS}/communication.md:10: champ « objectif » : identifiant invalide (reçu "

@@ -442,7 +442,8 @@ CASES: dict[str, Case] = {
     "nom-de-fichier-invalide": Case(
         rename(A, "Diagnostic Été.md"),
         f"{GC}/actions/Diagnostic Été.md: nom de fichier invalide : lettres minuscules sans "
-        "accent, chiffres et tirets seulement, suivis de .md (il devient l'adresse de l'action)",
+        "accent, chiffres et tirets seulement, suivis de .md (il devient l'adresse de l'action) ; "
+        "renommez-le « diagnostic-ete.md »",
     ),
     "lettre-mal-nommee": Case(
         copy(LETTER, "quatorze.md"),
@@ -606,12 +607,14 @@ CASES: dict[str, Case] = {
     "lettre-chiffres-pleine-chasse": Case(
         copy(LETTER, "\uff11\uff17.md"),
         f"{HDC}/lettres/\uff11\uff17.md: nom de fichier invalide : une lettre s'appelle par son "
-        "numéro, par exemple « 14.md » (il devient l'adresse /lettres/14/)",
+        "numéro, par exemple « 14.md » (il devient l'adresse /lettres/14/) ; renommez-le "
+        "« 17.md »",
     ),
     "lettre-nom-avec-retour-a-la-ligne": Case(
         copy(LETTER, "17\n.md"),
         f"{HDC}/lettres/17\\n.md: nom de fichier invalide : une lettre s'appelle par son "
-        "numéro, par exemple « 14.md » (il devient l'adresse /lettres/14/)",
+        "numéro, par exemple « 14.md » (il devient l'adresse /lettres/14/) ; renommez-le "
+        "« 17.md »",
     ),
     "dossier-nomme-comme-une-lettre": Case(
         lambda root: (root / HDC / "lettres" / "17.md").mkdir(),

@@ -109,7 +109,8 @@ def test_missing_file_and_bad_folder_name(project: Path) -> None:
     (project / "territoires" / "Mon Territoire").mkdir()
     assert errors_of(project) == [
         "territoires/Mon Territoire: nom de dossier invalide : lettres minuscules sans accent, "
-        "chiffres et tirets seulement (il devient l'adresse du territoire)",
+        "chiffres et tirets seulement (il devient l'adresse du territoire) ; renommez-le "
+        "« mon-territoire »",
         f"{GC}/priorites.yml: fichier obligatoire manquant : retrouvez-le avec git (`git "
         f"checkout -- {GC}/priorites.yml`), ou écrivez-le d'après le modèle du guide des "
         "contributeurs (pour un territoire, `ti nouveau-territoire` écrit les trois fichiers "

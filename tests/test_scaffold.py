@@ -219,3 +219,13 @@ def test_the_templates_texts_left_in_a_published_file_are_warned(project: Path) 
     for written in ("1", "on", "'true'"):
         letter.write_text(text.replace("brouillon: false", f"brouillon: {written}"), "utf-8")
         assert "texte du modèle" not in ti_inprocess("check", "--rapide", cwd=project).stderr
+
+
+def test_a_refused_identifier_is_given_written_as_one(project: Path) -> None:
+    """« Vallée-de-l'Arve » typed as an identifier (outside review: refused with a fixed
+    example): the message gives it without accents, capitals nor apostrophe."""
+    from tisite.cli.scaffold import ScaffoldError, check_slug
+
+    with pytest.raises(ScaffoldError, match="par exemple « vallee-de-l-arve »"):
+        check_slug(project, "Vallée-de-l'Arve")
+    check_slug(project, "vallee-de-l-arve")  # control: taken as it is

@@ -80,6 +80,9 @@ def test_home_is_the_territorys_and_navigation_starts_there(one_site: Path) -> N
     # the footer's « next » link of the home leads to the territory's next page
     footer = soup_of(one_site / "index.html").select_one("a.md-footer__link--next")
     assert footer is not None and footer["href"] == f"{GC}/carte-identite/"
+    # the error page speaks of the territory, not of territories (outside review)
+    missing = soup_of(one_site / "404.html").select_one("article").get_text(" ")
+    assert "le territoire, son plan d'action et ses lettres" in " ".join(missing.split())
 
 
 def test_published_addresses_keep_working(one_site: Path) -> None:
@@ -221,3 +224,9 @@ def test_the_tab_title_says_the_territory_once(tmp_path: Path) -> None:
     assert tab_title("Hainaut — Territoire d&#39;industrie", network) == (
         f"Hainaut — Territoire d&#39;industrie — {network}"
     )
+
+
+def test_the_error_page_of_a_network_speaks_of_territories(built_site: Path) -> None:
+    """Control of the one-territory wording: the example's network says « les territoires »."""
+    text = " ".join(soup_of(built_site / "404.html").select_one("article").get_text(" ").split())
+    assert "les territoires, leurs plans d'action et leurs lettres" in text

@@ -204,6 +204,8 @@ class SiteBuild:
             "licence": theme_text(s.licence.nom),
             "demonstration": s.demonstration,
             "has_contributor_guide": (docs_dir / "contribuer" / "index.md").is_file(),
+            # the site of one territory (its home is the territory's): what the 404 page says
+            "un_territoire": self.site.own_territory is not None,
         }
 
     def nav(self, docs_dir: Path) -> list[Any]:

@@ -36,7 +36,11 @@ def find_root(start: Path) -> Path:
     for folder in [start, *start.parents]:
         if (folder / "mkdocs.yml").is_file():
             return folder
-    raise SystemExit(f"mkdocs.yml introuvable dans {start} ni dans ses dossiers parents.")
+    raise SystemExit(
+        f"mkdocs.yml introuvable dans {start} ni dans ses dossiers parents : lancez la commande "
+        "depuis le dossier du projet (celui qui contient mkdocs.yml), ou indiquez-le avec "
+        "--racine <dossier>."
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from tisite.content.loader import (
 )
 from tisite.content.reference import EpciRef, load_reference
 from tisite.generate.convert import page_address
-from tisite.generate.textutil import number
+from tisite.generate.textutil import identifier_like, number
 from tisite.publish import registry
 
 # The territories shipped as examples (removed by ``ti retirer-exemples``).
@@ -87,9 +87,10 @@ class NewTerritory:
 
 def check_slug(root: Path, slug: str) -> None:
     if not SLUG_RE.fullmatch(slug) or len(slug) > 80:
+        better = identifier_like(slug) or "lacq-pau-tarbes"
         raise ScaffoldError(
             f"identifiant « {slug} » invalide : lettres minuscules sans accent, chiffres et "
-            "tirets (par exemple « lacq-pau-tarbes ») ; il devient l'adresse du territoire"
+            f"tirets (par exemple « {better} ») ; il devient l'adresse du territoire"
         )
     if slug in RESERVED or slug in reserved_names(root):
         raise ScaffoldError(

@@ -26,7 +26,7 @@ from tisite.content.reference import load_reference
 from tisite.content.safety import unsafe_entries
 from tisite.content.validation import body_invisible, format_loc, read_published, validate
 from tisite.content.yamlio import EMPTY, Source, read_markdown, read_yaml
-from tisite.generate.textutil import agree, french_sorted, line_of, long_date
+from tisite.generate.textutil import agree, french_sorted, identifier_like, line_of, long_date
 from tisite.publish import registry
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # always used with fullmatch
@@ -35,6 +35,13 @@ ACTION_NAME = (
     "lettres minuscules sans accent, chiffres et tirets seulement, suivis de .md (il devient "
     "l'adresse de l'action)",
 )
+
+
+def _renamed(name: str, suffix: str) -> str:
+    """« : renommez-le « reseau-eco.md » » for a refused file or folder name, if one can be
+    made of it."""
+    better = identifier_like(name)
+    return f" ; renommez-le « {better}{suffix} »" if better else ""
 
 
 def territory_dirs(root: Path) -> list[Path]:
@@ -432,7 +439,7 @@ def load_territory(
                 None,
                 None,
                 "nom de dossier invalide : lettres minuscules sans accent, chiffres et tirets "
-                "seulement (il devient l'adresse du territoire)",
+                "seulement (il devient l'adresse du territoire)" + _renamed(directory.name, ""),
             )
         )
         return None

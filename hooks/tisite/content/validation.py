@@ -17,7 +17,7 @@ from pydantic_core import ErrorDetails
 from tisite.content.errors import Problem
 from tisite.content.schema import date_advice, invisible_character
 from tisite.content.yamlio import DottedThousands, OddFloat, OddInt, Source, read_markdown
-from tisite.generate.textutil import number, plural
+from tisite.generate.textutil import identifier_like, number, plural
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -96,7 +96,9 @@ def read_published(
     valid file).
     """
     if name is not None and not name[0].fullmatch(path.stem):
-        problems.append(Problem(rel, None, None, f"nom de fichier invalide : {name[1]}"))
+        better = identifier_like(path.stem)
+        fix = f" ; renommez-le « {better}.md »" if better and name[0].fullmatch(better) else ""
+        problems.append(Problem(rel, None, None, f"nom de fichier invalide : {name[1]}{fix}"))
         return None
     source, problem = read_markdown(path, rel)
     if source is None:

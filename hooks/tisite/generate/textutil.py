@@ -327,3 +327,15 @@ def of_name(name: str) -> str:
     if folded[:1] in "aeiouyàâéèêëîïôöùûüœh":
         return f"d'{name}"
     return f"de {name}"
+
+
+def identifier_like(text: str) -> str | None:
+    """``text`` written as an identifier (« Vallée de l'Arve » → « vallee-de-l-arve »):
+    accents taken off, lower case, a dash for anything else; None when nothing is left. What
+    to suggest for a file or folder name that is refused."""
+    import unicodedata
+
+    bare = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe"))
+    bare = "".join(c for c in bare if not unicodedata.combining(c)).lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", bare).strip("-")[:80].strip("-")
+    return slug or None
