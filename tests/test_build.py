@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import flat, ti_inprocess
+from conftest import ROOT, flat, ti_inprocess
 
 HDC = "territoires/hainaut-douaisis-cambresis"
 
@@ -286,3 +286,22 @@ def test_a_renamed_territory_folder_is_said_once_with_its_fix(project: Path) -> 
     (project / "territoires" / f"{hdc}-2" / "actions" / "communication.md").unlink()
     result = ti_inprocess("check", cwd=project)
     assert f"l'adresse publiée /{hdc}/plan-action/communication/ disparaîtrait" in result.stderr
+
+
+def test_the_workflows_keep_every_cache_a_build_writes(built_site: Path) -> None:
+    """Each folder a build keeps in .cache/ (pages, their HTML, the search index, images…) is
+    kept by both workflows from one run to the next (outside review: the HTML and search
+    caches, named by the README, were not: every CI run made them again)."""
+    from ruamel.yaml import YAML
+
+    # not kept on purpose: the lock, work files, the record of the last build of a local site
+    # folder (a CI run builds into a new one), and tools installed apart
+    apart = {"verrou", "tmp", "constructions.json", "outils"}
+    written = {p.name for p in (built_site.parent / ".cache").iterdir()} - apart
+    assert {"pages", "html", "recherche", "images-partage"} <= written  # control: read
+    github = YAML(typ="safe").load((ROOT / ".github/workflows/site.yml").read_text("utf-8"))
+    step = next(s for s in github["jobs"]["verifier"]["steps"] if "cache" in s.get("uses", ""))
+    kept_github = {p.removeprefix(".cache/") for p in step["with"]["path"].split()}
+    gitlab = YAML(typ="safe").load((ROOT / ".gitlab-ci.yml").read_text("utf-8"))
+    kept_gitlab = {p.removeprefix(".cache/") for p in gitlab["cache"]["paths"]}
+    assert written - kept_github == set() and written - kept_gitlab == set()
