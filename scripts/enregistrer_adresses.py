@@ -1,0 +1,94 @@
+"""Record in the repository the addresses a CI build added to urls-publiees.txt.
+
+A site published from the browser (the web editor, a forge's editor) never runs ``ti build``
+on a computer: the addresses it publishes would never reach urls-publiees.txt, and a page
+removed later would break its links unnoticed. The publishing workflows run this after the
+site is published (on the default branch only): the new lines are committed (« [skip ci] »:
+no second build) on top of the branch as it is then, merged with any address another run
+added meanwhile, and pushed. A push refused (protected branch, no token) is a warning: the
+site is published all the same, and the next local ``ti build`` records them.
+
+    python scripts/enregistrer_adresses.py <branche> [<dépôt distant>]
+
+Messages in French (read in the CI log); never a failure of the workflow.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REGISTRY = "urls-publiees.txt"
+MESSAGE = "Adresses publiées : celles que la construction du site a ajoutées [skip ci]"
+IDENTITY = ["-c", "user.name=Publication du site", "-c", "user.email=publication@example.invalid"]
+
+
+def git(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """git, never asking for a password (a CI job has no one to answer), its output kept
+    (a remote's address may hold a token)."""
+    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    return subprocess.run(
+        ["git", *IDENTITY, *args], capture_output=True, text=True, check=check, env=environment
+    )
+
+
+def lines_at(revision: str) -> list[str] | None:
+    shown = git("show", f"{revision}:{REGISTRY}", check=False)
+    return shown.stdout.splitlines() if shown.returncode == 0 else None
+
+
+def warn(text: str) -> None:
+    """A warning in the CI log (an annotation on GitHub)."""
+    prefix = "::warning title=Adresses publiées::" if os.environ.get("GITHUB_ACTIONS") else ""
+    print(f"{prefix}Attention : {text}")
+
+
+def main(branch: str, remote: str = "origin") -> int:
+    built = Path(REGISTRY).read_text(encoding="utf-8").splitlines()
+    committed = lines_at("HEAD") or []
+    new = [line for line in built if line.strip() and line not in set(committed)]
+    if not new:
+        print(f"{REGISTRY} : aucune adresse nouvelle.")
+        return 0
+    if os.environ.get("GITLAB_CI") and not os.environ.get("TI_JETON_DEPOT"):
+        warn(
+            f"{len(new)} nouvelles adresses dans {REGISTRY}, non enregistrées : définissez la "
+            "variable TI_JETON_DEPOT (guide des contributeurs, « Publier automatiquement »), ou "
+            "lancez `ti build` sur votre poste et enregistrez le fichier."
+        )
+        return 0
+    for _ in range(3):  # another run may push in between: fetched again, merged again
+        fetched = git("fetch", "-q", remote, branch, check=False)
+        if fetched.returncode != 0:
+            break
+        theirs = lines_at("FETCH_HEAD") or []
+        added = [line for line in new if line not in set(theirs)]
+        if not added:
+            print(f"{REGISTRY} : les nouvelles adresses sont déjà enregistrées.")
+            return 0
+        with tempfile.TemporaryDirectory() as folder:  # the branch's tip, the work tree kept
+            work = Path(folder) / "arbre"
+            git("worktree", "add", "-q", "--detach", str(work), "FETCH_HEAD")
+            try:
+                (work / REGISTRY).write_text("\n".join(theirs + added) + "\n", encoding="utf-8")
+                git("-C", str(work), "commit", "-q", "-m", MESSAGE, "--", REGISTRY)
+                pushed = git("-C", str(work), "push", "-q", remote, f"HEAD:{branch}", check=False)
+            finally:
+                git("worktree", "remove", "--force", str(work), check=False)
+        if pushed.returncode == 0:
+            print(f"{REGISTRY} : {len(added)} nouvelle(s) adresse(s) enregistrée(s) dans {branch}.")
+            return 0
+    warn(
+        f"les {len(new)} nouvelles adresses de {REGISTRY} n'ont pas pu être enregistrées dans "
+        f"la branche {branch} (branche protégée, ou jeton sans droit d'écriture : voir le guide "
+        "des contributeurs, « Publier automatiquement ») ; le site est publié ; lancez "
+        "`ti build` sur votre poste et enregistrez le fichier."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:3]))

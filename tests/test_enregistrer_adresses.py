@@ -1,0 +1,111 @@
+"""scripts/enregistrer_adresses.py: the addresses a CI build added to urls-publiees.txt are
+committed on the branch (a page published from the browser is protected like the others), on
+a local bare repository standing for the forge."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from conftest import ROOT
+
+REGISTRY = "urls-publiees.txt"
+
+
+def script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "enregistrer", ROOT / "scripts/enregistrer_adresses.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(*args: str, cwd: Path) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", *args],
+        cwd=cwd, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+
+
+@pytest.fixture
+def forge(tmp_path: Path) -> tuple[Path, Path]:
+    """A bare repository (the forge) with a registry, and a CI clone of it."""
+    bare = tmp_path / "forge.git"
+    run("init", "-q", "--bare", "-b", "main", str(bare), cwd=tmp_path)
+    first = tmp_path / "premier"
+    run("clone", "-q", str(bare), str(first), cwd=tmp_path)
+    (first / REGISTRY).write_text("# Adresses publiées\n/\n/a/\n", encoding="utf-8")
+    run("add", REGISTRY, cwd=first)
+    run("commit", "-q", "-m", "départ", cwd=first)
+    run("push", "-q", "origin", "HEAD:main", cwd=first)
+    ci = tmp_path / "ci"
+    run("clone", "-q", str(bare), str(ci), cwd=tmp_path)
+    return bare, ci
+
+
+def test_new_addresses_are_committed_merged_with_those_pushed_meanwhile(
+    forge: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bare, ci = forge
+    monkeypatch.delenv("GITLAB_CI", raising=False)
+    # the CI build added /lettres/16/; meanwhile another run pushed /b/
+    (ci / REGISTRY).write_text("# Adresses publiées\n/\n/a/\n/lettres/16/\n", encoding="utf-8")
+    other = tmp_path / "autre"
+    run("clone", "-q", str(bare), str(other), cwd=tmp_path)
+    (other / REGISTRY).write_text("# Adresses publiées\n/\n/a/\n/b/\n", encoding="utf-8")
+    run("commit", "-q", "-am", "autre", cwd=other)
+    run("push", "-q", "origin", "HEAD:main", cwd=other)
+    monkeypatch.chdir(ci)
+    assert script().main("main") == 0
+    assert "1 nouvelle(s) adresse(s) enregistrée(s) dans main" in capsys.readouterr().out
+    on_forge = run("show", f"main:{REGISTRY}", cwd=bare)
+    assert on_forge == "# Adresses publiées\n/\n/a/\n/b/\n/lettres/16/\n"
+    assert "[skip ci]" in run("log", "-1", "--format=%s", "main", cwd=bare)
+    # again: nothing new, no commit
+    before = run("rev-parse", "main", cwd=bare)
+    run("checkout", "-q", REGISTRY, cwd=ci)
+    assert script().main("main") == 0
+    assert "aucune adresse nouvelle" in capsys.readouterr().out
+    assert run("rev-parse", "main", cwd=bare) == before
+
+
+def test_a_refused_push_is_a_warning_and_the_workflow_goes_on(
+    forge: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bare, ci = forge
+    monkeypatch.delenv("GITLAB_CI", raising=False)
+    (ci / REGISTRY).write_text("# Adresses publiées\n/\n/a/\n/c/\n", encoding="utf-8")
+    monkeypatch.chdir(ci)
+    assert script().main("main", str(tmp_path / "absent.git")) == 0
+    assert "n'ont pas pu être enregistrées" in capsys.readouterr().out
+    # GitLab without its token: said, nothing tried
+    monkeypatch.setenv("GITLAB_CI", "true")
+    monkeypatch.delenv("TI_JETON_DEPOT", raising=False)
+    assert script().main("main") == 0
+    assert "TI_JETON_DEPOT" in capsys.readouterr().out
+    assert "/c/" not in run("show", f"main:{REGISTRY}", cwd=bare)
+
+
+def test_the_workflows_record_the_addresses_after_publishing() -> None:
+    from ruamel.yaml import YAML
+
+    github = YAML(typ="safe").load((ROOT / ".github/workflows/site.yml").read_text("utf-8"))
+    job = github["jobs"]["adresses"]
+    assert job["needs"] == "publier" and job["permissions"] == {"contents": "write"}
+    assert "pull_request" in job["if"]
+    assert any("enregistrer_adresses.py" in s.get("run", "") for s in job["steps"])
+    gitlab = YAML(typ="safe").load((ROOT / ".gitlab-ci.yml").read_text("utf-8"))
+    assert any("enregistrer_adresses.py" in line for line in gitlab["pages"]["script"])
+    assert REGISTRY in gitlab["verifier"]["artifacts"]["paths"]
