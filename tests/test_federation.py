@@ -472,6 +472,9 @@ def test_a_hostile_bundle_is_refused(
     site = load_site(root, harvest=True)
     assert site.territory(HDC) is None and site.territory(GC) is None  # the source as a whole
     assert len(lines(site)) == 1 and expected in lines(site)[0], lines(site)
+    # said to the portal's operator: what is wrong and whose data it is, not an author's
+    # advice (« retapez le texte à cet endroit »)
+    assert "retapez" not in lines(site)[0]
 
 
 def test_a_bundle_within_bounds_is_taken(source: Site, tmp_path: Path) -> None:

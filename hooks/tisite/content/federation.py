@@ -121,10 +121,13 @@ def _validated(model: type[M], data: Any) -> M:
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         where, message = explain(errors[0], model)
+        # what is wrong, not the advice to a file's author (« retapez le texte… »): the portal's
+        # operator can't mend another site's data, its team can
+        message = message.split(" : retapez ", 1)[0]
         more = f" (et {len(errors) - 1} autre(s) erreur(s))" if len(errors) > 1 else ""
         raise Refused(
             f"non conforme au schéma des données, champ « {where or 'document'} » : "
-            f"{shown(message)}{more}"
+            f"{shown(message)}{more} ; l'équipe de ce site doit corriger ses données"
         ) from None
 
 
