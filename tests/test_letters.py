@@ -1263,8 +1263,13 @@ def test_a_broken_link_or_image_the_tool_can_mend_says_what_to_write(project: Pa
     assert "écrivez « ../14/index.md »" in output
     assert "écrivez « ../../plan-action/chef-de-projet/index.md »" in output
     _add(project, f"{LETTRES}/15.md", "[rien](../../nulle/part.md)")
+    # a fiche's name one slip away (outside review: no « vouliez-vous dire »)
+    _add(project, f"{LETTRES}/15.md", "[la fiche](../../plan-action/chef-de-projt/index.md)")
     output = ti_inprocess("check", cwd=project).stderr
     assert "(hainaut-douaisis-cambresis/nulle/part.md) ; vérifiez le chemin" in output
+    [nowhere] = [x for x in output.splitlines() if "« ../../nulle/part.md »" in x]
+    assert "vouliez-vous dire" not in nowhere  # control: nothing near, nothing guessed
+    assert "vouliez-vous dire « ../../plan-action/chef-de-projet/index.md » ?" in output
 
 
 def test_the_national_feeds_name_each_letters_territory(built_site: Path) -> None:

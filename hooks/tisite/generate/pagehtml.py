@@ -13,6 +13,7 @@ engine, which receives HTML, checks nothing.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import html as html_lib
 import json
 import posixpath
@@ -333,6 +334,15 @@ def _path_hint(page: str) -> str:
     )
 
 
+def _close(target: str, known: set[str]) -> str | None:
+    """A page or file whose path is one slip away from ``target`` (« diagnostic-energies »
+    for « diagnostic-energie »), at the same depth: what to suggest, not to write for sure."""
+    depth = target.count("/")
+    same = [k for k in known if k.count("/") == depth]
+    found = difflib.get_close_matches(target, same, n=1, cutoff=0.9)
+    return found[0] if found else None
+
+
 def _meant(target: str, known: set[str], folded: dict[str, str]) -> str | None:
     """The page or file a broken link surely means: the page of a source file (« ../14.md »
     for the letter's page, « ../../actions/x.md » for the fiche's), or the file written with
@@ -465,7 +475,11 @@ def check_links(
                 else:
                     meant = _meant(target, known, folded)
                     written = posixpath.relpath(meant, posixpath.dirname(path)) if meant else None
+                    close = None if meant else _close(target, known)
                     message = missing_target(link.raw, target, written, path)
+                    if close:
+                        near = posixpath.relpath(close, posixpath.dirname(path))
+                        message += f" ; vouliez-vous dire « {near} » ?"
                     report(errors, path, link.raw, message)
                 continue
             other = pages.get(target)
