@@ -596,3 +596,11 @@ def test_a_mistake_in_mkdocs_yml_gets_the_advice_of_the_content_files() -> None:
         "« site_url: https://x.fr/ »"
     )
     assert _config_syntax_problem(text.replace(":https", ": https"), "mkdocs.yml") is None
+    # a key of « theme » left at the margin between two of its keys (« « : » inattendu :
+    # mettez le texte entre guillemets » was said on the next line)
+    theme = "site_name: T\ntheme:\n  name: material\nlogo: logo.png\n  language: fr\n"
+    problem = _config_syntax_problem(theme, "mkdocs.yml")
+    assert problem is not None and problem.format() == (
+        "mkdocs.yml:4: champ « logo » : la clé « logo » est au bord, entre des clés du même bloc "
+        "à 2 espaces du bord : alignez-la sur elles, comme « name »"
+    )

@@ -585,6 +585,34 @@ def _pulled_out(
     )
 
 
+def _key_left_out(
+    lines: list[str], index: int, column: Callable[[str], int]
+) -> tuple[int, str | None, str] | None:
+    """A key with its value, less indented than the keys of its block around it (« logo: »
+    at the margin between two keys of « theme: »): that key is the line to move."""
+    above = [n for n in range(index) if lines[n].strip() and not lines[n].lstrip().startswith("#")]
+    if len(above) < 2:
+        return None
+    out, before = above[-1], lines[above[-2]]
+    key, sibling = _KEY_AT.match(lines[out]), _KEY_AT.match(before)
+    at = column(lines[index])
+    if (
+        key is None
+        or sibling is None
+        or lines[out].split("#", 1)[0].rstrip().endswith(":")  # it opens a block: not this
+        or not column(lines[out]) < at == column(before)
+        or lines[out].lstrip().startswith("-")
+        or lines[index].lstrip().startswith("-")  # an item after it: a list's own advice
+    ):
+        return None
+    return (
+        out,
+        key[2],
+        f"la clé « {key[2]} » est {_at(column(lines[out]))}, entre des clés du même bloc "
+        f"{_at(at)} : alignez-la sur elles, comme « {sibling[2]} »",
+    )
+
+
 def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] | None:
     """A key at a column where no key above it is (« montant » one space further than
     « financeur »): aligned on the key of the line above, it belongs to the same block."""
@@ -605,6 +633,8 @@ def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] 
             "",
         )
         there = _KEY_AT.match(nearest)
+        if there is not None and (out := _key_left_out(lines, index, column)):
+            return out
         # the line above is a key with its value, at a column this one is not at
         if there is None or nearest.rstrip().endswith(":") or column(lines[index]) in columns:
             continue

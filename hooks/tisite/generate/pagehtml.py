@@ -337,10 +337,19 @@ def _path_hint(page: str) -> str:
 def _close(target: str, known: set[str]) -> str | None:
     """A page or file whose path is one slip away from ``target`` (« diagnostic-energies »
     for « diagnostic-energie »), at the same depth: what to suggest, not to write for sure."""
-    depth = target.count("/")
-    same = [k for k in known if k.count("/") == depth]
-    found = difflib.get_close_matches(target, same, n=1, cutoff=0.9)
-    return found[0] if found else None
+    parts = target.split("/")
+    best, score = None, 0.8
+    for candidate in known:
+        other = candidate.split("/")
+        if len(other) != len(parts):
+            continue
+        differ = [(a, b) for a, b in zip(parts, other, strict=True) if a != b]
+        if len(differ) != 1 or len(differ[0][0]) < 5:  # one name, long enough to be a slip
+            continue
+        ratio = difflib.SequenceMatcher(None, *differ[0]).ratio()
+        if ratio > score:
+            best, score = candidate, ratio
+    return best
 
 
 def _meant(target: str, known: set[str], folded: dict[str, str]) -> str | None:
