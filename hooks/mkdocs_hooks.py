@@ -147,7 +147,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                 _state["errors"] = exc.report(preview=True)
                 config.theme.static_templates.clear()  # no theme page: the site can't be built
                 return config
-            raise PluginError("contenu invalide :\n" + exc.report()) from None
+            raise PluginError(f"{exc.heading} :\n" + exc.report()) from None
         for line in prepared.lines:
             log.info(line)
     # the engine's own reading of mkdocs.yml (YAML 1.1: « no » is false) says which files are

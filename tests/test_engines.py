@@ -194,8 +194,10 @@ def test_properdocs_builds_the_same_site_in_french_from_no_page_of_mkdocs(
         assert "Traceback" not in output and "WARNING" not in output
         assert "avertissement : lien" not in output  # an error, as the preview says too
         if command == ("build",):
-            # refused by the core before the engine ran, as an error of the content
-            assert "erreur : contenu invalide" in output and "1 erreur dans le contenu" in output
+            # refused by the core before the engine ran, as an error of the build (the
+            # content is valid file by file)
+            assert "erreur : le site ne peut pas être construit :" in output
+            assert "1 erreur à la construction" in output and "contenu invalide" not in output
 
 
 @pytest.mark.lent

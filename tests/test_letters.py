@@ -636,7 +636,7 @@ def test_letter_links_are_checked_as_published(
     with pytest.raises(ContentError) as refused:
         build_site(project)
     assert f"{LETTRES}/16.md:23: lien vers « #absente » : aucune section" in str(refused.value)
-    assert "1 erreur dans le contenu" in str(refused.value)
+    assert "1 erreur à la construction" in str(refused.value)
     (folder / "16.md").write_text(LETTER_16, encoding="utf-8")
     real = render.sanitize
     monkeypatch.setattr(

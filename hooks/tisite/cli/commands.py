@@ -349,7 +349,7 @@ def _build_into(tmp: Path, root: Path, args: argparse.Namespace, target: Path | 
     try:
         result = pipeline.build(root, tmp, args.moteur, target, **build_options(args))
     except ContentError as exc:
-        say("erreur : contenu invalide :\n" + exc.report())
+        say(f"erreur : {exc.heading} :\n" + exc.report())
         return 1
     except engine.BuildAborted as exc:
         for line in str(exc).splitlines():

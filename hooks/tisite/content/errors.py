@@ -68,6 +68,11 @@ class ContentError(Exception):
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "erreur"]
 
+    @property
+    def heading(self) -> str:
+        """What the first line of a failed build says: the content refused, or the site."""
+        return "le site ne peut pas être construit" if self.building else "contenu invalide"
+
     def report(self, preview: bool = False) -> str:
         """Every problem, then what to do; ``preview``: for ``ti serve``, which builds again by
         itself once a file is saved."""
