@@ -229,3 +229,27 @@ def test_a_refused_identifier_is_given_written_as_one(project: Path) -> None:
     with pytest.raises(ScaffoldError, match="par exemple « vallee-de-l-arve »"):
         check_slug(project, "Vallée-de-l'Arve")
     check_slug(project, "vallee-de-l-arve")  # control: taken as it is
+
+
+@pytest.mark.lent
+def test_removing_the_examples_from_a_site_that_published_its_own_keeps_its_addresses(
+    project: Path,
+) -> None:
+    """A site that already published its own territory (outside review: its addresses were
+    forgotten with the examples', and a renamed folder then broke them unnoticed): the
+    examples' addresses go, its own and the national pages stay (redirected if they go)."""
+    created = ti_inprocess(
+        "nouveau-territoire", "mon-territoire", "--nom", "Mon territoire", "--epci", "pau",
+        cwd=project,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    assert ti_inprocess("build", cwd=project).returncode == 0
+    result = ti_inprocess("retirer-exemples", cwd=project)
+    assert result.returncode == 0, result.stderr
+    registry = (project / "urls-publiees.txt").read_text("utf-8").splitlines()
+    assert "/mon-territoire/" in registry and "/mon-territoire/plan-action/" in registry
+    assert "/tableau-de-bord/" in registry and "/actions/region/hauts-de-france/" in registry
+    assert not [x for x in registry if x.startswith(("/grand-chatellerault/", "/hainaut-"))]
+    built = ti_inprocess("build", cwd=project)  # the national pages redirect to the territory
+    assert built.returncode == 0, built.stderr
+    assert "Page déplacée" in (project / "site/tableau-de-bord/index.html").read_text("utf-8")

@@ -761,8 +761,9 @@ def cmd_remove_examples(args: argparse.Namespace) -> int:
         print(f"Retiré : {folder}")
     removed = agree(len(urls), "adresse retirée", "adresses retirées")
     print(
-        f"{len(urls)} {removed} de {sources.REGISTRY} : celles des exemples et des pages "
-        "nationales faites de leur contenu ; `ti build` y inscrira celles de votre site."
+        f"{len(urls)} {removed} de {sources.REGISTRY} : celles des exemples (et celles des "
+        "pages nationales faites de leur contenu, tant que le site n'a publié aucun territoire "
+        "à lui) ; `ti build` y inscrit celles de votre site."
     )
     print(
         f"Écrivez aussi vos mentions légales dans {sources.SITE} (éditeur, hébergeur, "

@@ -218,6 +218,9 @@ partenaires: []
 
 # The pages every site publishes whatever its territories (the home, the legal notices, the
 # fields' reference): kept in the registry when the examples go.
+# The national pages made from the territories' content (the dashboard, the action finder
+# and its lists): a one-territory site has none.
+NATIONAL_PAGES = ("tableau-de-bord", "actions")
 SITE_PAGES = (
     "accueil",
     "mentions-legales",
@@ -231,10 +234,11 @@ def remove_examples(root: Path) -> tuple[list[str], list[str]]:
     """Remove the example territories and the addresses published with them; returns
     (folders, addresses).
 
-    Every address goes but those of the hand-written pages (``docs/``) and SITE_PAGES: the
-    national pages made from the examples' content (the action finder of their regions and
-    priorities, the national dashboard) may not be pages of this site, which never published
-    them; ``ti build`` records those it does publish."""
+    The examples' own addresses always go. The national pages made from their content (the
+    action finder of their regions and priorities, the national dashboard) go too while the
+    registry holds no territory of the site's own (a new copy of the project, which never
+    published them); once the site has published its own territory, they stay, and redirect
+    if they are no more. ``ti build`` records what the site publishes."""
     removed = []
     for slug in EXAMPLES:
         folder = sources.territory(root, slug)
@@ -243,6 +247,8 @@ def remove_examples(root: Path) -> tuple[list[str], list[str]]:
             removed.append(f"territoires/{slug}/")
     if not removed:
         return [], []
+    examples = tuple(f"/{slug}/" for slug in EXAMPLES)
+    national = tuple("/" + urls.TABLE[name].split("{", 1)[0] for name in NATIONAL_PAGES)
     try:
         docs = root / settings.engine_config(root)["docs_dir"]
     except Exception:  # mkdocs.yml unreadable: said by the next check, the default assumed
@@ -252,4 +258,9 @@ def remove_examples(root: Path) -> tuple[list[str], list[str]]:
         for path in docs.rglob("*.md")
         if path.is_file()
     }
-    return removed, registry.forget_all_but(root, written)
+    addresses = {address for _, address in registry.published(root)}
+    own = [a for a in addresses - written if not a.startswith(examples + national)]
+    kept = {a for a in addresses if not a.startswith(examples)}
+    if not own:  # nothing of its own published yet: the national pages were the examples'
+        kept = {a for a in kept if not a.startswith(national)}
+    return removed, registry.forget_all_but(root, kept)
