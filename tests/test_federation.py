@@ -533,6 +533,33 @@ def test_two_sources_claiming_the_same_territory(built_site: Path, tmp_path: Pat
         assert lines(alone) == [] and alone.territory("autre") is not None
 
 
+@pytest.mark.lent
+def test_a_newcomer_cannot_push_a_territory_off_the_portal(
+    built_site: Path, tmp_path: Path
+) -> None:
+    """A territory the portal already had from its source stays when another source starts
+    claiming it (outside review: any source could then remove any territory); the newcomer is
+    left out, in either order, build after build (its claim is never kept as « had before »)."""
+    with serve(tmp_path / "a") as a, serve(tmp_path / "b") as b:
+        publish_bundles(built_site, a.folder, a.url)
+        publish_bundles(built_site, b.folder, b.url, only=HDC)
+        root = portal(tmp_path / "portail", [a.url])
+        assert load_site(root, harvest=True).territory(HDC) is not None  # a had it first
+        for order in ([b.url, a.url], [a.url, b.url], [b.url, a.url]):
+            site = load_site(portal(root, order), harvest=True)
+            hdc = site.territory(HDC)
+            assert hdc is not None and hdc.remote is not None and hdc.remote.source == a.url
+            [line] = lines(site)
+            assert f"de la source {b.url} revendique l'identifiant" in line, line
+            assert (
+                f"déjà pris par le territoire « Hainaut-Douaisis-Cambrésis » ({HDC}) de la "
+                f"source {a.url}"
+                in line
+                and "l'autre aussi" not in line
+            )
+            assert "2 territoires, 1 laissé de côté" in (site.harvest or "")
+
+
 def test_a_source_claiming_a_local_territory(source: Site, tmp_path: Path) -> None:
     root = portal(copy_project(tmp_path / "portail"), [source.url], local=True)
     shutil.rmtree(root / "territoires" / GC)

@@ -127,7 +127,7 @@ def _validated(model: type[M], data: Any) -> M:
         more = f" (et {len(errors) - 1} autre(s) erreur(s))" if len(errors) > 1 else ""
         raise Refused(
             f"non conforme au schéma des données, champ « {where or 'document'} » : "
-            f"{shown(message)}{more} ; l'équipe de ce site doit corriger ses données"
+            f"{shown(message)}{more} ; l'équipe de cette source doit corriger ses données"
         ) from None
 
 
@@ -359,27 +359,46 @@ def _what(kind: str, key: str, t: Territory, other: Territory) -> str:
     return f"le nom « {t.nom} », semblable à « {other.nom} »"
 
 
-def contested(local: list[Territory], remote: list[Territory]) -> dict[int, str]:
+def contested(
+    local: list[Territory], remote: list[Territory], incumbent: set[int] | None = None
+) -> dict[int, str]:
     """The harvested territories left out because another territory claims the same
     identifier, name or EPCI, each with why (naming the other): by index in ``remote``.
 
-    A territory of the repository is never left out (a source can't claim it); two harvested
-    territories claiming the same thing are both left out, whatever the order of the sources
-    (the portal can't tell which one is right: the two teams must agree)."""
+    A territory of the repository is never left out (a source can't claim it). Between two
+    harvested territories, the one its source had before (``incumbent``: indexes in
+    ``remote``) is kept against a newcomer, which can't push it off the portal by claiming
+    its name; two newcomers, or two that both had it, are both left out, whatever the order
+    of the sources (the portal can't tell which is right: the two teams must agree)."""
+    incumbent = incumbent or set()
+    index_of = {id(t): i for i, t in enumerate(remote)}
     owners: dict[tuple[str, str], list[Territory]] = {}
     for t in [*local, *remote]:
         for claim in dict.fromkeys(_claim_keys(t)):
             owners.setdefault(claim, []).append(t)
+
+    def kept_first(t: Territory, other: Territory) -> bool:
+        """Whether ``t`` had its claim before ``other``, a harvested newcomer."""
+        return (
+            other.remote is not None
+            and index_of[id(t)] in incumbent
+            and index_of[id(other)] not in incumbent
+        )
+
     out: dict[int, str] = {}
     for index, t in enumerate(remote):
         for kind, key in _claim_keys(t):
-            other = next((o for o in owners[(kind, key)] if o is not t), None)
+            claims = owners[(kind, key)]
+            other = next((o for o in claims if o is not t and not kept_first(t, o)), None)
             if other is None:
                 continue
-            both = "" if other.remote is None else " ; l'autre aussi"
+            if other.remote is None or kept_first(other, t):
+                who, both = f"déjà pris par {_owner(other)}", ""
+            else:
+                who, both = f"comme {_owner(other)}", " ; l'autre aussi"
             out[index] = (
-                f"{_owner(t)} revendique {_what(kind, key, t, other)}, comme {_owner(other)} : "
-                f"il est laissé de côté{both}, les deux équipes doivent s'accorder"
+                f"{_owner(t)} revendique {_what(kind, key, t, other)}, {who} : il est laissé de "
+                f"côté{both}, les deux équipes doivent s'accorder"
             )
             break
     return out

@@ -180,6 +180,7 @@ class Outcome:
     problem: str | None = None
     received: int = 0  # files answered 200
     unchanged: int = 0  # files answered 304
+    before: Copy | None = None  # the copy kept before this harvest (its territories came first)
 
 
 # --- the disk cache ---------------------------------------------------------------------------
@@ -203,6 +204,21 @@ def read_copy(folder: Path, source: str) -> Copy | None:
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def forget_copy(folder: Path, source: str) -> None:
+    _cache_file(folder, source).unlink(missing_ok=True)
+
+
+def _ids(copy: Copy | None) -> set[str]:
+    """The identifiers of the territories of a kept copy (an unreadable one: none)."""
+    found = set()
+    for entry in copy.bundles if copy else ():
+        try:
+            found.add(str(json.loads(entry.body)["territoire"]["id"]))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return found
 
 
 def write_copy(folder: Path, copy: Copy) -> None:
@@ -393,6 +409,7 @@ def harvest(sources: list[str], cache: Path, network: bool = True) -> list[Outco
                 s,
                 previous[s],
                 None if previous[s] else "pas de copie en cache (récolte non demandée)",
+                before=previous[s],
             )
             for s in sources
         ]
@@ -419,6 +436,7 @@ def harvest(sources: list[str], cache: Path, network: bool = True) -> list[Outco
     ):
         outcomes = list(pool.map(lambda s: harvest_one(client, s, previous[s]), sources))
     for outcome in outcomes:
+        outcome.before = previous[outcome.source]
         if outcome.problem is None and outcome.copy is not None:
             write_copy(cache, outcome.copy)
     return outcomes
@@ -452,8 +470,9 @@ def gather(
         settings_text = (root / sources.SITE).read_text(encoding="utf-8")
     except OSError:
         settings_text = ""
-    found: list[tuple[Territory, Callable[[str], None]]] = []
+    found: list[tuple[Territory, Callable[[str], None], Outcome]] = []
     problems: list[Problem] = []
+    reserved = 0
     for number, outcome in enumerate(outcomes, start=1):
 
         def note(message: str, number: int = number, source: str = outcome.source) -> None:
@@ -484,24 +503,38 @@ def gather(
                 continue
             if why := federation.reserved_problem(t):
                 note(f"{outcome.source} : {why}")
+                reserved += 1
                 continue
-            found.append((t, note))
-    # two territories claiming the same identifier, name or EPCI: known once all are read
-    left_out = federation.contested(local, [t for t, _ in found])
+            found.append((t, note, outcome))
+    # two territories claiming the same identifier, name or EPCI: known once all are read; a
+    # territory its source had before (in the copy kept) is kept against a newcomer
+    before = {o.source: _ids(o.before) for o in outcomes}
+    incumbent = {i for i, (t, _, o) in enumerate(found) if t.slug in before[o.source]}
+    left_out = federation.contested(local, [t for t, _, _ in found], incumbent)
     for index, why in sorted(left_out.items()):
         found[index][1](why)
-    taken = [t for index, (t, _) in enumerate(found) if index not in left_out]
+    # a source that lost a territory: its former copy stays the last good one (the newcomer's
+    # claim is not taken as « had before » by the next build)
+    cache = root / CACHE / FOLDER
+    for outcome in {found[index][2].source: found[index][2] for index in left_out}.values():
+        if network and outcome.problem is None:
+            if outcome.before is not None:
+                write_copy(cache, outcome.before)
+            else:
+                forget_copy(cache, outcome.source)
+    taken = [t for index, (t, _, _) in enumerate(found) if index not in left_out]
     figures = summary(outcomes)
     count, read = figures["sources"], figures["sources"] - figures["failed"]
     mode = (
-        agree(read, "récoltée")
+        f"{agree(read, 'récoltée')} sur {count}"
         if network
-        else agree(read, "lue") + " dans .cache/portail (récolte non demandée)"
+        else f"{agree(read, 'lue')} sur {count} dans .cache/portail (récolte non demandée)"
     )
-    aside = f", {plural(len(left_out), 'laissé')} de côté" if left_out else ""
+    aside = len(left_out) + reserved
+    aside_text = f", {plural(aside, 'laissé')} de côté" if aside else ""
     line = (
-        f"Portail : {plural(read, 'source')} {mode} sur {count}, "
-        f"{plural(len(taken), 'territoire')}{aside} ; {figures['received']} "
+        f"Portail : {plural(read, 'source')} {mode}, "
+        f"{plural(len(taken), 'territoire')}{aside_text} ; {figures['received']} "
         f"{agree(figures['received'], 'fichier reçu', 'fichiers reçus')}, "
         f"{figures['unchanged']} {agree(figures['unchanged'], 'inchangé')} (304), "
         f"{figures['failed']} en échec."
