@@ -10,6 +10,9 @@ site is published all the same, and the next local ``ti build`` records them.
 
     python scripts/enregistrer_adresses.py <branche> [<dépôt distant>]
 
+The remote is « origin » (GitHub: the checkout's credentials), or on GitLab the project's
+address with the token of the variable TI_JETON_DEPOT.
+
 Messages in French (read in the CI log); never a failure of the workflow.
 """
 
@@ -46,20 +49,34 @@ def warn(text: str) -> None:
     print(f"{prefix}Attention : {text}")
 
 
-def main(branch: str, remote: str = "origin") -> int:
+def gitlab_remote() -> str | None:
+    """The project's address on a GitLab server, with the token of TI_JETON_DEPOT (its
+    port and path kept: a server of one's own may have them), or None without a token."""
+    token = os.environ.get("TI_JETON_DEPOT")
+    server, project = os.environ.get("CI_SERVER_URL", ""), os.environ.get("CI_PROJECT_PATH", "")
+    if not token or "://" not in server or not project:
+        return None
+    scheme, rest = server.rstrip("/").split("://", 1)
+    return f"{scheme}://oauth2:{token}@{rest}/{project}.git"
+
+
+def main(branch: str, remote: str | None = None) -> int:
     built = Path(REGISTRY).read_text(encoding="utf-8").splitlines()
     committed = lines_at("HEAD") or []
     new = [line for line in built if line.strip() and line not in set(committed)]
     if not new:
         print(f"{REGISTRY} : aucune adresse nouvelle.")
         return 0
-    if os.environ.get("GITLAB_CI") and not os.environ.get("TI_JETON_DEPOT"):
+    if os.environ.get("GITLAB_CI"):
+        remote = remote or gitlab_remote()
+    if os.environ.get("GITLAB_CI") and remote is None:
         warn(
             f"{len(new)} nouvelles adresses dans {REGISTRY}, non enregistrées : définissez la "
             "variable TI_JETON_DEPOT (guide des contributeurs, « Publier automatiquement »), ou "
             "lancez `ti build` sur votre poste et enregistrez le fichier."
         )
         return 0
+    remote = remote or "origin"
     for _ in range(3):  # another run may push in between: fetched again, merged again
         fetched = git("fetch", "-q", remote, branch, check=False)
         if fetched.returncode != 0:

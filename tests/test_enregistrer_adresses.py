@@ -109,3 +109,17 @@ def test_the_workflows_record_the_addresses_after_publishing() -> None:
     gitlab = YAML(typ="safe").load((ROOT / ".gitlab-ci.yml").read_text("utf-8"))
     assert any("enregistrer_adresses.py" in line for line in gitlab["pages"]["script"])
     assert REGISTRY in gitlab["verifier"]["artifacts"]["paths"]
+
+
+def test_the_gitlab_address_keeps_the_servers_port_and_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CI_SERVER_URL", "https://forge.example.fr:8443/gitlab")
+    monkeypatch.setenv("CI_PROJECT_PATH", "territoire/site")
+    monkeypatch.setenv("TI_JETON_DEPOT", "jeton")
+    assert (
+        script().gitlab_remote()
+        == "https://oauth2:jeton@forge.example.fr:8443/gitlab/territoire/site.git"
+    )
+    monkeypatch.delenv("TI_JETON_DEPOT")
+    assert script().gitlab_remote() is None  # control: no token, no address

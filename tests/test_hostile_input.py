@@ -98,7 +98,7 @@ CASES: dict[str, Case] = {
     "deux-points-non-proteges": Case(
         write(f"{GC}/territoire.yml", b"nom: Territoire : Grand: Ch\n"),
         f"{GC}/territoire.yml:1: champ « nom » : la valeur de « nom » contient « : » suivi "
-        "d'une espace, que YAML lit comme une clé : mettez toute la valeur entre guillemets, par "
+        "d'une espace ou en fin de ligne, que YAML lit comme une clé : mettez toute la valeur entre guillemets, par "
         'exemple nom: "Territoire : Grand: Ch"',
     ),
     "tabulation": Case(
@@ -119,7 +119,7 @@ CASES: dict[str, Case] = {
         write(f"{GC}/priorites.yml", b"\n   \n"),
         # a required file: not to be removed (outside review: removed, it was « manquant »)
         f"{GC}/priorites.yml: le fichier est vide, et il est obligatoire : retrouvez-le avec "
-        f"git (`git checkout -- {GC}/priorites.yml`), ou écrivez-le d'après le modèle du guide "
+        f"git (`git checkout HEAD -- {GC}/priorites.yml`), ou écrivez-le d'après le modèle du guide "
         "des contributeurs (pour un territoire, `ti nouveau-territoire` écrit les trois "
         "fichiers d'un territoire nouveau, à recopier)",
     ),

@@ -84,8 +84,8 @@ def test_all_errors_of_several_files_are_reported(project: Path) -> None:
         ),
         (
             b"nom: a: b\n",
-            ":1: champ « nom » : la valeur de « nom » contient « : » suivi d'une espace, que "
-            "YAML lit comme une clé : mettez toute la valeur entre guillemets, par exemple nom: "
+            ":1: champ « nom » : la valeur de « nom » contient « : » suivi d'une espace ou en "
+            "fin de ligne, que YAML lit comme une clé : mettez toute la valeur entre guillemets, par exemple nom: "
             '"a: b"',
         ),
     ],
@@ -112,7 +112,7 @@ def test_missing_file_and_bad_folder_name(project: Path) -> None:
         "chiffres et tirets seulement (il devient l'adresse du territoire) ; renommez-le "
         "« mon-territoire »",
         f"{GC}/priorites.yml: fichier obligatoire manquant : retrouvez-le avec git (`git "
-        f"checkout -- {GC}/priorites.yml`), ou écrivez-le d'après le modèle du guide des "
+        f"checkout HEAD -- {GC}/priorites.yml`), ou écrivez-le d'après le modèle du guide des "
         "contributeurs (pour un territoire, `ti nouveau-territoire` écrit les trois fichiers "
         "d'un territoire nouveau, à recopier)",
     ]
@@ -377,8 +377,8 @@ def test_hints_do_not_blame_valid_lines() -> None:
     colon = "partenaires:\n  - nom: X\n    role: Financeur: principal # note\n"
     problem = _load(colon, "f.yml", 0)[2]
     assert problem is not None and problem.format() == (
-        "f.yml:3: champ « role » : la valeur de « role » contient « : » suivi d'une espace, que "
-        "YAML lit comme une clé : mettez toute la valeur entre guillemets, par exemple role: "
+        "f.yml:3: champ « role » : la valeur de « role » contient « : » suivi d'une espace ou en "
+        "fin de ligne, que YAML lit comme une clé : mettez toute la valeur entre guillemets, par exemple role: "
         '"Financeur: principal"'
     )
     assert _load(colon.replace("Financeur: principal", '"Financeur: principal"'), "f", 0)[2] is None
@@ -604,3 +604,57 @@ def test_a_mistake_in_mkdocs_yml_gets_the_advice_of_the_content_files() -> None:
         "mkdocs.yml:4: champ « logo » : la clé « logo » est au bord, entre des clés du même bloc "
         "à 2 espaces du bord : alignez-la sur elles, comme « name »"
     )
+
+
+def test_second_review_of_the_advice(project: Path) -> None:
+    """What a second outside review found in this advice, each with its control."""
+    from tisite.content.yamlio import _config_syntax_problem, _load
+    from tisite.generate.textutil import identifier_like
+
+    # a value holding « \ » is suggested in single quotes (in double ones « \D » is an escape)
+    problem = _load("nom: Dossier: C:\\Documents\n", "f", 0)[2]
+    assert problem is not None and problem.message.endswith("nom: 'Dossier: C:\\Documents'")
+    # a « #3 » is text (no space after it), kept in the suggestion; a colon at the line's end
+    problem = _load("nom: Réunion: salle #3\n", "f", 0)[2]
+    assert problem is not None and problem.message.endswith('nom: "Réunion: salle #3"')
+    problem = _load("nom: Bilan 2024 :\nx: 1\n", "f", 0)[2]
+    assert problem is not None and problem.field == "nom"
+    # a key left at the margin after a block ending in a list
+    text = "theme:\n  features:\n    - a\nlogo: x\n  language: fr\n"
+    problem = _config_syntax_problem(text, "mkdocs.yml")
+    assert problem is not None and (problem.line, problem.field) == (4, "logo")
+    # a key written twice in mkdocs.yml (« changez site_url »: a second line added)
+    problem = _config_syntax_problem("site_url: https://a.fr/\nsite_url: https://b.fr/\n", "m")
+    assert problem is not None and problem.message.startswith("clé en double")
+    # names: letters no accent stripping makes ASCII; never a page's name
+    assert identifier_like("Lætitia Straße Ørsted") == "laetitia-strasse-orsted"
+    assert identifier_like("🏭") is None
+    (project / "territoires" / "Actions").mkdir()
+    with pytest.raises(ContentError) as refused:
+        load_site(project)
+    [folder] = [p.message for p in refused.value.errors if p.file == "territoires/Actions"]
+    assert "renommez" not in folder  # « actions » is the action finder's address
+    # a required file holding only comments: its own message
+    (project / "territoires" / "Actions").rmdir()
+    (project / GC / "priorites.yml").write_text("# rien\n", encoding="utf-8")
+    with pytest.raises(ContentError) as refused:
+        load_site(project)
+    [message] = [p.message for p in refused.value.errors if p.file == f"{GC}/priorites.yml"]
+    assert message.startswith("le fichier ne contient que des commentaires, et il est obligatoire")
+
+
+def test_the_example_notices_warning_reads_values_not_comments(project: Path) -> None:
+    """« # était contact@example.org (à remplacer) » after a real address is a comment: no
+    warning; « "demonstration": true » (a quoted key) is the banner all the same."""
+    own_legal_notices(project)
+    settings = project / "site.yml"
+    text = settings.read_text(encoding="utf-8")
+    text = text.replace(
+        "courriel: contact@portail.example.fr",
+        "courriel: contact@ma-ville.fr  # était contact@example.org (à remplacer)",
+    )
+    settings.write_text(text, encoding="utf-8")
+    assert not [w for w in load_site(project).warnings if w.file == "site.yml"]
+    settings.write_text(text + '"demonstration": true\n', encoding="utf-8")
+    [warning] = [w for w in load_site(project).warnings if w.file == "site.yml"]
+    assert "« demonstration: true »" in warning.message

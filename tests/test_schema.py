@@ -418,6 +418,7 @@ def test_invisible_characters(text: str, markdown: bool, expected: str | None) -
         ("Décarbonation\nBEGIN:VEVENT", "Décarbonation BEGIN:VEVENT"),
         ("Salle\r\nBEGIN:VEVENT", "Salle BEGIN:VEVENT"),
         ("Réaliser  \n\n  des actions", "Réaliser des actions"),
+        ("Ligne\u2028séparée\u2029paragraphe", "Ligne séparée paragraphe"),
         ("Sur une ligne", "Sur une ligne"),  # control
     ],
 )

@@ -37,11 +37,11 @@ ACTION_NAME = (
 )
 
 
-def _renamed(name: str, suffix: str) -> str:
+def _renamed(name: str, suffix: str, taken: frozenset[str] | set[str] = frozenset()) -> str:
     """« : renommez-le « reseau-eco.md » » for a refused file or folder name, if one can be
-    made of it."""
+    made of it that is not ``taken`` (the name of a page of the site)."""
     better = identifier_like(name)
-    return f" ; renommez-le « {better}{suffix} »" if better else ""
+    return f" ; renommez-le « {better}{suffix} »" if better and better not in taken else ""
 
 
 def territory_dirs(root: Path) -> list[Path]:
@@ -61,7 +61,7 @@ def _rel(root: Path, path: Path) -> str:
 def _restore(rel: str) -> str:
     """How to get a required file back: from git, or from the guide's model."""
     return (
-        f"retrouvez-le avec git (`git checkout -- {rel}`), ou écrivez-le d'après le modèle du "
+        f"retrouvez-le avec git (`git checkout HEAD -- {rel}`), ou écrivez-le d'après le modèle du "
         "guide des contributeurs (pour un territoire, `ti nouveau-territoire` écrit les trois "
         "fichiers d'un territoire nouveau, à recopier)"
     )
@@ -80,6 +80,12 @@ def _read(root: Path, path: Path, problems: list[Problem]) -> Source | None:
         )
     if problem:
         problems.append(problem)
+    if source is not None and source.data is None:  # comments only: empty all the same
+        message = (
+            f"le fichier ne contient que des commentaires, et il est obligatoire : {_restore(rel)}"
+        )
+        problems.append(Problem(rel, None, None, message))
+        return None
     return source
 
 
@@ -439,7 +445,8 @@ def load_territory(
                 None,
                 None,
                 "nom de dossier invalide : lettres minuscules sans accent, chiffres et tirets "
-                "seulement (il devient l'adresse du territoire)" + _renamed(directory.name, ""),
+                "seulement (il devient l'adresse du territoire)"
+                + _renamed(directory.name, "", reserved_names(root)),
             )
         )
         return None
@@ -563,7 +570,7 @@ def load_actions(
 
         start = len(problems)
         read = read_published(
-            path, rel, schema.Action, problems, drafts, ACTION_NAME, body_problems
+            path, rel, schema.Action, problems, drafts, ACTION_NAME, body_problems, RESERVED_ACTIONS
         )
         if read is None:
             for at in range(start, len(problems)):  # an objective's title, not its identifier
@@ -899,7 +906,9 @@ def _portal_refused(root: Path, settings: object) -> bool:
 # What the example's site.yml says until a territory writes its own legal notices: published
 # as they are, they name no publisher, no host, and a mailbox nobody reads.
 SETTINGS_PLACEHOLDERS = ("(à remplacer)", "(à renseigner)", "@example.org")
-_DEMO = re.compile(r"^demonstration\s*:\s*(['\"]?)(true|oui|yes|vrai|on|1|y|t)\1\s*(#.*)?$", re.I)
+_DEMO = re.compile(
+    r"^(['\"]?)demonstration\1\s*:\s*(['\"]?)(true|oui|yes|vrai|on|1|y|t)\2\s*(#.*)?$", re.I
+)
 
 
 def settings_placeholders(root: Path) -> list[Problem]:
@@ -917,8 +926,9 @@ def settings_placeholders(root: Path) -> list[Problem]:
             continue
         if _DEMO.match(line.strip()):
             demo = number
+        value = re.sub(r"\s#\s.*$", "", line)  # a comment after the value is no part of it
         for phrase in SETTINGS_PLACEHOLDERS:
-            if phrase in line:
+            if phrase in value:
                 found.setdefault(number, f"« {phrase} »")
     if not found and demo is None:
         return []

@@ -596,7 +596,7 @@ def _refuse_invisible(value: str, markdown: bool) -> str:
     return value
 
 
-_LINE_BREAKS = re.compile(r"[ \t]*[\r\n][\s]*")
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n\u2028\u2029\x85][\s]*")  # \s: these too
 
 
 def _no_control(value: str) -> str:

@@ -87,17 +87,20 @@ def read_published(
     drafts: bool,
     name: tuple[re.Pattern[str], str] | None = None,
     body_problems: Callable[[Source], list[Problem]] | None = None,
+    taken: frozenset[str] = frozenset(),
 ) -> tuple[Source, M] | None:
     """A Markdown file with front matter, validated; None if broken or a draft not shown.
 
-    ``name``: the pattern the file name (without .md) must match, and what to say otherwise;
+    ``name``: the pattern the file name (without .md) must match, and what to say otherwise
+    (with a name to write, unless it is one of ``taken``, the names of the site's pages);
     ``body_problems``: the checks of the text under the front matter, run here when the front
     matter is refused (every problem of the file is said at once; the caller runs them on a
     valid file).
     """
     if name is not None and not name[0].fullmatch(path.stem):
         better = identifier_like(path.stem)
-        fix = f" ; renommez-le « {better}.md »" if better and name[0].fullmatch(better) else ""
+        usable = better and name[0].fullmatch(better) and better not in taken
+        fix = f" ; renommez-le « {better}.md »" if usable else ""
         problems.append(Problem(rel, None, None, f"nom de fichier invalide : {name[1]}{fix}"))
         return None
     source, problem = read_markdown(path, rel)

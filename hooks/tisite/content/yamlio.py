@@ -335,6 +335,19 @@ def _line_tree_of(yaml_text: str) -> Any:
     return tree if tree is not None else CommentedMap()
 
 
+def _duplicate_problem(exc: DuplicateKeyError, text: str, rel: str, line_offset: int) -> Problem:
+    """A key written twice in a block: a new list item whose « - » was forgotten, or a key
+    to remove or rename (the line of the second one)."""
+    mark = exc.problem_mark
+    key = re.search(r'found duplicate key "([^"]*)"', str(exc))
+    name = key.group(1) if key else None
+    line = mark.line + 1 + line_offset if mark else None
+    item = _item_without_dash(text.split("\n"), mark.line, line_offset) if mark else None
+    if item is not None:  # a new item of a list, its « - » forgotten
+        return Problem(rel, item[0] + 1 + line_offset, item[1], item[2])
+    return Problem(rel, line, name, "clé en double : supprimez ou renommez l'une des deux")
+
+
 def _syntax_problem(exc: MarkedYAMLError, text: str, rel: str, line_offset: int) -> Problem:
     """A YAML syntax error in French, on the line to mend: an unclosed quote, a missing space
     after a key, a key out of line (see _line_hint), else the parser's own words, translated."""
@@ -373,16 +386,7 @@ def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Pro
             return None, refused
         tree = _yaml().load(text)
     except DuplicateKeyError as exc:
-        mark = exc.problem_mark
-        key = re.search(r'found duplicate key "([^"]*)"', str(exc))
-        name = key.group(1) if key else None
-        line = mark.line + 1 + line_offset if mark else None
-        item = _item_without_dash(text.split("\n"), mark.line, line_offset) if mark else None
-        if item is not None:  # a new item of a list, its « - » forgotten
-            return None, Problem(rel, item[0] + 1 + line_offset, item[1], item[2])
-        return None, Problem(
-            rel, line, name, "clé en double : supprimez ou renommez l'une des deux"
-        )
+        return None, _duplicate_problem(exc, text, rel, line_offset)
     except MarkedYAMLError as exc:
         return None, _syntax_problem(exc, text, rel, line_offset)
     except YAMLError as exc:
@@ -410,7 +414,7 @@ _NO_SPACE_AFTER_COLON = re.compile(r"^\s*(?:-\s+)?([^\W\d][\w-]*):(?=[^\s:/\\])(
 _NO_SPACE_AFTER_DASH = re.compile(r"^\s*-(?=[^\W\d])([\w-]+)")
 # « role: Financeur: principal »: a plain value holding « : » and a space, read as a key
 _COLON_IN_VALUE = re.compile(
-    r"^\s*(?:-\s+)?([^\W\d][\w-]*)[ \t]*:[ \t]+([^\s'\"\[{|>&*!#%@`][^#]*?:[ \t].*)$"
+    r"^\s*(?:-\s+)?([^\W\d][\w-]*)[ \t]*:[ \t]+([^\s'\"\[{|>&*!#%@`][^#]*?:(?:[ \t].*)?)$"
 )
 _TYPED_INDENT = re.compile(r"^[ \t]*[\u00a0\u202f\u2007\u3000]")
 _QUOTED_THEN_MORE = re.compile(
@@ -468,10 +472,12 @@ def _hint_of(line: str) -> tuple[str | None, str] | None:
         key, value = found[1], found[2].strip()
         return key, f"il manque une espace après « {key}: » : écrivez « {key}: {_short(value)} »"
     if found := _COLON_IN_VALUE.match(line):
-        key, value = found[1], re.sub(r"\s+#.*$", "", found[2]).strip()
+        # a « # » after a space starts a comment, unless a word follows it (« salle #3 »)
+        key, value = found[1], re.sub(r"\s+#(?:\s.*)?$", "", found[2]).strip()
         return key, (
-            f"la valeur de « {key} » contient « : » suivi d'une espace, que YAML lit comme une "
-            f"clé : mettez toute la valeur entre guillemets, par exemple {key}: {_quoted(value)}"
+            f"la valeur de « {key} » contient « : » suivi d'une espace ou en fin de ligne, "
+            "que YAML lit comme une clé : mettez toute la valeur entre guillemets, par exemple "
+            f"{key}: {_quoted(value)}"
         )
     if _NO_SPACE_AFTER_DASH.match(line):
         return None, (
@@ -542,7 +548,7 @@ def _quoted(value: str) -> str:
     quotes; « "Made in Hainaut", le salon » keeps them."""
     if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
         value = value[1:-1]
-    if '"' not in value:
+    if '"' not in value and "\\" not in value:  # (in double quotes, « \ » starts an escape)
         return _short(f'"{value}"', 80)
     return _short("'" + value.replace("'", "''") + "'", 80)
 
@@ -570,6 +576,8 @@ def _pulled_out(
     above = [n for n in range(index) if lines[n].strip() and not lines[n].lstrip().startswith("#")]
     if len(above) < 2 or lines[above[-1]] != nearest:
         return None
+    if lines[index].lstrip().startswith("-"):  # a list item under it: not a block's key
+        return None
     first, parent = above[-1], lines[above[-2]]
     owner, key = _KEY_AT.match(parent), _KEY_AT.match(nearest)
     if owner is None or key is None or column(parent) != column(nearest):
@@ -593,9 +601,12 @@ def _key_left_out(
     above = [n for n in range(index) if lines[n].strip() and not lines[n].lstrip().startswith("#")]
     if len(above) < 2:
         return None
-    out, before = above[-1], lines[above[-2]]
-    key, sibling = _KEY_AT.match(lines[out]), _KEY_AT.match(before)
     at = column(lines[index])
+    out = above[-1]
+    # the closest line above it not deeper than this one (a block's own lines are skipped:
+    # « features: » and its list before « logo: »)
+    before = next((lines[n] for n in reversed(above[:-1]) if column(lines[n]) <= at), "")
+    key, sibling = _KEY_AT.match(lines[out]), _KEY_AT.match(before)
     if (
         key is None
         or sibling is None
@@ -1078,8 +1089,10 @@ def _config_syntax_problem(text: str, rel: str) -> Problem | None:
     configuration on every save)."""
     try:
         YAML(typ="rt").load(text)
+    except DuplicateKeyError as exc:
+        return _duplicate_problem(exc, text, rel, 0)
     except MarkedYAMLError as exc:
         return _syntax_problem(exc, text, rel, 0)
-    except (YAMLError, DuplicateKeyError) as exc:
+    except YAMLError as exc:
         return Problem(rel, None, None, _translate(exc))
     return None

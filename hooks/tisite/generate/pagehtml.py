@@ -340,6 +340,8 @@ def _close(target: str, known: set[str]) -> str | None:
     parts = target.split("/")
     best, score = None, 0.8
     for candidate in known:
+        if abs(len(candidate) - len(target)) > 3:  # more than a slip: not read further
+            continue
         other = candidate.split("/")
         if len(other) != len(parts):
             continue
@@ -484,7 +486,10 @@ def check_links(
                 else:
                     meant = _meant(target, known, folded)
                     written = posixpath.relpath(meant, posixpath.dirname(path)) if meant else None
-                    close = None if meant else _close(target, known)
+                    # (looked for only for a link that will be said: a page of thousands of
+                    # broken links does not search the site thousands of times)
+                    said = reported.get((id(errors), path), 0) < MAX_REPORTED
+                    close = _close(target, known) if said and not meant else None
                     message = missing_target(link.raw, target, written, path)
                     if close:
                         near = posixpath.relpath(close, posixpath.dirname(path))

@@ -329,13 +329,20 @@ def of_name(name: str) -> str:
     return f"de {name}"
 
 
+# Letters that no accent stripping turns into ASCII (« Straße », « Lætitia », « Ørsted »)
+_LETTERS_APART = str.maketrans(
+    {"ß": "ss", "œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "ł": "l",
+     "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D"}
+)  # fmt: skip
+
+
 def identifier_like(text: str) -> str | None:
     """``text`` written as an identifier (« Vallée de l'Arve » → « vallee-de-l-arve »):
     accents taken off, lower case, a dash for anything else; None when nothing is left. What
     to suggest for a file or folder name that is refused."""
     import unicodedata
 
-    bare = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe"))
+    bare = unicodedata.normalize("NFKD", text.translate(_LETTERS_APART))
     bare = "".join(c for c in bare if not unicodedata.combining(c)).lower()
     slug = re.sub(r"[^a-z0-9]+", "-", bare).strip("-")[:80].strip("-")
     return slug or None
