@@ -519,7 +519,10 @@ def test_texts_that_look_like_yaml_or_front_matter_survive(project: Path, tmp_pa
     action = next(
         a for t in after.territories for a in t.actions if a.id == "industrie-4-0-robotique"
     )
-    for key, value in tricky.items():
+    # as typed, but the line separator of a one-line field, read as a space (as its page
+    # shows it: no file made from it holds a line break)
+    read = {**tricky, "objectifs": [x.replace("\u2028", " ") for x in tricky["objectifs"]]}
+    for key, value in read.items():
         assert getattr(action.data, key) == value, key
     old = next(
         a for t in before.territories for a in t.actions if a.id == "industrie-4-0-robotique"
