@@ -623,6 +623,10 @@ def test_second_review_of_the_advice(project: Path) -> None:
     text = "theme:\n  features:\n    - a\nlogo: x\n  language: fr\n"
     problem = _config_syntax_problem(text, "mkdocs.yml")
     assert problem is not None and (problem.line, problem.field) == (4, "logo")
+    # a list's first item written as a key at the list's margin, items after it
+    problem = _load("budget:\nfinanceur: Région\n  - montant: 3\n", "f", 0)[2]
+    assert problem is not None and (problem.line, problem.field) == (2, "financeur")
+    assert "écrivez « - financeur: » à 2 espaces du bord" in problem.message
     # a key written twice in mkdocs.yml (« changez site_url »: a second line added)
     problem = _config_syntax_problem("site_url: https://a.fr/\nsite_url: https://b.fr/\n", "m")
     assert problem is not None and problem.message.startswith("clé en double")

@@ -576,14 +576,21 @@ def _pulled_out(
     above = [n for n in range(index) if lines[n].strip() and not lines[n].lstrip().startswith("#")]
     if len(above) < 2 or lines[above[-1]] != nearest:
         return None
-    if lines[index].lstrip().startswith("-"):  # a list item under it: not a block's key
-        return None
     first, parent = above[-1], lines[above[-2]]
     owner, key = _KEY_AT.match(parent), _KEY_AT.match(nearest)
     if owner is None or key is None or column(parent) != column(nearest):
         return None
     if not parent.split("#", 1)[0].rstrip().endswith(":"):
         return None  # the key above has its value: « nom » is its sibling
+    if lines[index].lstrip().startswith("-"):  # items follow: it is the list's first item
+        dash = len(lines[index]) - len(lines[index].lstrip())
+        return (
+            first,
+            key[2],
+            f"« {key[2]}: » commence le premier élément de la liste « {owner[2]}: » : écrivez "
+            f"« - {key[2]}: » {_at(dash)}, comme les éléments qui suivent, et ses autres "
+            "champs dessous, alignés sur lui",
+        )
     return (
         first,
         key[2],
