@@ -43,6 +43,10 @@ def lines_at(revision: str) -> list[str] | None:
     return shown.stdout.splitlines() if shown.returncode == 0 else None
 
 
+def plural(count: int, one: str, more: str) -> str:
+    return f"{count} {one if count <= 1 else more}"
+
+
 def warn(text: str) -> None:
     """A warning in the CI log (an annotation on GitHub)."""
     prefix = "::warning title=Adresses publiées::" if os.environ.get("GITHUB_ACTIONS") else ""
@@ -61,9 +65,27 @@ def gitlab_remote() -> str | None:
 
 
 def main(branch: str, remote: str | None = None) -> int:
+    """Never a failure of the workflow (the site is published): anything unexpected (no git,
+    no registry, a hook refusing the commit) is a warning, without git's own output."""
+    try:
+        return _record(branch, remote)
+    except (OSError, subprocess.CalledProcessError, UnicodeError) as exc:
+        kind = type(exc).__name__  # (its text may hold the remote's address, and its token)
+        warn(
+            f"les nouvelles adresses de {REGISTRY} n'ont pas pu être enregistrées ({kind}) ; le "
+            "site est publié ; lancez `ti build` sur votre poste et enregistrez le fichier."
+        )
+        return 0
+
+
+def _addresses(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _record(branch: str, remote: str | None) -> int:
     built = Path(REGISTRY).read_text(encoding="utf-8").splitlines()
     committed = lines_at("HEAD") or []
-    new = [line for line in built if line.strip() and line not in set(committed)]
+    new = [line for line in _addresses(built) if line not in set(committed)]
     if not new:
         print(f"{REGISTRY} : aucune adresse nouvelle.")
         return 0
@@ -71,7 +93,8 @@ def main(branch: str, remote: str | None = None) -> int:
         remote = remote or gitlab_remote()
     if os.environ.get("GITLAB_CI") and remote is None:
         warn(
-            f"{len(new)} nouvelles adresses dans {REGISTRY}, non enregistrées : définissez la "
+            f"{plural(len(new), 'nouvelle adresse', 'nouvelles adresses')} dans {REGISTRY}, non "
+            "enregistrée(s) : définissez la "
             "variable TI_JETON_DEPOT (guide des contributeurs, « Publier automatiquement »), ou "
             "lancez `ti build` sur votre poste et enregistrez le fichier."
         )
@@ -88,18 +111,23 @@ def main(branch: str, remote: str | None = None) -> int:
             return 0
         with tempfile.TemporaryDirectory() as folder:  # the branch's tip, the work tree kept
             work = Path(folder) / "arbre"
-            git("worktree", "add", "-q", "--detach", str(work), "FETCH_HEAD")
             try:
+                git("worktree", "add", "-q", "--detach", str(work), "FETCH_HEAD")
                 (work / REGISTRY).write_text("\n".join(theirs + added) + "\n", encoding="utf-8")
                 git("-C", str(work), "commit", "-q", "-m", MESSAGE, "--", REGISTRY)
                 pushed = git("-C", str(work), "push", "-q", remote, f"HEAD:{branch}", check=False)
             finally:
                 git("worktree", "remove", "--force", str(work), check=False)
+                git("worktree", "prune", check=False)  # (one whose « add » failed half-way)
         if pushed.returncode == 0:
-            print(f"{REGISTRY} : {len(added)} nouvelle(s) adresse(s) enregistrée(s) dans {branch}.")
+            said = plural(
+                len(added), "nouvelle adresse enregistrée", "nouvelles adresses enregistrées"
+            )
+            print(f"{REGISTRY} : {said} dans {branch}.")
             return 0
     warn(
-        f"les {len(new)} nouvelles adresses de {REGISTRY} n'ont pas pu être enregistrées dans "
+        f"{plural(len(new), 'nouvelle adresse', 'nouvelles adresses')} de {REGISTRY} non "
+        "enregistrée(s) dans "
         f"la branche {branch} (branche protégée, ou jeton sans droit d'écriture : voir le guide "
         "des contributeurs, « Publier automatiquement ») ; le site est publié ; lancez "
         "`ti build` sur votre poste et enregistrez le fichier."

@@ -66,7 +66,7 @@ def test_new_addresses_are_committed_merged_with_those_pushed_meanwhile(
     run("push", "-q", "origin", "HEAD:main", cwd=other)
     monkeypatch.chdir(ci)
     assert script().main("main") == 0
-    assert "1 nouvelle(s) adresse(s) enregistrée(s) dans main" in capsys.readouterr().out
+    assert "1 nouvelle adresse enregistrée dans main" in capsys.readouterr().out
     on_forge = run("show", f"main:{REGISTRY}", cwd=bare)
     assert on_forge == "# Adresses publiées\n/\n/a/\n/b/\n/lettres/16/\n"
     assert "[skip ci]" in run("log", "-1", "--format=%s", "main", cwd=bare)
@@ -89,7 +89,7 @@ def test_a_refused_push_is_a_warning_and_the_workflow_goes_on(
     (ci / REGISTRY).write_text("# Adresses publiées\n/\n/a/\n/c/\n", encoding="utf-8")
     monkeypatch.chdir(ci)
     assert script().main("main", str(tmp_path / "absent.git")) == 0
-    assert "n'ont pas pu être enregistrées" in capsys.readouterr().out
+    assert "non enregistrée(s) dans la branche main" in capsys.readouterr().out
     # GitLab without its token: said, nothing tried
     monkeypatch.setenv("GITLAB_CI", "true")
     monkeypatch.delenv("TI_JETON_DEPOT", raising=False)
@@ -123,3 +123,29 @@ def test_the_gitlab_address_keeps_the_servers_port_and_path(
     )
     monkeypatch.delenv("TI_JETON_DEPOT")
     assert script().gitlab_remote() is None  # control: no token, no address
+
+
+def test_anything_unexpected_is_a_warning_never_a_failed_publication(
+    forge: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hook refusing the commit, no registry at all: a warning and exit 0 (a traceback
+    failed GitLab's « pages » job, so the site was not published)."""
+    bare, ci = forge
+    monkeypatch.delenv("GITLAB_CI", raising=False)
+    monkeypatch.chdir(ci)
+    (ci / REGISTRY).write_text("# Adresses publiées\n/\n/a/\n/d/\n", encoding="utf-8")
+    hook = ci / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    assert script().main("main") == 0
+    out = capsys.readouterr().out
+    assert "n'ont pas pu être enregistrées (CalledProcessError)" in out, out
+    assert "/d/" not in run("show", f"main:{REGISTRY}", cwd=bare)
+    hook.unlink()
+    (ci / REGISTRY).unlink()
+    assert script().main("main") == 0
+    assert "(FileNotFoundError)" in capsys.readouterr().out
+    # one address: said in the singular, comment lines not counted
+    (ci / REGISTRY).write_text("# Adresses publiées\n# autre\n/\n/a/\n/e/\n", encoding="utf-8")
+    assert script().main("main") == 0
+    assert "1 nouvelle adresse enregistrée dans main" in capsys.readouterr().out
