@@ -253,3 +253,15 @@ def test_removing_the_examples_from_a_site_that_published_its_own_keeps_its_addr
     built = ti_inprocess("build", cwd=project)  # the national pages redirect to the territory
     assert built.returncode == 0, built.stderr
     assert "Page déplacée" in (project / "site/tableau-de-bord/index.html").read_text("utf-8")
+
+
+def test_a_removed_hand_written_page_does_not_make_the_national_pages_the_sites(
+    project: Path,
+) -> None:
+    """Only a territory of the site's own counts as published (outside review: a docs page
+    removed before kept the examples' national pages, then redirected them)."""
+    (project / "docs" / "programme.md").unlink()
+    assert ti_inprocess("retirer-exemples", cwd=project).returncode == 0
+    registry = (project / "urls-publiees.txt").read_text("utf-8").splitlines()
+    assert "/tableau-de-bord/" not in registry and not [x for x in registry if "/actions/" in x]
+    assert "/programme/" in registry  # its own removal is said by the next build

@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tisite import settings, urls
+from tisite import urls
 from tisite.content import sources
 from tisite.content.errors import ContentError, Problem
 from tisite.content.loader import (
@@ -21,7 +21,6 @@ from tisite.content.loader import (
     territory_dirs,
 )
 from tisite.content.reference import EpciRef, load_reference
-from tisite.generate.convert import page_address
 from tisite.generate.textutil import identifier_like, number
 from tisite.publish import registry
 
@@ -216,18 +215,9 @@ partenaires: []
     }
 
 
-# The pages every site publishes whatever its territories (the home, the legal notices, the
-# fields' reference): kept in the registry when the examples go.
 # The national pages made from the territories' content (the dashboard, the action finder
 # and its lists): a one-territory site has none.
 NATIONAL_PAGES = ("tableau-de-bord", "actions")
-SITE_PAGES = (
-    "accueil",
-    "mentions-legales",
-    "accessibilite",
-    "donnees-personnelles",
-    "reference-des-champs",
-)
 
 
 def remove_examples(root: Path) -> tuple[list[str], list[str]]:
@@ -249,17 +239,10 @@ def remove_examples(root: Path) -> tuple[list[str], list[str]]:
         return [], []
     examples = tuple(f"/{slug}/" for slug in EXAMPLES)
     national = tuple("/" + urls.TABLE[name].split("{", 1)[0] for name in NATIONAL_PAGES)
-    try:
-        docs = root / settings.engine_config(root)["docs_dir"]
-    except Exception:  # mkdocs.yml unreadable: said by the next check, the default assumed
-        docs = root / sources.DOCS
-    written = {"/" + urls.TABLE[name] for name in SITE_PAGES} | {
-        "/" + page_address(path.relative_to(docs).as_posix())
-        for path in docs.rglob("*.md")
-        if path.is_file()
-    }
     addresses = {address for _, address in registry.published(root)}
-    own = [a for a in addresses - written if not a.startswith(examples + national)]
+    # a territory of the site's own, published: an address in one of its folders
+    folders = tuple(f"/{d.name}/" for d in territory_dirs(root))
+    own = [a for a in addresses if folders and a.startswith(folders)]
     kept = {a for a in addresses if not a.startswith(examples)}
     if not own:  # nothing of its own published yet: the national pages were the examples'
         kept = {a for a in kept if not a.startswith(national)}
