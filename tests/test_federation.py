@@ -560,6 +560,32 @@ def test_a_newcomer_cannot_push_a_territory_off_the_portal(
             assert "2 territoires, 1 laissé de côté" in (site.harvest or "")
 
 
+@pytest.mark.lent
+def test_a_source_holding_a_territory_cannot_take_another_s_by_renaming_its_own(
+    built_site: Path, tmp_path: Path
+) -> None:
+    """What a source held is judged claim by claim (second review: a source already on the
+    portal renamed its own territory after another's, and both went): the renamed one is left
+    out, the other stays; a source renaming its own territory keeps what it held against a
+    claimant waiting for it."""
+    gc_bundle = f"{GC}/donnees.json"
+    with serve(tmp_path / "a") as a, serve(tmp_path / "b") as b:
+        publish_bundles(built_site, a.folder, a.url, only=HDC)
+        publish_bundles(built_site, b.folder, b.url, only=GC)
+        root = portal(tmp_path / "portail", [a.url, b.url])
+        site = load_site(root, harvest=True)
+        assert site.territory(HDC) is not None and site.territory(GC) is not None
+        path = b.folder / gc_bundle
+        data = json.loads(path.read_text("utf-8"))
+        data["territoire"]["nom"] = "Hainaut-Douaisis-Cambrésis"
+        path.write_text(bundle.dump(data), "utf-8")
+        for _ in range(2):  # and on the next build (b's claim not kept as held)
+            site = load_site(root, harvest=True)
+            assert site.territory(HDC) is not None and site.territory(GC) is None
+            [line] = lines(site)
+            assert f"({GC}) de la source {b.url} revendique le nom" in line and "déjà pris" in line
+
+
 def test_a_source_claiming_a_local_territory(source: Site, tmp_path: Path) -> None:
     root = portal(copy_project(tmp_path / "portail"), [source.url], local=True)
     shutil.rmtree(root / "territoires" / GC)

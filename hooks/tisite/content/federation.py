@@ -359,40 +359,57 @@ def _what(kind: str, key: str, t: Territory, other: Territory) -> str:
     return f"le nom « {t.nom} », semblable à « {other.nom} »"
 
 
+def raw_claims(body: str) -> set[tuple[str, str]]:
+    """What the territory of a kept bundle (JSON text) claims, read without validating it
+    again (a kept copy was valid when kept); none from a text that does not read."""
+    try:
+        data = json.loads(body)["territoire"]
+        name = str(data["nom"])
+        keys = {("id", str(data["id"])), ("nom", name_key(name))}
+        keys.add(("nom", schema.confusable_key(name)))
+        return keys | {("epci", str(e["siren"])) for e in data.get("epci", [])}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return set()
+
+
 def contested(
-    local: list[Territory], remote: list[Territory], incumbent: set[int] | None = None
+    local: list[Territory],
+    remote: list[Territory],
+    held: list[set[tuple[str, str]]] | None = None,
 ) -> dict[int, str]:
     """The harvested territories left out because another territory claims the same
     identifier, name or EPCI, each with why (naming the other): by index in ``remote``.
 
     A territory of the repository is never left out (a source can't claim it). Between two
-    harvested territories, the one its source had before (``incumbent``: indexes in
-    ``remote``) is kept against a newcomer, which can't push it off the portal by claiming
-    its name; two newcomers, or two that both had it, are both left out, whatever the order
-    of the sources (the portal can't tell which is right: the two teams must agree)."""
-    incumbent = incumbent or set()
+    harvested territories, the one whose source already held that claim (``held``, by index
+    in ``remote``: what the territories of its source's kept copy claimed) is kept against one
+    whose source did not: a source can't push a territory off the portal by claiming its name,
+    nor by renaming one of its own; a territory renamed by its own source keeps what it held.
+    When neither held it, or both, both are left out, whatever the order of the sources (the
+    portal can't tell which is right: the two teams must agree)."""
+    held = held or [set() for _ in remote]
     index_of = {id(t): i for i, t in enumerate(remote)}
     owners: dict[tuple[str, str], list[Territory]] = {}
     for t in [*local, *remote]:
         for claim in dict.fromkeys(_claim_keys(t)):
             owners.setdefault(claim, []).append(t)
 
-    def kept_first(t: Territory, other: Territory) -> bool:
-        """Whether ``t`` had its claim before ``other``, a harvested newcomer."""
+    def first(t: Territory, other: Territory, claim: tuple[str, str]) -> bool:
+        """Whether ``t``'s source held ``claim`` before ``other``'s, a harvested one."""
         return (
             other.remote is not None
-            and index_of[id(t)] in incumbent
-            and index_of[id(other)] not in incumbent
+            and claim in held[index_of[id(t)]]
+            and claim not in held[index_of[id(other)]]
         )
 
     out: dict[int, str] = {}
     for index, t in enumerate(remote):
         for kind, key in _claim_keys(t):
             claims = owners[(kind, key)]
-            other = next((o for o in claims if o is not t and not kept_first(t, o)), None)
+            other = next((o for o in claims if o is not t and not first(t, o, (kind, key))), None)
             if other is None:
                 continue
-            if other.remote is None or kept_first(other, t):
+            if other.remote is None or first(other, t, (kind, key)):
                 who, both = f"déjà pris par {_owner(other)}", ""
             else:
                 who, both = f"comme {_owner(other)}", " ; l'autre aussi"

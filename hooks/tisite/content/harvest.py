@@ -206,21 +206,6 @@ def read_copy(folder: Path, source: str) -> Copy | None:
         return None
 
 
-def forget_copy(folder: Path, source: str) -> None:
-    _cache_file(folder, source).unlink(missing_ok=True)
-
-
-def _ids(copy: Copy | None) -> set[str]:
-    """The identifiers of the territories of a kept copy (an unreadable one: none)."""
-    found = set()
-    for entry in copy.bundles if copy else ():
-        try:
-            found.add(str(json.loads(entry.body)["territoire"]["id"]))
-        except (ValueError, KeyError, TypeError):
-            continue
-    return found
-
-
 def write_copy(folder: Path, copy: Copy) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     target = _cache_file(folder, copy.source)
@@ -470,7 +455,7 @@ def gather(
         settings_text = (root / sources.SITE).read_text(encoding="utf-8")
     except OSError:
         settings_text = ""
-    found: list[tuple[Territory, Callable[[str], None], Outcome]] = []
+    found: list[tuple[Territory, Callable[[str], None], Outcome, Entry]] = []
     problems: list[Problem] = []
     reserved = 0
     for number, outcome in enumerate(outcomes, start=1):
@@ -505,24 +490,31 @@ def gather(
                 note(f"{outcome.source} : {why}")
                 reserved += 1
                 continue
-            found.append((t, note, outcome))
+            found.append((t, note, outcome, entry))
     # two territories claiming the same identifier, name or EPCI: known once all are read; a
-    # territory its source had before (in the copy kept) is kept against a newcomer
-    before = {o.source: _ids(o.before) for o in outcomes}
-    incumbent = {i for i, (t, _, o) in enumerate(found) if t.slug in before[o.source]}
-    left_out = federation.contested(local, [t for t, _, _ in found], incumbent)
+    # claim its source held before (in the copy kept) is kept against a newcomer's
+    before = {
+        o.source: set().union(*(federation.raw_claims(e.body) for e in o.before.bundles))
+        if o.before
+        else set()
+        for o in outcomes
+    }
+    held = [before[o.source] for _, _, o, _ in found]
+    left_out = federation.contested(local, [t for t, _, _, _ in found], held)
     for index, why in sorted(left_out.items()):
         found[index][1](why)
-    # a source that lost a territory: its former copy stays the last good one (the newcomer's
-    # claim is not taken as « had before » by the next build)
+    # a territory left out is not kept in its source's copy: what the source held stays the
+    # last good copy of its claims (the newcomer's claim never becomes « held before »)
     cache = root / CACHE / FOLDER
-    for outcome in {found[index][2].source: found[index][2] for index in left_out}.values():
-        if network and outcome.problem is None:
-            if outcome.before is not None:
-                write_copy(cache, outcome.before)
-            else:
-                forget_copy(cache, outcome.source)
-    taken = [t for index, (t, _, _) in enumerate(found) if index not in left_out]
+    losers: dict[str, set[int]] = {}
+    for index in left_out:
+        losers.setdefault(found[index][2].source, set()).add(id(found[index][3]))
+    for outcome in outcomes:
+        if outcome.source in losers and network and outcome.problem is None and outcome.copy:
+            gone = losers[outcome.source]
+            kept = tuple(e for e in outcome.copy.bundles if id(e) not in gone)
+            write_copy(cache, dataclasses.replace(outcome.copy, bundles=kept))
+    taken = [t for index, (t, _, _, _) in enumerate(found) if index not in left_out]
     figures = summary(outcomes)
     count, read = figures["sources"], figures["sources"] - figures["failed"]
     mode = (
