@@ -34,8 +34,9 @@ def run(*args: str, cwd: Path) -> str:
 
 
 @pytest.fixture
-def forge(tmp_path: Path) -> tuple[Path, Path]:
-    """A bare repository (the forge) with a registry, and a CI clone of it."""
+def forge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A bare repository (the forge) with a registry, and a CI clone of it, where the script
+    runs (outside GitLab unless a test says so)."""
     bare = tmp_path / "forge.git"
     run("init", "-q", "--bare", "-b", "main", str(bare), cwd=tmp_path)
     first = tmp_path / "premier"
@@ -46,17 +47,15 @@ def forge(tmp_path: Path) -> tuple[Path, Path]:
     run("push", "-q", "origin", "HEAD:main", cwd=first)
     ci = tmp_path / "ci"
     run("clone", "-q", str(bare), str(ci), cwd=tmp_path)
+    monkeypatch.delenv("GITLAB_CI", raising=False)
+    monkeypatch.chdir(ci)
     return bare, ci
 
 
 def test_new_addresses_are_committed_merged_with_those_pushed_meanwhile(
-    forge: tuple[Path, Path],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    forge: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bare, ci = forge
-    monkeypatch.delenv("GITLAB_CI", raising=False)
     # the CI build added /lettres/16/; meanwhile another run pushed /b/
     (ci / REGISTRY).write_text("# Adresses publiées\n/\n/a/\n/lettres/16/\n", encoding="utf-8")
     other = tmp_path / "autre"
@@ -64,7 +63,6 @@ def test_new_addresses_are_committed_merged_with_those_pushed_meanwhile(
     (other / REGISTRY).write_text("# Adresses publiées\n/\n/a/\n/b/\n", encoding="utf-8")
     run("commit", "-q", "-am", "autre", cwd=other)
     run("push", "-q", "origin", "HEAD:main", cwd=other)
-    monkeypatch.chdir(ci)
     assert script().main("main") == 0
     assert "1 nouvelle adresse enregistrée dans main" in capsys.readouterr().out
     on_forge = run("show", f"main:{REGISTRY}", cwd=bare)
@@ -85,9 +83,7 @@ def test_a_refused_push_is_a_warning_and_the_workflow_goes_on(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     bare, ci = forge
-    monkeypatch.delenv("GITLAB_CI", raising=False)
     (ci / REGISTRY).write_text("# Adresses publiées\n/\n/a/\n/c/\n", encoding="utf-8")
-    monkeypatch.chdir(ci)
     assert script().main("main", str(tmp_path / "absent.git")) == 0
     assert "non enregistrée(s) dans la branche main" in capsys.readouterr().out
     # GitLab without its token: said, nothing tried
@@ -131,8 +127,6 @@ def test_anything_unexpected_is_a_warning_never_a_failed_publication(
     """A hook refusing the commit, no registry at all: a warning and exit 0 (a traceback
     failed GitLab's « pages » job, so the site was not published)."""
     bare, ci = forge
-    monkeypatch.delenv("GITLAB_CI", raising=False)
-    monkeypatch.chdir(ci)
     (ci / REGISTRY).write_text("# Adresses publiées\n/\n/a/\n/d/\n", encoding="utf-8")
     hook = ci / ".git" / "hooks" / "pre-commit"
     hook.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")

@@ -242,7 +242,7 @@ def remove_examples(root: Path) -> tuple[list[str], list[str]]:
     addresses = {address for _, address in registry.published(root)}
     # a territory of the site's own, published: an address in one of its folders
     folders = tuple(f"/{d.name}/" for d in territory_dirs(root))
-    own = [a for a in addresses if folders and a.startswith(folders)]
+    own = bool(folders) and any(a.startswith(folders) for a in addresses)
     kept = {a for a in addresses if not a.startswith(examples)}
     if not own:  # nothing of its own published yet: the national pages were the examples'
         kept = {a for a in kept if not a.startswith(national)}

@@ -21,6 +21,7 @@ import datetime as dt
 import functools
 import json
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
@@ -340,11 +341,15 @@ def _owner(t: Territory) -> str:
     return f"le territoire « {t.nom} » ({t.slug}) de la source {t.remote.source}"
 
 
-def _claim_keys(t: Territory) -> list[tuple[str, str]]:
+def _claims(slug: str, name: str, sirens: Iterable[str]) -> list[tuple[str, str]]:
     """What a territory claims: its identifier, its name (as written and as it looks), its
     EPCIs."""
-    keys = [("id", t.slug), ("nom", name_key(t.nom)), ("nom", schema.confusable_key(t.nom))]
-    return keys + [("epci", e.siren) for e in t.epcis]
+    keys = [("id", slug), ("nom", name_key(name)), ("nom", schema.confusable_key(name))]
+    return keys + [("epci", siren) for siren in sirens]
+
+
+def _claim_keys(t: Territory) -> list[tuple[str, str]]:
+    return _claims(t.slug, t.nom, (e.siren for e in t.epcis))
 
 
 def _what(kind: str, key: str, t: Territory, other: Territory) -> str:
@@ -364,10 +369,8 @@ def raw_claims(body: str) -> set[tuple[str, str]]:
     again (a kept copy was valid when kept); none from a text that does not read."""
     try:
         data = json.loads(body)["territoire"]
-        name = str(data["nom"])
-        keys = {("id", str(data["id"])), ("nom", name_key(name))}
-        keys.add(("nom", schema.confusable_key(name)))
-        return keys | {("epci", str(e["siren"])) for e in data.get("epci", [])}
+        sirens = [str(e["siren"]) for e in data.get("epci", [])]
+        return set(_claims(str(data["id"]), str(data["nom"]), sirens))
     except (ValueError, KeyError, TypeError, AttributeError):
         return set()
 

@@ -331,7 +331,7 @@ def _read(response: httpx.Response, url: str, deadline: float) -> Entry:
 
 def harvest_one(client: httpx.Client, source: str, previous: Copy | None) -> Outcome:
     deadline = time.monotonic() + DEADLINE
-    outcome = Outcome(source, previous)
+    outcome = Outcome(source, previous, before=previous)
     try:
         address = federation.index_address(source)
         index, changed = get(
@@ -421,7 +421,6 @@ def harvest(sources: list[str], cache: Path, network: bool = True) -> list[Outco
     ):
         outcomes = list(pool.map(lambda s: harvest_one(client, s, previous[s]), sources))
     for outcome in outcomes:
-        outcome.before = previous[outcome.source]
         if outcome.problem is None and outcome.copy is not None:
             write_copy(cache, outcome.copy)
     return outcomes

@@ -24,9 +24,9 @@ from tisite.content.letters import heading_warnings, load_agenda, load_letters
 from tisite.content.models import ActionItem, Epci, SiteModel, Territory
 from tisite.content.reference import load_reference
 from tisite.content.safety import unsafe_entries
-from tisite.content.validation import body_invisible, format_loc, read_published, validate
+from tisite.content.validation import body_invisible, format_loc, read_published, renamed, validate
 from tisite.content.yamlio import EMPTY, Source, read_markdown, read_yaml
-from tisite.generate.textutil import agree, french_sorted, identifier_like, line_of, long_date
+from tisite.generate.textutil import agree, french_sorted, line_of, long_date
 from tisite.publish import registry
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # always used with fullmatch
@@ -35,13 +35,6 @@ ACTION_NAME = (
     "lettres minuscules sans accent, chiffres et tirets seulement, suivis de .md (il devient "
     "l'adresse de l'action)",
 )
-
-
-def _renamed(name: str, suffix: str, taken: frozenset[str] | set[str] = frozenset()) -> str:
-    """« : renommez-le « reseau-eco.md » » for a refused file or folder name, if one can be
-    made of it that is not ``taken`` (the name of a page of the site)."""
-    better = identifier_like(name)
-    return f" ; renommez-le « {better}{suffix} »" if better and better not in taken else ""
 
 
 def territory_dirs(root: Path) -> list[Path]:
@@ -446,7 +439,7 @@ def load_territory(
                 None,
                 "nom de dossier invalide : lettres minuscules sans accent, chiffres et tirets "
                 "seulement (il devient l'adresse du territoire)"
-                + _renamed(directory.name, "", reserved_names(root)),
+                + renamed(directory.name, "", reserved_names(root)),
             )
         )
         return None
@@ -885,9 +878,8 @@ PLACEHOLDERS = (
     "https://www.exemple.fr/",
 )
 # « brouillon » set to what the schema reads as true (pydantic's and French booleans)
-_DRAFT = re.compile(
-    r"^brouillon\s*:\s*(['\"]?)(true|oui|yes|vrai|on|1|y|t)\1\s*(#.*)?$", re.M | re.I
-)
+_TRUE = r"(['\"]?)(?:true|oui|yes|vrai|on|1|y|t)"  # as the schema reads true, quoted or not
+_DRAFT = re.compile(rf"^brouillon\s*:\s*{_TRUE}\1\s*(#.*)?$", re.M | re.I)
 
 
 def _portal_refused(root: Path, settings: object) -> bool:
@@ -906,9 +898,7 @@ def _portal_refused(root: Path, settings: object) -> bool:
 # What the example's site.yml says until a territory writes its own legal notices: published
 # as they are, they name no publisher, no host, and a mailbox nobody reads.
 SETTINGS_PLACEHOLDERS = ("(à remplacer)", "(à renseigner)", "@example.org")
-_DEMO = re.compile(
-    r"^(['\"]?)demonstration\1\s*:\s*(['\"]?)(true|oui|yes|vrai|on|1|y|t)\2\s*(#.*)?$", re.I
-)
+_DEMO = re.compile(rf"^(['\"]?)demonstration\1\s*:\s*{_TRUE}\2\s*(#.*)?$", re.I)
 
 
 def settings_placeholders(root: Path) -> list[Problem]:

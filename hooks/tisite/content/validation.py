@@ -79,6 +79,21 @@ def _otherwise(value: DottedThousands | OddInt | OddFloat) -> str:
     )
 
 
+def renamed(
+    name: str,
+    suffix: str,
+    taken: frozenset[str] | set[str] = frozenset(),
+    pattern: re.Pattern[str] | None = None,
+) -> str:
+    """« ; renommez-le « reseau-eco.md » » for a refused file or folder name, when one can be
+    made of it that ``pattern`` takes and that is not ``taken`` (the name of a page of the
+    site); else nothing."""
+    better = identifier_like(name)
+    if not better or better in taken or (pattern is not None and not pattern.fullmatch(better)):
+        return ""
+    return f" ; renommez-le « {better}{suffix} »"
+
+
 def read_published(
     path: Path,
     rel: str,
@@ -98,9 +113,7 @@ def read_published(
     valid file).
     """
     if name is not None and not name[0].fullmatch(path.stem):
-        better = identifier_like(path.stem)
-        usable = better and name[0].fullmatch(better) and better not in taken
-        fix = f" ; renommez-le « {better}.md »" if usable else ""
+        fix = renamed(path.stem, ".md", taken, name[0])
         problems.append(Problem(rel, None, None, f"nom de fichier invalide : {name[1]}{fix}"))
         return None
     source, problem = read_markdown(path, rel)

@@ -567,13 +567,18 @@ def _in_block_text(lines: list[str], index: int) -> bool:
     return False
 
 
+def _filled_above(lines: list[str], index: int) -> list[int]:
+    """The lines above line ``index`` that hold something (neither blank nor a comment)."""
+    return [n for n in range(index) if lines[n].strip() and not lines[n].lstrip().startswith("#")]
+
+
 def _pulled_out(
     lines: list[str], index: int, nearest: str, column: Callable[[str], int]
 ) -> tuple[int, str | None, str] | None:
     """The first key of a block written at the margin of the block's own key (« editeur: »
     then « nom: » under it at the same column, « adresse: » indented): that key is the one to
     move (the line under it is where its block is), said on its own line."""
-    above = [n for n in range(index) if lines[n].strip() and not lines[n].lstrip().startswith("#")]
+    above = _filled_above(lines, index)
     if len(above) < 2 or lines[above[-1]] != nearest:
         return None
     first, parent = above[-1], lines[above[-2]]
@@ -605,7 +610,7 @@ def _key_left_out(
 ) -> tuple[int, str | None, str] | None:
     """A key with its value, less indented than the keys of its block around it (« logo: »
     at the margin between two keys of « theme: »): that key is the line to move."""
-    above = [n for n in range(index) if lines[n].strip() and not lines[n].lstrip().startswith("#")]
+    above = _filled_above(lines, index)
     if len(above) < 2:
         return None
     at = column(lines[index])

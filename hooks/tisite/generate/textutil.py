@@ -8,6 +8,7 @@ import functools
 import html
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
@@ -340,8 +341,6 @@ def identifier_like(text: str) -> str | None:
     """``text`` written as an identifier (« Vallée de l'Arve » → « vallee-de-l-arve »):
     accents taken off, lower case, a dash for anything else; None when nothing is left. What
     to suggest for a file or folder name that is refused."""
-    import unicodedata
-
     bare = unicodedata.normalize("NFKD", text.translate(_LETTERS_APART))
     bare = "".join(c for c in bare if not unicodedata.combining(c)).lower()
     slug = re.sub(r"[^a-z0-9]+", "-", bare).strip("-")[:80].strip("-")
