@@ -9,11 +9,16 @@ added meanwhile, and pushed. A push refused (protected branch, no token) is a wa
 site is published all the same, and the next local ``ti build`` records them.
 
     python scripts/enregistrer_adresses.py <branche> [<dépôt distant>]
+    python scripts/enregistrer_adresses.py --controle-jeton
 
 The remote is « origin » (GitHub: the checkout's credentials), or on GitLab the project's
-address with the token of the variable TI_JETON_DEPOT.
+address with the token of the variable TI_JETON_DEPOT. That token can push to the protected
+branch: ``--controle-jeton`` (the first step of GitLab's « verifier » job, on every branch)
+fails the pipeline when a branch that is not protected can read it (a variable not marked
+« Protect variable »): any Developer's branch runs its own Makefile, which could send it away.
 
-Messages in French (read in the CI log); never a failure of the workflow.
+Messages in French (read in the CI log); never a failure of the workflow, but for an exposed
+token (``--controle-jeton``).
 """
 
 from __future__ import annotations
@@ -62,6 +67,28 @@ def gitlab_remote() -> str | None:
         return None
     scheme, rest = server.rstrip("/").split("://", 1)
     return f"{scheme}://oauth2:{token}@{rest}/{project}.git"
+
+
+TOKEN_EXPOSED = (
+    "Erreur : la variable TI_JETON_DEPOT (jeton qui peut pousser sur la branche principale) "
+    "est lisible par la branche « {branch} », qui n'est pas protégée : n'importe quel membre "
+    "Developer du projet (et chaque utilisateur de l'éditeur web) pourrait la faire sortir "
+    "depuis une branche de travail. Dans Settings → CI/CD → Variables, modifiez TI_JETON_DEPOT "
+    "et cochez « Protect variable » (gardez « Mask variable ») ; puis, par prudence, révoquez "
+    "ce jeton et créez-en un autre (guide des contributeurs, « Publier automatiquement »)."
+)
+
+
+def token_check() -> int:
+    """1 (and why) when this GitLab job runs for a branch that is not protected and can read
+    TI_JETON_DEPOT; 0 otherwise (GitHub, no token, a protected branch)."""
+    if not os.environ.get("GITLAB_CI") or not os.environ.get("TI_JETON_DEPOT"):
+        return 0
+    if os.environ.get("CI_COMMIT_REF_PROTECTED") == "true":
+        return 0
+    branch = os.environ.get("CI_COMMIT_REF_NAME", "?")
+    print(TOKEN_EXPOSED.format(branch=branch), file=sys.stderr)
+    return 1
 
 
 def main(branch: str, remote: str | None = None) -> int:
@@ -136,4 +163,6 @@ def _record(branch: str, remote: str | None) -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--controle-jeton"]:
+        sys.exit(token_check())
     sys.exit(main(*sys.argv[1:3]))

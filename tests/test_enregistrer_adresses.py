@@ -143,3 +143,34 @@ def test_anything_unexpected_is_a_warning_never_a_failed_publication(
     (ci / REGISTRY).write_text("# Adresses publiées\n# autre\n/\n/a/\n/e/\n", encoding="utf-8")
     assert script().main("main") == 0
     assert "1 nouvelle adresse enregistrée dans main" in capsys.readouterr().out
+
+
+def test_a_branch_that_is_not_protected_and_reads_the_token_fails_the_pipeline(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The token can push to the protected branch: a working branch (its own Makefile runs)
+    must never read it. GitLab gives a protected variable to protected branches only."""
+    from ruamel.yaml import YAML
+
+    gitlab = YAML(typ="safe").load((ROOT / ".gitlab-ci.yml").read_text("utf-8"))
+    first = gitlab["verifier"]["script"][0]
+    assert first == "python3 scripts/enregistrer_adresses.py --controle-jeton"  # before make
+    monkeypatch.setenv("GITLAB_CI", "true")
+    monkeypatch.setenv("CI_COMMIT_REF_NAME", "ma-branche")
+    monkeypatch.setenv("TI_JETON_DEPOT", "glpat-secret")
+    monkeypatch.setenv("CI_COMMIT_REF_PROTECTED", "false")
+    assert script().token_check() == 1
+    said = capsys.readouterr().err
+    assert "« ma-branche »" in said and "Protect variable" in said and "secret" not in said
+    monkeypatch.setenv("CI_COMMIT_REF_PROTECTED", "true")
+    assert script().token_check() == 0  # control: a protected branch may read it
+    monkeypatch.setenv("CI_COMMIT_REF_PROTECTED", "false")
+    monkeypatch.delenv("TI_JETON_DEPOT")
+    assert script().token_check() == 0  # control: the variable protected, not given here
+
+
+def test_one_pipeline_per_push_on_gitlab() -> None:
+    from ruamel.yaml import YAML
+
+    rules = YAML(typ="safe").load((ROOT / ".gitlab-ci.yml").read_text("utf-8"))["workflow"]
+    assert {"if": "$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS", "when": "never"} in rules["rules"]
