@@ -180,9 +180,8 @@ def test_check_reports_for_forges(project: Path, tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert (
-        "::error file=territoires/grand-chatellerault/territoire.yml,line=4,title=Contenu à corriger::"
-        "territoires/grand-chatellerault/territoire.yml:4: champ « epci[1].siren » : un SIREN compte "
-        "exactement 9 chiffres (reçu « 12 »)"
+        "::error file=territoires/grand-chatellerault/territoire.yml,line=4,title=Erreur::"
+        "champ « epci[1].siren » : un SIREN compte exactement 9 chiffres (reçu « 12 »)"
     ) in result.stdout
     issues = json.loads(report.read_text(encoding="utf-8"))
     assert issues[0]["location"] == {
@@ -190,6 +189,51 @@ def test_check_reports_for_forges(project: Path, tmp_path: Path) -> None:
         "lines": {"begin": 4},
     }
     assert issues[0]["severity"] == "major"
+
+
+def test_every_stage_s_problems_reach_the_forges_reports(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The content's warnings (first stage) and the build's errors (second stage) are all in
+    GitLab's report and GitHub's job summary: each stage used to write the report over the
+    former, and GitHub shows ten annotations per step."""
+    import json
+
+    letter = project / "territoires/hainaut-douaisis-cambresis/lettres/15.md"
+    letter.write_text(
+        letter.read_text(encoding="utf-8") + "\n[Voir](../../nulle-part.md)\n", encoding="utf-8"
+    )
+    summary, report = tmp_path / "resume.md", tmp_path / "gl.json"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = ti_inprocess(
+        "check", "--format", "github", "--rapport-gitlab", str(report), cwd=project
+    )
+    assert result.returncode == 1
+    issues = json.loads(report.read_text(encoding="utf-8"))
+    severities = {issue["severity"] for issue in issues}
+    assert severities == {"major", "minor"}, issues  # the warnings of the content stage kept
+    broken = [i for i in issues if "nulle-part" in i["description"]]
+    assert broken and broken[0]["location"]["path"].endswith(letter.name)
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("### Vérification du contenu : 1 erreur, ")
+    assert all(issue["description"] in text for issue in issues)
+    assert ",title=Avertissement::" in result.stdout  # a warning's annotation says so
+    # the fingerprint ignores the line: the same problem two lines lower is the same issue
+    letter.write_text("\n\n".join(letter.read_text(encoding="utf-8").split("\n", 1)), "utf-8")
+    ti_inprocess("check", "--format", "github", "--rapport-gitlab", str(report), cwd=project)
+    moved = json.loads(report.read_text(encoding="utf-8"))
+    assert {i["fingerprint"] for i in moved} == {i["fingerprint"] for i in issues}
+    assert {i["description"] for i in moved} != {i["description"] for i in issues}
+
+
+def test_a_summary_quotes_content_as_text() -> None:
+    from tisite.cli.commands import github_summary
+    from tisite.content.errors import Problem
+
+    hostile = "```\n<img src=x onerror=alert(1)> [lien](javascript:alert(1))"
+    text = github_summary([Problem("a.md", 1, None, hostile, "avertissement")])
+    fence = text.split("\n")[4]
+    assert fence == "````text" and text.rstrip("\n").endswith("\n````")
 
 
 def test_publication_workflows_validate_then_publish() -> None:
@@ -203,7 +247,7 @@ def test_publication_workflows_validate_then_publish() -> None:
     assert github["jobs"]["publier"]["needs"] == "verifier"
     assert "pull_request" in github["jobs"]["publier"]["if"]
     gitlab = YAML(typ="safe").load((root / ".gitlab-ci.yml").read_text("utf-8"))
-    assert gitlab["verifier"]["script"][0].startswith("make check")
+    assert gitlab["verifier"]["script"][1].startswith("make check")
     assert (
         gitlab["verifier"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     )

@@ -174,3 +174,49 @@ def test_one_pipeline_per_push_on_gitlab() -> None:
 
     rules = YAML(typ="safe").load((ROOT / ".gitlab-ci.yml").read_text("utf-8"))["workflow"]
     assert {"if": "$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS", "when": "never"} in rules["rules"]
+
+
+def _code_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("code_modifie", ROOT / "scripts/code_modifie.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_request_that_changes_code_is_flagged_for_review(
+    forge: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Content is judged by the build; a change of the program gets the same green check,
+    so the request says so (GitHub: a notice and the summary; GitLab: a warning status)."""
+    from ruamel.yaml import YAML
+
+    _bare, ci = forge
+    monkeypatch.chdir(ci)
+    module = _code_script()
+    base = run("rev-parse", "HEAD", cwd=ci).strip()
+    (ci / "territoires").mkdir(exist_ok=True)
+    (ci / "territoires" / "a.md").write_text("x\n", encoding="utf-8")
+    run("add", "-A", cwd=ci)
+    run("commit", "-qm", "contenu", cwd=ci)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    assert module.main(base) == 0  # control: content only
+    assert "ne modifie que du contenu" in capsys.readouterr().out
+    (ci / "Makefile").write_text("all:\n", encoding="utf-8")
+    (ci / "<img src=x onerror=alert(1)>`.md").write_text("x\n", encoding="utf-8")
+    run("add", "-A", cwd=ci)
+    run("commit", "-qm", "code", cwd=ci)
+    assert module.main(base) == 3  # GitLab: « passed with warnings »
+    assert "Makefile" in capsys.readouterr().out
+    summary = ci / "resume.md"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert module.main(base) == 0
+    assert capsys.readouterr().out.startswith("::notice title=Relecture d'un mainteneur::")
+    text = summary.read_text(encoding="utf-8")
+    assert "```text\n<img src=x onerror=alert(1)>`.md\nMakefile\n```" in text  # as text
+    gitlab = YAML(typ="safe").load((ROOT / ".gitlab-ci.yml").read_text("utf-8"))
+    assert gitlab["code-modifie"]["allow_failure"] == {"exit_codes": [3]}
+    github = YAML(typ="safe").load((ROOT / ".github/workflows/site.yml").read_text("utf-8"))
+    steps = [s.get("run", "") for s in github["jobs"]["verifier"]["steps"]]
+    assert "python3 scripts/code_modifie.py" in steps

@@ -209,26 +209,59 @@ def config_problem(root: Path) -> Problem | None:
 
 
 def report_problems(problems: list[Problem], args: argparse.Namespace) -> None:
-    """Machine-readable copies of the problems for forges (annotations, code quality)."""
+    """Machine-readable copies of the problems for forges: annotations (GitHub), the job's
+    summary (GitHub shows ten annotations of each kind per step: the summary lists them all)
+    and the Code Quality report (GitLab). Called at each stage of ``ti check``: the summary and
+    the report are written again with every problem reported so far."""
+    reported: list[Problem] = getattr(args, "reported", [])
+    args.reported = reported = reported + [p for p in problems if p not in reported]
     if args.format == "github":
         for p in problems:
-            level = "error" if p.severity == "erreur" else "warning"
+            level, title = (
+                ("error", "Erreur") if p.severity == "erreur" else ("warning", "Avertissement")
+            )
             where = f"file={_property(p.file)}" + (f",line={p.line}" if p.line else "")
-            print(f"::{level} {where},title=Contenu à corriger::{_data(p.format())}")
+            print(f"::{level} {where},title={title}::{_data(p.said())}")
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            Path(summary).write_text(github_summary(reported), encoding="utf-8")
     if args.rapport_gitlab:
         issues = [
             {
                 "description": p.format(),
                 "check_name": "contenu",
-                "fingerprint": hashlib.sha1(p.format().encode("utf-8")).hexdigest(),
+                # the same problem keeps its fingerprint when lines above it move
+                "fingerprint": hashlib.sha1(
+                    "\n".join([p.file, p.field or "", p.message]).encode("utf-8")
+                ).hexdigest(),
                 "severity": "major" if p.severity == "erreur" else "minor",
                 "location": {"path": p.file, "lines": {"begin": p.line or 1}},
             }
-            for p in problems
+            for p in reported
         ]
         Path(args.rapport_gitlab).write_text(
             json.dumps(issues, ensure_ascii=False, indent=2), encoding="utf-8"
         )
+
+
+def github_summary(problems: list[Problem]) -> str:
+    """The job's summary on GitHub (Markdown): counts, then every problem as text in a fenced
+    block (content quoted in a message is never read as Markdown or HTML)."""
+    errors = sum(p.severity == "erreur" for p in problems)
+    warnings = len(problems) - errors
+    lines = [p.format() for p in problems]
+    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    head = (
+        f"### Vérification du contenu : {plural(errors, 'erreur')}, "
+        f"{plural(warnings, 'avertissement')}\n\n"
+    )
+    if not problems:
+        return head
+    return (
+        head + "GitHub n'affiche que dix annotations de chaque sorte par étape ; voici la liste "
+        "complète, dans l'ordre.\n\n" + f"{fence}text\n" + "\n".join(lines) + f"\n{fence}\n"
+    )
 
 
 def _data(text: str) -> str:

@@ -28,10 +28,15 @@ class Problem:
         file = _visible(self.file)
         where = f"{file}:{self.line}" if self.line else file
         prefix = "" if self.severity == "erreur" else "avertissement : "
+        return f"{where}: {prefix}{self.said()}"
+
+    def said(self) -> str:
+        """The field and the message, without the file and line (a forge's annotation shows
+        them itself), through ``_visible`` as in ``format``."""
         message = _visible(self.message)
         if self.field:
-            return f"{where}: {prefix}champ « {_visible(self.field)} » : {message}"
-        return f"{where}: {prefix}{message}"
+            return f"champ « {_visible(self.field)} » : {message}"
+        return message
 
 
 def _visible(text: str) -> str:
