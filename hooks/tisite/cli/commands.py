@@ -705,7 +705,9 @@ def cmd_new_letter(args: argparse.Namespace) -> int:
         return 1
     path = letters / f"{numero}.md"
     path.write_text(LETTER_TEMPLATE.format(numero=numero, date=when), encoding="utf-8")
-    print(f"Lettre créée : {path.relative_to(root)} (brouillon, n°{numero}, datée du {when}).")
+    print(
+        f"Lettre créée : {path.relative_to(root)} (brouillon, n°\u00a0{numero}, datée du {when})."
+    )
     print("Rédigez-la, passez « brouillon » à false, vérifiez avec `make check`, puis enregistrez.")
     return 0
 

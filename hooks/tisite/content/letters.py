@@ -127,7 +127,8 @@ def identifier_problems(
                     source.line_of((a.key, a.index, "identifiant")),
                     f"{a.key}[{a.index + 1}].identifiant",
                     f"identifiant « {a.ident} » déjà donné à l'entrée "
-                    f"n°{first[(a.key, a.ident)] + 1} de « {a.key} » dans ce fichier : chaque "
+                    f"{numero(first[(a.key, a.ident)] + 1)} de « {a.key} » dans ce fichier : "
+                    "chaque "
                     "entrée a le sien (un report se note en changeant la date de l'entrée, ou "
                     "dans une lettre suivante)",
                 )
@@ -396,17 +397,26 @@ def load_letters(
         problems += _header_warnings(source, rel, int(path.stem), data)
         problems += identifier_problems(source, rel, data.appels_a_projets, data.evenements)
         found = list(dict.fromkeys(found))
-        if data.date > clock.today():
+        if data.date > clock.today():  # scheduled: published on its day (nightly build)
+            shown = (
+                "montrée comme brouillon dans cet aperçu"
+                if drafts
+                else ("`make serve BROUILLONS=1` la montre")
+            )
             problems.append(
                 Problem(
                     rel,
                     source.line_of(("date",)),
                     "date",
-                    f"lettre datée du {long_date(data.date)}, dans le futur : elle est publiée "
-                    "dès maintenant avec cette date ; vérifiez l'année",
+                    f"lettre datée du {long_date(data.date)}, dans le futur : elle sera publiée "
+                    f"ce jour-là (par la construction de la nuit), pas avant ({shown}) ; si "
+                    "l'année est fausse, corrigez la date",
                     severity="avertissement",
                 )
             )
+            if not drafts:
+                continue
+            data = data.model_copy(update={"brouillon": True})
         body = without_empty_sections(source.body)
         letters.append(
             Letter(
@@ -444,9 +454,9 @@ def load_letters(
                     later.source,
                     None,
                     "date",
-                    f"la lettre n°{later.numero} est datée du {long_date(later.date)}, avant la "
-                    f"lettre n°{earlier.numero} ({long_date(earlier.date)}) : vérifiez sa date "
-                    "ou son numéro (la liste des lettres les range par date)",
+                    f"la lettre {numero(later.numero)} est datée du {long_date(later.date)}, "
+                    f"avant la lettre {numero(earlier.numero)} ({long_date(earlier.date)}) : "
+                    "vérifiez sa date ou son numéro (la liste des lettres les range par date)",
                     severity="avertissement",
                 )
             )
@@ -532,7 +542,7 @@ def _reused_identifiers(letters: list[Letter]) -> list[Problem]:
             )
             if former is not None and former[0] < letter.date:
                 message = (
-                    f"identifiant « {ident} » déjà donné dans la lettre n°{former[1]} à une "
+                    f"identifiant « {ident} » déjà donné dans la lettre {numero(former[1])} à une "
                     f"entrée du {long_date(former[0])}, déjà passée le jour de cette lettre : "
                     "l'agenda montre celle-ci à sa place, comme un report ; s'il s'agit d'un "
                     "nouvel événement, donnez-lui un nouvel identifiant"
@@ -549,7 +559,7 @@ def _reused_identifiers(letters: list[Letter]) -> list[Problem]:
                 )
                 wanted = same_title[2] or ident
                 message = (
-                    f"« {title} » est déjà annoncé dans la lettre n°{same_title[1]} pour le "
+                    f"« {title} » est déjà annoncé dans la lettre {numero(same_title[1])} pour le "
                     f"{long_date(same_title[0])}, {was} : s'il s'agit du même événement, "
                     f"reporté, donnez-lui dans les deux lettres l'identifiant « {wanted} » "
                     "(sinon l'agenda montre les deux dates)"
@@ -579,7 +589,7 @@ def _another_event(former_title: str, former_day: dt.date, title: str, day: dt.d
 
 
 def _another_event_message(ident: str, title: str, day: dt.date, letter: int | None) -> str:
-    where = f"la lettre n°{letter}" if letter is not None else "agenda.yml"
+    where = f"la lettre {numero(letter)}" if letter is not None else "agenda.yml"
     return (
         f"identifiant « {ident} » déjà donné dans {where} à « {title} » "
         f"({long_date(day)}) : cette annonce a un autre titre et une autre date, et l'agenda "
@@ -695,7 +705,7 @@ def load_agenda(
                             source.line_of((kind, index)),
                             f"{kind}[{index + 1}]",
                             f"« {entry.titre} » est déjà annoncé dans la lettre "
-                            f"n°{announced[event(entry)]} : l'agenda le montre une fois, "
+                            f"{numero(announced[event(entry)])} : l'agenda le montre une fois, "
                             "avec la lettre ; retirez-le d'agenda.yml (réservé aux événements "
                             "qui ne figurent dans aucune lettre)",
                             severity="avertissement",

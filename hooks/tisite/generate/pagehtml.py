@@ -374,7 +374,8 @@ def _meant(target: str, known: set[str], folded: dict[str, str]) -> str | None:
 def unpublished_target(link: str, target: str) -> str:
     return (
         f"lien vers « {link} » : la page visée ({target}) n'est pas publiée, son fichier est "
-        "un brouillon (brouillon: true) : publiez-la, ou retirez le lien en attendant"
+        "un brouillon (brouillon: true) ou une lettre datée d'un jour à venir : publiez-la, ou "
+        "retirez le lien en attendant"
     )
 
 

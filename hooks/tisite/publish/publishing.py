@@ -57,9 +57,9 @@ def _day_start(now: dt.datetime) -> dt.datetime:
 
 def feed_moment(day: dt.date, now: dt.datetime) -> dt.datetime:
     """A letter's time in the feeds: noon (Paris) of its day, never later than the build: a
-    letter dated today before noon, or later (a mistake the check warns of), has the start of
-    the build's day. The same for every build of a morning (a feed reader sees no change),
-    then noon."""
+    letter dated today before noon has the start of the build's day (one dated later is not
+    published before its day, see letters.load_letters). The same for every build of a
+    morning (a feed reader sees no change), then noon."""
     noon = _paris_midday(day)
     return noon if noon <= now else _day_start(now)
 
