@@ -666,6 +666,7 @@ brouillon: true
 #     operateur: Bpifrance
 #     date_limite: {date}
 #     lien: https://www.exemple.fr/appel-a-projets
+#     identifiant: nom-de-l-appel-2027   # le même si sa date limite change (voir le guide)
 # evenements:
 #   - titre: Nom de l'événement
 #     date: {date}T09:30
