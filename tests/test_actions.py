@@ -48,6 +48,15 @@ def test_model_derives_budget_status_and_lateness(project: Path) -> None:
     assert [(q.label, len(c)) for q, c in quarters] == [("3e trimestre 2022", 8)]
 
 
+NOT_A_MEMBER = (
+    f"{ACTIONS}/communication.md:8: champ « epci[1] » : l'EPCI 248600413 ne fait pas partie du "
+    "territoire (membres : 200030633 (CA du Caudrésis et du Catésis), 200042190 (CA de la Porte "
+    "du Hainaut), 200043396 (CA Maubeuge Val de Sambre), 200044618 (CA Douaisis Agglo), "
+    "200068500 (CA de Cambrai), 245901160 (CA Valenciennes Métropole)) ; `ti epci <nom>` donne "
+    "le SIREN d'une intercommunalité"
+)
+
+
 def test_cross_file_errors_are_reported_with_lines(project: Path) -> None:
     path = project / ACTIONS / "communication.md"
     text = path.read_text(encoding="utf-8")
@@ -71,6 +80,9 @@ def test_cross_file_errors_are_reported_with_lines(project: Path) -> None:
         "renommez-le « mauvais-nom.md »",
         f"{ACTIONS}/chef-de-projet.md:27: champ « budget[1].montant » : doit être un nombre, sans "
         "espace ni unité (reçu « douze mille »)",
+        # the fiche is refused for its objective: its EPCIs are said all the same (review:
+        # a partner saw this only after fixing the rest)
+        NOT_A_MEMBER,
         f"{ACTIONS}/communication.md:10: champ « objectif » : identifiant invalide (reçu "
         "« attractivité-du-territoire ») : vouliez-vous dire « attractivite » ? Sinon, indiquez "
         "l'identifiant d'un objectif de priorites.yml (ce qui suit « id: ») : "
@@ -99,9 +111,7 @@ def test_cross_file_errors_are_reported_with_lines(project: Path) -> None:
     with pytest.raises(ContentError) as info:
         load_site(project)
     assert [p.format() for p in info.value.errors] == [
-        f"{ACTIONS}/communication.md:8: champ « epci[1] » : l'EPCI 248600413 ne fait pas partie "
-        "du territoire (membres : 200030633, 200042190, 200043396, 200044618, 200068500, "
-        "245901160)",
+        NOT_A_MEMBER,
         f"{ACTIONS}/communication.md:9: champ « actions_liees[1] » : action inconnue (reçu "
         "« inconnue ») : indiquez le nom d'un fichier de actions/ sans « .md »",
         f"{ACTIONS}/communication.md:9: champ « actions_liees[2] » : « communication » est cette "
@@ -628,3 +638,19 @@ def test_the_progress_report_says_when_its_points_were_last_given(project: Path)
         text = " ".join(flat(BeautifulSoup(content[page], "html.parser").get_text(" ")).split())
         assert "Dernier point d'avancement saisi : 6 juillet 2022" in text
         assert ("les fiches sont peut-être à mettre à jour" in text) is stale, today
+
+
+def test_a_refused_fiche_s_diagnostic_is_checked_in_the_same_round(project: Path) -> None:
+    """A fiche refused for its budget: an image in its diagnostic is said at once too."""
+    path = project / ACTIONS / "chef-de-projet.md"
+    text = path.read_text(encoding="utf-8").replace("montant: 9865", "montant: douze mille")
+    hostile = "diagnostic: >-\n  <img src=x onerror=alert(1)>\n"
+    path.write_text(text.replace("diagnostic: >-\n", hostile, 1), encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_site(project)
+    fields = [p.field for p in info.value.errors if p.file.endswith("chef-de-projet.md")]
+    assert "diagnostic" in fields and "budget[1].montant" in fields, fields
+    path.write_text(text, encoding="utf-8")  # control: the budget alone
+    with pytest.raises(ContentError) as info:
+        load_site(project)
+    assert [p.field for p in info.value.errors] == ["budget[1].montant"]

@@ -571,9 +571,9 @@ def load_actions(
                 if territory is not None and problems[at].field == "objectif" and found:
                     advice = _objective_advice(found[1], territory, invalid=True)
                     problems[at] = dataclasses.replace(problems[at], message=advice)
-            said = any(problems[at].field == "objectif" for at in range(start, len(problems)))
-            if refused and territory is not None and not said:  # every problem said at once
-                problems += _unknown_objective(refused[0], territory)
+            fields = {problems[at].field or "" for at in range(start, len(problems))}
+            if refused and territory is not None:  # every problem said at once
+                problems += _refused_fiche_checks(refused[0], territory, fields)
             if sum(p.severity == "erreur" for p in problems) > errors_before:
                 broken.add(path.stem)  # reported once, in its own file: no error elsewhere
             continue
@@ -601,17 +601,50 @@ def load_actions(
     return tuple(item for item, _ in sorted(loaded, key=lambda pair: pair[0].id))
 
 
-def _unknown_objective(source: Source, territory: Territory) -> list[Problem]:
-    """The objective of a fiche whose front matter is refused for another field, when it is
-    not one of the territory's: said with the rest (the guide promises every problem at once)."""
+def _refused_fiche_checks(source: Source, territory: Territory, said: set[str]) -> list[Problem]:
+    """What the checks of a valid fiche would say of a fiche whose front matter is refused for
+    other fields: its objective and EPCIs when not the territory's, a remote image in its
+    diagnostic (the guide promises every problem at once). ``said``: the fields the schema
+    refused already (nothing more said of them)."""
     data = source.data if isinstance(source.data, dict) else {}
+    out: list[Problem] = []
     value = data.get("objectif")
-    if not isinstance(value, str) or not value:
-        return []  # absent (or refused by the schema: said, and this is not called)
-    if value in {o.id for o in territory.priorites.objectifs}:
-        return []
-    advice = _objective_advice(value, territory)
-    return [Problem(source.rel, source.line_of(("objectif",)), "objectif", advice)]
+    if (
+        isinstance(value, str)
+        and value
+        and "objectif" not in said
+        and value not in {o.id for o in territory.priorites.objectifs}
+    ):
+        advice = _objective_advice(value, territory)
+        out.append(Problem(source.rel, source.line_of(("objectif",)), "objectif", advice))
+    sirens = data.get("epci")
+    if isinstance(sirens, list) and not any(f.startswith("epci") for f in said):
+        for index, siren in enumerate(sirens):
+            if isinstance(siren, str) and territory.epci_by_siren(siren) is None:
+                out.append(
+                    Problem(
+                        source.rel,
+                        source.line_of(("epci", index)),
+                        f"epci[{index + 1}]",
+                        _not_a_member(siren, territory),
+                    )
+                )
+    diagnostic = data.get("diagnostic")
+    if isinstance(diagnostic, str) and "diagnostic" not in said:
+        out += remote.problems_in(
+            diagnostic, source.rel, functools.partial(source.line_of, ("diagnostic",)), "diagnostic"
+        )
+    return out
+
+
+def _not_a_member(siren: str, territory: Territory) -> str:
+    members = ", ".join(
+        f"{e.siren} ({e.nom})" for e in sorted(territory.epcis, key=lambda e: e.siren)
+    )
+    return (
+        f"l'EPCI {siren} ne fait pas partie du territoire (membres : {members}) ; "
+        "`ti epci <nom>` donne le SIREN d'une intercommunalité"
+    )
 
 
 def _check_actions(
@@ -648,12 +681,7 @@ def _check_actions(
             report(("objectif",), "objectif", _objective_advice(data.objectif, territory))
         for index, siren in enumerate(data.epci):
             if siren not in members:
-                report(
-                    ("epci", index),
-                    f"epci[{index + 1}]",
-                    f"l'EPCI {siren} ne fait pas partie du territoire (membres : "
-                    f"{', '.join(sorted(members))})",
-                )
+                report(("epci", index), f"epci[{index + 1}]", _not_a_member(siren, territory))
         for index, other in enumerate(data.actions_liees):
             if other == item.id:
                 report(
