@@ -238,3 +238,49 @@ def test_a_breadcrumb_step_stays_whole_on_a_phone(browser: Browser, base_url: st
         )
         assert gap >= 12, (path, gap)
     page.close()
+
+
+SPLIT_FIGURES = """() => [...document.querySelectorAll('.ti-figure__value')].flatMap((value) => {
+    // each word (figures and units join theirs with no-break spaces): one line box, or cut
+    const text = value.textContent, out = [];
+    const walker = document.createTreeWalker(value, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        let at = 0;
+        for (const word of node.data.split(' ')) {
+            if (word) {
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + word.length);
+                if (range.getClientRects().length > 1) out.push(word);
+            }
+            at += word.length + 1;
+        }
+    }
+    if (value.scrollWidth > value.clientWidth + 1) out.push('débordement : ' + text);
+    return out;
+})"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_key_figures_never_cut_a_word(browser: Browser, base_url: str, width: int) -> None:
+    """A key figure's words stay whole in their card (outside review: « entreprise / s »,
+    « 74 864,98 » then « € » alone on a line, « rensei / gné »). Negative control: the former
+    rule (1.5em, words broken anywhere) cuts the dashboard's budget at 1280 px."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    for path in (
+        "hainaut-douaisis-cambresis/",
+        "tableau-de-bord/",
+        "grand-chatellerault/plan-action/",
+        "hainaut-douaisis-cambresis/plan-action/",
+    ):
+        page.goto(base_url + path, wait_until="networkidle")
+        assert page.locator(".ti-figure__value").count() >= 3, path
+        assert page.evaluate(SPLIT_FIGURES) == [], (path, width)
+    if width == 1280:
+        page.goto(base_url + "tableau-de-bord/", wait_until="networkidle")
+        page.evaluate(
+            """() => document.querySelectorAll('.ti-figure__value').forEach((v) => {
+                v.style.fontSize = '1.5em'; v.style.overflowWrap = 'break-word'; })"""
+        )
+        assert page.evaluate(SPLIT_FIGURES) != []
+    page.close()

@@ -421,7 +421,7 @@ def test_open_graph_returns_the_card_and_records_nothing(tmp_path: Path) -> None
     outside = sharing.SharedPage("guide/index.md", "guide/", "Guide", {"image": "../../dehors.png"})
     shared = sharing.open_graph(outside, site)
     assert shared.card_path == "guide/partage.png" and shared.card is not None
-    assert shared.tags["image"] == "https://exemple.fr/guide/partage.png"
+    assert shared.tags["image"] == f"https://exemple.fr/guide/partage.png?v={shared.card.version()}"
     assert sharing.open_graph(outside, site) == shared  # same input, same answer
     (docs / "guide" / "lien.png").symlink_to(tmp_path / "dehors.png")  # a link out of docs/
     linked = sharing.SharedPage("guide/index.md", "guide/", "Guide", {"image": "lien.png"})
@@ -578,3 +578,15 @@ def test_share_and_published_images_are_named_by_the_code_that_makes_them(
     assert dataclasses.replace(card).digest() != name
     images.published(photo, cache, "photo.png")
     assert len(list(cache.iterdir())) == 2
+
+
+def test_a_card_s_address_changes_with_what_it_shows() -> None:
+    """LinkedIn keeps an image by its address: a new status, a new address (the file's name
+    stays, the query changes); the same card, the same address (control)."""
+    import dataclasses
+
+    from tisite.publish.social import Card
+
+    card = Card("Fiche", "Fiche action", "Douaisis", "En cours", "Site")
+    assert card.version() == Card("Fiche", "Fiche action", "Douaisis", "En cours", "Site").version()
+    assert card.version() != dataclasses.replace(card, figure="Terminé").version()

@@ -118,7 +118,7 @@ def open_graph(page: SharedPage, site: SharedSite) -> Sharing:
     )
     card_path = page.url + SOCIAL_IMAGE
     tags.update(
-        image=base + card_path,
+        image=f"{base}{card_path}?v={card.version()}",
         image_width=WIDTH,
         image_height=HEIGHT,
         image_alt=alt_text(card),

@@ -43,7 +43,9 @@ def _budget_figure(actions: tuple[ActionItem, ...]) -> Figure:
         f"{textutil.plural(known, 'action')} sur {textutil.number(len(actions))}"
         f"{' a' if known <= 1 else ' ont'} un budget renseigné"
     )
-    return Figure(textutil.euros(total) if known else "non renseigné", "de budget connu", note)
+    if not known:  # « Aucun budget connu », not « non renseigné de budget connu »
+        return Figure("Aucun", "budget connu", note)
+    return Figure(textutil.euros(total), "de budget connu", note)
 
 
 def _actions_figure(count: int) -> Figure:

@@ -46,6 +46,13 @@ class Card:
     figure: str | None = None  # « 765 780 habitants »
     site_name: str = "Territoires d'industrie"
 
+    def version(self) -> str:
+        """A short hash of what the card shows: the query of its address in a page's tags
+        (« partage.png?v=… »), so that LinkedIn, which keeps an image by its address, shows
+        the new card when what it shows changes (a status, a title)."""
+        payload = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:10]
+
     def digest(self) -> str:
         """The card's name in the cache: a hash of what it shows and of the code, fonts and
         libraries that draw it (diskcache.loaded_digest; computed once per card)."""
