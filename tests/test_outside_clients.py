@@ -4,7 +4,9 @@ frictionless. Each protection has its negative control."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -143,6 +145,21 @@ def test_every_calendar_reads_in_two_parsers(built_site: Path) -> None:
             # every event ends (RFC 5545 makes an event without end last no time at all)
             assert "dtend" in event.contents or "duration" in event.contents, path
             assert event.dtend.value > event.dtstart.value, event.summary.value
+        # a subscribed calendar asks again twice a day (RFC 7986, and Outlook's property)
+        calendar = Calendar.from_ical(data)
+        assert calendar["refresh-interval"].dt == dt.timedelta(hours=12)
+        assert b"\r\nX-PUBLISHED-TTL:PT12H\r\n" in data
+
+
+def test_an_agenda_page_offers_a_subscription(built_site: Path) -> None:
+    """A link to the .ics imports it once on a phone: the page offers the webcal:// address
+    a calendar subscribes to, beside the file (review: nothing to subscribe to)."""
+    hdc = "hainaut-douaisis-cambresis"
+    page = (built_site / hdc / "agenda/index.html").read_text(encoding="utf-8")
+    webcal = re.search(r'href="(webcal://[^"]+)"', page)
+    assert webcal and webcal[1].endswith(f"/{hdc}/agenda/agenda.ics"), webcal
+    assert webcal[1].startswith("webcal://territoires-industrie.example.org/")
+    assert 'href="agenda.ics">télécharger le fichier iCalendar</a>' in page
 
 
 def test_every_csv_is_valid_for_frictionless_and_excel(built_site: Path) -> None:

@@ -211,6 +211,15 @@ def absolute(site_url: str | None, address: str) -> str:
     return urljoin((site_url or "/").rstrip("/") + "/", address.lstrip("/"))
 
 
+def webcal(site_url: str | None, address: str) -> str | None:
+    """A calendar file's subscription address (« webcal://… »: a phone or a calendar
+    subscribes to it and refreshes it, where a link to the file imports it once); None
+    without an absolute site address."""
+    full = absolute(site_url, address)
+    scheme, sep, rest = full.partition("://")
+    return f"webcal://{rest}" if sep and scheme in ("http", "https") else None
+
+
 def relative(from_page: str, address: str) -> str:
     """``address`` as a link written on the page at ``from_page`` (both root-relative): a page
     as its folder (« ../priorites/ »), a file as itself (« ../lettres/rss.xml »)."""

@@ -352,6 +352,9 @@ class Renderer:
             (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
             self.env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir / "jinja"))
         self.env.globals["absolute_url"] = lambda path: urls.absolute(site_url, path)
+        self.env.globals["webcal"] = lambda name, **params: urls.webcal(
+            site_url, urls.url_to(name, **params)
+        )
         # a harvested territory's pages are on its own site: links go there, by absolute address
         self.remote = {t.slug: t for t in site.territories if t.remote is not None}
         self.env.globals.update(lien=self.href, adresse=self.href)

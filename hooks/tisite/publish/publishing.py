@@ -16,7 +16,7 @@ import css_inline
 import markdown
 import nh3
 from feedgen.feed import FeedGenerator
-from icalendar import Calendar, Event, Timezone, vText
+from icalendar import Calendar, Event, Timezone, vDuration, vText
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
 
@@ -53,6 +53,9 @@ def _paris_midday(day: dt.date) -> dt.datetime:
 
 def _day_start(now: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(now.astimezone(PARIS).date(), dt.time(0, 0), tzinfo=PARIS)
+
+
+REFRESH = dt.timedelta(hours=12)  # how often a subscribed calendar reads agenda.ics again
 
 
 def feed_moment(day: dt.date, now: dt.datetime) -> dt.datetime:
@@ -222,6 +225,9 @@ def _agenda_ics(t: Territory, site_url: str | None, stamp: dt.datetime) -> str:
     # (« , » and « ; » cut the name short in readers)
     cal.add("x-wr-calname", vText(f"Agenda — {t.nom}"))
     cal.add("x-wr-timezone", "Europe/Paris")
+    # a subscribed calendar asks again twice a day (RFC 7986; the older Outlook property)
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(REFRESH))
     # The time zone of the events, described in the file (RFC 5545: clients must not guess it);
     # always present, so that a calendar without event still holds a component.
     days = [day_of(e.start) for e in t.agenda] + [stamp.date()]
