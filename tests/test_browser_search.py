@@ -263,3 +263,21 @@ def test_a_touch_phone_is_not_offered_the_keyboard_shortcut(
         wait_until(page, OPEN)
         assert page.is_visible(".ti-recherche__raccourcis") is shown, touch
         context.close()
+
+
+def test_the_search_s_controls_are_a_finger_s_size_on_a_phone(
+    browser: Browser, base_url: str
+) -> None:
+    """The filters' summary and « Afficher plus de résultats » were 18 px high on a phone
+    (review): 44 px, the size a finger hits."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(base_url, wait_until="networkidle")
+    search(page, "industrie")
+    page.wait_for_selector(".ti-recherche__plus")
+    for selector in (".ti-recherche__filtres summary", ".ti-recherche__plus"):
+        height = page.eval_on_selector(selector, "e => e.getBoundingClientRect().height")
+        assert height >= 44, (selector, height)
+    context.close()

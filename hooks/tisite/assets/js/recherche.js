@@ -289,7 +289,7 @@
           });
         })
         .catch(function () {
-          status.textContent = "La recherche n'a pas pu être chargée. Rechargez la page pour réessayer.";
+          status.textContent = "La recherche n'a pas pu être chargée : vérifiez votre connexion, puis rechargez la page.";
         });
     }
 
