@@ -445,6 +445,14 @@ CASES: dict[str, Case] = {
         "accent, chiffres et tirets seulement, suivis de .md (il devient l'adresse de l'action) ; "
         "renommez-le « diagnostic-ete.md »",
     ),
+    # the name it would be given is a fiche already (review: « mv » would overwrite it)
+    "nom-de-fichier-deja-pris": Case(
+        copy(A, "Diagnostic-Attractivite.md"),
+        f"{GC}/actions/Diagnostic-Attractivite.md: nom de fichier invalide : lettres minuscules "
+        "sans accent, chiffres et tirets seulement, suivis de .md (il devient l'adresse de "
+        "l'action) ; « diagnostic-attractivite.md » existe déjà à côté : fusionnez les deux, ou "
+        "choisissez un autre nom",
+    ),
     "lettre-mal-nommee": Case(
         copy(LETTER, "quatorze.md"),
         f"{HDC}/lettres/quatorze.md: nom de fichier invalide : une lettre s'appelle par son "
@@ -452,8 +460,8 @@ CASES: dict[str, Case] = {
     ),
     "lettre-numero-en-double": Case(
         copy(LETTER, "014.md"),
-        f"{HDC}/lettres: deux fichiers portent le numéro 14 (par exemple « 14.md » et "
-        "« 014.md ») : gardez-en un",
+        f"{HDC}/lettres/014.md: le numéro 14 est aussi celui de « 14.md » : gardez un seul des "
+        "deux fichiers, ou donnez à celui-ci le numéro suivant libre (« 17.md »)",  # 16: a draft
     ),
     "image-hors-du-dossier": Case(
         edit(LETTER, "image: images/couverture-bilan-relance.jpg", "image: ../../../site.yml"),

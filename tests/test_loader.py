@@ -74,6 +74,11 @@ def test_all_errors_of_several_files_are_reported(project: Path) -> None:
         (b"nom: [unclosed\n", "liste entre crochets mal formée"),
         (b"nom: %x\n", ":1: mettez entre guillemets un texte qui commence par « % »"),
         (b"nom: X\n\tresume: Y\n", ":2: tabulation interdite : indentez avec des espaces"),
+        # every tab that indents a line, not the first only (review); a tab in a value is text
+        (
+            b"nom: X\nepci:\n\t- a\nresume: a\tb\nsigles:\n  \t- b\n",
+            ":3: tabulation interdite : indentez avec des espaces (aussi ligne 6)",
+        ),
         (b"nom: X\nnom: Y\n", ":2: champ « nom » : clé en double"),
         (b"nom: Caf\xe9\n", ":1: le fichier n'est pas encodé en UTF-8 (octet 0xe9 illisible)"),
         (b"", ": le fichier est vide"),
@@ -684,3 +689,24 @@ def test_the_example_notices_warning_reads_values_not_comments(project: Path) ->
     settings.write_text(text + '"demonstration": true\n', encoding="utf-8")
     [warning] = [w for w in load_site(project).warnings if w.file == "site.yml"]
     assert "« demonstration: true »" in warning.message
+
+
+def test_a_misspelt_required_key_is_one_message_on_its_line(project: Path) -> None:
+    """« resumé: » for « resume: »: one message on its line, with the right name (there were
+    two: « champ obligatoire manquant » on the title's line and « champ inconnu »)."""
+    letter = project / HDC / "lettres/15.md"
+    text = letter.read_text("utf-8")
+    letter.write_text(text.replace("\nresume:", "\nresumé:", 1), "utf-8")
+    with pytest.raises(ContentError) as info:
+        load_site(project)
+    said = [p.format() for p in info.value.errors if p.file.endswith("15.md")]
+    line = text.splitlines().index(next(x for x in text.splitlines() if x.startswith("resume:")))
+    assert said == [
+        f"{HDC}/lettres/15.md:{line + 1}: champ « resumé » : nom mal écrit : écrivez « resume » "
+        "(champ obligatoire)"
+    ]
+    letter.write_text(text.replace("\nresume:", "\nsommaire:", 1), "utf-8")  # control
+    with pytest.raises(ContentError) as info:
+        load_site(project)
+    said = [p.format() for p in info.value.errors if p.file.endswith("15.md")]
+    assert len(said) == 2 and "champ obligatoire manquant" in said[0] + said[1]

@@ -436,16 +436,21 @@ def load_letters(
             )
         )
     numbers = [x.numero for x in letters]
+    # the next number no file has (a draft's included)
+    free = 1 + max((int(p.stem) for p in folder.glob("*.md") if p.stem.isdigit()), default=0)
     for dup in sorted({n for n in numbers if numbers.count(n) > 1}):
-        problems.append(
-            Problem(
-                f"{rel_of(root, folder)}",
-                None,
-                None,
-                f"deux fichiers portent le numéro {dup} (par exemple « {dup}.md » et "
-                f"« 0{dup}.md ») : gardez-en un",
+        first, *others = sorted((x.source for x in letters if x.numero == dup), key=len)
+        for other in others:  # the file with the longer name (« 015.md »), named
+            problems.append(
+                Problem(
+                    other,
+                    None,
+                    None,
+                    f"le numéro {dup} est aussi celui de « {posixpath.basename(first)} » : "
+                    "gardez un seul des deux fichiers, ou donnez à celui-ci le numéro suivant "
+                    f"libre (« {free}.md »)",
+                )
             )
-        )
     by_number = sorted(letters, key=lambda x: x.numero)
     for earlier, later in itertools.pairwise(by_number):
         if later.date < earlier.date:

@@ -439,7 +439,7 @@ def load_territory(
                 None,
                 "nom de dossier invalide : lettres minuscules sans accent, chiffres et tirets "
                 "seulement (il devient l'adresse du territoire)"
-                + renamed(directory.name, "", reserved_names(root)),
+                + renamed(directory.name, "", reserved_names(root), existing=directory.parent),
             )
         )
         return None

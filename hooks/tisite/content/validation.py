@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import difflib
 import re
 import types
@@ -43,10 +44,39 @@ def validate(model: type[M], source: Source, problems: list[Problem]) -> M | Non
     try:
         valid = model.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            problems.append(to_problem(err, model, source))
+        errors = exc.errors(include_url=False)
+        typos = _misspelt_required(errors)
+        for err in errors:
+            loc = tuple(err["loc"])
+            if err["type"] == "missing" and loc in typos.values():
+                continue  # said once, on the misspelt key's line
+            problem = to_problem(err, model, source)
+            if err["type"] == "extra_forbidden" and loc in typos:
+                wanted = str(typos[loc][-1])
+                problem = dataclasses.replace(
+                    problem,
+                    message=f"nom mal écrit : écrivez « {wanted} » (champ obligatoire)",
+                )
+            problems.append(problem)
         return None
     return None if dotted else valid  # every problem of the file is listed at once
+
+
+def _misspelt_required(errors: list[ErrorDetails]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """An unknown key close to a missing required one beside it (« resumé » for « resume »):
+    its location → the missing one's. One typo, one message (it was two: « champ obligatoire
+    manquant » on the first line, « champ inconnu » on its own)."""
+    missing = [tuple(e["loc"]) for e in errors if e["type"] == "missing" and e["loc"]]
+    found: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] != "extra_forbidden" or not loc:
+            continue
+        names = [str(m[-1]) for m in missing if m[:-1] == loc[:-1] and m not in found.values()]
+        close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
+        if close:
+            found[loc] = (*loc[:-1], close[0])
+    return found
 
 
 def _read_otherwise(node: Any, loc: tuple[str | int, ...]) -> Any:
@@ -84,13 +114,21 @@ def renamed(
     suffix: str,
     taken: frozenset[str] | set[str] = frozenset(),
     pattern: re.Pattern[str] | None = None,
+    existing: Path | None = None,
 ) -> str:
     """« ; renommez-le « reseau-eco.md » » for a refused file or folder name, when one can be
     made of it that ``pattern`` takes and that is not ``taken`` (the name of a page of the
-    site); else nothing."""
+    site); else nothing. ``existing``: the folder of the file, where a file of the suggested
+    name may be already (then said instead)."""
     better = identifier_like(name)
     if not better or better in taken or (pattern is not None and not pattern.fullmatch(better)):
         return ""
+    if existing is not None and (existing / f"{better}{suffix}").exists():
+        # (a case-insensitive disk holds one of the two names only: never « mv » over it)
+        return (
+            f" ; « {better}{suffix} » existe déjà à côté : fusionnez les deux, ou choisissez un "
+            "autre nom"
+        )
     return f" ; renommez-le « {better}{suffix} »"
 
 
@@ -113,7 +151,7 @@ def read_published(
     valid file).
     """
     if name is not None and not name[0].fullmatch(path.stem):
-        fix = renamed(path.stem, ".md", taken, name[0])
+        fix = renamed(path.stem, ".md", taken, name[0], path.parent)
         problems.append(Problem(rel, None, None, f"nom de fichier invalide : {name[1]}{fix}"))
         return None
     source, problem = read_markdown(path, rel)

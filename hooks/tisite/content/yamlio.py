@@ -376,7 +376,17 @@ def _syntax_problem(exc: MarkedYAMLError, text: str, rel: str, line_offset: int)
     opened = exc.context_mark if "flow" in str(exc.context or "") else None
     if opened is not None:  # « [ » or « { » not closed: the line where it opens
         line = opened.line + 1 + line_offset
-    return Problem(rel, line, None, _translate(exc))
+    message = _translate(exc)
+    if message.startswith("tabulation interdite"):  # the parser stops at the first one
+        others = [
+            index + 1 + line_offset
+            for index, row in enumerate(text.split("\n"))
+            if "\t" in row[: len(row) - len(row.lstrip(" \t"))] and index + 1 + line_offset != line
+        ]
+        if others:
+            message += f" (aussi {'ligne' if len(others) == 1 else 'lignes'} "
+            message += ", ".join(str(n) for n in others) + ")"
+    return Problem(rel, line, None, message)
 
 
 def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Problem | None]:
