@@ -27,6 +27,7 @@ PAGES = {
     "accessibilite": "accessibilite/",
     "mentions-legales": "mentions-legales/",
     "donnees-personnelles": "donnees-personnelles/",
+    "donnees-ouvertes": "donnees-ouvertes/",
     "contribuer": "contribuer/",
     "actions": "actions/",
     "actions-facette": "actions/priorite/foncier-industriel/",

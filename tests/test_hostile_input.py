@@ -191,7 +191,7 @@ CASES: dict[str, Case] = {
     # Fields
     "cle-inconnue-proche": Case(
         edit(A, "resume:", "resumé:"),
-        f"{A}:4: champ « resumé » : champ inconnu : vouliez-vous dire « resume » ?",
+        f"{A}:4: champ « resumé » : nom mal écrit : écrivez « resume » (champ obligatoire)",
     ),
     "cle-inconnue": Case(
         add_to_action("couleur: bleu"),

@@ -34,6 +34,7 @@ KINDS = (
     "accessibilite/index.html",
     "mentions-legales/index.html",
     "donnees-personnelles/index.html",
+    "donnees-ouvertes/index.html",
     "contribuer/index.html",
     "contribuer/reference-des-champs/index.html",
 )

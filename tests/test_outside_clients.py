@@ -402,3 +402,27 @@ def test_the_catalogue_names_the_package_and_the_licence_as_the_spec_asks() -> N
     old = "https://www.etalab.gouv.fr/wp-content/uploads/2014/05/Licence_Ouverte.pdf"
     for url in (old, "https://creativecommons.org/licenses/by/4.0/"):
         assert "name" not in opendata._licence({"nom": "Autre", "url": url})
+
+
+def test_the_open_data_page_lists_every_file_of_the_catalogue(built_site: Path) -> None:
+    """A person reads « Données ouvertes », a program the catalogue (review: every link to the
+    data opened the raw datapackage.json): the page links every resource and its schema,
+    each a file of the site."""
+    from bs4 import BeautifulSoup
+
+    catalogue = json.loads((built_site / "datapackage.json").read_text(encoding="utf-8"))
+    page = built_site / "donnees-ouvertes/index.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    links = {
+        (page.parent / a["href"]).resolve() for a in soup.select("article table a[href]")
+    }
+    wanted = {(built_site / r["path"]).resolve() for r in catalogue["resources"]}
+    wanted |= {
+        (built_site / (r.get("schema") or r.get("jsonSchema"))).resolve()
+        for r in catalogue["resources"]
+        if r.get("schema") or r.get("jsonSchema")
+    }
+    assert wanted and links == wanted
+    assert all(path.is_file() for path in links)
+    footer = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="donnees-ouvertes/">Données ouvertes</a>' in footer

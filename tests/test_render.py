@@ -57,6 +57,7 @@ GOLDEN_PAGES = [
     "accessibilite/index.md",
     "mentions-legales/index.md",
     "donnees-personnelles/index.md",
+    "donnees-ouvertes/index.md",
     "contribuer/reference-des-champs/index.md",
     "tableau-de-bord/index.md",
     "hainaut-douaisis-cambresis/lettres/index.md",

@@ -26,6 +26,7 @@ TABLE: dict[str, str] = {
     "mentions-legales": "mentions-legales/",
     "accessibilite": "accessibilite/",
     "donnees-personnelles": "donnees-personnelles/",
+    "donnees-ouvertes": "donnees-ouvertes/",  # the data files, for people (catalogue: below)
     "reference-des-champs": "contribuer/reference-des-champs/",
     "contribuer": "contribuer/",  # docs/contribuer/index.md, written by hand
     # a territory's pages

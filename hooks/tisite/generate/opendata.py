@@ -625,7 +625,38 @@ def datapackage(
     whose paths are relative to the site's root. ``today``: the day the files were made (some
     values are computed on it: lateness); ``updated``: the last change of the site's content
     (the date reusers cite under the Licence Ouverte), None when unknown."""
-    resources = [
+    resources = [r for _, group in resource_groups(site) for r in group]
+    harvested = sorted({t.remote.site for t in site.territories if t.remote is not None})
+    changed = f" Dernière modification du contenu : {updated.isoformat()}." if updated else ""
+    doc: dict[str, Any] = {
+        "profile": "data-package",
+        "name": _package_name(site.settings.titre),
+        "title": site.settings.titre,
+        "description": (
+            "Les données ouvertes du site : territoires, fiches actions, agendas et lettres "
+            "d'information. Chaque tableur (CSV) a son schéma (Table Schema, propriété "
+            "« schema ») ; chaque fichier JSON nomme le sien (JSON Schema) dans la propriété "
+            "« jsonSchema », que les outils Frictionless ne lisent pas : vérifiez-le avec un "
+            "validateur JSON Schema (check-jsonschema…). Les fichiers sont refaits chaque jour "
+            "(« created ») ; les territoires d'autres sites viennent de leurs propres données "
+            "(« sources »)." + changed
+        ),
+        "created": f"{today.isoformat()}T00:00:00Z",
+        "licenses": [_licence(licence)],
+        "sources": _sources(site.reference_source)
+        + [{"title": f"Données du site {address}", "path": address} for address in harvested],
+        "resources": resources,
+    }
+    if site_url:
+        doc["homepage"] = site_url
+    return dump(doc)
+
+
+def resource_groups(site: SiteModel) -> list[tuple[str | None, list[dict[str, Any]]]]:
+    """The site's data files as the catalogue lists them (Data Package resources), grouped:
+    the site's own (None), then each local territory's (its name). The catalogue and the
+    page « Données ouvertes » are made from this one list."""
+    network = [
         _resource(
             "territoires",
             urls.url_to("territoires-csv"),
@@ -660,6 +691,7 @@ def datapackage(
             "application/atom+xml",
         ),
     ]
+    groups: list[tuple[str | None, list[dict[str, Any]]]] = [(None, network)]
     for t in site.local:
         files = (
             ("actions", "actions-csv", "fiches actions (tableur)", "text/csv", "actions-csv"),
@@ -688,40 +720,22 @@ def datapackage(
             ("lettres-rss", "lettres-rss", "lettres (RSS)", "application/rss+xml", None),
             ("lettres-atom", "lettres-atom", "lettres (Atom)", "application/atom+xml", None),
         )
-        for suffix, name, title, media, schema_name in files:
-            resources.append(
-                _resource(
-                    f"{t.slug}-{suffix}",
-                    urls.url_to(name, t=t.slug),
-                    f"{t.nom} : {title}",
-                    media,
-                    None if schema_name is None else f"schema-{schema_name}",
-                )
+        groups.append(
+            (
+                t.nom,
+                [
+                    _resource(
+                        f"{t.slug}-{suffix}",
+                        urls.url_to(name, t=t.slug),
+                        f"{t.nom} : {title}",
+                        media,
+                        None if schema_name is None else f"schema-{schema_name}",
+                    )
+                    for suffix, name, title, media, schema_name in files
+                ],
             )
-    harvested = sorted({t.remote.site for t in site.territories if t.remote is not None})
-    changed = f" Dernière modification du contenu : {updated.isoformat()}." if updated else ""
-    doc: dict[str, Any] = {
-        "profile": "data-package",
-        "name": _package_name(site.settings.titre),
-        "title": site.settings.titre,
-        "description": (
-            "Les données ouvertes du site : territoires, fiches actions, agendas et lettres "
-            "d'information. Chaque tableur (CSV) a son schéma (Table Schema, propriété "
-            "« schema ») ; chaque fichier JSON nomme le sien (JSON Schema) dans la propriété "
-            "« jsonSchema », que les outils Frictionless ne lisent pas : vérifiez-le avec un "
-            "validateur JSON Schema (check-jsonschema…). Les fichiers sont refaits chaque jour "
-            "(« created ») ; les territoires d'autres sites viennent de leurs propres données "
-            "(« sources »)." + changed
-        ),
-        "created": f"{today.isoformat()}T00:00:00Z",
-        "licenses": [_licence(licence)],
-        "sources": _sources(site.reference_source)
-        + [{"title": f"Données du site {address}", "path": address} for address in harvested],
-        "resources": resources,
-    }
-    if site_url:
-        doc["homepage"] = site_url
-    return dump(doc)
+        )
+    return groups
 
 
 def _sources(reference: dict[str, str]) -> list[dict[str, str]]:

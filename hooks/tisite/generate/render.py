@@ -445,6 +445,46 @@ class Renderer:
             self.file_dates.get(sources.SITE),
         )
 
+    def open_data_page(self) -> Page:
+        """« Données ouvertes »: every data file of the catalogue (datapackage.json) for a
+        person, with its format and its schema (the catalogue itself is for programs)."""
+        here = urls.url_to("donnees-ouvertes")
+        kinds = {"csv": "tableur CSV", "json": "JSON", "ics": "iCalendar", "xml": "flux"}
+        groups = []
+        for territory, resources in opendata.resource_groups(self.site):
+            rows = []
+            for r in resources:
+                schema = r.get("schema") or r.get("jsonSchema")
+                title = r["title"].removeprefix(f"{territory} : ") if territory else r["title"]
+                rows.append(
+                    {
+                        "href": urls.relative(here, r["path"]),
+                        "file": r["path"].rsplit("/", 1)[-1],
+                        "title": title[:1].upper() + title[1:],
+                        "format": "Atom"
+                        if r["mediatype"] == "application/atom+xml"
+                        else "RSS"
+                        if r["mediatype"] == "application/rss+xml"
+                        else kinds.get(r["format"], r["format"]),
+                        "schema": urls.relative(here, schema) if schema else None,
+                    }
+                )
+            groups.append((territory, rows))
+        title = "Données ouvertes"
+        return Page(
+            urls.page_file(here),
+            title,
+            self.render(
+                "donnees-ouvertes.html.j2",
+                here,
+                groups=groups,
+                catalogue=urls.relative(here, urls.url_to("catalogue-donnees")),
+                updated=self.site_date(),
+            ),
+            self.card(title, "Informations"),
+            modified=self.site_date(),
+        )
+
     def card(
         self, title: str, kind: str, t: Territory | None = None, figure: str | None = None
     ) -> Card:
@@ -471,6 +511,7 @@ class Renderer:
                     modified=self.file_dates.get(sources.SITE),
                 )
             )
+        pages.append(self.open_data_page())
         files = [(f, m, about, fieldref.field_docs(m)) for f, m, about in fieldref.FILES]
         title = "Référence des champs"
         pages.append(
