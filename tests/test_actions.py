@@ -258,9 +258,14 @@ def test_action_page_shows_every_field(built_site: Path) -> None:
     assert soup.select_one(".ti-action-status .ti-badge--en-cours").get_text() == "En cours"
     assert soup.select_one("time[datetime='2022-07-06']") is not None
     unknown = built_site / "hainaut-douaisis-cambresis/plan-action/communication/index.html"
-    assert "Budget : non renseigné." in flat(
-        BeautifulSoup(unknown.read_text("utf-8"), "html.parser").get_text()
-    )
+    soup = BeautifulSoup(unknown.read_text("utf-8"), "html.parser")
+    # an unknown budget is said once, in the facts (no section saying it again: review)
+    facts = {
+        dt.get_text(): dd.get_text()
+        for dt, dd in zip(soup.select("dl.ti-facts dt"), soup.select("dl.ti-facts dd"), strict=True)
+    }
+    assert facts["Budget prévisionnel"] == "non\u00a0renseigné"  # (typography: no break)
+    assert soup.find(id="budget-previsionnel") is None
 
 
 def test_progress_report(built_site: Path) -> None:

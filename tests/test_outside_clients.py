@@ -413,9 +413,7 @@ def test_the_open_data_page_lists_every_file_of_the_catalogue(built_site: Path) 
     catalogue = json.loads((built_site / "datapackage.json").read_text(encoding="utf-8"))
     page = built_site / "donnees-ouvertes/index.html"
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    links = {
-        (page.parent / a["href"]).resolve() for a in soup.select("article table a[href]")
-    }
+    links = {(page.parent / a["href"]).resolve() for a in soup.select("article table a[href]")}
     wanted = {(built_site / r["path"]).resolve() for r in catalogue["resources"]}
     wanted |= {
         (built_site / (r.get("schema") or r.get("jsonSchema"))).resolve()

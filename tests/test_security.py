@@ -307,7 +307,12 @@ def test_contributed_identifiers_are_namespaced(hostile_site: Path) -> None:
     assert not [a for a in article.select('a[href^="#"]') if a["href"] == "#__config"]
 
 
-TEMPLATE_IGNORED = [("nav", {"ti-tabs"}), ("ul", {"ti-liees"}), ("p", {"ti-vers-plan"})]
+TEMPLATE_IGNORED = [
+    ("nav", {"ti-tabs"}),
+    ("ul", {"ti-liees"}),
+    ("p", {"ti-vers-plan"}),
+    ("p", {"ti-non-renseigne"}),  # the parts of a fiche left empty
+]
 
 
 def foreign_index_marks(html: str) -> list[str]:
