@@ -131,15 +131,15 @@ def test_social_images_wrap_long_titles_and_are_cached(project: Path) -> None:
         assert img.size == (1200, 627)
     first = ti_inprocess("build", cwd=project)
     assert first.returncode == 0, first.stderr
-    assert "Images de partage : 49 dessinées, 0 en cache." in first.stderr
+    assert "Images de partage : 50 dessinées, 0 en cache." in first.stderr
     second = ti_inprocess("build", cwd=project)
-    assert "Images de partage : 0 dessinée, 49 en cache." in second.stderr
+    assert "Images de partage : 0 dessinée, 50 en cache." in second.stderr
     path = project / HDC / "actions/communication.md"
     path.write_text(
         path.read_text("utf-8").replace("titre: Réaliser des actions", "titre: Mener des actions")
     )
     third = ti_inprocess("build", cwd=project)
-    assert "Images de partage : 1 dessinée, 48 en cache." in third.stderr
+    assert "Images de partage : 1 dessinée, 49 en cache." in third.stderr
 
 
 @pytest.mark.lent
@@ -590,3 +590,29 @@ def test_a_card_s_address_changes_with_what_it_shows() -> None:
     card = Card("Fiche", "Fiche action", "Douaisis", "En cours", "Site")
     assert card.version() == Card("Fiche", "Fiche action", "Douaisis", "En cours", "Site").version()
     assert card.version() != dataclasses.replace(card, figure="Terminé").version()
+
+
+def test_a_card_says_each_thing_once(built_site: Path) -> None:
+    """A section's card has the territory's name as its title and the section as its badge
+    (review: « Gouvernance » twice, the name in small print); its bottom line does not repeat
+    the title nor the badge; a fiche without any progress point shows no « Statut : Non
+    renseigné »."""
+    from tisite.publish.social import territory_line
+
+    hdc = "Hainaut-Douaisis-Cambrésis"
+    assert territory_line(Card(hdc, "Gouvernance", hdc)) == "Territoire d'industrie"
+    assert territory_line(Card(hdc, "Territoire d'industrie", hdc)) is None
+    assert territory_line(Card("Forum", "Fiche action", hdc)) == f"Territoire d'industrie {hdc}"
+
+    def alt(path: str) -> str:
+        html = (built_site / path / "index.html").read_text(encoding="utf-8")
+        tag = BeautifulSoup(html, "html.parser").find("meta", property="og:image:alt")
+        return str(tag["content"])
+
+    assert alt("hainaut-douaisis-cambresis/gouvernance") == f"Gouvernance — {hdc}"
+    assert (
+        alt("hainaut-douaisis-cambresis/plan-action") == f"Plan d'action — {hdc} — 8 fiches actions"
+    )
+    empty = alt("grand-chatellerault/plan-action/volontariat-territorial-entreprise")
+    assert "Statut" not in empty and empty.startswith("Fiche action — ")
+    assert "En cours" in alt("hainaut-douaisis-cambresis/plan-action/industrie-bas-carbone")

@@ -635,20 +635,23 @@ class Renderer:
 
     def territory_pages(self, t: Territory) -> list[Page]:
         population = f"{textutil.number(t.population)} habitants"
+        figures = {  # a section's key figure on its share card
+            urls.section("territoire"): population,
+            urls.section("carte-identite"): population,
+            urls.section("plan-action"): _actions(len(t.actions)) if t.actions else None,
+            urls.section("lettres"): (
+                textutil.plural(len(t.letters), "lettre") if t.letters else None
+            ),
+        }
         changed = self.section_dates(t)
         pages = [
             Page(
                 urls.page_file(urls.url_to(name, t=t.slug)),
                 title or t.nom,
                 self.render(tpl, urls.url_to(name, t=t.slug), t=t, **self.view_of(sub, t)),
-                self.card(
-                    title or t.nom,
-                    title if title else "Territoire d'industrie",
-                    t,
-                    population
-                    if sub in (urls.section("territoire"), urls.section("carte-identite"))
-                    else None,
-                ),
+                # the territory's name as the title, the section as the badge (review:
+                # « Gouvernance » twice, the territory in small print at the bottom)
+                self.card(t.nom, title or "Territoire d'industrie", t, figures.get(sub)),
                 modified=changed[sub],
                 source=t.source_dir,
                 facets=searchindex.territory_facets(t, searchindex.TERRITORY),
@@ -665,6 +668,8 @@ class Renderer:
                 else f"{action.statut} · {OVERDUE}"
                 if overdue
                 else f"Statut : {action.statut}"
+                if action.current is not None
+                else None  # (« Statut : Non renseigné » on a shared card says nothing)
             )
             dates = [e.date for e in action.history]
             late = (("echeance", OVERDUE),) if overdue else ()

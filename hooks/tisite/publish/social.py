@@ -263,6 +263,16 @@ def fit_title(text: str, width: int, height: int) -> tuple[ImageFont.FreeTypeFon
     return fnt, result.lines
 
 
+def territory_line(card: Card) -> str | None:
+    """The card's bottom line: « Territoire d'industrie <name> », or « Territoire d'industrie »
+    when the title is the name, nothing when the badge says it already (each thing once)."""
+    if not card.territory:
+        return None
+    if card.territory != card.title:
+        return f"Territoire d'industrie {card.territory}"
+    return None if "territoire d'industrie" in card.kind.casefold() else "Territoire d'industrie"
+
+
 def alt_text(card: Card) -> str:
     """What the card shows, each thing once (« Agenda », not « Agenda : Agenda »)."""
     title = card.title.casefold()
@@ -405,9 +415,10 @@ def compose(card: Card) -> tuple[Image.Image, list[Drawn]]:
     lines = list(background.lines)
     d = ImageDraw.Draw(img)
     bottom = RED_LINE - 24  # the lowest the title may reach
-    if card.territory:
+    footer = territory_line(card)
+    if footer:
         tfont = font(TERRITORY_SIZE)
-        name = _one_line(drawable(f"Territoire d'industrie {card.territory}"), tfont, RIGHT - LEFT)
+        name = _one_line(drawable(footer), tfont, RIGHT - LEFT)
         lines.append(_text(img, (LEFT, TERRITORY_BASELINE), name, tfont, MUTED, "ls"))
         bottom = TERRITORY_BASELINE - tfont.getmetrics()[0] - GAP
     if card.figure:  # a badge on one line: beside the kind's if there is room, else above
