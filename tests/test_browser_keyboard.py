@@ -251,3 +251,23 @@ def test_a_headings_own_link_is_no_tab_stop(browser: Browser, base_url: str, pat
     stops = [s for s in tab_walk(control, 300) if "headerlink" in s["classes"]]
     assert len(stops) == count, stops
     control.close()
+
+
+@pytest.mark.parametrize("path", ["404.html", "hainaut-douaisis-cambresis/"])
+def test_the_first_tab_stop_skips_to_the_content(
+    browser: Browser, base_url: str, path: str
+) -> None:
+    """« Aller au contenu » is the first tab stop of every page, the error page included
+    (review: its first stop was the logo), and leads to the page's heading."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(base_url + path, wait_until="networkidle")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "[document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]"
+    )
+    assert focused[0] == "Aller au contenu", (path, focused)
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash.length > 1")
+    target = page.evaluate("document.querySelector(location.hash).tagName")
+    assert target in ("H1", "H2"), (path, target)
+    page.close()

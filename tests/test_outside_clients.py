@@ -424,3 +424,25 @@ def test_the_open_data_page_lists_every_file_of_the_catalogue(built_site: Path) 
     assert all(path.is_file() for path in links)
     footer = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'href="donnees-ouvertes/">Données ouvertes</a>' in footer
+
+
+def test_the_site_has_the_icons_browsers_and_phones_ask_for(built_site: Path) -> None:
+    """/favicon.ico (a browser asks it beside a JSON or text file: it was a 404) and a PNG
+    for a phone's home screen, linked from every page."""
+    from PIL import Image
+
+    with Image.open(built_site / "favicon.ico") as ico:
+        assert ico.format == "ICO" and {(16, 16), (32, 32)} <= set(ico.info["sizes"])
+    with Image.open(built_site / "assets/apple-touch-icon.png") as png:
+        assert png.format == "PNG" and png.size == (180, 180)
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="apple-touch-icon" href="assets/apple-touch-icon.png">' in home
+
+
+def test_hosts_that_read_headers_forbid_framing(built_site: Path) -> None:
+    """A <meta> policy cannot forbid framing: the _headers file Netlify and Cloudflare Pages
+    read says it for every page."""
+    lines = (built_site / "_headers").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "/*"
+    assert "  Content-Security-Policy: frame-ancestors 'self'" in lines
+    assert "  X-Content-Type-Options: nosniff" in lines

@@ -187,9 +187,11 @@ class SiteBuild:
                 )
         known = {slug: made for slug, key in keys.items() if (made := reuse.kept(slug, key))}
         pages = renderer.pages(known={slug: made.pages for slug, made in known.items()})
-        files = renderer.assets(
-            known={slug: made.files for slug, made in known.items()}
-        ) + assets.site_images(site, root / CACHE / "images")
+        files = (
+            renderer.assets(known={slug: made.files for slug, made in known.items()})
+            + assets.site_images(site, root / CACHE / "images")
+            + assets.site_icons()
+        )
         build = cls(site, renderer, pages, files, {p.path for p in pages}, root)
         build.territory_keys = keys
         build.reused_html = {path: r for made in known.values() for path, r in made.html.items()}

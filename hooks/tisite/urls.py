@@ -64,6 +64,7 @@ TABLE: dict[str, str] = {
     "plan-du-site": "sitemap.xml",
     "robots": "robots.txt",
     "redirections": "_redirects",
+    "entetes": "_headers",  # HTTP headers, for hosts that read the file (Netlify, Cloudflare)
     # federation: the site's bundles (read by a national portal) and their JSON Schema
     "federation": "federation.json",
     "schema-donnees": "schemas/donnees-territoire-1.schema.json",

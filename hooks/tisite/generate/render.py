@@ -315,6 +315,16 @@ INFORMATION_PAGES = (
 )
 
 
+# HTTP headers for the hosts that read a « _headers » file (Netlify, Cloudflare Pages): GitHub
+# and GitLab Pages send none of their own, and ignore it (the pages' <meta> policy applies).
+HEADERS = """/*
+  Content-Security-Policy: frame-ancestors 'self'
+  X-Frame-Options: SAMEORIGIN
+  X-Content-Type-Options: nosniff
+  Referrer-Policy: strict-origin-when-cross-origin
+"""
+
+
 def _actions(count: int) -> str:
     return textutil.plural(count, "fiche action", "fiches actions")
 
@@ -808,6 +818,8 @@ class Renderer:
                 "".join(f"/{src} /{dest} 301\n" for src, _, dest in redirects),
             )
         )
+        # what a <meta> policy cannot say: no other site frames these pages (clickjacking)
+        out.append((urls.url_to("entetes"), HEADERS))
         sitemap = urls.absolute(self.site_url, urls.url_to("plan-du-site"))
         out.append((urls.url_to("robots"), f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"))
         _as_bytes(out)
