@@ -112,7 +112,14 @@ def tab_title(title: str, site_name: str) -> str:
         return site_name
 
     def said(part: str) -> bool:
-        return re.search(rf"(?<!\w){re.escape(part.strip())}(?!\w)", site_name) is not None
+        # « Territoire d'industrie » is said by « Territoires d'industrie » (its first word in
+        # the plural): never « … — Territoire d'industrie — Territoires d'industrie »
+        words = part.strip().split(" ", 1)
+        plural = " ".join([words[0] + "s", *words[1:]])
+        return any(
+            re.search(rf"(?<!\w){re.escape(form)}(?!\w)", site_name) is not None
+            for form in (part.strip(), plural)
+        )
 
     parts = title.split(" — ")
     if all(said(part) for part in parts):
