@@ -213,13 +213,13 @@ def test_index_page_lists_groups_filters_and_dashboards(built_site: Path) -> Non
     # labels and values are text (readable on a phone); bars in proportion to the largest
     rows = funders.select(".ti-chart__row")
     labels = [r.select_one(".ti-chart__label").get_text() for r in rows]
-    assert "CCI Grand Hainaut Hauts-de-France" in labels
+    assert "CCI Grand Hainaut" in labels
     widths = {
         r.select_one(".ti-chart__label").get_text(): float(r.select_one("rect")["width"])
         for r in rows
     }
     assert widths["CA de Cambrai"] == 100.0
-    assert widths["CCI Grand Hainaut Hauts-de-France"] == round(100 * 9865 / 10833.33, 1)
+    assert widths["CCI Grand Hainaut"] == round(100 * 9865 / 10833.33, 1)
     table = soup.select(".ti-chart-data table")[0]
     assert "CA de Cambrai" in table.get_text() and "10\u202f833,33\u00a0€" in table.get_text()
     # colours mean something or nothing: one colour for partners, a status in its badge's
@@ -244,7 +244,7 @@ def test_action_page_shows_every_field(built_site: Path) -> None:
     soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
     text = soup.select_one("article").get_text(" ")
     for fact in (
-        "CCI Grand Hainaut Hauts-de-France",
+        "CCI Grand Hainaut",
         "74\u202f864,98\u00a0€",
         "acquis",
         "Salaire et charges",
