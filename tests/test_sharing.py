@@ -616,3 +616,20 @@ def test_a_card_says_each_thing_once(built_site: Path) -> None:
     empty = alt("grand-chatellerault/plan-action/volontariat-territorial-entreprise")
     assert "Statut" not in empty and empty.startswith("Fiche action — ")
     assert "En cours" in alt("hainaut-douaisis-cambresis/plan-action/industrie-bas-carbone")
+
+
+def test_a_published_letter_dated_later_is_told_so(project: Path) -> None:
+    """A published letter whose date is set later: it is not a draft, the message says why
+    it would disappear (a letter appears on its day)."""
+    import datetime as dt
+
+    from tisite import clock
+
+    letter = project / HDC / "lettres/15.md"
+    later = clock.today() + dt.timedelta(days=30)
+    letter.write_text(letter.read_text("utf-8").replace("date: 2022-11-15", f"date: {later}"))
+    said = ti_inprocess("check", cwd=project).stderr
+    assert (
+        f"disparaîtrait : {HDC}/lettres/15.md est daté d'un jour à venir, et une lettre ne paraît "
+        "que le jour de sa date"
+    ) in said, said

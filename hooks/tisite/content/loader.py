@@ -855,7 +855,7 @@ def _line_of_text(root: Path, rel: str, needle: str) -> int | None:
 # site's own settings): in a territory's content, a link that no visitor can open.
 def _placeholders(root: Path, path: Path, text: str) -> list[Problem]:
     """The templates' texts left in a file that is not a draft, one warning per line."""
-    if not any(p in text for p in PLACEHOLDERS) or _DRAFT.search(text.split("\n---", 1)[0]):
+    if not any(p in text for p in PLACEHOLDERS) or sources.DRAFT.search(text.split("\n---", 1)[0]):
         return []
     out = []
     lines = text.split("\n")
@@ -905,9 +905,6 @@ PLACEHOLDERS = (
     "Nom de l'événement",
     "https://www.exemple.fr/",
 )
-# « brouillon » set to what the schema reads as true (pydantic's and French booleans)
-_TRUE = r"(['\"]?)(?:true|oui|yes|vrai|on|1|y|t)"  # as the schema reads true, quoted or not
-_DRAFT = re.compile(rf"^brouillon\s*:\s*{_TRUE}\1\s*(#.*)?$", re.M | re.I)
 
 
 def _portal_refused(root: Path, settings: object) -> bool:
@@ -926,7 +923,7 @@ def _portal_refused(root: Path, settings: object) -> bool:
 # What the example's site.yml says until a territory writes its own legal notices: published
 # as they are, they name no publisher, no host, and a mailbox nobody reads.
 SETTINGS_PLACEHOLDERS = ("(à remplacer)", "(à renseigner)", "@example.org")
-_DEMO = re.compile(rf"^(['\"]?)demonstration\1\s*:\s*{_TRUE}\2\s*(#.*)?$", re.I)
+_DEMO = re.compile(rf"^(['\"]?)demonstration\1\s*:\s*{sources.TRUE}\2\s*(#.*)?$", re.I)
 
 
 def settings_placeholders(root: Path) -> list[Problem]:

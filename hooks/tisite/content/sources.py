@@ -20,6 +20,7 @@ is found. Modules name these entries, never the strings: a renamed folder change
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 SITE = "site.yml"
@@ -63,3 +64,10 @@ def letters(territory_dir: Path) -> Path:
 
 def agenda(territory_dir: Path) -> Path:
     return territory_dir / AGENDA
+
+
+# « brouillon » set to what the schema reads as true (pydantic's and French booleans), as a line
+# of a front matter: read without loading the file (the loader's check of the example site's
+# placeholders, publish.registry telling a draft from a letter dated later)
+TRUE = r"(['\"]?)(?:true|oui|yes|vrai|on|1|y|t)"  # as the schema reads true, quoted or not
+DRAFT = re.compile(rf"^brouillon\s*:\s*{TRUE}\1\s*(#.*)?$", re.M | re.I)

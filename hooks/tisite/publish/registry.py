@@ -81,6 +81,12 @@ def _gone_page(address: str, root: Path) -> str:
     # back would not make this line match it
     canonical = address == "/" + address.strip("/") + "/" and "//" not in address
     draft = _draft_source(address, root) if canonical else None
+    if draft is not None and urls.matches("lettre", address) and not _marked_draft(root, draft):
+        return (  # not a draft: a letter dated later, published on its day
+            f"l'adresse publiée {address} disparaîtrait : {draft} est daté d'un jour à venir, "
+            "et une lettre ne paraît que le jour de sa date ; remettez sa date pour la garder "
+            "en ligne, ou, si son retrait est voulu, retirez cette ligne"
+        )
     if draft is not None:  # its file is there: set back as a draft (« brouillon »)
         return (
             f"l'adresse publiée {address} disparaîtrait : {draft} est marqué « brouillon », "
@@ -130,6 +136,16 @@ def _docs(root: Path) -> str:
         return settings.engine_config(root)["docs_dir"].strip("/")
     except Exception:  # an unreadable mkdocs.yml is reported on its own
         return "docs"
+
+
+def _marked_draft(root: Path, source: str) -> bool:
+    """Whether the front matter of the file ``source`` (relative to ``root``) says
+    « brouillon: true »."""
+    try:
+        text = (root / source).read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        return True  # (what it says cannot be read: the usual message)
+    return sources.DRAFT.search(text.split("\n---", 1)[0]) is not None
 
 
 def _draft_source(address: str, root: Path) -> str | None:
