@@ -1,5 +1,9 @@
 """Say, on a pull/merge request, when it changes more than content.
 
+Advisory only: the request runs its own copy of this script and of the workflow, so a request
+could silence it; what enforces a maintainer's review is a CODEOWNERS file with « code owner
+approval » on the protected branch (guide des contributeurs, « Publier automatiquement »).
+
 Content (``territoires/``, ``docs/``, ``site.yml``, ``urls-publiees.txt``) is checked by the
 build, whoever writes it. Everything else is the program or its configuration (``hooks/``,
 ``mkdocs.yml`` — its ``hooks:`` run Python —, the Makefile, the workflows, the scripts…): a
@@ -61,11 +65,25 @@ def message(code: list[str]) -> str:
 
 def main(base: str | None = None) -> int:
     github = bool(os.environ.get("GITHUB_ACTIONS"))
-    base = base or os.environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA") or "HEAD^1"
+    # GitLab: the target's tip for a merged-results pipeline (its merge commit holds the
+    # target's own changes too), else where the request's branch started
+    base = (
+        base
+        or os.environ.get("CI_MERGE_REQUEST_TARGET_BRANCH_SHA")
+        or os.environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA")
+        or "HEAD^1"
+    )
     files = changed(base)
-    if files is None:
-        print(f"Fichiers modifiés : comparaison impossible avec {shown(base)}.")
-        return 0
+    if files is None:  # nothing known: said as a change to review, never as « contenu »
+        said = (
+            f"Fichiers modifiés : comparaison impossible avec {shown(base)} ; un mainteneur "
+            "doit vérifier lui-même si cette demande modifie autre chose que le contenu."
+        )
+        if github:
+            print(f"::notice title=Relecture d'un mainteneur::{said}")
+            return 0
+        print(f"Attention : {said}")
+        return CODE_CHANGED
     code = [p for p in files if not is_content(p)]
     if not code:
         print("Cette demande ne modifie que du contenu.")

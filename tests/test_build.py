@@ -349,3 +349,26 @@ def test_the_workflows_keep_every_cache_a_build_writes(built_site: Path) -> None
     gitlab = YAML(typ="safe").load((ROOT / ".gitlab-ci.yml").read_text("utf-8"))
     kept_gitlab = {p.removeprefix(".cache/") for p in gitlab["cache"]["paths"]}
     assert written - kept_github == set() and written - kept_gitlab == set()
+
+
+def test_the_same_problem_twice_in_a_file_has_two_fingerprints(tmp_path: Path) -> None:
+    """GitLab shows one issue per fingerprint: the same words on two lines of a file are two
+    issues (their order tells them apart), each keeping its fingerprint when lines move."""
+    import argparse
+    import json
+
+    from tisite.cli.commands import report_problems
+    from tisite.content.errors import Problem
+
+    report = tmp_path / "gl.json"
+
+    def prints(*lines: int) -> list[str]:
+        problems = [
+            Problem("a.md", n, None, "texte d'exemple laissé", "avertissement") for n in lines
+        ]
+        report_problems(problems, argparse.Namespace(format=None, rapport_gitlab=str(report)))
+        return [i["fingerprint"] for i in json.loads(report.read_text(encoding="utf-8"))]
+
+    first = prints(12, 14)
+    assert len(set(first)) == 2
+    assert prints(13, 15) == first  # two lines added above: the same issues

@@ -680,6 +680,8 @@ CASES: dict[str, Case] = {
     ),
     "docs-nom-du-flux": docs_page_named("atom.xml.md", "atom.xml"),
     "docs-nom-de-l-image-de-partage": docs_page_named("partage.png.md", "partage.png"),
+    # the site's generated icon (review: an image of docs/ under its name was replaced)
+    "docs-nom-de-l-icone": docs_page_named("apple-touch-icon.png.md", "apple-touch-icon.png"),
     # 14 MB of budget lines took a minute and 1.5 GB to check (outside review)
     "fichier-de-plus-d-un-mega-octet": Case(
         write(f"{HDC}/agenda.yml", b"#" + b"x" * 1_000_000 + b"\nevenements: []\n"),

@@ -1631,3 +1631,58 @@ def test_an_identifier_twice_in_one_letter_is_one_error(project: Path) -> None:
         said
     )
     assert "déjà donné dans la lettre" not in said, said
+
+
+def test_a_letter_dated_later_is_checked_as_its_day_will_publish_it(project: Path) -> None:
+    """A scheduled letter is not published before its day, but `ti check` checks it now as
+    the build of that night will: a broken link in it fails the check today (review: the
+    check said « valide », the night's build failed). Control: `ti build` today passes, the
+    letter left out."""
+    import datetime as dt
+
+    later = clock.today() + dt.timedelta(days=10)
+    letter = project / LETTRES / "17.md"
+    letter.write_text(
+        f"---\ntitre: Programmée\ndate: {later}\nresume: Une lettre programmée.\n---\n"
+        "## Actualités locales\n\nVoir [la fiche](../../plan-action/fiche-inexistante/index.md).\n",
+        encoding="utf-8",
+    )
+    checked = ti_inprocess("check", cwd=project)
+    assert checked.returncode == 1
+    assert "lettres/17.md" in checked.stderr and "fiche-inexistante" in checked.stderr
+    built = ti_inprocess("build", cwd=project)
+    assert built.returncode == 0, built.stderr
+    assert not (project / "site" / HDC / "lettres/17").exists()
+
+
+def test_a_letter_file_named_with_other_digits_is_refused_in_french(project: Path) -> None:
+    """« ²6.md »: digits that are not ASCII (review: a traceback on every check)."""
+    (project / LETTRES / "²6.md").write_text("---\ntitre: x\n---\n", encoding="utf-8")
+    said = ti_inprocess("check", cwd=project)
+    assert said.returncode == 1 and "Traceback" not in said.stderr
+    assert "²6.md: nom de fichier invalide" in said.stderr
+
+
+def test_check_and_build_agree_on_links_to_a_letter_dated_later(project: Path) -> None:
+    """A published letter linking to one dated later: refused by both (the page is not
+    online today); the letter dated later linking to a published one: accepted by both
+    (control)."""
+    import datetime as dt
+
+    later = clock.today() + dt.timedelta(days=10)
+    (project / LETTRES / "17.md").write_text(
+        f"---\ntitre: Programmée\ndate: {later}\nresume: Une lettre programmée.\n---\n"
+        "## Actualités locales\n\nVoir [la précédente](../15/index.md).\n",
+        encoding="utf-8",
+    )
+    assert ti_inprocess("check", cwd=project).returncode == 0
+    assert ti_inprocess("build", cwd=project).returncode == 0
+    published = project / LETTRES / "15.md"
+    published.write_text(
+        published.read_text(encoding="utf-8") + "\nLa suite : [lettre 17](../17/index.md).\n",
+        encoding="utf-8",
+    )
+    checked, built = ti_inprocess("check", cwd=project), ti_inprocess("build", cwd=project)
+    assert checked.returncode == built.returncode == 1
+    for said in (checked.stderr, built.stderr):
+        assert "lettres/15.md" in said and "n'est pas publiée" in said, said

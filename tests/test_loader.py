@@ -710,3 +710,18 @@ def test_a_misspelt_required_key_is_one_message_on_its_line(project: Path) -> No
         load_site(project)
     said = [p.format() for p in info.value.errors if p.file.endswith("15.md")]
     assert len(said) == 2 and "champ obligatoire manquant" in said[0] + said[1]
+
+
+def test_a_tab_inside_a_block_of_text_is_not_listed_with_the_faulty_ones() -> None:
+    """A tab in a « | » block is text (valid YAML): only the tabs that indent a key or a « - »
+    are listed with the one the parser stopped at, ten at most."""
+    from tisite.content.yamlio import parse_yaml_text
+
+    problem = parse_yaml_text("a: 1\nresume: |\n  \tTexte\nepci:\n\t- x\n", "f.yml")[1]
+    assert problem is not None and problem.line == 5
+    assert problem.message == "tabulation interdite : indentez avec des espaces"
+    many = "epci:\n" + "\t- x\n" * 30
+    problem = parse_yaml_text(many, "f.yml")[1]
+    assert problem is not None and problem.message.endswith(
+        "(aussi lignes 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 …)"
+    )

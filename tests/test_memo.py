@@ -181,14 +181,14 @@ def test_an_unchanged_territory_is_not_read_again(
     monkeypatch.setattr(loader, "_LOADED", Recent())
     if blind:
         monkeypatch.setattr(
-            loader, "_folder_key", lambda root, folder, drafts: repr(sorted(os.listdir(folder)))
+            loader, "_folder_key", lambda root, folder, *options: repr(sorted(os.listdir(folder)))
         )
     loaded: list[str] = []
     real = loader.load_territory
 
-    def counted(root: Path, directory: Path, problems: list[Any], drafts: bool = False) -> Any:
+    def counted(root: Path, directory: Path, problems: list[Any], *options: bool) -> Any:
         loaded.append(directory.name)
-        return real(root, directory, problems, drafts)
+        return real(root, directory, problems, *options)
 
     monkeypatch.setattr(loader, "load_territory", counted)
 

@@ -433,10 +433,10 @@ def test_the_site_has_the_icons_browsers_and_phones_ask_for(built_site: Path) ->
 
     with Image.open(built_site / "favicon.ico") as ico:
         assert ico.format == "ICO" and {(16, 16), (32, 32)} <= set(ico.info["sizes"])
-    with Image.open(built_site / "assets/apple-touch-icon.png") as png:
+    with Image.open(built_site / "apple-touch-icon.png") as png:
         assert png.format == "PNG" and png.size == (180, 180)
     home = (built_site / "index.html").read_text(encoding="utf-8")
-    assert '<link rel="apple-touch-icon" href="assets/apple-touch-icon.png">' in home
+    assert '<link rel="apple-touch-icon" href="apple-touch-icon.png">' in home
 
 
 def test_hosts_that_read_headers_forbid_framing(built_site: Path) -> None:

@@ -633,3 +633,14 @@ def test_a_published_letter_dated_later_is_told_so(project: Path) -> None:
         f"disparaîtrait : {HDC}/lettres/15.md est daté d'un jour à venir, et une lettre ne paraît "
         "que le jour de sa date"
     ) in said, said
+
+
+def test_a_published_letter_set_back_as_a_draft_with_a_quoted_key_is_told_so(
+    project: Path,
+) -> None:
+    """« "brouillon": true » (a quoted key, as an editor may write it) is a draft, not a letter
+    dated later (review: the message blamed its date)."""
+    letter = project / HDC / "lettres/15.md"
+    letter.write_text(letter.read_text("utf-8").replace("---\n", '---\n"brouillon": true\n', 1))
+    said = ti_inprocess("check", cwd=project).stderr
+    assert "lettres/15.md est marqué « brouillon »" in said, said

@@ -20,7 +20,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from tisite import memo, urls
+from tisite import clock, memo, urls
 from tisite.content import history, schema, sources
 from tisite.content.errors import ContentError, Problem
 from tisite.content.loader import load_site, territory_dirs
@@ -157,6 +157,7 @@ class SiteBuild:
         site_url: str | None = None,
         harvest: bool = False,
         reuse_pages: bool = False,
+        scheduled: bool = False,
     ) -> SiteBuild:
         """The content loaded and every generated page made. ``reuse_pages`` (the pipeline,
         which makes each page's HTML next): a territory whose pages a former build of this
@@ -164,7 +165,7 @@ class SiteBuild:
         diskcache.new_build()  # code and templates are read again: one may have changed
         publishing.new_build()
         memo.new_build()  # what the last build of this process did not use is forgotten
-        site = load_site(root, only=only, drafts=drafts, harvest=harvest)
+        site = load_site(root, only=only, drafts=drafts, harvest=harvest, scheduled=scheduled)
         renderer = Renderer(
             site,
             today=today,
@@ -277,7 +278,13 @@ class SiteBuild:
             if not ready.intact
         ]
         files = [*other_files, *(p for p, _ in self.assets)]
-        errors, self.notes = check_links(self.html, files, self.locate, self.is_draft_page)
+        later = frozenset(  # letters dated later (`ti check` reads them as published)
+            urls.page_file(x.url)
+            for t in self.site.local
+            for x in t.letters
+            if x.date > clock.today()
+        )
+        errors, self.notes = check_links(self.html, files, self.locate, self.is_draft_page, later)
         if problems or errors:
             raise ContentError(problems + errors, building=True)
         self._keep_territories()

@@ -35,6 +35,11 @@ class BuildSettings(BaseModel):
         None, description="ne construire qu'un territoire (le nom de son dossier)"
     )
     brouillons: bool = Field(False, description="publier aussi les brouillons (aperçu)")
+    programmees: bool = Field(
+        False,
+        description="publier aussi les lettres datées d'un jour à venir (`ti check` : la "
+        "construction de leur jour est vérifiée dès maintenant)",
+    )
     cache_pages: bool = Field(
         True, description="reprendre de .cache/pages les pages dont rien n'a changé"
     )
@@ -104,8 +109,8 @@ def for_build(extra: Mapping[str, Any] | None) -> BuildSettings:
                     "mkdocs.yml",
                     None,
                     f"extra.{BLOCK}",
-                    "doit être un ensemble de champs (territoire, brouillons, cache_pages, "
-                    "processus_images, moisson)",
+                    "doit être un ensemble de champs (territoire, brouillons, programmees, "
+                    "cache_pages, processus_images, moisson)",
                 )
             ]
         )
@@ -118,6 +123,7 @@ def for_build(extra: Mapping[str, Any] | None) -> BuildSettings:
 EXPECTED = {
     "territoire": "le nom du dossier d'un territoire, entre guillemets",
     "brouillons": "true ou false",
+    "programmees": "true ou false",
     "cache_pages": "true ou false",
     "processus_images": "un nombre entier de 1 à 64",
     "moisson": "true ou false",

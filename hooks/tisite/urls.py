@@ -65,6 +65,10 @@ TABLE: dict[str, str] = {
     "robots": "robots.txt",
     "redirections": "_redirects",
     "entetes": "_headers",  # HTTP headers, for hosts that read the file (Netlify, Cloudflare)
+    # the site's icon for what reads no SVG (publish.assets.site_icons), where browsers and
+    # phones look for them
+    "icone": "favicon.ico",
+    "icone-ecran": "apple-touch-icon.png",
     # federation: the site's bundles (read by a national portal) and their JSON Schema
     "federation": "federation.json",
     "schema-donnees": "schemas/donnees-territoire-1.schema.json",

@@ -56,7 +56,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(config.format(), file=sys.stderr)
         return 1
     try:
-        site = load_site(root, only=args.territoire, harvest=True)  # a portal's sources
+        # a portal's sources harvested; letters dated later checked as their day's build
+        # will publish them (a scheduled letter's broken link would fail that night's build)
+        site = load_site(root, only=args.territoire, harvest=True, scheduled=True)
     except ContentError as exc:
         report_problems(exc.problems, args)
         print(exc.report(), file=sys.stderr)
@@ -169,7 +171,9 @@ def dry_build(root: Path, args: argparse.Namespace) -> list[Problem]:
     tmp = workspace.temporary_folder(root, root, "verification")
     try:
         # a portal's sources were just harvested (cmd_check): the build reads those copies
-        pipeline.build(root, tmp, args.moteur, **build_options(args), moisson=False)
+        pipeline.build(
+            root, tmp, args.moteur, **build_options(args), moisson=False, programmees=True
+        )
     except ContentError as exc:  # refused before the engine ran (links, addresses)
         problems += exc.problems
     except engine.BuildAborted as exc:
@@ -226,19 +230,25 @@ def report_problems(problems: list[Problem], args: argparse.Namespace) -> None:
         if summary:
             Path(summary).write_text(github_summary(reported), encoding="utf-8")
     if args.rapport_gitlab:
-        issues = [
-            {
-                "description": p.format(),
-                "check_name": "contenu",
-                # the same problem keeps its fingerprint when lines above it move
-                "fingerprint": hashlib.sha1(
-                    "\n".join([p.file, p.field or "", p.message]).encode("utf-8")
-                ).hexdigest(),
-                "severity": "major" if p.severity == "erreur" else "minor",
-                "location": {"path": p.file, "lines": {"begin": p.line or 1}},
-            }
-            for p in reported
-        ]
+        # the same problem keeps its fingerprint when lines above it move (its line is not in
+        # it); the same words twice in a file are told apart by their order (GitLab shows one
+        # issue per fingerprint)
+        seen: dict[tuple[str, str, str], int] = {}
+        issues = []
+        for p in reported:
+            what = (p.file, p.field or "", p.message)
+            seen[what] = seen.get(what, 0) + 1
+            issues.append(
+                {
+                    "description": p.format(),
+                    "check_name": "contenu",
+                    "fingerprint": hashlib.sha1(
+                        "\n".join([*what, str(seen[what])]).encode("utf-8")
+                    ).hexdigest(),
+                    "severity": "major" if p.severity == "erreur" else "minor",
+                    "location": {"path": p.file, "lines": {"begin": p.line or 1}},
+                }
+            )
         Path(args.rapport_gitlab).write_text(
             json.dumps(issues, ensure_ascii=False, indent=2), encoding="utf-8"
         )

@@ -295,9 +295,25 @@ _NOT_A_LETTER = frozenset(
 )
 
 
-def load_letters(
-    root: Path, directory: Path, problems: list[Problem], drafts: bool, rel_of
-) -> tuple[Letter, ...]:  # type: ignore[no-untyped-def]
+def _next_free(folder: Path) -> str:
+    """« , ou donnez à celui-ci le numéro suivant libre (« 17.md ») », the next number no
+    letter file has (a draft's included, a name the check takes: ASCII digits, four at most);
+    nothing past 9999."""
+    taken = [int(p.stem) for p in folder.glob("*.md") if NUMBER_RE.fullmatch(p.stem)]
+    free = 1 + max(taken, default=0)
+    if free > 9999:
+        return ""
+    return f", ou donnez à celui-ci le numéro suivant libre (« {free}.md »)"
+
+
+def load_letters(  # type: ignore[no-untyped-def]
+    root: Path,
+    directory: Path,
+    problems: list[Problem],
+    drafts: bool,
+    rel_of,
+    scheduled: bool = False,
+) -> tuple[Letter, ...]:
     folder = sources.letters(directory)
     if not folder.is_dir():
         return ()
@@ -399,9 +415,11 @@ def load_letters(
         found = list(dict.fromkeys(found))
         if data.date > clock.today():  # scheduled: published on its day (nightly build)
             shown = (
-                "montrée comme brouillon dans cet aperçu"
+                "vérifiée dès maintenant comme publiée"
+                if scheduled
+                else "montrée comme brouillon dans cet aperçu"
                 if drafts
-                else ("`make serve BROUILLONS=1` la montre")
+                else "`make serve BROUILLONS=1` la montre"
             )
             problems.append(
                 Problem(
@@ -414,9 +432,12 @@ def load_letters(
                     severity="avertissement",
                 )
             )
-            if not drafts:
+            if scheduled:
+                pass  # ti check: checked now as the build of its day will publish it
+            elif not drafts:
                 continue
-            data = data.model_copy(update={"brouillon": True})
+            else:
+                data = data.model_copy(update={"brouillon": True})
         body = without_empty_sections(source.body)
         letters.append(
             Letter(
@@ -436,8 +457,6 @@ def load_letters(
             )
         )
     numbers = [x.numero for x in letters]
-    # the next number no file has (a draft's included)
-    free = 1 + max((int(p.stem) for p in folder.glob("*.md") if p.stem.isdigit()), default=0)
     for dup in sorted({n for n in numbers if numbers.count(n) > 1}):
         first, *others = sorted((x.source for x in letters if x.numero == dup), key=len)
         for other in others:  # the file with the longer name (« 015.md »), named
@@ -447,8 +466,7 @@ def load_letters(
                     None,
                     None,
                     f"le numéro {dup} est aussi celui de « {posixpath.basename(first)} » : "
-                    "gardez un seul des deux fichiers, ou donnez à celui-ci le numéro suivant "
-                    f"libre (« {free}.md »)",
+                    f"gardez un seul des deux fichiers{_next_free(folder)}",
                 )
             )
     by_number = sorted(letters, key=lambda x: x.numero)

@@ -99,9 +99,16 @@ def _read_markdown_as_pages(root: Path) -> None:
 
 
 def load_site(
-    root: Path, only: str | None = None, drafts: bool = False, harvest: bool = False
+    root: Path,
+    only: str | None = None,
+    drafts: bool = False,
+    harvest: bool = False,
+    scheduled: bool = False,
 ) -> SiteModel:
     """Load ``root`` (holding site.yml and territoires/). Raises ContentError on any error.
+
+    ``scheduled``: letters dated later are read as published (``ti check``: what the build of
+    their day will publish is checked now, see letters.load_letters).
 
     ``only`` restricts the build to one territory (fast preview); the others are not read.
     A national portal (site.yml's « portail ») adds the territories harvested from its
@@ -141,7 +148,7 @@ def load_site(
 
     home = home_territory(root, settings, territory_dirs(root), problems)
     urls.set_home_territory(home)  # every address of this build (see urls.url_to)
-    territories = [t for d in dirs if (t := _territory_kept(root, d, problems, drafts))]
+    territories = [t for d in dirs if (t := _territory_kept(root, d, problems, drafts, scheduled))]
     load_docs(root, problems)
     _check_across(root, territories, problems)
     problems += local_addresses(root, dirs)  # and the templates' texts left in place
@@ -372,16 +379,16 @@ def _docs_place(root: Path, page: Path, raw: Callable[[], set[str]]) -> remote.P
 _LOADED: memo.Recent[tuple[Territory | None, tuple[Problem, ...]]] = memo.Recent()
 
 
-def _folder_key(root: Path, directory: Path, drafts: bool) -> bytes:
+def _folder_key(root: Path, directory: Path, drafts: bool, scheduled: bool) -> bytes:
     """Everything ``load_territory`` reads: every entry under the territory's folder (its path,
-    kind and bytes, read by blocks; never a date), where the project is, whether drafts are
-    shown, the home territory (its addresses), our code and reference data
-    (diskcache.code_digest). Raises OSError when an entry can't be read (gone meanwhile)."""
+    kind and bytes, read by blocks; never a file's date), where the project is, whether drafts
+    and letters dated later are shown, the build's day (a letter appears on its day), the home
+    territory (its addresses), our code and reference data (diskcache.code_digest). Raises
+    OSError when an entry can't be read (gone meanwhile)."""
     from tisite.publish.diskcache import code_digest
 
-    digest = hashlib.sha256(
-        repr((code_digest(), str(root), directory.name, drafts, urls.home_territory())).encode()
-    )
+    shape = (code_digest(), str(root), directory.name, drafts, scheduled, clock.today())
+    digest = hashlib.sha256(repr((*shape, urls.home_territory())).encode())
     _digest_entries(digest, str(directory), b"")
     return digest.digest()
 
@@ -407,27 +414,31 @@ def _digest_entries(digest: Any, folder: str, prefix: bytes) -> None:
 
 
 def _territory_kept(
-    root: Path, directory: Path, problems: list[Problem], drafts: bool
+    root: Path, directory: Path, problems: list[Problem], drafts: bool, scheduled: bool
 ) -> Territory | None:
     """``load_territory``, or the territory the last build loaded from the very same folder."""
     if not memo.keeping():
-        return load_territory(root, directory, problems, drafts)
+        return load_territory(root, directory, problems, drafts, scheduled)
 
     def load() -> tuple[Territory | None, tuple[Problem, ...]]:
         found: list[Problem] = []
-        return load_territory(root, directory, found, drafts), tuple(found)
+        return load_territory(root, directory, found, drafts, scheduled), tuple(found)
 
     try:
-        key = _folder_key(root, directory, drafts)
+        key = _folder_key(root, directory, drafts, scheduled)
     except OSError:  # an entry gone while it was read (an editor's temporary file): not kept
-        return load_territory(root, directory, problems, drafts)
+        return load_territory(root, directory, problems, drafts, scheduled)
     territory, found = _LOADED.get(key, load)
     problems.extend(found)
     return territory
 
 
 def load_territory(
-    root: Path, directory: Path, problems: list[Problem], drafts: bool = False
+    root: Path,
+    directory: Path,
+    problems: list[Problem],
+    drafts: bool = False,
+    scheduled: bool = False,
 ) -> Territory | None:
     rel_dir = _rel(root, directory)
     before = len([p for p in problems if p.severity == "erreur"])
@@ -475,7 +486,11 @@ def load_territory(
         # Still read the actions, so that their errors are reported in the same run.
         load_actions(root, directory, None, problems, drafts)
         load_agenda(
-            root, directory, load_letters(root, directory, problems, drafts, _rel), problems, _rel
+            root,
+            directory,
+            load_letters(root, directory, problems, drafts, _rel, scheduled),
+            problems,
+            _rel,
         )
         return None
     territory = _build_territory(
@@ -489,7 +504,7 @@ def load_territory(
         problems,
     )
     actions = load_actions(root, directory, territory, problems, drafts)
-    letters = load_letters(root, directory, problems, drafts, _rel)
+    letters = load_letters(root, directory, problems, drafts, _rel, scheduled)
     agenda = load_agenda(root, directory, letters, problems, _rel)
     return dataclasses.replace(territory, actions=actions, letters=letters, agenda=agenda)
 

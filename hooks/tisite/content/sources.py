@@ -70,4 +70,4 @@ def agenda(territory_dir: Path) -> Path:
 # of a front matter: read without loading the file (the loader's check of the example site's
 # placeholders, publish.registry telling a draft from a letter dated later)
 TRUE = r"(['\"]?)(?:true|oui|yes|vrai|on|1|y|t)"  # as the schema reads true, quoted or not
-DRAFT = re.compile(rf"^brouillon\s*:\s*{TRUE}\1\s*(#.*)?$", re.M | re.I)
+DRAFT = re.compile(rf"^(['\"]?)brouillon\1\s*:\s*{TRUE}\2\s*(#.*)?$", re.M | re.I)

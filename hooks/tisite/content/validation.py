@@ -123,13 +123,22 @@ def renamed(
     better = identifier_like(name)
     if not better or better in taken or (pattern is not None and not pattern.fullmatch(better)):
         return ""
-    if existing is not None and (existing / f"{better}{suffix}").exists():
+    # the folder's listing, not a look-up: a disk that ignores case (macOS, Windows) finds
+    # « forum.md » for « Forum.md », the very file to rename
+    if existing is not None and f"{better}{suffix}" in _names_in(existing):
         # (a case-insensitive disk holds one of the two names only: never « mv » over it)
         return (
             f" ; « {better}{suffix} » existe déjà à côté : fusionnez les deux, ou choisissez un "
             "autre nom"
         )
     return f" ; renommez-le « {better}{suffix} »"
+
+
+def _names_in(folder: Path) -> set[str]:
+    try:
+        return {entry.name for entry in folder.iterdir()}
+    except OSError:
+        return set()
 
 
 def read_published(

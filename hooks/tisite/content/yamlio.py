@@ -378,15 +378,20 @@ def _syntax_problem(exc: MarkedYAMLError, text: str, rel: str, line_offset: int)
         line = opened.line + 1 + line_offset
     message = _translate(exc)
     if message.startswith("tabulation interdite"):  # the parser stops at the first one
+        # the other lines a tab indents before a key or a « - » (a tab inside a block of
+        # text, « | », is text), ten at most
         others = [
             index + 1 + line_offset
             for index, row in enumerate(text.split("\n"))
-            if "\t" in row[: len(row) - len(row.lstrip(" \t"))] and index + 1 + line_offset != line
+            if _TAB_INDENT.match(row) and index + 1 + line_offset != line
         ]
         if others:
-            message += f" (aussi {'ligne' if len(others) == 1 else 'lignes'} "
-            message += ", ".join(str(n) for n in others) + ")"
+            listed = ", ".join(str(n) for n in others[:10]) + (" …" if len(others) > 10 else "")
+            message += f" (aussi {'ligne' if len(others) == 1 else 'lignes'} {listed})"
     return Problem(rel, line, None, message)
+
+
+_TAB_INDENT = re.compile(r"^ *\t[ \t]*(?:-(?:\s|$)|[^\s:#][^:#]*:(?:\s|$))")
 
 
 def parse_yaml_text(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Problem | None]:

@@ -426,11 +426,14 @@ def check_links(
     files: Iterable[str],
     locate: Locate,
     draft: Callable[[str], bool] = lambda target: False,
+    later: frozenset[str] = frozenset(),
 ) -> tuple[list[Problem], list[Problem]]:
     """(errors, notes) about the links of ``pages`` (page file → Ready): every relative link
     leads to a page or a file of the site (``files``: the site's other files), every anchor to
     an identifier of its page. ``locate``: the source file and line of a link's text;
-    ``draft``: whether a page file missing from the site is a draft's (said as such)."""
+    ``draft``: whether a page file missing from the site is a draft's (said as such);
+    ``later``: pages checked now that are not online yet (`ti check`: letters dated later),
+    which only one another may link to."""
     known = set(files) | set(pages)
     errors: list[Problem] = []
     notes: list[Problem] = []
@@ -479,6 +482,9 @@ def check_links(
                         message = no_such_address(link.raw)
                     report(errors, path, link.raw, message)
                     continue
+            if target in later and path not in later:  # online later than the linking page
+                report(errors, path, link.raw, unpublished_target(link.raw, target))
+                continue
             if target not in known:
                 if "." not in target.rsplit("/", 1)[-1] and target not in known:
                     report(errors, path, link.raw, unrecognized(link.raw))

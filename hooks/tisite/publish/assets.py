@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from tisite import urls
 from tisite.content import images
 from tisite.content.models import Letter, SiteModel
 
@@ -56,9 +57,10 @@ def _icon(size: int, rounded: bool) -> Image.Image:
 
 
 def site_icons() -> list[File]:
-    """``favicon.ico`` (16, 32 and 48 px) at the site's root and the home-screen icon
-    (180 px, ``assets/apple-touch-icon.png``), the same every build."""
+    """``favicon.ico`` (16, 32 and 48 px) and the home-screen icon (180 px,
+    ``apple-touch-icon.png``) at the site's root, the same every build (their names are in
+    the table of addresses: no page or image of docs/ takes them)."""
     ico, png = io.BytesIO(), io.BytesIO()
     _icon(48, rounded=True).save(ico, format="ICO", sizes=[(16, 16), (32, 32), (48, 48)])
     _icon(180, rounded=False).convert("RGB").save(png, format="PNG", optimize=True)
-    return [("favicon.ico", ico.getvalue()), ("assets/apple-touch-icon.png", png.getvalue())]
+    return [(urls.url_to("icone"), ico.getvalue()), (urls.url_to("icone-ecran"), png.getvalue())]

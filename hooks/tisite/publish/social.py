@@ -47,11 +47,11 @@ class Card:
     site_name: str = "Territoires d'industrie"
 
     def version(self) -> str:
-        """A short hash of what the card shows: the query of its address in a page's tags
-        (« partage.png?v=… »), so that LinkedIn, which keeps an image by its address, shows
-        the new card when what it shows changes (a status, a title)."""
-        payload = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:10]
+        """A short hash of what the card shows and of how it is drawn (``digest``): the
+        query of its address in a page's tags (« partage.png?v=… »), so that LinkedIn, which
+        keeps an image by its address, shows the new card when it changes (a status, a
+        title, a new layout)."""
+        return self.digest()[:10]
 
     def digest(self) -> str:
         """The card's name in the cache: a hash of what it shows and of the code, fonts and
