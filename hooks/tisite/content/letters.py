@@ -128,9 +128,8 @@ def identifier_problems(
                     f"{a.key}[{a.index + 1}].identifiant",
                     f"identifiant « {a.ident} » déjà donné à l'entrée "
                     f"{numero(first[(a.key, a.ident)] + 1)} de « {a.key} » dans ce fichier : "
-                    "chaque "
-                    "entrée a le sien (un report se note en changeant la date de l'entrée, ou "
-                    "dans une lettre suivante)",
+                    "chaque entrée a le sien (un report se note en changeant la date de "
+                    "l'entrée, ou dans une lettre suivante)",
                 )
             )
         else:
@@ -432,11 +431,9 @@ def load_letters(  # type: ignore[no-untyped-def]
                     severity="avertissement",
                 )
             )
-            if scheduled:
-                pass  # ti check: checked now as the build of its day will publish it
-            elif not drafts:
-                continue
-            else:
+            if not scheduled:  # (ti check: checked now as the build of its day will)
+                if not drafts:
+                    continue
                 data = data.model_copy(update={"brouillon": True})
         body = without_empty_sections(source.body)
         letters.append(

@@ -315,6 +315,14 @@ INFORMATION_PAGES = (
 )
 
 
+# A data file's format as the page « Données ouvertes » names it, by its media type.
+FORMATS = {
+    "text/csv": "tableur CSV",
+    "application/json": "JSON",
+    "text/calendar": "iCalendar",
+    "application/rss+xml": "RSS",
+    "application/atom+xml": "Atom",
+}
 # HTTP headers for the hosts that read a « _headers » file (Netlify, Cloudflare Pages): GitHub
 # and GitLab Pages send none of their own, and ignore it (the pages' <meta> policy applies).
 HEADERS = """/*
@@ -459,7 +467,6 @@ class Renderer:
         """« Données ouvertes »: every data file of the catalogue (datapackage.json) for a
         person, with its format and its schema (the catalogue itself is for programs)."""
         here = urls.url_to("donnees-ouvertes")
-        kinds = {"csv": "tableur CSV", "json": "JSON", "ics": "iCalendar", "xml": "flux"}
         groups = []
         for territory, resources in opendata.resource_groups(self.site):
             rows = []
@@ -471,11 +478,7 @@ class Renderer:
                         "href": urls.relative(here, r["path"]),
                         "file": r["path"].rsplit("/", 1)[-1],
                         "title": title[:1].upper() + title[1:],
-                        "format": "Atom"
-                        if r["mediatype"] == "application/atom+xml"
-                        else "RSS"
-                        if r["mediatype"] == "application/rss+xml"
-                        else kinds.get(r["format"], r["format"]),
+                        "format": FORMATS.get(r["mediatype"], r["format"]),
                         "schema": urls.relative(here, schema) if schema else None,
                     }
                 )
