@@ -278,16 +278,17 @@ class SiteBuild:
             if not ready.intact
         ]
         files = [*other_files, *(p for p, _ in self.assets)]
-        later = frozenset(  # letters dated later (`ti check` reads them as published)
-            urls.page_file(x.url)
-            for t in self.site.local
-            for x in t.letters
-            if x.date > clock.today()
-        )
+        later = frozenset(urls.page_file(url) for url in self.dated_later())
         errors, self.notes = check_links(self.html, files, self.locate, self.is_draft_page, later)
         if problems or errors:
             raise ContentError(problems + errors, building=True)
         self._keep_territories()
+
+    def dated_later(self) -> frozenset[str]:
+        """The addresses of the letters dated after the build's day: read as published by
+        `ti check` (the build of their day is checked now), not online today."""
+        today = clock.today()
+        return frozenset(x.url for t in self.site.local for x in t.letters if x.date > today)
 
     def is_draft_page(self, target: str) -> bool:
         """Whether a page file the site does not have is a fiche action's or a letter's whose

@@ -134,9 +134,9 @@ def prepare(
         lines.append(build.site.harvest)
     build.make_html(docs_dir, build.other_files(docs_dir))
     lines += [note.format() for note in build.notes]
-    # (letters dated later, checked as published by `ti check`: not online today, so the
+    # (letters dated later, read as published by `ti check`, are not online today: the
     # published addresses are checked without them, as today's build will)
-    later = {x.url for t in build.site.local for x in t.letters if x.date > clock.today()}
+    later = build.dated_later()
     pages = [p.url for p in build.pages if p.url not in later]
     pages += [page_address(p) for p in build.docs_pages(docs_dir)]
     new = build.check_urls(build.produced_urls(pages))

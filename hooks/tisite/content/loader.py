@@ -594,9 +594,7 @@ def load_actions(
             continue
         source, action = read
         problems += body_problems(source)
-        problems += remote.problems_in(
-            action.diagnostic, rel, functools.partial(source.line_of, ("diagnostic",)), "diagnostic"
-        )
+        problems += _diagnostic_problems(action.diagnostic, source)
         for index, point in enumerate(action.avancement):
             if point.date > clock.today():
                 problems.append(
@@ -646,10 +644,14 @@ def _refused_fiche_checks(source: Source, territory: Territory, said: set[str]) 
                 )
     diagnostic = data.get("diagnostic")
     if isinstance(diagnostic, str) and "diagnostic" not in said:
-        out += remote.problems_in(
-            diagnostic, source.rel, functools.partial(source.line_of, ("diagnostic",)), "diagnostic"
-        )
+        out += _diagnostic_problems(diagnostic, source)
     return out
+
+
+def _diagnostic_problems(diagnostic: str | None, source: Source) -> list[Problem]:
+    """A fiche's diagnostic (Markdown): what it may not hold (remote.problems_in)."""
+    place = functools.partial(source.line_of, ("diagnostic",))
+    return remote.problems_in(diagnostic, source.rel, place, "diagnostic")
 
 
 def _not_a_member(siren: str, territory: Territory) -> str:
