@@ -108,6 +108,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     runs by hand (``mkdocs build``, ``mkdocs serve``): loaded, validated, every page's HTML
     made and every link checked (pipeline.prepare)."""
     pipeline.stop_catching()  # the preview's former search index: this build empties the site
+    themefiles.list_visible_only(config.theme)  # (the same files, listed faster)
     if _command["preview"]:
         _idle.building()
     if _command["dirty"]:

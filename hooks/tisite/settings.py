@@ -13,6 +13,7 @@ No engine import: the hooks call :func:`for_build` with the configuration's ``ex
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tisite.content.errors import ContentError, Problem
 from tisite.content.validation import format_loc
+from tisite.memo import Recent
 
 BLOCK = "ti_construction"  # key of mkdocs.yml's « extra »
 
@@ -78,15 +80,24 @@ def given(**options: Any) -> Iterator[None]:
         _given.update(saved)
 
 
-def engine_config(root: Path) -> dict[str, Any]:
-    """What the core reads of mkdocs.yml (the engine's configuration): ``docs_dir``,
-    ``site_url``, ``use_directory_urls``, ``extra`` and ``markdown_extensions``, read as plain
-    YAML (the engine's own tags, such as ``!!python/name``, are not needed here)."""
+def _engine_yaml(text: str) -> dict[str, Any]:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
     yaml.constructor.add_constructor(None, lambda loader, node: None)
-    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    return yaml.load(text) or {}
+
+
+_CONFIGS: Recent[dict[str, Any]] = Recent()
+
+
+def engine_config(root: Path) -> dict[str, Any]:
+    """What the core reads of mkdocs.yml (the engine's configuration): ``docs_dir``,
+    ``site_url``, ``use_directory_urls``, ``extra`` and ``markdown_extensions``, read as plain
+    YAML (the engine's own tags, such as ``!!python/name``, are not needed here)."""
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    # read once by text in a process that builds again (tisite.memo); a copy is given out
+    config = copy.deepcopy(_CONFIGS.get(text, lambda: _engine_yaml(text)))
     return {
         "docs_dir": str(config.get("docs_dir") or "docs"),
         "site_url": config.get("site_url") or None,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.extensions.toc import unique as toc_unique
 from markupsafe import Markup
@@ -38,6 +38,7 @@ from tisite.generate.maps import (
     national_map,
 )
 from tisite.generate.pagehtml import front_matter_text
+from tisite.generate.templatecache import CompiledTemplates
 from tisite.memo import Recent
 from tisite.publish import bundle, publishing, searchindex
 from tisite.publish.social import Card
@@ -366,9 +367,8 @@ class Renderer:
         self.cache_dir = cache_dir  # email versions cached by content hash (.cache/courriels)
         self.env = make_env()
         self.converter = Converter(*(markdown_options or markdown_settings(None)), site_url)
-        if cache_dir is not None:  # compiled templates kept between builds
-            (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
-            self.env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir / "jinja"))
+        # compiled templates kept between builds
+        self.env.bytecode_cache = CompiledTemplates(cache_dir and cache_dir / "jinja")
         self.env.globals["absolute_url"] = lambda path: urls.absolute(site_url, path)
         self.env.globals["webcal"] = lambda name, **params: urls.webcal(
             site_url, urls.url_to(name, **params)

@@ -193,13 +193,25 @@ def kept(directory: Path | None, key: str, produce: Callable[[], bytes]) -> byte
         return produce()
     stored = directory / key
     _KEPT.add(stored.name)
-    try:
-        return stored.read_bytes()
-    except OSError:
-        pass  # absent or unreadable: made again
-    data = produce()
-    atomic_write(stored, data)
+
+    def read_or_make() -> bytes:
+        try:
+            return stored.read_bytes()
+        except OSError:
+            pass  # absent or unreadable: made again
+        made = produce()
+        atomic_write(stored, made)
+        return made
+
+    # a process that builds again keeps the bytes by key (tisite.memo): made for another
+    # project of the same process (the tests), they are written to this one's cache too
+    data = _RECENT_BYTES.get(key, read_or_make)
+    if not stored.is_file():
+        atomic_write(stored, data)
     return data
+
+
+_RECENT_BYTES: Recent[bytes] = Recent()
 
 
 _KEPT: set[str] = set()  # the names ``kept`` was asked for since the build started
