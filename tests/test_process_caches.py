@@ -5,6 +5,8 @@ another input's (every case has its control)."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -30,6 +32,14 @@ def _env(templates: dict[str, str], cache: CompiledTemplates, **options: Any) ->
     env = _Counting(loader=DictLoader(templates), **options)
     env.bytecode_cache = cache
     return env
+
+
+def _first(value: str) -> str:
+    return f"[A:{value}]"
+
+
+def _second(value: str) -> str:
+    return f"[B:{value}]"
 
 
 @pytest.fixture
@@ -85,6 +95,44 @@ def test_a_filter_that_asks_for_the_context_is_compiled_for(
     asking.filters["marque"] = with_context
     assert asking.get_template("page.html").render(qui="moi") == "[x moi]"
     assert _Counting.compiled == ["page.html"] * 2
+
+
+def test_what_jinja_computes_while_compiling_is_in_the_key(
+    kept_between_builds: None, tmp_path: Path
+) -> None:
+    """Jinja calls a filter on constant arguments, and ``finalize`` on constant output, while
+    compiling, and writes the result into the code; it reads some policies too. Another
+    function under the same name, or another policy, is another code: in memory, and on disk
+    for the next process."""
+    first, second = _first, _second  # (defined in the module: named on disk)
+
+    def render(name: str, template: str, **settings: Any) -> str:
+        filters = settings.pop("filters", {})
+        policies = settings.pop("policies", {})
+        env = _env({name: template}, CompiledTemplates(tmp_path), **settings)
+        env.filters.update(filters)
+        env.policies.update(policies)
+        return env.get_template(name).render()
+
+    # (a template has one text at a time: on disk, under its name, the last one compiled)
+    for _process in ("this one", "the next one"):
+        assert render("filtre", "{{ 'x' | marque }}", filters={"marque": first}) == "[A:x]"
+        assert render("filtre", "{{ 'x' | marque }}", filters={"marque": second}) == "[B:x]"
+        assert render("final", "{{ 'x' }}", finalize=first) == "[A:x]"
+        assert render("final", "{{ 'x' }}", finalize=second) == "[B:x]"
+        long = "{{ 'abcdefghijklmnopq' | truncate(12) }}"
+        assert render("court", long) == "abcdefghijklmnopq"  # (within the default leeway: 5)
+        assert render("court", long, policies={"truncate.leeway": 0}) == "abcdefghi..."
+        assert render("echappe", "{{ '<b>' }}", autoescape=True) == "&lt;b&gt;"
+        assert render("echappe", "{{ '<b>' }}", autoescape=False) == "<b>"
+        memo.forget_all()  # a new process: the codes from the disk
+    assert len(_Counting.compiled) == 8  # each code compiled once, in the first process
+    # Control: a filter made in a function (values of its own) is not named on disk
+    made = [lambda value, n=n: f"[{n}:{value}]" for n in (1, 2)]
+    assert render("fait", "{{ 'x' | marque }}", filters={"marque": made[0]}) == "[1:x]"
+    memo.forget_all()
+    assert render("fait", "{{ 'x' | marque }}", filters={"marque": made[1]}) == "[2:x]"
+    assert len(_Counting.compiled) == 10
 
 
 def test_the_disk_keeps_compiled_templates_for_the_next_process(
@@ -156,3 +204,43 @@ def test_the_theme_files_are_the_same_without_listing_hidden_folders(project: Pa
     assert len(published) > 20 and published == theme_files(listed)
     # Control: a visible file left out of the listing is a file missing from the site.
     assert theme_files([n for n in visible if n != published[0]]) != published
+
+
+_UTIME = os.utime  # the control below switches os.utime off
+
+
+def _jinja_prune_after_a_build(project: Path) -> tuple[bool, bool]:
+    """(an unused old compiled template is still there, the used old ones are), ``project``
+    built twice. (Built where it is: Jinja names a template's code by its file's path, and a
+    copied project's theme templates have other paths.)"""
+    from conftest import build_site
+
+    memo.forget_all()  # each build as `ti build`, in a process of its own (none reused)
+    build_site(project)
+    folder = project / ".cache" / "jinja"
+    entries = sorted(folder.glob("*.cache"))
+    assert len(entries) >= 40
+    unused = folder / "__jinja2_0123456789abcdef.cache"
+    unused.write_bytes(b"")
+    old = time.time() - 40 * 86400
+    for path in [unused, *entries]:
+        _UTIME(path, (old, old))
+    memo.forget_all()
+    build_site(project)
+    return unused.exists(), all(p.exists() for p in entries)
+
+
+@pytest.mark.lent
+def test_compiled_templates_unused_for_long_are_pruned(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each code change names new files (the code is in their key): those no build used for
+    30 days go; those a build used stay."""
+    from conftest import copy_project
+
+    assert _jinja_prune_after_a_build(project) == (False, True)
+    # Control: files used without being marked as used go too.
+    from tisite.generate import templatecache
+
+    monkeypatch.setattr(templatecache.os, "utime", lambda *args, **kwargs: None)
+    assert _jinja_prune_after_a_build(copy_project(tmp_path / "controle")) == (False, False)

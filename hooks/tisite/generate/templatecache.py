@@ -3,30 +3,58 @@ process (``ti serve``, the tests: see tisite.memo).
 
 Jinja compiles each template of a new environment again; every build makes new environments
 (ours and the engine's), so a process that builds again used to compile some fifty templates
-each time (about a third of a small site's build). The code Jinja makes depends on the
-template's text and on the environment's compile-time settings only: both are in the key, so
-a kept code is never another text's or another setting's.
+each time (about a third of a small site's build).
+
+The code Jinja makes depends on the template's text and on the environment's compile-time
+settings, and on more than names: while compiling, Jinja calls a filter or a test whose
+arguments are constants, and ``finalize`` on constant output, and writes the result into the
+code; it reads some policies (``truncate.leeway``, ``ext.i18n.trimmed``) too. So the key in
+memory holds the filter, test and finalize functions themselves (never a name for them) and
+the policies. On disk, where functions are not objects any more, a function is named by its
+module and name, when these name that very function (defined in the module, not made by a
+function with values of its own: then the environment's code is kept in memory only), and the
+key holds the code this process loaded (``diskcache.loaded_digest``: our modules, and the
+versions of Jinja, MkDocs and Material). A kept code is never another text's, setting's or
+function's. The files on disk that no build used for 30 days are removed (pipeline.publish).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import sys
 from collections.abc import Hashable
 from pathlib import Path
-from types import CodeType
+from types import BuiltinFunctionType, CodeType, FunctionType
 from typing import Any
 
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 
 from tisite.memo import Recent
+from tisite.publish.diskcache import loaded_digest
 
 _COMPILED: Recent[CodeType] = Recent()  # by template, text and settings (tisite.memo)
 
 
-def _passed(table: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    # the compiler writes a filter's or a test's call from its name and from what it asks to
-    # be passed (context, environment…): an unknown name is refused when compiling
-    return tuple(sorted((name, str(getattr(f, "jinja_pass_arg", ""))) for name, f in table.items()))
+def _functions(table: dict[str, Any]) -> tuple[tuple[str, Any, str], ...]:
+    # each function itself, and what it asks to be passed (context, environment…), from which
+    # the compiler writes its call; an unknown name is refused when compiling
+    return tuple(
+        sorted(
+            ((name, f, str(getattr(f, "jinja_pass_arg", ""))) for name, f in table.items()),
+            key=lambda entry: entry[0],
+        )
+    )
+
+
+def _frozen(value: Any) -> Hashable:
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)  # (a policy's dictionary of options)
+    return value  # type: ignore[no-any-return]
 
 
 def compile_settings(env: Environment, name: str) -> Hashable:
@@ -53,22 +81,65 @@ def compile_settings(env: Environment, name: str) -> Hashable:
         env.optimized,
         env.is_async,
         bool(autoescape),
-        None if finalize is None else str(getattr(finalize, "jinja_pass_arg", "")),
+        None if finalize is None else (finalize, str(getattr(finalize, "jinja_pass_arg", ""))),
         env.code_generator_class,
-        _passed(env.filters),
-        _passed(env.tests),
+        _functions(env.filters),
+        _functions(env.tests),
+        tuple(sorted((key, _frozen(value)) for key, value in env.policies.items())),
     )
+
+
+class _Unnamed(Exception):
+    """A function that its module and name do not describe."""
+
+
+def _described(value: Any) -> Any:
+    """``value`` (settings) as text for a key on disk: functions and classes by their names."""
+    if isinstance(value, tuple):
+        return [_described(item) for item in value]
+    if isinstance(value, type):
+        return f"{value.__module__}.{value.__qualname__}"
+    if isinstance(value, FunctionType | BuiltinFunctionType):
+        module, qualname = value.__module__, getattr(value, "__qualname__", "")
+        if _named(module, qualname) is not value:  # made in a function: values of its own
+            raise _Unnamed
+        return f"{module}.{qualname}"
+    if callable(value):
+        raise _Unnamed  # (a partial, a bound method, an object: values of their own)
+    return repr(value)
+
+
+def _named(module: str, qualname: str) -> Any:
+    """What ``module.qualname`` names (a function defined in a module, or in a class of it)."""
+    found: Any = sys.modules.get(module)
+    for part in qualname.split("."):
+        found = getattr(found, part, None)
+    return found
+
+
+def disk_key(key: str, settings: Hashable) -> str | None:
+    """The name on disk of a template's code (Jinja's ``key``: name and file), or None when
+    the settings hold a function that a name does not describe."""
+    try:
+        described = repr(_described(settings))
+    except _Unnamed:
+        return None
+    text = f"{key}|{described}|{loaded_digest()}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class CompiledTemplates(BytecodeCache):
     """Jinja's bytecode cache: ``directory`` on disk (none: memory only), and the code of the
     templates this process compiled or read, by key (see the module)."""
 
+    PATTERN = "__jinja2_%s.cache"  # (Jinja's own; the build prunes those unused for long)
+
     def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
         self.disk = None
         if directory is not None:
             directory.mkdir(parents=True, exist_ok=True)
-            self.disk = FileSystemBytecodeCache(str(directory))
+            self.disk = FileSystemBytecodeCache(str(directory), self.PATTERN)
 
     def get_bucket(
         self, environment: Environment, name: str, filename: str | None, source: str
@@ -77,15 +148,24 @@ class CompiledTemplates(BytecodeCache):
             environment, self.get_cache_key(name, filename), self.get_source_checksum(source)
         )
 
-        def compiled() -> CodeType:
-            if self.disk is not None:
-                self.disk.load_bytecode(bucket)  # (left empty when absent or for another text)
-            if bucket.code is None:
-                bucket.code = environment.compile(source, name, filename)
-                if self.disk is not None:
-                    self.disk.dump_bytecode(bucket)
-            return bucket.code
+        settings = compile_settings(environment, name)
+        named = disk_key(bucket.key, settings) if self.disk is not None else None
 
-        key = (bucket.key, bucket.checksum, compile_settings(environment, name))
-        bucket.code = _COMPILED.get(key, compiled)
+        def compiled() -> CodeType:
+            on_disk = None
+            if self.disk is not None and named is not None:
+                on_disk = Bucket(environment, named, bucket.checksum)
+                self.disk.load_bytecode(on_disk)  # (left empty when absent or for another text)
+                if on_disk.code is not None:
+                    return on_disk.code
+            code = environment.compile(source, name, filename)
+            if on_disk is not None and self.disk is not None:
+                on_disk.code = code
+                self.disk.dump_bytecode(on_disk)
+            return code
+
+        bucket.code = _COMPILED.get((bucket.key, bucket.checksum, settings), compiled)
+        if named is not None and self.directory is not None:
+            with contextlib.suppress(OSError):  # used (from the disk or from memory): kept
+                os.utime(self.directory / (self.PATTERN % named))  # by the build's prune_older
         return bucket
