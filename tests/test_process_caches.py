@@ -244,3 +244,94 @@ def test_compiled_templates_unused_for_long_are_pruned(
 
     monkeypatch.setattr(templatecache.os, "utime", lambda *args, **kwargs: None)
     assert _jinja_prune_after_a_build(copy_project(tmp_path / "controle")) == (False, False)
+
+
+def test_the_code_this_process_loaded_is_in_the_name_on_disk(
+    kept_between_builds: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filter's module or library changed (a new Babel formats numbers otherwise): what it
+    computed while compiling is not read back by a process that loaded the new code."""
+    from tisite.generate import templatecache
+
+    page = {"page.html": "{{ 'x' | marque }}"}
+
+    def render() -> str:
+        env = _env(page, CompiledTemplates(tmp_path))
+        env.filters["marque"] = _first
+        return env.get_template("page.html").render()
+
+    assert render() == "[A:x]"
+    memo.forget_all()
+    monkeypatch.setattr(templatecache, "loaded_digest", lambda: "un autre code")
+    memo.forget_all()  # (after the patch: a new process that loaded other code)
+    assert render() == "[A:x]"
+    assert _Counting.compiled == ["page.html"] * 2
+    assert len(list(tmp_path.glob("__jinja2_*.cache"))) == 2
+
+
+class _Marker:
+    def mark(self, value: str) -> str:
+        return f"[{value}]"
+
+
+def test_functions_that_carry_values_of_their_own_are_not_named_on_disk() -> None:
+    import functools
+
+    from tisite.generate.templatecache import compile_settings, disk_key
+
+    def made_in_a_function() -> type:
+        class Local(Environment):
+            pass
+
+        return Local
+
+    named = Environment()
+    assert disk_key("cle", compile_settings(named, "page.html")) is not None
+    for env, what in (
+        (Environment(), {"marque": _Marker().mark}),  # a bound method (its object's address)
+        (Environment(), {"marque": functools.partial(_first)}),
+        (made_in_a_function()(), {}),  # a class made in a function
+    ):
+        env.filters.update(what)
+        assert disk_key("cle", compile_settings(env, "page.html")) is None, what
+
+
+class _Unhashable:
+    __hash__ = None  # type: ignore[assignment]
+
+    def __call__(self, value: str) -> str:
+        return f"<{value}>"
+
+
+def test_a_filter_that_cannot_be_a_key_is_compiled_each_time(kept_between_builds: None) -> None:
+    page = {"page.html": "{{ 'x' | marque }}"}
+    for _build in range(2):
+        env = _env(page, CompiledTemplates(None))
+        env.filters["marque"] = _Unhashable()
+        assert env.get_template("page.html").render() == "<x>"
+    assert _Counting.compiled == ["page.html"] * 2
+
+
+def test_contributor_markdown_is_converted_when_the_page_is_rendered(
+    kept_between_builds: None,
+) -> None:
+    """The ``markdown`` filter depends on the page rendered (its file, the site's Markdown
+    settings): Jinja never computes it while compiling, even on a constant."""
+    from jinja2 import DictLoader
+
+    from tisite.generate import render
+    from tisite.generate.convert import Converter
+
+    def rendered(extensions: list[str]) -> str:
+        env = render.make_env()
+        env.loader = DictLoader({"page.html": '{{ "ligne un\\nligne deux" | markdown }}'})
+        env.bytecode_cache = CompiledTemplates(None)
+        page = render._Rendering("page.md", Converter(extensions, {}, None), [], set())
+        token = render._RENDERING.set(page)
+        try:
+            return env.get_template("page.html").render()
+        finally:
+            render._RENDERING.reset(token)
+
+    assert rendered([]) == "<p>ligne un\nligne deux</p>"
+    assert rendered(["nl2br"]) == "<p>ligne un<br>\nligne deux</p>"

@@ -198,7 +198,7 @@ def publish(
     if not build.only_preview and later is None:
         for folder in MEMO_FOLDERS:
             prune_older(build.cache(folder), "*.json")
-        prune_older(build.cache("jinja"), "*.cache")  # compiled by former code (in their key)
+        prune_older(build.cache("jinja"), "__jinja2_*")  # compiled by former code (in their key)
         # images made by former code or for former content (keyed by both): not used, old
         prune_unused(build.cache("images"), kept_names())
         prune_unused(build.card_cache, {f"{card.digest()}.png" for card in build.cards.values()})

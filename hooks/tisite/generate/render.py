@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.extensions.toc import unique as toc_unique
 from markupsafe import Markup
@@ -157,7 +157,8 @@ _FIELDS: Recent[tuple[str, tuple[str, ...], tuple[Link, ...]]] = Recent()
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
 
 
-def _markdown_html(value: str | None, under: int = 1) -> Markup:
+@pass_context  # (Jinja never calls it while compiling: it depends on the page rendered)
+def _markdown_html(context: Any, value: str | None, under: int = 1) -> Markup:
     """Contributor-written Markdown in an HTML template: converted once by the core with the
     site's extensions, its links resolved from the page's file and recorded for the link
     check, and sanitised as a contributor's (identifiers namespaced « uc- »).

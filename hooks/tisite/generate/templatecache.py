@@ -62,8 +62,7 @@ def compile_settings(env: Environment, name: str) -> Hashable:
     autoescape = env.autoescape(name) if callable(env.autoescape) else env.autoescape
     finalize = env.finalize
     return (
-        type(env).__module__,
-        type(env).__qualname__,
+        type(env),  # (a sandbox compiles otherwise)
         env.block_start_string,
         env.block_end_string,
         env.variable_start_string,
@@ -97,9 +96,7 @@ def _described(value: Any) -> Any:
     """``value`` (settings) as text for a key on disk: functions and classes by their names."""
     if isinstance(value, tuple):
         return [_described(item) for item in value]
-    if isinstance(value, type):
-        return f"{value.__module__}.{value.__qualname__}"
-    if isinstance(value, FunctionType | BuiltinFunctionType):
+    if isinstance(value, type | FunctionType | BuiltinFunctionType):
         module, qualname = value.__module__, getattr(value, "__qualname__", "")
         if _named(module, qualname) is not value:  # made in a function: values of its own
             raise _Unnamed
@@ -164,7 +161,13 @@ class CompiledTemplates(BytecodeCache):
                 self.disk.dump_bytecode(on_disk)
             return code
 
-        bucket.code = _COMPILED.get((bucket.key, bucket.checksum, settings), compiled)
+        try:
+            kept = (bucket.key, bucket.checksum, settings)
+            hash(kept)
+        except TypeError:  # a function that cannot be a key (Jinja accepts one): kept nowhere
+            bucket.code = environment.compile(source, name, filename)
+            return bucket
+        bucket.code = _COMPILED.get(kept, compiled)
         if named is not None and self.directory is not None:
             with contextlib.suppress(OSError):  # used (from the disk or from memory): kept
                 os.utime(self.directory / (self.PATTERN % named))  # by the build's prune_older

@@ -37,6 +37,9 @@ PACKAGES = (
     "css-inline",
     "icalendar",
     "Pillow",
+    "Babel",  # numbers and dates (textutil)
+    "pyuca",  # French alphabetical order (textutil)
+    "MarkupSafe",  # escaping
 )
 
 
