@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import filecmp
 import json
-import os
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
+from prune_check import aged, pruned_after_a_build
 
 from conftest import built_copy, copy_project, ti_inprocess
 from pagefind_index import indexed_pages
@@ -286,27 +285,11 @@ def test_an_edited_adapter_renders_every_page_again(built_site: Path, tmp_path: 
 # Switching engine (ProperDocs after MkDocs): test_engines.py, which starts ProperDocs.
 
 
-_UTIME = os.utime  # the control below switches the cache's own os.utime off
-
-
-def _aged(path: Path, days: int = 40) -> None:
-    old = time.time() - days * 86400
-    _UTIME(path, (old, old))
-
-
 def _prune_after_a_build(project: Path) -> tuple[bool, bool]:
     """(an unused old entry of .cache/html is still there, a used old one is still there),
     ``project`` built once already (a copy of the shared built example)."""
-    from conftest import build_site
-
-    entries = sorted((project / ".cache" / "html").glob("*.json"))
-    assert len(entries) >= 40
-    unused = project / ".cache" / "html" / "0123456789abcdef0123456789abcdef.json"
-    unused.write_text("{}", encoding="utf-8")
-    for path in [unused, *entries]:
-        _aged(path)
-    build_site(project)
-    return unused.exists(), all(p.exists() for p in entries)
+    unused = "0123456789abcdef0123456789abcdef.json"
+    return pruned_after_a_build(project, "html", "*.json", unused, lambda: None)
 
 
 @pytest.mark.lent
@@ -347,7 +330,7 @@ def test_images_made_by_former_code_do_not_stay_for_ever(
         stale.write_bytes(b"image d'un code d'avant")
         former.append(stale)
     for path in used + former:
-        _aged(path)
+        aged(path)
     build_site(project)
     assert all(p.exists() for p in used)
     assert [p.exists() for p in former] == [not pruned] * 2

@@ -5,13 +5,12 @@ another input's (every case has its control)."""
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 from jinja2 import DictLoader, Environment, pass_context
+from prune_check import pruned_after_a_build
 
 from tisite import memo, settings
 from tisite.generate.templatecache import CompiledTemplates
@@ -206,28 +205,17 @@ def test_the_theme_files_are_the_same_without_listing_hidden_folders(project: Pa
     assert theme_files([n for n in visible if n != published[0]]) != published
 
 
-_UTIME = os.utime  # the control below switches os.utime off
-
-
 def _jinja_prune_after_a_build(project: Path) -> tuple[bool, bool]:
     """(an unused old compiled template is still there, the used old ones are), ``project``
-    built twice. (Built where it is: Jinja names a template's code by its file's path, and a
-    copied project's theme templates have other paths.)"""
+    built twice, each build as `ti build`, in a process of its own (none reused). (Built where
+    it is: Jinja names a template's code by its file's path, and a copied project's theme
+    templates have other paths.)"""
     from conftest import build_site
 
-    memo.forget_all()  # each build as `ti build`, in a process of its own (none reused)
-    build_site(project)
-    folder = project / ".cache" / "jinja"
-    entries = sorted(folder.glob("*.cache"))
-    assert len(entries) >= 40
-    unused = folder / "__jinja2_0123456789abcdef.cache"
-    unused.write_bytes(b"")
-    old = time.time() - 40 * 86400
-    for path in [unused, *entries]:
-        _UTIME(path, (old, old))
     memo.forget_all()
     build_site(project)
-    return unused.exists(), all(p.exists() for p in entries)
+    unused = "__jinja2_0123456789abcdef.cache"
+    return pruned_after_a_build(project, "jinja", "*.cache", unused, memo.forget_all)
 
 
 @pytest.mark.lent
