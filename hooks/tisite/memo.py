@@ -3,9 +3,10 @@ or date): a process that builds again and again (``ti serve``, a test session) p
 converts only what changed since its last build.
 
 Only for pure functions of their key: the YAML of a text, the HTML of contributor Markdown
-with the site's Markdown settings. The code that computes them is loaded once per process, so
-it is not part of the key; the settings are. A result is shared between builds: it must never
-be modified (callers copy what they change).
+with the site's Markdown settings, a template's compiled code (generate/templatecache), a
+cleaned image (diskcache.kept), mkdocs.yml's settings. The code that computes them is loaded
+once per process, so it is not part of the key; the settings are. A result is shared between
+builds: it must never be modified (callers copy what they change).
 
 Off by default: a process that builds once (``ti build``, ``ti check``) keeps nothing, its
 memory is the build's. ``keep_between_builds`` turns it on (the preview's engine process, the

@@ -144,21 +144,21 @@ class CompiledTemplates(BytecodeCache):
         bucket = Bucket(
             environment, self.get_cache_key(name, filename), self.get_source_checksum(source)
         )
-
         settings = compile_settings(environment, name)
-        named = disk_key(bucket.key, settings) if self.disk is not None else None
+        disk, named = self.disk, None
+        if disk is not None and (named := disk_key(bucket.key, settings)) is None:
+            disk = None  # (a function a name does not describe: memory only)
 
         def compiled() -> CodeType:
-            on_disk = None
-            if self.disk is not None and named is not None:
-                on_disk = Bucket(environment, named, bucket.checksum)
-                self.disk.load_bytecode(on_disk)  # (left empty when absent or for another text)
+            on_disk = Bucket(environment, named or "", bucket.checksum)
+            if disk is not None:
+                disk.load_bytecode(on_disk)  # (left empty when absent or for another text)
                 if on_disk.code is not None:
                     return on_disk.code
             code = environment.compile(source, name, filename)
-            if on_disk is not None and self.disk is not None:
+            if disk is not None:
                 on_disk.code = code
-                self.disk.dump_bytecode(on_disk)
+                disk.dump_bytecode(on_disk)
             return code
 
         try:
@@ -168,7 +168,7 @@ class CompiledTemplates(BytecodeCache):
             bucket.code = environment.compile(source, name, filename)
             return bucket
         bucket.code = _COMPILED.get(kept, compiled)
-        if named is not None and self.directory is not None:
+        if disk is not None and self.directory is not None:
             with contextlib.suppress(OSError):  # used (from the disk or from memory): kept
                 os.utime(self.directory / (self.PATTERN % named))  # by the build's prune_older
         return bucket
