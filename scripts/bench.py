@@ -27,7 +27,9 @@ baseline…, so that the shared machine's slow moments fall on every row alike),
 is printed with the range [min–max], never the best. CPU is user + sys of the whole process
 tree (every descendant reaped by its parent); memory is the peak of the sum of the resident
 memory of the command and all its descendants, sampled every 50 ms (see ``MEASURE``). Ratios
-are given for wall time and CPU time, against each baseline.
+are given for wall time and CPU time, against each baseline. Every timed build but « sans
+changement » starts without the former site/ (and a cold one without .cache/), as in a fresh
+clone: they are set aside by a rename, and deleted after the table's last row (``Aside``).
 
     python scripts/bench.py [--tailles 10,60,183] [--lettres 1000] [--federation 183]
                             [--repetitions 3] [--garder DOSSIER]
@@ -235,10 +237,42 @@ def as_repository(root: Path) -> Path:
     return root
 
 
-def cold_build(root: Path) -> Run:
-    """A build with nothing cached: .cache/ is deleted first."""
-    shutil.rmtree(root / ".cache", ignore_errors=True)
+class Aside:
+    """The outputs of a former build moved out of the way before a timed build, and deleted
+    once every row of a table is measured (``empty``). A rename costs nothing, whereas
+    deleting some ten thousand files just before a build slows that build's own writes (on
+    this machine, about 2 s more CPU for a cold build at N = 60, measured): each build, ours
+    and the baselines alike, starts as in a fresh clone, without the former ``site/``, and
+    without ``.cache/`` when it is cold."""
+
+    def __init__(self, work: Path) -> None:
+        self.folder = work / "mis-de-cote"
+        self.count = 0
+
+    def __call__(self, *paths: Path) -> None:
+        for path in paths:
+            if path.exists():
+                self.count += 1
+                dest = self.folder / str(self.count)
+                dest.mkdir(parents=True)
+                path.rename(dest / path.name)
+
+    def empty(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        os.sync()
+
+
+def cold_build(root: Path, aside: Aside) -> Run:
+    """A build with nothing cached, as in a fresh clone: .cache/ and site/ set aside first."""
+    aside(root / ".cache", root / "site")
     return run(ti(root, "build"), cwd=root)
+
+
+def pages_build(root: Path, aside: Aside) -> Run:
+    """Every page made again (``--sans-cache``), the share cards and files in .cache/, into
+    an empty site/ (the former one set aside)."""
+    aside(root / "site")
+    return run(ti(root, "build", "--sans-cache"), cwd=root)
 
 
 def measure_site(site: Path) -> Site:
@@ -257,9 +291,11 @@ def mkdocs(root: Path) -> list[str]:
     return [PYTHON, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(root / "mkdocs.yml")]
 
 
-def plain_build(root: Path, material_search: bool) -> Run:
-    """A plain MkDocs build: with Material's search plugin, or with ``plugins: []`` followed by
-    Pagefind ``--site site`` (the very program our build runs), timed as one."""
+def plain_build(root: Path, material_search: bool, aside: Aside) -> Run:
+    """A plain MkDocs build into an empty site/ (the former one set aside): with Material's
+    search plugin, or with ``plugins: []`` followed by Pagefind ``--site site`` (the very
+    program our build runs), timed as one."""
+    aside(root / "site")
     if material_search:
         return run(mkdocs(root), cwd=root)
     pagefind = [*searchindex.program().command, "--site", str(root / "site")]
@@ -586,16 +622,18 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
         ):
             plain_roots[key] = work / f"mkdocs-{key}-{n}"
             write(plain_roots[key], root, material)
+        aside = Aside(work)
         steps: dict[str, Callable[[], Run]] = {
-            "cold": partial(cold_build, root),
-            "plain": partial(plain_build, plain_roots["plain"], True),
-            "pages_only": partial(run, ti(root, "build", "--sans-cache"), cwd=root),
-            "plain_pagefind": partial(plain_build, plain_roots["plain_pagefind"], False),
-            "warm": partial(run, ti(root, "build"), cwd=root),
-            "same": partial(plain_build, plain_roots["same"], True),
-            "same_pagefind": partial(plain_build, plain_roots["same_pagefind"], False),
+            "cold": partial(cold_build, root, aside),
+            "plain": partial(plain_build, plain_roots["plain"], True, aside),
+            "pages_only": partial(pages_build, root, aside),
+            "plain_pagefind": partial(plain_build, plain_roots["plain_pagefind"], False, aside),
+            "warm": partial(run, ti(root, "build"), cwd=root),  # the former site kept
+            "same": partial(plain_build, plain_roots["same"], True, aside),
+            "same_pagefind": partial(plain_build, plain_roots["same_pagefind"], False, aside),
         }
         got = interleaved(steps, repetitions)
+        aside.empty()
         ours = measure_site(root / "site")
         sites = {key: measure_site(path / "site") for key, path in plain_roots.items()}
         preview_dir = work / f"apercu-{n}"
@@ -807,8 +845,9 @@ def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, Series]
 
     ``repetitions`` interleaved rounds (ours à froid, blog, ours images en cache, ours sans
     changement, ours après une nouvelle lettre, blog with Pagefind), medians: ours « à froid »
-    deletes .cache/ before each run. « nouvelle lettre » is what a chef de projet waits for: one
-    more letter committed, the cache kept from the previous build (each round adds one).
+    sets .cache/ and site/ aside before each run (Aside). « nouvelle lettre » is what a chef
+    de projet waits for: one more letter committed, the cache kept from the previous build
+    (each round adds one).
     """
     root = write_project(work / "lettres", 1, actions=12, letters=count)
     folder = root / "territoires" / "territoire-001"
@@ -822,17 +861,19 @@ def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, Series]
         write_letter(folder, next(added), rng)
         return run(ti(root, "build"), cwd=root)
 
+    aside = Aside(work)
     got = interleaved(
         {
-            "cold": lambda: cold_build(root),
-            "blog": lambda: plain_build(blog_root, True),
-            "pages_only": lambda: run(ti(root, "build", "--sans-cache"), cwd=root),
+            "cold": lambda: cold_build(root, aside),
+            "blog": lambda: plain_build(blog_root, True, aside),
+            "pages_only": lambda: pages_build(root, aside),
             "warm": lambda: run(ti(root, "build"), cwd=root),
             "new_letter": new_letter,
-            "blog_pagefind": lambda: plain_build(blog_pagefind_root, False),
+            "blog_pagefind": lambda: plain_build(blog_pagefind_root, False, aside),
         },
         repetitions,
     )
+    aside.empty()
     pages = measure_site(root / "site").pages
     print(
         f"\n{count} lettres d'un territoire, {pages} pages (médiane [min–max] de "

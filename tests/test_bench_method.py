@@ -75,3 +75,29 @@ def test_without_the_children_s_usage_the_cpu_is_not_seen(
     monkeypatch.setattr(bench, "MEASURE", bench.MEASURE.replace("RUSAGE_CHILDREN", "RUSAGE_SELF"))
     measured = bench.run([sys.executable, "-c", GRANDPARENT, GRANDCHILD], cwd=tmp_path)
     assert measured.cpu < 0.5, measured
+
+
+def test_timed_builds_start_without_the_former_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold build starts as in a fresh clone (no site/, no .cache/), a baseline without its
+    former site/: set aside by a rename, deleted only when the table is measured."""
+    root, plain = tmp_path / "ti", tmp_path / "plain"
+    for folder in (root / ".cache" / "pages", root / "site", plain / "site"):
+        folder.mkdir(parents=True)
+        (folder / "f.html").write_text("x", encoding="utf-8")
+    seen: list[list[str]] = []
+
+    def fake_run(*commands: list[str], cwd: Path, env: object = None) -> bench.Run:
+        seen.append(sorted(p.name for p in cwd.iterdir()))
+        return bench.Run(1.0, 1.0, 1.0, "")
+
+    monkeypatch.setattr(bench, "run", fake_run)
+    aside = bench.Aside(tmp_path / "travail")
+    bench.cold_build(root, aside)
+    bench.plain_build(plain, True, aside)
+    assert seen == [[], []]
+    kept = sorted(p.name for p in (tmp_path / "travail" / "mis-de-cote").rglob("*") if p.is_file())
+    assert kept == ["f.html"] * 3  # not deleted before the table is measured
+    aside.empty()
+    assert not (tmp_path / "travail" / "mis-de-cote").exists()
