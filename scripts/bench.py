@@ -27,9 +27,11 @@ baseline…, so that the shared machine's slow moments fall on every row alike),
 is printed with the range [min–max], never the best. CPU is user + sys of the whole process
 tree (every descendant reaped by its parent); memory is the peak of the sum of the resident
 memory of the command and all its descendants, sampled every 50 ms (see ``MEASURE``). Ratios
-are given for wall time and CPU time, against each baseline. Every timed build but « sans
-changement » starts without the former site/ (and a cold one without .cache/), as in a fresh
-clone: they are set aside by a rename, and deleted after the table's last row (``Aside``).
+are given for wall time and CPU time, against each baseline. The builds compared with the
+baselines (ours cold and images cached, the baselines themselves) start without the former
+site/, and a cold one without .cache/, as in a fresh clone: both sides skip replacing a former
+site. Those outputs are set aside by a rename and deleted once the rows are measured
+(``Aside``); the preview, search and « nouvelle lettre » timings keep their former outputs.
 
     python scripts/bench.py [--tailles 10,60,183] [--lettres 1000] [--federation 183]
                             [--repetitions 3] [--garder DOSSIER]
@@ -239,14 +241,17 @@ def as_repository(root: Path) -> Path:
 
 class Aside:
     """The outputs of a former build moved out of the way before a timed build, and deleted
-    once every row of a table is measured (``empty``). A rename costs nothing, whereas
-    deleting some ten thousand files just before a build slows that build's own writes (on
-    this machine, about 2 s more CPU for a cold build at N = 60, measured): each build, ours
-    and the baselines alike, starts as in a fresh clone, without the former ``site/``, and
-    without ``.cache/`` when it is cold."""
+    once the interleaved rows are measured (``empty``, then the file system synced). A rename
+    costs nothing, whereas deleting thousands of files just before a build slows that build's
+    own writes (on this machine, ext4 with ``discard``: a cold build at N = 60 in one process
+    took 13.7 to 14.4 s of CPU in its main process after deleting the former .cache/ and site/,
+    12.3 to 12.4 s after renaming them). Each build compared, ours and the baselines alike,
+    starts as in a fresh clone: without the former ``site/``, and without ``.cache/`` when it
+    is cold. Until ``empty``, the folder holds every output set aside (about 3 GB at N = 183
+    with 3 repetitions): it is under the work folder, on the same disk as the outputs."""
 
     def __init__(self, work: Path) -> None:
-        self.folder = work / "mis-de-cote"
+        self.folder = Path(tempfile.mkdtemp(prefix="mis-de-cote-", dir=work))
         self.count = 0
 
     def __call__(self, *paths: Path) -> None:
@@ -254,7 +259,7 @@ class Aside:
             if path.exists():
                 self.count += 1
                 dest = self.folder / str(self.count)
-                dest.mkdir(parents=True)
+                dest.mkdir()
                 path.rename(dest / path.name)
 
     def empty(self) -> None:
@@ -289,6 +294,22 @@ def ti(root: Path, *args: str) -> list[str]:
 
 def mkdocs(root: Path) -> list[str]:
     return [PYTHON, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(root / "mkdocs.yml")]
+
+
+def size_steps(
+    root: Path, plain_roots: dict[str, Path], aside: Aside
+) -> dict[str, Callable[[], Run]]:
+    """The interleaved rows of one size: ours cold, images cached (every page made again) and
+    with nothing changed (the former site kept: what it measures), and the four baselines."""
+    return {
+        "cold": partial(cold_build, root, aside),
+        "plain": partial(plain_build, plain_roots["plain"], True, aside),
+        "pages_only": partial(pages_build, root, aside),
+        "plain_pagefind": partial(plain_build, plain_roots["plain_pagefind"], False, aside),
+        "warm": partial(run, ti(root, "build"), cwd=root),  # the former site kept
+        "same": partial(plain_build, plain_roots["same"], True, aside),
+        "same_pagefind": partial(plain_build, plain_roots["same_pagefind"], False, aside),
+    }
 
 
 def plain_build(root: Path, material_search: bool, aside: Aside) -> Run:
@@ -623,17 +644,8 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
             plain_roots[key] = work / f"mkdocs-{key}-{n}"
             write(plain_roots[key], root, material)
         aside = Aside(work)
-        steps: dict[str, Callable[[], Run]] = {
-            "cold": partial(cold_build, root, aside),
-            "plain": partial(plain_build, plain_roots["plain"], True, aside),
-            "pages_only": partial(pages_build, root, aside),
-            "plain_pagefind": partial(plain_build, plain_roots["plain_pagefind"], False, aside),
-            "warm": partial(run, ti(root, "build"), cwd=root),  # the former site kept
-            "same": partial(plain_build, plain_roots["same"], True, aside),
-            "same_pagefind": partial(plain_build, plain_roots["same_pagefind"], False, aside),
-        }
-        got = interleaved(steps, repetitions)
-        aside.empty()
+        got = interleaved(size_steps(root, plain_roots, aside), repetitions)
+        aside.empty()  # before the next timings (preview, ti serve, search)
         ours = measure_site(root / "site")
         sites = {key: measure_site(path / "site") for key, path in plain_roots.items()}
         preview_dir = work / f"apercu-{n}"
@@ -840,6 +852,26 @@ def bench_search(n: int, root: Path, plain_root: Path, repetitions: int) -> dict
     }
 
 
+def letter_steps(
+    root: Path, blog: Path, blog_pagefind: Path, new_letter: Callable[[], None], aside: Aside
+) -> dict[str, Callable[[], Run]]:
+    """The interleaved rows of the letters' comparison: ours cold, images cached, with nothing
+    changed and after a new letter (both with the former site kept), the blog twice."""
+
+    def after_new_letter() -> Run:
+        new_letter()
+        return run(ti(root, "build"), cwd=root)
+
+    return {
+        "cold": partial(cold_build, root, aside),
+        "blog": partial(plain_build, blog, True, aside),
+        "pages_only": partial(pages_build, root, aside),
+        "warm": partial(run, ti(root, "build"), cwd=root),
+        "new_letter": after_new_letter,
+        "blog_pagefind": partial(plain_build, blog_pagefind, False, aside),
+    }
+
+
 def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, Series]:
     """Our build of one territory with ``count`` letters, and the blog plugin on the same posts.
 
@@ -857,22 +889,12 @@ def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, Series]
     rng = random.Random(count)
     added = iter(range(count + 1, count + 1 + max(1, repetitions)))
 
-    def new_letter() -> Run:
+    def new_letter() -> None:
         write_letter(folder, next(added), rng)
-        return run(ti(root, "build"), cwd=root)
 
     aside = Aside(work)
-    got = interleaved(
-        {
-            "cold": lambda: cold_build(root, aside),
-            "blog": lambda: plain_build(blog_root, True, aside),
-            "pages_only": lambda: pages_build(root, aside),
-            "warm": lambda: run(ti(root, "build"), cwd=root),
-            "new_letter": new_letter,
-            "blog_pagefind": lambda: plain_build(blog_pagefind_root, False, aside),
-        },
-        repetitions,
-    )
+    steps = letter_steps(root, blog_root, blog_pagefind_root, new_letter, aside)
+    got = interleaved(steps, repetitions)
     aside.empty()
     pages = measure_site(root / "site").pages
     print(
@@ -972,8 +994,10 @@ def bench_federation(n: int, work: Path, repetitions: int) -> dict[str, Series]:
         harvest = [PYTHON, "-c", HARVEST, str(root)]
         local = {"TI_MOISSON_RESEAU_LOCAL": "1"}  # the sources are on this machine
 
+        aside = Aside(work)
+
         def cold() -> Run:
-            shutil.rmtree(root / ".cache" / "portail", ignore_errors=True)
+            aside(root / ".cache" / "portail")
             return run(harvest, cwd=root, env=local)
 
         got = interleaved(
@@ -984,6 +1008,7 @@ def bench_federation(n: int, work: Path, repetitions: int) -> dict[str, Series]:
             },
             repetitions,
         )
+        aside.empty()
     finally:
         server.terminate()
         server.wait()

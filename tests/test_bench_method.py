@@ -77,27 +77,74 @@ def test_without_the_children_s_usage_the_cpu_is_not_seen(
     assert measured.cpu < 0.5, measured
 
 
-def test_timed_builds_start_without_the_former_outputs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A cold build starts as in a fresh clone (no site/, no .cache/), a baseline without its
-    former site/: set aside by a rename, deleted only when the table is measured."""
-    root, plain = tmp_path / "ti", tmp_path / "plain"
-    for folder in (root / ".cache" / "pages", root / "site", plain / "site"):
-        folder.mkdir(parents=True)
-        (folder / "f.html").write_text("x", encoding="utf-8")
-    seen: list[list[str]] = []
+def _fake_builds(monkeypatch: pytest.MonkeyPatch, ours: Path) -> list[tuple[str, list[str]]]:
+    """``bench.run`` replaced by a build that notes which outputs its folder holds when it
+    starts, then writes a site/ (and, for ours, a .cache/)."""
+    seen: list[tuple[str, list[str]]] = []
 
     def fake_run(*commands: list[str], cwd: Path, env: object = None) -> bench.Run:
-        seen.append(sorted(p.name for p in cwd.iterdir()))
+        outputs = sorted(p.name for p in cwd.iterdir() if p.name in ("site", ".cache"))
+        seen.append((cwd.name, outputs))
+        (cwd / "site").mkdir(exist_ok=True)
+        if cwd == ours:
+            (cwd / ".cache").mkdir(exist_ok=True)
         return bench.Run(1.0, 1.0, 1.0, "")
 
     monkeypatch.setattr(bench, "run", fake_run)
-    aside = bench.Aside(tmp_path / "travail")
-    bench.cold_build(root, aside)
-    bench.plain_build(plain, True, aside)
-    assert seen == [[], []]
-    kept = sorted(p.name for p in (tmp_path / "travail" / "mis-de-cote").rglob("*") if p.is_file())
-    assert kept == ["f.html"] * 3  # not deleted before the table is measured
+    return seen
+
+
+def test_compared_builds_start_without_the_former_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ours cold starts as in a fresh clone (no site/, no .cache/), images cached without the
+    former site/, the baselines without theirs; « sans changement » keeps the site it
+    measures. Set aside by a rename, deleted only when the rows are measured."""
+    root = tmp_path / "ti"
+    plain_roots = {k: tmp_path / k for k in ("plain", "plain_pagefind", "same", "same_pagefind")}
+    for folder in (root, *plain_roots.values()):
+        (folder / "site").mkdir(parents=True)
+        (folder / "site" / "index.html").write_text("ancien", encoding="utf-8")
+    (root / ".cache").mkdir()
+    seen = _fake_builds(monkeypatch, root)
+    work = tmp_path / "travail"
+    work.mkdir()
+    aside = bench.Aside(work)
+    bench.interleaved(bench.size_steps(root, plain_roots, aside), 2)
+    one_round = [
+        ("ti", []),  # cold
+        ("plain", []),
+        ("ti", [".cache"]),  # images cached: every page made again, into an empty site/
+        ("plain_pagefind", []),
+        ("ti", [".cache", "site"]),  # nothing changed: the former site is what it keeps
+        ("same", []),
+        ("same_pagefind", []),
+    ]
+    assert seen == one_round * 2
+    kept = [p for p in aside.folder.rglob("index.html")]
+    assert len(kept) == 5  # the first site of each folder, not deleted before the rows end
     aside.empty()
-    assert not (tmp_path / "travail" / "mis-de-cote").exists()
+    assert not aside.folder.exists()
+
+
+def test_the_letters_comparison_sets_the_same_outputs_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, blog, blog_pagefind = tmp_path / "lettres", tmp_path / "blog", tmp_path / "blogpf"
+    for folder in (root, blog, blog_pagefind):
+        (folder / "site").mkdir(parents=True)
+    seen = _fake_builds(monkeypatch, root)
+    letters: list[int] = []
+    aside = bench.Aside(tmp_path)
+    steps = bench.letter_steps(root, blog, blog_pagefind, lambda: letters.append(1), aside)
+    bench.interleaved(steps, 2)
+    one_round = [
+        ("lettres", []),  # cold
+        ("blog", []),
+        ("lettres", [".cache"]),  # images cached
+        ("lettres", [".cache", "site"]),  # nothing changed
+        ("lettres", [".cache", "site"]),  # after a new letter: the former build kept
+        ("blogpf", []),
+    ]
+    assert seen == one_round * 2
+    assert letters == [1, 1]
