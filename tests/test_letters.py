@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import io
 import re
 import shutil
@@ -1173,7 +1174,7 @@ def test_images_of_a_letters_body_carry_their_width_in_the_email(project: Path) 
     site = load_site(project)
     letter = next(x for t in site.local for x in t.letters if x.numero == 14)
     base = f"{SITE_URL}{HDC}/lettres/14/"
-    body = publishing._body_html(letter, base, SITE_URL)
+    body = publishing._body_html(letter.body, base, SITE_URL)
     assert "Un logo" in body and not re.search(r"<img[^>]* width=", body)  # control
 
 
@@ -1686,3 +1687,53 @@ def test_check_and_build_agree_on_links_to_a_letter_dated_later(project: Path) -
     assert checked.returncode == built.returncode == 1
     for said in (checked.stderr, built.stderr):
         assert "lettres/15.md" in said and "n'est pas publiée" in said, said
+
+
+@pytest.mark.lent
+def test_a_letters_body_is_converted_once_for_its_emails_and_its_feeds(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The emails and the feed entries of a letter show the same body, converted once per
+    build (publishing._letter_html). Control: without that memory, twice or more."""
+    assert not (project / ".cache" / "courriels").exists()  # the emails are made by this build
+
+    def converted_bodies() -> list[str]:
+        pages: list[str] = []
+        real = publishing._body_html
+
+        def counting(body: str, base: str, root: str) -> str:
+            pages.append(base)
+            return real(body, base, root)
+
+        with monkeypatch.context() as patched:
+            patched.setattr(publishing, "_body_html", counting)
+            shutil.rmtree(project / ".cache", ignore_errors=True)
+            build_site(project)
+        return pages
+
+    pages = converted_bodies()
+    with_email = {p.parent.name for p in (project / "site" / HDC / "lettres").glob("*/email.html")}
+    assert len(with_email) >= 2 and len(pages) == len(set(pages)), pages
+    assert {p.rstrip("/").rsplit("/", 1)[-1] for p in pages if f"/{HDC}/" in p} == with_email
+    keeping_nothing = functools.lru_cache(maxsize=0)(publishing._letter_html.__wrapped__)
+    monkeypatch.setattr(publishing, "_letter_html", keeping_nothing)
+    assert len(converted_bodies()) > len(pages)  # control
+
+
+def test_a_letters_converted_body_is_kept_by_all_it_is_made_from() -> None:
+    """Another text, other image sizes or another site address: converted again. A build
+    starts with nothing kept (new_build)."""
+    publishing.new_build()
+    url, image = f"{HDC}/lettres/14/", "![Vue](images/vue.png)"
+    first = publishing._letter_html(SITE_URL, url, f"Premier texte {image}", ())
+    other = publishing._letter_html(SITE_URL, url, f"Autre texte {image}", ())
+    assert "Premier texte" in first and "Autre texte" in other
+    sized = publishing._letter_html(
+        SITE_URL, url, f"Premier texte {image}", (("images/vue.png", 2000, 1000),)
+    )
+    assert " width=" not in first and 'width="552"' in sized
+    moved = publishing._letter_html("https://autre.example.org/", url, f"Premier {image}", ())
+    assert f'src="https://autre.example.org/{url}images/vue.png"' in moved, moved
+    assert publishing._letter_html.cache_info().currsize == 4
+    publishing.new_build()
+    assert publishing._letter_html.cache_info().currsize == 0

@@ -1492,11 +1492,8 @@ def test_email_version_never_loads_a_remote_image(tmp_path: Path) -> None:
     ), result.stderr
     from tisite.publish.publishing import _body_html
 
-    class FakeLetter:
-        body = pixel
-
     site = "https://territoires-industrie.example.org/"
-    html = _body_html(FakeLetter(), f"{site}l/14/", site)  # type: ignore[arg-type]
+    html = _body_html(pixel, f"{site}l/14/", site)
     assert "t.example" not in html, html
 
 
@@ -2266,14 +2263,12 @@ def test_a_root_link_never_brings_a_script_scheme_into_the_email() -> None:
 
     from tisite.publish.publishing import _body_html
 
-    class FakeLetter:
-        body = (
-            '<a href="/javascript:alert(document.domain)">a</a> '
-            '<a href="/data:text/html;base64,PHNjcmlwdD4=">b</a> [c](/t/priorites/)'
-        )
-
+    body = (
+        '<a href="/javascript:alert(document.domain)">a</a> '
+        '<a href="/data:text/html;base64,PHNjcmlwdD4=">b</a> [c](/t/priorites/)'
+    )
     site = "https://collectif.gitlab.io/ti/"
-    html = _body_html(FakeLetter(), f"{site}t/lettres/17/", site)  # type: ignore[arg-type]
+    html = _body_html(body, f"{site}t/lettres/17/", site)
     hrefs = re.findall(r'href="([^"]*)"', html)
     assert hrefs and all(h.startswith(site) for h in hrefs), hrefs
     assert f"{site}t/priorites/" in hrefs

@@ -387,17 +387,26 @@ def _cover_html(letter: Letter, page_url: str) -> str:
 def letter_html(letter: Letter, site_url: str | None) -> str:
     """A letter's body as HTML outside its page (its emails, the feeds): sanitised for mail
     clients, links and images absolute, images with their width."""
-    page_url = absolute(site_url, letter.url)
-    body = _body_html(letter, page_url, absolute(site_url, ""))
-    return _sized_images(body, letter, page_url)
+    return _letter_html(site_url, letter.url, letter.body, letter.image_sizes)
 
 
-def _sized_images(body: str, letter: Letter, page_url: str) -> str:
+@functools.lru_cache(maxsize=1024)
+def _letter_html(
+    site_url: str | None, url: str, body: str, image_sizes: tuple[tuple[str, int, int], ...]
+) -> str:
+    """letter_html, kept by all it is made from: the emails and the feed entries of a letter
+    convert its body once. Emptied when a build starts (new_build)."""
+    page_url = absolute(site_url, url)
+    html = _body_html(body, page_url, absolute(site_url, ""))
+    return _sized_images(html, image_sizes, page_url)
+
+
+def _sized_images(body: str, image_sizes: tuple[tuple[str, int, int], ...], page_url: str) -> str:
     """Each image of the letter's body with its width in pixels, at most the column's:
     Outlook for Windows reads no CSS width on an image and shows it as large as its file."""
     widths = {
         urljoin(page_url, path.replace(" ", "%20")): min(width, EMAIL_TEXT_WIDTH)
-        for path, width, _ in letter.image_sizes
+        for path, width, _ in image_sizes
     }
 
     def sized(tag: re.Match[str]) -> str:
@@ -416,8 +425,8 @@ def _email_markdown() -> markdown.Markdown:
     return markdown.Markdown(extensions=list(EMAIL_MARKDOWN))
 
 
-def _body_html(letter: Letter, base: str, root: str) -> str:
-    html = _email_markdown().reset().convert(letter.body)
+def _body_html(body: str, base: str, root: str) -> str:
+    html = _email_markdown().reset().convert(body)
     # Outlook ignores CSS widths on tables: the attribute keeps them full width
     html = html.replace("<table>", '<table width="100%">')
     return nh3.clean(
@@ -447,8 +456,10 @@ def _inliner() -> css_inline.CSSInliner:
 
 
 def new_build() -> None:
-    """Read the email templates again: a build starts (one edited during ``ti serve`` counts)."""
+    """Read the email templates again: a build starts (one edited during ``ti serve`` counts).
+    The letters' bodies are converted again too: a build's memory is its own."""
     _email_env.cache_clear()
+    _letter_html.cache_clear()
 
 
 def _one_line_text(value: Any) -> Any:
