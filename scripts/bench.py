@@ -31,7 +31,8 @@ are given for wall time and CPU time, against each baseline. The builds compared
 baselines (ours cold and images cached, the baselines themselves) start without the former
 site/, and a cold one without .cache/, as in a fresh clone: both sides skip replacing a former
 site. Those outputs are set aside by a rename and deleted once the rows are measured
-(``Aside``); the preview, search and « nouvelle lettre » timings keep their former outputs.
+(``Aside``; the federation's cold harvest sets its cache aside alike); the preview, search
+and « nouvelle lettre » timings keep their former outputs.
 
     python scripts/bench.py [--tailles 10,60,183] [--lettres 1000] [--federation 183]
                             [--repetitions 3] [--garder DOSSIER]
@@ -877,9 +878,10 @@ def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, Series]
 
     ``repetitions`` interleaved rounds (ours à froid, blog, ours images en cache, ours sans
     changement, ours après une nouvelle lettre, blog with Pagefind), medians: ours « à froid »
-    sets .cache/ and site/ aside before each run (Aside). « nouvelle lettre » is what a chef
-    de projet waits for: one more letter committed, the cache kept from the previous build
-    (each round adds one).
+    starts without .cache/ and site/, ours « images en cache » and the blog without their
+    former site/ (Aside, see letter_steps). « nouvelle lettre » is what a chef de projet waits
+    for: one more letter committed, the cache and site kept from the previous build (each
+    round adds one).
     """
     root = write_project(work / "lettres", 1, actions=12, letters=count)
     folder = root / "territoires" / "territoire-001"
