@@ -1737,3 +1737,30 @@ def test_a_letters_converted_body_is_kept_by_all_it_is_made_from() -> None:
     assert publishing._letter_html.cache_info().currsize == 4
     publishing.new_build()
     assert publishing._letter_html.cache_info().currsize == 0
+
+
+def test_a_replaced_function_never_shows_through_the_kept_letter_html(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A test that replaces a function of the code forgets what the process kept (conftest,
+    memo.forget_all): the letters' converted bodies too, both when the function is replaced
+    and when it is put back. Control: without that, the sanitised body is served during the
+    replacement, and the unsanitised one after it."""
+    body = "![pixel](https://t.example/p.gif) texte"
+    url = f"{HDC}/lettres/14/"
+
+    def during_and_after() -> tuple[str, str, str]:
+        publishing.new_build()
+        before = publishing._letter_html(SITE_URL, url, body, ())
+        with monkeypatch.context() as patched:
+            switch_off(patched, "finish.sanitize", "same_site", lambda value: True)
+            during = publishing._letter_html(SITE_URL, url, body, ())
+        return before, during, publishing._letter_html(SITE_URL, url, body, ())
+
+    before, during, after = during_and_after()
+    assert "t.example" not in before and "t.example" in during and "t.example" not in after
+    from tisite import memo
+
+    monkeypatch.setattr(memo, "_CLEARS", [])
+    before, during, after = during_and_after()
+    assert "t.example" not in during  # control: the kept body outlived its maker

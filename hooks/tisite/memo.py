@@ -113,12 +113,23 @@ class Held(Generic[V]):
         return value
 
 
+_CLEARS: list[Callable[[], None]] = []
+
+
+def on_forget(clear: Callable[[], None]) -> None:
+    """``clear`` runs with forget_all too: a cache kept elsewhere (a ``functools`` cache of
+    results made by functions a test may replace, such as publishing._letter_html)."""
+    _CLEARS.append(clear)
+
+
 def forget_all() -> None:
     """Every result kept in this process forgotten: the next build starts as in a new process
     (the tests do so when they replace a function of the code, which a real process never
     does)."""
     for recent in list(_ALL):
         recent.clear()
+    for clear in _CLEARS:
+        clear()
 
 
 def new_build() -> None:

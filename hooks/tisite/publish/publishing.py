@@ -29,7 +29,7 @@ from tisite.finish.csp import static_page
 from tisite.finish.sanitize import deepest_nesting, same_site
 from tisite.finish.typography import french_html, french_text
 from tisite.generate.textutil import day_of, long_date, numero, one_line, when
-from tisite.memo import Recent
+from tisite.memo import Recent, on_forget
 from tisite.publish.diskcache import memo
 
 TEMPLATES = Path(__file__).parents[1] / "templates" / "email"
@@ -399,6 +399,9 @@ def _letter_html(
     page_url = absolute(site_url, url)
     html = _body_html(body, page_url, absolute(site_url, ""))
     return _sized_images(html, image_sizes, page_url)
+
+
+on_forget(_letter_html.cache_clear)  # (a test that replaces a function it calls forgets it)
 
 
 def _sized_images(body: str, image_sizes: tuple[tuple[str, int, int], ...], page_url: str) -> str:
