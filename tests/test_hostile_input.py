@@ -120,7 +120,7 @@ CASES: dict[str, Case] = {
         # a required file: not to be removed (outside review: removed, it was « manquant »)
         f"{GC}/priorites.yml: le fichier est vide, et il est obligatoire : retrouvez-le avec "
         f"git (`git checkout HEAD -- {GC}/priorites.yml`), ou écrivez-le d'après le modèle du guide "
-        "des contributeurs (pour un territoire, `ti nouveau-territoire` écrit les trois "
+        "du contributeur (pour un territoire, `ti nouveau-territoire` écrit les trois "
         "fichiers d'un territoire nouveau, à recopier)",
     ),
     # typed in a word processor (an outside review): quotes YAML does not read as quotes, a
@@ -165,7 +165,7 @@ CASES: dict[str, Case] = {
     ),
     "cle-en-double": Case(
         add_to_action("axe: innover"),
-        f"{A}:15: champ « axe » : clé en double : supprimez ou renommez l'une des deux",
+        f"{A}:15: champ « axe » : clé en double (déjà à la ligne 7) : supprimez ou renommez l'une des deux",
     ),
     "liste-au-lieu-de-champs": Case(
         write(f"{GC}/gouvernance.yml", b"- binomes\n- instances\n"),

@@ -377,6 +377,29 @@ def test_letter_errors(project: Path) -> None:
     ]
 
 
+def test_an_image_named_without_its_folder_is_given_with_it(project: Path) -> None:
+    """A cover given by its file name alone (outside review: « placez le fichier dans le
+    dossier lettres/ » while it was there, under images/): the message gives the path to
+    write. Control: a name found nowhere keeps the general advice."""
+    from tisite.content.errors import ContentError
+    from tisite.content.loader import load_site
+
+    folder = project / LETTRES
+    header = "---\ntitre: Couverture\ndate: 2023-02-03\nresume: r\nimage_alt: Plan\n"
+    (folder / "17.md").write_text(
+        header + "image: couverture-bilan-relance.jpg\n---\n![a](bilan-relance.png)\n", "utf-8"
+    )
+    with pytest.raises(ContentError) as info:
+        load_site(project)
+    assert [p.format() for p in info.value.errors] == [
+        f"{LETTRES}/17.md:6: champ « image » : image introuvable : « couverture-bilan-relance.jpg »"
+        " : un fichier de ce nom est dans « images/couverture-bilan-relance.jpg » (chemin depuis"
+        " le dossier lettres/) : écrivez ce chemin",
+        f"{LETTRES}/17.md:8: image introuvable : « bilan-relance.png » (placez le fichier dans le "
+        "dossier lettres/ et vérifiez l'orthographe, majuscules comprises)",
+    ]
+
+
 COVER = "images/couverture-bilan-relance.jpg"  # an image of the example, next to the letters
 NO_ALT = "image sans texte de remplacement"
 

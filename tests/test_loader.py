@@ -79,7 +79,17 @@ def test_all_errors_of_several_files_are_reported(project: Path) -> None:
             b"nom: X\nepci:\n\t- a\nresume: a\tb\nsigles:\n  \t- b\n",
             ":3: tabulation interdite : indentez avec des espaces (aussi ligne 6)",
         ),
-        (b"nom: X\nnom: Y\n", ":2: champ « nom » : clé en double"),
+        (b"nom: X\nnom: Y\n", ":2: champ « nom » : clé en double (déjà à la ligne 1)"),
+        # the first of the same block (outside review: the line of the first was not said),
+        # not a key of the same name in another block
+        (
+            b"nom: X\nepci:\n  - siren: 1\n    nom: a\n    # note\n\n    nom: b\n",
+            ":7: champ « nom » : clé en double (déjà à la ligne 4)",
+        ),
+        (
+            b"nom: X\nsigles:\n  a: 1\nresume:\n  a: 2\n  'a': 3\n",
+            ":6: champ « a » : clé en double (déjà à la ligne 5)",
+        ),
         (b"nom: Caf\xe9\n", ":1: le fichier n'est pas encodé en UTF-8 (octet 0xe9 illisible)"),
         (b"", ": le fichier est vide"),
         (b"   \n\n", ": le fichier est vide"),
@@ -117,8 +127,8 @@ def test_missing_file_and_bad_folder_name(project: Path) -> None:
         "chiffres et tirets seulement (il devient l'adresse du territoire) ; renommez-le "
         "« mon-territoire »",
         f"{GC}/priorites.yml: fichier obligatoire manquant : retrouvez-le avec git (`git "
-        f"checkout HEAD -- {GC}/priorites.yml`), ou écrivez-le d'après le modèle du guide des "
-        "contributeurs (pour un territoire, `ti nouveau-territoire` écrit les trois fichiers "
+        f"checkout HEAD -- {GC}/priorites.yml`), ou écrivez-le d'après le modèle du guide du "
+        "contributeur (pour un territoire, `ti nouveau-territoire` écrit les trois fichiers "
         "d'un territoire nouveau, à recopier)",
     ]
 

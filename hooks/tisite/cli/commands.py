@@ -97,7 +97,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if own is not None:
         print(
             f"Site d'un seul territoire : l'accueil du site est celui de {own.nom} ; sans pages "
-            "du réseau (guide des contributeurs, « Un seul territoire : le site est le sien »)."
+            "du réseau (guide du contributeur, « Un seul territoire : le site est le sien »)."
         )
     if not args.rapide:
         print("Construction vérifiée : le site se construit sans erreur (rien n'a été publié).")
@@ -676,13 +676,13 @@ brouillon: true
 #     operateur: Bpifrance
 #     date_limite: {date}
 #     lien: https://www.exemple.fr/appel-a-projets
-#     identifiant: nom-de-l-appel-2027   # le même si sa date limite change (voir le guide)
+#     identifiant: nom-de-l-appel-{annee}   # le même si sa date limite change (voir le guide)
 # evenements:
 #   - titre: Nom de l'événement
 #     date: {date}T09:30
 #     lieu: Ville, salle
 #     lien: https://www.exemple.fr/evenement
-#     identifiant: nom-de-l-evenement-2027   # le même s'il est reporté (voir le guide)
+#     identifiant: nom-de-l-evenement-{annee}   # le même s'il est reporté (voir le guide)
 ---
 ## Actualité nationale
 
@@ -715,10 +715,13 @@ def cmd_new_letter(args: argparse.Namespace) -> int:
         print(f"Lettre non créée : --date : {advice}.", file=sys.stderr)
         return 1
     path = letters / f"{numero}.md"
-    path.write_text(LETTER_TEMPLATE.format(numero=numero, date=when), encoding="utf-8")
-    print(
-        f"Lettre créée : {path.relative_to(root)} (brouillon, n°\u00a0{numero}, datée du {when})."
+    path.write_text(
+        LETTER_TEMPLATE.format(numero=numero, date=when, annee=when[:4]), encoding="utf-8"
     )
+    from tisite.generate.textutil import long_date
+
+    day = long_date(dt.date.fromisoformat(when))
+    print(f"Lettre créée : {path.relative_to(root)} (brouillon, n°\u00a0{numero}, datée du {day}).")
     print("Rédigez-la, passez « brouillon » à false, vérifiez avec `make check`, puis enregistrez.")
     return 0
 

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import itertools
+import os
 import posixpath
 import re
 from collections.abc import Callable, Iterator
@@ -46,6 +47,13 @@ def letter_image(folder: Path, relpath: str) -> tuple[str | None, str | None]:
                 "site publié distingue les majuscules) : écrivez ce nom",
                 None,
             )
+        elsewhere = _same_name_elsewhere(folder, rel)
+        if elsewhere is not None:  # « couverture.jpg » for « images/couverture.jpg »
+            return (
+                f"image introuvable : « {relpath} » : un fichier de ce nom est dans « "
+                f"{elsewhere} » (chemin depuis le dossier lettres/) : écrivez ce chemin",
+                None,
+            )
         return (
             f"image introuvable : « {relpath} » (placez le fichier dans le dossier lettres/ "
             "et vérifiez l'orthographe, majuscules comprises)",
@@ -55,6 +63,20 @@ def letter_image(folder: Path, relpath: str) -> tuple[str | None, str | None]:
     if refused:
         return refused, None
     return None, posixpath.normpath(rel)
+
+
+def _same_name_elsewhere(folder: Path, rel: str) -> str | None:
+    """The path from ``folder`` of a file named as the last part of ``rel`` in another folder
+    of ``folder`` (the first in alphabetical order), if any."""
+    name = posixpath.basename(rel)
+    if not name or name in (".", ".."):
+        return None
+    found = sorted(
+        (Path(top) / name).relative_to(folder).as_posix()
+        for top, _, files in os.walk(folder)  # symbolic links to folders not followed
+        if name in files and (Path(top) / name).is_file()
+    )
+    return found[0] if found else None
 
 
 def _body_place(folder: Path, found: list[str]) -> remote.Place:

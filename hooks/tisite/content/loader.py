@@ -55,7 +55,7 @@ def _restore(rel: str) -> str:
     """How to get a required file back: from git, or from the guide's model."""
     return (
         f"retrouvez-le avec git (`git checkout HEAD -- {rel}`), ou écrivez-le d'après le modèle du "
-        "guide des contributeurs (pour un territoire, `ti nouveau-territoire` écrit les trois "
+        "guide du contributeur (pour un territoire, `ti nouveau-territoire` écrit les trois "
         "fichiers d'un territoire nouveau, à recopier)"
     )
 
@@ -886,7 +886,9 @@ def _placeholders(root: Path, path: Path, text: str) -> list[Problem]:
         if number <= yaml_lines and line.lstrip().startswith("#"):
             continue
         for phrase in PLACEHOLDERS:
-            if phrase in line:
+            if phrase in line and (
+                phrase not in WHOLE_VALUES or re.search(rf":\s*{re.escape(phrase)}\s*(#.*)?$", line)
+            ):
                 out.append(
                     Problem(
                         _rel(root, path),
@@ -920,8 +922,14 @@ PLACEHOLDERS = (
     "À compléter",
     "Nom de l'appel à projets",
     "Nom de l'événement",
+    "Ville, salle",
+    "nom-de-l-appel",
+    "nom-de-l-evenement",
     "https://www.exemple.fr/",
 )
+# Of them, those that are the template's only as a whole YAML value (« lieu: Ville, salle »):
+# « Hôtel de Ville, salle du Conseil » is a real place.
+WHOLE_VALUES = ("Ville, salle",)
 
 
 def _portal_refused(root: Path, settings: object) -> bool:

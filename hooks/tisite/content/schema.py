@@ -883,7 +883,7 @@ class Licence(Strict):
     url: Url = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
 
-GUIDE_EDITOR = "voyez le guide des contributeurs, « Publier depuis le navigateur »"
+GUIDE_EDITOR = "voyez le guide du contributeur, « Publier depuis le navigateur »"
 
 
 FORGE_URL = r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*/?$"

@@ -345,7 +345,35 @@ def _duplicate_problem(exc: DuplicateKeyError, text: str, rel: str, line_offset:
     item = _item_without_dash(text.split("\n"), mark.line, line_offset) if mark else None
     if item is not None:  # a new item of a list, its « - » forgotten
         return Problem(rel, item[0] + 1 + line_offset, item[1], item[2])
-    return Problem(rel, line, name, "clé en double : supprimez ou renommez l'une des deux")
+    first = _first_of_key(text.split("\n"), mark.line, name) if mark and name else None
+    where = f" (déjà à la ligne {first + 1 + line_offset})" if first is not None else ""
+    return Problem(rel, line, name, f"clé en double{where} : supprimez ou renommez l'une des deux")
+
+
+_BLOCK_KEY = re.compile(r"^([ -]*)([^\s#:'\"][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
+
+
+def _first_of_key(lines: list[str], index: int, name: str) -> int | None:
+    """The index of the line where ``name``, written again at ``lines[index]``, was first
+    given in the same block: the nearest line above at the same column, before the block
+    starts (a key further left)."""
+
+    def key_at(line: str) -> tuple[int, str] | None:
+        found = _BLOCK_KEY.match(line)
+        return (len(found[1]), found[2].strip("'\"")) if found else None
+
+    here = key_at(lines[index]) if index < len(lines) else None
+    if here is None:
+        return None
+    for j in range(index - 1, -1, -1):
+        other = key_at(lines[j])
+        if other is None:
+            continue
+        if other[0] < here[0]:
+            return None  # the block began below: the first is not in view
+        if other[0] == here[0] and other[1] == name:
+            return j
+    return None
 
 
 def _syntax_problem(exc: MarkedYAMLError, text: str, rel: str, line_offset: int) -> Problem:
