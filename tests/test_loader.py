@@ -166,6 +166,14 @@ HAND_MISTAKES = {
         ":1: champ « titre » : il manque une espace après « titre: » : écrivez « titre: "
         "Décarbonation »"
     ),
+    # a key of another block at the same column above (outside review: « indentation
+    # incohérente » said nothing of where « montant » goes)
+    "calendrier:\n  debut: 2024\nbudget:\n  - financeur: A\n    montant: 1\n  - financeur: B\n"
+    "  montant: 2\n": (
+        ":7: champ « montant » : la clé « montant » n'est alignée sur aucune clé au-dessus : "
+        "alignez-la sur celles du bloc dont elle fait partie, à 4 espaces du bord, comme "
+        "« financeur » ou au bord, comme « budget » (elle est à 2 espaces du bord)"
+    ),
     "budget:\n  - financeur: A\n    montant: 1\ncommentaire: x\n  - financeur: B\n": (
         ":4: champ « commentaire » : la clé « commentaire » est au bord, au milieu d'une liste"
     ),

@@ -679,6 +679,21 @@ def _key_left_out(
     )
 
 
+def _block_columns(lines: list[str], index: int, column: Callable[[str], int]) -> set[int]:
+    """The columns of the keys above ``lines[index]`` in the block it is in: up to the line
+    that starts further left (a key of another block at the same column, « debut » under
+    « calendrier », says nothing of where a key of « budget » goes)."""
+    here = column(lines[index])
+    columns = set()
+    for line in reversed(lines[:index]):
+        if not _KEY_AT.match(line):
+            continue  # a blank line, a comment, a line of a text
+        columns.add(column(line))
+        if len(line) - len(line.lstrip()) < here:
+            break
+    return columns
+
+
 def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] | None:
     """A key at a column where no key above it is (« montant » one space further than
     « financeur »): aligned on the key of the line above, it belongs to the same block."""
@@ -689,7 +704,6 @@ def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] 
     for index in (last, last - 1):
         if index < 1 or not (here := _KEY_AT.match(lines[index])):
             continue
-        columns = {column(line) for line in lines[:index] if _KEY_AT.match(line)}
         nearest = next(
             (
                 line
@@ -701,6 +715,14 @@ def _misaligned_key(lines: list[str], last: int) -> tuple[int, str | None, str] 
         there = _KEY_AT.match(nearest)
         if there is not None and (out := _key_left_out(lines, index, column)):
             return out
+        # a key less indented than the one above is placed among the keys of its own block
+        # (a key of another block at its column says nothing of where it goes); otherwise
+        # among every key above
+        columns = (
+            _block_columns(lines, index, column)
+            if column(lines[index]) < column(nearest)
+            else {column(line) for line in lines[:index] if _KEY_AT.match(line)}
+        )
         # the line above is a key with its value, at a column this one is not at
         if there is None or nearest.rstrip().endswith(":") or column(lines[index]) in columns:
             continue
