@@ -45,8 +45,12 @@ def test_filters_with_the_keyboard(browser: Browser, base_url: str) -> None:
     assert "axe=attirer" in page.url
     assert page.is_hidden("#axe-recruter")
     # Combine with the priority filter, then reset.
+    assert page.inner_text("#axe-attirer small") == "(2 actions)"  # both shown
     page.select_option("#f-priorite", "foncier")
     assert visible_titles(page) == ["Accompagner les projets de territoire, dont l'hydrogène"]
+    # the group's heading counts what is shown (outside review: « Attirer (2 actions) » above
+    # the one action left)
+    assert page.inner_text("#axe-attirer small") == "(1 action sur 2)"
     # a choice that leaves nothing says what to do (it said « 0 action affichée sur 8. »)
     zero = page.eval_on_selector_all(
         "#f-priorite option", "o => o.filter(x => x.textContent.endsWith('(0)')).map(x => x.value)"
@@ -63,6 +67,7 @@ def test_filters_with_the_keyboard(browser: Browser, base_url: str) -> None:
     page.screenshot(path=str(ARTIFACTS / "plan-action-filtre.png"), full_page=True)
     page.click("form.ti-filters button[type=reset]")
     wait_until(page, "document.querySelectorAll('.ti-action-card:not([hidden])').length === 8")
+    assert page.inner_text("#axe-attirer small") == "(2 actions)"
     page.close()
 
 

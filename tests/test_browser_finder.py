@@ -44,6 +44,13 @@ def test_the_finder_filters_across_territories(browser: Browser, base_url: str) 
     everything = results(page)
     assert {meta.split(" · ")[0] for _, meta in everything} == {HDC, GC}
     assert page.evaluate(STATUS).startswith(f"{len(everything)}")
+    # the results line up with the title and the filters (outside review: 10 px to the right)
+    edges = page.evaluate(
+        "[...document.querySelectorAll('.md-content h1, .md-content form, .ti-finder__result')]"
+        ".filter(e => e.getClientRects().length)"
+        ".map(e => Math.round(e.getBoundingClientRect().left))"
+    )
+    assert len(set(edges)) == 1, edges
     page.select_option("#t-region", "Nouvelle-Aquitaine")
     settle(page)
     shown = results(page)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -213,3 +214,53 @@ def test_the_error_page_speaks_french_and_leads_onwards(built_site: Path) -> Non
     assert "Rechercher" in article.get_text() and "Not found" not in page.get_text()
     theirs = Path(material.__file__).parent / "templates" / "404.html"
     assert "<h1>404 - Not found</h1>" in theirs.read_text("utf-8")
+
+
+# What each fact says when it is missing, agreeing with its label (outside review: « Filières :
+# non renseigné », « Cible : non renseigné »). A new label must be added here, with its form.
+MISSING_SAYS = {
+    "Porteur / maître d'ouvrage": "non renseigné",
+    "Partenaires engagés": "non renseignés",
+    "Budget prévisionnel": "non renseigné",
+    "Axe": "non renseigné",
+    "Priorités 2023-2027": "non renseignées",
+    "Objectif du territoire": "non renseigné",
+    "Nature du soutien demandé": "non renseignée",
+    "Filières": "non renseignées",
+    "Cible": "non renseignée",
+    "Valeur": "non renseignée",
+    "Date": "non renseignée",
+    "Catégorie": "non renseignée",
+    "Rôle": "non renseigné",
+    "Fréquence": "non renseignée",
+    "Binôme élu": "non renseigné",
+    "Binôme industriel": "non renseigné",
+    "Budget connu": "non renseigné",
+    "Échéance": "non renseignée",
+}
+
+
+def test_a_missing_fact_agrees_with_its_label(built_site: Path) -> None:
+    """Every « non renseigné » of a fact (a definition list's term, a table's column) agrees
+    with the label it answers; the example has several of each kind."""
+    seen: dict[str, set[str]] = {}
+
+    def text(node: Any) -> str:  # no-break spaces of the typography as spaces
+        return " ".join(node.get_text().split())
+
+    for path in built_site.rglob("index.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for dd in soup.select("dd"):
+            dt_ = dd.find_previous_sibling("dt")
+            if dt_ is not None and text(dd).startswith("non renseign"):
+                seen.setdefault(text(dt_), set()).add(text(dd))
+        for table in soup.select("table"):
+            heads = [text(th) for th in table.select("thead th")]
+            for row in table.select("tbody tr"):
+                for head, cell in zip(heads, row.find_all(["td", "th"]), strict=False):
+                    if text(cell).startswith("non renseign"):
+                        seen.setdefault(head, set()).add(text(cell))
+    assert seen, "aucun fait manquant dans l'exemple : le test ne vérifie plus rien"
+    wrong = {label: forms for label, forms in seen.items() if forms != {MISSING_SAYS.get(label)}}
+    assert not wrong, wrong
+    assert {"Filières", "Cible", "Rôle"} <= set(seen)  # the kinds the review found

@@ -48,7 +48,17 @@
       });
       counts();
       groups.forEach(function (group) {
-        group.hidden = !group.querySelector(".ti-action-card:not([hidden])");
+        var all = group.querySelectorAll(".ti-action-card").length;
+        var left = group.querySelectorAll(".ti-action-card:not([hidden])").length;
+        group.hidden = !left;
+        // the heading's count follows the filters (« 1 action sur 2 »), its own when all show
+        var small = group.querySelector("h3 small");
+        if (small) {
+          if (!small.dataset.total) small.dataset.total = small.textContent;
+          small.textContent = left === all
+            ? small.dataset.total
+            : "(" + left + (left > 1 ? " actions" : " action") + " sur " + all + ")";
+        }
       });
       if (count) {
         count.textContent = shown
