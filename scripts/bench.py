@@ -275,9 +275,13 @@ def cold_build(root: Path, aside: Aside) -> Run:
 
 
 def pages_build(root: Path, aside: Aside) -> Run:
-    """Every page made again (``--sans-cache``), the share cards and files in .cache/, into
-    an empty site/ (the former one set aside)."""
-    aside(root / "site")
+    """Everything made again but the share cards: the former site/ and every folder of
+    .cache/ but the cards' (the finished HTML of the texts, email versions, calendars, pages,
+    search) set aside, ``--sans-cache``. What the row « images en cache » names: the cold
+    build without drawing a card."""
+    cache = root / ".cache"
+    parts = [p for p in cache.iterdir() if p.name != "images-partage"] if cache.is_dir() else []
+    aside(root / "site", *parts)
     return run(ti(root, "build", "--sans-cache"), cwd=root)
 
 

@@ -77,6 +77,16 @@ def test_without_the_children_s_usage_the_cpu_is_not_seen(
     assert measured.cpu < 0.5, measured
 
 
+# What our fake build finds in its folder: for « images en cache », the cards' cache alone
+# (a cold build without drawing a card); with nothing changed, everything the former built.
+CARDS_ONLY = [".cache", ".cache/images-partage"]
+EVERYTHING = [
+    ".cache",
+    "site",
+    *(f".cache/{p}" for p in ("courriels", "html", "images-partage", "pages")),
+]
+
+
 def _fake_builds(monkeypatch: pytest.MonkeyPatch, ours: Path) -> list[tuple[str, list[str]]]:
     """``bench.run`` replaced by a build that notes which outputs its folder holds when it
     starts, then writes a site/ (and, for ours, a .cache/)."""
@@ -84,10 +94,13 @@ def _fake_builds(monkeypatch: pytest.MonkeyPatch, ours: Path) -> list[tuple[str,
 
     def fake_run(*commands: list[str], cwd: Path, env: object = None) -> bench.Run:
         outputs = sorted(p.name for p in cwd.iterdir() if p.name in ("site", ".cache"))
+        if (cwd / ".cache").is_dir():  # and what .cache/ holds (« .cache/images-partage »)
+            outputs += sorted(f".cache/{p.name}" for p in (cwd / ".cache").iterdir())
         seen.append((cwd.name, outputs))
         (cwd / "site").mkdir(exist_ok=True)
         if cwd == ours:
-            (cwd / ".cache").mkdir(exist_ok=True)
+            for part in ("images-partage", "html", "courriels", "pages"):
+                (cwd / ".cache" / part).mkdir(parents=True, exist_ok=True)
         return bench.Run(1.0, 1.0, 1.0, "")
 
     monkeypatch.setattr(bench, "run", fake_run)
@@ -97,9 +110,10 @@ def _fake_builds(monkeypatch: pytest.MonkeyPatch, ours: Path) -> list[tuple[str,
 def test_compared_builds_start_without_the_former_outputs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Ours cold starts as in a fresh clone (no site/, no .cache/), images cached without the
-    former site/, the baselines without theirs; « sans changement » keeps the site it
-    measures. Set aside by a rename, deleted only when the rows are measured."""
+    """Ours cold starts as in a fresh clone (no site/, no .cache/), images cached with the
+    cards' cache alone (no former site/), the baselines without their site/; « sans
+    changement » keeps the site it measures. Set aside by a rename, deleted only when the
+    rows are measured."""
     root = tmp_path / "ti"
     plain_roots = {k: tmp_path / k for k in ("plain", "plain_pagefind", "same", "same_pagefind")}
     for folder in (root, *plain_roots.values()):
@@ -114,9 +128,9 @@ def test_compared_builds_start_without_the_former_outputs(
     one_round = [
         ("ti", []),  # cold
         ("plain", []),
-        ("ti", [".cache"]),  # images cached: every page made again, into an empty site/
+        ("ti", CARDS_ONLY),  # images cached: all but the cards made again, into an empty site/
         ("plain_pagefind", []),
-        ("ti", [".cache", "site"]),  # nothing changed: the former site is what it keeps
+        ("ti", EVERYTHING),  # nothing changed: the former site is what it keeps
         ("same", []),
         ("same_pagefind", []),
     ]
@@ -141,9 +155,9 @@ def test_the_letters_comparison_sets_the_same_outputs_aside(
     one_round = [
         ("lettres", []),  # cold
         ("blog", []),
-        ("lettres", [".cache"]),  # images cached
-        ("lettres", [".cache", "site"]),  # nothing changed
-        ("lettres", [".cache", "site"]),  # after a new letter: the former build kept
+        ("lettres", CARDS_ONLY),  # images cached
+        ("lettres", EVERYTHING),  # nothing changed
+        ("lettres", EVERYTHING),  # after a new letter: the former build kept
         ("blogpf", []),
     ]
     assert seen == one_round * 2
