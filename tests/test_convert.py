@@ -110,6 +110,41 @@ def test_every_link_and_anchor_is_checked() -> None:
     assert check_links({"b/index.md": pages["b/index.md"]}, [], lambda p, t: (p, None)) == ([], [])
 
 
+def test_a_broken_link_one_slip_away_is_given_its_fix() -> None:
+    """A section or an address one slip away gets « vouliez-vous dire » (outside review: only
+    the .md form of a link did), a contributor's heading named once (not its « uc- » twin); a
+    link to a letter that does not exist says how a letter is written and which ones exist.
+    Controls: nothing close, nothing suggested."""
+    t = "t"
+    pages = {
+        f"{t}/plan-action/a/index.md": _ready(
+            f"{t}/plan-action/a/index.md",
+            "# A\n\n## Budget prévu\n\n[x](#budget-prevus) [y](../../lettres/15/index.md#boite-outils) "
+            "[z](/t/plan-action/diagnostics/) [l](../../lettres/18/index.md) [n](#zzz)\n",
+        ),
+        f"{t}/lettres/14/index.md": _ready(f"{t}/lettres/14/index.md", "# L14\n"),
+        f"{t}/lettres/15/index.md": _ready(
+            f"{t}/lettres/15/index.md", "# L15\n\n## Boîte à outils\n"
+        ),
+        f"{t}/plan-action/diagnostic/index.md": _ready(
+            f"{t}/plan-action/diagnostic/index.md", "# D\n"
+        ),
+    }
+    errors, _ = check_links(pages, [], lambda page, text: (page, 1))
+    said = [p.message.split(" ; ")[-1] for p in errors]
+    assert said == [
+        "vouliez-vous dire « #budget-prevu » ?",
+        "vouliez-vous dire « ../../lettres/15/index.md#boite-a-outils » ?",
+        "vouliez-vous dire « /t/plan-action/diagnostic/ » ?",
+        "lettres publiées de ce territoire : n°\u00a014, 15",
+        "l'identifiant d'un titre s'écrit en minuscules sans accent, avec des tirets à la place "
+        "des espaces",
+    ], said
+    letter = next(p.message for p in errors if "lettres/18" in p.message)
+    assert "une lettre : ../../lettres/<numéro>/index.md" in letter
+    assert "une fiche action" not in letter
+
+
 class _CountedAnchors(tuple):  # type: ignore[type-arg]
     """A page's anchors that count how often they are searched one by one."""
 

@@ -303,6 +303,9 @@ _BARE_WEB = re.compile(
 )
 
 
+_LETTER_PAGE = re.compile(r"([^/]+)/lettres/[^/]+/index\.md")  # a letter's page file
+
+
 def missing_target(link: str, target: str, meant: str | None = None, page: str = "") -> str:
     if meant:
         return (
@@ -316,16 +319,23 @@ def missing_target(link: str, target: str, meant: str | None = None, page: str =
         )
     return (
         f"lien vers « {link} » : la page ou le fichier visé n'existe pas ({target}) ; "
-        f"{_path_hint(page)}"
+        f"{_path_hint(page, target)}"
     )
 
 
-def _path_hint(page: str) -> str:
+def _path_hint(page: str, target: str = "") -> str:
     """How to write the way to a fiche action from ``page`` (a territory's page: its folder
-    is the first), and, from a letter, where its images go."""
+    is the first), or to a letter when ``target`` is one, and, from a letter, where its images
+    go."""
     parts = page.split("/")
     if len(parts) < 3 or parts[1] not in ("plan-action", "lettres", "priorites", "gouvernance"):
         return "vérifiez le chemin depuis ce fichier, nom et majuscules compris"
+    if found := _LETTER_PAGE.fullmatch(target):
+        letter = posixpath.relpath(f"{found[1]}/lettres/N/index.md", posixpath.dirname(page))
+        return (
+            f"vérifiez le chemin (une lettre : {letter.replace('/N/', '/<numéro>/')}, "
+            "numéro et dossiers compris)"
+        )
     fiche = posixpath.relpath(f"{parts[0]}/plan-action/ID/index.md", posixpath.dirname(page))
     image = " ; une image : placée dans le dossier lettres/" if parts[1] == "lettres" else ""
     return (
@@ -369,6 +379,30 @@ def _meant(target: str, known: set[str], folded: dict[str, str]) -> str | None:
     if folder == sources.ACTIONS and territory:
         candidates.append(urls.page_file(urls.url_to("fiche", t=territory, id=stem)))
     return next((c for c in candidates if c in known), None)
+
+
+def _near_anchor(raw: str, anchor: str, known: frozenset[str]) -> str:
+    """« vouliez-vous dire » the link ``raw`` to the section whose identifier is closest to
+    ``anchor``, if any (a contributor's heading is named once, without its « uc- » twin)."""
+    names = sorted(a for a in known if not (a.startswith("uc-") and a[3:] in known))
+    close = difflib.get_close_matches(anchor, names, n=1, cutoff=0.75)
+    return f" ; vouliez-vous dire « {raw.rsplit('#', 1)[0]}#{close[0]} » ?" if close else ""
+
+
+def _letters_of(target: str, known: set[str]) -> str:
+    """For a link to a letter that does not exist, the numbers of the territory's letters."""
+    found = _LETTER_PAGE.fullmatch(target)
+    if found is None:
+        return ""
+    numbers = sorted(
+        int(m[1])
+        for name in known
+        if (m := re.fullmatch(rf"{re.escape(found[1])}/lettres/([0-9]+)/index\.md", name))
+    )
+    if not numbers:
+        return " ; ce territoire n'a encore publié aucune lettre"
+    said = ", ".join(str(n) for n in numbers[-10:])
+    return f" ; lettres publiées de ce territoire : n°\u00a0{said}"
 
 
 def unpublished_target(link: str, target: str) -> str:
@@ -468,7 +502,10 @@ def check_links(
                 continue
             if link.kind == "self":
                 if link.anchor not in anchors(path, ready):
-                    report(errors, path, link.raw, missing_anchor_here(link.raw))
+                    message = missing_anchor_here(link.raw)
+                    if reported.get((id(errors), path), 0) < MAX_REPORTED:  # a link said
+                        message += _near_anchor(link.raw, link.anchor, anchors(path, ready))
+                    report(errors, path, link.raw, message)
                 continue
             target = link.target or ""
             if link.kind == "site":
@@ -480,6 +517,10 @@ def check_links(
                         message = unpublished_target(link.raw, urls.page_file(address))
                     else:
                         message = no_such_address(link.raw)
+                        said = reported.get((id(errors), path), 0) < MAX_REPORTED
+                        near = _close(address, set(by_address)) if said else None
+                        if near is not None:  # « …/friche-industrielles/ » for « …/friches-… »
+                            message += f" ; vouliez-vous dire « /{near} » ?"
                     report(errors, path, link.raw, message)
                     continue
             if target in later and path not in later:  # online later than the linking page
@@ -501,11 +542,16 @@ def check_links(
                     if close:
                         near = posixpath.relpath(close, posixpath.dirname(path))
                         message += f" ; vouliez-vous dire « {near} » ?"
+                    elif said and not meant:
+                        message += _letters_of(target, known)
                     report(errors, path, link.raw, message)
                 continue
             other = pages.get(target)
             if link.anchor and other is not None and link.anchor not in anchors(target, other):
-                report(errors, path, link.raw, missing_anchor_there(link.raw, target, link.anchor))
+                message = missing_anchor_there(link.raw, target, link.anchor)
+                if reported.get((id(errors), path), 0) < MAX_REPORTED:  # a link said
+                    message += _near_anchor(link.raw, link.anchor, anchors(target, other))
+                report(errors, path, link.raw, message)
     for key, (into, raw) in left.items():
         source, line = locate(key[1], raw)
         into.append(
