@@ -90,6 +90,12 @@ def test_all_errors_of_several_files_are_reported(project: Path) -> None:
             b"nom: X\nsigles:\n  a: 1\nresume:\n  a: 2\n  'a': 3\n",
             ":6: champ « a » : clé en double (déjà à la ligne 5)",
         ),
+        # a line of the block above without « : », of 200,000 spaces: read once (the first
+        # reading of a key tried every split of the spaces, a square: about half a minute)
+        (
+            b"nom: X\nresume: >-\n  a" + b" " * 200_000 + b"b\nnom: Y\n",
+            ":4: champ « nom » : clé en double (déjà à la ligne 1)",
+        ),
         (b"nom: Caf\xe9\n", ":1: le fichier n'est pas encodé en UTF-8 (octet 0xe9 illisible)"),
         (b"", ": le fichier est vide"),
         (b"   \n\n", ": le fichier est vide"),

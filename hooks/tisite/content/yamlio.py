@@ -350,7 +350,9 @@ def _duplicate_problem(exc: DuplicateKeyError, text: str, rel: str, line_offset:
     return Problem(rel, line, name, f"clé en double{where} : supprimez ou renommez l'une des deux")
 
 
-_BLOCK_KEY = re.compile(r"^([ -]*)([^\s#:'\"][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
+# a key and where it starts: its last character is no space, so that a long run of spaces
+# without « : » is read once (« [^:#]*?\s* » tried every split of it: a square)
+_BLOCK_KEY = re.compile(r"^([ -]*)([^\s#:'\"](?:[^:#]*[^\s:#])?|'[^']*'|\"[^\"]*\")[ \t]*:(?:\s|$)")
 
 
 def _first_of_key(lines: list[str], index: int, name: str) -> int | None:
