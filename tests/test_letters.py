@@ -480,7 +480,7 @@ def test_body_images_in_html_and_decorative_images_are_published(
     # negative control: images found without being recorded are not published
     from tisite.content import letters
 
-    monkeypatch.setattr(letters, "_body_place", lambda folder, found: lambda url: None)
+    monkeypatch.setattr(letters, "_body_place", lambda folder, found, names: lambda url: None)
     assert load_site(project).territory(HDC).letter(14).images == (COVER,)  # type: ignore[union-attr]
     monkeypatch.undo()
     built = project / "site"

@@ -96,6 +96,21 @@ def test_all_errors_of_several_files_are_reported(project: Path) -> None:
             b"nom: X\nresume: >-\n  a" + b" " * 200_000 + b"b\nnom: Y\n",
             ":4: champ « nom » : clé en double (déjà à la ligne 1)",
         ),
+        # or of 100,000 dashes (a key could start at any of them: a square again; review)
+        (
+            b"nom: X\nresume: |\n  " + b"-" * 100_000 + b"\nnom: Y\n",
+            ":4: champ « nom » : clé en double (déjà à la ligne 1)",
+        ),
+        # no line rather than a wrong one (review): the key again in another item of a list
+        # (the item began with an anchored key), or inside a flow mapping
+        (
+            b"nom: X\nepci:\n  - siren: 1\n    nom: a\n  - &e siren: 2\n    siren: 3\n",
+            ":6: champ « siren » : clé en double : supprimez",
+        ),
+        (
+            b"siren: 1\nnom: {siren: 1, siren: 2}\n",
+            ":2: champ « siren » : clé en double : supprimez",
+        ),
         (b"nom: Caf\xe9\n", ":1: le fichier n'est pas encodé en UTF-8 (octet 0xe9 illisible)"),
         (b"", ": le fichier est vide"),
         (b"   \n\n", ": le fichier est vide"),

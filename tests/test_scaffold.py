@@ -233,6 +233,14 @@ def test_the_templates_texts_left_in_a_published_file_are_warned(project: Path) 
     heading = text.splitlines().index("## À compléter") + 1
     assert f"{rel}:{heading}: avertissement : « À compléter » est un texte du modèle" in said
     assert "Ville, salle" not in said
+    # whole values only, quoted or not (review: an address « …#prenom-de-l-appelant » was
+    # warned, « lieu: "Ville, salle" » was not)
+    from tisite.content.loader import _whole_value
+
+    assert _whole_value("Ville, salle", '    lieu: "Ville, salle"')
+    assert _whole_value("nom-de-l-appel", "    identifiant: nom-de-l-appel-2026   # le même")
+    assert not _whole_value("nom-de-l-appel", "lien: https://x.fr/contact#prenom-de-l-appelant")
+    assert not _whole_value("nom-de-l-evenement", "titre: Le renom-de-l-evenement")
     # a draft written as the schema also reads it (« 1 », « on », « 'true' »): no warning
     for written in ("1", "on", "'true'"):
         letter.write_text(text.replace("brouillon: false", f"brouillon: {written}"), "utf-8")

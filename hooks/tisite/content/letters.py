@@ -23,7 +23,32 @@ from tisite.generate.textutil import day_of, long_date, numero
 NUMBER_RE = re.compile(r"[0-9]{1,4}")  # ASCII digits only: « １７ » or « ١٧ » is not 17
 
 
-def letter_image(folder: Path, relpath: str) -> tuple[str | None, str | None]:
+class FilesByName:
+    """The files of a letters folder by name, listed once (when first asked) for all the
+    images of its letters: a letter with thousands of missing images reads the folder once."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._names: dict[str, list[str]] | None = None
+
+    def first(self, name: str) -> str | None:
+        """The path from the folder of the first file (alphabetical order) called ``name``;
+        a symbolic link is never given (refused where it is used)."""
+        if self._names is None:
+            self._names = {}
+            for top, _, files in os.walk(self.folder):  # links to folders not followed
+                for file in files:
+                    path = Path(top) / file
+                    if path.is_file() and not path.is_symlink():
+                        rel = path.relative_to(self.folder).as_posix()
+                        self._names.setdefault(file, []).append(rel)
+        found = self._names.get(name)
+        return min(found) if found else None
+
+
+def letter_image(
+    folder: Path, relpath: str, names: FilesByName | None = None
+) -> tuple[str | None, str | None]:
     """(why ``relpath`` is not published, where it is published under the letter's address):
     a readable image inside the ``lettres/`` folder, published at the same relative path from
     the letter's page (lettres/<numero>/index.md) as from its file (lettres/<numero>.md)."""
@@ -47,7 +72,10 @@ def letter_image(folder: Path, relpath: str) -> tuple[str | None, str | None]:
                 "site publié distingue les majuscules) : écrivez ce nom",
                 None,
             )
-        elsewhere = _same_name_elsewhere(folder, rel)
+        name = posixpath.basename(rel)
+        elsewhere = (
+            (names or FilesByName(folder)).first(name) if name not in ("", ".", "..") else None
+        )
         if elsewhere is not None:  # « couverture.jpg » for « images/couverture.jpg »
             return (
                 f"image introuvable : « {relpath} » : un fichier de ce nom est dans « "
@@ -65,25 +93,11 @@ def letter_image(folder: Path, relpath: str) -> tuple[str | None, str | None]:
     return None, posixpath.normpath(rel)
 
 
-def _same_name_elsewhere(folder: Path, rel: str) -> str | None:
-    """The path from ``folder`` of a file named as the last part of ``rel`` in another folder
-    of ``folder`` (the first in alphabetical order), if any."""
-    name = posixpath.basename(rel)
-    if not name or name in (".", ".."):
-        return None
-    found = sorted(
-        (Path(top) / name).relative_to(folder).as_posix()
-        for top, _, files in os.walk(folder)  # symbolic links to folders not followed
-        if name in files and (Path(top) / name).is_file()
-    )
-    return found[0] if found else None
-
-
-def _body_place(folder: Path, found: list[str]) -> remote.Place:
+def _body_place(folder: Path, found: list[str], names: FilesByName) -> remote.Place:
     """Images of a letter's body: next to the letter; those published are added to ``found``."""
 
     def place(url: str) -> str | None:
-        refused, published = letter_image(folder, url)
+        refused, published = letter_image(folder, url, names)
         if published:
             found.append(published)
         return refused
@@ -339,6 +353,7 @@ def load_letters(  # type: ignore[no-untyped-def]
     if not folder.is_dir():
         return ()
     letters: list[Letter] = []
+    names = FilesByName(folder)  # where a missing image's name is (see letter_image)
     for path in sorted(folder.iterdir()):
         if path.is_dir() and path.suffix.lower() == ".md":
             problems.append(
@@ -401,7 +416,13 @@ def load_letters(  # type: ignore[no-untyped-def]
         ) -> list[Problem]:
             """The letter's text: its images, raw HTML, empty sections and headings."""
             out = remote.problems_in(
-                source.body, rel, source.body_line, None, True, True, _body_place(folder, found)
+                source.body,
+                rel,
+                source.body_line,
+                None,
+                True,
+                True,
+                _body_place(folder, found, names),
             )
             for index, title in empty_sections(source.body):
                 out.append(
@@ -424,7 +445,7 @@ def load_letters(  # type: ignore[no-untyped-def]
         source, data = read
         cover_size = None
         if data.image:
-            refused, cover = letter_image(folder, data.image)
+            refused, cover = letter_image(folder, data.image, names)
             if refused:
                 problems.append(Problem(rel, source.line_of(("image",)), "image", refused))
             else:

@@ -886,9 +886,7 @@ def _placeholders(root: Path, path: Path, text: str) -> list[Problem]:
         if number <= yaml_lines and line.lstrip().startswith("#"):
             continue
         for phrase in PLACEHOLDERS:
-            if phrase in line and (
-                phrase not in WHOLE_VALUES or re.search(rf":\s*{re.escape(phrase)}\s*(#.*)?$", line)
-            ):
+            if phrase in line and (phrase not in WHOLE_VALUES or _whole_value(phrase, line)):
                 out.append(
                     Problem(
                         _rel(root, path),
@@ -927,9 +925,15 @@ PLACEHOLDERS = (
     "nom-de-l-evenement",
     "https://www.exemple.fr/",
 )
-# Of them, those that are the template's only as a whole YAML value (« lieu: Ville, salle »):
-# « Hôtel de Ville, salle du Conseil » is a real place.
-WHOLE_VALUES = ("Ville, salle",)
+# Of them, those that are the template's only as a whole YAML value (« lieu: Ville, salle »,
+# quoted or not; an identifier with its year): « Hôtel de Ville, salle du Conseil » is a real
+# place, « …#prenom-de-l-appelant » a real address.
+WHOLE_VALUES = ("Ville, salle", "nom-de-l-appel", "nom-de-l-evenement")
+
+
+def _whole_value(phrase: str, line: str) -> bool:
+    """Whether ``phrase`` is the whole value of the YAML line (a year may follow it)."""
+    return bool(re.search(rf":\s*([\"']?){re.escape(phrase)}(-[0-9]{{4}})?\1\s*(#.*)?$", line))
 
 
 def _portal_refused(root: Path, settings: object) -> bool:

@@ -350,22 +350,29 @@ def _duplicate_problem(exc: DuplicateKeyError, text: str, rel: str, line_offset:
     return Problem(rel, line, name, f"clé en double{where} : supprimez ou renommez l'une des deux")
 
 
-# a key and where it starts: its last character is no space, so that a long run of spaces
-# without « : » is read once (« [^:#]*?\s* » tried every split of it: a square)
-_BLOCK_KEY = re.compile(r"^([ -]*)([^\s#:'\"](?:[^:#]*[^\s:#])?|'[^']*'|\"[^\"]*\")[ \t]*:(?:\s|$)")
+# a key and where it starts: it starts after the dashes and spaces and ends on a character
+# that is no space, so that a long run of spaces or dashes without « : » is read once
+# (« [^:#]*?\s* » tried every split of it, and a key could start at any dash: squares)
+_BLOCK_KEY = re.compile(
+    r"^([ -]*)([^\s#:'\"-](?:[^:#]*[^\s:#])?|'[^']*'|\"[^\"]*\")[ \t]*:(?:\s|$)"
+)
 
 
 def _first_of_key(lines: list[str], index: int, name: str) -> int | None:
     """The index of the line where ``name``, written again at ``lines[index]``, was first
     given in the same block: the nearest line above at the same column, before the block
-    starts (a key further left)."""
+    starts (a key further left, or the dash that starts the list item the key is in). None
+    when the line is not read as ``name:`` (a flow mapping, an escaped or anchored key): no
+    line rather than a wrong one."""
 
-    def key_at(line: str) -> tuple[int, str] | None:
+    def key_at(line: str) -> tuple[int, str, bool] | None:
         found = _BLOCK_KEY.match(line)
-        return (len(found[1]), found[2].strip("'\"")) if found else None
+        if not found:
+            return None
+        return len(found[1]), found[2].strip("'\""), "-" in found[1]
 
     here = key_at(lines[index]) if index < len(lines) else None
-    if here is None:
+    if here is None or here[1] != name:
         return None
     for j in range(index - 1, -1, -1):
         other = key_at(lines[j])
@@ -375,6 +382,8 @@ def _first_of_key(lines: list[str], index: int, name: str) -> int | None:
             return None  # the block began below: the first is not in view
         if other[0] == here[0] and other[1] == name:
             return j
+        if other[0] == here[0] and other[2]:
+            return None  # the first key of the item the duplicate is in: the item began here
     return None
 
 
@@ -684,13 +693,15 @@ def _key_left_out(
 def _block_columns(lines: list[str], index: int, column: Callable[[str], int]) -> set[int]:
     """The columns of the keys above ``lines[index]`` in the block it is in: up to the line
     that starts further left (a key of another block at the same column, « debut » under
-    « calendrier », says nothing of where a key of « budget » goes)."""
+    « calendrier », says nothing of where a key of « budget » goes). Keys quoted, numbered or
+    anchored count too; a line of text (a value's) only where it starts."""
     here = column(lines[index])
     columns = set()
     for line in reversed(lines[:index]):
-        if not _KEY_AT.match(line):
-            continue  # a blank line, a comment, a line of a text
-        columns.add(column(line))
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if _BLOCK_KEY.match(line):
+            columns.add(column(line))
         if len(line) - len(line.lstrip()) < here:
             break
     return columns

@@ -381,26 +381,41 @@ def _meant(target: str, known: set[str], folded: dict[str, str]) -> str | None:
     return next((c for c in candidates if c in known), None)
 
 
+NEAR_ANCHORS = 50  # more sections within a slip of the identifier: none is suggested
+
+
 def _near_anchor(raw: str, anchor: str, known: frozenset[str]) -> str:
     """« vouliez-vous dire » the link ``raw`` to the section whose identifier is closest to
-    ``anchor``, if any (a contributor's heading is named once, without its « uc- » twin)."""
-    names = sorted(a for a in known if not (a.startswith("uc-") and a[3:] in known))
-    close = difflib.get_close_matches(anchor, names, n=1, cutoff=0.75)
+    ``anchor``, if any (a contributor's heading is named once, without its « uc- » twin).
+    Only identifiers of about the same length are compared, and none when there are more than
+    NEAR_ANCHORS of them: a page of thousands of alike sections costs one pass, not thousands
+    of comparisons per link."""
+    names = [
+        a
+        for a in known
+        if abs(len(a) - len(anchor)) <= 3 and not (a.startswith("uc-") and a[3:] in known)
+    ]
+    if len(names) > NEAR_ANCHORS:
+        return ""
+    close = difflib.get_close_matches(anchor, sorted(names), n=1, cutoff=0.75)
     return f" ; vouliez-vous dire « {raw.rsplit('#', 1)[0]}#{close[0]} » ?" if close else ""
 
 
-def _letters_of(target: str, known: set[str]) -> str:
-    """For a link to a letter that does not exist, the numbers of the territory's letters."""
+def _letters_of(target: str, known: set[str], later: frozenset[str] = frozenset()) -> str:
+    """For a link to a letter that does not exist, the numbers of the territory's letters
+    online (``later``: those checked now but dated later, left out); nothing when the build
+    holds none (a build of another territory alone knows none of its letters)."""
     found = _LETTER_PAGE.fullmatch(target)
     if found is None:
         return ""
     numbers = sorted(
         int(m[1])
         for name in known
-        if (m := re.fullmatch(rf"{re.escape(found[1])}/lettres/([0-9]+)/index\.md", name))
+        if name not in later
+        and (m := re.fullmatch(rf"{re.escape(found[1])}/lettres/([0-9]+)/index\.md", name))
     )
     if not numbers:
-        return " ; ce territoire n'a encore publié aucune lettre"
+        return ""
     said = ", ".join(str(n) for n in numbers[-10:])
     return f" ; lettres publiées de ce territoire : n°\u00a0{said}"
 
@@ -543,7 +558,7 @@ def check_links(
                         near = posixpath.relpath(close, posixpath.dirname(path))
                         message += f" ; vouliez-vous dire « {near} » ?"
                     elif said and not meant:
-                        message += _letters_of(target, known)
+                        message += _letters_of(target, known, later)
                     report(errors, path, link.raw, message)
                 continue
             other = pages.get(target)
