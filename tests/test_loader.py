@@ -245,6 +245,47 @@ def test_a_well_written_file_gets_no_hint() -> None:
     assert _load(text, "f.yml", 0)[2] is None
 
 
+def test_a_list_item_indented_too_far_is_not_merged_into_the_one_above() -> None:
+    """« - Clubs d'entreprises » two spaces deeper than « - Intercommunalités du territoire »:
+    valid YAML, read as one partner « Intercommunalités du territoire - Clubs d'entreprises »
+    and published so (partner's review). Refused on its line, with where the dash goes; the
+    same after « key: value ». Controls: a list aligned, a « - » inside a block of text, and,
+    without the check, the merged value YAML gives."""
+    from tisite.content import yamlio
+
+    merged = (
+        "partenaires:\n  - nom: A\n  - Intercommunalités du territoire\n    - Clubs d'entreprises\n"
+    )
+    problem = yamlio._load(merged, "f.yml", 0)[2]
+    assert problem is not None and problem.format() == (
+        "f.yml:4: « - Clubs d'entreprises » est plus indenté que l'élément de liste de la ligne "
+        "3 : YAML le lit comme la suite de son texte (« Intercommunalités du territoire - Clubs "
+        "d'entreprises »), pas comme un nouvel élément ; alignez son tiret sur celui de la ligne "
+        "au-dessus (à 2 espaces du bord)"
+    )
+    problem = yamlio._load("objectifs:\n - Faire a\n  - Faire b\n", "f.yml", 0)[2]
+    assert problem is not None and "à 1 espace du bord" in problem.format()
+    problem = yamlio._load("objectif: attirer\n  - x\n", "f.yml", 3)[2]
+    assert problem is not None and problem.format().startswith(
+        "f.yml:5: « - x » est plus indenté que « objectif » de la ligne 4"
+    )
+    for fine in (
+        "partenaires:\n  - A\n  - B\n",
+        "resume: |\n  - a\n    - b\n",
+        "resume: >-\n  texte - a\n    - b\n",
+        "a:\n  b: |\n    x\n  c:\n    - d\n",
+    ):
+        assert yamlio._load(fine, "f.yml", 0)[2] is None, fine
+    # without the check, YAML publishes the two partners as one
+    check = yamlio._dash_read_as_text
+    try:
+        yamlio._dash_read_as_text = lambda text, rel, offset: None  # type: ignore[assignment]
+        data = yamlio._load(merged + " ", "f.yml", 0)[0]  # (another text: not the one memoised)
+    finally:
+        yamlio._dash_read_as_text = check  # type: ignore[assignment]
+    assert data["partenaires"][1] == "Intercommunalités du territoire - Clubs d'entreprises"
+
+
 def test_without_the_hints_yaml_names_another_line_and_cause(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -1049,7 +1049,9 @@ def _load(text: str, rel: str, line_offset: int) -> tuple[Any, Any, Problem | No
     if ok:
         if depth(data) > MAX_DEPTH:
             return None, None, _too_deep(rel, text, line_offset)
-        cut = _value_cut_by_comment(text, rel, line_offset)
+        cut = _value_cut_by_comment(text, rel, line_offset) or _dash_read_as_text(
+            text, rel, line_offset
+        )
         if cut:
             return None, None, cut
         return to_plain(data) if data is not None else None, None, None
@@ -1057,10 +1059,88 @@ def _load(text: str, rel: str, line_offset: int) -> tuple[Any, Any, Problem | No
     if problem is None and depth(tree) > MAX_DEPTH:
         return None, None, _too_deep(rel, text, line_offset)
     if problem is None:
-        problem = _value_cut_by_comment(text, rel, line_offset)
+        problem = _value_cut_by_comment(text, rel, line_offset) or _dash_read_as_text(
+            text, rel, line_offset
+        )
         if problem:
             return None, None, problem
     return to_plain(tree), tree, problem
+
+
+_DASH_LINE = re.compile(r"^( *)-[ \t]+(\S.*)$")
+_PLAIN_START = re.compile(r"""^[^\s'"\[{|>&*!#%@`]""")
+_KEY_VALUE = re.compile(r"^( *)([^\s#:'\"-](?:[^:#]*[^\s:#])?)[ \t]*:[ \t]+(\S.*)$")
+
+
+def _plain(value: str) -> bool:
+    """Whether a value written on its line is a plain text that a deeper line continues (not
+    quoted, not a list or a block, no « key: » in it, no comment ending it)."""
+    return bool(_PLAIN_START.match(value)) and not re.search(r":(?:\s|$)|\s#", value)
+
+
+_BLOCK_START = re.compile(r"[:-][ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?$")
+
+
+def _block_text_lines(lines: list[str]) -> set[int]:
+    """The lines inside a block of text (after « | » or « > »), in one pass: those below the
+    line that opens it and further right than it, blank lines included."""
+    inside: set[int] = set()
+    margin = None  # the column of the line that opened the block being read
+    for index, line in enumerate(lines):
+        indent = len(line) - len(line.lstrip())
+        if margin is not None and (not line.strip() or indent > margin):
+            inside.add(index)
+            continue
+        margin = indent if _BLOCK_START.search(line) else None
+    return inside
+
+
+def _dash_read_as_text(text: str, rel: str, line_offset: int) -> Problem | None:
+    """A line that starts with « - », indented deeper than the list item or the « key: value »
+    above it: YAML reads it as the rest of that text (« Intercommunalités du territoire -
+    Clubs d'entreprises »), not as an item of its own, and publishes both as one. Refused, with
+    where the dash goes."""
+    if "\n" not in text or "-" not in text:
+        return None
+    lines = text.split("\n")
+    previous = None  # index of the last line that holds something
+    texts: set[int] | None = None  # the lines of block texts, listed when first needed
+    for index, line in enumerate(lines):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        above, previous = previous, index
+        found = _DASH_LINE.match(line)
+        if found is None or above is None:
+            continue
+        here = len(found[1])
+        item, pair = _DASH_LINE.match(lines[above]), _KEY_VALUE.match(lines[above])
+        if item is not None and _plain(item[2]) and here > len(item[1]):
+            column, what = len(item[1]), "l'élément de liste"
+            value, fix = (
+                item[2],
+                f"alignez son tiret sur celui de la ligne au-dessus ({_at(column)})",
+            )
+        elif item is None and pair is not None and _plain(pair[3]) and here > len(pair[1]):
+            column, what, value = len(pair[1]), f"« {pair[2]} »", pair[3]
+            fix = (
+                f"pour une liste, laissez « {pair[2]}: » seul sur sa ligne et mettez chaque "
+                "élément sur la sienne, « - » en tête"
+            )
+        else:
+            continue
+        if texts is None:
+            texts = _block_text_lines(lines)
+        if above in texts or index in texts:
+            continue  # the « - » of a text written after « | » or « > »
+        return Problem(
+            rel,
+            index + 1 + line_offset,
+            None,
+            f"« - {_short(found[2])} » est plus indenté que {what} de la ligne "
+            f"{above + 1 + line_offset} : YAML le lit comme la suite de son texte (« "
+            f"{_short(value)} - {_short(found[2])} »), pas comme un nouvel élément ; {fix}",
+        )
+    return None
 
 
 # A « # » after a space starts a YAML comment, which the value loses: « titre: Lettre #15 - … »
