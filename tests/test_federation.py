@@ -748,6 +748,28 @@ def test_the_workflows_keep_the_last_copies() -> None:
     assert f".cache/{harvest.FOLDER}" in gitlab["cache"]["paths"]
 
 
+def test_a_harvested_action_past_its_end_says_so_in_the_search(
+    source: Site, tmp_path: Path
+) -> None:
+    """The finder's result of a harvested action whose planned end passed says « échéance
+    dépassée » beside its status, as the site's own actions do (partner's review: only the
+    status was said). Control: the actions not past their end say nothing of it."""
+    from conftest import build_site
+    from tisite import clock
+    from tisite.content.loader import load_site as load
+    from tisite.generate.actionplan import OVERDUE, is_overdue
+
+    root = portal(tmp_path / "portail", [source.url])
+    build_site(root)
+    model = load(root, harvest=False)
+    late = {a.url for t in model.territories for a in t.actions if is_overdue(a, clock.today())}
+    records = [p.read_text("utf-8") for p in (root / ".cache" / "index-recolte").glob("*.html")]
+    assert records and late and len(late) < len(records)
+    said = [r for r in records if f'data-pagefind-meta="echeance">{OVERDUE}<' in r]
+    assert len(said) == len(late)
+    assert all(any(f'data-pagefind-meta="lien">{url}<' in r for r in said) for url in late)
+
+
 @pytest.mark.browser
 def test_the_finder_of_a_portal_finds_harvested_actions(
     browser: object, source: Site, tmp_path: Path

@@ -187,7 +187,9 @@ def publish(
         if report.pages != build.to_index:  # a page Pagefind could not read: the build fails
             warnings.append(missing_from_index(report.pages, build.to_index))
     # a portal's harvested actions (their records kept in .cache between builds)
-    harvested = write_harvested(site_dir, build.site, build.cache("index-recolte"))
+    harvested = write_harvested(
+        site_dir, build.site, build.cache("index-recolte"), build.renderer.today
+    )
     if harvested:
         lines.append(
             f"Recherche d'actions : {plural(harvested, 'fiche action', 'fiches actions')} des "

@@ -32,6 +32,9 @@ SCHEMA_FIELDS = (
 PROGRAMME = "Territoires d'industrie"
 UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://territoires-industrie/actions")
 
+# said of an action whose planned end passed (the finder's results, a share card)
+OVERDUE = "échéance dépassée"
+
 
 def key(text: str) -> str:
     """Stable, URL- and attribute-safe key for a label (« En cours » → « en-cours »)."""

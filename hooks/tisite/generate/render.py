@@ -44,7 +44,6 @@ from tisite.publish import bundle, publishing, searchindex
 from tisite.publish.social import Card
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
-OVERDUE = "échéance dépassée"  # a result of the finder whose action's planned end passed
 
 
 class Rendered(str):
@@ -679,14 +678,14 @@ class Renderer:
             figure = (
                 f"{textutil.euros(action.budget_total)} de budget"
                 if action.budget_total is not None
-                else f"{action.statut} · {OVERDUE}"
+                else f"{action.statut} · {actionplan.OVERDUE}"
                 if overdue
                 else f"Statut : {action.statut}"
                 if action.current is not None
                 else None  # (« Statut : Non renseigné » on a shared card says nothing)
             )
             dates = [e.date for e in action.history]
-            late = (("echeance", OVERDUE),) if overdue else ()
+            late = (("echeance", actionplan.OVERDUE),) if overdue else ()
             pages.append(
                 Page(
                     urls.page_file(action.url),

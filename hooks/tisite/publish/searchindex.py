@@ -16,6 +16,7 @@ results come from the theme template, never from contributed HTML: the sanitiser
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
@@ -29,10 +30,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tisite import clock
 from tisite.content import vocab
 from tisite.content.errors import ContentError, Problem
 from tisite.content.models import ActionItem, SiteModel, Territory
-from tisite.generate.actionplan import axis_label
+from tisite.generate.actionplan import OVERDUE, axis_label, is_overdue
 from tisite.publish.diskcache import versions
 
 BUNDLE = "pagefind"  # folder of the site where the index goes
@@ -369,7 +371,9 @@ RECORD = """<!doctype html>
 """
 
 
-def write_harvested(site_dir: Path, site: SiteModel, records_dir: Path | None = None) -> int:
+def write_harvested(
+    site_dir: Path, site: SiteModel, records_dir: Path | None = None, today: dt.date | None = None
+) -> int:
     """The index of the harvested territories' fiches actions (``HARVESTED``), made by
     Pagefind from a record of each (its title and summary, escaped, with the same filters and
     details as the site's own actions) written in ``records_dir`` (kept in .cache between
@@ -401,9 +405,13 @@ def write_harvested(site_dir: Path, site: SiteModel, records_dir: Path | None = 
         records_dir.mkdir(parents=True, exist_ok=True)
         wanted = set()
         for number, (t, a) in enumerate(records):
+            # its planned end passed: said as the site's own actions say it (« échéance
+            # dépassée » beside the status, on the portal's day)
+            late = (("echeance", OVERDUE),) if is_overdue(a, today or clock.today()) else ()
             details = (
                 ("territoire", t.nom),
                 ("statut", a.statut),
+                *late,
                 ("resume", a.data.resume),
                 ("lien", a.url),
             )
