@@ -96,6 +96,9 @@ def test_removing_the_examples_leaves_a_site_that_checks_and_builds(project: Pat
     assert "/tableau-de-bord/" not in registry
     kept = [x for x in registry.splitlines() if x and not x.startswith("#")]
     assert kept == ["/", *sorted(kept[1:])] and "/mentions-legales/" in kept, kept
+    # the folder stays in git, empty (partner's review: a portal's clone had no territoires/,
+    # and MkDocs refused its « watch » in English)
+    assert [p.name for p in (project / "territoires").iterdir()] == [".gitkeep"]
     created = ti_inprocess(
         "nouveau-territoire", "mon-territoire", "--nom", "Mon territoire", "--epci", "pau",
         cwd=project,
@@ -109,6 +112,25 @@ def test_removing_the_examples_leaves_a_site_that_checks_and_builds(project: Pat
     assert not list((project / "site/actions/region").glob("hauts-de-france*"))
     again = ti_inprocess("retirer-exemples", cwd=project)
     assert again.stdout.strip() == "Aucun territoire d'exemple à retirer."
+
+
+def test_an_absent_watched_folder_is_said_in_french() -> None:
+    """MkDocs' « The path … isn't an existing file or directory » for a « watch » entry (a
+    clone of a project whose territoires/ was empty): said in French, with the fix. Control:
+    another invalid setting keeps MkDocs' own words, marked as such."""
+    from tisite.adapters.buildlog import console_line
+
+    said = console_line(
+        "ERROR   -  Config value 'watch': The path '/x/territoires' isn't an existing file or "
+        "directory."
+    )
+    assert said == (
+        "mkdocs.yml: réglage « watch » : « /x/territoires » n'existe pas ; créez-le (un "
+        "dossier vide garde un fichier .gitkeep, sans quoi git ne l'enregistre pas : un clone "
+        "ne l'aurait pas) ou retirez-le de la liste"
+    )
+    other = console_line("ERROR   -  Config value 'site_url': Expected a string.")
+    assert other is not None and "(message de MkDocs, en anglais)" in other
 
 
 def test_new_territory_is_validated_as_ti_check_does_before_anything_is_written(

@@ -24,6 +24,7 @@ NOISE = re.compile(
     r")$"
 )
 _CONFIG_VALUE = re.compile(r"^(?:ERROR\s+-\s+)?Config value '(?P<key>[^']+)': (?P<message>.*)$")
+_ABSENT_PATH = re.compile(r"^The path '(?P<path>[^']*)' isn't an existing file or directory\.?$")
 _CONFIG_ABORT = re.compile(r"^Aborted with (?:\d+ configuration errors|a configuration error)!$")
 _PAGE_ERROR = re.compile(
     r"^(?:ERROR\s+-\s+)?Error (?:reading|building) page '(?P<page>[^']*)': (?P<message>.*)$"
@@ -66,7 +67,13 @@ def console_line(line: str) -> str | None:
     text = re.sub(r"\x1b\[[0-9;]*m", "", line).rstrip()
     if NOISE.match(text) or re.match(r"^\s+- \S+\.md$", text):
         return None
-    if m := _CONFIG_VALUE.match(text):
+    if (m := _CONFIG_VALUE.match(text)) and (absent := _ABSENT_PATH.match(m["message"])):
+        return (
+            f"mkdocs.yml: réglage « {m['key']} » : « {absent['path']} » n'existe pas ; créez-le "
+            "(un dossier vide garde un fichier .gitkeep, sans quoi git ne l'enregistre pas : "
+            "un clone ne l'aurait pas) ou retirez-le de la liste"
+        )
+    if m:
         return (
             f"mkdocs.yml: réglage « {m['key']} » invalide : {m['message']} (message de MkDocs, "
             "en anglais) ; comparez avec le mkdocs.yml du projet d'origine"

@@ -237,6 +237,11 @@ def remove_examples(root: Path) -> tuple[list[str], list[str]]:
             removed.append(f"territoires/{slug}/")
     if not removed:
         return [], []
+    territories = sources.territories(root)
+    if territories.is_dir() and not any(territories.iterdir()):
+        # git keeps no empty folder: a clone would have no territoires/ (a portal's project
+        # stays without territory of its own; MkDocs refuses a watched folder that is absent)
+        (territories / ".gitkeep").write_text("", encoding="utf-8")
     examples = tuple(f"/{slug}/" for slug in EXAMPLES)
     national = tuple("/" + urls.TABLE[name].split("{", 1)[0] for name in NATIONAL_PAGES)
     addresses = {address for _, address in registry.published(root)}
