@@ -430,6 +430,14 @@ def test_the_settings_check_the_sources(project: Path) -> None:
     with pytest.raises(ContentError) as twice:
         load_site(project)
     assert "écrite deux fois" in twice.value.report()
+    # the address of a file of the site (partner's review: « …/federation.json/federation.json
+    # répond 404 »): the home address to write instead
+    portal(project, ["https://a.example.fr/ti/federation.json"], local=True)
+    with pytest.raises(ContentError) as file:
+        load_site(project)
+    assert "par exemple « https://a.example.fr/ti/ »" in file.value.report()
+    portal(project, ["https://a.example.fr/ti/"], local=True)  # control: a home address
+    load_site(project)
 
 
 # --- hostile bundles ---------------------------------------------------------------------------

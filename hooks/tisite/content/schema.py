@@ -1095,6 +1095,14 @@ class Portail(Strict):
     def _distinct(cls, value: list[str]) -> list[str]:
         seen: set[str] = set()
         for address in value:
+            path = address.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+            if path.lower().endswith((".json", ".html", ".xml")):  # a file of the site
+                home = path.rsplit("/", 1)[0] + "/"
+                raise ValueError(
+                    f"la source « {address} » est l'adresse d'un fichier : une source est "
+                    f"l'adresse de l'accueil de son site, par exemple « {home} » (le portail y "
+                    "lit lui-même federation.json)"
+                )
             key = address.rstrip("/").lower()
             if key in seen:
                 raise ValueError(f"la source « {address} » est écrite deux fois : retirez l'une")
