@@ -284,6 +284,8 @@ def test_no_source_no_request(project: Path, monkeypatch: pytest.MonkeyPatch) ->
     site = load_site(project, harvest=True)
     assert sent == ["https://un-territoire.example.fr/federation.json"]
     assert any("jamais récoltée" in line for line in lines(site))
+    # with what to do (partner's review: the guide's advice was not said)
+    assert any("vérifiez l'adresse (celle de l'accueil du site)" in x for x in lines(site))
 
 
 def test_serve_reads_the_cache_and_harvests_only_when_asked(source: Site, tmp_path: Path) -> None:
@@ -297,6 +299,26 @@ def test_serve_reads_the_cache_and_harvests_only_when_asked(source: Site, tmp_pa
     cached = load_site(root, harvest=False)
     assert {t.slug for t in cached.territories} == {GC, HDC}
     assert sum(source.answers.values()) == asked  # no request
+
+
+def test_a_value_outside_the_vocabulary_is_said_with_every_value(built_site: Path) -> None:
+    """A harvested fiche's status outside the vocabulary: the message lists every value
+    (partner's review: cut after a hundred characters, « Valeurs possibles : « En … »). Its
+    own text from the source stays cut (control: a long hostile status)."""
+    from tisite.content import vocab
+    from tisite.content.federation import Refused, parse_bundle
+
+    doc = json.loads((built_site / HDC / "donnees.json").read_text("utf-8"))
+    doc["actions"][0]["statut"] = "Termine"
+    with pytest.raises(Refused) as refused:
+        parse_bundle(json.dumps(doc).encode(), "https://source.example.fr/")
+    said = str(refused.value)
+    assert "vouliez-vous dire « Terminé »" in said
+    assert all(f"« {value} »" in said for value in vocab.STATUTS), said
+    doc["actions"][0]["statut"] = "x" * 5000
+    with pytest.raises(Refused) as refused:
+        parse_bundle(json.dumps(doc).encode(), "https://source.example.fr/")
+    assert len(str(refused.value)) < 700 and "x" * 500 not in str(refused.value)
 
 
 def test_the_cli_options_of_a_portal() -> None:
@@ -735,6 +757,13 @@ def test_check_says_the_same_as_the_build(source: Site, tmp_path: Path, fast: No
     portal(root, [source.url], strict=True)
     strict = ti_inprocess("check", "--rapide", cwd=root)
     assert strict.returncode == 1 and "répond 500" in strict.stderr
+    # a portal that has harvested nothing yet: said in words (it said « 0 territoire () »)
+    fresh = portal(tmp_path / "neuf", [source.url])
+    nothing = ti_inprocess("check", "--rapide", cwd=fresh)
+    assert nothing.returncode == 0, nothing.stderr
+    assert "Contenu valide : aucun territoire (le portail n'en a encore récolté aucun)." in (
+        nothing.stdout
+    )
 
 
 def test_the_workflows_keep_the_last_copies() -> None:

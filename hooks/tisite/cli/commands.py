@@ -92,7 +92,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             )
             return 1
     names = ", ".join(t.nom for t in site.territories)
-    print(f"Contenu valide : {plural(len(site.territories), 'territoire')} ({names}).")
+    if site.territories:
+        print(f"Contenu valide : {plural(len(site.territories), 'territoire')} ({names}).")
+    else:  # a portal with no territory of its own and nothing harvested yet
+        print("Contenu valide : aucun territoire (le portail n'en a encore récolté aucun).")
     own = site.own_territory
     if own is not None:
         print(

@@ -66,8 +66,10 @@ def same_origin(url: str, source: str) -> bool:
     return schema.url_problem(url) is None and origin(url) == origin(source)
 
 
-def shown(value: str) -> str:
-    text = value if len(value) <= 100 else value[:99] + "…"
+def shown(value: str, limit: int = 100) -> str:
+    """A text of another site as a message says it: cut at ``limit`` characters, what does
+    not print written as its code."""
+    text = value if len(value) <= limit else value[: limit - 1] + "…"
     return "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in text)
 
 
@@ -128,7 +130,7 @@ def _validated(model: type[M], data: Any) -> M:
         more = f" (et {len(errors) - 1} autre(s) erreur(s))" if len(errors) > 1 else ""
         raise Refused(
             f"non conforme au schéma des données, champ « {where or 'document'} » : "
-            f"{shown(message)}{more} ; l'équipe de cette source doit corriger ses données"
+            f"{shown(message, 400)}{more} ; l'équipe de cette source doit corriger ses données"
         ) from None
 
 
@@ -436,5 +438,9 @@ def reserved_problem(t: Territory) -> str | None:
 def copy_line(source: str, problem: str, day: dt.date | None) -> str:
     """The French line of a source's problem: the source, what went wrong, the copy used."""
     if day is None:
-        return f"{source} : {problem} ; jamais récoltée, ses territoires sont laissés de côté"
+        return (
+            f"{source} : {problem} ; jamais récoltée, ses territoires sont laissés de côté : "
+            "vérifiez l'adresse (celle de l'accueil du site), ou demandez à son équipe de "
+            "reconstruire son site"
+        )
     return f"{source} : {problem} ; le portail garde la dernière copie ({data_of(day)})"
