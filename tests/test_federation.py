@@ -426,7 +426,8 @@ def test_a_never_harvested_source_is_left_out_and_strict_fails(
     assert lines(site) == [
         f"site.yml:{lines_of(root, source.url)}: avertissement : champ « portail.sources[1] » : "
         f"{source.url} : {source.url}federation.json répond 503 Service Unavailable ; jamais "
-        "récoltée, ses territoires sont laissés de côté"
+        "récoltée, ses territoires sont laissés de côté : vérifiez l'adresse (celle de "
+        "l'accueil du site), ou demandez à son équipe de reconstruire son site"
     ]
     strict = portal(root, [source.url], strict=True)
     with pytest.raises(ContentError) as refused:
