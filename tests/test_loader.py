@@ -265,6 +265,12 @@ def test_a_list_item_indented_too_far_is_not_merged_into_the_one_above() -> None
     )
     problem = yamlio._load("objectifs:\n - Faire a\n  - Faire b\n", "f.yml", 0)[2]
     assert problem is not None and "à 1 espace du bord" in problem.format()
+    # under an item « - nom: Business France »: its key's column counts
+    problem = yamlio._load("partenaires:\n  - nom: B\n      - Clubs\n", "f.yml", 0)[2]
+    assert problem is not None and "(« B - Clubs »)" in problem.format()
+    assert "alignez son tiret sur celui de la ligne au-dessus (à 2 espaces du bord)" in (
+        problem.format()
+    )
     problem = yamlio._load("objectif: attirer\n  - x\n", "f.yml", 3)[2]
     assert problem is not None and problem.format().startswith(
         "f.yml:5: « - x » est plus indenté que « objectif » de la ligne 4"

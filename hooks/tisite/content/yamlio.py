@@ -1113,19 +1113,28 @@ def _dash_read_as_text(text: str, rel: str, line_offset: int) -> Problem | None:
         if found is None or above is None:
             continue
         here = len(found[1])
-        item, pair = _DASH_LINE.match(lines[above]), _KEY_VALUE.match(lines[above])
+        item = _DASH_LINE.match(lines[above])
+        # « - nom: A »: the key's column, as if its dash were a space
+        pair = _KEY_VALUE.match(lines[above].replace("-", " ", 1) if item else lines[above])
         if item is not None and _plain(item[2]) and here > len(item[1]):
             column, what = len(item[1]), "l'élément de liste"
             value, fix = (
                 item[2],
                 f"alignez son tiret sur celui de la ligne au-dessus ({_at(column)})",
             )
-        elif item is None and pair is not None and _plain(pair[3]) and here > len(pair[1]):
+        elif pair is not None and _plain(pair[3]) and here > len(pair[1]):
             column, what, value = len(pair[1]), f"« {pair[2]} »", pair[3]
             fix = (
                 f"pour une liste, laissez « {pair[2]}: » seul sur sa ligne et mettez chaque "
                 "élément sur la sienne, « - » en tête"
             )
+            if item is not None:  # or a new item of the list « - nom: … » is in
+                fix = (
+                    "si c'est un nouvel élément de la liste, alignez son tiret sur celui de la "
+                    f"ligne au-dessus ({_at(len(item[1]))}) ; si c'est une liste de "
+                    f"« {pair[2]} », laissez « {pair[2]}: » seul sur sa ligne et mettez chaque "
+                    "élément sur la sienne, « - » en tête"
+                )
         else:
             continue
         if texts is None:
