@@ -882,10 +882,10 @@ def bench_letters(count: int, work: Path, repetitions: int) -> dict[str, Series]
 
     ``repetitions`` interleaved rounds (ours à froid, blog, ours images en cache, ours sans
     changement, ours après une nouvelle lettre, blog with Pagefind), medians: ours « à froid »
-    starts without .cache/ and site/, ours « images en cache » and the blog without their
-    former site/ (Aside, see letter_steps). « nouvelle lettre » is what a chef de projet waits
-    for: one more letter committed, the cache and site kept from the previous build (each
-    round adds one).
+    starts without .cache/ and site/, ours « images en cache » with the cards' cache alone
+    and no site/, the blog without its former site/ (Aside, see letter_steps). « nouvelle
+    lettre » is what a chef de projet waits for: one more letter committed, the cache and site
+    kept from the previous build (each round adds one).
     """
     root = write_project(work / "lettres", 1, actions=12, letters=count)
     folder = root / "territoires" / "territoire-001"

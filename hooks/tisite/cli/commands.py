@@ -27,7 +27,7 @@ from tisite.cli.argparse_fr import FrenchParser, french
 from tisite.cli.workspace import DEFAULT_WAIT
 from tisite.content import sources
 from tisite.content.errors import ContentError, Problem
-from tisite.generate.textutil import agree, plural
+from tisite.generate.textutil import agree, long_date, plural
 from tisite.publish import registry
 
 
@@ -710,7 +710,7 @@ def cmd_new_letter(args: argparse.Namespace) -> int:
     numero = max(numbers, default=0) + 1
     when = args.date or clock.today().isoformat()
     try:
-        dt.date.fromisoformat(when)
+        day = dt.date.fromisoformat(when)
     except ValueError:
         from tisite.content.schema import date_advice
 
@@ -719,12 +719,10 @@ def cmd_new_letter(args: argparse.Namespace) -> int:
         return 1
     path = letters / f"{numero}.md"
     path.write_text(
-        LETTER_TEMPLATE.format(numero=numero, date=when, annee=when[:4]), encoding="utf-8"
+        LETTER_TEMPLATE.format(numero=numero, date=when, annee=day.year), encoding="utf-8"
     )
-    from tisite.generate.textutil import long_date
-
-    day = long_date(dt.date.fromisoformat(when))
-    print(f"Lettre créée : {path.relative_to(root)} (brouillon, n°\u00a0{numero}, datée du {day}).")
+    said = f"brouillon, n°\u00a0{numero}, datée du {long_date(day)}"
+    print(f"Lettre créée : {path.relative_to(root)} ({said}).")
     print("Rédigez-la, passez « brouillon » à false, vérifiez avec `make check`, puis enregistrez.")
     return 0
 

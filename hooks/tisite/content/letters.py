@@ -46,12 +46,11 @@ class FilesByName:
         return min(found) if found else None
 
 
-def letter_image(
-    folder: Path, relpath: str, names: FilesByName | None = None
-) -> tuple[str | None, str | None]:
+def letter_image(folder: Path, relpath: str, names: FilesByName) -> tuple[str | None, str | None]:
     """(why ``relpath`` is not published, where it is published under the letter's address):
     a readable image inside the ``lettres/`` folder, published at the same relative path from
-    the letter's page (lettres/<numero>/index.md) as from its file (lettres/<numero>.md)."""
+    the letter's page (lettres/<numero>/index.md) as from its file (lettres/<numero>.md).
+    ``names``: the folder's files by name, for a missing image's suggestion."""
     if "\\" in relpath:  # a Windows path: browsers may mend it, validators and mail clients not
         return (
             f"chemin d'image « {relpath} » écrit avec « \\ » : séparez les dossiers par « / » "
@@ -72,10 +71,7 @@ def letter_image(
                 "site publié distingue les majuscules) : écrivez ce nom",
                 None,
             )
-        name = posixpath.basename(rel)
-        elsewhere = (
-            (names or FilesByName(folder)).first(name) if name not in ("", ".", "..") else None
-        )
+        elsewhere = names.first(posixpath.basename(rel))
         if elsewhere is not None:  # « couverture.jpg » for « images/couverture.jpg »
             return (
                 f"image introuvable : « {relpath} » : un fichier de ce nom est dans « "

@@ -1092,8 +1092,7 @@ class Portail(Strict):
 
     @field_validator("sources")
     @classmethod
-    def _distinct(cls, value: list[str]) -> list[str]:
-        seen: set[str] = set()
+    def _homes(cls, value: list[str]) -> list[str]:
         for address in value:
             path = address.split("?", 1)[0].split("#", 1)[0].rstrip("/")
             if path.lower().endswith((".json", ".html", ".xml")):  # a file of the site
@@ -1103,6 +1102,13 @@ class Portail(Strict):
                     f"l'adresse de l'accueil de son site, par exemple « {home} » (le portail y "
                     "lit lui-même federation.json)"
                 )
+        return value
+
+    @field_validator("sources")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for address in value:
             key = address.rstrip("/").lower()
             if key in seen:
                 raise ValueError(f"la source « {address} » est écrite deux fois : retirez l'une")

@@ -353,9 +353,8 @@ def _duplicate_problem(exc: DuplicateKeyError, text: str, rel: str, line_offset:
 # a key and where it starts: it starts after the dashes and spaces and ends on a character
 # that is no space, so that a long run of spaces or dashes without « : » is read once
 # (« [^:#]*?\s* » tried every split of it, and a key could start at any dash: squares)
-_BLOCK_KEY = re.compile(
-    r"^([ -]*)([^\s#:'\"-](?:[^:#]*[^\s:#])?|'[^']*'|\"[^\"]*\")[ \t]*:(?:\s|$)"
-)
+_PLAIN_KEY = r"[^\s#:'\"-](?:[^:#]*[^\s:#])?"
+_BLOCK_KEY = re.compile(rf"^([ -]*)({_PLAIN_KEY}|'[^']*'|\"[^\"]*\")[ \t]*:(?:\s|$)")
 
 
 def _first_of_key(lines: list[str], index: int, name: str) -> int | None:
@@ -607,6 +606,10 @@ def _quoted(value: str) -> str:
     return _short("'" + value.replace("'", "''") + "'", 80)
 
 
+# the end of a line that opens a block of text (« resume: | », « - > »)
+_BLOCK_START = re.compile(r"[:-][ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?$")
+
+
 def _in_block_text(lines: list[str], index: int) -> bool:
     """Whether line ``index`` is inside a block of text (after « | » or « > »), where « : »
     and « - » are the text's own."""
@@ -617,7 +620,7 @@ def _in_block_text(lines: list[str], index: int) -> bool:
             continue
         margin = len(line) - len(line.lstrip())
         if margin < indent:
-            return bool(re.search(r"[:-][ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?$", line))
+            return bool(_BLOCK_START.search(line))
     return False
 
 
@@ -1069,16 +1072,13 @@ def _load(text: str, rel: str, line_offset: int) -> tuple[Any, Any, Problem | No
 
 _DASH_LINE = re.compile(r"^( *)-[ \t]+(\S.*)$")
 _PLAIN_START = re.compile(r"""^[^\s'"\[{|>&*!#%@`]""")
-_KEY_VALUE = re.compile(r"^( *)([^\s#:'\"-](?:[^:#]*[^\s:#])?)[ \t]*:[ \t]+(\S.*)$")
+_KEY_VALUE = re.compile(rf"^( *)({_PLAIN_KEY})[ \t]*:[ \t]+(\S.*)$")
 
 
 def _plain(value: str) -> bool:
     """Whether a value written on its line is a plain text that a deeper line continues (not
     quoted, not a list or a block, no « key: » in it, no comment ending it)."""
     return bool(_PLAIN_START.match(value)) and not re.search(r":(?:\s|$)|\s#", value)
-
-
-_BLOCK_START = re.compile(r"[:-][ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?$")
 
 
 def _block_text_lines(lines: list[str]) -> set[int]:

@@ -492,6 +492,11 @@ def check_links(
     reported: dict[tuple[int, str], int] = {}
     left: dict[tuple[int, str], tuple[list[Problem], str]] = {}
 
+    def said(path: str) -> bool:
+        """Whether the next error of ``path`` is said one by one (its fix looked for: a page
+        of thousands of broken links does not search the site thousands of times)."""
+        return reported.get((id(errors), path), 0) < MAX_REPORTED
+
     def report(into: list[Problem], path: str, raw: str, message: str) -> None:
         key = (id(into), path)
         reported[key] = reported.get(key, 0) + 1
@@ -518,7 +523,7 @@ def check_links(
             if link.kind == "self":
                 if link.anchor not in anchors(path, ready):
                     message = missing_anchor_here(link.raw)
-                    if reported.get((id(errors), path), 0) < MAX_REPORTED:  # a link said
+                    if said(path):
                         message += _near_anchor(link.raw, link.anchor, anchors(path, ready))
                     report(errors, path, link.raw, message)
                 continue
@@ -532,8 +537,7 @@ def check_links(
                         message = unpublished_target(link.raw, urls.page_file(address))
                     else:
                         message = no_such_address(link.raw)
-                        said = reported.get((id(errors), path), 0) < MAX_REPORTED
-                        near = _close(address, set(by_address)) if said else None
+                        near = _close(address, set(by_address)) if said(path) else None
                         if near is not None:  # « …/friche-industrielles/ » for « …/friches-… »
                             message += f" ; vouliez-vous dire « /{near} » ?"
                     report(errors, path, link.raw, message)
@@ -549,22 +553,20 @@ def check_links(
                 else:
                     meant = _meant(target, known, folded)
                     written = posixpath.relpath(meant, posixpath.dirname(path)) if meant else None
-                    # (looked for only for a link that will be said: a page of thousands of
-                    # broken links does not search the site thousands of times)
-                    said = reported.get((id(errors), path), 0) < MAX_REPORTED
-                    close = _close(target, known) if said and not meant else None
+                    looked = said(path) and not meant  # a fix looked for (see said)
+                    close = _close(target, known) if looked else None
                     message = missing_target(link.raw, target, written, path)
                     if close:
                         near = posixpath.relpath(close, posixpath.dirname(path))
                         message += f" ; vouliez-vous dire « {near} » ?"
-                    elif said and not meant:
+                    elif looked:
                         message += _letters_of(target, known, later)
                     report(errors, path, link.raw, message)
                 continue
             other = pages.get(target)
             if link.anchor and other is not None and link.anchor not in anchors(target, other):
                 message = missing_anchor_there(link.raw, target, link.anchor)
-                if reported.get((id(errors), path), 0) < MAX_REPORTED:  # a link said
+                if said(path):
                     message += _near_anchor(link.raw, link.anchor, anchors(target, other))
                 report(errors, path, link.raw, message)
     for key, (into, raw) in left.items():

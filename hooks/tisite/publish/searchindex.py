@@ -30,7 +30,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tisite import clock
 from tisite.content import vocab
 from tisite.content.errors import ContentError, Problem
 from tisite.content.models import ActionItem, SiteModel, Territory
@@ -372,7 +371,7 @@ RECORD = """<!doctype html>
 
 
 def write_harvested(
-    site_dir: Path, site: SiteModel, records_dir: Path | None = None, today: dt.date | None = None
+    site_dir: Path, site: SiteModel, records_dir: Path | None, today: dt.date
 ) -> int:
     """The index of the harvested territories' fiches actions (``HARVESTED``), made by
     Pagefind from a record of each (its title and summary, escaped, with the same filters and
@@ -407,7 +406,7 @@ def write_harvested(
         for number, (t, a) in enumerate(records):
             # its planned end passed: said as the site's own actions say it (« échéance
             # dépassée » beside the status, on the portal's day)
-            late = (("echeance", OVERDUE),) if is_overdue(a, today or clock.today()) else ()
+            late = (("echeance", OVERDUE),) if is_overdue(a, today) else ()
             details = (
                 ("territoire", t.nom),
                 ("statut", a.statut),
