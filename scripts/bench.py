@@ -7,7 +7,8 @@ Material's search plugin adds to the same build.
 
 For N synthetic territories (default 10, 60 and 183) it prints pages built, wall time, CPU
 time, peak memory, mean HTML page size and site size, for our build (cold, then rebuilt with no
-change, then the one-territory preview) and for plain MkDocs + Material builds like for like:
+change; at the largest N, the one-territory preview, ti serve and the search too) and for
+plain MkDocs + Material builds like for like:
 ordinary Markdown pages at the same addresses, with the same navigation (regions → territories
 → sections, fiches and letters out of the tree) and the same theme settings, and plain
 MkDocs + Material building the very pages our core generates (HTML under a YAML header, passed
@@ -626,6 +627,24 @@ def ratios(ours: Series, base: Series) -> str:
     return f"{ratio(ours, base, 'wall')} | {ratio(ours, base, 'cpu')}"
 
 
+def bench_preview(
+    root: Path, n: int, work: Path, repetitions: int
+) -> tuple[Series, Series, Series, int]:
+    """The one-territory preview after an edit (a command), then ti serve showing a saved letter
+    (one territory, the whole site): the series and the preview's page count."""
+    preview_dir = work / f"apercu-{n}"
+    preview_command = ti(
+        root, "build", "--territoire", "territoire-001", "--site-dir", str(preview_dir)
+    )
+    run(preview_command, cwd=root)  # the first preview fills the page cache for this view
+    edited = root / "territoires" / "territoire-001" / "lettres" / "1.md"
+    runs = [after_edit(edited, preview_command, root) for _ in range(max(1, repetitions))]
+    letter_page = "territoire-001/lettres/1/"
+    rebuild = serve_rebuild(root, repetitions, edited, letter_page, "territoire-001")
+    whole = serve_rebuild(root, repetitions, edited, letter_page)
+    return Series(runs), rebuild, whole, measure_site(preview_dir).pages
+
+
 def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str, Any]]:
     header = ["build", "N", "pages", "temps (s)", "CPU (s)", "ms/page", "mémoire (Mo)"]
     header += ["page (Ko)", "site (Mo)"]
@@ -653,18 +672,9 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
         aside.empty()  # before the next timings (preview, ti serve, search)
         ours = measure_site(root / "site")
         sites = {key: measure_site(path / "site") for key, path in plain_roots.items()}
-        preview_dir = work / f"apercu-{n}"
-        preview_command = ti(
-            root, "build", "--territoire", "territoire-001", "--site-dir", str(preview_dir)
-        )
-        run(preview_command, cwd=root)  # the first preview fills the page cache for this view
-        edited = root / "territoires" / "territoire-001" / "lettres" / "1.md"
-        runs = [after_edit(edited, preview_command, root) for _ in range(max(1, repetitions))]
-        preview = Series(runs)
-        letter_page = "territoire-001/lettres/1/"
-        rebuild = serve_rebuild(root, repetitions, edited, letter_page, "territoire-001")
-        whole = serve_rebuild(root, repetitions, edited, letter_page)
-        preview_pages = measure_site(preview_dir).pages
+        largest = n == max(sizes)  # the preview, ti serve and search: at the largest N only
+        if largest:
+            preview, rebuild, whole, preview_pages = bench_preview(root, n, work, repetitions)
         for label, key in (
             ("ti build à froid (rien en cache)", "cold"),
             ("ti build, images en cache", "pages_only"),
@@ -691,28 +701,33 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
                     widths,
                 )
             )
-        label_preview = f"aperçu d'un territoire ({preview_pages} pages)"
-        print(row([label_preview, str(n), "", preview.cell("wall"), preview.cell("cpu")], widths))
-        label_rebuild = "  le même dans ti serve : une lettre enregistrée, la page rechargée"
-        print(row([label_rebuild, str(n), "", rebuild.cell("wall")], widths))
-        label_whole = "ti serve du site entier : une lettre enregistrée, la page rechargée"
-        print(row([label_whole, str(n), str(ours.pages), whole.cell("wall")], widths))
-        searched = bench_search(n, root, plain_roots["plain"], repetitions)
+        measured: dict[str, Any] = {}
+        if largest:
+            label_preview = f"aperçu d'un territoire ({preview_pages} pages)"
+            cells = [label_preview, str(n), "", preview.cell("wall"), preview.cell("cpu")]
+            print(row(cells, widths))
+            label_rebuild = "  le même dans ti serve : une lettre enregistrée, la page rechargée"
+            print(row([label_rebuild, str(n), "", rebuild.cell("wall")], widths))
+            label_whole = "ti serve du site entier : une lettre enregistrée, la page rechargée"
+            print(row([label_whole, str(n), str(ours.pages), whole.cell("wall")], widths))
+            measured = {
+                "preview": preview.wall,
+                "rebuild": rebuild.wall,
+                "whole_preview": whole.wall,
+                **bench_search(n, root, plain_roots["plain"], repetitions),
+            }
         results.append(
             {
                 "n": n,
                 "pages": ours.pages,
                 **got,
-                "preview": preview.wall,
-                "rebuild": rebuild.wall,
-                "whole_preview": whole.wall,
+                **measured,
                 "peak": max(got["cold"].peak_mb, got["warm"].peak_mb),
                 "own": max(got["cold"].own_mb, got["warm"].own_mb),
                 "mean_kb": ours.mean_kb,
                 "redrawn": float(_cards(got["warm"].log)[0].replace("?", "-1"))
                 if "Rien n'a changé" not in got["warm"].log
                 else 0.0,
-                **searched,
             }
         )
         for path in plain_roots.values():
@@ -1088,12 +1103,15 @@ def main() -> int:
             print(
                 f"    page moyenne {r['mean_kb']:.1f} Ko (< 60) ; "
                 f"mémoire : notre processus {r['own']:.0f} Mo (< 400 à N=183), avec Pagefind "
-                f"et les images {r['peak']:.0f} Mo ; "
-                f"aperçu {r['preview']:.1f} s (< 1,5) ; ti serve, une lettre enregistrée, la "
-                f"page rechargée : un territoire {r['rebuild']:.1f} s, site entier "
-                f"{r['whole_preview']:.1f} s (< 2 à N=183) ; images redessinées "
-                "sans changement : "
+                f"et les images {r['peak']:.0f} Mo ; images redessinées sans changement : "
                 f"{r['redrawn']:.0f} (0)"
+            )
+            if "preview" not in r:
+                continue  # measured at the largest N only
+            print(
+                f"    aperçu {r['preview']:.1f} s (< 1,5) ; ti serve, une lettre enregistrée, "
+                f"la page rechargée : un territoire {r['rebuild']:.1f} s, site entier "
+                f"{r['whole_preview']:.1f} s (< 2 à N=183)"
             )
             print(
                 f"    recherche : {r['search_page']:.0f} octet sur une page vue (0) ; "

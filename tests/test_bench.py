@@ -81,6 +81,10 @@ def test_bench_prints_every_figure() -> None:
         "plugin de recherche de Material +",
     ):
         assert expected in out, out
+    # the preview, ti serve and the search are measured at the largest N only (N=3)
+    previews = [line for line in out.splitlines() if line.startswith("aperçu d'un territoire")]
+    assert len(previews) == 1 and previews[0].split()[-3] == "3", previews
+    assert "recherche N=2" not in out
     # one letter more: its page is rendered and its image drawn, and the letters page's
     # (it counts the letters); the 12 actions and the older letters but the previous one
     # (its « next » link changes) come from the cache
