@@ -112,7 +112,7 @@ def test_every_page_has_footer_and_legal_links(built_site: Path) -> None:
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         link = soup.select_one(".ti-footer a")
         assert link is not None, path
-        assert link.get_text(strip=True) == "Accessibilité : non conforme", path
+        assert link.get_text(strip=True) == "Accessibilité\xa0: non conforme", path
         assert soup.html is not None and soup.html.get("lang") == "fr", path
     legal = flat(text_of(page(built_site, "accessibilite")))
     assert "non conforme" in legal and "accessibilite@example.org" in legal

@@ -3,6 +3,7 @@ on crafted input."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -28,11 +29,19 @@ def test_french_spaces_in_text_only() -> None:
     )
     # a text node that starts with the space (after a link)
     assert french_html("<a>lien</a> : suite") == f"<a>lien</a>{NBSP}: suite"
+    # a « · » separator stays at the end of the line it follows; « Élu·e » is left alone
+    assert french_html("<a>a</a> · <a>b</a> · c") == f"<a>a</a>{NBSP}· <a>b</a>{NBSP}· c"
+    assert french_text("Élu·e, Industriel·le") == "Élu·e, Industriel·le"
 
 
 def test_built_pages_and_email_use_french_spaces(built_site: Path) -> None:
     action = (built_site / HDC / "plan-action/chef-de-projet/index.html").read_text("utf-8")
     assert f"Dernier point{NBSP}:" in action and "Dernier point :" not in action
+    assert f"{NBSP}· Phase" in action and " · Phase" not in action
+    # the theme's footer: each « · » after the link it follows
+    footer = action[action.index('class="ti-footer__links"') :]
+    assert re.search(r"</a>(?:&nbsp;|\xa0)·\s+<a", footer), footer[:400]
+    assert not re.search(r"</a>\s+·", footer), footer[:400]
     report = (built_site / HDC / "plan-action/avancement/index.html").read_text("utf-8")
     assert "échéance dépassée (décembre 2024)" in report
     assert "échéance du 20" not in report  # never a raw ISO date
