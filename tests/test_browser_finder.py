@@ -3,6 +3,7 @@ axe, and the national map with the keyboard, in headless Chromium on the example
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,8 @@ def settle(page: Page) -> None:
 def test_the_finder_filters_across_territories(browser: Browser, base_url: str) -> None:
     page = finder(browser, base_url)
     everything = results(page)
-    assert {meta.split(" · ")[0] for _, meta in everything} == {HDC, GC}
+    # (« · » after a no-break space: the separator stays with the territory's name)
+    assert {re.split(r"\s·\s", meta)[0] for _, meta in everything} == {HDC, GC}
     assert page.evaluate(STATUS).startswith(f"{len(everything)}")
     # the results line up with the title and the filters (outside review: 10 px to the right)
     edges = page.evaluate(
