@@ -207,7 +207,7 @@
       a.href = href;
       var kind = document.createElement("span");
       kind.className = "ti-recherche__genre";
-      kind.textContent = [meta.type, meta.territoire].filter(Boolean).join(" · ");
+      kind.textContent = [meta.type, meta.territoire].filter(Boolean).join("\u00a0· ");
       var name = document.createElement("span");
       name.className = "ti-recherche__nom";
       name.textContent = meta.title || href;

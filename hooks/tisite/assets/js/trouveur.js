@@ -111,7 +111,7 @@
       title.textContent = meta.title || href;
       var where = document.createElement("p");
       where.className = "ti-finder__meta";
-      where.textContent = [meta.territoire, meta.statut, meta.echeance].filter(Boolean).join(" · ");
+      where.textContent = [meta.territoire, meta.statut, meta.echeance].filter(Boolean).join("\u00a0· ");
       var about = document.createElement("p");
       if (text.value.trim()) search.excerpt(data.excerpt, about);
       else about.textContent = meta.resume || "";
