@@ -15,7 +15,10 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 STATUS = "document.getElementById('ti-trouveur-etat').textContent"
-READY = f"/fiche|Aucune/.test({STATUS}) && !{STATUS}.startsWith('Recherche')"
+BUSY = "document.getElementById('ti-trouveur-resultats').hasAttribute('aria-busy')"
+# the results of the last choice are shown: the list is no longer being updated (the script
+# marks it busy from the choice on, the wait before a typed word's search included)
+READY = f"/fiche|Aucune/.test({STATUS}) && !{STATUS}.startsWith('Recherche') && !{BUSY}"
 HDC, GC = "Hainaut-Douaisis-Cambrésis", "Grand-Châtellerault"
 
 
@@ -35,8 +38,22 @@ def results(page: Page) -> list[tuple[str, str]]:
     )
 
 
+def watch_busy(page: Page) -> None:
+    """Record in ``window.busyMarks`` every change of the results list's « aria-busy », from
+    now on, by its former value (null: it was not busy), a state of the page, not a moment."""
+    page.evaluate(
+        """() => {
+        window.busyMarks = [];
+        new MutationObserver((records) => records.forEach((r) => {
+            if (r.attributeName === 'aria-busy')
+                window.busyMarks.push(r.oldValue);
+        })).observe(document.getElementById('ti-trouveur-resultats'),
+            {attributes: true, attributeOldValue: true});
+    }"""
+    )
+
+
 def settle(page: Page) -> None:
-    page.wait_for_timeout(100)
     wait_until(page, READY)
 
 
@@ -53,8 +70,11 @@ def test_the_finder_filters_across_territories(browser: Browser, base_url: str) 
         ".map(e => Math.round(e.getBoundingClientRect().left))"
     )
     assert len(set(edges)) == 1, edges
+    watch_busy(page)
     page.select_option("#t-region", "Nouvelle-Aquitaine")
     settle(page)
+    # the list was marked busy from the choice on (from not busy), then no longer (from busy)
+    assert page.evaluate("window.busyMarks") == [None, "true"]
     shown = results(page)
     assert shown and all(meta.startswith(GC) for _, meta in shown), shown
     assert len(shown) < len(everything)
@@ -81,8 +101,10 @@ def test_the_finder_filters_across_territories(browser: Browser, base_url: str) 
         mine = page.eval_on_selector_all(options, "o => o.map(x => x.textContent)")
         assert shared.eval_on_selector_all(options, "o => o.map(x => x.textContent)") == mine
     shared.close()
+    watch_busy(page)
     page.click("button[type=reset]")
-    settle(page)
+    settle(page)  # (the fields are reset after the event, the search run then: busy before)
+    assert page.evaluate("window.busyMarks")[:1] == [None]
     again = results(page)  # drawn from the index now
     assert len(again) == len(everything)
     # a result whose planned end passed says so, as the plan's cards do, drawn by the page or

@@ -39,7 +39,7 @@ from PIL import Image
 from playwright.sync_api import Browser
 from pydantic import BaseModel, ValidationError
 
-from browser import injected_script_events, static_server
+from browser import injected_script_events, static_server, wait_until
 from conftest import (
     build_site,
     built_copy,
@@ -1917,10 +1917,10 @@ def test_an_anchor_shared_before_the_prefix_still_reaches_its_section(
         base_url + "hainaut-douaisis-cambresis/lettres/14/#actualites-locales",
         wait_until="networkidle",
     )
-    page.wait_for_timeout(200)
-    top = page.evaluate(
-        "document.getElementById('uc-actualites-locales').getBoundingClientRect().top"
-    )
+    # the browser has scrolled to the section (a state, not a delay)
+    aimed = "document.getElementById('uc-actualites-locales').getBoundingClientRect().top"
+    wait_until(page, f"scrollY > 0 && {aimed} <= 120")
+    top = page.evaluate(aimed)
     page.close()
     assert 40 <= top <= 120, top  # at the top of the screen, under the theme's header
 

@@ -203,9 +203,14 @@
         });
     }
 
+    // the list is being updated (aria-busy) from the moment a choice is made until the
+    // results of the last one are shown, the wait before a typed word's search included
+    function busy() { list.setAttribute("aria-busy", "true"); }
+
     function run() {
       var words = text.value.trim();
       remember();
+      busy();
       status.textContent = "Recherche en cours…";
       ask()
         .then(function (ticket) {
@@ -217,14 +222,17 @@
             status.textContent = results.length
               ? search.plural(results.length, "fiche action", "fiches actions") + (words ? " pour « " + words + " »" : "")
               : "Aucune fiche action ne correspond : retirez un filtre ou essayez un autre mot.";
+            list.removeAttribute("aria-busy");
           });
         })
         .catch(function () {
           status.textContent = "La recherche n'a pas pu être chargée : les listes par région, priorité, axe et statut ci-dessous restent disponibles.";
+          list.removeAttribute("aria-busy");
         });
     }
 
     text.addEventListener("input", function () {
+      busy();
       window.clearTimeout(timer);
       timer = window.setTimeout(run, 250);
     });
@@ -233,6 +241,7 @@
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
     form.addEventListener("reset", function () {
+      busy();
       window.setTimeout(function () {
         selects.forEach(function (select) {
           Array.prototype.forEach.call(select.options, function (option) {
