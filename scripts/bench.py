@@ -672,9 +672,6 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
         aside.empty()  # before the next timings (preview, ti serve, search)
         ours = measure_site(root / "site")
         sites = {key: measure_site(path / "site") for key, path in plain_roots.items()}
-        largest = n == max(sizes)  # the preview, ti serve and search: at the largest N only
-        if largest:
-            preview, rebuild, whole, preview_pages = bench_preview(root, n, work, repetitions)
         for label, key in (
             ("ti build à froid (rien en cache)", "cold"),
             ("ti build, images en cache", "pages_only"),
@@ -702,7 +699,8 @@ def bench_sizes(sizes: list[int], work: Path, repetitions: int) -> list[dict[str
                 )
             )
         measured: dict[str, Any] = {}
-        if largest:
+        if n == max(sizes):  # the preview, ti serve and the search: at the largest N only
+            preview, rebuild, whole, preview_pages = bench_preview(root, n, work, repetitions)
             label_preview = f"aperçu d'un territoire ({preview_pages} pages)"
             cells = [label_preview, str(n), "", preview.cell("wall"), preview.cell("cpu")]
             print(row(cells, widths))
