@@ -124,6 +124,29 @@ def test_the_finder_filters_across_territories(browser: Browser, base_url: str) 
     page.close()
 
 
+def test_more_results_asked_while_a_choice_is_searched_leave_the_list_not_busy(
+    browser: Browser, base_url: str
+) -> None:
+    """« Afficher plus » asked before a choice's search answers (the same task, so the
+    choice's search is always the older one): the newer search answers the choice, says so
+    and ends the list's busy state (the choice's own search, overtaken, left it busy for good:
+    screen readers that hide a busy region never read the results)."""
+    page = finder(browser, base_url)
+    page.evaluate(
+        """() => {
+        const region = document.getElementById('t-region');
+        region.value = 'Nouvelle-Aquitaine';
+        region.dispatchEvent(new Event('change'));
+        document.getElementById('ti-trouveur-plus').click();  // (hidden: fewer than 20 here)
+    }"""
+    )
+    settle(page)
+    shown = results(page)
+    assert shown and all(meta.startswith(GC) for _, meta in shown), shown
+    assert page.evaluate(STATUS).startswith(f"{len(shown)}\u00a0fiche"), page.evaluate(STATUS)
+    page.close()
+
+
 def test_a_shared_address_opens_the_finder_filtered(browser: Browser, base_url: str) -> None:
     page = finder(browser, base_url, "?priorite=Foncier+industriel")
     assert page.eval_on_selector("#t-priorite", "s => s.value") == "Foncier industriel"

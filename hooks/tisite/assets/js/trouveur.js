@@ -122,20 +122,27 @@
     }
 
     function showMore(focus) {
+      var ticket = asked;
+      var shownMore;
       if (!results) { // the page's first results: ask the index, then show as many more
         var wanted = shown + PAGE;
-        return ask().then(function (ticket) {
+        var answer = ask();
+        ticket = asked;
+        shownMore = answer.then(function () {
           if (ticket !== asked) return;
           shown = 0;
           list.replaceChildren();
           return showBatch(false, wanted).then(function () {
-            if (ticket !== asked || !focus) return;
-            var next = list.children[wanted - PAGE];
+            if (ticket !== asked) return;
+            shownFor(ticket); // (it answers a choice made meanwhile too)
+            var next = focus && list.children[wanted - PAGE];
             if (next) next.querySelector("a").focus();
           });
         });
+      } else {
+        shownMore = showBatch(focus, PAGE);
       }
-      return showBatch(focus, PAGE);
+      return shownMore.catch(function () { failed(ticket); });
     }
 
     function showBatch(focus, size) {
@@ -203,38 +210,56 @@
         });
     }
 
-    // the list is being updated (aria-busy) from the moment a choice is made until the
-    // results of the last one are shown, the wait before a typed word's search included
+    // The list is being updated (aria-busy) from the moment a choice is made until the
+    // results of the last one are shown, the wait before a typed word's search included.
     function busy() { list.setAttribute("aria-busy", "true"); }
 
-    function run() {
+    var FAILED = "La recherche n'a pas pu être chargée : les listes par région, priorité, axe et statut ci-dessous restent disponibles.";
+
+    // The results of search ``ticket`` are on the list: when it answers the last choice (no
+    // newer search, none waiting: a typed word, a reset), the status says so and the list is
+    // no longer busy.
+    function shownFor(ticket) {
+      if (ticket !== asked || timer !== null || !list.hasAttribute("aria-busy")) return;
       var words = text.value.trim();
+      status.textContent = results.length
+        ? search.plural(results.length, "fiche action", "fiches actions") + (words ? " pour « " + words + " »" : "")
+        : "Aucune fiche action ne correspond : retirez un filtre ou essayez un autre mot.";
+      list.removeAttribute("aria-busy");
+    }
+
+    // Search ``ticket`` failed: said unless a newer search (or one waiting) will answer.
+    function failed(ticket) {
+      if (ticket !== asked || timer !== null) return;
+      status.textContent = FAILED;
+      list.removeAttribute("aria-busy");
+    }
+
+    function run() {
+      window.clearTimeout(timer); // a typed word waiting: this search reads it too
+      timer = null;
       remember();
       busy();
       status.textContent = "Recherche en cours…";
-      ask()
-        .then(function (ticket) {
+      var answer = ask();
+      var ticket = asked;
+      answer
+        .then(function () {
           if (ticket !== asked) return;
           shown = 0;
           list.replaceChildren();
-          return showBatch(false, PAGE).then(function () {
-            if (ticket !== asked) return;
-            status.textContent = results.length
-              ? search.plural(results.length, "fiche action", "fiches actions") + (words ? " pour « " + words + " »" : "")
-              : "Aucune fiche action ne correspond : retirez un filtre ou essayez un autre mot.";
-            list.removeAttribute("aria-busy");
-          });
+          return showBatch(false, PAGE).then(function () { shownFor(ticket); });
         })
-        .catch(function () {
-          status.textContent = "La recherche n'a pas pu être chargée : les listes par région, priorité, axe et statut ci-dessous restent disponibles.";
-          list.removeAttribute("aria-busy");
-        });
+        .catch(function () { failed(ticket); });
     }
 
     text.addEventListener("input", function () {
       busy();
       window.clearTimeout(timer);
-      timer = window.setTimeout(run, 250);
+      timer = window.setTimeout(function () {
+        timer = null;
+        run();
+      }, 250);
     });
     selects.forEach(function (select) {
       select.addEventListener("change", function () { tell(); run(); });
@@ -242,7 +267,9 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
     form.addEventListener("reset", function () {
       busy();
-      window.setTimeout(function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { // once the form's fields are reset
+        timer = null;
         selects.forEach(function (select) {
           Array.prototype.forEach.call(select.options, function (option) {
             option.textContent = labels.get(option);
@@ -253,9 +280,7 @@
       }, 0);
     });
     more.addEventListener("click", function () {
-      showMore(true).catch(function () {
-        status.textContent = "La recherche n'a pas pu être chargée : les listes par région, priorité, axe et statut ci-dessous restent disponibles.";
-      });
+      showMore(true);
     });
     if (chosen || !list.children.length) run(); // choices from a shared address
   }
