@@ -29,6 +29,11 @@ from tisite.cli import workspace
 from tisite.publish import export, registry
 
 URL = "https://exemple.org/"
+NO_WATCH = """
+def stop_with_parent(interval=None, grace=None):  # negative control: no watch on ti
+    return None
+"""
+
 NO_LOCK = """
 import contextlib as _contextlib
 
@@ -304,14 +309,20 @@ def _start_serve(root: Path, env: dict[str, str] | None = None) -> subprocess.Po
     )
 
 
-@pytest.mark.parametrize("locked", [True, False])
+@pytest.mark.parametrize(("locked", "watched"), [(True, True), (False, True), (True, False)])
 @pytest.mark.processus
-def test_a_preview_rebuild_waits_for_a_build_and_holds_the_lock_only_while_building(
-    project: Path, locked: bool
+def test_a_preview_waits_for_a_build_holds_the_lock_only_while_building_and_ends_with_ti(
+    project: Path, locked: bool, watched: bool
 ) -> None:
     """The preview's rebuilds write the cache: they wait for a running build. Negative
-    control (``locked`` False): the lock switched off, the preview does not wait."""
+    control (``locked`` False): the lock switched off, the preview does not wait.
+
+    Then ``ti serve`` alone is killed (kill -9: it cannot stop its engine itself): the
+    engine's process ends too, and its port is free. Negative control (``watched`` False):
+    without the engine's watch on ``ti``, it goes on serving after ``ti`` is gone."""
     env = None if locked else override_in_copy(project, "cli.workspace", NO_LOCK)
+    if not watched:
+        env = override_in_copy(project, "adapters.enginewatch", NO_WATCH)
     (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(project / workspace.LOCK)
     lock.acquire()  # a build that is running
@@ -328,12 +339,47 @@ def test_a_preview_rebuild_waits_for_a_build_and_holds_the_lock_only_while_build
         # the preview is up and idle: it does not keep the project from a build
         lock.acquire(timeout=0)
         lock.release()
+        engine = _engine_of(server.pid)
+        os.kill(server.pid, signal.SIGKILL)  # ti alone
+        lines.append(_output(server).rest(30))
+        if watched:
+            assert _ended(engine, 60), f"le moteur de l'aperçu ({engine}) survit à ti"
+        else:  # watched long enough for the watch to have seen it (every 0.5 s)
+            assert not _ended(engine, 5), "témoin : sans la surveillance, le moteur survit"
     finally:
         if lock.is_locked:
             lock.release()
-        os.killpg(server.pid, signal.SIGTERM)
-        lines.append(_output(server).rest(30))
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)  # the group: the engine too, if still there
+        server.wait(30)
     assert "Traceback" not in "".join(lines)
+
+
+def _engine_of(pid: int) -> int:
+    """The engine's process started by the ``ti`` process ``pid`` (Linux's /proc)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    engines = [
+        int(child)
+        for child in children
+        if b"tisite.adapters.engine" in Path(f"/proc/{child}/cmdline").read_bytes()
+    ]
+    assert len(engines) == 1, children
+    return engines[0]
+
+
+def _ended(pid: int, seconds: float) -> bool:
+    """Whether process ``pid`` ended (or is a zombie not yet reaped) within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import sys
 import threading
 import time
@@ -326,6 +327,41 @@ class Observers:
         self.polling.join(timeout)
 
 
+# How often the preview's process looks whether ``ti`` is still there, and how long it is given
+# to stop as on Ctrl+C once ``ti`` is gone before it is ended (a preview stops in a second).
+WATCH_SECONDS = 0.5
+GRACE_SECONDS = 10.0
+
+
+def stop_with_parent(
+    interval: float = WATCH_SECONDS, grace: float = GRACE_SECONDS
+) -> threading.Thread | None:
+    """End the preview's process when ``ti serve``, which started it, is gone, however it ended.
+
+    ``ti serve`` stops its engine when it is stopped itself (Ctrl+C, a signal). But after a
+    ``kill -9``, or a signal caught before it could stop the engine, the engine would go on
+    serving the former site on its port, unseen, and the next preview would move to another
+    port. A thread watches the parent: once it is gone (the process is given to another
+    parent), the engine is interrupted as by Ctrl+C (the preview removes its temporary
+    folder), then ended if it is still there after ``grace`` seconds (an interrupt that was
+    ignored: ``ti`` started in the background). Returns the thread (None: no parent to watch).
+    """
+    parent = os.getppid()
+    if parent <= 1:  # started by the system itself: there is no ``ti`` to outlive
+        return None
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(grace)
+        os._exit(1)
+
+    watcher = threading.Thread(target=watch, name="ti-fin-avec-ti", daemon=True)
+    watcher.start()
+    return watcher
+
+
 class QuickServer(LiveReloadServer):
     """MkDocs' live-reload server, told of a save by the system (see the module)."""
 
@@ -351,6 +387,7 @@ def quicker(server: LiveReloadServer) -> LiveReloadServer:
         mount_path=server.mount_path,
     )
     quick.error_handler = server.error_handler
+    stop_with_parent()  # a preview never outlives ``ti serve``
     for path, count in dict(server._watched_paths).items():  # the engine's own record
         for _ in range(count):
             quick.watch(path)

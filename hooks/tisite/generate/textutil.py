@@ -110,22 +110,26 @@ def tab_title(title: str, site_name: str) -> str:
     Franche-Comté »); the site's name alone when it says them all (its home page)."""
     if not title or title == site_name:
         return site_name
-
-    def said(part: str) -> bool:
-        # « Territoire d'industrie » is said by « Territoires d'industrie » (its first word in
-        # the plural): never « … — Territoire d'industrie — Territoires d'industrie »
-        words = part.strip().split(" ", 1)
-        plural = " ".join([words[0] + "s", *words[1:]])
-        return any(
-            re.search(rf"(?<!\w){re.escape(form)}(?!\w)", site_name) is not None
-            for form in (part.strip(), plural)
-        )
-
     parts = title.split(" — ")
-    if all(said(part) for part in parts):
+    if all(_said(part, site_name) for part in parts):
         return site_name
-    kept = [parts[0], *(part for part in parts[1:] if not said(part))]
+    kept = [parts[0], *(part for part in parts[1:] if not _said(part, site_name))]
     return " — ".join([*kept, site_name])
+
+
+@functools.lru_cache(maxsize=4096)
+def _said(part: str, site_name: str) -> bool:
+    """Whether the site's name says ``part`` (a word or words of it, whole). Kept by text: a
+    territory's name and the sections' names come back on page after page (each search
+    would otherwise compile its pattern again)."""
+    # « Territoire d'industrie » is said by « Territoires d'industrie » (its first word in
+    # the plural): never « … — Territoire d'industrie — Territoires d'industrie »
+    words = part.strip().split(" ", 1)
+    plural = " ".join([words[0] + "s", *words[1:]])
+    return any(
+        re.search(rf"(?<!\w){re.escape(form)}(?!\w)", site_name) is not None
+        for form in (part.strip(), plural)
+    )
 
 
 def plain(value: object, limit: int | None = None) -> str:
