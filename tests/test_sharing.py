@@ -331,7 +331,11 @@ def test_sitemap_and_robots(built_site: Path) -> None:
 
 def test_cards_drawn_in_background_process(tmp_path: Path) -> None:
     cards = [Card(f"Fiche n°{i}", "Fiche action", "Territoire", None) for i in range(3)]
-    painter = CardPainter(tmp_path / "images", workers=1)
+    # Fewer cards than the minimum: drawn when written, no process started for them.
+    few = CardPainter(tmp_path / "images", workers=1, minimum=4)
+    few.submit(cards)
+    assert few.pending == set() and few._pool is None
+    painter = CardPainter(tmp_path / "images", workers=1, minimum=3)
     painter.submit([*cards, cards[0]])  # duplicates are drawn once
     painter.wait()
     assert painter.pending == {c.digest() for c in cards}
