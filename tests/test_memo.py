@@ -282,3 +282,21 @@ def test_the_preview_holds_one_build_between_saves(
     held = [text for text in yamlio._LOADED._previous if OLD_TITLE in str(text)]
     assert bool(held) == (command == "build"), held
     assert any(NEW_TITLE in str(text) for text in yamlio._LOADED._current)
+
+
+def test_a_ti_process_collects_young_garbage_less_often() -> None:
+    """``ti`` (every command) starts a collection of the young objects every 10,000
+    allocations instead of Python's 700, keeping the older generations' settings (the preview
+    reads them, above). What it saves is measured by `make bench`, never here."""
+    import gc
+
+    from tisite import memo
+    from tisite.cli import commands
+
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)  # Python's default
+        assert commands.main(["--help"]) == 0
+        assert gc.get_threshold() == (memo.YOUNG_COLLECTIONS_EVERY, 10, 10)
+    finally:
+        gc.set_threshold(*saved)

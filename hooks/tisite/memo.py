@@ -144,6 +144,22 @@ def build_over() -> None:
         recent.build_over()
 
 
+# Allocations between two collections of the youngest objects, in a process that builds.
+# Python's default (700) starts one every few hundred new objects, and a build makes millions:
+# 1,400 collections in a cold build of 60 territories (0.75 s of processor time, 4 % of the
+# process); at 10,000, 80 of them (0.3 s), for the same peak memory (210 MB).
+YOUNG_COLLECTIONS_EVERY = 10_000
+
+
+def collect_less() -> None:
+    """Python's garbage collector tuned for a process that builds (``ti`` and the preview's
+    engine process): most of what a build makes lives until the build is over, so looking for
+    garbage among it every 700 allocations is mostly wasted. The older generations keep their
+    settings (IdleCollection reads them)."""
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTIONS_EVERY, middle, old)
+
+
 class IdleCollection:
     """The preview's full garbage collections, done while it waits for a save, not during a
     rebuild.

@@ -116,5 +116,8 @@ def main(argv: list[str] | None = None) -> None:
     cli.main(args=rest, prog_name=engine)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # the engine's process of ``ti serve`` (see command)
+    from tisite.memo import collect_less
+
+    collect_less()
     main()

@@ -994,7 +994,9 @@ def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
 def main(argv: list[str] | None = None) -> int:
     from tisite.adapters.buildlog import os_error_text
     from tisite.cli import workspace
+    from tisite.memo import collect_less
 
+    collect_less()
     try:
         with french():  # help, usage and errors of the command line in French
             args = parser().parse_args(argv)
