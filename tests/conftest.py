@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from synthetic import copy_entries
-from tisite.memo import keep_between_builds
+from tisite.memo import collect_less, keep_between_builds
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_ENTRIES = ("mkdocs.yml", "site.yml", "docs", "territoires", "hooks", "urls-publiees.txt")
@@ -148,6 +148,8 @@ def override_in_copy(root: Path, module: str, code: str) -> dict[str, str]:
 # The test session builds again and again in one process, as `ti serve` does: it keeps what a
 # build made for the next one (tisite.memo), so that what a preview reuses is tested too.
 keep_between_builds()
+# and collects its garbage as `ti` does (every `ti` command run in this process would set it)
+collect_less()
 
 
 def _is_code(target: object) -> bool:

@@ -122,7 +122,13 @@ def test_share_box_without_trackers(built_site: Path) -> None:
 
 
 @pytest.mark.lent
-def test_social_images_wrap_long_titles_and_are_cached(project: Path) -> None:
+@pytest.mark.parametrize("minimum", [CardPainter.MINIMUM, 1])
+def test_social_images_wrap_long_titles_and_are_cached(
+    project: Path, monkeypatch: pytest.MonkeyPatch, minimum: int
+) -> None:
+    """The same counts whether the cards are drawn where they are written (fewer than
+    CardPainter.MINIMUM, as the example's 50) or in a worker process (minimum lowered)."""
+    monkeypatch.setattr(CardPainter, "MINIMUM", minimum)
     title = "Une proposition de titre démesurément longue " * 8
     lines = wrap(title, font(48, bold=True), 700, 4)
     assert len(lines) == 4 and lines[-1].endswith("…")

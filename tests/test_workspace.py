@@ -30,7 +30,7 @@ from tisite.publish import export, registry
 
 URL = "https://exemple.org/"
 NO_WATCH = """
-def stop_with_parent(interval=None, grace=None):  # negative control: no watch on ti
+def stop_with_parent(parent, interval=None, grace=None):  # negative control: no watch on ti
     return None
 """
 
@@ -293,59 +293,96 @@ def test_a_second_build_waits_for_the_first_and_two_at_once_take_turns(
     assert not any((project / workspace.TMP).iterdir())
 
 
-def _start_serve(root: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def _in_the_background() -> None:
+    """Ctrl+C ignored, as for a command a script starts in the background (« ti serve & »)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start_serve(
+    root: Path, env: dict[str, str] | None = None, background: bool = False
+) -> subprocess.Popen[str]:
     from browser import free_port
 
-    address = f"127.0.0.1:{free_port()}"
-    return subprocess.Popen(
-        [*TI, "--racine", str(root), "serve", "--adresse", address],
+    port = free_port()
+    server = subprocess.Popen(
+        [*TI, "--racine", str(root), "serve", "--adresse", f"127.0.0.1:{port}"],
         cwd=root,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
-        preexec_fn=_as_in_a_terminal,
+        preexec_fn=_in_the_background if background else _as_in_a_terminal,
     )
+    server.ti_port = port  # type: ignore[attr-defined]
+    return server
 
 
-@pytest.mark.parametrize(("locked", "watched"), [(True, True), (False, True), (True, False)])
+@pytest.mark.parametrize(
+    ("locked", "watched", "ending"),
+    [
+        (True, True, "kill"),
+        (False, True, "kill"),
+        (True, False, "kill"),
+        (True, True, "kill-early"),
+        (True, True, "term-background"),
+    ],
+)
 @pytest.mark.processus
 def test_a_preview_waits_for_a_build_holds_the_lock_only_while_building_and_ends_with_ti(
-    project: Path, locked: bool, watched: bool
+    project: Path, tmp_path: Path, locked: bool, watched: bool, ending: str
 ) -> None:
     """The preview's rebuilds write the cache: they wait for a running build. Negative
     control (``locked`` False): the lock switched off, the preview does not wait.
 
-    Then ``ti serve`` alone is killed (kill -9: it cannot stop its engine itself): the
-    engine's process ends too, and its port is free. Negative control (``watched`` False):
-    without the engine's watch on ``ti``, it goes on serving after ``ti`` is gone."""
+    Then ``ti serve`` alone is killed (kill -9: it cannot stop its engine itself), once the
+    preview serves or (« kill-early ») while its engine waits for the lock, before its first
+    build: the engine's process ends too, its port is free and its temporary folder removed.
+    Negative control (``watched`` False): without the engine's watch on ``ti``, it goes on
+    serving the site after ``ti`` is gone. « term-background »: ``ti serve`` started by a
+    script in the background (Ctrl+C ignored, by it and its engine) and stopped by SIGTERM
+    stops its engine as well, its folder removed (it was killed after 10 s, the folder
+    left)."""
+    early = ending == "kill-early"
     env = None if locked else override_in_copy(project, "cli.workspace", NO_LOCK)
     if not watched:
         env = override_in_copy(project, "adapters.enginewatch", NO_WATCH)
+    temporary = tmp_path / "tmp"  # the engine's temporary site folder goes there
+    temporary.mkdir()
     (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(project / workspace.LOCK)
     lock.acquire()  # a build that is running
-    server = _start_serve(project, env)
+    background = ending == "term-background"
+    server = _start_serve(project, {**(env or {}), "TMPDIR": str(temporary)}, background)
+    url = f"http://127.0.0.1:{server.ti_port}/"  # type: ignore[attr-defined]
     lines: list[str] = []
     try:
         lines += _wait_for_line(server, "attente" if locked else "Aperçu sur")
         assert any(workspace.WAITING in line for line in lines) is locked, lines
         assert any("Aperçu sur" in line for line in lines) is not locked, lines
-        lock.release()
-        if locked:
-            lines += _wait_for_line(server, "Aperçu sur")
-            assert "Aperçu sur" in lines[-1], lines
-        # the preview is up and idle: it does not keep the project from a build
-        lock.acquire(timeout=0)
-        lock.release()
+        if not early:
+            lock.release()
+            if locked:
+                lines += _wait_for_line(server, "Aperçu sur")
+                assert "Aperçu sur" in lines[-1], lines
+            # the preview is up and idle: it does not keep the project from a build
+            lock.acquire(timeout=0)
+            lock.release()
+            assert _serves(url)
         engine = _engine_of(server.pid)
-        os.kill(server.pid, signal.SIGKILL)  # ti alone
+        os.kill(server.pid, signal.SIGTERM if background else signal.SIGKILL)  # ti alone
         lines.append(_output(server).rest(30))
+        if background:
+            assert server.returncode == 143, lines
         if watched:
             assert _ended(engine, 60), f"le moteur de l'aperçu ({engine}) survit à ti"
+            assert not _serves(url)
         else:  # watched long enough for the watch to have seen it (every 0.5 s)
             assert not _ended(engine, 5), "témoin : sans la surveillance, le moteur survit"
+            assert _serves(url), "témoin : il sert encore le site"
+            os.kill(engine, signal.SIGTERM)  # stopped as ti stops it: its folder removed
+            assert _ended(engine, 60)
+        assert not list(temporary.glob("mkdocs_*")), "dossier temporaire de l'aperçu laissé"
     finally:
         if lock.is_locked:
             lock.release()
@@ -353,6 +390,18 @@ def test_a_preview_waits_for_a_build_holds_the_lock_only_while_building_and_ends
             os.killpg(server.pid, signal.SIGKILL)  # the group: the engine too, if still there
         server.wait(30)
     assert "Traceback" not in "".join(lines)
+
+
+def _serves(url: str) -> bool:
+    """Whether the preview answers at ``url`` with the site's home page."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            return answer.status == 200 and b"<html" in answer.read()
+    except (urllib.error.URLError, ConnectionError):
+        return False
 
 
 def _engine_of(pid: int) -> int:

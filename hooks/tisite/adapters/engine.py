@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,6 +24,12 @@ from tisite import settings
 
 ENGINES = ("mkdocs", "properdocs")
 DEFAULT = "mkdocs"
+# ``ti serve`` gives its engine's process its own process number under this name: the engine
+# then stops with it (adapters.enginewatch.under_ti).
+PARENT_VARIABLE = "TI_SERVE_PID"
+# How ``ti`` stops its engine: as Ctrl+C does in the engine's process (enginewatch.stop_on_signal),
+# but by a signal that a process started in the background does not ignore.
+STOP_SIGNAL = signal.SIGTERM
 
 
 def available(engine: str) -> bool:
@@ -108,7 +115,10 @@ def main(argv: list[str] | None = None) -> None:
             "usage : python -m tisite.adapters.engine <moteur> <options JSON> <arguments>"
         )
     engine, options, *rest = arguments
-    select(engine)
+    select(engine)  # first: ProperDocs answers the imports of ``mkdocs`` from now on
+    from tisite.adapters.enginewatch import under_ti
+
+    under_ti()  # before the first build: ``ti`` may be gone before it is over
     settings.give(json.loads(options))
     os.environ.update({k: v for k, v in environment().items() if "MKDOCS_2" in k})
     from mkdocs.__main__ import cli

@@ -63,6 +63,7 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 
 import tisite
 from tisite.adapters.buildlog import CODE_CHANGED
+from tisite.adapters.engine import PARENT_VARIABLE, STOP_SIGNAL
 from tisite.publish.diskcache import READ_PER_BUILD
 
 log = logging.getLogger(f"{LiveReloadServer.__module__.split('.')[0]}.hooks.territoires")
@@ -333,27 +334,57 @@ WATCH_SECONDS = 0.5
 GRACE_SECONDS = 10.0
 
 
+def under_ti() -> None:
+    """The engine's process started by ``ti serve`` (which gave its process number,
+    engine.PARENT_VARIABLE): stopped by ``ti`` with a signal that is never ignored, and never
+    outliving ``ti``. A preview started by hand (``mkdocs serve``) is left alone."""
+    given = os.environ.pop(PARENT_VARIABLE, "")
+    if given.isdigit():
+        stop_on_signal()
+        stop_with_parent(int(given))
+
+
+def stop_on_signal() -> None:
+    """The engine's process under ``ti serve``: STOP_SIGNAL stops it as Ctrl+C does (MkDocs'
+    preview removes its temporary folder). Ctrl+C itself may be ignored by the process (``ti``
+    started in the background by a script): a stop through it would then do nothing, and the
+    preview would only be killed, its folder left behind.
+
+    Only the first of these stops interrupts: Ctrl+C in a terminal reaches ``ti`` and its
+    engine at once, and ``ti`` then stops its engine too; a second interrupt during the
+    preview's own stop would cut it short (its folder left behind)."""
+    stops = [STOP_SIGNAL]
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored
+        stops.append(signal.SIGINT)
+
+    def interrupted(*_: object) -> None:
+        for number in stops:
+            signal.signal(number, signal.SIG_IGN)  # the stop under way is not interrupted
+        raise KeyboardInterrupt
+
+    for number in stops:
+        signal.signal(number, interrupted)
+
+
 def stop_with_parent(
-    interval: float = WATCH_SECONDS, grace: float = GRACE_SECONDS
-) -> threading.Thread | None:
-    """End the preview's process when ``ti serve``, which started it, is gone, however it ended.
+    parent: int, interval: float = WATCH_SECONDS, grace: float = GRACE_SECONDS
+) -> threading.Thread:
+    """End the preview's process when ``ti serve`` (process ``parent``), which started it, is
+    gone, however it ended.
 
     ``ti serve`` stops its engine when it is stopped itself (Ctrl+C, a signal). But after a
     ``kill -9``, or a signal caught before it could stop the engine, the engine would go on
     serving the former site on its port, unseen, and the next preview would move to another
-    port. A thread watches the parent: once it is gone (the process is given to another
-    parent), the engine is interrupted as by Ctrl+C (the preview removes its temporary
-    folder), then ended if it is still there after ``grace`` seconds (an interrupt that was
-    ignored: ``ti`` started in the background). Returns the thread (None: no parent to watch).
+    port. A thread watches the parent from the engine's start (``ti`` may be gone before the
+    first build is over): once it is gone (the process is given to another parent), the
+    engine is stopped by STOP_SIGNAL (the preview removes its temporary folder), then ended if
+    it is still there after ``grace`` seconds. Linux and macOS: Windows gives no new parent.
     """
-    parent = os.getppid()
-    if parent <= 1:  # started by the system itself: there is no ``ti`` to outlive
-        return None
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(interval)
-        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), STOP_SIGNAL)
         time.sleep(grace)
         os._exit(1)
 
@@ -387,7 +418,6 @@ def quicker(server: LiveReloadServer) -> LiveReloadServer:
         mount_path=server.mount_path,
     )
     quick.error_handler = server.error_handler
-    stop_with_parent()  # a preview never outlives ``ti serve``
     for path, count in dict(server._watched_paths).items():  # the engine's own record
         for _ in range(count):
             quick.watch(path)

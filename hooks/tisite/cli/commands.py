@@ -508,9 +508,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     arguments = ["serve", "--livereload", "--dirty", "--no-strict", "--dev-addr", address]
     arguments += ["--config-file", str(root / "mkdocs.yml")]
     command = engine.command(args.moteur, build_options(args), arguments)
-    child = _mkdocs_process(command, engine.environment(), root)
-    # Stopped by a signal (a terminal closed, a test ending), ``ti serve`` stops its server too.
+    # Stopped by a signal (a terminal closed, a test ending), ``ti serve`` stops its server too
+    # (and a server whose ``ti`` is gone however it ended stops itself: enginewatch).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    child = _mkdocs_process(command, _serve_environment(), root)
     try:
         # the generator's code saved: the engine's process can't take it, a new one starts
         # on the same address (the open page reloads when it finds the new server)
@@ -532,7 +533,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 )
                 _wait_for_code_change()
             restarted = True
-            child = _mkdocs_process(command, engine.environment(), root)
+            child = _mkdocs_process(command, _serve_environment(), root)
     finally:
         _stop(child)
 
@@ -583,11 +584,22 @@ def _follow_preview(child: subprocess.Popen[str]) -> bool:
     return False
 
 
+def _serve_environment() -> dict[str, str]:
+    """The preview engine's environment: with this process's number, so that the engine stops
+    with ``ti`` however it ends (adapters.enginewatch)."""
+    from tisite.adapters import engine
+
+    return {**engine.environment(), engine.PARENT_VARIABLE: str(os.getpid())}
+
+
 def _stop(child: subprocess.Popen[str]) -> None:
     """Stop the preview as Ctrl+C does (the engine removes its temporary site folder), then
-    harder if it does not end."""
+    harder if it does not end. Not by Ctrl+C's own signal, which a process started in the
+    background ignores: by the one the engine takes for it (engine.STOP_SIGNAL)."""
+    from tisite.adapters.engine import STOP_SIGNAL
+
     if child.poll() is None:
-        child.send_signal(signal.SIGINT)
+        child.send_signal(STOP_SIGNAL)
         try:
             child.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -905,7 +917,7 @@ def parser() -> argparse.ArgumentParser:
         type=whole_number(1, 64),
         metavar="N",
         help="processus qui dessinent les images de partage (par défaut : un par processeur "
-        "au-delà du premier)",
+        "au-delà du premier ; aucun pour moins de 100 images à dessiner, dessinées sur place)",
     )
     engine_option(build)
     build.set_defaults(func=cmd_build)

@@ -120,8 +120,9 @@ def tab_title(title: str, site_name: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _said(part: str, site_name: str) -> bool:
     """Whether the site's name says ``part`` (a word or words of it, whole). Kept by text: a
-    territory's name and the sections' names come back on page after page (each search
-    would otherwise compile its pattern again)."""
+    territory's name and the sections' names come back on page after page (each search would
+    otherwise escape and look up its pattern again, and compile it again once a national
+    site's titles outnumber the 512 patterns ``re`` keeps)."""
     # « Territoire d'industrie » is said by « Territoires d'industrie » (its first word in
     # the plural): never « … — Territoire d'industrie — Territoires d'industrie »
     words = part.strip().split(" ", 1)

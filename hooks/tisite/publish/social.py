@@ -536,10 +536,10 @@ class CardPainter:
     MINIMUM = 100  # cards to draw below which no worker is started
 
     def __init__(
-        self, cache_dir: Path | None, workers: int | None = None, minimum: int = MINIMUM
+        self, cache_dir: Path | None, workers: int | None = None, minimum: int | None = None
     ) -> None:
         self.cache_dir = cache_dir
-        self.minimum = minimum
+        self.minimum = self.MINIMUM if minimum is None else minimum
         available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
         self.workers = max(0, (available - 1) if workers is None else workers)
         self.pending: set[str] = set()  # digests being drawn in the background
