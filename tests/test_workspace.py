@@ -34,6 +34,20 @@ def stop_with_parent(parent, interval=None, grace=None):  # negative control: no
     return None
 """
 
+STOP_BY_CTRL_C = """
+def _stop(child):  # negative control: ti stops its engine by Ctrl+C's signal, as it did
+    import signal as _signal
+    import subprocess as _subprocess
+
+    if child.poll() is None:
+        child.send_signal(_signal.SIGINT)
+        try:
+            child.wait(timeout=10)
+        except _subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+"""
+
 NO_LOCK = """
 import contextlib as _contextlib
 
@@ -326,6 +340,7 @@ def _start_serve(
         (True, False, "kill"),
         (True, True, "kill-early"),
         (True, True, "term-background"),
+        (True, True, "term-background-control"),
     ],
 )
 @pytest.mark.processus
@@ -341,18 +356,22 @@ def test_a_preview_waits_for_a_build_holds_the_lock_only_while_building_and_ends
     Negative control (``watched`` False): without the engine's watch on ``ti``, it goes on
     serving the site after ``ti`` is gone. « term-background »: ``ti serve`` started by a
     script in the background (Ctrl+C ignored, by it and its engine) and stopped by SIGTERM
-    stops its engine as well, its folder removed (it was killed after 10 s, the folder
-    left)."""
+    stops its engine as well, its folder removed. Negative control (« …-control »): ``ti``
+    stopping its engine by Ctrl+C's signal, as it did, the engine is killed after 10 s and its
+    folder left."""
     early = ending == "kill-early"
     env = None if locked else override_in_copy(project, "cli.workspace", NO_LOCK)
     if not watched:
         env = override_in_copy(project, "adapters.enginewatch", NO_WATCH)
+    control = ending.endswith("-control")
+    if control:
+        env = override_in_copy(project, "cli.commands", STOP_BY_CTRL_C)
     temporary = tmp_path / "tmp"  # the engine's temporary site folder goes there
     temporary.mkdir()
     (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(project / workspace.LOCK)
     lock.acquire()  # a build that is running
-    background = ending == "term-background"
+    background = ending.startswith("term-background")
     server = _start_serve(project, {**(env or {}), "TMPDIR": str(temporary)}, background)
     url = f"http://127.0.0.1:{server.ti_port}/"  # type: ignore[attr-defined]
     lines: list[str] = []
@@ -382,7 +401,11 @@ def test_a_preview_waits_for_a_build_holds_the_lock_only_while_building_and_ends
             assert _serves(url), "témoin : il sert encore le site"
             os.kill(engine, signal.SIGTERM)  # stopped as ti stops it: its folder removed
             assert _ended(engine, 60)
-        assert not list(temporary.glob("mkdocs_*")), "dossier temporaire de l'aperçu laissé"
+        left = list(temporary.glob("mkdocs_*"))
+        if control:
+            assert left, "témoin : le moteur tué, son dossier temporaire reste"
+        else:
+            assert not left, "dossier temporaire de l'aperçu laissé"
     finally:
         if lock.is_locked:
             lock.release()

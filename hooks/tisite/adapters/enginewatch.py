@@ -339,9 +339,12 @@ def under_ti() -> None:
     engine.PARENT_VARIABLE): stopped by ``ti`` with a signal that is never ignored, and never
     outliving ``ti``. A preview started by hand (``mkdocs serve``) is left alone."""
     given = os.environ.pop(PARENT_VARIABLE, "")
-    if given.isdigit():
-        stop_on_signal()
-        stop_with_parent(int(given))
+    if not given.isdigit() or sys.platform == "win32":
+        # (Windows: a virtual environment's python.exe starts the interpreter as its own
+        # child, whose parent is then never ``ti``; and no signal interrupts as Ctrl+C does)
+        return
+    stop_on_signal()
+    stop_with_parent(int(given))
 
 
 def stop_on_signal() -> None:
@@ -350,10 +353,11 @@ def stop_on_signal() -> None:
     started in the background by a script): a stop through it would then do nothing, and the
     preview would only be killed, its folder left behind.
 
-    Only the first of these stops interrupts: Ctrl+C in a terminal reaches ``ti`` and its
-    engine at once, and ``ti`` then stops its engine too; a second interrupt during the
-    preview's own stop would cut it short (its folder left behind)."""
-    stops = [STOP_SIGNAL]
+    A terminal closed (SIGHUP) stops it the same way. Only the first of these stops
+    interrupts: Ctrl+C in a terminal, or its closing, reaches ``ti`` and its engine at once,
+    and ``ti`` then stops its engine too; a second interrupt during the preview's own stop
+    would cut it short (its folder left behind)."""
+    stops = [STOP_SIGNAL, signal.SIGHUP]
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored
         stops.append(signal.SIGINT)
 
@@ -378,7 +382,7 @@ def stop_with_parent(
     port. A thread watches the parent from the engine's start (``ti`` may be gone before the
     first build is over): once it is gone (the process is given to another parent), the
     engine is stopped by STOP_SIGNAL (the preview removes its temporary folder), then ended if
-    it is still there after ``grace`` seconds. Linux and macOS: Windows gives no new parent.
+    it is still there after ``grace`` seconds. Linux and macOS (see under_ti).
     """
 
     def watch() -> None:

@@ -511,6 +511,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Stopped by a signal (a terminal closed, a test ending), ``ti serve`` stops its server too
     # (and a server whose ``ti`` is gone however it ended stops itself: enginewatch).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if hasattr(signal, "SIGHUP"):  # the terminal closed (not on Windows)
+        signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
     child = _mkdocs_process(command, _serve_environment(), root)
     try:
         # the generator's code saved: the engine's process can't take it, a new one starts
