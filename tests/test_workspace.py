@@ -441,17 +441,16 @@ def _engine_of(pid: int) -> int:
 
 def _ended(pid: int, seconds: float) -> bool:
     """Whether process ``pid`` ended (or is a zombie not yet reaped) within ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while True:
+    from browser import until
+
+    def gone() -> bool:
         try:
             state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             return True
-        if state in ("Z", "X"):
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
+        return state in ("Z", "X")
+
+    return until(gone, seconds)
 
 
 @pytest.mark.parametrize(
