@@ -34,7 +34,15 @@ def stop_with_parent(parent, interval=None, grace=None):  # negative control: no
     return None
 """
 
-STOP_BY_CTRL_C = """
+STOP_AS_BEFORE = """
+def _serve_environment(scratch):  # negative control: the system's temporary folder, as before
+    import os as _os
+
+    from tisite.adapters import engine as _engine
+
+    return {**_engine.environment(), _engine.PARENT_VARIABLE: str(_os.getpid())}
+
+
 def _stop(child):  # negative control: ti stops its engine by Ctrl+C's signal, as it did
     import signal as _signal
     import subprocess as _subprocess
@@ -358,14 +366,19 @@ def test_a_preview_waits_for_a_build_holds_the_lock_only_while_building_and_ends
     script in the background (Ctrl+C ignored, by it and its engine) and stopped by SIGTERM
     stops its engine as well, its folder removed. Negative control (« …-control »): ``ti``
     stopping its engine by Ctrl+C's signal, as it did, the engine is killed after 10 s and its
-    folder left."""
+    folder left.
+
+    The engine's temporary folder is under the project's .cache/tmp/, in ti's own folder
+    (removed by ti at its end, by the next command when ti was killed): nothing is left in the
+    system's, even by an engine killed. Negative control (« …-control », the system's
+    temporary folder as before): the killed engine's folder is left there."""
     early = ending == "kill-early"
     env = None if locked else override_in_copy(project, "cli.workspace", NO_LOCK)
     if not watched:
         env = override_in_copy(project, "adapters.enginewatch", NO_WATCH)
     control = ending.endswith("-control")
     if control:
-        env = override_in_copy(project, "cli.commands", STOP_BY_CTRL_C)
+        env = override_in_copy(project, "cli.commands", STOP_AS_BEFORE)
     temporary = tmp_path / "tmp"  # the engine's temporary site folder goes there
     temporary.mkdir()
     (project / workspace.LOCK).parent.mkdir(parents=True, exist_ok=True)
@@ -388,6 +401,10 @@ def test_a_preview_waits_for_a_build_holds_the_lock_only_while_building_and_ends
             lock.acquire(timeout=0)
             lock.release()
             assert _serves(url)
+        # the engine's served folder: under ti's folder in .cache/tmp/, none in the system's
+        served = list(project.glob(".cache/tmp/apercu-*/mkdocs_*"))
+        assert (served == []) is control, served
+        assert (list(temporary.glob("mkdocs_*")) != []) is control
         engine = _engine_of(server.pid)
         os.kill(server.pid, signal.SIGTERM if background else signal.SIGKILL)  # ti alone
         lines.append(_output(server).rest(30))
@@ -405,7 +422,14 @@ def test_a_preview_waits_for_a_build_holds_the_lock_only_while_building_and_ends
         if control:
             assert left, "témoin : le moteur tué, son dossier temporaire reste"
         else:
-            assert not left, "dossier temporaire de l'aperçu laissé"
+            assert not list(temporary.iterdir()), "dossier temporaire laissé dans celui du système"
+            assert cli.FORCED_STOP not in "".join(lines), lines
+            assert not list(project.glob(".cache/tmp/*/mkdocs_*")), "dossier de l'aperçu laissé"
+            # ti removes its own folder at its end; when killed, the next command does
+            ours = list(project.glob(".cache/tmp/apercu-*"))
+            assert (ours == []) is background, ours
+            workspace.clean(project)
+            assert not list(project.glob(".cache/tmp/apercu-*"))
     finally:
         if lock.is_locked:
             lock.release()

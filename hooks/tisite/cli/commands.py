@@ -496,6 +496,7 @@ def free_address(address: str) -> tuple[str, str | None]:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from tisite.adapters import engine
+    from tisite.cli import workspace
 
     root = find_root(Path(args.racine).resolve())
     address, note = free_address(args.adresse)
@@ -513,7 +514,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if hasattr(signal, "SIGHUP"):  # the terminal closed (not on Windows)
         signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
-    child = _mkdocs_process(command, _serve_environment(), root)
+    # the engine's own temporary folders (MkDocs' served site) live under the project's
+    # .cache/tmp/, in one folder ti removes at its end, or the next command when ti was killed
+    # (MkDocs creates its folder before it is ready to remove it: a stop in its first seconds
+    # left it in the system's temporary folder)
+    scratch = workspace.temporary_folder(root, root, "apercu")
+    child = _mkdocs_process(command, _serve_environment(scratch), root)
     try:
         # the generator's code saved: the engine's process can't take it, a new one starts
         # on the same address (the open page reloads when it finds the new server)
@@ -535,9 +541,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 )
                 _wait_for_code_change()
             restarted = True
-            child = _mkdocs_process(command, _serve_environment(), root)
+            child = _mkdocs_process(command, _serve_environment(scratch), root)
     finally:
         _stop(child)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _code_state() -> dict[str, tuple[int, int]]:
@@ -586,12 +593,17 @@ def _follow_preview(child: subprocess.Popen[str]) -> bool:
     return False
 
 
-def _serve_environment() -> dict[str, str]:
+def _serve_environment(scratch: Path) -> dict[str, str]:
     """The preview engine's environment: with this process's number, so that the engine stops
-    with ``ti`` however it ends (adapters.enginewatch)."""
+    with ``ti`` however it ends (adapters.enginewatch), and ``scratch`` as its temporary
+    folder (the names Python's tempfile reads, on every system)."""
     from tisite.adapters import engine
 
-    return {**engine.environment(), engine.PARENT_VARIABLE: str(os.getpid())}
+    temporary = dict.fromkeys(("TMPDIR", "TEMP", "TMP"), str(scratch))
+    return {**engine.environment(), **temporary, engine.PARENT_VARIABLE: str(os.getpid())}
+
+
+FORCED_STOP = "L'aperçu ne s'arrêtait pas : il a été arrêté de force."
 
 
 def _stop(child: subprocess.Popen[str]) -> None:
@@ -607,6 +619,7 @@ def _stop(child: subprocess.Popen[str]) -> None:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+            print(FORCED_STOP, file=sys.stderr, flush=True)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
