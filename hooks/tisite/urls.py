@@ -230,11 +230,28 @@ def relative(from_page: str, address: str) -> str:
     """``address`` as a link written on the page at ``from_page`` (both root-relative): a page
     as its folder (« ../priorites/ »), a file as itself (« ../lettres/rss.xml »)."""
     folder = address if address.endswith("/") or not address else posixpath.dirname(address)
-    rel = posixpath.relpath(folder or ".", from_page.rstrip("/") or ".")
+    rel = _relative_folder(folder, from_page)
     if address.endswith("/") or not address:
         return "./" if rel == "." else rel + "/"
     name = posixpath.basename(address)
     return name if rel == "." else f"{rel}/{name}"
+
+
+def _relative_folder(folder: str, start: str) -> str:
+    """``posixpath.relpath(folder, start)`` for two root-relative folders, without its system
+    calls (it asks for the working folder twice; a build calls this for every link of every
+    page); an absolute path, or one with « . » or « .. », goes to relpath itself."""
+    to = [part for part in folder.split("/") if part]
+    at = [part for part in start.split("/") if part]
+    if folder.startswith("/") or start.startswith("/") or {".", ".."} & {*to, *at}:
+        return posixpath.relpath(folder or ".", start.rstrip("/") or ".")
+    common = 0
+    for mine, theirs in zip(to, at, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    parts = [".."] * (len(at) - common) + to[common:]
+    return "/".join(parts) or "."
 
 
 def href(from_page: str, name: str, **params: object) -> Markup:
