@@ -231,3 +231,21 @@ def test_the_error_page_of_a_network_speaks_of_territories(built_site: Path) -> 
     """Control of the one-territory wording: the example's network says « les territoires »."""
     text = " ".join(soup_of(built_site / "404.html").select_one("article").get_text(" ").split())
     assert "les territoires, leurs plans d'action et leurs lettres" in text
+
+
+def test_words_said_by_the_site_name_are_found_as_a_pattern_would() -> None:
+    """The tab title's look-up of whole words (``_whole_in``, no pattern compiled per title)
+    answers as ``re.search`` with ``\\w`` boundaries, over every short text and form made of
+    letters (accented, Roman numeral), digits, « _ » and separators."""
+    import itertools
+    import re
+
+    from tisite.generate.textutil import _whole_in
+
+    alphabet = ["a", "é", "_", " ", "'", "1", "Ⅻ", "—"]
+    texts = ["", *("".join(p) for n in (1, 2, 3, 4) for p in itertools.product(alphabet, repeat=n))]
+    forms = [t for t in texts if len(t) <= 2]
+    for form in forms:
+        pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)")
+        for text in texts:
+            assert _whole_in(form, text) == (pattern.search(text) is not None), (form, text)

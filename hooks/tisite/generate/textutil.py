@@ -127,10 +127,24 @@ def _said(part: str, site_name: str) -> bool:
     # the plural): never « … — Territoire d'industrie — Territoires d'industrie »
     words = part.strip().split(" ", 1)
     plural = " ".join([words[0] + "s", *words[1:]])
-    return any(
-        re.search(rf"(?<!\w){re.escape(form)}(?!\w)", site_name) is not None
-        for form in (part.strip(), plural)
-    )
+    return any(_whole_in(form, site_name) for form in (part.strip(), plural))
+
+
+def _whole_in(form: str, text: str) -> bool:
+    r"""Whether ``form`` is in ``text`` as whole words: what ``re.search(rf"(?<!\w){form}(?!\w)",
+    text)`` says, without compiling a pattern per form (a word character, ``\w``, is a letter,
+    a digit or « _ », as ``str.isalnum`` tells)."""
+
+    def word(char: str) -> bool:
+        return char.isalnum() or char == "_"
+
+    start = text.find(form)
+    while start != -1:
+        end = start + len(form)
+        if (start == 0 or not word(text[start - 1])) and (end == len(text) or not word(text[end])):
+            return True
+        start = text.find(form, start + 1)
+    return False
 
 
 def plain(value: object, limit: int | None = None) -> str:
