@@ -187,3 +187,8 @@ def wait_until(page: Any, expression: str, timeout: float = 10) -> None:
     """
     if not until(lambda: page.evaluate(expression), timeout, lambda: page.wait_for_timeout(50)):
         raise TimeoutError(expression)
+
+
+# The site's search script has set itself up: it shows its button once it listens to its keys
+# (« / » pressed before that opens nothing).
+SEARCH_READY = "!document.querySelector('.ti-recherche__ouvrir').hidden"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from browser import wait_until
+from browser import SEARCH_READY, wait_until
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -183,6 +183,7 @@ def test_the_search_dialog_passes_axe(browser: Browser, base_url: str) -> None:
         page = browser.new_page(viewport={"width": width, "height": 800})
         page.add_init_script(path=str(AXE))
         page.goto(base_url, wait_until="networkidle")
+        wait_until(page, SEARCH_READY)
         page.keyboard.press("/")
         page.keyboard.type("industrie")
         page.wait_for_selector(".ti-recherche__resultats li")

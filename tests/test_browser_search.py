@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from browser import wait_until
+from browser import SEARCH_READY, wait_until
 from tisite.publish.searchindex import GUIDE
 
 pytestmark = pytest.mark.browser
@@ -20,7 +20,9 @@ OPEN = "document.activeElement.matches('input.ti-recherche__texte')"
 
 
 def search(page: Page, words: str) -> list[str]:
-    """Open the search with « / », type ``words``; the result links."""
+    """Open the search with « / » once its script listens to the key, type ``words``; the
+    result links."""
+    wait_until(page, SEARCH_READY)
     page.focus("body")
     page.keyboard.press("/")
     wait_until(page, OPEN)
@@ -47,6 +49,7 @@ def opened(browser: Browser, url: str) -> tuple[Page, list[str]]:
 
 def test_a_page_view_loads_nothing_of_the_search(browser: Browser, base_url: str) -> None:
     page, requests = opened(browser, base_url + ACTION)
+    wait_until(page, SEARCH_READY)  # the search is set up, and has asked for nothing
     page.wait_for_timeout(300)
     assert not [r for r in requests if "/pagefind/" in r]
     # control: the same page loads the index as soon as the visitor types
@@ -219,6 +222,7 @@ def test_closing_the_search_gives_the_focus_back_where_it_was(
     page = browser.new_page()
     page.goto(base_url + "hainaut-douaisis-cambresis/plan-action/", wait_until="networkidle")
     link = "article .ti-action-card h4 a"
+    wait_until(page, SEARCH_READY)
     page.focus(link)
     name = page.evaluate("document.activeElement.textContent")
     page.keyboard.press("/")
