@@ -849,3 +849,45 @@ def test_a_cache_that_came_with_the_repository_stops_every_command(
     result = ti_inprocess("build", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert any("pirate()" in p.read_text("utf-8") for p in site.rglob("*.html"))
+
+
+def test_the_previews_folder_is_the_projects_or_else_the_systems(project: Path) -> None:
+    """``ti serve`` gives its engine a temporary folder under .cache/tmp/ (kept while ti runs,
+    by any other command); when it cannot be made there (a project that cannot be written),
+    none: the engine keeps the system's, nothing is made in the project itself (a folder
+    beside the sources would be left after a ``kill -9``)."""
+    scratch = workspace.scratch_folder(project, "apercu")
+    assert scratch is not None and scratch.parent == project / workspace.TMP
+    assert scratch.name.startswith(f"apercu-{os.getpid()}-")
+    assert cli._serve_environment(scratch)["TMPDIR"] == str(scratch)
+    workspace.clean(project)  # another command while ti serve runs: the folder is kept
+    assert scratch.is_dir()
+    shutil.rmtree(project / ".cache")
+    (project / ".cache").write_text("", encoding="utf-8")  # .cache/tmp/ cannot be made
+    before = sorted(p.name for p in project.iterdir())
+    assert workspace.scratch_folder(project, "apercu") is None
+    assert sorted(p.name for p in project.iterdir()) == before
+    assert not {"TMPDIR", "TEMP", "TMP"} & set(cli._serve_environment(None))
+
+
+@pytest.mark.parametrize("platform", ["win32", "linux"])
+def test_whether_a_process_lives_is_asked_without_signal_on_windows(
+    monkeypatch: pytest.MonkeyPatch, platform: str
+) -> None:
+    """On Windows, ``os.kill(pid, 0)`` sends Ctrl+C to the console (CTRL_C_EVENT is 0): the
+    question goes to the system there (OpenProcess), never through os.kill; elsewhere, signal 0
+    asks it (the control)."""
+    killed: list[tuple[int, int]] = []
+    asked: list[int] = []
+
+    def kill(pid: int, signum: int) -> None:
+        killed.append((pid, signum))
+
+    monkeypatch.setattr(workspace.sys, "platform", platform)
+    monkeypatch.setattr(workspace.os, "kill", kill)
+    monkeypatch.setattr(workspace, "_alive_on_windows", asked.append, raising=False)
+    workspace._alive(999_999)
+    if platform == "win32":
+        assert asked == [999_999] and not killed
+    else:
+        assert killed == [(999_999, 0)] and not asked

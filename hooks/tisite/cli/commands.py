@@ -518,7 +518,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # .cache/tmp/, in one folder ti removes at its end, or the next command when ti was killed
     # (MkDocs creates its folder before it is ready to remove it: a stop in its first seconds
     # left it in the system's temporary folder)
-    scratch = workspace.temporary_folder(root, root, "apercu")
+    scratch = workspace.scratch_folder(root, "apercu")
     child = _mkdocs_process(command, _serve_environment(scratch), root)
     try:
         # the generator's code saved: the engine's process can't take it, a new one starts
@@ -544,7 +544,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             child = _mkdocs_process(command, _serve_environment(scratch), root)
     finally:
         _stop(child)
-        shutil.rmtree(scratch, ignore_errors=True)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _code_state() -> dict[str, tuple[int, int]]:
@@ -593,13 +594,14 @@ def _follow_preview(child: subprocess.Popen[str]) -> bool:
     return False
 
 
-def _serve_environment(scratch: Path) -> dict[str, str]:
+def _serve_environment(scratch: Path | None) -> dict[str, str]:
     """The preview engine's environment: with this process's number, so that the engine stops
     with ``ti`` however it ends (adapters.enginewatch), and ``scratch`` as its temporary
-    folder (the names Python's tempfile reads, on every system)."""
+    folder (the names Python's tempfile reads, on every system; the system's own without)."""
     from tisite.adapters import engine
 
-    temporary = dict.fromkeys(("TMPDIR", "TEMP", "TMP"), str(scratch))
+    names = ("TMPDIR", "TEMP", "TMP") if scratch is not None else ()
+    temporary = dict.fromkeys(names, str(scratch))
     return {**engine.environment(), **temporary, engine.PARENT_VARIABLE: str(os.getpid())}
 
 

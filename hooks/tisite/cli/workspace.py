@@ -149,8 +149,11 @@ def project_lock(
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (its temporary folders are then kept)."""
     if pid == os.getpid():
         return True
+    if sys.platform == "win32":
+        return _alive_on_windows(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -158,6 +161,33 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+if sys.platform == "win32":  # (type-checked on Windows only: ctypes.WinDLL)
+
+    def _alive_on_windows(pid: int) -> bool:
+        """``_alive`` on Windows, where ``os.kill(pid, 0)`` is no question: it sends Ctrl+C
+        (CTRL_C_EVENT is 0) to the console's processes. Asked to the system instead: a process
+        that cannot be opened for lack of rights exists; one that can, until it has ended."""
+        import ctypes
+        from ctypes import wintypes
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        kernel32.OpenProcess.restype = wintypes.HANDLE  # a pointer: not cut to an int
+        kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+        kernel32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
+        kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
+        query_limited_information, still_active, access_denied = 0x1000, 259, 5
+        handle = kernel32.OpenProcess(query_limited_information, False, pid)
+        if not handle:
+            return bool(ctypes.get_last_error() == access_denied)
+        try:
+            code = wintypes.DWORD()
+            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+                return True
+            return bool(code.value == still_active)
+        finally:
+            kernel32.CloseHandle(handle)
 
 
 def remove_stale(folder: Path, hidden_only: bool = False) -> None:
@@ -275,6 +305,18 @@ def temporary_folder(root: Path, near: Path, kind: str) -> Path:
         pass
     remove_stale(near, hidden_only=True)
     return Path(tempfile.mkdtemp(prefix=f".ti-{prefix}", dir=near))
+
+
+def scratch_folder(root: Path, kind: str) -> Path | None:
+    """A new empty folder under the project's .cache/tmp/ for a process's own temporary files
+    (removed by its owner, or by the next command once the owner is gone); None when it cannot
+    be made there (the system's temporary folder serves then)."""
+    base = root / TMP
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f"{kind}-{os.getpid()}-", dir=base))
+    except OSError:
+        return None
 
 
 def replace_folder(new: Path, target: Path) -> None:
