@@ -51,6 +51,8 @@ def test_relative_addresses_are_those_of_relpath() -> None:
     for depth in (1, 2, 3):
         for parts in itertools.product(names, repeat=depth):
             addresses += ["/".join(parts), "/".join(parts) + "/"]
+    # and those it leaves to relpath: absolute, or with « . » or « .. »
+    addresses += ["/a/", "/a/b", "./a/", "a/./b", "../a/", "a/../b/", "a/.."]
     for folder, start in itertools.product(addresses, repeat=2):
         expected = posixpath.relpath(folder or ".", start.rstrip("/") or ".")
         assert urls._relative_folder(folder, start) == expected, (folder, start)
