@@ -110,8 +110,6 @@
     var more = null;
     var asked = 0;
 
-    opener.hidden = false;
-
     // where the focus was when the search opened (the button, or a link the « / » key was
     // pressed from): it goes back there when the search closes
     var before = opener;
@@ -316,6 +314,8 @@
       if (next < 0) input.focus();
       else links[Math.min(next, links.length - 1)].focus();
     });
+    // last: the button shows once the search works, its keys listened to
+    opener.hidden = false;
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
