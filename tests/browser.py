@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -155,10 +156,34 @@ def injected_script_events(
     if search:
         page.keyboard.press("s")
         page.keyboard.type(search)
-        page.wait_for_selector(".ti-recherche__resultats li", timeout=10_000)
+        try:
+            page.wait_for_selector(".ti-recherche__resultats li", timeout=10_000)
+        except PlaywrightTimeout:
+            raise AssertionError(f"aucun résultat en 10 s : {search_state(page)}") from None
         page.wait_for_timeout(300)
     context.close()
     return events
+
+
+def search_state(page: Page) -> dict[str, object]:
+    """What the site's search shows (for the message of a search that gives nothing): whether
+    its dialog is open, the text typed, its status line, the focused element."""
+    return dict(
+        page.evaluate(
+            """() => {
+                const dialog = document.getElementById('ti-recherche');
+                const input = document.querySelector('.ti-recherche__texte');
+                const status = document.querySelector('.ti-recherche__etat');
+                const e = document.activeElement;
+                return {
+                    ouvert: !!(dialog && dialog.open),
+                    texte: input ? input.value : null,
+                    etat: status ? status.textContent : null,
+                    focus: e ? e.tagName + '.' + e.className : null,
+                };
+            }"""
+        )
+    )
 
 
 def until(

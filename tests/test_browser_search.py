@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from browser import SEARCH_READY, wait_until
+from browser import SEARCH_READY, search_state, wait_until
 from tisite.publish.searchindex import GUIDE
 
 pytestmark = pytest.mark.browser
@@ -25,14 +25,19 @@ def search(page: Page, words: str) -> list[str]:
     wait_until(page, SEARCH_READY)
     page.focus("body")
     page.keyboard.press("/")
-    wait_until(page, OPEN)
-    page.keyboard.type(words)
-    # the status names the whole query once its results are written (or says there are none)
-    wait_until(
-        page,
-        f"{STATUS}.includes('« {words} »') && "
-        "(document.querySelector('.ti-recherche__resultats li') || /Aucun/.test(" + STATUS + "))",
-    )
+    try:
+        wait_until(page, OPEN)
+        page.keyboard.type(words)
+        # the status names the whole query once its results are written (or says there are none)
+        wait_until(
+            page,
+            f"{STATUS}.includes('« {words} »') && "
+            "(document.querySelector('.ti-recherche__resultats li') || /Aucun/.test("
+            + STATUS
+            + "))",
+        )
+    except TimeoutError as exc:
+        raise AssertionError(f"{exc} ; recherche : {search_state(page)}") from None
     return page.eval_on_selector_all(
         ".ti-recherche__resultats a", "nodes => nodes.map(n => n.getAttribute('href'))"
     )
