@@ -30,10 +30,11 @@ def test_agenda_entries_move_to_past_in_the_browser(browser: Browser, project: P
     with static_server(project / "site") as base:
         url = f"{base}{HDC}/agenda/"
         # today: the build's split stands (negative control of the move below). The page's
-        # clock is the build's, in Paris: between 23:00 and midnight UTC (0:00 to 1:00 in
-        # Paris), a browser on the machine's UTC clock was still on the day before
+        # clock is the build's, in Paris, and stands still: between 23:00 and midnight UTC
+        # (0:00 to 1:00 in Paris), a browser on the machine's UTC clock was still on the day
+        # before
         page = browser.new_page(timezone_id="Europe/Paris")
-        page.clock.install(time=clock.now())
+        page.clock.set_fixed_time(clock.now())
         page.goto(url)
         assert "Appel bientôt clos" in page.inner_text("#ti-a-venir")
         assert page.is_hidden("#ti-a-venir + .ti-agenda-vide")
