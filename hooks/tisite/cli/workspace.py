@@ -295,28 +295,31 @@ def temporary_folder(root: Path, near: Path, kind: str) -> Path:
     """A new empty folder for a command's output, renamed into ``near`` at the end: under
     .cache/tmp/; beside the destination (hidden, ``.ti-…``) when that is on another disk (a
     folder cannot be renamed from one disk to another)."""
-    prefix = f"{kind}-{os.getpid()}-"
-    base = root / TMP
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        if base.stat().st_dev == near.stat().st_dev:
-            return Path(tempfile.mkdtemp(prefix=prefix, dir=base))
-    except OSError:
-        pass
+    made = scratch_folder(root, kind, disk_of=near)
+    if made is not None:
+        return made
     remove_stale(near, hidden_only=True)
-    return Path(tempfile.mkdtemp(prefix=f".ti-{prefix}", dir=near))
+    return Path(tempfile.mkdtemp(prefix=f".ti-{_owned_prefix(kind)}", dir=near))
 
 
-def scratch_folder(root: Path, kind: str) -> Path | None:
+def scratch_folder(root: Path, kind: str, disk_of: Path | None = None) -> Path | None:
     """A new empty folder under the project's .cache/tmp/ for a process's own temporary files
     (removed by its owner, or by the next command once the owner is gone); None when it cannot
-    be made there (the system's temporary folder serves then)."""
+    be made there (the system's temporary folder serves then), or when ``disk_of`` is given
+    and on another disk."""
     base = root / TMP
     try:
         base.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f"{kind}-{os.getpid()}-", dir=base))
+        if disk_of is not None and base.stat().st_dev != disk_of.stat().st_dev:
+            return None
+        return Path(tempfile.mkdtemp(prefix=_owned_prefix(kind), dir=base))
     except OSError:
         return None
+
+
+def _owned_prefix(kind: str) -> str:
+    """The start of the name of this process's temporary folders (``_OWNED`` reads it)."""
+    return f"{kind}-{os.getpid()}-"
 
 
 def replace_folder(new: Path, target: Path) -> None:
