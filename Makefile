@@ -10,8 +10,9 @@ CHECK_ARGS ?=
 BENCH_ARGS ?=
 # pytest-xdist : un processus de tests par cœur (quatre au plus : chacun construit ses sites et
 # lance son Chromium) ; les tests d'un même fichier restent ensemble (ils partagent les sites
-# construits par module et le `ti serve` des tests de l'éditeur).
-PARALLELE ?= -n auto --maxprocesses 4 --dist loadfile
+# construits par module et le `ti serve` des tests de l'éditeur), les plus longs d'abord (voir
+# pytest_collection_modifyitems, tests/conftest.py).
+PARALLELE ?= -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder
 # Nu Html Checker (paquet npm vnu-jar, exécuté par Java) pour les tests de validité HTML.
 VNU_VERSION := 26.9.27
 VNU_JAR := .cache/outils/node_modules/vnu-jar/build/dist/vnu.jar
@@ -89,9 +90,12 @@ editeur-local: $(DECAP_SERVER) ## Serveur local de l'éditeur : /admin/ de `make
 	@echo "Ouvrez http://$(ADDR)/admin/ (après make serve), « Se connecter » ; Ctrl+C pour arrêter."
 	@PORT=8081 BIND_HOST=127.0.0.1 LOG_LEVEL=warn GIT_REPO_DIRECTORY=$(CURDIR) node $(DECAP_SERVER)
 
-browser-deps: ## Installe Chromium et son pilote (paquets Debian) si absents
-	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
-	  ($(APT_INSTALL) chromium chromium-driver)
+# chromium-headless-shell : le Chromium sans fenêtres que lancent les tests (chaque page lui coûte
+# trois fois moins de processeur qu'au navigateur complet) ; chromium reste le recours.
+browser-deps: ## Installe Chromium (paquets Debian chromium-headless-shell, chromium et son pilote) si absents
+	@command -v chromium-headless-shell >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 && \
+	  command -v chromedriver >/dev/null 2>&1 || \
+	  ($(APT_INSTALL) chromium-headless-shell chromium chromium-driver)
 
 # Le paquet npm « pagefind » apporte le programme de la plateforme (@pagefind/linux-x64…) ;
 # la construction le lance directement (tisite.publish.searchindex.program), sans Node.js.

@@ -28,8 +28,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Debian's headless build of Chromium (package chromium-headless-shell, the « old headless »
+# that Playwright itself runs by default): the same Blink, without the browser's windows. Each
+# new page costs it about a third of the processor time the whole browser (package chromium,
+# whose headless mode is the browser with its windows hidden) spends on it, and the browser
+# tests open some hundreds of pages. The whole browser stays the fallback.
+CHROMIUM_PROGRAMS = ("chromium-headless-shell", "chromium", "chromium-browser")
+
+
 def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    path = next(filter(None, map(shutil.which, CHROMIUM_PROGRAMS)), None)
     if not path:
         raise RuntimeError(
             "Chromium est introuvable : lancez `make browser-deps` (paquets Debian)."

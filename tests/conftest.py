@@ -248,6 +248,29 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
         _current.pop()
 
 
+# What a test is expected to cost, in seconds, by its markers (never by former timings): a
+# rough guess, enough to start the longest files first.
+_EXPECTED_SECONDS = {"bench": 60.0, "processus": 4.0, "browser": 2.0, "editeur": 2.0, "lent": 1.0}
+_OTHER_TEST_SECONDS = 0.05
+
+
+def expected_seconds(item: pytest.Item) -> float:
+    found = [s for name, s in _EXPECTED_SECONDS.items() if item.get_closest_marker(name)]
+    return max(found, default=_OTHER_TEST_SECONDS)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files whose tests are expected to take longest come first, each file's own order
+    kept. `make test` hands whole files to its workers in this order (pytest-xdist,
+    ``--dist loadfile --no-loadscope-reorder``; by default, it hands out the files with the
+    most tests first): a long file started last keeps one worker busy after the others have
+    ended (the benchmark's test, alone in its file, ended the suite a minute after the rest)."""
+    per_file: dict[Path, float] = {}
+    for item in items:
+        per_file[item.path] = per_file.get(item.path, 0.0) + expected_seconds(item)
+    items.sort(key=lambda item: -per_file[item.path])  # stable: a file keeps its own order
+
+
 # `ti` as people run it: the console script installed beside the interpreter (pip install -e).
 # Not ``python -m tisite.cli.commands``: there, CPython 3.11 ends a process whose Ctrl+C landed
 # in an ``exec`` of generated code (dataclasses, during an import) by killing itself with SIGINT,
