@@ -291,6 +291,40 @@ class _Unhashable:
         return f"<{value}>"
 
 
+def test_the_same_template_in_another_folder_is_not_compiled_again_and_names_its_own_file(
+    kept_between_builds: None, tmp_path: Path
+) -> None:
+    """A copy of the project (the tests build a new one each time; a project moved) has the
+    same templates in another folder: compiled once, each named after its own file (Jinja's
+    ``filename``, and the file of the template's line in a traceback)."""
+    import traceback
+
+    from jinja2 import FileSystemLoader
+
+    text = "{{ titre }}{% if fautif %}{{ 1 // 0 }}{% endif %}"
+
+    def loaded(folder: str, template: str = text) -> Any:
+        where = tmp_path / folder
+        where.mkdir()
+        (where / "page.html").write_text(template, encoding="utf-8")
+        env = _Counting(loader=FileSystemLoader(str(where)), autoescape=True)
+        env.bytecode_cache = CompiledTemplates(None)
+        return env.get_template("page.html")
+
+    first, second = loaded("projet-1"), loaded("projet-2")
+    assert _Counting.compiled == ["page.html"]
+    assert second.render(titre="<b>") == "&lt;b&gt;"
+    for template, folder in ((first, "projet-1"), (second, "projet-2")):
+        assert template.filename == str(tmp_path / folder / "page.html")
+        with pytest.raises(ZeroDivisionError) as raised:
+            template.render(titre="x", fautif=True)
+        files = [frame.filename for frame in traceback.extract_tb(raised.value.__traceback__)]
+        assert str(tmp_path / folder / "page.html") in files, files
+    # Control: another text in a third folder is compiled for itself
+    assert loaded("projet-3", "{{ titre }} !").render(titre="x") == "x !"
+    assert _Counting.compiled == ["page.html"] * 2
+
+
 def test_a_filter_that_cannot_be_a_key_is_compiled_each_time(kept_between_builds: None) -> None:
     page = {"page.html": "{{ 'x' | marque }}"}
     for _build in range(2):
@@ -323,3 +357,38 @@ def test_contributor_markdown_is_converted_when_the_page_is_rendered(
 
     assert rendered([]) == "<p>ligne un\nligne deux</p>"
     assert rendered(["nl2br"]) == "<p>ligne un<br>\nligne deux</p>"
+
+
+def test_the_email_templates_are_compiled_once_for_every_build(
+    kept_between_builds: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each build reads the email templates again (one edited during `ti serve` counts): an
+    unchanged one is not compiled again."""
+    from tisite.publish import publishing
+
+    compiled: list[str] = []
+    real = Environment.compile
+
+    def counting(self: Environment, source: Any, name: Any = None, *a: Any, **k: Any) -> Any:
+        compiled.append(name)
+        return real(self, source, name, *a, **k)
+
+    monkeypatch.setattr(Environment, "compile", counting)
+
+    def build() -> None:
+        publishing.new_build()
+        publishing._email_env(True).get_template("lettre.html.j2")
+        publishing._email_env(False).get_template("lettre.txt.j2")
+
+    build()
+    once = list(compiled)
+    assert {"lettre.html.j2", "lettre.txt.j2"} <= set(once)
+    build()
+    assert compiled == once
+    # Control: a process that keeps nothing between builds compiles them again
+    memo.keep_between_builds(False)
+    try:
+        build()
+    finally:
+        memo.keep_between_builds()
+    assert compiled == once * 2

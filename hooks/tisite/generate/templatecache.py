@@ -16,6 +16,12 @@ function with values of its own: then the environment's code is kept in memory o
 key holds the code this process loaded (``diskcache.loaded_digest``: our modules, and the
 versions of Jinja, MkDocs and Material). A kept code is never another text's, setting's or
 function's. The files on disk that no build used for 30 days are removed (pipeline.publish).
+
+In memory, the template's file is not in the key: the same text under the same name in another
+folder (a copy of the project, as the tests make for each build; a project moved) has the same
+code. Only the code's own file name differs, which Jinja gives the template (its ``filename``,
+and the file of a template's line in a traceback): it is set to the template's own file
+(``_placed``).
 """
 
 from __future__ import annotations
@@ -114,6 +120,14 @@ def _named(module: str, qualname: str) -> Any:
     return found
 
 
+def _placed(code: CodeType, filename: str) -> CodeType:
+    """``code`` (a template's module, its functions and blocks inside) named after ``filename``."""
+    if code.co_filename == filename:
+        return code
+    consts = tuple(_placed(c, filename) if isinstance(c, CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
 def disk_key(key: str, settings: Hashable) -> str | None:
     """The name on disk of a template's code (Jinja's ``key``: name and file), or None when
     the settings hold a function that a name does not describe."""
@@ -162,12 +176,13 @@ class CompiledTemplates(BytecodeCache):
             return code
 
         try:
-            kept = (bucket.key, bucket.checksum, settings)
+            kept = (name, bucket.checksum, settings)  # not the file (see the module)
             hash(kept)
         except TypeError:  # a function that cannot be a key (Jinja accepts one): kept nowhere
             bucket.code = environment.compile(source, name, filename)
             return bucket
-        bucket.code = _COMPILED.get(kept, compiled)
+        # (Jinja names a template without a file « <template> »)
+        bucket.code = _placed(_COMPILED.get(kept, compiled), filename or "<template>")
         if disk is not None and self.directory is not None:
             with contextlib.suppress(OSError):  # used (from the disk or from memory): kept
                 os.utime(self.directory / (self.PATTERN % named))  # by the build's prune_older

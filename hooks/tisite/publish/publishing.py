@@ -28,6 +28,7 @@ from tisite.content.remote import EMAIL_MARKDOWN, MAX_HTML_DEPTH, TOO_DEEP_HTML
 from tisite.finish.csp import static_page
 from tisite.finish.sanitize import deepest_nesting, same_site
 from tisite.finish.typography import french_html, french_text
+from tisite.generate.templatecache import CompiledTemplates
 from tisite.generate.textutil import day_of, long_date, numero, one_line, when
 from tisite.memo import Recent, on_forget
 from tisite.publish.diskcache import memo
@@ -459,7 +460,8 @@ def _inliner() -> css_inline.CSSInliner:
 
 
 def new_build() -> None:
-    """Read the email templates again: a build starts (one edited during ``ti serve`` counts).
+    """Read the email templates again: a build starts (one edited during ``ti serve`` counts;
+    an unchanged one is not compiled again, see templatecache).
     The letters' bodies are converted again too: a build's memory is its own."""
     _email_env.cache_clear()
     _letter_html.cache_clear()
@@ -485,6 +487,7 @@ def _email_env(html: bool) -> Environment:
         # ligne : » or list entry)
         finalize=None if html else _one_line_text,
     )
+    env.bytecode_cache = CompiledTemplates(None)  # compiled once per text (see new_build)
     env.filters["long_date"] = long_date
     env.filters["when"] = when  # an event's day and time (« 6 juillet 2022 à 18 h 00 »)
     env.filters["numero"] = numero  # « n° 15 », a no-break space after « n° »
