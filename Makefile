@@ -91,11 +91,14 @@ editeur-local: $(DECAP_SERVER) ## Serveur local de l'éditeur : /admin/ de `make
 	@PORT=8081 BIND_HOST=127.0.0.1 LOG_LEVEL=warn GIT_REPO_DIRECTORY=$(CURDIR) node $(DECAP_SERVER)
 
 # chromium-headless-shell : le Chromium sans fenêtres que lancent les tests (chaque page lui coûte
-# trois fois moins de processeur qu'au navigateur complet) ; chromium reste le recours.
-browser-deps: ## Installe Chromium (paquets Debian chromium-headless-shell, chromium et son pilote) si absents
-	@command -v chromium-headless-shell >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 && \
-	  command -v chromedriver >/dev/null 2>&1 || \
-	  ($(APT_INSTALL) chromium-headless-shell chromium chromium-driver)
+# trois fois moins de processeur qu'au navigateur complet) ; là où ce paquet n'existe pas, les
+# tests lancent le navigateur complet (chromium).
+browser-deps: ## Installe Chromium (paquets Debian chromium, chromium-driver et chromium-headless-shell) si absents
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+	  ($(APT_INSTALL) chromium chromium-driver)
+	@command -v chromium-headless-shell >/dev/null 2>&1 || \
+	  ($(APT_INSTALL) chromium-headless-shell) || \
+	  echo "chromium-headless-shell indisponible : les tests du navigateur lanceront chromium."
 
 # Le paquet npm « pagefind » apporte le programme de la plateforme (@pagefind/linux-x64…) ;
 # la construction le lance directement (tisite.publish.searchindex.program), sans Node.js.

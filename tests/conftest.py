@@ -259,6 +259,7 @@ def expected_seconds(item: pytest.Item) -> float:
     return max(found, default=_OTHER_TEST_SECONDS)
 
 
+@pytest.hookimpl(trylast=True)  # after -m and -k have left tests out: the tests that run
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The files whose tests are expected to take longest come first, each file's own order
     kept. `make test` hands whole files to its workers in this order (pytest-xdist,

@@ -296,30 +296,46 @@ def test_the_same_template_in_another_folder_is_not_compiled_again_and_names_its
 ) -> None:
     """A copy of the project (the tests build a new one each time; a project moved) has the
     same templates in another folder: compiled once, each named after its own file (Jinja's
-    ``filename``, and the file of the template's line in a traceback)."""
+    ``filename``, the file of the template's line in a traceback, and that of each function
+    and block of its code), and kept on the copy's disk for its next process."""
     import traceback
+    from types import CodeType
 
     from jinja2 import FileSystemLoader
 
-    text = "{{ titre }}{% if fautif %}{{ 1 // 0 }}{% endif %}"
+    text = (
+        "{% macro ligne(x) %}<li>{{ x }}</li>{% endmacro %}{% block corps %}{{ titre }}"
+        "{% for x in [1, 2] %}{{ ligne(x) }}{% endfor %}{% endblock %}"
+        "{% if fautif %}{{ 1 // 0 }}{% endif %}"
+    )
 
     def loaded(folder: str, template: str = text) -> Any:
         where = tmp_path / folder
         where.mkdir()
         (where / "page.html").write_text(template, encoding="utf-8")
         env = _Counting(loader=FileSystemLoader(str(where)), autoescape=True)
-        env.bytecode_cache = CompiledTemplates(None)
+        env.bytecode_cache = CompiledTemplates(where / "cache")
         return env.get_template("page.html")
+
+    def files_of(code: CodeType) -> set[str]:
+        inner = (c for c in code.co_consts if isinstance(c, CodeType))
+        return {code.co_filename}.union(*map(files_of, inner))
 
     first, second = loaded("projet-1"), loaded("projet-2")
     assert _Counting.compiled == ["page.html"]
-    assert second.render(titre="<b>") == "&lt;b&gt;"
+    assert second.render(titre="<b>") == "&lt;b&gt;<li>1</li><li>2</li>"
     for template, folder in ((first, "projet-1"), (second, "projet-2")):
-        assert template.filename == str(tmp_path / folder / "page.html")
+        own = str(tmp_path / folder / "page.html")
+        assert template.filename == own
+        code = template.environment.bytecode_cache.get_bucket(  # type: ignore[union-attr]
+            template.environment, "page.html", own, text
+        ).code
+        assert code is not None and files_of(code) == {own}
         with pytest.raises(ZeroDivisionError) as raised:
             template.render(titre="x", fautif=True)
         files = [frame.filename for frame in traceback.extract_tb(raised.value.__traceback__)]
-        assert str(tmp_path / folder / "page.html") in files, files
+        assert own in files, files
+        assert len(list((tmp_path / folder / "cache").iterdir())) == 1  # for its next process
     # Control: another text in a third folder is compiled for itself
     assert loaded("projet-3", "{{ titre }} !").render(titre="x") == "x !"
     assert _Counting.compiled == ["page.html"] * 2

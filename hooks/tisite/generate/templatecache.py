@@ -184,6 +184,14 @@ class CompiledTemplates(BytecodeCache):
         # (Jinja names a template without a file « <template> »)
         bucket.code = _placed(_COMPILED.get(kept, compiled), filename or "<template>")
         if disk is not None and self.directory is not None:
-            with contextlib.suppress(OSError):  # used (from the disk or from memory): kept
-                os.utime(self.directory / (self.PATTERN % named))  # by the build's prune_older
+            kept_file = self.directory / (self.PATTERN % named)
+            try:  # used (from the disk or from memory): kept by the build's prune_older
+                os.utime(kept_file)
+            except FileNotFoundError:  # compiled for another folder's copy: on this disk too
+                with contextlib.suppress(OSError):
+                    on_disk = Bucket(environment, named or "", bucket.checksum)
+                    on_disk.code = bucket.code
+                    disk.dump_bytecode(on_disk)
+            except OSError:
+                pass
         return bucket
